@@ -1,0 +1,586 @@
+"""The offline gazetteer: CSV files of places compiled into a SQLite index.
+
+The bundled CSVs (``gazetteer/`` in a checkout, ``geomap/gazetteer_data`` in a wheel) and any
+user CSVs in the same schema are read, validated and merged by place id (a later file's row
+replaces an earlier row with the same id; new ids add places). The merged rows compile into
+one SQLite database in the user's cache directory, named by a hash of the files in use, so a
+changed file means a new index. Concurrent processes on a cold cache build it once: one holds
+a lock while it builds into a temporary file and renames it into place.
+"""
+
+from __future__ import annotations
+
+import csv
+import fcntl
+import gzip
+import hashlib
+import io
+import math
+import os
+import re
+import sqlite3
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from geomap.errors import GazetteerError, InputError
+from geomap.names import keys, normalize, skeleton
+from geomap.records import Place
+
+COLUMNS = (
+    "id", "name", "alternate_names", "lat", "lon", "kind", "country", "admin1", "population",
+    "source",
+)
+#: Separator of names inside the ``alternate_names`` column.
+ALT_SEP = "|"
+#: Environment variable listing extra gazetteer CSVs, separated like PATH (``os.pathsep``).
+ENV_VAR = "GEOMAP_GAZETTEER"
+#: Environment variable overriding where the index is cached.
+CACHE_ENV_VAR = "GEOMAP_CACHE_DIR"
+#: Bumped whenever the index layout changes, so old caches are not reused.
+INDEX_VERSION = "1"
+
+_KIND = re.compile(r"[a-z][a-z0-9_]*\Z")
+_COUNTRY = re.compile(r"[A-Z]{2}\Z")
+# Match quality of a name key, best first: the primary name, an alternate name, either one
+# reached only by dropping an Arabic article.
+_PRIMARY, _ALTERNATE, _BARE = 3, 2, 1
+
+
+def bundled_dir() -> Path:
+    """The folder of the bundled CSVs: inside the installed package, else the checkout's."""
+    here = Path(__file__).resolve().parent
+    packaged = here / "gazetteer_data"
+    return packaged if packaged.is_dir() else here.parent / "gazetteer"
+
+
+def bundled_files() -> list[Path]:
+    """The bundled CSV files, in a fixed order."""
+    folder = bundled_dir()
+    return sorted(p for p in folder.iterdir() if p.name.endswith((".csv", ".csv.gz")))
+
+
+def env_files() -> list[Path]:
+    """The CSV files listed in ``GEOMAP_GAZETTEER``."""
+    value = os.environ.get(ENV_VAR, "")
+    return [Path(part) for part in value.split(os.pathsep) if part.strip()]
+
+
+# --------------------------------------------------------------------------- reading CSVs
+
+
+def _decode(path: Path) -> str:
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise GazetteerError(f"cannot read file ({err.strerror})", path=str(path)) from None
+    if path.name.endswith(".gz"):
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError) as err:
+            raise GazetteerError(f"not a gzip file ({err})", path=str(path)) from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        raise GazetteerError(
+            f"not UTF-8 text at byte {err.start}", path=str(path), line=line
+        ) from None
+    return text.removeprefix("\ufeff")
+
+
+def _number(value: str, column: str, kind: type = float) -> float | int:
+    try:
+        number = kind(value)
+    except ValueError:
+        raise ValueError(f"unparsable number {value!r} in column {column}") from None
+    if not math.isfinite(number):
+        raise ValueError(f"unparsable number {value!r} in column {column}")
+    return number
+
+
+def row_to_place(row: Sequence[str]) -> Place:
+    """Validate one CSV row and return its Place; ValueError names the problem."""
+    if len(row) != len(COLUMNS):
+        raise ValueError(f"expected {len(COLUMNS)} columns, found {len(row)}")
+    pid, name, alternates, lat_s, lon_s, kind, country, admin1, pop_s, source = (
+        cell.strip() for cell in row
+    )
+    if not pid:
+        raise ValueError("missing id")
+    if not name:
+        raise ValueError("missing name")
+    if not lat_s:
+        raise ValueError("missing latitude")
+    if not lon_s:
+        raise ValueError("missing longitude")
+    lat = _number(lat_s, "lat")
+    lon = _number(lon_s, "lon")
+    if not -90 <= lat <= 90:
+        raise ValueError(f"latitude {lat_s} outside [-90, 90]")
+    if not -180 <= lon <= 180:
+        raise ValueError(f"longitude {lon_s} outside [-180, 180]")
+    if not _KIND.match(kind):
+        raise ValueError(f"kind {kind!r} is not a lower-case word (city, admin1, country, ...)")
+    if country and not _COUNTRY.match(country):
+        raise ValueError(f"country {country!r} is not an ISO 3166-1 alpha-2 code such as IQ")
+    population = int(_number(pop_s, "population", int)) if pop_s else 0
+    if population < 0:
+        raise ValueError(f"population {pop_s} is negative")
+    alt = tuple(a.strip() for a in alternates.split(ALT_SEP) if a.strip() and a.strip() != name)
+    return Place(pid, name, lat, lon, kind, country, admin1, population, source, alt)
+
+
+def _rows(path: Path) -> Iterator[tuple[int, list[str]]]:
+    """(line number, cells) of every data row; the header is checked and skipped."""
+    reader = csv.reader(io.StringIO(_decode(path), newline=""))
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise GazetteerError("empty file: expected a header row", path=str(path), line=1) from None
+    except csv.Error as err:
+        raise GazetteerError(f"bad CSV ({err})", path=str(path), line=1) from None
+    if [h.strip() for h in header] != list(COLUMNS):
+        raise GazetteerError(
+            f"header must be {','.join(COLUMNS)}", path=str(path), line=reader.line_num
+        )
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as err:
+            raise GazetteerError(f"bad CSV ({err})", path=str(path), line=reader.line_num) from None
+        if row and any(cell.strip() for cell in row):
+            yield reader.line_num, row
+
+
+def check_file(path: str | os.PathLike) -> tuple[list[tuple[int, Place]], list[InputError]]:
+    """Read a gazetteer CSV: its valid (line, Place) rows and every problem found."""
+    path = Path(path)
+    places: list[tuple[int, Place]] = []
+    problems: list[InputError] = []
+    first_line: dict[str, int] = {}
+    try:
+        for line, row in _rows(path):
+            try:
+                place = row_to_place(row)
+            except ValueError as err:
+                problems.append(InputError(str(err), path=str(path), line=line))
+                continue
+            if place.id in first_line:
+                problems.append(InputError(
+                    f"duplicate id {place.id!r} (first on line {first_line[place.id]})",
+                    path=str(path), line=line,
+                ))
+                continue
+            first_line[place.id] = line
+            places.append((line, place))
+    except GazetteerError as err:
+        problems.append(err)
+    return places, problems
+
+
+def read_file(path: str | os.PathLike) -> list[Place]:
+    """The places of one gazetteer CSV; GazetteerError (first problem, all attached) if bad."""
+    places, problems = check_file(path)
+    if problems:
+        first = problems[0]
+        raise GazetteerError(first.problem, path=first.path, line=first.line, problems=problems)
+    return [place for _, place in places]
+
+
+def merge(files: Iterable[Path]) -> dict[str, Place]:
+    """Places by id over several files: a later file's row replaces an earlier one."""
+    merged: dict[str, Place] = {}
+    for path in files:
+        for place in read_file(path):
+            merged[place.id] = place
+    return merged
+
+
+def place_to_row(place: Place) -> list[str]:
+    """The CSV cells of a place, in COLUMNS order."""
+    return [
+        place.id, place.name, ALT_SEP.join(place.alternate_names), _coord(place.lat),
+        _coord(place.lon), place.kind, place.country, place.admin1, str(place.population),
+        place.source,
+    ]
+
+
+def _coord(value: float) -> str:
+    return f"{value:.6f}".rstrip("0").rstrip(".")
+
+
+# --------------------------------------------------------------------------- the index
+
+_SCHEMA = """
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE places(
+    rid INTEGER PRIMARY KEY, id TEXT NOT NULL, name TEXT NOT NULL, alternate_names TEXT,
+    lat REAL NOT NULL, lon REAL NOT NULL, kind TEXT NOT NULL, country TEXT, admin1 TEXT,
+    population INTEGER NOT NULL, source TEXT
+);
+CREATE TABLE names(key TEXT NOT NULL, quality INTEGER NOT NULL, pop INTEGER NOT NULL,
+                   rid INTEGER NOT NULL, PRIMARY KEY(key, rid)) WITHOUT ROWID;
+CREATE TABLE skeletons(skel TEXT NOT NULL, rid INTEGER NOT NULL,
+                       PRIMARY KEY(skel, rid)) WITHOUT ROWID;
+"""
+_INDEXES = """
+CREATE UNIQUE INDEX places_id ON places(id);
+CREATE INDEX places_lat ON places(lat, lon);
+"""
+
+
+def index_key(files: Sequence[Path]) -> str:
+    """The hash that names an index: of each file's path, size and modification time."""
+    digest = hashlib.sha256(INDEX_VERSION.encode())
+    for path in files:
+        stat = path.stat()
+        digest.update(f"\0{path.resolve()}\0{stat.st_size}\0{stat.st_mtime_ns}".encode())
+    return digest.hexdigest()[:20]
+
+
+def build_index(places: Iterable[Place], target: Path, *, key: str = "") -> None:
+    """Write a fresh SQLite index of places to target (replaced atomically)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=target.name + ".", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    try:
+        db = sqlite3.connect(tmp)
+        db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + _SCHEMA)
+        place_rows, name_rows, skel_rows = [], {}, set()
+        for rid, place in enumerate(places, start=1):
+            place_rows.append((rid, *place_to_row(place)[:3], place.lat, place.lon,
+                               place.kind, place.country, place.admin1, place.population,
+                               place.source))
+            for quality, name in [(_PRIMARY, place.name)] + [
+                (_ALTERNATE, n) for n in place.alternate_names
+            ]:
+                for i, k in enumerate(keys(name)):
+                    q = quality if i == 0 else _BARE
+                    if name_rows.get((k, rid), 0) < q:
+                        name_rows[(k, rid)] = q
+                    if i == 0 and len(k) >= 4:
+                        skel_rows.add((skeleton(k), rid))
+        db.executemany("INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?)", place_rows)
+        pops = {row[0]: row[9] for row in place_rows}
+        db.executemany(
+            "INSERT INTO names VALUES (?,?,?,?)",
+            ((k, q, pops[rid], rid) for (k, rid), q in sorted(name_rows.items())),
+        )
+        db.executemany("INSERT INTO skeletons VALUES (?,?)", sorted(skel_rows))
+        db.executescript(_INDEXES)
+        db.executemany("INSERT INTO meta VALUES (?,?)",
+                       [("key", key), ("places", str(len(place_rows)))])
+        db.commit()
+        db.close()
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def cache_dir() -> Path:
+    """Where indexes are cached: ``GEOMAP_CACHE_DIR`` or the user's cache directory."""
+    if os.environ.get(CACHE_ENV_VAR):
+        return Path(os.environ[CACHE_ENV_VAR])
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("geomap"))
+
+
+def _writable_dir(preferred: Path) -> Path:
+    for folder in (preferred, Path(tempfile.gettempdir()) / f"geomap-cache-{os.getuid()}"):
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            if os.access(folder, os.W_OK):
+                return folder
+        except OSError:
+            continue
+    raise GazetteerError(f"no writable cache directory (tried {preferred})")
+
+
+def ensure_index(files: Sequence[Path], *, directory: Path | None = None) -> tuple[Path, bool]:
+    """The path of an up-to-date index of files, and whether this call had to build it."""
+    key = index_key(files)
+    folder = _writable_dir(directory or cache_dir())
+    target = folder / f"index-{key}.sqlite"
+    if target.exists():
+        return target, False
+    with open(folder / f"index-{key}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if target.exists():
+            return target, False
+        build_index(merge(files).values(), target, key=key)
+    return target, True
+
+
+# --------------------------------------------------------------------------- lookups
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """A lookup result: the place and how its name matched (3 primary, 2 alternate,
+    1 only without an Arabic article, 0 by consonant skeleton)."""
+
+    place: Place
+    quality: int
+
+
+_PLACE_COLUMNS = "p.id, p.name, p.alternate_names, p.lat, p.lon, p.kind, p.country, " \
+                 "p.admin1, p.population, p.source"
+
+
+def _place(row: Sequence) -> Place:
+    pid, name, alternates, lat, lon, kind, country, admin1, population, source = row[:10]
+    alt = tuple(alternates.split(ALT_SEP)) if alternates else ()
+    return Place(pid, name, lat, lon, kind, country, admin1, population, source, alt)
+
+
+class Gazetteer:
+    """Places by name and by area, read from an index of gazetteer CSVs.
+
+    >>> gaz = Gazetteer.open()                       # bundled files + GEOMAP_GAZETTEER
+    >>> gaz.lookup("Ramadi")[0].country
+    'IQ'
+    """
+
+    def __init__(self, files: Sequence[Path], index: Path, *, built: bool = False):
+        self.files = tuple(files)
+        self.index = index
+        #: Whether opening this gazetteer built its index (False when a cached one was used).
+        self.built = built
+        self._db = sqlite3.connect(f"file:{index}?mode=ro", uri=True, check_same_thread=False)
+        self._cache: dict[tuple, list[Match]] = {}
+
+    @classmethod
+    def open(
+        cls,
+        extra: Iterable[str | os.PathLike] = (),
+        *,
+        bundled: bool = True,
+        use_env: bool = True,
+        cache: str | os.PathLike | None = None,
+    ) -> Gazetteer:
+        """Open the gazetteer of the bundled CSVs, then ``GEOMAP_GAZETTEER``'s, then extra's.
+
+        Later files win on equal ids. Raises GazetteerError naming the file and line of the
+        first bad row.
+        """
+        files = (bundled_files() if bundled else []) + (env_files() if use_env else [])
+        files += [Path(f) for f in extra]
+        if not files:
+            raise GazetteerError("no gazetteer files to read")
+        for path in files:
+            if not path.is_file():
+                raise GazetteerError("no such file", path=str(path))
+        index, built = ensure_index(files, directory=Path(cache) if cache else None)
+        return cls(files, index, built=built)
+
+    def __reduce__(self):
+        # Workers reopen the same index file rather than receiving a connection.
+        return (Gazetteer, (self.files, self.index))
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> Gazetteer:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def __len__(self) -> int:
+        return self._db.execute("SELECT count(*) FROM places").fetchone()[0]
+
+    def get(self, place_id: str) -> Place | None:
+        """The place with this id, or None."""
+        row = self._db.execute(
+            f"SELECT {_PLACE_COLUMNS} FROM places p WHERE p.id = ?", (place_id,)
+        ).fetchone()
+        return _place(row) if row else None
+
+    def contains(self, name: str) -> bool:
+        """Whether any place is filed under this name (exactly or without an article)."""
+        return any(
+            self._db.execute("SELECT 1 FROM names WHERE key = ? LIMIT 1", (k,)).fetchone()
+            for k in keys(name)
+        )
+
+    def matches(
+        self,
+        name: str,
+        *,
+        country: str | None = None,
+        kinds: Iterable[str] | None = None,
+        limit: int = 10,
+        fuzzy: bool = False,
+    ) -> list[Match]:
+        """Places filed under this name with their match quality, best first.
+
+        Order: match quality, then population. ``fuzzy`` falls back to transliteration
+        variants (a shared consonant skeleton) when nothing matches exactly.
+        """
+        kinds = tuple(sorted(kinds)) if kinds else None
+        cache_key = (name, country, kinds, limit, fuzzy)
+        hit = self._cache.get(cache_key)
+        if hit is not None:
+            return hit
+        where, params = "", []
+        if country:
+            where += " AND p.country = ?"
+            params.append(country.upper())
+        if kinds:
+            where += f" AND p.kind IN ({','.join('?' * len(kinds))})"
+            params.extend(kinds)
+        found: dict[str, Match] = {}
+        query_keys = keys(name)
+        for i, k in enumerate(query_keys):
+            rows = self._db.execute(
+                f"SELECT {_PLACE_COLUMNS}, n.quality FROM names n JOIN places p ON p.rid = n.rid"
+                f" WHERE n.key = ?{where} ORDER BY n.quality DESC, n.pop DESC LIMIT ?",
+                (k, *params, limit),
+            ).fetchall()
+            for row in rows:
+                quality = row[10] if i == 0 else _BARE
+                pid = row[0]
+                if pid not in found or found[pid].quality < quality:
+                    found[pid] = Match(_place(row), quality)
+        if not found and fuzzy and query_keys and len(query_keys[0]) >= 4:
+            rows = self._db.execute(
+                f"SELECT {_PLACE_COLUMNS} FROM skeletons s JOIN places p ON p.rid = s.rid"
+                f" WHERE s.skel = ?{where} ORDER BY p.population DESC LIMIT ?",
+                (skeleton(query_keys[0]), *params, limit),
+            ).fetchall()
+            found = {row[0]: Match(_place(row), 0) for row in rows}
+        result = sorted(found.values(), key=lambda m: (-m.quality, -m.place.population))[:limit]
+        if len(self._cache) > 100_000:
+            self._cache.clear()
+        self._cache[cache_key] = result
+        return result
+
+    def lookup(
+        self,
+        name: str,
+        *,
+        country: str | None = None,
+        kinds: Iterable[str] | None = None,
+        limit: int = 10,
+        fuzzy: bool = False,
+    ) -> list[Place]:
+        """Places filed under this name, best match first (see :meth:`matches`)."""
+        return [m.place for m in self.matches(
+            name, country=country, kinds=kinds, limit=limit, fuzzy=fuzzy)]
+
+    def in_box(
+        self,
+        south: float,
+        west: float,
+        north: float,
+        east: float,
+        *,
+        kinds: Iterable[str] | None = None,
+        min_population: int = 0,
+    ) -> Iterator[Place]:
+        """Places inside a latitude/longitude box (west > east crosses the antimeridian)."""
+        sql = f"SELECT {_PLACE_COLUMNS} FROM places p WHERE p.lat BETWEEN ? AND ?"
+        params: list = [south, north]
+        if west <= east:
+            sql += " AND p.lon BETWEEN ? AND ?"
+            params += [west, east]
+        else:
+            sql += " AND (p.lon >= ? OR p.lon <= ?)"
+            params += [west, east]
+        if min_population:
+            sql += " AND p.population >= ?"
+            params.append(min_population)
+        kinds = tuple(kinds) if kinds else ()
+        if kinds:
+            sql += f" AND p.kind IN ({','.join('?' * len(kinds))})"
+            params += kinds
+        for row in self._db.execute(sql, params):
+            yield _place(row)
+
+
+# --------------------------------------------------------------------------- writing rows
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    """Replace path's content with data, all or nothing, keeping its permissions."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        if path.exists():
+            os.chmod(tmp, path.stat().st_mode & 0o7777)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _csv_line(cells: Sequence[str]) -> str:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerow(cells)
+    return out.getvalue()
+
+
+def add_place(path: str | os.PathLike, row: Sequence[str]) -> Place:
+    """Append one validated row to a user gazetteer CSV (created with a header if absent).
+
+    The file is rewritten atomically: on any failure it is left byte-identical. Raises
+    GazetteerError if the row or the existing file is bad, or the id is already there.
+    """
+    path = Path(path)
+    if path.name.endswith(".gz"):
+        raise GazetteerError("cannot append to a compressed file", path=str(path))
+    new_line = 2
+    if path.exists():
+        existing, problems = check_file(path)
+        if problems:
+            first = problems[0]
+            raise GazetteerError(first.problem, path=first.path, line=first.line,
+                                 problems=problems)
+        old = path.read_bytes()
+        new_line = old.count(b"\n") + (1 if old.endswith(b"\n") or not old else 2)
+    else:
+        existing, old = [], _csv_line(COLUMNS).encode()
+    try:
+        place = row_to_place([str(cell) for cell in row])
+    except ValueError as err:
+        raise GazetteerError(str(err), path=str(path), line=new_line) from None
+    for line, other in existing:
+        if other.id == place.id:
+            raise GazetteerError(f"duplicate id {place.id!r} (first on line {line})",
+                                 path=str(path), line=new_line)
+    if old and not old.endswith(b"\n"):
+        old += b"\n"
+    _atomic_write(path, old + _csv_line(place_to_row(place)).encode())
+    return place
+
+
+def write_places(path: str | os.PathLike, places: Iterable[Place]) -> int:
+    """Write places as a gazetteer CSV (gzip if the name ends in .gz), atomically."""
+    path = Path(path)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    count = 0
+    for place in places:
+        writer.writerow(place_to_row(place))
+        count += 1
+    data = out.getvalue().encode()
+    if path.name.endswith(".gz"):
+        data = gzip.compress(data, mtime=0)
+    _atomic_write(path, data)
+    return count
+
+
+__all__ = [
+    "COLUMNS", "Gazetteer", "Match", "add_place", "bundled_files", "check_file", "merge",
+    "normalize", "read_file", "row_to_place", "write_places",
+]

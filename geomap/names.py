@@ -1,0 +1,84 @@
+"""Name normalisation: the keys under which the gazetteer files a place name.
+
+Two spellings of one name should meet at one key: case, diacritics and transliteration marks
+("Ḩuşaybah" = "Husaybah"), apostrophes and ayn marks ("al Qa'im" = "Al Qā’im"), hyphens and
+Arabic article variants ("Al-Qaim" = "al Qaim" = "Qaim"). The original spelling is kept for
+display; only keys are normalised.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+#: Leading Arabic articles (and their assimilated forms) that a name may carry or drop.
+ARTICLES = frozenset(
+    "al el ar er as es ash esh ad ed an en az ez at et ath adh ud ul".split()
+)
+
+_MARKS = str.maketrans(
+    {
+        # Apostrophes, ayn/hamza marks and modifier letters: dropped.
+        "'": None, "’": None, "‘": None, "`": None, "´": None, "ʿ": None, "ʾ": None,
+        "ʻ": None, "ʼ": None, "′": None, "ˈ": None,
+        # Letters NFKD does not decompose.
+        "ı": "i", "ł": "l", "Ł": "l", "ø": "o", "Ø": "o", "đ": "d", "Đ": "d", "ð": "d",
+        "þ": "th", "ß": "ss", "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe", "ħ": "h",
+        "ŧ": "t", "ŋ": "ng", "ə": "e", "Ə": "e",
+    }
+)
+_SEPARATORS = re.compile(r"[\s\-‐‑‒–—_/.,;:()\[\]\"“”]+")
+_VOWELS = re.compile(r"[aeiouy]")
+_DOUBLES = re.compile(r"(.)\1+")
+
+
+@lru_cache(maxsize=65536)
+def normalize(name: str) -> str:
+    """The lookup key of a name: lower case, ASCII, words separated by single spaces.
+
+    >>> normalize("Ḩuşaybah"), normalize("al Qa'im"), normalize("Deir ez-Zour")
+    ('husaybah', 'al qaim', 'deir ez zour')
+    """
+    text = name.translate(_MARKS)
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = text.casefold().translate(_MARKS)
+    return _SEPARATORS.sub(" ", text).strip()
+
+
+def strip_article(key: str) -> str:
+    """The key without a leading Arabic article ("al qaim" -> "qaim"), or the key itself."""
+    head, _, rest = key.partition(" ")
+    if rest and head in ARTICLES:
+        return rest
+    return key
+
+
+def keys(name: str) -> tuple[str, ...]:
+    """Every key a name is filed under: its normal form, and that form without an article."""
+    key = normalize(name)
+    if not key:
+        return ()
+    bare = strip_article(key)
+    return (key,) if bare == key else (key, bare)
+
+
+def skeleton(key: str) -> str:
+    """A coarse consonant skeleton for transliteration variants of one name.
+
+    "deir ez zour" and "deir ez zor" share the skeleton "drzr"; used only as a fallback when
+    no exact key matches.
+    """
+    key = strip_article(key).replace(" ", "")
+    if not key:
+        return ""
+    return _DOUBLES.sub(r"\1", key[0] + _VOWELS.sub("", key[1:]))
+
+
+def is_latin(name: str) -> bool:
+    """Whether every letter of a name is Latin script (basic or extended)."""
+    for char in name:
+        if char.isalpha() and not ("LATIN" in unicodedata.name(char, "") or char.isascii()):
+            return False
+    return any(char.isalpha() for char in name)

@@ -1,0 +1,298 @@
+"""The gazetteer: normalised lookups, user extensions, the SQLite index and its cache."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from pathlib import Path
+
+import pytest
+from geopy.distance import geodesic
+
+from geomap.gazetteer import COLUMNS, Gazetteer, add_place, read_file
+from geomap.errors import GazetteerError
+from geomap.names import keys, normalize
+
+HEADER = ",".join(COLUMNS) + "\n"
+
+
+def write_csv(path: Path, *rows: str) -> Path:
+    path.write_text(HEADER + "".join(r + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def small_csv(tmp_path: Path) -> Path:
+    return write_csv(
+        tmp_path / "small.csv",
+        "t:rawa-iq,Rāwah,Rawa|Rawah,34.48229,41.91898,city,IQ,Anbar,20000,test",
+        "t:rawa-pl,Rawa Mazowiecka,Rawa,51.76,20.25,city,PL,Lodz,16000,test",
+        "t:qaim,Al Qā’im,Dulaym al Husaybah,34.39251,40.98945,city,IQ,Anbar,74100,test",
+        "t:hus,Husaybah crossing,Husaybah|Ḩuşaybah,34.3975,40.977,border_crossing,IQ,Anbar,0,test",
+    )
+
+
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("Ḩuşaybah", "Husaybah"),
+        ("al Qa'im", "Al-Qaim"),
+        ("Al Qā’im", "AL-QAIM"),
+        ("Deir ez-Zour", "deir ez zour"),
+        ("São Paulo", "Sao Paulo"),
+        ("Łódź", "Lodz"),
+    ],
+)
+def test_spellings_meet_at_one_key(a, b):
+    assert normalize(a) == normalize(b)
+
+
+def test_arabic_article_is_optional():
+    assert keys("Al-Qaim") == ("al qaim", "qaim")
+    assert keys("ar-Ramadi")[-1] == "ramadi"
+    assert keys("Alabama") == ("alabama",)
+
+
+def test_lookup_by_any_spelling_keeps_the_display_name(small_csv, tmp_path):
+    with Gazetteer.open([small_csv], bundled=False, cache=tmp_path / "c") as gaz:
+        for spelling in ("Al-Qaim", "al Qa'im", "Qaim", "AL QAIM"):
+            (place,) = gaz.lookup(spelling)
+            assert place.id == "t:qaim" and place.name == "Al Qā’im"
+        assert [p.id for p in gaz.lookup("Ḩuşaybah")] == ["t:hus"]
+        assert [p.id for p in gaz.lookup("Rawa")] == ["t:rawa-iq", "t:rawa-pl"]
+        assert [p.id for p in gaz.lookup("Rawa", country="pl")] == ["t:rawa-pl"]
+        assert [p.id for p in gaz.lookup("Husaybah", kinds=["city"])] == []
+        assert gaz.lookup("Atlantis") == []
+
+
+def test_primary_name_beats_alternate(tmp_path):
+    csv = write_csv(
+        tmp_path / "g.csv",
+        "t:big,Springfield North,Paris,10,10,city,US,,900000,test",
+        "t:paris,Paris,,48.85,2.35,city,FR,,2000000,test",
+        "t:small,Paris,,33.66,-95.55,city,US,Texas,25000,test",
+    )
+    with Gazetteer.open([csv], bundled=False, cache=tmp_path / "c") as gaz:
+        assert [p.id for p in gaz.lookup("paris")] == ["t:paris", "t:small", "t:big"]
+
+
+def test_fuzzy_lookup_reaches_transliteration_variants(small_csv, tmp_path):
+    with Gazetteer.open([small_csv], bundled=False, cache=tmp_path / "c") as gaz:
+        assert gaz.lookup("Husaybeh") == []
+        assert [p.id for p in gaz.lookup("Husaybeh", fuzzy=True)] == ["t:hus"]
+
+
+def test_places_in_a_box(small_csv, tmp_path):
+    with Gazetteer.open([small_csv], bundled=False, cache=tmp_path / "c") as gaz:
+        ids = {p.id for p in gaz.in_box(34, 40, 35, 42)}
+        assert ids == {"t:rawa-iq", "t:qaim", "t:hus"}
+        assert {p.id for p in gaz.in_box(34, 40, 35, 42, kinds=["border_crossing"])} == {"t:hus"}
+        assert {p.id for p in gaz.in_box(34, 40, 35, 42, min_population=50000)} == {"t:qaim"}
+
+
+# --------------------------------------------------------------------------- extension
+
+
+def test_a_user_row_replaces_the_bundled_row_with_its_id(small_csv, tmp_path):
+    user = write_csv(tmp_path / "user.csv",
+                     "t:rawa-iq,Rawa,Rawah,34.5,41.9,city,IQ,Anbar,25000,my survey",
+                     "u:new,Newtown,,1,2,city,GB,,10,me")
+    with Gazetteer.open([small_csv, user], bundled=False, cache=tmp_path / "c") as gaz:
+        (rawa,) = gaz.lookup("Rawa", country="IQ")
+        assert (rawa.lat, rawa.population, rawa.source) == (34.5, 25000, "my survey")
+        assert gaz.get("u:new").name == "Newtown"
+        assert len(gaz) == 5
+
+
+def test_a_user_row_replaces_a_bundled_place(full_gazetteer, tmp_path):
+    ramadi = full_gazetteer.lookup("Ramadi", country="IQ", kinds=["city"])[0]
+    user = write_csv(tmp_path / "user.csv",
+                     f"{ramadi.id},Ramadi,,33.5,43.2,city,IQ,Anbar,1,corrected by me")
+    with Gazetteer.open([user], cache=tmp_path / "c") as gaz:
+        mine = gaz.lookup("Ramadi", country="IQ", kinds=["city"])[0]
+        assert (mine.id, mine.lat, mine.lon, mine.source) == (ramadi.id, 33.5, 43.2,
+                                                              "corrected by me")
+        assert len(gaz) == len(full_gazetteer)
+
+
+def test_env_variable_lists_extra_files(small_csv, tmp_path, monkeypatch):
+    user = write_csv(tmp_path / "env.csv", "u:env,Envtown,,5,5,city,FR,,1,env")
+    monkeypatch.setenv("GEOMAP_GAZETTEER", str(user))
+    with Gazetteer.open([small_csv], bundled=False, cache=tmp_path / "c") as gaz:
+        assert gaz.lookup("Envtown")[0].id == "u:env"
+
+
+# --------------------------------------------------------------------------- the index
+
+
+def test_a_stale_index_is_rebuilt_after_an_edit(small_csv, tmp_path):
+    cache = tmp_path / "c"
+    with Gazetteer.open([small_csv], bundled=False, cache=cache) as gaz:
+        first = gaz.index
+        assert gaz.built
+    with Gazetteer.open([small_csv], bundled=False, cache=cache) as gaz:
+        assert not gaz.built and gaz.index == first
+    text = small_csv.read_text(encoding="utf-8").replace("34.48229,41.91898", "34.1,41.5")
+    small_csv.write_text(text, encoding="utf-8")
+    os.utime(small_csv, ns=(1, 10**18))
+    with Gazetteer.open([small_csv], bundled=False, cache=cache) as gaz:
+        assert gaz.built and gaz.index != first
+        assert (gaz.get("t:rawa-iq").lat, gaz.get("t:rawa-iq").lon) == (34.1, 41.5)
+
+
+def _open_and_report(args) -> tuple[bool, int, str]:
+    csv, cache = args
+    with Gazetteer.open([csv], bundled=False, cache=cache) as gaz:
+        return gaz.built, len(gaz), gaz.lookup("Town 4999")[0].id
+
+
+def test_processes_starting_together_build_the_index_once(tmp_path):
+    rows = [f"t:{i},Town {i},Village {i},{i % 80},{i % 170},city,FR,,{i},test"
+            for i in range(60_000)]
+    csv = write_csv(tmp_path / "big.csv", *rows)
+    cache = tmp_path / "cold"
+    with multiprocessing.get_context("spawn").Pool(4) as pool:
+        results = pool.map(_open_and_report, [(csv, cache)] * 4)
+    assert sorted(built for built, _, _ in results) == [False, False, False, True]
+    assert all(count == 60_000 and pid == "t:4999" for _, count, pid in results)
+    assert [p.suffix for p in cache.iterdir() if p.suffix != ".lock"] == [".sqlite"]
+
+
+def test_unwritable_cache_falls_back_to_a_temporary_folder(small_csv, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    with Gazetteer.open([small_csv], bundled=False, cache=blocker / "cache") as gaz:
+        assert gaz.lookup("Rawa")
+        assert not gaz.index.is_relative_to(blocker)
+
+
+# --------------------------------------------------------------------------- bad rows
+
+BAD_ROWS = [
+    ("t:1,Town,,95,10,city,FR,,1,x", "latitude 95 outside [-90, 90]"),
+    ("t:1,Town,,45,190.5,city,FR,,1,x", "longitude 190.5 outside [-180, 180]"),
+    ("t:1,Town,,north,10,city,FR,,1,x", "unparsable number 'north' in column lat"),
+    ("t:1,Town,,45,10,city,FR,,many,x", "unparsable number 'many' in column population"),
+    ("t:1,Town,,nan,10,city,FR,,1,x", "unparsable number 'nan' in column lat"),
+    ("t:1,,,45,10,city,FR,,1,x", "missing name"),
+    (",Town,,45,10,city,FR,,1,x", "missing id"),
+    ("t:1,Town,,45,10,city,FR,,1", "expected 10 columns, found 9"),
+    ("t:1,Town,,45,10,city,France,,1,x", "country 'France' is not an ISO 3166-1 alpha-2 code such as IQ"),
+    ("t:1,Town,,45,10,City!,FR,,1,x", "kind 'City!' is not a lower-case word (city, admin1, country, ...)"),
+]
+
+
+@pytest.mark.parametrize("row, problem", BAD_ROWS, ids=[p for _, p in BAD_ROWS])
+def test_a_bad_row_names_file_line_and_problem(tmp_path, row, problem):
+    csv = write_csv(tmp_path / "bad.csv", "t:0,Fine,,1,1,city,FR,,1,x", row)
+    with pytest.raises(GazetteerError) as err:
+        read_file(csv)
+    assert str(err.value) == f"{csv}:3: {problem}"
+
+
+def test_a_duplicate_id_names_both_lines(tmp_path):
+    csv = write_csv(tmp_path / "dup.csv", "t:1,A,,1,1,city,FR,,1,x", "t:2,B,,1,1,city,FR,,1,x",
+                    "t:1,C,,1,1,city,FR,,1,x")
+    with pytest.raises(GazetteerError, match=r"dup.csv:4: duplicate id 't:1' \(first on line 2\)"):
+        read_file(csv)
+
+
+def test_undecodable_bytes_are_located(tmp_path):
+    csv = tmp_path / "latin1.csv"
+    csv.write_bytes((HEADER + "t:1,Köln,,50.9,6.9,city,DE,,1,x\n").encode("latin-1"))
+    with pytest.raises(GazetteerError) as err:
+        read_file(csv)
+    assert str(err.value) == f"{csv}:2: not UTF-8 text at byte {len(HEADER) + 5}"
+
+
+def test_a_wrong_header_is_refused(tmp_path):
+    csv = tmp_path / "h.csv"
+    csv.write_text("name,lat,lon\nX,1,2\n", encoding="utf-8")
+    with pytest.raises(GazetteerError, match="h.csv:1: header must be id,name,alternate_names"):
+        read_file(csv)
+
+
+def test_opening_a_bad_file_builds_no_index(tmp_path):
+    csv = write_csv(tmp_path / "bad.csv", "t:1,Town,,95,10,city,FR,,1,x")
+    cache = tmp_path / "c"
+    with pytest.raises(GazetteerError):
+        Gazetteer.open([csv], bundled=False, cache=cache)
+    assert not list(cache.glob("*.sqlite"))
+
+
+# --------------------------------------------------------------------------- adding rows
+
+
+def test_add_appends_a_validated_row(tmp_path):
+    csv = tmp_path / "mine.csv"
+    add_place(csv, ["u:1", "Alpha", "", "10", "20", "city", "FR", "", "5", "me"])
+    add_place(csv, ["u:2", "Beta", "B|Bêta", "-10.5", "20", "city", "", "", "0", "me"])
+    assert [p.name for p in read_file(csv)] == ["Alpha", "Beta"]
+    assert read_file(csv)[1].alternate_names == ("B", "Bêta")
+
+
+@pytest.mark.parametrize(
+    "row, problem",
+    [
+        (["u:1", "Dup", "", "1", "1", "city", "", "", "0", "x"],
+         "duplicate id 'u:1' (first on line 2)"),
+        (["u:3", "Far", "", "-91", "1", "city", "", "", "0", "x"],
+         "latitude -91 outside [-90, 90]"),
+    ],
+)
+def test_a_failed_add_leaves_the_file_byte_identical(tmp_path, row, problem):
+    csv = tmp_path / "mine.csv"
+    add_place(csv, ["u:1", "Alpha", "", "10", "20", "city", "FR", "", "5", "me"])
+    before = csv.read_bytes()
+    with pytest.raises(GazetteerError) as err:
+        add_place(csv, row)
+    assert str(err.value) == f"{csv}:3: {problem}"
+    assert csv.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["mine.csv"]
+
+
+def test_an_interrupted_add_leaves_the_file_byte_identical(tmp_path, monkeypatch):
+    csv = tmp_path / "mine.csv"
+    add_place(csv, ["u:1", "Alpha", "", "10", "20", "city", "FR", "", "5", "me"])
+    before = csv.read_bytes()
+
+    def interrupted(*args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "replace", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        add_place(csv, ["u:2", "Beta", "", "1", "2", "city", "", "", "0", "me"])
+    monkeypatch.undo()
+    assert csv.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["mine.csv"]
+
+
+# --------------------------------------------------------------------------- bundled data
+
+KIND_OF_GOLD = {"city": "city", "admin1": "admin1", "border_crossing": "border_crossing",
+                "country": "country"}
+
+
+def test_every_seed_place_and_alias_resolves_within_tolerance(full_gazetteer, gold):
+    """Each name the founding article uses, looked up with its country and kind, finds the
+    gold place within the gold tolerance."""
+    names = {(m["text"], m["place"]) for m in gold["mentions"]}
+    names |= {(p["name"].split(" (")[0], key) for key, p in gold["places"].items()}
+    assert len({key for _, key in names}) == 13
+    for text, key in sorted(names):
+        want = gold["places"][key]
+        found = full_gazetteer.lookup(text, country=want["country"],
+                                      kinds=[KIND_OF_GOLD[want["kind"]]], fuzzy=True)
+        assert found, f"{text!r} not found"
+        km = geodesic((found[0].lat, found[0].lon), (want["lat"], want["lon"])).km
+        assert km <= want["tolerance_km"], f"{text!r}: {found[0]} is {km:.0f} km off"
+
+
+def test_bundled_gazetteer_covers_the_world(full_gazetteer):
+    assert len(full_gazetteer) > 230_000
+    assert full_gazetteer.lookup("France", kinds=["country"])[0].id == "country:FR"
+    assert full_gazetteer.lookup("U.S.", kinds=["country"])[0].id == "country:US"
+    assert full_gazetteer.lookup("Louisiana", country="US", kinds=["admin1"])
+    assert full_gazetteer.lookup("Rapides Parish", country="US", kinds=["admin2"])
+    tokyo = full_gazetteer.lookup("Tokyo")[0]
+    assert tokyo.country == "JP" and tokyo.population > 1_000_000
