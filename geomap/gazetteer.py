@@ -15,6 +15,7 @@ import fcntl
 import gzip
 import hashlib
 import io
+import json
 import math
 import os
 import re
@@ -39,7 +40,7 @@ ENV_VAR = "GEOMAP_GAZETTEER"
 #: Environment variable overriding where the index is cached.
 CACHE_ENV_VAR = "GEOMAP_CACHE_DIR"
 #: Bumped whenever the index layout changes, so old caches are not reused.
-INDEX_VERSION = "1"
+INDEX_VERSION = "2"
 
 _KIND = re.compile(r"[a-z][a-z0-9_]*\Z")
 _COUNTRY = re.compile(r"[A-Z]{2}\Z")
@@ -59,6 +60,20 @@ def bundled_files() -> list[Path]:
     """The bundled CSV files, in a fixed order."""
     folder = bundled_dir()
     return sorted(p for p in folder.iterdir() if p.name.endswith((".csv", ".csv.gz")))
+
+
+def boundaries() -> dict[str, dict]:
+    """Country outlines from the bundled gazetteer: ISO alpha-2 code -> GeoJSON geometry."""
+    path = bundled_dir() / "country_boundaries.geojson.gz"
+    collection = json.loads(gzip.decompress(path.read_bytes()))
+    return {f["properties"]["iso2"]: f["geometry"] for f in collection["features"]}
+
+
+def example_path() -> Path:
+    """The bundled example article (the founding article, Anadolu Agency, 6 Nov 2017)."""
+    here = Path(__file__).resolve().parent
+    packaged = here / "examples" / "al-qaim-husaybah-2017.txt"
+    return packaged if packaged.exists() else here.parent / "examples" / packaged.name
 
 
 def env_files() -> list[Path]:
@@ -223,7 +238,8 @@ CREATE TABLE places(
     population INTEGER NOT NULL, source TEXT
 );
 CREATE TABLE names(key TEXT NOT NULL, quality INTEGER NOT NULL, pop INTEGER NOT NULL,
-                   rid INTEGER NOT NULL, PRIMARY KEY(key, rid)) WITHOUT ROWID;
+                   rid INTEGER NOT NULL,
+                   PRIMARY KEY(key, quality DESC, pop DESC, rid)) WITHOUT ROWID;
 CREATE TABLE skeletons(skel TEXT NOT NULL, rid INTEGER NOT NULL,
                        PRIMARY KEY(skel, rid)) WITHOUT ROWID;
 """
@@ -353,6 +369,7 @@ class Gazetteer:
         #: Whether opening this gazetteer built its index (False when a cached one was used).
         self.built = built
         self._db = sqlite3.connect(f"file:{index}?mode=ro", uri=True, check_same_thread=False)
+        self._db.execute("PRAGMA cache_size = -32768")
         self._cache: dict[tuple, list[Match]] = {}
 
     @classmethod
@@ -437,14 +454,17 @@ class Gazetteer:
             params.extend(kinds)
         found: dict[str, Match] = {}
         query_keys = keys(name)
-        for i, k in enumerate(query_keys):
+        if query_keys:
+            # Names are stored best first (quality, then population): no sort needed.
+            marks = ",".join("?" * len(query_keys))
             rows = self._db.execute(
-                f"SELECT {_PLACE_COLUMNS}, n.quality FROM names n JOIN places p ON p.rid = n.rid"
-                f" WHERE n.key = ?{where} ORDER BY n.quality DESC, n.pop DESC LIMIT ?",
-                (k, *params, limit),
+                f"SELECT {_PLACE_COLUMNS}, n.quality, n.key FROM names n"
+                f" JOIN places p ON p.rid = n.rid WHERE n.key IN ({marks}){where} LIMIT ?",
+                (*query_keys, *params, limit * len(query_keys)),
             ).fetchall()
             for row in rows:
-                quality = row[10] if i == 0 else _BARE
+                # A match only on the query's article-less key is a weaker match.
+                quality = row[10] if row[11] == query_keys[0] else _BARE
                 pid = row[0]
                 if pid not in found or found[pid].quality < quality:
                     found[pid] = Match(_place(row), quality)

