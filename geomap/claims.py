@@ -788,11 +788,13 @@ def check_claim(claim: Claim, subject: Place | None, reference: Place | None,
     return replace(check, fits=found, explanation="; ".join(notes))
 
 
-def check_document(doc: Document, gazetteer: GazetteerLike | None = None) -> Document:
+def check_document(doc: Document, gazetteer: GazetteerLike | None = None, *,
+                   claims: Iterable[Claim] | None = None) -> Document:
     """A copy of ``doc`` with ``checks``: one :class:`ClaimCheck` per claim of
-    :func:`find_claims`, judged against the places its mentions resolved to."""
+    :func:`find_claims` (or of ``claims``, if already found), judged against the places its
+    mentions resolved to."""
     checks = []
-    for claim in find_claims(doc):
+    for claim in find_claims(doc) if claims is None else claims:
         subject = doc.mentions[claim.subject].place
         reference = doc.mentions[claim.reference].place
         checks.append(check_claim(claim, subject, reference, gazetteer))
@@ -900,12 +902,14 @@ def mention_support(doc: Document) -> dict[int, dict[str, float]]:
     return result
 
 
-def support_hook(doc: Document, *,
-                 weight: float = 1.0) -> Callable[[int, Place, Mapping[int, Place]], float]:
+def support_hook(doc: Document, *, weight: float = 1.0,
+                 claims: Iterable[Claim] | None = None,
+                 ) -> Callable[[int, Place, Mapping[int, Place]], float]:
     """The ``claim_support`` callable for ``geomap.resolve.resolve`` over the claims of
-    ``doc`` (whose mentions need not be resolved yet). See the module docstring."""
+    ``doc`` (whose mentions need not be resolved yet; ``claims`` if already found). See the
+    module docstring."""
     involved: dict[int, list[Claim]] = {}
-    for claim in find_claims(doc):
+    for claim in find_claims(doc) if claims is None else claims:
         involved.setdefault(claim.subject, []).append(claim)
         involved.setdefault(claim.reference, []).append(claim)
 

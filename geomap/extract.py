@@ -1,0 +1,614 @@
+"""Extraction stage: find the spans of a text that name places, and the demonyms.
+
+The rules read English news the way a careful reader does, with the gazetteer as lexicon:
+
+1. Words are grouped into *chunks*: runs of capitalised words on one line ("Haider al-Abadi",
+   "Rapides Parish Fire District"), broken by punctuation, possessives, function words,
+   months and days. A hyphenated pair of names ("Iraq-Syria") splits into its names.
+2. A chunk the gazetteer knows as a whole is a place ("Deir ez-Zour", "Abu Kamal"), after
+   leading demonyms ("Iraqi"), direction words ("Northern") and a trailing type word
+   ("Anbar Province") are set aside.
+3. Otherwise the chunk is read as a name of a person, organisation or group: a title ("Prime
+   Minister", "Colonel") makes what follows a person; an organisation word ("Agency", "Office",
+   "Police") lets only a leading place name in ("Rapides Parish Fire District"); an Arabic
+   name particle ("al-", "bin") or an initial marks a person's name; any other chunk is marked
+   only when places cover it all ("Alexandria Virginia").
+4. A single word needs more: not an acronym ("IS"), not an ordinary English word ("Army",
+   "Agency") unless the context says place, not a surname the article has already used for a
+   person ("al-Abadi" after "Haider al-Abadi"), not the subject of "said" or "told".
+5. A type word beside a name ("Anbar province", "the town of Abu Kamal", "the Husaybah
+   crossing") is recorded in ``Mention.type_word`` for the resolver, and makes an unknown
+   name a place.
+"""
+
+from __future__ import annotations
+
+import re
+import weakref
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from geomap.demonyms import country_of
+from geomap.gazetteer import Gazetteer, Match
+from geomap.names import normalize, strip_article
+from geomap.records import Mention, Sentence
+
+# --------------------------------------------------------------------------- word lists
+
+FUNCTION_WORDS = frozenset(
+    """a an the in on at of for from to by with and but or nor so yet this that these those it
+    he she they we i you his her their our my its your me him them us when while after before
+    as if since although though because where what who whom which why how there here then now
+    also both all some many most several each every any no not yes last next first second third
+    meanwhile however according despite during under over about into onto upon near than via
+    per without within between among against toward towards through throughout across behind
+    beyond above below until unless whether once only just even still more less very much such
+    other another same mr mrs ms dr will would can could should may might must shall
+    do does did is are was were be been being has have had let please thanks thank dear""".split()
+)
+MONTHS_DAYS = frozenset(
+    """january february march april may june july august september october november december
+    jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday
+    saturday sunday mon tue tues wed thu thur thurs fri sat sun today tonight yesterday
+    tomorrow christmas easter thanksgiving halloween ramadan eid""".split()
+)
+TITLES = frozenset(
+    """president minister premier chancellor king queen prince princess sheikh emir sultan pope
+    cardinal bishop archbishop rev reverend pastor father imam rabbi general gen colonel col
+    lieutenant lt major maj captain capt sergeant sgt corporal cpl private pvt commander cmdr
+    admiral adm brigadier marshal officer deputy sheriff chief detective det trooper agent
+    mayor governor gov senator sen representative rep congressman congresswoman councilman
+    councilwoman councilor alderman commissioner secretary ambassador spokesman spokeswoman
+    spokesperson director chairman chairwoman chair judge justice attorney prosecutor lawyer
+    dr doctor professor prof mr mrs ms miss mister sir lord lady dame coach superintendent
+    principal dean treasurer clerk assessor coroner constable inspector warden""".split()
+)
+ORG_WORDS = frozenset(
+    """agency office ministry army navy police department dept council committee commission
+    party company corporation corp inc ltd llc co group association union federation league
+    university college school academy institute hospital clinic center centre church mosque
+    temple cathedral bank court board bureau authority service services news press times post
+    journal herald tribune gazette daily radio television tv network club team forces force
+    brigade battalion regiment division militia guard coalition front movement organization
+    organisation foundation fund trust society alliance assembly parliament congress senate
+    house administration government cabinet station airport port harbor stadium arena hall
+    building library museum park mall market store restaurant hotel inn bridge dam prison jail
+    street st road rd avenue ave boulevard blvd drive lane ln highway hwy freeway parkway pkwy
+    way trail plaza square terrace court ct place pl fire sheriff emergency rescue patrol
+    elementary middle high county's city's handout""".split()
+)
+ETHNIC_WORDS = frozenset(
+    """arab arabs kurd kurds kurdish sunni sunnis shia shiite shiites muslim muslims islamic
+    christian christians catholic catholics jewish jew jews protestant baptist methodist
+    lutheran presbyterian mormon hindu buddhist sikh hispanic latino latina asian african
+    european caucasian native indian indians western eastern arabic english latin persian
+    turkmen yazidi druze alawite bedouin""".split()
+)
+DIRECTIONS = frozenset(
+    """north south east west northern southern eastern western central northeast northwest
+    southeast southwest northeastern northwestern southeastern southwestern upper lower greater
+    downtown upstate metro inner outer mid""".split()
+)
+REPORTING_VERBS = frozenset(
+    """said says told added stated explained noted praised announced reported wrote asked
+    argued insisted warned urged claimed admitted denied confirmed declared replied responded
+    testified pleaded agreed believes thinks wants hopes""".split()
+)
+#: Type words: beside a name they say what kind of place it is.
+TYPE_WORDS = (
+    "border crossing", "border gate", "border post", "border town", "crossing", "province",
+    "governorate", "city", "town", "village", "county", "parish", "district", "region",
+    "state", "township", "borough", "municipality", "neighborhood", "neighbourhood", "area",
+    "capital", "suburb", "hamlet", "community",
+)
+_TYPE_PLURALS = {"city": "cities", "county": "counties", "municipality": "municipalities",
+                 "parish": "parishes"}
+_TYPE_ALTERNATION = "|".join(
+    sorted((re.escape(w) + ("|" + _TYPE_PLURALS[w] if w in _TYPE_PLURALS else "s?")
+            for w in TYPE_WORDS), key=len, reverse=True)
+)
+_TYPE_AFTER = re.compile(rf"[ \t]+({_TYPE_ALTERNATION})\b", re.I)
+_TYPE_BEFORE = re.compile(
+    r"\b(city|town|village|province|governorate|county|parish|district|region|state|township|"
+    r"borough|municipality|capital|suburb|community|neighbou?rhood|hamlet)[ \t]+of[ \t]+"
+    r"(?:the[ \t]+)?\Z"
+    r"|\b(provincial capital|capital|border town|town|city|village|province|crossing)[ \t]+\Z",
+    re.I,
+)
+_SINGULAR = {p: w for w, p in _TYPE_PLURALS.items()}
+LOCATIVE = frozenset("in at near outside inside across around throughout".split())
+ARABIC_PARTICLES = frozenset("al el ad ar as ash az ez ed en es et at an ud ul bin ibn bint "
+                             "abd abu".split())
+#: Country abbreviations written in capitals; other short capitalised words are acronyms.
+COUNTRY_ABBREVIATIONS = frozenset("US USA UK UAE DRC".split())
+
+#: AP-style abbreviations of US states (and a few cities) written after a place name
+#: ("Alexandria, La."), with the name the gazetteer knows.
+ABBREVIATED_NAMES = {
+    "Ala.": "Alabama", "Ariz.": "Arizona", "Ark.": "Arkansas", "Calif.": "California",
+    "Colo.": "Colorado", "Conn.": "Connecticut", "Del.": "Delaware", "Fla.": "Florida",
+    "Ga.": "Georgia", "Ill.": "Illinois", "Ind.": "Indiana", "Kan.": "Kansas",
+    "Kans.": "Kansas", "Ky.": "Kentucky", "La.": "Louisiana", "Md.": "Maryland",
+    "Mass.": "Massachusetts", "Mich.": "Michigan", "Minn.": "Minnesota",
+    "Miss.": "Mississippi", "Mo.": "Missouri", "Mont.": "Montana", "Neb.": "Nebraska",
+    "Nev.": "Nevada", "N.H.": "New Hampshire", "N.J.": "New Jersey", "N.M.": "New Mexico",
+    "N.Y.": "New York", "N.C.": "North Carolina", "N.D.": "North Dakota",
+    "Okla.": "Oklahoma", "Ore.": "Oregon", "Pa.": "Pennsylvania", "R.I.": "Rhode Island",
+    "S.C.": "South Carolina", "S.D.": "South Dakota", "Tenn.": "Tennessee",
+    "Tex.": "Texas", "Vt.": "Vermont", "Va.": "Virginia", "Wash.": "Washington",
+    "W.Va.": "West Virginia", "W. Va.": "West Virginia", "Wis.": "Wisconsin",
+    "Wyo.": "Wyoming", "D.C.": "District of Columbia", "L.A.": "Los Angeles",
+}
+_STATE_AFTER_COMMA = re.compile(
+    r"(?<=,[ \t])(" + "|".join(re.escape(k) for k in sorted(ABBREVIATED_NAMES, key=len,
+                                                             reverse=True)) + r")(?![A-Za-z])"
+)
+
+
+def lookup_name(text: str) -> str:
+    """The name to look a mention up under: "La." -> "Louisiana", "Syria's" -> "Syria"."""
+    return ABBREVIATED_NAMES.get(text, text)
+
+
+_TOKEN = re.compile(
+    r"(?P<dotted>(?:[A-Z]\.){2,})"
+    r"|(?P<abbr>(?:St|Mt|Ft)\.)"
+    r"|(?P<initial>[A-Z]\.)(?=[ \t]+[A-Z])"
+    r"|(?P<word>[^\W\d_]+(?:[-'’‘][^\W\d_]+)*)"
+)
+_POSSESSIVE = re.compile(r"['’]s\Z")
+_ARTICLE_HYPHEN = re.compile(r"(?:al|el|ad|ar|as|ash|az|ez|ed|en|es|et|at|an|ud|ul|bin|ibn)-",
+                             re.I)
+_AGE = re.compile(r",[ \t]*\d{1,3},")
+_DATELINE_AFTER = re.compile(r"[ \t]*(?:[:,(—–]|-[ \t-])")
+
+
+@lru_cache(maxsize=1)
+def common_words() -> frozenset[str]:
+    """Lower-case English words that are also place names (see tools/train_common_words.py)."""
+    text = resources.files("geomap").joinpath("models/common_words.txt").read_text("utf-8")
+    return frozenset(w for w in text.split() if not w.startswith("#"))
+
+
+# --------------------------------------------------------------------------- lookups
+
+
+_LOOKUPS: weakref.WeakKeyDictionary[Gazetteer, dict[str, list[Match]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def lookup(gazetteer: Gazetteer, name: str) -> list[Match]:
+    """The gazetteer's matches of a name, cached per gazetteer for speed."""
+    cache = _LOOKUPS.get(gazetteer)
+    if cache is None:
+        cache = _LOOKUPS[gazetteer] = {}
+    found = cache.get(name)
+    if found is None:
+        found = gazetteer.matches(name, limit=25) if normalize(name) else []
+        if len(cache) > 200_000:
+            cache.clear()
+        cache[name] = found
+    return found
+
+
+_STRONG_KINDS = frozenset(("country", "admin1", "admin2", "continent", "border_crossing"))
+
+
+def is_strong(matches: Sequence[Match]) -> bool:
+    """Whether a name is surely a place: a country, region or big city under that name."""
+    return any(
+        (m.place.kind in _STRONG_KINDS and m.quality >= 2)
+        or (m.place.kind == "city" and m.quality == 3 and m.place.population >= 100_000)
+        for m in matches
+    )
+
+
+# --------------------------------------------------------------------------- tokens
+
+
+@dataclass(slots=True)
+class _Token:
+    start: int
+    end: int  # without a possessive 's
+    text: str
+    kind: str  # dotted, abbr, initial, word
+    possessive: bool
+    full_end: int
+
+    @property
+    def lower(self) -> str:
+        return self.text.lower()
+
+    @property
+    def capitalised(self) -> bool:
+        return self.text[0].isupper()
+
+    @property
+    def allcaps(self) -> bool:
+        return self.text.isupper() and len(self.text) > 1
+
+
+def _tokens(text: str, start: int, end: int) -> list[_Token]:
+    out = []
+    for m in _TOKEN.finditer(text, start, end):
+        word = m.group()
+        possessive = bool(m.lastgroup == "word" and _POSSESSIVE.search(word) and len(word) > 2)
+        if possessive:
+            word = word[:-2]
+        out.append(_Token(m.start(), m.start() + len(word), word, m.lastgroup, possessive,
+                          m.end()))
+    return out
+
+
+def _compound_adjective(tok: _Token) -> bool:
+    """ "IS-held", "Iraq-based": a name joined to a lower-case word, not a name."""
+    return "-" in tok.text and tok.text.rsplit("-", 1)[1][:1].islower() and not (
+        _ARTICLE_HYPHEN.match(tok.text))
+
+
+def _is_name_token(tok: _Token) -> bool:
+    if tok.kind != "word":
+        return True
+    if _compound_adjective(tok):
+        return False
+    if tok.capitalised:
+        return tok.lower not in FUNCTION_WORDS and tok.lower not in MONTHS_DAYS
+    return bool(_ARTICLE_HYPHEN.match(tok.text))
+
+
+def _chunks(text: str, tokens: list[_Token]) -> list[list[_Token]]:
+    """Runs of name tokens separated only by spaces or tabs (no possessive inside)."""
+    chunks: list[list[_Token]] = []
+    current: list[_Token] = []
+    for tok in tokens:
+        if not _is_name_token(tok):
+            if current:
+                chunks.append(current)
+            current = []
+            if tok.capitalised and _compound_adjective(tok):
+                chunks.append([tok])
+            continue
+        if current:
+            prev = current[-1]
+            gap = text[prev.full_end:tok.start]
+            if prev.possessive or gap.strip(" \t") or not gap or prev.kind == "dotted":
+                chunks.append(current)
+                current = []
+        current.append(tok)
+    if current:
+        chunks.append(current)
+    # A chunk cannot start with a lower-case particle ("al-Abadi" at a chunk start is kept).
+    return chunks
+
+
+# --------------------------------------------------------------------------- extraction
+
+
+@dataclass(slots=True)
+class _Found:
+    start: int
+    end: int
+    kind: str  # "place" or "demonym"
+    sentence: int
+    single: bool = False
+    strong: bool = False
+    qualified: bool = False
+    type_word: str = ""
+
+
+class _Extractor:
+    def __init__(self, text: str, gazetteer: Gazetteer):
+        self.text = text
+        self.gazetteer = gazetteer
+        self.common = common_words()
+        self.found: list[_Found] = []
+        self.persons: set[str] = set()
+        self.sentence = 0
+
+    # ---------------------------------------------------------------- helpers
+    def span(self, toks: Sequence[_Token]) -> str:
+        return self.text[toks[0].start:toks[-1].end]
+
+    def after(self, toks: Sequence[_Token], width: int = 30) -> str:
+        end = toks[-1].full_end
+        return self.text[end:end + width]
+
+    def before(self, toks: Sequence[_Token], width: int = 40) -> str:
+        start = toks[0].start
+        return self.text[max(0, start - width):start]
+
+    def previous_word(self, toks: Sequence[_Token]) -> str:
+        m = re.search(r"([A-Za-z]+)[ \t]+\Z", self.before(toks, 20))
+        return m.group(1).lower() if m else ""
+
+    def type_after(self, toks: Sequence[_Token]) -> str:
+        if toks[-1].possessive:
+            return ""
+        m = _TYPE_AFTER.match(self.text, toks[-1].end, toks[-1].end + 40)
+        if not m:
+            return ""
+        word = m.group(1).lower()
+        word = _SINGULAR.get(word, word)
+        return word[:-1] if word.endswith("s") and word[:-1] in TYPE_WORDS else word
+
+    def type_before(self, toks: Sequence[_Token]) -> str:
+        m = _TYPE_BEFORE.search(self.before(toks, 30))
+        return (m.group(1) or m.group(2)).lower() if m else ""
+
+    def qualified(self, toks: Sequence[_Token]) -> bool:
+        """Followed by ", Name" (a region or country qualifier) or preceded by a locative."""
+        if re.match(r",[ \t]+[A-Z]", self.after(toks, 4)):
+            return True
+        return self.previous_word(toks) in LOCATIVE
+
+    def is_person_context(self, toks: Sequence[_Token]) -> bool:
+        after = self.after(toks, 30)
+        m = re.match(r"[ \t]+(?:has[ \t]+|had[ \t]+|also[ \t]+)?([a-z]+)", after)
+        if m and m.group(1) in REPORTING_VERBS:
+            return True
+        if re.match(r",?[ \t]+who\b", after) or _AGE.match(after):
+            return True
+        return self.previous_word(toks) in ("mr", "mrs", "ms", "dr", "by", "with")
+
+    def is_dateline(self, toks: Sequence[_Token]) -> bool:
+        before = self.text[max(0, toks[0].start - 3):toks[0].start].rstrip(" \t")
+        if before and before[-1] not in ".!?\n":
+            return False
+        return bool(_DATELINE_AFTER.match(self.text, toks[-1].full_end))
+
+    def headline_caps(self, toks: Sequence[_Token]) -> bool:
+        line_start = self.text.rfind("\n", 0, toks[0].start) + 1
+        line_end = self.text.find("\n", toks[-1].end)
+        line = self.text[line_start:line_end if line_end >= 0 else len(self.text)]
+        return not any(c.islower() for c in line)
+
+    # ---------------------------------------------------------------- decisions
+    def matches(self, toks: Sequence[_Token]) -> list[Match]:
+        if len(toks) == 1 and toks[0].kind == "initial":
+            return []
+        return [m for m in lookup(self.gazetteer, lookup_name(self.span(toks)))
+                if m.quality > 0]
+
+    def single_ok(self, tok: _Token, matches: list[Match], toks: Sequence[_Token]) -> bool:
+        """Whether one word that the gazetteer knows may be marked as a place."""
+        word, lower = tok.text, tok.lower
+        if tok.kind == "dotted":
+            return any(m.place.kind == "country" for m in matches) or (
+                tok.text in ABBREVIATED_NAMES and tok.text.count(".") > 2)
+        if re.search(r"['’](?:ve|re|ll|d|m|t)\Z", word, re.I) or lower in DIRECTIONS:
+            return False
+        if tok.allcaps:
+            if len(word) <= 3:
+                return word in COUNTRY_ABBREVIATIONS
+            return self.is_dateline(toks) or self.headline_caps(toks)
+        if lower in DIRECTIONS:
+            return False
+        letters = sum(c.isalpha() for c in word)
+        if letters < 3:
+            return False
+        if lower in MONTHS_DAYS or lower in TITLES or lower in ORG_WORDS or lower in ETHNIC_WORDS:
+            return False
+        if not tok.capitalised:
+            return False
+        strong = is_strong(matches)
+        if normalize(word) in self.common and not strong:
+            return bool(self.type_after(toks) or self.type_before(toks) or self.qualified(toks))
+        if not strong and self.is_person_context(toks):
+            return False
+        return True
+
+    def emit(self, toks: Sequence[_Token], matches: list[Match], kind: str = "place",
+             *, typed: bool = True) -> None:
+        found = _Found(toks[0].start, toks[-1].end, kind, self.sentence)
+        if kind == "place":
+            found.single = len(toks) == 1
+            found.strong = is_strong(matches)
+            found.qualified = bool(re.match(r",[ \t]+[A-Z]", self.after(toks, 4)))
+            if typed:
+                found.type_word = self.type_after(toks) or self.type_before(toks)
+        self.found.append(found)
+
+    def person(self, toks: Sequence[_Token]) -> None:
+        """Remember a person's or group's name so that a later lone surname is not a place."""
+        words = [t for t in toks if t.kind == "word"]
+        if not words:
+            return
+        self.persons.add(normalize(self.span(toks)))
+        last = normalize(words[-1].text)
+        self.persons.add(last)
+        self.persons.add(strip_article(last))
+        for t in words:
+            if _ARTICLE_HYPHEN.match(t.text):
+                self.persons.add(strip_article(normalize(t.text)))
+
+    # ---------------------------------------------------------------- chunks
+    def chunk(self, toks: list[_Token]) -> None:
+        # Leading demonyms are country references of their own ("Iraqi Prime Minister").
+        while toks and toks[0].kind == "word" and country_of(toks[0].text):
+            if len(toks) > 1 and self.whole(toks):
+                return
+            self.emit(toks[:1], [], "demonym")
+            toks = toks[1:]
+        if not toks:
+            return
+        if self.whole(toks):
+            return
+        # Demonyms inside ("Royal Iraqi Army") still count as country references.
+        for i, t in enumerate(toks):
+            if i and t.kind == "word" and country_of(t.text):
+                self.emit([t], [], "demonym")
+        # A title: what follows is a person; what precedes is read on its own.
+        for i in range(len(toks) - 1, -1, -1):
+            if toks[i].lower.rstrip(".") in TITLES and toks[i].capitalised:
+                if i + 1 < len(toks):
+                    self.person(toks[i + 1:])
+                if i:
+                    self.modifier(toks[:i])
+                return
+        # An organisation word: only a leading place name is marked.
+        for i, t in enumerate(toks):
+            if t.lower.rstrip(".") in ORG_WORDS and t.capitalised and i:
+                self.modifier(toks[:i])
+                return
+            if t.lower.rstrip(".") in ORG_WORDS and i == 0 and len(toks) > 1:
+                # "Army Colonel ..." was handled above; "Police Chief" has no place.
+                return
+        if len(toks) == 1:
+            tok = toks[0]
+            if tok.kind == "word" and "-" in tok.text and not _ARTICLE_HYPHEN.match(tok.text):
+                self.hyphenated(tok)
+            return
+        # Directions and trailing type words ("Northern Anbar", "Anbar Province").
+        if toks[0].lower in DIRECTIONS and self.whole(toks[1:]):
+            return
+        if toks[-1].lower in TYPE_WORDS and self.whole(toks[:-1]):
+            return
+        if any(t.kind == "initial" or (t.kind == "word" and _ARTICLE_HYPHEN.match(t.text))
+               or t.lower in ARABIC_PARTICLES for t in toks):
+            self.person(toks)
+            return
+        if self.is_person_context(toks):
+            self.person(toks)
+            return
+        self.covered(toks)
+
+    def whole(self, toks: Sequence[_Token]) -> bool:
+        """Mark the tokens as one place if the gazetteer knows them so; True if marked."""
+        if not toks:
+            return False
+        matches = self.matches(toks)
+        if not matches:
+            return False
+        if len(toks) == 1 and not self.single_ok(toks[0], matches, toks):
+            return True  # known to the gazetteer but not a place here: nothing to split
+        self.emit(toks, matches)
+        return True
+
+    def hyphenated(self, tok: _Token) -> None:
+        """ "Iraq-Syria": each capitalised part that is a place is marked on its own."""
+        pos, parts = tok.start, []
+        for part in tok.text.split("-"):
+            sub = _Token(pos, pos + len(part), part, "word", False, pos + len(part))
+            pos += len(part) + 1
+            if not part or not part[0].isupper():
+                continue
+            if country_of(part):
+                parts.append((sub, [], "demonym"))
+                continue
+            matches = self.matches([sub])
+            if not (matches and self.single_ok(sub, matches, [sub])):
+                return  # "Wal-Mart": one part is no place, so the word is a name
+            parts.append((sub, matches, "place"))
+        for sub, matches, kind in parts:
+            self.emit([sub], matches, kind, typed=False)
+
+    def modifier(self, toks: list[_Token]) -> None:
+        """Words before a title or organisation word: a leading place name is marked
+        ("Rapides Parish Fire District", "Louisiana Gov."), the rest is not."""
+        while toks and country_of(toks[0].text):
+            self.emit(toks[:1], [], "demonym")
+            toks = toks[1:]
+        for j in range(len(toks), 0, -1):
+            matches = self.matches(toks[:j])
+            if not matches:
+                continue
+            if j == 1:
+                tok = toks[0]
+                if tok.allcaps and len(tok.text) <= 3 and tok.text not in COUNTRY_ABBREVIATIONS:
+                    return
+                if normalize(tok.text) in self.common and not is_strong(matches):
+                    return
+                if tok.lower in ORG_WORDS or tok.lower in TITLES or tok.lower in ETHNIC_WORDS:
+                    return
+                if not (is_strong(matches) or any(m.quality == 3 for m in matches)):
+                    return
+            self.emit(toks[:j], matches)
+            return
+
+    def covered(self, toks: list[_Token]) -> None:
+        """Mark places only if they cover the whole chunk ("Alexandria Virginia")."""
+        parts: list[tuple[int, int, list[Match]]] = []
+        i = 0
+        while i < len(toks):
+            for j in range(min(len(toks), i + 5), i, -1):
+                matches = self.matches(toks[i:j])
+                if matches and (j - i > 1 or self.single_ok(toks[i], matches, toks[i:j])):
+                    parts.append((i, j, matches))
+                    i = j
+                    break
+            else:
+                if 2 <= len(toks) <= 4 and all(t.capitalised for t in toks):
+                    self.person(toks)
+                return
+        # "Alexandria Virginia" is a place and its region; "George Jackson" is a person.
+        last = parts[-1][2]
+        if len(parts) > 1 and not any(m.place.kind in ("country", "admin1") and m.quality >= 2
+                                      for m in last):
+            self.person(toks)
+            return
+        for i, j, matches in parts:
+            self.emit(toks[i:j], matches)
+
+    # ---------------------------------------------------------------- the document
+    def run(self, sentences: Sequence[Sentence]) -> list[_Found]:
+        for sentence in sentences:
+            self.sentence = sentence.index
+            tokens = _tokens(self.text, sentence.start, sentence.end)
+            for chunk in _chunks(self.text, tokens):
+                self.chunk(chunk)
+            for m in _STATE_AFTER_COMMA.finditer(self.text, sentence.start, sentence.end):
+                self.found.append(_Found(m.start(), m.end(), "place", sentence.index,
+                                         strong=True, qualified=True))
+            # Lower-case and mid-chunk demonyms were handled; "Iraqis" alone is a chunk.
+        return self.resolve_coreference()
+
+    def resolve_coreference(self) -> list[_Found]:
+        """Drop lone words the article uses as a person's surname, unless qualified."""
+        kept = []
+        for f in self.found:
+            if f.kind == "place" and f.single and not f.strong and not f.qualified:
+                if normalize(self.text[f.start:f.end]) in self.persons:
+                    continue
+            kept.append(f)
+        return kept
+
+
+def _propagate_type_words(text: str, found: list[_Found]) -> None:
+    """ "the Al-Walid and Rabia crossings": the type word applies to both names."""
+    for a, b in zip(found, found[1:]):
+        if a.kind == b.kind == "place" and not a.type_word and b.type_word:
+            between = text[a.end:b.start]
+            if re.fullmatch(r"(?:,[ \t]*|[ \t]+)(?:(?:and|or)[ \t]+)?(?:the[ \t]+)?", between):
+                a.type_word = b.type_word
+
+
+def extract(
+    text: str, sentences: Sequence[Sentence], gazetteer: Gazetteer
+) -> tuple[Mention, ...]:
+    """Place and demonym mentions of a text, in order of their offsets.
+
+    ``sentences`` are the text's sentences (:func:`geomap.text.split_sentences`); mentions
+    never cross them. Each Mention has ``kind`` "place" or "demonym" and, for places, the
+    ``type_word`` found beside the name ("province", "crossing", "town"...). Nothing is
+    resolved yet: ``place`` is None.
+    """
+    if not text:
+        return ()
+    extractor = _Extractor(text, gazetteer)
+    found = sorted(extractor.run(sentences), key=lambda f: (f.start, -f.end))
+    unique: list[_Found] = []
+    for f in found:
+        if unique and f.start < unique[-1].end:
+            continue
+        unique.append(f)
+    _propagate_type_words(text, unique)
+    return tuple(
+        Mention(f.start, f.end, text[f.start:f.end], f.sentence, f.kind, f.type_word)
+        for f in unique
+    )
+
+
+__all__ = ["ABBREVIATED_NAMES", "common_words", "extract", "is_strong", "lookup", "lookup_name"]

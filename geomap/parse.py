@@ -1,0 +1,60 @@
+"""The geoparser's entry point: text in, a Document of resolved place mentions out."""
+
+from __future__ import annotations
+
+from geomap.claims import check_document, find_claims, support_hook
+from geomap.extract import extract
+from geomap.gazetteer import Gazetteer
+from geomap.records import Document
+from geomap.resolve import ClaimSupport, resolve
+from geomap.text import split_sentences, to_plain
+
+_DEFAULT: Gazetteer | None = None
+
+
+def default_gazetteer() -> Gazetteer:
+    """The bundled gazetteer, opened once per process."""
+    global _DEFAULT
+    if _DEFAULT is None:
+        _DEFAULT = Gazetteer.open()
+    return _DEFAULT
+
+
+def parse(
+    text: str,
+    *,
+    title: str | None = None,
+    url: str | None = None,
+    gazetteer: Gazetteer | None = None,
+    format: str = "plain",
+    id: str | None = None,
+    claim_support: ClaimSupport | None = None,
+) -> Document:
+    """Parse an article: sentences, place and demonym mentions, each resolved and explained,
+    and the distance claims between them, judged (``Document.checks``).
+
+    A candidate that makes a stated distance consistent is preferred (``claim_support``,
+    by default built from the article's own claims).
+
+    ``format`` is "plain", "markdown" or "html"; offsets refer to the plain text, which is
+    ``Document.text``. ``gazetteer`` defaults to the bundled one (opened once per process).
+
+    >>> doc = parse("Fighting reached Rawa, Iraq.")
+    >>> [(m.text, m.place.country) for m in doc.places]
+    [('Rawa', 'IQ'), ('Iraq', 'IQ')]
+    """
+    plain = to_plain(text, format)
+    sentences = split_sentences(plain)
+    if not plain.strip():
+        return Document(plain, sentences, (), title=title, url=url, id=id)
+    gaz = gazetteer if gazetteer is not None else default_gazetteer()
+    mentions = extract(plain, sentences, gaz)
+    claims = find_claims(Document(plain, sentences, mentions))
+    if claim_support is None and claims:
+        claim_support = support_hook(Document(plain, sentences, mentions), claims=claims)
+    mentions = resolve(plain, sentences, mentions, gaz, claim_support=claim_support)
+    doc = Document(plain, sentences, mentions, title=title, url=url, id=id)
+    return check_document(doc, gaz, claims=claims) if claims else doc
+
+
+__all__ = ["default_gazetteer", "parse"]

@@ -1,0 +1,362 @@
+"""Resolution stage: choose the gazetteer place each mention names, and say why.
+
+A mention's candidates are the gazetteer places filed under its name. Each candidate gets a
+score, a sum of log-odds-like terms, each a piece of evidence a reader uses:
+
+- **prior**: the kind of place and its population (a country before a region before a big
+  city before a village; a bigger namesake before a smaller one);
+- **name**: how the name matched (primary name, alternate, without the Arabic article, fuzzy);
+- **type word** beside the name ("Anbar *province*" wants a region, "the Husaybah *crossing*"
+  a border crossing);
+- **qualifier**: a container named right beside it ("Rawa, Iraq", "Abu Kamal in Syria",
+  "Syria's Deir ez-Zour");
+- **country and region focus**: the countries the article names (demonyms included) and the
+  regions its other places lie in;
+- **spatial coherence**: closeness to the places chosen for the article's other names;
+- optionally **claims**: a ``claim_support`` hook may favour candidates that make a stated
+  distance consistent.
+
+The same name is one place throughout an article (one sense per discourse). The scores of a
+name's candidates are turned into probabilities (softmax); the winner's is the confidence.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+
+from geomap.demonyms import country_of
+from geomap.extract import lookup, lookup_name
+from geomap.gazetteer import Gazetteer, Match
+from geomap.names import normalize
+from geomap.records import Candidate, Mention, Place, Sentence
+
+#: ``claim_support(index, place, chosen) -> float``: a score bonus (log-odds; about +1 for
+#: "a stated distance fits", negative when it contradicts) for giving mention ``index``
+#: the place ``place``, knowing the places ``chosen`` so far for the other mentions (by
+#: index in the mentions tuple).
+ClaimSupport = Callable[[int, Place, Mapping[int, Place]], float]
+
+#: Kinds of place a type word asks for.
+TYPE_KINDS: dict[str, frozenset[str]] = {}
+for _phrase, _kinds in (
+    ("border crossing", ("border_crossing",)), ("border gate", ("border_crossing",)),
+    ("border post", ("border_crossing",)), ("crossing", ("border_crossing",)),
+    ("province", ("admin1",)), ("governorate", ("admin1",)), ("region", ("admin1",)),
+    ("state", ("admin1",)), ("county", ("admin2",)), ("parish", ("admin2",)),
+    ("district", ("admin2", "admin1", "city")), ("city", ("city",)), ("town", ("city",)),
+    ("village", ("city",)), ("township", ("city",)), ("borough", ("city",)),
+    ("municipality", ("city",)), ("capital", ("city",)), ("provincial capital", ("city",)),
+    ("suburb", ("city",)), ("hamlet", ("city",)), ("community", ("city",)),
+    ("neighborhood", ("city",)), ("neighbourhood", ("city",)), ("area", ("city",)),
+    ("border town", ("city",)),
+):
+    TYPE_KINDS[_phrase] = frozenset(_kinds)
+
+_QUALITY_BONUS = {3: 1.0, 2: 0.2, 1: 0.0, 0: -1.0}
+_AREA_KINDS = frozenset(("country", "continent"))
+_EARTH_KM = 6371.0088
+
+
+def distance_km(a: Place, b: Place) -> float:
+    """Great-circle distance between two places (haversine, mean Earth radius)."""
+    lat1, lon1, lat2, lon2 = map(math.radians, (a.lat, a.lon, b.lat, b.lon))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin(
+        (lon2 - lon1) / 2) ** 2
+    return 2 * _EARTH_KM * math.asin(min(1.0, math.sqrt(h)))
+
+
+def prior(place: Place) -> float:
+    """How likely a news article means this place, knowing only its kind and population."""
+    pop = math.log10(place.population + 1)
+    if place.kind == "country":
+        return 4.0 + pop / 10
+    if place.kind == "continent":
+        return 3.5
+    if place.kind == "admin1":
+        return 2.0 + pop / 5
+    if place.kind == "admin2":
+        return 1.5 + pop / 5
+    if place.kind == "border_crossing":
+        return 2.0
+    return pop / 2
+
+
+@dataclass
+class _Group:
+    """All mentions of one name in the article."""
+
+    key: str
+    name: str
+    indexes: list[int] = field(default_factory=list)
+    matches: list[Match] = field(default_factory=list)
+    type_words: set[str] = field(default_factory=set)
+    containers: set[int] = field(default_factory=set)  # indexes of qualifying mentions
+    pick: Place | None = None
+
+
+@dataclass
+class _Evidence:
+    """Terms of one candidate's score, kept to explain the choice."""
+
+    total: float = 0.0
+    type_word: str = ""
+    container: str = ""
+    country: str = ""
+    country_count: int = 0
+    admin1: str = ""
+    near: str = ""
+    near_km: float = 0.0
+    claim: float = 0.0
+
+
+class _Resolver:
+    def __init__(self, text: str, mentions: Sequence[Mention], gazetteer: Gazetteer,
+                 claim_support: ClaimSupport | None):
+        self.text = text
+        self.mentions = mentions
+        self.gazetteer = gazetteer
+        self.claim_support = claim_support
+        self.groups: dict[str, _Group] = {}
+        self.group_of: dict[int, _Group] = {}
+        self.demonym_countries: Counter[str] = Counter()
+        self._countries: dict[str, Place | None] = {}
+
+    def country(self, code: str) -> Place | None:
+        if code not in self._countries:
+            self._countries[code] = self.gazetteer.get(f"country:{code}")
+        return self._countries[code]
+
+    # ---------------------------------------------------------------- setup
+    def collect(self) -> None:
+        places = [i for i, m in enumerate(self.mentions) if m.kind == "place"]
+        for i, m in enumerate(self.mentions):
+            if m.kind == "demonym":
+                code = country_of(m.text)
+                if code:
+                    self.demonym_countries[code] += 1
+        for i in places:
+            m = self.mentions[i]
+            key = normalize(m.text)
+            group = self.groups.get(key)
+            if group is None:
+                name = lookup_name(m.text)
+                matches = lookup(self.gazetteer, name)
+                if not matches:
+                    matches = self.gazetteer.matches(name, fuzzy=True, limit=10)
+                group = self.groups[key] = _Group(key, m.text, matches=matches)
+            group.indexes.append(i)
+            if m.type_word:
+                group.type_words.add(m.type_word.lower())
+            self.group_of[i] = group
+        for a, b in zip(places, places[1:]):
+            self.link_qualifier(a, b)
+
+    def link_qualifier(self, a: int, b: int) -> None:
+        """Record "A, B", "A in B" (B contains A) and "B's A" (B contains A)."""
+        ma, mb = self.mentions[a], self.mentions[b]
+        between = self.text[ma.end:mb.start]
+        stripped = between.strip()
+        if stripped in (",", "in", "in the", ", in", "of") and "\n" not in between:
+            self.group_of[a].containers.add(b)
+        elif between in ("'s ", "’s ", "' ", "’ "):
+            self.group_of[b].containers.add(a)
+
+    # ---------------------------------------------------------------- scoring
+    def references(self, exclude: _Group) -> tuple[Counter[str], Counter[str], Counter[tuple]]:
+        """Country mentions (explicit), country weight of all picks, regions of all picks."""
+        explicit: Counter[str] = Counter(self.demonym_countries)
+        weight: Counter[str] = Counter(self.demonym_countries)
+        regions: Counter[tuple] = Counter()
+        for group in self.groups.values():
+            if group is exclude or group.pick is None:
+                continue
+            pick, n = group.pick, len(group.indexes)
+            if pick.kind == "country":
+                explicit[pick.country] += n
+                weight[pick.country] += n
+            elif pick.country:
+                weight[pick.country] += 0.5 * n
+            if pick.kind in ("admin1", "admin2", "city", "border_crossing") and pick.admin1:
+                name = pick.name if pick.kind == "admin1" else pick.admin1
+                regions[(pick.country, normalize(name))] += n
+        return explicit, weight, regions
+
+    def score(self, group: _Group, match: Match, refs, others: list[_Group],
+              final: bool) -> _Evidence:
+        place = match.place
+        ev = _Evidence()
+        total = prior(place) + _QUALITY_BONUS.get(match.quality, 0.0)
+        # A city that shares its name with the region it lies in: news means the city.
+        if place.kind == "admin1" and any(
+            m.place.kind == "city" and m.place.country == place.country
+            and m.place.population >= 100_000 for m in group.matches
+        ):
+            total -= 0.6
+        kinds = set()
+        for word in group.type_words:
+            kinds |= TYPE_KINDS.get(word, frozenset())
+        if kinds:
+            if place.kind in kinds:
+                total += 2.5
+                ev.type_word = next(w for w in sorted(group.type_words)
+                                    if place.kind in TYPE_KINDS.get(w, ()))
+            else:
+                total -= 1.0
+        for c in group.containers:
+            container = self.group_of[c].pick if c in self.group_of else None
+            if container is None:
+                continue
+            if container.kind == "country" and place.country == container.country:
+                total += 3.0
+                ev.container = container.name
+            elif container.kind in ("admin1", "admin2") and place.country == container.country:
+                region = container.name if container.kind == "admin1" else container.admin1
+                if normalize(place.admin1) == normalize(region):
+                    total += 3.0
+                    ev.container = container.name
+                else:
+                    total += 1.0
+        explicit, weight, regions = refs
+        if place.country and weight[place.country] > 0 and place.kind != "country":
+            share = weight[place.country] / max(1.0, sum(weight.values()))
+            total += 1.0 + 1.5 * share
+            ev.country, ev.country_count = place.country, explicit[place.country]
+        if place.admin1 and place.kind != "admin1":
+            if regions[(place.country, normalize(place.admin1))]:
+                total += 1.0
+                ev.admin1 = place.admin1
+        if place.kind not in _AREA_KINDS:
+            best_km, near = math.inf, ""
+            # Only distances under 400 km count: skip the far ones before the trigonometry.
+            lon_window = 3.6 / max(0.05, math.cos(math.radians(place.lat)))
+            for other in others:
+                pick = other.pick
+                if pick is None or pick.kind in _AREA_KINDS:
+                    continue
+                if abs(pick.lat - place.lat) > 3.6 or (
+                        abs(pick.lon - place.lon) > lon_window
+                        and abs(abs(pick.lon - place.lon) - 360) > lon_window):
+                    continue
+                d = distance_km(place, pick)
+                if d < best_km:
+                    best_km, near = d, other.name
+            bonus = 1.5 if best_km < 50 else 1.0 if best_km < 150 else 0.5 if best_km < 400 else 0
+            if bonus:
+                total += bonus
+                ev.near, ev.near_km = near, best_km
+        if final and self.claim_support is not None:
+            chosen = {i: g.pick for i, g in self.group_of.items()
+                      if g is not group and g.pick is not None}
+            ev.claim = sum(self.claim_support(i, place, chosen) for i in group.indexes)
+            total += ev.claim
+        ev.total = total
+        return ev
+
+    def rank(self, group: _Group, final: bool = False) -> list[tuple[_Evidence, Match]]:
+        refs = self.references(group)
+        others = sorted((g for g in self.groups.values() if g is not group),
+                        key=lambda g: -len(g.indexes))[:40]
+        ranked = [(self.score(group, m, refs, others, final), m) for m in group.matches]
+        ranked.sort(key=lambda em: -em[0].total)
+        return ranked
+
+    def run(self) -> tuple[Mention, ...]:
+        self.collect()
+        groups = sorted(self.groups.values(), key=lambda g: -len(g.indexes))
+        # First pass: prior, name and type word only; then let the evidence settle.
+        for group in groups:
+            if group.matches:
+                group.pick = max(group.matches, key=lambda m: prior(m.place)
+                                 + _QUALITY_BONUS.get(m.quality, 0.0)).place
+        for _ in range(2):
+            for group in groups:
+                if len(group.matches) > 1:
+                    group.pick = self.rank(group)[0][1].place
+        results: dict[int, Mention] = {}
+        for group in groups:
+            if not group.matches:
+                for i in group.indexes:
+                    results[i] = replace(self.mentions[i], reason="not in the gazetteer")
+                continue
+            ranked = self.rank(group, final=True)
+            group.pick = ranked[0][1].place
+            top = max(ev.total for ev, _ in ranked)
+            weights = [math.exp(ev.total - top) for ev, _ in ranked]
+            norm = sum(weights)
+            best_ev, best = ranked[0]
+            candidates = tuple(Candidate(m.place, round(w / norm, 4))
+                               for (ev, m), w in zip(ranked[1:6], weights[1:6]))
+            reason = self.explain(group, best_ev, best, ranked)
+            for i in group.indexes:
+                results[i] = replace(self.mentions[i], place=best.place,
+                                     confidence=round(weights[0] / norm, 4),
+                                     candidates=candidates, reason=reason)
+        out = []
+        for i, m in enumerate(self.mentions):
+            if m.kind == "demonym":
+                code = country_of(m.text)
+                place = self.country(code) if code else None
+                out.append(replace(m, place=place, confidence=1.0 if place else 0.0,
+                                   reason=f"demonym of {place.name}" if place else
+                                   "demonym of an unknown country"))
+            else:
+                out.append(results.get(i, m))
+        return tuple(out)
+
+    def explain(self, group: _Group, ev: _Evidence, best: Match,
+                ranked: list[tuple[_Evidence, Match]]) -> str:
+        place, name = best.place, group.name
+        same_kind = [m for _, m in ranked if m.place.kind == place.kind]
+        where = self.country(place.country).name if self.country(place.country) else place.country
+        if len(ranked) == 1:
+            lead = f"only place named '{name}'"
+        elif place.kind == "country":
+            lead = f"the country '{name}'"
+        elif all(place.population >= m.place.population for m in same_kind) and len(same_kind) > 1:
+            lead = f"largest {place.kind} named '{name}' of {len(ranked)} candidates"
+        else:
+            lead = f"{place.kind} '{place.name}' (population {place.population:,})"
+        parts = [lead]
+        if ev.type_word:
+            parts.append(f"'{ev.type_word}' says {place.kind.replace('_', ' ')}")
+        if ev.container:
+            parts.append(f"qualified by '{ev.container}'")
+        if ev.country and place.kind != "country":
+            if ev.country_count:
+                times = "once" if ev.country_count == 1 else f"{ev.country_count} times"
+                parts.append(f"in {where}, which the article names {times}")
+            else:
+                parts.append(f"in {where}, like the article's other places")
+        if ev.admin1:
+            parts.append(f"in {ev.admin1}, a region of the article")
+        if ev.near:
+            parts.append(f"{ev.near_km:.0f} km from {ev.near}")
+        if ev.claim > 0:
+            parts.append("fits a stated distance")
+        return "; ".join(parts)
+
+
+def resolve(
+    text: str,
+    sentences: Sequence[Sentence],
+    mentions: Sequence[Mention],
+    gazetteer: Gazetteer,
+    *,
+    claim_support: ClaimSupport | None = None,
+) -> tuple[Mention, ...]:
+    """The mentions with ``place``, ``confidence`` (0..1), runner-up ``candidates`` and a
+    ``reason`` filled in; demonyms get their country with confidence 1.
+
+    ``claim_support`` (see :data:`ClaimSupport`) lets stated distances weigh in the final
+    round. Mentions keep their order, so indexes into the input are indexes into the output.
+    """
+    del sentences  # the evidence used so far is positional; kept for a stable signature
+    if not mentions:
+        return ()
+    return _Resolver(text, mentions, gazetteer, claim_support).run()
+
+
+__all__ = ["ClaimSupport", "TYPE_KINDS", "distance_km", "prior", "resolve"]

@@ -1,0 +1,259 @@
+"""Text stage: bytes and markup in, plain text and sentences out.
+
+Every later stage counts character offsets into the plain text this module returns, so the
+markup readers (:func:`from_html`, :func:`from_markdown`) return the text a reader sees and
+nothing else; :func:`from_plain` returns its input unchanged.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from html.parser import HTMLParser
+
+from geomap.errors import InputError
+from geomap.records import Sentence
+
+FORMATS = ("plain", "markdown", "html")
+
+
+# --------------------------------------------------------------------------- decoding
+
+
+def decode(data: bytes, *, path: str, encoding: str | None = None) -> str:
+    """The text of a file's bytes: UTF-8 (a byte-order mark is dropped) unless told otherwise.
+
+    Raises InputError "not UTF-8 text at byte N (use --encoding)" for undecodable bytes and
+    for binary data (a NUL byte), naming ``path``.
+    """
+    name = encoding or "utf-8"
+    try:
+        codec = codecs.lookup(name)
+    except LookupError:
+        raise InputError(f"unknown encoding {name!r}", path=path) from None
+    nul = data.find(b"\0")
+    if nul >= 0 and codec.name not in ("utf-16", "utf-16-le", "utf-16-be", "utf-32"):
+        raise InputError(_not_text(name, nul, encoding), path=path)
+    try:
+        text = data.decode(codec.name)
+    except UnicodeDecodeError as err:
+        raise InputError(_not_text(name, err.start, encoding), path=path) from None
+    return text.removeprefix("\ufeff")
+
+
+def _not_text(name: str, byte: int, explicit: str | None) -> str:
+    if explicit:
+        return f"not {explicit} text at byte {byte}"
+    return f"not UTF-8 text at byte {byte} (use --encoding)"
+
+
+# --------------------------------------------------------------------------- markup
+
+
+def from_plain(text: str) -> str:
+    """Plain text is its own plain text; offsets are the input's."""
+    return text
+
+
+_BLOCK_TAGS = frozenset(
+    "address article aside blockquote br caption dd div dl dt figcaption figure footer form "
+    "h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section table tbody td th thead title "
+    "tr ul".split()
+)
+_SKIPPED_TAGS = frozenset("script style noscript template svg head".split())
+_SPACES = re.compile(r"[ \t\r\f\v\n]+")
+
+
+class _HTMLText(HTMLParser):
+    """Collects the visible text of an HTML document, one line per block element."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skip = 0
+        self.pre = 0
+        self.in_title = False
+        self.at_line_start = True
+
+    def newline(self) -> None:
+        if self.parts and not self.parts[-1].endswith("\n\n"):
+            self.parts.append("\n" if self.parts[-1].endswith("\n") else "\n\n")
+        self.at_line_start = True
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        if tag == "title":
+            self.in_title = True
+        elif tag in _SKIPPED_TAGS:
+            self.skip += 1
+            return
+        if tag == "pre":
+            self.pre += 1
+        if tag in _BLOCK_TAGS:
+            self.newline()
+
+    def handle_startendtag(self, tag: str, attrs) -> None:
+        if tag in _BLOCK_TAGS:
+            self.newline()
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "title":
+            self.in_title = False
+        elif tag in _SKIPPED_TAGS:
+            self.skip = max(0, self.skip - 1)
+            return
+        if tag == "pre":
+            self.pre = max(0, self.pre - 1)
+        if tag in _BLOCK_TAGS:
+            self.newline()
+
+    def handle_data(self, data: str) -> None:
+        if self.skip and not self.in_title:
+            return
+        if not self.pre:
+            data = _SPACES.sub(" ", data)
+            if self.at_line_start:
+                data = data.lstrip(" ")
+        if data:
+            self.parts.append(data)
+            self.at_line_start = data.endswith("\n")
+
+
+def from_html(html: str) -> str:
+    """The visible text of an HTML page: tags stripped, entities decoded, scripts and styles
+    dropped, block elements (p, div, h1, li, br...) on lines of their own.
+
+    >>> from_html("<p>Raids in <b>Al-Qaim</b> &amp; Rawa</p><p>Next</p>")
+    'Raids in Al-Qaim & Rawa\\n\\nNext'
+    """
+    parser = _HTMLText()
+    parser.feed(html)
+    parser.close()
+    return re.sub(r" +\n", "\n", "".join(parser.parts)).strip()
+
+
+_MD_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"^[ \t]*(```|~~~).*$\n?", re.M), ""),  # code fences
+    (re.compile(r"^[ \t]{0,3}\[[^\]\n]+\]:[ \t]*\S.*$\n?", re.M), ""),  # link definitions
+    (re.compile(r"^[ \t]{0,3}([-*_])([ \t]*\1){2,}[ \t]*$", re.M), ""),  # horizontal rules
+    (re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$", re.M), r"\1"),  # ATX headings
+    (re.compile(r"^[ \t]{0,3}(?:=+|-+)[ \t]*$", re.M), ""),  # setext underlines
+    (re.compile(r"^[ \t]{0,3}(?:>[ \t]?)+", re.M), ""),  # block quotes
+    (re.compile(r"^[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+", re.M), ""),  # list markers
+    (re.compile(r"!\[([^\]\n]*)\]\([^)\n]*\)"), r"\1"),  # images keep their alt text
+    (re.compile(r"\[([^\]\n]+)\]\([^)\n]*\)"), r"\1"),  # inline links keep their text
+    (re.compile(r"\[([^\]\n]+)\]\[[^\]\n]*\]"), r"\1"),  # reference links
+    (re.compile(r"<(https?://[^>\s]+)>"), r"\1"),  # autolinks
+    (re.compile(r"</?[A-Za-z][^<>\n]*>"), ""),  # inline HTML tags
+    (re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"), r"\2"),  # strong
+    (re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])"), r"\1"),  # emphasis
+    (re.compile(r"(?<![\w_])_(?=\S)([^_\n]+?)(?<=\S)_(?![\w_])"), r"\1"),
+    (re.compile(r"~~(?=\S)(.+?)(?<=\S)~~"), r"\1"),  # strikethrough
+    (re.compile(r"`+([^`\n]*?)`+"), r"\1"),  # inline code
+    (re.compile(r"\\([\\`*_{}\[\]()#+\-.!>])"), r"\1"),  # backslash escapes
+)
+
+
+def from_markdown(markdown: str) -> str:
+    """The text a reader sees in Markdown: links keep their text, emphasis and code marks,
+    heading hashes, quote and list markers are removed; HTML entities are decoded.
+
+    >>> from_markdown("# Raid\\n\\nFighting in [Rawa](https://x.org/rawa), **Anbar**.")
+    'Raid\\n\\nFighting in Rawa, Anbar.'
+    """
+    import html
+
+    text = markdown
+    for pattern, replacement in _MD_RULES:
+        text = pattern.sub(replacement, text)
+    return html.unescape(text).strip()
+
+
+def to_plain(text: str, format: str = "plain") -> str:
+    """The plain text of ``text`` in one of :data:`FORMATS`."""
+    if format == "plain":
+        return from_plain(text)
+    if format == "markdown":
+        return from_markdown(text)
+    if format == "html":
+        return from_html(text)
+    raise InputError(f"unknown text format {format!r} (expected one of {', '.join(FORMATS)})")
+
+
+# --------------------------------------------------------------------------- sentences
+
+#: Words whose trailing full stop does not end a sentence.
+ABBREVIATIONS = frozenset(
+    """mr mrs ms dr prof gen col lt sgt capt cpt maj cmdr adm gov sen rep rev fr st mt ft jr sr
+    pres supt insp det cpl pvt brig hon messrs no nos vs etc inc corp co ltd bros dept univ ave
+    blvd rd hwy jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thur thurs
+    fri sat sun approx est fig vol al e.g i.e a.m p.m u.s u.k u.n u.s.a d.c""".split()
+)
+# A candidate end: terminal punctuation with closing quotes/brackets then space, or a line
+# break before a capital, digit or quote, or a blank line.
+_BOUNDARY = re.compile(
+    r"(?P<stop>[.!?…]+[\"'”’)\]]*)(?P<gap>[ \t]+|[ \t]*\n[ \t\n]*)"
+    r"(?=[\"“‘'(\[]?[A-Z0-9\u00C0-\u024F])"
+    r"|(?P<para>[ \t]*\n[ \t]*\n\s*)"
+    r"|(?P<line>[ \t]*\n[ \t]*)(?=[\"“‘'(\[]?[A-Z0-9\u00C0-\u024F])"
+)
+_LAST_WORD = re.compile(r"([A-Za-z][A-Za-z.]*)\.$")
+
+
+def split_sentences(text: str) -> tuple[Sentence, ...]:
+    """Sentences of a text in order, trimmed of surrounding white space.
+
+    A sentence ends at '.', '!' or '?' before a capital letter or digit (not after an
+    abbreviation such as "U.S.", "Gen." or "St." or a single initial), at a paragraph break,
+    and at a line break before a capital (headlines and datelines are lines of their own).
+    Work is linear in the length of the text.
+    """
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for m in _BOUNDARY.finditer(text):
+        if m.group("stop") is not None:
+            stop = m.group("stop")
+            single_dot = stop.startswith(".") and len(stop.rstrip("\"'”’)]")) == 1
+            if single_dot and "\n" not in m.group("gap"):
+                word = _LAST_WORD.search(text, max(start, m.start() - 12), m.start() + 1)
+                if word and _is_abbreviation(word.group(1)):
+                    continue
+            end = m.end("stop")
+        else:
+            end = m.start()
+        spans.append((start, end))
+        start = m.end()
+    spans.append((start, len(text)))
+    sentences = []
+    for s, e in spans:
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            sentences.append(Sentence(len(sentences), s, e))
+    return tuple(sentences)
+
+
+def _is_abbreviation(word: str) -> bool:
+    lower = word.lower()
+    if lower in ABBREVIATIONS:
+        return True
+    # Initials ("J." in "John J. Smith") and dotted acronyms ("U.S.", "N.Y.").
+    if len(word) == 1 and word.isupper():
+        return True
+    return bool(re.fullmatch(r"(?:[A-Za-z]\.)+[A-Za-z]", word))
+
+
+def sentence_at(sentences: tuple[Sentence, ...], offset: int) -> int:
+    """The index of the sentence holding ``offset`` (the nearest one before it otherwise)."""
+    from bisect import bisect_right
+
+    starts = [s.start for s in sentences]
+    i = bisect_right(starts, offset) - 1
+    return max(i, 0)
+
+
+__all__ = [
+    "ABBREVIATIONS", "FORMATS", "decode", "from_html", "from_markdown", "from_plain",
+    "sentence_at", "split_sentences", "to_plain",
+]

@@ -1,0 +1,85 @@
+"""Extraction: which spans are places, which are demonyms, which are neither."""
+
+from __future__ import annotations
+
+import pytest
+
+from geomap.extract import extract
+from geomap.gazetteer import COLUMNS, Gazetteer
+from geomap.text import split_sentences
+
+ROWS = [
+    ("country:IQ", "Iraq", "", "33", "44", "country", "IQ", "", "38000000", "t"),
+    ("country:SY", "Syria", "", "35", "38", "country", "SY", "", "17000000", "t"),
+    ("admin1:IQ.01", "Anbar", "Al Anbar", "32.9", "41.6", "admin1", "IQ", "Anbar", "600000", "t"),
+    ("gn:1", "Al Qā’im", "Al-Qaim|Dulaym al Husaybah", "34.39", "40.99", "city", "IQ",
+     "Anbar", "74100", "t"),
+    ("gn:2", "Baghdad", "", "33.34", "44.40", "city", "IQ", "Baghdad", "7216000", "t"),
+    ("gn:3", "Ālbū Kamāl", "Abu Kamal", "34.45", "40.92", "city", "SY", "Deir ez-Zor",
+     "57572", "t"),
+    ("gn:4", "Arab", "", "34.3", "-86.5", "city", "US", "Alabama", "8295", "t"),
+    ("gn:5", "Is", "", "52", "53", "city", "RU", "", "4729", "t"),
+    ("gn:6", "Walid", "", "30", "30", "city", "EG", "", "500", "t"),
+    ("gn:7", "Agency", "", "40", "-95", "city", "US", "Missouri", "672", "t"),
+]
+
+
+@pytest.fixture(scope="module")
+def gaz(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("gaz")
+    path = folder / "g.csv"
+    import csv
+
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(COLUMNS)
+        w.writerows(ROWS)
+    return Gazetteer.open([path], bundled=False, use_env=False, cache=folder / "cache")
+
+
+def spans(text, gaz, kind="place"):
+    return [m.text for m in extract(text, split_sentences(text), gaz) if m.kind == kind]
+
+
+def test_possessives_with_straight_and_typographic_apostrophes(gaz):
+    text = "Syria’s border and Iraq's west met Al-Qaim’s center."
+    mentions = extract(text, split_sentences(text), gaz)
+    assert [(m.text, text[m.start:m.end]) for m in mentions] == [
+        ("Syria", "Syria"), ("Iraq", "Iraq"), ("Al-Qaim", "Al-Qaim")]
+
+
+def test_dateline_in_capitals(gaz):
+    assert spans("BAGHDAD: Troops moved on.", gaz) == ["BAGHDAD"]
+
+
+def test_acronyms_are_not_places(gaz):
+    assert spans("IS fighters fled the IS-held town.", gaz) == []
+
+
+def test_hyphenated_pair_of_names(gaz):
+    text = "the Iraq-Syria border"
+    mentions = extract(text, split_sentences(text), gaz)
+    assert [(m.start, m.end, m.text) for m in mentions] == [(4, 8, "Iraq"), (9, 14, "Syria")]
+
+
+def test_type_words_beside_names(gaz):
+    text = "He reached the town of Abu Kamal and Anbar province."
+    mentions = extract(text, split_sentences(text), gaz)
+    assert [(m.text, m.type_word) for m in mentions] == [("Abu Kamal", "town"),
+                                                         ("Anbar", "province")]
+
+
+def test_people_groups_and_words_are_not_places(gaz):
+    text = ("Army Colonel Walid al-Duleimi told Anadolu Agency that Arab volunteers "
+            "joined. Prime Minister Haider al-Abadi spoke on Sunday in November.")
+    assert spans(text, gaz) == []
+
+
+def test_demonyms_are_country_references(gaz):
+    text = "Iraqi and Syrian forces met Iraqis."
+    assert spans(text, gaz, "demonym") == ["Iraqi", "Syrian", "Iraqis"]
+    assert spans(text, gaz) == []
+
+
+def test_empty_text(gaz):
+    assert extract("", (), gaz) == ()

@@ -1,0 +1,93 @@
+"""Resolution: namesakes chosen by the evidence a reader uses."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+
+from geomap.extract import extract
+from geomap.gazetteer import COLUMNS, Gazetteer
+from geomap.resolve import resolve
+from geomap.text import split_sentences
+
+ROWS = [
+    ("country:IQ", "Iraq", "", "33", "44", "country", "IQ", "", "38000000", "t"),
+    ("country:PL", "Poland", "", "52", "20", "country", "PL", "", "38000000", "t"),
+    ("country:ID", "Indonesia", "", "-5", "120", "country", "ID", "", "270000000", "t"),
+    ("gn:iq", "Rāwah", "Rawa", "34.48", "41.92", "city", "IQ", "Anbar", "13000", "t"),
+    ("gn:pl", "Rawa Mazowiecka", "Rawa", "51.76", "20.25", "city", "PL", "Lodz", "17770", "t"),
+    ("gn:id", "Rawa", "", "-6.2", "106.8", "city", "ID", "Jakarta", "0", "t"),
+    ("gn:q", "Al Qā’im", "Al-Qaim", "34.39", "40.99", "city", "IQ", "Anbar", "74100", "t"),
+    ("gn:lodz", "Łódź", "Lodz", "51.77", "19.45", "city", "PL", "Lodz", "700000", "t"),
+    ("admin1:IQ.01", "Anbar", "", "32.9", "41.6", "admin1", "IQ", "Anbar", "600000", "t"),
+    ("gn:ambar", "Ambar", "Anbar", "39", "33", "city", "TR", "", "5063", "t"),
+    ("cross:h", "Husaybah crossing", "Husaybah", "34.3975", "40.977", "border_crossing", "IQ",
+     "Anbar", "0", "t"),
+    ("gn:h", "Husaybah town", "Husaybah", "25", "45", "city", "SA", "", "20000", "t"),
+]
+
+
+@pytest.fixture(scope="module")
+def gaz(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("gaz")
+    path = folder / "g.csv"
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(COLUMNS)
+        w.writerows(ROWS)
+    return Gazetteer.open([path], bundled=False, use_env=False, cache=folder / "cache")
+
+
+def resolved(text, gaz):
+    sentences = split_sentences(text)
+    return resolve(text, sentences, extract(text, sentences, gaz), gaz)
+
+
+def place_of(text, gaz, name):
+    return next(m for m in resolved(text, gaz) if m.text == name)
+
+
+@pytest.mark.parametrize("text, country", [
+    ("Iraqi troops entered Rawa after fighting near Al-Qaim.", "IQ"),
+    ("Rawa, Poland, lies near Lodz.", "PL"),
+    ("The floods hit Rawa in Indonesia.", "ID"),
+], ids=["demonym-and-neighbour", "comma-qualifier", "in-qualifier"])
+def test_namesakes_by_context(gaz, text, country):
+    mention = place_of(text, gaz, "Rawa")
+    assert mention.place.country == country
+    assert 0 < mention.confidence <= 1
+    assert mention.reason
+
+
+def test_runner_ups_and_reason_explain_choice(gaz):
+    mention = place_of("Iraqi troops entered Rawa after fighting near Al-Qaim.", gaz, "Rawa")
+    assert {c.place.country for c in mention.candidates} == {"PL", "ID"}
+    assert "Iraq" in mention.reason and "km from Al-Qaim" in mention.reason
+
+
+def test_type_word_picks_kind(gaz):
+    assert place_of("Fighting in Anbar province.", gaz, "Anbar").place.kind == "admin1"
+    m = place_of("They held the Husaybah crossing.", gaz, "Husaybah")
+    assert m.place.kind == "border_crossing"
+    assert "'crossing'" in m.reason
+
+
+def test_demonym_resolves_to_its_country(gaz):
+    m = next(m for m in resolved("Iraqi forces advanced.", gaz) if m.kind == "demonym")
+    assert (m.place.id, m.confidence) == ("country:IQ", 1.0)
+
+
+def test_claim_support_hook_can_tip_the_balance(gaz):
+    text = "Rawa is quiet."
+    sentences = split_sentences(text)
+    mentions = extract(text, sentences, gaz)
+    calls = []
+
+    def support(index, place, chosen):
+        calls.append(index)
+        return 10.0 if place.country == "ID" else 0.0
+
+    out = resolve(text, sentences, mentions, gaz, claim_support=support)
+    assert out[0].place.country == "ID"
+    assert calls and set(calls) == {0}

@@ -1,0 +1,60 @@
+"""The text stage: decoding, markup readers and sentence splitting."""
+
+from __future__ import annotations
+
+import pytest
+
+from geomap.errors import InputError
+from geomap.text import decode, from_html, from_markdown, split_sentences
+
+
+def test_decode_utf8_drops_bom():
+    assert decode("\ufeffRawa".encode(), path="a.txt") == "Rawa"
+
+
+def test_undecodable_bytes_name_file_and_byte():
+    with pytest.raises(InputError) as err:
+        decode(b"Rawa \xff\xfe", path="a.txt")
+    assert str(err.value) == "a.txt: not UTF-8 text at byte 5 (use --encoding)"
+
+
+def test_binary_file_is_not_text():
+    with pytest.raises(InputError, match=r"not UTF-8 text at byte 3 \(use --encoding\)"):
+        decode(b"PK\x03\x00\x04", path="x.zip")
+
+
+def test_explicit_encoding():
+    assert decode("Zaragoza, España".encode("latin-1"), path="a", encoding="latin-1") == (
+        "Zaragoza, España")
+
+
+def test_html_strips_tags_and_decodes_entities():
+    html = ("<html><head><title>Raid</title><style>p{}</style></head><body>"
+            "<p>Fighting in <b>Al-Qaim</b> &amp; Rawa.</p><script>var x=1;</script>"
+            "<div>Syria&#8217;s east</div></body></html>")
+    text = from_html(html)
+    assert text == "Raid\n\nFighting in Al-Qaim & Rawa.\n\nSyria’s east"
+    assert "var x" not in text
+
+
+def test_markdown_keeps_link_text_and_drops_marks():
+    md = "# Raid on *Rawa*\n\nTroops in [Al-Qaim](https://example.org/q) and **Anbar**."
+    assert from_markdown(md) == "Raid on Rawa\n\nTroops in Al-Qaim and Anbar."
+
+
+def test_sentences_do_not_split_after_abbreviations():
+    text = "Gen. Smith met U.S. officials in St. Louis on Friday. Then he left."
+    sentences = split_sentences(text)
+    assert [text[s.start:s.end] for s in sentences] == [
+        "Gen. Smith met U.S. officials in St. Louis on Friday.", "Then he left."]
+
+
+def test_paragraph_and_headline_breaks_split():
+    text = "Headline about Rawa\nBody starts here. Second one!\n\nNew paragraph"
+    assert [text[s.start:s.end] for s in split_sentences(text)] == [
+        "Headline about Rawa", "Body starts here.", "Second one!", "New paragraph"]
+
+
+def test_empty_text_has_no_sentences():
+    assert split_sentences("") == ()
+    assert split_sentences("  \n ") == ()
