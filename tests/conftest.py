@@ -35,3 +35,98 @@ def full_gazetteer():
 
     with Gazetteer.open() as gazetteer:
         yield gazetteer
+
+
+# --- Browser fixtures (the map's real-browser tests) ------------------------------------
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+ARTIFACTS = ROOT / "test-artifacts"
+#: Schemes that would leave the machine.
+NETWORK_SCHEMES = ("http:", "https:", "ws:", "wss:", "ftp:")
+
+
+class OfflinePage:
+    """A map page opened with the network off, and what it did: requests, console errors,
+    dialogs (drained from Chromium's performance and browser logs)."""
+
+    def __init__(self, driver, path: Path):
+        self.driver = driver
+        self.path = path
+        self.requests: list[str] = []
+        self.dialogs: list[str] = []
+        self.errors: list[str] = []
+
+    def collect(self) -> OfflinePage:
+        for entry in self.driver.get_log("performance"):
+            message = json.loads(entry["message"])["message"]
+            if message["method"] == "Network.requestWillBeSent":
+                self.requests.append(message["params"]["request"]["url"])
+            elif message["method"] == "Page.javascriptDialogOpening":
+                self.dialogs.append(message["params"].get("message", ""))
+        self.errors += [e["message"] for e in self.driver.get_log("browser")
+                        if e["level"] == "SEVERE"]
+        return self
+
+    def leaving(self) -> list[str]:
+        """Requests that left the page: to the network, or to a file that is not the page's."""
+        self.collect()
+        allowed = (self.path.as_uri(), self.path.parent.joinpath(f"{self.path.stem}_files").as_uri())
+        return [u for u in self.requests
+                if u.lower().startswith(NETWORK_SCHEMES)
+                or (u.startswith("file:") and not u.startswith(allowed))]
+
+    def js(self, script: str, *args):
+        return self.driver.execute_script(script, *args)
+
+    def screenshot(self, name: str) -> Path:
+        ARTIFACTS.mkdir(exist_ok=True)
+        out = ARTIFACTS / name
+        self.driver.save_screenshot(str(out))
+        return out
+
+
+@pytest.fixture(scope="session")
+def chromium(tmp_path_factory):
+    """Headless Debian Chromium with every network request blocked."""
+    if not CHROMIUM.exists() or not CHROMEDRIVER.exists():
+        pytest.skip("needs Debian's chromium and chromium-driver at /usr/bin "
+                    "(apt-get install chromium chromium-driver)")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.options import Options
+    from selenium.webdriver.chrome.service import Service
+
+    options = Options()
+    options.binary_location = str(CHROMIUM)
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu",
+                "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--no-first-run", "--disable-default-apps",
+                "--window-size=1400,900",
+                f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}"):
+        options.add_argument(arg)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
+    options.set_capability("unhandledPromptBehavior", "ignore")
+    driver = webdriver.Chrome(options=options, service=Service(str(CHROMEDRIVER)))
+    driver.execute_cdp_cmd("Network.enable", {})
+    driver.execute_cdp_cmd("Network.setBlockedURLs",
+                           {"urls": ["http://*", "https://*", "ws://*", "wss://*", "ftp://*"]})
+    driver.execute_cdp_cmd("Network.emulateNetworkConditions",
+                           {"offline": True, "latency": 0, "downloadThroughput": -1,
+                            "uploadThroughput": -1})
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture
+def open_offline(chromium):
+    """Open a saved map page in the offline browser: ``open_offline(path) -> OfflinePage``."""
+
+    def open_page(path: Path) -> OfflinePage:
+        chromium.get("about:blank")
+        chromium.get_log("performance")
+        chromium.get_log("browser")
+        page = OfflinePage(chromium, Path(path).resolve())
+        chromium.get(page.path.as_uri())
+        return page
+
+    return open_page

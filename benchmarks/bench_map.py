@@ -1,0 +1,176 @@
+"""Benchmark the map stage: 10,000 places from 1,000 articles.
+
+Prints, for each run and as the median of the runs: the time to build and write the page,
+its size, and the time until the first marker shows in headless Chromium (network off).
+Targets from issue 5: write <= 5 s, file <= 15 MB, first marker <= 3 s.
+
+    python benchmarks/bench_map.py [--articles 1000] [--places-per-article 10] [--runs 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from geomap import render
+from geomap.records import Claim, ClaimCheck, Document, Mention, Place, Sentence
+
+KINDS = ("city", "city", "city", "admin1", "border_crossing", "country")
+VERDICTS = ("consistent", "road", "inconsistent", "unverifiable")
+# fmt: off
+WORDS = ("officials", "said", "the", "convoy", "reached", "outskirts", "before", "dawn", "and",
+         "road", "was", "reopened", "after", "a", "long", "night", "of", "talks", "between",
+         "local", "council", "army")
+# fmt: on
+
+
+def synthetic_documents(articles: int, per_article: int, seed: int = 5) -> list[Document]:
+    """``articles`` articles of ``per_article`` sentences, each naming one new place."""
+    rng = random.Random(seed)
+    docs = []
+    for a in range(articles):
+        text, sentences, mentions = "", [], []
+        places = []
+        for s in range(per_article):
+            place = Place(
+                id=f"bench:{a}:{s}",
+                name=f"Place {a}-{s}",
+                lat=rng.uniform(-60, 70),
+                lon=rng.uniform(-180, 180),
+                kind=rng.choice(KINDS),
+                country="XX",
+                admin1="Region",
+                source="benchmark",
+            )
+            places.append(place)
+            before = " ".join(rng.choices(WORDS, k=rng.randint(6, 14)))
+            after = " ".join(rng.choices(WORDS, k=rng.randint(6, 14)))
+            start = len(text)
+            sentence = f"{before.capitalize()} near {place.name} where {after}. "
+            m_start = start + len(before) + len(" near ")
+            mentions.append(
+                Mention(
+                    m_start,
+                    m_start + len(place.name),
+                    place.name,
+                    s,
+                    place=place,
+                    confidence=rng.random(),
+                )
+            )
+            sentences.append(Sentence(s, start, start + len(sentence) - 1))
+            text += sentence
+        claim = Claim(
+            subject=1,
+            reference=0,
+            sentence=1,
+            start=sentences[1].start,
+            end=sentences[1].end,
+            text="some 120 kilometres north",
+            low_km=120,
+            high_km=120,
+            unit="km",
+            direction=rng.choice(("N", "WSW", None)),
+        )
+        check = ClaimCheck(
+            claim=claim,
+            distance=rng.choice(VERDICTS),
+            bearing=None,
+            computed_km=rng.uniform(50, 900),
+            computed_bearing=rng.uniform(0, 360),
+        )
+        docs.append(
+            Document(
+                text=text,
+                sentences=tuple(sentences),
+                mentions=tuple(mentions),
+                title=f"Article {a}",
+                url=f"https://example.org/{a}",
+                id=str(a),
+                checks=(check,),
+            )
+        )
+    return docs
+
+
+def first_marker_seconds(path: Path) -> float:
+    from selenium import webdriver
+    from selenium.webdriver.chrome.options import Options
+    from selenium.webdriver.chrome.service import Service
+
+    options = Options()
+    options.binary_location = "/usr/bin/chromium"
+    with tempfile.TemporaryDirectory() as profile:
+        for arg in (
+            "--headless=new",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--window-size=1400,900",
+            f"--user-data-dir={profile}",
+        ):
+            options.add_argument(arg)
+        driver = webdriver.Chrome(options=options, service=Service("/usr/bin/chromedriver"))
+        try:
+            driver.execute_cdp_cmd("Network.enable", {})
+            driver.execute_cdp_cmd("Network.setBlockedURLs", {"urls": ["http://*", "https://*"]})
+            driver.get("about:blank")
+            start = time.perf_counter()
+            driver.get(path.as_uri())
+            while time.perf_counter() - start < 30:
+                if driver.execute_script("""
+                    const e = document.querySelector('.leaflet-marker-icon');
+                    if (!e) return false;
+                    const r = e.getBoundingClientRect();
+                    return r.width > 0 && r.right > 0 && r.bottom > 0
+                        && r.left < innerWidth && r.top < innerHeight;"""):
+                    return time.perf_counter() - start
+                time.sleep(0.02)
+            raise RuntimeError("no marker became visible within 30 s")
+        finally:
+            driver.quit()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--articles", type=int, default=1000)
+    parser.add_argument("--places-per-article", type=int, default=10)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--no-browser", action="store_true")
+    args = parser.parse_args()
+
+    docs = synthetic_documents(args.articles, args.places_per_article)
+    places = sum(len(d.mentions) for d in docs)
+    print(f"{places:,} places from {len(docs):,} articles, {args.runs} runs")
+    writes, sizes, firsts = [], [], []
+    with tempfile.TemporaryDirectory() as tmp:
+        for run in range(args.runs):
+            path = Path(tmp) / f"bench-{run}.html"
+            start = time.perf_counter()
+            render.save(render.build_map(docs), path)
+            writes.append(time.perf_counter() - start)
+            sizes.append(path.stat().st_size / 1e6)
+            line = f"run {run + 1}: write {writes[-1]:.2f} s, file {sizes[-1]:.1f} MB"
+            if not args.no_browser:
+                firsts.append(first_marker_seconds(path))
+                line += f", first marker {firsts[-1]:.2f} s"
+            print(line)
+    print(
+        f"median: write {statistics.median(writes):.2f} s (target <= 5), "
+        f"file {statistics.median(sizes):.1f} MB (target <= 15)"
+        + (f", first marker {statistics.median(firsts):.2f} s (target <= 3)" if firsts else "")
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,582 @@
+"""The map stage: payload, escaping, claim geometry, asset inlining and saving.
+
+The documents built here (the founding article with its gold reading, and articles whose
+every string is hostile) are also the ones the browser tests open.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+from functools import cache
+from pathlib import Path
+
+import folium
+import pytest
+from geographiclib.geodesic import Geodesic
+
+from geomap import render
+from geomap.errors import InputError
+from geomap.records import Claim, ClaimCheck, Document, Mention, Place, Sentence
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLD = ROOT / "tests" / "data" / "al-qaim-husaybah-2017.gold.json"
+EXAMPLE = ROOT / "examples" / "al-qaim-husaybah-2017.txt"
+ARTICLE_URL = (
+    "https://www.aa.com.tr/en/middle-east/iraqi-pm-raises-flag-at-is-free-crossing-with-syria"
+)
+ADMIN1 = {
+    "al-qaim": "Anbar",
+    "husaybah": "Anbar",
+    "ramadi": "Anbar",
+    "rawa": "Anbar",
+    "al-walid": "Anbar",
+    "rabia": "Nineveh",
+    "baghdad": "Baghdad",
+    "abu-kamal": "Deir ez-Zor",
+}
+
+#: Runs in the page if anything is unescaped: sets a global, adds an element, opens a dialog.
+PAYLOAD = (
+    "<script>window.__pwned=1;alert(1)</script>"
+    '<img src=x onerror="window.__pwned=2;document.body.appendChild('
+    "Object.assign(document.createElement('i'),{id:'pwned'}))\">"
+    "`${window.__pwned=3}`</script><b id=pwned>'\"&amp;\u2028"
+)
+JS_URL = "javascript:window.__pwned=4;alert(4)"
+
+#: Tiny hand-made country outlines (lon, lat) until the gazetteer's boundaries are wired in.
+BOUNDARIES = {
+    "IQ": {
+        "type": "Polygon",
+        "coordinates": [
+            [
+                [38.8, 33.4],
+                [41.0, 34.4],
+                [42.4, 37.1],
+                [44.8, 37.3],
+                [45.9, 35.8],
+                [46.1, 33.0],
+                [48.6, 29.9],
+                [47.9, 29.0],
+                [46.5, 29.1],
+                [44.7, 29.2],
+                [42.1, 31.1],
+                [39.0, 32.0],
+                [38.8, 33.4],
+            ]
+        ],
+    },
+    "SY": {
+        "type": "Polygon",
+        "coordinates": [
+            [
+                [35.7, 32.7],
+                [36.4, 32.4],
+                [38.8, 33.4],
+                [41.0, 34.4],
+                [42.4, 37.1],
+                [40.7, 37.1],
+                [38.0, 36.8],
+                [36.7, 36.8],
+                [36.2, 35.8],
+                [35.9, 35.3],
+                [35.7, 32.7],
+            ]
+        ],
+    },
+    "JO": {
+        "type": "Polygon",
+        "coordinates": [
+            [
+                [35.5, 32.4],
+                [36.4, 32.4],
+                [38.8, 33.4],
+                [39.0, 32.0],
+                [37.0, 31.5],
+                [38.0, 30.5],
+                [37.5, 30.0],
+                [36.0, 29.2],
+                [35.0, 29.4],
+                [35.5, 31.8],
+                [35.5, 32.4],
+            ]
+        ],
+    },
+}
+
+
+def split_sentences(text: str) -> tuple[Sentence, ...]:
+    """Sentences at line breaks and after . ! ? (enough for the test articles)."""
+    out = []
+    for block in re.finditer(r"[^\n]+", text):
+        start = block.start()
+        for m in re.finditer(r"[^.!?]*(?:[.!?]+[\"”’]?|$)", block.group()):
+            chunk = m.group()
+            if chunk.strip():
+                lead = len(chunk) - len(chunk.lstrip())
+                s, e = start + m.start() + lead, start + m.end()
+                out.append(Sentence(len(out), s, e))
+    return tuple(out)
+
+
+def sentence_of(sentences: tuple[Sentence, ...], offset: int) -> int:
+    return next(s.index for s in sentences if s.start <= offset < s.end)
+
+
+@cache
+def gold_places() -> dict[str, Place]:
+    gold = json.loads(GOLD.read_text(encoding="utf-8"))
+    return {
+        key: Place(
+            id=f"gold:{key}",
+            name=p["name"],
+            lat=p["lat"],
+            lon=p["lon"],
+            kind=p["kind"],
+            country=p["country"],
+            admin1=ADMIN1.get(key, ""),
+            source=p["source"].split(";")[0],
+            population=0,
+        )
+        for key, p in gold["places"].items()
+    }
+
+
+def gold_document(
+    *,
+    title: str = "Iraqi PM raises flag at IS-free crossing with Syria",
+    url: str | None = ARTICLE_URL,
+    doc_id: str = "al-qaim-husaybah-2017",
+) -> Document:
+    """The founding article with its gold mentions, places and the two gold claims."""
+    gold = json.loads(GOLD.read_text(encoding="utf-8"))
+    text = EXAMPLE.read_text(encoding="utf-8")
+    sentences = split_sentences(text)
+    places = gold_places()
+    countries = {"IQ": places["iraq"], "SY": places["syria"]}
+    mentions = [
+        Mention(
+            m["start"],
+            m["end"],
+            m["text"],
+            sentence_of(sentences, m["start"]),
+            place=places[m["place"]],
+            confidence=0.95 - 0.01 * (i % 7),
+            reason="gold",
+        )
+        for i, m in enumerate(gold["mentions"])
+    ]
+    mentions += [
+        Mention(
+            m["start"],
+            m["end"],
+            m["text"],
+            sentence_of(sentences, m["start"]),
+            kind="demonym",
+            place=countries[m["country"]],
+            confidence=0.9,
+        )
+        for m in gold["demonyms"]
+    ]
+    mentions.sort(key=lambda m: m.start)
+    index = {(m.start, m.end): i for i, m in enumerate(mentions)}
+
+    def mention_in(start: int, end: int, key: str) -> int:
+        return next(
+            index[(m["start"], m["end"])]
+            for m in gold["mentions"]
+            if m["place"] == key and start <= m["start"] < end
+        )
+
+    checks = []
+    for c in gold["claims"]:
+        start = text.index(c["text"], c["sentence_start"])
+        end = start + len(c["text"])
+        sentence_end = text.index(".", c["sentence_start"])
+        claim = Claim(
+            subject=mention_in(c["sentence_start"], sentence_end, c["subject"]),
+            reference=mention_in(start, end, c["reference"]),
+            sentence=sentence_of(sentences, start),
+            start=start,
+            end=end,
+            text=c["text"],
+            low_km=c["value"],
+            high_km=c["value"],
+            unit=c["unit"],
+            direction=c["direction"],
+        )
+        ref, sub = places[c["reference"]], places[c["subject"]]
+        g = Geodesic.WGS84.Inverse(ref.lat, ref.lon, sub.lat, sub.lon)
+        checks.append(
+            ClaimCheck(
+                claim=claim,
+                distance=c["verdict"],
+                bearing=c.get("direction_verdict"),
+                computed_km=c["computed_km"],
+                computed_bearing=g["azi1"] % 360,
+                fits=(places["al-walid"],) if c["verdict"] == "inconsistent" else (),
+                explanation=c["note"],
+            )
+        )
+    return Document(
+        text=text,
+        sentences=sentences,
+        mentions=tuple(mentions),
+        title=title,
+        url=url,
+        id=doc_id,
+        checks=tuple(checks),
+    )
+
+
+def hostile_documents() -> list[Document]:
+    """Two articles whose text, titles, URLs, place names and claims carry payloads."""
+    evil_city = Place(
+        id=f"evil:{PAYLOAD}",
+        name=f"Qaim {PAYLOAD}",
+        lat=34.39,
+        lon=40.99,
+        kind="city",
+        country="IQ",
+        admin1=PAYLOAD,
+        source=PAYLOAD,
+    )
+    evil_kind = Place(
+        id="evil:2",
+        name=f"Ramadi{PAYLOAD}",
+        lat=33.42,
+        lon=43.31,
+        kind='"><img src=x onerror="window.__pwned=5">',
+        country='IQ"><b>',
+        source="x",
+    )
+    fit = Place(id="evil:fit", name=f"Fit {PAYLOAD}", lat=33.43, lon=38.94, kind="city")
+    text = (
+        f"{PAYLOAD} headline.\n\nFighting near {evil_city.name} went on, {PAYLOAD}. "
+        f"It lies 410 kilometers west of {evil_kind.name}, they said.\n"
+        f"Unresolved: {PAYLOAD}."
+    )
+    sentences = split_sentences(text)
+    spans = []
+    pos = 0
+    for name, place in ((evil_city.name, evil_city), (evil_kind.name, evil_kind), (PAYLOAD, None)):
+        start = text.index(name, pos)
+        spans.append((start, start + len(name), place))
+        pos = start + len(name)
+    mentions = tuple(
+        Mention(s, e, text[s:e], sentence_of(sentences, s), place=p, confidence=0.5 if p else 0.0)
+        for s, e, p in spans
+    )
+    cs = text.index("410 kilometers")
+    ce = text.index(", they said")
+    claim = Claim(
+        subject=0,
+        reference=1,
+        sentence=sentence_of(sentences, cs),
+        start=cs,
+        end=ce,
+        text=text[cs:ce],
+        low_km=410,
+        high_km=410,
+        unit="km",
+        direction="W",
+    )
+    check = ClaimCheck(
+        claim=claim,
+        distance="inconsistent",
+        bearing="consistent",
+        computed_km=241.0,
+        computed_bearing=297.0,
+        fits=(fit,),
+        explanation=f"explanation {PAYLOAD}",
+    )
+    first = Document(
+        text=text,
+        sentences=sentences,
+        mentions=mentions,
+        title=f"Title {PAYLOAD}",
+        url=JS_URL,
+        id=f"id {PAYLOAD}",
+        checks=(check,),
+    )
+    second = Document(
+        text=f"Second {evil_city.name} article.",
+        sentences=(Sentence(0, 0, len(f"Second {evil_city.name} article.")),),
+        mentions=(
+            Mention(7, 7 + len(evil_city.name), evil_city.name, 0, place=evil_city, confidence=0.7),
+        ),
+        title=f"Second {PAYLOAD}",
+        url='https://example.org/?q="><script>window.__pwned=6</script>',
+    )
+    return [first, second]
+
+
+def payload_of(m: folium.Map) -> dict:
+    page = m.get_root().render()
+    blob = re.search(r'<script type="application/json" id="[^"]+">(.*?)</script>', page, re.DOTALL)
+    assert blob, "no payload in the page"
+    return json.loads(blob.group(1))
+
+
+# ---------------------------------------------------------------------------------------
+
+
+def test_build_map_returns_folium_map_with_one_marker_per_place():
+    m = render.build_map([gold_document()], boundaries=BOUNDARIES)
+    assert isinstance(m, folium.Map)
+    data = payload_of(m)
+    assert len(data["places"]) == 13
+    qaim = next(p for p in data["places"] if p["name"] == "Al-Qaim")
+    assert qaim["refs"][0][0] == 0 and len(qaim["refs"][0][1]) == 9
+    assert (qaim["admin1"], qaim["countryName"], qaim["source"]) == (
+        "Anbar",
+        "Iraq",
+        "GeoNames 'Al Qa'im' (cities500)",
+    )
+    crossing = next(p for p in data["places"] if p["kind"] == "border_crossing")
+    assert crossing["shape"] == "diamond" and crossing["color"] != qaim["color"]
+
+
+def test_demonyms_link_to_their_country_but_add_no_marker():
+    data = payload_of(render.build_map([gold_document()]))
+    iraq = next(i for i, p in enumerate(data["places"]) if p["name"] == "Iraq")
+    doc = data["docs"][0]
+    demonyms = [m for m in doc["mentions"] if m[3] == 1]
+    assert len(demonyms) == 15 and all(m[2] == iraq for m in demonyms if m[1] - m[0] == 5)
+
+
+def test_one_marker_lists_every_article_that_mentions_the_place():
+    docs = [gold_document(), gold_document(title="Second report", doc_id="b", url=None)]
+    data = payload_of(render.build_map(docs))
+    assert len(data["places"]) == 13
+    qaim = next(p for p in data["places"] if p["name"] == "Al-Qaim")
+    assert [r[0] for r in qaim["refs"]] == [0, 1]
+    assert data["docs"][1]["url"] is None
+
+
+def test_claim_label_and_colours_follow_the_verdicts():
+    checks = gold_document().checks
+    assert render.claim_label(checks[1]) == "stated 410 km W \u00b7 computed 241 km WNW"
+    assert render.claim_label(checks[0]).startswith("stated 2 km \u00b7 computed 1.3 km ")
+    data = payload_of(render.build_map([gold_document()]))
+    near, far = data["docs"][0]["claims"]
+    assert far["color"] == "#c62828" and near["color"] == "#2e7d32"
+    assert far["verdictLabel"] == "distance inconsistent \u00b7 direction consistent"
+    assert [f["name"] for f in far["fits"]] == ["Al-Walid border crossing (Iraq - Syria)"]
+    assert far["fits"][0]["note"].startswith("406 km W of Ramadi")
+
+
+def test_claim_line_is_a_geodesic_from_reference_to_subject():
+    places = gold_places()
+    data = payload_of(render.build_map([gold_document()]))
+    line = data["docs"][0]["claims"][1]["line"]
+    ramadi, crossing = places["ramadi"], places["husaybah"]
+    assert line[0] == pytest.approx([ramadi.lat, ramadi.lon], abs=1e-4)
+    assert line[-1] == pytest.approx([crossing.lat, crossing.lon], abs=1e-4)
+    assert len(line) > 20
+    # every intermediate point lies on the geodesic (to drawing accuracy): the two legs
+    # add up to the whole
+    whole = Geodesic.WGS84.Inverse(*line[0], *line[-1])["s12"]
+    mid = line[len(line) // 2]
+    legs = (
+        Geodesic.WGS84.Inverse(*line[0], *mid)["s12"]
+        + Geodesic.WGS84.Inverse(*mid, *line[-1])["s12"]
+    )
+    assert legs == pytest.approx(whole, rel=1e-5)
+
+
+def test_stated_distance_is_an_arc_sector_when_a_direction_is_stated():
+    ramadi = gold_places()["ramadi"]
+    data = payload_of(render.build_map([gold_document()]))
+    near, far = data["docs"][0]["claims"]
+    (ring,) = far["area"]
+    for lat, lon in ring:
+        g = Geodesic.WGS84.Inverse(ramadi.lat, ramadi.lon, lat, lon)
+        assert 0.98 * 410 <= g["s12"] / 1000 <= 1.02 * 410
+        assert 247 <= g["azi1"] % 360 <= 293  # W ± 22.5°
+    assert len(near["area"]) == 2  # a thin annulus around Al-Qaim: no direction stated
+
+
+def test_stated_area_circle_without_direction():
+    (outer, inner) = render.stated_area((33.0, 44.0), 100, 120, None)
+    assert Geodesic.WGS84.Inverse(33.0, 44.0, *outer[10])["s12"] == pytest.approx(
+        120_000, rel=0.005
+    )
+    assert Geodesic.WGS84.Inverse(33.0, 44.0, *inner[10])["s12"] == pytest.approx(
+        100_000, rel=0.005
+    )
+
+
+def test_compass_points():
+    assert [render.compass(b) for b in (0, 11.2, 11.3, 270, 297, 359)] == [
+        "N",
+        "N",
+        "NNE",
+        "W",
+        "WNW",
+        "N",
+    ]
+
+
+def test_countries_mentioned_are_outlined_and_all_boundaries_form_the_basemap():
+    data = payload_of(render.build_map([gold_document()], boundaries=BOUNDARIES))
+    assert sorted(c["iso2"] for c in data["countries"]) == ["IQ", "SY"]
+    assert {c["name"] for c in data["countries"]} == {"Iraq", "Syria"}
+    assert len(data["basemap"]) == 3
+
+
+def test_extent_of_a_province_when_its_boundary_is_known():
+    anbar = {"type": "Polygon", "coordinates": [[[39, 31], [44, 31], [44, 35], [39, 35], [39, 31]]]}
+    data = payload_of(
+        render.build_map(
+            [gold_document()], boundaries={"gold:anbar": {"type": "Feature", "geometry": anbar}}
+        )
+    )
+    (extent,) = data["extents"]
+    assert data["places"][extent["place"]]["name"] == "Anbar Governorate"
+
+
+def test_no_tiles_unless_asked(tmp_path):
+    page = render.save(render.build_map([gold_document()]), tmp_path / "map.html").read_text()
+    assert "tile.openstreetmap.org" not in page
+    assert payload_of(render.build_map([gold_document()]))["tiles"] is None
+
+
+@pytest.mark.parametrize(
+    "tiles, url",
+    [
+        ("OpenStreetMap", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
+        ("https://tiles.example.org/{z}/{x}/{y}.png", "https://tiles.example.org/{z}/{x}/{y}.png"),
+    ],
+    ids=["name", "url"],
+)
+def test_tiles_by_name_or_url(tiles, url):
+    data = payload_of(render.build_map([gold_document()], tiles=tiles))
+    assert data["tiles"]["url"] == url
+
+
+@pytest.mark.parametrize(
+    "tiles, message",
+    [
+        ("NoSuchTiles", "unknown tile layer 'NoSuchTiles'"),
+        ("javascript:alert(1)//{z}/{x}/{y}", "tile URL must start with http:// or https://"),
+        ("https://tiles.example.org/{z}.png", "tile URL must contain {z}, {x} and {y}"),
+    ],
+    ids=["unknown", "scheme", "placeholders"],
+)
+def test_bad_tiles_are_refused(tiles, message):
+    with pytest.raises(InputError, match=re.escape(message)):
+        render.build_map([gold_document()], tiles=tiles)
+
+
+def test_save_inlines_every_asset_and_links_nothing_remote(tmp_path):
+    path = render.save(
+        render.build_map([gold_document()], boundaries=BOUNDARIES), tmp_path / "out" / "map.html"
+    )
+    page = path.read_text(encoding="utf-8")
+    assert render.remote_assets(page) == []
+    assert not re.search(r"<(script|link)\b[^>]*\b(src|href)=", page)
+    assert "leaflet.js from xstatic.pkg.leaflet" in page
+    assert "leaflet.markercluster.js from xstatic.pkg.leaflet_markercluster" in page
+    assert "geomap.js from geomap" in page
+    assert "url(images/" not in page and "data:image/png;base64," in page
+    assert [p.name for p in path.parent.iterdir()] == ["map.html"]  # no temp file left
+
+
+def test_save_beside_copies_assets(tmp_path):
+    path = render.save(render.build_map([gold_document()]), tmp_path / "map.html", inline=False)
+    page = path.read_text(encoding="utf-8")
+    assert render.remote_assets(page) == []
+    srcs = re.findall(r'<(?:script|link)\b[^>]*\b(?:src|href)="([^"]+)"', page)
+    assert sorted(srcs) == sorted(
+        f"map_files/{n}"
+        for n in (
+            "leaflet.js",
+            "leaflet.markercluster.js",
+            "geomap.js",
+            "leaflet.css",
+            "MarkerCluster.css",
+            "MarkerCluster.Default.css",
+            "geomap.css",
+        )
+    )
+    for src in srcs:
+        assert (tmp_path / src).is_file()
+
+
+def test_folium_class_defaults_are_not_mutated(tmp_path):
+    before_js, before_css = list(folium.Map.default_js), list(folium.Map.default_css)
+    m = render.build_map([gold_document()])
+    render.save(m, tmp_path / "map.html")
+    assert folium.Map.default_js == before_js and folium.Map.default_css == before_css
+    assert m.default_js is not folium.Map.default_js
+    other = folium.Map(tiles=None).get_root().render()
+    assert "geomap.js" not in other and "markercluster" not in other
+
+
+def test_save_refuses_a_remote_asset_it_cannot_inline(tmp_path):
+    m = render.build_map([gold_document()])
+    m.add_js_link("extra", "https://cdn.example.org/extra.js")
+    with pytest.raises(render.AssetError, match="https://cdn.example.org/extra.js"):
+        render.save(m, tmp_path / "map.html")
+    assert not (tmp_path / "map.html").exists()
+
+
+def test_hostile_strings_never_reach_html_or_script_source(tmp_path):
+    docs = hostile_documents()
+    page = render.save(
+        render.build_map(docs, boundaries=BOUNDARIES), tmp_path / "map.html"
+    ).read_text(encoding="utf-8")
+    blob = re.search(r'<script type="application/json" id="[^"]+">(.*?)</script>', page, re.DOTALL)
+    raw = blob.group(1)
+    for bad in ("<", ">", "&", "\u2028"):
+        assert bad not in raw
+    outside = page.replace(raw, "")
+    assert outside.count("pwned") == 0  # (a count: pytest would print the whole page)
+    data = json.loads(raw)
+    assert data["docs"][0]["title"] == f"Title {PAYLOAD}"  # intact, just escaped
+    assert data["docs"][0]["url"] is None  # javascript: never becomes a link
+    assert data["docs"][1]["url"].startswith("https://example.org/")
+    assert data["places"][0]["name"] == f"Qaim {PAYLOAD}"
+    assert data["places"][1]["color"] == "#8d6e63"  # an unknown kind gets our colour
+
+
+def test_json_for_html_round_trips():
+    value = {"s": "</script><!-- \u2028\u2029 & ${x} `"}
+    text = render._json_for_html(value)
+    assert "</" not in text and "\u2028" not in text
+    assert json.loads(text) == value
+
+
+def test_unknown_records_are_refused():
+    with pytest.raises(TypeError, match="Expected Document objects, instead got str at 0"):
+        render.build_map(["not a document"])
+
+
+def test_empty_map_saves(tmp_path):
+    page = render.save(render.build_map([]), tmp_path / "empty.html").read_text()
+    assert render.remote_assets(page) == []
+
+
+def test_geodesic_line_takes_the_short_way_across_the_antimeridian():
+    line = render.geodesic_line((-17.7, 178.4), (-13.8, -171.8))  # Fiji to Samoa
+    lons = [lon for _, lon in line]
+    assert all(abs(b - a) < 5 for a, b in itertools.pairwise(lons))
+    assert lons[-1] == pytest.approx(-171.8 + 360)
+
+
+def test_country_boundaries_from_a_feature_collection():
+    fc = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"iso2": "iq", "name": "Iraq"},
+                "geometry": BOUNDARIES["IQ"],
+            },
+            {"type": "Feature", "properties": {"name": "no code"}, "geometry": BOUNDARIES["SY"]},
+        ],
+    }
+    assert render.country_boundaries(fc) == {"IQ": BOUNDARIES["IQ"]}
