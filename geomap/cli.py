@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import functools
 import json
 import sys
@@ -10,7 +11,9 @@ from pathlib import Path
 import click
 
 from geomap import gazetteer as gaz
-from geomap.errors import GazetteerError, GeomapError
+from geomap.errors import GazetteerError, GeomapError, InputError
+from geomap.records import Document, Mention
+from geomap.text import decode
 
 
 class UserError(click.ClickException):
@@ -175,6 +178,255 @@ def gazetteer_info(gazetteer_files):
             click.echo(f"file   {path}")
         click.echo(f"index  {g.index}")
         click.echo(f"places {len(g):,}")
+
+
+# --------------------------------------------------------------------------- articles
+
+_MARKUP = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown"}
+
+
+def _mention_dict(m: Mention, *, explain: bool) -> dict:
+    p = m.place
+    out = {
+        "start": m.start, "end": m.end, "text": m.text, "kind": m.kind,
+        "name": p.name if p else None, "lat": p.lat if p else None,
+        "lon": p.lon if p else None, "country": p.country if p else None,
+        "place_id": p.id if p else None, "confidence": m.confidence,
+    }
+    if m.type_word:
+        out["type_word"] = m.type_word
+    if explain:
+        out["reason"] = m.reason
+        out["candidates"] = [{"place_id": c.place.id, "name": c.place.name,
+                              "country": c.place.country, "score": c.score}
+                             for c in m.candidates]
+    return out
+
+
+def _read(path: str, encoding: str | None) -> str:
+    if path == "-":
+        return decode(sys.stdin.buffer.read(), path="<stdin>", encoding=encoding)
+    try:
+        data = Path(path).read_bytes()
+    except OSError as err:
+        raise InputError(f"cannot read file ({err.strerror})", path=path) from None
+    return decode(data, path=path, encoding=encoding)
+
+
+def _jsonl_articles(path: str, text: str, skip_bad: bool):
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+            if not isinstance(record, dict):
+                raise InputError("not a JSON object", path=path, line=number)
+            if not isinstance(record.get("text"), str):
+                raise InputError("no 'text' field", path=path, line=number)
+        except json.JSONDecodeError as err:
+            problem = InputError(f"not JSON ({err.msg})", path=path, line=number)
+            if not skip_bad:
+                raise problem from None
+            click.echo(f"Skipped {problem}", err=True)
+            continue
+        except InputError as problem:
+            if not skip_bad:
+                raise
+            click.echo(f"Skipped {problem}", err=True)
+            continue
+        yield record
+
+
+def _emit(doc: Document, path: str, fmt: str, explain: bool, writer) -> None:
+    mentions = [m for m in doc.mentions if fmt != "geojson" or (m.place and m.kind == "place")]
+    if fmt == "json":
+        click.echo(json.dumps({"article": path, "mentions": [
+            _mention_dict(m, explain=explain) for m in mentions]}, ensure_ascii=False, indent=1))
+    elif fmt == "jsonl":
+        for m in mentions:
+            click.echo(json.dumps({"article": path, **_mention_dict(m, explain=explain)},
+                                  ensure_ascii=False))
+    elif fmt == "csv":
+        for m in mentions:
+            writer.writerow({"article": path, **_mention_dict(m, explain=False)}
+                            | ({"reason": m.reason} if explain else {}))
+    elif fmt == "geojson":
+        features = [{
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [m.place.lon, m.place.lat]},
+            "properties": {"article": path, **_mention_dict(m, explain=explain)},
+        } for m in mentions]
+        click.echo(json.dumps({"type": "FeatureCollection", "features": features},
+                              ensure_ascii=False))
+    else:
+        for m in mentions:
+            p = m.place
+            where = f"{p.name} ({p.kind}, {p.country}) {p.lat:.4f},{p.lon:.4f}" if p else "-"
+            click.echo(f"{m.start:>6}-{m.end:<6} {m.kind:<8} {m.text:<24} {where}  "
+                       f"{m.confidence:.2f}")
+            if explain and m.reason:
+                click.echo(f"{'':14}{m.reason}")
+
+
+@main.command("extract")
+@click.argument("articles", nargs=-1, required=True)
+@click.option("--format", "fmt", default="table", show_default=True,
+              type=click.Choice(["table", "json", "jsonl", "csv", "geojson"]),
+              help="Output format (GeoJSON: RFC 7946, lon/lat order).")
+@click.option("--explain", is_flag=True, help="Say why each place was chosen.")
+@click.option("--encoding", default=None, help="Text encoding of the input (default UTF-8).")
+@click.option("--skip-bad", is_flag=True, help="Report and skip bad JSONL lines.")
+@gazetteer_option
+@user_errors
+def extract_command(articles, fmt, explain, encoding, skip_bad, gazetteer_files):
+    """List the places that ARTICLE files mention ('-' reads stdin; .jsonl holds one
+    {"id", "text"} article per line; .html and .md are read as markup)."""
+    from geomap.parse import parse
+
+    gaz = open_gazetteer(gazetteer_files)
+    csv_fields = ["article", "start", "end", "text", "kind", "name", "lat", "lon", "country",
+                  "place_id", "confidence", "type_word"] + (["reason"] if explain else [])
+    writer = None
+    if fmt == "csv":
+        out = click.get_text_stream("stdout")
+        writer = csv.DictWriter(out, csv_fields, extrasaction="ignore", lineterminator="\n")
+        writer.writeheader()
+    for path in articles:
+        text = _read(path, encoding)
+        if path.endswith(".jsonl"):
+            for record in _jsonl_articles(path, text, skip_bad):
+                doc = parse(record["text"], title=record.get("title"), url=record.get("url"),
+                            id=str(record.get("id", "")), gazetteer=gaz)
+                click.echo(json.dumps({"id": record.get("id"), "mentions": [
+                    _mention_dict(m, explain=explain) for m in doc.mentions]},
+                    ensure_ascii=False))
+            continue
+        doc = parse(text, format=_MARKUP.get(Path(path).suffix.lower(), "plain"), gazetteer=gaz)
+        _emit(doc, path, fmt, explain, writer)
+
+
+@main.command("evaluate")
+@click.argument("corpus", type=click.Path(exists=True, dir_okay=False))
+@click.option("--gold-spans", is_flag=True,
+              help="Resolve the gold spans only (no recognition scores).")
+@click.option("--skip-bad", is_flag=True, help="Report and skip bad JSONL lines.")
+@gazetteer_option
+@user_errors
+def evaluate_command(corpus, gold_spans, skip_bad, gazetteer_files):
+    """Score recognition and resolution against a gold CORPUS.jsonl."""
+    from geomap.evaluate import evaluate, format_scores
+
+    gaz = open_gazetteer(gazetteer_files)
+    text = _read(corpus, None)
+    scores = evaluate(_jsonl_articles(corpus, text, skip_bad), gazetteer=gaz,
+                      gold_spans=gold_spans)
+    click.echo(format_scores(scores))
+
+
+def _articles(paths, encoding: str | None, skip_bad: bool):
+    """(label, record) of every article in paths: a .jsonl file holds one per line."""
+    for path in paths:
+        text = _read(path, encoding)
+        if path.endswith(".jsonl"):
+            for record in _jsonl_articles(path, text, skip_bad):
+                yield path, record
+            continue
+        name = "stdin" if path == "-" else Path(path).name
+        title = next((line.strip() for line in text.splitlines() if line.strip()), "")
+        yield path, {"id": name, "text": text, "title": title[:200] or None,
+                     "format": _MARKUP.get(Path(path).suffix.lower(), "plain")}
+
+
+def _parse_articles(paths, encoding, skip_bad, gazetteer) -> list[Document]:
+    from geomap.parse import parse
+
+    return [
+        parse(record["text"], title=record.get("title"), url=record.get("url"),
+              id=str(record.get("id", "")), format=record.get("format", "plain"),
+              gazetteer=gazetteer)
+        for _, record in _articles(paths, encoding, skip_bad)
+    ]
+
+
+def _check_line(row: dict) -> str:
+    stated = "-" if row["stated_km"] is None else f"{row['stated_km']} km"
+    if row["stated_direction"]:
+        stated += f" {row['stated_direction']}"
+    if row["computed_km"] is None:
+        computed = "unresolved place"
+    else:
+        computed = f"{row['computed_km']:.1f} km"
+        if row["diff_pct"] is not None:
+            computed += f" ({row['diff_pct']:+.0f}%)"
+        computed += f", {row['computed_bearing']:.0f}° {row['computed_direction']}"
+    verdicts = f"distance {row['distance'] or '-'}, direction {row['bearing'] or '-'}"
+    fits = f"; fits: {row['fits']}" if row["fits"] else ""
+    return (f"{row['document']}: {row['subject']} <- {row['reference']}: "
+            f"\"{row['claim']}\"\n    stated {stated}; computed {computed}; {verdicts}{fits}")
+
+
+@main.command("check")
+@click.argument("articles", nargs=-1, required=True)
+@click.option("--format", "fmt", default="table", show_default=True,
+              type=click.Choice(["table", "json", "csv"]), help="Output format.")
+@click.option("--fail-on-inconsistent", is_flag=True,
+              help="Exit with status 1 when any claim is inconsistent.")
+@click.option("--encoding", default=None, help="Text encoding of the input (default UTF-8).")
+@click.option("--skip-bad", is_flag=True, help="Report and skip bad JSONL lines.")
+@gazetteer_option
+@user_errors
+def check_command(articles, fmt, fail_on_inconsistent, encoding, skip_bad, gazetteer_files):
+    """Check the distances and directions ARTICLE files state between places: one row
+    per claim, with stated and computed values and verdicts."""
+    from geomap import claims
+
+    docs = _parse_articles(articles, encoding, skip_bad, open_gazetteer(gazetteer_files))
+    rows = [claims.check_row(doc, check) for doc in docs for check in doc.checks]
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+    elif fmt == "csv" and rows:
+        writer = csv.DictWriter(click.get_text_stream("stdout"), list(rows[0]),
+                                lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    elif fmt == "table":
+        for row in rows:
+            click.echo(_check_line(row))
+        if not rows:
+            click.echo("No distance claims found.")
+    if fail_on_inconsistent and any(claims.is_inconsistent(c) for d in docs for c in d.checks):
+        sys.exit(1)
+
+
+@main.command("map")
+@click.argument("articles", nargs=-1)
+@click.option("-o", "--output", default="output/map.html", show_default=True,
+              type=click.Path(dir_okay=False, path_type=Path), help="HTML file to write.")
+@click.option("--tiles", default=None,
+              help="Tile layer for online use: a name (OpenStreetMap, CartoDB positron, ...) "
+              "or a URL template. Default: an offline vector basemap of country outlines.")
+@click.option("--assets", type=click.Choice(["inline", "copy"]), default="inline",
+              show_default=True, help="Inline JS/CSS into the page, or copy them beside it.")
+@click.option("--encoding", default=None, help="Text encoding of the input (default UTF-8).")
+@click.option("--skip-bad", is_flag=True, help="Report and skip bad JSONL lines.")
+@gazetteer_option
+@user_errors
+def map_command(articles, output, tiles, assets, encoding, skip_bad, gazetteer_files):
+    """Map the places ARTICLE files mention, with their sentences and the distance checks
+    drawn on it (no ARTICLE: the bundled example)."""
+    from geomap import render
+
+    paths = articles or (str(gaz.example_path()),)
+    docs = _parse_articles(paths, encoding, skip_bad, open_gazetteer(gazetteer_files))
+    built = render.build_map(docs, boundaries=gaz.boundaries(), tiles=tiles)
+    path = render.save(built, output, inline=assets == "inline")
+    places = {m.place.id for d in docs for m in d.places if m.place}
+    mentions = sum(1 for d in docs for m in d.places if m.place)
+    checks = [c for d in docs for c in d.checks]
+    bad = sum(1 for c in checks if "inconsistent" in (c.distance, c.bearing))
+    click.echo(f"Mapped {len(places)} places ({mentions} mentions) from {len(docs)} "
+               f"article{'s' if len(docs) != 1 else ''}, with {len(checks)} distance "
+               f"claim{'s' if len(checks) != 1 else ''} ({bad} inconsistent): {path}")
 
 
 if __name__ == "__main__":  # pragma: no cover
