@@ -1,0 +1,143 @@
+"""The article commands as a user runs them: ``geomap map``, ``check`` and ``extract``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import EXAMPLE
+from geomap.cli import main
+
+
+def run(*args: str, input: str | bytes | None = None):
+    return CliRunner().invoke(main, list(args), input=input)
+
+
+@pytest.fixture(scope="module")
+def default_map(tmp_path_factory) -> tuple[Path, str]:
+    """``geomap map`` with no argument, run in an empty folder."""
+    folder = tmp_path_factory.mktemp("cwd")
+    runner = CliRunner()
+    with runner.isolated_filesystem(temp_dir=folder) as cwd:
+        result = runner.invoke(main, ["map"])
+        assert result.exit_code == 0, result.output
+        return Path(cwd) / "output" / "map.html", result.output
+
+
+def test_map_with_no_argument_maps_the_bundled_example(default_map):
+    path, output = default_map
+    assert output == (
+        "Mapped 13 places (36 mentions) from 1 article, with 2 distance claims "
+        "(1 inconsistent): output/map.html\n"
+    )
+    page = path.read_text(encoding="utf-8")
+    assert "Iraqi PM raises flag at IS-free crossing with Syria" in page
+    assert "https://unpkg" not in page and "cdn.jsdelivr" not in page
+
+
+def test_the_default_map_in_an_offline_browser(default_map, open_offline):
+    from test_browser import assert_clean, click_marker, popup_text, ready
+
+    page = ready(open_offline(default_map[0]))
+    names = page.js("return geomap.instances[0].places.map(p => p.name)")
+    assert len(names) == 13
+    assert {"Ramadi", "Baghdad", "Iraq", "Syria", "Husaybah crossing",
+            "Al-Walid border crossing"} <= set(names)
+    click_marker(page, "Ramadi")
+    text = popup_text(page)
+    assert "410 kilometers west of provincial capital Ramadi" in text
+    page.screenshot("cli-map.png")
+    assert_clean(page)
+
+
+def test_check_reports_the_two_claims_of_the_example():
+    result = run("check", str(EXAMPLE), "--format", "json")
+    assert result.exit_code == 0, result.output
+    near, far = json.loads(result.output)
+    assert (near["subject"], near["reference"], near["distance"]) == (
+        "Husaybah", "Al-Qaim", "consistent")
+    assert (far["reference"], far["stated_direction"], far["distance"], far["bearing"]) == (
+        "Ramadi", "W", "inconsistent", "consistent")
+    assert 235 < far["computed_km"] < 245 and far["computed_direction"] == "WNW"
+    assert far["fits"].startswith("Al-Walid border crossing")
+
+
+def test_check_fails_on_an_inconsistent_claim_when_asked():
+    result = run("check", str(EXAMPLE), "--fail-on-inconsistent")
+    assert result.exit_code == 1
+    assert "distance inconsistent, direction consistent" in result.output
+    assert run("check", str(EXAMPLE)).exit_code == 0
+
+
+def test_check_an_article_without_claims(tmp_path):
+    article = tmp_path / "a.txt"
+    article.write_text("Officials in Baghdad met envoys from Damascus.", encoding="utf-8")
+    result = run("check", str(article), "--fail-on-inconsistent")
+    assert (result.exit_code, result.output) == (0, "No distance claims found.\n")
+
+
+def test_extract_geojson_is_lon_lat():
+    result = run("extract", str(EXAMPLE), "--format", "geojson")
+    assert result.exit_code == 0, result.output
+    collection = json.loads(result.output)
+    ramadi = next(f for f in collection["features"] if f["properties"]["text"] == "Ramadi")
+    lon, lat = ramadi["geometry"]["coordinates"]
+    assert abs(lat - 33.42) < 0.1 and abs(lon - 43.31) < 0.1
+
+
+def test_extract_jsonl_keeps_ids(tmp_path):
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text(json.dumps({"id": "a1", "text": "Flooding hit Rawa, Iraq."}) + "\n"
+                      + json.dumps({"id": "a2", "text": "Nothing here."}) + "\n",
+                      encoding="utf-8")
+    result = run("extract", str(corpus))
+    lines = [json.loads(line) for line in result.output.splitlines()]
+    assert [line["id"] for line in lines] == ["a1", "a2"]
+    rawa = lines[0]["mentions"][0]
+    assert (rawa["text"], rawa["country"], rawa["start"], rawa["end"]) == ("Rawa", "IQ", 13, 17)
+    assert lines[1]["mentions"] == []
+
+
+def test_extract_reads_stdin():
+    result = run("extract", "-", "--format", "json", input="Shelling near Abu Kamal, Syria.")
+    names = [m["name"] for m in json.loads(result.output)["mentions"]]
+    assert names[-1] == "Syria" and len(names) == 2
+
+
+def test_a_binary_file_is_refused(tmp_path):
+    binary = tmp_path / "photo.jpg"
+    binary.write_bytes(b"\xff\xd8\xff\xe0 JFIF")
+    for command in ("extract", "check", "map"):
+        result = run(command, str(binary))
+        assert result.exit_code == 2
+        assert result.output == f"Error: {binary}: not UTF-8 text at byte 0 (use --encoding)\n"
+
+
+def test_a_latin1_file_reads_with_encoding(tmp_path):
+    article = tmp_path / "latin1.txt"
+    article.write_bytes("Troops left Ramadi, the café owner said.".encode("latin-1"))
+    result = run("extract", str(article), "--encoding", "latin-1", "--format", "json")
+    assert result.exit_code == 0
+    assert json.loads(result.output)["mentions"][0]["text"] == "Ramadi"
+
+
+def test_a_bad_jsonl_line_is_named_or_skipped(tmp_path):
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text('{"id": "a", "text": "Rain in Ramadi."}\n{oops\n{"id": "c"}\n',
+                      encoding="utf-8")
+    result = run("extract", str(corpus))
+    assert result.exit_code == 2
+    assert result.output.splitlines()[-1].startswith(f"Error: {corpus}:2: not JSON")
+    result = run("extract", str(corpus), "--skip-bad")
+    assert result.exit_code == 0
+    assert f"Skipped {corpus}:3: no 'text' field" in result.output
+
+
+def test_map_refuses_an_unknown_tile_layer(tmp_path):
+    result = run("map", str(EXAMPLE), "-o", str(tmp_path / "m.html"), "--tiles", "nonsense")
+    assert result.exit_code == 2
+    assert result.output.startswith("Error: ")
+    assert not (tmp_path / "m.html").exists()
