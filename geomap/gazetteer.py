@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from geomap.errors import GazetteerError, InputError
+from geomap.files import atomic_write
 from geomap.names import keys, normalize, skeleton
 from geomap.records import Place
 
@@ -527,22 +528,6 @@ class Gazetteer:
 # --------------------------------------------------------------------------- writing rows
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
-    """Replace path's content with data, all or nothing, keeping its permissions."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        if path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o7777)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def _csv_line(cells: Sequence[str]) -> str:
     out = io.StringIO()
     csv.writer(out, lineterminator="\n").writerow(cells)
@@ -579,7 +564,7 @@ def add_place(path: str | os.PathLike, row: Sequence[str]) -> Place:
                                  path=str(path), line=new_line)
     if old and not old.endswith(b"\n"):
         old += b"\n"
-    _atomic_write(path, old + _csv_line(place_to_row(place)).encode())
+    atomic_write(path, old + _csv_line(place_to_row(place)).encode())
     return place
 
 
@@ -596,7 +581,7 @@ def write_places(path: str | os.PathLike, places: Iterable[Place]) -> int:
     data = out.getvalue().encode()
     if path.name.endswith(".gz"):
         data = gzip.compress(data, mtime=0)
-    _atomic_write(path, data)
+    atomic_write(path, data)
     return count
 
 

@@ -20,7 +20,6 @@ import json
 import math
 import os
 import re
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +31,8 @@ from branca.element import MacroElement
 from folium.template import Template
 from geographiclib.geodesic import Geodesic
 
+from geomap.claims import COMPASS, compass, direction_degrees
+from geomap.files import atomic_write
 from geomap.errors import GeomapError, InputError
 from geomap.records import ClaimCheck, Document, Place
 
@@ -87,24 +88,6 @@ _VERDICTS = {
     "unverifiable": ("unverifiable", "#757575"),
 }
 
-_COMPASS = (
-    "N",
-    "NNE",
-    "NE",
-    "ENE",
-    "E",
-    "ESE",
-    "SE",
-    "SSE",
-    "S",
-    "SSW",
-    "SW",
-    "WSW",
-    "W",
-    "WNW",
-    "NW",
-    "NNW",
-)
 
 _TILE_ALIASES = {"openstreetmap": "OpenStreetMap.Mapnik", "osm": "OpenStreetMap.Mapnik"}
 
@@ -116,11 +99,6 @@ def _kind_style(kind: str) -> _KindStyle:
 # ---------------------------------------------------------------------------------------
 # Geometry and labels
 # ---------------------------------------------------------------------------------------
-
-
-def compass(bearing: float) -> str:
-    """The 16-point compass abbreviation of a bearing in degrees ("W", "WNW", ...)."""
-    return _COMPASS[round((bearing % 360) / 22.5) % 16]
 
 
 def _fmt_km(km: float) -> str:
@@ -227,8 +205,8 @@ def stated_area(
     # Give a single stated value a visible band, ±1.5 % of the distance.
     if math.isclose(low_km, high_km):
         low_km, high_km = low_km * 0.985, high_km * 1.015
-    if direction and direction.upper() in _COMPASS:
-        az = _COMPASS.index(direction.upper()) * 22.5
+    if direction and direction.upper() in COMPASS:
+        az = direction_degrees(direction.upper())
         half = 11.25 if len(direction) == 3 else 22.5
         outer = _arc(center, high_km, az - half, az + half, 24)
         inner = _arc(center, low_km, az + half, az - half, 24)
@@ -754,18 +732,8 @@ def save(m: folium.Map, path: str | os.PathLike, *, inline: bool = True) -> Path
     if copies:
         files_dir.mkdir(exist_ok=True)
         for filename, text in copies.items():
-            _atomic_write(files_dir / filename, text)
-    _atomic_write(path, page)
+            atomic_write(files_dir / filename, text)
+    atomic_write(path, page)
     return path
 
 
-def _atomic_write(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
