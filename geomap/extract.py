@@ -152,16 +152,26 @@ def lookup_name(text: str) -> str:
     return ABBREVIATED_NAMES.get(text, text)
 
 
+_ARTICLE_PREFIX = r"(?:al|el|ad|ar|as|ash|az|ez|ed|en|es|et|at|an|ud|ul|bin|ibn)-"
+_ARTICLE_HYPHEN = re.compile(_ARTICLE_PREFIX, re.I)
+# Words that start in lower case (bar an article, "al-Abadi") are never part of a name, and
+# most words are such: the pattern passes over them in C rather than yielding a token each.
+# The gap they leave between two name tokens breaks the chunk as the word itself would; the
+# lookbehinds keep a token from starting inside a passed-over word ("iPhone", "d'Arc").
 _TOKEN = re.compile(
-    r"(?P<dotted>(?:[A-Z]\.){2,})"
+    r"(?<![^\W\d_])(?<![^\W\d_][-'’‘])"
+    r"(?:(?P<dotted>(?:[A-Z]\.){2,})"
     r"|(?P<abbr>(?:St|Mt|Ft)\.)"
     r"|(?P<initial>[A-Z]\.)(?=[ \t]+[A-Z])"
-    r"|(?P<word>[^\W\d_]+(?:[-'’‘][^\W\d_]+)*)"
+    rf"|(?P<word>(?=[^a-z]|(?i:{_ARTICLE_PREFIX}))[^\W\d_]+(?:[-'’‘][^\W\d_]+)*))"
 )
-_POSSESSIVE = re.compile(r"['’]s\Z")
-_ARTICLE_HYPHEN = re.compile(r"(?:al|el|ad|ar|as|ash|az|ez|ed|en|es|et|at|an|ud|ul|bin|ibn)-",
-                             re.I)
 _AGE = re.compile(r",[ \t]*\d{1,3},")
+_PREVIOUS_WORD = re.compile(r"([A-Za-z]+)[ \t]+\Z")
+_QUALIFIER = re.compile(r",[ \t]+[A-Z]")
+_VERB_AFTER = re.compile(r"[ \t]+(?:has[ \t]+|had[ \t]+|also[ \t]+)?([a-z]+)")
+_WHO_AFTER = re.compile(r",?[ \t]+who\b")
+_CONTRACTION = re.compile(r"['’](?:ve|re|ll|d|m|t)\Z", re.I)
+_COORDINATION = re.compile(r"(?:,[ \t]*|[ \t]+)(?:(?:and|or)[ \t]+)?(?:the[ \t]+)?")
 _DATELINE_AFTER = re.compile(r"[ \t]*(?:[:,(—–]|-[ \t-])")
 
 
@@ -175,19 +185,24 @@ def common_words() -> frozenset[str]:
 # --------------------------------------------------------------------------- lookups
 
 
-_LOOKUPS: weakref.WeakKeyDictionary[Gazetteer, dict[str, list[Match]]] = (
+_LOOKUPS: weakref.WeakKeyDictionary[Gazetteer, tuple[dict[str, list[Match]], ...]] = (
     weakref.WeakKeyDictionary()
 )
 
 
-def lookup(gazetteer: Gazetteer, name: str) -> list[Match]:
-    """The gazetteer's matches of a name, cached per gazetteer for speed."""
-    cache = _LOOKUPS.get(gazetteer)
-    if cache is None:
-        cache = _LOOKUPS[gazetteer] = {}
+def lookup(gazetteer: Gazetteer, name: str, *, fuzzy: bool = False) -> list[Match]:
+    """The gazetteer's matches of a name (25 at most; with ``fuzzy``, 10 at most and
+    transliteration variants when nothing matches exactly), cached per gazetteer for speed."""
+    caches = _LOOKUPS.get(gazetteer)
+    if caches is None:
+        caches = _LOOKUPS[gazetteer] = ({}, {})
+    cache = caches[fuzzy]
     found = cache.get(name)
     if found is None:
-        found = gazetteer.matches(name, limit=25) if normalize(name) else []
+        if fuzzy:
+            found = gazetteer.matches(name, fuzzy=True, limit=10)
+        else:
+            found = gazetteer.matches(name, limit=25) if normalize(name) else []
         if len(cache) > 200_000:
             cache.clear()
         cache[name] = found
@@ -217,14 +232,12 @@ class _Token:
     kind: str  # dotted, abbr, initial, word
     possessive: bool
     full_end: int
+    lower: str = ""
+    capitalised: bool = False
 
-    @property
-    def lower(self) -> str:
-        return self.text.lower()
-
-    @property
-    def capitalised(self) -> bool:
-        return self.text[0].isupper()
+    def __post_init__(self) -> None:
+        self.lower = self.text.lower()
+        self.capitalised = self.text[:1].isupper()
 
     @property
     def allcaps(self) -> bool:
@@ -232,14 +245,14 @@ class _Token:
 
 
 def _tokens(text: str, start: int, end: int) -> list[_Token]:
+    """The tokens of ``text[start:end]`` that may be part of a name, in order."""
     out = []
     for m in _TOKEN.finditer(text, start, end):
-        word = m.group()
-        possessive = bool(m.lastgroup == "word" and _POSSESSIVE.search(word) and len(word) > 2)
-        if possessive:
-            word = word[:-2]
-        out.append(_Token(m.start(), m.start() + len(word), word, m.lastgroup, possessive,
-                          m.end()))
+        word, kind, first, last = m.group(), m.lastgroup, m.start(), m.end()
+        if kind == "word" and len(word) > 2 and word.endswith(("'s", "’s")):
+            out.append(_Token(first, last - 2, word[:-2], kind, True, last))
+        else:
+            out.append(_Token(first, last, word, kind, False, last))
     return out
 
 
@@ -321,7 +334,7 @@ class _Extractor:
         return self.text[max(0, start - width):start]
 
     def previous_word(self, toks: Sequence[_Token]) -> str:
-        m = re.search(r"([A-Za-z]+)[ \t]+\Z", self.before(toks, 20))
+        m = _PREVIOUS_WORD.search(self.before(toks, 20))
         return m.group(1).lower() if m else ""
 
     def type_after(self, toks: Sequence[_Token]) -> str:
@@ -340,16 +353,17 @@ class _Extractor:
 
     def qualified(self, toks: Sequence[_Token]) -> bool:
         """Followed by ", Name" (a region or country qualifier) or preceded by a locative."""
-        if re.match(r",[ \t]+[A-Z]", self.after(toks, 4)):
+        end = toks[-1].full_end
+        if _QUALIFIER.match(self.text, end, end + 4):
             return True
         return self.previous_word(toks) in LOCATIVE
 
     def is_person_context(self, toks: Sequence[_Token]) -> bool:
         after = self.after(toks, 30)
-        m = re.match(r"[ \t]+(?:has[ \t]+|had[ \t]+|also[ \t]+)?([a-z]+)", after)
+        m = _VERB_AFTER.match(after)
         if m and m.group(1) in REPORTING_VERBS:
             return True
-        if re.match(r",?[ \t]+who\b", after) or _AGE.match(after):
+        if _WHO_AFTER.match(after) or _AGE.match(after):
             return True
         return self.previous_word(toks) in ("mr", "mrs", "ms", "dr", "by", "with")
 
@@ -378,7 +392,7 @@ class _Extractor:
         if tok.kind == "dotted":
             return any(m.place.kind == "country" for m in matches) or (
                 tok.text in ABBREVIATED_NAMES and tok.text.count(".") > 2)
-        if re.search(r"['’](?:ve|re|ll|d|m|t)\Z", word, re.I) or lower in DIRECTIONS:
+        if _CONTRACTION.search(word) or lower in DIRECTIONS:
             return False
         if tok.allcaps:
             if len(word) <= 3:
@@ -406,7 +420,8 @@ class _Extractor:
         if kind == "place":
             found.single = len(toks) == 1
             found.strong = is_strong(matches)
-            found.qualified = bool(re.match(r",[ \t]+[A-Z]", self.after(toks, 4)))
+            end = toks[-1].full_end
+            found.qualified = bool(_QUALIFIER.match(self.text, end, end + 4))
             if typed:
                 found.type_word = self.type_after(toks) or self.type_before(toks)
         self.found.append(found)
@@ -581,7 +596,7 @@ def _propagate_type_words(text: str, found: list[_Found]) -> None:
     for a, b in zip(found, found[1:]):
         if a.kind == b.kind == "place" and not a.type_word and b.type_word:
             between = text[a.end:b.start]
-            if re.fullmatch(r"(?:,[ \t]*|[ \t]+)(?:(?:and|or)[ \t]+)?(?:the[ \t]+)?", between):
+            if _COORDINATION.fullmatch(between):
                 a.type_word = b.type_word
 
 

@@ -23,6 +23,7 @@ name's candidates are turned into probabilities (softmax); the winner's is the c
 from __future__ import annotations
 
 import math
+import weakref
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -58,6 +59,9 @@ for _phrase, _kinds in (
 _QUALITY_BONUS = {3: 1.0, 2: 0.2, 1: 0.0, 0: -1.0}
 _AREA_KINDS = frozenset(("country", "continent"))
 _EARTH_KM = 6371.0088
+_COUNTRIES: weakref.WeakKeyDictionary[Gazetteer, dict[str, Place | None]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def distance_km(a: Place, b: Place) -> float:
@@ -95,6 +99,35 @@ class _Group:
     type_words: set[str] = field(default_factory=set)
     containers: set[int] = field(default_factory=set)  # indexes of qualifying mentions
     pick: Place | None = None
+    #: Per candidate, what does not change while the article's picks settle:
+    #: (score from prior, name and type word; the type word; longitude window for nearness).
+    static: list[tuple[float, str, float]] = field(default_factory=list)
+
+    def settle(self) -> None:
+        """Fill ``static``, once the group's matches and type words are known."""
+        kinds: set[str] = set()
+        for word in self.type_words:
+            kinds |= TYPE_KINDS.get(word, frozenset())
+        big_cities = {m.place.country for m in self.matches
+                      if m.place.kind == "city" and m.place.population >= 100_000}
+        self.static = []
+        for match in self.matches:
+            place = match.place
+            total = prior(place) + _QUALITY_BONUS.get(match.quality, 0.0)
+            # A city that shares its name with the region it lies in: news means the city.
+            if place.kind == "admin1" and place.country in big_cities:
+                total -= 0.6
+            type_word = ""
+            if kinds:
+                if place.kind in kinds:
+                    total += 2.5
+                    type_word = next(w for w in sorted(self.type_words)
+                                     if place.kind in TYPE_KINDS.get(w, ()))
+                else:
+                    total -= 1.0
+            # Only distances under 400 km count: skip the far ones before the trigonometry.
+            lon_window = 3.6 / max(0.05, math.cos(math.radians(place.lat)))
+            self.static.append((total, type_word, lon_window))
 
 
 @dataclass
@@ -112,6 +145,16 @@ class _Evidence:
     claim: float = 0.0
 
 
+@dataclass(slots=True)
+class _Context:
+    """The other groups' picks, as one group's candidates are scored against them."""
+
+    refs: tuple[Counter[str], Counter[str], Counter[tuple]]
+    weight_total: float  # at least 1
+    near: list[tuple[float, float, Place, str]]  # picks that are not areas: lat, lon, pick, name
+    chosen: dict[int, Place] | None  # for claim_support, in the final round only
+
+
 class _Resolver:
     def __init__(self, text: str, mentions: Sequence[Mention], gazetteer: Gazetteer,
                  claim_support: ClaimSupport | None):
@@ -121,10 +164,14 @@ class _Resolver:
         self.claim_support = claim_support
         self.groups: dict[str, _Group] = {}
         self.group_of: dict[int, _Group] = {}
+        self.by_size: list[_Group] = []
         self.demonym_countries: Counter[str] = Counter()
-        self._countries: dict[str, Place | None] = {}
+        self._countries = _COUNTRIES.get(gazetteer)
+        if self._countries is None:
+            self._countries = _COUNTRIES[gazetteer] = {}
 
     def country(self, code: str) -> Place | None:
+        """The country with this code, cached per gazetteer."""
         if code not in self._countries:
             self._countries[code] = self.gazetteer.get(f"country:{code}")
         return self._countries[code]
@@ -145,7 +192,7 @@ class _Resolver:
                 name = lookup_name(m.text)
                 matches = lookup(self.gazetteer, name)
                 if not matches:
-                    matches = self.gazetteer.matches(name, fuzzy=True, limit=10)
+                    matches = lookup(self.gazetteer, name, fuzzy=True)
                 group = self.groups[key] = _Group(key, m.text, matches=matches)
             group.indexes.append(i)
             if m.type_word:
@@ -153,6 +200,8 @@ class _Resolver:
             self.group_of[i] = group
         for a, b in zip(places, places[1:]):
             self.link_qualifier(a, b)
+        for group in self.groups.values():
+            group.settle()
 
     def link_qualifier(self, a: int, b: int) -> None:
         """Record "A, B", "A in B" (B contains A) and "B's A" (B contains A)."""
@@ -184,27 +233,11 @@ class _Resolver:
                 regions[(pick.country, normalize(name))] += n
         return explicit, weight, regions
 
-    def score(self, group: _Group, match: Match, refs, others: list[_Group],
-              final: bool) -> _Evidence:
-        place = match.place
-        ev = _Evidence()
-        total = prior(place) + _QUALITY_BONUS.get(match.quality, 0.0)
-        # A city that shares its name with the region it lies in: news means the city.
-        if place.kind == "admin1" and any(
-            m.place.kind == "city" and m.place.country == place.country
-            and m.place.population >= 100_000 for m in group.matches
-        ):
-            total -= 0.6
-        kinds = set()
-        for word in group.type_words:
-            kinds |= TYPE_KINDS.get(word, frozenset())
-        if kinds:
-            if place.kind in kinds:
-                total += 2.5
-                ev.type_word = next(w for w in sorted(group.type_words)
-                                    if place.kind in TYPE_KINDS.get(w, ()))
-            else:
-                total -= 1.0
+    def score(self, group: _Group, k: int, context: _Context) -> _Evidence:
+        """The evidence for ``group``'s candidate number ``k`` in the current context."""
+        place = group.matches[k].place
+        total, type_word, lon_window = group.static[k]
+        ev = _Evidence(type_word=type_word)
         for c in group.containers:
             container = self.group_of[c].pick if c in self.group_of else None
             if container is None:
@@ -219,9 +252,9 @@ class _Resolver:
                     ev.container = container.name
                 else:
                     total += 1.0
-        explicit, weight, regions = refs
+        explicit, weight, regions = context.refs
         if place.country and weight[place.country] > 0 and place.kind != "country":
-            share = weight[place.country] / max(1.0, sum(weight.values()))
+            share = weight[place.country] / context.weight_total
             total += 1.0 + 1.5 * share
             ev.country, ev.country_count = place.country, explicit[place.country]
         if place.admin1 and place.kind != "admin1":
@@ -230,51 +263,68 @@ class _Resolver:
                 ev.admin1 = place.admin1
         if place.kind not in _AREA_KINDS:
             best_km, near = math.inf, ""
-            # Only distances under 400 km count: skip the far ones before the trigonometry.
-            lon_window = 3.6 / max(0.05, math.cos(math.radians(place.lat)))
-            for other in others:
-                pick = other.pick
-                if pick is None or pick.kind in _AREA_KINDS:
+            lat, lon = place.lat, place.lon
+            for pick_lat, pick_lon, pick, name in context.near:
+                if abs(pick_lat - lat) > 3.6:
                     continue
-                if abs(pick.lat - place.lat) > 3.6 or (
-                        abs(pick.lon - place.lon) > lon_window
-                        and abs(abs(pick.lon - place.lon) - 360) > lon_window):
+                d_lon = abs(pick_lon - lon)
+                if d_lon > lon_window and abs(d_lon - 360) > lon_window:
                     continue
                 d = distance_km(place, pick)
                 if d < best_km:
-                    best_km, near = d, other.name
+                    best_km, near = d, name
             bonus = 1.5 if best_km < 50 else 1.0 if best_km < 150 else 0.5 if best_km < 400 else 0
             if bonus:
                 total += bonus
                 ev.near, ev.near_km = near, best_km
-        if final and self.claim_support is not None:
-            chosen = {i: g.pick for i, g in self.group_of.items()
-                      if g is not group and g.pick is not None}
-            ev.claim = sum(self.claim_support(i, place, chosen) for i in group.indexes)
+        if context.chosen is not None:
+            ev.claim = sum(self.claim_support(i, place, context.chosen) for i in group.indexes)
             total += ev.claim
         ev.total = total
         return ev
 
-    def rank(self, group: _Group, final: bool = False) -> list[tuple[_Evidence, Match]]:
+    def context(self, group: _Group, final: bool) -> _Context:
+        """What scoring ``group``'s candidates needs to know of the other groups' picks."""
         refs = self.references(group)
-        others = sorted((g for g in self.groups.values() if g is not group),
-                        key=lambda g: -len(g.indexes))[:40]
-        ranked = [(self.score(group, m, refs, others, final), m) for m in group.matches]
+        others = [g for g in self.by_size if g is not group][:40]
+        near = [(g.pick.lat, g.pick.lon, g.pick, g.name) for g in others
+                if g.pick is not None and g.pick.kind not in _AREA_KINDS]
+        chosen = None
+        if final and self.claim_support is not None:
+            chosen = {i: g.pick for i, g in self.group_of.items()
+                      if g is not group and g.pick is not None}
+        return _Context(refs, max(1.0, sum(refs[1].values())), near, chosen)
+
+    def rank(self, group: _Group, final: bool = False) -> list[tuple[_Evidence, Match]]:
+        context = self.context(group, final)
+        ranked = [(self.score(group, k, context), m) for k, m in enumerate(group.matches)]
         ranked.sort(key=lambda em: -em[0].total)
         return ranked
 
+    def best(self, group: _Group) -> Place:
+        """The top candidate of ``group`` (the first of equals, as in :meth:`rank`)."""
+        context = self.context(group, False)
+        totals = [self.score(group, k, context).total for k in range(len(group.matches))]
+        return group.matches[totals.index(max(totals))].place
+
     def run(self) -> tuple[Mention, ...]:
         self.collect()
-        groups = sorted(self.groups.values(), key=lambda g: -len(g.indexes))
+        groups = self.by_size = sorted(self.groups.values(), key=lambda g: -len(g.indexes))
         # First pass: prior, name and type word only; then let the evidence settle.
         for group in groups:
             if group.matches:
                 group.pick = max(group.matches, key=lambda m: prior(m.place)
                                  + _QUALITY_BONUS.get(m.quality, 0.0)).place
+        # A group's scores depend only on the picks: one whose picks have not changed
+        # since it was last ranked would be ranked the same again.
+        changes, ranked_at = 0, {}
         for _ in range(2):
             for group in groups:
-                if len(group.matches) > 1:
-                    group.pick = self.rank(group)[0][1].place
+                if len(group.matches) > 1 and ranked_at.get(group.key) != changes:
+                    pick, ranked_at[group.key] = self.best(group), changes
+                    if pick is not group.pick:
+                        group.pick = pick
+                        changes += 1
         results: dict[int, Mention] = {}
         for group in groups:
             if not group.matches:
