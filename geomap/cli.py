@@ -6,10 +6,12 @@ import csv
 import functools
 import json
 import sys
+import time
 from pathlib import Path
 
 import click
 
+from geomap import batch as batch_mod
 from geomap import gazetteer as gaz
 from geomap.errors import GazetteerError, GeomapError, InputError
 from geomap.records import Document, Mention
@@ -431,3 +433,107 @@ def map_command(articles, output, tiles, assets, encoding, skip_bad, gazetteer_f
 
 if __name__ == "__main__":  # pragma: no cover
     main()
+
+
+# --------------------------------------------------------------------------- batch
+
+
+def _clock(seconds: float) -> str:
+    seconds = round(seconds)
+    hours, rest = divmod(seconds, 3600)
+    if hours:
+        return f"{hours}:{rest // 60:02d}:{rest % 60:02d}"
+    return f"{rest // 60}:{rest % 60:02d}"
+
+
+def progress_line(p: batch_mod.Progress, *, width: int = 24) -> str:
+    """One line of the progress bar: bar, articles done, articles/s, ETA."""
+    rate = f"{p.rate:,.1f} articles/s"
+    if p.total:
+        filled = int(width * min(p.done, p.total) / p.total)
+        eta = "--:--" if p.eta is None else _clock(p.eta)
+        return (f"[{'#' * filled}{'.' * (width - filled)}] {p.done:,}/{p.total:,} articles  "
+                f"{rate}  ETA {eta}")
+    return f"{p.done:,} articles  {rate}"
+
+
+class ProgressBar:
+    """Redraws one line on a terminal at most ten times a second; silent when piped."""
+
+    def __init__(self, stream=None):
+        self.stream = stream or click.get_text_stream("stderr")
+        self.enabled = self.stream.isatty()
+        self._last = 0.0
+        self._width = 0
+
+    def __call__(self, progress: batch_mod.Progress) -> None:
+        if not self.enabled:
+            return
+        now = time.monotonic()
+        if now - self._last < 0.1 and progress.done != progress.total:
+            return
+        self._last = now
+        line = progress_line(progress)
+        self.stream.write("\r" + line.ljust(self._width))
+        self.stream.flush()
+        self._width = len(line)
+
+    def finish(self) -> None:
+        if self.enabled and self._width:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+@main.command("batch")
+@click.argument("input_path", metavar="INPUT",
+                type=click.Path(allow_dash=True, path_type=Path))
+@click.option("-o", "--output", "outdir", required=True,
+              type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for mentions.jsonl, places.geojson, claims.csv, errors.jsonl and "
+                   "map.html; rerunning into it resumes.")
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local",
+              show_default=True,
+              help="local: worker processes on this machine; dask: a dask.distributed cluster.")
+@click.option("--scheduler", metavar="tcp://HOST:PORT",
+              help="Address of a running Dask scheduler (with --engine dask); without it "
+                   "geomap starts a local cluster.")
+@click.option("--workers", type=click.IntRange(min=1),
+              help="Worker processes (default: this machine's cores).")
+@click.option("--input-format", type=click.Choice(batch_mod.INPUT_FORMATS),
+              help="Format of INPUT when its name does not tell (stdin: jsonl).")
+@click.option("--text-column", default="text", show_default=True,
+              help="The article text column of a CSV input.")
+@click.option("--chunk-size", type=click.IntRange(min=1), default=batch_mod.CHUNK_SIZE,
+              show_default=True, help="Articles per unit of work (and of resumption).")
+@click.option("--no-map", is_flag=True, help="Skip map.html.")
+@gazetteer_option
+@user_errors
+def batch_command(input_path, outdir, engine, scheduler, workers, input_format, text_column,
+          chunk_size, no_map, gazetteer_files):
+    """Process a corpus: INPUT is a folder of .txt/.md/.html files, a JSON Lines file
+    ({"id", "text", "title", "url", "date"} per line), a CSV file with a text column, or -
+    for JSON Lines on stdin. Bad records and failing articles go to errors.jsonl."""
+    source = batch_mod.open_input(input_path, input_format=input_format,
+                                  text_column=text_column)
+    bar = ProgressBar()
+    started = time.monotonic()
+    with open_gazetteer(gazetteer_files) as gazetteer:
+        runner = batch_mod.make_engine(engine, workers=workers, scheduler=scheduler)
+        try:
+            summary = batch_mod.run(source, outdir, gazetteer=gazetteer, engine=runner,
+                                    chunk_size=chunk_size, on_progress=bar,
+                                    map_file=not no_map)
+        except KeyboardInterrupt:
+            bar.finish()
+            click.echo(f"Interrupted: finished chunks are kept in {outdir}; run the same "
+                       "command again to resume.", err=True)
+            sys.exit(130)
+        finally:
+            runner.close()
+    bar.finish()
+    resumed = f" ({summary.skipped:,} resumed)" if summary.skipped else ""
+    click.echo(f"{summary.articles:,} articles{resumed} in {time.monotonic() - started:.1f} s: "
+               f"{summary.mentions:,} mentions of {summary.places:,} places, "
+               f"{summary.claims:,} claims, {summary.errors:,} errors")
+    for path in summary.files:
+        click.echo(f"  {path}")

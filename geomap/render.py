@@ -226,7 +226,7 @@ def _place_km_bearing(a: Place, b: Place) -> tuple[float, float]:
 # ---------------------------------------------------------------------------------------
 
 
-def _http_url(url: str | None) -> str | None:
+def http_url(url: str | None) -> str | None:
     """``url`` when it is an absolute http(s) URL; anything else never becomes a link."""
     if not url:
         return None
@@ -241,11 +241,12 @@ def _place_key(place: Place) -> str:
     return place.id or f"{place.name}@{place.lat:.5f},{place.lon:.5f}"
 
 
-def _geometry(value: Any) -> dict | None:
+def as_geometry(value: Any) -> dict | None:
+    """The geometry of a GeoJSON Feature or geometry, or None when it is neither."""
     if not isinstance(value, Mapping):
         return None
     if value.get("type") == "Feature":
-        return _geometry(value.get("geometry"))
+        return as_geometry(value.get("geometry"))
     if value.get("type") in (
         "Polygon",
         "MultiPolygon",
@@ -263,13 +264,14 @@ def _round_coords(coords: Any, digits: int = 4) -> Any:
     return [_round_coords(c, digits) for c in coords]
 
 
-def _compact(geometry: dict) -> dict:
+def compact_geometry(geometry: dict) -> dict:
+    """geometry with coordinates rounded to 4 decimals (about 10 m): smaller pages."""
     if "coordinates" in geometry:
         return {"type": geometry["type"], "coordinates": _round_coords(geometry["coordinates"])}
     if geometry.get("type") == "GeometryCollection":
         return {
             "type": "GeometryCollection",
-            "geometries": [_compact(g) for g in geometry.get("geometries", ())],
+            "geometries": [compact_geometry(g) for g in geometry.get("geometries", ())],
         }
     return geometry
 
@@ -279,7 +281,7 @@ def country_boundaries(collection: Mapping[str, Any]) -> dict[str, dict]:
     out = {}
     for feature in collection.get("features", ()):
         code = str((feature.get("properties") or {}).get("iso2") or "").upper()
-        geometry = _geometry(feature)
+        geometry = as_geometry(feature)
         if len(code) == 2 and geometry is not None:
             out[code] = geometry
     return out
@@ -375,7 +377,7 @@ def _payload(
         docs_out.append(
             {
                 "title": doc.title or doc.id or f"Article {d + 1}",
-                "url": _http_url(doc.url),
+                "url": http_url(doc.url),
                 "id": doc.id,
                 "text": doc.text,
                 "sentences": [[s.start, s.end] for s in doc.sentences],
@@ -430,10 +432,10 @@ def _payload(
 
     countries_out, extents_out, basemap = [], [], []
     for key, value in (boundaries or {}).items():
-        geometry = _geometry(value)
+        geometry = as_geometry(value)
         if geometry is None:
             continue
-        geometry = _compact(geometry)
+        geometry = compact_geometry(geometry)
         if len(key) == 2 and key.isalpha():
             code = key.upper()
             basemap.append(geometry)
@@ -517,7 +519,7 @@ def _claim_payload(
     return out
 
 
-def _json_for_html(data: Any) -> str:
+def json_for_html(data: Any) -> str:
     """JSON that cannot end its ``<script>`` element or break a JS string."""
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     return (
@@ -549,7 +551,7 @@ _GEOMAP_CSS = "geomap-assets/geomap.css"
 
 #: The page's scripts and style sheets: (name, URL the page links, package, file in it).
 #: ``save`` replaces each URL with the file from the pip-installed package.
-_PAGE_JS = (
+PAGE_JS = (
     ("leaflet", _LEAFLET_JS, "xstatic.pkg.leaflet", "leaflet.js"),
     (
         "leaflet_markercluster",
@@ -559,7 +561,7 @@ _PAGE_JS = (
     ),
     ("geomap", _GEOMAP_JS, "geomap", "geomap.js"),
 )
-_PAGE_CSS = (
+PAGE_CSS = (
     ("leaflet_css", _LEAFLET_CSS, "xstatic.pkg.leaflet", "leaflet.css"),
     ("markercluster_css", _CLUSTER_CSS, "xstatic.pkg.leaflet_markercluster", "MarkerCluster.css"),
     (
@@ -627,9 +629,9 @@ def build_map(
         minZoom=2,
     )
     # Per-instance lists: folium's are shared by every Map (add_js_link mutates them).
-    m.default_js = [(name, url) for name, url, _, _ in _PAGE_JS]
-    m.default_css = [(name, url) for name, url, _, _ in _PAGE_CSS]
-    _ArticleMap(_json_for_html(data)).add_to(m)
+    m.default_js = [(name, url) for name, url, _, _ in PAGE_JS]
+    m.default_css = [(name, url) for name, url, _, _ in PAGE_CSS]
+    _ArticleMap(json_for_html(data)).add_to(m)
     return m
 
 
@@ -692,7 +694,7 @@ def save(m: folium.Map, path: str | os.PathLike, *, inline: bool = True) -> Path
     page = m.get_root().render()
     files_dir = path.parent / f"{path.stem}_files"
     copies: dict[str, str] = {}
-    for kind, entries in (("js", _PAGE_JS), ("css", _PAGE_CSS)):
+    for kind, entries in (("js", PAGE_JS), ("css", PAGE_CSS)):
         own = dict(m.default_js if kind == "js" else m.default_css)
         for name, url, package, filename in entries:
             if own.get(name) != url:

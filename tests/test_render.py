@@ -545,7 +545,7 @@ def test_hostile_strings_never_reach_html_or_script_source(tmp_path):
 
 def test_json_for_html_round_trips():
     value = {"s": "</script><!-- \u2028\u2029 & ${x} `"}
-    text = render._json_for_html(value)
+    text = render.json_for_html(value)
     assert "</" not in text and "\u2028" not in text
     assert json.loads(text) == value
 

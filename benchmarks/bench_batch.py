@@ -1,0 +1,103 @@
+"""Throughput of ``geomap batch``: the local engine with 1 and 2 processes and the Dask
+engine with 1 and 2 workers, on a corpus of LGL texts repeated to ``--articles``; the
+median of ``--runs`` runs, the speed-up of 2 over 1, and the peak resident memory of each
+worker process (sampled every 0.2 s).
+
+    python benchmarks/bench_batch.py --lgl /work/shared/eval/lgl.jsonl --articles 20000 --runs 3
+
+LGL is not redistributed with geomap: point ``--lgl`` at a local copy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import psutil
+
+from geomap import batch
+from geomap.gazetteer import Gazetteer
+
+
+def make_corpus(lgl: Path, n: int, target: Path) -> Path:
+    texts = [json.loads(line) for line in lgl.read_text(encoding="utf-8").split("\n") if line]
+    with open(target, "w", encoding="utf-8") as out:
+        for i in range(n):
+            src = texts[i % len(texts)]
+            out.write(json.dumps({"id": f"{i}-{src['id']}", "text": src["text"]}) + "\n")
+    return target
+
+
+class MemorySampler(threading.Thread):
+    """Peak RSS of each worker process of an engine, sampled in the background."""
+
+    def __init__(self, engine: batch.Engine):
+        super().__init__(daemon=True)
+        self.engine = engine
+        self.peak: dict[int, int] = {}
+        self.stopping = threading.Event()
+
+    def run(self) -> None:
+        while not self.stopping.wait(0.2):
+            for pid in self.engine.pids():
+                try:
+                    rss = psutil.Process(pid).memory_info().rss
+                except psutil.Error:
+                    continue
+                self.peak[pid] = max(self.peak.get(pid, 0), rss)
+
+
+def one_run(corpus: Path, engine_name: str, workers: int, gazetteer: Gazetteer,
+            chunk_size: int) -> tuple[float, int]:
+    engine = batch.make_engine(engine_name, workers=workers)
+    sampler = MemorySampler(engine)
+    with tempfile.TemporaryDirectory() as tmp:
+        try:
+            sampler.start()
+            start = time.perf_counter()
+            summary = batch.run(batch.open_input(corpus), Path(tmp) / "out",
+                                gazetteer=gazetteer, engine=engine, chunk_size=chunk_size,
+                                map_file=False)
+            elapsed = time.perf_counter() - start
+        finally:
+            sampler.stopping.set()
+            sampler.join()
+            engine.close()
+    assert summary.articles + summary.errors > 0
+    return (summary.articles + summary.errors) / elapsed, max(sampler.peak.values(), default=0)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--lgl", type=Path, default=Path("/work/shared/eval/lgl.jsonl"))
+    parser.add_argument("--articles", type=int, default=20_000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--chunk-size", type=int, default=batch.CHUNK_SIZE)
+    args = parser.parse_args()
+    gazetteer = Gazetteer.open()
+    with tempfile.TemporaryDirectory() as tmp:
+        corpus = make_corpus(args.lgl, args.articles, Path(tmp) / "corpus.jsonl")
+        print(f"{args.articles:,} articles, chunks of {args.chunk_size}, "
+              f"median of {args.runs} runs, {psutil.cpu_count()} cores")
+        rates: dict[tuple[str, int], float] = {}
+        for engine in ("local", "dask"):
+            for workers in (1, 2):
+                results = [one_run(corpus, engine, workers, gazetteer, args.chunk_size)
+                           for _ in range(args.runs)]
+                rate = statistics.median(r for r, _ in results)
+                peak = max(m for _, m in results)
+                rates[engine, workers] = rate
+                print(f"{engine:<6} {workers} worker{'s' if workers > 1 else ' '}  "
+                      f"{rate:8.1f} articles/s   peak {peak / 2**20:6.0f} MiB per worker",
+                      flush=True)
+            print(f"{engine:<6} speed-up 2 / 1: "
+                  f"{rates[engine, 2] / rates[engine, 1]:.2f}x", flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,220 @@
+"""Corpus exports: one article's rows, and the files a batch run writes from them.
+
+The row functions are pure: a parsed, checked :class:`~geomap.records.Document` in, plain
+JSON-ready values out. The writers at the bottom turn rows into the three corpus files
+with a fixed byte layout (sorted keys, no timestamps, rounded floats), so the same rows
+always give the same bytes, whichever engine or process produced them:
+
+- ``mentions.jsonl``: one line per mention, with the article id and character offsets;
+- ``places.geojson``: one Point feature per place, with its mention count, the ids of the
+  articles naming it (in input order) and the first and last article date;
+- ``claims.csv``: every distance or direction claim with its verdicts
+  (the columns of :func:`geomap.claims.check_row`, after ``article``).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from geomap.claims import check_row
+from geomap.records import Document, Mention, Place
+
+#: Columns of ``claims.csv``.
+CLAIM_COLUMNS = (
+    "article", "sentence", "start", "end", "claim", "subject", "subject_id", "reference",
+    "reference_id", "stated_km", "unit", "hedge", "computed_km", "diff_km", "diff_pct",
+    "accepted_km", "distance", "stated_direction", "stated_bearing", "computed_bearing",
+    "computed_direction", "bearing", "fits", "explanation",
+)
+#: Decimal places kept for coordinates (about 10 cm) and confidences.
+COORD_DIGITS = 6
+CONFIDENCE_DIGITS = 3
+
+
+def dumps(value: Any) -> str:
+    """The one JSON layout of every export line: sorted keys, compact, UTF-8 kept."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"),
+                      allow_nan=False)
+
+
+def place_info(place: Place) -> dict[str, Any]:
+    """The fields of a place that the exports repeat."""
+    return {
+        "name": place.name,
+        "kind": place.kind,
+        "country": place.country,
+        "admin1": place.admin1,
+        "lat": round(place.lat, COORD_DIGITS),
+        "lon": round(place.lon, COORD_DIGITS),
+    }
+
+
+def mention_row(doc: Document, mention: Mention) -> dict[str, Any]:
+    """One line of ``mentions.jsonl``; ``place`` is None for an unresolved mention."""
+    place = mention.place
+    return {
+        "article": doc.id,
+        "start": mention.start,
+        "end": mention.end,
+        "text": mention.text,
+        "sentence": mention.sentence,
+        "kind": mention.kind,
+        "confidence": round(mention.confidence, CONFIDENCE_DIGITS) if place else None,
+        "place": None if place is None else {"id": place.id, **place_info(place)},
+    }
+
+
+def claim_row(doc: Document, check) -> list[str]:
+    """One row of ``claims.csv`` (see :data:`CLAIM_COLUMNS`); empty cells for None."""
+    row = check_row(doc, check)
+    row["article"] = row.pop("document")
+    return [_cell(row.get(column)) for column in CLAIM_COLUMNS]
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleRows:
+    """What one article contributes to the corpus files and the corpus map.
+
+    ``places`` counts the article's place mentions (not demonyms) by place id, in the order
+    of first mention; ``info`` holds each of those places' fields.
+    """
+
+    id: str
+    title: str | None
+    url: str | None
+    date: str | None
+    mentions: tuple[str, ...]
+    claims: tuple[tuple[str, ...], ...]
+    places: tuple[tuple[str, int], ...]
+    info: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+
+
+def article_rows(doc: Document, *, date: str | None = None) -> ArticleRows:
+    """The export rows of a parsed and checked article (``doc.id`` must be set)."""
+    if doc.id is None:
+        raise ValueError("Expected a Document with an id, instead got id=None")
+    mentions = sorted(doc.mentions, key=lambda m: (m.start, m.end, m.kind))
+    counts: dict[str, int] = {}
+    info: dict[str, dict[str, Any]] = {}
+    for m in mentions:
+        if m.kind == "place" and m.place is not None:
+            counts[m.place.id] = counts.get(m.place.id, 0) + 1
+            info.setdefault(m.place.id, place_info(m.place))
+    return ArticleRows(
+        id=doc.id,
+        title=doc.title,
+        url=doc.url,
+        date=date,
+        mentions=tuple(dumps(mention_row(doc, m)) for m in mentions),
+        claims=tuple(tuple(claim_row(doc, c)) for c in doc.checks),
+        places=tuple(counts.items()),
+        info=info,
+    )
+
+
+# --------------------------------------------------------------------------- places
+
+
+@dataclass(slots=True)
+class PlaceTally:
+    """A place's totals over a corpus, filled article by article in input order."""
+
+    id: str
+    info: Mapping[str, Any]
+    mentions: int = 0
+    articles: list[str] = field(default_factory=list)
+    first_date: str | None = None
+    last_date: str | None = None
+
+    def add(self, article: str, count: int, date: str | None) -> None:
+        self.mentions += count
+        if not self.articles or self.articles[-1] != article:
+            self.articles.append(article)
+        if date is not None:
+            if self.first_date is None or date < self.first_date:
+                self.first_date = date
+            if self.last_date is None or date > self.last_date:
+                self.last_date = date
+
+
+class Tally:
+    """Places and articles of a corpus, for ``places.geojson`` and the corpus map."""
+
+    def __init__(self) -> None:
+        self.places: dict[str, PlaceTally] = {}
+        #: (id, title, url, date, [(place id, count)]) of every article, in input order.
+        self.articles: list[tuple[str, str | None, str | None, str | None,
+                                  tuple[tuple[str, int], ...]]] = []
+
+    def add(self, rows: ArticleRows) -> None:
+        for pid, count in rows.places:
+            tally = self.places.get(pid)
+            if tally is None:
+                tally = self.places[pid] = PlaceTally(pid, rows.info[pid])
+            tally.add(rows.id, count, rows.date)
+        self.articles.append((rows.id, rows.title, rows.url, rows.date, rows.places))
+
+    def ranked(self) -> list[PlaceTally]:
+        """Places, most mentioned first (ties by id)."""
+        return sorted(self.places.values(), key=lambda t: (-t.mentions, t.id))
+
+
+def places_geojson(tally: Tally) -> dict[str, Any]:
+    """A GeoJSON FeatureCollection of the tally's places, most mentioned first."""
+    features = []
+    for t in tally.ranked():
+        info = dict(t.info)
+        lat, lon = info.pop("lat"), info.pop("lon")
+        features.append({
+            "type": "Feature",
+            "id": t.id,
+            "geometry": {"type": "Point", "coordinates": [lon, lat]},
+            "properties": {
+                "id": t.id, **info, "mentions": t.mentions, "article_count": len(t.articles),
+                "articles": t.articles, "first_date": t.first_date, "last_date": t.last_date,
+            },
+        })
+    return {"type": "FeatureCollection", "features": features}
+
+
+# --------------------------------------------------------------------------- text layout
+
+
+def csv_text(rows: Iterable[Sequence[str]]) -> str:
+    """CSV lines ending in ``\\n``, quoted only where needed."""
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    return out.getvalue()
+
+
+def claims_header() -> str:
+    return csv_text([CLAIM_COLUMNS])
+
+
+def geojson_text(collection: Mapping[str, Any]) -> str:
+    """``places.geojson``: one feature per line, so large corpora stay diffable."""
+    features = collection["features"]
+    if not features:
+        return '{"features":[],"type":"FeatureCollection"}\n'
+    body = ",\n".join(dumps(f) for f in features)
+    return '{"type":"FeatureCollection","features":[\n' + body + "\n]}\n"
+
+
+__all__ = [
+    "ArticleRows", "CLAIM_COLUMNS", "PlaceTally", "Tally", "article_rows", "claim_row",
+    "claims_header", "csv_text", "dumps", "geojson_text", "mention_row", "place_info",
+    "places_geojson",
+]

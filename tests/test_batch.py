@@ -1,0 +1,385 @@
+"""geomap batch: inputs, the local and Dask engines, resumption, killed workers, the CLI.
+
+The corpus is synthetic (articles written from a template of place names), so the tests
+ship no third-party text. Engines run real worker processes: a ProcessPoolExecutor, and a
+dask.distributed LocalCluster of two worker processes.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import random
+import signal
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from geomap import batch
+from geomap.batch import Article, BadRecord, BatchError, Progress
+
+PLACES = ["Baghdad", "Ramadi", "Mosul", "Fallujah", "Basra", "Damascus", "Aleppo", "Amman",
+          "Beirut", "Cairo", "Paris", "Berlin", "Madrid", "Nairobi", "Chicago", "Houston",
+          "Toronto", "Sydney", "Mumbai", "Tokyo"]
+TEMPLATES = [
+    "Officials in {a} said on Monday that talks with {b} would resume next week.",
+    "Flooding in {a} forced thousands to leave their homes, and aid arrived from {b}.",
+    "A delegation from {a} visited {b} and {c} to discuss trade.",
+    "Prices rose sharply in {a} after the storm.",
+]
+CLAIM = ("Located two kilometers from Al-Qaim city and 410 kilometers west of provincial "
+         "capital Ramadi, the Husaybah crossing links Iraq to Syria.")
+FILES = ("mentions.jsonl", "places.geojson", "claims.csv", "errors.jsonl", "map.html")
+N_ARTICLES = 1000
+CHUNK = 50
+
+
+def synthetic_articles(n: int, seed: int = 6) -> list[dict]:
+    rng = random.Random(seed)
+    out = []
+    for i in range(n):
+        sentences = [rng.choice(TEMPLATES).format(**dict(zip("abc", rng.sample(PLACES, 3))))
+                     for _ in range(rng.randint(2, 4))]
+        if i % 100 == 0:
+            sentences.append(CLAIM)
+        article = {"id": f"a{i:05d}", "text": " ".join(sentences),
+                   "title": f"Report {i}", "url": f"https://news.example/{i}"}
+        if i % 3:
+            article["date"] = f"2017-{1 + i % 12:02d}-{1 + i % 28:02d}"
+        out.append(article)
+    return out
+
+
+def write_jsonl(path: Path, records) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+def read_outputs(outdir: Path) -> dict[str, bytes]:
+    return {name: (outdir / name).read_bytes() for name in FILES}
+
+
+def run(source_path, outdir, gazetteer, engine, **kwargs):
+    try:
+        return batch.run(batch.open_input(source_path), outdir, gazetteer=gazetteer,
+                         engine=engine, chunk_size=kwargs.pop("chunk_size", CHUNK), **kwargs)
+    finally:
+        engine.close()
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Path:
+    return write_jsonl(tmp_path_factory.mktemp("corpus") / "corpus.jsonl",
+                       synthetic_articles(N_ARTICLES))
+
+
+@pytest.fixture(scope="module")
+def reference(corpus, full_gazetteer, tmp_path_factory) -> dict[str, bytes]:
+    """The files of an uninterrupted local run with two processes."""
+    outdir = tmp_path_factory.mktemp("reference") / "out"
+    summary = run(corpus, outdir, full_gazetteer, batch.LocalEngine(2))
+    assert summary.articles == N_ARTICLES and summary.errors == 0
+    return read_outputs(outdir)
+
+
+@pytest.fixture(scope="module")
+def dask_cluster():
+    distributed = pytest.importorskip("distributed")
+    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                       dashboard_address=":0", silence_logs=50)
+    yield cluster
+    cluster.close()
+
+
+@pytest.fixture(params=["local", "dask"])
+def engine_factory(request):
+    """Makes a fresh engine of each kind: 2 local processes, or the 2-worker LocalCluster."""
+    if request.param == "local":
+        return lambda: batch.LocalEngine(2)
+    cluster = request.getfixturevalue("dask_cluster")
+    return lambda: batch.DaskEngine(scheduler=cluster.scheduler_address)
+
+
+# --------------------------------------------------------------------------- engines
+
+
+def test_the_reference_run_has_every_article(reference):
+    lines = reference["mentions.jsonl"].decode().splitlines()
+    assert {json.loads(line)["article"] for line in lines} == {
+        f"a{i:05d}" for i in range(N_ARTICLES)}
+    assert reference["errors.jsonl"] == b""
+    claims = reference["claims.csv"].decode().splitlines()
+    assert len(claims) - 1 == 2 * (N_ARTICLES // 100)  # 2 km from Al-Qaim, 410 km from Ramadi
+    assert claims[1].startswith("a00000,")
+
+
+def test_engines_write_byte_identical_files(engine_factory, corpus, full_gazetteer, tmp_path,
+                                            reference):
+    run(corpus, tmp_path / "out", full_gazetteer, engine_factory())
+    assert read_outputs(tmp_path / "out") == reference
+
+
+def test_a_killed_worker_loses_and_duplicates_nothing(engine_factory, corpus, full_gazetteer,
+                                                      tmp_path, reference):
+    engine = engine_factory()
+    killed = []
+
+    def kill_once(progress: Progress) -> None:
+        if not killed and progress.done >= 2 * CHUNK:
+            pid = engine.pids()[0]
+            os.kill(pid, signal.SIGKILL)
+            killed.append(pid)
+
+    summary = run(corpus, tmp_path / "out", full_gazetteer, engine, on_progress=kill_once)
+    assert killed, "no worker was killed"
+    assert summary.articles == N_ARTICLES and summary.errors == 0
+    assert read_outputs(tmp_path / "out") == reference
+
+
+def test_an_interrupted_run_resumes_where_it_stopped(corpus, full_gazetteer, tmp_path,
+                                                     reference):
+    def interrupt(progress: Progress) -> None:
+        if progress.done >= 3 * CHUNK:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        run(corpus, tmp_path / "out", full_gazetteer, batch.LocalEngine(2),
+            on_progress=interrupt)
+    chunks = list((tmp_path / "out" / batch.WORK_DIR / "chunks").glob("*.json"))
+    assert len(chunks) >= 3
+    assert not (tmp_path / "out" / "mentions.jsonl").exists()
+
+    seen: list[Progress] = []
+    summary = run(corpus, tmp_path / "out", full_gazetteer, batch.LocalEngine(2),
+                  on_progress=seen.append)
+    assert summary.skipped == len(chunks) * CHUNK
+    assert seen[-1].done == N_ARTICLES and seen[-1].total == N_ARTICLES
+    assert read_outputs(tmp_path / "out") == reference
+
+
+def test_a_finished_run_reruns_without_work(corpus, full_gazetteer, tmp_path, reference):
+    run(corpus, tmp_path / "out", full_gazetteer, batch.LocalEngine(1))
+    summary = run(corpus, tmp_path / "out", full_gazetteer, batch.LocalEngine(1))
+    assert summary.skipped == N_ARTICLES
+    assert read_outputs(tmp_path / "out") == reference
+
+
+def test_a_grown_input_runs_only_the_new_chunks(full_gazetteer, tmp_path):
+    articles = synthetic_articles(130)
+    source = write_jsonl(tmp_path / "in.jsonl", articles[:100])
+    run(source, tmp_path / "out", full_gazetteer, batch.LocalEngine(1))
+    write_jsonl(source, articles)
+    summary = run(source, tmp_path / "out", full_gazetteer, batch.LocalEngine(1))
+    assert (summary.articles, summary.skipped) == (130, 100)
+    fresh = run(source, tmp_path / "fresh", full_gazetteer, batch.LocalEngine(1))
+    assert fresh.articles == 130
+    assert read_outputs(tmp_path / "out") == read_outputs(tmp_path / "fresh")
+
+
+# --------------------------------------------------------------------------- failures
+
+
+def test_bad_records_go_to_errors_and_the_run_goes_on(full_gazetteer, tmp_path):
+    good = synthetic_articles(3)
+    lines = [json.dumps(good[0]), "{not json", json.dumps({"id": "n1"}),
+             json.dumps([1, 2]), json.dumps({"id": "d1", "text": "In Paris.", "date": "soon"}),
+             "", json.dumps(good[1]), json.dumps({"id": {"x": 1}, "text": "Cairo."}),
+             json.dumps(good[2])]
+    source = tmp_path / "in.jsonl"
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    summary = run(source, tmp_path / "out", full_gazetteer, batch.LocalEngine(1),
+                  chunk_size=4)
+    assert (summary.articles, summary.errors) == (3, 5)
+    errors = [json.loads(line) for line in
+              (tmp_path / "out" / "errors.jsonl").read_text().splitlines()]
+    name = str(source)
+    assert errors == [
+        {"id": None, "line": 2, "source": name,
+         "reason": "bad JSON (Expecting property name enclosed in double quotes at column 2)"},
+        {"id": "n1", "line": 3, "source": name, "reason": "missing text"},
+        {"id": None, "line": 4, "source": name, "reason": "expected a JSON object, found list"},
+        {"id": "d1", "line": 5, "source": name,
+         "reason": "date 'soon' is not an ISO 8601 date such as 2017-11-06"},
+        {"id": None, "line": 8, "source": name,
+         "reason": "id must be a string or an integer, not {'x': 1}"},
+    ]
+
+
+def test_a_failing_article_becomes_an_error_line(tmp_path):
+    from geomap.gazetteer import Gazetteer
+
+    with Gazetteer.open() as closed:
+        pass
+    items = [Article("a1", "Fighting in Ramadi.", source="in.jsonl", line=1),
+             BadRecord("in.jsonl", 2, "missing text", "a2")]
+    result = batch.process_chunk(items, closed)
+    assert result.articles == ()
+    assert result.errors == (
+        {"id": "a1", "line": 1, "source": "in.jsonl",
+         "reason": "ProgrammingError: Cannot operate on a closed database."},
+        {"id": "a2", "line": 2, "source": "in.jsonl", "reason": "missing text"},
+    )
+
+
+def test_another_input_is_refused(corpus, full_gazetteer, tmp_path):
+    run(corpus, tmp_path / "out", full_gazetteer, batch.LocalEngine(1), chunk_size=500)
+    other = write_jsonl(tmp_path / "other.jsonl", synthetic_articles(10, seed=1))
+    with pytest.raises(BatchError, match="holds a run of a different input"):
+        run(other, tmp_path / "out", full_gazetteer, batch.LocalEngine(1), chunk_size=500)
+    with pytest.raises(BatchError, match="another --chunk-size"):
+        run(corpus, tmp_path / "out", full_gazetteer, batch.LocalEngine(1), chunk_size=20)
+
+
+def test_a_folder_of_other_files_is_refused(corpus, full_gazetteer, tmp_path):
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "notes.txt").write_text("mine")
+    with pytest.raises(BatchError, match=r"holds other files \(notes.txt, ...\)"):
+        run(corpus, tmp_path / "out", full_gazetteer, batch.LocalEngine(1))
+
+
+# --------------------------------------------------------------------------- inputs
+
+TEXT = "Flooding in Basra forced thousands to leave, and aid arrived from Amman."
+
+
+def mention_texts(outdir: Path) -> list[tuple[str, str]]:
+    return [(m["article"], m["text"]) for m in map(
+        json.loads, (outdir / "mentions.jsonl").read_text().splitlines())]
+
+
+def test_a_folder_of_text_markdown_and_html(full_gazetteer, tmp_path):
+    folder = tmp_path / "articles"
+    (folder / "b").mkdir(parents=True)
+    (folder / "a.txt").write_text(TEXT)
+    (folder / "b" / "c.md").write_text(f"# Floods\n\n{TEXT.replace('Basra', '**Basra**')}")
+    (folder / "b" / "d.html").write_text(f"<p>{TEXT.replace('Amman', '<b>Amman</b>')}</p>")
+    (folder / "skip.pdf").write_bytes(b"%PDF")
+    (folder / "bad.txt").write_bytes(b"\xff\xfe\x00binary")
+    source = batch.open_input(folder)
+    assert source.count() == 4
+    summary = batch.run(source, tmp_path / "out", gazetteer=full_gazetteer,
+                        engine=batch.LocalEngine(1), map_file=False)
+    assert (summary.articles, summary.errors) == (3, 1)
+    assert mention_texts(tmp_path / "out") == [
+        ("a.txt", "Basra"), ("a.txt", "Amman"), ("b/c.md", "Basra"), ("b/c.md", "Amman"),
+        ("b/d.html", "Basra"), ("b/d.html", "Amman")]
+    error = json.loads((tmp_path / "out" / "errors.jsonl").read_text())
+    assert error["source"] == "bad.txt" and error["reason"].startswith("not UTF-8 text")
+
+
+def test_a_csv_with_a_text_column(full_gazetteer, tmp_path):
+    path = tmp_path / "in.csv"
+    path.write_text('id,body,date\nx1,"' + TEXT + '",2017-11-06\n,"Cairo, Egypt.",\n',
+                    encoding="utf-8")
+    with pytest.raises(Exception, match="no column 'text'"):
+        batch.open_input(path)
+    source = batch.open_input(path, text_column="body")
+    summary = batch.run(source, tmp_path / "out", gazetteer=full_gazetteer,
+                        engine=batch.LocalEngine(1), map_file=False)
+    assert summary.articles == 2
+    assert mention_texts(tmp_path / "out") == [
+        ("x1", "Basra"), ("x1", "Amman"), ("3", "Cairo"), ("3", "Egypt")]
+    places = json.loads((tmp_path / "out" / "places.geojson").read_text())
+    basra = next(f for f in places["features"] if f["properties"]["name"] == "Basra")
+    assert basra["properties"]["first_date"] == basra["properties"]["last_date"] == "2017-11-06"
+
+
+def test_the_jsonl_reader_streams():
+    class Endless(io.RawIOBase):
+        """One article line after another, for ever."""
+
+        def readable(self):
+            return True
+
+        def readinto(self, buffer):
+            line = b'{"id": "x", "text": "In Paris."}\n'
+            buffer[: len(line)] = line
+            return len(line)
+
+    items = batch.open_input("-", stream=io.BufferedReader(Endless())).items()
+    assert next(items) == Article("x", "In Paris.", source="<stdin>", line=1)
+
+
+# --------------------------------------------------------------------------- the command
+
+
+@pytest.fixture
+def cli():
+    from geomap import cli as cli_module
+
+    if "batch" not in cli_module.main.commands:  # until batch is merged into cli.py
+        from geomap.cli import batch_command as command
+
+        cli_module.main.add_command(command)
+    return cli_module.main
+
+
+def test_cli_reads_stdin_and_prints_a_summary(cli, tmp_path):
+    records = synthetic_articles(5)
+    result = CliRunner().invoke(cli, ["batch", "-", "-o", str(tmp_path / "out"),
+                                      "--workers", "1"],
+                                input="".join(json.dumps(r) + "\n" for r in records))
+    assert result.exit_code == 0, result.output
+    first = result.output.splitlines()[0]
+    assert first.startswith("5 articles in ") and first.endswith(" 0 errors")
+    assert "\r" not in result.output and "articles/s" not in result.output
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(
+        [*FILES, batch.WORK_DIR])
+
+
+def test_cli_dask_engine_starts_its_own_cluster(cli, tmp_path):
+    pytest.importorskip("distributed")
+    source = write_jsonl(tmp_path / "in.jsonl", synthetic_articles(40))
+    results = []
+    for engine in ("local", "dask"):
+        result = CliRunner().invoke(cli, ["batch", str(source), "-o", str(tmp_path / engine),
+                                          "--engine", engine, "--workers", "2",
+                                          "--chunk-size", "10"])
+        assert result.exit_code == 0, result.output
+        results.append(read_outputs(tmp_path / engine))
+    assert results[0] == results[1]
+
+
+def test_cli_refuses_another_input_with_exit_code_2(cli, tmp_path):
+    a = write_jsonl(tmp_path / "a.jsonl", synthetic_articles(3))
+    b = write_jsonl(tmp_path / "b.jsonl", synthetic_articles(3, seed=2))
+    out = tmp_path / "out"
+    assert CliRunner().invoke(cli, ["batch", str(a), "-o", str(out), "--no-map"]).exit_code == 0
+    result = CliRunner().invoke(cli, ["batch", str(b), "-o", str(out), "--no-map"])
+    assert result.exit_code == 2
+    assert result.output == (f"Error: {out} holds a run of a different input ({a}); choose "
+                             f"another output folder, or delete {out} to start over\n")
+
+
+@pytest.mark.parametrize("args, message", [
+    (["missing.jsonl", "-o", "out"], "Error: missing.jsonl: no such file or folder\n"),
+    (["in.xml", "-o", "out"], ("Error: in.xml: cannot tell the input format from the file "
+                               "name; use --input-format (jsonl, csv, txt, md, html)\n")),
+    (["in.jsonl", "-o", "out", "--scheduler", "tcp://127.0.0.1:8786"],
+     "Error: --scheduler needs --engine dask\n"),
+], ids=["missing", "unknown-format", "scheduler-without-dask"])
+def test_cli_errors(cli, tmp_path, monkeypatch, args, message):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "in.xml").write_text("<x/>")
+    write_jsonl(tmp_path / "in.jsonl", synthetic_articles(1))
+    result = CliRunner().invoke(cli, ["batch", *args])
+    assert (result.exit_code, result.output) == (2, message)
+
+
+def test_progress_line():
+    from geomap.cli import progress_line
+
+    line = progress_line(Progress(done=500, total=2000, skipped=100, errors=0, elapsed=8.0))
+    assert line == "[######..................] 500/2,000 articles  50.0 articles/s  ETA 0:30"
+    assert progress_line(Progress(30, None, 0, 0, 2.0)) == "30 articles  15.0 articles/s"
+
+
+def test_dask_missing_gives_an_install_hint(monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "distributed", None)
+    with pytest.raises(BatchError, match=r"pip install 'geomap\[dask\]'"):
+        batch.make_engine("dask")
+
