@@ -216,7 +216,9 @@ def _read(path: str, encoding: str | None) -> str:
 
 
 def _jsonl_articles(path: str, text: str, skip_bad: bool):
-    for number, line in enumerate(text.splitlines(), start=1):
+    # Records end at "\n" only: str.splitlines() would also split inside JSON strings that
+    # hold U+2028, U+0085 or a form feed, which JSON allows unescaped.
+    for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         try:

@@ -101,6 +101,18 @@ def test_extract_jsonl_keeps_ids(tmp_path):
     assert lines[1]["mentions"] == []
 
 
+def test_jsonl_text_may_hold_line_separators(tmp_path):
+    corpus = tmp_path / "c.jsonl"
+    text = "Flooding hit Rawa, Iraq.\u2028Crews left Ramadi.\x85Then Baghdad."
+    corpus.write_text(json.dumps({"id": "a1", "text": text}, ensure_ascii=False) + "\r\n"
+                      + json.dumps({"id": "a2", "text": "In Mosul."}) + "\n", encoding="utf-8")
+    result = run("extract", str(corpus))
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in result.output.split("\n") if line]
+    assert [line["id"] for line in lines] == ["a1", "a2"]
+    assert [m["text"] for m in lines[0]["mentions"]] == ["Rawa", "Iraq", "Ramadi", "Baghdad"]
+
+
 def test_extract_reads_stdin():
     result = run("extract", "-", "--format", "json", input="Shelling near Abu Kamal, Syria.")
     names = [m["name"] for m in json.loads(result.output)["mentions"]]
