@@ -211,6 +211,14 @@ _BARE_DIRECTION = re.compile(
     re.IGNORECASE,
 )
 
+# Cheap necessary conditions, tried on a sentence before the two patterns above: a unit word
+# where _STATEMENT can end its number, a compass word or abbreviation where _BARE_DIRECTION
+# can match. Most sentences have neither, and these scan many times faster.
+_UNIT_HINT = re.compile(
+    r"(?<=[\s\d-])(?i:nautical|kilomet(?:re|er)s?|kms?|met(?:re|er)s?|miles?|mi|m|nmi|"
+    r"feet|foot|ft|yards?|yds?)(?![\w/²³-])")
+_DIRECTION_HINT = re.compile(r"(?i:north|south|east|west)|[NESW]\s+(?i:of)\b")
+
 _TOKEN = re.compile(r"\s*([^\W\d_][\w'’.-]*[\w]|[^\W\d_]|\d[\d.,]*|[^\w\s])")
 _POSSESSIVE = re.compile(r"['’]s\b")
 
@@ -342,7 +350,9 @@ class _Statement:
 def _statements(text: str, start: int, end: int) -> list[_Statement]:
     found: list[_Statement] = []
     taken: list[tuple[int, int]] = []
-    for m in _STATEMENT.finditer(text, start, end):
+    statements = _STATEMENT.finditer(text, start, end) if _UNIT_HINT.search(text, start, end) \
+        else ()
+    for m in statements:
         hedge = re.sub(r"\s+", " ", m["hedge"].lower()) if m["hedge"] else None
         if m["of"] and hedge != "within":
             continue
@@ -355,7 +365,9 @@ def _statements(text: str, start: int, end: int) -> list[_Statement]:
             direction=direction_code(m["dir"]) if m["dir"] else None, hedge=hedge,
             apart=bool(m["apart"])))
         taken.append((m.start(), m.end()))
-    for m in _BARE_DIRECTION.finditer(text, start, end):
+    directions = _BARE_DIRECTION.finditer(text, start, end) \
+        if _DIRECTION_HINT.search(text, start, end) else ()
+    for m in directions:
         if any(a <= m.start() < b for a, b in taken):
             continue
         if re.search(r"\bthe\s+\Z", text[max(start, m.start() - 6):m.start()], re.I) and \
