@@ -37,6 +37,26 @@ def full_gazetteer():
         yield gazetteer
 
 
+@pytest.fixture(scope="session")
+def make_gazetteer(tmp_path_factory):
+    """A function: rows (tuples in the CSV's column order) -> a Gazetteer of those rows alone,
+    with its own index, so a test knows every place that can be chosen."""
+    import csv
+
+    from geomap.gazetteer import COLUMNS, Gazetteer
+
+    def make(rows):
+        folder = tmp_path_factory.mktemp("gaz")
+        path = folder / "g.csv"
+        with open(path, "w", newline="", encoding="utf-8") as f:
+            writer = csv.writer(f)
+            writer.writerow(COLUMNS)
+            writer.writerows(rows)
+        return Gazetteer.open([path], bundled=False, use_env=False, cache=folder / "cache")
+
+    return make
+
+
 # --- Browser fixtures (the map's real-browser tests) ------------------------------------
 
 CHROMIUM = Path("/usr/bin/chromium")

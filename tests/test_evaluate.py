@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import csv
 import math
 
 import pytest
 
 from geomap.evaluate import MAX_ERROR_KM, auc_log_error, evaluate, format_scores
-from geomap.gazetteer import COLUMNS, Gazetteer
 
 ROWS = [
     ("country:IQ", "Iraq", "", "33", "44", "country", "IQ", "", "38000000", "t"),
@@ -17,14 +15,8 @@ ROWS = [
 
 
 @pytest.fixture(scope="module")
-def gaz(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("gaz")
-    path = folder / "g.csv"
-    with open(path, "w", newline="", encoding="utf-8") as f:
-        w = csv.writer(f)
-        w.writerow(COLUMNS)
-        w.writerows(ROWS)
-    return Gazetteer.open([path], bundled=False, use_env=False, cache=folder / "cache")
+def gaz(make_gazetteer):
+    return make_gazetteer(ROWS)
 
 
 ARTICLE = {

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from geomap.extract import extract
-from geomap.gazetteer import COLUMNS, Gazetteer
 from geomap.text import split_sentences
 
 ROWS = [
@@ -25,16 +24,8 @@ ROWS = [
 
 
 @pytest.fixture(scope="module")
-def gaz(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("gaz")
-    path = folder / "g.csv"
-    import csv
-
-    with open(path, "w", newline="", encoding="utf-8") as f:
-        w = csv.writer(f)
-        w.writerow(COLUMNS)
-        w.writerows(ROWS)
-    return Gazetteer.open([path], bundled=False, use_env=False, cache=folder / "cache")
+def gaz(make_gazetteer):
+    return make_gazetteer(ROWS)
 
 
 def spans(text, gaz, kind="place"):
