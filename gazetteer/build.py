@@ -50,11 +50,13 @@ Island) it falls back to the bounding-box centre, the runner-up. The population-
 the medoid are pulled towards the big towns (Anbar: 144 and 150 km). The table is recomputed and
 printed on every build, and the build fails if the chosen estimator misses a check region.
 
-Country points. countryinfo's ``latlng`` is used when it lies inside the country's boundary
-polygon (it is the conventional, rounded "centre" point used by many atlases); otherwise the
-polygon's ``representative_point()`` (always inside, but not a centroid); countries without a
-boundary fall back to ``latlng``, then to their capital's GeoNames point, then to the
-bounding-box centre of their places.
+Country points. A curated point in ``COUNTRY_POINTS`` comes first (checked facts, with their
+sources in the row). Then countryinfo's ``latlng`` when it lies inside the country's boundary
+polygon, or lies at sea within ``COUNTRY_POINT_SEA_KM`` of it (it is the conventional, rounded "centre"
+point used by many atlases, and an archipelago's centre lies at sea: the Philippines' 13 N,
+122 E); otherwise the polygon's ``representative_point()`` (always inside, but not a
+centroid); countries without a boundary fall back to ``latlng``, then to their capital's
+GeoNames point, then to the bounding-box centre of their places.
 """
 
 from __future__ import annotations
@@ -1305,6 +1307,18 @@ def country_outlines(src: Sources, joined: Joined) -> tuple[dict[str, Any], list
     return out, notes
 
 
+#: Country points curated as facts: (lat, lon, sources). countryinfo puts the United States
+#: at a rounded 38 N, 97 W, 235 km from the point atlases and GeoNames use.
+COUNTRY_POINTS: dict[str, tuple[float, float, str]] = {
+    "US": (39.8333, -98.5833,
+           "point: geographic centre of the contiguous United States near Lebanon, Kansas, "
+           "en.wikipedia 'Geographic center of the United States' (39 deg 50' N, 98 deg 35' W); "
+           "GeoNames feature 6252001 (39.76, -98.5)"),
+}
+#: How far out at sea countryinfo's latlng may lie and still be the country's point.
+COUNTRY_POINT_SEA_KM = 100.0
+
+
 def build_countries(
     src: Sources, joined: Joined, outlines: dict[str, Any]
 ) -> tuple[list[Row], dict[str, str]]:
@@ -1332,8 +1346,15 @@ def build_countries(
         latlng = ci.get("latlng")
         outline = outlines.get(a2)
         point: tuple[float, float] | None = None
-        if latlng and outline is not None and outline.contains(Point(latlng[1], latlng[0])):
+        source = SRC_COUNTRY
+        if a2 in COUNTRY_POINTS:
+            lat, lon, why = COUNTRY_POINTS[a2]
+            point, method[a2], source = (lat, lon), "curated", f"{SRC_COUNTRY}; {why}"
+        elif latlng and outline is not None and outline.contains(Point(latlng[1], latlng[0])):
             point, method[a2] = (float(latlng[0]), float(latlng[1])), "countryinfo latlng"
+        elif latlng and outline is not None and _at_sea(latlng, outlines) and \
+                _km_to_outline(latlng, outline) <= COUNTRY_POINT_SEA_KM:
+            point, method[a2] = (float(latlng[0]), float(latlng[1])), "countryinfo latlng (sea)"
         elif outline is not None:
             rp = outline.representative_point()
             point, method[a2] = (rp.y, rp.x), "representative_point"
@@ -1363,10 +1384,24 @@ def build_countries(
                 country=a2,
                 admin1="",
                 population=int(c.get("population") or 0),
-                source=SRC_COUNTRY,
+                source=source,
             )
         )
     return rows, method
+
+
+def _at_sea(latlng: Sequence[float], outlines: dict[str, Any]) -> bool:
+    """True when no country's outline holds the (lat, lon) point."""
+    point = Point(float(latlng[1]), float(latlng[0]))
+    return not any(outline.contains(point) for outline in outlines.values())
+
+
+def _km_to_outline(latlng: Sequence[float], outline: Any) -> float:
+    """Great-circle km from a (lat, lon) point to the nearest point of a country outline."""
+
+    lat, lon = float(latlng[0]), float(latlng[1])
+    near = nearest_points(outline, Point(lon, lat))[0]
+    return haversine_km(lat, lon, near.y, near.x)
 
 
 def region_alternates(
