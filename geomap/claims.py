@@ -616,12 +616,26 @@ def _extent_angle(extents: float, km: float) -> float:
     return math.degrees(math.atan2(extents, km))
 
 
+def _range_text(low: float, high: float | None, digits: str = ".4g") -> str:
+    if high is not None and high != low:
+        return f"{low:{digits}}-{high:{digits}}"
+    return f"{low:{digits}}"
+
+
 def _stated(claim: Claim) -> str:
+    """The stated distance in km, and in its written unit when that is not km:
+    "410 km", "10-15 km", "45 miles (72.42 km)"."""
     if claim.low_km is None:
         return ""
-    if claim.high_km is not None and claim.high_km != claim.low_km:
-        return f"{claim.low_km:g}-{claim.high_km:g} km"
-    return f"{claim.low_km:g} km"
+    km = f"{_range_text(claim.low_km, claim.high_km)} km"
+    try:
+        factor = UNIT_KM[canonical_unit(claim.unit)]
+    except ValueError:
+        return km
+    if factor == 1.0:
+        return km
+    high = None if claim.high_km is None else round(claim.high_km / factor, 3)
+    return f"{_range_text(round(claim.low_km / factor, 3), high, 'g')} {claim.unit} ({km})"
 
 
 def judge(claim: Claim, subject: Place | None, reference: Place | None) -> ClaimCheck:
@@ -835,7 +849,7 @@ def check_row(doc: Document, check: ClaimCheck) -> dict[str, Any]:
         "subject_id": subject.place.id if subject.place else None,
         "reference": reference.text,
         "reference_id": reference.place.id if reference.place else None,
-        "stated_km": _stated(claim).removesuffix(" km") or None,
+        "stated_km": None if claim.low_km is None else _range_text(claim.low_km, claim.high_km),
         "unit": claim.unit or None,
         "hedge": claim.hedge,
         "computed_km": None if check.computed_km is None else round(check.computed_km, 1),
