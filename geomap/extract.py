@@ -212,11 +212,14 @@ def lookup(gazetteer: Gazetteer, name: str, *, fuzzy: bool = False) -> list[Matc
 _STRONG_KINDS = frozenset(("country", "admin1", "admin2", "continent", "border_crossing"))
 
 
-def is_strong(matches: Sequence[Match]) -> bool:
-    """Whether a name is surely a place: a country, region or big city under that name."""
+def is_strong(matches: Sequence[Match], *, cities: bool = True) -> bool:
+    """Whether a name is surely a place: a country, region or (with ``cities``) a big city
+    under that name. An ordinary word needs a region ("Turkey", "Chad"): a city of 150,000
+    does not make "Man" in "Man charged with theft" a place."""
     return any(
         (m.place.kind in _STRONG_KINDS and m.quality >= 2)
-        or (m.place.kind == "city" and m.quality == 3 and m.place.population >= 100_000)
+        or (cities and m.place.kind == "city" and m.quality == 3
+            and m.place.population >= 100_000)
         for m in matches
     )
 
@@ -367,6 +370,13 @@ class _Extractor:
             return True
         return self.previous_word(toks) in ("mr", "mrs", "ms", "dr", "by", "with")
 
+    def starts_sentence(self, tok: _Token) -> bool:
+        """Whether the word opens a sentence, line or quote, where capitals say nothing."""
+        i = tok.start - 1
+        while i >= 0 and self.text[i] in " \t":
+            i -= 1
+        return i < 0 or self.text[i] in "\n.!?:;\"“‘'(—–-"
+
     def is_dateline(self, toks: Sequence[_Token]) -> bool:
         before = self.text[max(0, toks[0].start - 3):toks[0].start].rstrip(" \t")
         if before and before[-1] not in ".!?\n":
@@ -408,9 +418,13 @@ class _Extractor:
         if not tok.capitalised:
             return False
         strong = is_strong(matches)
-        if normalize(word) in self.common and not strong:
+        if normalize(word) in self.common and not is_strong(matches, cities=False) and (
+                not strong or self.starts_sentence(tok)):
+            # An ordinary word ("Man", "Reading") is a place only in a place's context; a big
+            # city's name is one mid-sentence, where its capital letter says a name.
             return bool(self.type_after(toks) or self.type_before(toks) or self.qualified(toks))
         if not strong and self.is_person_context(toks):
+            self.person(toks)
             return False
         return True
 
@@ -455,6 +469,10 @@ class _Extractor:
         for i, t in enumerate(toks):
             if i and t.kind == "word" and country_of(t.text):
                 self.emit([t], [], "demonym")
+        # "Gloria Major, 75,": an age says person, whatever the words ("Major") look like.
+        if len(toks) > 1 and _AGE.match(self.after(toks, 8)):
+            self.person(toks)
+            return
         # A title: what follows is a person; what precedes is read on its own.
         for i in range(len(toks) - 1, -1, -1):
             if toks[i].lower.rstrip(".") in TITLES and toks[i].capitalised:
@@ -558,10 +576,10 @@ class _Extractor:
                 if 2 <= len(toks) <= 4 and all(t.capitalised for t in toks):
                     self.person(toks)
                 return
-        # "Alexandria Virginia" is a place and its region; "George Jackson" is a person.
-        last = parts[-1][2]
-        if len(parts) > 1 and not any(m.place.kind in ("country", "admin1") and m.quality >= 2
-                                      for m in last):
+        # "Alexandria Virginia" is a place and its region; "George Jackson" and "Ben Paul"
+        # (Paul, a region of Cabo Verde, holds no Ben) are persons.
+        if len(parts) > 1 and not _in_region(parts[-1][2], [m for _, _, ms in parts[:-1]
+                                                             for m in ms]):
             self.person(toks)
             return
         for i, j, matches in parts:
@@ -589,6 +607,18 @@ class _Extractor:
                     continue
             kept.append(f)
         return kept
+
+
+def _in_region(regions: Sequence[Match], places: Sequence[Match]) -> bool:
+    """Whether one of ``places`` lies in one of ``regions`` (countries or admin1 regions)."""
+    for r in regions:
+        if r.quality < 2 or r.place.kind not in ("country", "admin1"):
+            continue
+        for m in places:
+            if m.place.country == r.place.country and (
+                    r.place.kind == "country" or m.place.admin1 == r.place.admin1):
+                return True
+    return False
 
 
 def _propagate_type_words(text: str, found: list[_Found]) -> None:

@@ -20,6 +20,13 @@ ROWS = [
     ("gn:5", "Is", "", "52", "53", "city", "RU", "", "4729", "t"),
     ("gn:6", "Walid", "", "30", "30", "city", "EG", "", "500", "t"),
     ("gn:7", "Agency", "", "40", "-95", "city", "US", "Missouri", "672", "t"),
+    ("gn:8", "Man", "", "7.41", "-7.55", "city", "CI", "Montagnes", "188704", "t"),
+    ("admin1:CV.08", "Paul", "", "17.1", "-25.0", "admin1", "CV", "Paul", "6997", "t"),
+    ("gn:9", "Ben", "", "30.1", "51.2", "city", "IR", "Fars", "4000", "t"),
+    ("gn:10", "Glória", "", "-9.34", "-38.25", "city", "BR", "Bahia", "15000", "t"),
+    ("gn:11", "Flores", "", "-7.87", "-37.97", "city", "BR", "Pernambuco", "22000", "t"),
+    ("gn:12", "Alexandria", "", "31.31", "-92.45", "city", "US", "Louisiana", "47000", "t"),
+    ("admin1:US.LA", "Louisiana", "", "31", "-92", "admin1", "US", "Louisiana", "4600000", "t"),
 ]
 
 
@@ -64,6 +71,24 @@ def test_people_groups_and_words_are_not_places(gaz):
     text = ("Army Colonel Walid al-Duleimi told Anadolu Agency that Arab volunteers "
             "joined. Prime Minister Haider al-Abadi spoke on Sunday in November.")
     assert spans(text, gaz) == []
+
+
+def test_an_ordinary_word_opening_a_sentence_needs_a_places_context(gaz):
+    assert spans("Man charged with theft after a chase in Baghdad.", gaz) == ["Baghdad"]
+    assert spans("Flooding hit homes in Man, a city of 190,000.", gaz) == ["Man"]
+
+
+def test_a_name_is_a_region_qualifier_only_when_the_place_lies_in_it(gaz):
+    assert spans("Talks in Baghdad went well, said Ben Paul, a spokesman.", gaz) == ["Baghdad"]
+    assert spans("Storms hit Alexandria Louisiana on Monday.", gaz) == [
+        "Alexandria", "Louisiana"]
+
+
+def test_an_age_marks_a_person(gaz):
+    text = "A car driven by Gloria Major, 75, hit a wall in Baghdad."
+    assert spans(text, gaz) == ["Baghdad"]
+    text = "Flores, 26, had just moved to Baghdad. Friends of Flores said Flores loved it."
+    assert spans(text, gaz) == ["Baghdad"]
 
 
 def test_demonyms_are_country_references(gaz):
