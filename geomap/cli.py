@@ -463,7 +463,7 @@ class ProgressBar:
     """Redraws one line on a terminal at most ten times a second; silent when piped."""
 
     def __init__(self, stream=None):
-        self.stream = stream or click.get_text_stream("stderr")
+        self.stream = stream or sys.stderr
         self.enabled = self.stream.isatty()
         self._last = 0.0
         self._width = 0

@@ -371,6 +371,7 @@ class Gazetteer:
         self.built = built
         self._db = sqlite3.connect(f"file:{index}?mode=ro", uri=True, check_same_thread=False)
         self._db.execute("PRAGMA cache_size = -32768")
+        self._db.execute("PRAGMA mmap_size = 1073741824")
         self._cache: dict[tuple, list[Match]] = {}
 
     @classmethod

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -20,11 +21,14 @@ def run(*args: str, input: str | bytes | None = None):
 def default_map(tmp_path_factory) -> tuple[Path, str]:
     """``geomap map`` with no argument, run in an empty folder."""
     folder = tmp_path_factory.mktemp("cwd")
-    runner = CliRunner()
-    with runner.isolated_filesystem(temp_dir=folder) as cwd:
-        result = runner.invoke(main, ["map"])
-        assert result.exit_code == 0, result.output
-        return Path(cwd) / "output" / "map.html", result.output
+    previous = Path.cwd()
+    os.chdir(folder)
+    try:
+        result = CliRunner().invoke(main, ["map"])
+    finally:
+        os.chdir(previous)
+    assert result.exit_code == 0, result.output
+    return folder / "output" / "map.html", result.output
 
 
 def test_map_with_no_argument_maps_the_bundled_example(default_map):
