@@ -82,6 +82,7 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
@@ -381,13 +382,15 @@ def _statements(text: str, start: int, end: int) -> list[_Statement]:
 class _Sentence:
     """Place and demonym mentions of one sentence, by start and end offset."""
 
-    def __init__(self, doc: Document, index: int):
+    def __init__(self, doc: Document, index: int, members: Sequence[int] | None = None):
+        """``members``: indexes of the mentions that may lie in the sentence (default all)."""
         s = doc.sentences[index]
         self.text, self.index, self.start, self.end = doc.text, index, s.start, s.end
         self.places: dict[int, tuple[int, int]] = {}
         self.ends: dict[int, tuple[int, int]] = {}
         self.demonyms: dict[int, int] = {}
-        for i, mention in enumerate(doc.mentions):
+        for i in range(len(doc.mentions)) if members is None else members:
+            mention = doc.mentions[i]
             if mention.start < s.start or mention.end > s.end:
                 continue
             if mention.kind == "place":
@@ -480,8 +483,12 @@ def find_claims(doc: Document) -> tuple[Claim, ...]:
     reference (with a trailing type word such as "city"); "apart" claims span both places.
     """
     claims: list[Claim] = []
-    for index in range(len(doc.sentences)):
-        claims.extend(_sentence_claims(doc, _Sentence(doc, index)))
+    # Each sentence reads only the mentions starting inside it: linear in the article's size.
+    order = sorted(range(len(doc.mentions)), key=lambda i: doc.mentions[i].start)
+    starts = [doc.mentions[i].start for i in order]
+    for index, sentence in enumerate(doc.sentences):
+        members = order[bisect_left(starts, sentence.start):bisect_left(starts, sentence.end)]
+        claims.extend(_sentence_claims(doc, _Sentence(doc, index, members)))
     return tuple(claims)
 
 

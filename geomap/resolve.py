@@ -27,6 +27,7 @@ import weakref
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from itertools import islice
 
 from geomap.demonyms import country_of
 from geomap.extract import lookup, lookup_name
@@ -149,10 +150,74 @@ class _Evidence:
 class _Context:
     """The other groups' picks, as one group's candidates are scored against them."""
 
-    refs: tuple[Counter[str], Counter[str], Counter[tuple]]
+    refs: _References
     weight_total: float  # at least 1
     near: list[tuple[float, float, Place, str]]  # picks that are not areas: lat, lon, pick, name
-    chosen: dict[int, Place] | None  # for claim_support, in the final round only
+    chosen: Mapping[int, Place] | None  # for claim_support, in the final round only
+
+
+_REGION_KINDS = frozenset(("admin1", "admin2", "city", "border_crossing"))
+
+
+def _contribution(group: _Group) -> tuple[dict[str, float], dict[str, float], dict[tuple, int]]:
+    """What a group's pick adds to the article's references: countries named (explicit),
+    country weight, and regions."""
+    pick = group.pick
+    if pick is None:
+        return {}, {}, {}
+    n = len(group.indexes)
+    explicit: dict[str, float] = {}
+    weight: dict[str, float] = {}
+    regions: dict[tuple, int] = {}
+    if pick.kind == "country":
+        explicit[pick.country] = n
+        weight[pick.country] = n
+    elif pick.country:
+        weight[pick.country] = 0.5 * n
+    if pick.kind in _REGION_KINDS and pick.admin1:
+        name = pick.name if pick.kind == "admin1" else pick.admin1
+        regions[(pick.country, normalize(name))] = n
+    return explicit, weight, regions
+
+
+class _References:
+    """The article's references (demonyms plus every group's pick) without one group's own:
+    totals kept up to date as picks change, minus that group's contribution, so a lookup
+    costs the same however many places the article names."""
+
+    __slots__ = ("_totals", "_own")
+
+    def __init__(self, totals: tuple[Counter, Counter, Counter], own: tuple[dict, dict, dict]):
+        self._totals, self._own = totals, own
+
+    def explicit(self, country: str) -> float:
+        return self._totals[0][country] - self._own[0].get(country, 0)
+
+    def weight(self, country: str) -> float:
+        return self._totals[1][country] - self._own[1].get(country, 0)
+
+    def region(self, key: tuple) -> int:
+        return self._totals[2][key] - self._own[2].get(key, 0)
+
+
+class _Chosen(Mapping):
+    """Mention index -> the place its group picked, leaving out one group's mentions."""
+
+    def __init__(self, group_of: dict[int, _Group], exclude: _Group):
+        self._group_of, self._exclude = group_of, exclude
+
+    def __getitem__(self, index: int) -> Place:
+        group = self._group_of.get(index)
+        if group is None or group is self._exclude or group.pick is None:
+            raise KeyError(index)
+        return group.pick
+
+    def __iter__(self):
+        return (i for i, g in self._group_of.items()
+                if g is not self._exclude and g.pick is not None)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
 
 
 class _Resolver:
@@ -166,6 +231,10 @@ class _Resolver:
         self.group_of: dict[int, _Group] = {}
         self.by_size: list[_Group] = []
         self.demonym_countries: Counter[str] = Counter()
+        # References of the whole article (see _References), and each group's share of them.
+        self._totals: tuple[Counter, Counter, Counter] = (Counter(), Counter(), Counter())
+        self._weight_sum = 0.0
+        self._shares: dict[str, tuple[dict, dict, dict]] = {}
         self._countries = _COUNTRIES.get(gazetteer)
         if self._countries is None:
             self._countries = _COUNTRIES[gazetteer] = {}
@@ -214,24 +283,26 @@ class _Resolver:
             self.group_of[b].containers.add(a)
 
     # ---------------------------------------------------------------- scoring
-    def references(self, exclude: _Group) -> tuple[Counter[str], Counter[str], Counter[tuple]]:
-        """Country mentions (explicit), country weight of all picks, regions of all picks."""
-        explicit: Counter[str] = Counter(self.demonym_countries)
-        weight: Counter[str] = Counter(self.demonym_countries)
-        regions: Counter[tuple] = Counter()
-        for group in self.groups.values():
-            if group is exclude or group.pick is None:
-                continue
-            pick, n = group.pick, len(group.indexes)
-            if pick.kind == "country":
-                explicit[pick.country] += n
-                weight[pick.country] += n
-            elif pick.country:
-                weight[pick.country] += 0.5 * n
-            if pick.kind in ("admin1", "admin2", "city", "border_crossing") and pick.admin1:
-                name = pick.name if pick.kind == "admin1" else pick.admin1
-                regions[(pick.country, normalize(name))] += n
-        return explicit, weight, regions
+    def set_pick(self, group: _Group, place: Place | None) -> None:
+        """Make ``place`` the group's pick, keeping the article's references up to date."""
+        old = self._shares.get(group.key, ({}, {}, {}))
+        for total, share in zip(self._totals, old):
+            for key, value in share.items():
+                total[key] -= value
+        self._weight_sum -= sum(old[1].values())
+        group.pick = place
+        new = self._shares[group.key] = _contribution(group)
+        for total, share in zip(self._totals, new):
+            for key, value in share.items():
+                total[key] += value
+        self._weight_sum += sum(new[1].values())
+
+    def references(self, exclude: _Group) -> tuple[_References, float]:
+        """Country mentions (explicit), country weight and regions of all picks but
+        ``exclude``'s, and the total country weight (at least 1)."""
+        own = self._shares.get(exclude.key, ({}, {}, {}))
+        return (_References(self._totals, own),
+                max(1.0, self._weight_sum - sum(own[1].values())))
 
     def score(self, group: _Group, k: int, context: _Context) -> _Evidence:
         """The evidence for ``group``'s candidate number ``k`` in the current context."""
@@ -252,13 +323,14 @@ class _Resolver:
                     ev.container = container.name
                 else:
                     total += 1.0
-        explicit, weight, regions = context.refs
-        if place.country and weight[place.country] > 0 and place.kind != "country":
-            share = weight[place.country] / context.weight_total
+        refs = context.refs
+        weight = refs.weight(place.country) if place.country else 0
+        if weight > 0 and place.kind != "country":
+            share = weight / context.weight_total
             total += 1.0 + 1.5 * share
-            ev.country, ev.country_count = place.country, explicit[place.country]
+            ev.country, ev.country_count = place.country, int(refs.explicit(place.country))
         if place.admin1 and place.kind != "admin1":
-            if regions[(place.country, normalize(place.admin1))]:
+            if refs.region((place.country, normalize(place.admin1))):
                 total += 1.0
                 ev.admin1 = place.admin1
         if place.kind not in _AREA_KINDS:
@@ -285,15 +357,14 @@ class _Resolver:
 
     def context(self, group: _Group, final: bool) -> _Context:
         """What scoring ``group``'s candidates needs to know of the other groups' picks."""
-        refs = self.references(group)
-        others = [g for g in self.by_size if g is not group][:40]
+        refs, weight_total = self.references(group)
+        others = islice((g for g in self.by_size if g is not group), 40)
         near = [(g.pick.lat, g.pick.lon, g.pick, g.name) for g in others
                 if g.pick is not None and g.pick.kind not in _AREA_KINDS]
         chosen = None
         if final and self.claim_support is not None:
-            chosen = {i: g.pick for i, g in self.group_of.items()
-                      if g is not group and g.pick is not None}
-        return _Context(refs, max(1.0, sum(refs[1].values())), near, chosen)
+            chosen = _Chosen(self.group_of, group)
+        return _Context(refs, weight_total, near, chosen)
 
     def rank(self, group: _Group, final: bool = False) -> list[tuple[_Evidence, Match]]:
         context = self.context(group, final)
@@ -309,12 +380,15 @@ class _Resolver:
 
     def run(self) -> tuple[Mention, ...]:
         self.collect()
+        self._totals[0].update(self.demonym_countries)
+        self._totals[1].update(self.demonym_countries)
+        self._weight_sum = float(sum(self.demonym_countries.values()))
         groups = self.by_size = sorted(self.groups.values(), key=lambda g: -len(g.indexes))
         # First pass: prior, name and type word only; then let the evidence settle.
         for group in groups:
             if group.matches:
-                group.pick = max(group.matches, key=lambda m: prior(m.place)
-                                 + _QUALITY_BONUS.get(m.quality, 0.0)).place
+                self.set_pick(group, max(group.matches, key=lambda m: prior(m.place)
+                                         + _QUALITY_BONUS.get(m.quality, 0.0)).place)
         # A group's scores depend only on the picks: one whose picks have not changed
         # since it was last ranked would be ranked the same again.
         changes, ranked_at = 0, {}
@@ -323,7 +397,7 @@ class _Resolver:
                 if len(group.matches) > 1 and ranked_at.get(group.key) != changes:
                     pick, ranked_at[group.key] = self.best(group), changes
                     if pick is not group.pick:
-                        group.pick = pick
+                        self.set_pick(group, pick)
                         changes += 1
         results: dict[int, Mention] = {}
         for group in groups:
@@ -332,7 +406,7 @@ class _Resolver:
                     results[i] = replace(self.mentions[i], reason="not in the gazetteer")
                 continue
             ranked = self.rank(group, final=True)
-            group.pick = ranked[0][1].place
+            self.set_pick(group, ranked[0][1].place)
             top = max(ev.total for ev, _ in ranked)
             weights = [math.exp(ev.total - top) for ev, _ in ranked]
             norm = sum(weights)
