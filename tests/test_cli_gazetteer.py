@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import sysconfig
 import venv
 from pathlib import Path
 
@@ -167,8 +168,16 @@ def test_installed_wheel_finds_its_gazetteer(tmp_path):
     built from this checkout, with its data inside the wheel.
     """
     env = tmp_path / "venv"
-    venv.create(env, system_site_packages=True, with_pip=True)
+    venv.create(env, with_pip=True)
     python = env / "bin" / "python"
+    # The packages of the environment running the tests (hatchling, click, folium...), seen
+    # after the new environment's own: system_site_packages would give the base
+    # interpreter's, which lack them when the tests run in a virtual environment.
+    ours = {sysconfig.get_paths()[key] for key in ("purelib", "platlib")}
+    query = "import sysconfig; print(sysconfig.get_paths()['purelib'])"
+    theirs = subprocess.run([python, "-c", query], capture_output=True, text=True,
+                            check=True).stdout.strip()
+    (Path(theirs) / "_geomap_test_parent.pth").write_text("\n".join(sorted(ours)) + "\n")
     source = tmp_path / "src"
     shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(
         ".git", ".pytest_cache", "output", "test-artifacts", "__pycache__", "*.egg-info"))
