@@ -21,6 +21,7 @@ SQLite index once per process.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import fcntl
 import hashlib
@@ -29,6 +30,7 @@ import itertools
 import json
 import os
 import signal
+import stat
 import sys
 import time
 import uuid
@@ -39,7 +41,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, Protocol
 
 from geomap import export
-from geomap.errors import GeomapError, InputError
+from geomap.errors import GeomapError, InputError, OutputError
 from geomap.files import atomic_write
 from geomap.gazetteer import Gazetteer
 from geomap.text import FORMATS, decode
@@ -223,6 +225,9 @@ class Source:
         for rel in self._file_list():
             fmt = FILE_FORMATS[Path(rel).suffix.lower()]
             try:
+                if not stat.S_ISREG((self.path / rel).stat().st_mode):
+                    yield BadRecord(rel, None, "not a regular file", rel)
+                    continue
                 text = decode((self.path / rel).read_bytes(), path=rel)
             except OSError as err:
                 yield BadRecord(rel, None, f"cannot read file ({err.strerror})", rel)
@@ -802,7 +807,8 @@ def run(source: Source, outdir: str | os.PathLike, *, gazetteer: Gazetteer,
     manifest = {"version": _MANIFEST_VERSION, "input": source.name,
                 "first": chunk_hash(first[:1]),
                 "chunk_size": chunk_size, "gazetteer": ref.index.name, "geomap": __version__}
-    folder = RunFolder(outdir, manifest)
+    with _writing(outdir):
+        folder = RunFolder(outdir, manifest)
     try:
         total = source.count()
         start = time.monotonic()
@@ -829,15 +835,29 @@ def run(source: Source, outdir: str | os.PathLike, *, gazetteer: Gazetteer,
 
         for index, result in engine.map_chunks(todo(), ref):
             digest, size = sizes.pop(index)
-            folder.write(index, digest, result)
+            with _writing(outdir):
+                folder.write(index, digest, result)
             state["done"] += size
             state["errors"] += len(result.errors)
             report()
-        folder.prune(names)
-        return _merge(folder, names, outdir, map_file=map_file,
-                      skipped=state["skipped"])
+        with _writing(outdir):
+            folder.prune(names)
+            return _merge(folder, names, outdir, map_file=map_file,
+                          skipped=state["skipped"])
     finally:
         folder.close()
+
+
+@contextlib.contextmanager
+def _writing(outdir: Path) -> Iterator[None]:
+    """Turn a failed write in the output folder (read-only, full) into an OutputError;
+    finished chunks and earlier outputs stay as they were, so a rerun resumes."""
+    try:
+        yield
+    except OSError as err:
+        where = err.filename or outdir
+        raise OutputError(f"cannot write ({err.strerror or err}); finished chunks are kept, "
+                          "rerun to resume", path=str(where)) from None
 
 
 def _merge(folder: RunFolder, names: list[str], outdir: Path, *, map_file: bool,

@@ -33,6 +33,11 @@ def user_errors(func):
             return func(*args, **kwargs)
         except GeomapError as err:
             raise UserError(str(err)) from None
+        except OSError as err:
+            # Last resort for a system error no stage put in words (a full disk, a
+            # vanished folder): still one line, never a traceback.
+            where = f"{err.filename}: " if err.filename else ""
+            raise UserError(f"{where}{err.strerror or err}") from None
 
     return wrapper
 
@@ -49,7 +54,19 @@ def open_gazetteer(files: tuple[Path, ...]) -> gaz.Gazetteer:
     return gaz.Gazetteer.open(files)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class Geomap(click.Group):
+    """The command group; Ctrl-C ends any command with one line and exit code 130."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            click.echo("Interrupted: files already on disk are as they were, or complete.",
+                       err=True)
+            ctx.exit(130)
+
+
+@click.group(cls=Geomap, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="geomap")
 def main() -> None:
     """geomap: turn news articles into a map of the places they report, and check the
@@ -207,12 +224,18 @@ def _mention_dict(m: Mention, *, explain: bool) -> dict:
 
 def _read(path: str, encoding: str | None) -> str:
     if path == "-":
-        return decode(sys.stdin.buffer.read(), path="<stdin>", encoding=encoding)
-    try:
-        data = Path(path).read_bytes()
-    except OSError as err:
-        raise InputError(f"cannot read file ({err.strerror})", path=path) from None
-    return decode(data, path=path, encoding=encoding)
+        text = decode(sys.stdin.buffer.read(), path="<stdin>", encoding=encoding)
+    else:
+        try:
+            data = Path(path).read_bytes()
+        except OSError as err:
+            raise InputError(f"cannot read file ({err.strerror})", path=path) from None
+        text = decode(data, path=path, encoding=encoding)
+    if not text.strip():
+        raise InputError("no text (the file is empty)" if not text
+                         else "no text (only whitespace)",
+                         path="<stdin>" if path == "-" else path)
+    return text
 
 
 def _jsonl_articles(path: str, text: str, skip_bad: bool):

@@ -23,6 +23,18 @@ class InputError(GeomapError, ValueError):
         super().__init__(f"{where}{problem}")
 
 
+class OutputError(GeomapError):
+    """A file or folder could not be written: ``str(err)`` is ``PATH: problem``.
+
+    Whatever was on disk at PATH before is left as it was.
+    """
+
+    def __init__(self, problem: str, *, path: str):
+        self.problem = problem
+        self.path = path
+        super().__init__(f"{path}: {problem}")
+
+
 class GazetteerError(InputError):
     """A gazetteer file is unreadable or has bad rows."""
 

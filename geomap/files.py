@@ -6,31 +6,41 @@ import os
 import tempfile
 from pathlib import Path
 
+from geomap.errors import OutputError
 
-def _umask() -> int:
+
+def new_file_mode() -> int:
+    """The permissions a newly created file gets here: ``0o666 & ~umask``."""
     mask = os.umask(0)
     os.umask(mask)
-    return mask
+    return 0o666 & ~mask
 
 
 def atomic_write(path: str | os.PathLike, data: bytes | str) -> Path:
     """Replace path's content with data, all or nothing (temp file, fsync, rename).
 
     An existing file keeps its permissions; a new one gets the usual ``0o666 & ~umask``.
-    On any failure, Ctrl-C included, the old file is untouched and no temp file remains.
+    On any failure, Ctrl-C included, the old file is untouched and no temp file remains;
+    a failed write (read-only folder, full disk) raises OutputError naming path.
     """
     path = Path(path)
     if isinstance(data, str):
         data = data.encode("utf-8")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as err:
+        raise OutputError(f"cannot write ({err.strerror or err})", path=str(path)) from None
     try:
         with os.fdopen(fd, "wb") as out:
             out.write(data)
             out.flush()
             os.fsync(out.fileno())
-        mode = path.stat().st_mode & 0o7777 if path.exists() else 0o666 & ~_umask()
+        mode = path.stat().st_mode & 0o7777 if path.exists() else new_file_mode()
         os.chmod(tmp, mode)
         os.replace(tmp, path)
+    except OSError as err:
+        Path(tmp).unlink(missing_ok=True)
+        raise OutputError(f"cannot write ({err.strerror or err})", path=str(path)) from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

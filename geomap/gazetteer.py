@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from geomap.errors import GazetteerError, InputError
-from geomap.files import atomic_write
+from geomap.files import atomic_write, new_file_mode
 from geomap.names import keys, normalize, skeleton
 from geomap.records import Place
 
@@ -293,6 +293,7 @@ def build_index(places: Iterable[Place], target: Path, *, key: str = "") -> None
                        [("key", key), ("places", str(len(place_rows)))])
         db.commit()
         db.close()
+        os.chmod(tmp, new_file_mode())  # mkstemp's 0600 would hide it from other users
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -20,31 +20,61 @@ FORMATS = ("plain", "markdown", "html")
 # --------------------------------------------------------------------------- decoding
 
 
-def decode(data: bytes, *, path: str, encoding: str | None = None) -> str:
-    """The text of a file's bytes: UTF-8 (a byte-order mark is dropped) unless told otherwise.
+#: Byte-order marks that name their encoding; UTF-32's first, as UTF-16 LE's begins it.
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_WIDE = ("utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be")
 
-    Raises InputError "not UTF-8 text at byte N (use --encoding)" for undecodable bytes and
-    for binary data (a NUL byte), naming ``path``.
+
+def decode(data: bytes, *, path: str, encoding: str | None = None) -> str:
+    """The text of a file's bytes: UTF-8 unless told otherwise or a byte-order mark says
+    UTF-16 or UTF-32 (a mark is dropped).
+
+    Raises InputError naming ``path``, the line and the byte for undecodable bytes
+    ("not UTF-8 text at byte N (use --encoding)"), for binary data (a NUL byte) and for
+    UTF-16 without a byte-order mark (with the ``--encoding`` to use).
     """
-    name = encoding or "utf-8"
+    if encoding is None:
+        name = next((codec for bom, codec in _BOMS if data.startswith(bom)), "utf-8")
+    else:
+        name = encoding
     try:
         codec = codecs.lookup(name)
     except LookupError:
         raise InputError(f"unknown encoding {name!r}", path=path) from None
     nul = data.find(b"\0")
-    if nul >= 0 and codec.name not in ("utf-16", "utf-16-le", "utf-16-be", "utf-32"):
-        raise InputError(_not_text(name, nul, encoding), path=path)
+    if nul >= 0 and codec.name not in _WIDE:
+        wide = None if encoding else _bomless_utf16(data)
+        problem = (f"UTF-16 text without a byte-order mark (use --encoding {wide})" if wide
+                   else f"binary data, not text (a NUL byte at byte {nul})")
+        raise InputError(problem, path=path, line=_line_of(data, nul))
     try:
         text = data.decode(codec.name)
     except UnicodeDecodeError as err:
-        raise InputError(_not_text(name, err.start, encoding), path=path) from None
+        label = encoding or ("UTF-8" if codec.name == "utf-8" else codec.name.upper())
+        hint = "" if encoding else " (use --encoding)"
+        raise InputError(f"not {label} text at byte {err.start}{hint}", path=path,
+                         line=_line_of(data, err.start)) from None
     return text.removeprefix("\ufeff")
 
 
-def _not_text(name: str, byte: int, explicit: str | None) -> str:
-    if explicit:
-        return f"not {explicit} text at byte {byte}"
-    return f"not UTF-8 text at byte {byte} (use --encoding)"
+def _line_of(data: bytes, byte: int) -> int:
+    return data.count(b"\n", 0, byte) + 1
+
+
+def _bomless_utf16(data: bytes) -> str | None:
+    """'utf-16-le' or 'utf-16-be' when the bytes look like mostly-ASCII UTF-16 text."""
+    sample = data[:4096]
+    even, odd = sample[0::2], sample[1::2]
+    if len(odd) < 2:
+        return None
+    if odd.count(0) >= 0.9 * len(odd) and even.count(0) <= 0.1 * len(even):
+        return "utf-16-le"
+    if even.count(0) >= 0.9 * len(even) and odd.count(0) <= 0.1 * len(odd):
+        return "utf-16-be"
+    return None
 
 
 # --------------------------------------------------------------------------- markup

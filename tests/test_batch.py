@@ -256,7 +256,7 @@ def test_a_folder_of_text_markdown_and_html(full_gazetteer, tmp_path):
     (folder / "b" / "c.md").write_text(f"# Floods\n\n{TEXT.replace('Basra', '**Basra**')}")
     (folder / "b" / "d.html").write_text(f"<p>{TEXT.replace('Amman', '<b>Amman</b>')}</p>")
     (folder / "skip.pdf").write_bytes(b"%PDF")
-    (folder / "bad.txt").write_bytes(b"\xff\xfe\x00binary")
+    (folder / "bad.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
     source = batch.open_input(folder)
     assert source.count() == 4
     summary = batch.run(source, tmp_path / "out", gazetteer=full_gazetteer,
@@ -266,7 +266,7 @@ def test_a_folder_of_text_markdown_and_html(full_gazetteer, tmp_path):
         ("a.txt", "Basra"), ("a.txt", "Amman"), ("b/c.md", "Basra"), ("b/c.md", "Amman"),
         ("b/d.html", "Basra"), ("b/d.html", "Amman")]
     error = json.loads((tmp_path / "out" / "errors.jsonl").read_text())
-    assert error["source"] == "bad.txt" and error["reason"].startswith("not UTF-8 text")
+    assert error["source"] == "bad.txt" and error["reason"].startswith("binary data, not text")
 
 
 def test_a_csv_with_a_text_column(full_gazetteer, tmp_path):

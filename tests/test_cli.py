@@ -129,7 +129,7 @@ def test_a_binary_file_is_refused(tmp_path):
     for command in ("extract", "check", "map"):
         result = run(command, str(binary))
         assert result.exit_code == 2
-        assert result.output == f"Error: {binary}: not UTF-8 text at byte 0 (use --encoding)\n"
+        assert result.output == f"Error: {binary}:1: not UTF-8 text at byte 0 (use --encoding)\n"
 
 
 def test_a_latin1_file_reads_with_encoding(tmp_path):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import codecs
+
 import pytest
 
 from geomap.errors import InputError
@@ -15,12 +17,35 @@ def test_decode_utf8_drops_bom():
 def test_undecodable_bytes_name_file_and_byte():
     with pytest.raises(InputError) as err:
         decode(b"Rawa \xff\xfe", path="a.txt")
-    assert str(err.value) == "a.txt: not UTF-8 text at byte 5 (use --encoding)"
+    assert str(err.value) == "a.txt:1: not UTF-8 text at byte 5 (use --encoding)"
+    with pytest.raises(InputError) as err:
+        decode("Rawa\nAl-Qaim\r\nSyria \xe9t\xe9".encode("latin-1"), path="b.txt")
+    assert str(err.value) == "b.txt:3: not UTF-8 text at byte 20 (use --encoding)"
 
 
 def test_binary_file_is_not_text():
-    with pytest.raises(InputError, match=r"not UTF-8 text at byte 3 \(use --encoding\)"):
+    with pytest.raises(InputError) as err:
         decode(b"PK\x03\x00\x04", path="x.zip")
+    assert str(err.value) == "x.zip:1: binary data, not text (a NUL byte at byte 3)"
+
+
+@pytest.mark.parametrize("bom, codec", [
+    (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"),
+    (codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
+], ids=["utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"])
+def test_a_byte_order_mark_names_the_encoding(bom, codec):
+    data = bom + "Fighting in Ramadi, Iraq.".encode(codec)
+    assert decode(data, path="a.txt") == "Fighting in Ramadi, Iraq."
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_mark_says_which_encoding_to_use(codec):
+    with pytest.raises(InputError) as err:
+        decode("Fighting in Ramadi.\n".encode(codec), path="a.txt")
+    assert str(err.value) == (
+        f"a.txt:1: UTF-16 text without a byte-order mark (use --encoding {codec})")
+    assert decode("Fighting in Ramadi.".encode(codec), path="a.txt", encoding=codec) == (
+        "Fighting in Ramadi.")
 
 
 def test_explicit_encoding():
