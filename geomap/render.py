@@ -519,16 +519,26 @@ def _claim_payload(
     return out
 
 
+_JINJA_OPEN = re.compile(r"\{(?=[{%#])")
+
+
 def json_for_html(data: Any) -> str:
-    """JSON that cannot end its ``<script>`` element or break a JS string."""
+    """JSON that cannot end its ``<script>`` element, break a JS string or open a Jinja tag.
+
+    branca compiles each element's rendered HTML as a Jinja template once more, so a
+    ``{{``, ``{%`` or ``{#`` in the data would run as template code (Python) when the page
+    is saved; such a brace is written ``\\u007b``. A brace of the JSON itself is always
+    followed by ``"`` or ``}``.
+    """
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    return (
+    text = (
         text.replace("&", "\\u0026")
         .replace("<", "\\u003c")
         .replace(">", "\\u003e")
         .replace("\u2028", "\\u2028")
         .replace("\u2029", "\\u2029")
     )
+    return _JINJA_OPEN.sub(r"\\u007b", text)
 
 
 # ---------------------------------------------------------------------------------------

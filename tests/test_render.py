@@ -15,6 +15,7 @@ from pathlib import Path
 import folium
 import pytest
 from geographiclib.geodesic import Geodesic
+from hostile import JS_URL, PAYLOAD
 
 from geomap import render
 from geomap.errors import InputError
@@ -36,15 +37,6 @@ ADMIN1 = {
     "baghdad": "Baghdad",
     "abu-kamal": "Deir ez-Zor",
 }
-
-#: Runs in the page if anything is unescaped: sets a global, adds an element, opens a dialog.
-PAYLOAD = (
-    "<script>window.__pwned=1;alert(1)</script>"
-    '<img src=x onerror="window.__pwned=2;document.body.appendChild('
-    "Object.assign(document.createElement('i'),{id:'pwned'}))\">"
-    "`${window.__pwned=3}`</script><b id=pwned>'\"&amp;\u2028"
-)
-JS_URL = "javascript:window.__pwned=4;alert(4)"
 
 #: Tiny hand-made country outlines (lon, lat) until the gazetteer's boundaries are wired in.
 BOUNDARIES = {
