@@ -854,10 +854,11 @@ def _writing(outdir: Path) -> Iterator[None]:
     finished chunks and earlier outputs stay as they were, so a rerun resumes."""
     try:
         yield
-    except OSError as err:
-        where = err.filename or outdir
-        raise OutputError(f"cannot write ({err.strerror or err}); finished chunks are kept, "
-                          "rerun to resume", path=str(where)) from None
+    except (OSError, OutputError) as err:
+        problem = (err.problem if isinstance(err, OutputError)
+                   else f"cannot write ({err.strerror or err})")
+        raise OutputError(f"{problem}; finished chunks are kept, rerun to resume",
+                          path=str(outdir)) from None
 
 
 def _merge(folder: RunFolder, names: list[str], outdir: Path, *, map_file: bool,

@@ -124,12 +124,16 @@ def gazetteer_validate(files):
     """List every problem of gazetteer CSV FILES; exit code 2 if there is any."""
     bad = 0
     for path in files:
-        places, problems = gaz.check_file(path)
-        for problem in problems:
-            click.echo(f"Error: {problem}", err=True)
-        bad += len(problems)
+        places = problems = 0
+        for _, item in gaz.scan_file(path):
+            if isinstance(item, InputError):
+                click.echo(f"Error: {item}", err=True)
+                problems += 1
+            else:
+                places += 1
+        bad += problems
         if not problems:
-            click.echo(f"{path}: {len(places)} places, no problems")
+            click.echo(f"{path}: {places} places, no problems")
     if bad:
         click.echo(f"{bad} problem{'s' if bad != 1 else ''} found", err=True)
         sys.exit(2)

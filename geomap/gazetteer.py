@@ -10,6 +10,7 @@ a lock while it builds into a temporary file and renames it into place.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import fcntl
 import gzip
@@ -41,7 +42,7 @@ ENV_VAR = "GEOMAP_GAZETTEER"
 #: Environment variable overriding where the index is cached.
 CACHE_ENV_VAR = "GEOMAP_CACHE_DIR"
 #: Bumped whenever the index layout changes, so old caches are not reused.
-INDEX_VERSION = "2"
+INDEX_VERSION = "3"
 
 _KIND = re.compile(r"[a-z][a-z0-9_]*\Z")
 _COUNTRY = re.compile(r"[A-Z]{2}\Z")
@@ -86,24 +87,31 @@ def env_files() -> list[Path]:
 # --------------------------------------------------------------------------- reading CSVs
 
 
-def _decode(path: Path) -> str:
+def _lines(path: Path) -> Iterator[str]:
+    """The decoded lines of a CSV file (gzip-compressed if its name ends in .gz), read as a
+    stream, line endings kept; GazetteerError names the line and byte of bad bytes."""
+    gzipped = path.name.endswith(".gz")
     try:
-        data = path.read_bytes()
+        stream = gzip.open(path, "rb") if gzipped else open(path, "rb")
     except OSError as err:
         raise GazetteerError(f"cannot read file ({err.strerror})", path=str(path)) from None
-    if path.name.endswith(".gz"):
+    offset = number = 0
+    with stream:
         try:
-            data = gzip.decompress(data)
+            for raw in stream:
+                # bytes.splitlines breaks at "\r" too, so old Mac line endings read as lines
+                for piece in raw.splitlines(keepends=True) if b"\r" in raw else (raw,):
+                    number += 1
+                    try:
+                        line = piece.decode("utf-8")
+                    except UnicodeDecodeError as err:
+                        raise GazetteerError(f"not UTF-8 text at byte {offset + err.start}",
+                                             path=str(path), line=number) from None
+                    offset += len(piece)
+                    yield line.removeprefix("\ufeff") if number == 1 else line
         except (OSError, EOFError) as err:
-            raise GazetteerError(f"not a gzip file ({err})", path=str(path)) from None
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as err:
-        line = data.count(b"\n", 0, err.start) + 1
-        raise GazetteerError(
-            f"not UTF-8 text at byte {err.start}", path=str(path), line=line
-        ) from None
-    return text.removeprefix("\ufeff")
+            problem = f"not a gzip file ({err})" if gzipped else f"cannot read file ({err})"
+            raise GazetteerError(problem, path=str(path)) from None
 
 
 def _number(value: str, column: str, kind: type = float) -> float | int:
@@ -111,7 +119,7 @@ def _number(value: str, column: str, kind: type = float) -> float | int:
         number = kind(value)
     except ValueError:
         raise ValueError(f"unparsable number {value!r} in column {column}") from None
-    if not math.isfinite(number):
+    if kind is float and not math.isfinite(number):  # an int is finite, if too big for a float
         raise ValueError(f"unparsable number {value!r} in column {column}")
     return number
 
@@ -127,6 +135,8 @@ def row_to_place(row: Sequence[str]) -> Place:
         raise ValueError("missing id")
     if not name:
         raise ValueError("missing name")
+    if not keys(name):
+        raise ValueError(f"name {name!r} has no letters or digits to look it up by")
     if not lat_s:
         raise ValueError("missing latitude")
     if not lon_s:
@@ -144,13 +154,15 @@ def row_to_place(row: Sequence[str]) -> Place:
     population = int(_number(pop_s, "population", int)) if pop_s else 0
     if population < 0:
         raise ValueError(f"population {pop_s} is negative")
-    alt = tuple(a.strip() for a in alternates.split(ALT_SEP) if a.strip() and a.strip() != name)
+    if population >= 2**63:  # the index's INTEGER column holds 64 bits
+        raise ValueError(f"population {pop_s} is too large")
+    alt = tuple(a.strip() for a in alternates.split(ALT_SEP) if keys(a) and a.strip() != name)
     return Place(pid, name, lat, lon, kind, country, admin1, population, source, alt)
 
 
 def _rows(path: Path) -> Iterator[tuple[int, list[str]]]:
     """(line number, cells) of every data row; the header is checked and skipped."""
-    reader = csv.reader(io.StringIO(_decode(path), newline=""))
+    reader = csv.reader(_lines(path))
     try:
         header = next(reader)
     except StopIteration:
@@ -172,38 +184,52 @@ def _rows(path: Path) -> Iterator[tuple[int, list[str]]]:
             yield reader.line_num, row
 
 
-def check_file(path: str | os.PathLike) -> tuple[list[tuple[int, Place]], list[InputError]]:
-    """Read a gazetteer CSV: its valid (line, Place) rows and every problem found."""
+def scan_file(path: str | os.PathLike) -> Iterator[tuple[int, Place | InputError]]:
+    """Every data row of a gazetteer CSV, read as a stream: (line, Place), or (line, problem)
+    for a bad row. A problem with the whole file (unreadable, bad header) ends the scan."""
     path = Path(path)
-    places: list[tuple[int, Place]] = []
-    problems: list[InputError] = []
     first_line: dict[str, int] = {}
     try:
         for line, row in _rows(path):
             try:
                 place = row_to_place(row)
             except ValueError as err:
-                problems.append(InputError(str(err), path=str(path), line=line))
+                yield line, InputError(str(err), path=str(path), line=line)
                 continue
             if place.id in first_line:
-                problems.append(InputError(
+                yield line, InputError(
                     f"duplicate id {place.id!r} (first on line {first_line[place.id]})",
                     path=str(path), line=line,
-                ))
+                )
                 continue
             first_line[place.id] = line
-            places.append((line, place))
+            yield line, place
     except GazetteerError as err:
-        problems.append(err)
+        yield err.line or 0, err
+
+
+def check_file(path: str | os.PathLike) -> tuple[list[tuple[int, Place]], list[InputError]]:
+    """Read a gazetteer CSV: its valid (line, Place) rows and every problem found."""
+    places: list[tuple[int, Place]] = []
+    problems: list[InputError] = []
+    for line, item in scan_file(path):
+        if isinstance(item, Place):
+            places.append((line, item))
+        else:
+            problems.append(item)
     return places, problems
+
+
+def _raise_first(problems: list[InputError]) -> None:
+    if problems:
+        first = problems[0]
+        raise GazetteerError(first.problem, path=first.path, line=first.line, problems=problems)
 
 
 def read_file(path: str | os.PathLike) -> list[Place]:
     """The places of one gazetteer CSV; GazetteerError (first problem, all attached) if bad."""
     places, problems = check_file(path)
-    if problems:
-        first = problems[0]
-        raise GazetteerError(first.problem, path=first.path, line=first.line, problems=problems)
+    _raise_first(problems)
     return [place for _, place in places]
 
 
@@ -243,9 +269,9 @@ CREATE TABLE names(key TEXT NOT NULL, quality INTEGER NOT NULL, pop INTEGER NOT 
                    PRIMARY KEY(key, quality DESC, pop DESC, rid)) WITHOUT ROWID;
 CREATE TABLE skeletons(skel TEXT NOT NULL, rid INTEGER NOT NULL,
                        PRIMARY KEY(skel, rid)) WITHOUT ROWID;
+CREATE UNIQUE INDEX places_id ON places(id);
 """
 _INDEXES = """
-CREATE UNIQUE INDEX places_id ON places(id);
 CREATE INDEX places_lat ON places(lat, lon);
 """
 
@@ -259,45 +285,82 @@ def index_key(files: Sequence[Path]) -> str:
     return digest.hexdigest()[:20]
 
 
-def build_index(places: Iterable[Place], target: Path, *, key: str = "") -> None:
-    """Write a fresh SQLite index of places to target (replaced atomically)."""
+#: A place's row number in the index: its file's position, then its line, so that lookups
+#: break ties in the files' order whatever order they are read in.
+_LINE_BITS = 32
+
+
+def build_index(files: Sequence[Path], target: Path, *, key: str = "") -> None:
+    """Compile gazetteer CSV files into a fresh SQLite index at target (replaced atomically).
+
+    A later file's row replaces an earlier one with the same id. Files are read as streams,
+    the last first, so memory stays flat whatever their size and a bad user file is reported
+    before the bundled ones are read. Raises GazetteerError (the first bad file's problems
+    attached), leaving nothing behind.
+    """
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=target.name + ".", suffix=".tmp", dir=target.parent)
     os.close(fd)
     try:
-        db = sqlite3.connect(tmp)
-        db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + _SCHEMA)
-        place_rows, name_rows, skel_rows = [], {}, set()
-        for rid, place in enumerate(places, start=1):
-            place_rows.append((rid, *place_to_row(place)[:3], place.lat, place.lon,
-                               place.kind, place.country, place.admin1, place.population,
-                               place.source))
-            for quality, name in [(_PRIMARY, place.name)] + [
-                (_ALTERNATE, n) for n in place.alternate_names
-            ]:
-                for i, k in enumerate(keys(name)):
-                    q = quality if i == 0 else _BARE
-                    if name_rows.get((k, rid), 0) < q:
-                        name_rows[(k, rid)] = q
-                    if i == 0 and len(k) >= 4:
-                        skel_rows.add((skeleton(k), rid))
-        db.executemany("INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?)", place_rows)
-        pops = {row[0]: row[9] for row in place_rows}
-        db.executemany(
-            "INSERT INTO names VALUES (?,?,?,?)",
-            ((k, q, pops[rid], rid) for (k, rid), q in sorted(name_rows.items())),
-        )
-        db.executemany("INSERT INTO skeletons VALUES (?,?)", sorted(skel_rows))
-        db.executescript(_INDEXES)
-        db.executemany("INSERT INTO meta VALUES (?,?)",
-                       [("key", key), ("places", str(len(place_rows)))])
-        db.commit()
-        db.close()
+        with contextlib.closing(sqlite3.connect(tmp)) as db:
+            db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
+                             "PRAGMA temp_store=FILE;" + _SCHEMA)
+            for number in reversed(range(len(files))):
+                problems: list[InputError] = []
+                db.executemany("INSERT OR IGNORE INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                               _place_rows(files[number], number << _LINE_BITS, problems))
+                _raise_first(problems)
+            _index_names(db)
+            db.executescript(_INDEXES)
+            count = db.execute("SELECT count(*) FROM places").fetchone()[0]
+            db.executemany("INSERT INTO meta VALUES (?,?)",
+                           [("key", key), ("places", str(count))])
+            db.commit()
         os.chmod(tmp, new_file_mode())  # mkstemp's 0600 would hide it from other users
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _place_rows(path: Path, base: int, problems: list[InputError]) -> Iterator[tuple]:
+    for line, item in scan_file(path):
+        if isinstance(item, InputError):
+            problems.append(item)
+            continue
+        yield (base | line, *place_to_row(item)[:3], item.lat, item.lon, item.kind,
+               item.country, item.admin1, item.population, item.source)
+
+
+def _index_names(db: sqlite3.Connection) -> None:
+    """Fill the names and skeletons tables from the places table, in key order."""
+    db.executescript("CREATE TEMP TABLE raw_names(key TEXT, quality INTEGER, pop INTEGER,"
+                     " rid INTEGER); CREATE TEMP TABLE raw_skeletons(skel TEXT, rid INTEGER);")
+    places = db.execute("SELECT rid, name, alternate_names, population FROM places")
+    while batch := places.fetchmany(10_000):
+        names: list[tuple] = []
+        skeletons: list[tuple] = []
+        for rid, name, alternates, population in batch:
+            best: dict[str, int] = {}
+            skels: set[str] = set()
+            others = alternates.split(ALT_SEP) if alternates else []
+            for quality, text in [(_PRIMARY, name)] + [(_ALTERNATE, n) for n in others]:
+                for i, k in enumerate(keys(text)):
+                    q = quality if i == 0 else _BARE
+                    if best.get(k, 0) < q:
+                        best[k] = q
+                    if i == 0 and len(k) >= 4:
+                        skels.add(skeleton(k))
+            names += [(k, q, population, rid) for k, q in best.items()]
+            skeletons += [(sk, rid) for sk in skels]
+        db.executemany("INSERT INTO raw_names VALUES (?,?,?,?)", names)
+        db.executemany("INSERT INTO raw_skeletons VALUES (?,?)", skeletons)
+    db.executescript("""
+        INSERT INTO names SELECT key, quality, pop, rid FROM raw_names
+            ORDER BY key, quality DESC, pop DESC, rid;
+        INSERT INTO skeletons SELECT skel, rid FROM raw_skeletons ORDER BY skel, rid;
+        DROP TABLE raw_names; DROP TABLE raw_skeletons;
+    """)
 
 
 def cache_dir() -> Path:
@@ -331,7 +394,7 @@ def ensure_index(files: Sequence[Path], *, directory: Path | None = None) -> tup
         fcntl.flock(lock, fcntl.LOCK_EX)
         if target.exists():
             return target, False
-        build_index(merge(files).values(), target, key=key)
+        build_index(files, target, key=key)
     return target, True
 
 
@@ -589,5 +652,5 @@ def write_places(path: str | os.PathLike, places: Iterable[Place]) -> int:
 
 __all__ = [
     "COLUMNS", "Gazetteer", "Match", "add_place", "bundled_files", "check_file", "merge",
-    "normalize", "read_file", "row_to_place", "write_places",
+    "normalize", "read_file", "row_to_place", "scan_file", "write_places",
 ]

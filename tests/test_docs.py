@@ -28,3 +28,18 @@ def test_ci_runs_the_readme_test_command_exactly():
 def test_the_bundled_example_names_its_source():
     text = (ROOT / "examples" / "al-qaim-husaybah-2017.txt").read_text(encoding="utf-8")
     assert "Source: Anadolu Agency, 6 November 2017." in text
+
+
+def test_every_row_of_the_bad_input_table_names_a_test_that_exists():
+    table = (ROOT / "docs" / "bad-input.md").read_text(encoding="utf-8")
+    rows = [line for line in table.splitlines() if line.startswith("| ") and "`test" in line
+            or "tests/test_" in line and line.startswith("| ")]
+    assert len(rows) >= 20
+    for row in rows:
+        last = row.rstrip(" |").rsplit("|", 1)[1]
+        names = re.findall(r"`(?:tests/(test_\w+)\.py(?:::(\w+))?|(test_\w+))`", last)
+        assert names, row
+        for module, in_module, bare in names:
+            source = (ROOT / "tests" / f"{module or 'test_bad_input'}.py").read_text()
+            name = in_module or bare
+            assert not name or f"def {name}(" in source, (row, name)

@@ -1,0 +1,472 @@
+"""Bad input and faults, a test per row of docs/bad-input.md: each input gets a one-line
+error with exit code 2 (130 for Ctrl-C), or works; nothing already on disk is damaged."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from geomap import batch
+from geomap.cli import main
+from geomap.gazetteer import COLUMNS, Gazetteer
+
+from conftest import EXAMPLE
+
+ARTICLE = ("Fighting in Ramadi.\r\nShelling hit Rawa, 80 km east of Al-Qaim, Iraq, on Monday.\r"
+           "Troops reached Baghdad.\n")
+NAMES = ["Ramadi", "Rawa", "Al-Qaim", "Iraq", "Baghdad"]
+HEADER = ",".join(COLUMNS)
+
+
+def geomap(*args: str) -> object:
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def assert_error(result, message: str) -> None:
+    """Exit code 2 and exactly one line: ``Error: message``."""
+    assert (result.exit_code, result.output) == (2, f"Error: {message}\n")
+
+
+def command_args(command: str, article: Path, out: Path) -> list:
+    return [command, article] + (["-o", out] if command == "map" else [])
+
+
+def mentions(result) -> list[dict]:
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)["mentions"]
+
+
+def subprocess_env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != "GEOMAP_GAZETTEER"}
+    env.update(extra)
+    return env
+
+
+def unprivileged() -> list[str]:
+    """A command prefix under which file permissions hold: as root, drop the capabilities
+    that bypass them (util-linux setpriv); otherwise nothing."""
+    if os.geteuid() != 0:
+        return []
+    if not shutil.which("setpriv"):
+        pytest.skip("running as root without setpriv: permissions cannot be enforced")
+    return ["setpriv", "--bounding-set=-dac_override,-dac_read_search", "--"]
+
+
+@pytest.fixture
+def old_map(tmp_path) -> Path:
+    path = tmp_path / "out" / "map.html"
+    path.parent.mkdir()
+    path.write_text("the map of yesterday")
+    return path
+
+
+# --------------------------------------------------------------------------- articles
+
+
+@pytest.mark.parametrize("content, problem", [
+    (b"", "no text (the file is empty)"),
+    (b" \n\t\r\n  ", "no text (only whitespace)"),
+], ids=["empty", "whitespace"])
+@pytest.mark.parametrize("command", ["extract", "check", "map"])
+def test_an_empty_article_is_refused(tmp_path, old_map, command, content, problem):
+    article = tmp_path / "a.txt"
+    article.write_bytes(content)
+    assert_error(geomap(*command_args(command, article, old_map)), f"{article}: {problem}")
+    assert old_map.read_text() == "the map of yesterday"
+
+
+def test_empty_records_of_a_corpus_are_articles_without_places(tmp_path):
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text('{"id": "a", "text": ""}\n{"id": "b", "text": "  "}\n'
+                      '{"id": "c", "text": "Rain in Ramadi, Iraq."}\n')
+    result = geomap("batch", corpus, "-o", tmp_path / "out", "--workers", "1", "--no-map")
+    assert result.exit_code == 0, result.output
+    lines = (tmp_path / "out" / "mentions.jsonl").read_text().splitlines()
+    assert {json.loads(line)["article"] for line in lines} == {"c"}
+    assert (tmp_path / "out" / "errors.jsonl").read_text() == ""
+
+
+@pytest.mark.parametrize("command", ["extract", "check", "map"])
+def test_a_binary_file_is_refused(tmp_path, old_map, command):
+    image = tmp_path / "photo.txt"
+    image.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    assert_error(geomap(*command_args(command, image, old_map)),
+                 f"{image}:3: binary data, not text (a NUL byte at byte 8)")
+    assert old_map.read_text() == "the map of yesterday"
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-32", "utf-8-sig"])
+def test_a_byte_order_mark_is_followed(tmp_path, codec):
+    article = tmp_path / "a.txt"
+    article.write_bytes(ARTICLE.encode(codec))
+    found = mentions(geomap("extract", article, "--format", "json"))
+    assert [m["text"] for m in found] == NAMES
+    assert all(ARTICLE[m["start"]:m["end"]] == m["text"] for m in found)
+
+
+def test_utf16_without_a_mark_names_the_encoding_to_use(tmp_path):
+    article = tmp_path / "a.txt"
+    article.write_bytes(ARTICLE.encode("utf-16-le"))
+    assert_error(geomap("extract", article), f"{article}:1: UTF-16 text without a "
+                 "byte-order mark (use --encoding utf-16-le)")
+    found = mentions(geomap("extract", article, "--format", "json", "--encoding", "utf-16-le"))
+    assert [m["text"] for m in found] == NAMES
+
+
+def test_a_latin1_file_is_refused_until_its_encoding_is_given(tmp_path):
+    article = tmp_path / "a.txt"
+    text = "Troops left Ramadi, the caf\u00e9 owner said.\nThey reached Baghdad, Iraq.\n"
+    article.write_bytes(text.encode("latin-1"))
+    assert_error(geomap("check", article),
+                 f"{article}:1: not UTF-8 text at byte 27 (use --encoding)")
+    found = mentions(geomap("extract", article, "--format", "json", "--encoding", "latin-1"))
+    assert [(m["text"], text[m["start"]:m["end"]]) for m in found] == [
+        ("Ramadi", "Ramadi"), ("Baghdad", "Baghdad"), ("Iraq", "Iraq")]
+
+
+def test_mixed_line_endings_keep_offsets_into_the_file(tmp_path):
+    article = tmp_path / "a.txt"
+    article.write_bytes(ARTICLE.encode())
+    found = mentions(geomap("extract", article, "--format", "json"))
+    assert [m["text"] for m in found] == NAMES
+    assert all(ARTICLE[m["start"]:m["end"]] == m["text"] for m in found)
+    assert [m["country"] for m in found] == ["IQ"] * 5
+    claims = json.loads(geomap("check", article, "--format", "json").output)
+    assert [(c["claim"], c["subject_id"], c["reference_id"], c["distance"]) for c in claims] == [
+        ("80 km east of Al-Qaim", "gn:92004", "gn:92138", "consistent")]
+    assert ARTICLE[claims[0]["start"]:claims[0]["end"]] == "80 km east of Al-Qaim"
+
+
+@pytest.mark.slow
+def test_a_50_mb_article(tmp_path):
+    """The example article repeated to 50 MB: every copy reads the same."""
+    one = EXAMPLE.read_text(encoding="utf-8").rstrip("\n") + "\n\n"
+    copies = 50_000_000 // len(one.encode()) + 1
+    article = tmp_path / "big.txt"
+    article.write_text(one * copies, encoding="utf-8")
+    assert article.stat().st_size >= 50_000_000
+    small = tmp_path / "one.txt"
+    small.write_text(one, encoding="utf-8")
+    command = [sys.executable, "-m", "geomap", "extract", "--format", "csv"]
+    single = subprocess.run(command + [small], capture_output=True, text=True, check=True,
+                            env=subprocess_env()).stdout.splitlines()[1:]
+    result = subprocess.run(command + [article], capture_output=True, text=True,
+                            env=subprocess_env())
+    assert result.returncode == 0, result.stderr[-2000:]
+    rows = result.stdout.splitlines()[1:]
+    assert len(rows) == copies * len(single)
+    # the same places in the last copy as in the article alone; only confidence may grow
+    # with the evidence of 21,441 copies
+    def places(lines):
+        return [cells[3:10] + cells[11:] for cells in (line.split(",") for line in lines)]
+
+    assert places(rows[-len(single):]) == places(single)
+    assert int(fields[-1][1]) == int(single[-1].split(",")[1]) + (copies - 1) * len(one)
+
+
+# --------------------------------------------------------------------------- corpora
+
+
+def test_a_million_line_jsonl_with_ten_bad_lines_streams(tmp_path):
+    """The reader streams: a million records, the ten bad ones named by line."""
+    path = tmp_path / "million.jsonl"
+    bad = {17, 1_000, 99_999, 250_000, 500_001, 600_000, 777_777, 900_000, 999_998, 1_000_000}
+    with open(path, "w", encoding="utf-8") as out:
+        for line in range(1, 1_000_001):
+            out.write('{"id": 1, "text": oops\n' if line in bad
+                      else f'{{"id": "a{line}", "text": "Rain in Rawa."}}\n')
+    articles = errors = 0
+    for item in batch.open_input(path).items():
+        if isinstance(item, batch.BadRecord):
+            assert item.line in bad and item.reason.startswith("bad JSON (Expecting value")
+            errors += 1
+        else:
+            articles += 1
+    assert (articles, errors) == (999_990, 10)
+
+
+def test_bad_lines_of_a_corpus_go_to_errors_and_the_run_goes_on(tmp_path):
+    path = tmp_path / "corpus.jsonl"
+    bad = {3: b'{"id": "x", "text": oops', 50: b"[1, 2]", 120: b'{"id": "y"}',
+           200: b'{"id": [1], "text": "a"}', 333: b'{"text": 5}', 400: b"\xff\xfe not UTF-8",
+           512: b'{"id": "z", "text": "a", "format": "pdf"}',
+           640: b'{"text": "a", "date": "yesterday"}', 777: b"not json",
+           1000: b'{"id": "w", "text": null}'}
+    with open(path, "wb") as out:
+        for line in range(1, 1001):
+            out.write((bad[line] if line in bad else json.dumps(
+                {"id": f"a{line}", "text": "Rain in Rawa, Iraq."}).encode()) + b"\n")
+    result = geomap("batch", path, "-o", tmp_path / "out", "--workers", "2", "--no-map")
+    assert result.exit_code == 0, result.output
+    errors = [json.loads(x) for x in (tmp_path / "out" / "errors.jsonl").read_text().splitlines()]
+    assert sorted(e["line"] for e in errors) == sorted(bad)
+    assert len((tmp_path / "out" / "mentions.jsonl").read_text().splitlines()) == 990 * 2
+
+
+def test_a_folder_with_unreadable_files_and_loops(tmp_path):
+    folder = tmp_path / "articles"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "ok.txt").write_text("Shelling hit Ramadi, Iraq.")
+    (folder / "sub" / "deeper.md").write_text("# Rain\n\nRain fell on *Rawa*.")
+    (folder / "secret.txt").write_text("Troops reached Baghdad.")
+    (folder / "secret.txt").chmod(0)
+    (folder / "loop.txt").symlink_to("loop.txt")
+    (folder / "gone.txt").symlink_to("nowhere.txt")
+    (folder / "sub" / "up").symlink_to("..", target_is_directory=True)
+    os.mkfifo(folder / "pipe.txt")
+    out = tmp_path / "out"
+    result = subprocess.run(
+        unprivileged() + [sys.executable, "-m", "geomap", "batch", folder, "-o", out,
+                          "--workers", "1", "--no-map"],
+        capture_output=True, text=True, timeout=300, env=subprocess_env())
+    assert result.returncode == 0, result.stderr
+    articles = {json.loads(x)["article"]
+                for x in (out / "mentions.jsonl").read_text().splitlines()}
+    assert articles == {"ok.txt", "sub/deeper.md"}
+    errors = {e["source"]: e["reason"] for e in map(
+        json.loads, (out / "errors.jsonl").read_text().splitlines())}
+    assert errors == {
+        "gone.txt": "cannot read file (No such file or directory)",
+        "loop.txt": "cannot read file (Too many levels of symbolic links)",
+        "pipe.txt": "not a regular file",
+        "secret.txt": "cannot read file (Permission denied)",
+    }
+
+
+# --------------------------------------------------------------------------- gazetteers
+
+
+@pytest.mark.parametrize("content, line, problem", [
+    (f"{HEADER}\nu:1,Rawa,,91,41.9,city,IQ,,0,me\n", 2, "latitude 91 outside [-90, 90]"),
+    (f"{HEADER}\nu:1,Rawa,,34.5,41.9,city,IQ,,many,me\n", 2,
+     "unparsable number 'many' in column population"),
+    (f"{HEADER}\nu:1,,,34.5,41.9,city,IQ,,0,me\n", 2, "missing name"),
+    (f"{HEADER}\nu:1,Rawa,34.5,41.9,city,IQ,,0,me\n", 2, "expected 10 columns, found 9"),
+    (f"{HEADER}\nu:1,Rawa,,34.5,41.9,city,IQ,,0,me\nu:1,Rawa,,34.5,41.9,city,IQ,,0,me\n", 3,
+     "duplicate id 'u:1' (first on line 2)"),
+    (f"{HEADER}\nu:1,Rawa,,34.5,41.9,city,IQ,,0,me\nu:2,R\udcffwa,,1,1,city,IQ,,0,me\n", 3,
+     f"not UTF-8 text at byte {len(HEADER) + 40}"),
+    ("id,name,lat,lon\nu:1,Rawa,34.5,41.9\n", 1,
+     "header must be " + ",".join(COLUMNS)),
+    ("", 1, "empty file: expected a header row"),
+], ids=["latitude", "number", "name", "columns", "duplicate", "bytes", "header", "empty"])
+def test_a_bad_gazetteer_row_stops_every_command(tmp_path, old_map, content, line, problem):
+    csv = tmp_path / "mine.csv"
+    csv.write_bytes(content.encode("utf-8", "surrogateescape"))
+    before = csv.read_bytes()
+    article = tmp_path / "a.txt"
+    article.write_text("Shelling hit Rawa, Iraq.")
+    cache = tmp_path / "cache"
+    for command in ("extract", "check", "map"):
+        result = CliRunner(env={"GEOMAP_CACHE_DIR": str(cache)}).invoke(
+            main, [str(a) for a in command_args(command, article, old_map)]
+            + ["--gazetteer", str(csv)])
+        assert_error(result, f"{csv}:{line}: {problem}")
+    assert csv.read_bytes() == before and old_map.read_text() == "the map of yesterday"
+    assert not list(cache.glob("*.sqlite")) and not list(cache.glob("*.tmp"))
+
+
+def test_a_gazetteer_that_is_not_gzip(tmp_path):
+    csv = tmp_path / "mine.csv.gz"
+    csv.write_text(f"{HEADER}\n")
+    assert_error(geomap("gazetteer", "lookup", "Rawa", "--gazetteer", csv),
+                 f"{csv}: not a gzip file (Not a gzipped file (b'id'))")
+
+
+def _write_big_gazetteer(path: Path, rows: int) -> None:
+    with open(path, "w", encoding="utf-8") as out:
+        out.write(HEADER + "\n")
+        for i in range(rows):
+            out.write(f"u:{i},Hamlet {i},Ham {i},{(i % 17_999) / 100 - 89.99:.2f},"
+                      f"{(i % 35_999) / 100 - 179.99:.2f},city,FR,,{i % 5000},test\n")
+
+
+@pytest.mark.slow
+def test_a_gazetteer_of_two_million_rows(tmp_path):
+    csv = tmp_path / "big.csv"
+    _write_big_gazetteer(csv, 2_000_000)
+    with Gazetteer.open([csv], bundled=False, use_env=False, cache=tmp_path / "cache") as gaz:
+        assert len(gaz) == 2_000_000
+        place = gaz.lookup("Hamlet 1999999")[0]
+        assert (place.id, place.lat, place.lon) == ("u:1999999", -68.89, 20.55)
+        assert [p.id for p in gaz.lookup("Ham 42")] == ["u:42"]
+
+
+# --------------------------------------------------------------------------- output
+
+
+def test_a_read_only_output_folder(tmp_path):
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    (folder / "map.html").write_text("the map of yesterday")
+    folder.chmod(0o555)
+    try:
+        result = subprocess.run(
+            unprivileged() + [sys.executable, "-m", "geomap", "map", EXAMPLE, "-o",
+                              folder / "map.html"],
+            capture_output=True, text=True, env=subprocess_env())
+        assert (result.returncode, result.stderr) == (
+            2, f"Error: {folder / 'map.html'}: cannot write (Permission denied)\n")
+        result = subprocess.run(
+            unprivileged() + [sys.executable, "-m", "geomap", "batch", EXAMPLE, "-o",
+                              folder / "corpus"],
+            capture_output=True, text=True, env=subprocess_env())
+        assert (result.returncode, result.stderr) == (
+            2, f"Error: {folder / 'corpus'}: cannot write (Permission denied); finished "
+               "chunks are kept, rerun to resume\n")
+        assert os.listdir(folder) == ["map.html"]
+        assert (folder / "map.html").read_text() == "the map of yesterday"
+    finally:
+        folder.chmod(0o755)
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 4 MB file system of its own (tmpfs), so a test can fill it."""
+    mount = tmp_path / "small"
+    mount.mkdir()
+    made = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", mount],
+                          capture_output=True, text=True)
+    if made.returncode != 0:
+        pytest.skip(f"cannot mount a small file system here: {made.stderr.strip()}")
+    yield mount
+    subprocess.run(["umount", "-l", mount], check=True)
+
+
+def _fill(disk: Path, leave: int) -> Path:
+    filler = disk / "filler"
+    free = shutil.disk_usage(disk).free
+    filler.write_bytes(b"\0" * max(0, free - leave))
+    return filler
+
+
+def test_a_full_disk_keeps_the_old_map(small_disk):
+    old = small_disk / "map.html"
+    old.write_text("the map of yesterday")
+    _fill(small_disk, leave=64 * 1024)
+    before = sorted(os.listdir(small_disk))
+    assert_error(geomap("map", EXAMPLE, "-o", old),
+                 f"{old}: cannot write (No space left on device)")
+    assert old.read_text() == "the map of yesterday"
+    assert sorted(os.listdir(small_disk)) == before
+
+
+def test_a_batch_on_a_full_disk_resumes_once_there_is_room(small_disk, tmp_path):
+    corpus = tmp_path / "corpus.jsonl"
+    with open(corpus, "w", encoding="utf-8") as out:
+        for i in range(400):
+            out.write(json.dumps({"id": f"a{i}", "text": f"Day {i}: shelling hit Ramadi, "
+                                  "Rawa and Al-Qaim, Iraq, and Abu Kamal, Syria."}) + "\n")
+    args = [corpus, "--workers", "1", "--chunk-size", "20", "--no-map"]
+    reference = tmp_path / "reference"
+    assert geomap("batch", *args[:1], "-o", reference, *args[1:]).exit_code == 0
+    filler = _fill(small_disk, leave=120 * 1024)
+    out = small_disk / "out"
+    result = geomap("batch", *args[:1], "-o", out, *args[1:])
+    assert result.exit_code == 2
+    assert result.output.startswith("Error: ") and result.output.count("\n") == 1
+    assert result.output == (f"Error: {out}: cannot write (No space left on device); "
+                             "finished chunks are kept, rerun to resume\n")
+    assert list((out / batch.WORK_DIR / "chunks").glob("*.json"))
+    filler.unlink()
+    result = geomap("batch", *args[:1], "-o", out, *args[1:])
+    assert result.exit_code == 0, result.output
+    assert "resumed" in result.output
+    for name in ("mentions.jsonl", "places.geojson", "claims.csv", "errors.jsonl"):
+        assert (out / name).read_bytes() == (reference / name).read_bytes(), name
+
+
+# --------------------------------------------------------------------------- Ctrl-C
+
+
+def _wait_for(predicate, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError("timed out")
+        time.sleep(0.02)
+
+
+@pytest.mark.slow
+def test_ctrl_c_during_an_index_build(tmp_path):
+    csv = tmp_path / "mine.csv"
+    _write_big_gazetteer(csv, 300_000)
+    before = csv.read_bytes()
+    cache = tmp_path / "cache"
+    command = [sys.executable, "-m", "geomap", "gazetteer", "lookup", "Hamlet 7",
+               "--gazetteer", csv]
+    env = subprocess_env(GEOMAP_CACHE_DIR=str(cache))
+    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, start_new_session=True)
+    _wait_for(lambda: list(cache.glob("*.tmp")) or process.poll() is not None)
+    time.sleep(0.5)
+    os.killpg(process.pid, signal.SIGINT)  # as a terminal's Ctrl-C: the whole group
+    out, err = process.communicate(timeout=60)
+    assert (process.returncode, out) == (130, "")
+    assert err == "Interrupted: files already on disk are as they were, or complete.\n"
+    assert [p.suffix for p in cache.iterdir()] == [".lock"]
+    assert csv.read_bytes() == before
+    again = subprocess.run(command, env=env, capture_output=True, text=True)
+    assert again.returncode == 0 and again.stdout.startswith("Hamlet 7 ")
+
+
+@pytest.mark.slow
+def test_ctrl_c_during_a_batch_loses_nothing(tmp_path):
+    corpus = tmp_path / "corpus.jsonl"
+    with open(corpus, "w", encoding="utf-8") as out:
+        for i in range(3000):
+            out.write(json.dumps({"id": f"a{i}", "text": f"Day {i}: shelling hit Ramadi "
+                                  "and Rawa, Iraq, 80 km east of Al-Qaim."}) + "\n")
+    command = [sys.executable, "-m", "geomap", "batch", corpus, "--workers", "2",
+               "--chunk-size", "50", "--no-map", "-o"]
+    reference = tmp_path / "reference"
+    subprocess.run(command + [reference], check=True, capture_output=True,
+                   env=subprocess_env())
+    out = tmp_path / "out"
+    chunks = out / batch.WORK_DIR / "chunks"
+    process = subprocess.Popen(command + [out], env=subprocess_env(), stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, start_new_session=True)
+    _wait_for(lambda: len(list(chunks.glob("*.json"))) >= 3 if chunks.is_dir() else False)
+    os.killpg(process.pid, signal.SIGINT)
+    _, err = process.communicate(timeout=120)
+    assert process.returncode == 130
+    assert "Traceback" not in err
+    assert err.splitlines()[-1].startswith("Interrupted: finished chunks are kept in")
+    kept = len(list(chunks.glob("*.json")))
+    assert 3 <= kept < 60 and not (out / "mentions.jsonl").exists()
+    again = subprocess.run(command + [out], capture_output=True, text=True,
+                           env=subprocess_env())
+    assert again.returncode == 0, again.stderr
+    assert f"({kept * 50:,} resumed)" in again.stdout
+    for name in ("mentions.jsonl", "places.geojson", "claims.csv", "errors.jsonl"):
+        assert (out / name).read_bytes() == (reference / name).read_bytes(), name
+
+
+# --------------------------------------------------------------------------- concurrency
+
+
+def _open_bundled(cache: str) -> tuple[bool, str]:
+    with Gazetteer.open(cache=cache, use_env=False) as gaz:
+        place = gaz.lookup("Ramadi", country="IQ")[0]
+        return gaz.built, f"{place.id} {place.lat} {place.lon}"
+
+
+@pytest.mark.slow
+def test_eight_processes_on_a_cold_cache_build_the_index_once(tmp_path):
+    cache = tmp_path / "cold"
+    with multiprocessing.get_context("spawn").Pool(8) as pool:
+        results = pool.map(_open_bundled, [str(cache)] * 8)
+    assert sorted(built for built, _ in results) == [False] * 7 + [True]
+    answers = {answer for _, answer in results}
+    assert len(answers) == 1 and answers.pop().startswith("gn:98717 33.42")
+    assert [p.suffix for p in sorted(cache.iterdir())] == [".lock", ".sqlite"]
