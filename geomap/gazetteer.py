@@ -528,6 +528,11 @@ class Gazetteer:
                 f" JOIN places p ON p.rid = n.rid WHERE n.key IN ({marks}){where} LIMIT ?",
                 (*query_keys, *params, limit * len(query_keys)),
             ).fetchall()
+            if len(query_keys) == 1:
+                # One key holds each place once, already in the final order.
+                result = [Match(_place(row), row[10]) for row in rows]
+                if result or not fuzzy:
+                    return self._remember(cache_key, result)
             for row in rows:
                 # A match only on the query's article-less key is a weaker match.
                 quality = row[10] if row[11] == query_keys[0] else _BARE
@@ -542,9 +547,12 @@ class Gazetteer:
             ).fetchall()
             found = {row[0]: Match(_place(row), 0) for row in rows}
         result = sorted(found.values(), key=lambda m: (-m.quality, -m.place.population))[:limit]
+        return self._remember(cache_key, result)
+
+    def _remember(self, key: tuple, result: list[Match]) -> list[Match]:
         if len(self._cache) > 100_000:
             self._cache.clear()
-        self._cache[cache_key] = result
+        self._cache[key] = result
         return result
 
     def lookup(

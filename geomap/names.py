@@ -40,6 +40,8 @@ def normalize(name: str) -> str:
     >>> normalize("Ḩuşaybah"), normalize("al Qa'im"), normalize("Deir ez-Zour")
     ('husaybah', 'al qaim', 'deir ez zour')
     """
+    if name.isascii():  # most names: no diacritics to fold, and casefold() is lower()
+        return _SEPARATORS.sub(" ", name.translate(_MARKS).lower()).strip()
     text = name.translate(_MARKS)
     text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c))
