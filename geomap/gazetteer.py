@@ -394,7 +394,12 @@ def ensure_index(files: Sequence[Path], *, directory: Path | None = None) -> tup
         fcntl.flock(lock, fcntl.LOCK_EX)
         if target.exists():
             return target, False
-        build_index(files, target, key=key)
+        try:
+            build_index(files, target, key=key)
+        except (sqlite3.Error, OSError) as err:
+            raise GazetteerError(f"cannot build the gazetteer index here ({err}); set "
+                                 f"{CACHE_ENV_VAR} to a folder with room",
+                                 path=str(folder)) from None
     return target, True
 
 

@@ -386,6 +386,14 @@ def test_a_batch_on_a_full_disk_resumes_once_there_is_room(small_disk, tmp_path)
         assert (out / name).read_bytes() == (reference / name).read_bytes(), name
 
 
+def test_a_full_cache_disk(small_disk):
+    result = CliRunner(env={"GEOMAP_CACHE_DIR": str(small_disk)}).invoke(
+        main, ["gazetteer", "lookup", "Rawa"])
+    assert_error(result, f"{small_disk}: cannot build the gazetteer index here (database or "
+                         "disk is full); set GEOMAP_CACHE_DIR to a folder with room")
+    assert [p.suffix for p in small_disk.iterdir()] == [".lock"]
+
+
 # --------------------------------------------------------------------------- Ctrl-C
 
 
