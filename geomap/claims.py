@@ -85,6 +85,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
+from itertools import islice
 from typing import Any, Protocol
 
 from geographiclib.geodesic import Geodesic
@@ -102,6 +103,8 @@ NEARLY_SLACK = 0.20
 PRECISION_CAP = 0.25
 #: People per square kilometre used to turn a city's population into a radius.
 CITY_DENSITY = 3000.0
+#: :func:`explain` judges at most this many places; past it, only the more populous.
+EXPLAIN_PLACES = 2000
 
 #: The 16 compass points, clockwise from north; ``COMPASS[i]`` lies at ``22.5 * i`` degrees.
 COMPASS = ("N", "NNE", "NE", "ENE", "E", "ESE", "SE", "SSE",
@@ -147,8 +150,13 @@ _TENS = {w: 10 * i for i, w in enumerate(
 _SCALES = {"hundred": 100, "thousand": 1000}
 
 _WORD = "|".join(sorted([*_SMALL, *_TENS, *_SCALES, "dozen"], key=len, reverse=True))
+_BELOW_100 = "|".join(sorted([*_SMALL, *_TENS], key=len, reverse=True))
+# "and" joins a number only after a scale ("one hundred and twenty"): "between ten and twelve
+# km" is a range, not 22 km.
 _WORD_NUMBER = (
-    rf"(?:(?:an?|one)\s+)?(?:{_WORD})\b(?:(?:[\s-]+|\s+and\s+)(?:{_WORD})\b)*"
+    rf"(?:(?:an?|one)\s+)?(?:{_WORD})\b(?:[\s-]+(?:{_WORD})\b)*"
+    rf"(?:(?:(?<=hundred)|(?<=thousand))\s+and\s+"
+    rf"(?:{_BELOW_100})\b(?:[\s-]+(?:{_BELOW_100})\b)?)?"
     rf"(?:\s+and\s+a\s+half)?|half\s+an?\b|an?\s+couple\s+of\b|an?\b"
 )
 _DIGITS = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\d,]\d)"
@@ -277,7 +285,7 @@ def parse_number(text: str) -> tuple[float, float]:
         if "." in digits:
             return float(digits), 10.0 ** -len(digits.split(".")[1])
         stripped = digits.rstrip("0")
-        return float(digits), 10.0 ** (len(digits) - len(stripped)) if stripped else 1.0
+        return float(digits), float(f"1e{len(digits) - len(stripped)}") if stripped else 1.0
     words = re.findall(r"[a-z]+", text)
     if words[:1] == ["half"]:
         return 0.5, 0.5
@@ -301,7 +309,7 @@ def parse_number(text: str) -> tuple[float, float]:
         elif word == "half":
             half = True
     value = total + current
-    if not value and not half:
+    if not value and not half and "zero" not in words:
         value = 1.0
     if half:
         return value + 0.5, 0.5
@@ -360,6 +368,8 @@ def _statements(text: str, start: int, end: int) -> list[_Statement]:
         factor = UNIT_KM[canonical_unit(m["unit"])]
         low = parse_number(m["n1"])[0] * factor
         high = parse_number(m["n2"])[0] * factor if m["n2"] else low
+        if not math.isfinite(low + high):
+            continue  # a number beyond float range states no distance
         found.append(_Statement(
             start=min(m.start(g) for g in ("hedge", "between", "n1") if m[g]),
             rel_end=m.end(), low_km=low, high_km=max(low, high), unit=m["unit"],
@@ -774,11 +784,17 @@ def explain(claim: Claim, reference: Place, gazetteer: GazetteerLike, *,
     Candidates come from ``gazetteer.in_box`` around the reference (countries and continents
     excluded) and must pass :func:`fits`; they are ranked by fit error minus a notability
     bonus: 0.5 for the subject's kind, 0.3 for a border crossing, up to 0.5 for population
-    (``log10(population) / 14``).
+    (``log10(population) / 14``). When the box holds more than :data:`EXPLAIN_PLACES` places
+    (a distant target, a dense region), only those above the lowest population floor (1,000,
+    10,000, ... 10 million) that leaves at most that many are judged.
     """
     kinds = ("city", "border_crossing", "admin2")
     box = _search_box(claim, reference)
-    places = list(gazetteer.in_box(*box, kinds=kinds))
+    for floor in (0, 10**3, 10**4, 10**5, 10**6, 10**7):
+        places = list(islice(gazetteer.in_box(*box, kinds=kinds, min_population=floor),
+                             EXPLAIN_PLACES + 1))
+        if len(places) <= EXPLAIN_PLACES:
+            break
     scored = []
     for place in places:
         if subject is not None and place.id == subject.id:
@@ -827,10 +843,17 @@ def check_document(doc: Document, gazetteer: GazetteerLike | None = None, *,
     :func:`find_claims` (or of ``claims``, if already found), judged against the places its
     mentions resolved to."""
     checks = []
+    # A statement repeated between the same places (a story pasted twice) is judged once:
+    # explaining an inconsistent claim searches the gazetteer, a third of a second each.
+    judged: dict[tuple, ClaimCheck] = {}
     for claim in find_claims(doc) if claims is None else claims:
         subject = doc.mentions[claim.subject].place
         reference = doc.mentions[claim.reference].place
-        checks.append(check_claim(claim, subject, reference, gazetteer))
+        key = (claim.text, claim.low_km, claim.high_km, claim.unit, claim.direction,
+               claim.hedge, subject, reference)
+        if key not in judged:
+            judged[key] = check_claim(claim, subject, reference, gazetteer)
+        checks.append(replace(judged[key], claim=claim))
     return replace(doc, checks=tuple(checks))
 
 

@@ -165,7 +165,7 @@ _TOKEN = re.compile(
     r"|(?P<initial>[A-Z]\.)(?=[ \t]+[A-Z])"
     rf"|(?P<word>(?=[^a-z]|(?i:{_ARTICLE_PREFIX}))[^\W\d_]+(?:[-'’‘][^\W\d_]+)*))"
 )
-_AGE = re.compile(r",[ \t]*\d{1,3},")
+_AGE = re.compile(r",[ \t]*\d{1,3},(?!\d)")  # not "Rawa, 1,000 feet"
 _PREVIOUS_WORD = re.compile(r"([A-Za-z]+)[ \t]+\Z")
 _QUALIFIER = re.compile(r",[ \t]+[A-Z]")
 _VERB_AFTER = re.compile(r"[ \t]+(?:has[ \t]+|had[ \t]+|also[ \t]+)?([a-z]+)")

@@ -147,6 +147,15 @@ class _HTMLText(HTMLParser):
             self.parts.append(data)
             self.at_line_start = data.endswith("\n")
 
+    def parse_marked_section(self, i: int, report: int = 1) -> int:
+        # Before Python 3.13 the parser raises AssertionError on a marked section it does not
+        # know ("<![foo]>"); browsers read one as a bogus comment, up to the next ">".
+        try:
+            return super().parse_marked_section(i, report)
+        except AssertionError:
+            end = self.rawdata.find(">", i + 3)
+            return -1 if end < 0 else end + 1
+
 
 def from_html(html: str) -> str:
     """The visible text of an HTML page: tags stripped, entities decoded, scripts and styles
