@@ -165,13 +165,15 @@ def test_a_50_mb_article(tmp_path):
     assert result.returncode == 0, result.stderr[-2000:]
     rows = result.stdout.splitlines()[1:]
     assert len(rows) == copies * len(single)
-    # the same places in the last copy as in the article alone; only confidence may grow
-    # with the evidence of 21,441 copies
-    def places(lines):
-        return [cells[3:10] + cells[11:] for cells in (line.split(",") for line in lines)]
+    # The last copy names the same places as the article alone (only the confidence may
+    # grow with the evidence of 21,441 copies), at offsets shifted by the copies before it.
+    assert _places(rows[-len(single):]) == _places(single)
+    assert int(rows[-1].split(",")[1]) == int(single[-1].split(",")[1]) + (copies - 1) * len(one)
 
-    assert places(rows[-len(single):]) == places(single)
-    assert int(fields[-1][1]) == int(single[-1].split(",")[1]) + (copies - 1) * len(one)
+
+def _places(csv_rows: list[str]) -> list[list[str]]:
+    """text, kind, name, lat, lon, country, place id and type word of each CSV row."""
+    return [cells[3:10] + cells[11:] for cells in (row.split(",") for row in csv_rows)]
 
 
 # --------------------------------------------------------------------------- corpora
