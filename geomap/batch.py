@@ -1,7 +1,7 @@
 """Batch processing: a corpus of articles in, corpus files and a corpus map out.
 
-This module is an edge: it reads the input, runs the pure stages (``parse`` then
-``claims.check_document``, then :func:`geomap.export.article_rows`) on an engine, and writes
+This module is an edge: it reads the input, runs the pure stages (``parse``, which checks
+the claims, then :func:`geomap.export.article_rows`) on an engine, and writes
 files. The input is read as a stream and cut into fixed chunks in input order; each chunk
 runs on a worker process and its rows come back to this process, which writes them
 atomically (temporary file, then ``os.replace``) into a work folder inside the output
@@ -391,13 +391,13 @@ _OPEN: dict[GazetteerRef, Gazetteer] = {}
 
 
 def analyze(article: Article, gazetteer: Gazetteer) -> export.ArticleRows:
-    """The pure stages on one article: parse, check its claims, flatten to export rows."""
-    from geomap.claims import check_document
+    """The pure stages on one article: parse (which checks its claims), flatten to export
+    rows."""
     from geomap.parse import parse
 
     doc = parse(article.text, title=article.title, url=article.url, gazetteer=gazetteer,
                 format=article.format, id=article.id)
-    return export.article_rows(check_document(doc, gazetteer), date=article.date)
+    return export.article_rows(doc, date=article.date)
 
 
 @dataclass(frozen=True, slots=True)
