@@ -235,6 +235,9 @@ class _Resolver:
         self._totals: tuple[Counter, Counter, Counter] = (Counter(), Counter(), Counter())
         self._weight_sum = 0.0
         self._shares: dict[str, tuple[dict, dict, dict]] = {}
+        # Each group's latest evidence (from best()), reused by the final ranking when no
+        # other group's pick has changed since.
+        self._evidence: dict[str, list[_Evidence]] = {}
         self._countries = _COUNTRIES.get(gazetteer)
         if self._countries is None:
             self._countries = _COUNTRIES[gazetteer] = {}
@@ -366,16 +369,23 @@ class _Resolver:
             chosen = _Chosen(self.group_of, group)
         return _Context(refs, weight_total, near, chosen)
 
-    def rank(self, group: _Group, final: bool = False) -> list[tuple[_Evidence, Match]]:
-        context = self.context(group, final)
-        ranked = [(self.score(group, k, context), m) for k, m in enumerate(group.matches)]
+    def rank(self, group: _Group, final: bool = False,
+             evidence: list[_Evidence] | None = None) -> list[tuple[_Evidence, Match]]:
+        """``group``'s candidates with their evidence, best first; ``evidence`` of an
+        unchanged context may be passed in rather than scored again."""
+        if evidence is None:
+            context = self.context(group, final)
+            evidence = [self.score(group, k, context) for k in range(len(group.matches))]
+        ranked = list(zip(evidence, group.matches))
         ranked.sort(key=lambda em: -em[0].total)
         return ranked
 
     def best(self, group: _Group) -> Place:
         """The top candidate of ``group`` (the first of equals, as in :meth:`rank`)."""
         context = self.context(group, False)
-        totals = [self.score(group, k, context).total for k in range(len(group.matches))]
+        evidence = self._evidence[group.key] = [
+            self.score(group, k, context) for k in range(len(group.matches))]
+        totals = [ev.total for ev in evidence]
         return group.matches[totals.index(max(totals))].place
 
     def run(self) -> tuple[Mention, ...]:
@@ -391,7 +401,7 @@ class _Resolver:
                                          + _QUALITY_BONUS.get(m.quality, 0.0)).place)
         # A group's scores depend only on the picks: one whose picks have not changed
         # since it was last ranked would be ranked the same again.
-        changes, ranked_at = 0, {}
+        changes, ranked_at, fresh_at = 0, {}, {}
         for _ in range(2):
             for group in groups:
                 if len(group.matches) > 1 and ranked_at.get(group.key) != changes:
@@ -399,14 +409,21 @@ class _Resolver:
                     if pick is not group.pick:
                         self.set_pick(group, pick)
                         changes += 1
+                    # Its own pick is no evidence for its candidates: its scores hold
+                    # until another group's pick changes.
+                    fresh_at[group.key] = changes
         results: dict[int, Mention] = {}
         for group in groups:
             if not group.matches:
                 for i in group.indexes:
                     results[i] = replace(self.mentions[i], reason="not in the gazetteer")
                 continue
-            ranked = self.rank(group, final=True)
-            self.set_pick(group, ranked[0][1].place)
+            reuse = self.claim_support is None and fresh_at.get(group.key) == changes
+            ranked = self.rank(group, final=True,
+                               evidence=self._evidence.get(group.key) if reuse else None)
+            if ranked[0][1].place is not group.pick:
+                self.set_pick(group, ranked[0][1].place)
+                changes += 1
             top = max(ev.total for ev, _ in ranked)
             weights = [math.exp(ev.total - top) for ev, _ in ranked]
             norm = sum(weights)
