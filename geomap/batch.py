@@ -411,6 +411,26 @@ class ChunkResult:
     def size(self) -> int:
         return len(self.articles) + len(self.errors)
 
+    def encode(self) -> bytes:
+        """The bytes of this chunk's file (what :meth:`RunFolder.read` reads back)."""
+        data = {"articles": [_rows_to_json(r) for r in self.articles],
+                "errors": list(self.errors)}
+        return (export.dumps(data) + "\n").encode()
+
+
+@dataclass(frozen=True, slots=True)
+class EncodedChunk:
+    """A chunk's result as the bytes of its file, made on the worker, and its error count:
+    the coordinating process only writes the bytes, which keeps its share of the CPU (that
+    the workers need) small."""
+
+    data: bytes
+    errors: int
+
+    @classmethod
+    def of(cls, result: ChunkResult) -> EncodedChunk:
+        return cls(result.encode(), len(result.errors))
+
 
 def process_chunk(items: Iterable[Item], gazetteer: Gazetteer | GazetteerRef) -> ChunkResult:
     """Run :func:`analyze` on each article; a failing article becomes an error line."""
@@ -427,6 +447,11 @@ def process_chunk(items: Iterable[Item], gazetteer: Gazetteer | GazetteerRef) ->
     return ChunkResult(tuple(rows), tuple(errors))
 
 
+def run_chunk(items: Iterable[Item], gazetteer: Gazetteer | GazetteerRef) -> EncodedChunk:
+    """:func:`process_chunk`, encoded for its chunk file: what the engines run on workers."""
+    return EncodedChunk.of(process_chunk(items, gazetteer))
+
+
 def failed_chunk(items: Iterable[Item], reason: str) -> ChunkResult:
     """A chunk whose every article failed for the same reason (a worker kept dying)."""
     return ChunkResult((), tuple(
@@ -440,12 +465,12 @@ Task = tuple[int, tuple[Item, ...]]
 
 
 class Engine(Protocol):
-    """Runs :func:`process_chunk` on chunks, yielding ``(index, result)`` as they finish."""
+    """Runs :func:`run_chunk` on chunks, yielding ``(index, result)`` as they finish."""
 
     name: str
 
     def map_chunks(self, tasks: Iterator[Task], gazetteer: GazetteerRef
-                   ) -> Iterator[tuple[int, ChunkResult]]: ...
+                   ) -> Iterator[tuple[int, EncodedChunk]]: ...
 
     def pids(self) -> list[int]: ...
 
@@ -506,7 +531,7 @@ class LocalEngine:
                         exhausted = True
                         break
                     (index, items), tries = task, 0
-                inflight[pool.submit(process_chunk, items, gazetteer)] = (index, items, tries)
+                inflight[pool.submit(run_chunk, items, gazetteer)] = (index, items, tries)
             if not inflight:
                 return
             done, _ = wait(inflight, return_when=FIRST_COMPLETED)
@@ -518,8 +543,8 @@ class LocalEngine:
                 except BrokenProcessPool:
                     broken = True
                     if tries + 1 >= MAX_TRIES:
-                        yield index, failed_chunk(items, "a worker process died on this chunk "
-                                                         f"{MAX_TRIES} times")
+                        yield index, EncodedChunk.of(failed_chunk(
+                            items, f"a worker process died on this chunk {MAX_TRIES} times"))
                     else:
                         retry.append((index, items, tries + 1))
                     continue
@@ -604,7 +629,7 @@ class DaskEngine:
                 if task is None:
                     return
                 index, items = task
-                future = self.client.submit(process_chunk, items, gazetteer, pure=False,
+                future = self.client.submit(run_chunk, items, gazetteer, pure=False,
                                             retries=MAX_TRIES - 1,
                                             key=f"geomap-chunk-{self._run}-{index}")
                 inflight[future] = (index, items)
@@ -614,8 +639,8 @@ class DaskEngine:
         for future in pending:
             index, items = inflight.pop(future)
             if future.status == "error" and type(future.exception()).__name__ == "KilledWorker":
-                result = failed_chunk(items, "a worker process died on this chunk "
-                                             f"{MAX_TRIES} times")
+                result = EncodedChunk.of(failed_chunk(
+                    items, f"a worker process died on this chunk {MAX_TRIES} times"))
             else:
                 result = future.result()
             future.release()
@@ -714,14 +739,12 @@ class RunFolder:
     def has(self, index: int, digest: str) -> bool:
         return self.chunk_name(index, digest) in self.done
 
-    def write(self, index: int, digest: str, result: ChunkResult) -> None:
-        data = {"articles": [_rows_to_json(r) for r in result.articles],
-                "errors": list(result.errors)}
+    def write(self, index: int, digest: str, chunk: EncodedChunk) -> None:
         name = self.chunk_name(index, digest)
         for stale in [n for n in self.done if n.startswith(f"{index:07d}-") and n != name]:
             (self.chunks / stale).unlink(missing_ok=True)
             self.done.discard(stale)
-        atomic_write(self.chunks / name, (export.dumps(data) + "\n").encode())
+        atomic_write(self.chunks / name, chunk.data)
         self.done.add(name)
 
     def read(self, name: str) -> ChunkResult:
@@ -838,7 +861,7 @@ def run(source: Source, outdir: str | os.PathLike, *, gazetteer: Gazetteer,
             with _writing(outdir):
                 folder.write(index, digest, result)
             state["done"] += size
-            state["errors"] += len(result.errors)
+            state["errors"] += result.errors
             report()
         with _writing(outdir):
             folder.prune(names)
@@ -906,7 +929,8 @@ def _merge(folder: RunFolder, names: list[str], outdir: Path, *, map_file: bool,
 
 
 __all__ = [
-    "Article", "BadRecord", "BatchError", "CHUNK_SIZE", "ChunkResult", "DaskEngine", "Engine",
-    "GazetteerRef", "LocalEngine", "OUTPUT_FILES", "Progress", "RunFolder", "Source",
-    "Summary", "analyze", "chunk_hash", "make_engine", "open_input", "process_chunk", "run",
+    "Article", "BadRecord", "BatchError", "CHUNK_SIZE", "ChunkResult", "DaskEngine",
+    "EncodedChunk", "Engine", "GazetteerRef", "LocalEngine", "OUTPUT_FILES", "Progress",
+    "RunFolder", "Source", "Summary", "analyze", "chunk_hash", "make_engine", "open_input",
+    "process_chunk", "run", "run_chunk",
 ]
