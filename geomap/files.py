@@ -29,7 +29,7 @@ def atomic_write(path: str | os.PathLike, data: bytes | str) -> Path:
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as err:
-        raise OutputError(f"cannot write ({err.strerror or err})", path=str(path)) from None
+        raise _cannot_write(path, err) from None
     try:
         with os.fdopen(fd, "wb") as out:
             out.write(data)
@@ -40,8 +40,12 @@ def atomic_write(path: str | os.PathLike, data: bytes | str) -> Path:
         os.replace(tmp, path)
     except OSError as err:
         Path(tmp).unlink(missing_ok=True)
-        raise OutputError(f"cannot write ({err.strerror or err})", path=str(path)) from None
+        raise _cannot_write(path, err) from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+def _cannot_write(path: Path, err: OSError) -> OutputError:
+    return OutputError(f"cannot write ({err.strerror or err})", path=str(path))

@@ -233,15 +233,6 @@ def read_file(path: str | os.PathLike) -> list[Place]:
     return [place for _, place in places]
 
 
-def merge(files: Iterable[Path]) -> dict[str, Place]:
-    """Places by id over several files: a later file's row replaces an earlier one."""
-    merged: dict[str, Place] = {}
-    for path in files:
-        for place in read_file(path):
-            merged[place.id] = place
-    return merged
-
-
 def place_to_row(place: Place) -> list[str]:
     """The CSV cells of a place, in COLUMNS order."""
     return [
@@ -664,6 +655,6 @@ def write_places(path: str | os.PathLike, places: Iterable[Place]) -> int:
 
 
 __all__ = [
-    "COLUMNS", "Gazetteer", "Match", "add_place", "bundled_files", "check_file", "merge",
+    "COLUMNS", "Gazetteer", "Match", "add_place", "bundled_files", "check_file",
     "normalize", "read_file", "row_to_place", "scan_file", "write_places",
 ]
