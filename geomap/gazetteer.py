@@ -35,6 +35,13 @@ COLUMNS = (
     "id", "name", "alternate_names", "lat", "lon", "kind", "country", "admin1", "population",
     "source",
 )
+#: Columns a file may add after :data:`COLUMNS`, in this order (a prefix of them, or none):
+#: ``capital`` is "country" for a national capital, "admin1" for a first-level one, "admin2"
+#: for a district's seat, else empty; ``extent_km`` is how far the place's edge may lie from
+#: its point (0: unknown, the kind's default applies).
+OPTIONAL_COLUMNS = ("capital", "extent_km")
+ALL_COLUMNS = COLUMNS + OPTIONAL_COLUMNS
+CAPITALS = ("country", "admin1", "admin2")
 #: Separator of names inside the ``alternate_names`` column.
 ALT_SEP = "|"
 #: Environment variable listing extra gazetteer CSVs, separated like PATH (``os.pathsep``).
@@ -42,7 +49,7 @@ ENV_VAR = "GEOMAP_GAZETTEER"
 #: Environment variable overriding where the index is cached.
 CACHE_ENV_VAR = "GEOMAP_CACHE_DIR"
 #: Bumped whenever the index layout changes, so old caches are not reused.
-INDEX_VERSION = "3"
+INDEX_VERSION = "4"
 
 _KIND = re.compile(r"[a-z][a-z0-9_]*\Z")
 _COUNTRY = re.compile(r"[A-Z]{2}\Z")
@@ -125,12 +132,14 @@ def _number(value: str, column: str, kind: type = float) -> float | int:
 
 
 def row_to_place(row: Sequence[str]) -> Place:
-    """Validate one CSV row and return its Place; ValueError names the problem."""
-    if len(row) != len(COLUMNS):
-        raise ValueError(f"expected {len(COLUMNS)} columns, found {len(row)}")
-    pid, name, alternates, lat_s, lon_s, kind, country, admin1, pop_s, source = (
-        cell.strip() for cell in row
-    )
+    """Validate one CSV row (the :data:`COLUMNS`, then none, some or all of the
+    :data:`OPTIONAL_COLUMNS`) and return its Place; ValueError names the problem."""
+    if isinstance(row, _Misfit) or not len(COLUMNS) <= len(row) <= len(ALL_COLUMNS):
+        expected = row.width if isinstance(row, _Misfit) else len(COLUMNS)
+        raise ValueError(f"expected {expected} columns, found {len(row)}")
+    cells = [cell.strip() for cell in row] + [""] * (len(ALL_COLUMNS) - len(row))
+    pid, name, alternates, lat_s, lon_s, kind, country, admin1, pop_s, source = cells[:10]
+    capital, extent_s = cells[10:]
     if not pid:
         raise ValueError("missing id")
     if not name:
@@ -156,8 +165,14 @@ def row_to_place(row: Sequence[str]) -> Place:
         raise ValueError(f"population {pop_s} is negative")
     if population >= 2**63:  # the index's INTEGER column holds 64 bits
         raise ValueError(f"population {pop_s} is too large")
+    if capital and capital not in CAPITALS:
+        raise ValueError(f"capital {capital!r} is not one of {', '.join(CAPITALS)} (or empty)")
+    extent = _number(extent_s, "extent_km") if extent_s else 0.0
+    if extent < 0:
+        raise ValueError(f"extent_km {extent_s} is negative")
     alt = tuple(a.strip() for a in alternates.split(ALT_SEP) if keys(a) and a.strip() != name)
-    return Place(pid, name, lat, lon, kind, country, admin1, population, source, alt)
+    return Place(pid, name, lat, lon, kind, country, admin1, population, source, alt,
+                 capital, float(extent))
 
 
 def _rows(path: Path) -> Iterator[tuple[int, list[str]]]:
@@ -169,10 +184,7 @@ def _rows(path: Path) -> Iterator[tuple[int, list[str]]]:
         raise GazetteerError("empty file: expected a header row", path=str(path), line=1) from None
     except csv.Error as err:
         raise GazetteerError(f"bad CSV ({err})", path=str(path), line=1) from None
-    if [h.strip() for h in header] != list(COLUMNS):
-        raise GazetteerError(
-            f"header must be {','.join(COLUMNS)}", path=str(path), line=reader.line_num
-        )
+    width = _header_width([h.strip() for h in header], path, reader.line_num)
     while True:
         try:
             row = next(reader)
@@ -181,7 +193,36 @@ def _rows(path: Path) -> Iterator[tuple[int, list[str]]]:
         except csv.Error as err:
             raise GazetteerError(f"bad CSV ({err})", path=str(path), line=reader.line_num) from None
         if row and any(cell.strip() for cell in row):
-            yield reader.line_num, row
+            yield reader.line_num, row if len(row) == width else _misfit(row, width)
+
+
+class _Misfit(list):
+    """A row whose width differs from its header's (row_to_place reports it)."""
+
+    width = 0
+
+
+def _misfit(row: list[str], width: int) -> list[str]:
+    misfit = _Misfit(row)
+    misfit.width = width
+    return misfit
+
+
+def _header_width(header: list[str], path: Path, line: int) -> int:
+    """The number of columns a header declares; GazetteerError names the first bad column."""
+    expected = list(ALL_COLUMNS[:max(len(COLUMNS), min(len(header), len(ALL_COLUMNS)))])
+    if header == expected:
+        return len(header)
+    wanted = ",".join(COLUMNS)
+    for number, (found, want) in enumerate(zip(header, expected), start=1):
+        if found != want:
+            problem = f"header column {number} is {found!r}, expected {want!r}"
+            break
+    else:
+        problem = (f"header has {len(header)} columns" if len(header) > len(expected)
+                   else f"header lacks column {expected[len(header)]!r}")
+    raise GazetteerError(f"{problem} (the header must be {wanted}, optionally followed by "
+                         f"{','.join(OPTIONAL_COLUMNS)})", path=str(path), line=line)
 
 
 def scan_file(path: str | os.PathLike) -> Iterator[tuple[int, Place | InputError]]:
@@ -234,11 +275,11 @@ def read_file(path: str | os.PathLike) -> list[Place]:
 
 
 def place_to_row(place: Place) -> list[str]:
-    """The CSV cells of a place, in COLUMNS order."""
+    """The CSV cells of a place, in ALL_COLUMNS order."""
     return [
         place.id, place.name, ALT_SEP.join(place.alternate_names), _coord(place.lat),
         _coord(place.lon), place.kind, place.country, place.admin1, str(place.population),
-        place.source,
+        place.source, place.capital, _coord(place.extent_km) if place.extent_km else "",
     ]
 
 
@@ -253,7 +294,7 @@ CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE places(
     rid INTEGER PRIMARY KEY, id TEXT NOT NULL, name TEXT NOT NULL, alternate_names TEXT,
     lat REAL NOT NULL, lon REAL NOT NULL, kind TEXT NOT NULL, country TEXT, admin1 TEXT,
-    population INTEGER NOT NULL, source TEXT
+    population INTEGER NOT NULL, source TEXT, capital TEXT NOT NULL, extent_km REAL NOT NULL
 );
 CREATE TABLE names(key TEXT NOT NULL, quality INTEGER NOT NULL, pop INTEGER NOT NULL,
                    rid INTEGER NOT NULL,
@@ -298,7 +339,7 @@ def build_index(files: Sequence[Path], target: Path, *, key: str = "") -> None:
                              "PRAGMA temp_store=FILE;" + _SCHEMA)
             for number in reversed(range(len(files))):
                 problems: list[InputError] = []
-                db.executemany("INSERT OR IGNORE INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                db.executemany("INSERT OR IGNORE INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                                _place_rows(files[number], number << _LINE_BITS, problems))
                 _raise_first(problems)
             _index_names(db)
@@ -320,7 +361,8 @@ def _place_rows(path: Path, base: int, problems: list[InputError]) -> Iterator[t
             problems.append(item)
             continue
         yield (base | line, *place_to_row(item)[:3], item.lat, item.lon, item.kind,
-               item.country, item.admin1, item.population, item.source)
+               item.country, item.admin1, item.population, item.source, item.capital,
+               item.extent_km)
 
 
 def _index_names(db: sqlite3.Connection) -> None:
@@ -407,13 +449,17 @@ class Match:
 
 
 _PLACE_COLUMNS = "p.id, p.name, p.alternate_names, p.lat, p.lon, p.kind, p.country, " \
-                 "p.admin1, p.population, p.source"
+                 "p.admin1, p.population, p.source, p.capital, p.extent_km"
+#: Columns of a row after ``_PLACE_COLUMNS``.
+_AFTER_PLACE = 12
 
 
 def _place(row: Sequence) -> Place:
-    pid, name, alternates, lat, lon, kind, country, admin1, population, source = row[:10]
+    pid, name, alternates, lat, lon, kind, country, admin1, population, source, capital, \
+        extent = row[:_AFTER_PLACE]
     alt = tuple(alternates.split(ALT_SEP)) if alternates else ()
-    return Place(pid, name, lat, lon, kind, country, admin1, population, source, alt)
+    return Place(pid, name, lat, lon, kind, country, admin1, population, source, alt, capital,
+                 extent)
 
 
 class Gazetteer:
@@ -526,12 +572,12 @@ class Gazetteer:
             ).fetchall()
             if len(query_keys) == 1:
                 # One key holds each place once, already in the final order.
-                result = [Match(_place(row), row[10]) for row in rows]
+                result = [Match(_place(row), row[_AFTER_PLACE]) for row in rows]
                 if result or not fuzzy:
                     return self._remember(cache_key, result)
             for row in rows:
                 # A match only on the query's article-less key is a weaker match.
-                quality = row[10] if row[11] == query_keys[0] else _BARE
+                quality = row[_AFTER_PLACE] if row[_AFTER_PLACE + 1] == query_keys[0] else _BARE
                 pid = row[0]
                 if pid not in found or found[pid].quality < quality:
                     found[pid] = Match(_place(row), quality)
@@ -612,7 +658,7 @@ def add_place(path: str | os.PathLike, row: Sequence[str]) -> Place:
     path = Path(path)
     if path.name.endswith(".gz"):
         raise GazetteerError("cannot append to a compressed file", path=str(path))
-    new_line = 2
+    new_line, width = 2, len(ALL_COLUMNS)
     if path.exists():
         existing, problems = check_file(path)
         if problems:
@@ -621,8 +667,9 @@ def add_place(path: str | os.PathLike, row: Sequence[str]) -> Place:
                                  problems=problems)
         old = path.read_bytes()
         new_line = old.count(b"\n") + (1 if old.endswith(b"\n") or not old else 2)
+        width = _file_width(path)
     else:
-        existing, old = [], _csv_line(COLUMNS).encode()
+        existing, old = [], _csv_line(ALL_COLUMNS).encode()
     try:
         place = row_to_place([str(cell) for cell in row])
     except ValueError as err:
@@ -631,10 +678,20 @@ def add_place(path: str | os.PathLike, row: Sequence[str]) -> Place:
         if other.id == place.id:
             raise GazetteerError(f"duplicate id {place.id!r} (first on line {line})",
                                  path=str(path), line=new_line)
+    cells = place_to_row(place)
+    if any(cells[width:]):
+        raise GazetteerError(f"the file's header has no column {ALL_COLUMNS[width]!r} for this "
+                             "row's value (add it to the header)", path=str(path), line=1)
     if old and not old.endswith(b"\n"):
         old += b"\n"
-    atomic_write(path, old + _csv_line(place_to_row(place)).encode())
+    atomic_write(path, old + _csv_line(cells[:width]).encode())
     return place
+
+
+def _file_width(path: Path) -> int:
+    """How many columns the header of an existing (valid) gazetteer CSV declares."""
+    header = next(csv.reader(_lines(path)))
+    return _header_width([h.strip() for h in header], path, 1)
 
 
 def write_places(path: str | os.PathLike, places: Iterable[Place]) -> int:
@@ -642,7 +699,7 @@ def write_places(path: str | os.PathLike, places: Iterable[Place]) -> int:
     path = Path(path)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(COLUMNS)
+    writer.writerow(ALL_COLUMNS)
     count = 0
     for place in places:
         writer.writerow(place_to_row(place))
@@ -655,6 +712,6 @@ def write_places(path: str | os.PathLike, places: Iterable[Place]) -> int:
 
 
 __all__ = [
-    "COLUMNS", "Gazetteer", "Match", "add_place", "bundled_files", "check_file",
+    "ALL_COLUMNS", "COLUMNS", "Gazetteer", "OPTIONAL_COLUMNS", "Match", "add_place", "bundled_files", "check_file",
     "normalize", "read_file", "row_to_place", "scan_file", "write_places",
 ]

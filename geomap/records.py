@@ -26,6 +26,11 @@ class Place:
     population: int = 0
     source: str = ""
     alternate_names: tuple[str, ...] = ()
+    #: "country" for a national capital, "admin1" for a first-level one, "admin2" for a
+    #: district's seat; empty otherwise.
+    capital: str = ""
+    #: How far the place's edge may lie from its point, in km (0: unknown, use the kind's).
+    extent_km: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)

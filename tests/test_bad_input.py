@@ -259,7 +259,8 @@ def test_a_folder_with_unreadable_files_and_loops(tmp_path):
     (f"{HEADER}\nu:1,Rawa,,34.5,41.9,city,IQ,,0,me\nu:2,R\udcffwa,,1,1,city,IQ,,0,me\n", 3,
      f"not UTF-8 text at byte {len(HEADER) + 40}"),
     ("id,name,lat,lon\nu:1,Rawa,34.5,41.9\n", 1,
-     "header must be " + ",".join(COLUMNS)),
+     "header column 3 is 'lat', expected 'alternate_names' (the header must be "
+     + ",".join(COLUMNS) + ", optionally followed by capital,extent_km)"),
     ("", 1, "empty file: expected a header row"),
 ], ids=["latitude", "number", "name", "columns", "duplicate", "bytes", "header", "empty"])
 def test_a_bad_gazetteer_row_stops_every_command(tmp_path, old_map, content, line, problem):

@@ -208,7 +208,8 @@ def test_undecodable_bytes_are_located(tmp_path):
 def test_a_wrong_header_is_refused(tmp_path):
     csv = tmp_path / "h.csv"
     csv.write_text("name,lat,lon\nX,1,2\n", encoding="utf-8")
-    with pytest.raises(GazetteerError, match="h.csv:1: header must be id,name,alternate_names"):
+    with pytest.raises(GazetteerError, match="h.csv:1: header column 1 is 'name', expected 'id' "
+                       r"\(the header must be id,name,alternate_names"):
         read_file(csv)
 
 
@@ -296,3 +297,29 @@ def test_bundled_gazetteer_covers_the_world(full_gazetteer):
     assert full_gazetteer.lookup("Rapides Parish", country="US", kinds=["admin2"])
     tokyo = full_gazetteer.lookup("Tokyo")[0]
     assert tokyo.country == "JP" and tokyo.population > 1_000_000
+
+
+def test_optional_columns_carry_capitals_and_extents(tmp_path):
+    csv = tmp_path / "opt.csv"
+    csv.write_text(HEADER.rstrip("\n") + ",capital,extent_km\n"
+                   "t:1,Kabul,,34.53,69.17,city,AF,Kabul,4000000,x,country,\n"
+                   "t:2,Caspian Sea,,41.9,50.7,water,,,0,x,,370\n", encoding="utf-8")
+    kabul, caspian = read_file(csv)
+    assert (kabul.capital, kabul.extent_km) == ("country", 0.0)
+    assert (caspian.capital, caspian.extent_km) == ("", 370.0)
+    with Gazetteer.open([csv], bundled=False, use_env=False, cache=tmp_path / "c") as gaz:
+        assert gaz.lookup("Caspian Sea")[0].extent_km == 370.0
+        assert gaz.lookup("Kabul")[0].capital == "country"
+
+
+@pytest.mark.parametrize("row, problem", [
+    ("t:1,X,,1,2,city,AF,,0,x,capitol,", "capital 'capitol' is not one of country, admin1, admin2 (or empty)"),
+    ("t:1,X,,1,2,city,AF,,0,x,,-3", "extent_km -3 is negative"),
+    ("t:1,X,,1,2,city,AF,,0,x", "expected 12 columns, found 10"),
+])
+def test_bad_optional_columns_are_located(tmp_path, row, problem):
+    csv = tmp_path / "opt.csv"
+    csv.write_text(HEADER.rstrip("\n") + ",capital,extent_km\n" + row + "\n", encoding="utf-8")
+    with pytest.raises(GazetteerError) as err:
+        read_file(csv)
+    assert str(err.value) == f"{csv}:2: {problem}"
