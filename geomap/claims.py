@@ -88,9 +88,8 @@ from dataclasses import dataclass, replace
 from itertools import islice
 from typing import Any, Protocol
 
-from geographiclib.geodesic import Geodesic
-from geopy.distance import geodesic
-
+from geomap import geometry
+from geomap.geometry import COMPASS, angle_between, compass
 from geomap.records import Claim, ClaimCheck, Document, Mention, Place
 
 #: A road is assumed at most this many times longer than the straight line.
@@ -106,9 +105,6 @@ CITY_DENSITY = 3000.0
 #: :func:`explain` judges at most this many places; past it, only the more populous.
 EXPLAIN_PLACES = 2000
 
-#: The 16 compass points, clockwise from north; ``COMPASS[i]`` lies at ``22.5 * i`` degrees.
-COMPASS = ("N", "NNE", "NE", "ENE", "E", "ESE", "SE", "SSE",
-           "S", "SSW", "SW", "WSW", "W", "WNW", "NW", "NNW")
 
 #: km per unit, keyed by canonical unit code.
 UNIT_KM = {"km": 1.0, "m": 0.001, "mi": 1.609344, "nmi": 1.852, "ft": 0.0003048, "yd": 0.0009144}
@@ -338,14 +334,7 @@ def direction_code(text: str) -> str:
     return code
 
 
-def direction_degrees(code: str) -> float:
-    """The bearing in degrees of a 16-point compass abbreviation ("WNW" -> 292.5)."""
-    return COMPASS.index(code) * 22.5
-
-
-def compass(bearing: float) -> str:
-    """The 16-point compass abbreviation nearest a bearing in degrees (297 -> "WNW")."""
-    return COMPASS[round((bearing % 360) / 22.5) % 16]
+direction_degrees = geometry.compass_degrees
 
 
 # --------------------------------------------------------------------------- parsing
@@ -628,14 +617,12 @@ def bearing_tolerance(direction: str) -> float:
     return {1: 45.0, 2: 33.75, 3: 22.5}[len(direction)]
 
 
-def _angle(a: float, b: float) -> float:
-    return abs((a - b + 180) % 360 - 180)
+_angle = angle_between
 
 
 def _measure(reference: Place, place: Place) -> tuple[float, float]:
-    km = geodesic((reference.lat, reference.lon), (place.lat, place.lon)).km
-    azimuth = Geodesic.WGS84.Inverse(reference.lat, reference.lon, place.lat, place.lon)["azi1"]
-    return km, azimuth % 360
+    m = geometry.measure(reference, place)
+    return m.km, m.bearing
 
 
 def _extent_angle(extents: float, km: float) -> float:
@@ -724,9 +711,7 @@ def target_point(claim: Claim, reference: Place) -> tuple[float, float] | None:
     if claim.low_km is None or claim.high_km is None or not claim.direction:
         return None
     km = (claim.low_km + claim.high_km) / 2
-    point = Geodesic.WGS84.Direct(reference.lat, reference.lon,
-                                  direction_degrees(claim.direction), km * 1000)
-    return point["lat2"], point["lon2"]
+    return geometry.destination(reference, direction_degrees(claim.direction), km)
 
 
 def _fit_error(claim: Claim, reference: Place, place: Place,

@@ -32,6 +32,7 @@ from itertools import islice
 from geomap.demonyms import country_of
 from geomap.extract import lookup, lookup_name
 from geomap.gazetteer import Gazetteer, Match
+from geomap.geometry import approx_km
 from geomap.names import normalize
 from geomap.records import Candidate, Mention, Place, Sentence
 
@@ -59,18 +60,14 @@ for _phrase, _kinds in (
 
 _QUALITY_BONUS = {3: 1.0, 2: 0.2, 1: 0.0, 0: -1.0}
 _AREA_KINDS = frozenset(("country", "continent"))
-_EARTH_KM = 6371.0088
 _COUNTRIES: weakref.WeakKeyDictionary[Gazetteer, dict[str, Place | None]] = (
     weakref.WeakKeyDictionary()
 )
 
 
 def distance_km(a: Place, b: Place) -> float:
-    """Great-circle distance between two places (haversine, mean Earth radius)."""
-    lat1, lon1, lat2, lon2 = map(math.radians, (a.lat, a.lon, b.lat, b.lon))
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin(
-        (lon2 - lon1) / 2) ** 2
-    return 2 * _EARTH_KM * math.asin(min(1.0, math.sqrt(h)))
+    """Great-circle distance between two places (:func:`geomap.geometry.approx_km`)."""
+    return approx_km(a.lat, a.lon, b.lat, b.lon)
 
 
 def prior(place: Place) -> float:

@@ -1,0 +1,225 @@
+"""Distances, bearings and areas on the Earth: the one home of geomap's geometry.
+
+Everything the checker judges and the map draws is computed here, on the WGS84 ellipsoid
+(geographiclib, the library geopy's ``geodesic`` runs on), so that what the map shows is
+exactly what the checker accepted. The resolver's many rough comparisons use
+:func:`approx_km`, a spherical formula a hundred times cheaper, with the one mean radius.
+
+All points are (lat, lon) in degrees; bearings are degrees clockwise from north in [0, 360).
+
+>>> m = measure((33.42056, 43.30778), (34.3975, 40.977))      # Ramadi -> Husaybah
+>>> round(m.km, 1), round(m.bearing), compass(m.bearing)
+(241.3, 297, 'WNW')
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
+
+from geographiclib.geodesic import Geodesic
+
+if TYPE_CHECKING:
+    from geopy.distance import Distance
+
+#: Mean Earth radius (IUGG), km: for :func:`approx_km` and rough boxes only.
+EARTH_RADIUS_KM = 6371.0088
+#: Half the length of a meridian on WGS84, km: the farthest any two points can be apart along
+#: the surface is about this (the antipode).
+HALF_MERIDIAN_KM = 20003.93
+#: The 16 compass points, clockwise from north; ``COMPASS[i]`` lies at ``22.5 * i`` degrees.
+COMPASS = ("N", "NNE", "NE", "ENE", "E", "ESE", "SE", "SSE",
+           "S", "SSW", "SW", "WSW", "W", "WNW", "NW", "NNW")
+
+_WGS84 = Geodesic.WGS84
+_INVERSE = Geodesic.DISTANCE | Geodesic.AZIMUTH
+_DIRECT = Geodesic.LATITUDE | Geodesic.LONGITUDE | Geodesic.LONG_UNROLL
+
+Point = tuple[float, float]
+
+
+class Located(Protocol):
+    """Anything with ``lat`` and ``lon`` (a ``Place``, an estimated location)."""
+
+    @property
+    def lat(self) -> float: ...
+
+    @property
+    def lon(self) -> float: ...
+
+
+def _point(p: Located | Sequence[float]) -> Point:
+    if isinstance(p, Sequence):
+        return float(p[0]), float(p[1])
+    return p.lat, p.lon
+
+
+@dataclass(frozen=True, slots=True)
+class Measure:
+    """The geodesic from one point to another: its length and initial bearing."""
+
+    km: float
+    bearing: float
+
+    @property
+    def distance(self) -> Distance:
+        """The length as geopy's ``Distance`` (``.km``, ``.miles``, ``.nm``)."""
+        from geopy.distance import Distance
+
+        return Distance(kilometers=self.km)
+
+
+def measure(a: Located | Sequence[float], b: Located | Sequence[float]) -> Measure:
+    """The geodesic from ``a`` to ``b`` on WGS84, solved once: km and bearing at ``a``."""
+    (lat1, lon1), (lat2, lon2) = _point(a), _point(b)
+    g = _WGS84.Inverse(lat1, lon1, lat2, lon2, _INVERSE)
+    return Measure(g["s12"] / 1000, g["azi1"] % 360)
+
+
+def destination(origin: Located | Sequence[float], bearing: float, km: float) -> Point:
+    """The point ``km`` from ``origin`` along the geodesic leaving it at ``bearing``."""
+    lat, lon = _point(origin)
+    g = _WGS84.Direct(lat, lon, bearing, km * 1000, _DIRECT)
+    return g["lat2"], _wrap(g["lon2"])
+
+
+def approx_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance on a sphere of the mean radius (haversine): within 0.5 % of the
+    geodesic, for ranking and thresholds, never for a verdict."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
+
+
+def angle_between(a: float, b: float) -> float:
+    """The smaller angle between two bearings, in [0, 180]."""
+    return abs((a - b + 180) % 360 - 180)
+
+
+def compass(bearing: float) -> str:
+    """The 16-point compass abbreviation nearest a bearing (297 -> "WNW")."""
+    return COMPASS[round((bearing % 360) / 22.5) % 16]
+
+
+def compass_degrees(code: str) -> float:
+    """The bearing of a 16-point compass abbreviation ("WNW" -> 292.5)."""
+    return COMPASS.index(code) * 22.5
+
+
+def box(center: Located | Sequence[float], km: float) -> tuple[float, float, float, float]:
+    """(south, west, north, east) of a box holding every point within ``km`` of ``center``;
+    west > east when it crosses the antimeridian, the whole circle of longitudes near a pole."""
+    lat, lon = _point(center)
+    dlat = math.degrees(km / EARTH_RADIUS_KM) * 1.01
+    south, north = max(-90.0, lat - dlat), min(90.0, lat + dlat)
+    cos_lat = min(math.cos(math.radians(south)), math.cos(math.radians(north)))
+    if south <= -90 or north >= 90 or cos_lat < 1e-6:
+        return south, -180.0, north, 180.0
+    dlon = dlat / cos_lat
+    if dlon >= 180:
+        return south, -180.0, north, 180.0
+    return south, _wrap(lon - dlon), north, _wrap(lon + dlon)
+
+
+def _wrap(lon: float) -> float:
+    return (lon + 180) % 360 - 180
+
+
+# --------------------------------------------------------------------------- shapes
+
+
+def line(a: Located | Sequence[float], b: Located | Sequence[float], *,
+         step_km: float = 10.0, max_points: int = 129) -> list[Point]:
+    """Points along the geodesic from ``a`` to ``b``, about one every ``step_km``, with
+    longitudes unrolled so that a map draws the short way across the antimeridian."""
+    (lat1, lon1), (lat2, lon2) = _point(a), _point(b)
+    geodesic_line = _WGS84.InverseLine(lat1, lon1, lat2, lon2, _DIRECT | Geodesic.DISTANCE)
+    length = geodesic_line.s13
+    n = max(2, min(max_points, int(length / 1000 / step_km) + 2))
+    out = []
+    for i in range(n):
+        g = geodesic_line.Position(length * i / (n - 1), _DIRECT)
+        out.append((g["lat2"], g["lon2"]))
+    return out
+
+
+def arc(center: Located | Sequence[float], km: float, start: float, end: float, *,
+        steps: int = 48) -> list[Point]:
+    """Points ``km`` from ``center`` at bearings from ``start`` to ``end`` (clockwise when
+    end > start), ``steps + 1`` of them, longitudes unrolled around the centre's."""
+    lat, lon = _point(center)
+    out = []
+    for i in range(steps + 1):
+        g = _WGS84.Direct(lat, lon, start + (end - start) * i / steps, km * 1000, _DIRECT)
+        out.append((g["lat2"], g["lon2"]))
+    return out
+
+
+def circle(center: Located | Sequence[float], km: float, *, steps: int = 96) -> list[Point]:
+    """A closed ring of points ``km`` from ``center``."""
+    return arc(center, km, 0.0, 360.0, steps=steps)
+
+
+@dataclass(frozen=True, slots=True)
+class Area:
+    """Where a statement puts a thing: distances ``low_km``..``high_km`` from ``center``
+    (``high_km`` may be ``math.inf``: open above), within ``half_width`` degrees of
+    ``bearing`` (None: any bearing). A point lies inside when :meth:`contains` says so;
+    :meth:`rings` draws exactly that region."""
+
+    center: Point
+    low_km: float
+    high_km: float
+    bearing: float | None = None
+    half_width: float = 180.0
+
+    def contains(self, point: Located | Sequence[float]) -> bool:
+        m = measure(self.center, point)
+        return self.holds(m)
+
+    def holds(self, m: Measure) -> bool:
+        """Whether a geodesic measured from the centre ends inside the area."""
+        if not self.low_km <= m.km <= self.high_km:
+            return False
+        return self.bearing is None or angle_between(m.bearing, self.bearing) <= self.half_width
+
+    def drawn_high_km(self) -> float:
+        """The outer radius a map draws: an open window is drawn to twice its lower end
+        (at least 50 km), and never past the antipode."""
+        high = self.high_km if math.isfinite(self.high_km) else max(2 * self.low_km, 50.0)
+        return min(high, HALF_MERIDIAN_KM * 0.999)
+
+    def rings(self, *, steps: int = 96) -> list[list[Point]]:
+        """Polygon rings (outer first) covering the area: an annular sector when a bearing
+        is set and narrower than the circle, else a disc or an annulus."""
+        high = self.drawn_high_km()
+        low = min(self.low_km, high)
+        if self.bearing is not None and self.half_width < 180:
+            start, end = self.bearing - self.half_width, self.bearing + self.half_width
+            n = max(8, int(steps * self.half_width / 180))
+            outer = arc(self.center, high, start, end, steps=n)
+            inner = (arc(self.center, low, end, start, steps=n) if low > 0
+                     else [self.center])
+            return [outer + inner]
+        outer = circle(self.center, high, steps=steps)
+        if low <= 0:
+            return [outer]
+        return [outer, circle(self.center, low, steps=steps)[::-1]]
+
+    def representative(self) -> Point:
+        """The point a single estimate stands at: the middle of the window along the bearing
+        (the centre itself when no bearing is known)."""
+        if self.bearing is None:
+            return self.center
+        high = self.drawn_high_km()
+        return destination(self.center, self.bearing, (min(self.low_km, high) + high) / 2)
+
+
+__all__ = [
+    "COMPASS", "EARTH_RADIUS_KM", "HALF_MERIDIAN_KM", "Area", "Measure", "angle_between",
+    "approx_km", "arc", "box", "circle", "compass", "compass_degrees", "destination", "line",
+    "measure",
+]

@@ -1,0 +1,67 @@
+"""The geometry module: one ellipsoid for the checker and the map."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from geopy.distance import geodesic
+
+from geomap import geometry
+from geomap.geometry import Area, measure
+
+RAMADI = (33.42056, 43.30778)
+HUSAYBAH = (34.3975, 40.977)
+
+
+def test_measure_agrees_with_geopy_and_gives_the_bearing_from_the_first_point():
+    m = measure(RAMADI, HUSAYBAH)
+    assert m.km == pytest.approx(geodesic(RAMADI, HUSAYBAH).km, abs=1e-6)
+    assert round(m.km, 1) == 241.3
+    assert geometry.compass(m.bearing) == "WNW"
+    assert m.distance.miles == pytest.approx(m.km / 1.609344)
+
+
+@pytest.mark.parametrize("bearing, km", [(0, 10), (64, 22), (271, 406), (135, 5000)])
+def test_destination_then_measure_returns_the_same_distance_and_bearing(bearing, km):
+    end = geometry.destination(RAMADI, bearing, km)
+    m = measure(RAMADI, end)
+    assert m.km == pytest.approx(km, rel=1e-9)
+    assert geometry.angle_between(m.bearing, bearing) < 1e-6
+
+
+def test_approx_km_stays_within_half_a_percent_of_the_ellipsoid():
+    for a, b in [(RAMADI, HUSAYBAH), ((0, 0), (0, 90)), ((60, 10), (-30, -70)), ((1, 1), (1, 1.01))]:
+        exact = measure(a, b).km
+        assert geometry.approx_km(*a, *b) == pytest.approx(exact, rel=0.005)
+
+
+def test_a_box_holds_the_whole_circle_even_across_the_antimeridian():
+    for center, km in [((0, 179.5), 300), ((64, -170), 900), ((-45, 10), 50)]:
+        south, west, north, east = geometry.box(center, km)
+        for lat, lon in geometry.circle(center, km, steps=64):
+            lon = (lon + 180) % 360 - 180
+            assert south <= lat <= north
+            assert (west <= lon <= east) if west <= east else (lon >= west or lon <= east)
+
+
+def test_the_drawn_sector_is_exactly_the_accepted_area():
+    area = Area(RAMADI, 384.0, 436.0, bearing=270.0, half_width=46.0)
+    (ring,) = area.rings()
+    distances = [measure(RAMADI, p) for p in ring]
+    assert min(m.km for m in distances) == pytest.approx(384.0, rel=1e-6)
+    assert max(m.km for m in distances) == pytest.approx(436.0, rel=1e-6)
+    off = [geometry.angle_between(m.bearing, 270.0) for m in distances]
+    assert max(off) == pytest.approx(46.0, abs=1e-6)
+    assert area.contains(geometry.destination(RAMADI, 297, 410))
+    assert not area.contains(geometry.destination(RAMADI, 320, 410))
+    assert not area.contains(HUSAYBAH)  # 241 km: outside the distance window
+
+
+def test_a_ring_without_bearing_is_an_annulus_and_an_open_window_is_drawn_finite():
+    outer, inner = Area(RAMADI, 10.0, 30.0).rings(steps=32)
+    assert {round(measure(RAMADI, p).km, 6) for p in outer} == {30.0}
+    assert {round(measure(RAMADI, p).km, 6) for p in inner} == {10.0}
+    (disc,) = Area(RAMADI, 0.0, math.inf).rings(steps=16)
+    assert max(measure(RAMADI, p).km for p in disc) == pytest.approx(50.0)
+    assert Area(RAMADI, 0.0, 1e9).drawn_high_km() < geometry.HALF_MERIDIAN_KM
