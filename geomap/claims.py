@@ -689,17 +689,19 @@ def judge(claim: Claim, subject: Place | None, reference: Place | None) -> Claim
             notes[-1] += f", a road would reach at most {km * ROAD_FACTOR:.0f} km"
         elif distance == "road":
             notes[-1] += f"; plausible as a road up to {ROAD_FACTOR:g}x the straight line"
-    bearing = None
+    bearing = bearing_window = None
     if claim.direction:
         off = _angle(azimuth, direction_degrees(claim.direction))
         allowed = bearing_tolerance(claim.direction) + _extent_angle(extents, km)
+        bearing_window = (direction_degrees(claim.direction), allowed)
         bearing = "consistent" if off <= allowed else "inconsistent"
         notes.append(f"direction {bearing}: stated {claim.direction} "
                      f"({direction_degrees(claim.direction):g}°), computed {azimuth:.0f}° "
                      f"({compass(azimuth)}), {off:.0f}° off, accepted {allowed:.0f}°")
     return ClaimCheck(claim=claim, distance=distance, bearing=bearing, computed_km=km,
                       computed_bearing=azimuth, tolerance_km=window,
-                      explanation="; ".join(notes))
+                      explanation="; ".join(notes), bearing_window=bearing_window,
+                      reference_point=(reference.lat, reference.lon))
 
 
 # --------------------------------------------------------------------------- explaining

@@ -6,7 +6,10 @@ export boundary.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+
+from geomap.geometry import Area
 
 #: Kinds of place the bundled gazetteer uses; user rows may add others.
 KINDS = ("continent", "country", "admin1", "admin2", "city", "border_crossing")
@@ -138,3 +141,21 @@ class ClaimCheck:
     tolerance_km: tuple[float, float] | None = None
     fits: tuple[Place, ...] = ()
     explanation: str = ""
+    #: (stated bearing, accepted half-width) in degrees, when a direction was stated: the
+    #: checker accepts bearings within half-width of the stated one.
+    bearing_window: tuple[float, float] | None = None
+    #: (lat, lon) of the reference the claim was judged from.
+    reference_point: tuple[float, float] | None = None
+
+    @property
+    def area(self) -> Area | None:
+        """Where the claim allows the subject, around the reference (None when the reference
+        is unresolved or the claim states neither distance nor direction): exactly the
+        window and sector the verdicts were judged with, for the map to draw."""
+        if self.reference_point is None:
+            return None
+        low, high = self.tolerance_km if self.tolerance_km else (0.0, math.inf)
+        if self.bearing_window is None:
+            return None if self.tolerance_km is None else Area(self.reference_point, low, high)
+        bearing, half = self.bearing_window
+        return Area(self.reference_point, low, high, bearing=bearing, half_width=half)
