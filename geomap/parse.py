@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from geomap.claims import check_document, find_claims, support_hook
+from geomap.claims import check_document, support_hook
 from geomap.extract import extract
 from geomap.gazetteer import Gazetteer
 from geomap.records import Document
 from geomap.resolve import ClaimSupport, resolve
+from geomap.statements import find_claims
 from geomap.text import split_sentences, to_plain
 
 _DEFAULT: Gazetteer | None = None

@@ -31,7 +31,8 @@ from branca.element import MacroElement
 from folium.template import Template
 from geographiclib.geodesic import Geodesic
 
-from geomap.claims import COMPASS, compass, direction_degrees
+from geomap.claims import direction_degrees
+from geomap.geometry import COMPASS, compass
 from geomap.files import atomic_write
 from geomap.errors import GeomapError, InputError
 from geomap.records import ClaimCheck, Document, Place
@@ -473,10 +474,11 @@ def _claim_payload(
     check: ClaimCheck, doc: Document, remap: Mapping[int, int], places: Mapping[str, _PlaceEntry]
 ) -> dict | None:
     claim = check.claim
-    n = len(doc.mentions)
-    if not (0 <= claim.subject < n and 0 <= claim.reference < n):
+    if claim.subject is None or claim.reference is None or claim.subject.mention is None \
+            or claim.reference.mention is None:
         return None
-    subject, reference = doc.mentions[claim.subject], doc.mentions[claim.reference]
+    subject = doc.mentions[claim.subject.mention]
+    reference = doc.mentions[claim.reference.mention]
     verdict = _verdict(check)
     stated = _stated(check)
     out: dict[str, Any] = {
@@ -484,8 +486,8 @@ def _claim_payload(
         "sentence": claim.sentence,
         "subjectName": subject.place.name if subject.place else subject.text,
         "referenceName": reference.place.name if reference.place else reference.text,
-        "subject": remap[claim.subject],
-        "reference": remap[claim.reference],
+        "subject": remap[claim.subject.mention],
+        "reference": remap[claim.reference.mention],
         "color": _VERDICTS.get(verdict, _VERDICTS["unverifiable"])[1],
         "verdictLabel": _verdict_label(check),
         "label": claim_label(check),

@@ -330,8 +330,8 @@ def test_article_map_under_attack(open_offline, tmp_path, strings, pages):
             assert seen["layers"][3 + d] == " " + as_html_text(layer_name(d, s)), where
             claimed = [c for c in doc.checks if c.fits]
             for check in claimed:
-                subject = doc.mentions[check.claim.subject].place.name
-                reference = doc.mentions[check.claim.reference].place.name
+                subject = doc.mentions[check.claim.subject.mention].place.name
+                reference = doc.mentions[check.claim.reference.mention].place.name
                 fit = check.fits[0].name
                 assert f"places that fit: {fit} (" in panel["claims"], where
                 assert f"Where the text puts {subject}: {CLAIM_KM} km W of {reference}" in (

@@ -19,7 +19,7 @@ from hostile import JS_URL, PAYLOAD
 
 from geomap import render
 from geomap.errors import InputError
-from geomap.records import Claim, ClaimCheck, Document, Mention, Place, Sentence
+from geomap.records import Claim, ClaimCheck, Document, Mention, Party, Place, Sentence
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLD = ROOT / "tests" / "data" / "al-qaim-husaybah-2017.gold.json"
@@ -98,6 +98,12 @@ BOUNDARIES = {
     },
 }
 
+
+
+def _party(mentions, index: int) -> Party:
+    """A claim end standing for the place mention ``index``."""
+    m = mentions[index]
+    return Party(text=m.text, start=m.start, end=m.end, kind="place", mention=index)
 
 def split_sentences(text: str) -> tuple[Sentence, ...]:
     """Sentences at line breaks and after . ! ? (enough for the test articles)."""
@@ -188,8 +194,9 @@ def gold_document(
         end = start + len(c["text"])
         sentence_end = text.index(".", c["sentence_start"])
         claim = Claim(
-            subject=mention_in(c["sentence_start"], sentence_end, c["subject"]),
-            reference=mention_in(start, end, c["reference"]),
+            subject=_party(mentions, mention_in(c["sentence_start"], sentence_end,
+                                                c["subject"])),
+            reference=_party(mentions, mention_in(start, end, c["reference"])),
             sentence=sentence_of(sentences, start),
             start=start,
             end=end,
@@ -264,8 +271,8 @@ def hostile_documents() -> list[Document]:
     cs = text.index("410 kilometers")
     ce = text.index(", they said")
     claim = Claim(
-        subject=0,
-        reference=1,
+        subject=_party(mentions, 0),
+        reference=_party(mentions, 1),
         sentence=sentence_of(sentences, cs),
         start=cs,
         end=ce,
