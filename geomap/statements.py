@@ -123,7 +123,7 @@ _BETWEEN = (r"(?:\s+(?:away|distant|further|farther|out|inland|offshore|overland
 _RELATION = rf"""
     (?:
         (?:to\s+the\s+|due\s+|directly\s+|just\s+)?(?P<dir>{_DIRECTION})
-            (?:\s*/\s*(?P<dir2>{_DIRECTION}))?\s+(?:of|from)\b
+            (?:\s*/\s*(?P<dir2>{_DIRECTION}))?\s+(?:of|from|in)\b
       | (?P<dir_bare>{_DIRECTION})(?=\s+(?:the\s+)?[A-Z])
       | (?:away\s+)?(?P<from>from)\b
       | (?P<outside>outside)(?:\s+of)?\b
@@ -168,26 +168,41 @@ _TRAVELLED = re.compile(
     r"walk|drive|travel|fly|march|advance|cover|swim|sail|cycle|hike|trek)"
     r"(?:\s+(?:(?:about|around|some|nearly|almost|more|than|over|at|least|just|another|"
     r"a|further|farther|the|last|first|final|an|estimated)\s+)*)?\s*\Z", re.IGNORECASE)
+#: A number after these measures something else ("at a depth of 93 kilometers, northeast
+#: of Lobuche" states only a direction).
+_MEASURED = re.compile(r"\b(?:depth|altitude|height|elevation|length|width|radius|range|"
+                       r"speed|distance\s+covered)\s+of\s+(?:(?:about|around|some|nearly|"
+                       r"over|up\s+to|just|only)\s+)?\Z", re.IGNORECASE)
+#: A direction after these tells a movement or an extent, not a position ("stretching north
+#: from Damascus").
+_MOTION = re.compile(r"\b(?:stretch(?:es|ed|ing)|extend(?:s|ed|ing)|head(?:s|ed|ing)|"
+                     r"mov(?:es|ed|ing)|flow(?:s|ed|ing)|march(?:es|ed|ing)|fle(?:d|eing)|"
+                     r"driving|drove|travell?(?:ed|ing)|sail(?:ed|ing)|flying|flew|"
+                     r"walk(?:ed|ing)|advanc(?:es|ed|ing)|push(?:es|ed|ing)|spreading|"
+                     r"drift(?:s|ed|ing)|blow(?:s|ing|n)|track(?:s|ed|ing)|veer(?:s|ed|ing)|"
+                     r"turn(?:s|ed|ing)|swung|swinging|shift(?:s|ed|ing))"
+                     r"\s+(?:(?:further|farther|slightly|due)\s+)?\Z", re.IGNORECASE)
 _DISTANCE_ONLY = re.compile(
     rf"(?<![\w.,-])(?:(?P<hedge>{_HEDGE})\s+)?(?P<n1>{_NUMBER})(?:\s*|-)(?P<unit>{_UNIT})"
     rf"(?![\w/²³])(?:-(?=[a-z]))?{_CONVERSION}?",
     re.IGNORECASE,
 )
 
-# Coordinates: "27.79°N, 85.52°E", "27.91° N, 85.77°E", "27°42′N 85°19′E", "28.131°N 84.649°E",
-# "latitude 27.7 and longitude 85.3".
-_DEG = r"\s*(?:°|º|˚|deg(?:rees?)?\.?)\s*"
-_MIN = r"\s*(?:′|'|’|min(?:utes?)?\.?)\s*"
-_SEC = r"\s*(?:″|\"|”|''|sec(?:onds?)?\.?)\s*"
-_ANGLE = rf"(?:\d{{1,3}}(?:\.\d+)?{_DEG}(?:\d{{1,2}}(?:\.\d+)?{_MIN}(?:\d{{1,2}}(?:\.\d+)?{_SEC})?)?)"
-_COORDINATES = re.compile(
-    rf"(?<![\w.])(?P<lat>{_ANGLE}|\d{{1,2}}\.\d+\s*)(?P<ns>[NS])\b\.?\s*(?:,|;|and|/)?\s*"
-    rf"(?:latitude\s*,?\s*)?"
-    rf"(?P<lon>{_ANGLE}|\d{{1,3}}\.\d+\s*)(?P<ew>[EW])\b"
-    rf"|(?i:latitude)\s+(?:of\s+)?(?P<lat2>-?\d{{1,2}}(?:\.\d+)?)(?:{_DEG})?\s*(?P<ns2>[NS])?"
-    rf"\s*(?:,|and)?\s*(?i:longitude)\s+(?:of\s+)?(?P<lon2>-?\d{{1,3}}(?:\.\d+)?)(?:{_DEG})?"
-    rf"\s*(?P<ew2>[EW])?"
-)
+# Coordinates, one component at a time: "27.79°N", "27.91° N", "27°42′N", "28.131°N",
+# "latitude 28.86 degrees North", "Lat: 28.86 N", "28.8024 degrees north latitude",
+# "latitude of 27.14", "52.04 longitude". Two components of different axes a few characters
+# apart make a point (in either order).
+_COMPONENT = re.compile(
+    r"(?<![\w.])(?:(?P<kw1>lat(?:itude)?|long(?:itude)?|lon)\.?\s*(?:of\s+|:\s*|=\s*)?)?"
+    r"(?P<num>-?\d{1,3}(?:\.\d+)?)"
+    r"(?P<deg>\s*(?:°|º|˚|degrees?\b|deg\b\.?))?"
+    r"(?:\s*(?P<min>\d{1,2}(?:\.\d+)?)\s*(?:′|'|’|minutes?\b))?"
+    r"(?:\s*(?P<sec>\d{1,2}(?:\.\d+)?)\s*(?:″|\"|”|''|seconds?\b))?"
+    r"(?:\s*(?P<hemi>[NSEW](?![\w’'])|north\b|south\b|east\b|west\b))?"
+    r"(?:\s+(?P<kw2>latitude|longitude)\b)?",
+    re.IGNORECASE)
+_COMPONENT_GAP = re.compile(r"\s*(?:,|;|/|and|&)?\s*\Z", re.IGNORECASE)
+
 
 # Cheap necessary conditions, tried on a sentence before the patterns above: a unit word
 # where _STATEMENT can end its number, a compass word or abbreviation where _BARE_DIRECTION
@@ -198,7 +213,8 @@ _UNIT_HINT = re.compile(
 _DIRECTION_WORDS = ("north", "south", "east", "west")
 _DIRECTION_LETTER = re.compile(r"\b(?:[NESW]|NNE|ENE|ESE|SSE|SSW|WSW|WNW|NNW|NE|SE|SW|NW)\s+"
                                r"(?i:of)\b")
-_COORDINATE_HINT = re.compile(r"[°º˚]|(?i:latitude)")
+_COORDINATE_HINT = re.compile(r"[°º˚]|(?i:\blat(?:itude)?\b|\blong?(?:itude)?\b)|"
+                              r"\d\.\d+\s*[NSEW]\b")
 
 # --------------------------------------------------------------------------- word classes
 
@@ -210,6 +226,15 @@ _TYPE_WORDS = frozenset(
     "prefecture department parish borough community enclave resort harbour harbor "
     "airfield airbase garrison mine site".split())
 _CAPITAL_WORDS = frozenset({"capital", "capitol"})
+_CAPITAL_AFTER = re.compile(r"\s+(?:(?:state|regional|provincial|district|national|county)"
+                            r"\s+)?(?:capital|headquarters|seat)(?:\s+city)?\s*(?:,|of)?\s*",
+                            re.IGNORECASE)
+#: Heads that make a name with the capitalised words before them ("Kalyan station",
+#: "Gezira state", "Huntington canyon").
+_FEATURE_WORDS = _TYPE_WORDS | frozenset(
+    "station mine canyon reservoir lake river bridge market hospital school field forest park "
+    "beach bay island islands shoal reef mountain mountains hill hills valley highway road "
+    "junction gorge pass creek".split())
 _REFERENCE_ADJECTIVES = frozenset(
     "provincial regional national federal state district divisional county municipal "
     "northern southern eastern western central coastal desert mountain holy ancient old "
@@ -425,7 +450,8 @@ def _distance_statements(text: str, start: int, end: int) -> list[_Statement]:
             direction = direction_code(m["dir_bare"])
         first = min(m.start(g) for g in ("hedge", "between", "n1") if m[g])
         if _TRAVELLED.search(text, max(start, first - 30), first) or (
-                m["trip"] and direction is None):
+                m["trip"] and direction is None) or _MEASURED.search(
+                    text, max(start, first - 40), first):
             continue  # "walked 30 km from ...", "the 700-km trip from X to Y": lengths
         found.append(_Statement(
             start=first, end=m.end(), low_km=low, high_km=high, unit=m["unit"],
@@ -443,6 +469,8 @@ def _direction_statements(text: str, start: int, end: int,
         # "the north of X", "in northern X" name a region, not a relative position.
         before = text[max(start, m.start() - 12):m.start()].lower()
         if not m["to"] and re.search(r"\b(?:the|in|its|their|across|far)\s+\Z", before):
+            continue
+        if _MOTION.search(text, max(start, m.start() - 20), m.start()):
             continue
         found.append(_Statement(start=m.start(), end=m.end(), low_km=None, high_km=None,
                                 unit="", direction=_joined_direction(m["dir"], m["dir2"]),
@@ -525,8 +553,20 @@ class _Context:
         while i < len(self.tokens) and len(lead) < 8:
             tok = self.tokens[i]
             mention = self.mention_starting(tok)
+            if mention is not None and self.doc.mentions[mention].text.lower() in \
+                    _CAPITAL_WORDS | _TYPE_WORDS:
+                mention = None  # "the Capital, Guatemala City": a word, not a place
             if mention is not None:
                 m = self.doc.mentions[mention]
+                later = self._capital_named_after(m.end)
+                unknown = self._name_after_capital(m.end) if later is None else None
+                if unknown is not None:
+                    return (unknown, unknown.end, f"the reference, {unknown.text!r}, is not in "
+                            "the gazetteer")
+                if later is not None:
+                    # "the Borno state capital, Maiduguri", "the Tigrayan capital of Mekelle"
+                    country = country or (m.place.country if m.place else "")
+                    mention, m = later, self.doc.mentions[later]
                 possessive = _POSSESSIVE.match(self.text, m.end)
                 if possessive and capital is False and self._continues_reference(m.end):
                     # "Afghanistan's capital, Kabul": the country qualifies what follows
@@ -555,6 +595,10 @@ class _Context:
             if word in _CAPITAL_WORDS:
                 capital = True
                 lead.append(tok)
+                i += 1
+                continue
+            if word[-2:] in ("'s", "’s") and word[:-2].isalpha() and tok.text[:1].islower():
+                lead.append(tok)  # "the region’s main city of Srinagar"
                 i += 1
                 continue
             if word == "," and lead and lead[-1].lower in _TYPE_WORDS | _CAPITAL_WORDS | \
@@ -609,6 +653,15 @@ class _Context:
             start = self._lead_start(lead, stop)
             text = self.text[start:last.end]
             head = last.lower
+            near = re.match(r"\s+(?:in|at|near|outside)\s+(?:the\s+)?", self.text[last.end:])
+            if near:
+                k = self.token_at(last.end + near.end())
+                mention = self.mention_starting(self.tokens[k]) if k < len(self.tokens) \
+                    else None
+                if mention is not None:  # "an airport in Oksibil city": Oksibil
+                    m = self.doc.mentions[mention]
+                    return (Party(text=m.text, start=m.start, end=m.end, kind="place",
+                                  mention=mention), self._type_word_end(m.end), "")
             if lead and lead[0].lower in ("the", "this", "that") and \
                     _COREFERENCE_KINDS.get(head) is not None:
                 antecedent = self._antecedent(head, start)
@@ -627,6 +680,28 @@ class _Context:
                           kind="description"), lead[0].end, "the reference, 'town', is the "
                     "article's town, which it does not name")
         return None, pos, "no reference after the statement"
+
+    def _capital_named_after(self, pos: int) -> int | None:
+        """The mention of a capital named right after a region's mention at ``pos``
+        ("Borno| state capital, Maiduguri", "Tigrayan| capital of Mekelle")."""
+        m = _CAPITAL_AFTER.match(self.text, pos, self.end)
+        if not m:
+            return None
+        k = self.token_at(m.end())
+        return self.mention_starting(self.tokens[k]) if k < len(self.tokens) else None
+
+    def _name_after_capital(self, pos: int) -> Party | None:
+        """A capital's name the gazetteer lacks, right after a region's mention ("Tigrayan|
+        capital of Mekelle")."""
+        m = _CAPITAL_AFTER.match(self.text, pos, self.end)
+        if not m:
+            return None
+        k = self.token_at(m.end())
+        if k >= len(self.tokens) or not _is_name_word(self.tokens[k].text):
+            return None
+        last = self._name_rightwards(k)
+        start = self.tokens[k].start
+        return Party(text=self.text[start:last.end], start=start, end=last.end, kind="name")
 
     def _continues_reference(self, pos: int) -> bool:
         """Whether a possessive at ``pos`` leads on to a capital or type word."""
@@ -978,16 +1053,28 @@ class _Context:
                     j -= 1
                 return j
         # "more than three hours' drive", "a 20-minute walk": a travel time, not a subject
-        if word in ("drive", "walk", "ride", "flight", "journey", "sail", "trip") and i >= 1 \
-                and re.match(r"(?:hours?|minutes?|days?)['’]?s?\Z|\d+-(?:hour|minute|day)",
-                             self.tokens[i - 1].lower):
+        if word in ("drive", "walk", "ride", "flight", "journey", "sail", "trip") and i >= 1:
             j = i - 1
+            while j > 0 and self.tokens[j].text in ("’", "'"):
+                j -= 1
+            if not re.match(r"(?:hours?|minutes?|days?)['’]?s?\Z|\d+-(?:hour|minute|day)",
+                            self.tokens[j].lower):
+                return None
             while j > 0 and (self.tokens[j - 1].lower in _LINKS or
                              self.tokens[j - 1].lower in _SMALL or
                              re.fullmatch(r"[\d.]+|an?|half|more|than|less|over|under",
                                           self.tokens[j - 1].lower)):
                 j -= 1
             return j
+        # "seven kilometers underground", "10 km deep"
+        if word in ("underground", "deep", "below", "beneath", "down", "high", "tall",
+                    "long", "wide") and i >= 2 and self.tokens[i - 1].lower.rstrip(".") in \
+                _UNITS:
+            j = i - 2
+            while j > 0 and (re.fullmatch(r"[\d.,]+", self.tokens[j].lower) or
+                             self.tokens[j].lower in _SMALL or self.tokens[j].lower in _TENS):
+                j -= 1
+            return j + 1
         # "with a magnitude of 7.1 (on the Richter Scale)", "measuring 3.9"
         if re.fullmatch(r"\d+(?:\.\d+)?", word) and i >= 1 and self.tokens[i - 1].lower in (
                 "of", "measuring", "magnitude"):
@@ -1066,8 +1153,9 @@ class _Context:
             break
         first = self.tokens[j]
         text = self.text[first.start:head.end]
-        names = [t for t in self.tokens[j:i] if _is_name_word(t.text)]
-        if head.lower in _TYPE_WORDS and names and all(
+        names = [t for t in self.tokens[j:i] if _is_name_word(t.text) and
+                 t.lower not in _DETERMINERS]
+        if head.lower in _FEATURE_WORDS and names and all(
                 _is_name_word(t.text) for t in self.tokens[self.tokens.index(names[0]):i]):
             # "Gezira state", "the Makhmour area": a name the gazetteer lacks, with its type
             return Party(text=self.text[names[0].start:head.end], start=names[0].start,
@@ -1132,6 +1220,43 @@ class _Context:
                 return self._noun_phrase(k)[0]
             return None
         return None
+
+    def coordinates_subject(self, pos: int) -> tuple[Party | None, str]:
+        """What coordinates written at ``pos`` locate: the clause's subject, passing over the
+        places that only say where it happened ("the quake ... struck in West Siang,
+        Arunachal Pradesh with latitude of ..."); after "The coordinates ... show that", the
+        subject of "that"."""
+        i = self.token_before(pos)
+        while i >= 0 and self.tokens[i].lower in ("with", "at", "a", "an", "the", "its", "is",
+                                                   "coordinates", "coordinate", "of", "located",
+                                                   "was", "were", "are", "given", "as", ":",
+                                                   "its", "their", "his", "her", "to", "be",
+                                                   "determined", "initially", "at"):
+            i -= 1
+        for _ in range(30):
+            if i < 0:
+                break
+            i = self._skip_links(i, verbs=True)
+            if i < 0:
+                break
+            found = self._phrase_at(i)
+            if found is None:
+                if self.tokens[i].lower in _CLAUSE_BREAK:
+                    break
+                i -= 1
+                continue
+            party, first = found
+            if party.kind in ("place", "name") and not (first == 0 or self.tokens[first - 1].text
+                                                         in ('"', "“")):
+                i = first - 1
+                continue
+            return party, ""
+        m = re.search(r"\bshow(?:s|ed)?\s+that\s+", self.text[pos:self.end])
+        if m:
+            after = self.subject_after(pos + m.end())
+            if after is not None:
+                return after, ""
+        return None, "no subject for the coordinates"
 
     def chained(self, end: int, start: int) -> bool:
         """Whether the words between one statement's end and the next one's start chain them
@@ -1294,6 +1419,9 @@ def _sentence_claims(ctx: _Context) -> list[Claim]:
         if subject is None and ctx.is_front(chain[0].start):
             subject = ctx.subject_after(chain[-1].end)
             why = "the subject follows the statement" if subject else "no subject found"
+        if chain[0].hedge == "within" and (subject is None or subject.kind not in (
+                "place", "name", "coreference")):
+            continue  # "coasts within 300 km of the epicentre": a zone, not a position
         out.extend(_with_subject(claim, subject, why) for claim in chain)
     return [c for c in out if not _same_end(c)]
 
@@ -1339,57 +1467,71 @@ def _apart_claim(ctx: _Context, st: _Statement) -> Claim | None:
 # --------------------------------------------------------------------------- coordinates
 
 
-def parse_coordinates(match: re.Match[str]) -> tuple[float, float] | None:
-    """(lat, lon) of a coordinates match, or None when out of range."""
-    if match["lat"] is not None:
-        lat, lon = _angle(match["lat"]), _angle(match["lon"])
-        if match["ns"] == "S":
-            lat = -lat
-        if match["ew"] == "W":
-            lon = -lon
-    else:
-        lat, lon = float(match["lat2"]), float(match["lon2"])
-        if match["ns2"] == "S":
-            lat = -abs(lat)
-        if match["ew2"] == "W":
-            lon = -abs(lon)
-    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+@dataclass(frozen=True, slots=True)
+class _Component:
+    start: int
+    end: int
+    axis: str  # "lat" or "lon"
+    value: float
+
+
+def _component(m: re.Match[str]) -> _Component | None:
+    """One coordinate component, or None when nothing marks it as one (a bare number)."""
+    keyword = (m["kw1"] or m["kw2"] or "").lower()
+    hemi = (m["hemi"] or "").upper()[:1]
+    if hemi and not m["hemi"][:1].isupper() and len(m["hemi"]) == 1:
+        return None  # "5 n..." is no hemisphere
+    axis = "lat" if keyword.startswith("lat") or hemi in ("N", "S") else \
+        "lon" if keyword.startswith("lo") or hemi in ("E", "W") else ""
+    if not axis:
         return None
-    return lat, lon
+    marked = keyword or m["deg"] or (hemi and "." in m["num"])
+    if not marked or (keyword and hemi and axis != ("lat" if hemi in "NS" else "lon")):
+        return None
+    value = abs(float(m["num"])) + float(m["min"] or 0) / 60 + float(m["sec"] or 0) / 3600
+    if hemi in ("S", "W") or m["num"].startswith("-"):
+        value = -value
+    return _Component(m.start(), m.end(), axis, value)
 
 
-def _angle(text: str) -> float:
-    parts = [float(p) for p in re.findall(r"\d+(?:\.\d+)?", text)]
-    value = parts[0]
-    if len(parts) > 1:
-        value += parts[1] / 60
-    if len(parts) > 2:
-        value += parts[2] / 3600
-    return value
+def coordinates(text: str, start: int = 0, end: int | None = None
+                ) -> list[tuple[int, int, tuple[float, float]]]:
+    """The points written in ``text[start:end]``: (start, end, (lat, lon)), in order."""
+    end = len(text) if end is None else end
+    parts = [c for c in (_component(m) for m in _COMPONENT.finditer(text, start, end)) if c]
+    out = []
+    i = 0
+    while i + 1 < len(parts):
+        a, b = parts[i], parts[i + 1]
+        if a.axis != b.axis and b.start - a.end <= 12 and \
+                _COMPONENT_GAP.match(text, a.end, b.start):
+            lat, lon = (a.value, b.value) if a.axis == "lat" else (b.value, a.value)
+            if -90 <= lat <= 90 and -180 <= lon <= 180:
+                out.append((a.start, b.end, (lat, lon)))
+            i += 2
+            continue
+        i += 1
+    return out
 
 
 def _coordinate_claims(ctx: _Context, found: Sequence[Claim]) -> list[Claim]:
-    if not _COORDINATE_HINT.search(ctx.text, ctx.start, ctx.end) and not re.search(
-            r"\d\.\d+\s*[NS]\b", ctx.text[ctx.start:ctx.end]):
+    if not _COORDINATE_HINT.search(ctx.text, ctx.start, ctx.end):
         return []
     out = []
-    for m in _COORDINATES.finditer(ctx.text, ctx.start, ctx.end):
-        point = parse_coordinates(m)
-        if point is None:
-            continue
+    for start, end, point in coordinates(ctx.text, ctx.start, ctx.end):
         subject = next((c.subject for c in found if c.subject is not None and
-                        c.subject.kind != "place"), None)
+                        c.subject.kind not in ("place", "name")), None)
         why = ""
         if subject is None:
-            subject, why = ctx.subject_before(m.start())
-        out.append(Claim(subject=subject, reference=None, sentence=ctx.index,
-                         start=m.start(), end=m.end(), text=m.group(), point=point,
+            subject, why = ctx.coordinates_subject(start)
+        out.append(Claim(subject=subject, reference=None, sentence=ctx.index, start=start,
+                         end=end, text=ctx.text[start:end], point=point,
                          reason="" if subject is not None else why))
     return out
 
 
 __all__ = [
     "APPROX_HEDGES", "LOWER_BOUND_HEDGES", "NEARLY_HEDGES", "UNIT_KM", "UPPER_BOUND_HEDGES",
-    "canonical_unit", "direction_code", "find_claims", "parse_coordinates", "parse_number",
+    "canonical_unit", "coordinates", "direction_code", "find_claims", "parse_number",
     "statements",
 ]
