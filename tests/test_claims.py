@@ -625,7 +625,7 @@ def test_check_row_has_the_table_columns(founding_doc):
     assert row["diff_pct"] == -41 and row["distance"] == "inconsistent"
     assert (row["stated_direction"], row["stated_bearing"]) == ("W", 270)
     assert (row["computed_bearing"], row["computed_direction"]) == (297, "WNW")
-    assert row["bearing"] == "consistent" and row["subject"] == "Husaybah crossing"
+    assert row["bearing"] == "consistent" and row["subject"] == "Husaybah"
     assert claims.is_inconsistent(doc.checks[1]) and not claims.is_inconsistent(doc.checks[0])
 
 
