@@ -111,7 +111,7 @@ class GazetteerLike(Protocol):
                kinds: Iterable[str] | None = None, min_population: int = 0) -> Iterator[Place]:
         ...
 
-    def capital(self, country: str) -> Place | None:
+    def capital(self, country: str, *, admin1: str | None = None) -> Place | None:
         ...
 
 
@@ -403,10 +403,18 @@ class _Ends:
         return None
 
     def capital(self, party: Party, near: Place | None) -> Place | None:
-        """The capital a description names: of its country ("the Afghan capital"), else of
-        the subject's country, else of the country the article names most."""
+        """The capital a description names: of the place it names ("the capital of Sri
+        Lanka"), of its country ("the Afghan capital"), else of the subject's country, else
+        of the country the article names most."""
         if self.gazetteer is None or not hasattr(self.gazetteer, "capital"):
             return None
+        if party.mention is not None:
+            region = self.doc.mentions[party.mention].place
+            if region is None:
+                return None
+            if region.kind == "admin1":
+                return self.gazetteer.capital(region.country, admin1=region.name)
+            return self.gazetteer.capital(region.country)
         country = party.country or (near.country if near is not None else "")
         if not country and self.countries:
             country = self.countries.most_common(1)[0][0]

@@ -139,6 +139,7 @@ _RELATION = rf"""
 _STATEMENT = re.compile(
     rf"""
     (?<![\w.,-])
+    (?:(?:a\s+mere|mere|just|only|barely|still)\s+)?
     (?:(?P<hedge>{_HEDGE})\s+)?
     (?P<between>between\s+)?
     (?P<n1>{_NUMBER})
@@ -170,6 +171,8 @@ _TRAVELLED = re.compile(
     r"a|further|farther|the|last|first|final|an|estimated)\s+)*)?\s*\Z", re.IGNORECASE)
 #: A number after these measures something else ("at a depth of 93 kilometers, northeast
 #: of Lobuche" states only a direction).
+#: "N miles from X to Y": a route's length, not a position.
+_ROUTE = re.compile(r"[^.;,()]{1,60}?\s(?:to|through|into)\s+(?:the\s+)?[A-Z]")
 _MEASURED = re.compile(r"\b(?:depth|altitude|height|elevation|length|width|radius|range|"
                        r"speed|distance\s+covered)\s+of\s+(?:(?:about|around|some|nearly|"
                        r"over|up\s+to|just|only)\s+)?\Z", re.IGNORECASE)
@@ -226,6 +229,14 @@ _TYPE_WORDS = frozenset(
     "prefecture department parish borough community enclave resort harbour harbor "
     "airfield airbase garrison mine site".split())
 _CAPITAL_WORDS = frozenset({"capital", "capitol"})
+#: A road's name ("Highway 30", "Route 128", "County Road 109", "U.S. 79", "I-95", "Oak
+#: Street"): a line, not a point.
+_ROAD = re.compile(r"(?:(?:U\.?S\.?|State|County|Interstate|National|Provincial)\s+)?"
+                   r"(?:Highway|Hwy\.?|Route|Rte\.?|Road|Rd\.?|Interstate|Freeway|"
+                   r"Expressway|Motorway|Turnpike|Parkway|Pkwy\.?)\s*\d+[A-Z]?\b|"
+                   r"(?:U\.?S\.?|I|SR|CR|FM|US|A|M|N)-?\s?\d{1,4}\b|"
+                   r"(?:[A-Z][\w'’.-]*\s+){1,3}(?:Street|St\.|Avenue|Ave\.?|Road|Rd\.?|"
+                   r"Boulevard|Blvd\.?|Lane|Drive|Highway|Way|Pike|Parkway)\b")
 _CAPITAL_AFTER = re.compile(r"\s+(?:(?:state|regional|provincial|district|national|county)"
                             r"\s+)?(?:capital|headquarters|seat)(?:\s+city)?\s*(?:,|of)?\s*",
                             re.IGNORECASE)
@@ -451,7 +462,8 @@ def _distance_statements(text: str, start: int, end: int) -> list[_Statement]:
         first = min(m.start(g) for g in ("hedge", "between", "n1") if m[g])
         if _TRAVELLED.search(text, max(start, first - 30), first) or (
                 m["trip"] and direction is None) or _MEASURED.search(
-                    text, max(start, first - 40), first):
+                    text, max(start, first - 40), first) or (
+                m["from"] and _ROUTE.match(text, m.end(), end)):
             continue  # "walked 30 km from ...", "the 700-km trip from X to Y": lengths
         found.append(_Statement(
             start=first, end=m.end(), low_km=low, high_km=high, unit=m["unit"],
@@ -470,8 +482,9 @@ def _direction_statements(text: str, start: int, end: int,
         before = text[max(start, m.start() - 12):m.start()].lower()
         if not m["to"] and re.search(r"\b(?:the|in|its|their|across|far)\s+\Z", before):
             continue
-        if _MOTION.search(text, max(start, m.start() - 20), m.start()):
-            continue
+        if _MOTION.search(text, max(start, m.start() - 20), m.start()) or re.search(
+                r"\b(?:Middle|Far|Near)\s+\Z", text[max(start, m.start() - 8):m.start()]):
+            continue  # "stretching north from X"; "the Middle East of ..."
         found.append(_Statement(start=m.start(), end=m.end(), low_km=None, high_km=None,
                                 unit="", direction=_joined_direction(m["dir"], m["dir2"]),
                                 hedge=None))
@@ -556,6 +569,12 @@ class _Context:
             if mention is not None and self.doc.mentions[mention].text.lower() in \
                     _CAPITAL_WORDS | _TYPE_WORDS:
                 mention = None  # "the Capital, Guatemala City": a word, not a place
+            if mention is not None and capital and lead and lead[-1].lower == "of":
+                # "north of the capital of Sri Lanka": the country's capital
+                m = self.doc.mentions[mention]
+                start = self._lead_start(lead, tok)
+                return (Party(text=self.text[start:m.end], start=start, end=m.end,
+                              kind="capital", mention=mention), m.end, "")
             if mention is not None:
                 m = self.doc.mentions[mention]
                 later = self._capital_named_after(m.end)
@@ -619,6 +638,29 @@ class _Context:
                 continue
             break
         stop = self.tokens[i] if i < len(self.tokens) else None
+        if stop is not None and _is_name_word(stop.text) and not capital:
+            name = self._name_rightwards(i)
+            after = _CAPITAL_AFTER.match(self.text, name.end, self.end)
+            if after and self.token_at(after.end()) < len(self.tokens):
+                # "the Sri Lankan capital Colombo": the name qualifies the capital
+                words = self.text[stop.start:name.end]
+                country = country or (country_of(words) or "")
+                lead += self.tokens[i:self.token_at(name.end)]
+                capital = True
+                i = self.token_at(after.end())
+                stop = self.tokens[i]
+                mention = self.mention_starting(stop)
+                if mention is not None:
+                    m = self.doc.mentions[mention]
+                    return (Party(text=m.text, start=m.start, end=m.end, kind="place",
+                                  mention=mention), m.end, "")
+        if capital and stop is not None and _is_name_word(stop.text) and \
+                stop.lower not in _TIME_WORDS:
+            # "the breakaway region’s capital Tskhinvali": the capital's own name
+            name = self._name_rightwards(i)
+            text = self.text[stop.start:name.end]
+            return (Party(text=text, start=stop.start, end=name.end, kind="name"), name.end,
+                    f"the reference, {text!r}, is not in the gazetteer")
         if capital:
             last = lead[-1]
             start = self._lead_start(lead, stop)
@@ -628,6 +670,11 @@ class _Context:
             name = self._name_rightwards(i)
             start = self._lead_start(lead, self.tokens[i])
             text = self.text[self.tokens[i].start:name.end]
+            if _ROAD.match(self.text, stop.start, self.end):
+                road = _ROAD.match(self.text, stop.start, self.end)
+                return (Party(text=road.group(), start=stop.start, end=road.end(),
+                              kind="description"), road.end(),
+                        f"the reference, {road.group()!r}, is a road")
             if _EDGE.match(self.text, name.end, self.end):
                 edge = _EDGE.match(self.text, name.end, self.end)
                 whole = self.text[start:edge.end()]
@@ -790,6 +837,13 @@ class _Context:
                 if at is not None:
                     party, first = at
                     continue
+            if first >= 2 and self._is_verb(first - 1) and \
+                    self.tokens[first - 1].lower.endswith("ing"):
+                # "the vehicle carrying six personnel", "Dhubri district bordering Bangladesh"
+                found = self._phrase_at(self._skip_links(first - 2, verbs=False))
+                if found is not None:
+                    party, first = found
+                    continue
             if party.kind in ("unnamed", "coreference"):
                 apposed = self._apposed(first)
                 if apposed is None:
@@ -800,12 +854,6 @@ class _Context:
                 earlier = self._phrase_at(first - 2)
                 if earlier is not None and self.tokens[earlier[1] - 1].lower == "between":
                     return self._subject_from(earlier[1] - 2)
-            if first >= 2 and self._is_verb(first - 1) and \
-                    self.tokens[first - 1].lower.endswith("ing"):
-                found = self._phrase_at(self._skip_links(first - 2, verbs=False))
-                if found is not None:
-                    party, first = found
-                    continue
             hop = self._qualified(first)
             if hop is None:
                 break
@@ -1270,7 +1318,7 @@ class _Context:
             if w in ("is", "was", "are", "were", "said", "says"):
                 return False
             if w in (",", "and", "or", "but", "while", "as", "well", "the", "a", "also",
-                     "respectively", "-", "—", "–", "(", ")") or w in _TYPE_WORDS or \
+                     "respectively", "-", "—", "–", "(", ")") or w in _FEATURE_WORDS or \
                     w in _CAPITAL_WORDS or w in _REFERENCE_ADJECTIVES or w in _LINKS or \
                     _is_name_word(tok.text) or _is_adverb(w):
                 continue
