@@ -354,6 +354,35 @@ def evaluate_command(corpus, gold_spans, skip_bad, gazetteer_files):
     click.echo(format_scores(scores))
 
 
+@main.command("evaluate-claims")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--failures", type=click.Choice(["tune", "measure", "all"]), default=None,
+              help="Also list the statements missed and the wrong ones, of this part.")
+@gazetteer_option
+@user_errors
+def evaluate_claims_command(files, failures, gazetteer_files):
+    """Score the location-statement finder against annotated real text (FILES in the
+    format of eval/claims/README.md): recall per kind, precision, statements on passages
+    that make none; for the tuning part (crc32(site) even), the measuring part and all."""
+    from geomap import evaluate_claims as ev
+    from geomap.parse import parse
+
+    gazetteer = open_gazetteer(gazetteer_files)
+    scores = ev.evaluate(files, parse=lambda text, **kw: parse(text, gazetteer=gazetteer,
+                                                                **kw))
+    click.echo(ev.report(scores))
+    if failures:
+        score = scores[failures]
+        for miss in score.misses:
+            gold = miss["gold"]
+            click.echo(f"missed {miss['id']} ({miss['kind']}): {gold.get('subject')!r} <- "
+                       f"{gold.get('reference')!r} {gold.get('value')} {gold.get('unit')} "
+                       f"{gold.get('direction')}" + (" [found, other subject]"
+                                                     if miss["found"] else ""))
+        for wrong in score.wrong:
+            click.echo(f"wrong {wrong['id']}: {wrong['claim']}")
+
+
 def _articles(paths, encoding: str | None, skip_bad: bool):
     """(label, record) of every article in paths: a .jsonl file holds one per line."""
     for path in paths:

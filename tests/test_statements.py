@@ -242,3 +242,28 @@ def test_the_drawn_area_is_the_judged_window(full_gazetteer):
     assert area.holds(geometry.measure(far.reference_place, subject)) is (
         far.distance == "consistent" and far.bearing == "consistent")
     assert claims.is_inconsistent(far)
+
+
+def test_evaluate_claims_scores_a_corpus_and_names_bad_lines(tmp_path):
+    import json
+
+    corpus = tmp_path / "c.jsonl"
+    good = {"id": "a", "site": "example.com", "url": "https://example.com/a",
+            "text": "The epicentre was 12 kilometers north of Kathmandu.",
+            "claims": [{"subject": "The epicentre", "kind": "unnamed", "reference": "Kathmandu",
+                        "value": 12, "high": None, "unit": "km", "direction": "N"}]}
+    negative = {"id": "b", "site": "example.org", "text": "The quake struck at a depth of 10 "
+                "km near Kathmandu.", "claims": []}
+    corpus.write_text("\n".join(json.dumps(r) for r in (good, negative)) + "\n",
+                      encoding="utf-8")
+    runner = CliRunner()
+    result = runner.invoke(main, ["evaluate-claims", str(corpus)])
+    assert result.exit_code == 0, result.output
+    lines = {line[:34].strip(): line[34:].split() for line in result.output.splitlines()}
+    assert lines["recall unnamed"][-2:] == ["1.000", "(1/1)"]
+    assert lines["precision (all statements)"][-2:] == ["1.000", "(1/1)"]
+    assert lines["statements on negatives"][-3:] == ["0", "in", "1"]
+    corpus.write_text(json.dumps(good) + "\n{not json\n", encoding="utf-8")
+    bad = runner.invoke(main, ["evaluate-claims", str(corpus)])
+    assert bad.exit_code == 2
+    assert bad.output.startswith(f"Error: {corpus}:2: not JSON")
