@@ -139,7 +139,7 @@ _RELATION = rf"""
 _STATEMENT = re.compile(
     rf"""
     (?<![\w.,-])
-    (?:(?:a\s+mere|mere|just|only|barely|still)\s+)?
+    (?:(?P<lead>a\s+mere|mere|just|only|barely|still)\s+)?
     (?:(?P<hedge>{_HEDGE})\s+)?
     (?P<between>between\s+)?
     (?P<n1>{_NUMBER})
@@ -269,7 +269,8 @@ _LINKS = frozenset(
     situated nestled set based centred centered positioned perched just only now still
     itself also reportedly apparently allegedly officially roughly about around some
     approximately nearly almost barely exactly precisely estimated thought believed said
-    currently initially later at down up out off briefly""".split())
+    currently initially later at down up out off briefly eastbound westbound northbound
+    southbound""".split())
 _VERBS = frozenset(
     """said says told added stated explained noted announced reported wrote asked argued
     insisted warned urged claimed admitted denied confirmed declared replied responded
@@ -304,7 +305,8 @@ _EVENT_VERBS = frozenset(
     detected registered measured rattled shook jolted runs ran flows flowed rises rose
     stretches stretched burning burns burned moving moves heading heads tracked sailing
     drifting stranded grounded anchored based stationed parked hovering spinning churning
-    intensified weakened made took broke""".split())
+    intensified weakened made took broke passes pass crosses crossed extends winds wound
+    goes meanders meandered abuts borders""".split())
 #: Words ending in -ed or -ing that are not verbs.
 _NOT_VERBS = frozenset(
     """hundred red bed shed speed seed feed need breed weed steed creed deed greed sled
@@ -459,7 +461,7 @@ def _distance_statements(text: str, start: int, end: int) -> list[_Statement]:
             direction = _joined_direction(m["dir"], m["dir2"])
         elif m["dir_bare"]:
             direction = direction_code(m["dir_bare"])
-        first = min(m.start(g) for g in ("hedge", "between", "n1") if m[g])
+        first = min(m.start(g) for g in ("lead", "hedge", "between", "n1") if m[g])
         if _TRAVELLED.search(text, max(start, first - 30), first) or (
                 m["trip"] and direction is None) or _MEASURED.search(
                     text, max(start, first - 40), first) or (
@@ -897,7 +899,40 @@ class _Context:
         found = self._phrase_at(k)
         if found is None or found[0].kind not in ("place", "name"):
             return None
+        if words <= {"in", "the", ","} and "in" in words and not self._is_region(first):
+            return None  # "Khutsong in Carletonville": the town may be the subject
         return found
+
+    def _is_region(self, first: int) -> bool:
+        """Whether the name at token ``first`` is a region ("Alborz Province", "Dhubri
+        district", a resolved province or country), which only locates what precedes it."""
+        found = self._phrase_at(self._name_end(first))
+        if found is None:
+            return False
+        party = found[0]
+        last = self.text[party.start:party.end].split()[-1].lower()
+        if last in ("province", "district", "state", "region", "county", "governorate",
+                    "oblast", "prefecture", "department", "territory", "municipality"):
+            return True
+        if party.mention is not None:
+            mention = self.doc.mentions[party.mention]
+            if mention.type_word and mention.type_word.split()[-1].lower() in (
+                    "province", "district", "state", "region", "county", "governorate"):
+                return True
+            place = mention.place
+            return place is not None and place.kind in ("admin1", "admin2", "country",
+                                                        "region", "continent")
+        return False
+
+    def _name_end(self, first: int) -> int:
+        """The index of the last token of the mention or name starting at token ``first``."""
+        mention = self.mention_starting(self.tokens[first])
+        end = self.doc.mentions[mention].end if mention is not None else \
+            self._name_rightwards(first).end
+        k = self.token_before(end)
+        if k + 1 < len(self.tokens) and self.tokens[k + 1].lower in _TYPE_WORDS:
+            k += 1
+        return k
 
     def _apposed(self, first: int) -> tuple[Party, int] | None:
         """For a noun phrase starting at token ``first``, the name it stands in apposition
@@ -1026,6 +1061,9 @@ class _Context:
         word = self.tokens[i].lower
         if word in _VERBS or word in _EVENT_VERBS:
             return True
+        if i > 0 and self.tokens[i - 1].lower == "to" and word.isalpha() and \
+                word not in _DETERMINERS and word not in _FUNCTION_WORDS:
+            return True  # "is supposed to pass north of"
         if not word.isalpha() or word in _NOT_VERBS:
             return False
         if len(word) > 4 and word.endswith("ed"):
