@@ -1344,6 +1344,53 @@ class _Context:
                 return after, ""
         return None, "no subject for the coordinates"
 
+    def _mentions_in(self, start: int, end: int) -> list[tuple[int, int, int]]:
+        """(index, start, end) of the place mentions inside ``text[start:end]``, in order."""
+        return sorted((i, self.doc.mentions[i].start, e) for e, i in self.by_end.items()
+                      if start <= self.doc.mentions[i].start and e <= end)
+
+    def pair_after(self, pos: int) -> tuple[int, int] | None:
+        """(X, Y) of "... between X and Y" or "... separate X and/from Y" right after
+        ``pos``."""
+        m = re.match(r"\s+(?:between|separat(?:e|es|ing))\s+(?:the\s+)?", self.text[pos:self.end])
+        if not m:
+            return None
+        start = pos + m.end()
+        first = self.by_start.get(start)
+        if first is None:
+            return None
+        gap = re.match(r"\s+(?:and|from)\s+(?:the\s+)?", self.text[self.doc.mentions[first].end:])
+        if not gap:
+            return None
+        second = self.by_start.get(self.doc.mentions[first].end + gap.end())
+        return (first, second) if second is not None else None
+
+    def pair_before(self, pos: int) -> tuple[int, int] | None:
+        """(X, Y) of "X to Y is ...", "between X and Y is ...", "from X to Y, ..." right
+        before ``pos``."""
+        before = self.text[self.start:pos]
+        m = re.search(r"\s+(?:is|was|are|were|of|measures|:|—|–|-)\s+(?:(?:about|around|some|"
+                      r"roughly|nearly|just|only|approximately|over|more\s+than|less\s+than|"
+                      r"almost)\s+)?\Z", before)
+        if not m:
+            return None
+        end = self.start + m.start()
+        second = self.by_end.get(end)
+        if second is None:
+            return None
+        link = re.search(r"\s+(?:to|and)\s+(?:the\s+)?\Z",
+                         self.text[self.start:self.doc.mentions[second].start])
+        if not link:
+            return None
+        first = self.by_end.get(self.start + link.start())
+        if first is None:
+            return None
+        lead = self.text[self.start:self.doc.mentions[first].start].lower()
+        connector = link.group().split()[0]
+        if connector == "and" and not re.search(r"between\s+(?:the\s+)?\Z", lead):
+            return None  # "X and Y is ..." alone is no distance between them
+        return first, second
+
     def chained(self, end: int, start: int) -> bool:
         """Whether the words between one statement's end and the next one's start chain them
         ("... of Williams and 70 miles ...", "... of Oaxaca city, the state capital, and
@@ -1466,6 +1513,7 @@ def find_claims(doc: Document) -> tuple[Claim, ...]:
                           bisect_left(place_starts, sentence.start)]
         context = _Context(doc, index, members, previous)
         found = _sentence_claims(context)
+        found += _pair_claims(context, found)
         found += _coordinate_claims(context, found)
         claims.extend(sorted(found, key=lambda c: c.start))
     return tuple(claims)
@@ -1528,6 +1576,42 @@ def _with_subject(claim: Claim, subject: Party | None, why: str) -> Claim:
     reasons = [r for r in (claim.reason, "" if subject is not None else why) if r]
     note = why if subject is not None and why else ""
     return replace(claim, subject=subject, reason="; ".join(reasons), subject_reason=note)
+
+
+def _pair_claims(ctx: _Context, taken: Sequence[Claim]) -> list[Claim]:
+    """Distances between two named places with no relation word: "New York City to Houston
+    is 1,600 miles", "the distance between X and Y is 30 km", "the 300km between X and Y",
+    "20 miles separate X and Y". The first place is the subject."""
+    if not _UNIT_HINT.search(ctx.text, ctx.start, ctx.end):
+        return []
+    out = []
+    for m in _DISTANCE_ONLY.finditer(ctx.text, ctx.start, ctx.end):
+        if any(c.start <= m.start() < c.end or m.start() <= c.start < m.end() for c in taken):
+            continue
+        if re.match(r"\s*(?:long|wide|deep|high|tall|in\s+length)\b", ctx.text[m.end():]):
+            continue  # "the highway from X to Y is 480 km long": a length
+        pair = ctx.pair_after(m.end()) or ctx.pair_before(m.start())
+        if pair is None:
+            continue
+        try:
+            unit = canonical_unit(m["unit"])
+        except ValueError:
+            continue
+        value, step = parse_number(m["n1"])
+        km = value * UNIT_KM[unit]
+        if not math.isfinite(km):
+            continue
+        first, second = (ctx.doc.mentions[i] for i in pair)
+        hedge = re.sub(r"\s+", " ", m["hedge"].lower()) if m["hedge"] else None
+        start, end = min(m.start(), first.start), max(m.end(), second.end)
+        out.append(Claim(
+            subject=Party(text=first.text, start=first.start, end=first.end, kind="place",
+                          mention=pair[0]),
+            reference=Party(text=second.text, start=second.start, end=second.end,
+                            kind="place", mention=pair[1]),
+            sentence=ctx.index, start=start, end=end, text=ctx.text[start:end], low_km=km,
+            high_km=km, unit=m["unit"], hedge=hedge, precision_km=step * UNIT_KM[unit] / 2))
+    return out
 
 
 def _apart_claim(ctx: _Context, st: _Statement) -> Claim | None:
