@@ -358,9 +358,11 @@ def evaluate_command(corpus, gold_spans, skip_bad, gazetteer_files):
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 @click.option("--failures", type=click.Choice(["tune", "measure", "all"]), default=None,
               help="Also list the statements missed and the wrong ones, of this part.")
+@click.option("--per-record", is_flag=True,
+              help="Also list, for each record with statements, how many were found.")
 @gazetteer_option
 @user_errors
-def evaluate_claims_command(files, failures, gazetteer_files):
+def evaluate_claims_command(files, failures, per_record, gazetteer_files):
     """Score the location-statement finder against annotated real text (FILES in the
     format of eval/claims/README.md): recall per kind, precision, statements on passages
     that make none; for the tuning part (crc32(site) even), the measuring part and all."""
@@ -371,6 +373,11 @@ def evaluate_claims_command(files, failures, gazetteer_files):
     scores = ev.evaluate(files, parse=lambda text, **kw: parse(text, gazetteer=gazetteer,
                                                                 **kw))
     click.echo(ev.report(scores))
+    if per_record:
+        click.echo(f"{'record':36}{'statements':>11}{'found':>7}{'strict':>8}{'wrong':>7}")
+        for rid, gold, found, strict, wrong in scores["all"].per_record:
+            if gold:
+                click.echo(f"{rid:36}{gold:>11}{found:>7}{strict:>8}{wrong:>7}")
     if failures:
         score = scores[failures]
         for miss in score.misses:

@@ -57,6 +57,8 @@ class Score:
     records: int = 0
     misses: list[dict[str, Any]] = field(default_factory=list)
     wrong: list[dict[str, Any]] = field(default_factory=list)
+    #: (id, gold statements, found without the subject, found strictly, wrong predictions)
+    per_record: list[tuple[str, int, int, int, int]] = field(default_factory=list)
 
     def recall(self, kind: str | None = None, *, strict: bool = True) -> float:
         hits = self.strict if strict else self.found
@@ -173,14 +175,18 @@ def score_record(doc: Document, record: dict[str, Any], score: Score) -> None:
             score.misses.append({"id": record.get("id"), "kind": kind, "gold": gold,
                                  "found": loose is not None, "text": record["text"],
                                  "predicted": [_brief(doc, c) for c in checks]})
+    wrong = 0
     for i, check in enumerate(checks):
         if i in used_loose:
             score.correct += 1
         else:
+            wrong += 1
             if not golds:
                 score.false_on_negatives += 1
             score.wrong.append({"id": record.get("id"), "claim": _brief(doc, check),
                                 "text": record["text"]})
+    score.per_record.append((str(record.get("id")), len(golds), len(used_loose),
+                             len(used_strict), wrong))
 
 
 def _brief(doc: Document, check: ClaimCheck) -> str:
