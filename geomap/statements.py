@@ -116,7 +116,8 @@ _DIR_WORDS, _DIR_ABBREVS = _direction_words()
 _DIRECTION = rf"(?:(?:{_DIR_WORDS})(?:ward|wards)?|(?-i:{_DIR_ABBREVS}))(?![\w-])"
 
 # What may stand between a distance and its relation word.
-_CONVERSION = r"(?:\s*[(\[][^()\[\]\n]{1,40}[)\]]|\s*,\s*or\s+[^,\n]{1,30},)"
+_CONVERSION = (r"(?:\s*[(\[][^()\[\]\n]{1,40}[)\]]|\s*,\s*or\s+[^,\n]{1,30},|"
+               r"\s*/\s*[\d,.]+\s*(?:km|kms|kilomet(?:re|er)s?|miles?|mi|nm|nmi)\b)")
 _BETWEEN = (r"(?:\s+(?:away|distant|further|farther|out|inland|offshore|overland|"
             r"by\s+(?:road|car|air|sea|boat|river)|as\s+the\s+crow\s+flies|in\s+a\s+straight"
             r"\s+line|(?P<trip>drive|walk|ride|trip|journey|flight|hike|sail|boat\s+ride)))")
@@ -198,13 +199,14 @@ _DISTANCE_ONLY = re.compile(
 _COMPONENT = re.compile(
     r"(?<![\w.])(?:(?P<kw1>lat(?:itude)?|long(?:itude)?|lon)\.?\s*(?:of\s+|:\s*|=\s*)?)?"
     r"(?P<num>-?\d{1,3}(?:\.\d+)?)"
-    r"(?P<deg>\s*(?:°|º|˚|degrees?\b|deg\b\.?))?"
+    r"(?P<deg>\s*(?:°|º|˚|degrees?\b|deg\b\.?)|(?=:\d\d(?:\.\d+)?\s*[NSEW]\b))?"
+    r"(?::(?P<colon>\d{2}(?:\.\d+)?))?"
     r"(?:\s*(?P<min>\d{1,2}(?:\.\d+)?)\s*(?:′|'|’|minutes?\b))?"
     r"(?:\s*(?P<sec>\d{1,2}(?:\.\d+)?)\s*(?:″|\"|”|''|seconds?\b))?"
     r"(?:\s*(?P<hemi>[NSEW](?![\w’'])|north\b|south\b|east\b|west\b))?"
     r"(?:\s+(?P<kw2>latitude|longitude)\b)?",
     re.IGNORECASE)
-_COMPONENT_GAP = re.compile(r"\s*(?:,|;|/|and|&)?\s*\Z", re.IGNORECASE)
+_COMPONENT_GAP = re.compile(r"\s*(?:,|;|/|and|&|-|–|—)?\s*\Z", re.IGNORECASE)
 
 
 # Cheap necessary conditions, tried on a sentence before the patterns above: a unit word
@@ -280,7 +282,7 @@ _VERBS = frozenset(
     searching sent deployed carried brought""".split())
 _TIME_WORDS = frozenset(
     """gmt utc ist aest aedt awst acst est edt cst cdt mst mdt pst pdt bst cet cest wib mt
-    pt et ct hrs monday tuesday wednesday thursday friday saturday sunday morning afternoon evening night
+    pt et ct hrs a.m p.m lt since monday tuesday wednesday thursday friday saturday sunday morning afternoon evening night
     midnight noon dawn dusk today yesterday tonight weekend week month year hours hour
     a.m. p.m. am pm gmt utc ist local time january february march april may june july august
     september october november december jan feb mar apr jun jul aug sep sept oct nov dec
@@ -316,7 +318,21 @@ _NOT_VERBS = frozenset(
     harbin ping ming""".split())
 _TIME_PREPOSITIONS = frozenset({"on", "at", "in", "around", "about", "by", "early", "late",
                                 "shortly", "before", "after"})
-_CLAUSE_BREAK = frozenset({".", ";", "said", "says", "told", "but", "while", "whereas",
+#: Prepositions that put a thing in a setting ("a crash on Highway 84").
+_SETTING_PREPOSITIONS = frozenset({"in", "on", "at", "near", "inside", "off", "along",
+                                   "across", "over", "into", "onto"})
+#: Heads of noun phrases naming settings, not things.
+_SETTING_NOUNS = frozenset(
+    """mountains mountain hills hill sky skies sea seas waters water ocean area areas region
+    regions part parts province district highway road street desert forest valley coast
+    coastline state county territory zone mediterranean gulf bay strait channel lake river
+    outskirts suburbs countryside interior north south east west heart centre center middle
+    corridor belt basin plains plain jungle bush wilderness range""".split())
+#: Last words of names of settings ("the Cascade Mountains", "the Red Sea").
+_SETTING_NAMES = frozenset(
+    """mountains range sea ocean gulf bay strait channel river desert forest highway road
+    street lake""".split())
+_CLAUSE_BREAK = frozenset({";", "said", "says", "told", "but", "while", "whereas",
                            "when", "after", "before", "as", "because", "although"})
 #: Antecedent kinds a definite description refers back to ("the district" -> an admin2...).
 _COREFERENCE_KINDS = {
@@ -831,7 +847,21 @@ class _Context:
         "Kfarjouz near Nabatieh, ...", "Nurdagı, Gaziantep, in Turkey, ...", "Scarborough
         Shoal, also known as Panatag Shoal, ..."); "between A and B" and a participle
         ("... village in Dhubri district bordering Bangladesh, ...") send the search on
-        leftwards."""
+        leftwards; a setting ("in the Mediterranean", "on U.S. Highway 84", "in Pazarcik
+        district") stands for the thing or event placed in it ("a fishing boat ... capsized
+        in the Mediterranean just north of Libya")."""
+        if first >= 2 and self.tokens[first - 1].lower in _SETTING_PREPOSITIONS and \
+                self._is_setting(party, first):
+            thing, _ = self._subject_from(first - 2)
+            if thing is not None:
+                return thing, ""
+        if party.kind == "unnamed" and first >= 2 and \
+                self.tokens[first].lower in ("a", "an") and \
+                self.tokens[first - 1].lower in ("is", "was", "are", "were", "remains"):
+            # "Snagost is a small village about 10 kilometres from ...": Snagost
+            found = self._phrase_at(first - 2)
+            if found is not None and found[0].kind in ("place", "name"):
+                return found[0], ""
         for _ in range(4):
             before = [t.lower for t in self.tokens[max(0, first - 4):first]]
             if party.kind == "unnamed":
@@ -861,6 +891,19 @@ class _Context:
                 break
             party, first = hop
         return party, ""
+
+    def _is_setting(self, party: Party, first: int) -> bool:
+        """Whether a phrase names where things happen rather than a thing: a region, a
+        road, a sea, mountains, a part of something."""
+        words = normalize_words(party.text)
+        if party.kind == "unnamed":
+            return bool(words) and words[-1] in _SETTING_NOUNS
+        if _ROAD.fullmatch(party.text) or (words and words[-1] in _SETTING_NAMES):
+            return True
+        place = self.doc.mentions[party.mention].place if party.mention is not None else None
+        # A province or district is kept: a statement about it can be checked.
+        return place is not None and place.kind in ("water", "river", "region", "country",
+                                                    "continent")
 
     def _place_after(self, party: Party) -> tuple[Party, int] | None:
         """The place a noun phrase is said to be at: "The hotel in Slough", "The border post
@@ -939,10 +982,10 @@ class _Context:
         to: "Panthal, a town", "Santa Ana, the country's second-largest city", "Buffalo, a
         city of about 15,000 people", "Bakhmut”, the highly contested city"."""
         k = first - 1
-        while k >= 0 and self.tokens[k].lower not in (",", "(", "—", "–") and first - k < 9 \
+        while k >= 0 and self.tokens[k].lower not in (",", "(") and first - k < 9 \
                 and not self._is_verb(k):
             k -= 1
-        if k < 1 or self.tokens[k].lower not in (",", "(", "—", "–"):
+        if k < 1 or self.tokens[k].lower not in (",", "("):
             return None
         k -= 1
         while k >= 0 and self.tokens[k].text in ("”", '"', "’", "'"):
@@ -1061,13 +1104,18 @@ class _Context:
         word = self.tokens[i].lower
         if word in _VERBS or word in _EVENT_VERBS:
             return True
+        if word == "place" and i > 0 and self.tokens[i - 1].lower in ("took", "take", "takes",
+                                                                   "taking", "taken"):
+            return True  # "the incident took place some 22 nautical miles north of"
         if i > 0 and self.tokens[i - 1].lower == "to" and word.isalpha() and \
                 word not in _DETERMINERS and word not in _FUNCTION_WORDS:
             return True  # "is supposed to pass north of"
         if not word.isalpha() or word in _NOT_VERBS:
             return False
         if len(word) > 4 and word.endswith("ed"):
-            return True
+            prev = self.tokens[i - 1].lower if i > 0 else ""
+            # "a proposed open-pit mine", "the injured": an adjective after a determiner
+            return prev not in _DETERMINERS and not _is_adjective(prev)
         if len(word) > 5 and word.endswith("ing"):
             prev = self.tokens[i - 1].lower if i > 0 else ""
             return prev not in _DETERMINERS and not _is_adjective(prev)
@@ -1439,6 +1487,11 @@ _ADJECTIVES = frozenset(
     wrecked sunken missing stricken affected""".split())
 
 
+def normalize_words(text: str) -> list[str]:
+    """The lower-case words of a phrase."""
+    return re.findall(r"[a-z]+", text.lower())
+
+
 def _compound_adjective(word: str) -> bool:
     return bool(re.fullmatch(r"(?:north|south)-?(?:east|west)ern|[a-z]+-(?:held|controlled|"
                              r"largest|biggest|run|based|occupied)", word))
@@ -1658,7 +1711,8 @@ def _component(m: re.Match[str]) -> _Component | None:
     marked = keyword or m["deg"] or (hemi and "." in m["num"])
     if not marked or (keyword and hemi and axis != ("lat" if hemi in "NS" else "lon")):
         return None
-    value = abs(float(m["num"])) + float(m["min"] or 0) / 60 + float(m["sec"] or 0) / 3600
+    value = abs(float(m["num"])) + float(m["min"] or m["colon"] or 0) / 60 + \
+        float(m["sec"] or 0) / 3600
     if hemi in ("S", "W") or m["num"].startswith("-"):
         value = -value
     return _Component(m.start(), m.end(), axis, value)
