@@ -118,7 +118,7 @@ _DIRECTION = rf"(?:(?:{_DIR_WORDS})(?:ward|wards)?|(?-i:{_DIR_ABBREVS}))(?![\w-]
 # What may stand between a distance and its relation word.
 _CONVERSION = (r"(?:\s*[(\[][^()\[\]\n]{1,40}[)\]]|\s*,\s*or\s+[^,\n]{1,30},|"
                r"\s*/\s*[\d,.]+\s*(?:km|kms|kilomet(?:re|er)s?|miles?|mi|nm|nmi)\b)")
-_BETWEEN = (r"(?:\s+(?:away|distant|further|farther|out|inland|offshore|overland|"
+_BETWEEN = (r"(?:\s+(?:away(?=\s+from)|distant|further|farther|out|overland|"
             r"by\s+(?:road|car|air|sea|boat|river)|as\s+the\s+crow\s+flies|in\s+a\s+straight"
             r"\s+line|(?P<trip>drive|walk|ride|trip|journey|flight|hike|sail|boat\s+ride)))")
 _RELATION = rf"""
@@ -135,6 +135,7 @@ _RELATION = rf"""
       | (?P<short>short)\s+of\b
       | (?P<apart>apart)\b
       | (?P<of>of)\b
+      | (?P<away>away|distant)\b
     )"""
 
 _STATEMENT = re.compile(
@@ -167,7 +168,8 @@ _BARE_DIRECTION = re.compile(
 _TRAVELLED = re.compile(
     r"\b(?:walked|drove|driven|travell?ed|flew|flown|ran|run|marched|advanced|moved|covered|"
     r"swam|sailed|cycled|biked|hiked|trekked|journeyed|retreated|pushed|fled|rode|paddled|"
-    r"walk|drive|travel|fly|march|advance|cover|swim|sail|cycle|hike|trek)"
+    r"walk|drive|travel|fly|march|advance|cover|swim|sail|cycle|hike|trek|"
+    r"extend(?:s|ed|ing)?(?:\s+(?:out|outward|outwards))?|reach(?:es|ed|ing)?)"
     r"(?:\s+(?:(?:about|around|some|nearly|almost|more|than|over|at|least|just|another|"
     r"a|further|farther|the|last|first|final|an|estimated)\s+)*)?\s*\Z", re.IGNORECASE)
 #: A number after these measures something else ("at a depth of 93 kilometers, northeast
@@ -219,7 +221,7 @@ _DIRECTION_WORDS = ("north", "south", "east", "west")
 _DIRECTION_LETTER = re.compile(r"\b(?:[NESW]|NNE|ENE|ESE|SSE|SSW|WSW|WNW|NNW|NE|SE|SW|NW)\s+"
                                r"(?i:of)\b")
 _COORDINATE_HINT = re.compile(r"[°º˚]|(?i:\blat(?:itude)?\b|\blong?(?:itude)?\b)|"
-                              r"\d\.\d+\s*[NSEW]\b")
+                              r"\d[.:]\d+\s*[NSEW]\b")
 
 # --------------------------------------------------------------------------- word classes
 
@@ -447,14 +449,16 @@ class _Statement:
     precision_km: float = 0.0
     apart: bool = False
     from_end: bool = False  # the relation is "from"/"away from" (a "to" may pair the ends)
+    away: bool = False  # "N km away" with no reference written: the place named before
 
 
 def _distance_statements(text: str, start: int, end: int) -> list[_Statement]:
     found = []
     for m in _STATEMENT.finditer(text, start, end):
         hedge = re.sub(r"\s+", " ", m["hedge"].lower()) if m["hedge"] else None
-        if m["of"] and hedge != "within":
-            continue
+        if m["of"] and hedge != "within" and not (
+                m["unit"].lower() in ("nm", "nmi") and re.match(r"\s+[A-Z]", text[m.end():])):
+            continue  # "a depth of", "40 km of road"; but "7.5 nm of Tanjung Tondong"
         try:
             unit = canonical_unit(m["unit"])
         except ValueError:
@@ -486,7 +490,7 @@ def _distance_statements(text: str, start: int, end: int) -> list[_Statement]:
         found.append(_Statement(
             start=first, end=m.end(), low_km=low, high_km=high, unit=m["unit"],
             direction=direction, hedge=hedge, precision_km=step * factor / 2,
-            apart=bool(m["apart"]), from_end=bool(m["from"])))
+            apart=bool(m["apart"]), from_end=bool(m["from"]), away=bool(m["away"])))
     return found
 
 
@@ -605,6 +609,15 @@ class _Context:
                     country = country or (m.place.country if m.place else "")
                     mention, m = later, self.doc.mentions[later]
                 possessive = _POSSESSIVE.match(self.text, m.end)
+                after = self.token_at(possessive.end()) if possessive else len(self.tokens)
+                if possessive and after < len(self.tokens) and \
+                        _is_name_word(self.tokens[after].text) and \
+                        not self._continues_reference(m.end):
+                    # "of Tonga's Fonuafo'ou island", "of Yemen's Aden": the place named after
+                    country = country or (m.place.country if m.place else "")
+                    lead.append(tok)
+                    i = after
+                    continue
                 if possessive and capital is False and self._continues_reference(m.end):
                     # "Afghanistan's capital, Kabul": the country qualifies what follows
                     country = country or (m.place.country if m.place else "")
@@ -1439,6 +1452,24 @@ class _Context:
             return None  # "X and Y is ..." alone is no distance between them
         return first, second
 
+    def implied_reference(self, pos: int) -> tuple[Party | None]:
+        """The reference of "N km away" written without one: the place named last before the
+        statement, in its sentence or the one before ("... the key hub of Pokrovsk, less
+        than eight miles away"); the subject, found later, must differ."""
+        candidates = [i for e, i in self.by_end.items() if e <= pos]
+        candidates.sort(key=lambda i: self.doc.mentions[i].end)
+        pool = candidates[-2:] or list(self.previous[-2:])
+        if not pool:
+            return (None,)
+        i = pool[-1]
+        subject, _ = self.subject_before(pos)
+        if subject is not None and subject.mention == i and len(pool) > 1:
+            i = pool[-2]
+        elif subject is not None and subject.mention == i:
+            return (None,)
+        m = self.doc.mentions[i]
+        return (Party(text=m.text, start=m.start, end=m.end, kind="place", mention=i),)
+
     def chained(self, end: int, start: int) -> bool:
         """Whether the words between one statement's end and the next one's start chain them
         ("... of Williams and 70 miles ...", "... of Oaxaca city, the state capital, and
@@ -1586,7 +1617,10 @@ def _sentence_claims(ctx: _Context) -> list[Claim]:
                 out.append(claim)
                 previous = claim
             continue
-        reference, end, why_not = ctx.reference(st.end)
+        reference, end, why_not = (ctx.implied_reference(st.start) + (st.end, "")) \
+            if st.away else ctx.reference(st.end)
+        if reference is None and st.away:
+            continue  # "a blast 200 metres away": from what, the text does not say
         if reference is None and (st.low_km is None or not _statement_like(st)):
             continue  # "north of" with nothing placeable after it; "10 km outside" alone
         end = max(end, st.end)
