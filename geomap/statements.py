@@ -265,6 +265,7 @@ _REFERENCE_LEADS = frozenset(
     "village's country's centre's shores shore coast coastline mouth tip".split())
 _DETERMINERS = frozenset("the a an this that these those its their his her our another "
                          "one some any each every".split())
+_ARTICLES = frozenset("a an the this these those its their his her our".split())
 _PRONOUNS = frozenset({"it", "which", "that", "where", "they", "both"})
 #: Words that may stand between a subject and its statement in apposition ("X, which is
 #: located about ...", "the epicentre was ...").
@@ -1128,7 +1129,7 @@ class _Context:
         if len(word) > 4 and word.endswith("ed"):
             prev = self.tokens[i - 1].lower if i > 0 else ""
             # "a proposed open-pit mine", "the injured": an adjective after a determiner
-            return prev not in _DETERMINERS and not _is_adjective(prev)
+            return prev not in _ARTICLES and not _is_adjective(prev)
         if len(word) > 5 and word.endswith("ing"):
             prev = self.tokens[i - 1].lower if i > 0 else ""
             return prev not in _DETERMINERS and not _is_adjective(prev)
@@ -1742,7 +1743,7 @@ def _component(m: re.Match[str]) -> _Component | None:
         "lon" if keyword.startswith("lo") or hemi in ("E", "W") else ""
     if not axis:
         return None
-    marked = keyword or m["deg"] or (hemi and "." in m["num"])
+    marked = keyword or m["deg"] or m["colon"] or (hemi and "." in m["num"])
     if not marked or (keyword and hemi and axis != ("lat" if hemi in "NS" else "lon")):
         return None
     value = abs(float(m["num"])) + float(m["min"] or m["colon"] or 0) / 60 + \
