@@ -1394,9 +1394,9 @@ class _Context:
                 i -= 1
                 continue
             party, first = found
-            if party.kind in ("place", "name") and not (first == 0 or self.tokens[first - 1].text
-                                                         in ('"', "“")):
-                i = first - 1
+            if party.kind == "place" and not (first == 0 or self.tokens[first - 1].text
+                                              in ('"', "“")):
+                i = first - 1  # "struck in West Siang, Arunachal Pradesh with latitude ..."
                 continue
             return party, ""
         m = re.search(r"\bshow(?:s|ed)?\s+that\s+", self.text[pos:self.end])
@@ -1778,8 +1778,8 @@ def _coordinate_claims(ctx: _Context, found: Sequence[Claim]) -> list[Claim]:
         return []
     out = []
     for start, end, point in coordinates(ctx.text, ctx.start, ctx.end):
-        subject = next((c.subject for c in found if c.subject is not None and
-                        c.subject.kind not in ("place", "name")), None)
+        subject = next((c.subject for c in found if c.subject is not None and c.end <= start
+                        and c.subject.kind not in ("place", "name")), None)
         why = ""
         if subject is None:
             subject, why = ctx.coordinates_subject(start)
