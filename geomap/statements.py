@@ -89,7 +89,8 @@ _DIGITS = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\d,]\d)"
 _NUMBER = rf"(?:{_DIGITS}|{_WORD_NUMBER})"
 _UNIT = (r"(?:nautical\s+miles?|kilo[\s-]?met(?:re|er)s?|kms?\.?|met(?:re|er)s?|miles?|mi|"
          r"mls|m|nmi|nm|feet|foot|ft|yards?|yds?)")
-_HEDGE = (r"(?:about|around|some|roughly|approximately|approx\.|circa|an\s+estimated|nearly|"
+_HEDGE = (r"(?:as\s+close\s+as|as\s+far\s+as|as\s+little\s+as|as\s+much\s+as|"
+          r"about|around|some|roughly|approximately|approx\.|circa|an\s+estimated|nearly|"
           r"almost|close\s+to|barely|just\s+(?:over|under)|more\s+than|over|upwards\s+of|"
           r"in\s+excess\s+of|at\s+least|less\s+than|(?:no|not)\s+more\s+than|fewer\s+than|"
           r"under|below|at\s+most|up\s+to|within|further\s+than|farther\s+than)")
@@ -238,7 +239,7 @@ _CAPITAL_WORDS = frozenset({"capital", "capitol"})
 _ROAD = re.compile(r"(?:(?:U\.?S\.?|State|County|Interstate|National|Provincial)\s+)?"
                    r"(?:Highway|Hwy\.?|Route|Rte\.?|Road|Rd\.?|Interstate|Freeway|"
                    r"Expressway|Motorway|Turnpike|Parkway|Pkwy\.?)\s*\d+[A-Z]?\b|"
-                   r"(?:U\.?S\.?|I|SR|CR|FM|US|A|M|N)-?\s?\d{1,4}\b|"
+                   r"(?:U\.S\.|US|I|SR|CR|FM)(?:-|\s)\d{1,4}\b|"
                    r"(?:[A-Z][\w'’.-]*\s+){1,3}(?:Street|St\.|Avenue|Ave\.?|Road|Rd\.?|"
                    r"Boulevard|Blvd\.?|Lane|Drive|Highway|Way|Pike|Parkway)\b")
 _CAPITAL_AFTER = re.compile(r"\s+(?:(?:state|regional|provincial|district|national|county)"
@@ -265,6 +266,10 @@ _REFERENCE_LEADS = frozenset(
     "village's country's centre's shores shore coast coastline mouth tip".split())
 _DETERMINERS = frozenset("the a an this that these those its their his her our another "
                          "one some any each every".split())
+_ING_PREPOSITIONS = frozenset("following including regarding concerning during according "
+                              "excluding pending considering".split())
+_REPORTING = frozenset("say says said tell told report reports reported claim claims "
+                       "according".split())
 _ARTICLES = frozenset("a an the this these those its their his her our".split())
 _PRONOUNS = frozenset({"it", "which", "that", "where", "they", "both"})
 #: Words that may stand between a subject and its statement in apposition ("X, which is
@@ -275,7 +280,8 @@ _LINKS = frozenset(
     itself also reportedly apparently allegedly officially roughly about around some
     approximately nearly almost barely exactly precisely estimated thought believed said
     currently initially later at down up out off briefly eastbound westbound northbound
-    southbound""".split())
+    southbound earlier already recently previously again soon still underway adrift afloat
+    aground anchored moored .""".split())
 _VERBS = frozenset(
     """said says told added stated explained noted announced reported wrote asked argued
     insisted warned urged claimed admitted denied confirmed declared replied responded
@@ -884,7 +890,8 @@ class _Context:
                     party, first = at
                     continue
             if first >= 2 and self._is_verb(first - 1) and \
-                    self.tokens[first - 1].lower.endswith("ing"):
+                    self.tokens[first - 1].lower.endswith("ing") and \
+                    self.tokens[first - 1].lower not in _ING_PREPOSITIONS:
                 # "the vehicle carrying six personnel", "Dhubri district bordering Bangladesh"
                 found = self._phrase_at(self._skip_links(first - 2, verbs=False))
                 if found is not None:
@@ -991,13 +998,24 @@ class _Context:
             k += 1
         return k
 
+    def _road_ending(self, i: int) -> tuple[Party, int] | None:
+        """A road's name ending at token ``i`` ("U.S. Highway 84", "Hwy. 2A"), as a name
+        (a setting: :meth:`_settle` looks for the thing on it)."""
+        for k in range(max(0, i - 5), i + 1):
+            m = _ROAD.match(self.text, self.tokens[k].start, self.tokens[i].end)
+            if m and m.end() == self.tokens[i].end and (k == 0 or not _is_name_word(
+                    self.tokens[k - 1].text) or self.tokens[k - 1].lower in _ARTICLES):
+                return Party(text=m.group(), start=m.start(), end=m.end(), kind="name"), k
+        return None
+
     def _apposed(self, first: int) -> tuple[Party, int] | None:
         """For a noun phrase starting at token ``first``, the name it stands in apposition
         to: "Panthal, a town", "Santa Ana, the country's second-largest city", "Buffalo, a
         city of about 15,000 people", "Bakhmut”, the highly contested city"."""
         k = first - 1
         while k >= 0 and self.tokens[k].lower not in (",", "(") and first - k < 9 \
-                and not self._is_verb(k):
+                and not self._is_verb(k) and self.tokens[k].lower not in _REPORTING and (
+                    self.tokens[k].text[:1].isalnum()):
             k -= 1
         if k < 1 or self.tokens[k].lower not in (",", "("):
             return None
@@ -1023,6 +1041,9 @@ class _Context:
                 if k is not None:
                     i = k
                     continue
+            if word == "and" and i > 0 and self._adjunct_start(i - 1) is not None:
+                i -= 1  # "found at a depth of 3 008 metres and approximately four miles"
+                continue
             if word in _LINKS or _is_adverb(word) or (verbs and self._is_verb(i)):
                 i -= 1
                 continue
@@ -1062,6 +1083,9 @@ class _Context:
         name or mention to the left that is not a preposition's object."""
         steps = 0
         fallback: tuple[Party, int] | None = None
+        participle = self._reduced_relative(i)
+        if participle is not None:
+            return participle
         while i >= 0 and steps < 40:
             steps += 1
             i = self._skip_links(i, verbs=True)
@@ -1069,6 +1093,10 @@ class _Context:
                 break
             tok = self.tokens[i]
             word = tok.lower
+            if word in ("while", "when", "after", "before", "since") and i + 1 < len(
+                    self.tokens) and self.tokens[i + 1].lower.endswith("ing"):
+                i -= 1  # "was mauled by a shark while bodyboarding just 50 metres from"
+                continue
             if word in _CLAUSE_BREAK or word in ("—", "–", "“", '"'):
                 break
             if word == ",":
@@ -1100,6 +1128,20 @@ class _Context:
         if fallback is not None:
             return self._settle(*fallback)
         return None, "no subject before the statement"
+
+    def _reduced_relative(self, i: int) -> tuple[Party | None, str] | None:
+        """ "human remains found early Thursday morning west of town": a past participle
+        with no auxiliary right after a noun phrase makes that phrase the subject."""
+        k = i
+        while k >= 0 and (self.tokens[k].lower in _LINKS or _is_adverb(self.tokens[k].lower)):
+            k -= 1
+        if k < 1 or not self._is_verb(k) or not self.tokens[k].lower.endswith(
+                ("ed", "found", "seen", "spotted", "shot", "hit", "struck", "caught")):
+            return None
+        found = self._phrase_at(k - 1)
+        if found is None or found[0].kind not in ("unnamed", "coreference"):
+            return None
+        return self._settle(*found)
 
     def _pronoun(self, i: int) -> tuple[Party | None, str]:
         tok = self.tokens[i]
@@ -1153,6 +1195,9 @@ class _Context:
             mention = self.mention_covering(self.tokens[i - 1])
             m = self.doc.mentions[mention]  # type: ignore[index]
             return self._place_subject(mention, tok.end), self.token_at(m.start)  # type: ignore[arg-type]
+        road = self._road_ending(i)
+        if road is not None:
+            return road
         if _is_name_word(tok.text) and not self._sentence_initial_common(i) and \
                 word not in _TIME_WORDS:
             party = self._name_subject(i)
@@ -1180,6 +1225,8 @@ class _Context:
         if word in _TIME_WORDS or _CLOCK.fullmatch(word):
             j = i
             while j > 0 and (self.tokens[j - 1].lower in _TIME_WORDS or
+                             (word == "time" and j == i and
+                              _is_name_word(self.tokens[j - 1].text)) or
                              _CLOCK.fullmatch(self.tokens[j - 1].lower) or
                              re.fullmatch(r"[\d:.,]+", self.tokens[j - 1].lower) or
                              self.tokens[j - 1].lower in ("the", "this", "of", "local")):
