@@ -296,7 +296,8 @@ _TIME_WORDS = frozenset(
     a.m. p.m. am pm gmt utc ist local time january february march april may june july august
     september october november december jan feb mar apr jun jul aug sep sept oct nov dec
     early late last""".split())
-_CLOCK = re.compile(r"\d{1,2}(?:[:.]\d{2})?(?:am|pm|a\.m\.|p\.m\.|hrs|h)?")
+_CLOCK = re.compile(r"\d{1,2}(?:[:.]\d{2}(?:am|pm|a\.m\.|p\.m\.|hrs|h)?|"
+                    r"(?:am|pm|a\.m\.|p\.m\.|hrs|h))|\d{4}(?:hrs|h|gmt|utc)")
 _PREPOSITIONS = frozenset(
     """in on at of from near into onto by for off over under across along inside outside
     toward towards to through after before during between among behind beyond within
@@ -1222,13 +1223,15 @@ class _Context:
         depth ("at a depth of 10 km"); None if token ``i`` ends none."""
         tok = self.tokens[i]
         word = tok.lower
-        if word in _TIME_WORDS or _CLOCK.fullmatch(word):
+        date = word.isdigit() and i > 0 and self.tokens[i - 1].lower in _TIME_WORDS
+        if word in _TIME_WORDS or _CLOCK.fullmatch(word) or date:
             j = i
             while j > 0 and (self.tokens[j - 1].lower in _TIME_WORDS or
                              (word == "time" and j == i and
                               _is_name_word(self.tokens[j - 1].text)) or
                              _CLOCK.fullmatch(self.tokens[j - 1].lower) or
-                             re.fullmatch(r"[\d:.,]+", self.tokens[j - 1].lower) or
+                             (re.fullmatch(r"[\d:.,]+", self.tokens[j - 1].lower) and
+                              j >= 2 and self.tokens[j - 2].lower in _TIME_WORDS) or
                              self.tokens[j - 1].lower in ("the", "this", "of", "local")):
                 j -= 1
             if j > 0 and self.tokens[j - 1].lower in _TIME_PREPOSITIONS:
@@ -1506,7 +1509,7 @@ class _Context:
         than eight miles away"); the subject, found later, must differ."""
         candidates = [i for e, i in self.by_end.items() if e <= pos]
         candidates.sort(key=lambda i: self.doc.mentions[i].end)
-        pool = candidates[-2:] or list(self.previous[-2:])
+        pool = candidates[-2:] or list(self.previous[-1:])
         if not pool:
             return (None,)
         i = pool[-1]
@@ -1666,7 +1669,7 @@ def _sentence_claims(ctx: _Context) -> list[Claim]:
                 previous = claim
             continue
         reference, end, why_not = (ctx.implied_reference(st.start) + (st.end, "")) \
-            if st.away else ctx.reference(st.end)
+            if st.away and (st.low_km or 0) >= 1.0 else ctx.reference(st.end)
         if reference is None and st.away:
             continue  # "a blast 200 metres away": from what, the text does not say
         if reference is None and (st.low_km is None or not _statement_like(st)):
