@@ -296,7 +296,6 @@ _TIME_WORDS = frozenset(
     a.m. p.m. am pm gmt utc ist local time january february march april may june july august
     september october november december jan feb mar apr jun jul aug sep sept oct nov dec
     early late last""".split())
-IMPLIED = True  # "N km away" takes the place named before (see implied_reference)
 _CLOCK = re.compile(r"\d{1,2}(?:[:.]\d{2}(?:am|pm|a\.m\.|p\.m\.|hrs|h)?|"
                     r"(?:am|pm|a\.m\.|p\.m\.|hrs|h))|\d{4}(?:hrs|h|gmt|utc)")
 _PREPOSITIONS = frozenset(
@@ -1670,7 +1669,7 @@ def _sentence_claims(ctx: _Context) -> list[Claim]:
                 previous = claim
             continue
         reference, end, why_not = (ctx.implied_reference(st.start) + (st.end, "")) \
-            if st.away and (st.low_km or 0) >= 1.0 and IMPLIED else ctx.reference(st.end)
+            if st.away and (st.low_km or 0) >= 1.0 else ctx.reference(st.end)
         if reference is None and st.away:
             continue  # "a blast 200 metres away": from what, the text does not say
         if reference is None and (st.low_km is None or not _statement_like(st)):
