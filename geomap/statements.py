@@ -1509,7 +1509,12 @@ class _Context:
         than eight miles away"); the subject, found later, must differ."""
         candidates = [i for e, i in self.by_end.items() if e <= pos]
         candidates.sort(key=lambda i: self.doc.mentions[i].end)
-        pool = candidates[-2:] or list(self.previous[-1:])
+        # A province or country only qualifies the town before it ("Pokrovsk in Donetsk
+        # Oblast, less than eight miles away").
+        towns = [i for i in candidates if self.doc.mentions[i].place is None or
+                 self.doc.mentions[i].place.kind not in ("admin1", "admin2", "country",
+                                                         "continent", "region")]
+        pool = towns[-2:] or candidates[-2:] or list(self.previous[-1:])
         if not pool:
             return (None,)
         i = pool[-1]
