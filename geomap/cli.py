@@ -7,6 +7,7 @@ import functools
 import json
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -51,7 +52,12 @@ gazetteer_option = click.option(
 
 
 def open_gazetteer(files: tuple[Path, ...]) -> gaz.Gazetteer:
-    return gaz.Gazetteer.open(files)
+    """The gazetteer with the user's files; a bar on a terminal while an index is built."""
+    bar = ProgressBar()
+    try:
+        return gaz.Gazetteer.open(files, progress=bar.index_build if bar.enabled else None)
+    finally:
+        bar.finish()
 
 
 class Geomap(click.Group):
@@ -198,9 +204,11 @@ def gazetteer_info(gazetteer_files):
     """Show the gazetteer files in use and where their index is cached."""
     with open_gazetteer(gazetteer_files) as g:
         for path in g.files:
-            click.echo(f"file   {path}")
-        click.echo(f"index  {g.index}")
-        click.echo(f"places {len(g):,}")
+            click.echo(f"file    {path}")
+        click.echo(f"index   {g.index}")
+        if g.overlay:
+            click.echo(f"overlay {g.overlay}")
+        click.echo(f"places  {len(g):,}")
 
 
 # --------------------------------------------------------------------------- articles
@@ -486,6 +494,13 @@ def progress_line(p: batch_mod.Progress, *, width: int = 24) -> str:
     return f"{p.done:,} articles  {rate}"
 
 
+def index_line(share: float, *, width: int = 24) -> str:
+    """One line of the gazetteer index build's progress bar."""
+    filled = int(width * min(share, 1.0))
+    return (f"Building the gazetteer index (once): [{'#' * filled}{'.' * (width - filled)}] "
+            f"{share:4.0%}")
+
+
 class ProgressBar:
     """Redraws one line on a terminal at most ten times a second; silent when piped."""
 
@@ -496,16 +511,23 @@ class ProgressBar:
         self._width = 0
 
     def __call__(self, progress: batch_mod.Progress) -> None:
-        if not self.enabled:
-            return
+        if self.enabled:
+            self.draw(lambda: progress_line(progress), last=progress.done == progress.total)
+
+    def index_build(self, share: float) -> None:
+        """Progress of a gazetteer index build (``share`` done, 0 to 1)."""
+        if self.enabled:
+            self.draw(lambda: index_line(share), last=share >= 1)
+
+    def draw(self, line: Callable[[], str], *, last: bool = False) -> None:
         now = time.monotonic()
-        if now - self._last < 0.1 and progress.done != progress.total:
+        if now - self._last < 0.1 and not last:
             return
         self._last = now
-        line = progress_line(progress)
-        self.stream.write("\r" + line.ljust(self._width))
+        text = line()
+        self.stream.write("\r" + text.ljust(self._width))
         self.stream.flush()
-        self._width = len(line)
+        self._width = len(text)
 
     def finish(self) -> None:
         if self.enabled and self._width:
