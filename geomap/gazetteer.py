@@ -342,6 +342,8 @@ _FIRST_USER_FILE = 1 << 16
 
 #: Share of an index build spent reading the CSVs (the rest: filing names, sorting).
 _READING = 0.35
+#: An overlay of at most this many name keys has them held in memory while open (a few MB).
+_KEYS_IN_MEMORY = 200_000
 
 
 def index_key(files: Sequence[Path], *, base: Path | None = None,
@@ -416,10 +418,12 @@ def build_index(
             _index_names(db, lambda share: report(_READING + (1 - _READING) * 0.9 * share))
             db.executescript(_INDEXES)
             count = db.execute("SELECT count(*) FROM places").fetchone()[0]
+            names = db.execute("SELECT count(*) FROM names").fetchone()[0]
             sources = [[str(p.resolve()), p.stat().st_size, p.stat().st_mtime_ns] for p in files]
             db.executemany("INSERT INTO meta VALUES (?,?)", [
                 ("key", key), ("version", INDEX_VERSION), ("places", str(count)),
-                ("hidden", str(hidden)), ("base", str(base or "")),
+                ("names", str(names)), ("hidden", str(hidden)),
+                ("base", str(base or "")),
                 ("sources", json.dumps(sources)),
             ])
             db.commit()
@@ -446,7 +450,9 @@ def _hide_replaced(db: sqlite3.Connection, base: Path) -> int:
     """Fill the hidden table with the base index's rows that share an id with this index's
     rows (which replace them), and return how many there are."""
     db.execute("ATTACH DATABASE ? AS base", (_uri(base),))
-    db.execute("INSERT INTO hidden SELECT b.rid FROM base.places b JOIN places p ON p.id = b.id")
+    # CROSS JOIN keeps this order: each of the (few) overlay ids looked up in the base.
+    db.execute("INSERT INTO hidden SELECT b.rid FROM places p CROSS JOIN base.places b"
+               " ON b.id = p.id")
     db.commit()
     db.execute("DETACH DATABASE base")
     return db.execute("SELECT count(*) FROM hidden").fetchone()[0]
@@ -718,6 +724,9 @@ class Gazetteer:
             self._db.execute("PRAGMA cache_size = -32768")
             self._db.execute("PRAGMA mmap_size = 1073741824")
             self._count = int(self._meta("main")["places"])
+            #: The overlay's name keys, when it is small enough to hold them: a lookup of a
+            #: name it does not hold then skips it.
+            self._overlay_keys: frozenset[str] | None = None
             #: (schema, whether some of its rows are replaced by the overlay's), base first.
             self._layers: list[tuple[str, bool]] = [("main", False)]
             if self.overlay:
@@ -729,6 +738,9 @@ class Gazetteer:
                 hidden = int(meta["hidden"])
                 self._count += int(meta["places"]) - hidden
                 self._layers = [("main", hidden > 0), ("overlay", False)]
+                if int(meta.get("names", _KEYS_IN_MEMORY + 1)) <= _KEYS_IN_MEMORY:
+                    self._overlay_keys = frozenset(
+                        k for (k,) in self._db.execute("SELECT DISTINCT key FROM overlay.names"))
         except BaseException:
             self.close()
             raise
@@ -797,16 +809,20 @@ class Gazetteer:
         return self._count
 
     def _rows(self, sql: str, params: Sequence, *, order: Callable[[tuple], tuple],
-              rid: str = "p.rid") -> Iterator[tuple]:
+              rid: str = "p.rid", name_keys: Sequence[str] | None = None) -> Iterator[tuple]:
         """The rows of a query on every index, merged in the query's own ``order`` (its
         ORDER BY as a Python key). In ``sql``, ``{db}`` stands for the index's schema and
         ``{hide}`` for a condition (on the row number ``rid``) that leaves out the base rows
-        the overlay replaces."""
+        the overlay replaces. A query for ``name_keys`` skips an overlay without them."""
+        layers = self._layers
+        if name_keys is not None and self._overlay_keys is not None and \
+                self._overlay_keys.isdisjoint(name_keys):
+            layers = layers[:1]
         cursors = [
-            self._db.execute(sql.format(
-                db=db, hide=f" AND NOT EXISTS (SELECT 1 FROM overlay.hidden h WHERE h.rid = {rid})"
-                if replaced else ""), params)
-            for db, replaced in self._layers
+            self._db.execute(sql.format(db=db, hide=(
+                f" AND NOT EXISTS (SELECT 1 FROM overlay.hidden h WHERE h.rid = {rid})"
+                if replaced else "")), params)
+            for db, replaced in layers
         ]
         return cursors[0] if len(cursors) == 1 else heapq.merge(*cursors, key=order)
 
@@ -824,7 +840,7 @@ class Gazetteer:
         """Whether any place is filed under this name (exactly or without an article)."""
         return any(
             next(self._rows("SELECT 1 FROM {db}.names n WHERE n.key = ?{hide} LIMIT 1", (k,),
-                            order=lambda row: row, rid="n.rid"), None)
+                            order=lambda row: row, rid="n.rid", name_keys=(k,)), None)
             for k in keys(name)
         )
 
@@ -868,6 +884,7 @@ class Gazetteer:
                 (*query_keys, *params, most),
                 order=lambda r: (r[_AFTER_PLACE + 1], -r[_AFTER_PLACE], -r[_POPULATION],
                                  r[_AFTER_PLACE + 2]),
+                name_keys=query_keys,
             ), most))
             if len(query_keys) == 1:
                 result = [Match(_place(row), row[_AFTER_PLACE]) for row in rows]
