@@ -497,8 +497,7 @@ def progress_line(p: batch_mod.Progress, *, width: int = 24) -> str:
 def index_line(share: float, *, width: int = 24) -> str:
     """One line of the gazetteer index build's progress bar."""
     filled = int(width * min(share, 1.0))
-    return (f"Building the gazetteer index (once): [{'#' * filled}{'.' * (width - filled)}] "
-            f"{share:4.0%}")
+    return f"Compiling the gazetteer: [{'#' * filled}{'.' * (width - filled)}] {share:4.0%}"
 
 
 class ProgressBar:
@@ -509,14 +508,20 @@ class ProgressBar:
         self.enabled = self.stream.isatty()
         self._last = 0.0
         self._width = 0
+        self._started = 0.0
 
     def __call__(self, progress: batch_mod.Progress) -> None:
         if self.enabled:
             self.draw(lambda: progress_line(progress), last=progress.done == progress.total)
 
     def index_build(self, share: float) -> None:
-        """Progress of a gazetteer index build (``share`` done, 0 to 1)."""
-        if self.enabled:
+        """Progress of a gazetteer index build (``share`` done, 0 to 1), shown once the
+        build has taken half a second: a small overlay's build leaves no line."""
+        if not self.enabled:
+            return
+        now = time.monotonic()
+        self._started = self._started or now
+        if now - self._started >= 0.5 or (self._width and share >= 1):
             self.draw(lambda: index_line(share), last=share >= 1)
 
     def draw(self, line: Callable[[], str], *, last: bool = False) -> None:

@@ -187,6 +187,37 @@ def test_python_dash_m_runs_the_cli():
     assert "Usage: geomap" in result.stdout
 
 
+@pytest.mark.slow
+def test_an_index_build_shows_a_progress_bar_on_a_terminal(tmp_path, full_gazetteer):
+    """On a terminal, building an index that takes a while (here the overlay of 100,000 user
+    rows) draws a bar on stderr; stdout keeps only the answer."""
+    csv = tmp_path / "big.csv"
+    csv.write_text(HEADER + "".join(f"u:{i},Hamlet {i},,{i % 80},{i % 170},city,FR,,{i},me\n"
+                                    for i in range(100_000)), encoding="utf-8")
+    main_fd, terminal = os.openpty()
+    try:
+        result = subprocess.run([sys.executable, "-m", "geomap", "gazetteer", "lookup",
+                                 "Hamlet 7", "--gazetteer", csv], stderr=terminal,
+                                stdout=subprocess.PIPE, text=True)
+        os.close(terminal)
+        drawn = b""
+        while chunk := _read_some(main_fd):
+            drawn += chunk
+    finally:
+        os.close(main_fd)
+    assert result.returncode == 0 and result.stdout.startswith("Hamlet 7 ")
+    lines = drawn.decode().replace("\r\n", "\n").split("\r")
+    assert lines[-1].rstrip().endswith("[########################] 100%")
+    assert all(line.strip().startswith("Compiling the gazetteer: [") for line in lines[1:])
+
+
+def _read_some(fd: int) -> bytes:
+    try:
+        return os.read(fd, 65536)
+    except OSError:  # EIO: the terminal's other end is closed and drained
+        return b""
+
+
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory) -> tuple[Path, Path]:
     """A non-editable install into a fresh virtual environment: (environment, a folder).
