@@ -386,13 +386,14 @@ def build_index(
     A later file's row replaces an earlier one with the same id; ``first`` is the number of
     the first file (numbers order ties, see ``_LINE_BITS``). With ``base``, the index is an
     overlay on that index: it lists the base's rows that its rows replace (same id). Files
-    are read as streams, the last first, so memory stays flat whatever their size and a bad
-    user file is reported before the bundled ones are read. ``progress`` is called now and
-    then with the share done (0 to 1). Raises GazetteerError (the first bad file's problems
-    attached), leaving nothing behind.
+    are read as streams, the last first, so memory stays flat whatever their size and the
+    last file's problems are reported first. ``progress`` is called now and then with the
+    share done (0 to 1). Raises GazetteerError (the first bad file's problems attached),
+    leaving nothing behind.
     """
     report = progress or (lambda share: None)
-    sizes = [path.stat().st_size for path in files]
+    stats = [path.stat() for path in files]
+    sizes = [stat.st_size for stat in stats]
     total = sum(sizes) or 1
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=target.name + ".", suffix=".tmp", dir=target.parent)
@@ -419,7 +420,8 @@ def build_index(
             db.executescript(_INDEXES)
             count = db.execute("SELECT count(*) FROM places").fetchone()[0]
             names = db.execute("SELECT count(*) FROM names").fetchone()[0]
-            sources = [[str(p.resolve()), p.stat().st_size, p.stat().st_mtime_ns] for p in files]
+            sources = [[str(path.resolve()), stat.st_size, stat.st_mtime_ns]
+                       for path, stat in zip(files, stats)]
             db.executemany("INSERT INTO meta VALUES (?,?)", [
                 ("key", key), ("version", INDEX_VERSION), ("places", str(count)),
                 ("names", str(names)), ("hidden", str(hidden)),
@@ -585,13 +587,14 @@ def _acquire(files: Sequence[Path], *, family: str, folder: Path, base: Path | N
             raise GazetteerError(f"cannot build the gazetteer index here ({err}); set "
                                  f"{CACHE_ENV_VAR} to a folder with room",
                                  path=str(folder)) from None
-        _sweep(folder, family, keep=target)
+        with contextlib.suppress(OSError):  # a cleanup: the index is built either way
+            _sweep(folder, family, keep=target)
         return held
 
 
 #: Names of the single index of geomap before overlays (``index-<key>.sqlite``, ``.lock``).
 _LEGACY = re.compile(r"index-[0-9a-f]{20}\.(sqlite|lock)\Z")
-#: A temporary file a build left behind (a killed process) is removed after this many seconds.
+#: A temporary file an earlier version's build left behind is removed after this many seconds.
 _ORPHAN_AGE = 3600
 
 
@@ -614,9 +617,11 @@ def _sweep(folder: Path, family: str, *, keep: Path) -> None:
                 _remove_unused(path)
         elif _LEGACY.match(name):
             _remove_unused(path)
-        elif name.startswith((f"{family}-", "index-")) and name.endswith(".tmp"):
+        elif name.endswith(".tmp") and name.startswith((f"{family}-", "index-")):
+            # A build of this family holds the lock we hold: its temporary files are orphans.
+            # Older versions' builds take no such lock: theirs get an hour.
             with contextlib.suppress(OSError):
-                if now - path.stat().st_mtime > _ORPHAN_AGE:
+                if name.startswith(family) or now - path.stat().st_mtime > _ORPHAN_AGE:
                     path.unlink()
 
 
@@ -626,11 +631,14 @@ def _outdated(index: Path) -> bool:
     try:
         with contextlib.closing(sqlite3.connect(_uri(index), uri=True)) as db:
             meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
-    except sqlite3.Error:
+        sources = json.loads(meta.get("sources", "[]"))
+    except (sqlite3.Error, ValueError):
         return True
-    if meta.get("version") != INDEX_VERSION or meta.get("base") and not Path(meta["base"]).is_file():
+    if meta.get("version") != INDEX_VERSION:
         return True
-    for source, size, mtime_ns in json.loads(meta.get("sources", "[]")):
+    if meta.get("base") and not Path(meta["base"]).is_file():
+        return True
+    for source, size, mtime_ns in sources:
         try:
             stat = os.stat(source)
         except OSError:

@@ -203,6 +203,17 @@ def test_an_index_in_use_is_not_swept(small_csv, tmp_path):
         assert fourth.lookup("Newtown")[0].id == "t:new"
 
 
+def test_indexes_of_earlier_versions_are_removed(small_csv, tmp_path):
+    """geomap before overlays kept one index per set of files, never removed."""
+    cache = tmp_path / "c"
+    cache.mkdir()
+    for suffix in (".sqlite", ".lock"):
+        (cache / f"index-0123456789abcdef0123{suffix}").write_bytes(b"")
+    with Gazetteer.open([small_csv], bundled=False, cache=cache) as gaz:
+        assert gaz.built
+    assert sorted(p.name for p in cache.iterdir()) == [gaz.index.name, "user.lock"]
+
+
 def test_an_index_removed_while_being_opened_is_rebuilt(small_csv, tmp_path):
     cache = tmp_path / "c"
     with Gazetteer.open([small_csv], bundled=False, cache=cache) as gaz:
