@@ -35,7 +35,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from geomap.errors import GazetteerError, InputError
+from geomap.errors import GazetteerError, GeomapError, InputError
 from geomap.files import atomic_write, new_file_mode
 from geomap.names import keys, normalize, skeleton
 from geomap.records import Place
@@ -346,19 +346,55 @@ _READING = 0.35
 _KEYS_IN_MEMORY = 200_000
 
 
-def index_key(files: Sequence[Path], *, base: Path | None = None,
-              portable: bool = False) -> str:
+def index_key(files: Sequence[Path], *, base: Path | None = None, portable: bool = False,
+              contents: Sequence[str] | None = None) -> str:
     """The hash that names an index: of INDEX_VERSION, the base index an overlay is built on,
     and each file's path, size and modification time. A ``portable`` key takes each file's
-    name and size only, so an index built into the wheel is found wherever it is installed."""
+    name and size only, so an index built into the wheel is found wherever it is installed;
+    with ``contents`` (a digest of each file) it takes names, sizes and contents, so identical
+    files in two checkouts share one index."""
     digest = hashlib.sha256(INDEX_VERSION.encode())
     if base is not None:
         digest.update(f"\0base\0{base.name}".encode())
-    for path in files:
+    for number, path in enumerate(files):
         stat = path.stat()
-        where = path.name if portable else f"{path.resolve()}\0{stat.st_mtime_ns}"
+        if portable or contents is not None:
+            where = path.name + (f"\0{contents[number]}" if contents is not None else "")
+        else:
+            where = f"{path.resolve()}\0{stat.st_mtime_ns}"
         digest.update(f"\0{where}\0{stat.st_size}".encode())
     return digest.hexdigest()[:20]
+
+
+#: The cache folder's record of file digests: resolved path -> [size, mtime_ns, sha256].
+_DIGESTS = "digests.json"
+
+
+def _contents(files: Sequence[Path], folder: Path) -> list[str]:
+    """The SHA-256 digest of each file's content, remembered in the cache folder by path,
+    size and modification time, so that a file is read again only after it changes."""
+    record = folder / _DIGESTS
+    try:
+        known = json.loads(record.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        known = {}
+    digests, changed = [], False
+    for path in files:
+        stat = path.stat()
+        where = str(path.resolve())
+        entry = known.get(where)
+        if not (isinstance(entry, list) and entry[:2] == [stat.st_size, stat.st_mtime_ns]):
+            with open(path, "rb") as data:
+                entry = [stat.st_size, stat.st_mtime_ns,
+                         hashlib.file_digest(data, "sha256").hexdigest()]
+            known[where] = entry
+            changed = True
+        digests.append(entry[2])
+    if changed:
+        known = {where: entry for where, entry in known.items() if os.path.exists(where)}
+        with contextlib.suppress(GeomapError, OSError):  # a memo: recomputed if lost
+            atomic_write(record, json.dumps(known, indent=0))
+    return digests
 
 
 def packaged_index_name(files: Sequence[Path]) -> str:
@@ -564,12 +600,17 @@ def _acquire(files: Sequence[Path], *, family: str, folder: Path, base: Path | N
              progress: Callable[[float], None] | None = None) -> _Held:
     """Hold the up-to-date index of files in folder, building it if there is none.
 
-    Concurrent processes build an index once: one holds the family's lock while it builds
-    into a temporary file and renames it into place, then sweeps the family's stale indexes.
-    Before a build, the files of ``check_first`` are validated (the last first), so a bad
-    user file is reported before the bundled places are compiled.
+    The bundled places' index is named by the files' contents (two checkouts of the same
+    data share it), a user files' index by their paths and modification times (an edit makes
+    a new one). Concurrent processes build an index once: one holds the family's lock while
+    it builds into a temporary file and renames it into place, then sweeps the family's
+    stale indexes. Before a build, the files of ``check_first`` are validated (the last
+    first), so a bad user file is reported before the bundled places are compiled.
     """
-    key = index_key(files, base=base)
+    if family == BUNDLED:
+        key = index_key(files, contents=_contents(files, folder))
+    else:
+        key = index_key(files, base=base)
     target = folder / f"{family}-{key}.sqlite"
     with contextlib.suppress(FileNotFoundError):
         return _hold(target)

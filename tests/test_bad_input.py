@@ -384,7 +384,7 @@ def test_a_full_cache_disk(small_disk):
         main, ["gazetteer", "lookup", "Rawa"])
     assert_error(result, f"{small_disk}: cannot build the gazetteer index here (database or "
                          "disk is full); set GEOMAP_CACHE_DIR to a folder with room")
-    assert [p.suffix for p in small_disk.iterdir()] == [".lock"]
+    assert sorted(p.suffix for p in small_disk.iterdir()) == [".json", ".lock"]
 
 
 # --------------------------------------------------------------------------- Ctrl-C
@@ -472,4 +472,4 @@ def test_eight_processes_on_a_cold_cache_build_the_index_once(tmp_path):
     assert sorted(built for built, _ in results) == [False] * 7 + [True]
     answers = {answer for _, answer in results}
     assert len(answers) == 1 and answers.pop().startswith("gn:98717 33.42")
-    assert sorted(p.suffix for p in cache.iterdir()) == [".lock", ".sqlite"]
+    assert sorted(p.suffix for p in cache.iterdir()) == [".json", ".lock", ".sqlite"]

@@ -203,6 +203,26 @@ def test_an_index_in_use_is_not_swept(small_csv, tmp_path):
         assert fourth.lookup("Newtown")[0].id == "t:new"
 
 
+def test_identical_bundled_files_in_two_checkouts_share_one_index(small_csv, tmp_path):
+    """The bundled places' index is named by content: a second checkout of the same data
+    (other paths, other modification times) reuses it, and changed data replaces it."""
+    from geomap.gazetteer import BUNDLED, ensure_index
+
+    other = tmp_path / "other-checkout"
+    other.mkdir()
+    copy = other / small_csv.name
+    copy.write_bytes(small_csv.read_bytes())
+    os.utime(copy, ns=(1, 10**18))
+    cache = tmp_path / "c"
+    first, built = ensure_index([small_csv], family=BUNDLED, directory=cache)
+    assert built
+    assert ensure_index([copy], family=BUNDLED, directory=cache) == (first, False)
+    copy.write_bytes(small_csv.read_bytes().replace(b"34.48229", b"34.48230"))  # same size
+    changed, built = ensure_index([copy], family=BUNDLED, directory=cache)
+    assert built and changed != first
+    assert list(cache.glob("*.sqlite")) == [changed]  # the cache holds one bundled index
+
+
 def test_indexes_of_earlier_versions_are_removed(small_csv, tmp_path):
     """geomap before overlays kept one index per set of files, never removed."""
     cache = tmp_path / "c"
