@@ -201,7 +201,8 @@ def gazetteer_import_geonames(files, output, admin1_codes, min_population):
 @gazetteer_option
 @user_errors
 def gazetteer_info(gazetteer_files):
-    """Show the gazetteer files in use and where their index is cached."""
+    """Show the gazetteer files in use, their indexes (bundled, and the overlay of your
+    files) and how many places they hold."""
     with open_gazetteer(gazetteer_files) as g:
         for path in g.files:
             click.echo(f"file    {path}")
