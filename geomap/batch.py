@@ -367,23 +367,31 @@ def chunked(items: Iterable[Item], size: int) -> Iterator[tuple[Item, ...]]:
 
 @dataclass(frozen=True, slots=True)
 class GazetteerRef:
-    """A gazetteer by its files and built index: what a worker needs to reopen it."""
+    """A gazetteer by its files and built indexes (the base and the user files' overlay):
+    what a worker needs to reopen it."""
 
     files: tuple[Path, ...]
     index: Path
+    overlay: Path | None = None
 
     @classmethod
     def of(cls, gazetteer: Gazetteer) -> GazetteerRef:
-        return cls(tuple(gazetteer.files), Path(gazetteer.index))
+        return cls(tuple(gazetteer.files), Path(gazetteer.index), gazetteer.overlay)
+
+    @property
+    def name(self) -> str:
+        """The index files' names, which identify the places a run used."""
+        return "+".join(p.name for p in (self.index, self.overlay) if p)
 
     def open(self) -> Gazetteer:
         """The gazetteer, opened once per process."""
         gaz = _OPEN.get(self)
         if gaz is None:
-            if not self.index.is_file():
-                raise BatchError(f"the gazetteer index {self.index} is not on this worker "
-                                 "(workers must share the client's file system)")
-            gaz = _OPEN[self] = Gazetteer(self.files, self.index)
+            for path in (self.index, self.overlay):
+                if path and not path.is_file():
+                    raise BatchError(f"the gazetteer index {path} is not on this worker "
+                                     "(workers must share the client's file system)")
+            gaz = _OPEN[self] = Gazetteer(self.files, self.index, self.overlay)
         return gaz
 
 
@@ -829,7 +837,7 @@ def run(source: Source, outdir: str | os.PathLike, *, gazetteer: Gazetteer,
     # The first record identifies the corpus: a grown or corrected input resumes its run.
     manifest = {"version": _MANIFEST_VERSION, "input": source.name,
                 "first": chunk_hash(first[:1]),
-                "chunk_size": chunk_size, "gazetteer": ref.index.name, "geomap": __version__}
+                "chunk_size": chunk_size, "gazetteer": ref.name, "geomap": __version__}
     with _writing(outdir):
         folder = RunFolder(outdir, manifest)
     try:

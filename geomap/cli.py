@@ -7,6 +7,7 @@ import functools
 import json
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -51,7 +52,12 @@ gazetteer_option = click.option(
 
 
 def open_gazetteer(files: tuple[Path, ...]) -> gaz.Gazetteer:
-    return gaz.Gazetteer.open(files)
+    """The gazetteer with the user's files; a bar on a terminal while an index is built."""
+    bar = ProgressBar()
+    try:
+        return gaz.Gazetteer.open(files, progress=bar.index_build if bar.enabled else None)
+    finally:
+        bar.finish()
 
 
 class Geomap(click.Group):
@@ -195,12 +201,15 @@ def gazetteer_import_geonames(files, output, admin1_codes, min_population):
 @gazetteer_option
 @user_errors
 def gazetteer_info(gazetteer_files):
-    """Show the gazetteer files in use and where their index is cached."""
+    """Show the gazetteer files in use, their indexes (bundled, and the overlay of your
+    files) and how many places they hold."""
     with open_gazetteer(gazetteer_files) as g:
         for path in g.files:
-            click.echo(f"file   {path}")
-        click.echo(f"index  {g.index}")
-        click.echo(f"places {len(g):,}")
+            click.echo(f"file    {path}")
+        click.echo(f"index   {g.index}")
+        if g.overlay:
+            click.echo(f"overlay {g.overlay}")
+        click.echo(f"places  {len(g):,}")
 
 
 # --------------------------------------------------------------------------- articles
@@ -555,6 +564,12 @@ def progress_line(p: batch_mod.Progress, *, width: int = 24) -> str:
     return f"{p.done:,} articles  {rate}"
 
 
+def index_line(share: float, *, width: int = 24) -> str:
+    """One line of the gazetteer index build's progress bar."""
+    filled = int(width * min(share, 1.0))
+    return f"Compiling the gazetteer: [{'#' * filled}{'.' * (width - filled)}] {share:4.0%}"
+
+
 class ProgressBar:
     """Redraws one line on a terminal at most ten times a second; silent when piped."""
 
@@ -563,18 +578,31 @@ class ProgressBar:
         self.enabled = self.stream.isatty()
         self._last = 0.0
         self._width = 0
+        self._started = 0.0
 
     def __call__(self, progress: batch_mod.Progress) -> None:
+        if self.enabled:
+            self.draw(lambda: progress_line(progress), last=progress.done == progress.total)
+
+    def index_build(self, share: float) -> None:
+        """Progress of a gazetteer index build (``share`` done, 0 to 1), shown once the
+        build has taken half a second: a small overlay's build leaves no line."""
         if not self.enabled:
             return
         now = time.monotonic()
-        if now - self._last < 0.1 and progress.done != progress.total:
+        self._started = self._started or now
+        if now - self._started >= 0.5 or (self._width and share >= 1):
+            self.draw(lambda: index_line(share), last=share >= 1)
+
+    def draw(self, line: Callable[[], str], *, last: bool = False) -> None:
+        now = time.monotonic()
+        if now - self._last < 0.1 and not last:
             return
         self._last = now
-        line = progress_line(progress)
-        self.stream.write("\r" + line.ljust(self._width))
+        text = line()
+        self.stream.write("\r" + text.ljust(self._width))
         self.stream.flush()
-        self._width = len(line)
+        self._width = len(text)
 
     def finish(self) -> None:
         if self.enabled and self._width:

@@ -1,32 +1,41 @@
-"""The offline gazetteer: CSV files of places compiled into a SQLite index.
+"""The offline gazetteer: CSV files of places compiled into SQLite indexes.
 
 The bundled CSVs (``gazetteer/`` in a checkout, ``geomap/gazetteer_data`` in a wheel) and any
 user CSVs in the same schema are read, validated and merged by place id (a later file's row
-replaces an earlier row with the same id; new ids add places). The merged rows compile into
-one SQLite database in the user's cache directory, named by a hash of the files in use, so a
-changed file means a new index. Concurrent processes on a cold cache build it once: one holds
-a lock while it builds into a temporary file and renames it into place.
+replaces an earlier row with the same id; new ids add places).
+
+The bundled places compile once: into the wheel when it is built (``hatch_build.py``), or on
+first use into the user's cache directory. User files compile into a small overlay index in
+the cache, named by a hash of those files and of the bundled index, so editing one rebuilds
+only the overlay. Concurrent processes on a cold cache build an index once: one holds a lock
+while it builds into a temporary file and renames it into place. Every process holds the
+index files it reads with a shared lock; stale indexes are swept only when no one holds them.
 """
 
 from __future__ import annotations
 
 import contextlib
 import csv
+import errno
 import fcntl
+import functools
 import gzip
 import hashlib
+import heapq
 import io
+import itertools
 import json
 import math
 import os
 import re
 import sqlite3
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from geomap.errors import GazetteerError, InputError
+from geomap.errors import GazetteerError, GeomapError, InputError
 from geomap.files import atomic_write, new_file_mode
 from geomap.names import keys, normalize, skeleton
 from geomap.records import Place
@@ -49,7 +58,7 @@ ENV_VAR = "GEOMAP_GAZETTEER"
 #: Environment variable overriding where the index is cached.
 CACHE_ENV_VAR = "GEOMAP_CACHE_DIR"
 #: Bumped whenever the index layout changes, so old caches are not reused.
-INDEX_VERSION = "4"
+INDEX_VERSION = "5"
 
 _KIND = re.compile(r"[a-z][a-z0-9_]*\Z")
 _COUNTRY = re.compile(r"[A-Z]{2}\Z")
@@ -94,20 +103,25 @@ def env_files() -> list[Path]:
 # --------------------------------------------------------------------------- reading CSVs
 
 
-def _lines(path: Path) -> Iterator[str]:
+def _lines(path: Path, on_read: Callable[[int], None] | None = None) -> Iterator[str]:
     """The decoded lines of a CSV file (gzip-compressed if its name ends in .gz), read as a
-    stream, line endings kept; GazetteerError names the line and byte of bad bytes."""
+    stream, line endings kept; GazetteerError names the line and byte of bad bytes.
+
+    ``on_read`` is called now and then with how many bytes of the file have been read.
+    """
     gzipped = path.name.endswith(".gz")
     try:
-        stream = gzip.open(path, "rb") if gzipped else open(path, "rb")
+        raw = open(path, "rb")
     except OSError as err:
         raise GazetteerError(f"cannot read file ({err.strerror})", path=str(path)) from None
     offset = number = 0
-    with stream:
+    with raw:
+        stream = gzip.GzipFile(fileobj=raw) if gzipped else raw
         try:
-            for raw in stream:
+            for raw_line in stream:
                 # bytes.splitlines breaks at "\r" too, so old Mac line endings read as lines
-                for piece in raw.splitlines(keepends=True) if b"\r" in raw else (raw,):
+                pieces = raw_line.splitlines(keepends=True) if b"\r" in raw_line else (raw_line,)
+                for piece in pieces:
                     number += 1
                     try:
                         line = piece.decode("utf-8")
@@ -116,6 +130,8 @@ def _lines(path: Path) -> Iterator[str]:
                                              path=str(path), line=number) from None
                     offset += len(piece)
                     yield line.removeprefix("\ufeff") if number == 1 else line
+                if on_read and not number % 16_384:
+                    on_read(raw.tell())
         except (OSError, EOFError) as err:
             problem = f"not a gzip file ({err})" if gzipped else f"cannot read file ({err})"
             raise GazetteerError(problem, path=str(path)) from None
@@ -175,9 +191,10 @@ def row_to_place(row: Sequence[str]) -> Place:
                  capital, float(extent))
 
 
-def _rows(path: Path) -> Iterator[tuple[int, list[str]]]:
+def _rows(path: Path, on_read: Callable[[int], None] | None = None
+          ) -> Iterator[tuple[int, list[str]]]:
     """(line number, cells) of every data row; the header is checked and skipped."""
-    reader = csv.reader(_lines(path))
+    reader = csv.reader(_lines(path, on_read))
     try:
         header = next(reader)
     except StopIteration:
@@ -225,13 +242,17 @@ def _header_width(header: list[str], path: Path, line: int) -> int:
                          f"{','.join(OPTIONAL_COLUMNS)})", path=str(path), line=line)
 
 
-def scan_file(path: str | os.PathLike) -> Iterator[tuple[int, Place | InputError]]:
+def scan_file(path: str | os.PathLike, *, on_read: Callable[[int], None] | None = None
+              ) -> Iterator[tuple[int, Place | InputError]]:
     """Every data row of a gazetteer CSV, read as a stream: (line, Place), or (line, problem)
-    for a bad row. A problem with the whole file (unreadable, bad header) ends the scan."""
+    for a bad row. A problem with the whole file (unreadable, bad header) ends the scan.
+
+    ``on_read`` is called now and then with how many bytes of the file have been read.
+    """
     path = Path(path)
     first_line: dict[str, int] = {}
     try:
-        for line, row in _rows(path):
+        for line, row in _rows(path, on_read):
             try:
                 place = row_to_place(row)
             except ValueError as err:
@@ -301,62 +322,160 @@ CREATE TABLE names(key TEXT NOT NULL, quality INTEGER NOT NULL, pop INTEGER NOT 
                    PRIMARY KEY(key, quality DESC, pop DESC, rid)) WITHOUT ROWID;
 CREATE TABLE skeletons(skel TEXT NOT NULL, rid INTEGER NOT NULL,
                        PRIMARY KEY(skel, rid)) WITHOUT ROWID;
+CREATE TABLE hidden(rid INTEGER PRIMARY KEY);
 CREATE UNIQUE INDEX places_id ON places(id);
 """
 _INDEXES = """
 CREATE INDEX places_lat ON places(lat, lon);
 """
 
+#: The two families of index file: the bundled places, and user files (an overlay on the
+#: bundled index, or alone). A cache folder holds ``bundled-<key>.sqlite`` and
+#: ``user-<key>.sqlite`` files, and one build lock per family.
+BUNDLED, USER = "bundled", "user"
 
-def index_key(files: Sequence[Path]) -> str:
-    """The hash that names an index: of each file's path, size and modification time."""
+#: A place's row number in an index: its file's number, then its line, so that lookups
+#: break ties in the files' order whatever order they are read in and whichever index holds
+#: them. User files are numbered after every bundled file.
+_LINE_BITS = 32
+_FIRST_USER_FILE = 1 << 16
+
+#: Share of an index build spent reading the CSVs (the rest: filing names, sorting).
+_READING = 0.35
+#: An overlay of at most this many name keys has them held in memory while open (a few MB).
+_KEYS_IN_MEMORY = 200_000
+
+
+def index_key(files: Sequence[Path], *, base: Path | None = None, portable: bool = False,
+              contents: Sequence[str] | None = None) -> str:
+    """The hash that names an index: of INDEX_VERSION, the base index an overlay is built on,
+    and each file's path, size and modification time. A ``portable`` key takes each file's
+    name and size only, so an index built into the wheel is found wherever it is installed;
+    with ``contents`` (a digest of each file) it takes names, sizes and contents, so identical
+    files in two checkouts share one index."""
     digest = hashlib.sha256(INDEX_VERSION.encode())
-    for path in files:
+    if base is not None:
+        digest.update(f"\0base\0{base.name}".encode())
+    for number, path in enumerate(files):
         stat = path.stat()
-        digest.update(f"\0{path.resolve()}\0{stat.st_size}\0{stat.st_mtime_ns}".encode())
+        if portable or contents is not None:
+            where = path.name + (f"\0{contents[number]}" if contents is not None else "")
+        else:
+            where = f"{path.resolve()}\0{stat.st_mtime_ns}"
+        digest.update(f"\0{where}\0{stat.st_size}".encode())
     return digest.hexdigest()[:20]
 
 
-#: A place's row number in the index: its file's position, then its line, so that lookups
-#: break ties in the files' order whatever order they are read in.
-_LINE_BITS = 32
+#: The cache folder's record of file digests: resolved path -> [size, mtime_ns, sha256].
+_DIGESTS = "digests.json"
 
 
-def build_index(files: Sequence[Path], target: Path, *, key: str = "") -> None:
+def _contents(files: Sequence[Path], folder: Path) -> list[str]:
+    """The SHA-256 digest of each file's content, remembered in the cache folder by path,
+    size and modification time, so that a file is read again only after it changes."""
+    record = folder / _DIGESTS
+    try:
+        known = json.loads(record.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        known = {}
+    digests, changed = [], False
+    for path in files:
+        stat = path.stat()
+        where = str(path.resolve())
+        entry = known.get(where)
+        if not (isinstance(entry, list) and entry[:2] == [stat.st_size, stat.st_mtime_ns]):
+            with open(path, "rb") as data:
+                entry = [stat.st_size, stat.st_mtime_ns,
+                         hashlib.file_digest(data, "sha256").hexdigest()]
+            known[where] = entry
+            changed = True
+        digests.append(entry[2])
+    if changed:
+        known = {where: entry for where, entry in known.items() if os.path.exists(where)}
+        with contextlib.suppress(GeomapError, OSError):  # a memo: recomputed if lost
+            atomic_write(record, json.dumps(known, indent=0))
+    return digests
+
+
+def packaged_index_name(files: Sequence[Path]) -> str:
+    """The file name of the bundled index built into the wheel, next to the bundled CSVs."""
+    return f"{BUNDLED}-{index_key(files, portable=True)}.sqlite"
+
+
+def _uri(path: Path) -> str:
+    # immutable: an index file never changes once renamed into place (a new content gets a
+    # new name), so SQLite may skip its file locks and change checks.
+    return f"{path.resolve().as_uri()}?mode=ro&immutable=1"
+
+
+def build_index(
+    files: Sequence[Path],
+    target: Path,
+    *,
+    key: str = "",
+    base: Path | None = None,
+    first: int = 0,
+    progress: Callable[[float], None] | None = None,
+) -> None:
     """Compile gazetteer CSV files into a fresh SQLite index at target (replaced atomically).
 
-    A later file's row replaces an earlier one with the same id. Files are read as streams,
-    the last first, so memory stays flat whatever their size and a bad user file is reported
-    before the bundled ones are read. Raises GazetteerError (the first bad file's problems
-    attached), leaving nothing behind.
+    A later file's row replaces an earlier one with the same id; ``first`` is the number of
+    the first file (numbers order ties, see ``_LINE_BITS``). With ``base``, the index is an
+    overlay on that index: it lists the base's rows that its rows replace (same id). Files
+    are read as streams, the last first, so memory stays flat whatever their size and the
+    last file's problems are reported first. ``progress`` is called now and then with the
+    share done (0 to 1). Raises GazetteerError (the first bad file's problems attached),
+    leaving nothing behind.
     """
+    report = progress or (lambda share: None)
+    stats = [path.stat() for path in files]
+    sizes = [stat.st_size for stat in stats]
+    total = sum(sizes) or 1
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=target.name + ".", suffix=".tmp", dir=target.parent)
     os.close(fd)
     try:
-        with contextlib.closing(sqlite3.connect(tmp)) as db:
+        with contextlib.closing(sqlite3.connect(Path(tmp).as_uri(), uri=True)) as db:
             db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
                              "PRAGMA temp_store=FILE;" + _SCHEMA)
+            done = 0
             for number in reversed(range(len(files))):
                 problems: list[InputError] = []
+
+                def on_read(count: int, before: int = done) -> None:
+                    report(_READING * (before + count) / total)
+
                 db.executemany("INSERT OR IGNORE INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                               _place_rows(files[number], number << _LINE_BITS, problems))
+                               _place_rows(files[number], (first + number) << _LINE_BITS,
+                                           problems, on_read))
                 _raise_first(problems)
-            _index_names(db)
+                done += sizes[number]
+            db.commit()
+            hidden = _hide_replaced(db, base) if base else 0
+            _index_names(db, lambda share: report(_READING + (1 - _READING) * 0.9 * share))
             db.executescript(_INDEXES)
             count = db.execute("SELECT count(*) FROM places").fetchone()[0]
-            db.executemany("INSERT INTO meta VALUES (?,?)",
-                           [("key", key), ("places", str(count))])
+            names = db.execute("SELECT count(*) FROM names").fetchone()[0]
+            sources = [[str(path.resolve()), stat.st_size, stat.st_mtime_ns]
+                       for path, stat in zip(files, stats)]
+            db.executemany("INSERT INTO meta VALUES (?,?)", [
+                ("key", key), ("version", INDEX_VERSION), ("places", str(count)),
+                ("names", str(names)), ("hidden", str(hidden)),
+                ("base", str(base or "")),
+                ("sources", json.dumps(sources)),
+            ])
             db.commit()
         os.chmod(tmp, new_file_mode())  # mkstemp's 0600 would hide it from other users
         os.replace(tmp, target)
+        report(1.0)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
 
 
-def _place_rows(path: Path, base: int, problems: list[InputError]) -> Iterator[tuple]:
-    for line, item in scan_file(path):
+def _place_rows(path: Path, base: int, problems: list[InputError],
+                on_read: Callable[[int], None] | None = None) -> Iterator[tuple]:
+    for line, item in scan_file(path, on_read=on_read):
         if isinstance(item, InputError):
             problems.append(item)
             continue
@@ -365,11 +484,25 @@ def _place_rows(path: Path, base: int, problems: list[InputError]) -> Iterator[t
                item.extent_km)
 
 
-def _index_names(db: sqlite3.Connection) -> None:
+def _hide_replaced(db: sqlite3.Connection, base: Path) -> int:
+    """Fill the hidden table with the base index's rows that share an id with this index's
+    rows (which replace them), and return how many there are."""
+    db.execute("ATTACH DATABASE ? AS base", (_uri(base),))
+    # CROSS JOIN keeps this order: each of the (few) overlay ids looked up in the base.
+    db.execute("INSERT INTO hidden SELECT b.rid FROM places p CROSS JOIN base.places b"
+               " ON b.id = p.id")
+    db.commit()
+    db.execute("DETACH DATABASE base")
+    return db.execute("SELECT count(*) FROM hidden").fetchone()[0]
+
+
+def _index_names(db: sqlite3.Connection, progress: Callable[[float], None] | None = None) -> None:
     """Fill the names and skeletons tables from the places table, in key order."""
     db.executescript("CREATE TEMP TABLE raw_names(key TEXT, quality INTEGER, pop INTEGER,"
                      " rid INTEGER); CREATE TEMP TABLE raw_skeletons(skel TEXT, rid INTEGER);")
+    total = db.execute("SELECT count(*) FROM places").fetchone()[0] or 1
     places = db.execute("SELECT rid, name, alternate_names, population FROM places")
+    done = 0
     while batch := places.fetchmany(10_000):
         names: list[tuple] = []
         skeletons: list[tuple] = []
@@ -388,6 +521,9 @@ def _index_names(db: sqlite3.Connection) -> None:
             skeletons += [(sk, rid) for sk in skels]
         db.executemany("INSERT INTO raw_names VALUES (?,?,?,?)", names)
         db.executemany("INSERT INTO raw_skeletons VALUES (?,?)", skeletons)
+        done += len(batch)
+        if progress:
+            progress(done / total)
     db.executescript("""
         INSERT INTO names SELECT key, quality, pop, rid FROM raw_names
             ORDER BY key, quality DESC, pop DESC, rid;
@@ -416,24 +552,168 @@ def _writable_dir(preferred: Path) -> Path:
     raise GazetteerError(f"no writable cache directory (tried {preferred})")
 
 
-def ensure_index(files: Sequence[Path], *, directory: Path | None = None) -> tuple[Path, bool]:
+@dataclass(frozen=True, slots=True)
+class _Held:
+    """An index file held open with a shared lock: marked in use, so no sweep removes it."""
+
+    path: Path
+    fd: int
+    built: bool = False
+
+    def release(self) -> None:
+        os.close(self.fd)
+
+
+def _hold(path: Path, *, built: bool = False) -> _Held:
+    """Open an index file and take a shared lock on it; FileNotFoundError if it is gone
+    (a sweep may remove it between a check and this call: the lock then finds it unlinked)."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH)
+        if os.fstat(fd).st_nlink == 0:
+            raise FileNotFoundError(errno.ENOENT, "removed by a cache sweep", str(path))
+    except BaseException:
+        os.close(fd)
+        raise
+    return _Held(path, fd, built)
+
+
+def ensure_index(
+    files: Sequence[Path],
+    *,
+    family: str = BUNDLED,
+    base: Path | None = None,
+    directory: Path | None = None,
+    check_first: Sequence[Path] = (),
+    progress: Callable[[float], None] | None = None,
+) -> tuple[Path, bool]:
     """The path of an up-to-date index of files, and whether this call had to build it."""
-    key = index_key(files)
-    folder = _writable_dir(directory or cache_dir())
-    target = folder / f"index-{key}.sqlite"
-    if target.exists():
-        return target, False
-    with open(folder / f"index-{key}.lock", "w") as lock:
+    held = _acquire(files, family=family, base=base,
+                    folder=_writable_dir(directory or cache_dir()),
+                    check_first=check_first, progress=progress)
+    held.release()
+    return held.path, held.built
+
+
+def _acquire(files: Sequence[Path], *, family: str, folder: Path, base: Path | None = None,
+             check_first: Sequence[Path] = (),
+             progress: Callable[[float], None] | None = None) -> _Held:
+    """Hold the up-to-date index of files in folder, building it if there is none.
+
+    The bundled places' index is named by the files' contents (two checkouts of the same
+    data share it), a user files' index by their paths and modification times (an edit makes
+    a new one). Concurrent processes build an index once: one holds the family's lock while
+    it builds into a temporary file and renames it into place, then sweeps the family's
+    stale indexes. Before a build, the files of ``check_first`` are validated (the last
+    first), so a bad user file is reported before the bundled places are compiled.
+    """
+    if family == BUNDLED:
+        key = index_key(files, contents=_contents(files, folder))
+    else:
+        key = index_key(files, base=base)
+    target = folder / f"{family}-{key}.sqlite"
+    with contextlib.suppress(FileNotFoundError):
+        return _hold(target)
+    with open(folder / f"{family}.lock", "a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        if target.exists():
-            return target, False
+        with contextlib.suppress(FileNotFoundError):
+            return _hold(target)
+        for path in reversed(check_first):
+            _raise_first([item for _, item in scan_file(path) if isinstance(item, InputError)])
+        first = 0 if family == BUNDLED else _FIRST_USER_FILE
         try:
-            build_index(files, target, key=key)
+            build_index(files, target, key=key, base=base, first=first, progress=progress)
+            held = _hold(target, built=True)
         except (sqlite3.Error, OSError) as err:
             raise GazetteerError(f"cannot build the gazetteer index here ({err}); set "
                                  f"{CACHE_ENV_VAR} to a folder with room",
                                  path=str(folder)) from None
-    return target, True
+        with contextlib.suppress(OSError):  # a cleanup: the index is built either way
+            _sweep(folder, family, keep=target)
+        return held
+
+
+#: Names of the single index of geomap before overlays (``index-<key>.sqlite``, ``.lock``).
+_LEGACY = re.compile(r"index-[0-9a-f]{20}\.(sqlite|lock)\Z")
+#: A temporary file an earlier version's build left behind is removed after this many seconds.
+_ORPHAN_AGE = 3600
+
+
+def _sweep(folder: Path, family: str, *, keep: Path) -> None:
+    """Remove a family's stale indexes from a cache folder, holding its build lock.
+
+    Stale: for the bundled family every index but ``keep`` (a cache holds one bundled index);
+    for user files an index built from files that have changed or gone since, on a base
+    index that is gone, or by another index version. Also removed: the single indexes of
+    older geomap versions and temporary files of killed builds. An index some process holds
+    (:func:`_hold`) is left for a later sweep.
+    """
+    now = time.time()
+    for path in folder.iterdir():
+        name = path.name
+        if path == keep:
+            continue
+        if name.startswith(f"{family}-") and name.endswith(".sqlite"):
+            if family == BUNDLED or _outdated(path):
+                _remove_unused(path)
+        elif _LEGACY.match(name):
+            _remove_unused(path)
+        elif name.endswith(".tmp") and name.startswith((f"{family}-", "index-")):
+            # A build of this family holds the lock we hold: its temporary files are orphans.
+            # Older versions' builds take no such lock: theirs get an hour.
+            with contextlib.suppress(OSError):
+                if name.startswith(family) or now - path.stat().st_mtime > _ORPHAN_AGE:
+                    path.unlink()
+
+
+def _outdated(index: Path) -> bool:
+    """Whether a user index was built from files that have changed or gone since, on a base
+    index that is gone, or by another INDEX_VERSION."""
+    try:
+        with contextlib.closing(sqlite3.connect(_uri(index), uri=True)) as db:
+            meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
+        sources = json.loads(meta.get("sources", "[]"))
+    except (sqlite3.Error, ValueError):
+        return True
+    if meta.get("version") != INDEX_VERSION:
+        return True
+    if meta.get("base") and not Path(meta["base"]).is_file():
+        return True
+    for source, size, mtime_ns in sources:
+        try:
+            stat = os.stat(source)
+        except OSError:
+            return True
+        if (stat.st_size, stat.st_mtime_ns) != (size, mtime_ns):
+            return True
+    return False
+
+
+def _remove_unused(path: Path) -> None:
+    """Unlink path unless a process holds it. The exclusive lock keeps a process that is
+    about to hold the file waiting until it is unlinked, and :func:`_hold` then sees that."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        path.unlink()
+    except OSError:
+        pass  # in use (BlockingIOError), or already gone
+    finally:
+        os.close(fd)
+
+
+def _bundled_index(folder: Callable[[], Path], *, check_first: Sequence[Path] = (),
+                   progress: Callable[[float], None] | None = None) -> _Held:
+    """Hold the bundled index: the one built into the installed package, else the cache's
+    (built on first use)."""
+    files = bundled_files()
+    with contextlib.suppress(OSError):
+        return _hold(bundled_dir() / packaged_index_name(files))
+    return _acquire(files, family=BUNDLED, folder=folder(), check_first=check_first,
+                    progress=progress)
 
 
 # --------------------------------------------------------------------------- lookups
@@ -452,6 +732,7 @@ _PLACE_COLUMNS = "p.id, p.name, p.alternate_names, p.lat, p.lon, p.kind, p.count
                  "p.admin1, p.population, p.source, p.capital, p.extent_km"
 #: Columns of a row after ``_PLACE_COLUMNS``.
 _AFTER_PLACE = 12
+_POPULATION = 8
 
 
 def _place(row: Sequence) -> Place:
@@ -465,20 +746,57 @@ def _place(row: Sequence) -> Place:
 class Gazetteer:
     """Places by name and by area, read from an index of gazetteer CSVs.
 
+    The bundled places and user files live in two SQLite indexes: ``index``, and ``overlay``
+    on top of it (user rows, which replace the base's rows with their ids). Every query runs
+    on both and merges their rows in the query's order, so the pair answers as one index of
+    all the files would.
+
     >>> gaz = Gazetteer.open()                       # bundled files + GEOMAP_GAZETTEER
     >>> gaz.lookup("Ramadi")[0].country
     'IQ'
     """
 
-    def __init__(self, files: Sequence[Path], index: Path, *, built: bool = False):
+    def __init__(self, files: Sequence[Path], index: Path, overlay: Path | None = None, *,
+                 built: bool = False):
         self.files = tuple(files)
-        self.index = index
-        #: Whether opening this gazetteer built its index (False when a cached one was used).
+        self.index = Path(index)
+        self.overlay = Path(overlay) if overlay else None
+        #: Whether opening this gazetteer built an index (False when cached ones were used).
         self.built = built
-        self._db = sqlite3.connect(f"file:{index}?mode=ro", uri=True, check_same_thread=False)
-        self._db.execute("PRAGMA cache_size = -32768")
-        self._db.execute("PRAGMA mmap_size = 1073741824")
+        self._held: list[_Held] = []
+        self._db: sqlite3.Connection | None = None
+        try:
+            for path in (self.index, self.overlay):
+                if path:
+                    self._held.append(_hold(path))
+            self._db = sqlite3.connect(_uri(self.index), uri=True, check_same_thread=False)
+            self._db.execute("PRAGMA cache_size = -32768")
+            self._db.execute("PRAGMA mmap_size = 1073741824")
+            self._count = int(self._meta("main")["places"])
+            #: The overlay's name keys, when it is small enough to hold them: a lookup of a
+            #: name it does not hold then skips it.
+            self._overlay_keys: frozenset[str] | None = None
+            #: (schema, whether some of its rows are replaced by the overlay's), base first.
+            self._layers: list[tuple[str, bool]] = [("main", False)]
+            if self.overlay:
+                self._db.execute("ATTACH DATABASE ? AS overlay", (_uri(self.overlay),))
+                meta = self._meta("overlay")
+                if Path(meta["base"]).name != self.index.name:
+                    raise GazetteerError(f"the overlay was built on {meta['base']}, not on "
+                                         f"{self.index}", path=str(self.overlay))
+                hidden = int(meta["hidden"])
+                self._count += int(meta["places"]) - hidden
+                self._layers = [("main", hidden > 0), ("overlay", False)]
+                if int(meta.get("names", _KEYS_IN_MEMORY + 1)) <= _KEYS_IN_MEMORY:
+                    self._overlay_keys = frozenset(
+                        k for (k,) in self._db.execute("SELECT DISTINCT key FROM overlay.names"))
+        except BaseException:
+            self.close()
+            raise
         self._cache: dict[tuple, list[Match]] = {}
+
+    def _meta(self, schema: str) -> dict[str, str]:
+        return dict(self._db.execute(f"SELECT key, value FROM {schema}.meta").fetchall())
 
     @classmethod
     def open(
@@ -488,28 +806,47 @@ class Gazetteer:
         bundled: bool = True,
         use_env: bool = True,
         cache: str | os.PathLike | None = None,
+        progress: Callable[[float], None] | None = None,
     ) -> Gazetteer:
         """Open the gazetteer of the bundled CSVs, then ``GEOMAP_GAZETTEER``'s, then extra's.
 
-        Later files win on equal ids. Raises GazetteerError naming the file and line of the
-        first bad row.
+        Later files win on equal ids. The bundled places come from the index built into the
+        installed package, else from one built once in the cache; user files compile into a
+        small overlay index in the cache, rebuilt when one of them changes. ``progress`` is
+        called with the share done (0 to 1) while an index is built. Raises GazetteerError
+        naming the file and line of the first bad row.
         """
-        files = (bundled_files() if bundled else []) + (env_files() if use_env else [])
-        files += [Path(f) for f in extra]
-        if not files:
+        user = (env_files() if use_env else []) + [Path(f) for f in extra]
+        if not bundled and not user:
             raise GazetteerError("no gazetteer files to read")
-        for path in files:
+        for path in user:
             if not path.is_file():
                 raise GazetteerError("no such file", path=str(path))
-        index, built = ensure_index(files, directory=Path(cache) if cache else None)
-        return cls(files, index, built=built)
+        folder = functools.cache(lambda: _writable_dir(Path(cache) if cache else cache_dir()))
+        held: list[_Held] = []
+        try:
+            if bundled:
+                held.append(_bundled_index(folder, check_first=user, progress=progress))
+            if user:
+                base = held[0].path if held else None
+                held.append(_acquire(user, family=USER, folder=folder(), base=base,
+                                     progress=progress))
+            files = (bundled_files() if bundled else []) + user
+            return cls(files, *(h.path for h in held), built=any(h.built for h in held))
+        finally:
+            for h in held:
+                h.release()
 
     def __reduce__(self):
-        # Workers reopen the same index file rather than receiving a connection.
-        return (Gazetteer, (self.files, self.index))
+        # Workers reopen the same index files rather than receiving a connection.
+        return (Gazetteer, (self.files, self.index, self.overlay))
 
     def close(self) -> None:
-        self._db.close()
+        if self._db is not None:
+            self._db.close()
+        for held in self._held:
+            held.release()
+        self._held = []
 
     def __enter__(self) -> Gazetteer:
         return self
@@ -518,14 +855,35 @@ class Gazetteer:
         self.close()
 
     def __len__(self) -> int:
-        return self._db.execute("SELECT count(*) FROM places").fetchone()[0]
+        return self._count
+
+    def _rows(self, sql: str, params: Sequence, *, order: Callable[[tuple], tuple],
+              rid: str = "p.rid", name_keys: Sequence[str] | None = None) -> Iterator[tuple]:
+        """The rows of a query on every index, merged in the query's own ``order`` (its
+        ORDER BY as a Python key). In ``sql``, ``{db}`` stands for the index's schema and
+        ``{hide}`` for a condition (on the row number ``rid``) that leaves out the base rows
+        the overlay replaces. A query for ``name_keys`` skips an overlay without them."""
+        layers = self._layers
+        if name_keys is not None and self._overlay_keys is not None and \
+                self._overlay_keys.isdisjoint(name_keys):
+            layers = layers[:1]
+        cursors = [
+            self._db.execute(sql.format(db=db, hide=(
+                f" AND NOT EXISTS (SELECT 1 FROM overlay.hidden h WHERE h.rid = {rid})"
+                if replaced else "")), params)
+            for db, replaced in layers
+        ]
+        return cursors[0] if len(cursors) == 1 else heapq.merge(*cursors, key=order)
 
     def get(self, place_id: str) -> Place | None:
         """The place with this id, or None."""
-        row = self._db.execute(
-            f"SELECT {_PLACE_COLUMNS} FROM places p WHERE p.id = ?", (place_id,)
-        ).fetchone()
-        return _place(row) if row else None
+        for db, _ in reversed(self._layers):
+            row = self._db.execute(
+                f"SELECT {_PLACE_COLUMNS} FROM {db}.places p WHERE p.id = ?", (place_id,)
+            ).fetchone()
+            if row:
+                return _place(row)
+        return None
 
     def capital(self, country: str, *, admin1: str | None = None) -> Place | None:
         """The national capital of ``country`` (ISO alpha-2), or with ``admin1`` the capital
@@ -545,7 +903,8 @@ class Gazetteer:
     def contains(self, name: str) -> bool:
         """Whether any place is filed under this name (exactly or without an article)."""
         return any(
-            self._db.execute("SELECT 1 FROM names WHERE key = ? LIMIT 1", (k,)).fetchone()
+            next(self._rows("SELECT 1 FROM {db}.names n WHERE n.key = ?{hide} LIMIT 1", (k,),
+                            order=lambda row: row, rid="n.rid", name_keys=(k,)), None)
             for k in keys(name)
         )
 
@@ -578,15 +937,20 @@ class Gazetteer:
         found: dict[str, Match] = {}
         query_keys = keys(name)
         if query_keys:
-            # Names are stored best first (quality, then population): no sort needed.
+            # Names are stored best first (quality, then population): the ORDER BY costs no
+            # sort, and each key holds its places in their final order.
             marks = ",".join("?" * len(query_keys))
-            rows = self._db.execute(
-                f"SELECT {_PLACE_COLUMNS}, n.quality, n.key FROM names n"
-                f" JOIN places p ON p.rid = n.rid WHERE n.key IN ({marks}){where} LIMIT ?",
-                (*query_keys, *params, limit * len(query_keys)),
-            ).fetchall()
+            most = limit * len(query_keys)
+            rows = list(itertools.islice(self._rows(
+                f"SELECT {_PLACE_COLUMNS}, n.quality, n.key, n.rid FROM {{db}}.names n"
+                f" JOIN {{db}}.places p ON p.rid = n.rid WHERE n.key IN ({marks}){where}{{hide}}"
+                " ORDER BY n.key, n.quality DESC, n.pop DESC, n.rid LIMIT ?",
+                (*query_keys, *params, most),
+                order=lambda r: (r[_AFTER_PLACE + 1], -r[_AFTER_PLACE], -r[_POPULATION],
+                                 r[_AFTER_PLACE + 2]),
+                name_keys=query_keys,
+            ), most))
             if len(query_keys) == 1:
-                # One key holds each place once, already in the final order.
                 result = [Match(_place(row), row[_AFTER_PLACE]) for row in rows]
                 if result or not fuzzy:
                     return self._remember(cache_key, result)
@@ -597,11 +961,13 @@ class Gazetteer:
                 if pid not in found or found[pid].quality < quality:
                     found[pid] = Match(_place(row), quality)
         if not found and fuzzy and query_keys and len(query_keys[0]) >= 4:
-            rows = self._db.execute(
-                f"SELECT {_PLACE_COLUMNS} FROM skeletons s JOIN places p ON p.rid = s.rid"
-                f" WHERE s.skel = ?{where} ORDER BY p.population DESC LIMIT ?",
+            rows = itertools.islice(self._rows(
+                f"SELECT {_PLACE_COLUMNS}, p.rid FROM {{db}}.skeletons s"
+                f" JOIN {{db}}.places p ON p.rid = s.rid WHERE s.skel = ?{where}{{hide}}"
+                " ORDER BY p.population DESC, p.rid LIMIT ?",
                 (skeleton(query_keys[0]), *params, limit),
-            ).fetchall()
+                order=lambda r: (-r[_POPULATION], r[_AFTER_PLACE]),
+            ), limit)
             found = {row[0]: Match(_place(row), 0) for row in rows}
         result = sorted(found.values(), key=lambda m: (-m.quality, -m.place.population))[:limit]
         return self._remember(cache_key, result)
@@ -635,8 +1001,9 @@ class Gazetteer:
         kinds: Iterable[str] | None = None,
         min_population: int = 0,
     ) -> Iterator[Place]:
-        """Places inside a latitude/longitude box (west > east crosses the antimeridian)."""
-        sql = f"SELECT {_PLACE_COLUMNS} FROM places p WHERE p.lat BETWEEN ? AND ?"
+        """Places inside a latitude/longitude box (west > east crosses the antimeridian),
+        south to north."""
+        sql = f"SELECT {_PLACE_COLUMNS}, p.rid FROM {{db}}.places p WHERE p.lat BETWEEN ? AND ?"
         params: list = [south, north]
         if west <= east:
             sql += " AND p.lon BETWEEN ? AND ?"
@@ -651,7 +1018,9 @@ class Gazetteer:
         if kinds:
             sql += f" AND p.kind IN ({','.join('?' * len(kinds))})"
             params += kinds
-        for row in self._db.execute(sql, params):
+        # The lat/lon index yields this order without a sort.
+        sql += "{hide} ORDER BY p.lat, p.lon, p.rid"
+        for row in self._rows(sql, params, order=lambda r: (r[3], r[4], r[_AFTER_PLACE])):
             yield _place(row)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,16 @@ EXAMPLE = ROOT / "examples" / "al-qaim-husaybah-2017.txt"
 
 os.environ.setdefault("GEOMAP_CACHE_DIR", str(ROOT / ".pytest_cache" / "geomap-index"))
 os.environ.pop("GEOMAP_GAZETTEER", None)
+
+
+def unprivileged() -> list[str]:
+    """A command prefix under which file permissions hold: as root, drop the capabilities
+    that bypass them (util-linux setpriv); otherwise nothing."""
+    if os.geteuid() != 0:
+        return []
+    if not shutil.which("setpriv"):
+        pytest.skip("running as root without setpriv: permissions cannot be enforced")
+    return ["setpriv", "--bounding-set=-dac_override,-dac_read_search", "--"]
 
 
 @pytest.fixture(scope="session")

@@ -20,7 +20,7 @@ from geomap import batch
 from geomap.cli import main
 from geomap.gazetteer import COLUMNS, Gazetteer
 
-from conftest import EXAMPLE
+from conftest import EXAMPLE, unprivileged
 
 ARTICLE = ("Fighting in Ramadi.\r\nShelling hit Rawa, 80 km east of Al-Qaim, Iraq, on Monday.\r"
            "Troops reached Baghdad.\n")
@@ -50,16 +50,6 @@ def subprocess_env(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k != "GEOMAP_GAZETTEER"}
     env.update(extra)
     return env
-
-
-def unprivileged() -> list[str]:
-    """A command prefix under which file permissions hold: as root, drop the capabilities
-    that bypass them (util-linux setpriv); otherwise nothing."""
-    if os.geteuid() != 0:
-        return []
-    if not shutil.which("setpriv"):
-        pytest.skip("running as root without setpriv: permissions cannot be enforced")
-    return ["setpriv", "--bounding-set=-dac_override,-dac_read_search", "--"]
 
 
 @pytest.fixture
@@ -394,7 +384,7 @@ def test_a_full_cache_disk(small_disk):
         main, ["gazetteer", "lookup", "Rawa"])
     assert_error(result, f"{small_disk}: cannot build the gazetteer index here (database or "
                          "disk is full); set GEOMAP_CACHE_DIR to a folder with room")
-    assert [p.suffix for p in small_disk.iterdir()] == [".lock"]
+    assert sorted(p.suffix for p in small_disk.iterdir()) == [".json", ".lock"]
 
 
 # --------------------------------------------------------------------------- Ctrl-C
@@ -409,11 +399,13 @@ def _wait_for(predicate, timeout: float = 120) -> None:
 
 
 @pytest.mark.slow
-def test_ctrl_c_during_an_index_build(tmp_path):
+def test_ctrl_c_during_an_index_build(tmp_path, full_gazetteer):
+    """Interrupted while it compiles a big user file (the bundled index already built)."""
     csv = tmp_path / "mine.csv"
     _write_big_gazetteer(csv, 300_000)
     before = csv.read_bytes()
-    cache = tmp_path / "cache"
+    cache = full_gazetteer.index.parent
+    cached = set(cache.iterdir())
     command = [sys.executable, "-m", "geomap", "gazetteer", "lookup", "Hamlet 7",
                "--gazetteer", csv]
     env = subprocess_env(GEOMAP_CACHE_DIR=str(cache))
@@ -425,7 +417,7 @@ def test_ctrl_c_during_an_index_build(tmp_path):
     out, err = process.communicate(timeout=60)
     assert (process.returncode, out) == (130, "")
     assert err == "Interrupted: files already on disk are as they were, or complete.\n"
-    assert [p.suffix for p in cache.iterdir()] == [".lock"]
+    assert set(cache.iterdir()) - cached <= {cache / "user.lock"}
     assert csv.read_bytes() == before
     again = subprocess.run(command, env=env, capture_output=True, text=True)
     assert again.returncode == 0 and again.stdout.startswith("Hamlet 7 ")
@@ -480,4 +472,4 @@ def test_eight_processes_on_a_cold_cache_build_the_index_once(tmp_path):
     assert sorted(built for built, _ in results) == [False] * 7 + [True]
     answers = {answer for _, answer in results}
     assert len(answers) == 1 and answers.pop().startswith("gn:98717 33.42")
-    assert [p.suffix for p in sorted(cache.iterdir())] == [".lock", ".sqlite"]
+    assert sorted(p.suffix for p in cache.iterdir()) == [".json", ".lock", ".sqlite"]

@@ -121,6 +121,29 @@ def test_engines_write_byte_identical_files(engine_factory, corpus, full_gazette
     assert read_outputs(tmp_path / "out") == reference
 
 
+def test_workers_read_the_user_files_overlay(engine_factory, full_gazetteer, tmp_path):
+    """Workers open the bundled index and the user files' overlay by path: a user place and
+    a user correction of a bundled place reach every chunk."""
+    from geomap.gazetteer import Gazetteer
+
+    mine = tmp_path / "mine.csv"
+    mine.write_text("id,name,alternate_names,lat,lon,kind,country,admin1,population,source\n"
+                    "u:zorba,Zorbaville,,34.1,41.2,city,IQ,Anbar,5000,me\n"
+                    "gn:98717,Ramadi,,33.5,43.2,city,IQ,Anbar,223500,corrected\n",
+                    encoding="utf-8")
+    source = write_jsonl(tmp_path / "in.jsonl", [
+        {"id": f"z{i}", "text": "Shelling hit Zorbaville, Iraq, on Monday. Troops reached Ramadi."}
+        for i in range(40)])
+    with Gazetteer.open([mine]) as gazetteer:
+        assert gazetteer.overlay is not None
+        run(source, tmp_path / "out", gazetteer, engine_factory(), chunk_size=10)
+    rows = [json.loads(line) for line in (tmp_path / "out" / "mentions.jsonl").open()]
+    places = {(row["text"], row["place"]["id"], row["place"]["lat"]) for row in rows}
+    assert places == {("Zorbaville", "u:zorba", 34.1), ("Iraq", "country:IQ", 33.0),
+                      ("Ramadi", "gn:98717", 33.5)}
+    assert len(rows) == 3 * 40
+
+
 def test_a_killed_worker_loses_and_duplicates_nothing(engine_factory, corpus, full_gazetteer,
                                                       tmp_path, reference):
     engine = engine_factory()

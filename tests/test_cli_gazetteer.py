@@ -18,6 +18,8 @@ from click.testing import CliRunner
 from geomap.cli import main
 from geomap.gazetteer import COLUMNS
 
+from conftest import unprivileged
+
 ROOT = Path(__file__).resolve().parent.parent
 HEADER = ",".join(COLUMNS) + "\n"
 
@@ -106,6 +108,31 @@ def test_add_then_lookup(tmp_path):
     assert json.loads(result.output)[0]["kind"] == "base"
 
 
+def _info(*args: str) -> dict[str, str]:
+    result = run("gazetteer", "info", *args)
+    assert result.exit_code == 0, result.output
+    return dict(line.split(maxsplit=1) for line in result.output.splitlines()
+                if not line.startswith("file "))
+
+
+def test_an_edit_is_picked_up_without_rebuilding_the_bundled_places(tmp_path):
+    csv = tmp_path / "mine.csv"
+    run("gazetteer", "add", str(csv), "--id", "me:1", "--name", "Camp Zulu", "--lat", "33.1",
+        "--lon", "41.2")
+    before = _info("--gazetteer", str(csv))
+    bundled = Path(before["index"]).stat()
+    run("gazetteer", "add", str(csv), "--id", "me:2", "--name", "Camp Yankee", "--lat", "33.2",
+        "--lon", "41.3")
+    result = run("gazetteer", "lookup", "camp yankee", "--gazetteer", str(csv), "--json")
+    assert [p["id"] for p in json.loads(result.output)] == ["me:2"]
+    after = _info("--gazetteer", str(csv))
+    assert after["index"] == before["index"] and after["overlay"] != before["overlay"]
+    now = Path(after["index"]).stat()
+    assert (now.st_ino, now.st_mtime_ns) == (bundled.st_ino, bundled.st_mtime_ns)
+    assert not Path(before["overlay"]).exists()
+    assert int(after["places"].replace(",", "")) == int(before["places"].replace(",", "")) + 1
+
+
 def test_a_refused_add_keeps_the_file(tmp_path):
     csv = tmp_path / "mine.csv"
     run("gazetteer", "add", str(csv), "--id", "me:1", "--name", "A", "--lat", "1", "--lon", "1")
@@ -161,12 +188,44 @@ def test_python_dash_m_runs_the_cli():
 
 
 @pytest.mark.slow
-def test_installed_wheel_finds_its_gazetteer(tmp_path):
-    """A non-editable install into a fresh virtual environment answers from another folder.
+def test_an_index_build_shows_a_progress_bar_on_a_terminal(tmp_path, full_gazetteer):
+    """On a terminal, building an index that takes a while (here the overlay of 100,000 user
+    rows) draws a bar on stderr; stdout keeps only the answer."""
+    csv = tmp_path / "big.csv"
+    csv.write_text(HEADER + "".join(f"u:{i},Hamlet {i},,{i % 80},{i % 170},city,FR,,{i},me\n"
+                                    for i in range(100_000)), encoding="utf-8")
+    main_fd, terminal = os.openpty()
+    try:
+        result = subprocess.run([sys.executable, "-m", "geomap", "gazetteer", "lookup",
+                                 "Hamlet 7", "--gazetteer", csv], stderr=terminal,
+                                stdout=subprocess.PIPE, text=True)
+        os.close(terminal)
+        drawn = b""
+        while chunk := _read_some(main_fd):
+            drawn += chunk
+    finally:
+        os.close(main_fd)
+    assert result.returncode == 0 and result.stdout.startswith("Hamlet 7 ")
+    lines = drawn.decode().replace("\r\n", "\n").split("\r")
+    assert lines[-1].rstrip().endswith("[########################] 100%")
+    assert all(line.strip().startswith("Compiling the gazetteer: [") for line in lines[1:])
+
+
+def _read_some(fd: int) -> bytes:
+    try:
+        return os.read(fd, 65536)
+    except OSError:  # EIO: the terminal's other end is closed and drained
+        return b""
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory) -> tuple[Path, Path]:
+    """A non-editable install into a fresh virtual environment: (environment, a folder).
 
     The environment sees the already installed dependencies (no network); geomap itself is
-    built from this checkout, with its data inside the wheel.
+    built from this checkout, with its data (and the bundled places' index) inside the wheel.
     """
+    tmp_path = tmp_path_factory.mktemp("installed")
     env = tmp_path / "venv"
     venv.create(env, with_pip=True)
     python = env / "bin" / "python"
@@ -186,8 +245,16 @@ def test_installed_wheel_finds_its_gazetteer(tmp_path):
     shutil.rmtree(source)
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
+    return env, elsewhere
+
+
+@pytest.mark.slow
+def test_installed_wheel_finds_its_gazetteer(installed):
+    """The installed package answers from another folder, from its own data."""
+    env, elsewhere = installed
     clean_env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    clean_env["GEOMAP_CACHE_DIR"] = str(tmp_path / "cache")
+    clean_env["GEOMAP_CACHE_DIR"] = str(elsewhere / "first-cache")
+    python = env / "bin" / "python"
     where = subprocess.run([python, "-c", "import geomap; print(geomap.__file__)"],
                            cwd=elsewhere, env=clean_env, capture_output=True, text=True,
                            check=True).stdout
@@ -197,3 +264,30 @@ def test_installed_wheel_finds_its_gazetteer(tmp_path):
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("Ramadi ") and "33.4206" in result.stdout
+    # The bundled places came compiled in the wheel: nothing was built on first use.
+    assert not (elsewhere / "first-cache").exists()
+
+
+@pytest.mark.slow
+def test_a_read_only_install_reads_its_index_and_caches_only_user_rows(installed):
+    """As a user who cannot write to the installed package (a system-wide install)."""
+    env, folder = installed
+    package = next((env / "lib").glob("python*/site-packages/geomap"))
+    assert len(list((package / "gazetteer_data").glob("bundled-*.sqlite"))) == 1
+    mine = folder / "mine.csv"
+    mine.write_text(HEADER + "u:1,Camp Zulu,,33.1,41.2,base,IQ,,0,me\n", encoding="utf-8")
+    cache = folder / "cache"
+    cache.mkdir()
+    subprocess.run(["chmod", "-R", "a-w", str(env)], check=True)
+    try:
+        clean_env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+        clean_env["GEOMAP_CACHE_DIR"] = str(cache)
+        for args in (["Ramadi", "--country", "IQ"], ["Camp Zulu", "--gazetteer", str(mine)]):
+            result = subprocess.run(unprivileged() + [env / "bin" / "geomap", "gazetteer",
+                                    "lookup", *args], cwd=folder, env=clean_env,
+                                    capture_output=True, text=True)
+            assert result.returncode == 0, result.stderr
+            assert result.stdout.startswith(args[0])
+        assert [p.name.split("-")[0] for p in cache.glob("*.sqlite")] == ["user"]
+    finally:
+        subprocess.run(["chmod", "-R", "u+w", str(env)], check=True)

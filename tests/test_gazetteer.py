@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import fcntl
 import multiprocessing
 import os
+import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 from geopy.distance import geodesic
 
-from geomap.gazetteer import COLUMNS, Gazetteer, add_place, read_file
 from geomap.errors import GazetteerError
+from geomap.files import atomic_write
+from geomap.gazetteer import COLUMNS, Gazetteer, add_place, read_file
 from geomap.names import keys, normalize
 
 HEADER = ",".join(COLUMNS) + "\n"
@@ -106,13 +110,52 @@ def test_a_user_row_replaces_the_bundled_row_with_its_id(small_csv, tmp_path):
 
 def test_a_user_row_replaces_a_bundled_place(full_gazetteer, tmp_path):
     ramadi = full_gazetteer.lookup("Ramadi", country="IQ", kinds=["city"])[0]
+    assert [p.id for p in full_gazetteer.lookup("Rumadiyeh")] == [ramadi.id]
     user = write_csv(tmp_path / "user.csv",
                      f"{ramadi.id},Ramadi,,33.5,43.2,city,IQ,Anbar,1,corrected by me")
-    with Gazetteer.open([user], cache=tmp_path / "c") as gaz:
+    with Gazetteer.open([user]) as gaz:
+        assert gaz.index == full_gazetteer.index and gaz.overlay is not None
         mine = gaz.lookup("Ramadi", country="IQ", kinds=["city"])[0]
         assert (mine.id, mine.lat, mine.lon, mine.source) == (ramadi.id, 33.5, 43.2,
                                                               "corrected by me")
+        assert gaz.get(ramadi.id) == mine
+        assert [p for p in gaz.in_box(33, 43, 34, 44) if p.id == ramadi.id] == [mine]
+        # The bundled row's alternate names went with it.
+        assert gaz.lookup("Rumadiyeh") == [] and not gaz.contains("Rumadiyeh")
         assert len(gaz) == len(full_gazetteer)
+
+
+def test_user_places_rank_among_bundled_ones(full_gazetteer, tmp_path):
+    """Across the bundled index and the overlay, lookups keep one order: match quality,
+    then population."""
+    first, second = full_gazetteer.lookup("Paris", limit=2)
+    between = (first.population + second.population) // 2
+    user = write_csv(tmp_path / "user.csv",
+                     f"u:paris,Paris,,10,10,city,FR,,{between},me",
+                     f"u:alias,Lutetia Nova,Paris,11,11,city,FR,,{10**12},me")
+    with Gazetteer.open([user]) as gaz:
+        ids = [p.id for p in gaz.lookup("Paris", limit=100)]
+        assert ids[:3] == [first.id, "u:paris", second.id]
+        primary = [i for i, p in enumerate(gaz.lookup("Paris", limit=100)) if p.name == "Paris"]
+        assert ids.index("u:alias") > max(primary)
+        assert len(gaz) == len(full_gazetteer) + 2
+
+
+def test_an_edited_user_file_rebuilds_only_its_overlay(full_gazetteer, tmp_path):
+    bundled = full_gazetteer.index.stat()
+    mine = write_csv(tmp_path / "mine.csv", "u:1,Zorbaville,,34.1,41.2,city,IQ,,10,me")
+    with Gazetteer.open([mine]) as gaz:
+        assert gaz.built and gaz.index == full_gazetteer.index
+        old_overlay = gaz.overlay
+    add_place(mine, ["u:2", "Quxbury", "", "34.2", "41.3", "city", "IQ", "", "5", "me"])
+    with Gazetteer.open([mine]) as gaz:
+        assert gaz.built and gaz.index == full_gazetteer.index and gaz.overlay != old_overlay
+        assert [p.id for p in gaz.lookup("Quxbury")] == ["u:2"]
+        assert gaz.get("u:1").name == "Zorbaville"
+    after = full_gazetteer.index.stat()
+    assert (after.st_ino, after.st_mtime_ns, after.st_size) == (
+        bundled.st_ino, bundled.st_mtime_ns, bundled.st_size)
+    assert not old_overlay.exists()  # stale, so swept
 
 
 def test_env_variable_lists_extra_files(small_csv, tmp_path, monkeypatch):
@@ -140,6 +183,73 @@ def test_a_stale_index_is_rebuilt_after_an_edit(small_csv, tmp_path):
         assert (gaz.get("t:rawa-iq").lat, gaz.get("t:rawa-iq").lon) == (34.1, 41.5)
 
 
+def test_an_index_in_use_is_not_swept(small_csv, tmp_path):
+    cache = tmp_path / "c"
+    old = Gazetteer.open([small_csv], bundled=False, cache=cache)
+    small_csv.write_text(small_csv.read_text(encoding="utf-8") +
+                         "t:new,Newtown,,1,1,city,FR,,1,test\n", encoding="utf-8")
+    with Gazetteer.open([small_csv], bundled=False, cache=cache) as new:
+        assert new.built and new.index != old.index
+        assert old.index.exists() and old.lookup("Rawa") and not old.lookup("Newtown")
+        old.close()
+        os.utime(small_csv, ns=(1, 10**18))
+        with Gazetteer.open([small_csv], bundled=False, cache=cache) as third:
+            # The first index was stale and no longer held: swept. The second is held.
+            assert sorted(cache.glob("*.sqlite")) == sorted([new.index, third.index])
+            assert new.lookup("Newtown")
+    os.utime(small_csv, ns=(1, 2 * 10**18))
+    with Gazetteer.open([small_csv], bundled=False, cache=cache) as fourth:
+        assert list(cache.glob("*.sqlite")) == [fourth.index]
+        assert fourth.lookup("Newtown")[0].id == "t:new"
+
+
+def test_identical_bundled_files_in_two_checkouts_share_one_index(small_csv, tmp_path):
+    """The bundled places' index is named by content: a second checkout of the same data
+    (other paths, other modification times) reuses it, and changed data replaces it."""
+    from geomap.gazetteer import BUNDLED, ensure_index
+
+    other = tmp_path / "other-checkout"
+    other.mkdir()
+    copy = other / small_csv.name
+    copy.write_bytes(small_csv.read_bytes())
+    os.utime(copy, ns=(1, 10**18))
+    cache = tmp_path / "c"
+    first, built = ensure_index([small_csv], family=BUNDLED, directory=cache)
+    assert built
+    assert ensure_index([copy], family=BUNDLED, directory=cache) == (first, False)
+    copy.write_bytes(small_csv.read_bytes().replace(b"34.48229", b"34.48230"))  # same size
+    changed, built = ensure_index([copy], family=BUNDLED, directory=cache)
+    assert built and changed != first
+    assert list(cache.glob("*.sqlite")) == [changed]  # the cache holds one bundled index
+
+
+def test_indexes_of_earlier_versions_are_removed(small_csv, tmp_path):
+    """geomap before overlays kept one index per set of files, never removed."""
+    cache = tmp_path / "c"
+    cache.mkdir()
+    for suffix in (".sqlite", ".lock"):
+        (cache / f"index-0123456789abcdef0123{suffix}").write_bytes(b"")
+    with Gazetteer.open([small_csv], bundled=False, cache=cache) as gaz:
+        assert gaz.built
+    assert sorted(p.name for p in cache.iterdir()) == [gaz.index.name, "user.lock"]
+
+
+def test_an_index_removed_while_being_opened_is_rebuilt(small_csv, tmp_path):
+    cache = tmp_path / "c"
+    with Gazetteer.open([small_csv], bundled=False, cache=cache) as gaz:
+        index = gaz.index
+    # As another process's sweep does: lock the unused index, then remove it.
+    with open(index, "rb") as sweep, ThreadPoolExecutor(1) as pool:
+        fcntl.flock(sweep, fcntl.LOCK_EX)
+        opening = pool.submit(Gazetteer.open, [small_csv], bundled=False, cache=cache)
+        time.sleep(0.3)  # let the opener reach the lock (if not, it finds no file: as good)
+        index.unlink()
+        fcntl.flock(sweep, fcntl.LOCK_UN)
+        gaz = opening.result()
+    with gaz:
+        assert gaz.built and gaz.index == index and gaz.lookup("Rawa")
+
+
 def _open_and_report(args) -> tuple[bool, int, str]:
     csv, cache = args
     with Gazetteer.open([csv], bundled=False, cache=cache) as gaz:
@@ -156,6 +266,32 @@ def test_processes_starting_together_build_the_index_once(tmp_path):
     assert sorted(built for built, _, _ in results) == [False, False, False, True]
     assert all(count == 60_000 and pid == "t:4999" for _, count, pid in results)
     assert [p.suffix for p in cache.iterdir() if p.suffix != ".lock"] == [".sqlite"]
+
+
+def _edit_or_read(args) -> list[int]:
+    """Either rewrite the CSV (a new version each round, atomically) and open it, or open it
+    and read; return the populations seen."""
+    csv, cache, editor, rounds = args
+    seen = []
+    for i in range(rounds):
+        if editor:
+            text = HEADER + f"t:1,Edited Town,,1,1,city,FR,,{i + 1},test\n"
+            atomic_write(csv, text)
+        with Gazetteer.open([csv], bundled=False, cache=cache) as gaz:
+            seen.append(gaz.lookup("Edited Town")[0].population)
+    return seen
+
+
+def test_readers_survive_sweeps_of_the_indexes_they_open(tmp_path):
+    """One process edits a file over and over while others read it: each edit makes the
+    previous index stale, and sweeps remove stale ones while readers are opening them."""
+    csv = write_csv(tmp_path / "edited.csv", "t:1,Edited Town,,1,1,city,FR,,0,test")
+    cache = tmp_path / "c"
+    with multiprocessing.get_context("spawn").Pool(4) as pool:
+        results = pool.map(_edit_or_read, [(csv, cache, i == 0, 60) for i in range(4)])
+    assert results[0] == list(range(1, 61))
+    assert all(0 <= population <= 60 for seen in results for population in seen)
+    assert len(list(cache.glob("*.sqlite"))) == 1
 
 
 def test_unwritable_cache_falls_back_to_a_temporary_folder(small_csv, tmp_path):
