@@ -887,18 +887,19 @@ class Gazetteer:
 
     def capital(self, country: str, *, admin1: str | None = None) -> Place | None:
         """The national capital of ``country`` (ISO alpha-2), or with ``admin1`` the capital
-        of that first-level region; None when the gazetteer flags none."""
+        of that first-level region; None when the gazetteer flags none. A user's row flagged
+        as a capital counts, and one replacing a bundled capital hides it."""
         if admin1 is None:
-            row = self._db.execute(
-                f"SELECT {_PLACE_COLUMNS} FROM places p WHERE p.country = ? AND "
-                "p.capital = 'country' ORDER BY p.population DESC LIMIT 1",
-                (country.upper(),)).fetchone()
+            where, params = "p.country = ? AND p.capital = 'country'", [country.upper()]
         else:
-            row = self._db.execute(
-                f"SELECT {_PLACE_COLUMNS} FROM places p WHERE p.country = ? AND p.admin1 = ? "
-                "AND p.capital IN ('admin1', 'country') ORDER BY p.capital = 'admin1' DESC, "
-                "p.population DESC LIMIT 1", (country.upper(), admin1)).fetchone()
-        return _place(row) if row else None
+            where = "p.country = ? AND p.admin1 = ? AND p.capital IN ('admin1', 'country')"
+            params = [country.upper(), admin1]
+        sql = (f"SELECT {_PLACE_COLUMNS}, p.rid FROM {{db}}.places p WHERE {where}{{hide}}")
+        rows = list(self._rows(sql, params, order=lambda r: r[_AFTER_PLACE]))
+        if not rows:
+            return None
+        best = max(rows, key=lambda r: (r[10] == "admin1", r[8]))  # capital, population
+        return _place(best)
 
     def contains(self, name: str) -> bool:
         """Whether any place is filed under this name (exactly or without an article)."""

@@ -471,3 +471,16 @@ def test_capitals_are_found_by_country_and_region(tmp_path):
         assert gaz.capital("AF").name == "Kabul"
         assert gaz.capital("af", admin1="Kandahar").name == "Kandahar"
         assert gaz.capital("IQ") is None
+
+
+def test_a_users_capital_row_counts_and_hides_the_bundled_one(tmp_path):
+    base = tmp_path / "base.csv"
+    base.write_text(HEADER.rstrip("\n") + ",capital,extent_km\n"
+                    "t:1,Kabul,,34.53,69.17,city,AF,Kabul,4000000,x,country,\n", encoding="utf-8")
+    mine = tmp_path / "mine.csv"
+    mine.write_text(HEADER.rstrip("\n") + ",capital,extent_km\n"
+                    "t:1,Kabul,,34.53,69.17,city,AF,Kabul,4000000,x,,\n"
+                    "u:1,New Capital,,34.0,69.0,city,AF,Kabul,1000,me,country,\n",
+                    encoding="utf-8")
+    with Gazetteer.open([base, mine], bundled=False, use_env=False, cache=tmp_path / "c") as gaz:
+        assert gaz.capital("AF").name == "New Capital"
