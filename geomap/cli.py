@@ -341,16 +341,22 @@ def extract_command(articles, fmt, explain, encoding, skip_bad, gazetteer_files)
 @click.option("--gold-spans", is_flag=True,
               help="Resolve the gold spans only (no recognition scores).")
 @click.option("--skip-bad", is_flag=True, help="Report and skip bad JSONL lines.")
+@click.option("--half", type=click.Choice(["dev", "held-out"]), default=None,
+              help="Score only the articles whose crc32(id) is even (dev) or odd (held-out).")
 @gazetteer_option
 @user_errors
-def evaluate_command(corpus, gold_spans, skip_bad, gazetteer_files):
-    """Score recognition and resolution against a gold CORPUS.jsonl."""
+def evaluate_command(corpus, gold_spans, skip_bad, half, gazetteer_files):
+    """Score recognition and resolution against a gold CORPUS.jsonl, overall and by the
+    feature type of the gold."""
     from geomap.evaluate import evaluate, format_scores
+    from geomap.evaluate import half as half_of
 
     gaz = open_gazetteer(gazetteer_files)
     text = _read(corpus, None)
-    scores = evaluate(_jsonl_articles(corpus, text, skip_bad), gazetteer=gaz,
-                      gold_spans=gold_spans)
+    articles = _jsonl_articles(corpus, text, skip_bad)
+    if half:
+        articles = (a for a in articles if half_of(str(a.get("id", ""))) == half)
+    scores = evaluate(articles, gazetteer=gaz, gold_spans=gold_spans)
     click.echo(format_scores(scores))
 
 
