@@ -37,7 +37,7 @@ from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from geomap.demonyms import country_of
+from geomap.demonyms import is_demonym
 from geomap.gazetteer import Gazetteer
 from geomap.records import Mention, Place
 from geomap.resolve import distance_km, resolve
@@ -161,7 +161,7 @@ def _gold_mentions(text: str, spans: list[dict]) -> tuple[Mention, ...]:
     out = []
     for span in sorted(spans, key=lambda s: s["start"]):
         s, e = span["start"], span["end"]
-        kind = "demonym" if country_of(text[s:e]) else "place"
+        kind = "demonym" if is_demonym(text[s:e]) else "place"
         out.append(Mention(s, e, text[s:e], max(bisect_right(starts, s) - 1, 0), kind))
     return tuple(out)
 

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from geomap.demonyms import country_of
+from geomap.demonyms import is_demonym
 from geomap.gazetteer import Gazetteer, Match
 from geomap.names import normalize, strip_article
 from geomap.records import Mention, Sentence
@@ -172,6 +172,7 @@ _VERB_AFTER = re.compile(r"[ \t]+(?:has[ \t]+|had[ \t]+|also[ \t]+)?([a-z]+)")
 _WHO_AFTER = re.compile(r",?[ \t]+who\b")
 _CONTRACTION = re.compile(r"['’](?:ve|re|ll|d|m|t)\Z", re.I)
 _COORDINATION = re.compile(r"(?:,[ \t]*|[ \t]+)(?:(?:and|or)[ \t]+)?(?:the[ \t]+)?")
+_ROAD_NUMBER = re.compile(r"-\d")
 _DATELINE_AFTER = re.compile(r"[ \t]*(?:[:,(—–]|-[ \t-])")
 
 
@@ -271,8 +272,17 @@ def _is_name_token(tok: _Token) -> bool:
     if _compound_adjective(tok):
         return False
     if tok.capitalised:
+        if tok.text in COUNTRY_ABBREVIATIONS:  # "the US", not the pronoun "us"
+            return True
         return tok.lower not in FUNCTION_WORDS and tok.lower not in MONTHS_DAYS
     return bool(_ARTICLE_HYPHEN.match(tok.text))
+
+
+def _continues(text: str, prev: _Token, tok: _Token) -> bool:
+    """Whether ``tok`` continues the chunk that ``prev`` ends: only spaces or tabs between,
+    no possessive or dotted abbreviation before."""
+    gap = text[prev.full_end:tok.start]
+    return bool(gap) and not gap.strip(" \t") and not prev.possessive and prev.kind != "dotted"
 
 
 def _chunks(text: str, tokens: list[_Token]) -> list[list[_Token]]:
@@ -281,18 +291,25 @@ def _chunks(text: str, tokens: list[_Token]) -> list[list[_Token]]:
     current: list[_Token] = []
     for tok in tokens:
         if not _is_name_token(tok):
+            if tok.capitalised and _compound_adjective(tok):
+                # "Los Angeles-based": the name before the hyphen ends the current chunk
+                # ("Los Angeles"), or is a chunk of its own ("Texas-based").
+                name = tok.text.rsplit("-", 1)[0]
+                head = _Token(tok.start, tok.start + len(name), name, "word", False,
+                              tok.start + len(name))
+                if current and _continues(text, current[-1], head):
+                    current.append(head)
+                else:
+                    if current:
+                        chunks.append(current)
+                    current = [head]
             if current:
                 chunks.append(current)
             current = []
-            if tok.capitalised and _compound_adjective(tok):
-                chunks.append([tok])
             continue
-        if current:
-            prev = current[-1]
-            gap = text[prev.full_end:tok.start]
-            if prev.possessive or gap.strip(" \t") or not gap or prev.kind == "dotted":
-                chunks.append(current)
-                current = []
+        if current and not _continues(text, current[-1], tok):
+            chunks.append(current)
+            current = []
         current.append(tok)
     if current:
         chunks.append(current)
@@ -399,14 +416,17 @@ class _Extractor:
     def single_ok(self, tok: _Token, matches: list[Match], toks: Sequence[_Token]) -> bool:
         """Whether one word that the gazetteer knows may be marked as a place."""
         word, lower = tok.text, tok.lower
+        if tok.text in COUNTRY_ABBREVIATIONS and _ROAD_NUMBER.match(self.text, tok.full_end):
+            return False  # "US-24" is a highway ("U.S. 41" counts as the country in LGL's gold)
         if tok.kind == "dotted":
             return any(m.place.kind == "country" for m in matches) or (
-                tok.text in ABBREVIATED_NAMES and tok.text.count(".") > 2)
+                tok.text in ABBREVIATED_NAMES)
         if _CONTRACTION.search(word) or lower in DIRECTIONS:
             return False
         if tok.allcaps:
             if len(word) <= 3:
-                return word in COUNTRY_ABBREVIATIONS
+                # "LET US PRAY": in a line of capitals "US" is the pronoun.
+                return word in COUNTRY_ABBREVIATIONS and not self.headline_caps(toks)
             return self.is_dateline(toks) or self.headline_caps(toks)
         if lower in DIRECTIONS:
             return False
@@ -454,21 +474,33 @@ class _Extractor:
                 self.persons.add(strip_article(normalize(t.text)))
 
     # ---------------------------------------------------------------- chunks
+    def demonym_at(self, toks: Sequence[_Token], i: int) -> int:
+        """How many tokens from ``toks[i]`` on form a demonym ("South Korean": 2), or 0."""
+        for n in (2, 1):
+            part = toks[i:i + n]
+            if len(part) == n and all(t.kind == "word" for t in part) and is_demonym(
+                    self.span(part)):
+                return n
+        return 0
+
     def chunk(self, toks: list[_Token]) -> None:
         # Leading demonyms are country references of their own ("Iraqi Prime Minister").
-        while toks and toks[0].kind == "word" and country_of(toks[0].text):
-            if len(toks) > 1 and self.whole(toks):
+        while toks and (n := self.demonym_at(toks, 0)):
+            if len(toks) > n and self.whole(toks):
                 return
-            self.emit(toks[:1], [], "demonym")
-            toks = toks[1:]
+            self.emit(toks[:n], [], "demonym")
+            toks = toks[n:]
         if not toks:
             return
         if self.whole(toks):
             return
         # Demonyms inside ("Royal Iraqi Army") still count as country references.
-        for i, t in enumerate(toks):
-            if i and t.kind == "word" and country_of(t.text):
-                self.emit([t], [], "demonym")
+        i = 1
+        while i < len(toks):
+            n = self.demonym_at(toks, i)
+            if n:
+                self.emit(toks[i:i + n], [], "demonym")
+            i += n or 1
         # "Gloria Major, 75,": an age says person, whatever the words ("Major") look like.
         if len(toks) > 1 and _AGE.match(self.after(toks, 8)):
             self.person(toks)
@@ -528,7 +560,7 @@ class _Extractor:
             pos += len(part) + 1
             if not part or not part[0].isupper():
                 continue
-            if country_of(part):
+            if is_demonym(part):
                 parts.append((sub, [], "demonym"))
                 continue
             matches = self.matches([sub])
@@ -541,7 +573,7 @@ class _Extractor:
     def modifier(self, toks: list[_Token]) -> None:
         """Words before a title or organisation word: a leading place name is marked
         ("Rapides Parish Fire District", "Louisiana Gov."), the rest is not."""
-        while toks and country_of(toks[0].text):
+        while toks and is_demonym(toks[0].text):
             self.emit(toks[:1], [], "demonym")
             toks = toks[1:]
         for j in range(len(toks), 0, -1):

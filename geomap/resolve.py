@@ -29,7 +29,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import islice
 
-from geomap.demonyms import country_of
+from geomap.demonyms import country_of, region_of
 from geomap.extract import lookup, lookup_name
 from geomap.gazetteer import Gazetteer, Match
 from geomap.names import normalize
@@ -438,14 +438,23 @@ class _Resolver:
         out = []
         for i, m in enumerate(self.mentions):
             if m.kind == "demonym":
-                code = country_of(m.text)
-                place = self.country(code) if code else None
+                place = self.demonym_place(m.text)
                 out.append(replace(m, place=place, confidence=1.0 if place else 0.0,
                                    reason=f"demonym of {place.name}" if place else
-                                   "demonym of an unknown country"))
+                                   "demonym of a place not in the gazetteer"))
             else:
                 out.append(results.get(i, m))
         return tuple(out)
+
+    def demonym_place(self, word: str) -> Place | None:
+        """The country of a demonym, or the region of a regional one ("Abkhaz")."""
+        code, region = country_of(word), region_of(word)
+        if not region:
+            return self.country(code) if code else None
+        areas = [m.place for m in lookup(self.gazetteer, region)
+                 if m.quality >= 2 and m.place.kind not in ("city", "border_crossing")
+                 and (not code or m.place.country == code)]
+        return areas[0] if areas else None
 
     def explain(self, group: _Group, ev: _Evidence, best: Match,
                 ranked: list[tuple[_Evidence, Match]]) -> str:
