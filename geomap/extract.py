@@ -61,6 +61,7 @@ TITLES = frozenset(
     admiral adm brigadier marshal officer deputy sheriff chief detective det trooper agent
     mayor governor gov senator sen representative rep congressman congresswoman councilman
     councilwoman councilor alderman commissioner secretary ambassador spokesman spokeswoman
+    sens reps gens
     spokesperson director chairman chairwoman chair judge justice attorney prosecutor lawyer
     dr doctor professor prof mr mrs ms miss mister sir lord lady dame coach superintendent
     principal dean treasurer clerk assessor coroner constable inspector warden""".split()
@@ -77,7 +78,8 @@ ORG_WORDS = frozenset(
     building library museum park mall market store restaurant hotel inn bridge dam prison jail
     street st road rd avenue ave boulevard blvd drive lane ln highway hwy freeway parkway pkwy
     way trail plaza square terrace court ct place pl fire sheriff emergency rescue patrol
-    elementary middle high county's city's handout""".split()
+    elementary middle high county's city's handout survey laboratory laboratories observatory
+    airlines airways railway railroad corps""".split()
 )
 ETHNIC_WORDS = frozenset(
     """arab arabs kurd kurds kurdish sunni sunnis shia shiite shiites muslim muslims islamic
@@ -91,6 +93,13 @@ DIRECTIONS = frozenset(
     southeast southwest northeastern northwestern southeastern southwestern upper lower greater
     downtown upstate metro inner outer mid""".split()
 )
+#: Organisation words that end a street's name: the name before them is no place
+#: ("Washington Drive"), unless it names a county or state ("Otter Tail County Road 80").
+STREETS = frozenset(
+    """street st road rd avenue ave boulevard blvd drive lane ln way trail plaza square
+    terrace court ct place pl""".split()
+)
+_AREA_KINDS = frozenset(("country", "admin1", "admin2"))
 REPORTING_VERBS = frozenset(
     """said says told added stated explained noted praised announced reported wrote asked
     argued insisted warned urged claimed admitted denied confirmed declared replied responded
@@ -280,9 +289,9 @@ def _is_name_token(tok: _Token) -> bool:
 
 def _continues(text: str, prev: _Token, tok: _Token) -> bool:
     """Whether ``tok`` continues the chunk that ``prev`` ends: only spaces or tabs between,
-    no possessive or dotted abbreviation before."""
+    no possessive before."""
     gap = text[prev.full_end:tok.start]
-    return bool(gap) and not gap.strip(" \t") and not prev.possessive and prev.kind != "dotted"
+    return bool(gap) and not gap.strip(" \t") and not prev.possessive
 
 
 def _chunks(text: str, tokens: list[_Token]) -> list[list[_Token]]:
@@ -324,7 +333,7 @@ def _chunks(text: str, tokens: list[_Token]) -> list[list[_Token]]:
 class _Found:
     start: int
     end: int
-    kind: str  # "place" or "demonym"
+    kind: str  # "place", "modifier" or "demonym"
     sentence: int
     single: bool = False
     strong: bool = False
@@ -451,7 +460,7 @@ class _Extractor:
     def emit(self, toks: Sequence[_Token], matches: list[Match], kind: str = "place",
              *, typed: bool = True) -> None:
         found = _Found(toks[0].start, toks[-1].end, kind, self.sentence)
-        if kind == "place":
+        if kind in ("place", "modifier"):
             found.single = len(toks) == 1
             found.strong = is_strong(matches)
             end = toks[-1].full_end
@@ -513,10 +522,19 @@ class _Extractor:
                 if i:
                     self.modifier(toks[:i])
                 return
-        # An organisation word: only a leading place name is marked.
+        # "U.S. Geological Survey", "D.C. Council": a dotted abbreviation opening a longer
+        # chunk modifies what follows; one that names nothing ("N.W. Rochester") is dropped.
+        if toks[0].kind == "dotted" and len(toks) > 1:
+            if not self.matches(toks[:1]):
+                self.chunk(toks[1:])
+                return
+            self.modifier(toks[:1], "modifier")
+            return
+        # An organisation word: a leading place name is the organisation's modifier; a
+        # street's name ("Washington Drive") holds none, unless it is a county's or state's.
         for i, t in enumerate(toks):
             if t.lower.rstrip(".") in ORG_WORDS and t.capitalised and i:
-                self.modifier(toks[:i])
+                self.modifier(toks[:i], "modifier", areas_only=t.lower.rstrip(".") in STREETS)
                 return
             if t.lower.rstrip(".") in ORG_WORDS and i == 0 and len(toks) > 1:
                 # "Army Colonel ..." was handled above; "Police Chief" has no place.
@@ -525,6 +543,13 @@ class _Extractor:
             tok = toks[0]
             if tok.kind == "word" and "-" in tok.text and not _ARTICLE_HYPHEN.match(tok.text):
                 self.hyphenated(tok)
+            return
+        # A team: a place and a plural that names nothing ("Kansas City Chiefs").
+        last = toks[-1]
+        if (last.kind == "word" and len(last.text) > 3 and last.lower.endswith("s")
+                and not last.lower.endswith("ss") and last.lower not in TYPE_WORDS
+                and not self.matches([last]) and self.matches(toks[:-1])):
+            self.modifier(toks[:-1], "modifier")
             return
         # Directions and trailing type words ("Northern Anbar", "Anbar Province").
         if toks[0].lower in DIRECTIONS and self.whole(toks[1:]):
@@ -570,12 +595,15 @@ class _Extractor:
         for sub, matches, kind in parts:
             self.emit([sub], matches, kind, typed=False)
 
-    def modifier(self, toks: list[_Token]) -> None:
-        """Words before a title or organisation word: a leading place name is marked
-        ("Rapides Parish Fire District", "Louisiana Gov."), the rest is not."""
-        while toks and is_demonym(toks[0].text):
-            self.emit(toks[:1], [], "demonym")
-            toks = toks[1:]
+    def modifier(self, toks: list[_Token], kind: str = "place", *,
+                 areas_only: bool = False) -> None:
+        """Words before a title or organisation word: a leading place name is marked, as a
+        place ("Louisiana Gov.") or, inside an organisation's name, with ``kind``
+        "modifier" ("Rapides Parish Fire District", "U.S. Geological Survey"); the rest is
+        not."""
+        while toks and (n := self.demonym_at(toks, 0)):
+            self.emit(toks[:n], [], "demonym")
+            toks = toks[n:]
         for j in range(len(toks), 0, -1):
             matches = self.matches(toks[:j])
             if not matches:
@@ -590,7 +618,10 @@ class _Extractor:
                     return
                 if not (is_strong(matches) or any(m.quality == 3 for m in matches)):
                     return
-            self.emit(toks[:j], matches)
+            if areas_only and not any(m.quality >= 2 and m.place.kind in _AREA_KINDS
+                                      for m in matches):
+                return
+            self.emit(toks[:j], matches, kind)
             return
 
     def covered(self, toks: list[_Token]) -> None:
@@ -668,9 +699,10 @@ def extract(
     """Place and demonym mentions of a text, in order of their offsets.
 
     ``sentences`` are the text's sentences (:func:`geomap.text.split_sentences`); mentions
-    never cross them. Each Mention has ``kind`` "place" or "demonym" and, for places, the
-    ``type_word`` found beside the name ("province", "crossing", "town"...). Nothing is
-    resolved yet: ``place`` is None.
+    never cross them. Each Mention has ``kind`` "place", "modifier" (a place name inside an
+    organisation's name: "U.S. Geological Survey", "Kansas City Chiefs") or "demonym" and,
+    for places, the ``type_word`` found beside the name ("province", "crossing", "town"...).
+    Nothing is resolved yet: ``place`` is None.
     """
     if not text:
         return ()

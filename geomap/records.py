@@ -52,8 +52,12 @@ class Candidate:
 
 @dataclass(frozen=True, slots=True)
 class Mention:
-    """A span of the document naming a place (``kind="place"``) or a country adjectivally
-    (``kind="demonym"``, e.g. "Iraqi"), with the place chosen for it.
+    """A span of the document naming a place (``kind="place"``), a place inside an
+    organisation's name (``kind="modifier"``: "U.S." in "U.S. Geological Survey", "Kansas
+    City" in "Kansas City Chiefs") or a country or region adjectivally (``kind="demonym"``,
+    e.g. "Iraqi", "Abkhaz"), with the place chosen for it. Only ``kind="place"`` mentions
+    are markers on a map; modifiers and demonyms are resolved as evidence and shown in the
+    text.
 
     ``place`` is None when nothing in the gazetteer fits; ``candidates`` holds the
     runner-ups, best first; ``reason`` says in a few words why ``place`` won.

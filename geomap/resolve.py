@@ -41,6 +41,9 @@ from geomap.records import Candidate, Mention, Place, Sentence
 #: index in the mentions tuple).
 ClaimSupport = Callable[[int, Place, Mapping[int, Place]], float]
 
+#: Mention kinds that name a place (and are resolved by name); demonyms are the others.
+NAMED_KINDS = frozenset(("place", "modifier"))
+
 #: Kinds of place a type word asks for.
 TYPE_KINDS: dict[str, frozenset[str]] = {}
 for _phrase, _kinds in (
@@ -250,7 +253,7 @@ class _Resolver:
 
     # ---------------------------------------------------------------- setup
     def collect(self) -> None:
-        places = [i for i, m in enumerate(self.mentions) if m.kind == "place"]
+        places = [i for i, m in enumerate(self.mentions) if m.kind in NAMED_KINDS]
         for i, m in enumerate(self.mentions):
             if m.kind == "demonym":
                 code = country_of(m.text)

@@ -36,6 +36,7 @@ ROWS = [
     ("gn:14", "Los", "", "46.1", "106.2", "city", "MN", "", "1000", "t"),
     ("gn:15", "Angeles", "", "15.15", "120.58", "city", "PH", "", "300000", "t"),
     ("admin1:GE.02", "Abkhazia", "", "43.0", "41.0", "admin1", "GE", "Abkhazia", "200000", "t"),
+    ("gn:16", "Kansas City", "", "39.1", "-94.58", "city", "US", "Missouri", "475000", "t"),
 ]
 
 
@@ -131,3 +132,21 @@ def test_two_word_and_regional_demonyms(gaz):
     text = "South Korean, North Korean and Abkhaz officials met European diplomats."
     assert spans(text, gaz, "demonym") == ["South Korean", "North Korean", "Abkhaz", "European"]
     assert spans("Arab countries met.", gaz, "demonym") == []
+
+
+def kinds(text, gaz):
+    return [(m.text, m.kind) for m in extract(text, split_sentences(text), gaz)]
+
+
+def test_a_place_inside_an_organisations_name_is_a_modifier(gaz):
+    assert kinds("The U.S. Geological Survey said so.", gaz) == [("U.S.", "modifier")]
+    assert kinds("The Kansas City Chiefs lost.", gaz) == [("Kansas City", "modifier")]
+    assert kinds("The Anbar Police Department said.", gaz) == [("Anbar", "modifier")]
+    # A title is not an organisation: the governor's state is a place.
+    assert kinds("Louisiana Gov. Bobby Jindal spoke.", gaz) == [("Louisiana", "place")]
+
+
+def test_a_streets_name_holds_no_place(gaz):
+    assert kinds("He lives on Baghdad Street near Alexandria Drive.", gaz) == []
+    assert kinds("A dotted direction names nothing: N.W. Baghdad burned.", gaz) == [
+        ("Baghdad", "place")]
