@@ -218,6 +218,8 @@ def _mention_dict(m: Mention, *, explain: bool) -> dict:
     }
     if m.type_word:
         out["type_word"] = m.type_word
+    if m.part:
+        out["part"] = m.part
     if explain:
         out["reason"] = m.reason
         out["candidates"] = [{"place_id": c.place.id, "name": c.place.name,

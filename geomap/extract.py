@@ -93,6 +93,13 @@ DIRECTIONS = frozenset(
     southeast southwest northeastern northwestern southeastern southwestern upper lower greater
     downtown upstate metro inner outer mid""".split()
 )
+#: Direction words before a name and the part of the place they name (Mention.part).
+_PARTS = {
+    **{w: w for w in ("north", "south", "east", "west", "central", "northeast", "northwest",
+                      "southeast", "southwest")},
+    **{w + "ern": w for w in ("north", "south", "east", "west", "northeast", "northwest",
+                              "southeast", "southwest")},
+}
 #: Organisation words that end a street's name: the name before them is no place
 #: ("Washington Drive"), unless it names a county or state ("Otter Tail County Road 80").
 STREETS = frozenset(
@@ -177,6 +184,7 @@ _TOKEN = re.compile(
 _AGE = re.compile(r",[ \t]*\d{1,3},(?!\d)")  # not "Rawa, 1,000 feet"
 _PREVIOUS_WORD = re.compile(r"([A-Za-z]+)[ \t]+\Z")
 _QUALIFIER = re.compile(r",[ \t]+[A-Z]")
+_QUALIFIER_NAME = re.compile(r",[ \t]+([A-Z][\w.]*(?:[ \t]+[A-Z][\w.]*)?)")
 _VERB_AFTER = re.compile(r"[ \t]+(?:has[ \t]+|had[ \t]+|also[ \t]+)?([a-z]+)")
 _WHO_AFTER = re.compile(r",?[ \t]+who\b")
 _CONTRACTION = re.compile(r"['’](?:ve|re|ll|d|m|t)\Z", re.I)
@@ -339,6 +347,7 @@ class _Found:
     strong: bool = False
     qualified: bool = False
     type_word: str = ""
+    part: str = ""
 
 
 class _Extractor:
@@ -381,10 +390,17 @@ class _Extractor:
         return (m.group(1) or m.group(2)).lower() if m else ""
 
     def qualified(self, toks: Sequence[_Token]) -> bool:
-        """Followed by ", Name" (a region or country qualifier) or preceded by a locative."""
+        """Followed by ", Region" (a country, first- or second-level region: "Valley, Ala.",
+        not "Valley, NSC revises") or preceded by a locative."""
         end = toks[-1].full_end
-        if _QUALIFIER.match(self.text, end, end + 4):
-            return True
+        m = _QUALIFIER_NAME.match(self.text, end, end + 40)
+        if m:
+            name = m.group(1)
+            for candidate in (name, name.split()[0]) if " " in name else (name,):
+                if candidate in ABBREVIATED_NAMES or any(
+                        r.quality >= 2 and r.place.kind in _AREA_KINDS
+                        for r in lookup(self.gazetteer, candidate.rstrip("."))):
+                    return True
         return self.previous_word(toks) in LOCATIVE
 
     def is_person_context(self, toks: Sequence[_Token]) -> bool:
@@ -467,6 +483,7 @@ class _Extractor:
             found.qualified = bool(_QUALIFIER.match(self.text, end, end + 4))
             if typed:
                 found.type_word = self.type_after(toks) or self.type_before(toks)
+            found.part = _PARTS.get(self.previous_word(toks), "")
         self.found.append(found)
 
     def person(self, toks: Sequence[_Token]) -> None:
@@ -715,7 +732,8 @@ def extract(
         unique.append(f)
     _propagate_type_words(text, unique)
     return tuple(
-        Mention(f.start, f.end, text[f.start:f.end], f.sentence, f.kind, f.type_word)
+        Mention(f.start, f.end, text[f.start:f.end], f.sentence, f.kind, f.type_word,
+                part=f.part)
         for f in unique
     )
 

@@ -8,6 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+#: Parts of a place a direction word names (``Mention.part``).
+PARTS = ("north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest",
+         "central")
+
 #: Kinds of place the bundled gazetteer uses; user rows may add others.
 KINDS = ("continent", "country", "admin1", "admin2", "city", "border_crossing")
 
@@ -73,6 +77,12 @@ class Mention:
     confidence: float = 0.0
     candidates: tuple[Candidate, ...] = ()
     reason: str = ""
+    #: The part of the place the text means, from a direction word before the name
+    #: ("southern Mexico" -> "south", "Northern Anbar" -> "north"; one of :data:`PARTS`),
+    #: or "". ``place`` is then the whole area (Mexico, the country), and a map should draw
+    #: the area's point with the part in its label ("southern Mexico"), not a point offset
+    #: into that part: the gazetteer holds no outline to cut it from.
+    part: str = ""
 
 
 @dataclass(frozen=True, slots=True)

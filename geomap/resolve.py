@@ -60,6 +60,21 @@ for _phrase, _kinds in (
 ):
     TYPE_KINDS[_phrase] = frozenset(_kinds)
 
+#: Kinds of place that have parts ("southern Mexico", "northern Anbar"): areas.
+PART_KINDS = frozenset(("continent", "country", "admin1", "admin2", "region"))
+
+
+@dataclass(frozen=True)
+class Weights:
+    """Score terms of the resolver that are not fixed by their meaning, with why."""
+
+    #: A direction word before the name ("southern Mexico") says an area: about as strong
+    #: as a qualifier's region match, weaker than a type word (2.5), which names the kind.
+    part: float = 1.5
+
+
+WEIGHTS = Weights()
+
 _QUALITY_BONUS = {3: 1.0, 2: 0.2, 1: 0.0, 0: -1.0}
 _AREA_KINDS = frozenset(("country", "continent"))
 _EARTH_KM = 6371.0088
@@ -101,6 +116,7 @@ class _Group:
     indexes: list[int] = field(default_factory=list)
     matches: list[Match] = field(default_factory=list)
     type_words: set[str] = field(default_factory=set)
+    parts: set[str] = field(default_factory=set)  # "southern Mexico": a part of an area
     containers: set[int] = field(default_factory=set)  # indexes of qualifying mentions
     pick: Place | None = None
     #: Per candidate, what does not change while the article's picks settle:
@@ -129,6 +145,9 @@ class _Group:
                                      if place.kind in TYPE_KINDS.get(w, ()))
                 else:
                     total -= 1.0
+            elif self.parts and place.kind in PART_KINDS:
+                total += WEIGHTS.part
+                type_word = "part"
             # Only distances under 400 km count: skip the far ones before the trigonometry.
             lon_window = 3.6 / max(0.05, math.cos(math.radians(place.lat)))
             self.static.append((total, type_word, lon_window))
@@ -272,6 +291,8 @@ class _Resolver:
             group.indexes.append(i)
             if m.type_word:
                 group.type_words.add(m.type_word.lower())
+            if m.part:
+                group.parts.add(m.part)
             self.group_of[i] = group
         for a, b in zip(places, places[1:]):
             self.link_qualifier(a, b)
@@ -331,7 +352,7 @@ class _Resolver:
                     total += 1.0
         refs = context.refs
         weight = refs.weight(place.country) if place.country else 0
-        if weight > 0 and place.kind != "country":
+        if weight > 0:
             share = weight / context.weight_total
             total += 1.0 + 1.5 * share
             ev.country, ev.country_count = place.country, int(refs.explicit(place.country))
@@ -473,7 +494,10 @@ class _Resolver:
         else:
             lead = f"{place.kind} '{place.name}' (population {place.population:,})"
         parts = [lead]
-        if ev.type_word:
+        if ev.type_word == "part":
+            part = "/".join(sorted(group.parts))
+            parts.append(f"a direction word names a part ({part}) of an area")
+        elif ev.type_word:
             parts.append(f"'{ev.type_word}' says {place.kind.replace('_', ' ')}")
         if ev.container:
             parts.append(f"qualified by '{ev.container}'")

@@ -22,6 +22,12 @@ ROWS = [
     ("cross:h", "Husaybah crossing", "Husaybah", "34.3975", "40.977", "border_crossing", "IQ",
      "Anbar", "0", "t"),
     ("gn:h", "Husaybah town", "Husaybah", "25", "45", "city", "SA", "", "20000", "t"),
+    ("country:MX", "Mexico", "", "23", "-102", "country", "MX", "", "112000000", "t"),
+    ("admin1:MX.15", "Mexico", "Estado de Mexico", "19.4", "-99.6", "admin1", "MX", "Mexico",
+     "14000000", "t"),
+    ("gn:mxc", "Mexico City", "Mexico|Ciudad de Mexico", "19.43", "-99.13", "city", "MX",
+     "Mexico City", "12300000", "t"),
+    ("gn:oax", "Oaxaca", "", "17.06", "-96.72", "city", "MX", "Oaxaca", "255000", "t"),
 ]
 
 
@@ -82,3 +88,12 @@ def test_claim_support_hook_can_tip_the_balance(gaz):
     out = resolve(text, sentences, mentions, gaz, claim_support=support)
     assert out[0].place.country == "ID"
     assert calls and set(calls) == {0}
+
+
+def test_a_direction_word_names_a_part_of_the_country(gaz):
+    text = ("A magnitude 7.4 earthquake struck southern Mexico on Tuesday, shaking buildings in "
+            "Mexico City and Oaxaca.")
+    mexico = place_of(text, gaz, "Mexico")
+    assert (mexico.place.id, mexico.part) == ("country:MX", "south")
+    assert "part (south)" in mexico.reason
+    assert place_of(text, gaz, "Oaxaca").part == ""
