@@ -34,7 +34,7 @@ def default_map(tmp_path_factory) -> tuple[Path, str]:
 def test_map_with_no_argument_maps_the_bundled_example(default_map):
     path, output = default_map
     assert output == (
-        "Mapped 13 places (36 mentions) from 1 article, with 2 distance claims "
+        "Mapped 13 places (35 mentions) from 1 article, with 2 distance claims "
         "(1 inconsistent): output/map.html\n"
     )
     page = path.read_text(encoding="utf-8")
