@@ -31,8 +31,8 @@ from functools import lru_cache
 from importlib import resources
 
 from geomap.demonyms import is_demonym
-from geomap.gazetteer import Gazetteer, Match
-from geomap.names import normalize, strip_article
+from geomap.gazetteer import ABBREVIATION, Gazetteer, Match
+from geomap.names import is_abbreviation, normalize, strip_article
 from geomap.records import Mention, Sentence
 
 # --------------------------------------------------------------------------- word lists
@@ -168,6 +168,34 @@ def lookup_name(text: str) -> str:
     return ABBREVIATED_NAMES.get(text, text)
 
 
+def is_abbreviated(matches: Sequence[Match], text: str) -> bool:
+    """Whether a mention is a region's abbreviation ("Okla.", "Qld", "N.Y."), which counts
+    only with its country in the article's context: abbreviation-shaped and not a country's
+    own form ("U.S.", "UK")."""
+    if text not in ABBREVIATED_NAMES and not is_abbreviation(text):
+        return False
+    return not any(m.place.kind == "country" and m.quality >= 2 for m in matches)
+
+
+def abbreviation_matches(gazetteer: Gazetteer, text: str) -> list[Match]:
+    """What an abbreviation may stand for: the region an AP abbreviation names ("Okla." ->
+    Oklahoma, "L.A." -> Los Angeles), and every place filing it among its abbreviations
+    ("Qld" -> Queensland), cached per gazetteer."""
+    caches = _caches(gazetteer)
+    found = caches[2].get(text)
+    if found is None:
+        found = []
+        if text in ABBREVIATED_NAMES:
+            kind = "city" if text == "L.A." else "admin1"
+            found = [m for m in lookup(gazetteer, ABBREVIATED_NAMES[text])
+                     if m.quality >= 2 and m.place.kind == kind]
+        ids = {m.place.id for m in found}
+        found += [m for m in gazetteer.matches(text, limit=100)
+                  if m.quality == ABBREVIATION and m.place.id not in ids]
+        caches[2][text] = found
+    return found
+
+
 _ARTICLE_PREFIX = r"(?:al|el|ad|ar|as|ash|az|ez|ed|en|es|et|at|an|ud|ul|bin|ibn)-"
 _ARTICLE_HYPHEN = re.compile(_ARTICLE_PREFIX, re.I)
 # Words that start in lower case (bar an article, "al-Abadi") are never part of a name, and
@@ -208,13 +236,18 @@ _LOOKUPS: weakref.WeakKeyDictionary[Gazetteer, tuple[dict[str, list[Match]], ...
 )
 
 
+def _caches(gazetteer: Gazetteer) -> tuple[dict[str, list[Match]], ...]:
+    """The gazetteer's lookup caches: exact, fuzzy, abbreviations."""
+    caches = _LOOKUPS.get(gazetteer)
+    if caches is None:
+        caches = _LOOKUPS[gazetteer] = ({}, {}, {})
+    return caches
+
+
 def lookup(gazetteer: Gazetteer, name: str, *, fuzzy: bool = False) -> list[Match]:
     """The gazetteer's matches of a name (25 at most; with ``fuzzy``, 10 at most and
     transliteration variants when nothing matches exactly), cached per gazetteer for speed."""
-    caches = _LOOKUPS.get(gazetteer)
-    if caches is None:
-        caches = _LOOKUPS[gazetteer] = ({}, {})
-    cache = caches[fuzzy]
+    cache = _caches(gazetteer)[fuzzy]
     found = cache.get(name)
     if found is None:
         if fuzzy:
@@ -509,7 +542,28 @@ class _Extractor:
                 return n
         return 0
 
+    def abbreviation(self, tok: _Token) -> bool:
+        """Mark a region's abbreviation after a comma or a locative ("Brisbane, Qld", "in
+        Okla."), its period included; True if marked. The resolver takes it only with its
+        country in the article's context."""
+        end = tok.end + 1 if self.text.startswith(".", tok.end) else tok.end
+        text = self.text[tok.start:end]
+        if tok.kind != "word" or not (text in ABBREVIATED_NAMES or is_abbreviation(text)):
+            return False
+        after_comma = self.text[max(0, tok.start - 2):tok.start] == ", "
+        # A code in capitals is an acronym but after a place's comma ("in IS territory";
+        # "Perth, WA").
+        if not (after_comma or (self.previous_word([tok]) in LOCATIVE and not tok.allcaps)):
+            return False
+        if not abbreviation_matches(self.gazetteer, text):
+            return False
+        self.found.append(_Found(tok.start, end, "place", self.sentence, strong=True,
+                                 qualified=True))
+        return True
+
     def chunk(self, toks: list[_Token]) -> None:
+        if len(toks) == 1 and self.abbreviation(toks[0]):
+            return
         # Leading demonyms are country references of their own ("Iraqi Prime Minister").
         while toks and (n := self.demonym_at(toks, 0)):
             if len(toks) > n and self.whole(toks):
@@ -738,4 +792,7 @@ def extract(
     )
 
 
-__all__ = ["ABBREVIATED_NAMES", "common_words", "extract", "is_strong", "lookup", "lookup_name"]
+__all__ = [
+    "ABBREVIATED_NAMES", "abbreviation_matches", "common_words", "extract", "is_abbreviated",
+    "is_strong", "lookup", "lookup_name",
+]

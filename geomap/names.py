@@ -84,3 +84,24 @@ def is_latin(name: str) -> bool:
         if char.isalpha() and not ("LATIN" in unicodedata.name(char, "") or char.isascii()):
             return False
     return any(char.isalpha() for char in name)
+
+
+def is_abbreviation(name: str) -> bool:
+    """Whether a name has the shape of an abbreviation: at most five letters ending with a
+    period ("Okla.", "N. Mex."), at most four capitals ("QLD", "NSW", "ON"), or a capital and
+    consonants ("Qld", "Nfld").
+
+    The bundled gazetteer marks a region's abbreviations among its alternate names by this
+    shape (``gazetteer/README.md``); the index files them under their own match quality.
+
+    >>> is_abbreviation("Okla."), is_abbreviation("Qld"), is_abbreviation("Ontario")
+    (True, True, False)
+    """
+    letters = name.replace(".", "").replace(" ", "")
+    if not letters.isalpha() or len(letters) > 5:
+        return False
+    if name.endswith("."):
+        return True
+    if letters.isupper():
+        return len(letters) <= 4
+    return letters[0].isupper() and not any(c in "aeiouy" for c in letters[1:].lower())

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field, replace
 from itertools import islice
 
 from geomap.demonyms import country_of, region_of
-from geomap.extract import lookup, lookup_name
+from geomap.extract import abbreviation_matches, is_abbreviated, lookup, lookup_name
 from geomap.gazetteer import Gazetteer, Match
 from geomap.names import normalize
 from geomap.records import Candidate, Mention, Place, Sentence
@@ -119,6 +119,10 @@ class _Group:
     parts: set[str] = field(default_factory=set)  # "southern Mexico": a part of an area
     containers: set[int] = field(default_factory=set)  # indexes of qualifying mentions
     pick: Place | None = None
+    #: An abbreviation ("Okla."): its candidates count only in countries the rest of the
+    #: article names; ``withheld`` keeps the ones that did not.
+    abbreviation: bool = False
+    withheld: list[Match] = field(default_factory=list)
     #: Per candidate, what does not change while the article's picks settle:
     #: (score from prior, name and type word; the type word; longitude window for nearness).
     static: list[tuple[float, str, float]] = field(default_factory=list)
@@ -284,10 +288,14 @@ class _Resolver:
             group = self.groups.get(key)
             if group is None:
                 name = lookup_name(m.text)
-                matches = lookup(self.gazetteer, name)
-                if not matches:
+                matches = [x for x in lookup(self.gazetteer, name) if x.quality >= 0]
+                abbreviated = is_abbreviated(matches, m.text)
+                if abbreviated:
+                    matches = abbreviation_matches(self.gazetteer, m.text)
+                elif not matches:
                     matches = lookup(self.gazetteer, name, fuzzy=True)
-                group = self.groups[key] = _Group(key, m.text, matches=matches)
+                group = self.groups[key] = _Group(key, m.text, matches=matches,
+                                                  abbreviation=abbreviated)
             group.indexes.append(i)
             if m.type_word:
                 group.type_words.add(m.type_word.lower())
@@ -419,7 +427,11 @@ class _Resolver:
         self._weight_sum = float(sum(self.demonym_countries.values()))
         groups = self.by_size = sorted(self.groups.values(), key=lambda g: -len(g.indexes))
         # First pass: prior, name and type word only; then let the evidence settle.
-        for group in groups:
+        # Abbreviations come after the other names, and keep only candidates in countries
+        # those name: two abbreviations alone cannot vouch for each other.
+        for group in sorted(groups, key=lambda g: g.abbreviation):
+            if group.abbreviation:
+                self.restrict_to_context(group)
             if group.matches:
                 self.set_pick(group, max(group.matches, key=lambda m: prior(m.place)
                                          + _QUALITY_BONUS.get(m.quality, 0.0)).place)
@@ -439,8 +451,11 @@ class _Resolver:
         results: dict[int, Mention] = {}
         for group in groups:
             if not group.matches:
+                reason = "not in the gazetteer"
+                if group.withheld:
+                    reason = self.explain_withheld(group)
                 for i in group.indexes:
-                    results[i] = replace(self.mentions[i], reason="not in the gazetteer")
+                    results[i] = replace(self.mentions[i], reason=reason)
                 continue
             reuse = self.claim_support is None and fresh_at.get(group.key) == changes
             ranked = self.rank(group, final=True,
@@ -480,12 +495,34 @@ class _Resolver:
                  and (not code or m.place.country == code)]
         return areas[0] if areas else None
 
+    def restrict_to_context(self, group: _Group) -> None:
+        """Keep an abbreviation's candidates in countries the article's other references
+        (names and demonyms) point to; withhold the others."""
+        refs, _ = self.references(group)
+        keep = [k for k, m in enumerate(group.matches)
+                if m.place.country and refs.weight(m.place.country) > 0]
+        group.withheld = [m for k, m in enumerate(group.matches) if k not in keep]
+        group.matches = [group.matches[k] for k in keep]
+        group.static = [group.static[k] for k in keep]
+
+    def explain_withheld(self, group: _Group) -> str:
+        """Why an abbreviation stays unresolved: what it may stand for, and where."""
+        named = []
+        for m in group.withheld[:3]:
+            country = self.country(m.place.country)
+            named.append(f"{m.place.name} ({country.name if country else m.place.country})")
+        more = f" and {len(group.withheld) - 3} more" if len(group.withheld) > 3 else ""
+        return (f"abbreviation of {', '.join(named)}{more}, none in a country the article "
+                "names otherwise")
+
     def explain(self, group: _Group, ev: _Evidence, best: Match,
                 ranked: list[tuple[_Evidence, Match]]) -> str:
         place, name = best.place, group.name
         same_kind = [m for _, m in ranked if m.place.kind == place.kind]
         where = self.country(place.country).name if self.country(place.country) else place.country
-        if len(ranked) == 1:
+        if group.abbreviation:
+            lead = f"abbreviation of {place.name}"
+        elif len(ranked) == 1:
             lead = f"only place named '{name}'"
         elif place.kind == "country":
             lead = f"the country '{name}'"

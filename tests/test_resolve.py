@@ -28,6 +28,10 @@ ROWS = [
     ("gn:mxc", "Mexico City", "Mexico|Ciudad de Mexico", "19.43", "-99.13", "city", "MX",
      "Mexico City", "12300000", "t"),
     ("gn:oax", "Oaxaca", "", "17.06", "-96.72", "city", "MX", "Oaxaca", "255000", "t"),
+    ("admin1:AU.04", "Queensland", "QLD|Qld.", "-22", "144", "admin1", "AU", "Queensland",
+     "4000000", "t"),
+    ("gn:bne", "Brisbane", "", "-27.47", "153.03", "city", "AU", "Queensland", "2000000", "t"),
+    ("gn:qld", "Qld", "", "10", "10", "city", "NG", "", "500", "t"),
 ]
 
 
@@ -97,3 +101,13 @@ def test_a_direction_word_names_a_part_of_the_country(gaz):
     assert (mexico.place.id, mexico.part) == ("country:MX", "south")
     assert "part (south)" in mexico.reason
     assert place_of(text, gaz, "Oaxaca").part == ""
+
+
+def test_an_abbreviation_counts_only_with_its_country_in_context(gaz):
+    queensland = place_of("Floods cut roads near Brisbane, Qld, on Monday.", gaz, "Qld")
+    assert queensland.place.id == "admin1:AU.04"
+    assert queensland.reason.startswith("abbreviation of Queensland")
+    alone = place_of("Floods cut roads in Qld on Monday.", gaz, "Qld")
+    assert alone.place is None
+    assert alone.reason == ("abbreviation of Queensland (AU), none in a country the article "
+                            "names otherwise")
