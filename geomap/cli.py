@@ -95,25 +95,40 @@ def _place_dict(place) -> dict:
 @click.option("--country", help="Only places in this country (ISO 3166-1 alpha-2, e.g. IQ).")
 @click.option("--kind", "kinds", multiple=True, help="Only places of this kind (repeatable).")
 @click.option("--limit", default=10, show_default=True, help="How many places at most.")
-@click.option("--fuzzy", is_flag=True, help="Fall back to transliteration variants.")
+@click.option("--fuzzy", is_flag=True,
+              help="When nothing matches exactly, show near spellings: with --country, those "
+                   "the parser would consider (its notable places), fewest edits first; "
+                   "without, transliteration variants anywhere.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @gazetteer_option
 @user_errors
 def gazetteer_lookup(name, country, kinds, limit, fuzzy, as_json, gazetteer_files):
     """Show the places filed under NAME, best match first."""
+    from geomap.variants import variants
+
+    edits: dict[str, int] = {}
     with open_gazetteer(gazetteer_files) as g:
-        places = g.lookup(name, country=country, kinds=kinds or None, limit=limit, fuzzy=fuzzy)
+        places = g.lookup(name, country=country, kinds=kinds or None, limit=limit)
+        if not places and fuzzy and country:
+            found = [v for v in variants(g, name, [country], limit=limit * 4)
+                     if not kinds or v.place.kind in kinds][:limit]
+            places = [v.place for v in found]
+            edits = {v.place.id: v.edits for v in found}
+        elif not places and fuzzy:
+            places = g.lookup(name, kinds=kinds or None, limit=limit, fuzzy=True)
     if as_json:
-        click.echo(json.dumps([_place_dict(p) for p in places], ensure_ascii=False, indent=1))
+        click.echo(json.dumps([{**_place_dict(p), **({"edits": edits[p.id]} if edits else {})}
+                               for p in places], ensure_ascii=False, indent=1))
         return
     if not places:
         click.echo(f"No place named {name!r}.", err=True)
         sys.exit(1)
     for p in places:
         region = ", ".join(x for x in (p.admin1, p.country) if x)
+        spelled = f"  {edits[p.id]} edit{'s' if edits[p.id] != 1 else ''}" if edits else ""
         click.echo(
             f"{p.name:<28} {p.kind:<15} {region:<28} {p.lat:9.4f} {p.lon:10.4f} "
-            f"pop {p.population:>10,}  {p.id}"
+            f"pop {p.population:>10,}  {p.id}{spelled}"
         )
 
 

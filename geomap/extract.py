@@ -30,10 +30,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from geomap.demonyms import is_demonym
+from geomap.demonyms import country_of, is_demonym
 from geomap.gazetteer import ABBREVIATION, Gazetteer, Match
 from geomap.names import is_abbreviation, normalize, strip_article
 from geomap.records import Mention, Sentence
+from geomap.variants import may_vary, variants
 
 # --------------------------------------------------------------------------- word lists
 
@@ -390,6 +391,7 @@ class _Extractor:
         self.common = common_words()
         self.found: list[_Found] = []
         self.persons: set[str] = set()
+        self.unknowns: list[_Found] = []
         self.sentence = 0
 
     # ---------------------------------------------------------------- helpers
@@ -614,6 +616,8 @@ class _Extractor:
             tok = toks[0]
             if tok.kind == "word" and "-" in tok.text and not _ARTICLE_HYPHEN.match(tok.text):
                 self.hyphenated(tok)
+            else:
+                self.unknown(tok)
             return
         # A team: a place and a plural that names nothing ("Kansas City Chiefs").
         last = toks[-1]
@@ -635,6 +639,43 @@ class _Extractor:
             self.person(toks)
             return
         self.covered(toks)
+
+    def unknown(self, tok: _Token) -> None:
+        """Remember a word the gazetteer does not know, written where a place is ("in
+        Fallouja", "Tikreet, Iraq", "the town of Tikreet"): once the article's countries are
+        known it is a place if it is a near spelling of one of theirs (see ``variants``)."""
+        if tok.kind != "word" or not tok.capitalised or tok.allcaps or tok.possessive:
+            return
+        if tok.lower in self.persons or not may_vary(tok.text):
+            return
+        toks = [tok]
+        type_word = self.type_after(toks) or self.type_before(toks)
+        if not (type_word or self.qualified(toks)) or self.is_person_context(toks):
+            return
+        found = _Found(tok.start, tok.end, "place", self.sentence, single=True,
+                       type_word=type_word, part=_PARTS.get(self.previous_word(toks), ""))
+        self.unknowns.append(found)
+
+    def vary_unknowns(self) -> None:
+        """Keep the unknown words that are near spellings of places in the countries the
+        article names (demonyms, countries, regions) as places."""
+        countries: dict[str, None] = {}
+        for f in self.found:
+            name = self.text[f.start:f.end]
+            if f.kind == "demonym":
+                code = country_of(name)
+                if code:
+                    countries[code] = None
+            elif f.strong:
+                for m in lookup(self.gazetteer, lookup_name(name)):
+                    if m.quality >= 2 and m.place.kind in _AREA_KINDS:
+                        countries[m.place.country] = None
+                        break
+        if not countries:
+            return
+        for f in self.unknowns:
+            if variants(self.gazetteer, self.text[f.start:f.end], countries):
+                self.found.append(f)
 
     def whole(self, toks: Sequence[_Token]) -> bool:
         """Mark the tokens as one place if the gazetteer knows them so; True if marked."""
@@ -730,6 +771,8 @@ class _Extractor:
                 self.found.append(_Found(m.start(), m.end(), "place", sentence.index,
                                          strong=True, qualified=True))
             # Lower-case and mid-chunk demonyms were handled; "Iraqis" alone is a chunk.
+        if self.unknowns:
+            self.vary_unknowns()
         return self.resolve_coreference()
 
     def resolve_coreference(self) -> list[_Found]:

@@ -617,6 +617,14 @@ class Gazetteer:
         return [m.place for m in self.matches(
             name, country=country, kinds=kinds, limit=limit, fuzzy=fuzzy)]
 
+    def in_country(self, country: str, *, min_city_population: int = 0) -> Iterator[Place]:
+        """The places of a country (ISO 3166-1 alpha-2 code), in the files' order: every one
+        but the cities (kind ``city``) under ``min_city_population``."""
+        sql = (f"SELECT {_PLACE_COLUMNS} FROM places p WHERE p.country = ?"
+               " AND (p.kind != 'city' OR p.population >= ?) ORDER BY p.rid")
+        for row in self._db.execute(sql, (country.upper(), min_city_population)):
+            yield _place(row)
+
     def in_box(
         self,
         south: float,

@@ -78,6 +78,19 @@ def skeleton(key: str) -> str:
     return _DOUBLES.sub(r"\1", key[0] + _VOWELS.sub("", key[1:]))
 
 
+_SOFT = re.compile(r"[aeiouyhw ]")
+
+
+def consonants(key: str) -> str:
+    """The first letter and the hard consonants of a normalised key, doubles collapsed:
+    what transliterations of one name keep ("fallouja" and "fallujah": "fllj"; "tikreet" and
+    "tikrit": "tkrt"), and an English misspelling usually changes ("oconee": "ocn",
+    "ocoee": "oc").
+    """
+    key = key.replace(" ", "")
+    return _DOUBLES.sub(r"\1", key[:1] + _SOFT.sub("", key[1:]))
+
+
 def is_latin(name: str) -> bool:
     """Whether every letter of a name is Latin script (basic or extended)."""
     for char in name:

@@ -34,6 +34,7 @@ from geomap.extract import abbreviation_matches, is_abbreviated, lookup, lookup_
 from geomap.gazetteer import Gazetteer, Match
 from geomap.names import normalize
 from geomap.records import Candidate, Mention, Place, Sentence
+from geomap.variants import Variant, may_vary, variants
 
 #: ``claim_support(index, place, chosen) -> float``: a score bonus (log-odds; about +1 for
 #: "a stated distance fits", negative when it contradicts) for giving mention ``index``
@@ -71,6 +72,16 @@ class Weights:
     #: A direction word before the name ("southern Mexico") says an area: about as strong
     #: as a qualifier's region match, weaker than a type word (2.5), which names the kind.
     part: float = 1.5
+    #: Each edit between a name and a variant's spelling ("Tikreet", "Tikret": 1): fewer
+    #: edits, likelier; the context still outweighs one edit.
+    edit: float = 0.5
+    #: A variant's confidence is its share of the candidates' probability times this, once
+    #: per edit (at least once): a near spelling is never as sure as the name itself.
+    variant_confidence: float = 0.6
+    #: Countries and nearby places searched for a name's variants: the article's leading
+    #: countries and the places chosen for its largest groups of names.
+    variant_countries: int = 3
+    variant_near: int = 12
 
 
 WEIGHTS = Weights()
@@ -123,6 +134,8 @@ class _Group:
     #: article names; ``withheld`` keeps the ones that did not.
     abbreviation: bool = False
     withheld: list[Match] = field(default_factory=list)
+    #: Near spellings found for a name with no exact candidate, by place id.
+    variants: dict[str, Variant] = field(default_factory=dict)
     #: Per candidate, what does not change while the article's picks settle:
     #: (score from prior, name and type word; the type word; longitude window for nearness).
     static: list[tuple[float, str, float]] = field(default_factory=list)
@@ -138,6 +151,9 @@ class _Group:
         for match in self.matches:
             place = match.place
             total = prior(place) + _QUALITY_BONUS.get(match.quality, 0.0)
+            variant = self.variants.get(place.id)
+            if variant is not None:
+                total -= WEIGHTS.edit * variant.edits
             # A city that shares its name with the region it lies in: news means the city.
             if place.kind == "admin1" and place.country in big_cities:
                 total -= 0.6
@@ -292,8 +308,6 @@ class _Resolver:
                 abbreviated = is_abbreviated(matches, m.text)
                 if abbreviated:
                     matches = abbreviation_matches(self.gazetteer, m.text)
-                elif not matches:
-                    matches = lookup(self.gazetteer, name, fuzzy=True)
                 group = self.groups[key] = _Group(key, m.text, matches=matches,
                                                   abbreviation=abbreviated)
             group.indexes.append(i)
@@ -435,6 +449,10 @@ class _Resolver:
             if group.matches:
                 self.set_pick(group, max(group.matches, key=lambda m: prior(m.place)
                                          + _QUALITY_BONUS.get(m.quality, 0.0)).place)
+        # Names with no exact candidate: near spellings where the article points.
+        for group in groups:
+            if not group.matches and not group.abbreviation and may_vary(group.name):
+                self.find_variants(group)
         # A group's scores depend only on the picks: one whose picks have not changed
         # since it was last ranked would be ranked the same again.
         changes, ranked_at, fresh_at = 0, {}, {}
@@ -470,9 +488,13 @@ class _Resolver:
             candidates = tuple(Candidate(m.place, round(w / norm, 4))
                                for (ev, m), w in zip(ranked[1:6], weights[1:6]))
             reason = self.explain(group, best_ev, best, ranked)
+            confidence = weights[0] / norm
+            variant = group.variants.get(best.place.id)
+            if variant is not None:
+                confidence *= WEIGHTS.variant_confidence ** max(1, variant.edits)
             for i in group.indexes:
                 results[i] = replace(self.mentions[i], place=best.place,
-                                     confidence=round(weights[0] / norm, 4),
+                                     confidence=round(confidence, 4),
                                      candidates=candidates, reason=reason)
         out = []
         for i, m in enumerate(self.mentions):
@@ -494,6 +516,22 @@ class _Resolver:
                  if m.quality >= 2 and m.place.kind not in ("city", "border_crossing")
                  and (not code or m.place.country == code)]
         return areas[0] if areas else None
+
+    def find_variants(self, group: _Group) -> None:
+        """Give a name without candidates the near spellings of it among the places the
+        article's context makes likely: its leading countries, and around its places."""
+        countries = [c for c, w in self._totals[1].most_common(WEIGHTS.variant_countries)
+                     if w > 0]
+        near = [(g.pick.lat, g.pick.lon) for g in self.by_size
+                if g.pick is not None and g.pick.kind not in _AREA_KINDS][:WEIGHTS.variant_near]
+        found = variants(self.gazetteer, lookup_name(group.name), countries, near=near)
+        if not found:
+            return
+        group.variants = {v.place.id: v for v in found}
+        group.matches = [Match(v.place, 0) for v in found]
+        group.settle()
+        self.set_pick(group, max(group.matches, key=lambda m: group.static[
+            group.matches.index(m)][0]).place)
 
     def restrict_to_context(self, group: _Group) -> None:
         """Keep an abbreviation's candidates in countries the article's other references
@@ -520,7 +558,13 @@ class _Resolver:
         place, name = best.place, group.name
         same_kind = [m for _, m in ranked if m.place.kind == place.kind]
         where = self.country(place.country).name if self.country(place.country) else place.country
-        if group.abbreviation:
+        variant = group.variants.get(place.id)
+        if variant is not None:
+            edits = f"{variant.edits} edit{'s' if variant.edits != 1 else ''}"
+            lead = f"spelled '{name}'; {place.name}, {edits}"
+            if normalize(variant.spelled) != normalize(place.name):
+                lead += f" from its name '{variant.spelled}'"
+        elif group.abbreviation:
             lead = f"abbreviation of {place.name}"
         elif len(ranked) == 1:
             lead = f"only place named '{name}'"
