@@ -9,7 +9,9 @@ adjectival demonyms as toponyms resolved to their country.
 Resolution is scored on the resolved gold spans (``toponyms``). End to end, each gold span
 is paired with the predicted mention that overlaps it (the longest overlap) and only pairs
 with a chosen place count. With ``gold_spans=True`` the gold spans themselves are resolved,
-and a span without any candidate counts as the largest possible error, 20,039 km.
+with what the text says beside each as the extractor reads it (a type word, "Becker and
+Clay counties"; a direction word, "southern Mexico"), and a span without any candidate counts
+as the largest possible error, 20,039 km.
 
 Error is the great-circle distance in km between the chosen place and the gold point.
 Accuracy@161 is the share of errors of at most 161 km (100 miles). AUC is the area under
@@ -38,6 +40,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from geomap.demonyms import is_demonym
+from geomap.extract import read_context
 from geomap.gazetteer import Gazetteer
 from geomap.records import Mention, Place
 from geomap.resolve import distance_km, resolve
@@ -186,7 +189,7 @@ def evaluate(
         gold = toponyms + article.get("unresolved", [])
         n_articles += 1
         n_resolved += len(toponyms)
-        gold_mentions = _gold_mentions(text, toponyms)
+        gold_mentions = read_context(text, _gold_mentions(text, toponyms))
         by_span = {(m.start, m.end): m for m in resolve(
             text, split_sentences(text), gold_mentions, gazetteer)}
         on_gold = [by_span.get((t["start"], t["end"])) for t in toponyms]

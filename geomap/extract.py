@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 import weakref
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 
@@ -118,8 +118,12 @@ TYPE_WORDS = (
     "border crossing", "border gate", "border post", "border town", "crossing", "province",
     "governorate", "city", "town", "village", "county", "parish", "district", "region",
     "state", "township", "borough", "municipality", "neighborhood", "neighbourhood", "area",
-    "capital", "suburb", "hamlet", "community",
+    "capital", "suburb", "hamlet", "community", "airport", "river", "lake", "island",
+    "peninsula", "desert", "mountains", "valley",
 )
+#: Type words that name a feature: after a name they are part of it ("Santa Clara Valley",
+#: "Neches River"), never set aside as "Anbar Province" is.
+FEATURE_TYPE_WORDS = frozenset(TYPE_WORDS[-8:])
 _TYPE_PLURALS = {"city": "cities", "county": "counties", "municipality": "municipalities",
                  "parish": "parishes"}
 _TYPE_ALTERNATION = "|".join(
@@ -127,6 +131,10 @@ _TYPE_ALTERNATION = "|".join(
             for w in TYPE_WORDS), key=len, reverse=True)
 )
 _TYPE_AFTER = re.compile(rf"[ \t]+({_TYPE_ALTERNATION})\b", re.I)
+_NAME = r"[A-Z][\w'’.-]*(?:[ \t]+[A-Z][\w'’.-]*)*"
+#: A type word after a list the name opens or continues ("Becker, Clay and Wilkin counties").
+_LIST_TYPE_AFTER = re.compile(
+    rf"(?:,[ \t]*{_NAME})*,?[ \t]+(?:and|or)[ \t]+{_NAME}[ \t]+({_TYPE_ALTERNATION})\b")
 _TYPE_BEFORE = re.compile(
     r"\b(city|town|village|province|governorate|county|parish|district|region|state|township|"
     r"borough|municipality|capital|suburb|community|neighbou?rhood|hamlet)[ \t]+of[ \t]+"
@@ -164,9 +172,26 @@ _STATE_AFTER_COMMA = re.compile(
 )
 
 
+#: Abbreviated words inside names, with the word the gazetteer files ("W. Columbia",
+#: "Pott Co.", "West Chester Twp.", "South L.A.").
+_ABBREVIATED_WORDS = {"N.": "North", "S.": "South", "E.": "East", "W.": "West",
+                      "Co.": "County", "Twp.": "Township", "Twp": "Township", "Mt.": "Mount",
+                      "Ft.": "Fort", "L.A.": "Los Angeles"}
+#: Names news gives places that their gazetteer rows lack.
+NEWS_NAMES = {"America": "United States"}
+
+
 def lookup_name(text: str) -> str:
-    """The name to look a mention up under: "La." -> "Louisiana", "Syria's" -> "Syria"."""
-    return ABBREVIATED_NAMES.get(text, text)
+    """The name to look a mention up under: "La." -> "Louisiana", "W. Columbia" -> "West
+    Columbia", "America" -> "United States"."""
+    name = ABBREVIATED_NAMES.get(text) or NEWS_NAMES.get(text)
+    if name:
+        return name
+    if "." in text or "Twp" in text:
+        words = text.split(" ")
+        if len(words) > 1:
+            return " ".join(_ABBREVIATED_WORDS.get(w, w) for w in words)
+    return text
 
 
 def is_abbreviated(matches: Sequence[Match], text: str) -> bool:
@@ -411,18 +436,10 @@ class _Extractor:
         return m.group(1).lower() if m else ""
 
     def type_after(self, toks: Sequence[_Token]) -> str:
-        if toks[-1].possessive:
-            return ""
-        m = _TYPE_AFTER.match(self.text, toks[-1].end, toks[-1].end + 40)
-        if not m:
-            return ""
-        word = m.group(1).lower()
-        word = _SINGULAR.get(word, word)
-        return word[:-1] if word.endswith("s") and word[:-1] in TYPE_WORDS else word
+        return "" if toks[-1].possessive else _type_after(self.text, toks[-1].end)
 
     def type_before(self, toks: Sequence[_Token]) -> str:
-        m = _TYPE_BEFORE.search(self.before(toks, 30))
-        return (m.group(1) or m.group(2)).lower() if m else ""
+        return _type_before(self.text, toks[0].start)
 
     def qualified(self, toks: Sequence[_Token]) -> bool:
         """Followed by ", Region" (a country, first- or second-level region: "Valley, Ala.",
@@ -518,7 +535,7 @@ class _Extractor:
             found.qualified = bool(_QUALIFIER.match(self.text, end, end + 4))
             if typed:
                 found.type_word = self.type_after(toks) or self.type_before(toks)
-            found.part = _PARTS.get(self.previous_word(toks), "")
+            found.part = _part_before(self.text, toks[0].start)
         self.found.append(found)
 
     def person(self, toks: Sequence[_Token]) -> None:
@@ -629,7 +646,8 @@ class _Extractor:
         # Directions and trailing type words ("Northern Anbar", "Anbar Province").
         if toks[0].lower in DIRECTIONS and self.whole(toks[1:]):
             return
-        if toks[-1].lower in TYPE_WORDS and self.whole(toks[:-1]):
+        if (toks[-1].lower in TYPE_WORDS and toks[-1].lower not in FEATURE_TYPE_WORDS
+                and self.whole(toks[:-1])):
             return
         if any(t.kind == "initial" or (t.kind == "word" and _ARTICLE_HYPHEN.match(t.text))
                or t.lower in ARABIC_PARTICLES for t in toks):
@@ -653,7 +671,12 @@ class _Extractor:
         if not (type_word or self.qualified(toks)) or self.is_person_context(toks):
             return
         found = _Found(tok.start, tok.end, "place", self.sentence, single=True,
-                       type_word=type_word, part=_PARTS.get(self.previous_word(toks), ""))
+                       type_word=type_word, part=_part_before(self.text, tok.start))
+        if type_word in ("county", "parish", "borough") and any(
+                m.place.kind == "admin2" and m.quality >= 2
+                for m in lookup(self.gazetteer, f"{tok.text} {type_word}")):
+            self.found.append(found)  # "Wilkin County" is named in "Clay and Wilkin counties"
+            return
         self.unknowns.append(found)
 
     def vary_unknowns(self) -> None:
@@ -798,13 +821,53 @@ def _in_region(regions: Sequence[Match], places: Sequence[Match]) -> bool:
     return False
 
 
-def _propagate_type_words(text: str, found: list[_Found]) -> None:
-    """ "the Al-Walid and Rabia crossings": the type word applies to both names."""
-    for a, b in zip(found, found[1:]):
-        if a.kind == b.kind == "place" and not a.type_word and b.type_word:
-            between = text[a.end:b.start]
-            if _COORDINATION.fullmatch(between):
-                a.type_word = b.type_word
+def _type_after(text: str, end: int) -> str:
+    """The type word right after a name ending at ``end`` ("Anbar province"), or after the
+    list it opens ("Becker, Clay and Wilkin counties"), singular."""
+    m = _TYPE_AFTER.match(text, end, end + 40)
+    if not m and text.startswith((",", " and ", " or "), end):
+        m = _LIST_TYPE_AFTER.match(text, end, end + 200)
+    if not m:
+        return ""
+    word = m.group(1).lower()
+    word = _SINGULAR.get(word, word)
+    return word[:-1] if word.endswith("s") and word[:-1] in TYPE_WORDS else word
+
+
+def _type_before(text: str, start: int) -> str:
+    """The type word before a name starting at ``start`` ("the town of Abu Kamal")."""
+    m = _TYPE_BEFORE.search(text[max(0, start - 30):start])
+    return (m.group(1) or m.group(2)).lower() if m else ""
+
+
+def _part_before(text: str, start: int) -> str:
+    """The part a direction word before a name names ("southern Mexico": "south")."""
+    m = _PREVIOUS_WORD.search(text[max(0, start - 20):start])
+    return _PARTS.get(m.group(1).lower(), "") if m else ""
+
+
+def _propagate_type_words(text: str, found: Sequence[_Found | Mention]) -> list[str]:
+    """The type words of the names, a list's last one applying to all ("the Al-Walid and
+    Rabia crossings", "Becker, Clay and Wilkin counties")."""
+    words = [f.type_word for f in found]
+    for k in range(len(found) - 2, -1, -1):
+        a, b = found[k], found[k + 1]
+        if (a.kind == b.kind == "place" and not words[k] and words[k + 1]
+                and _COORDINATION.fullmatch(text[a.end:b.start])):
+            words[k] = words[k + 1]
+    return words
+
+
+def read_context(text: str, mentions: Sequence[Mention]) -> tuple[Mention, ...]:
+    """Mentions found elsewhere (a gold corpus's spans) with what :func:`extract` records
+    beside each name: its type word (propagated along lists) and the part a direction
+    word before it names."""
+    mentions = [replace(m, type_word=m.type_word or _type_after(text, m.end)
+                        or _type_before(text, m.start), part=m.part or _part_before(
+                            text, m.start)) if m.kind == "place" else m for m in mentions]
+    words = _propagate_type_words(text, mentions)
+    return tuple(replace(m, type_word=w) if w != m.type_word else m
+                 for m, w in zip(mentions, words))
 
 
 def extract(
@@ -827,15 +890,14 @@ def extract(
         if unique and f.start < unique[-1].end:
             continue
         unique.append(f)
-    _propagate_type_words(text, unique)
+    words = _propagate_type_words(text, unique)
     return tuple(
-        Mention(f.start, f.end, text[f.start:f.end], f.sentence, f.kind, f.type_word,
-                part=f.part)
-        for f in unique
+        Mention(f.start, f.end, text[f.start:f.end], f.sentence, f.kind, word, part=f.part)
+        for f, word in zip(unique, words)
     )
 
 
 __all__ = [
     "ABBREVIATED_NAMES", "abbreviation_matches", "common_words", "extract", "is_abbreviated",
-    "is_strong", "lookup", "lookup_name",
+    "is_strong", "lookup", "lookup_name", "read_context",
 ]

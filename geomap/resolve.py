@@ -50,19 +50,21 @@ TYPE_KINDS: dict[str, frozenset[str]] = {}
 for _phrase, _kinds in (
     ("border crossing", ("border_crossing",)), ("border gate", ("border_crossing",)),
     ("border post", ("border_crossing",)), ("crossing", ("border_crossing",)),
-    ("province", ("admin1",)), ("governorate", ("admin1",)), ("region", ("admin1",)),
+    ("province", ("admin1",)), ("governorate", ("admin1",)), ("region", ("admin1", "region")),
     ("state", ("admin1",)), ("county", ("admin2",)), ("parish", ("admin2",)),
     ("district", ("admin2", "admin1", "city")), ("city", ("city",)), ("town", ("city",)),
     ("village", ("city",)), ("township", ("city",)), ("borough", ("city",)),
     ("municipality", ("city",)), ("capital", ("city",)), ("provincial capital", ("city",)),
     ("suburb", ("city",)), ("hamlet", ("city",)), ("community", ("city",)),
-    ("neighborhood", ("city",)), ("neighbourhood", ("city",)), ("area", ("city",)),
-    ("border town", ("city",)),
+    ("neighborhood", ("city",)), ("neighbourhood", ("city",)), ("area", ("city", "region")),
+    ("border town", ("city",)), ("airport", ("airport",)), ("river", ("river",)),
+    ("lake", ("water",)), ("island", ("region",)), ("peninsula", ("region",)),
+    ("desert", ("region",)), ("mountains", ("region",)), ("valley", ("region",)),
 ):
     TYPE_KINDS[_phrase] = frozenset(_kinds)
 
 #: Kinds of place that have parts ("southern Mexico", "northern Anbar"): areas.
-PART_KINDS = frozenset(("continent", "country", "admin1", "admin2", "region"))
+PART_KINDS = frozenset(("continent", "country", "admin1", "admin2", "region", "water"))
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,10 @@ class Weights:
 WEIGHTS = Weights()
 
 _QUALITY_BONUS = {3: 1.0, 2: 0.2, 1: 0.0, 0: -1.0}
+#: Type words of second-level units whose names the gazetteer files with the word.
+_COUNTY_WORDS = ("county", "parish", "borough")
+#: Kinds without population whose prior comes from their extent.
+_FEATURE_KINDS = frozenset(("region", "water", "river"))
 _AREA_KINDS = frozenset(("country", "continent"))
 _EARTH_KM = 6371.0088
 _COUNTRIES: weakref.WeakKeyDictionary[Gazetteer, dict[str, Place | None]] = (
@@ -115,6 +121,12 @@ def prior(place: Place) -> float:
         return 1.5 + pop / 5
     if place.kind == "border_crossing":
         return 2.0
+    if place.kind in _FEATURE_KINDS:
+        # No population: a larger feature is a better known one (the Caspian Sea's extent
+        # is 936 km: 3.5; a small lake's 5 km: 2.4).
+        return 2.0 + math.log10(place.extent_km + 1) / 2
+    if place.kind == "airport":
+        return 1.5
     return pop / 2
 
 
@@ -319,7 +331,24 @@ class _Resolver:
         for a, b in zip(places, places[1:]):
             self.link_qualifier(a, b)
         for group in self.groups.values():
+            if not group.abbreviation:
+                self.add_counties(group)
             group.settle()
+
+    def add_counties(self, group: _Group) -> None:
+        """ "Becker and Clay counties", "Henrico": the counties, parishes or boroughs named
+        so, when a type word asks for one and the name alone finds none, or when the name
+        alone finds nothing."""
+        words = [w for w in _COUNTY_WORDS if w in group.type_words]
+        if any(m.place.kind == "admin2" for m in group.matches) or not (
+                words or not group.matches):
+            return
+        known = {m.place.id for m in group.matches}
+        for word in words or _COUNTY_WORDS:
+            for m in lookup(self.gazetteer, f"{lookup_name(group.name)} {word}"):
+                if m.place.kind == "admin2" and m.quality >= 2 and m.place.id not in known:
+                    known.add(m.place.id)
+                    group.matches.append(Match(m.place, 1))
 
     def link_qualifier(self, a: int, b: int) -> None:
         """Record "A, B", "A in B" (B contains A) and "B's A" (B contains A)."""

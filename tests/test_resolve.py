@@ -32,6 +32,17 @@ ROWS = [
      "4000000", "t"),
     ("gn:bne", "Brisbane", "", "-27.47", "153.03", "city", "AU", "Queensland", "2000000", "t"),
     ("gn:qld", "Qld", "", "10", "10", "city", "NG", "", "500", "t"),
+    ("admin2:US.27005", "Becker County", "", "46.93", "-95.67", "admin2", "US", "Minnesota",
+     "33000", "t"),
+    ("admin2:US.27027", "Clay County", "", "46.89", "-96.49", "admin2", "US", "Minnesota",
+     "59000", "t"),
+    ("admin2:US.27167", "Wilkin County", "", "46.36", "-96.47", "admin2", "US", "Minnesota",
+     "6500", "t"),
+    ("gn:becker", "Becker", "", "45.39", "-93.87", "city", "US", "Minnesota", "4500", "t"),
+    ("gn:clay", "Clay", "", "43.18", "-76.17", "city", "US", "New York", "58000", "t"),
+    ("curated:middle-east", "Middle East", "", "29", "41", "region", "", "", "0", "t", "",
+     "2500"),
+    ("gn:me", "Middle East", "", "39.3", "-76.6", "city", "US", "Maryland", "1872", "t"),
 ]
 
 
@@ -111,3 +122,14 @@ def test_an_abbreviation_counts_only_with_its_country_in_context(gaz):
     assert alone.place is None
     assert alone.reason == ("abbreviation of Queensland (AU), none in a country the article "
                             "names otherwise")
+
+
+def test_a_type_word_after_a_list_asks_every_name_for_a_county(gaz):
+    text = "Water covers roads in Becker, Clay and Wilkin counties."
+    assert [(m.text, m.place.id) for m in resolved(text, gaz)] == [
+        ("Becker", "admin2:US.27005"), ("Clay", "admin2:US.27027"),
+        ("Wilkin", "admin2:US.27167")]
+
+
+def test_a_large_region_outranks_a_small_namesake(gaz):
+    assert place_of("Peace in the Middle East.", gaz, "Middle East").place.kind == "region"
