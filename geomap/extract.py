@@ -435,11 +435,11 @@ class _Extractor:
         m = _PREVIOUS_WORD.search(self.before(toks, 20))
         return m.group(1).lower() if m else ""
 
-    def type_after(self, toks: Sequence[_Token]) -> str:
-        return "" if toks[-1].possessive else _type_after(self.text, toks[-1].end)
-
-    def type_before(self, toks: Sequence[_Token]) -> str:
-        return _type_before(self.text, toks[0].start)
+    def type_word(self, toks: Sequence[_Token]) -> str:
+        """The type word beside the name (see :func:`_type_word`)."""
+        if toks[-1].possessive:
+            return _type_before(self.text, toks[0].start)
+        return _type_word(self.text, toks[0].start, toks[-1].end)
 
     def qualified(self, toks: Sequence[_Token]) -> bool:
         """Followed by ", Region" (a country, first- or second-level region: "Valley, Ala.",
@@ -519,7 +519,7 @@ class _Extractor:
                 not strong or self.starts_sentence(tok)):
             # An ordinary word ("Man", "Reading") is a place only in a place's context; a big
             # city's name is one mid-sentence, where its capital letter says a name.
-            return bool(self.type_after(toks) or self.type_before(toks) or self.qualified(toks))
+            return bool(self.type_word(toks) or self.qualified(toks))
         if not strong and self.is_person_context(toks):
             self.person(toks)
             return False
@@ -534,7 +534,7 @@ class _Extractor:
             end = toks[-1].full_end
             found.qualified = bool(_QUALIFIER.match(self.text, end, end + 4))
             if typed:
-                found.type_word = self.type_after(toks) or self.type_before(toks)
+                found.type_word = self.type_word(toks)
             found.part = _part_before(self.text, toks[0].start)
         self.found.append(found)
 
@@ -667,7 +667,7 @@ class _Extractor:
         if tok.lower in self.persons or not may_vary(tok.text):
             return
         toks = [tok]
-        type_word = self.type_after(toks) or self.type_before(toks)
+        type_word = self.type_word(toks)
         if not (type_word or self.qualified(toks)) or self.is_person_context(toks):
             return
         found = _Found(tok.start, tok.end, "place", self.sentence, single=True,
@@ -821,12 +821,19 @@ def _in_region(regions: Sequence[Match], places: Sequence[Match]) -> bool:
     return False
 
 
-def _type_after(text: str, end: int) -> str:
-    """The type word right after a name ending at ``end`` ("Anbar province"), or after the
-    list it opens ("Becker, Clay and Wilkin counties"), singular."""
-    m = _TYPE_AFTER.match(text, end, end + 40)
-    if not m and text.startswith((",", " and ", " or "), end):
-        m = _LIST_TYPE_AFTER.match(text, end, end + 200)
+def _type_word(text: str, start: int, end: int) -> str:
+    """The type word of the name ``text[start:end]``, singular: right after it ("Anbar
+    province"), before it ("the town of Abu Kamal"), or after the list it opens or
+    continues ("Becker, Clay and Wilkin counties")."""
+    word = _type_after(text, end) or _type_before(text, start)
+    if word or not text.startswith((",", " and ", " or "), end):
+        return word
+    return _type_after(text, end, _LIST_TYPE_AFTER)
+
+
+def _type_after(text: str, end: int, pattern: re.Pattern = _TYPE_AFTER) -> str:
+    """The type word right after a name ending at ``end`` ("Anbar province"), singular."""
+    m = pattern.match(text, end, end + 200)
     if not m:
         return ""
     word = m.group(1).lower()
@@ -862,9 +869,9 @@ def read_context(text: str, mentions: Sequence[Mention]) -> tuple[Mention, ...]:
     """Mentions found elsewhere (a gold corpus's spans) with what :func:`extract` records
     beside each name: its type word (propagated along lists) and the part a direction
     word before it names."""
-    mentions = [replace(m, type_word=m.type_word or _type_after(text, m.end)
-                        or _type_before(text, m.start), part=m.part or _part_before(
-                            text, m.start)) if m.kind == "place" else m for m in mentions]
+    mentions = [replace(m, type_word=m.type_word or _type_word(text, m.start, m.end),
+                        part=m.part or _part_before(text, m.start))
+                if m.kind == "place" else m for m in mentions]
     words = _propagate_type_words(text, mentions)
     return tuple(replace(m, type_word=w) if w != m.type_word else m
                  for m, w in zip(mentions, words))
