@@ -29,7 +29,7 @@ _MARKS = str.maketrans(
     }
 )
 _SEPARATORS = re.compile(r"[\s\-‐‑‒–—_/.,;:()\[\]\"“”]+")
-_VOWELS = re.compile(r"[aeiouy]")
+_SOFT = re.compile(r"[aeiouyhw]")
 _DOUBLES = re.compile(r"(.)\1+")
 
 
@@ -67,28 +67,18 @@ def keys(name: str) -> tuple[str, ...]:
 
 
 def skeleton(key: str) -> str:
-    """A coarse consonant skeleton for transliteration variants of one name.
+    """A coarse consonant skeleton for transliteration variants of one name: the first letter
+    and the hard consonants, without an Arabic article, vowels, "h", "w", "y" and doubled
+    letters.
 
-    "deir ez zour" and "deir ez zor" share the skeleton "drzr"; used only as a fallback when
-    no exact key matches.
+    Transliterations keep it ("deir ez zour" and "deir ez zor": "drzr"; "fallouja" and
+    "fallujah": "flj"; "tikreet" and "tikrit": "tkrt"), an English misspelling usually changes
+    it ("oconee": "ocn", "ocoee": "oc"). Used only when no exact key matches.
     """
     key = strip_article(key).replace(" ", "")
     if not key:
         return ""
-    return _DOUBLES.sub(r"\1", key[0] + _VOWELS.sub("", key[1:]))
-
-
-_SOFT = re.compile(r"[aeiouyhw ]")
-
-
-def consonants(key: str) -> str:
-    """The first letter and the hard consonants of a normalised key, doubles collapsed:
-    what transliterations of one name keep ("fallouja" and "fallujah": "fllj"; "tikreet" and
-    "tikrit": "tkrt"), and an English misspelling usually changes ("oconee": "ocn",
-    "ocoee": "oc").
-    """
-    key = key.replace(" ", "")
-    return _DOUBLES.sub(r"\1", key[:1] + _SOFT.sub("", key[1:]))
+    return _DOUBLES.sub(r"\1", key[0] + _SOFT.sub("", key[1:]))
 
 
 def is_latin(name: str) -> bool:

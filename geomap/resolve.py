@@ -551,7 +551,7 @@ class _Resolver:
         article's context makes likely: its leading countries, and around its places."""
         countries = [c for c, w in self._totals[1].most_common(WEIGHTS.variant_countries)
                      if w > 0]
-        near = [(g.pick.lat, g.pick.lon) for g in self.by_size
+        near = [g.pick for g in self.by_size
                 if g.pick is not None and g.pick.kind not in _AREA_KINDS][:WEIGHTS.variant_near]
         found = variants(self.gazetteer, lookup_name(group.name), countries, near=near)
         if not found:

@@ -4,43 +4,41 @@ News spells places many ways: "Fallouja" for Fallujah, "Tikreet" for Tikrit. Whe
 no exact candidate in the gazetteer, places whose names are near spellings of it become
 candidates, but only where the article's context points: the notable places (regions,
 features, cities of :data:`NOTABLE_POPULATION` or more) of the countries it names or places
-things in, and any place around its other places. Searched across the whole world, "Toco"
-became Tokyo and "Wilkin" a town in China.
+things in, and any place near its other places (:data:`NEAR_KM`). Searched across the whole
+world, "Toco" became Tokyo and "Wilkin" a town in China.
 
-A near spelling is within :func:`max_edits` edits of the name (optimal string alignment
-distance over normalised keys, computed with rapidfuzz: a swap of two letters is one edit)
-*and* keeps its hard consonants (``names.consonants``): transliterations differ in vowels,
-"h", "w", "y" and doubled letters ("Fallouja", "Fallujah"), while a different consonant
-("Oconee", "Ocoee") is more often another place missing from the gazetteer than a typo.
-Names that are ordinary English words (``geomap/models/common_words.txt``, and the
-extractor's word lists) never get variants. Variants rank fewest edits first, then by the
-resolver's prior (kind and population); the resolver scores them below exact matches and
-gives them a lower confidence.
+A near spelling keeps the name's consonant skeleton (``names.skeleton``: transliterations
+differ in vowels, "h", "w", "y" and doubled letters, "Fallouja" and "Fallujah", while a
+different consonant, "Oconee" and "Ocoee", is more often another place missing from the
+gazetteer than a typo) *and* lies within :func:`max_edits` edits of it (optimal string
+alignment distance over normalised keys, computed with rapidfuzz: a swap of two letters is
+one edit). The gazetteer's index files every name under its skeleton, so finding them is
+one indexed lookup. Names that are ordinary English words (``geomap/models/common_words.txt``
+and the extractor's word lists) never get variants. Variants rank fewest edits first, then by
+the resolver's prior (kind and population); the resolver scores them below exact matches
+and gives them a lower confidence.
 """
 
 from __future__ import annotations
 
-import math
-import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from geomap.gazetteer import Gazetteer
-from geomap.names import consonants, is_abbreviation, normalize
+from geomap.names import is_abbreviation, normalize, skeleton, strip_article
 from geomap.records import Place
 
-#: How many countries' names are kept in memory per gazetteer.
-POOL_COUNTRIES = 16
-#: Cities of a named country searched for variants: those of at least this population (a
-#: country's regions and features always are); smaller ones only near the article's places.
+#: Cities of a named country that may be variants anywhere in it: those of at least this
+#: population (the country's regions and features always may); smaller ones only near the
+#: article's other places.
 NOTABLE_POPULATION = 5000
-#: How far around the article's other places smaller places are searched, in degrees of
-#: latitude (about 110 km).
-NEAR_DEGREES = 1.0
+#: How near the article's other places any place may be a variant, in km.
+NEAR_KM = 110.0
+#: How many places sharing a skeleton are looked at, most populous first.
+SKELETON_LIMIT = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,54 +59,6 @@ def max_edits(key: str) -> int:
     return 0 if letters < 5 else 1 if letters < 7 else 2
 
 
-#: Names by (first letter, length of key): (keys, (place, name) for each key).
-_Buckets = dict[tuple[str, int], tuple[list[str], list[tuple[Place, str]]]]
-_POOLS: weakref.WeakKeyDictionary[Gazetteer, dict[str, _Buckets]] = weakref.WeakKeyDictionary()
-
-
-def _buckets(places: Iterable[Place]) -> _Buckets:
-    buckets: _Buckets = {}
-    for place in places:
-        seen: set[str] = set()
-        for name in (place.name, *place.alternate_names):
-            if len(name) <= 6 and name is not place.name and is_abbreviation(name):
-                continue
-            key = normalize(name)
-            if not key or key in seen:
-                continue
-            seen.add(key)
-            bucket = buckets.setdefault((key[0], len(key)), ([], []))
-            bucket[0].append(key)
-            bucket[1].append((place, name))
-    return buckets
-
-
-def _country_pool(gazetteer: Gazetteer, country: str) -> _Buckets:
-    """A country's notable places (see :data:`NOTABLE_POPULATION`), cached per gazetteer."""
-    pools = _POOLS.get(gazetteer)
-    if pools is None:
-        pools = _POOLS[gazetteer] = {}
-    pool = pools.get(country)
-    if pool is None:
-        if len(pools) >= POOL_COUNTRIES:
-            pools.pop(next(iter(pools)))
-        pool = pools[country] = _buckets(gazetteer.in_country(
-            country, min_city_population=NOTABLE_POPULATION))
-    return pool
-
-
-def _near_pool(gazetteer: Gazetteer, points: Iterable[tuple[float, float]]) -> _Buckets:
-    """The places around some points (see :data:`NEAR_DEGREES`)."""
-    places: dict[str, Place] = {}
-    for lat, lon in points:
-        d_lon = min(180.0, NEAR_DEGREES / max(0.05, math.cos(math.radians(lat))))
-        west, east = (lon - d_lon + 540) % 360 - 180, (lon + d_lon + 540) % 360 - 180
-        for place in gazetteer.in_box(max(-90.0, lat - NEAR_DEGREES), west,
-                                      min(90.0, lat + NEAR_DEGREES), east):
-            places.setdefault(place.id, place)
-    return _buckets(places.values())
-
-
 @lru_cache(maxsize=1)
 def _refused() -> frozenset[str]:
     from geomap import extract
@@ -125,40 +75,52 @@ def may_vary(name: str) -> bool:
         word in _refused() for word in key.split())
 
 
+def _spelling(key: str, place: Place, budget: int) -> tuple[int, str] | None:
+    """The fewest edits from ``key`` to one of the place's names sharing its skeleton, and
+    that name; None when none is within ``budget``."""
+    best: tuple[int, str] | None = None
+    skel = skeleton(key)
+    for name in (place.name, *place.alternate_names):
+        if name is not place.name and is_abbreviation(name):
+            continue
+        other = normalize(name)
+        if skeleton(other) != skel:
+            continue
+        edits = min(OSA.distance(key, other, score_cutoff=budget),
+                    OSA.distance(strip_article(key), strip_article(other), score_cutoff=budget))
+        if edits <= budget and (best is None or edits < best[0]):
+            best = (edits, name)
+    return best
+
+
 def variants(gazetteer: Gazetteer, name: str, countries: Iterable[str], *,
-             near: Iterable[tuple[float, float]] = (), limit: int = 10) -> list[Variant]:
+             near: Iterable[Place] = (), limit: int = 10) -> list[Variant]:
     """Places whose names are near spellings of ``name`` (see the module doc): notable places
-    of ``countries`` and any place around the ``near`` points (lat, lon), fewest edits first
-    (then kind and population), one entry per place."""
+    of ``countries`` and any place within :data:`NEAR_KM` of a ``near`` place, fewest edits
+    first (then kind and population), one entry per place."""
     if not may_vary(name):
         return []
-    from geomap.resolve import prior
+    from geomap.resolve import distance_km, prior  # resolve uses this module
 
     key = normalize(name)
     budget = max_edits(key)
-    skeleton_key = consonants(key)
-    found: dict[str, Variant] = {}
-    countries = list(dict.fromkeys(c.upper() for c in countries if c))
-    pools = [_country_pool(gazetteer, c) for c in countries]
+    countries = {c.upper() for c in countries if c}
     near = list(near)
-    if near:
-        pools.append(_near_pool(gazetteer, near))
-    for buckets in pools:
-        for length in range(len(key) - budget, len(key) + budget + 1):
-            bucket = buckets.get((key[0], length))
-            if not bucket:
-                continue
-            for choice, edits, index in process.extract(
-                    key, bucket[0], scorer=OSA.distance, score_cutoff=budget, limit=None):
-                if consonants(choice) != skeleton_key:
-                    continue
-                place, spelled = bucket[1][index]
-                old = found.get(place.id)
-                if old is None or edits < old.edits:
-                    found[place.id] = Variant(place, spelled, int(edits))
-    ranked = sorted(found.values(), key=lambda v: (v.edits, -prior(v.place), v.place.id))
-    return ranked[:limit]
+    found: list[Variant] = []
+    for match in gazetteer.matches(name, fuzzy=True, limit=SKELETON_LIMIT):
+        place = match.place
+        if match.quality != 0:
+            return []  # an exact match: no variants
+        notable = place.kind != "city" or place.population >= NOTABLE_POPULATION
+        if not ((notable and place.country in countries)
+                or any(distance_km(place, p) <= NEAR_KM for p in near)):
+            continue
+        spelling = _spelling(key, place, budget)
+        if spelling is not None:
+            found.append(Variant(place, spelling[1], spelling[0]))
+    found.sort(key=lambda v: (v.edits, -prior(v.place), v.place.id))
+    return found[:limit]
 
 
-__all__ = ["NEAR_DEGREES", "NOTABLE_POPULATION", "POOL_COUNTRIES", "Variant", "max_edits",
+__all__ = ["NEAR_KM", "NOTABLE_POPULATION", "SKELETON_LIMIT", "Variant", "max_edits",
            "may_vary", "variants"]

@@ -36,7 +36,7 @@ def test_near_spellings_in_the_countries_given(gaz):
 
 def test_small_places_only_near_the_articles_places(gaz):
     assert variants(gaz, "Smalville", ["IQ"]) == []  # under NOTABLE_POPULATION
-    near = variants(gaz, "Smalville", ["IQ"], near=[(33.35, 43.79)])
+    near = variants(gaz, "Smalville", ["IQ"], near=[gaz.get("gn:fal")])
     assert [(v.place.id, v.edits) for v in near] == [("gn:small", 1)]
 
 
