@@ -230,6 +230,7 @@ def _mention_dict(m: Mention, *, explain: bool) -> dict:
         "name": p.name if p else None, "lat": p.lat if p else None,
         "lon": p.lon if p else None, "country": p.country if p else None,
         "place_id": p.id if p else None, "confidence": m.confidence,
+        "confident": m.confident,
     }
     if m.type_word:
         out["type_word"] = m.type_word
@@ -310,8 +311,9 @@ def _emit(doc: Document, path: str, fmt: str, explain: bool, writer) -> None:
         for m in mentions:
             p = m.place
             where = f"{p.name} ({p.kind}, {p.country}) {p.lat:.4f},{p.lon:.4f}" if p else "-"
+            doubt = " ?" if p is not None and not m.confident else ""
             click.echo(f"{m.start:>6}-{m.end:<6} {m.kind:<8} {m.text:<24} {where}  "
-                       f"{m.confidence:.2f}")
+                       f"{m.confidence:.2f}{doubt}")
             if explain and m.reason:
                 click.echo(f"{'':14}{m.reason}")
 

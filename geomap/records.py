@@ -58,6 +58,15 @@ class Candidate:
     score: float
 
 
+#: The confidence from which a mention's place counts as known: a map draws it filled and
+#: fits its view to it; below, hollow, with a "?". Measured end to end on LGL's dev half
+#: (1,709 mentions paired with a resolved gold span): 92% of the mentions at 0.5 or above lay
+#: within 161 km of the gold point, 50% of those below (27% under 0.3). Resolution turns its
+#: scores into confidences with a softmax over a name's candidates; a spelling variant's is
+#: lowered further (``resolve.Weights.variant_confidence``).
+CONFIDENT = 0.5
+
+
 @dataclass(frozen=True, slots=True)
 class Mention:
     """A span of the document naming a place (``kind="place"``), a place inside an
@@ -87,6 +96,11 @@ class Mention:
     #: the area's point with the part in its label ("southern Mexico"), not a point offset
     #: into that part: the gazetteer holds no outline to cut it from.
     part: str = ""
+
+    @property
+    def confident(self) -> bool:
+        """Whether the place is known well enough to draw as such (see :data:`CONFIDENT`)."""
+        return self.place is not None and self.confidence >= CONFIDENT
 
 
 @dataclass(frozen=True, slots=True)

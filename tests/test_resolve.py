@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from geomap.extract import extract
+from geomap.records import CONFIDENT
 from geomap.resolve import resolve
 from geomap.text import split_sentences
 
@@ -133,3 +134,10 @@ def test_a_type_word_after_a_list_asks_every_name_for_a_county(gaz):
 
 def test_a_large_region_outranks_a_small_namesake(gaz):
     assert place_of("Peace in the Middle East.", gaz, "Middle East").place.kind == "region"
+
+
+def test_a_doubtful_mention_is_not_confident(gaz):
+    sure = place_of("Fighting in Anbar province.", gaz, "Anbar")
+    assert sure.confident and sure.confidence >= CONFIDENT
+    doubtful = place_of("The floods hit Rawa.", gaz, "Rawa")  # three namesakes, no context
+    assert doubtful.place is not None and not doubtful.confident
