@@ -69,8 +69,37 @@ PART_KINDS = frozenset(("continent", "country", "admin1", "admin2", "region", "w
 
 @dataclass(frozen=True)
 class Weights:
-    """Score terms of the resolver that are not fixed by their meaning, with why."""
+    """The resolver's score terms (log-odds-like; the prior of a place is
+    :func:`prior`), each with why. Tuned on LGL's dev half only."""
 
+    #: How the name matched: the primary name, an alternate name, either without an Arabic
+    #: article, a consonant skeleton (a variant). An alternate is often a former or
+    #: foreign name, a primary name the one news uses.
+    primary: float = 1.0
+    alternate: float = 0.2
+    bare: float = 0.0
+    skeleton: float = -1.0
+    #: A region named like a big city of its country ("Baghdad" the province): news means
+    #: the city.
+    city_region: float = -0.6
+    #: A type word beside the name ("Anbar province") that asks for the candidate's kind,
+    #: or for another kind.
+    type_match: float = 2.5
+    type_mismatch: float = -1.0
+    #: A qualifier beside the name ("Rawa, Iraq", "Alexandria, La."): a candidate inside
+    #: it; inside its country only, for a region qualifier.
+    container: float = 3.0
+    container_country: float = 1.0
+    #: A candidate in a country the article refers to: a fixed term, and one growing with
+    #: the country's share of the article's references.
+    country: float = 1.0
+    country_share: float = 1.5
+    #: A candidate in a first-level region another of the article's places lies in.
+    region: float = 1.0
+    #: A candidate near another of the article's places: within 50, 150 and 400 km.
+    near_50: float = 1.5
+    near_150: float = 1.0
+    near_400: float = 0.5
     #: A direction word before the name ("southern Mexico") says an area: about as strong
     #: as a qualifier's region match, weaker than a type word (2.5), which names the kind.
     part: float = 1.5
@@ -90,7 +119,6 @@ class Weights:
 
 WEIGHTS = Weights()
 
-_QUALITY_BONUS = {3: 1.0, 2: 0.2, 1: 0.0, 0: -1.0}
 #: Type words of second-level units whose names the gazetteer files with the word.
 _COUNTY_WORDS = ("county", "parish", "borough")
 #: Kinds without population whose prior comes from their extent.
@@ -108,6 +136,12 @@ def distance_km(a: Place, b: Place) -> float:
     h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin(
         (lon2 - lon1) / 2) ** 2
     return 2 * _EARTH_KM * math.asin(min(1.0, math.sqrt(h)))
+
+
+def _quality_bonus(quality: int) -> float:
+    """The score term of a match quality (see :class:`Weights`)."""
+    return {3: WEIGHTS.primary, 2: WEIGHTS.alternate, 1: WEIGHTS.bare, 0: WEIGHTS.skeleton
+            }.get(quality, 0.0)
 
 
 def prior(place: Place) -> float:
@@ -164,21 +198,21 @@ class _Group:
         self.static = []
         for match in self.matches:
             place = match.place
-            total = prior(place) + _QUALITY_BONUS.get(match.quality, 0.0)
+            total = prior(place) + _quality_bonus(match.quality)
             variant = self.variants.get(place.id)
             if variant is not None:
                 total -= WEIGHTS.edit * variant.edits
             # A city that shares its name with the region it lies in: news means the city.
             if place.kind == "admin1" and place.country in big_cities:
-                total -= 0.6
+                total += WEIGHTS.city_region
             type_word = ""
             if kinds:
                 if place.kind in kinds:
-                    total += 2.5
+                    total += WEIGHTS.type_match
                     type_word = next(w for w in sorted(self.type_words)
                                      if place.kind in TYPE_KINDS.get(w, ()))
                 else:
-                    total -= 1.0
+                    total += WEIGHTS.type_mismatch
             elif self.parts and place.kind in PART_KINDS:
                 total += WEIGHTS.part
                 type_word = "part"
@@ -394,24 +428,24 @@ class _Resolver:
             if container is None:
                 continue
             if container.kind == "country" and place.country == container.country:
-                total += 3.0
+                total += WEIGHTS.container
                 ev.container = container.name
             elif container.kind in ("admin1", "admin2") and place.country == container.country:
                 region = container.name if container.kind == "admin1" else container.admin1
                 if normalize(place.admin1) == normalize(region):
-                    total += 3.0
+                    total += WEIGHTS.container
                     ev.container = container.name
                 else:
-                    total += 1.0
+                    total += WEIGHTS.container_country
         refs = context.refs
         weight = refs.weight(place.country) if place.country else 0
         if weight > 0:
             share = weight / context.weight_total
-            total += 1.0 + 1.5 * share
+            total += WEIGHTS.country + WEIGHTS.country_share * share
             ev.country, ev.country_count = place.country, int(refs.explicit(place.country))
         if place.admin1 and place.kind != "admin1":
             if refs.region((place.country, normalize(place.admin1))):
-                total += 1.0
+                total += WEIGHTS.region
                 ev.admin1 = place.admin1
         if place.kind not in _AREA_KINDS:
             best_km, near = math.inf, ""
@@ -425,7 +459,8 @@ class _Resolver:
                 d = distance_km(place, pick)
                 if d < best_km:
                     best_km, near = d, name
-            bonus = 1.5 if best_km < 50 else 1.0 if best_km < 150 else 0.5 if best_km < 400 else 0
+            bonus = (WEIGHTS.near_50 if best_km < 50 else WEIGHTS.near_150 if best_km < 150
+                     else WEIGHTS.near_400 if best_km < 400 else 0)
             if bonus:
                 total += bonus
                 ev.near, ev.near_km = near, best_km
@@ -479,7 +514,7 @@ class _Resolver:
                 self.restrict_to_context(group)
             if group.matches:
                 self.set_pick(group, max(group.matches, key=lambda m: prior(m.place)
-                                         + _QUALITY_BONUS.get(m.quality, 0.0)).place)
+                                         + _quality_bonus(m.quality)).place)
         # Names with no exact candidate: near spellings where the article points.
         for group in groups:
             if not group.matches and not group.abbreviation and may_vary(group.name):
