@@ -72,6 +72,13 @@ class Weights:
     """The resolver's score terms (log-odds-like; the prior of a place is
     :func:`prior`), each with why. Tuned on LGL's dev half only."""
 
+    #: How much a group's pick counts in the article's references, as a power of its
+    #: probability among the group's candidates: 0, fully; 1, in proportion. A doubtful
+    #: pick ("Barton", one of a dozen) should not pull the article's other names its way.
+    belief: float = 1.0
+    #: A city's prior per tenfold population (a city of 100,000: 2.5 with 0.5): news names
+    #: bigger namesakes more often.
+    city_population: float = 0.5
     #: How the name matched: the primary name, an alternate name, either without an Arabic
     #: article, a consonant skeleton (a variant). An alternate is often a former or
     #: foreign name, a primary name the one news uses.
@@ -94,8 +101,10 @@ class Weights:
     #: the country's share of the article's references.
     country: float = 1.0
     country_share: float = 1.5
-    #: A candidate in a first-level region another of the article's places lies in.
-    region: float = 1.0
+    #: A candidate in a first-level region another of the article's places lies in: weak,
+    #: as the nearness terms already reward it, and a small place in the region of a named
+    #: city (Augusta, New York, 2,041 people) must not beat a large one elsewhere.
+    region: float = 0.25
     #: A candidate near another of the article's places: within 50, 150 and 400 km.
     near_50: float = 1.5
     near_150: float = 1.0
@@ -163,7 +172,7 @@ def prior(place: Place) -> float:
         return 2.0 + math.log10(place.extent_km + 1) / 2
     if place.kind == "airport":
         return 1.5
-    return pop / 2
+    return pop * WEIGHTS.city_population
 
 
 @dataclass
@@ -178,6 +187,9 @@ class _Group:
     parts: set[str] = field(default_factory=set)  # "southern Mexico": a part of an area
     containers: set[int] = field(default_factory=set)  # indexes of qualifying mentions
     pick: Place | None = None
+    #: How far the article's references count the pick: its probability among the group's
+    #: candidates, raised to ``Weights.belief``.
+    belief: float = 1.0
     #: An abbreviation ("Okla."): its candidates count only in countries the rest of the
     #: article names; ``withheld`` keeps the ones that did not.
     abbreviation: bool = False
@@ -255,7 +267,7 @@ def _contribution(group: _Group) -> tuple[dict[str, float], dict[str, float], di
     pick = group.pick
     if pick is None:
         return {}, {}, {}
-    n = len(group.indexes)
+    n = len(group.indexes) * group.belief
     explicit: dict[str, float] = {}
     weight: dict[str, float] = {}
     regions: dict[tuple, int] = {}
@@ -498,7 +510,9 @@ class _Resolver:
         evidence = self._evidence[group.key] = [
             self.score(group, k, context) for k in range(len(group.matches))]
         totals = [ev.total for ev in evidence]
-        return group.matches[totals.index(max(totals))].place
+        top = max(totals)
+        self._belief = (1.0 / sum(math.exp(t - top) for t in totals)) ** WEIGHTS.belief
+        return group.matches[totals.index(top)].place
 
     def run(self) -> tuple[Mention, ...]:
         self.collect()
@@ -513,8 +527,10 @@ class _Resolver:
             if group.abbreviation:
                 self.restrict_to_context(group)
             if group.matches:
-                self.set_pick(group, max(group.matches, key=lambda m: prior(m.place)
-                                         + _quality_bonus(m.quality)).place)
+                totals = [prior(m.place) + _quality_bonus(m.quality) for m in group.matches]
+                top = max(totals)
+                group.belief = (1.0 / sum(math.exp(t - top) for t in totals)) ** WEIGHTS.belief
+                self.set_pick(group, group.matches[totals.index(top)].place)
         # Names with no exact candidate: near spellings where the article points.
         for group in groups:
             if not group.matches and not group.abbreviation and may_vary(group.name):
@@ -526,7 +542,8 @@ class _Resolver:
             for group in groups:
                 if len(group.matches) > 1 and ranked_at.get(group.key) != changes:
                     pick, ranked_at[group.key] = self.best(group), changes
-                    if pick is not group.pick:
+                    if pick is not group.pick or abs(self._belief - group.belief) > 0.1:
+                        group.belief = self._belief
                         self.set_pick(group, pick)
                         changes += 1
                     # Its own pick is no evidence for its candidates: its scores hold
