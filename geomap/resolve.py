@@ -72,6 +72,11 @@ class Weights:
     """The resolver's score terms (log-odds-like; the prior of a place is
     :func:`prior`), each with why. Tuned on LGL's dev half only."""
 
+    #: The first picks: how much nearness to the other names' likely candidates counts.
+    pairs: float = 2.0
+    #: Candidates below this plausibility (relative to their group's best) support no other
+    #: name's first pick; five times less, and they get no support.
+    pair_floor: float = 0.35
     #: How much a group's pick counts in the article's references, as a power of its
     #: probability among the group's candidates: 0, fully; 1, in proportion. A doubtful
     #: pick ("Barton", one of a dozen) should not pull the article's other names its way.
@@ -523,11 +528,17 @@ class _Resolver:
         # First pass: prior, name and type word only; then let the evidence settle.
         # Abbreviations come after the other names, and keep only candidates in countries
         # those name: two abbreviations alone cannot vouch for each other.
+        statics = {g.key: [prior(m.place) + _quality_bonus(m.quality) for m in g.matches]
+                   for g in groups if g.matches and not g.abbreviation}
+        pairs = self.pair_support(statics) if WEIGHTS.pairs and len(statics) > 1 else {}
         for group in sorted(groups, key=lambda g: g.abbreviation):
             if group.abbreviation:
                 self.restrict_to_context(group)
             if group.matches:
-                totals = [prior(m.place) + _quality_bonus(m.quality) for m in group.matches]
+                totals = statics.get(group.key) or [
+                    prior(m.place) + _quality_bonus(m.quality) for m in group.matches]
+                if group.key in pairs:
+                    totals = [t + b for t, b in zip(totals, pairs[group.key])]
                 top = max(totals)
                 group.belief = (1.0 / sum(math.exp(t - top) for t in totals)) ** WEIGHTS.belief
                 self.set_pick(group, group.matches[totals.index(top)].place)
@@ -615,6 +626,58 @@ class _Resolver:
         group.settle()
         self.set_pick(group, max(group.matches, key=lambda m: group.static[
             group.matches.index(m)][0]).place)
+
+    def pair_support(self, statics: dict[str, list[float]]) -> dict[str, list[float]]:
+        """For each group, per candidate: how near it lies to the likely candidates of the
+        other groups (each near term weighted by that candidate's plausibility within its
+        group, from ``statics``), so that the first picks start from namesakes that fit
+        together ("Columbus" and "Harris County", both in Georgia) rather than from each
+        name's largest. Candidates are binned in cells of 1.5 degrees, so only neighbours
+        are compared."""
+        floor = math.log(WEIGHTS.pair_floor)
+        around: dict[tuple[int, int], list[tuple[str, float, float, float]]] = {}
+        for key, totals in statics.items():
+            top = max(totals)
+            for m, total in zip(self.groups[key].matches, totals):
+                place = m.place
+                if total - top >= floor and place.kind not in _AREA_KINDS:
+                    entry = (key, place.lat, place.lon, math.exp(total - top))
+                    i, j = int(place.lat // 1.5), int(place.lon // 1.5)
+                    for cell in ((i - 1, j - 1), (i - 1, j), (i - 1, j + 1), (i, j - 1),
+                                 (i, j), (i, j + 1), (i + 1, j - 1), (i + 1, j),
+                                 (i + 1, j + 1)):
+                        around.setdefault(cell, []).append(entry)
+        support: dict[str, list[float]] = {}
+        near_50, near_150 = WEIGHTS.near_50, WEIGHTS.near_150
+        for key, totals in statics.items():
+            matches = self.groups[key].matches
+            if len(matches) < 2:
+                continue
+            lowest = max(totals) + floor - math.log(5)
+            terms = [0.0] * len(matches)
+            for k, (m, total) in enumerate(zip(matches, totals)):
+                place = m.place
+                if total < lowest or place.kind in _AREA_KINDS:
+                    continue
+                neighbours = around.get((int(place.lat // 1.5), int(place.lon // 1.5)))
+                if not neighbours:
+                    continue
+                best: dict[str, float] = {}
+                lat0, lon0 = place.lat, place.lon
+                scale = math.cos(math.radians(lat0))
+                for other, lat, lon, weight in neighbours:
+                    if other != key:
+                        # Equirectangular: exact enough under 150 km.
+                        d = 111.2 * math.hypot(lat - lat0, (lon - lon0) * scale)
+                        if d < 150:
+                            term = weight * (near_50 if d < 50 else near_150)
+                            if term > best.get(other, 0.0):
+                                best[other] = term
+                if best:
+                    terms[k] = WEIGHTS.pairs * sum(best.values())
+            if any(terms):
+                support[key] = terms
+        return support
 
     def restrict_to_context(self, group: _Group) -> None:
         """Keep an abbreviation's candidates in countries the article's other references

@@ -41,6 +41,13 @@ ROWS = [
      "6500", "t"),
     ("gn:becker", "Becker", "", "45.39", "-93.87", "city", "US", "Minnesota", "4500", "t"),
     ("gn:clay", "Clay", "", "43.18", "-76.17", "city", "US", "New York", "58000", "t"),
+    ("gn:col-oh", "Columbus", "", "39.96", "-83.0", "city", "US", "Ohio", "787033", "t"),
+    ("gn:col-ga", "Columbus", "", "32.46", "-84.99", "city", "US", "Georgia", "206922", "t"),
+    ("gn:col-tx", "Columbus", "", "29.71", "-96.54", "city", "US", "Texas", "3629", "t"),
+    ("admin2:US.48201", "Harris County", "", "29.86", "-95.39", "admin2", "US", "Texas",
+     "4000000", "t"),
+    ("admin2:US.13145", "Harris County", "", "32.73", "-84.9", "admin2", "US", "Georgia",
+     "30000", "t"),
     ("curated:middle-east", "Middle East", "", "29", "41", "region", "", "", "0", "t", "",
      "2500"),
     ("gn:me", "Middle East", "", "39.3", "-76.6", "city", "US", "Maryland", "1872", "t"),
@@ -141,3 +148,9 @@ def test_a_doubtful_mention_is_not_confident(gaz):
     assert sure.confident and sure.confidence >= CONFIDENT
     doubtful = place_of("The floods hit Rawa.", gaz, "Rawa")  # three namesakes, no context
     assert doubtful.place is not None and not doubtful.confident
+
+
+def test_namesakes_that_fit_together_win_over_each_names_largest(gaz):
+    text = "A Harris County deputy drove the suspect to Columbus on Monday."
+    assert {m.text: m.place.id for m in resolved(text, gaz)} == {
+        "Harris County": "admin2:US.13145", "Columbus": "gn:col-ga"}
