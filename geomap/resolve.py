@@ -277,7 +277,7 @@ def _contribution(group: _Group) -> tuple[dict[str, float], dict[str, float], di
     weight: dict[str, float] = {}
     regions: dict[tuple, int] = {}
     if pick.kind == "country":
-        explicit[pick.country] = n
+        explicit[pick.country] = len(group.indexes)  # for the explanation: a count
         weight[pick.country] = n
     elif pick.country:
         weight[pick.country] = 0.5 * n
@@ -285,6 +285,13 @@ def _contribution(group: _Group) -> tuple[dict[str, float], dict[str, float], di
         name = pick.name if pick.kind == "admin1" else pick.admin1
         regions[(pick.country, normalize(name))] = n
     return explicit, weight, regions
+
+
+def _holds(region: Place, group: _Group) -> bool:
+    """Whether one of the group's candidates lies in the first-level region."""
+    name = normalize(region.name)
+    return any(m.place.country == region.country and normalize(m.place.admin1) == name
+               for m in group.matches)
 
 
 class _References:
@@ -681,10 +688,13 @@ class _Resolver:
 
     def restrict_to_context(self, group: _Group) -> None:
         """Keep an abbreviation's candidates in countries the article's other references
-        (names and demonyms) point to; withhold the others."""
+        (names and demonyms) point to, or holding a namesake of the name it qualifies
+        ("London, Ont.": a London lies in Ontario); withhold the others."""
         refs, _ = self.references(group)
-        keep = [k for k, m in enumerate(group.matches)
-                if m.place.country and refs.weight(m.place.country) > 0]
+        qualified = [g for g in self.groups.values()
+                     if any(i in g.containers for i in group.indexes)]
+        keep = [k for k, m in enumerate(group.matches) if m.place.country and (
+            refs.weight(m.place.country) > 0 or any(_holds(m.place, g) for g in qualified))]
         group.withheld = [m for k, m in enumerate(group.matches) if k not in keep]
         group.matches = [group.matches[k] for k in keep]
         group.static = [group.static[k] for k in keep]
@@ -719,7 +729,9 @@ class _Resolver:
         elif all(place.population >= m.place.population for m in same_kind) and len(same_kind) > 1:
             lead = f"largest {place.kind} named '{name}' of {len(ranked)} candidates"
         else:
-            lead = f"{place.kind} '{place.name}' (population {place.population:,})"
+            lead = f"{place.kind} '{place.name}'"
+            if place.population:
+                lead += f" (population {place.population:,})"
         parts = [lead]
         if ev.type_word == "part":
             part = "/".join(sorted(group.parts))
