@@ -220,7 +220,7 @@ class _Group:
             if variant is not None:
                 total -= WEIGHTS.edit * variant.edits
             # A city that shares its name with the region it lies in: news means the city.
-            if place.kind == "admin1" and place.country in big_cities:
+            if place.kind in ("admin1", "admin2") and place.country in big_cities:
                 total += WEIGHTS.city_region
             type_word = ""
             if kinds:
@@ -456,7 +456,7 @@ class _Resolver:
                 ev.container = container.name
             elif container.kind in ("admin1", "admin2") and place.country == container.country:
                 region = container.name if container.kind == "admin1" else container.admin1
-                if normalize(place.admin1) == normalize(region):
+                if region and normalize(place.admin1) == normalize(region):
                     total += WEIGHTS.container
                     ev.container = container.name
                 else:
