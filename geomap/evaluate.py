@@ -21,10 +21,11 @@ the curve of sorted log errors (Jurgens et al. 2015, as computed by Gritta et al
 
 with errors e sorted ascending; 0 is perfect, 1 is every answer at the antipode.
 
-Every resolved gold span is also scored on its own (:class:`GoldResult`), so that the figures
-can be broken down by the GeoNames feature class of the gold (:func:`feature_type`): the share
-of gold toponyms for which the resolver finds no place at all (demonyms aside: they never
-reach the gazetteer), Accuracy@161 on the gold spans and end to end.
+Every gold span is also scored on its own (:class:`GoldResult`), so that the figures can be
+broken down by the GeoNames feature class of the gold (:func:`feature_type`): the share of
+gold toponyms whose name the gazetteer offers no candidate (:func:`has_candidate`; demonyms
+aside: they never reach the gazetteer), counting the spans the annotators left unresolved
+(streets, buildings), and Accuracy@161 on the gold spans and end to end.
 
 The LGL convention of the project: rules are tuned only on the *dev* half (articles whose
 ``crc32(id)`` is even, :func:`half`); the *held-out* half is only ever scored.
@@ -40,7 +41,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from geomap.demonyms import is_demonym
-from geomap.extract import read_context
+from geomap.extract import (
+    abbreviation_matches,
+    lookup,
+    lookup_name,
+    other_names,
+    read_context,
+)
 from geomap.gazetteer import Gazetteer
 from geomap.records import Mention, Place
 from geomap.resolve import distance_km, resolve
@@ -74,13 +81,15 @@ def half(article_id: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class GoldResult:
-    """How one resolved gold span fared: resolving the gold span itself, and end to end."""
+    """How one gold span fared: resolving the gold span itself, and end to end."""
 
-    feature: str  # a FEATURE_TYPES entry
+    #: A :data:`FEATURE_TYPES` entry, or "unresolved" for a gold span the annotators left
+    #: without a place (streets, buildings, places they could not find: no errors then).
+    feature: str
     demonym: bool
-    #: Whether resolving the gold span gave a place (False: no candidate was found).
+    #: Whether the gazetteer offers the name any candidate (:func:`has_candidate`).
     candidate: bool
-    gold_span_km: float  # MAX_ERROR_KM when no place
+    gold_span_km: float | None  # MAX_ERROR_KM when no place was chosen
     #: Error of the recognised mention overlapping the span; None when none was
     #: recognised or it has no place (end-to-end scores only count the others).
     end_to_end_km: float | None = None
@@ -213,9 +222,15 @@ def evaluate(
                     errors.append(end_to_end[k])
         for m, t, e2e in zip(on_gold, toponyms, end_to_end):
             place = m.place if m else None
+            demonym = m is not None and m.kind == "demonym"
             results.append(GoldResult(
-                feature_type(t.get("feature_code", "")), m is not None and m.kind == "demonym",
-                place is not None, _error(place, t), e2e))
+                feature_type(t.get("feature_code", "")), demonym,
+                demonym or has_candidate(gazetteer, text[t["start"]:t["end"]]),
+                _error(place, t), e2e))
+        for t in article.get("unresolved", []):
+            name = text[t["start"]:t["end"]]
+            results.append(GoldResult("unresolved", is_demonym(name),
+                                      has_candidate(gazetteer, name), None))
     return Scores(n_articles, n_gold, n_pred, exact, ov_pred, ov_gold, n_resolved,
                   len(errors), tuple(errors), gold_spans, tuple(results))
 
@@ -256,24 +271,39 @@ def format_scores(scores: Scores) -> str:
     return "\n".join(lines)
 
 
+def has_candidate(gazetteer: Gazetteer, name: str) -> bool:
+    """Whether the gazetteer offers a name any candidate, before the article's context is
+    read: under the name as the parser looks it up ("Okla." as Oklahoma, "Pott Co." as
+    Pott County), an abbreviation, a county's name without "County" ("Henrico") or another
+    name it may stand for ("Urals", ``extract.other_names``).
+    Spelling variants, which depend on the article's context, do not count."""
+    looked_up = lookup_name(name)
+    return bool(lookup(gazetteer, looked_up) or abbreviation_matches(gazetteer, name)
+                or any(lookup(gazetteer, f"{looked_up} {w}") for w in ("County", "Parish"))
+                or any(lookup(gazetteer, other) for other, _ in other_names(looked_up)))
+
+
 def format_by_type(results: Sequence[GoldResult], *, end_to_end: bool = True) -> list[str]:
-    """Lines of a table: per feature type of the gold and overall, the resolved gold spans,
-    the share with no candidate (demonyms aside), Accuracy@161 on gold spans and (with
-    ``end_to_end``) end to end, with how many spans that scored."""
+    """Lines of a table: per feature type of the gold, the gold spans, the share of them
+    whose name the gazetteer offers no candidate (demonyms aside), Accuracy@161 on gold
+    spans and (with ``end_to_end``) end to end, with how many spans that scored. The
+    "unresolved" gold spans have no point: they count in the no-candidate share only."""
     head = f"{'by feature type':<16}{'gold':>6}{'no candidate':>14}{'Acc@161 gold spans':>20}"
     lines = [head + (f"{'Acc@161 end to end':>20}" if end_to_end else "")]
-    for label in (*FEATURE_TYPES, "all"):
-        group = [r for r in results if label in ("all", r.feature)]
+    for label in (*FEATURE_TYPES, "resolved", "unresolved", "all"):
+        group = [r for r in results if label == "all" or r.feature == label or (
+            label == "resolved" and r.feature != "unresolved")]
         if not group:
             continue
         places = [r for r in group if not r.demonym]
         missing = sum(1 for r in places if not r.candidate)
         share = f"{missing / len(places):.1%} ({missing})" if places else "-"
+        located = [r for r in group if r.gold_span_km is not None]
         line = (f"{label:<16}{len(group):>6}{share:>14}"
-                f"{_accuracy(r.gold_span_km for r in group):>20}")
+                f"{_accuracy(r.gold_span_km for r in located):>20}")
         if end_to_end:
-            scored = [r.end_to_end_km for r in group if r.end_to_end_km is not None]
-            line += f"{_accuracy(scored) + f' ({len(scored)})':>20}"
+            scored = [r.end_to_end_km for r in located if r.end_to_end_km is not None]
+            line += f"{_accuracy(scored) + (f' ({len(scored)})' if scored else ''):>20}"
         lines.append(line)
     return lines
 
@@ -285,5 +315,5 @@ def _accuracy(errors: Iterable[float]) -> str:
 
 __all__ = [
     "FEATURE_TYPES", "MAX_ERROR_KM", "GoldResult", "Scores", "auc_log_error", "evaluate",
-    "feature_type", "format_by_type", "format_scores", "half",
+    "feature_type", "format_by_type", "format_scores", "half", "has_candidate",
 ]

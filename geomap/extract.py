@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 import weakref
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
@@ -192,6 +192,20 @@ def lookup_name(text: str) -> str:
         if len(words) > 1:
             return " ".join(_ABBREVIATED_WORDS.get(w, w) for w in words)
     return text
+
+
+def other_names(name: str) -> Iterator[tuple[str, str]]:
+    """Names a name without candidates may stand for, and the part of the place it then
+    names: "South Los Angeles" the south of Los Angeles, "Urals" the Ural Mountains,
+    "Rockies" the Rocky Mountains, "North Atlantic" the North Atlantic Ocean."""
+    first, _, rest = name.partition(" ")
+    if rest and first.lower() in _PARTS:
+        yield rest, _PARTS[first.lower()]
+    if " " not in name and name.endswith("s") and len(name) > 4:
+        stem = name[:-3] + "y" if name.endswith("ies") else name[:-1]
+        yield f"{stem} Mountains", ""
+    yield f"{name} Ocean", ""
+    yield f"{name} Sea", ""
 
 
 def is_abbreviated(matches: Sequence[Match], text: str) -> bool:
@@ -906,5 +920,5 @@ def extract(
 
 __all__ = [
     "ABBREVIATED_NAMES", "abbreviation_matches", "common_words", "extract", "is_abbreviated",
-    "is_strong", "lookup", "lookup_name", "read_context",
+    "is_strong", "lookup", "lookup_name", "other_names", "read_context",
 ]

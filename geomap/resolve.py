@@ -30,7 +30,13 @@ from dataclasses import dataclass, field, replace
 from itertools import islice
 
 from geomap.demonyms import country_of, region_of
-from geomap.extract import abbreviation_matches, is_abbreviated, lookup, lookup_name
+from geomap.extract import (
+    abbreviation_matches,
+    is_abbreviated,
+    lookup,
+    lookup_name,
+    other_names,
+)
 from geomap.gazetteer import Gazetteer, Match
 from geomap.names import normalize
 from geomap.records import Candidate, Mention, Place, Sentence
@@ -393,6 +399,8 @@ class _Resolver:
         for group in self.groups.values():
             if not group.abbreviation:
                 self.add_counties(group)
+                if not group.matches:
+                    self.add_other_names(group)
             group.settle()
 
     def add_counties(self, group: _Group) -> None:
@@ -409,6 +417,17 @@ class _Resolver:
                 if m.place.kind == "admin2" and m.quality >= 2 and m.place.id not in known:
                     known.add(m.place.id)
                     group.matches.append(Match(m.place, 1))
+
+    def add_other_names(self, group: _Group) -> None:
+        """A name without candidates takes those of the first name it may stand for
+        (``extract.other_names``: "South Los Angeles" the south of Los Angeles)."""
+        for name, part in other_names(lookup_name(group.name)):
+            found = [Match(m.place, 1) for m in lookup(self.gazetteer, name) if m.quality >= 2]
+            if found:
+                group.matches = found
+                if part:
+                    group.parts.add(part)
+                return
 
     def link_qualifier(self, a: int, b: int) -> None:
         """Record "A, B", "A in B" (B contains A) and "B's A" (B contains A)."""

@@ -13,6 +13,7 @@ from geomap.evaluate import (
     feature_type,
     format_scores,
     half,
+    has_candidate,
 )
 
 ROWS = [
@@ -81,3 +82,15 @@ def test_feature_types_and_halves():
     assert [feature_type(c) for c in ("PPLC", "ADM1", "ADM2", "PCLS", "STM", "ADMD", "")] == [
         "PPL*", "ADM1", "ADM2", "PCL*", "water/other", "water/other", "water/other"]
     assert half("4") == "dev" and half("1") == "held-out"  # crc32 0xf3b61b38, 0x83dcefb7
+
+
+def test_unresolved_gold_spans_count_in_the_no_candidate_share_only(gaz):
+    article = {**ARTICLE, "unresolved": [{"start": 28, "end": 36, "name": "Fallujah"}]}
+    scores = evaluate([article], gazetteer=gaz, gold_spans=True)
+    assert [(r.feature, r.candidate, r.gold_span_km) for r in scores.gold[3:]] == [
+        ("unresolved", False, None)]
+    rows = {line.split()[0]: line.split()[1:] for line in format_scores(scores).splitlines()
+            if line.split() and line.split()[0] in ("resolved", "unresolved", "all")}
+    assert rows["unresolved"] == ["1", "100.0%", "(1)", "-"]
+    assert rows["all"][:3] == ["4", "50.0%", "(2)"]
+    assert has_candidate(gaz, "Ramadi") and not has_candidate(gaz, "Fallujah")
