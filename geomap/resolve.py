@@ -794,4 +794,7 @@ def resolve(
     return _Resolver(text, mentions, gazetteer, claim_support).run()
 
 
-__all__ = ["ClaimSupport", "TYPE_KINDS", "distance_km", "prior", "resolve"]
+__all__ = [
+    "NAMED_KINDS", "PART_KINDS", "TYPE_KINDS", "WEIGHTS", "ClaimSupport", "Weights",
+    "distance_km", "prior", "resolve",
+]

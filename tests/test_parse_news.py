@@ -45,8 +45,8 @@ EXAMPLES = [
      26.0, 52.0),
     ("Barges on the Mississippi River near St. Louis were stranded.", "Mississippi River",
      "US", 38.63, -90.18),
-    ("A magnitude 7.4 earthquake struck southern Mexico on Tuesday, shaking buildings in "
-     "Mexico City and Oaxaca.", "Mexico", "MX", 23.0, -102.0),
+    (("A magnitude 7.4 earthquake struck southern Mexico on Tuesday, shaking buildings in "
+      "Mexico City and Oaxaca."), "Mexico", "MX", 23.0, -102.0),
 ]
 
 

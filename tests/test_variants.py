@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from geomap.extract import extract
 from geomap.resolve import resolve
 from geomap.text import split_sentences
