@@ -4,22 +4,33 @@ The rules read English news the way a careful reader does, with the gazetteer as
 
 1. Words are grouped into *chunks*: runs of capitalised words on one line ("Haider al-Abadi",
    "Rapides Parish Fire District"), broken by punctuation, possessives, function words,
-   months and days. A hyphenated pair of names ("Iraq-Syria") splits into its names.
+   months and days. A hyphenated pair of names ("Iraq-Syria") splits into its names; a name
+   before "-based" ("Los Angeles-based") ends its chunk.
 2. A chunk the gazetteer knows as a whole is a place ("Deir ez-Zour", "Abu Kamal"), after
-   leading demonyms ("Iraqi"), direction words ("Northern") and a trailing type word
-   ("Anbar Province") are set aside.
+   leading demonyms ("Iraqi", "South Korean", "Abkhaz"), direction words ("Northern") and a
+   trailing type word ("Anbar Province") are set aside.
 3. Otherwise the chunk is read as a name of a person, organisation or group: a title ("Prime
-   Minister", "Colonel") makes what follows a person; an organisation word ("Agency", "Office",
-   "Police") lets only a leading place name in ("Rapides Parish Fire District"); an Arabic
-   name particle ("al-", "bin") or an initial marks a person's name; any other chunk is marked
-   only when places cover it all ("Alexandria Virginia").
-4. A single word needs more: not an acronym ("IS"), not an ordinary English word ("Army",
-   "Agency") unless the context says place, not a surname the article has already used for a
-   person ("al-Abadi" after "Haider al-Abadi"), not the subject of "said" or "told".
-5. A type word beside a name ("Anbar province", "the town of Abu Kamal", "the Husaybah
-   crossing") is recorded in ``Mention.type_word`` for the resolver, and makes an unknown
-   name a place.
+   Minister", "Colonel") makes what follows a person; an organisation word ("Agency",
+   "Survey", "Police") or a team's plural ("Kansas City Chiefs") makes a leading place name
+   the organisation's *modifier* (kind "modifier": resolved, never a marker); a street's name
+   ("Washington Drive") holds no place; an Arabic name particle ("al-", "bin") or an initial
+   marks a person's name; any other chunk is marked only when places cover it all
+   ("Alexandria Virginia").
+4. A single word needs more: not an acronym ("IS"; "US" is the country but on a line of
+   capitals), not an ordinary English word ("Army", "Valley") unless the context says place
+   (a type word, a locative, a ", Region" qualifier the gazetteer knows as one), not a surname
+   the article has already used for a person ("al-Abadi" after "Haider al-Abadi"), not the
+   subject of "said" or "told".
+5. A region's abbreviation ("Okla.", "Qld") is marked after a comma or a locative; the
+   resolver decides whether the article's countries let it count.
+6. A word the gazetteer does not know, written where a place is ("in Fallouja", "Tikreet,
+   Iraq"), is a place when it is a near spelling of a place in the countries the article
+   names (``geomap.variants``).
+7. A type word beside a name ("Anbar province", "the town of Abu Kamal", "Becker, Clay and
+   Wilkin counties") is recorded in ``Mention.type_word`` for the resolver, and a direction
+   word before it ("southern Mexico") in ``Mention.part``.
 """
+
 
 from __future__ import annotations
 

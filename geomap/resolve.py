@@ -16,8 +16,18 @@ score, a sum of log-odds-like terms, each a piece of evidence a reader uses:
 - optionally **claims**: a ``claim_support`` hook may favour candidates that make a stated
   distance consistent.
 
-The same name is one place throughout an article (one sense per discourse). The scores of a
-name's candidates are turned into probabilities (softmax); the winner's is the confidence.
+The same name is one place throughout an article (one sense per discourse). The first picks
+start from namesakes that fit together (each candidate gets the nearness of the other names'
+plausible candidates), then every name is re-ranked against the others' picks, each pick
+counting in proportion to its probability. The scores of a name's candidates are turned into
+probabilities (softmax); the winner's is the confidence (``records.CONFIDENT`` says which
+are known). Every score term is a field of :class:`Weights`.
+
+Names with special candidates: an abbreviation ("Okla.", "Qld") keeps only candidates in
+countries the rest of the article points to, else stays unresolved; a name with no exact
+candidate takes its near spellings there (``geomap.variants``: "Tikreet" is Tikrit, with a
+lower confidence), the county it names ("Henrico") or the name it stands for ("South Los
+Angeles"); a direction word ("southern Mexico") asks for an area.
 """
 
 from __future__ import annotations
