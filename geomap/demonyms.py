@@ -8,12 +8,14 @@ favours the Iraqi Rawa), never markers on the map. The table is ``geomap/data/de
 Most demonyms name a country. *Regional* ones name a region the gazetteer holds, given in the
 ``region`` column and looked up inside ``country`` when one is given: a part of a country
 ("Abkhaz" -> Abkhazia, Georgia; "Ohioan" -> Ohio, United States; "Scottish" -> Scotland), or
-an area across borders ("European" -> Europe, "Kurdish" -> Kurdistan, no country). The
-country of a regional demonym still counts as a country reference. Deliberately left out,
-because on the LGL corpus and in news they rarely point at one place: "Arab" (a people and
-a language across some twenty states: never a gold toponym in LGL's 19 uses), "African",
-"Asian", "Latino" (ethnic labels in US news: "African-American", "Asian-themed"), and
-demonyms that are also newspaper titles ("Oklahoman", "Tennessean", "Oregonian").
+an area across borders ("European" -> Europe, no country). The country of a regional
+demonym still counts as a country reference. Deliberately left out, because on the LGL
+corpus and in news they rarely point at one place: "Arab" (a people and a language across
+some twenty states: never a gold toponym in LGL's 19 uses), "Kurdish" (Kurds live in four
+states; the gazetteer's only "Kurdistan" is Iran's province, while "Kurdish fighters" are
+more often Iraq's or Syria's), "African", "Asian", "Latino" (ethnic labels in US news:
+"African-American", "Asian-themed"), and demonyms that are also newspaper titles
+("Oklahoman", "Tennessean", "Oregonian").
 """
 
 from __future__ import annotations

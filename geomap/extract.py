@@ -112,6 +112,7 @@ _PARTS = {
     **{w + "ern": w for w in ("north", "south", "east", "west", "northeast", "northwest",
                               "southeast", "southwest")},
 }
+_COMPASS = frozenset(("north", "south", "east", "west"))
 #: Organisation words that end a street's name: the name before them is no place
 #: ("Washington Drive"), unless it names a county or state ("Otter Tail County Road 80").
 STREETS = frozenset(
@@ -211,6 +212,8 @@ def other_names(name: str) -> Iterator[tuple[str, str]]:
     "Rockies" the Rocky Mountains, "North Atlantic" the North Atlantic Ocean."""
     first, _, rest = name.partition(" ")
     if rest and first.lower() in _PARTS:
+        if first.lower() in _COMPASS:
+            yield f"{first}ern {rest}", ""  # "North Africa" is UN M49's "Northern Africa"
         yield rest, _PARTS[first.lower()]
     if " " not in name and name.endswith("s") and len(name) > 4:
         stem = name[:-3] + "y" if name.endswith("ies") else name[:-1]
@@ -512,8 +515,13 @@ class _Extractor:
     def matches(self, toks: Sequence[_Token]) -> list[Match]:
         if len(toks) == 1 and toks[0].kind == "initial":
             return []
-        return [m for m in lookup(self.gazetteer, lookup_name(self.span(toks)))
-                if m.quality > 0]
+        found = [m for m in lookup(self.gazetteer, lookup_name(self.span(toks)))
+                 if m.quality > 0]
+        if not found and len(toks) > 1 and toks[0].lower in _COMPASS:
+            # "North Africa" as the gazetteer files it, "Northern Africa".
+            name = f"{toks[0].text}ern {self.text[toks[1].start:toks[-1].end]}"
+            found = [m for m in lookup(self.gazetteer, name) if m.quality >= 2]
+        return found
 
     def single_ok(self, tok: _Token, matches: list[Match], toks: Sequence[_Token]) -> bool:
         """Whether one word that the gazetteer knows may be marked as a place."""
