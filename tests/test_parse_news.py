@@ -43,6 +43,8 @@ EXAMPLES = [
      42.0, 22.0),
     ("Tension in the Balkans grew as tankers crossed the Persian Gulf.", "Persian Gulf", "",
      26.0, 52.0),
+    ("Ships crossed the Indian Ocean toward North Africa.", "Indian Ocean", "", -20.0, 80.0),
+    ("Ships crossed the Indian Ocean toward North Africa.", "North Africa", "", 27.0, 17.0),
     ("Barges on the Mississippi River near St. Louis were stranded.", "Mississippi River",
      "US", 38.63, -90.18),
     (("A magnitude 7.4 earthquake struck southern Mexico on Tuesday, shaking buildings in "
