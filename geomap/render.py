@@ -357,7 +357,7 @@ def _payload(
             if m.place is not None:
                 if m.place.kind == "country":
                     country_names.setdefault(m.place.country.upper(), m.place.name)
-                if m.kind == "demonym":
+                if m.kind != "place":  # demonyms and modifiers link to a marker, have none
                     note_country(m.place.country.upper())
                     entry = places.get(_place_key(m.place))
                     place_index = entry.index if entry else -2  # linked after the loop
@@ -373,7 +373,7 @@ def _payload(
                     if m.place.kind == "country":
                         note_country(m.place.country.upper())
             mentions_out.append(
-                [m.start, m.end, place_index, 1 if m.kind == "demonym" else 0, conf, m.sentence]
+                [m.start, m.end, place_index, 0 if m.kind == "place" else 1, conf, m.sentence]
             )
         docs_out.append(
             {

@@ -291,3 +291,11 @@ def test_a_read_only_install_reads_its_index_and_caches_only_user_rows(installed
         assert [p.name.split("-")[0] for p in cache.glob("*.sqlite")] == ["user"]
     finally:
         subprocess.run(["chmod", "-R", "u+w", str(env)], check=True)
+
+
+def test_lookup_fuzzy_in_a_country_shows_near_spellings_with_their_edits():
+    result = run("gazetteer", "lookup", "Tikreet", "--fuzzy", "--country", "IQ")
+    assert result.exit_code == 0, result.output
+    first = result.output.splitlines()[0]
+    assert first.startswith("Tikrīt") and "Saladin, IQ" in first and first.endswith("1 edit")
+    assert run("gazetteer", "lookup", "Tikreet", "--country", "IQ").exit_code == 1
