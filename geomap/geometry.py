@@ -136,7 +136,7 @@ def line(a: Located | Sequence[float], b: Located | Sequence[float], *,
     """Points along the geodesic from ``a`` to ``b``, about one every ``step_km``, with
     longitudes unrolled so that a map draws the short way across the antimeridian."""
     (lat1, lon1), (lat2, lon2) = _point(a), _point(b)
-    geodesic_line = _WGS84.InverseLine(lat1, lon1, lat2, lon2, _DIRECT | Geodesic.DISTANCE)
+    geodesic_line = _WGS84.InverseLine(lat1, lon1, lat2, lon2, _DIRECT | Geodesic.DISTANCE_IN)
     length = geodesic_line.s13
     n = max(2, min(max_points, int(length / 1000 / step_km) + 2))
     out = []
