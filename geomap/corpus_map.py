@@ -84,7 +84,8 @@ class CorpusClaim(TypedDict):
 
 
 def _article_rows(tally: Tally) -> list[ArticleRow]:
-    return [{"id": aid, "title": (title or "").strip() or aid, "url": http_url(url), "date": date}
+    return [{"id": aid, "title": title if title and title.strip() else aid, "url": http_url(url),
+             "date": date}
             for aid, title, url, date, _ in tally.articles]
 
 

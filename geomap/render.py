@@ -507,7 +507,7 @@ def _doc_row(d: int, doc: Document, markers: _Markers) -> DocRow:
     claims = (_claim_row(check, doc, position, markers) for check in doc.checks)
     return {
         "title": title,
-        "fullTitle": doc.title if doc.title and doc.title.strip() != title else None,
+        "fullTitle": doc.title if doc.title and doc.title != title else None,
         "url": http_url(doc.url),
         "id": doc.id,
         "text": doc.text,

@@ -744,3 +744,156 @@ def test_the_page_is_titled_by_the_headline(open_offline, maps):
         "Iraqi PM raises flag at IS-free crossing with Syria \u2013 geomap")
     page = open_offline(maps["multi"])
     assert page.js("return document.title") == "2 articles \u2013 geomap"
+
+
+# --------------------------------------------------------------------------- corpus map
+
+CORPUS = [
+    {"id": "b", "title": "Troops leave Ramadi", "url": "https://example.org/b",
+     "date": "2017-11-07", "text": "Troops left Ramadi for Rutba. Ramadi was calm."},
+    {"id": "c", "title": "More fighting", "date": "2017-11-20",
+     "text": "Ramadi, Rawa and Al-Qaim saw more fighting on Monday."},
+    {"id": "d", "title": "Aid arrives", "text": "Aid reached Rawa and Ramadi on Tuesday."},
+    {"id": "e", "text": "Rain fell on Mosul for a week."},
+    {"id": "f", "title": "Officials meet", "date": "2017-12-01",
+     "text": "In Ramadi, officials met the governor."},
+]
+
+
+@pytest.fixture(scope="module")
+def corpus_map(tmp_path_factory, full_gazetteer):
+    """geomap batch's map.html for six articles: the founding one (two claims, one
+    inconsistent), four more naming Ramadi, two of them undated."""
+    import json
+
+    from geomap import batch
+    from test_render import EXAMPLE
+
+    folder = tmp_path_factory.mktemp("corpus")
+    records = [{"id": "aa", "title": "Iraqi PM raises flag at IS-free crossing with Syria",
+                "url": "https://example.org/aa", "date": "2017-11-06",
+                "text": EXAMPLE.read_text(encoding="utf-8")}, *CORPUS]
+    source = folder / "corpus.jsonl"
+    source.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    engine = batch.make_engine("local", workers=1)
+    try:
+        summary = batch.run(batch.open_input(source), folder / "out", gazetteer=full_gazetteer,
+                            engine=engine)
+    finally:
+        engine.close()
+    return folder / "out" / "map.html", summary
+
+
+def corpus_ready(page):
+    wait(page, lambda: page.js("return !!window.geomapCorpus"), "the corpus map never drew")
+    return page
+
+
+def corpus_places(page) -> int:
+    return page.js("return geomapCorpus.cluster.getLayers().length")
+
+
+def test_corpus_map_has_a_title_summary_and_legend(open_offline, corpus_map):
+    path, summary = corpus_map
+    page = corpus_ready(open_offline(path))
+    assert page.js("return document.title") == "corpus.jsonl \u2013 corpus map \u2013 geomap"
+    head = page.js("return [...document.querySelectorAll('.gm-corpus-head > *')]"
+                   ".map(e => e.textContent)")
+    assert head[1] == "corpus.jsonl"
+    assert head[2] == (f"6 articles \u00b7 {summary.places} places \u00b7 "
+                       f"{summary.mentions} mentions \u00b7 2 distance claims (1 inconsistent)")
+    assert head[3] == "dated 2017-11-06 to 2017-12-01; 2 articles undated"
+    assert corpus_places(page) == summary.places
+    legend = page.js("return document.querySelector('.gm-legend').textContent")
+    for item in ("a place the articles name", "heat map", "\u2713 consistent",
+                 "\u2717 inconsistent", "only inconsistent claims"):
+        assert item in legend
+    page.screenshot("corpus-overview.png")
+    assert_clean(page)
+
+
+def test_corpus_claims_layer_filters_to_the_inconsistent(open_offline, corpus_map):
+    page = corpus_ready(open_offline(corpus_map[0]))
+    lines = "return [...document.querySelectorAll('path.gm-claim-line')].map(e => e.getAttribute('class'))"
+    assert sorted("inconsistent" in c for c in page.js(lines)) == [False, True]
+    page.js("document.querySelector('.gm-only-inconsistent').click()")
+    (only,) = page.js(lines)
+    assert "gm-verdict-inconsistent" in only
+    text = page.js("""const l = geomapCorpus.claimsLayer.getLayers()[0];
+        l.openPopup(); return document.querySelector('.leaflet-popup-content').textContent""")
+    assert text.startswith("\u201c410 kilometers west of provincial capital Ramadi\u201d")
+    assert "Iraqi PM raises flag at IS-free crossing with Syria" in text
+    page.js("document.querySelector('.gm-only-inconsistent').click()")
+    assert len(page.js(lines)) == 2
+    assert_clean(page)
+
+
+def test_corpus_search_finds_a_place_and_opens_its_sentences(open_offline, corpus_map):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    page = corpus_ready(open_offline(corpus_map[0]))
+    box = page.driver.find_element(By.CSS_SELECTOR, ".gm-search-input")
+    box.send_keys("rama")
+    hits = page.js("return [...document.querySelectorAll('.gm-hit-name')].map(e => e.textContent)")
+    assert hits[0] == "Ramadi"
+    box.send_keys(Keys.ENTER)
+    wait(page, lambda: page.js("return !!document.querySelector('.gm-corpus-popup')"),
+         "Ramadi's popup did not open")
+    wait(page, lambda: "Ramadi" in page.js(
+        "return document.querySelector('.gm-corpus-popup h3').textContent"), "wrong popup")
+    popup = page.js("""const p = document.querySelector('.gm-corpus-popup');
+        return {count: p.querySelector('.gm-pop-count').textContent,
+                sentences: [...p.querySelectorAll('.gm-pop-sentences > li')].map(li =>
+                    [li.firstChild.textContent + li.querySelector('mark').textContent,
+                     li.querySelector('mark').textContent,
+                     li.querySelector('.gm-pop-source > :last-child').textContent]),
+                more: [...p.querySelectorAll('.gm-pop-articles li > :last-child')]
+                    .map(a => a.textContent)}""")
+    assert popup["count"] == "6 mentions in 5 articles"
+    # the three newest first, each with its sentence and the name marked
+    assert [s[2] for s in popup["sentences"]] == [
+        "Officials meet", "More fighting", "Troops leave Ramadi"]
+    assert popup["sentences"][0][0] == "In Ramadi"
+    assert all(s[1] == "Ramadi" for s in popup["sentences"])
+    assert popup["more"] == ["Iraqi PM raises flag at IS-free crossing with Syria", "Aid arrives"]
+    box.clear()
+    box.send_keys("zzzz")
+    assert page.js("return document.querySelector('.gm-search-results').textContent") == (
+        "No place of that name on this map")
+    page.screenshot("corpus-search.png")
+    assert_clean(page)
+
+
+def set_dates(page, start: str | None, end: str | None, undated: bool = True):
+    page.js("""const [a, b, u] = arguments;
+        const from = document.querySelector('.gm-date-from'), to = document.querySelector('.gm-date-to');
+        const check = document.querySelector('.gm-date-undated');
+        from.value = a || ''; to.value = b || ''; check.checked = u;
+        for (const e of [from, to, check]) e.dispatchEvent(new Event('change'));""",
+            start, end, undated)
+
+
+def test_corpus_date_filter_keeps_undated_articles_and_refuses_from_after_to(open_offline,
+                                                                              corpus_map):
+    path, summary = corpus_map
+    page = corpus_ready(open_offline(path))
+    everything = corpus_places(page)
+    set_dates(page, "2017-11-06", "2017-12-01")  # the defaults: nothing changes
+    assert corpus_places(page) == everything
+    set_dates(page, "2017-11-06", "2017-12-01", undated=False)
+    names = page.js("return geomapCorpus.cluster.getLayers().map(m => m.options.title)")
+    assert len(names) < everything and "Mosul" not in names  # only an undated article names it
+    set_dates(page, "2017-11-20", None)
+    assert "Mosul" in page.js("return geomapCorpus.cluster.getLayers().map(m => m.options.title)")
+    before = corpus_places(page)
+    set_dates(page, "2017-12-01", "2017-11-01")
+    message = page.js("return document.querySelector('.gm-date-message')")
+    assert message.is_displayed()
+    assert message.text.startswith("\u201cFrom\u201d (2017-12-01) is after \u201cto\u201d (2017-11-01)")
+    assert page.js("return document.querySelector('.gm-date-from').getAttribute('aria-invalid')") == "true"
+    assert corpus_places(page) == before  # the previous selection stays
+    set_dates(page, None, None)
+    assert not message.is_displayed() and corpus_places(page) == everything
+    page.screenshot("corpus-dates.png")
+    assert_clean(page)
