@@ -1,10 +1,14 @@
-"""Benchmark the map stage: 10,000 places from 1,000 articles.
+"""Benchmark the map stage: 10,000 places from 1,000 articles, on both maps.
 
-Prints, for each run and as the median of the runs: the time to build and write the page,
-its size, and the time until the first marker shows in headless Chromium (network off).
-Targets from issue 5: write <= 5 s, file <= 15 MB, first marker <= 3 s.
+For the article map (``geomap map``: ``render.build_map`` with the bundled gazetteer's names
+on the basemap) and the corpus map (``geomap batch``'s map.html: ``build_corpus_map`` of the
+same articles' tally, dated), prints for each run and as the median of the runs: the time to
+build and write the page, its size, and the time until the first marker shows in headless
+Chromium (network off). Targets (issues 5 and 14): write <= 5 s, file <= 15 MB, first
+marker <= 3 s.
 
     python benchmarks/bench_map.py [--articles 1000] [--places-per-article 10] [--runs 3]
+        [--maps article,corpus] [--no-labels] [--no-browser]
 """
 
 from __future__ import annotations
@@ -20,6 +24,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from geomap import render
+from geomap.corpus_map import build_corpus_map
+from geomap.export import Tally, article_rows
+from geomap.gazetteer import Gazetteer, boundaries
 from geomap.records import Claim, ClaimCheck, Document, Mention, Place, Sentence
 
 KINDS = ("city", "city", "city", "admin1", "border_crossing", "country")
@@ -141,35 +148,53 @@ def first_marker_seconds(path: Path) -> float:
             driver.quit()
 
 
+def build(kind: str, docs: list[Document], gazetteer: Gazetteer | None, outlines: dict):
+    """The page ``kind`` ("article" or "corpus") of ``docs``, as the command builds it."""
+    if kind == "article":
+        return render.build_map(docs, boundaries=outlines, gazetteer=gazetteer)
+    tally = Tally()
+    for i, doc in enumerate(docs):
+        tally.add(article_rows(doc, date=f"2017-{1 + i % 12:02d}-{1 + i % 28:02d}"))
+    return build_corpus_map(tally, boundaries=outlines, gazetteer=gazetteer, title="bench")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--articles", type=int, default=1000)
     parser.add_argument("--places-per-article", type=int, default=10)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--maps", default="article,corpus")
+    parser.add_argument("--no-labels", action="store_true", help="No gazetteer names.")
     parser.add_argument("--no-browser", action="store_true")
     args = parser.parse_args()
 
     docs = synthetic_documents(args.articles, args.places_per_article)
     places = sum(len(d.mentions) for d in docs)
-    print(f"{places:,} places from {len(docs):,} articles, {args.runs} runs")
-    writes, sizes, firsts = [], [], []
+    outlines = boundaries()
+    gazetteer = None if args.no_labels else Gazetteer.open()
+    print(f"{places:,} places from {len(docs):,} articles, {args.runs} runs, "
+          f"{'no names' if gazetteer is None else 'basemap names'} and country outlines")
     with tempfile.TemporaryDirectory() as tmp:
-        for run in range(args.runs):
-            path = Path(tmp) / f"bench-{run}.html"
-            start = time.perf_counter()
-            render.save(render.build_map(docs), path)
-            writes.append(time.perf_counter() - start)
-            sizes.append(path.stat().st_size / 1e6)
-            line = f"run {run + 1}: write {writes[-1]:.2f} s, file {sizes[-1]:.1f} MB"
-            if not args.no_browser:
-                firsts.append(first_marker_seconds(path))
-                line += f", first marker {firsts[-1]:.2f} s"
-            print(line)
-    print(
-        f"median: write {statistics.median(writes):.2f} s (target <= 5), "
-        f"file {statistics.median(sizes):.1f} MB (target <= 15)"
-        + (f", first marker {statistics.median(firsts):.2f} s (target <= 3)" if firsts else "")
-    )
+        for kind in args.maps.split(","):
+            writes, sizes, firsts = [], [], []
+            for run in range(args.runs):
+                path = Path(tmp) / f"bench-{kind}-{run}.html"
+                start = time.perf_counter()
+                render.save(build(kind, docs, gazetteer, outlines), path)
+                writes.append(time.perf_counter() - start)
+                sizes.append(path.stat().st_size / 1e6)
+                line = f"{kind} map, run {run + 1}: write {writes[-1]:.2f} s, " \
+                       f"file {sizes[-1]:.1f} MB"
+                if not args.no_browser:
+                    firsts.append(first_marker_seconds(path))
+                    line += f", first marker {firsts[-1]:.2f} s"
+                print(line, flush=True)
+            print(
+                f"{kind} map median: write {statistics.median(writes):.2f} s (target <= 5), "
+                f"file {statistics.median(sizes):.1f} MB (target <= 15)"
+                + (f", first marker {statistics.median(firsts):.2f} s (target <= 3)"
+                   if firsts else ""), flush=True
+            )
 
 
 if __name__ == "__main__":

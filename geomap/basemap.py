@@ -74,6 +74,10 @@ def as_geometry(value: Any) -> dict | None:
 def _round_coords(coords: Any, digits: int = 4) -> Any:
     if isinstance(coords, (int, float)):
         return round(coords, digits)
+    if coords and isinstance(coords[0], (list, tuple)) and coords[0] \
+            and isinstance(coords[0][0], (int, float)):
+        # A ring or line, the bulk of any outline: its points at once.
+        return [[round(c, digits) for c in point] for point in coords]
     return [_round_coords(c, digits) for c in coords]
 
 

@@ -17,15 +17,13 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypedDict
 
 import folium
-from branca.element import MacroElement
-from folium.template import Template
 
 from geomap import geometry
 from geomap.basemap import as_geometry, compact_geometry, display_name, label_rows
 from geomap.export import CLAIM_COLUMNS, Tally
 from geomap.render import (
-    ARTICLE_ASSETS, COORD_DIGITS, LOW_CONFIDENCE, http_url, json_for_html, kind_label, new_map,
-    verdict_rows, worst_verdict,
+    ARTICLE_ASSETS, COORD_DIGITS, LINE_POINTS, LOW_CONFIDENCE, PagePayload, http_url, json_for_html, kind_label,
+    new_map, verdict_rows, worst_verdict,
 )
 
 if TYPE_CHECKING:
@@ -121,7 +119,8 @@ def _claim_rows(tally: Tally) -> list[CorpusClaim]:
         a_pt = (reference.info["lat"], reference.info["lon"])
         b_pt = (subject.info["lat"], subject.info["lon"])
         line = [[round(lat, COORD_DIGITS), round(lon, COORD_DIGITS)]
-                for lat, lon in geometry.line(a_pt, b_pt, step_km=LINE_STEP_KM, max_points=65)]
+                for lat, lon in geometry.line(a_pt, b_pt, step_km=LINE_STEP_KM,
+                                              max_points=LINE_POINTS)]
         stated = " ".join(x for x in (f"{cell['stated_km']} km" if cell["stated_km"] else "",
                                       cell["stated_direction"]) if x)
         computed = " ".join(x for x in (f"{cell['computed_km']} km" if cell["computed_km"]
@@ -185,24 +184,6 @@ def corpus_payload(tally: Tally, *, boundaries: Mapping[str, Any] | None = None,
     }
 
 
-class _CorpusLayer(MacroElement):
-    _template = Template(
-        """
-        {% macro html(this, kwargs) %}
-        <script type="application/json" id="{{ this.get_name() }}">{{ this.payload }}</script>
-        {% endmacro %}
-        {% macro script(this, kwargs) %}
-        geomap.corpus({{ this._parent.get_name() }}, document.getElementById("{{ this.get_name() }}"));
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, payload: str):
-        super().__init__()
-        self._name = "GeomapCorpus"
-        self.payload = payload
-
-
 def build_corpus_map(tally: Tally, *, boundaries: Mapping[str, Any] | None = None,
                      gazetteer: Gazetteer | None = None, title: str = "") -> folium.Map:
     """The corpus map of a batch run's tally (see the module docstring). ``boundaries``
@@ -212,7 +193,7 @@ def build_corpus_map(tally: Tally, *, boundaries: Mapping[str, Any] | None = Non
         raise TypeError(f"Expected a geomap.export.Tally, instead got {type(tally).__name__}")
     data = corpus_payload(tally, boundaries=boundaries, gazetteer=gazetteer, title=title)
     m = new_map(data, ASSETS, location=[20.0, 0.0], zoom_start=2, zoom_control=False)
-    layer = _CorpusLayer(json_for_html(data)).add_to(m)
+    layer = PagePayload(json_for_html(data), call="geomap.corpus", name="GeomapCorpus").add_to(m)
     # Fixed element ids instead of random ones: the same corpus gives the same page bytes.
     m._id, layer._id = "corpus", "payload"
     return m

@@ -31,8 +31,7 @@ from typing import TYPE_CHECKING, Any, TypedDict
 from urllib.parse import urlsplit
 
 import folium
-from branca.element import MacroElement
-from folium.template import Template
+from branca.element import Element, MacroElement
 
 from geomap import basemap, geometry
 from geomap.basemap import as_geometry, compact_geometry, country_boundaries, display_name
@@ -73,6 +72,10 @@ TITLE_MAX = 100
 TITLE_SHORT = 80
 #: Decimals kept for drawn coordinates (about 1 m).
 COORD_DIGITS = 5
+#: Points of a claim line at most: one every 10 km up to 320 km, then sparser (between the
+#: points of a 6,000 km line, Leaflet's straight segments stray about 1 km from the
+#: geodesic: a pixel at zoom 8).
+LINE_POINTS = 33
 
 
 class AssetError(GeomapError, RuntimeError):
@@ -260,7 +263,7 @@ def _points(points: Iterable[tuple[float, float]]) -> list[list[float]]:
 
 def claim_line(reference: Place, subject: Place) -> list[list[float]]:
     """The geodesic from the reference to the subject, as Leaflet points."""
-    return _points(geometry.line(reference, subject))
+    return _points(geometry.line(reference, subject, max_points=LINE_POINTS))
 
 
 def claim_area(check: ClaimCheck) -> list[list[list[float]]] | None:
@@ -705,25 +708,39 @@ def new_map(payload: Mapping[str, Any], assets: Iterable[str], **options: Any) -
     return m
 
 
-class _ArticleMap(MacroElement):
-    """The payload, the article panel's container and the call to geomap's script."""
+class _Raw(Element):
+    """HTML written into the page as it is. branca compiles a macro's output as a Jinja
+    template once more, which for a payload of megabytes took seconds (and would run a
+    ``{{`` in the data); a _Raw element is never compiled."""
 
-    _template = Template(
-        """
-        {% macro html(this, kwargs) %}
-        <aside id="gm-panel" aria-label="Article"></aside>
-        <script type="application/json" id="{{ this.get_name() }}">{{ this.payload }}</script>
-        {% endmacro %}
-        {% macro script(this, kwargs) %}
-        geomap.init({{ this._parent.get_name() }}, document.getElementById("{{ this.get_name() }}"));
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, payload: str):
+    def __init__(self, text: str):
         super().__init__()
-        self._name = "GeomapData"
+        self._text = text
+
+    def render(self, **kwargs: Any) -> str:
+        return self._text
+
+
+class PagePayload(MacroElement):
+    """A page's JSON payload, what precedes it in the body, and the call of geomap's script
+    that reads it: ``call(map, payloadElement)``."""
+
+    def __init__(self, payload: str, *, call: str, before: str = "", name: str = "GeomapData"):
+        super().__init__()
+        self._name = name
         self.payload = payload
+        self.call = call
+        self.before = before
+
+    def render(self, **kwargs: Any) -> None:
+        figure = self.get_root()
+        name = self.get_name()
+        figure.html.add_child(_Raw(
+            f'{self.before}<script type="application/json" id="{name}">{self.payload}</script>'
+        ), name=name)
+        figure.script.add_child(_Raw(
+            f'{self.call}({self._parent.get_name()}, document.getElementById("{name}"));'
+        ), name=name)
 
 
 def build_map(
@@ -754,7 +771,8 @@ def build_map(
         else [20.0, 0.0]
     )
     m = new_map(data, ARTICLE_ASSETS, location=center, zoom_start=5 if points else 2)
-    _ArticleMap(json_for_html(data)).add_to(m)
+    PagePayload(json_for_html(data), call="geomap.init",
+                before='<aside id="gm-panel" aria-label="Article"></aside>').add_to(m)
     return m
 
 
