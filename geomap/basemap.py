@@ -12,6 +12,7 @@ important first, skipping any that would overlap one already drawn.
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -41,17 +42,27 @@ def display_name(name: str) -> str:
     scholarly transliteration that no precomposed letter holds.
 
     GeoNames writes some names with stacked marks ("Chari̇̄koṭ": i, a dot above, a macron;
-    t, a dot below); most fonts draw them badly and no newspaper prints them. When a Latin
-    name keeps a combining mark after NFC, every mark is dropped ("Charikot"); a name that
-    NFC composes fully ("Qā’im", "São Paulo") and names in other scripts are only normalised.
+    t, a dot below); most fonts draw them badly and no newspaper prints them. A Latin word
+    that keeps a combining mark after NFC loses all its marks ("Charikot"); words that NFC
+    composes fully ("Qā’im", "São") and words in other scripts are only normalised.
     """
     name = unicodedata.normalize("NFC", name)
     if not any(unicodedata.combining(ch) for ch in name):
         return name
-    letters = [ch for ch in name if ch.isalpha()]
+    return _WORD.sub(lambda m: _bare(m.group()), name)
+
+
+_WORD = re.compile(r"\S+")
+
+
+def _bare(word: str) -> str:
+    if not any(unicodedata.combining(ch) for ch in word):
+        return word
+    letters = [ch for ch in word if ch.isalpha()]
     if not letters or not all(_is_latin(ch) for ch in letters):
-        return name
-    bare = "".join(ch for ch in unicodedata.normalize("NFD", name) if not unicodedata.combining(ch))
+        return word
+    bare = "".join(ch for ch in unicodedata.normalize("NFD", word)
+                   if not unicodedata.combining(ch))
     return unicodedata.normalize("NFC", bare)
 
 

@@ -354,6 +354,35 @@ def evaluate_command(corpus, gold_spans, skip_bad, gazetteer_files):
     click.echo(format_scores(scores))
 
 
+@main.command("evaluate-claims")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--failures", type=click.Choice(["tune", "measure", "all"]), default=None,
+              help="Also list the statements missed and the wrong ones, of this part.")
+@gazetteer_option
+@user_errors
+def evaluate_claims_command(files, failures, gazetteer_files):
+    """Score the location-statement finder against annotated real text (FILES in the
+    format of eval/claims/README.md): recall per kind, precision, statements on passages
+    that make none; for the tuning part (crc32(site) even), the measuring part and all."""
+    from geomap import evaluate_claims as ev
+    from geomap.parse import parse
+
+    gazetteer = open_gazetteer(gazetteer_files)
+    scores = ev.evaluate(files, parse=lambda text, **kw: parse(text, gazetteer=gazetteer,
+                                                                **kw))
+    click.echo(ev.report(scores))
+    if failures:
+        score = scores[failures]
+        for miss in score.misses:
+            gold = miss["gold"]
+            click.echo(f"missed {miss['id']} ({miss['kind']}): {gold.get('subject')!r} <- "
+                       f"{gold.get('reference')!r} {gold.get('value')} {gold.get('unit')} "
+                       f"{gold.get('direction')}" + (" [found, other subject]"
+                                                     if miss["found"] else ""))
+        for wrong in score.wrong:
+            click.echo(f"wrong {wrong['id']}: {wrong['claim']}")
+
+
 def _articles(paths, encoding: str | None, skip_bad: bool):
     """(label, record) of every article in paths: a .jsonl file holds one per line."""
     for path in paths:
@@ -380,20 +409,38 @@ def _parse_articles(paths, encoding, skip_bad, gazetteer) -> list[Document]:
 
 
 def _check_line(row: dict) -> str:
+    subject = row["subject"] or "?"
+    reference = row["reference"] or "?"
+    if row["reference_kind"] in ("capital", "coreference") and row["reference_name"]:
+        reference += f" ({row['reference_name']})"
+    head = f"{row['document']}: {subject} <- {reference}: \"{row['claim']}\"\n    "
+    if row["status"] != "judged":
+        detail = row["explanation"]
+        if row["location"] is not None:
+            detail += (f"; location {row['location_lat']:.4f}, {row['location_lon']:.4f} "
+                       f"± {row['location_uncertainty_km']:g} km")
+        return head + detail
     stated = "-" if row["stated_km"] is None else f"{row['stated_km']} km"
     if row["stated_direction"]:
         stated += f" {row['stated_direction']}"
-    if row["computed_km"] is None:
-        computed = "unresolved place"
-    else:
-        computed = f"{row['computed_km']:.1f} km"
-        if row["diff_pct"] is not None:
-            computed += f" ({row['diff_pct']:+.0f}%)"
-        computed += f", {row['computed_bearing']:.0f}° {row['computed_direction']}"
+    computed = f"{row['computed_km']:.1f} km"
+    if row["diff_pct"] is not None:
+        computed += f" ({row['diff_pct']:+.0f}%)"
+    computed += f", {row['computed_bearing']:.0f}° {row['computed_direction']}"
     verdicts = f"distance {row['distance'] or '-'}, direction {row['bearing'] or '-'}"
     fits = f"; fits: {row['fits']}" if row["fits"] else ""
-    return (f"{row['document']}: {row['subject']} <- {row['reference']}: "
-            f"\"{row['claim']}\"\n    stated {stated}; computed {computed}; {verdicts}{fits}")
+    return f"{head}stated {stated}; computed {computed}; {verdicts}{fits}"
+
+
+def _location_line(doc: Document, location) -> str:
+    statements = len(location.checks)
+    where = (f"{location.lat:.4f}, {location.lon:.4f}" +
+             (f" ± {location.uncertainty_km:.1f} km" if location.uncertainty_km else ""))
+    line = (f"{doc.id}: location: {location.name}: {where} "
+            f"({statements} statement{'s' if statements != 1 else ''})")
+    if location.contradiction:
+        line += f"\n    {location.contradiction}"
+    return line
 
 
 @main.command("check")
@@ -402,13 +449,19 @@ def _check_line(row: dict) -> str:
               type=click.Choice(["table", "json", "csv"]), help="Output format.")
 @click.option("--fail-on-inconsistent", is_flag=True,
               help="Exit with status 1 when any claim is inconsistent.")
+@click.option("--suggest-rows", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the places the articles locate but the gazetteer lacks as gazetteer "
+              "CSV rows to review (geomap gazetteer validate reads them; nothing is added).")
 @click.option("--encoding", default=None, help="Text encoding of the input (default UTF-8).")
 @click.option("--skip-bad", is_flag=True, help="Report and skip bad JSONL lines.")
 @gazetteer_option
 @user_errors
-def check_command(articles, fmt, fail_on_inconsistent, encoding, skip_bad, gazetteer_files):
-    """Check the distances and directions ARTICLE files state between places: one row
-    per claim, with stated and computed values and verdicts."""
+def check_command(articles, fmt, fail_on_inconsistent, suggest_rows, encoding, skip_bad,
+                  gazetteer_files):
+    """Check the location statements ARTICLE files make: every distance, direction and
+    coordinates the text states, judged when both ends are known places, located (an
+    estimate with its uncertainty) when the gazetteer lacks the subject, or reported as
+    unattached with the reason."""
     from geomap import claims
 
     docs = _parse_articles(articles, encoding, skip_bad, open_gazetteer(gazetteer_files))
@@ -423,8 +476,17 @@ def check_command(articles, fmt, fail_on_inconsistent, encoding, skip_bad, gazet
     elif fmt == "table":
         for row in rows:
             click.echo(_check_line(row))
+        for doc in docs:
+            for location in doc.locations:
+                click.echo(_location_line(doc, location))
         if not rows:
-            click.echo("No distance claims found.")
+            click.echo("No location statements found.")
+    if suggest_rows is not None:
+        places = [claims.suggested_place(doc, location) for doc in docs
+                  for location in doc.locations if location.kind == "estimate"]
+        count = gaz.write_places(suggest_rows, places)
+        click.echo(f"Wrote {count} suggested row{'s' if count != 1 else ''} to {suggest_rows}",
+                   err=True)
     if fail_on_inconsistent and any(claims.is_inconsistent(c) for d in docs for c in d.checks):
         sys.exit(1)
 

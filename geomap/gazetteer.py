@@ -527,6 +527,21 @@ class Gazetteer:
         ).fetchone()
         return _place(row) if row else None
 
+    def capital(self, country: str, *, admin1: str | None = None) -> Place | None:
+        """The national capital of ``country`` (ISO alpha-2), or with ``admin1`` the capital
+        of that first-level region; None when the gazetteer flags none."""
+        if admin1 is None:
+            row = self._db.execute(
+                f"SELECT {_PLACE_COLUMNS} FROM places p WHERE p.country = ? AND "
+                "p.capital = 'country' ORDER BY p.population DESC LIMIT 1",
+                (country.upper(),)).fetchone()
+        else:
+            row = self._db.execute(
+                f"SELECT {_PLACE_COLUMNS} FROM places p WHERE p.country = ? AND p.admin1 = ? "
+                "AND p.capital IN ('admin1', 'country') ORDER BY p.capital = 'admin1' DESC, "
+                "p.population DESC LIMIT 1", (country.upper(), admin1)).fetchone()
+        return _place(row) if row else None
+
     def contains(self, name: str) -> bool:
         """Whether any place is filed under this name (exactly or without an article)."""
         return any(

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from geomap.claims import check_document, find_claims, support_hook
+from geomap.claims import check_document, support_hook
 from geomap.extract import extract
 from geomap.gazetteer import Gazetteer
 from geomap.records import Document
 from geomap.resolve import ClaimSupport, resolve
+from geomap.statements import find_claims
 from geomap.text import split_sentences, to_plain
 
 _DEFAULT: Gazetteer | None = None
@@ -54,7 +55,8 @@ def parse(
         claim_support = support_hook(Document(plain, sentences, mentions), claims=claims)
     mentions = resolve(plain, sentences, mentions, gaz, claim_support=claim_support)
     doc = Document(plain, sentences, mentions, title=title, url=url, id=id)
-    return check_document(doc, gaz, claims=claims) if claims else doc
+    # Found again now that the mentions are resolved: "the town" refers back to a town.
+    return check_document(doc, gaz) if claims else doc
 
 
 __all__ = ["default_gazetteer", "parse"]

@@ -85,6 +85,9 @@ class Document:
     url: str | None = None
     id: str | None = None
     checks: tuple[ClaimCheck, ...] = ()
+    #: Where the text puts things the gazetteer lacks: estimates from stated distances and
+    #: directions, and coordinates written in the text.
+    locations: tuple[Location, ...] = ()
 
     @property
     def places(self) -> tuple[Mention, ...]:
@@ -102,16 +105,39 @@ class Document:
 
 
 @dataclass(frozen=True, slots=True)
-class Claim:
-    """A stated distance and/or direction between two mentioned places.
+class Party:
+    """One end of a location statement, as the text names it.
 
-    ``subject`` and ``reference`` index ``Document.mentions``: the text puts the subject at
-    ``low_km``..``high_km`` (equal when one value is stated) and/or ``direction`` (a 16-point
-    compass abbreviation such as "W" or "NNE") from the reference.
+    ``kind`` says what the words are: "place" (a place mention, ``mention`` its index in
+    ``Document.mentions``), "name" (a proper name the gazetteer lacks: "Qarawul"),
+    "unnamed" (a thing without a name: "the epicentre", "a ferry"), "coreference" (a
+    description or pronoun referring back to the place mention ``mention``: "the district",
+    "it"), "capital" (a capital by description: "the Afghan capital"; ``country`` the
+    country named, empty when the article's context must say), "description" (words no map
+    can place: "the border", "the front line").
     """
 
-    subject: int
-    reference: int
+    text: str
+    start: int
+    end: int
+    kind: str
+    mention: int | None = None
+    country: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """A location statement: the text puts ``subject`` at ``low_km``..``high_km`` (equal when
+    one value is stated) and/or in ``direction`` (a 16-point compass abbreviation such as
+    "W" or "NNE") from ``reference``; or, with ``point``, at written coordinates.
+
+    An end the text does not let geomap attach is None, and ``reason`` says why; the
+    statement is still reported. ``precision_km`` is half the step of the stated number
+    ("410" -> 5 km), the precision the writer implied.
+    """
+
+    subject: Party | None
+    reference: Party | None
     sentence: int
     start: int
     end: int
@@ -121,6 +147,16 @@ class Claim:
     unit: str = ""
     direction: str | None = None
     hedge: str | None = None
+    precision_km: float = 0.0
+    point: tuple[float, float] | None = None
+    reason: str = ""
+    subject_reason: str = ""
+
+    @property
+    def attached(self) -> bool:
+        """Whether both ends are attached (a coordinates statement needs only a subject)."""
+        return self.subject is not None and (self.reference is not None or
+                                             self.point is not None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +172,10 @@ class ClaimCheck:
     claim: Claim
     distance: str | None
     bearing: str | None
+    #: "judged" (both ends are places: verdicts), "located" (the subject is not in the
+    #: gazetteer: the statement places it, see ``location``), "unattached" (an end could
+    #: not be attached or placed: ``explanation`` says why).
+    status: str = "judged"
     computed_km: float | None = None
     computed_bearing: float | None = None
     tolerance_km: tuple[float, float] | None = None
@@ -146,6 +186,12 @@ class ClaimCheck:
     bearing_window: tuple[float, float] | None = None
     #: (lat, lon) of the reference the claim was judged from.
     reference_point: tuple[float, float] | None = None
+    #: The places the ends were judged as (a coreference's antecedent, the capital a
+    #: description names, written coordinates as a place of kind "coordinates").
+    subject_place: Place | None = None
+    reference_place: Place | None = None
+    #: Index in ``Document.locations`` of the location this statement helps place.
+    location: int | None = None
 
     @property
     def area(self) -> Area | None:
@@ -159,3 +205,29 @@ class ClaimCheck:
             return None if self.tolerance_km is None else Area(self.reference_point, low, high)
         bearing, half = self.bearing_window
         return Area(self.reference_point, low, high, bearing=bearing, half_width=half)
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where the article puts something the gazetteer lacks ("the epicentre", "Qarawul"):
+    estimated from the statements about it, or written as coordinates.
+
+    ``kind`` is "estimate" or "coordinates". ``areas`` are the regions each statement
+    allows (their intersection holds the point when they agree; ``contradiction`` says
+    which disagree otherwise); ``uncertainty_km`` is how far the thing may lie from
+    (``lat``, ``lon``). ``checks`` index the statements in ``Document.checks``.
+    ``subject`` is the first naming span; ``name`` a display name such as "the epicentre
+    (20 km NE of Kathmandu)".
+    """
+
+    name: str
+    subject: Party
+    kind: str
+    lat: float
+    lon: float
+    uncertainty_km: float
+    sentence: int
+    checks: tuple[int, ...] = ()
+    areas: tuple[Area, ...] = ()
+    contradiction: str = ""
+    country: str = ""

@@ -19,7 +19,9 @@ works with no network at all; tiles are fetched only when the caller asked for a
 from __future__ import annotations
 
 import base64
+import csv
 import html
+import io
 import json
 import math
 import os
@@ -38,7 +40,7 @@ from geomap.basemap import as_geometry, compact_geometry, country_boundaries, di
 from geomap.errors import GeomapError, InputError
 from geomap.files import atomic_write
 from geomap.geometry import compass
-from geomap.records import ClaimCheck, Document, Mention, Place
+from geomap.records import ClaimCheck, Document, Location, Mention, Party, Place
 
 if TYPE_CHECKING:
     from geomap.gazetteer import Gazetteer
@@ -66,6 +68,9 @@ ASSETS = Path(__file__).parent / "assets"
 #: marked "?" in the article and left out when the map fits its view: a coin toss or worse
 #: between namesakes, for the reader to check.
 LOW_CONFIDENCE = 0.5
+#: A location whose statements leave it further than this from its point (a direction
+#: without a distance: "north of Gao") is marked vague: no area drawn, no view fitted to it.
+VAGUE_KM = 1000.0
 #: A title longer than this is a first paragraph standing in for a missing headline.
 TITLE_MAX = 100
 #: ... and is shown cut at a word before this many characters.
@@ -128,6 +133,13 @@ _VERDICTS = {
     "road": _VerdictStyle("plausible by road", "#b7791f", "12 7", "\u2248"),
     "inconsistent": _VerdictStyle("inconsistent", "#c62828", "3 6", "\u2717"),
     "unverifiable": _VerdictStyle("unverifiable", "#757575", "1 7", "?"),
+    "located": _VerdictStyle("places a thing the gazetteer lacks", "#6a1b9a", "9 4 2 4",
+                             "\u25ce"),
+}
+#: How a location is marked: an estimate from statements, or coordinates written in the text.
+_LOCATION_STYLES = {
+    "estimate": _KindStyle("estimated place", "#6a1b9a", "target", 11),
+    "coordinates": _KindStyle("coordinates in the text", "#00695c", "pin", 12),
 }
 
 _TILE_ALIASES = {"openstreetmap": "OpenStreetMap.Mapnik", "osm": "OpenStreetMap.Mapnik"}
@@ -261,7 +273,7 @@ def _points(points: Iterable[tuple[float, float]]) -> list[list[float]]:
     return [[round(lat, COORD_DIGITS), round(lon, COORD_DIGITS)] for lat, lon in points]
 
 
-def claim_line(reference: Place, subject: Place) -> list[list[float]]:
+def claim_line(reference: geometry.Located, subject: geometry.Located) -> list[list[float]]:
     """The geodesic from the reference to the subject, as Leaflet points."""
     return _points(geometry.line(reference, subject, max_points=LINE_POINTS))
 
@@ -316,6 +328,9 @@ class PlaceRow(TypedDict):
     zoom: int
     confidence: float | None
     low: bool
+    #: Whether the view opens on it: a confident place whose point means something (not a
+    #: continent's, nor that of a sea or region wider than VAGUE_KM).
+    fit: bool
     refs: list[RefRow]
 
 
@@ -339,16 +354,24 @@ class FitRow(TypedDict):
 
 
 class ClaimRow(TypedDict):
+    """A location statement as the page draws it. ``status`` is the checker's: "judged"
+    (a line between two places, coloured by ``verdict``), "located" (the statement places a
+    thing the gazetteer lacks: ``location`` indexes the document's locations) or
+    "unattached" (a card only). ``subject``/``reference`` are the positions of the mentions
+    the ends stand for (None: not a mention); ``ends`` the points the ends were judged at."""
+
+    status: str
     quote: str
     sentence: int
     start: int
     end: int
-    subject: int
-    reference: int
+    subject: int | None
+    reference: int | None
     subjectPlace: int | None
     referencePlace: int | None
     subjectName: str
     referenceName: str
+    ends: list[list[float]]
     verdict: str
     verdictLabel: str
     label: str
@@ -358,6 +381,32 @@ class ClaimRow(TypedDict):
     line: list[list[float]] | None
     area: list[list[list[float]]] | None
     fits: list[FitRow]
+    location: int | None
+
+
+class LocationRow(TypedDict):
+    """Where the article puts something the gazetteer lacks: an estimate from its
+    statements (``areas``: what each allows; the point lies where they overlap, within
+    ``uncertaintyKm``, drawn as ``ring`` when several agree) or coordinates written in the
+    text. ``start``/``end`` is the span
+    naming it; ``claims`` index the document's claim rows; ``suggestion`` is a gazetteer
+    CSV row the reader may review and add."""
+
+    name: str
+    kind: str
+    vague: bool
+    lat: float
+    lon: float
+    uncertaintyKm: float
+    sentence: int
+    start: int
+    end: int
+    subject: str
+    claims: list[int]
+    areas: list[list[list[list[float]]]]
+    ring: list[list[float]] | None
+    contradiction: str
+    suggestion: str
 
 
 class DocRow(TypedDict):
@@ -369,6 +418,7 @@ class DocRow(TypedDict):
     sentences: list[list[int]]
     mentions: list[MentionRow]
     claims: list[ClaimRow]
+    locations: list[LocationRow]
 
 
 def _place_key(place: Place) -> str:
@@ -429,6 +479,7 @@ def _place_row(place: Place, refs: Mapping[int, RefRow], country_names: Mapping[
     style = _kind_style(place.kind)
     confs = [r["confidence"] for r in refs.values() if r["confidence"] is not None]
     best = max(confs) if confs else None
+    low = best is not None and best < LOW_CONFIDENCE
     code = place.country.upper()
     name = display_name(place.name)
     return {
@@ -447,7 +498,8 @@ def _place_row(place: Place, refs: Mapping[int, RefRow], country_names: Mapping[
         "shape": style.shape,
         "zoom": style.zoom,
         "confidence": best,
-        "low": best is not None and best < LOW_CONFIDENCE,
+        "low": low,
+        "fit": not low and place.kind != "continent" and place.extent_km <= VAGUE_KM,
         "refs": [refs[d] for d in sorted(refs)],
     }
 
@@ -471,35 +523,101 @@ def _fit_row(fit: Place, reference: Place) -> FitRow:
             "note": f"{_fmt_km(m.km)} {compass(m.bearing)} of {ref}"}
 
 
+def _end(doc: Document, party: Party | None, place: Place | None) -> Place | None:
+    """The place a claim end was judged as: the checker's, else its mention's."""
+    if place is not None:
+        return place
+    if party is not None and party.mention is not None and 0 <= party.mention < len(
+            doc.mentions):
+        return doc.mentions[party.mention].place
+    return None
+
+
+def _end_name(party: Party | None, place: Place | None) -> str:
+    if place is not None and (party is None or party.kind in ("place", "capital")):
+        return display_name(place.name)
+    return party.text if party is not None else "?"
+
+
 def _claim_row(check: ClaimCheck, doc: Document, position: Mapping[int, int],
-               markers: _Markers) -> ClaimRow | None:
-    """A claim as the page draws it, or None when its mentions are not the document's."""
+               markers: _Markers) -> ClaimRow:
+    """A statement as the page draws it (see :class:`ClaimRow`)."""
     claim = check.claim
-    if claim.subject not in position or claim.reference not in position:
-        return None
-    subject, reference = doc.mentions[claim.subject], doc.mentions[claim.reference]
-    ref_name = display_name(reference.place.name) if reference.place else reference.text
-    both = subject.place is not None and reference.place is not None
+    subject = _end(doc, claim.subject, check.subject_place)
+    reference = _end(doc, claim.reference, check.reference_place)
+    ref_name = _end_name(claim.reference, reference)
+    located = check.status == "located" and check.location is not None and \
+        0 <= check.location < len(doc.locations)
+    target: Place | Location | None = doc.locations[check.location] if located else subject
+    # A vague location (a direction without a distance) has no point worth a line or a
+    # sector reaching across the world.
+    vague = located and doc.locations[check.location].uncertainty_km > VAGUE_KM
+    line = None
+    if reference is not None and target is not None and check.status != "unattached" \
+            and not vague:
+        line = claim_line(reference, target)
+    ends = [[p.lat, p.lon] for p in (reference, target) if p is not None]
     return {
+        "status": check.status,
         "quote": claim.text,
         "sentence": claim.sentence,
         "start": claim.start,
         "end": claim.end,
-        "subject": position[claim.subject],
-        "reference": position[claim.reference],
-        "subjectPlace": markers.of(subject.place),
-        "referencePlace": markers.of(reference.place),
-        "subjectName": display_name(subject.place.name) if subject.place else subject.text,
+        "subject": _position(claim.subject, position),
+        "reference": _position(claim.reference, position),
+        "subjectPlace": markers.of(subject) if check.status == "judged" else None,
+        "referencePlace": markers.of(reference),
+        "subjectName": _end_name(claim.subject, subject),
         "referenceName": ref_name,
-        "verdict": _verdict(check),
-        "verdictLabel": _verdict_label(check),
-        "label": claim_label(check),
+        "ends": ends,
+        "verdict": "located" if check.status == "located" else _verdict(check),
+        "verdictLabel": _verdict_label(check) if check.status == "judged" else check.status,
+        "label": claim_label(check) if check.status == "judged" else
+        f"{_stated(check) or 'coordinates'}" + (f" of {ref_name}" if reference else ""),
         "stated": f"{_stated(check)} of {ref_name}",
         "accepted": _window_text(check),
         "explanation": check.explanation,
-        "line": claim_line(reference.place, subject.place) if both else None,
-        "area": claim_area(check),
-        "fits": [_fit_row(f, reference.place) for f in check.fits] if reference.place else [],
+        "line": line,
+        "area": None if vague else claim_area(check),
+        "fits": [_fit_row(f, reference) for f in check.fits] if reference else [],
+        "location": check.location if located else None,
+    }
+
+
+def _position(party: Party | None, position: Mapping[int, int]) -> int | None:
+    if party is None or party.mention is None:
+        return None
+    return position.get(party.mention)
+
+
+def _location_row(doc: Document, location: Location) -> LocationRow:
+    from geomap.claims import suggested_place
+    from geomap.gazetteer import ALL_COLUMNS, place_to_row
+
+    row = place_to_row(suggested_place(doc, location))
+    vague = location.uncertainty_km > VAGUE_KM
+    out = io.StringIO()
+    csv.writer(out, lineterminator="").writerow(row)
+    return {
+        "name": display_name(location.name),
+        "kind": location.kind,
+        "vague": vague,
+        "lat": round(location.lat, COORD_DIGITS),
+        "lon": round(location.lon, COORD_DIGITS),
+        "uncertaintyKm": round(location.uncertainty_km, 2),
+        "sentence": location.sentence,
+        "start": location.subject.start,
+        "end": location.subject.end,
+        "subject": location.subject.text,
+        "claims": list(location.checks),
+        "areas": [] if vague else [[_points(ring) for ring in area.rings()]
+                                   for area in location.areas],
+        # Where several statements agree: a circle around their overlap (one statement's
+        # own area says more than a circle would).
+        "ring": _points(geometry.circle(location, location.uncertainty_km))
+        if 0 < location.uncertainty_km <= VAGUE_KM and len(location.areas) > 1 else None,
+        "contradiction": location.contradiction,
+        "suggestion": ",".join(ALL_COLUMNS[: len(row)]) + "\n" + out.getvalue(),
     }
 
 
@@ -507,7 +625,6 @@ def _doc_row(d: int, doc: Document, markers: _Markers) -> DocRow:
     order = _text_order(doc)
     position = {old: new for new, old in enumerate(order)}
     title = display_title(doc, d)
-    claims = (_claim_row(check, doc, position, markers) for check in doc.checks)
     return {
         "title": title,
         "fullTitle": doc.title if doc.title and doc.title != title else None,
@@ -516,7 +633,8 @@ def _doc_row(d: int, doc: Document, markers: _Markers) -> DocRow:
         "text": doc.text,
         "sentences": [[s.start, s.end] for s in doc.sentences],
         "mentions": [_mention_row(doc.mentions[i], markers) for i in order],
-        "claims": [c for c in claims if c is not None],
+        "claims": [_claim_row(check, doc, position, markers) for check in doc.checks],
+        "locations": [_location_row(doc, loc) for loc in doc.locations],
     }
 
 
@@ -546,7 +664,7 @@ def _outlines(boundaries: Mapping[str, Any] | None, markers: _Markers) -> dict[s
 
 def _view_points(places: Sequence[PlaceRow]) -> list[tuple[float, float]]:
     """The points the page opens on: its confident places (all, when none is)."""
-    confident = [(p["lat"], p["lon"]) for p in places if not p["low"]]
+    confident = [(p["lat"], p["lon"]) for p in places if p["fit"]]
     return confident or [(p["lat"], p["lon"]) for p in places]
 
 
@@ -561,6 +679,8 @@ def _legend_rows(places: Sequence[PlaceRow]) -> dict[str, list[dict]]:
     return {
         "kinds": [{"label": label, "color": s.color, "shape": s.shape} for label, s in ranked],
         "verdicts": verdict_rows(),
+        "locationStyles": {k: {"label": s.label, "color": s.color, "shape": s.shape,
+                               "zoom": s.zoom} for k, s in _LOCATION_STYLES.items()},
     }
 
 
@@ -614,7 +734,8 @@ def map_payload(
         _place_row(place, refs, markers.country_names)
         for place, refs in zip(markers.places, markers.refs)
     ]
-    points = _view_points(places)
+    points = _view_points(places) + [(loc["lat"], loc["lon"]) for doc in docs
+                                     for loc in doc["locations"]]
     return {
         "title": page_title([doc["title"] for doc in docs]),
         "places": places,

@@ -897,3 +897,55 @@ def test_corpus_date_filter_keeps_undated_articles_and_refuses_from_after_to(ope
     assert not message.is_displayed() and corpus_places(page) == everything
     page.screenshot("corpus-dates.png")
     assert_clean(page)
+
+
+# --------------------------------------------------------------------------- estimated places
+
+
+def test_estimated_places_have_their_marker_area_popup_and_row(open_offline, tmp_path,
+                                                                full_gazetteer):
+    from selenium.webdriver.common.by import By
+    from test_render import BORNO
+
+    from geomap.parse import parse
+
+    doc = parse(BORNO, gazetteer=full_gazetteer, title="Gunmen kill five in Borno", id="borno")
+    path = render.save(render.build_map([doc], gazetteer=full_gazetteer), tmp_path / "borno.html")
+    page = ready(open_offline(path))
+    assert page.js("return document.querySelectorAll('.gm-location-estimate').length") == 1
+    assert page.js("return document.querySelectorAll('.gm-location-coordinates').length") == 1
+    assert page.js("return document.querySelectorAll('path.gm-location-statement').length") == 1
+    assert page.js("return document.querySelectorAll('path.gm-location-area').length") == 0
+    legend = page.js("return document.querySelector('.gm-legend').textContent")
+    assert "estimated place" in legend and "coordinates in the text" in legend
+    assert "places a thing the gazetteer lacks" in legend
+
+    # the name in the article leads to the marker and its popup
+    page.driver.find_element(By.CSS_SELECTOR, '.gm-located[data-location="0"]').click()
+    wait(page, lambda: popup_text(page).startswith("Mainari (20 km SE of Maiduguri)"),
+         "the estimated place's popup did not open")
+    popup = page.js("""const p = document.querySelector('.gm-location-popup');
+        return {kind: p.querySelector('.gm-pop-kind').textContent,
+                facts: p.querySelector('.gm-facts').textContent,
+                mark: p.querySelector('.gm-pop-quote mark').textContent,
+                statements: [...p.querySelectorAll('.gm-pop-statements q')].map(q => q.textContent),
+                row: p.querySelector('.gm-suggest-row').textContent}""")
+    assert popup["kind"] == "estimated place"
+    assert "Uncertaintywithin 32 km" in popup["facts"]
+    assert popup["mark"] == "Mainari"
+    assert popup["statements"] == ["20 km (12 miles) southeast of the state capital Maiduguri"]
+    assert popup["row"].splitlines()[1].startswith("estimate:borno:mainari,Mainari,")
+    page.js("document.querySelector('.gm-copy').click()")
+    wait(page, lambda: page.js("return document.querySelector('.gm-copy').textContent") != "copy",
+         "copy did nothing")
+    page.screenshot("map-estimated-place.png")
+
+    # the statement's card shows the line from Maiduguri to the estimate
+    page.js("document.querySelector('.gm-claim').click()")
+    settled(page)
+    ends = page.js("return geomap.instances[0].claimEnds.getLayers()"
+                   ".map(l => [l.getLatLng().lat, l.getLatLng().lng])")
+    assert ends[1] == pytest.approx([doc.locations[0].lat, doc.locations[0].lon], abs=1e-4)
+    assert page.js("return document.querySelector('.gm-claim-verdict').textContent") == (
+        "\u25ce located")
+    assert_clean(page)

@@ -80,7 +80,7 @@ def test_check_an_article_without_claims(tmp_path):
     article = tmp_path / "a.txt"
     article.write_text("Officials in Baghdad met envoys from Damascus.", encoding="utf-8")
     result = run("check", str(article), "--fail-on-inconsistent")
-    assert (result.exit_code, result.output) == (0, "No distance claims found.\n")
+    assert (result.exit_code, result.output) == (0, "No location statements found.\n")
 
 
 def test_extract_geojson_is_lon_lat():

@@ -323,3 +323,15 @@ def test_bad_optional_columns_are_located(tmp_path, row, problem):
     with pytest.raises(GazetteerError) as err:
         read_file(csv)
     assert str(err.value) == f"{csv}:2: {problem}"
+
+
+def test_capitals_are_found_by_country_and_region(tmp_path):
+    csv = tmp_path / "caps.csv"
+    csv.write_text(HEADER.rstrip("\n") + ",capital,extent_km\n"
+                   "t:1,Kabul,,34.53,69.17,city,AF,Kabul,4000000,x,country,\n"
+                   "t:2,Kandahar,,31.61,65.71,city,AF,Kandahar,500000,x,admin1,\n"
+                   "t:3,Spin Boldak,,31.0,66.4,city,AF,Kandahar,100000,x,,\n", encoding="utf-8")
+    with Gazetteer.open([csv], bundled=False, use_env=False, cache=tmp_path / "c") as gaz:
+        assert gaz.capital("AF").name == "Kabul"
+        assert gaz.capital("af", admin1="Kandahar").name == "Kandahar"
+        assert gaz.capital("IQ") is None

@@ -406,8 +406,8 @@ def test_article_map_under_attack(open_offline, tmp_path, strings, pages, label_
                 layer_name(d, display_title(doc, d))), where
             claimed = [c for c in doc.checks if c.fits]
             for check in claimed:
-                subject = doc.mentions[check.claim.subject].place.name
-                reference = doc.mentions[check.claim.reference].place.name
+                subject = doc.mentions[check.claim.subject.mention].place.name
+                reference = doc.mentions[check.claim.reference.mention].place.name
                 fit = check.fits[0].name
                 assert f"places that fit: {fit} (" in panel["claims"], where
                 assert any(t.startswith(

@@ -23,7 +23,7 @@
     hexagon: '<path d="M12 2.5l8.2 4.75v9.5L12 21.5l-8.2-4.75v-9.5z"/>',
     triangle: '<path d="M12 3 21.5 20H2.5Z"/>',
     wave: '<path d="M3 8.5c3-3 6 3 9 0s6-3 9 0v7c-3-3-6 3-9 0s-6-3-9 0z"/>',
-    target: '<circle cx="12" cy="12" r="8"/><path d="M12 1.5v6M12 16.5v6M1.5 12h6M16.5 12h6" fill="none"/>',
+
     pin: '<path d="M12 22s-7-7.2-7-12.2a7 7 0 0 1 14 0C19 14.8 12 22 12 22z"/><circle cx="12" cy="9.8" r="2.6" fill="#fff"/>',
   };
   const ICONS = {
@@ -56,6 +56,12 @@
   /* A marker shape; hollow (white with a coloured edge and a "?") for a doubtful place. */
   function shapeSvg(shape, fill, size, hollow) {
     const c = color(fill);
+    if (shape === "target") { // an estimated place: a ring and cross hairs, open in the middle
+      const ring = '<circle cx="12" cy="12" r="6.2"/><path d="M12 1.8v5M12 17.2v5M1.8 12h5M17.2 12h5"/>';
+      return '<svg width="' + size + '" height="' + size + '" viewBox="0 0 24 24" fill="none" stroke-linecap="round">' +
+        '<g stroke="#fff" stroke-width="5.2">' + ring + '</g><g stroke="' + c + '" stroke-width="2.6"' +
+        (hollow ? ' stroke-dasharray="2.5 2.2"' : "") + ">" + ring + '</g><circle cx="12" cy="12" r="1.6" fill="' + c + '"/></svg>';
+    }
     const body = SHAPES[shape] || SHAPES.circle;
     if (hollow) {
       return '<svg width="' + size + '" height="' + size + '" viewBox="0 0 24 24"><g fill="#fff" stroke="' + c +
@@ -258,6 +264,7 @@
       this.labelLayer = basemap.labels;
       this.buildRegions();
       this.buildMarkers();
+      this.buildLocations();
       this.buildClaims();
       this.buildPanel();
       this.buildControls();
@@ -322,6 +329,149 @@
         return m;
       });
       this.cluster.addLayers(this.markers);
+    }
+
+    /*
+     * Things the gazetteer lacks, placed by the article: an estimate (a target, with the
+     * area each statement allows, overlapping where they agree, and the uncertainty ring)
+     * or coordinates written in the text (a pin).
+     */
+    buildLocations() {
+      this.locationsLayer = L.featureGroup();
+      this.locationViews = [];
+      this.docs.forEach((doc, d) => doc.locations.forEach((loc, li) => {
+        const style = this.data.locationStyles[loc.kind] || this.data.locationStyles.estimate;
+        const col = color(style.color);
+        const v = { d, li, loc, layers: [] };
+        for (const rings of loc.areas) {
+          const area = L.polygon(rings, {
+            color: col, weight: 1, dashArray: "4 4", fillColor: col, fillOpacity: 0.07, className: "gm-location-statement",
+          });
+          area.bindTooltip(() => el("span", null, "Where one statement puts " + loc.subject), { sticky: true });
+          area.addTo(this.locationsLayer);
+          v.layers.push(area);
+        }
+        if (loc.ring) {
+          const ring = L.polygon(loc.ring, {
+            color: col, weight: 2, fill: false, className: "gm-location-area",
+          });
+          ring.bindTooltip(() => el("span", null, "The statements about " + loc.subject + " agree within " +
+            fmtKm(loc.uncertaintyKm) + " of its point"), { sticky: true });
+          ring.addTo(this.locationsLayer);
+          v.layers.push(ring);
+        }
+        const icon = L.divIcon({
+          className: "gm-marker gm-location gm-location-" + (this.data.locationStyles[loc.kind] ? loc.kind : "estimate") +
+            (loc.vague ? " gm-low" : ""),
+          html: shapeSvg(style.shape, style.color, 26, loc.vague),
+          iconSize: [26, 26],
+          iconAnchor: loc.kind === "coordinates" ? [13, 25] : [13, 13],
+          popupAnchor: [0, -13],
+          tooltipAnchor: [13, 0],
+        });
+        const m = L.marker([loc.lat, loc.lon], { icon, riseOnHover: true, keyboard: true, alt: "" });
+        m.bindPopup(() => this.locationPopup(d, li), { maxWidth: 400, minWidth: 280, maxHeight: 380, className: "gm-popup-wrap" });
+        m.bindTooltip(() => {
+          const t = el("span");
+          t.appendChild(el("b", null, loc.name));
+          t.appendChild(el("span", "gm-tip-kind", " \u00b7 " + style.label));
+          return t;
+        }, { direction: "right" });
+        m.on("add", () => { const e = m.getElement(); if (e) e.dataset.location = d + ":" + li; });
+        m.addTo(this.locationsLayer);
+        v.marker = m;
+        this.locationViews.push(v);
+      }));
+      if (this.locationViews.length) this.locationsLayer.addTo(this.map);
+    }
+
+    locationView(d, li) { return this.locationViews.find((v) => v.d === d && v.li === li) || null; }
+
+    focusLocation(d, li) {
+      const v = this.locationView(d, li);
+      if (!v) return;
+      if (!this.map.hasLayer(this.locationsLayer)) this.locationsLayer.addTo(this.map);
+      const b = L.featureGroup([v.marker, ...v.layers]).getBounds();
+      this.map.flyToBounds(b, { padding: [40, 40], maxZoom: 13, duration: 0.7 });
+      this.map.once("moveend", () => v.marker.openPopup());
+    }
+
+    locationPopup(d, li) {
+      const doc = this.docs[d], loc = doc.locations[li];
+      const style = this.data.locationStyles[loc.kind] || this.data.locationStyles.estimate;
+      const root = el("div", "gm-popup gm-location-popup");
+      root.style.setProperty("--c", color(style.color));
+      const head = el("div", "gm-pop-head");
+      head.appendChild(swatch(style.shape, style.color, 18));
+      head.appendChild(el("strong", "gm-pop-name", loc.name));
+      root.appendChild(head);
+      root.appendChild(el("div", "gm-pop-kind", style.label));
+      const facts = el("table", "gm-facts");
+      const rows = [
+        ["Coordinates", fmtCoord(loc.lat, loc.lon)],
+        ["Uncertainty", loc.kind === "coordinates" ? "as written" : "within " + fmtKm(loc.uncertaintyKm) +
+          (loc.vague ? ": too vague to place (a direction without a distance?)" : "")],
+        ["Article", doc.title],
+      ];
+      for (const [k, val] of rows) {
+        const tr = el("tr");
+        tr.appendChild(el("th", null, k));
+        tr.appendChild(el("td", null, val));
+        facts.appendChild(tr);
+      }
+      root.appendChild(facts);
+      if (loc.contradiction) root.appendChild(el("div", "gm-contradiction", "\u26a0 " + loc.contradiction));
+      const [ss, se] = doc.sentences[loc.sentence] || [loc.start, loc.end];
+      const quote = el("blockquote", "gm-pop-quote");
+      if (loc.start >= ss && loc.end <= se) {
+        quote.appendChild(document.createTextNode(doc.text.slice(ss, loc.start)));
+        quote.appendChild(el("mark", null, doc.text.slice(loc.start, loc.end)));
+        quote.appendChild(document.createTextNode(doc.text.slice(loc.end, se)));
+      } else {
+        quote.textContent = doc.text.slice(ss, se);
+      }
+      root.appendChild(quote);
+      if (loc.claims.length) {
+        root.appendChild(el("div", "gm-pop-subhead", loc.claims.length === 1 ? "The statement" : "The statements"));
+        const ul = el("ul", "gm-pop-statements");
+        for (const ci of loc.claims) {
+          const c = doc.claims[ci];
+          if (!c) continue;
+          const item = el("li");
+          item.appendChild(el("q", null, c.quote));
+          if (c.explanation) item.appendChild(el("div", "gm-claim-expl", c.explanation));
+          ul.appendChild(item);
+        }
+        root.appendChild(ul);
+      }
+      const show = el("button", "gm-show", "show in article \u2192");
+      show.type = "button";
+      show.addEventListener("click", (ev) => { ev.preventDefault(); this.showSpan(d, this.locationEls[li]); });
+      root.appendChild(show);
+      const sug = el("div", "gm-suggest");
+      sug.appendChild(el("div", "gm-pop-subhead", "Suggest as gazetteer row"));
+      const pre = el("pre", "gm-suggest-row", loc.suggestion);
+      pre.title = "Review it, then add it with: geomap gazetteer add (or paste it into your CSV)";
+      sug.appendChild(pre);
+      const copy = el("button", "gm-copy", "copy");
+      copy.type = "button";
+      copy.addEventListener("click", (ev) => {
+        ev.preventDefault();
+        const done = () => { copy.textContent = "copied"; };
+        const select = () => {
+          const r = document.createRange();
+          r.selectNodeContents(pre);
+          const sel = window.getSelection();
+          sel.removeAllRanges();
+          sel.addRange(r);
+          copy.textContent = "selected: press Ctrl+C";
+        };
+        if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(loc.suggestion).then(done, select);
+        else select();
+      });
+      sug.appendChild(copy);
+      root.appendChild(sug);
+      return root;
     }
 
     /* Claim overlays: at once for a few articles; for many, in slices after the markers show. */
@@ -435,10 +585,8 @@
       for (const f of v.fits) f.setStyle({ weight: 4 });
       if (v.casing) v.casing.bringToFront();
       if (v.line) { v.line.setStyle({ weight: 6 }); v.line.bringToFront(); }
-      for (const pi of [v.c.referencePlace, v.c.subjectPlace]) {
-        if (pi === null || pi === undefined) continue;
-        const p = this.places[pi];
-        L.circleMarker([p.lat, p.lon], {
+      for (const at of v.c.ends) {
+        L.circleMarker(at, {
           radius: 17, color: col, weight: 3, fill: false, interactive: false, className: "gm-claim-end",
         }).addTo(this.claimEnds);
       }
@@ -454,6 +602,7 @@
       }
       if (opts.fly) {
         const layers = [v.line, v.area, ...v.fits].filter(Boolean);
+        if (!layers.length && sentence) sentence.scrollIntoView({ block: "center", behavior: "smooth" });
         const b = layers.length ? L.featureGroup(layers).getBounds() : null;
         if (b && b.isValid()) this.map.flyToBounds(b, { padding: [40, 40], maxZoom: 15, duration: 0.7 });
       }
@@ -628,20 +777,53 @@
       return span;
     }
 
+    locationSpan(d, li) {
+      const doc = this.docs[d], loc = doc.locations[li];
+      const style = this.data.locationStyles[loc.kind] || this.data.locationStyles.estimate;
+      const span = el("span", "gm-located", doc.text.slice(loc.start, loc.end));
+      span.style.setProperty("--c", color(style.color));
+      span.title = loc.name + " \u00b7 " + style.label;
+      span.tabIndex = 0;
+      span.setAttribute("role", "button");
+      span.dataset.location = String(li);
+      const go = () => this.focusLocation(d, li);
+      span.addEventListener("click", go);
+      span.addEventListener("keydown", (ev) => { if (ev.key === "Enter" || ev.key === " ") { ev.preventDefault(); go(); } });
+      this.locationEls[li] = span;
+      return span;
+    }
+
+    /* Scroll the panel to a span and flash it. */
+    showSpan(d, span) {
+      this.showDoc(d);
+      if (!span) return;
+      span.scrollIntoView({ block: "center", behavior: "smooth" });
+      span.classList.remove("gm-flash");
+      void span.offsetWidth; // restart the animation
+      span.classList.add("gm-flash");
+      clearTimeout(span.gmFlashTimer);
+      span.gmFlashTimer = setTimeout(() => span.classList.remove("gm-flash"), 2000);
+    }
+
     /* The article text: one span per sentence, holding the spans of its mentions. */
     articleText(d) {
-      const doc = this.docs[d], text = doc.text, ms = doc.mentions;
+      const doc = this.docs[d], text = doc.text;
+      // Mentions, and the spans naming things the article locates (where both cover the
+      // same words, the mention's span is kept).
+      const spans = doc.mentions.map((m, mi) => ({ start: m.start, end: m.end, mi }))
+        .concat(doc.locations.map((loc, li) => ({ start: loc.start, end: loc.end, li })))
+        .sort((a, b) => a.start - b.start || (a.mi === undefined) - (b.mi === undefined));
       const frag = document.createDocumentFragment();
-      let cursor = 0, mi = 0;
+      let cursor = 0, next = 0;
       const emit = (parent, to) => {
-        while (mi < ms.length && ms[mi].start < to) {
-          const m = ms[mi];
-          if (m.start >= cursor) { // overlapping spans: keep the first
-            parent.appendChild(prose(text.slice(cursor, m.start)));
-            parent.appendChild(this.mentionSpan(d, m, mi));
-            cursor = m.end;
+        while (next < spans.length && spans[next].start < to) {
+          const x = spans[next];
+          if (x.start >= cursor) { // overlapping spans: keep the first
+            parent.appendChild(prose(text.slice(cursor, x.start)));
+            parent.appendChild(x.mi !== undefined ? this.mentionSpan(d, doc.mentions[x.mi], x.mi) : this.locationSpan(d, x.li));
+            cursor = x.end;
           }
-          mi++;
+          next++;
         }
         if (to > cursor) { parent.appendChild(prose(text.slice(cursor, to))); cursor = to; }
       };
@@ -670,7 +852,8 @@
       const named = doc.mentions.filter((m) => !m.demonym);
       const placeCount = new Set(named.filter((m) => m.place !== null).map((m) => m.place)).size;
       this.metaEl.textContent = plural(placeCount, "place", "places") + " \u00b7 " + plural(named.length, "mention", "mentions") +
-        (doc.claims.length ? " \u00b7 " + plural(doc.claims.length, "distance claim", "distance claims") : "");
+        (doc.claims.length ? " \u00b7 " + plural(doc.claims.length, "distance claim", "distance claims") : "") +
+        (doc.locations.length ? " \u00b7 " + plural(doc.locations.length, "estimated place", "estimated places") : "");
 
       this.claimsEl.replaceChildren();
       this.cardEls = [];
@@ -683,6 +866,7 @@
         });
       }
       this.mentionEls = [];
+      this.locationEls = [];
       this.sentenceEls = [];
       this.textEl.replaceChildren(this.articleText(d));
       this.panel.scrollTop = 0;
@@ -690,14 +874,7 @@
 
     showMention(d, mi) {
       this.showDoc(d);
-      const span = this.mentionEls[mi];
-      if (!span) return;
-      span.scrollIntoView({ block: "center", behavior: "smooth" });
-      span.classList.remove("gm-flash");
-      void span.offsetWidth; // restart the animation
-      span.classList.add("gm-flash");
-      clearTimeout(span.gmFlashTimer);
-      span.gmFlashTimer = setTimeout(() => span.classList.remove("gm-flash"), 2000);
+      this.showSpan(d, this.mentionEls[mi]);
     }
 
     focusPlace(i, d) {
@@ -752,11 +929,13 @@
     /* Fit the view to the confident places shown (all shown, when none is) and their claims. */
     fit(animate) {
       const shown = this.markers.filter((m) => this.isShown(m));
-      let sure = shown.filter((m) => !this.places[m.gmPlace].low);
+      let sure = shown.filter((m) => this.places[m.gmPlace].fit);
       if (!sure.length) sure = shown;
-      if (!sure.length) { this.map.setView([20, 0], 2); return; }
+      if (!sure.length && !this.locationViews.length) { this.map.setView([20, 0], 2); return; }
+      if (!sure.length) sure = this.locationViews.map((v) => v.marker);
       const b = L.latLngBounds(sure.map((m) => m.getLatLng()));
-      const confident = (pi) => pi === null || !this.places[pi].low;
+      for (const v of this.locationViews) if (this.enabled[v.d] && !v.loc.vague) b.extend(v.marker.getLatLng());
+      const confident = (pi) => pi === null || this.places[pi].fit;
       this.docs.forEach((doc, d) => {
         if (!this.enabled[d] || !this.map.hasLayer(this.claimsLayer)) return;
         for (const c of doc.claims) {
@@ -771,6 +950,7 @@
     buildControls() {
       const map = this.map;
       const overlays = { "Places": this.cluster, "Distance claims": this.claimsLayer, "Countries &amp; regions": this.regions };
+      if (this.locationViews.length) overlays["Estimated places"] = this.locationsLayer;
       this.docToggles = null;
       if (this.docs.length > 1 && this.docs.length <= 15) {
         this.docToggles = this.docs.map((doc, d) => {
@@ -839,10 +1019,18 @@
         row(g1, swatch("circle", "#555555", 16, true), "low confidence (below " + this.data.lowConfidence.toFixed(2) + ")");
       }
       box.appendChild(g1);
+      const locs = this.docs.flatMap((doc) => doc.locations);
+      for (const [kind, style] of Object.entries(this.data.locationStyles)) {
+        if (locs.some((loc) => loc.kind === kind)) row(g1, swatch(style.shape, style.color, 16), style.label);
+      }
       if (this.docs.some((doc) => doc.claims.length)) {
         const g2 = el("div", "gm-group");
         g2.appendChild(el("h3", null, "Distance claims"));
-        for (const v of this.data.verdicts) row(g2, lineSample(v.color, v.dash), v.symbol + " " + v.label);
+        const located = this.docs.some((doc) => doc.claims.some((c) => c.status === "located"));
+        for (const v of this.data.verdicts) {
+          if (v.key === "located" && !located) continue;
+          row(g2, lineSample(v.color, v.dash), v.symbol + " " + v.label);
+        }
         const area = el("span", "gm-area-sample");
         row(g2, area, "where the checker accepts the place");
         if (this.docs.some((doc) => doc.claims.some((c) => c.fits.length))) {

@@ -1,0 +1,1585 @@
+"""Location statements in news text: find each statement first, then attach its ends.
+
+A statement puts something at a distance and/or in a direction from a reference ("about 20 km
+north-east of Kathmandu", "just south of the burn area", "347 km (216 miles) away from Mexico
+City"), or gives its coordinates ("27.79°N, 85.52°E"). Reporters write the located thing in
+many ways, and the gazetteer knows only some of them, so the two ends are attached after the
+statement is found, each as a :class:`~geomap.records.Party`:
+
+- the **reference**, read rightwards from the relation word: a place mention ("of Ramadi",
+  "of the town of Damboa", "of the state capital, Bhopal", "of downtown Chicago"), a capital by
+  description ("the capital", "the Afghan capital", "Afghanistan's capital"), a proper name the
+  gazetteer lacks, or a description ("the border", "the front line"), which no map can place;
+- the **subject**, read leftwards from the statement over the words that join a subject to its
+  position ("X, ...", "X lies ...", "X, which is located ...", "the epicentre was centred ...",
+  "a ferry capsized ..."): the nearest place mention, proper name or noun phrase the syntax
+  allows, never a farther one. A definite description of a place ("the district", "the town")
+  or a pronoun ("it") refers back to the last place named before it (a coreference); a
+  statement at the head of its sentence ("About 80 km from X lies ...", "Located two km from
+  X, the Y crossing ...") takes the subject that follows it; statements chained by "and" share
+  one subject.
+
+:func:`find_claims` returns every statement seen, attached or not: an end that cannot be
+attached is left None and the claim's ``reason`` says why, so nothing is dropped in silence.
+
+Forms read (each seen in published news): digits, words ("about hundred kilometers"), ranges
+("80 to 90 km", "some 300 km to 150 km"), every hedge, conversions in () or [] ("180 kilometers
+[112 miles]", "(93 miles)south"), "kms", "Kms", metres, feet, nautical miles, "km NW of", "to
+the north-west of", "due west of", "north/east of", "northwest Halmahera", "away from", "by
+road", "off the coast of", "offshore of", "inland from", "a 45-mile drive south of",
+"X and Y are N km apart", "the N km between X and Y", "X to Y is N miles", written coordinates
+in decimal degrees or degrees and minutes.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from geomap.demonyms import country_of
+from geomap.geometry import COMPASS
+from geomap.records import Claim, Document, Mention, Party
+
+# --------------------------------------------------------------------------- vocabulary
+
+#: km per unit, keyed by canonical unit code.
+UNIT_KM = {"km": 1.0, "m": 0.001, "mi": 1.609344, "nmi": 1.852, "ft": 0.0003048,
+           "yd": 0.0009144}
+
+_UNITS = {
+    "km": "km", "kms": "km", "kilometre": "km", "kilometres": "km", "kilometer": "km",
+    "kilometers": "km", "kilo metres": "km", "kilo meters": "km", "m": "m", "metre": "m",
+    "metres": "m", "meter": "m", "meters": "m", "mile": "mi", "miles": "mi", "mi": "mi",
+    "mls": "mi", "nautical mile": "nmi", "nautical miles": "nmi", "nmi": "nmi", "nm": "nmi",
+    "foot": "ft", "feet": "ft", "ft": "ft", "yard": "yd", "yards": "yd", "yd": "yd",
+    "yds": "yd",
+}
+
+APPROX_HEDGES = frozenset({"about", "around", "some", "roughly", "approximately", "approx.",
+                           "circa", "an estimated", "estimated", "nearly", "almost",
+                           "close to", "barely"})
+LOWER_BOUND_HEDGES = frozenset({"more than", "over", "at least", "upwards of", "in excess of",
+                                "beyond", "further than", "farther than"})
+UPPER_BOUND_HEDGES = frozenset({"less than", "under", "up to", "within", "no more than",
+                                "at most", "below", "not more than", "fewer than"})
+NEARLY_HEDGES = frozenset({"nearly", "almost", "close to", "barely", "just under",
+                           "just over"})
+
+_SMALL = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen".split())}
+_TENS = {w: 10 * i for i, w in enumerate(
+    "twenty thirty forty fifty sixty seventy eighty ninety".split(), start=2)}
+_SCALES = {"hundred": 100, "thousand": 1000}
+
+_WORD = "|".join(sorted([*_SMALL, *_TENS, *_SCALES, "dozen"], key=len, reverse=True))
+_BELOW_100 = "|".join(sorted([*_SMALL, *_TENS], key=len, reverse=True))
+# "and" joins a number only after a scale ("one hundred and twenty"): "between ten and twelve
+# km" is a range, not 22 km.
+_WORD_NUMBER = (
+    rf"(?:(?:an?|one)\s+)?(?:{_WORD})\b(?:[\s-]+(?:{_WORD})\b)*"
+    rf"(?:(?:(?<=hundred)|(?<=thousand))\s+and\s+"
+    rf"(?:{_BELOW_100})\b(?:[\s-]+(?:{_BELOW_100})\b)?)?"
+    rf"(?:\s+and\s+a\s+half)?|half\s+an?\b|an?\s+couple\s+of\b|an?\b"
+)
+_DIGITS = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\d,]\d)"
+_NUMBER = rf"(?:{_DIGITS}|{_WORD_NUMBER})"
+_UNIT = (r"(?:nautical\s+miles?|kilo[\s-]?met(?:re|er)s?|kms?\.?|met(?:re|er)s?|miles?|mi|"
+         r"mls|m|nmi|nm|feet|foot|ft|yards?|yds?)")
+_HEDGE = (r"(?:about|around|some|roughly|approximately|approx\.|circa|an\s+estimated|nearly|"
+          r"almost|close\s+to|barely|just\s+(?:over|under)|more\s+than|over|upwards\s+of|"
+          r"in\s+excess\s+of|at\s+least|less\s+than|(?:no|not)\s+more\s+than|fewer\s+than|"
+          r"under|below|at\s+most|up\s+to|within|further\s+than|farther\s+than)")
+
+
+def _direction_words() -> tuple[str, str]:
+    names = {"N": "north", "E": "east", "S": "south", "W": "west"}
+    words: set[str] = set()
+    for code in COMPASS:
+        parts = [names[c] for c in code]
+        if len(parts) == 1:
+            words.add(parts[0])
+        elif len(parts) == 2:
+            words.update(sep.join(parts) for sep in ("-", "", " ", "\u2011", "/"))
+        else:
+            tails = {s.join(parts[1:]) for s in ("-", "", "\u2011")}
+            words.update(parts[0] + sep + tail for sep in ("-", " ", "\u2011") for tail in tails)
+    ordered = sorted(words, key=len, reverse=True)
+    abbrevs = sorted(COMPASS, key=len, reverse=True)
+    return "|".join(re.escape(w).replace(r"\ ", r"\s") for w in ordered), "|".join(abbrevs)
+
+
+_DIR_WORDS, _DIR_ABBREVS = _direction_words()
+_DIRECTION = rf"(?:(?:{_DIR_WORDS})(?:ward|wards)?|(?-i:{_DIR_ABBREVS}))(?![\w-])"
+
+# What may stand between a distance and its relation word.
+_CONVERSION = r"(?:\s*[(\[][^()\[\]\n]{1,40}[)\]]|\s*,\s*or\s+[^,\n]{1,30},)"
+_BETWEEN = (r"(?:\s+(?:away|distant|further|farther|out|inland|offshore|overland|"
+            r"by\s+(?:road|car|air|sea|boat|river)|as\s+the\s+crow\s+flies|in\s+a\s+straight"
+            r"\s+line|(?P<trip>drive|walk|ride|trip|journey|flight|hike|sail|boat\s+ride)))")
+_RELATION = rf"""
+    (?:
+        (?:to\s+the\s+|due\s+|directly\s+|just\s+)?(?P<dir>{_DIRECTION})
+            (?:\s*/\s*(?P<dir2>{_DIRECTION}))?\s+(?:of|from|in)\b
+      | (?P<dir_bare>{_DIRECTION})(?=\s+(?:the\s+)?[A-Z])
+      | (?:away\s+)?(?P<from>from)\b
+      | (?P<outside>outside)(?:\s+of)?\b
+      | (?P<off>off(?:shore)?)(?:\s+(?:of|from)|\s+the\s+(?:coast|shores?|coastline)
+            (?:\s+of)?)?\b
+      | (?P<inland>inland|upstream|downstream|upriver|downriver|uphill|downhill)
+            \s+(?:of|from)\b
+      | (?P<short>short)\s+of\b
+      | (?P<apart>apart)\b
+      | (?P<of>of)\b
+    )"""
+
+_STATEMENT = re.compile(
+    rf"""
+    (?<![\w.,-])
+    (?:(?:a\s+mere|mere|just|only|barely|still)\s+)?
+    (?:(?P<hedge>{_HEDGE})\s+)?
+    (?P<between>between\s+)?
+    (?P<n1>{_NUMBER})
+    (?:\s*(?P<unit1>{_UNIT})(?![\w/²³-]))?
+    (?:\s*(?:-|–|—|to|and|or)\s*(?P<n2>{_NUMBER}))?
+    (?:\s*|-)
+    (?P<unit>{_UNIT})(?![\w/²³])(?:-(?=[a-z]))?
+    {_CONVERSION}?
+    {_BETWEEN}*
+    \s*,?\s*
+    {_RELATION}
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+
+_BARE_DIRECTION = re.compile(
+    rf"(?<![\w-])(?:(?P<adverb>just|due|directly|immediately|slightly|further|farther|some"
+    rf"\s+way|well|a\s+little|not\s+far)\s+)?(?P<to>to\s+the\s+)?"
+    rf"(?P<dir>{_DIRECTION})(?:\s*/\s*(?P<dir2>{_DIRECTION}))?\s+(?:of|from)\b",
+    re.IGNORECASE,
+)
+# "X to Y is 1,600 miles", "the 300 km between X and Y", "X and Y are 20 miles apart" are
+# read by _between below; _STATEMENT's "apart" branch covers the last.
+_TRAVELLED = re.compile(
+    r"\b(?:walked|drove|driven|travell?ed|flew|flown|ran|run|marched|advanced|moved|covered|"
+    r"swam|sailed|cycled|biked|hiked|trekked|journeyed|retreated|pushed|fled|rode|paddled|"
+    r"walk|drive|travel|fly|march|advance|cover|swim|sail|cycle|hike|trek)"
+    r"(?:\s+(?:(?:about|around|some|nearly|almost|more|than|over|at|least|just|another|"
+    r"a|further|farther|the|last|first|final|an|estimated)\s+)*)?\s*\Z", re.IGNORECASE)
+#: A number after these measures something else ("at a depth of 93 kilometers, northeast
+#: of Lobuche" states only a direction).
+#: "N miles from X to Y": a route's length, not a position.
+_ROUTE = re.compile(r"[^.;,()]{1,60}?\s(?:to|through|into)\s+(?:the\s+)?[A-Z]")
+_MEASURED = re.compile(r"\b(?:depth|altitude|height|elevation|length|width|radius|range|"
+                       r"speed|distance\s+covered)\s+of\s+(?:(?:about|around|some|nearly|"
+                       r"over|up\s+to|just|only)\s+)?\Z", re.IGNORECASE)
+#: A direction after these tells a movement or an extent, not a position ("stretching north
+#: from Damascus").
+_MOTION = re.compile(r"\b(?:stretch(?:es|ed|ing)|extend(?:s|ed|ing)|head(?:s|ed|ing)|"
+                     r"mov(?:es|ed|ing)|flow(?:s|ed|ing)|march(?:es|ed|ing)|fle(?:d|eing)|"
+                     r"driving|drove|travell?(?:ed|ing)|sail(?:ed|ing)|flying|flew|"
+                     r"walk(?:ed|ing)|advanc(?:es|ed|ing)|push(?:es|ed|ing)|spreading|"
+                     r"drift(?:s|ed|ing)|blow(?:s|ing|n)|track(?:s|ed|ing)|veer(?:s|ed|ing)|"
+                     r"turn(?:s|ed|ing)|swung|swinging|shift(?:s|ed|ing))"
+                     r"\s+(?:(?:further|farther|slightly|due)\s+)?\Z", re.IGNORECASE)
+_DISTANCE_ONLY = re.compile(
+    rf"(?<![\w.,-])(?:(?P<hedge>{_HEDGE})\s+)?(?P<n1>{_NUMBER})(?:\s*|-)(?P<unit>{_UNIT})"
+    rf"(?![\w/²³])(?:-(?=[a-z]))?{_CONVERSION}?",
+    re.IGNORECASE,
+)
+
+# Coordinates, one component at a time: "27.79°N", "27.91° N", "27°42′N", "28.131°N",
+# "latitude 28.86 degrees North", "Lat: 28.86 N", "28.8024 degrees north latitude",
+# "latitude of 27.14", "52.04 longitude". Two components of different axes a few characters
+# apart make a point (in either order).
+_COMPONENT = re.compile(
+    r"(?<![\w.])(?:(?P<kw1>lat(?:itude)?|long(?:itude)?|lon)\.?\s*(?:of\s+|:\s*|=\s*)?)?"
+    r"(?P<num>-?\d{1,3}(?:\.\d+)?)"
+    r"(?P<deg>\s*(?:°|º|˚|degrees?\b|deg\b\.?))?"
+    r"(?:\s*(?P<min>\d{1,2}(?:\.\d+)?)\s*(?:′|'|’|minutes?\b))?"
+    r"(?:\s*(?P<sec>\d{1,2}(?:\.\d+)?)\s*(?:″|\"|”|''|seconds?\b))?"
+    r"(?:\s*(?P<hemi>[NSEW](?![\w’'])|north\b|south\b|east\b|west\b))?"
+    r"(?:\s+(?P<kw2>latitude|longitude)\b)?",
+    re.IGNORECASE)
+_COMPONENT_GAP = re.compile(r"\s*(?:,|;|/|and|&)?\s*\Z", re.IGNORECASE)
+
+
+# Cheap necessary conditions, tried on a sentence before the patterns above: a unit word
+# where _STATEMENT can end its number, a compass word or abbreviation where _BARE_DIRECTION
+# can match, a degree sign or "latitude" for coordinates. Most sentences have none.
+_UNIT_HINT = re.compile(
+    r"(?<=[\s\d(\[-])(?i:k(?:ilo[\s-]?met(?:re|er)s?|ms?)|m(?:et(?:re|er)s?|iles?|ls|i)?"
+    r"|n(?:autical|mi|m)|f(?:eet|oot|t)|y(?:ards?|ds?))(?![\w/²³])")
+_DIRECTION_WORDS = ("north", "south", "east", "west")
+_DIRECTION_LETTER = re.compile(r"\b(?:[NESW]|NNE|ENE|ESE|SSE|SSW|WSW|WNW|NNW|NE|SE|SW|NW)\s+"
+                               r"(?i:of)\b")
+_COORDINATE_HINT = re.compile(r"[°º˚]|(?i:\blat(?:itude)?\b|\blong?(?:itude)?\b)|"
+                              r"\d\.\d+\s*[NSEW]\b")
+
+# --------------------------------------------------------------------------- word classes
+
+_TYPE_WORDS = frozenset(
+    "city town village hamlet port capital crossing province district region governorate "
+    "county state island border base camp airport municipality settlement suburb "
+    "neighbourhood neighborhood oasis valley refinery plant dam outpost post checkpoint "
+    "headquarters township area areas locality commune payam county oblast raion "
+    "prefecture department parish borough community enclave resort harbour harbor "
+    "airfield airbase garrison mine site".split())
+_CAPITAL_WORDS = frozenset({"capital", "capitol"})
+#: A road's name ("Highway 30", "Route 128", "County Road 109", "U.S. 79", "I-95", "Oak
+#: Street"): a line, not a point.
+_ROAD = re.compile(r"(?:(?:U\.?S\.?|State|County|Interstate|National|Provincial)\s+)?"
+                   r"(?:Highway|Hwy\.?|Route|Rte\.?|Road|Rd\.?|Interstate|Freeway|"
+                   r"Expressway|Motorway|Turnpike|Parkway|Pkwy\.?)\s*\d+[A-Z]?\b|"
+                   r"(?:U\.?S\.?|I|SR|CR|FM|US|A|M|N)-?\s?\d{1,4}\b|"
+                   r"(?:[A-Z][\w'’.-]*\s+){1,3}(?:Street|St\.|Avenue|Ave\.?|Road|Rd\.?|"
+                   r"Boulevard|Blvd\.?|Lane|Drive|Highway|Way|Pike|Parkway)\b")
+_CAPITAL_AFTER = re.compile(r"\s+(?:(?:state|regional|provincial|district|national|county)"
+                            r"\s+)?(?:capital|headquarters|seat)(?:\s+city)?\s*(?:,|of)?\s*",
+                            re.IGNORECASE)
+#: Heads that make a name with the capitalised words before them ("Kalyan station",
+#: "Gezira state", "Huntington canyon").
+_FEATURE_WORDS = _TYPE_WORDS | frozenset(
+    "station mine canyon reservoir lake river bridge market hospital school field forest park "
+    "beach bay island islands shoal reef mountain mountains hill hills valley highway road "
+    "junction gorge pass creek".split())
+_REFERENCE_ADJECTIVES = frozenset(
+    "provincial regional national federal state district divisional county municipal "
+    "northern southern eastern western central coastal desert mountain holy ancient old "
+    "nearby neighbouring neighboring key strategic besieged embattled main largest biggest "
+    "second third commercial industrial frontline front-line oil market border small tiny "
+    "remote major busy historic fishing farming restive flashpoint southernmost "
+    "northernmost easternmost westernmost northeastern northwestern southeastern "
+    "southwestern north-eastern north-western south-eastern south-western island "
+    "administrative economic political seaside port garrison rebel-held government-held "
+    "famous popular picturesque sprawling capital".split())
+_REFERENCE_LEADS = frozenset(
+    "the a an of downtown central centre center heart outskirts edge city's town's "
+    "village's country's centre's shores shore coast coastline mouth tip".split())
+_DETERMINERS = frozenset("the a an this that these those its their his her our another "
+                         "one some any each every".split())
+_PRONOUNS = frozenset({"it", "which", "that", "where", "they", "both"})
+#: Words that may stand between a subject and its statement in apposition ("X, which is
+#: located about ...", "the epicentre was ...").
+_LINKS = frozenset(
+    """, ( [ — – - : " “ ” ‘ ’ ' to lying sitting standing located
+    situated nestled set based centred centered positioned perched just only now still
+    itself also reportedly apparently allegedly officially roughly about around some
+    approximately nearly almost barely exactly precisely estimated thought believed said
+    currently initially later at down up out off briefly""".split())
+_VERBS = frozenset(
+    """said says told added stated explained noted announced reported wrote asked argued
+    insisted warned urged claimed admitted denied confirmed declared replied responded
+    attacked stormed seized captured killed fled moved travelled traveled drove walked flew
+    arrived returned reached left entered crossed took took advanced retreated launched
+    fired shelled bombed hit struck raided evacuated rescued rescue search searched
+    searching sent deployed carried brought""".split())
+_TIME_WORDS = frozenset(
+    """gmt utc ist aest aedt awst acst est edt cst cdt mst mdt pst pdt bst cet cest wib mt
+    pt et ct hrs monday tuesday wednesday thursday friday saturday sunday morning afternoon evening night
+    midnight noon dawn dusk today yesterday tonight weekend week month year hours hour
+    a.m. p.m. am pm gmt utc ist local time january february march april may june july august
+    september october november december jan feb mar apr jun jul aug sep sept oct nov dec
+    early late last""".split())
+_CLOCK = re.compile(r"\d{1,2}(?:[:.]\d{2})?(?:am|pm|a\.m\.|p\.m\.|hrs|h)?")
+_PREPOSITIONS = frozenset(
+    """in on at of from near into onto by for off over under across along inside outside
+    toward towards to through after before during between among behind beyond within
+    without via per like around against upon with""".split())
+_RELATIVES = frozenset({"that", "which", "who", "where"})
+#: Prepositions that may open a clause ("after their vessel capsized"), or an absolute
+#: phrase ("with the epicentre reported ..."), whose noun phrase is a subject.
+_CLAUSE_PREPOSITIONS = frozenset({"with", "after", "before", "since", "until", "as", "when",
+                                  "while", "once"})
+#: Intransitive verbs of events and positions, which a located subject comes before.
+_EVENT_VERBS = frozenset(
+    """is was are were be been being lies lay lie sits sat sit stands stood stand located
+    situated nestled centred centered positioned perched struck strikes hit hits occurred
+    occurs happened happens erupted erupts exploded explodes capsized capsizes sank sinks
+    crashed crashes landed lands ditched went go goes came come fell falls started began
+    originated emerged surfaced formed found seen spotted sighted discovered reported recorded
+    detected registered measured rattled shook jolted runs ran flows flowed rises rose
+    stretches stretched burning burns burned moving moves heading heads tracked sailing
+    drifting stranded grounded anchored based stationed parked hovering spinning churning
+    intensified weakened made took broke""".split())
+#: Words ending in -ed or -ing that are not verbs.
+_NOT_VERBS = frozenset(
+    """hundred red bed shed speed seed feed need breed weed steed creed deed greed sled
+    morning evening building ceiling thing king ring spring string wing sibling meeting
+    wedding bombing shooting killing fighting uprising landing crossing setting dwelling
+    during something nothing anything everything beijing kunming nanjing chongqing
+    harbin ping ming""".split())
+_TIME_PREPOSITIONS = frozenset({"on", "at", "in", "around", "about", "by", "early", "late",
+                                "shortly", "before", "after"})
+_CLAUSE_BREAK = frozenset({".", ";", "said", "says", "told", "but", "while", "whereas",
+                           "when", "after", "before", "as", "because", "although"})
+#: Antecedent kinds a definite description refers back to ("the district" -> an admin2...).
+_COREFERENCE_KINDS = {
+    "town": ("city",), "city": ("city",), "village": ("city",), "hamlet": ("city",),
+    "settlement": ("city",), "port": ("city",), "capital": ("city",), "locality": ("city",),
+    "district": ("admin2", "admin1", "city"), "county": ("admin2",),
+    "province": ("admin1",), "state": ("admin1",), "region": ("admin1", "region"),
+    "governorate": ("admin1",), "oblast": ("admin1",), "country": ("country",),
+    "island": ("city", "region"), "area": None, "site": None, "place": None,
+}
+_WORD_TOKEN = re.compile(
+    r"\d+(?:[.,:]\d+)*(?:-[^\W\d_]+)*|[^\W\d_](?:[\w'’.\u2011-]*[\w])?|[^\w\s]")
+_POSSESSIVE = re.compile(r"['’]s\b")
+_EDGE = re.compile(r"\s*(?:['’]s\s+)?(?:border|frontier|coast|coastline|shore|boundary)\b"
+                   r"(?!\s+(?:crossing|post|gate|point|town|city|village|guard|police))",
+                   re.IGNORECASE)
+
+
+# --------------------------------------------------------------------------- numbers
+
+
+def canonical_unit(written: str) -> str:
+    """The unit code ("km", "m", "mi", "nmi", "ft", "yd") of a unit as written ("kilometres")."""
+    key = re.sub(r"[\s-]+", " ", written.strip().lower()).rstrip(".")
+    try:
+        return _UNITS[key]
+    except KeyError:
+        raise ValueError(f"Unknown distance unit: {written!r}") from None
+
+
+def parse_number(text: str) -> tuple[float, float]:
+    """The value of a number as written and the step its precision implies.
+
+    ``"410"`` -> (410, 10); ``"1,200"`` -> (1200, 100); ``"3.5"`` -> (3.5, 0.1);
+    ``"two and a half"`` -> (2.5, 0.5); ``"a dozen"`` -> (12, 6); ``"a"`` (as in "a mile")
+    -> (1, 1); ``"hundred"`` -> (100, 100).
+    """
+    text = text.strip().lower()
+    if text[:1].isdigit():
+        digits = text.replace(",", "")
+        if "." in digits:
+            return float(digits), 10.0 ** -len(digits.split(".")[1])
+        stripped = digits.rstrip("0")
+        return float(digits), float(f"1e{len(digits) - len(stripped)}") if stripped else 1.0
+    words = re.findall(r"[a-z]+", text)
+    if words[:1] == ["half"]:
+        return 0.5, 0.5
+    if "couple" in words:
+        return 2.0, 2.0
+    total = current = 0.0
+    half = dozen = False
+    for word in words:
+        if word in _SMALL:
+            current += _SMALL[word]
+        elif word in _TENS:
+            current += _TENS[word]
+        elif word == "hundred":
+            current = (current or 1) * 100
+        elif word == "thousand":
+            total += (current or 1) * 1000
+            current = 0
+        elif word == "dozen":
+            current = (current or 1) * 12
+            dozen = True
+        elif word == "half":
+            half = True
+    value = total + current
+    if not value and not half and "zero" not in words:
+        value = 1.0
+    if half:
+        return value + 0.5, 0.5
+    if dozen:
+        return value, 6.0
+    integer = str(int(value))
+    return value, 10.0 ** (len(integer) - len(integer.rstrip("0")))
+
+
+def direction_code(text: str) -> str:
+    """The 16-point abbreviation of a compass direction as written ("north-west" -> "NW")."""
+    if text in COMPASS:
+        return text
+    code = "".join(p[0].upper() for p in re.findall(r"north|south|east|west", text.lower()))
+    if code not in COMPASS:
+        raise ValueError(f"Not a compass direction: {text!r}")
+    return code
+
+
+def _joined_direction(first: str, second: str | None) -> str:
+    """ "north/east" -> "NE": two written directions joined by a slash."""
+    code = direction_code(first)
+    if second:
+        joined = code + direction_code(second)
+        if joined in COMPASS:
+            return joined
+    return code
+
+
+# --------------------------------------------------------------------------- statements
+
+
+@dataclass(frozen=True, slots=True)
+class _Statement:
+    """A distance/direction phrase before its ends are attached."""
+
+    start: int
+    end: int  # after the relation word
+    low_km: float | None
+    high_km: float | None
+    unit: str
+    direction: str | None
+    hedge: str | None
+    precision_km: float = 0.0
+    apart: bool = False
+    from_end: bool = False  # the relation is "from"/"away from" (a "to" may pair the ends)
+
+
+def _distance_statements(text: str, start: int, end: int) -> list[_Statement]:
+    found = []
+    for m in _STATEMENT.finditer(text, start, end):
+        hedge = re.sub(r"\s+", " ", m["hedge"].lower()) if m["hedge"] else None
+        if m["of"] and hedge != "within":
+            continue
+        try:
+            unit = canonical_unit(m["unit"])
+        except ValueError:
+            continue
+        factor = UNIT_KM[unit]
+        value, step = parse_number(m["n1"])
+        low = value * factor
+        high = parse_number(m["n2"])[0] * factor if m["n2"] else low
+        if m["unit1"] and m["n2"]:
+            try:
+                high = parse_number(m["n2"])[0] * UNIT_KM[canonical_unit(m["unit"])]
+                low = value * UNIT_KM[canonical_unit(m["unit1"])]
+            except ValueError:
+                continue
+        if not math.isfinite(low + high):
+            continue  # a number beyond float range states no distance
+        low, high = min(low, high), max(low, high)
+        direction = None
+        if m["dir"]:
+            direction = _joined_direction(m["dir"], m["dir2"])
+        elif m["dir_bare"]:
+            direction = direction_code(m["dir_bare"])
+        first = min(m.start(g) for g in ("hedge", "between", "n1") if m[g])
+        if _TRAVELLED.search(text, max(start, first - 30), first) or (
+                m["trip"] and direction is None) or _MEASURED.search(
+                    text, max(start, first - 40), first) or (
+                m["from"] and _ROUTE.match(text, m.end(), end)):
+            continue  # "walked 30 km from ...", "the 700-km trip from X to Y": lengths
+        found.append(_Statement(
+            start=first, end=m.end(), low_km=low, high_km=high, unit=m["unit"],
+            direction=direction, hedge=hedge, precision_km=step * factor / 2,
+            apart=bool(m["apart"]), from_end=bool(m["from"])))
+    return found
+
+
+def _direction_statements(text: str, start: int, end: int,
+                          taken: Sequence[tuple[int, int]]) -> list[_Statement]:
+    found = []
+    for m in _BARE_DIRECTION.finditer(text, start, end):
+        if any(a <= m.start() < b for a, b in taken):
+            continue
+        # "the north of X", "in northern X" name a region, not a relative position.
+        before = text[max(start, m.start() - 12):m.start()].lower()
+        if not m["to"] and re.search(r"\b(?:the|in|its|their|across|far)\s+\Z", before):
+            continue
+        if _MOTION.search(text, max(start, m.start() - 20), m.start()) or re.search(
+                r"\b(?:Middle|Far|Near)\s+\Z", text[max(start, m.start() - 8):m.start()]):
+            continue  # "stretching north from X"; "the Middle East of ..."
+        found.append(_Statement(start=m.start(), end=m.end(), low_km=None, high_km=None,
+                                unit="", direction=_joined_direction(m["dir"], m["dir2"]),
+                                hedge=None))
+    return found
+
+
+def statements(text: str, start: int = 0, end: int | None = None) -> list[_Statement]:
+    """The distance and direction phrases in ``text[start:end]``, in order."""
+    end = len(text) if end is None else end
+    found = _distance_statements(text, start, end) if _UNIT_HINT.search(text, start, end) \
+        else []
+    folded = text[start:end].casefold()
+    if any(w in folded for w in _DIRECTION_WORDS) or _DIRECTION_LETTER.search(text, start, end):
+        found += _direction_statements(text, start, end, [(s.start, s.end) for s in found])
+    return sorted(found, key=lambda s: s.start)
+
+
+# --------------------------------------------------------------------------- attaching
+
+
+@dataclass(frozen=True, slots=True)
+class _Token:
+    start: int
+    end: int
+    text: str
+    lower: str
+
+
+class _Context:
+    """One sentence of a document: its tokens and the mentions inside it."""
+
+    def __init__(self, doc: Document, index: int, members: Sequence[int],
+                 previous: Sequence[int]):
+        s = doc.sentences[index]
+        self.doc, self.text, self.index, self.start, self.end = doc, doc.text, index, s.start, \
+            s.end
+        self.tokens = [_Token(m.start(), m.end(), m.group(), m.group().lower())
+                       for m in _WORD_TOKEN.finditer(doc.text, s.start, s.end)]
+        self.starts = [t.start for t in self.tokens]
+        self.ends = [t.end for t in self.tokens]
+        #: place mentions by start and by end offset; demonym ends by start
+        self.by_start: dict[int, int] = {}
+        self.by_end: dict[int, int] = {}
+        self.demonyms: dict[int, Mention] = {}
+        for i in members:
+            mention = doc.mentions[i]
+            if mention.kind == "place":
+                self.by_start[mention.start] = i
+                self.by_end[mention.end] = i
+            elif mention.kind == "demonym":
+                self.demonyms[mention.start] = mention
+        #: place mentions of earlier sentences, nearest last (for coreference)
+        self.previous = previous
+
+    # ---------------------------------------------------------------- tokens
+    def token_at(self, pos: int) -> int:
+        """Index of the first token starting at or after ``pos``."""
+        return bisect_left(self.starts, pos)
+
+    def token_before(self, pos: int) -> int:
+        """Index of the last token ending at or before ``pos`` (-1 if none)."""
+        return bisect_right(self.ends, pos) - 1
+
+    def mention_covering(self, token: _Token) -> int | None:
+        """The place mention ending with this token (its last token)."""
+        return self.by_end.get(token.end)
+
+    def mention_starting(self, token: _Token) -> int | None:
+        return self.by_start.get(token.start)
+
+    # ---------------------------------------------------------------- reference
+    def reference(self, pos: int) -> tuple[Party | None, int, str]:
+        """The reference that a relation word ending at ``pos`` introduces: (party, end of the
+        statement, reason when None)."""
+        i = self.token_at(pos)
+        lead: list[_Token] = []
+        capital = False
+        country = ""
+        while i < len(self.tokens) and len(lead) < 8:
+            tok = self.tokens[i]
+            mention = self.mention_starting(tok)
+            if mention is not None and self.doc.mentions[mention].text.lower() in \
+                    _CAPITAL_WORDS | _TYPE_WORDS:
+                mention = None  # "the Capital, Guatemala City": a word, not a place
+            if mention is not None and capital and lead and lead[-1].lower == "of":
+                # "north of the capital of Sri Lanka": the country's capital
+                m = self.doc.mentions[mention]
+                start = self._lead_start(lead, tok)
+                return (Party(text=self.text[start:m.end], start=start, end=m.end,
+                              kind="capital", mention=mention), m.end, "")
+            if mention is not None:
+                m = self.doc.mentions[mention]
+                later = self._capital_named_after(m.end)
+                unknown = self._name_after_capital(m.end) if later is None else None
+                if unknown is not None:
+                    return (unknown, unknown.end, f"the reference, {unknown.text!r}, is not in "
+                            "the gazetteer")
+                if later is not None:
+                    # "the Borno state capital, Maiduguri", "the Tigrayan capital of Mekelle"
+                    country = country or (m.place.country if m.place else "")
+                    mention, m = later, self.doc.mentions[later]
+                possessive = _POSSESSIVE.match(self.text, m.end)
+                if possessive and capital is False and self._continues_reference(m.end):
+                    # "Afghanistan's capital, Kabul": the country qualifies what follows
+                    country = country or (m.place.country if m.place else "")
+                    i = self.token_at(possessive.end())
+                    lead.append(tok)
+                    capital = capital or self._capital_ahead(possessive.end())
+                    continue
+                end = self._type_word_end(m.end)
+                if _EDGE.match(self.text, m.end, self.end):
+                    edge = _EDGE.match(self.text, m.end, self.end)
+                    text = self.text[self._lead_start(lead, tok):edge.end()]
+                    return (Party(text=text.strip(), start=self._lead_start(lead, tok),
+                                  end=edge.end(), kind="description"),
+                            edge.end(), f"the reference, {text.strip()!r}, is a border or "
+                            "coast, not a point")
+                return (Party(text=m.text, start=m.start, end=m.end, kind="place",
+                              mention=mention), end, "")
+            if tok.start in self.demonyms:
+                demonym = self.demonyms[tok.start]
+                country = country or (country_of(demonym.text) or "")
+                lead.append(tok)
+                i = self.token_at(demonym.end)
+                continue
+            word = tok.lower
+            if word in _CAPITAL_WORDS:
+                capital = True
+                lead.append(tok)
+                i += 1
+                continue
+            if word[-2:] in ("'s", "’s") and word[:-2].isalpha() and tok.text[:1].islower():
+                lead.append(tok)  # "the region’s main city of Srinagar"
+                i += 1
+                continue
+            if word == "," and lead and lead[-1].lower in _TYPE_WORDS | _CAPITAL_WORDS | \
+                    {"headquarters"} and i + 1 < len(self.tokens) and (
+                    self.mention_starting(self.tokens[i + 1]) is not None or
+                    _is_name_word(self.tokens[i + 1].text)):
+                i += 1  # "the capital, Kampala"
+                continue
+            if word in _REFERENCE_LEADS or word in _REFERENCE_ADJECTIVES or \
+                    word in _TYPE_WORDS or _compound_adjective(word):
+                lead.append(tok)
+                i += 1
+                continue
+            if self._demonym_word(tok):
+                country = country or (country_of(tok.text) or "")
+                lead.append(tok)
+                i += 1
+                continue
+            break
+        stop = self.tokens[i] if i < len(self.tokens) else None
+        if stop is not None and _is_name_word(stop.text) and not capital:
+            name = self._name_rightwards(i)
+            after = _CAPITAL_AFTER.match(self.text, name.end, self.end)
+            if after and self.token_at(after.end()) < len(self.tokens):
+                # "the Sri Lankan capital Colombo": the name qualifies the capital
+                words = self.text[stop.start:name.end]
+                country = country or (country_of(words) or "")
+                lead += self.tokens[i:self.token_at(name.end)]
+                capital = True
+                i = self.token_at(after.end())
+                stop = self.tokens[i]
+                mention = self.mention_starting(stop)
+                if mention is not None:
+                    m = self.doc.mentions[mention]
+                    return (Party(text=m.text, start=m.start, end=m.end, kind="place",
+                                  mention=mention), m.end, "")
+        if capital and stop is not None and _is_name_word(stop.text) and \
+                stop.lower not in _TIME_WORDS:
+            # "the breakaway region’s capital Tskhinvali": the capital's own name
+            name = self._name_rightwards(i)
+            text = self.text[stop.start:name.end]
+            return (Party(text=text, start=stop.start, end=name.end, kind="name"), name.end,
+                    f"the reference, {text!r}, is not in the gazetteer")
+        if capital:
+            last = lead[-1]
+            start = self._lead_start(lead, stop)
+            return (Party(text=self.text[start:last.end], start=start, end=last.end,
+                          kind="capital", country=country), last.end, "")
+        if stop is not None and _is_name_word(stop.text):
+            name = self._name_rightwards(i)
+            start = self._lead_start(lead, self.tokens[i])
+            text = self.text[self.tokens[i].start:name.end]
+            if _ROAD.match(self.text, stop.start, self.end):
+                road = _ROAD.match(self.text, stop.start, self.end)
+                return (Party(text=road.group(), start=stop.start, end=road.end(),
+                              kind="description"), road.end(),
+                        f"the reference, {road.group()!r}, is a road")
+            if _EDGE.match(self.text, name.end, self.end):
+                edge = _EDGE.match(self.text, name.end, self.end)
+                whole = self.text[start:edge.end()]
+                return (Party(text=whole, start=start, end=edge.end(), kind="description"),
+                        edge.end(), f"the reference, {whole!r}, is a border or coast, "
+                        "not a point")
+            return (Party(text=text, start=self.tokens[i].start, end=name.end, kind="name"),
+                    name.end, f"the reference, {text!r}, is not in the gazetteer")
+        # No name: a description ("the border", "the front line", "the camp", "the town",
+        # "an airport", "the reactors of a nuclear power plant").
+        k = i
+        while k < len(self.tokens) and k - i < 6 and (
+                _is_noun(self.tokens[k].lower) or _is_adjective(self.tokens[k].lower)) and \
+                not self._is_verb(k) and self.tokens[k].text[:1].islower():
+            k += 1
+        nouns = list(lead) + self.tokens[i:k]
+        while nouns and nouns[-1].lower in _REFERENCE_LEADS - {"coast", "coastline", "shore",
+                                                              "shores"} | {"of"}:
+            nouns.pop()
+        if nouns and any(t.lower in ("the", "a", "an", "this", "that") or t.lower.endswith(
+                ("'s", "’s")) for t in lead[:2] or nouns[:1]):
+            last = nouns[-1]
+            start = self._lead_start(lead, stop)
+            text = self.text[start:last.end]
+            head = last.lower
+            near = re.match(r"\s+(?:in|at|near|outside)\s+(?:the\s+)?", self.text[last.end:])
+            if near:
+                k = self.token_at(last.end + near.end())
+                mention = self.mention_starting(self.tokens[k]) if k < len(self.tokens) \
+                    else None
+                if mention is not None:  # "an airport in Oksibil city": Oksibil
+                    m = self.doc.mentions[mention]
+                    return (Party(text=m.text, start=m.start, end=m.end, kind="place",
+                                  mention=mention), self._type_word_end(m.end), "")
+            if lead and lead[0].lower in ("the", "this", "that") and \
+                    _COREFERENCE_KINDS.get(head) is not None:
+                antecedent = self._antecedent(head, start)
+                if antecedent is not None:
+                    return (Party(text=text, start=start, end=last.end, kind="coreference",
+                                  mention=antecedent), last.end, "")
+            return (Party(text=text, start=start, end=last.end, kind="description"),
+                    last.end, f"the reference, {text!r}, names no place")
+        if stop is not None and stop.lower in ("it", "there", "here"):
+            antecedent = self._antecedent(None, stop.start)
+            if antecedent is not None:
+                return (Party(text=stop.text, start=stop.start, end=stop.end,
+                              kind="coreference", mention=antecedent), stop.end, "")
+        if [t.lower for t in lead] == ["town"]:  # "north west of town"
+            return (Party(text=lead[0].text, start=lead[0].start, end=lead[0].end,
+                          kind="description"), lead[0].end, "the reference, 'town', is the "
+                    "article's town, which it does not name")
+        return None, pos, "no reference after the statement"
+
+    def _capital_named_after(self, pos: int) -> int | None:
+        """The mention of a capital named right after a region's mention at ``pos``
+        ("Borno| state capital, Maiduguri", "Tigrayan| capital of Mekelle")."""
+        m = _CAPITAL_AFTER.match(self.text, pos, self.end)
+        if not m:
+            return None
+        k = self.token_at(m.end())
+        return self.mention_starting(self.tokens[k]) if k < len(self.tokens) else None
+
+    def _name_after_capital(self, pos: int) -> Party | None:
+        """A capital's name the gazetteer lacks, right after a region's mention ("Tigrayan|
+        capital of Mekelle")."""
+        m = _CAPITAL_AFTER.match(self.text, pos, self.end)
+        if not m:
+            return None
+        k = self.token_at(m.end())
+        if k >= len(self.tokens) or not _is_name_word(self.tokens[k].text):
+            return None
+        last = self._name_rightwards(k)
+        start = self.tokens[k].start
+        return Party(text=self.text[start:last.end], start=start, end=last.end, kind="name")
+
+    def _continues_reference(self, pos: int) -> bool:
+        """Whether a possessive at ``pos`` leads on to a capital or type word."""
+        rest = self.text[pos:pos + 40].lower()
+        return bool(re.match(r"['’]s\s+(?:[a-z-]+\s+){0,2}(?:capital|city|town|"
+                             r"province|region|state)", rest))
+
+    def _capital_ahead(self, pos: int) -> bool:
+        return bool(re.match(r"\s+(?:[a-z-]+\s+){0,2}capital", self.text[pos:pos + 40],
+                             re.IGNORECASE))
+
+    def _lead_start(self, lead: Sequence[_Token], stop: _Token | None) -> int:
+        if lead:
+            return lead[0].start
+        return stop.start if stop is not None else self.end
+
+    def _type_word_end(self, pos: int) -> int:
+        m = re.match(r"\s+([a-z]+)\b", self.text[pos:self.end])
+        return pos + m.end() if m and m[1] in _TYPE_WORDS else pos
+
+    def _demonym_word(self, tok: _Token) -> bool:
+        return tok.text[:1].isupper() and country_of(tok.text) is not None
+
+    def _name_rightwards(self, i: int) -> _Token:
+        """The last token of a proper name starting at token ``i``."""
+        last = self.tokens[i]
+        j = i + 1
+        while j < len(self.tokens):
+            tok = self.tokens[j]
+            gap = self.text[last.end:tok.start]
+            if gap not in (" ", "-", "\u00a0", "\u2011") and gap != "":
+                break
+            if _is_name_word(tok.text) or (tok.lower in ("de", "del", "la", "el", "al", "of",
+                                                         "du", "des", "di", "da", "dos")
+                                           and j + 1 < len(self.tokens)
+                                           and _is_name_word(self.tokens[j + 1].text)):
+                last = tok
+                j += 1
+                continue
+            break
+        return last
+
+    # ---------------------------------------------------------------- subject
+    def subject_before(self, pos: int) -> tuple[Party | None, str]:
+        """The subject a statement starting at ``pos`` places, read leftwards; or the reason
+        there is none.
+
+        First as an apposition: over commas, hedges, "located", "which is" and the like to
+        the nearest place mention, proper name or noun phrase ("Tarkint, north of Gao",
+        "Panthal, a town about 30 miles north of Jammu" gives Panthal, the name the noun
+        phrase stands beside). Past a verb ("the quake struck ...", "a ferry capsized ...",
+        "the grass fire is burning ..."), the subject is the verb's: the clause's first noun
+        phrase or name that is not the object of a preposition, over adjuncts of time,
+        depth, parentheses and participles between commas.
+        """
+        return self._subject_from(self.token_before(pos))
+
+    def _subject_from(self, i: int) -> tuple[Party | None, str]:
+        i = self._skip_links(i, verbs=False)
+        if i >= 0 and self.tokens[i].lower in _RELATIVES:
+            i = self._skip_links(i - 1, verbs=False)  # "X, which is ..."
+        if i < 0:
+            return None, "no subject before the statement"
+        found = self._phrase_at(i)
+        if found is not None:
+            return self._settle(*found)
+        if not self._is_verb(i):
+            tok = self.tokens[i]
+            if tok.lower in _PRONOUNS:
+                return self._pronoun(i)
+            return None, f"no subject before the statement (stopped at {tok.text!r})"
+        return self._clause_subject(i)
+
+    def _settle(self, party: Party, first: int) -> tuple[Party | None, str]:
+        """The subject a phrase found before a statement stands for: a noun phrase in
+        apposition stands for the name before it ("Panthal, a town ..."); a name that only
+        locates an earlier one stands for it ("Meshkin Dasht in Alborz Province, ...",
+        "Kfarjouz near Nabatieh, ...", "Nurdagı, Gaziantep, in Turkey, ...", "Scarborough
+        Shoal, also known as Panatag Shoal, ..."); "between A and B" and a participle
+        ("... village in Dhubri district bordering Bangladesh, ...") send the search on
+        leftwards."""
+        for _ in range(4):
+            before = [t.lower for t in self.tokens[max(0, first - 4):first]]
+            if party.kind == "unnamed":
+                at = self._place_after(party)
+                if at is not None:
+                    party, first = at
+                    continue
+            if first >= 2 and self._is_verb(first - 1) and \
+                    self.tokens[first - 1].lower.endswith("ing"):
+                # "the vehicle carrying six personnel", "Dhubri district bordering Bangladesh"
+                found = self._phrase_at(self._skip_links(first - 2, verbs=False))
+                if found is not None:
+                    party, first = found
+                    continue
+            if party.kind in ("unnamed", "coreference"):
+                apposed = self._apposed(first)
+                if apposed is None:
+                    break
+                party, first = apposed
+                continue
+            if before[-1:] == ["and"] and first >= 3:
+                earlier = self._phrase_at(first - 2)
+                if earlier is not None and self.tokens[earlier[1] - 1].lower == "between":
+                    return self._subject_from(earlier[1] - 2)
+            hop = self._qualified(first)
+            if hop is None:
+                break
+            party, first = hop
+        return party, ""
+
+    def _place_after(self, party: Party) -> tuple[Party, int] | None:
+        """The place a noun phrase is said to be at: "The hotel in Slough", "The border post
+        at Torkham", "The monastery of Ostrog"."""
+        k = self.token_at(party.end)
+        if k + 1 >= len(self.tokens) or self.tokens[k].lower not in ("in", "at", "of", "near"):
+            return None
+        k += 1
+        if self.tokens[k].lower == "the" and k + 1 < len(self.tokens):
+            k += 1
+        mention = self.mention_starting(self.tokens[k])
+        if mention is not None:
+            m = self.doc.mentions[mention]
+            return self._place_subject(mention, m.end), k
+        return None
+
+    def _qualified(self, first: int) -> tuple[Party, int] | None:
+        """The name or mention that a name starting at token ``first`` qualifies or renames,
+        if one stands right before it over "in", "near", "outside", a comma or "also known
+        as"."""
+        k = first - 1
+        steps = 0
+        while k >= 0 and steps < 5 and self.tokens[k].lower in (
+                ",", "in", "near", "outside", "known", "as", "also", "locally", "or", "aka",
+                "formerly", "the", "of"):
+            if self.tokens[k].lower in ("the", "of") and steps == 0:
+                return None  # "the village of X": X is the name itself
+            k -= 1
+            steps += 1
+        if steps == 0 or k < 0:
+            return None
+        words = {t.lower for t in self.tokens[k + 1:first]}
+        if words <= {",", "the", "of"}:
+            if words != {","}:
+                return None
+        found = self._phrase_at(k)
+        if found is None or found[0].kind not in ("place", "name"):
+            return None
+        return found
+
+    def _apposed(self, first: int) -> tuple[Party, int] | None:
+        """For a noun phrase starting at token ``first``, the name it stands in apposition
+        to: "Panthal, a town", "Santa Ana, the country's second-largest city", "Buffalo, a
+        city of about 15,000 people", "Bakhmut”, the highly contested city"."""
+        k = first - 1
+        while k >= 0 and self.tokens[k].lower not in (",", "(", "—", "–") and first - k < 9 \
+                and not self._is_verb(k):
+            k -= 1
+        if k < 1 or self.tokens[k].lower not in (",", "(", "—", "–"):
+            return None
+        k -= 1
+        while k >= 0 and self.tokens[k].text in ("”", '"', "’", "'"):
+            k -= 1
+        found = self._phrase_at(k)
+        if found is not None and found[0].kind in ("place", "name"):
+            return found
+        return None
+
+    def _skip_links(self, i: int, *, verbs: bool) -> int:
+        """The index of the last token at or before ``i`` that is not a linking word, a
+        parenthesis, an adjunct of time or depth (or, with ``verbs``, a verb)."""
+        while i >= 0:
+            tok = self.tokens[i]
+            word = tok.lower
+            if word in (")", "]"):
+                i = self._open_before(i) - 1
+                continue
+            if word == ",":
+                k = self._aside_before(i)
+                if k is not None:
+                    i = k
+                    continue
+            if word in _LINKS or _is_adverb(word) or (verbs and self._is_verb(i)):
+                i -= 1
+                continue
+            skip = self._adjunct_start(i)
+            if skip is not None:
+                i = skip - 1
+                continue
+            break
+        return i
+
+    def _aside_before(self, i: int) -> int | None:
+        """For a comma at token ``i`` closing an aside (", which recorded 47 residents in
+        the 2016 census,", ", measuring 3.9,"), the index of the comma opening it."""
+        for k in range(i - 1, max(-1, i - 30), -1):
+            word = self.tokens[k].lower
+            if word in (".", ";"):
+                return None
+            if word == ",":
+                nxt = self.tokens[k + 1].lower if k + 1 < i else ""
+                if nxt in ("which", "who", "whose", "where") or (
+                        nxt.endswith(("ing", "ed")) and self._is_verb(k + 1)):
+                    return k - 1
+                return None
+        return None
+
+    def _open_before(self, i: int) -> int:
+        """The index of the bracket opening the one closing at token ``i``."""
+        closing = self.tokens[i].text
+        opening = "(" if closing == ")" else "["
+        for k in range(i - 1, -1, -1):
+            if self.tokens[k].text == opening:
+                return k
+        return i
+
+    def _clause_subject(self, i: int) -> tuple[Party | None, str]:
+        """The subject of the verb group ending at token ``i``: the nearest noun phrase,
+        name or mention to the left that is not a preposition's object."""
+        steps = 0
+        fallback: tuple[Party, int] | None = None
+        while i >= 0 and steps < 40:
+            steps += 1
+            i = self._skip_links(i, verbs=True)
+            if i < 0:
+                break
+            tok = self.tokens[i]
+            word = tok.lower
+            if word in _CLAUSE_BREAK or word in ("—", "–", "“", '"'):
+                break
+            if word == ",":
+                i -= 1
+                continue
+            if word in _RELATIVES and i > 0:
+                # "a boat that capsized ...", "the epicentre of which lay ...": the noun
+                # phrase before the relative pronoun
+                k = i - 1
+                if self.tokens[k].lower == "of":
+                    k -= 1
+                found = self._phrase_at(self._skip_links(k, verbs=False))
+                if found is not None:
+                    return self._settle(*found)
+                break
+            found = self._phrase_at(i)
+            if found is None:
+                if tok.lower in _PRONOUNS:
+                    return self._pronoun(i)
+                i -= 1
+                continue
+            party, first = found
+            prep = self.tokens[first - 1].lower if first > 0 else ""
+            if prep in _PREPOSITIONS and prep not in _CLAUSE_PREPOSITIONS:
+                fallback = fallback or (party, first)
+                i = first - 2
+                continue
+            return self._settle(party, first)
+        if fallback is not None:
+            return self._settle(*fallback)
+        return None, "no subject before the statement"
+
+    def _pronoun(self, i: int) -> tuple[Party | None, str]:
+        tok = self.tokens[i]
+        if tok.lower in ("it", "they"):
+            # "it struck 26km from Nurdagi": "it" is the article's event as often as a place
+            return Party(text=tok.text, start=tok.start, end=tok.end, kind="unnamed"), ""
+        antecedent = self._antecedent(None, tok.start)
+        if antecedent is None:
+            return None, f"{tok.text!r} refers to no place named before"
+        return Party(text=tok.text, start=tok.start, end=tok.end, kind="coreference",
+                     mention=antecedent), ""
+
+    def _is_verb(self, i: int) -> bool:
+        """Whether token ``i`` is a verb: a known one, or a word ending in -ed, or in -ing
+        without a determiner before it ("is burning", not "the shooting")."""
+        word = self.tokens[i].lower
+        if word in _VERBS or word in _EVENT_VERBS:
+            return True
+        if not word.isalpha() or word in _NOT_VERBS:
+            return False
+        if len(word) > 4 and word.endswith("ed"):
+            return True
+        if len(word) > 5 and word.endswith("ing"):
+            prev = self.tokens[i - 1].lower if i > 0 else ""
+            return prev not in _DETERMINERS and not _is_adjective(prev)
+        return False
+
+    def _phrase_at(self, i: int) -> tuple[Party, int] | None:
+        """The mention, name or noun phrase ending at token ``i`` and the index of its first
+        token; None when token ``i`` ends none."""
+        if i < 0:
+            return None
+        tok = self.tokens[i]
+        mention = self.mention_covering(tok)
+        if mention is not None:
+            m = self.doc.mentions[mention]
+            if _POSSESSIVE.match(self.text, m.end):
+                return None
+            return self._place_subject(mention, max(tok.end, m.end)), self.token_at(m.start)
+        word = tok.lower
+        if word in _TYPE_WORDS and i > 0 and \
+                self.mention_covering(self.tokens[i - 1]) is not None:
+            mention = self.mention_covering(self.tokens[i - 1])
+            m = self.doc.mentions[mention]  # type: ignore[index]
+            return self._place_subject(mention, tok.end), self.token_at(m.start)  # type: ignore[arg-type]
+        if _is_name_word(tok.text) and not self._sentence_initial_common(i) and \
+                word not in _TIME_WORDS:
+            party = self._name_subject(i)
+            return party, self.token_at(party.start)
+        if _is_noun(word) and not self._is_verb(i):
+            return self._noun_phrase(i)
+        return None
+
+    def _type_after(self, pos: int) -> bool:
+        return bool(re.match(r"['’]s\s+(?:[a-z-]+\s+)?(?:capital|city|town|province)",
+                             self.text[pos:pos + 30].lower()))
+
+    def _place_subject(self, mention: int, end: int) -> Party:
+        """A place mention as an end ("Hodeidah" of "Hodeidah port"; ``end`` is unused: the
+        mention's own span is kept, its type word is the mention's)."""
+        m = self.doc.mentions[mention]
+        return Party(text=m.text, start=m.start, end=m.end, kind="place", mention=mention)
+
+    def _adjunct_start(self, i: int) -> int | None:
+        """The first token of an adjunct ending at token ``i`` that may stand between a
+        subject and its statement: a time ("at 10:15 pm", "on Monday", "6.46pm AEST"), a
+        depth ("at a depth of 10 km"); None if token ``i`` ends none."""
+        tok = self.tokens[i]
+        word = tok.lower
+        if word in _TIME_WORDS or _CLOCK.fullmatch(word):
+            j = i
+            while j > 0 and (self.tokens[j - 1].lower in _TIME_WORDS or
+                             _CLOCK.fullmatch(self.tokens[j - 1].lower) or
+                             re.fullmatch(r"[\d:.,]+", self.tokens[j - 1].lower) or
+                             self.tokens[j - 1].lower in ("the", "this", "of", "local")):
+                j -= 1
+            if j > 0 and self.tokens[j - 1].lower in _TIME_PREPOSITIONS:
+                j -= 1
+            return j
+        # "at a (shallow) depth of 10 km", "at an altitude of 3,000 feet"
+        if (word in _UNITS or word.rstrip(".") in _UNITS) and i >= 3:
+            k = i - 1
+            while k >= 0 and re.fullmatch(r"[\d.,]+", self.tokens[k].lower):
+                k -= 1
+            if k >= 1 and self.tokens[k].lower == "of" and self.tokens[k - 1].lower in (
+                    "depth", "altitude", "height", "elevation", "magnitude"):
+                j = k - 1
+                while j > 0 and self.tokens[j - 1].lower in ("a", "an", "the", "shallow",
+                                                             "deep", "at", "of", "its",
+                                                             "with"):
+                    j -= 1
+                return j
+        # "more than three hours' drive", "a 20-minute walk": a travel time, not a subject
+        if word in ("drive", "walk", "ride", "flight", "journey", "sail", "trip") and i >= 1:
+            j = i - 1
+            while j > 0 and self.tokens[j].text in ("’", "'"):
+                j -= 1
+            if not re.match(r"(?:hours?|minutes?|days?)['’]?s?\Z|\d+-(?:hour|minute|day)",
+                            self.tokens[j].lower):
+                return None
+            while j > 0 and (self.tokens[j - 1].lower in _LINKS or
+                             self.tokens[j - 1].lower in _SMALL or
+                             re.fullmatch(r"[\d.]+|an?|half|more|than|less|over|under",
+                                          self.tokens[j - 1].lower)):
+                j -= 1
+            return j
+        # "seven kilometers underground", "10 km deep"
+        if word in ("underground", "deep", "below", "beneath", "down", "high", "tall",
+                    "long", "wide") and i >= 2 and self.tokens[i - 1].lower.rstrip(".") in \
+                _UNITS:
+            j = i - 2
+            while j > 0 and (re.fullmatch(r"[\d.,]+", self.tokens[j].lower) or
+                             self.tokens[j].lower in _SMALL or self.tokens[j].lower in _TENS):
+                j -= 1
+            return j + 1
+        # "with a magnitude of 7.1 (on the Richter Scale)", "measuring 3.9"
+        if re.fullmatch(r"\d+(?:\.\d+)?", word) and i >= 1 and self.tokens[i - 1].lower in (
+                "of", "measuring", "magnitude"):
+            j = i - 1
+            while j > 0 and self.tokens[j - 1].lower in ("a", "an", "the", "magnitude", "of",
+                                                         "with", "measuring", "preliminary"):
+                j -= 1
+            return j
+        if word in ("scale",) and i >= 3:
+            j = i
+            while j > 0 and self.tokens[j - 1].lower not in ("on", "of"):
+                j -= 1
+            return j - 1 if j > 0 else None
+        return None
+
+    def _sentence_initial_common(self, i: int) -> bool:
+        """A capitalised word that opens the sentence (or follows a quote or colon) and is
+        an ordinary word ("The", "Rescuers") rather than a name."""
+        at_start = i == 0 or self.tokens[i - 1].text in ('"', "“", ":", "(", "—", "-")
+        word = self.tokens[i].lower
+        if word in _DETERMINERS or word in _PRONOUNS or word in _LINKS:
+            return True
+        return at_start and _is_common_capitalised(word)
+
+    def _name_subject(self, i: int) -> Party:
+        """A proper name the gazetteer lacks, ending at token ``i``."""
+        j = i
+        while j > 0:
+            prev = self.tokens[j - 1]
+            gap = self.text[prev.end:self.tokens[j].start]
+            if gap not in (" ", "-", "\u00a0", "\u2011", ""):
+                break
+            if _is_name_word(prev.text) and not (j - 1 == 0 and _is_common_capitalised(
+                    prev.lower)) and prev.lower not in _DETERMINERS and \
+                    prev.lower not in _TIME_WORDS:
+                j -= 1
+                continue
+            if prev.lower in ("de", "del", "la", "el", "al", "of") and j > 1 and \
+                    _is_name_word(self.tokens[j - 2].text):
+                j -= 1
+                continue
+            break
+        end = self.tokens[i].end
+        return Party(text=self.text[self.tokens[j].start:end], start=self.tokens[j].start,
+                     end=end, kind="name")
+
+    def _noun_phrase(self, i: int) -> tuple[Party, int]:
+        """The noun phrase ending at token ``i`` and its first token: "the epicentre", "a
+        25-foot vessel", "The epicentre of the tremor"; a definite description of a place
+        type ("the district", "the small town") refers back to a place named before."""
+        head = self.tokens[i]
+        j = i
+        while j > 0:
+            prev = self.tokens[j - 1]
+            word = prev.lower
+            if word in _DETERMINERS:
+                j -= 1
+                # "The epicentre of the tremor": continue over "of" to the noun before it
+                if j >= 2 and self.tokens[j - 1].lower == "of" and \
+                        _is_noun(self.tokens[j - 2].lower) and not self._is_verb(j - 2):
+                    j -= 2
+                    continue
+                break
+            if self.mention_covering(prev) is not None:
+                break
+            if word.endswith(("'s", "’s")) and word[:-2].isalpha():
+                j -= 1  # "the quake's epicentre", "the country's second-largest city"
+                continue
+            if (_is_noun(word) and not self._is_verb(j - 1)) or _is_adjective(word) or \
+                    re.match(r"\d", word):
+                j -= 1
+                continue
+            if _is_name_word(prev.text) and not self._sentence_initial_common(j - 1):
+                j -= 1  # "the Trigana Air Service plane"
+                continue
+            break
+        first = self.tokens[j]
+        text = self.text[first.start:head.end]
+        names = [t for t in self.tokens[j:i] if _is_name_word(t.text) and
+                 t.lower not in _DETERMINERS]
+        if head.lower in _FEATURE_WORDS and names and all(
+                _is_name_word(t.text) for t in self.tokens[self.tokens.index(names[0]):i]):
+            # "Gezira state", "the Makhmour area": a name the gazetteer lacks, with its type
+            return Party(text=self.text[names[0].start:head.end], start=names[0].start,
+                         end=head.end, kind="name"), self.tokens.index(names[0])
+        if first.lower in ("the", "this", "that") and head.lower in _COREFERENCE_KINDS and \
+                i - j <= 3:
+            antecedent = self._antecedent(head.lower, first.start)
+            if antecedent is not None and _COREFERENCE_KINDS[head.lower] is not None:
+                return Party(text=text, start=first.start, end=head.end, kind="coreference",
+                             mention=antecedent), j
+        return Party(text=text, start=first.start, end=head.end, kind="unnamed"), j
+
+    def _antecedent(self, type_word: str | None, pos: int) -> int | None:
+        """The place mention a description or pronoun at ``pos`` refers back to: the nearest
+        one before it whose kind fits the type word (any kind for a pronoun)."""
+        kinds = _COREFERENCE_KINDS.get(type_word or "", None) if type_word else None
+        candidates = [i for e, i in self.by_end.items() if e <= pos]
+        candidates.sort(key=lambda i: self.doc.mentions[i].end)
+        for index in reversed(list(self.previous) + candidates):
+            mention = self.doc.mentions[index]
+            if mention.end > pos:
+                continue
+            if kinds is None:
+                return index
+            word = mention.type_word.split()[-1].lower() if mention.type_word else ""
+            if word and type_word and (word == type_word or word in kinds):
+                return index
+            if mention.place is None or mention.place.kind in kinds:
+                if mention.place is not None or word == type_word:
+                    return index
+        return None
+
+    # ---------------------------------------------------------------- subject after
+    def subject_after(self, pos: int) -> Party | None:
+        """The subject of a statement that opens its sentence ("About 80 km from X lies
+        the Y valley", "Located 2 km from X, the Y crossing"): the first mention, name or
+        noun phrase after ``pos`` over linking words."""
+        i = self.token_at(pos)
+        steps = 0
+        while i < len(self.tokens) and steps < 8:
+            tok = self.tokens[i]
+            mention = self.mention_starting(tok)
+            if mention is not None:
+                m = self.doc.mentions[mention]
+                return self._place_subject(mention, self._type_word_end(m.end))
+            word = tok.lower
+            if word in _LINKS or self._is_verb(i) or word in _DETERMINERS or \
+                    word in _REFERENCE_ADJECTIVES \
+                    or word in ("the", "of", "and") or word in _TYPE_WORDS:
+                i += 1
+                steps += 1
+                continue
+            if _is_name_word(tok.text):
+                last = self._name_rightwards(i)
+                return Party(text=self.text[tok.start:last.end], start=tok.start,
+                             end=last.end, kind="name")
+            if _is_noun(word):
+                k = i
+                while k + 1 < len(self.tokens) and _is_noun(self.tokens[k + 1].lower) and \
+                        self.tokens[k + 1].lower not in _LINKS:
+                    k += 1
+                return self._noun_phrase(k)[0]
+            return None
+        return None
+
+    def coordinates_subject(self, pos: int) -> tuple[Party | None, str]:
+        """What coordinates written at ``pos`` locate: the clause's subject, passing over the
+        places that only say where it happened ("the quake ... struck in West Siang,
+        Arunachal Pradesh with latitude of ..."); after "The coordinates ... show that", the
+        subject of "that"."""
+        i = self.token_before(pos)
+        while i >= 0 and self.tokens[i].lower in ("with", "at", "a", "an", "the", "its", "is",
+                                                   "coordinates", "coordinate", "of", "located",
+                                                   "was", "were", "are", "given", "as", ":",
+                                                   "its", "their", "his", "her", "to", "be",
+                                                   "determined", "initially", "at"):
+            i -= 1
+        for _ in range(30):
+            if i < 0:
+                break
+            i = self._skip_links(i, verbs=True)
+            if i < 0:
+                break
+            found = self._phrase_at(i)
+            if found is None:
+                if self.tokens[i].lower in _CLAUSE_BREAK:
+                    break
+                i -= 1
+                continue
+            party, first = found
+            if party.kind in ("place", "name") and not (first == 0 or self.tokens[first - 1].text
+                                                         in ('"', "“")):
+                i = first - 1
+                continue
+            return party, ""
+        m = re.search(r"\bshow(?:s|ed)?\s+that\s+", self.text[pos:self.end])
+        if m:
+            after = self.subject_after(pos + m.end())
+            if after is not None:
+                return after, ""
+        return None, "no subject for the coordinates"
+
+    def chained(self, end: int, start: int) -> bool:
+        """Whether the words between one statement's end and the next one's start chain them
+        ("... of Williams and 70 miles ...", "... of Oaxaca city, the state capital, and
+        220 miles ...", "... of New Orleans, Louisiana, ...")."""
+        words = self.tokens[self.token_at(end):self.token_at(start)]
+        if len(words) > 9 or not any(t.lower in ("and", "or") for t in words):
+            return False  # a comma alone makes the next statement about the nearer name
+        for tok in words:
+            w = tok.lower
+            if w in ("is", "was", "are", "were", "said", "says"):
+                return False
+            if w in (",", "and", "or", "but", "while", "as", "well", "the", "a", "also",
+                     "respectively", "-", "—", "–", "(", ")") or w in _FEATURE_WORDS or \
+                    w in _CAPITAL_WORDS or w in _REFERENCE_ADJECTIVES or w in _LINKS or \
+                    _is_name_word(tok.text) or _is_adverb(w):
+                continue
+            return False
+        return True
+
+    def is_front(self, pos: int) -> bool:
+        """Whether only introductory words ("Located", "Lying", "Some") precede ``pos``."""
+        i = self.token_before(pos)
+        return all(t.lower in _FRONT_WORDS for t in self.tokens[:i + 1])
+
+
+_FRONT_WORDS = frozenset({"located", "situated", "lying", "sitting", "nestled", "set", "and",
+                          "but", "just", "only", "barely", "a", "little", "“", '"', "'", "(",
+                          "—", "-", "some", "about", "around", "roughly", "approximately",
+                          "nearly", "almost", "at"})
+_ADVERB = re.compile(r"[a-z]+ly\Z")
+_COMMON_CAPITALISED = frozenset(
+    """the a an this that these those it its he she they we i you police officials residents
+    rescuers troops soldiers fighters militants gunmen witnesses authorities villagers
+    searchers reporters experts scientists emergency the his her their our there here when
+    while after before as if since although though because where what who which why how
+    according meanwhile however despite during about around some many most several each
+    every any no not earlier later yesterday today on in at of for from to by with and but or
+    located situated lying sitting about nearly almost just only epicentre epicenter quake
+    earthquake tremor fire wildfire blast explosion attack ambush crash""".split())
+_ADJECTIVES = frozenset(
+    """small tiny large big remote nearby strategic key main major minor old new ancient
+    capsized overloaded abandoned burning burnt destroyed damaged flooded isolated rural
+    coastal mountainous northern southern eastern western central local shallow deep strong
+    powerful massive huge deadly fatal latest first second third last same other apparent
+    suspected alleged makeshift temporary military civilian commercial private public
+    wrecked sunken missing stricken affected""".split())
+
+
+def _compound_adjective(word: str) -> bool:
+    return bool(re.fullmatch(r"(?:north|south)-?(?:east|west)ern|[a-z]+-(?:held|controlled|"
+                             r"largest|biggest|run|based|occupied)", word))
+
+
+def _is_name_word(text: str) -> bool:
+    """A capitalised word that can be part of a proper name (not a sentence mark)."""
+    return bool(text[:1].isupper()) and text[:1].isalpha() and text.lower() not in (
+        "i", "a")
+
+
+def _is_common_capitalised(word: str) -> bool:
+    return word in _COMMON_CAPITALISED or word in _LINKS or word in _DETERMINERS
+
+
+def _is_adverb(word: str) -> bool:
+    return bool(_ADVERB.match(word)) and word not in ("italy", "family", "july", "assembly",
+                                                      "ally", "rally", "valley", "supply")
+
+
+def _is_adjective(word: str) -> bool:
+    return word in _ADJECTIVES or _compound_adjective(word) or word.endswith(("-foot",
+                                                                                "-metre"))
+
+
+def _is_noun(word: str) -> bool:
+    """Whether a lower-case word can end a noun phrase (not a function word, verb or
+    punctuation)."""
+    if not word[:1].isalpha() or word in _LINKS or word in _VERBS:
+        return False
+    if word in _DETERMINERS or word in _PRONOUNS or word in _TIME_PREPOSITIONS:
+        return False
+    return word not in _FUNCTION_WORDS
+
+
+_FUNCTION_WORDS = frozenset(
+    """a an the in on at of for from to by with and but or nor so yet this that these those
+    it he she they we i you his her their our my its your me him them us when while after
+    before as if since although though because where what who whom which why how there here
+    then now also both all some many most several each every any no not last next first
+    meanwhile however according despite during under over about into onto upon near than
+    via per without within between among against toward towards through throughout across
+    behind beyond above below until unless whether once only just even still more less very
+    much such other another same will would can could should may might must shall do does
+    did is are was were be been being has have had""".split())
+
+
+# --------------------------------------------------------------------------- claims
+
+
+def find_claims(doc: Document) -> tuple[Claim, ...]:
+    """Every location statement of ``doc``, with the ends attached where the text allows.
+
+    A claim whose subject or reference could not be attached keeps that end None and says
+    why in ``reason``; callers report it rather than drop it. ``Claim.start``/``end`` span the
+    statement from its hedge or number to the reference.
+    """
+    claims: list[Claim] = []
+    order = sorted(range(len(doc.mentions)), key=lambda i: doc.mentions[i].start)
+    starts = [doc.mentions[i].start for i in order]
+    places = [i for i in order if doc.mentions[i].kind == "place"]
+    place_starts = [doc.mentions[i].start for i in places]
+    for index, sentence in enumerate(doc.sentences):
+        text_hint = _UNIT_HINT.search(doc.text, sentence.start, sentence.end)
+        folded = doc.text[sentence.start:sentence.end].casefold()
+        if not (text_hint or any(w in folded for w in _DIRECTION_WORDS)
+                or _DIRECTION_LETTER.search(doc.text, sentence.start, sentence.end)
+                or _COORDINATE_HINT.search(doc.text, sentence.start, sentence.end)):
+            continue
+        members = order[bisect_left(starts, sentence.start):bisect_left(starts, sentence.end)]
+        previous = places[max(0, bisect_left(place_starts, sentence.start) - 12):
+                          bisect_left(place_starts, sentence.start)]
+        context = _Context(doc, index, members, previous)
+        found = _sentence_claims(context)
+        found += _coordinate_claims(context, found)
+        claims.extend(sorted(found, key=lambda c: c.start))
+    return tuple(claims)
+
+
+def _sentence_claims(ctx: _Context) -> list[Claim]:
+    text = ctx.text
+    out: list[Claim] = []
+    chains: list[list[Claim]] = []
+    previous: Claim | None = None
+    for st in statements(text, ctx.start, ctx.end):
+        if previous is not None and st.start < previous.end:
+            continue
+        if st.apart:
+            claim = _apart_claim(ctx, st)
+            if claim is not None:
+                out.append(claim)
+                previous = claim
+            continue
+        reference, end, why_not = ctx.reference(st.end)
+        if reference is None and (st.low_km is None or not _statement_like(st)):
+            continue  # "north of" with nothing placeable after it; "10 km outside" alone
+        end = max(end, st.end)
+        claim = Claim(subject=None, reference=reference, sentence=ctx.index, start=st.start,
+                      end=end, text=text[st.start:end], low_km=st.low_km, high_km=st.high_km,
+                      unit=st.unit, direction=st.direction, hedge=st.hedge,
+                      precision_km=st.precision_km, reason=why_not)
+        if previous is not None and chains and chains[-1][-1] is previous and \
+                ctx.chained(previous.end, st.start):
+            chains[-1].append(claim)
+        else:
+            chains.append([claim])
+        previous = claim
+    for chain in chains:
+        # Statements chained by "and" or a comma share the subject of the first.
+        subject, why = ctx.subject_before(chain[0].start)
+        if subject is None and ctx.is_front(chain[0].start):
+            subject = ctx.subject_after(chain[-1].end)
+            why = "the subject follows the statement" if subject else "no subject found"
+        if chain[0].hedge == "within" and (subject is None or subject.kind not in (
+                "place", "name", "coreference")):
+            continue  # "coasts within 300 km of the epicentre": a zone, not a position
+        out.extend(_with_subject(claim, subject, why) for claim in chain)
+    return [c for c in out if not _same_end(c)]
+
+
+def _statement_like(st: _Statement) -> bool:
+    """A statement without a reference is still reported when it says where (a direction,
+    or a distance "from"/"off"), not when it only measures."""
+    return st.direction is not None or st.from_end
+
+
+def _same_end(claim: Claim) -> bool:
+    s, r = claim.subject, claim.reference
+    return s is not None and r is not None and s.mention is not None and \
+        s.mention == r.mention and s.kind == r.kind == "place"
+
+
+def _with_subject(claim: Claim, subject: Party | None, why: str) -> Claim:
+    reasons = [r for r in (claim.reason, "" if subject is not None else why) if r]
+    note = why if subject is not None and why else ""
+    return replace(claim, subject=subject, reason="; ".join(reasons), subject_reason=note)
+
+
+def _apart_claim(ctx: _Context, st: _Statement) -> Claim | None:
+    """ "X and Y are N km apart", "X and Y, N km apart": X is the subject, Y the reference;
+    "the two cities are N km apart" takes the two places named last."""
+    i = ctx.token_before(st.start)
+    mentions = [ctx.by_end[t.end] for t in ctx.tokens[:i + 1] if t.end in ctx.by_end]
+    if len(mentions) < 2:
+        mentions = list(ctx.previous[-2:]) + mentions
+    if len(mentions) < 2:
+        return None
+    first, second = mentions[-2], mentions[-1]
+    a, b = ctx.doc.mentions[first], ctx.doc.mentions[second]
+    return Claim(subject=Party(text=a.text, start=a.start, end=a.end, kind="place",
+                               mention=first),
+                 reference=Party(text=b.text, start=b.start, end=b.end, kind="place",
+                                 mention=second),
+                 sentence=ctx.index, start=st.start, end=st.end,
+                 text=ctx.text[st.start:st.end], low_km=st.low_km, high_km=st.high_km,
+                 unit=st.unit, direction=None, hedge=st.hedge, precision_km=st.precision_km)
+
+
+# --------------------------------------------------------------------------- coordinates
+
+
+@dataclass(frozen=True, slots=True)
+class _Component:
+    start: int
+    end: int
+    axis: str  # "lat" or "lon"
+    value: float
+
+
+def _component(m: re.Match[str]) -> _Component | None:
+    """One coordinate component, or None when nothing marks it as one (a bare number)."""
+    keyword = (m["kw1"] or m["kw2"] or "").lower()
+    hemi = (m["hemi"] or "").upper()[:1]
+    if hemi and not m["hemi"][:1].isupper() and len(m["hemi"]) == 1:
+        return None  # "5 n..." is no hemisphere
+    axis = "lat" if keyword.startswith("lat") or hemi in ("N", "S") else \
+        "lon" if keyword.startswith("lo") or hemi in ("E", "W") else ""
+    if not axis:
+        return None
+    marked = keyword or m["deg"] or (hemi and "." in m["num"])
+    if not marked or (keyword and hemi and axis != ("lat" if hemi in "NS" else "lon")):
+        return None
+    value = abs(float(m["num"])) + float(m["min"] or 0) / 60 + float(m["sec"] or 0) / 3600
+    if hemi in ("S", "W") or m["num"].startswith("-"):
+        value = -value
+    return _Component(m.start(), m.end(), axis, value)
+
+
+def coordinates(text: str, start: int = 0, end: int | None = None
+                ) -> list[tuple[int, int, tuple[float, float]]]:
+    """The points written in ``text[start:end]``: (start, end, (lat, lon)), in order."""
+    end = len(text) if end is None else end
+    parts = [c for c in (_component(m) for m in _COMPONENT.finditer(text, start, end)) if c]
+    out = []
+    i = 0
+    while i + 1 < len(parts):
+        a, b = parts[i], parts[i + 1]
+        if a.axis != b.axis and b.start - a.end <= 12 and \
+                _COMPONENT_GAP.match(text, a.end, b.start):
+            lat, lon = (a.value, b.value) if a.axis == "lat" else (b.value, a.value)
+            if -90 <= lat <= 90 and -180 <= lon <= 180:
+                out.append((a.start, b.end, (lat, lon)))
+            i += 2
+            continue
+        i += 1
+    return out
+
+
+def _coordinate_claims(ctx: _Context, found: Sequence[Claim]) -> list[Claim]:
+    if not _COORDINATE_HINT.search(ctx.text, ctx.start, ctx.end):
+        return []
+    out = []
+    for start, end, point in coordinates(ctx.text, ctx.start, ctx.end):
+        subject = next((c.subject for c in found if c.subject is not None and
+                        c.subject.kind not in ("place", "name")), None)
+        why = ""
+        if subject is None:
+            subject, why = ctx.coordinates_subject(start)
+        out.append(Claim(subject=subject, reference=None, sentence=ctx.index, start=start,
+                         end=end, text=ctx.text[start:end], point=point,
+                         reason="" if subject is not None else why))
+    return out
+
+
+__all__ = [
+    "APPROX_HEDGES", "LOWER_BOUND_HEDGES", "NEARLY_HEDGES", "UNIT_KM", "UPPER_BOUND_HEDGES",
+    "canonical_unit", "coordinates", "direction_code", "find_claims", "parse_number",
+    "statements",
+]

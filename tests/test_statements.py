@@ -1,0 +1,269 @@
+"""Location statements in real news sentences: each form read at least once.
+
+The sentences are copied verbatim from published pages (the URL beside each) and belong to
+the tuning part of ``eval/claims`` or were found for these tests; ``geomap evaluate-claims``
+scores the whole corpus. The test sentences written by the team are in tests/test_claims.py.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+
+import pytest
+from click.testing import CliRunner
+from geographiclib.geodesic import Geodesic
+
+from geomap import claims, geometry
+from geomap.cli import main
+from geomap.parse import parse
+
+# (url, text, subject, reference, km, direction, status)
+REAL = [
+    ("https://www.newdelhitimes.com/arunachal-pradesh-assam-hit-with-6-1-magnitude-quake/",
+     "The epicentre of the quake was located 71 miles (114 km) northwest of the town of "
+     "Dibrugarh, at a very shallow depth of 5.8 miles (9 km), it added.",
+     "The epicentre of the quake", "Dibrugarh", 71 * 1.609344, "NW", "located"),
+    ("https://www.dailymail.co.uk/wires/reuters/article-13002207/Two-dead-Russian-attack-town-"
+     "near-Ukraine-line-officials.html",
+     "Hirnyk lies to the northwest of Maryinka, a town still held by Ukraine but all but "
+     "destroyed after many months of fighting with Russian forces.",
+     "Hirnyk", "Maryinka", None, "NW", None),
+    ("https://www.trtworld.com/article/12772723",
+     "Meanwhile, fighting has reportedly spread to Debre Sina, a town located less than 200 "
+     "kilometres by road from Addis Ababa.",
+     "Debre Sina", "Addis Ababa", 200.0, None, None),
+    ("https://pardaphash.com/four-soldiers-dead-two-crpf-jawans-injured-in-maoist-attack/",
+     "When the vehicle carrying six personnel was around one km away from the camp, the "
+     "Maoists triggered a powerful land mine blast, he said.",
+     "the vehicle", "the camp", 1.0, None, "unattached"),
+    ("https://www.sofx.com/2020/11/17/coast-guard-coordinates-the-rescue-of-three-canadian-"
+     "boaters-from-sailing-vessel-140-nautical-miles-of-bermuda-hlcopters/",
+     "It was then discovered that the three Canadian boaters were sailing a vessel 140 "
+     "nautical miles off the coast of Bermuda.",
+     "a vessel", "Bermuda", 140 * 1.852, None, "located"),
+    ("https://www.albawaba.com/news/iraqi-forces-take-back-another-town-from-daesh-in-anbar-"
+     "province-698188",
+     "Also on Saturday, security officials said the joint forces of the Iraqi army and the "
+     "volunteer fighters repelled an attack on the town of Khalidiya by the ISIL militants "
+     "attempting to retake control of the town, located about 83 kilometers (50 miles) west "
+     "of the capital, Baghdad, which was liberated after the militants were driven back on "
+     "Friday.",
+     "the town", "Baghdad", 83.0, "W", None),
+    ("https://www.zeebiz.com/world/news-earthquake-today-52-magnitude-quake-hits-nepals-"
+     "lobujya-casualty-damage-yet-to-be-reported-148223/amp",
+     "Earthquake Today: An earthquake with a magnitude of 5.2 jolted 110 km NNE of Lobujya, "
+     "Nepal 8:01 AM local time on Tuesday.",
+     "An earthquake", "Lobujya", 110.0, "NNE", "located"),
+    ("https://independent.co.ug/m23-rebels-seize-nyabiondo-in-eastern-drc",
+     "Located some 110 kilometers northwest of Goma, the capital city of the North Kivu "
+     "province, which was seized by M23 rebels in late January, Nyabiondo opens the way to "
+     "mineral-rich Walokale area.",
+     None, "Goma", 110.0, "NW", None),
+    ("https://www.komu.com/news/national-weather-service-weak-tornado-touched-down-in-"
+     "springfield",
+     "SPRINGFIELD, Mo. (AP) - The National Weather Service says a small, weak tornado that "
+     "touched down briefly east of downtown Springfield did only minor damage.",
+     "tornado", "Springfield", None, "E", "located"),
+    ("http://www.news4jax.com/news/florida/30-migrants-killed-110-rescued-when-boat-capsizes",
+     "Coast Guard officials said the overloaded sail freighter capsized about 15 miles "
+     "southwest of Staniel Cay about 5:30 p.m. Monday.",
+     "the overloaded sail freighter", "Staniel Cay", 15 * 1.609344, "SW", None),
+    ("https://www.business-standard.com/",
+     "Heavily armed fighters in all-terrain vehicles stormed the town of Kukawa, some 180 "
+     "kilometres from the Borno state capital, Maiduguri, and opened fire on police and a "
+     "local market.",
+     "Kukawa", "Maiduguri", 180.0, None, None),
+    ("https://www.breitbart.com/",
+     "An unknown number of gunmen opened fire on the two army trucks and a police car "
+     "travelling through Baramulla district, 60 kilometres (37 miles) west of the region’s "
+     "main city of Srinagar.",
+     "Baramulla", "Srinagar", 60.0, "W", None),
+    ("https://www.reuters.com/",
+     "The hurricane was currently located about 10 miles south west of the mouth of the "
+     "Mississippi river and about 90 miles south east of New Orleans, Louisiana, with maximum "
+     "sustained winds of 80 miles per hour (130 km per hour), NHC said.",
+     "The hurricane", "New Orleans", 90 * 1.609344, "SE", "located"),
+]
+
+
+def _row(doc, check):
+    claim = check.claim
+    return (claim.subject.text if claim.subject else None,
+            claim.reference.text if claim.reference else None, claim.low_km, claim.direction)
+
+
+@pytest.mark.parametrize(("url", "text", "subject", "reference", "km", "direction", "status"),
+                         REAL, ids=[r[2] or r[3] for r in REAL])
+def test_real_statement_is_read(full_gazetteer, url, text, subject, reference, km, direction,
+                                status):
+    doc = parse(text, gazetteer=full_gazetteer, url=url)
+    found = [c for c in doc.checks if c.claim.reference is not None
+             and reference in c.claim.reference.text
+             and (km is None) == (c.claim.low_km is None)
+             and (km is None or math.isclose(c.claim.low_km, km, rel_tol=1e-6))]
+    assert found, [_row(doc, c) for c in doc.checks]
+    check = found[0]
+    assert check.claim.direction == direction
+    if subject is not None:
+        assert check.claim.subject is not None and subject in check.claim.subject.text, \
+            _row(doc, check)
+    if status is not None:
+        assert check.status == status, check.explanation
+
+
+def test_coordinates_written_in_the_text_place_their_subject(full_gazetteer):
+    # https://thehimalayantimes.com/kathmandu/nepal-earthquake-light-but-violent-tremor-hits-
+    # valley-nsc-revises-epicentre-to-downtown-kathmandu
+    text = ("Earlier, the NSC had said that the epicentre was about 20 km north-east of "
+            "Kathmandu in Sindhupalchok district, at a place between Bhotechaur of "
+            "Sindhupalchok and Nanglebhare of Kathmandu, with its coordinates 27.79°N, "
+            "85.52°E.")
+    doc = parse(text, gazetteer=full_gazetteer)
+    (location,) = doc.locations
+    assert location.kind == "coordinates" and (location.lat, location.lon) == (27.79, 85.52)
+    assert location.subject.text == "the epicentre"
+    statement = next(c for c in doc.checks if c.claim.low_km == 20.0)
+    # The written point lies 22 km at 64° from Kathmandu: consistent with "about 20 km NE".
+    assert statement.status == "judged"
+    assert (statement.distance, statement.bearing) == ("consistent", "consistent")
+    assert statement.computed_km == pytest.approx(22.0, abs=0.5)
+    assert statement.computed_bearing == pytest.approx(64, abs=1)
+
+
+@pytest.mark.parametrize("text, point", [
+    ("with its epicenter located at latitude 28.86 degrees North and longitude 87.51 degrees "
+     "East, at a depth of 10 kilometers.", (28.86, 87.51)),
+    ('"EQ of M: 7.1, On: 07/01/2025 06:35:18 IST, Lat: 28.86 N, Long: 87.51 E, Depth: 10 Km',
+     (28.86, 87.51)),
+    ("initially determined to be at 28.8024 degrees north latitude and 87.4023 degrees east "
+     "longitude,", (28.8024, 87.4023)),
+    ("the earthquake occurred 12 kilometers underground at 52.04 longitude and 35.78 "
+     "latitude.", (35.78, 52.04)),
+    ("with latitude of 28.6°N, longitude of 94.4°W and a depth of 10 kilometres.",
+     (28.6, -94.4)),
+    ("Quake Report : 7.9R earthquake near Kathmandu (Nepal) 28.131°N 84.649°E.",
+     (28.131, 84.649)),
+])
+def test_coordinates_in_the_forms_reporters_use(text, point):
+    from geomap.statements import coordinates
+
+    ((_, _, found),) = coordinates(text)
+    assert found == pytest.approx(point)
+
+
+def test_an_estimated_location_is_the_geodesic_destination(full_gazetteer):
+    text = ("The overloaded sail freighter capsized about 15 miles southwest of Nassau on "
+            "Monday.")
+    doc = parse(text, gazetteer=full_gazetteer)
+    (location,) = doc.locations
+    nassau = doc.checks[0].reference_place
+    want = Geodesic.WGS84.Direct(nassau.lat, nassau.lon, 225.0, 15 * 1609.344)
+    assert location.lat == pytest.approx(want["lat2"], abs=1e-9)
+    assert location.lon == pytest.approx(want["lon2"], abs=1e-9)
+    # the uncertainty spans the accepted window and sector: 45° either side at 15 miles
+    assert 15 < location.uncertainty_km < 30
+    assert location.name == "The overloaded sail freighter (15 miles (24.14 km) SW of Nassau)"
+
+
+def test_statements_about_one_subject_are_intersected_or_said_to_contradict(full_gazetteer):
+    # Gorkha lies about 77 km WNW of Kathmandu and 67 km ESE of Pokhara.
+    agree = parse("The epicentre was 75 km west-northwest of Kathmandu and 65 km "
+                  "east-southeast of Pokhara.", gazetteer=full_gazetteer)
+    (location,) = agree.locations
+    assert location.contradiction == "" and len(location.checks) == 2
+    for check in agree.checks:
+        assert check.area.contains((location.lat, location.lon))
+    apart = parse("The epicentre was 10 km north of Kathmandu and 20 km south of Pokhara.",
+                  gazetteer=full_gazetteer)
+    (location,) = apart.locations
+    assert location.contradiction.startswith("the statements allow no common place")
+
+
+@pytest.mark.parametrize("text, why", [
+    ("The wreck lies 1000000000 km north of Kathmandu.", "farther than"),
+    ("The probe is 25,000 km from Kathmandu.", "farther than"),
+])
+def test_an_absurd_distance_is_unverifiable_with_the_reason(full_gazetteer, text, why):
+    doc = parse(text, gazetteer=full_gazetteer)
+    (check,) = doc.checks
+    assert check.distance == "unverifiable" and why in check.explanation
+    assert doc.locations == ()
+
+
+def test_suggested_rows_are_valid_gazetteer_rows(tmp_path):
+    article = tmp_path / "ferry.txt"
+    article.write_text("Coast Guard officials said the overloaded sail freighter capsized about "
+                       "15 miles southwest of Nassau on Monday. Ngamdu village, about 40 "
+                       "kilometres west of Damboa, was attacked.", encoding="utf-8")
+    rows = tmp_path / "mine.csv"
+    runner = CliRunner()
+    result = runner.invoke(main, ["check", str(article), "--suggest-rows", str(rows)])
+    assert result.exit_code == 0, result.output
+    with open(rows, encoding="utf-8") as f:
+        suggested = list(csv.DictReader(f))
+    names = {r["name"]: r for r in suggested}
+    assert set(names) == {"overloaded sail freighter", "Ngamdu village"}
+    assert names["Ngamdu village"]["kind"] == "city"
+    assert names["overloaded sail freighter"]["kind"] == "event"
+    assert float(names["Ngamdu village"]["extent_km"]) > 0
+    assert "ferry.txt" in names["Ngamdu village"]["source"]
+    valid = runner.invoke(main, ["gazetteer", "validate", str(rows)])
+    assert valid.exit_code == 0 and "no problems" in valid.output
+    lookup = runner.invoke(main, ["gazetteer", "lookup", "Ngamdu village", "--gazetteer",
+                                  str(rows)])
+    assert "Ngamdu village" in lookup.output
+
+
+def test_check_lists_every_statement_with_its_status(tmp_path):
+    article = tmp_path / "a.txt"
+    article.write_text("The crash site is 12 km north of Kathmandu. Rescuers reached a hamlet "
+                       "30 km from the border.", encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", str(article)])
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert lines[0] == 'a.txt: The crash site <- Kathmandu: "12 km north of Kathmandu"'
+    assert lines[1].startswith("    located: 'The crash site' names no place; the statement "
+                               "places it 12 km N of Kathmandu; location ")
+    assert lines[2] == 'a.txt: a hamlet <- the border: "30 km from the border"'
+    assert lines[3] == "    unattached: the reference, 'the border', names no place"
+    assert lines[4].startswith("a.txt: location: The crash site (12 km N of Kathmandu): ")
+
+
+def test_the_drawn_area_is_the_judged_window(full_gazetteer):
+    doc = parse("Located two kilometers from Al-Qaim city and 410 kilometers west of "
+                "provincial capital Ramadi, the Husaybah crossing reopened.",
+                gazetteer=full_gazetteer)
+    far = next(c for c in doc.checks if c.claim.direction == "W")
+    area = far.area
+    assert (area.low_km, area.high_km) == far.tolerance_km
+    assert area.bearing == 270 and area.half_width == far.bearing_window[1]
+    subject = far.subject_place
+    assert area.holds(geometry.measure(far.reference_place, subject)) is (
+        far.distance == "consistent" and far.bearing == "consistent")
+    assert claims.is_inconsistent(far)
+
+
+def test_evaluate_claims_scores_a_corpus_and_names_bad_lines(tmp_path):
+    import json
+
+    corpus = tmp_path / "c.jsonl"
+    good = {"id": "a", "site": "example.com", "url": "https://example.com/a",
+            "text": "The epicentre was 12 kilometers north of Kathmandu.",
+            "claims": [{"subject": "The epicentre", "kind": "unnamed", "reference": "Kathmandu",
+                        "value": 12, "high": None, "unit": "km", "direction": "N"}]}
+    negative = {"id": "b", "site": "example.org", "text": "The quake struck at a depth of 10 "
+                "km near Kathmandu.", "claims": []}
+    corpus.write_text("\n".join(json.dumps(r) for r in (good, negative)) + "\n",
+                      encoding="utf-8")
+    runner = CliRunner()
+    result = runner.invoke(main, ["evaluate-claims", str(corpus)])
+    assert result.exit_code == 0, result.output
+    lines = {line[:34].strip(): line[34:].split() for line in result.output.splitlines()}
+    assert lines["recall unnamed"][-2:] == ["1.000", "(1/1)"]
+    assert lines["precision (all statements)"][-2:] == ["1.000", "(1/1)"]
+    assert lines["statements on negatives"][-3:] == ["0", "in", "1"]
+    corpus.write_text(json.dumps(good) + "\n{not json\n", encoding="utf-8")
+    bad = runner.invoke(main, ["evaluate-claims", str(corpus)])
+    assert bad.exit_code == 2
+    assert bad.output.startswith(f"Error: {corpus}:2: not JSON")
