@@ -11,6 +11,9 @@ important first, skipping any that would overlap one already drawn.
 
 from __future__ import annotations
 
+import functools
+import gzip
+import json
 import math
 import re
 import unicodedata
@@ -26,7 +29,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "TIERS", "Label", "Tier", "as_geometry", "compact_geometry", "country_boundaries",
-    "display_name", "label_rows", "labels",
+    "bundled_extents", "display_name", "label_rows", "labels", "water_features",
 ]
 
 
@@ -160,6 +163,9 @@ TIERS = (
     Tier("villages", ("city", "border_crossing"), 11, 18, 40, 1500, min_population=500,
          dense=True),
 )
+#: Ids of regions that group countries for statistics (UN M49: "Western Asia"): no one finds
+#: their way by them, so the basemap leaves them out.
+STATISTICAL_REGIONS = ("m49:",)
 #: Cells of a tier with a radius whose surroundings are named: those holding most of the
 #: page's places (an article has a handful; a corpus of the world, hundreds). Towns and
 #: villages are named around fewer, the reading of each costing more.
@@ -171,7 +177,7 @@ MAX_DENSE_CELLS = 16
 class Label:
     """A name on the basemap: drawn from ``min_zoom`` to ``max_zoom`` in ``style``
     ("country", "capital", "city", "admin1", "district", "water", "region", "river",
-    "airport")."""
+    "airport"); ``id`` and ``extent_km`` are its gazetteer row's."""
 
     name: str
     lat: float
@@ -179,6 +185,8 @@ class Label:
     style: str
     min_zoom: int
     max_zoom: int
+    id: str = ""
+    extent_km: float = 0.0
 
 
 def _style(place: Place) -> str:
@@ -274,6 +282,8 @@ def labels(gazetteer: Gazetteer, points: Sequence[tuple[float, float]], *,
         for place in _candidates(gazetteer, tier, points):
             if place.id in named or (place.id in marked and place.kind != "country"):
                 continue
+            if place.id.startswith(STATISTICAL_REGIONS):
+                continue
             if tier.capital and place.capital != tier.capital:
                 continue
             if place.extent_km >= tier.min_extent_km:
@@ -282,17 +292,41 @@ def labels(gazetteer: Gazetteer, points: Sequence[tuple[float, float]], *,
         for place in ranked[: tier.cap]:
             named.add(place.id)
             out.append(Label(display_name(place.name), round(place.lat, 4), round(place.lon, 4),
-                             _style(place), tier.min_zoom, tier.max_zoom))
+                             _style(place), tier.min_zoom, tier.max_zoom, place.id,
+                             place.extent_km))
     return out
 
 
-def label_rows(gazetteer: Gazetteer | None, points: Sequence[tuple[float, float]], *,
-               exclude: Iterable[str] = ()) -> list[dict[str, Any]]:
-    """:func:`labels` as the pages read them (none without a gazetteer)."""
-    if gazetteer is None:
-        return []
-    return [
-        {"name": lb.name, "lat": lb.lat, "lon": lb.lon, "style": lb.style,
-         "minZoom": lb.min_zoom, "maxZoom": lb.max_zoom}
-        for lb in labels(gazetteer, points, exclude=exclude)
-    ]
+def label_rows(labels_: Sequence[Label]) -> list[dict[str, Any]]:
+    """Labels as the pages read them."""
+    return [{"name": lb.name, "lat": lb.lat, "lon": lb.lon, "style": lb.style,
+             "minZoom": lb.min_zoom, "maxZoom": lb.max_zoom} for lb in labels_]
+
+
+#: Water wider than this is a sea or an ocean: the page's background already shows it.
+LAKE_MAX_KM = 400.0
+
+
+def water_features(labels_: Sequence[Label], extents: Mapping[str, Any]) -> list[dict]:
+    """The outlines of the lakes and the lines of the rivers the basemap names (seas and
+    oceans are the page's background)."""
+    out = []
+    for lb in labels_:
+        if lb.style == "river" or (lb.style == "water" and lb.extent_km <= LAKE_MAX_KM):
+            geometry = as_geometry(extents.get(lb.id))
+            if geometry is not None:
+                out.append({"kind": lb.style, "geometry": compact_geometry(geometry)})
+    return out
+
+
+@functools.cache
+def bundled_extents() -> dict[str, dict]:
+    """Outlines of the bundled regions, seas, lakes, rivers and districts, by place id
+    (``gazetteer/extents.geojson.gz``; empty when the file is absent)."""
+    from geomap.gazetteer import bundled_dir
+
+    path = bundled_dir() / "extents.geojson.gz"
+    if not path.is_file():
+        return {}
+    collection = json.loads(gzip.decompress(path.read_bytes()))
+    return {f["id"]: f["geometry"] for f in collection.get("features", ()) if f.get("id")}

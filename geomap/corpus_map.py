@@ -19,7 +19,10 @@ from typing import TYPE_CHECKING, Any, TypedDict
 import folium
 
 from geomap import geometry
-from geomap.basemap import as_geometry, compact_geometry, display_name, label_rows
+from geomap.basemap import (
+    as_geometry, bundled_extents, compact_geometry, display_name, label_rows, labels,
+    water_features,
+)
 from geomap.export import CLAIM_COLUMNS, Tally
 from geomap.render import (
     ARTICLE_ASSETS, COORD_DIGITS, LINE_POINTS, LOW_CONFIDENCE, PagePayload, http_url, json_for_html, kind_label,
@@ -165,6 +168,7 @@ def corpus_payload(tally: Tally, *, boundaries: Mapping[str, Any] | None = None,
     basemap = [compact_geometry(g) for g in map(as_geometry, (boundaries or {}).values())
                if g is not None]
     points = [(p["lat"], p["lon"]) for p in places]
+    names = [] if gazetteer is None else labels(gazetteer, points, exclude=tally.places)
     name = " ".join(title.split())
     return {
         "title": f"{name} \u2013 corpus map \u2013 geomap" if name
@@ -176,7 +180,8 @@ def corpus_payload(tally: Tally, *, boundaries: Mapping[str, Any] | None = None,
         "claims": claims,
         "verdicts": verdict_rows(),
         "basemap": basemap,
-        "labels": label_rows(gazetteer, points, exclude=tally.places),
+        "labels": label_rows(names),
+        "water": water_features(names, bundled_extents()) if names else [],
         "popupArticles": POPUP_ARTICLES,
         "popupSentences": POPUP_SENTENCES,
         "lowConfidence": LOW_CONFIDENCE,

@@ -736,13 +736,20 @@ def map_payload(
     ]
     points = _view_points(places) + [(loc["lat"], loc["lon"]) for doc in docs
                                      for loc in doc["locations"]]
+    names = [] if gazetteer is None else basemap.labels(gazetteer, points, exclude=markers.index)
+    if gazetteer is not None:
+        # The gazetteer's own outlines of the regions, seas and rivers the article names.
+        extents = basemap.bundled_extents()
+        boundaries = {**{k: extents[k] for k in markers.index if k in extents},
+                      **(boundaries or {})}
     return {
         "title": page_title([doc["title"] for doc in docs]),
         "places": places,
         "docs": docs,
         **_legend_rows(places),
         **_outlines(boundaries, markers),
-        "labels": basemap.label_rows(gazetteer, points, exclude=markers.index),
+        "labels": basemap.label_rows(names),
+        "water": basemap.water_features(names, basemap.bundled_extents()) if names else [],
         "lowConfidence": LOW_CONFIDENCE,
         "tiles": _tile_layer(tiles),
     }

@@ -468,6 +468,8 @@ def test_corpus_map_under_attack(open_offline, tmp_path, strings, hostile_gazett
     static = static_counts(path)
 
     page = open_offline(path)
+    # Opening some 800 popups at once takes long on a loaded machine.
+    page.driver.set_script_timeout(180)
     page.js(AUDIT)
     wait(page, lambda: page.js("return !!window.geomapCorpus"), "the corpus map never drew")
     assert_untouched(page, page.js("return __audit()"), static, "corpus map, as loaded")

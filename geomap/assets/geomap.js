@@ -229,6 +229,15 @@
         style: { color: "#b3aa96", weight: 0.8, fillColor: "#f4f0e6", fillOpacity: 1 },
       }).addTo(offline);
     }
+    if (data.water && data.water.length) {
+      L.geoJSON(data.water.map((w) => w.geometry), {
+        pane: "gm-basemap",
+        interactive: false,
+        style: (f) => /Line/.test(f.type || (f.geometry && f.geometry.type) || "")
+          ? { color: "#8fb8d8", weight: 1.3, fill: false }
+          : { color: "#8fb8d8", weight: 0.6, fillColor: "#d4e6f1", fillOpacity: 1 },
+      }).addTo(offline);
+    }
     const labels = new LabelLayer(data.labels);
     labels.addTo(offline);
     const bases = { "Offline basemap": offline };
