@@ -679,7 +679,7 @@ def test_basemap_names_grow_with_the_zoom(open_offline, labelled):
     assert "Deir ez-Zor" in names[7] and "country" not in styles[9]
     assert {"Ālbū Kamāl", "Rāwah"} & names[9]
     assert "As Sūsah" in names[11] and "As Sūsah" not in names[9]  # a village, at 11
-    page.screenshot("map-labels-zoom-9.png")
+    page.screenshot("map-labels-zoom-11.png")
     assert_clean(page)
 
 

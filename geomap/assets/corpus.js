@@ -319,7 +319,10 @@
           if (this.data.claims.length) {
             const g2 = el("div", "gm-group");
             g2.appendChild(el("h3", null, "Distance claims"));
-            for (const v of this.data.verdicts) row(g2, U.lineSample(v.color, v.dash), v.symbol + " " + v.label);
+            for (const v of this.data.verdicts) {
+              if (!this.data.claims.some((c) => c.verdict === v.key) && v.key === "located") continue;
+              row(g2, U.lineSample(v.color, v.dash), v.symbol + " " + v.label);
+            }
             const label = el("label", "gm-only-bad");
             const check = el("input");
             check.type = "checkbox";

@@ -234,7 +234,7 @@
         pane: "gm-basemap",
         interactive: false,
         style: (f) => /Line/.test(f.type || (f.geometry && f.geometry.type) || "")
-          ? { color: "#8fb8d8", weight: 1.3, fill: false }
+          ? { color: "#7fb0d6", weight: 1.6, fill: false }
           : { color: "#8fb8d8", weight: 0.6, fillColor: "#d4e6f1", fillOpacity: 1 },
       }).addTo(offline);
     }
