@@ -95,25 +95,40 @@ def _place_dict(place) -> dict:
 @click.option("--country", help="Only places in this country (ISO 3166-1 alpha-2, e.g. IQ).")
 @click.option("--kind", "kinds", multiple=True, help="Only places of this kind (repeatable).")
 @click.option("--limit", default=10, show_default=True, help="How many places at most.")
-@click.option("--fuzzy", is_flag=True, help="Fall back to transliteration variants.")
+@click.option("--fuzzy", is_flag=True,
+              help="When nothing matches exactly, show near spellings: with --country, those "
+                   "the parser would consider (its notable places), fewest edits first; "
+                   "without, transliteration variants anywhere.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @gazetteer_option
 @user_errors
 def gazetteer_lookup(name, country, kinds, limit, fuzzy, as_json, gazetteer_files):
     """Show the places filed under NAME, best match first."""
+    from geomap.variants import variants
+
+    edits: dict[str, int] = {}
     with open_gazetteer(gazetteer_files) as g:
-        places = g.lookup(name, country=country, kinds=kinds or None, limit=limit, fuzzy=fuzzy)
+        places = g.lookup(name, country=country, kinds=kinds or None, limit=limit)
+        if not places and fuzzy and country:
+            found = [v for v in variants(g, name, [country], limit=limit * 4)
+                     if not kinds or v.place.kind in kinds][:limit]
+            places = [v.place for v in found]
+            edits = {v.place.id: v.edits for v in found}
+        elif not places and fuzzy:
+            places = g.lookup(name, kinds=kinds or None, limit=limit, fuzzy=True)
     if as_json:
-        click.echo(json.dumps([_place_dict(p) for p in places], ensure_ascii=False, indent=1))
+        click.echo(json.dumps([{**_place_dict(p), **({"edits": edits[p.id]} if edits else {})}
+                               for p in places], ensure_ascii=False, indent=1))
         return
     if not places:
         click.echo(f"No place named {name!r}.", err=True)
         sys.exit(1)
     for p in places:
         region = ", ".join(x for x in (p.admin1, p.country) if x)
+        spelled = f"  {edits[p.id]} edit{'s' if edits[p.id] != 1 else ''}" if edits else ""
         click.echo(
             f"{p.name:<28} {p.kind:<15} {region:<28} {p.lat:9.4f} {p.lon:10.4f} "
-            f"pop {p.population:>10,}  {p.id}"
+            f"pop {p.population:>10,}  {p.id}{spelled}"
         )
 
 
@@ -215,9 +230,12 @@ def _mention_dict(m: Mention, *, explain: bool) -> dict:
         "name": p.name if p else None, "lat": p.lat if p else None,
         "lon": p.lon if p else None, "country": p.country if p else None,
         "place_id": p.id if p else None, "confidence": m.confidence,
+        "confident": m.confident,
     }
     if m.type_word:
         out["type_word"] = m.type_word
+    if m.part:
+        out["part"] = m.part
     if explain:
         out["reason"] = m.reason
         out["candidates"] = [{"place_id": c.place.id, "name": c.place.name,
@@ -293,8 +311,9 @@ def _emit(doc: Document, path: str, fmt: str, explain: bool, writer) -> None:
         for m in mentions:
             p = m.place
             where = f"{p.name} ({p.kind}, {p.country}) {p.lat:.4f},{p.lon:.4f}" if p else "-"
+            doubt = " ?" if p is not None and not m.confident else ""
             click.echo(f"{m.start:>6}-{m.end:<6} {m.kind:<8} {m.text:<24} {where}  "
-                       f"{m.confidence:.2f}")
+                       f"{m.confidence:.2f}{doubt}")
             if explain and m.reason:
                 click.echo(f"{'':14}{m.reason}")
 
@@ -341,16 +360,22 @@ def extract_command(articles, fmt, explain, encoding, skip_bad, gazetteer_files)
 @click.option("--gold-spans", is_flag=True,
               help="Resolve the gold spans only (no recognition scores).")
 @click.option("--skip-bad", is_flag=True, help="Report and skip bad JSONL lines.")
+@click.option("--half", type=click.Choice(["dev", "held-out"]), default=None,
+              help="Score only the articles whose crc32(id) is even (dev) or odd (held-out).")
 @gazetteer_option
 @user_errors
-def evaluate_command(corpus, gold_spans, skip_bad, gazetteer_files):
-    """Score recognition and resolution against a gold CORPUS.jsonl."""
+def evaluate_command(corpus, gold_spans, skip_bad, half, gazetteer_files):
+    """Score recognition and resolution against a gold CORPUS.jsonl, overall and by the
+    feature type of the gold."""
     from geomap.evaluate import evaluate, format_scores
+    from geomap.evaluate import half as half_of
 
     gaz = open_gazetteer(gazetteer_files)
     text = _read(corpus, None)
-    scores = evaluate(_jsonl_articles(corpus, text, skip_bad), gazetteer=gaz,
-                      gold_spans=gold_spans)
+    articles = _jsonl_articles(corpus, text, skip_bad)
+    if half:
+        articles = (a for a in articles if half_of(str(a.get("id", ""))) == half)
+    scores = evaluate(articles, gazetteer=gaz, gold_spans=gold_spans)
     click.echo(format_scores(scores))
 
 

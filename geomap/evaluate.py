@@ -9,7 +9,9 @@ adjectival demonyms as toponyms resolved to their country.
 Resolution is scored on the resolved gold spans (``toponyms``). End to end, each gold span
 is paired with the predicted mention that overlaps it (the longest overlap) and only pairs
 with a chosen place count. With ``gold_spans=True`` the gold spans themselves are resolved,
-and a span without any candidate counts as the largest possible error, 20,039 km.
+with what the text says beside each as the extractor reads it (a type word, "Becker and
+Clay counties"; a direction word, "southern Mexico"), and a span without any candidate counts
+as the largest possible error, 20,039 km.
 
 Error is the great-circle distance in km between the chosen place and the gold point.
 Accuracy@161 is the share of errors of at most 161 km (100 miles). AUC is the area under
@@ -18,16 +20,27 @@ the curve of sorted log errors (Jurgens et al. 2015, as computed by Gritta et al
     AUC = sum_{i=1}^{n-1} (ln(1 + e_(i)) + ln(1 + e_(i+1))) / 2  /  ((n - 1) ln 20039)
 
 with errors e sorted ascending; 0 is perfect, 1 is every answer at the antipode.
+
+Every resolved gold span is also scored on its own (:class:`GoldResult`), so that the figures
+can be broken down by the GeoNames feature class of the gold (:func:`feature_type`): the share
+of gold toponyms for which the resolver finds no place at all (demonyms aside: they never
+reach the gazetteer), Accuracy@161 on the gold spans and end to end.
+
+The LGL convention of the project: rules are tuned only on the *dev* half (articles whose
+``crc32(id)`` is even, :func:`half`); the *held-out* half is only ever scored.
 """
 
 from __future__ import annotations
 
 import math
 import statistics
-from collections.abc import Iterable
+import zlib
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from geomap.demonyms import country_of
+from geomap.demonyms import is_demonym
+from geomap.extract import read_context
 from geomap.gazetteer import Gazetteer
 from geomap.records import Mention, Place
 from geomap.resolve import distance_km, resolve
@@ -35,6 +48,42 @@ from geomap.text import split_sentences
 
 #: Half the Earth's circumference: the error of a span left unresolved.
 MAX_ERROR_KM = 20039.0
+#: Feature types the figures are broken down by, in report order.
+FEATURE_TYPES = ("PPL*", "ADM1", "ADM2", "PCL*", "water/other")
+HALVES = ("dev", "held-out")
+
+
+def feature_type(code: str) -> str:
+    """The report group of a GeoNames feature code: "PPLA" -> "PPL*", "PCLI" -> "PCL*";
+    codes other than populated places, first- and second-level divisions and countries
+    (seas, rivers, parks, continents, "ADMD"...) -> "water/other"."""
+    if code.startswith("PPL"):
+        return "PPL*"
+    if code.startswith("PCL"):
+        return "PCL*"
+    if code in ("ADM1", "ADM2"):
+        return code
+    return "water/other"
+
+
+def half(article_id: str) -> str:
+    """The LGL half an article belongs to: "dev" when ``crc32(id)`` is even, else
+    "held-out"."""
+    return "dev" if zlib.crc32(article_id.encode("utf-8")) % 2 == 0 else "held-out"
+
+
+@dataclass(frozen=True, slots=True)
+class GoldResult:
+    """How one resolved gold span fared: resolving the gold span itself, and end to end."""
+
+    feature: str  # a FEATURE_TYPES entry
+    demonym: bool
+    #: Whether resolving the gold span gave a place (False: no candidate was found).
+    candidate: bool
+    gold_span_km: float  # MAX_ERROR_KM when no place
+    #: Error of the recognised mention overlapping the span; None when none was
+    #: recognised or it has no place (end-to-end scores only count the others).
+    end_to_end_km: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +100,8 @@ class Scores:
     scored: int
     errors_km: tuple[float, ...]
     gold_spans_mode: bool = False
+    #: One per resolved gold span, for the breakdown by feature type.
+    gold: tuple[GoldResult, ...] = ()
 
     @property
     def precision(self) -> float:
@@ -110,12 +161,10 @@ def auc_log_error(errors_km: Iterable[float]) -> float:
 def _gold_mentions(text: str, spans: list[dict]) -> tuple[Mention, ...]:
     sentences = split_sentences(text)
     starts = [s.start for s in sentences]
-    from bisect import bisect_right
-
     out = []
     for span in sorted(spans, key=lambda s: s["start"]):
         s, e = span["start"], span["end"]
-        kind = "demonym" if country_of(text[s:e]) else "place"
+        kind = "demonym" if is_demonym(text[s:e]) else "place"
         out.append(Mention(s, e, text[s:e], max(bisect_right(starts, s) - 1, 0), kind))
     return tuple(out)
 
@@ -124,40 +173,51 @@ def evaluate(
     articles: Iterable[dict], *, gazetteer: Gazetteer, gold_spans: bool = False
 ) -> Scores:
     """Score the geoparser on gold articles (dicts with ``text``, ``toponyms``,
-    ``unresolved``); pure apart from gazetteer lookups."""
+    ``unresolved``); pure apart from gazetteer lookups.
+
+    The gold spans are always resolved too (for :attr:`Scores.gold`); with ``gold_spans``
+    the articles are not parsed, and recognition and end-to-end figures are left out.
+    """
     from geomap.parse import parse
 
     n_articles = n_gold = n_pred = exact = ov_pred = ov_gold = n_resolved = 0
     errors: list[float] = []
+    results: list[GoldResult] = []
     for article in articles:
         text = article["text"]
-        toponyms = article.get("toponyms", [])
+        toponyms = sorted(article.get("toponyms", []), key=lambda t: t["start"])
         gold = toponyms + article.get("unresolved", [])
         n_articles += 1
         n_resolved += len(toponyms)
+        gold_mentions = read_context(text, _gold_mentions(text, toponyms))
+        by_span = {(m.start, m.end): m for m in resolve(
+            text, split_sentences(text), gold_mentions, gazetteer)}
+        on_gold = [by_span.get((t["start"], t["end"])) for t in toponyms]
+        end_to_end: list[float | None] = [None] * len(toponyms)
         if gold_spans:
-            mentions = resolve(text, split_sentences(text), _gold_mentions(text, toponyms),
-                               gazetteer)
-            by_span = {(m.start, m.end): m for m in mentions}
-            for t in toponyms:
-                m = by_span.get((t["start"], t["end"]))
-                errors.append(_error(m.place if m else None, t))
-            continue
-        mentions = parse(text, gazetteer=gazetteer).mentions
-        n_gold += len(gold)
-        n_pred += len(mentions)
-        gold_set = {(g["start"], g["end"]) for g in gold}
-        exact += sum(1 for m in mentions if (m.start, m.end) in gold_set)
-        ov_pred += sum(1 for m in mentions if any(_overlap(m, g) for g in gold))
-        ov_gold += sum(1 for g in gold if any(_overlap(m, g) for m in mentions))
-        for t in toponyms:
-            best = max((m for m in mentions if _overlap(m, t)),
-                       key=lambda m: min(m.end, t["end"]) - max(m.start, t["start"]),
-                       default=None)
-            if best is not None and best.place is not None:
-                errors.append(_error(best.place, t))
+            errors += [_error(m.place if m else None, t) for m, t in zip(on_gold, toponyms)]
+        else:
+            mentions = parse(text, gazetteer=gazetteer).mentions
+            n_gold += len(gold)
+            n_pred += len(mentions)
+            gold_set = {(g["start"], g["end"]) for g in gold}
+            exact += sum(1 for m in mentions if (m.start, m.end) in gold_set)
+            ov_pred += sum(1 for m in mentions if any(_overlap(m, g) for g in gold))
+            ov_gold += sum(1 for g in gold if any(_overlap(m, g) for m in mentions))
+            for k, t in enumerate(toponyms):
+                best = max((m for m in mentions if _overlap(m, t)),
+                           key=lambda m: min(m.end, t["end"]) - max(m.start, t["start"]),
+                           default=None)
+                if best is not None and best.place is not None:
+                    end_to_end[k] = _error(best.place, t)
+                    errors.append(end_to_end[k])
+        for m, t, e2e in zip(on_gold, toponyms, end_to_end):
+            place = m.place if m else None
+            results.append(GoldResult(
+                feature_type(t.get("feature_code", "")), m is not None and m.kind == "demonym",
+                place is not None, _error(place, t), e2e))
     return Scores(n_articles, n_gold, n_pred, exact, ov_pred, ov_gold, n_resolved,
-                  len(errors), tuple(errors), gold_spans)
+                  len(errors), tuple(errors), gold_spans, tuple(results))
 
 
 def _overlap(m: Mention, g: dict) -> bool:
@@ -191,7 +251,39 @@ def format_scores(scores: Scores) -> str:
         f"median error            {scores.median_error_km:.1f} km",
         f"AUC of log error        {scores.auc:.3f}",
     ]
+    if scores.gold:
+        lines += ["", *format_by_type(scores.gold, end_to_end=not scores.gold_spans_mode)]
     return "\n".join(lines)
 
 
-__all__ = ["MAX_ERROR_KM", "Scores", "auc_log_error", "evaluate", "format_scores"]
+def format_by_type(results: Sequence[GoldResult], *, end_to_end: bool = True) -> list[str]:
+    """Lines of a table: per feature type of the gold and overall, the resolved gold spans,
+    the share with no candidate (demonyms aside), Accuracy@161 on gold spans and (with
+    ``end_to_end``) end to end, with how many spans that scored."""
+    head = f"{'by feature type':<16}{'gold':>6}{'no candidate':>14}{'Acc@161 gold spans':>20}"
+    lines = [head + (f"{'Acc@161 end to end':>20}" if end_to_end else "")]
+    for label in (*FEATURE_TYPES, "all"):
+        group = [r for r in results if label in ("all", r.feature)]
+        if not group:
+            continue
+        places = [r for r in group if not r.demonym]
+        missing = sum(1 for r in places if not r.candidate)
+        share = f"{missing / len(places):.1%} ({missing})" if places else "-"
+        line = (f"{label:<16}{len(group):>6}{share:>14}"
+                f"{_accuracy(r.gold_span_km for r in group):>20}")
+        if end_to_end:
+            scored = [r.end_to_end_km for r in group if r.end_to_end_km is not None]
+            line += f"{_accuracy(scored) + f' ({len(scored)})':>20}"
+        lines.append(line)
+    return lines
+
+
+def _accuracy(errors: Iterable[float]) -> str:
+    errors = list(errors)
+    return f"{sum(1 for e in errors if e <= 161) / len(errors):.3f}" if errors else "-"
+
+
+__all__ = [
+    "FEATURE_TYPES", "MAX_ERROR_KM", "GoldResult", "Scores", "auc_log_error", "evaluate",
+    "feature_type", "format_by_type", "format_scores", "half",
+]

@@ -26,14 +26,15 @@ from __future__ import annotations
 import re
 import weakref
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 
-from geomap.demonyms import country_of
-from geomap.gazetteer import Gazetteer, Match
-from geomap.names import normalize, strip_article
+from geomap.demonyms import country_of, is_demonym
+from geomap.gazetteer import ABBREVIATION, Gazetteer, Match
+from geomap.names import is_abbreviation, normalize, strip_article
 from geomap.records import Mention, Sentence
+from geomap.variants import may_vary, variants
 
 # --------------------------------------------------------------------------- word lists
 
@@ -61,6 +62,7 @@ TITLES = frozenset(
     admiral adm brigadier marshal officer deputy sheriff chief detective det trooper agent
     mayor governor gov senator sen representative rep congressman congresswoman councilman
     councilwoman councilor alderman commissioner secretary ambassador spokesman spokeswoman
+    sens reps gens
     spokesperson director chairman chairwoman chair judge justice attorney prosecutor lawyer
     dr doctor professor prof mr mrs ms miss mister sir lord lady dame coach superintendent
     principal dean treasurer clerk assessor coroner constable inspector warden""".split()
@@ -77,7 +79,8 @@ ORG_WORDS = frozenset(
     building library museum park mall market store restaurant hotel inn bridge dam prison jail
     street st road rd avenue ave boulevard blvd drive lane ln highway hwy freeway parkway pkwy
     way trail plaza square terrace court ct place pl fire sheriff emergency rescue patrol
-    elementary middle high county's city's handout""".split()
+    elementary middle high county's city's handout survey laboratory laboratories observatory
+    airlines airways railway railroad corps""".split()
 )
 ETHNIC_WORDS = frozenset(
     """arab arabs kurd kurds kurdish sunni sunnis shia shiite shiites muslim muslims islamic
@@ -91,6 +94,20 @@ DIRECTIONS = frozenset(
     southeast southwest northeastern northwestern southeastern southwestern upper lower greater
     downtown upstate metro inner outer mid""".split()
 )
+#: Direction words before a name and the part of the place they name (Mention.part).
+_PARTS = {
+    **{w: w for w in ("north", "south", "east", "west", "central", "northeast", "northwest",
+                      "southeast", "southwest")},
+    **{w + "ern": w for w in ("north", "south", "east", "west", "northeast", "northwest",
+                              "southeast", "southwest")},
+}
+#: Organisation words that end a street's name: the name before them is no place
+#: ("Washington Drive"), unless it names a county or state ("Otter Tail County Road 80").
+STREETS = frozenset(
+    """street st road rd avenue ave boulevard blvd drive lane ln way trail plaza square
+    terrace court ct place pl""".split()
+)
+_AREA_KINDS = frozenset(("country", "admin1", "admin2"))
 REPORTING_VERBS = frozenset(
     """said says told added stated explained noted praised announced reported wrote asked
     argued insisted warned urged claimed admitted denied confirmed declared replied responded
@@ -101,8 +118,12 @@ TYPE_WORDS = (
     "border crossing", "border gate", "border post", "border town", "crossing", "province",
     "governorate", "city", "town", "village", "county", "parish", "district", "region",
     "state", "township", "borough", "municipality", "neighborhood", "neighbourhood", "area",
-    "capital", "suburb", "hamlet", "community",
+    "capital", "suburb", "hamlet", "community", "airport", "river", "lake", "island",
+    "peninsula", "desert", "mountains", "valley",
 )
+#: Type words that name a feature: after a name they are part of it ("Santa Clara Valley",
+#: "Neches River"), never set aside as "Anbar Province" is.
+FEATURE_TYPE_WORDS = frozenset(TYPE_WORDS[-8:])
 _TYPE_PLURALS = {"city": "cities", "county": "counties", "municipality": "municipalities",
                  "parish": "parishes"}
 _TYPE_ALTERNATION = "|".join(
@@ -110,6 +131,10 @@ _TYPE_ALTERNATION = "|".join(
             for w in TYPE_WORDS), key=len, reverse=True)
 )
 _TYPE_AFTER = re.compile(rf"[ \t]+({_TYPE_ALTERNATION})\b", re.I)
+_NAME = r"[A-Z][\w'’.-]*(?:[ \t]+[A-Z][\w'’.-]*)*"
+#: A type word after a list the name opens or continues ("Becker, Clay and Wilkin counties").
+_LIST_TYPE_AFTER = re.compile(
+    rf"(?:,[ \t]*{_NAME})*,?[ \t]+(?:and|or)[ \t]+{_NAME}[ \t]+({_TYPE_ALTERNATION})\b")
 _TYPE_BEFORE = re.compile(
     r"\b(city|town|village|province|governorate|county|parish|district|region|state|township|"
     r"borough|municipality|capital|suburb|community|neighbou?rhood|hamlet)[ \t]+of[ \t]+"
@@ -147,9 +172,54 @@ _STATE_AFTER_COMMA = re.compile(
 )
 
 
+#: Abbreviated words inside names, with the word the gazetteer files ("W. Columbia",
+#: "Pott Co.", "West Chester Twp.", "South L.A.").
+_ABBREVIATED_WORDS = {"N.": "North", "S.": "South", "E.": "East", "W.": "West",
+                      "Co.": "County", "Twp.": "Township", "Twp": "Township", "Mt.": "Mount",
+                      "Ft.": "Fort", "L.A.": "Los Angeles"}
+#: Names news gives places that their gazetteer rows lack.
+NEWS_NAMES = {"America": "United States"}
+
+
 def lookup_name(text: str) -> str:
-    """The name to look a mention up under: "La." -> "Louisiana", "Syria's" -> "Syria"."""
-    return ABBREVIATED_NAMES.get(text, text)
+    """The name to look a mention up under: "La." -> "Louisiana", "W. Columbia" -> "West
+    Columbia", "America" -> "United States"."""
+    name = ABBREVIATED_NAMES.get(text) or NEWS_NAMES.get(text)
+    if name:
+        return name
+    if "." in text or "Twp" in text:
+        words = text.split(" ")
+        if len(words) > 1:
+            return " ".join(_ABBREVIATED_WORDS.get(w, w) for w in words)
+    return text
+
+
+def is_abbreviated(matches: Sequence[Match], text: str) -> bool:
+    """Whether a mention is a region's abbreviation ("Okla.", "Qld", "N.Y."), which counts
+    only with its country in the article's context: abbreviation-shaped and not a country's
+    own form ("U.S.", "UK")."""
+    if text not in ABBREVIATED_NAMES and not is_abbreviation(text):
+        return False
+    return not any(m.place.kind == "country" and m.quality >= 2 for m in matches)
+
+
+def abbreviation_matches(gazetteer: Gazetteer, text: str) -> list[Match]:
+    """What an abbreviation may stand for: the region an AP abbreviation names ("Okla." ->
+    Oklahoma, "L.A." -> Los Angeles), and every place filing it among its abbreviations
+    ("Qld" -> Queensland), cached per gazetteer."""
+    caches = _caches(gazetteer)
+    found = caches[2].get(text)
+    if found is None:
+        found = []
+        if text in ABBREVIATED_NAMES:
+            kind = "city" if text == "L.A." else "admin1"
+            found = [m for m in lookup(gazetteer, ABBREVIATED_NAMES[text])
+                     if m.quality >= 2 and m.place.kind == kind]
+        ids = {m.place.id for m in found}
+        found += [m for m in gazetteer.matches(text, limit=100)
+                  if m.quality == ABBREVIATION and m.place.id not in ids]
+        caches[2][text] = found
+    return found
 
 
 _ARTICLE_PREFIX = r"(?:al|el|ad|ar|as|ash|az|ez|ed|en|es|et|at|an|ud|ul|bin|ibn)-"
@@ -168,10 +238,12 @@ _TOKEN = re.compile(
 _AGE = re.compile(r",[ \t]*\d{1,3},(?!\d)")  # not "Rawa, 1,000 feet"
 _PREVIOUS_WORD = re.compile(r"([A-Za-z]+)[ \t]+\Z")
 _QUALIFIER = re.compile(r",[ \t]+[A-Z]")
+_QUALIFIER_NAME = re.compile(r",[ \t]+([A-Z][\w.]*(?:[ \t]+[A-Z][\w.]*)?)")
 _VERB_AFTER = re.compile(r"[ \t]+(?:has[ \t]+|had[ \t]+|also[ \t]+)?([a-z]+)")
 _WHO_AFTER = re.compile(r",?[ \t]+who\b")
 _CONTRACTION = re.compile(r"['’](?:ve|re|ll|d|m|t)\Z", re.I)
 _COORDINATION = re.compile(r"(?:,[ \t]*|[ \t]+)(?:(?:and|or)[ \t]+)?(?:the[ \t]+)?")
+_ROAD_NUMBER = re.compile(r"-\d")
 _DATELINE_AFTER = re.compile(r"[ \t]*(?:[:,(—–]|-[ \t-])")
 
 
@@ -190,13 +262,18 @@ _LOOKUPS: weakref.WeakKeyDictionary[Gazetteer, tuple[dict[str, list[Match]], ...
 )
 
 
+def _caches(gazetteer: Gazetteer) -> tuple[dict[str, list[Match]], ...]:
+    """The gazetteer's lookup caches: exact, fuzzy, abbreviations."""
+    caches = _LOOKUPS.get(gazetteer)
+    if caches is None:
+        caches = _LOOKUPS[gazetteer] = ({}, {}, {})
+    return caches
+
+
 def lookup(gazetteer: Gazetteer, name: str, *, fuzzy: bool = False) -> list[Match]:
     """The gazetteer's matches of a name (25 at most; with ``fuzzy``, 10 at most and
     transliteration variants when nothing matches exactly), cached per gazetteer for speed."""
-    caches = _LOOKUPS.get(gazetteer)
-    if caches is None:
-        caches = _LOOKUPS[gazetteer] = ({}, {})
-    cache = caches[fuzzy]
+    cache = _caches(gazetteer)[fuzzy]
     found = cache.get(name)
     if found is None:
         if fuzzy:
@@ -271,8 +348,17 @@ def _is_name_token(tok: _Token) -> bool:
     if _compound_adjective(tok):
         return False
     if tok.capitalised:
+        if tok.text in COUNTRY_ABBREVIATIONS:  # "the US", not the pronoun "us"
+            return True
         return tok.lower not in FUNCTION_WORDS and tok.lower not in MONTHS_DAYS
     return bool(_ARTICLE_HYPHEN.match(tok.text))
+
+
+def _continues(text: str, prev: _Token, tok: _Token) -> bool:
+    """Whether ``tok`` continues the chunk that ``prev`` ends: only spaces or tabs between,
+    no possessive before."""
+    gap = text[prev.full_end:tok.start]
+    return bool(gap) and not gap.strip(" \t") and not prev.possessive
 
 
 def _chunks(text: str, tokens: list[_Token]) -> list[list[_Token]]:
@@ -281,18 +367,25 @@ def _chunks(text: str, tokens: list[_Token]) -> list[list[_Token]]:
     current: list[_Token] = []
     for tok in tokens:
         if not _is_name_token(tok):
+            if tok.capitalised and _compound_adjective(tok):
+                # "Los Angeles-based": the name before the hyphen ends the current chunk
+                # ("Los Angeles"), or is a chunk of its own ("Texas-based").
+                name = tok.text.rsplit("-", 1)[0]
+                head = _Token(tok.start, tok.start + len(name), name, "word", False,
+                              tok.start + len(name))
+                if current and _continues(text, current[-1], head):
+                    current.append(head)
+                else:
+                    if current:
+                        chunks.append(current)
+                    current = [head]
             if current:
                 chunks.append(current)
             current = []
-            if tok.capitalised and _compound_adjective(tok):
-                chunks.append([tok])
             continue
-        if current:
-            prev = current[-1]
-            gap = text[prev.full_end:tok.start]
-            if prev.possessive or gap.strip(" \t") or not gap or prev.kind == "dotted":
-                chunks.append(current)
-                current = []
+        if current and not _continues(text, current[-1], tok):
+            chunks.append(current)
+            current = []
         current.append(tok)
     if current:
         chunks.append(current)
@@ -307,12 +400,13 @@ def _chunks(text: str, tokens: list[_Token]) -> list[list[_Token]]:
 class _Found:
     start: int
     end: int
-    kind: str  # "place" or "demonym"
+    kind: str  # "place", "modifier" or "demonym"
     sentence: int
     single: bool = False
     strong: bool = False
     qualified: bool = False
     type_word: str = ""
+    part: str = ""
 
 
 class _Extractor:
@@ -322,6 +416,7 @@ class _Extractor:
         self.common = common_words()
         self.found: list[_Found] = []
         self.persons: set[str] = set()
+        self.unknowns: list[_Found] = []
         self.sentence = 0
 
     # ---------------------------------------------------------------- helpers
@@ -340,25 +435,24 @@ class _Extractor:
         m = _PREVIOUS_WORD.search(self.before(toks, 20))
         return m.group(1).lower() if m else ""
 
-    def type_after(self, toks: Sequence[_Token]) -> str:
+    def type_word(self, toks: Sequence[_Token]) -> str:
+        """The type word beside the name (see :func:`_type_word`)."""
         if toks[-1].possessive:
-            return ""
-        m = _TYPE_AFTER.match(self.text, toks[-1].end, toks[-1].end + 40)
-        if not m:
-            return ""
-        word = m.group(1).lower()
-        word = _SINGULAR.get(word, word)
-        return word[:-1] if word.endswith("s") and word[:-1] in TYPE_WORDS else word
-
-    def type_before(self, toks: Sequence[_Token]) -> str:
-        m = _TYPE_BEFORE.search(self.before(toks, 30))
-        return (m.group(1) or m.group(2)).lower() if m else ""
+            return _type_before(self.text, toks[0].start)
+        return _type_word(self.text, toks[0].start, toks[-1].end)
 
     def qualified(self, toks: Sequence[_Token]) -> bool:
-        """Followed by ", Name" (a region or country qualifier) or preceded by a locative."""
+        """Followed by ", Region" (a country, first- or second-level region: "Valley, Ala.",
+        not "Valley, NSC revises") or preceded by a locative."""
         end = toks[-1].full_end
-        if _QUALIFIER.match(self.text, end, end + 4):
-            return True
+        m = _QUALIFIER_NAME.match(self.text, end, end + 40)
+        if m:
+            name = m.group(1)
+            for candidate in (name, name.split()[0]) if " " in name else (name,):
+                if candidate in ABBREVIATED_NAMES or any(
+                        r.quality >= 2 and r.place.kind in _AREA_KINDS
+                        for r in lookup(self.gazetteer, candidate.rstrip("."))):
+                    return True
         return self.previous_word(toks) in LOCATIVE
 
     def is_person_context(self, toks: Sequence[_Token]) -> bool:
@@ -399,14 +493,17 @@ class _Extractor:
     def single_ok(self, tok: _Token, matches: list[Match], toks: Sequence[_Token]) -> bool:
         """Whether one word that the gazetteer knows may be marked as a place."""
         word, lower = tok.text, tok.lower
+        if tok.text in COUNTRY_ABBREVIATIONS and _ROAD_NUMBER.match(self.text, tok.full_end):
+            return False  # "US-24" is a highway ("U.S. 41" counts as the country in LGL's gold)
         if tok.kind == "dotted":
             return any(m.place.kind == "country" for m in matches) or (
-                tok.text in ABBREVIATED_NAMES and tok.text.count(".") > 2)
+                tok.text in ABBREVIATED_NAMES)
         if _CONTRACTION.search(word) or lower in DIRECTIONS:
             return False
         if tok.allcaps:
             if len(word) <= 3:
-                return word in COUNTRY_ABBREVIATIONS
+                # "LET US PRAY": in a line of capitals "US" is the pronoun.
+                return word in COUNTRY_ABBREVIATIONS and not self.headline_caps(toks)
             return self.is_dateline(toks) or self.headline_caps(toks)
         if lower in DIRECTIONS:
             return False
@@ -422,7 +519,7 @@ class _Extractor:
                 not strong or self.starts_sentence(tok)):
             # An ordinary word ("Man", "Reading") is a place only in a place's context; a big
             # city's name is one mid-sentence, where its capital letter says a name.
-            return bool(self.type_after(toks) or self.type_before(toks) or self.qualified(toks))
+            return bool(self.type_word(toks) or self.qualified(toks))
         if not strong and self.is_person_context(toks):
             self.person(toks)
             return False
@@ -431,13 +528,14 @@ class _Extractor:
     def emit(self, toks: Sequence[_Token], matches: list[Match], kind: str = "place",
              *, typed: bool = True) -> None:
         found = _Found(toks[0].start, toks[-1].end, kind, self.sentence)
-        if kind == "place":
+        if kind in ("place", "modifier"):
             found.single = len(toks) == 1
             found.strong = is_strong(matches)
             end = toks[-1].full_end
             found.qualified = bool(_QUALIFIER.match(self.text, end, end + 4))
             if typed:
-                found.type_word = self.type_after(toks) or self.type_before(toks)
+                found.type_word = self.type_word(toks)
+            found.part = _part_before(self.text, toks[0].start)
         self.found.append(found)
 
     def person(self, toks: Sequence[_Token]) -> None:
@@ -454,21 +552,54 @@ class _Extractor:
                 self.persons.add(strip_article(normalize(t.text)))
 
     # ---------------------------------------------------------------- chunks
+    def demonym_at(self, toks: Sequence[_Token], i: int) -> int:
+        """How many tokens from ``toks[i]`` on form a demonym ("South Korean": 2), or 0."""
+        for n in (2, 1):
+            part = toks[i:i + n]
+            if len(part) == n and all(t.kind == "word" for t in part) and is_demonym(
+                    self.span(part)):
+                return n
+        return 0
+
+    def abbreviation(self, tok: _Token) -> bool:
+        """Mark a region's abbreviation after a comma or a locative ("Brisbane, Qld", "in
+        Okla."), its period included; True if marked. The resolver takes it only with its
+        country in the article's context."""
+        end = tok.end + 1 if self.text.startswith(".", tok.end) else tok.end
+        text = self.text[tok.start:end]
+        if tok.kind != "word" or not (text in ABBREVIATED_NAMES or is_abbreviation(text)):
+            return False
+        after_comma = self.text[max(0, tok.start - 2):tok.start] == ", "
+        # A code in capitals is an acronym but after a place's comma ("in IS territory";
+        # "Perth, WA").
+        if not (after_comma or (self.previous_word([tok]) in LOCATIVE and not tok.allcaps)):
+            return False
+        if not abbreviation_matches(self.gazetteer, text):
+            return False
+        self.found.append(_Found(tok.start, end, "place", self.sentence, strong=True,
+                                 qualified=True))
+        return True
+
     def chunk(self, toks: list[_Token]) -> None:
+        if len(toks) == 1 and self.abbreviation(toks[0]):
+            return
         # Leading demonyms are country references of their own ("Iraqi Prime Minister").
-        while toks and toks[0].kind == "word" and country_of(toks[0].text):
-            if len(toks) > 1 and self.whole(toks):
+        while toks and (n := self.demonym_at(toks, 0)):
+            if len(toks) > n and self.whole(toks):
                 return
-            self.emit(toks[:1], [], "demonym")
-            toks = toks[1:]
+            self.emit(toks[:n], [], "demonym")
+            toks = toks[n:]
         if not toks:
             return
         if self.whole(toks):
             return
         # Demonyms inside ("Royal Iraqi Army") still count as country references.
-        for i, t in enumerate(toks):
-            if i and t.kind == "word" and country_of(t.text):
-                self.emit([t], [], "demonym")
+        i = 1
+        while i < len(toks):
+            n = self.demonym_at(toks, i)
+            if n:
+                self.emit(toks[i:i + n], [], "demonym")
+            i += n or 1
         # "Gloria Major, 75,": an age says person, whatever the words ("Major") look like.
         if len(toks) > 1 and _AGE.match(self.after(toks, 8)):
             self.person(toks)
@@ -481,10 +612,19 @@ class _Extractor:
                 if i:
                     self.modifier(toks[:i])
                 return
-        # An organisation word: only a leading place name is marked.
+        # "U.S. Geological Survey", "D.C. Council": a dotted abbreviation opening a longer
+        # chunk modifies what follows; one that names nothing ("N.W. Rochester") is dropped.
+        if toks[0].kind == "dotted" and len(toks) > 1:
+            if not self.matches(toks[:1]):
+                self.chunk(toks[1:])
+                return
+            self.modifier(toks[:1], "modifier")
+            return
+        # An organisation word: a leading place name is the organisation's modifier; a
+        # street's name ("Washington Drive") holds none, unless it is a county's or state's.
         for i, t in enumerate(toks):
             if t.lower.rstrip(".") in ORG_WORDS and t.capitalised and i:
-                self.modifier(toks[:i])
+                self.modifier(toks[:i], "modifier", areas_only=t.lower.rstrip(".") in STREETS)
                 return
             if t.lower.rstrip(".") in ORG_WORDS and i == 0 and len(toks) > 1:
                 # "Army Colonel ..." was handled above; "Police Chief" has no place.
@@ -493,11 +633,21 @@ class _Extractor:
             tok = toks[0]
             if tok.kind == "word" and "-" in tok.text and not _ARTICLE_HYPHEN.match(tok.text):
                 self.hyphenated(tok)
+            else:
+                self.unknown(tok)
+            return
+        # A team: a place and a plural that names nothing ("Kansas City Chiefs").
+        last = toks[-1]
+        if (last.kind == "word" and len(last.text) > 3 and last.lower.endswith("s")
+                and not last.lower.endswith("ss") and last.lower not in TYPE_WORDS
+                and not self.matches([last]) and self.matches(toks[:-1])):
+            self.modifier(toks[:-1], "modifier")
             return
         # Directions and trailing type words ("Northern Anbar", "Anbar Province").
         if toks[0].lower in DIRECTIONS and self.whole(toks[1:]):
             return
-        if toks[-1].lower in TYPE_WORDS and self.whole(toks[:-1]):
+        if (toks[-1].lower in TYPE_WORDS and toks[-1].lower not in FEATURE_TYPE_WORDS
+                and self.whole(toks[:-1])):
             return
         if any(t.kind == "initial" or (t.kind == "word" and _ARTICLE_HYPHEN.match(t.text))
                or t.lower in ARABIC_PARTICLES for t in toks):
@@ -507,6 +657,48 @@ class _Extractor:
             self.person(toks)
             return
         self.covered(toks)
+
+    def unknown(self, tok: _Token) -> None:
+        """Remember a word the gazetteer does not know, written where a place is ("in
+        Fallouja", "Tikreet, Iraq", "the town of Tikreet"): once the article's countries are
+        known it is a place if it is a near spelling of one of theirs (see ``variants``)."""
+        if tok.kind != "word" or not tok.capitalised or tok.allcaps or tok.possessive:
+            return
+        if tok.lower in self.persons or not may_vary(tok.text):
+            return
+        toks = [tok]
+        type_word = self.type_word(toks)
+        if not (type_word or self.qualified(toks)) or self.is_person_context(toks):
+            return
+        found = _Found(tok.start, tok.end, "place", self.sentence, single=True,
+                       type_word=type_word, part=_part_before(self.text, tok.start))
+        if type_word in ("county", "parish", "borough") and any(
+                m.place.kind == "admin2" and m.quality >= 2
+                for m in lookup(self.gazetteer, f"{tok.text} {type_word}")):
+            self.found.append(found)  # "Wilkin County" is named in "Clay and Wilkin counties"
+            return
+        self.unknowns.append(found)
+
+    def vary_unknowns(self) -> None:
+        """Keep the unknown words that are near spellings of places in the countries the
+        article names (demonyms, countries, regions) as places."""
+        countries: dict[str, None] = {}
+        for f in self.found:
+            name = self.text[f.start:f.end]
+            if f.kind == "demonym":
+                code = country_of(name)
+                if code:
+                    countries[code] = None
+            elif f.strong:
+                for m in lookup(self.gazetteer, lookup_name(name)):
+                    if m.quality >= 2 and m.place.kind in _AREA_KINDS:
+                        countries[m.place.country] = None
+                        break
+        if not countries:
+            return
+        for f in self.unknowns:
+            if variants(self.gazetteer, self.text[f.start:f.end], countries):
+                self.found.append(f)
 
     def whole(self, toks: Sequence[_Token]) -> bool:
         """Mark the tokens as one place if the gazetteer knows them so; True if marked."""
@@ -528,7 +720,7 @@ class _Extractor:
             pos += len(part) + 1
             if not part or not part[0].isupper():
                 continue
-            if country_of(part):
+            if is_demonym(part):
                 parts.append((sub, [], "demonym"))
                 continue
             matches = self.matches([sub])
@@ -538,12 +730,15 @@ class _Extractor:
         for sub, matches, kind in parts:
             self.emit([sub], matches, kind, typed=False)
 
-    def modifier(self, toks: list[_Token]) -> None:
-        """Words before a title or organisation word: a leading place name is marked
-        ("Rapides Parish Fire District", "Louisiana Gov."), the rest is not."""
-        while toks and country_of(toks[0].text):
-            self.emit(toks[:1], [], "demonym")
-            toks = toks[1:]
+    def modifier(self, toks: list[_Token], kind: str = "place", *,
+                 areas_only: bool = False) -> None:
+        """Words before a title or organisation word: a leading place name is marked, as a
+        place ("Louisiana Gov.") or, inside an organisation's name, with ``kind``
+        "modifier" ("Rapides Parish Fire District", "U.S. Geological Survey"); the rest is
+        not."""
+        while toks and (n := self.demonym_at(toks, 0)):
+            self.emit(toks[:n], [], "demonym")
+            toks = toks[n:]
         for j in range(len(toks), 0, -1):
             matches = self.matches(toks[:j])
             if not matches:
@@ -558,7 +753,10 @@ class _Extractor:
                     return
                 if not (is_strong(matches) or any(m.quality == 3 for m in matches)):
                     return
-            self.emit(toks[:j], matches)
+            if areas_only and not any(m.quality >= 2 and m.place.kind in _AREA_KINDS
+                                      for m in matches):
+                return
+            self.emit(toks[:j], matches, kind)
             return
 
     def covered(self, toks: list[_Token]) -> None:
@@ -596,6 +794,8 @@ class _Extractor:
                 self.found.append(_Found(m.start(), m.end(), "place", sentence.index,
                                          strong=True, qualified=True))
             # Lower-case and mid-chunk demonyms were handled; "Iraqis" alone is a chunk.
+        if self.unknowns:
+            self.vary_unknowns()
         return self.resolve_coreference()
 
     def resolve_coreference(self) -> list[_Found]:
@@ -621,13 +821,60 @@ def _in_region(regions: Sequence[Match], places: Sequence[Match]) -> bool:
     return False
 
 
-def _propagate_type_words(text: str, found: list[_Found]) -> None:
-    """ "the Al-Walid and Rabia crossings": the type word applies to both names."""
-    for a, b in zip(found, found[1:]):
-        if a.kind == b.kind == "place" and not a.type_word and b.type_word:
-            between = text[a.end:b.start]
-            if _COORDINATION.fullmatch(between):
-                a.type_word = b.type_word
+def _type_word(text: str, start: int, end: int) -> str:
+    """The type word of the name ``text[start:end]``, singular: right after it ("Anbar
+    province"), before it ("the town of Abu Kamal"), or after the list it opens or
+    continues ("Becker, Clay and Wilkin counties")."""
+    word = _type_after(text, end) or _type_before(text, start)
+    if word or not text.startswith((",", " and ", " or "), end):
+        return word
+    return _type_after(text, end, _LIST_TYPE_AFTER)
+
+
+def _type_after(text: str, end: int, pattern: re.Pattern = _TYPE_AFTER) -> str:
+    """The type word right after a name ending at ``end`` ("Anbar province"), singular."""
+    m = pattern.match(text, end, end + 200)
+    if not m:
+        return ""
+    word = m.group(1).lower()
+    word = _SINGULAR.get(word, word)
+    return word[:-1] if word.endswith("s") and word[:-1] in TYPE_WORDS else word
+
+
+def _type_before(text: str, start: int) -> str:
+    """The type word before a name starting at ``start`` ("the town of Abu Kamal")."""
+    m = _TYPE_BEFORE.search(text[max(0, start - 30):start])
+    return (m.group(1) or m.group(2)).lower() if m else ""
+
+
+def _part_before(text: str, start: int) -> str:
+    """The part a direction word before a name names ("southern Mexico": "south")."""
+    m = _PREVIOUS_WORD.search(text[max(0, start - 20):start])
+    return _PARTS.get(m.group(1).lower(), "") if m else ""
+
+
+def _propagate_type_words(text: str, found: Sequence[_Found | Mention]) -> list[str]:
+    """The type words of the names, a list's last one applying to all ("the Al-Walid and
+    Rabia crossings", "Becker, Clay and Wilkin counties")."""
+    words = [f.type_word for f in found]
+    for k in range(len(found) - 2, -1, -1):
+        a, b = found[k], found[k + 1]
+        if (a.kind == b.kind == "place" and not words[k] and words[k + 1]
+                and _COORDINATION.fullmatch(text[a.end:b.start])):
+            words[k] = words[k + 1]
+    return words
+
+
+def read_context(text: str, mentions: Sequence[Mention]) -> tuple[Mention, ...]:
+    """Mentions found elsewhere (a gold corpus's spans) with what :func:`extract` records
+    beside each name: its type word (propagated along lists) and the part a direction
+    word before it names."""
+    mentions = [replace(m, type_word=m.type_word or _type_word(text, m.start, m.end),
+                        part=m.part or _part_before(text, m.start))
+                if m.kind == "place" else m for m in mentions]
+    words = _propagate_type_words(text, mentions)
+    return tuple(replace(m, type_word=w) if w != m.type_word else m
+                 for m, w in zip(mentions, words))
 
 
 def extract(
@@ -636,9 +883,10 @@ def extract(
     """Place and demonym mentions of a text, in order of their offsets.
 
     ``sentences`` are the text's sentences (:func:`geomap.text.split_sentences`); mentions
-    never cross them. Each Mention has ``kind`` "place" or "demonym" and, for places, the
-    ``type_word`` found beside the name ("province", "crossing", "town"...). Nothing is
-    resolved yet: ``place`` is None.
+    never cross them. Each Mention has ``kind`` "place", "modifier" (a place name inside an
+    organisation's name: "U.S. Geological Survey", "Kansas City Chiefs") or "demonym" and,
+    for places, the ``type_word`` found beside the name ("province", "crossing", "town"...).
+    Nothing is resolved yet: ``place`` is None.
     """
     if not text:
         return ()
@@ -649,11 +897,14 @@ def extract(
         if unique and f.start < unique[-1].end:
             continue
         unique.append(f)
-    _propagate_type_words(text, unique)
+    words = _propagate_type_words(text, unique)
     return tuple(
-        Mention(f.start, f.end, text[f.start:f.end], f.sentence, f.kind, f.type_word)
-        for f in unique
+        Mention(f.start, f.end, text[f.start:f.end], f.sentence, f.kind, word, part=f.part)
+        for f, word in zip(unique, words)
     )
 
 
-__all__ = ["ABBREVIATED_NAMES", "common_words", "extract", "is_strong", "lookup", "lookup_name"]
+__all__ = [
+    "ABBREVIATED_NAMES", "abbreviation_matches", "common_words", "extract", "is_abbreviated",
+    "is_strong", "lookup", "lookup_name", "read_context",
+]

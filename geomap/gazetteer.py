@@ -28,7 +28,7 @@ from pathlib import Path
 
 from geomap.errors import GazetteerError, InputError
 from geomap.files import atomic_write, new_file_mode
-from geomap.names import keys, normalize, skeleton
+from geomap.names import is_abbreviation, keys, normalize, skeleton
 from geomap.records import Place
 
 COLUMNS = (
@@ -49,13 +49,17 @@ ENV_VAR = "GEOMAP_GAZETTEER"
 #: Environment variable overriding where the index is cached.
 CACHE_ENV_VAR = "GEOMAP_CACHE_DIR"
 #: Bumped whenever the index layout changes, so old caches are not reused.
-INDEX_VERSION = "4"
+INDEX_VERSION = "5"
 
 _KIND = re.compile(r"[a-z][a-z0-9_]*\Z")
 _COUNTRY = re.compile(r"[A-Z]{2}\Z")
 # Match quality of a name key, best first: the primary name, an alternate name, either one
 # reached only by dropping an Arabic article.
 _PRIMARY, _ALTERNATE, _BARE = 3, 2, 1
+#: Match quality of an abbreviation among a (non-country) place's alternate names ("Okla.",
+#: "Qld", "Ont."; see :func:`geomap.names.is_abbreviation`): last in every lookup, and a
+#: geoparser should take it only with the place's country in the article's context.
+ABBREVIATION = -1
 
 
 def bundled_dir() -> Path:
@@ -369,20 +373,22 @@ def _index_names(db: sqlite3.Connection) -> None:
     """Fill the names and skeletons tables from the places table, in key order."""
     db.executescript("CREATE TEMP TABLE raw_names(key TEXT, quality INTEGER, pop INTEGER,"
                      " rid INTEGER); CREATE TEMP TABLE raw_skeletons(skel TEXT, rid INTEGER);")
-    places = db.execute("SELECT rid, name, alternate_names, population FROM places")
+    places = db.execute("SELECT rid, name, alternate_names, population, kind FROM places")
     while batch := places.fetchmany(10_000):
         names: list[tuple] = []
         skeletons: list[tuple] = []
-        for rid, name, alternates, population in batch:
+        for rid, name, alternates, population, kind in batch:
             best: dict[str, int] = {}
             skels: set[str] = set()
             others = alternates.split(ALT_SEP) if alternates else []
             for quality, text in [(_PRIMARY, name)] + [(_ALTERNATE, n) for n in others]:
+                if quality == _ALTERNATE and kind != "country" and is_abbreviation(text):
+                    quality = ABBREVIATION
                 for i, k in enumerate(keys(text)):
-                    q = quality if i == 0 else _BARE
-                    if best.get(k, 0) < q:
+                    q = quality if i == 0 or quality == ABBREVIATION else _BARE
+                    if best.get(k, ABBREVIATION - 1) < q:
                         best[k] = q
-                    if i == 0 and len(k) >= 4:
+                    if i == 0 and len(k) >= 4 and quality != ABBREVIATION:
                         skels.add(skeleton(k))
             names += [(k, q, population, rid) for k, q in best.items()]
             skeletons += [(sk, rid) for sk in skels]
@@ -442,7 +448,8 @@ def ensure_index(files: Sequence[Path], *, directory: Path | None = None) -> tup
 @dataclass(frozen=True, slots=True)
 class Match:
     """A lookup result: the place and how its name matched (3 primary, 2 alternate,
-    1 only without an Arabic article, 0 by consonant skeleton)."""
+    1 only without an Arabic article, 0 by consonant skeleton, -1 an abbreviation:
+    :data:`ABBREVIATION`)."""
 
     place: Place
     quality: int
@@ -624,6 +631,14 @@ class Gazetteer:
         """Places filed under this name, best match first (see :meth:`matches`)."""
         return [m.place for m in self.matches(
             name, country=country, kinds=kinds, limit=limit, fuzzy=fuzzy)]
+
+    def in_country(self, country: str, *, min_city_population: int = 0) -> Iterator[Place]:
+        """The places of a country (ISO 3166-1 alpha-2 code), in the files' order: every one
+        but the cities (kind ``city``) under ``min_city_population``."""
+        sql = (f"SELECT {_PLACE_COLUMNS} FROM places p WHERE p.country = ?"
+               " AND (p.kind != 'city' OR p.population >= ?) ORDER BY p.rid")
+        for row in self._db.execute(sql, (country.upper(), min_city_population)):
+            yield _place(row)
 
     def in_box(
         self,

@@ -29,7 +29,7 @@ _MARKS = str.maketrans(
     }
 )
 _SEPARATORS = re.compile(r"[\s\-‐‑‒–—_/.,;:()\[\]\"“”]+")
-_VOWELS = re.compile(r"[aeiouy]")
+_SOFT = re.compile(r"[aeiouyhw]")
 _DOUBLES = re.compile(r"(.)\1+")
 
 
@@ -67,15 +67,18 @@ def keys(name: str) -> tuple[str, ...]:
 
 
 def skeleton(key: str) -> str:
-    """A coarse consonant skeleton for transliteration variants of one name.
+    """A coarse consonant skeleton for transliteration variants of one name: the first letter
+    and the hard consonants, without an Arabic article, vowels, "h", "w", "y" and doubled
+    letters.
 
-    "deir ez zour" and "deir ez zor" share the skeleton "drzr"; used only as a fallback when
-    no exact key matches.
+    Transliterations keep it ("deir ez zour" and "deir ez zor": "drzr"; "fallouja" and
+    "fallujah": "flj"; "tikreet" and "tikrit": "tkrt"), an English misspelling usually changes
+    it ("oconee": "ocn", "ocoee": "oc"). Used only when no exact key matches.
     """
     key = strip_article(key).replace(" ", "")
     if not key:
         return ""
-    return _DOUBLES.sub(r"\1", key[0] + _VOWELS.sub("", key[1:]))
+    return _DOUBLES.sub(r"\1", key[0] + _SOFT.sub("", key[1:]))
 
 
 def is_latin(name: str) -> bool:
@@ -84,3 +87,24 @@ def is_latin(name: str) -> bool:
         if char.isalpha() and not ("LATIN" in unicodedata.name(char, "") or char.isascii()):
             return False
     return any(char.isalpha() for char in name)
+
+
+def is_abbreviation(name: str) -> bool:
+    """Whether a name has the shape of an abbreviation: at most five letters ending with a
+    period ("Okla.", "N. Mex."), at most four capitals ("QLD", "NSW", "ON"), or a capital and
+    consonants ("Qld", "Nfld").
+
+    The bundled gazetteer marks a region's abbreviations among its alternate names by this
+    shape (``gazetteer/README.md``); the index files them under their own match quality.
+
+    >>> is_abbreviation("Okla."), is_abbreviation("Qld"), is_abbreviation("Ontario")
+    (True, True, False)
+    """
+    letters = name.replace(".", "").replace(" ", "")
+    if not letters.isalpha() or len(letters) > 5:
+        return False
+    if name.endswith("."):
+        return True
+    if letters.isupper():
+        return len(letters) <= 4
+    return letters[0].isupper() and not any(c in "aeiouy" for c in letters[1:].lower())

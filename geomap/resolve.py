@@ -29,12 +29,13 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import islice
 
-from geomap.demonyms import country_of
-from geomap.extract import lookup, lookup_name
+from geomap.demonyms import country_of, region_of
+from geomap.extract import abbreviation_matches, is_abbreviated, lookup, lookup_name
 from geomap.gazetteer import Gazetteer, Match
 from geomap.geometry import approx_km
 from geomap.names import normalize
 from geomap.records import Candidate, Mention, Place, Sentence
+from geomap.variants import Variant, may_vary, variants
 
 #: ``claim_support(index, place, chosen) -> float``: a score bonus (log-odds; about +1 for
 #: "a stated distance fits", negative when it contradicts) for giving mention ``index``
@@ -42,23 +43,96 @@ from geomap.records import Candidate, Mention, Place, Sentence
 #: index in the mentions tuple).
 ClaimSupport = Callable[[int, Place, Mapping[int, Place]], float]
 
+#: Mention kinds that name a place (and are resolved by name); demonyms are the others.
+NAMED_KINDS = frozenset(("place", "modifier"))
+
 #: Kinds of place a type word asks for.
 TYPE_KINDS: dict[str, frozenset[str]] = {}
 for _phrase, _kinds in (
     ("border crossing", ("border_crossing",)), ("border gate", ("border_crossing",)),
     ("border post", ("border_crossing",)), ("crossing", ("border_crossing",)),
-    ("province", ("admin1",)), ("governorate", ("admin1",)), ("region", ("admin1",)),
+    ("province", ("admin1",)), ("governorate", ("admin1",)), ("region", ("admin1", "region")),
     ("state", ("admin1",)), ("county", ("admin2",)), ("parish", ("admin2",)),
     ("district", ("admin2", "admin1", "city")), ("city", ("city",)), ("town", ("city",)),
     ("village", ("city",)), ("township", ("city",)), ("borough", ("city",)),
     ("municipality", ("city",)), ("capital", ("city",)), ("provincial capital", ("city",)),
     ("suburb", ("city",)), ("hamlet", ("city",)), ("community", ("city",)),
-    ("neighborhood", ("city",)), ("neighbourhood", ("city",)), ("area", ("city",)),
-    ("border town", ("city",)),
+    ("neighborhood", ("city",)), ("neighbourhood", ("city",)), ("area", ("city", "region")),
+    ("border town", ("city",)), ("airport", ("airport",)), ("river", ("river",)),
+    ("lake", ("water",)), ("island", ("region",)), ("peninsula", ("region",)),
+    ("desert", ("region",)), ("mountains", ("region",)), ("valley", ("region",)),
 ):
     TYPE_KINDS[_phrase] = frozenset(_kinds)
 
-_QUALITY_BONUS = {3: 1.0, 2: 0.2, 1: 0.0, 0: -1.0}
+#: Kinds of place that have parts ("southern Mexico", "northern Anbar"): areas.
+PART_KINDS = frozenset(("continent", "country", "admin1", "admin2", "region", "water"))
+
+
+@dataclass(frozen=True)
+class Weights:
+    """The resolver's score terms (log-odds-like; the prior of a place is
+    :func:`prior`), each with why. Tuned on LGL's dev half only."""
+
+    #: How much a group's pick counts in the article's references, as a power of its
+    #: probability among the group's candidates: 0, fully; 1, in proportion. A doubtful
+    #: pick ("Barton", one of a dozen) should not pull the article's other names its way.
+    belief: float = 1.0
+    #: A city's prior per tenfold population (a city of 100,000: 2.5 with 0.5): news names
+    #: bigger namesakes more often.
+    city_population: float = 0.5
+    #: How the name matched: the primary name, an alternate name, either without an Arabic
+    #: article, a consonant skeleton (a variant). An alternate is often a former or
+    #: foreign name, a primary name the one news uses.
+    primary: float = 1.0
+    alternate: float = 0.2
+    bare: float = 0.0
+    skeleton: float = -1.0
+    #: A region named like a big city of its country ("Baghdad" the province): news means
+    #: the city.
+    city_region: float = -0.6
+    #: A type word beside the name ("Anbar province") that asks for the candidate's kind,
+    #: or for another kind.
+    type_match: float = 2.5
+    type_mismatch: float = -1.0
+    #: A qualifier beside the name ("Rawa, Iraq", "Alexandria, La."): a candidate inside
+    #: it; inside its country only, for a region qualifier.
+    container: float = 3.0
+    container_country: float = 1.0
+    #: A candidate in a country the article refers to: a fixed term, and one growing with
+    #: the country's share of the article's references.
+    country: float = 1.0
+    country_share: float = 1.5
+    #: A candidate in a first-level region another of the article's places lies in: weak,
+    #: as the nearness terms already reward it, and a small place in the region of a named
+    #: city (Augusta, New York, 2,041 people) must not beat a large one elsewhere.
+    region: float = 0.25
+    #: A candidate near another of the article's places: within 50, 150 and 400 km.
+    near_50: float = 1.5
+    near_150: float = 1.0
+    near_400: float = 0.5
+    #: A direction word before the name ("southern Mexico") says an area: about as strong
+    #: as a qualifier's region match, weaker than a type word (2.5), which names the kind.
+    part: float = 1.5
+    #: Each edit between a name and a variant's spelling ("Tikreet", "Tikret": 1): fewer
+    #: edits, likelier; the context still outweighs one edit.
+    edit: float = 0.5
+    #: A variant's confidence is its share of the candidates' probability times this, once
+    #: per edit: a near spelling is never as sure as the name itself, and stays under
+    #: ``records.CONFIDENT`` (on LGL's dev half, 12 of 14 variants of gold spans were wrong:
+    #: there, names missing from the gazetteer outnumber misspellings).
+    variant_confidence: float = 0.45
+    #: Countries and nearby places searched for a name's variants: the article's leading
+    #: countries and the places chosen for its largest groups of names.
+    variant_countries: int = 3
+    variant_near: int = 12
+
+
+WEIGHTS = Weights()
+
+#: Type words of second-level units whose names the gazetteer files with the word.
+_COUNTY_WORDS = ("county", "parish", "borough")
+#: Kinds without population whose prior comes from their extent.
+_FEATURE_KINDS = frozenset(("region", "water", "river"))
 _AREA_KINDS = frozenset(("country", "continent"))
 _COUNTRIES: weakref.WeakKeyDictionary[Gazetteer, dict[str, Place | None]] = (
     weakref.WeakKeyDictionary()
@@ -68,6 +142,12 @@ _COUNTRIES: weakref.WeakKeyDictionary[Gazetteer, dict[str, Place | None]] = (
 def distance_km(a: Place, b: Place) -> float:
     """Great-circle distance between two places (:func:`geomap.geometry.approx_km`)."""
     return approx_km(a.lat, a.lon, b.lat, b.lon)
+
+
+def _quality_bonus(quality: int) -> float:
+    """The score term of a match quality (see :class:`Weights`)."""
+    return {3: WEIGHTS.primary, 2: WEIGHTS.alternate, 1: WEIGHTS.bare, 0: WEIGHTS.skeleton
+            }.get(quality, 0.0)
 
 
 def prior(place: Place) -> float:
@@ -83,7 +163,13 @@ def prior(place: Place) -> float:
         return 1.5 + pop / 5
     if place.kind == "border_crossing":
         return 2.0
-    return pop / 2
+    if place.kind in _FEATURE_KINDS:
+        # No population: a larger feature is a better known one (the Caspian Sea's extent
+        # is 936 km: 3.5; a small lake's 5 km: 2.4).
+        return 2.0 + math.log10(place.extent_km + 1) / 2
+    if place.kind == "airport":
+        return 1.5
+    return pop * WEIGHTS.city_population
 
 
 @dataclass
@@ -95,8 +181,18 @@ class _Group:
     indexes: list[int] = field(default_factory=list)
     matches: list[Match] = field(default_factory=list)
     type_words: set[str] = field(default_factory=set)
+    parts: set[str] = field(default_factory=set)  # "southern Mexico": a part of an area
     containers: set[int] = field(default_factory=set)  # indexes of qualifying mentions
     pick: Place | None = None
+    #: How far the article's references count the pick: its probability among the group's
+    #: candidates, raised to ``Weights.belief``.
+    belief: float = 1.0
+    #: An abbreviation ("Okla."): its candidates count only in countries the rest of the
+    #: article names; ``withheld`` keeps the ones that did not.
+    abbreviation: bool = False
+    withheld: list[Match] = field(default_factory=list)
+    #: Near spellings found for a name with no exact candidate, by place id.
+    variants: dict[str, Variant] = field(default_factory=dict)
     #: Per candidate, what does not change while the article's picks settle:
     #: (score from prior, name and type word; the type word; longitude window for nearness).
     static: list[tuple[float, str, float]] = field(default_factory=list)
@@ -111,18 +207,24 @@ class _Group:
         self.static = []
         for match in self.matches:
             place = match.place
-            total = prior(place) + _QUALITY_BONUS.get(match.quality, 0.0)
+            total = prior(place) + _quality_bonus(match.quality)
+            variant = self.variants.get(place.id)
+            if variant is not None:
+                total -= WEIGHTS.edit * variant.edits
             # A city that shares its name with the region it lies in: news means the city.
             if place.kind == "admin1" and place.country in big_cities:
-                total -= 0.6
+                total += WEIGHTS.city_region
             type_word = ""
             if kinds:
                 if place.kind in kinds:
-                    total += 2.5
+                    total += WEIGHTS.type_match
                     type_word = next(w for w in sorted(self.type_words)
                                      if place.kind in TYPE_KINDS.get(w, ()))
                 else:
-                    total -= 1.0
+                    total += WEIGHTS.type_mismatch
+            elif self.parts and place.kind in PART_KINDS:
+                total += WEIGHTS.part
+                type_word = "part"
             # Only distances under 400 km count: skip the far ones before the trigonometry.
             lon_window = 3.6 / max(0.05, math.cos(math.radians(place.lat)))
             self.static.append((total, type_word, lon_window))
@@ -162,7 +264,7 @@ def _contribution(group: _Group) -> tuple[dict[str, float], dict[str, float], di
     pick = group.pick
     if pick is None:
         return {}, {}, {}
-    n = len(group.indexes)
+    n = len(group.indexes) * group.belief
     explicit: dict[str, float] = {}
     weight: dict[str, float] = {}
     regions: dict[tuple, int] = {}
@@ -247,7 +349,7 @@ class _Resolver:
 
     # ---------------------------------------------------------------- setup
     def collect(self) -> None:
-        places = [i for i, m in enumerate(self.mentions) if m.kind == "place"]
+        places = [i for i, m in enumerate(self.mentions) if m.kind in NAMED_KINDS]
         for i, m in enumerate(self.mentions):
             if m.kind == "demonym":
                 code = country_of(m.text)
@@ -259,18 +361,39 @@ class _Resolver:
             group = self.groups.get(key)
             if group is None:
                 name = lookup_name(m.text)
-                matches = lookup(self.gazetteer, name)
-                if not matches:
-                    matches = lookup(self.gazetteer, name, fuzzy=True)
-                group = self.groups[key] = _Group(key, m.text, matches=matches)
+                matches = [x for x in lookup(self.gazetteer, name) if x.quality >= 0]
+                abbreviated = is_abbreviated(matches, m.text)
+                if abbreviated:
+                    matches = abbreviation_matches(self.gazetteer, m.text)
+                group = self.groups[key] = _Group(key, m.text, matches=matches,
+                                                  abbreviation=abbreviated)
             group.indexes.append(i)
             if m.type_word:
                 group.type_words.add(m.type_word.lower())
+            if m.part:
+                group.parts.add(m.part)
             self.group_of[i] = group
         for a, b in zip(places, places[1:]):
             self.link_qualifier(a, b)
         for group in self.groups.values():
+            if not group.abbreviation:
+                self.add_counties(group)
             group.settle()
+
+    def add_counties(self, group: _Group) -> None:
+        """ "Becker and Clay counties", "Henrico": the counties, parishes or boroughs named
+        so, when a type word asks for one and the name alone finds none, or when the name
+        alone finds nothing."""
+        words = [w for w in _COUNTY_WORDS if w in group.type_words]
+        if any(m.place.kind == "admin2" for m in group.matches) or not (
+                words or not group.matches):
+            return
+        known = {m.place.id for m in group.matches}
+        for word in words or _COUNTY_WORDS:
+            for m in lookup(self.gazetteer, f"{lookup_name(group.name)} {word}"):
+                if m.place.kind == "admin2" and m.quality >= 2 and m.place.id not in known:
+                    known.add(m.place.id)
+                    group.matches.append(Match(m.place, 1))
 
     def link_qualifier(self, a: int, b: int) -> None:
         """Record "A, B", "A in B" (B contains A) and "B's A" (B contains A)."""
@@ -314,24 +437,24 @@ class _Resolver:
             if container is None:
                 continue
             if container.kind == "country" and place.country == container.country:
-                total += 3.0
+                total += WEIGHTS.container
                 ev.container = container.name
             elif container.kind in ("admin1", "admin2") and place.country == container.country:
                 region = container.name if container.kind == "admin1" else container.admin1
                 if normalize(place.admin1) == normalize(region):
-                    total += 3.0
+                    total += WEIGHTS.container
                     ev.container = container.name
                 else:
-                    total += 1.0
+                    total += WEIGHTS.container_country
         refs = context.refs
         weight = refs.weight(place.country) if place.country else 0
-        if weight > 0 and place.kind != "country":
+        if weight > 0:
             share = weight / context.weight_total
-            total += 1.0 + 1.5 * share
+            total += WEIGHTS.country + WEIGHTS.country_share * share
             ev.country, ev.country_count = place.country, int(refs.explicit(place.country))
         if place.admin1 and place.kind != "admin1":
             if refs.region((place.country, normalize(place.admin1))):
-                total += 1.0
+                total += WEIGHTS.region
                 ev.admin1 = place.admin1
         if place.kind not in _AREA_KINDS:
             best_km, near = math.inf, ""
@@ -345,7 +468,8 @@ class _Resolver:
                 d = distance_km(place, pick)
                 if d < best_km:
                     best_km, near = d, name
-            bonus = 1.5 if best_km < 50 else 1.0 if best_km < 150 else 0.5 if best_km < 400 else 0
+            bonus = (WEIGHTS.near_50 if best_km < 50 else WEIGHTS.near_150 if best_km < 150
+                     else WEIGHTS.near_400 if best_km < 400 else 0)
             if bonus:
                 total += bonus
                 ev.near, ev.near_km = near, best_km
@@ -383,7 +507,9 @@ class _Resolver:
         evidence = self._evidence[group.key] = [
             self.score(group, k, context) for k in range(len(group.matches))]
         totals = [ev.total for ev in evidence]
-        return group.matches[totals.index(max(totals))].place
+        top = max(totals)
+        self._belief = (1.0 / sum(math.exp(t - top) for t in totals)) ** WEIGHTS.belief
+        return group.matches[totals.index(top)].place
 
     def run(self) -> tuple[Mention, ...]:
         self.collect()
@@ -392,10 +518,20 @@ class _Resolver:
         self._weight_sum = float(sum(self.demonym_countries.values()))
         groups = self.by_size = sorted(self.groups.values(), key=lambda g: -len(g.indexes))
         # First pass: prior, name and type word only; then let the evidence settle.
-        for group in groups:
+        # Abbreviations come after the other names, and keep only candidates in countries
+        # those name: two abbreviations alone cannot vouch for each other.
+        for group in sorted(groups, key=lambda g: g.abbreviation):
+            if group.abbreviation:
+                self.restrict_to_context(group)
             if group.matches:
-                self.set_pick(group, max(group.matches, key=lambda m: prior(m.place)
-                                         + _QUALITY_BONUS.get(m.quality, 0.0)).place)
+                totals = [prior(m.place) + _quality_bonus(m.quality) for m in group.matches]
+                top = max(totals)
+                group.belief = (1.0 / sum(math.exp(t - top) for t in totals)) ** WEIGHTS.belief
+                self.set_pick(group, group.matches[totals.index(top)].place)
+        # Names with no exact candidate: near spellings where the article points.
+        for group in groups:
+            if not group.matches and not group.abbreviation and may_vary(group.name):
+                self.find_variants(group)
         # A group's scores depend only on the picks: one whose picks have not changed
         # since it was last ranked would be ranked the same again.
         changes, ranked_at, fresh_at = 0, {}, {}
@@ -403,7 +539,8 @@ class _Resolver:
             for group in groups:
                 if len(group.matches) > 1 and ranked_at.get(group.key) != changes:
                     pick, ranked_at[group.key] = self.best(group), changes
-                    if pick is not group.pick:
+                    if pick is not group.pick or abs(self._belief - group.belief) > 0.1:
+                        group.belief = self._belief
                         self.set_pick(group, pick)
                         changes += 1
                     # Its own pick is no evidence for its candidates: its scores hold
@@ -412,8 +549,11 @@ class _Resolver:
         results: dict[int, Mention] = {}
         for group in groups:
             if not group.matches:
+                reason = "not in the gazetteer"
+                if group.withheld:
+                    reason = self.explain_withheld(group)
                 for i in group.indexes:
-                    results[i] = replace(self.mentions[i], reason="not in the gazetteer")
+                    results[i] = replace(self.mentions[i], reason=reason)
                 continue
             reuse = self.claim_support is None and fresh_at.get(group.key) == changes
             ranked = self.rank(group, final=True,
@@ -428,28 +568,85 @@ class _Resolver:
             candidates = tuple(Candidate(m.place, round(w / norm, 4))
                                for (ev, m), w in zip(ranked[1:6], weights[1:6]))
             reason = self.explain(group, best_ev, best, ranked)
+            confidence = weights[0] / norm
+            variant = group.variants.get(best.place.id)
+            if variant is not None:
+                confidence *= WEIGHTS.variant_confidence ** max(1, variant.edits)
             for i in group.indexes:
                 results[i] = replace(self.mentions[i], place=best.place,
-                                     confidence=round(weights[0] / norm, 4),
+                                     confidence=round(confidence, 4),
                                      candidates=candidates, reason=reason)
         out = []
         for i, m in enumerate(self.mentions):
             if m.kind == "demonym":
-                code = country_of(m.text)
-                place = self.country(code) if code else None
+                place = self.demonym_place(m.text)
                 out.append(replace(m, place=place, confidence=1.0 if place else 0.0,
                                    reason=f"demonym of {place.name}" if place else
-                                   "demonym of an unknown country"))
+                                   "demonym of a place not in the gazetteer"))
             else:
                 out.append(results.get(i, m))
         return tuple(out)
+
+    def demonym_place(self, word: str) -> Place | None:
+        """The country of a demonym, or the region of a regional one ("Abkhaz")."""
+        code, region = country_of(word), region_of(word)
+        if not region:
+            return self.country(code) if code else None
+        areas = [m.place for m in lookup(self.gazetteer, region)
+                 if m.quality >= 2 and m.place.kind not in ("city", "border_crossing")
+                 and (not code or m.place.country == code)]
+        return areas[0] if areas else None
+
+    def find_variants(self, group: _Group) -> None:
+        """Give a name without candidates the near spellings of it among the places the
+        article's context makes likely: its leading countries, and around its places."""
+        countries = [c for c, w in self._totals[1].most_common(WEIGHTS.variant_countries)
+                     if w > 0]
+        near = [g.pick for g in self.by_size
+                if g.pick is not None and g.pick.kind not in _AREA_KINDS][:WEIGHTS.variant_near]
+        found = variants(self.gazetteer, lookup_name(group.name), countries, near=near)
+        if not found:
+            return
+        group.variants = {v.place.id: v for v in found}
+        group.matches = [Match(v.place, 0) for v in found]
+        group.settle()
+        self.set_pick(group, max(group.matches, key=lambda m: group.static[
+            group.matches.index(m)][0]).place)
+
+    def restrict_to_context(self, group: _Group) -> None:
+        """Keep an abbreviation's candidates in countries the article's other references
+        (names and demonyms) point to; withhold the others."""
+        refs, _ = self.references(group)
+        keep = [k for k, m in enumerate(group.matches)
+                if m.place.country and refs.weight(m.place.country) > 0]
+        group.withheld = [m for k, m in enumerate(group.matches) if k not in keep]
+        group.matches = [group.matches[k] for k in keep]
+        group.static = [group.static[k] for k in keep]
+
+    def explain_withheld(self, group: _Group) -> str:
+        """Why an abbreviation stays unresolved: what it may stand for, and where."""
+        named = []
+        for m in group.withheld[:3]:
+            country = self.country(m.place.country)
+            named.append(f"{m.place.name} ({country.name if country else m.place.country})")
+        more = f" and {len(group.withheld) - 3} more" if len(group.withheld) > 3 else ""
+        return (f"abbreviation of {', '.join(named)}{more}, none in a country the article "
+                "names otherwise")
 
     def explain(self, group: _Group, ev: _Evidence, best: Match,
                 ranked: list[tuple[_Evidence, Match]]) -> str:
         place, name = best.place, group.name
         same_kind = [m for _, m in ranked if m.place.kind == place.kind]
         where = self.country(place.country).name if self.country(place.country) else place.country
-        if len(ranked) == 1:
+        variant = group.variants.get(place.id)
+        if variant is not None:
+            edits = f"{variant.edits} edit{'s' if variant.edits != 1 else ''}"
+            lead = f"spelled '{name}'; {place.name}, {edits}"
+            if normalize(variant.spelled) != normalize(place.name):
+                lead += f" from its name '{variant.spelled}'"
+        elif group.abbreviation:
+            lead = f"abbreviation of {place.name}"
+        elif len(ranked) == 1:
             lead = f"only place named '{name}'"
         elif place.kind == "country":
             lead = f"the country '{name}'"
@@ -458,7 +655,10 @@ class _Resolver:
         else:
             lead = f"{place.kind} '{place.name}' (population {place.population:,})"
         parts = [lead]
-        if ev.type_word:
+        if ev.type_word == "part":
+            part = "/".join(sorted(group.parts))
+            parts.append(f"a direction word names a part ({part}) of an area")
+        elif ev.type_word:
             parts.append(f"'{ev.type_word}' says {place.kind.replace('_', ' ')}")
         if ev.container:
             parts.append(f"qualified by '{ev.container}'")

@@ -43,15 +43,16 @@ def make_gazetteer(tmp_path_factory):
     with its own index, so a test knows every place that can be chosen."""
     import csv
 
-    from geomap.gazetteer import COLUMNS, Gazetteer
+    from geomap.gazetteer import ALL_COLUMNS, Gazetteer
 
     def make(rows):
         folder = tmp_path_factory.mktemp("gaz")
         path = folder / "g.csv"
+        width = max(len(row) for row in rows)  # the optional columns, when a row has them
         with open(path, "w", newline="", encoding="utf-8") as f:
             writer = csv.writer(f)
-            writer.writerow(COLUMNS)
-            writer.writerows(rows)
+            writer.writerow(ALL_COLUMNS[:width])
+            writer.writerows([*row, *[""] * (width - len(row))] for row in rows)
         return Gazetteer.open([path], bundled=False, use_env=False, cache=folder / "cache")
 
     return make

@@ -34,7 +34,7 @@ def default_map(tmp_path_factory) -> tuple[Path, str]:
 def test_map_with_no_argument_maps_the_bundled_example(default_map):
     path, output = default_map
     assert output == (
-        "Mapped 13 places (36 mentions) from 1 article, with 2 distance claims "
+        "Mapped 13 places (35 mentions) from 1 article, with 2 distance claims "
         "(1 inconsistent): output/map.html\n"
     )
     page = path.read_text(encoding="utf-8")
@@ -157,3 +157,22 @@ def test_map_refuses_an_unknown_tile_layer(tmp_path):
     assert result.exit_code == 2
     assert result.output.startswith("Error: ")
     assert not (tmp_path / "m.html").exists()
+
+
+def test_evaluate_scores_one_half_and_breaks_down_by_feature_type(tmp_path):
+    text = "Floods in Ramadi, Iraq."
+    gold = [{"start": 10, "end": 16, "name": "Ramadi", "lat": 33.4206, "lon": 43.3078,
+             "feature_code": "PPLA"},
+            {"start": 18, "end": 22, "name": "Iraq", "lat": 33.0, "lon": 44.0,
+             "feature_code": "PCLI"}]
+    corpus = tmp_path / "gold.jsonl"
+    # crc32("4") is even (dev), crc32("1") odd (held-out).
+    corpus.write_text("".join(json.dumps({"id": i, "text": text, "toponyms": gold}) + "\n"
+                              for i in ("4", "1")), encoding="utf-8")
+    result = run("evaluate", str(corpus), "--half", "dev")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == "articles                1"
+    assert "recognition (exact)     P 1.000  R 1.000  F1 1.000" in lines
+    assert "PPL*                 1      0.0% (0)               1.000           1.000 (1)" in lines
+    assert lines[-1].split() == ["all", "2", "0.0%", "(0)", "1.000", "1.000", "(2)"]

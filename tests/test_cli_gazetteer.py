@@ -197,3 +197,11 @@ def test_installed_wheel_finds_its_gazetteer(tmp_path):
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("Ramadi ") and "33.4206" in result.stdout
+
+
+def test_lookup_fuzzy_in_a_country_shows_near_spellings_with_their_edits():
+    result = run("gazetteer", "lookup", "Tikreet", "--fuzzy", "--country", "IQ")
+    assert result.exit_code == 0, result.output
+    first = result.output.splitlines()[0]
+    assert first.startswith("Tikrīt") and "Saladin, IQ" in first and first.endswith("1 edit")
+    assert run("gazetteer", "lookup", "Tikreet", "--country", "IQ").exit_code == 1

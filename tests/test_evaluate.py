@@ -6,7 +6,14 @@ import math
 
 import pytest
 
-from geomap.evaluate import MAX_ERROR_KM, auc_log_error, evaluate, format_scores
+from geomap.evaluate import (
+    MAX_ERROR_KM,
+    auc_log_error,
+    evaluate,
+    feature_type,
+    format_scores,
+    half,
+)
 
 ROWS = [
     ("country:IQ", "Iraq", "", "33", "44", "country", "IQ", "", "38000000", "t"),
@@ -51,3 +58,26 @@ def test_auc_bounds():
     assert auc_log_error([0.0, 0.0]) == 0.0
     assert auc_log_error([MAX_ERROR_KM, MAX_ERROR_KM]) == pytest.approx(
         math.log(1 + MAX_ERROR_KM) / math.log(MAX_ERROR_KM))
+
+
+def test_breakdown_by_feature_type(gaz):
+    article = {**ARTICLE, "toponyms": [
+        {**ARTICLE["toponyms"][0], "feature_code": "PPLA"},
+        {**ARTICLE["toponyms"][1], "feature_code": "PCLI"},
+        {**ARTICLE["toponyms"][2], "feature_code": "PPL"},
+    ]}
+    scores = evaluate([article], gazetteer=gaz)
+    assert [(r.feature, r.candidate) for r in scores.gold] == [
+        ("PPL*", True), ("PCL*", True), ("PPL*", False)]
+    # Fallujah has no candidate: a gold-span error, and not recognised end to end.
+    assert scores.gold[2].gold_span_km == MAX_ERROR_KM and scores.gold[2].end_to_end_km is None
+    table = format_scores(scores).split("by feature type")[1].splitlines()
+    assert table[1].split() == ["PPL*", "2", "50.0%", "(1)", "0.500", "1.000", "(1)"]
+    assert table[2].split() == ["PCL*", "1", "0.0%", "(0)", "1.000", "1.000", "(1)"]
+    assert table[-1].split()[:5] == ["all", "3", "33.3%", "(1)", "0.667"]
+
+
+def test_feature_types_and_halves():
+    assert [feature_type(c) for c in ("PPLC", "ADM1", "ADM2", "PCLS", "STM", "ADMD", "")] == [
+        "PPL*", "ADM1", "ADM2", "PCL*", "water/other", "water/other", "water/other"]
+    assert half("4") == "dev" and half("1") == "held-out"  # crc32 0xf3b61b38, 0x83dcefb7

@@ -27,6 +27,16 @@ ROWS = [
     ("gn:11", "Flores", "", "-7.87", "-37.97", "city", "BR", "Pernambuco", "22000", "t"),
     ("gn:12", "Alexandria", "", "31.31", "-92.45", "city", "US", "Louisiana", "47000", "t"),
     ("admin1:US.LA", "Louisiana", "", "31", "-92", "admin1", "US", "Louisiana", "4600000", "t"),
+    ("country:US", "United States", "US|U.S.|USA", "39.8", "-98.6", "country", "US", "",
+     "310000000", "t"),
+    ("admin1:US.DC", "District of Columbia", "Washington, D.C.", "38.9", "-77.0", "admin1", "US",
+     "District of Columbia", "600000", "t"),
+    ("gn:13", "Los Angeles", "", "34.05", "-118.24", "city", "US", "California", "3900000",
+     "t"),
+    ("gn:14", "Los", "", "46.1", "106.2", "city", "MN", "", "1000", "t"),
+    ("gn:15", "Angeles", "", "15.15", "120.58", "city", "PH", "", "300000", "t"),
+    ("admin1:GE.02", "Abkhazia", "", "43.0", "41.0", "admin1", "GE", "Abkhazia", "200000", "t"),
+    ("gn:16", "Kansas City", "", "39.1", "-94.58", "city", "US", "Missouri", "475000", "t"),
 ]
 
 
@@ -99,3 +109,44 @@ def test_demonyms_are_country_references(gaz):
 
 def test_empty_text(gaz):
     assert extract("", (), gaz) == ()
+
+
+def test_a_name_before_based_is_one_place(gaz):
+    text = "The Los Angeles-based firm and an Iraq-based group met."
+    mentions = extract(text, split_sentences(text), gaz)
+    assert [(m.start, m.end, m.text) for m in mentions] == [
+        (4, 15, "Los Angeles"), (34, 38, "Iraq")]
+
+
+def test_the_country_in_capitals_is_not_the_pronoun(gaz):
+    assert spans("It seems that the US wants talks. US diplomats agree.", gaz) == ["US", "US"]
+    assert spans("Tell us more. LET US PRAY.", gaz) == []
+    assert spans("Drive north on US-24 to Baghdad.", gaz) == ["Baghdad"]
+
+
+def test_dc_alone(gaz):
+    assert spans("He moved to D.C. last year.", gaz) == ["D.C."]
+
+
+def test_two_word_and_regional_demonyms(gaz):
+    text = "South Korean, North Korean and Abkhaz officials met European diplomats."
+    assert spans(text, gaz, "demonym") == ["South Korean", "North Korean", "Abkhaz", "European"]
+    assert spans("Arab countries met.", gaz, "demonym") == []
+
+
+def kinds(text, gaz):
+    return [(m.text, m.kind) for m in extract(text, split_sentences(text), gaz)]
+
+
+def test_a_place_inside_an_organisations_name_is_a_modifier(gaz):
+    assert kinds("The U.S. Geological Survey said so.", gaz) == [("U.S.", "modifier")]
+    assert kinds("The Kansas City Chiefs lost.", gaz) == [("Kansas City", "modifier")]
+    assert kinds("The Anbar Police Department said.", gaz) == [("Anbar", "modifier")]
+    # A title is not an organisation: the governor's state is a place.
+    assert kinds("Louisiana Gov. Bobby Jindal spoke.", gaz) == [("Louisiana", "place")]
+
+
+def test_a_streets_name_holds_no_place(gaz):
+    assert kinds("He lives on Baghdad Street near Alexandria Drive.", gaz) == []
+    assert kinds("A dotted direction names nothing: N.W. Baghdad burned.", gaz) == [
+        ("Baghdad", "place")]

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from geopy.distance import geodesic
 
-from geomap.gazetteer import COLUMNS, Gazetteer, add_place, read_file
+from geomap.gazetteer import ABBREVIATION, COLUMNS, Gazetteer, add_place, read_file
 from geomap.errors import GazetteerError
 from geomap.names import keys, normalize
 
@@ -74,6 +74,21 @@ def test_primary_name_beats_alternate(tmp_path):
     )
     with Gazetteer.open([csv], bundled=False, cache=tmp_path / "c") as gaz:
         assert [p.id for p in gaz.lookup("paris")] == ["t:paris", "t:small", "t:big"]
+
+
+def test_abbreviations_match_last_with_their_own_quality(tmp_path):
+    csv = write_csv(
+        tmp_path / "g.csv",
+        "t:ok,Oklahoma,Okla.|OK,35.5,-97.5,admin1,US,Oklahoma,3900000,test",
+        "t:okla,Okla,,50,20,city,PL,,300,test",
+        "t:us,United States,US|U.S.,39.8,-98.6,country,US,,310000000,test",
+    )
+    with Gazetteer.open([csv], bundled=False, cache=tmp_path / "c") as gaz:
+        assert [(m.place.id, m.quality) for m in gaz.matches("Okla.")] == [
+            ("t:okla", 3), ("t:ok", ABBREVIATION)]
+        assert [(m.place.id, m.quality) for m in gaz.matches("OK")] == [("t:ok", ABBREVIATION)]
+        # A country's own short forms are names, not abbreviations.
+        assert [(m.place.id, m.quality) for m in gaz.matches("U.S.")] == [("t:us", 2)]
 
 
 def test_fuzzy_lookup_reaches_transliteration_variants(small_csv, tmp_path):

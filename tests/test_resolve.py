@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from geomap.extract import extract
+from geomap.records import CONFIDENT
 from geomap.resolve import resolve
 from geomap.text import split_sentences
 
@@ -22,6 +23,27 @@ ROWS = [
     ("cross:h", "Husaybah crossing", "Husaybah", "34.3975", "40.977", "border_crossing", "IQ",
      "Anbar", "0", "t"),
     ("gn:h", "Husaybah town", "Husaybah", "25", "45", "city", "SA", "", "20000", "t"),
+    ("country:MX", "Mexico", "", "23", "-102", "country", "MX", "", "112000000", "t"),
+    ("admin1:MX.15", "Mexico", "Estado de Mexico", "19.4", "-99.6", "admin1", "MX", "Mexico",
+     "14000000", "t"),
+    ("gn:mxc", "Mexico City", "Mexico|Ciudad de Mexico", "19.43", "-99.13", "city", "MX",
+     "Mexico City", "12300000", "t"),
+    ("gn:oax", "Oaxaca", "", "17.06", "-96.72", "city", "MX", "Oaxaca", "255000", "t"),
+    ("admin1:AU.04", "Queensland", "QLD|Qld.", "-22", "144", "admin1", "AU", "Queensland",
+     "4000000", "t"),
+    ("gn:bne", "Brisbane", "", "-27.47", "153.03", "city", "AU", "Queensland", "2000000", "t"),
+    ("gn:qld", "Qld", "", "10", "10", "city", "NG", "", "500", "t"),
+    ("admin2:US.27005", "Becker County", "", "46.93", "-95.67", "admin2", "US", "Minnesota",
+     "33000", "t"),
+    ("admin2:US.27027", "Clay County", "", "46.89", "-96.49", "admin2", "US", "Minnesota",
+     "59000", "t"),
+    ("admin2:US.27167", "Wilkin County", "", "46.36", "-96.47", "admin2", "US", "Minnesota",
+     "6500", "t"),
+    ("gn:becker", "Becker", "", "45.39", "-93.87", "city", "US", "Minnesota", "4500", "t"),
+    ("gn:clay", "Clay", "", "43.18", "-76.17", "city", "US", "New York", "58000", "t"),
+    ("curated:middle-east", "Middle East", "", "29", "41", "region", "", "", "0", "t", "",
+     "2500"),
+    ("gn:me", "Middle East", "", "39.3", "-76.6", "city", "US", "Maryland", "1872", "t"),
 ]
 
 
@@ -82,3 +104,40 @@ def test_claim_support_hook_can_tip_the_balance(gaz):
     out = resolve(text, sentences, mentions, gaz, claim_support=support)
     assert out[0].place.country == "ID"
     assert calls and set(calls) == {0}
+
+
+def test_a_direction_word_names_a_part_of_the_country(gaz):
+    text = ("A magnitude 7.4 earthquake struck southern Mexico on Tuesday, shaking buildings in "
+            "Mexico City and Oaxaca.")
+    mexico = place_of(text, gaz, "Mexico")
+    assert (mexico.place.id, mexico.part) == ("country:MX", "south")
+    assert "part (south)" in mexico.reason
+    assert place_of(text, gaz, "Oaxaca").part == ""
+
+
+def test_an_abbreviation_counts_only_with_its_country_in_context(gaz):
+    queensland = place_of("Floods cut roads near Brisbane, Qld, on Monday.", gaz, "Qld")
+    assert queensland.place.id == "admin1:AU.04"
+    assert queensland.reason.startswith("abbreviation of Queensland")
+    alone = place_of("Floods cut roads in Qld on Monday.", gaz, "Qld")
+    assert alone.place is None
+    assert alone.reason == ("abbreviation of Queensland (AU), none in a country the article "
+                            "names otherwise")
+
+
+def test_a_type_word_after_a_list_asks_every_name_for_a_county(gaz):
+    text = "Water covers roads in Becker, Clay and Wilkin counties."
+    assert [(m.text, m.place.id) for m in resolved(text, gaz)] == [
+        ("Becker", "admin2:US.27005"), ("Clay", "admin2:US.27027"),
+        ("Wilkin", "admin2:US.27167")]
+
+
+def test_a_large_region_outranks_a_small_namesake(gaz):
+    assert place_of("Peace in the Middle East.", gaz, "Middle East").place.kind == "region"
+
+
+def test_a_doubtful_mention_is_not_confident(gaz):
+    sure = place_of("Fighting in Anbar province.", gaz, "Anbar")
+    assert sure.confident and sure.confidence >= CONFIDENT
+    doubtful = place_of("The floods hit Rawa.", gaz, "Rawa")  # three namesakes, no context
+    assert doubtful.place is not None and not doubtful.confident
