@@ -40,7 +40,7 @@ from geomap.basemap import as_geometry, compact_geometry, country_boundaries, di
 from geomap.errors import GeomapError, InputError
 from geomap.files import atomic_write
 from geomap.geometry import compass
-from geomap.records import ClaimCheck, Document, Location, Mention, Party, Place
+from geomap.records import CONFIDENT, ClaimCheck, Document, Location, Mention, Party, Place
 
 if TYPE_CHECKING:
     from geomap.gazetteer import Gazetteer
@@ -65,9 +65,9 @@ __all__ = [
 
 ASSETS = Path(__file__).parent / "assets"
 #: A place whose every mention was resolved with less confidence than this is drawn hollow,
-#: marked "?" in the article and left out when the map fits its view: a coin toss or worse
-#: between namesakes, for the reader to check.
-LOW_CONFIDENCE = 0.5
+#: marked "?" in the article and left out when the map fits its view (the resolver's
+#: :data:`geomap.records.CONFIDENT`: half of such places lie more than 161 km off on LGL).
+LOW_CONFIDENCE = CONFIDENT
 #: A location whose statements leave it further than this from its point (a direction
 #: without a distance: "north of Gao") is marked vague: no area drawn, no view fitted to it.
 VAGUE_KM = 1000.0
@@ -77,6 +77,10 @@ TITLE_MAX = 100
 TITLE_SHORT = 80
 #: Decimals kept for drawn coordinates (about 1 m).
 COORD_DIGITS = 5
+#: Vertices of a drawn circle (a sector gets its share): between two of them the outline of
+#: a 410 km circle lies at most 0.9 km (0.2 %) inside it; each vertex is a WGS84 geodesic,
+#: the costliest thing the map computes.
+AREA_STEPS = 48
 #: Points of a claim line at most: one every 10 km up to 320 km, then sparser (between the
 #: points of a 6,000 km line, Leaflet's straight segments stray about 1 km from the
 #: geodesic: a pixel at zoom 8).
@@ -284,7 +288,7 @@ def claim_area(check: ClaimCheck) -> list[list[list[float]]] | None:
     area = check.area
     if area is None:
         return None
-    return [_points(ring) for ring in area.rings()]
+    return [_points(ring) for ring in area.rings(steps=AREA_STEPS)]
 
 
 # ---------------------------------------------------------------------------------------
@@ -335,13 +339,16 @@ class PlaceRow(TypedDict):
 
 
 class MentionRow(TypedDict):
-    """A mention as the page reads it (by name): its span, the marker it links to (None:
-    unresolved, or a demonym whose country has no marker), its sentence."""
+    """A mention as the page reads it (by name): its span, its kind ("place"; "demonym":
+    "Iraqi"; "modifier": "U.S." in "U.S. Geological Survey"), the marker it links to (None:
+    unresolved, or a demonym or modifier whose place has no marker), the part of the place
+    it means ("south" in "southern Mexico"), its sentence."""
 
     start: int
     end: int
+    kind: str
     place: int | None
-    demonym: bool
+    part: str
     confidence: float | None
     sentence: int
 
@@ -426,8 +433,9 @@ def _place_key(place: Place) -> str:
 
 
 class _Markers:
-    """The places that get a marker (those named, not only by a demonym), numbered in order
-    of first mention over all documents, with what each document says of them."""
+    """The places that get a marker (those named, not only by a demonym or inside another
+    name), numbered in order of first mention over all documents, with what each document
+    says of them."""
 
     def __init__(self, documents: Sequence[Document]):
         self.index: dict[str, int] = {}
@@ -448,7 +456,7 @@ class _Markers:
             self.country_names.setdefault(code, display_name(place.name))
         if (m.kind == "demonym" or place.kind == "country") and code not in self.countries:
             self.countries.append(code)
-        if m.kind == "demonym":
+        if m.kind != "place":
             return
         key = _place_key(place)
         i = self.index.get(key)
@@ -508,8 +516,9 @@ def _mention_row(m: Mention, markers: _Markers) -> MentionRow:
     return {
         "start": m.start,
         "end": m.end,
+        "kind": m.kind,
         "place": markers.of(m.place),
-        "demonym": m.kind == "demonym",
+        "part": m.part,
         "confidence": round(m.confidence, 3) if m.place is not None else None,
         "sentence": m.sentence,
     }
@@ -610,11 +619,11 @@ def _location_row(doc: Document, location: Location) -> LocationRow:
         "end": location.subject.end,
         "subject": location.subject.text,
         "claims": list(location.checks),
-        "areas": [] if vague else [[_points(ring) for ring in area.rings()]
+        "areas": [] if vague else [[_points(ring) for ring in area.rings(steps=AREA_STEPS)]
                                    for area in location.areas],
         # Where several statements agree: a circle around their overlap (one statement's
         # own area says more than a circle would).
-        "ring": _points(geometry.circle(location, location.uncertainty_km))
+        "ring": _points(geometry.circle(location, location.uncertainty_km, steps=AREA_STEPS))
         if 0 < location.uncertainty_km <= VAGUE_KM and len(location.areas) > 1 else None,
         "contradiction": location.contradiction,
         "suggestion": ",".join(ALL_COLUMNS[: len(row)]) + "\n" + out.getvalue(),

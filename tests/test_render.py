@@ -360,7 +360,7 @@ def test_demonyms_link_to_their_country_but_add_no_marker():
     data = payload_of(render.build_map([gold_document()]))
     iraq = next(i for i, p in enumerate(data["places"]) if p["name"] == "Iraq")
     doc = data["docs"][0]
-    demonyms = [m for m in doc["mentions"] if m["demonym"]]
+    demonyms = [m for m in doc["mentions"] if m["kind"] == "demonym"]
     assert len(demonyms) == 15
     assert all(m["place"] == iraq for m in demonyms if m["end"] - m["start"] == 5)
 
@@ -373,6 +373,23 @@ def test_a_demonym_of_a_country_no_article_names_links_to_nothing():
     data = payload_of(render.build_map([doc]))
     assert data["places"] == []
     assert data["docs"][0]["mentions"][0]["place"] is None
+
+
+def test_a_name_inside_another_name_links_to_its_place_but_adds_no_marker():
+    """"U.S." in "U.S. Geological Survey" is a modifier: evidence, not a marker; "southern
+    Mexico" is Mexico's south, said so."""
+    text = "The U.S. Geological Survey said the quake hit southern Mexico."
+    us = Place("country:US", "United States", 39.76, -98.5, "country", "US")
+    mexico = Place("country:MX", "Mexico", 23.0, -102.0, "country", "MX")
+    doc = Document(text, split_sentences(text), (
+        Mention(4, 8, "U.S.", 0, kind="modifier", place=us, confidence=0.9),
+        Mention(55, 61, "Mexico", 0, place=mexico, confidence=0.9, part="south"),
+    ))
+    data = payload_of(render.build_map([doc]))
+    assert [p["name"] for p in data["places"]] == ["Mexico"]
+    modifier, mention = data["docs"][0]["mentions"]
+    assert (modifier["kind"], modifier["place"]) == ("modifier", None)
+    assert (mention["kind"], mention["place"], mention["part"]) == ("place", 0, "south")
 
 
 def test_one_marker_lists_every_article_that_mentions_the_place():

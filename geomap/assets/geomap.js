@@ -769,18 +769,24 @@
       if (m.place !== null) {
         const p = this.places[m.place];
         span.style.setProperty("--c", color(p.color));
-        span.title = p.name + " \u00b7 " + p.kindLabel + (m.confidence === null ? "" : " \u00b7 confidence " + m.confidence.toFixed(2) +
-          (low ? " (low)" : ""));
-        span.className = (m.demonym ? "gm-demonym gm-linked" : "gm-mention") + (low && !m.demonym ? " gm-low" : "");
+        const part = m.part ? " \u00b7 its " + (m.part === "central" ? "centre" : m.part) : "";
+        const inside = m.kind === "modifier" ? " \u00b7 inside another name, not a place here" : "";
+        span.title = p.name + " \u00b7 " + p.kindLabel + part + inside + (m.confidence === null ? "" : " \u00b7 confidence " +
+          m.confidence.toFixed(2) + (low ? " (low)" : ""));
+        span.className = (m.kind === "place" ? "gm-mention" : "gm-" + (m.kind === "modifier" ? "modifier" : "demonym") + " gm-linked") +
+          (low && m.kind === "place" ? " gm-low" : "");
         span.tabIndex = 0;
         span.setAttribute("role", "button");
         span.dataset.place = String(m.place);
         const go = () => this.focusPlace(m.place, d);
         span.addEventListener("click", go);
         span.addEventListener("keydown", (ev) => { if (ev.key === "Enter" || ev.key === " ") { ev.preventDefault(); go(); } });
+      } else if (m.kind !== "place") {
+        span.className = m.kind === "modifier" ? "gm-modifier" : "gm-demonym";
+        span.title = m.kind === "modifier" ? "a place's name inside another name" : "demonym";
       } else {
-        span.className = m.demonym ? "gm-demonym" : "gm-unresolved";
-        span.title = m.demonym ? "demonym" : "not found in the gazetteer";
+        span.className = "gm-unresolved";
+        span.title = "not found in the gazetteer";
       }
       this.mentionEls[mi] = span;
       return span;
@@ -858,7 +864,7 @@
       const title = link(doc.url, doc.title);
       if (doc.fullTitle) this.titleEl.title = doc.fullTitle; else this.titleEl.removeAttribute("title");
       this.titleEl.replaceChildren(title);
-      const named = doc.mentions.filter((m) => !m.demonym);
+      const named = doc.mentions.filter((m) => m.kind === "place");
       const placeCount = new Set(named.filter((m) => m.place !== null).map((m) => m.place)).size;
       this.metaEl.textContent = plural(placeCount, "place", "places") + " \u00b7 " + plural(named.length, "mention", "mentions") +
         (doc.claims.length ? " \u00b7 " + plural(doc.claims.length, "distance claim", "distance claims") : "") +
