@@ -22,14 +22,22 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-
 if TYPE_CHECKING:
     from geomap.gazetteer import Gazetteer
     from geomap.records import Place
 
 __all__ = [
-    "TIERS", "Label", "Tier", "as_geometry", "compact_geometry", "country_boundaries",
-    "bundled_extents", "display_name", "label_rows", "labels", "water_features",
+    "TIERS",
+    "Label",
+    "Tier",
+    "as_geometry",
+    "bundled_extents",
+    "compact_geometry",
+    "country_boundaries",
+    "display_name",
+    "label_rows",
+    "labels",
+    "water_features",
 ]
 
 

@@ -20,13 +20,27 @@ import folium
 
 from geomap import geometry
 from geomap.basemap import (
-    as_geometry, bundled_extents, compact_geometry, display_name, label_rows, labels,
+    as_geometry,
+    bundled_extents,
+    compact_geometry,
+    display_name,
+    label_rows,
+    labels,
     water_features,
 )
 from geomap.export import CLAIM_COLUMNS, Tally
 from geomap.render import (
-    ARTICLE_ASSETS, COORD_DIGITS, LINE_POINTS, LOW_CONFIDENCE, PagePayload, http_url, json_for_html, kind_label,
-    new_map, verdict_rows, worst_verdict,
+    ARTICLE_ASSETS,
+    COORD_DIGITS,
+    LINE_POINTS,
+    LOW_CONFIDENCE,
+    PagePayload,
+    http_url,
+    json_for_html,
+    kind_label,
+    new_map,
+    verdict_rows,
+    worst_verdict,
 )
 
 if TYPE_CHECKING:

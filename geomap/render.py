@@ -46,9 +46,9 @@ if TYPE_CHECKING:
     from geomap.gazetteer import Gazetteer
 
 __all__ = [
+    "ARTICLE_ASSETS",
     "LOW_CONFIDENCE",
     "AssetError",
-    "ARTICLE_ASSETS",
     "build_map",
     "claim_label",
     "compass",

@@ -767,8 +767,9 @@ def corpus_map(tmp_path_factory, full_gazetteer):
     inconsistent), four more naming Ramadi, two of them undated."""
     import json
 
-    from geomap import batch
     from test_render import EXAMPLE
+
+    from geomap import batch
 
     folder = tmp_path_factory.mktemp("corpus")
     records = [{"id": "aa", "title": "Iraqi PM raises flag at IS-free crossing with Syria",
@@ -877,8 +878,7 @@ def set_dates(page, start: str | None, end: str | None, undated: bool = True):
 
 def test_corpus_date_filter_keeps_undated_articles_and_refuses_from_after_to(open_offline,
                                                                               corpus_map):
-    path, summary = corpus_map
-    page = corpus_ready(open_offline(path))
+    page = corpus_ready(open_offline(corpus_map[0]))
     everything = corpus_places(page)
     set_dates(page, "2017-11-06", "2017-12-01")  # the defaults: nothing changes
     assert corpus_places(page) == everything

@@ -20,7 +20,7 @@ import pytest
 from geographiclib.geodesic import Geodesic
 from hostile import JS_URL, PAYLOAD
 
-from geomap import claims, geometry, render
+from geomap import claims, render
 from geomap.errors import InputError
 from geomap.records import Claim, Document, Mention, Party, Place, Sentence
 
@@ -654,9 +654,9 @@ def test_the_page_title_is_the_headline_escaped(tmp_path):
         ("Iraqi PM raises flag", "a.txt", "Iraqi PM raises flag"),
         ("  ", "kathmandu-quake.txt", "kathmandu-quake.txt"),
         (None, None, "Article 3"),
-        ("KATHMANDU, Nepal (AP) \u2014 A powerful earthquake struck near Kathmandu on "
-         "Saturday, killing more than 1,000 people and toppling buildings across the "
-         "valley, officials said.", None,
+        (("KATHMANDU, Nepal (AP) \u2014 A powerful earthquake struck near Kathmandu on "
+          "Saturday, killing more than 1,000 people and toppling buildings across the "
+          "valley, officials said."), None,
          "KATHMANDU, Nepal (AP) \u2014 A powerful earthquake struck near Kathmandu on\u2026"),
     ],
     ids=["headline", "file-name", "numbered", "first-paragraph"],
