@@ -132,11 +132,11 @@ def first_marker_seconds(path: Path) -> float:
             driver.get(path.as_uri())
             while time.perf_counter() - start < 30:
                 if driver.execute_script("""
-                    const e = document.querySelector('.leaflet-marker-icon');
-                    if (!e) return false;
-                    const r = e.getBoundingClientRect();
-                    return r.width > 0 && r.right > 0 && r.bottom > 0
-                        && r.left < innerWidth && r.top < innerHeight;"""):
+                    return [...document.querySelectorAll('.leaflet-marker-icon')].some((e) => {
+                      const r = e.getBoundingClientRect();
+                      return r.width > 0 && r.right > 0 && r.bottom > 0
+                        && r.left < innerWidth && r.top < innerHeight;
+                    });"""):
                     return time.perf_counter() - start
                 time.sleep(0.02)
             raise RuntimeError("no marker became visible within 30 s")

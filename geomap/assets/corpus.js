@@ -20,8 +20,6 @@
       this.to = null;
       this.undated = true;
       this.onlyInconsistent = false;
-      const basemap = window.geomap.buildBasemap(map, data);
-      this.labelLayer = basemap.labels;
       this.folded = data.places.map((p) => U.fold(p.name));
       this.icon = L.divIcon({ className: "", html: '<div class="gm-dot"></div>', iconSize: [0, 0] });
       this.cluster = L.markerClusterGroup({ chunkedLoading: true, maxClusterRadius: 50 });
@@ -31,6 +29,12 @@
       this.buildHead();
       L.control.zoom({ position: "topleft" }).addTo(map);
       this.shown = this.redraw();
+      // The view is set before the outlines are drawn (a change of view projects them again).
+      if (this.shown.length) {
+        map.fitBounds(this.shown.map((s) => [s.place.lat, s.place.lon]), { padding: [30, 30], maxZoom: 8 });
+      }
+      const basemap = window.geomap.buildBasemap(map, data);
+      this.labelLayer = basemap.labels;
       this.cluster.addTo(map);
       if (this.data.claims.length) this.claimsLayer.addTo(map);
       const overlays = { "Places": this.cluster, "Heat map": this.heat };
@@ -40,9 +44,6 @@
       this.buildLegend();
       if (data.summary.dates) this.buildDates();
       L.control.scale({ imperial: false, position: "bottomright" }).addTo(map);
-      if (this.shown.length) {
-        map.fitBounds(this.shown.map((s) => [s.place.lat, s.place.lon]), { padding: [30, 30], maxZoom: 8 });
-      }
     }
 
     /* ---------- filtering ---------- */

@@ -268,16 +268,18 @@
       this.claimViews = [];
       this.claimLines = [];
       this.active = null;
+      // The view is set before any outline is drawn: Leaflet projects every vector layer
+      // again when the view changes, and the country outlines hold 150,000 points.
+      this.buildMarkers();
+      this.fit(false);
       const basemap = buildBasemap(map, data);
       this.bases = basemap.bases;
       this.labelLayer = basemap.labels;
       this.buildRegions();
-      this.buildMarkers();
       this.buildLocations();
       this.buildClaims();
       this.buildPanel();
       this.buildControls();
-      this.fit(false);
       this.cluster.addTo(this.map); // after fitting, so no cluster animates from a first view
       this.map.on("zoomend overlayadd", () => this.updateLabels());
       this.map.on("click", () => { if (!this.measure) this.selectClaim(null); });
@@ -944,15 +946,17 @@
     /* Fit the view to the confident places shown (all shown, when none is) and their claims. */
     fit(animate) {
       const shown = this.markers.filter((m) => this.isShown(m));
-      let sure = shown.filter((m) => this.places[m.gmPlace].fit);
-      if (!sure.length) sure = shown;
-      if (!sure.length && !this.locationViews.length) { this.map.setView([20, 0], 2); return; }
-      if (!sure.length) sure = this.locationViews.map((v) => v.marker);
-      const b = L.latLngBounds(sure.map((m) => m.getLatLng()));
-      for (const v of this.locationViews) if (this.enabled[v.d] && !v.loc.vague) b.extend(v.marker.getLatLng());
+      let sure = shown.filter((m) => this.places[m.gmPlace].fit).map((m) => m.getLatLng());
+      if (!sure.length) sure = shown.map((m) => m.getLatLng());
+      const located = this.docs.flatMap((doc, d) => this.enabled[d] ? doc.locations : []);
+      const placed = located.filter((loc) => !loc.vague).map((loc) => [loc.lat, loc.lon]);
+      if (!sure.length && !located.length) { this.map.setView([20, 0], 2); return; }
+      if (!sure.length && !placed.length) sure = located.map((loc) => [loc.lat, loc.lon]);
+      const b = L.latLngBounds(sure.concat(placed));
       const confident = (pi) => pi === null || this.places[pi].fit;
+      const claimsOn = !this.claimsLayer || this.map.hasLayer(this.claimsLayer);
       this.docs.forEach((doc, d) => {
-        if (!this.enabled[d] || !this.map.hasLayer(this.claimsLayer)) return;
+        if (!this.enabled[d] || !claimsOn) return;
         for (const c of doc.claims) {
           if (!confident(c.referencePlace) || !confident(c.subjectPlace)) continue;
           if (c.line) b.extend(L.latLngBounds(c.line));
