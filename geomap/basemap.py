@@ -93,6 +93,16 @@ def as_geometry(value: Any) -> dict | None:
     return None
 
 
+def _rounded(coords: Any, digits: int) -> bool:
+    """Whether the first points of ``coords`` already have at most ``digits`` decimals (the
+    bundled outlines have 3: rounding their 150,000 points again took most of a second)."""
+    while coords and isinstance(coords[0], (list, tuple)):
+        if coords[0] and not isinstance(coords[0][0], (list, tuple)):
+            return all(round(c, digits) == c for point in coords[:8] for c in point)
+        coords = coords[0]
+    return False
+
+
 def _round_coords(coords: Any, digits: int = 4) -> Any:
     if isinstance(coords, (int, float)):
         return round(coords, digits)
@@ -106,7 +116,10 @@ def _round_coords(coords: Any, digits: int = 4) -> Any:
 def compact_geometry(geometry: dict) -> dict:
     """geometry with coordinates rounded to 4 decimals (about 10 m): smaller pages."""
     if "coordinates" in geometry:
-        return {"type": geometry["type"], "coordinates": _round_coords(geometry["coordinates"])}
+        coords = geometry["coordinates"]
+        if _rounded(coords, 4):
+            return {"type": geometry["type"], "coordinates": coords}
+        return {"type": geometry["type"], "coordinates": _round_coords(coords)}
     if geometry.get("type") == "GeometryCollection":
         return {
             "type": "GeometryCollection",
@@ -158,7 +171,9 @@ TIERS = (
     Tier("small countries and territories", ("country",), 4, 8, None, 100),
     Tier("oceans, seas and large regions", ("water", "region"), 2, 8, None, 200,
          min_extent_km=800),
-    Tier("capitals", ("city",), 4, 18, None, 300, min_population=50_000, capital="country"),
+    # (Smaller capitals come with the towns around them: asking the whole world for every
+    # town to keep the capitals among them would cost ten times as much.)
+    Tier("capitals", ("city",), 4, 18, None, 300, min_population=300_000, capital="country"),
     Tier("cities over a million", ("city",), 5, 18, None, 600, min_population=1_000_000),
     Tier("first-level regions", ("admin1",), 5, 9, 1500, 400),
     Tier("seas, lakes, rivers and regions", ("water", "river", "region"), 5, 11, 1500, 300,
@@ -223,18 +238,23 @@ class _Near:
         counts = Counter(self._cell(lat, lon) for lat, lon in points)
         self.cells = {cell for cell, _ in counts.most_common(cells)}
         self.reach = math.ceil(radius_km / (self.size * 111))
+        # The cells near an occupied one: as many rows either side, and as many columns as
+        # that row's latitude needs for the same distance.
+        self.covered: set[tuple[int, int]] = set()
+        for i, j in self.cells:
+            for row in range(i - self.reach, i + self.reach + 1):
+                lat = min(89.0, abs((row + 0.5) * self.size - 90))
+                across = min(self.columns // 2,
+                             math.ceil(self.reach / max(0.1, math.cos(math.radians(lat)))))
+                for b in range(-across, across + 1):
+                    self.covered.add((row, (j + b) % self.columns))
 
     def _cell(self, lat: float, lon: float) -> tuple[int, int]:
         return (math.floor((lat + 90) / self.size),
                 math.floor((lon + 180) / self.size) % self.columns)
 
     def holds(self, lat: float, lon: float) -> bool:
-        i, j = self._cell(lat, lon)
-        across = math.ceil(self.reach / max(0.1, math.cos(math.radians(lat))))
-        across = min(across, self.columns // 2)
-        return any((i + a, (j + b) % self.columns) in self.cells
-                   for a in range(-self.reach, self.reach + 1)
-                   for b in range(-across, across + 1))
+        return self._cell(lat, lon) in self.covered
 
     def boxes(self, *, by_row: bool) -> list[tuple[float, float, float, float]]:
         """(south, west, north, east) boxes covering the cells and their reach: one for all,
@@ -259,13 +279,50 @@ class _Near:
         return out
 
 
-def _candidates(gazetteer: Gazetteer, tier: Tier,
-                points: Sequence[tuple[float, float]]) -> Iterable[Place]:
+#: What the sparse tiers draw from, read in two passes over the gazetteer instead of one per
+#: tier: the areas (every row of these kinds) and the cities of at least POOL_POPULATION.
+POOL_KINDS = ("country", "water", "region", "river", "admin1", "admin2", "district")
+POOL_POPULATION = 100_000
+
+
+class _Pool:
+    """The rows the sparse tiers choose from, each pass made when first needed."""
+
+    def __init__(self, gazetteer: Gazetteer):
+        self.gazetteer = gazetteer
+        self._rows: dict[str, list[Place]] = {}
+
+    def holds(self, tier: Tier) -> bool:
+        if tier.dense:
+            return False
+        if "city" in tier.kinds:
+            return tier.kinds == ("city",) and tier.min_population >= POOL_POPULATION
+        return all(kind in POOL_KINDS for kind in tier.kinds)
+
+    def rows(self, tier: Tier) -> list[Place]:
+        key = "cities" if "city" in tier.kinds else "areas"
+        if key not in self._rows:
+            query = {"kinds": ("city",), "min_population": POOL_POPULATION} if key == "cities" \
+                else {"kinds": POOL_KINDS}
+            self._rows[key] = list(self.gazetteer.in_box(-90.0, -180.0, 90.0, 180.0, **query))
+        return [p for p in self._rows[key]
+                if p.kind in tier.kinds and p.population >= tier.min_population]
+
+
+def _candidates(gazetteer: Gazetteer, tier: Tier, points: Sequence[tuple[float, float]],
+                pool: _Pool | None = None) -> Iterable[Place]:
+    pool = pool or _Pool(gazetteer)
+    near = None if tier.radius_km is None else _Near(
+        points, tier.radius_km, MAX_DENSE_CELLS if tier.dense else MAX_CELLS)
+    if pool.holds(tier):
+        for place in pool.rows(tier):
+            if near is None or near.holds(place.lat, place.lon):
+                yield place
+        return
     query = {"kinds": tier.kinds, "min_population": tier.min_population}
-    if tier.radius_km is None:
+    if near is None:
         yield from gazetteer.in_box(-90.0, -180.0, 90.0, 180.0, **query)
         return
-    near = _Near(points, tier.radius_km, MAX_DENSE_CELLS if tier.dense else MAX_CELLS)
     for box in near.boxes(by_row=tier.dense):
         for place in gazetteer.in_box(*box, **query):
             if near.holds(place.lat, place.lon):
@@ -283,11 +340,12 @@ def labels(gazetteer: Gazetteer, points: Sequence[tuple[float, float]], *,
     marked = set(exclude)
     named: set[str] = set()
     out: list[Label] = []
+    pool = _Pool(gazetteer)
     for tier in tiers:
         if tier.radius_km is not None and not points:
             continue
         picked: dict[str, Place] = {}
-        for place in _candidates(gazetteer, tier, points):
+        for place in _candidates(gazetteer, tier, points, pool):
             if place.id in named or (place.id in marked and place.kind != "country"):
                 continue
             if place.id.startswith(STATISTICAL_REGIONS):
