@@ -447,6 +447,14 @@ def test_hostile_text_never_runs(open_offline, maps):
         g.regions.eachLayer(l => l.eachLayer(x => x.openTooltip()));
         document.querySelector('.leaflet-control-layers').classList.add('leaflet-control-layers-expanded');
     """)
+    located = page.js("""const g = geomap.instances[0], v = g.locationViews[0];
+        v.marker.openPopup(); v.marker.openTooltip();
+        v.layers.forEach(l => l.openTooltip && l.openTooltip());
+        return document.querySelector('.gm-location-popup').textContent;""")
+    assert f"camp {PAYLOAD}".replace("\u2028", "") in located.replace("\u2028", "")
+    assert f"contradiction {PAYLOAD}".replace("\u2028", "") in located.replace("\u2028", "")
+    panel_span = page.js("return document.querySelector('.gm-located').textContent")
+    assert panel_span == f"camp {PAYLOAD}"
     page.js("geomap.instances[0].markers[0].openPopup()")
     page.js("return new Promise(r => setTimeout(r, 300))")
     assert page.js("return window.__pwned") is None

@@ -20,9 +20,9 @@ import pytest
 from geographiclib.geodesic import Geodesic
 from hostile import JS_URL, PAYLOAD
 
-from geomap import claims, render
+from geomap import claims, geometry, render
 from geomap.errors import InputError
-from geomap.records import Claim, Document, Mention, Party, Place, Sentence
+from geomap.records import Claim, Document, Location, Mention, Party, Place, Sentence
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLD = ROOT / "tests" / "data" / "al-qaim-husaybah-2017.gold.json"
@@ -253,7 +253,7 @@ def hostile_documents() -> list[Document]:
     text = (
         f"{PAYLOAD} headline.\n\nFighting near {evil_city.name} went on, {PAYLOAD}. "
         f"It lies 410 kilometers west of {evil_kind.name}, they said.\n"
-        f"Unresolved: {PAYLOAD}."
+        f"Unresolved: {PAYLOAD}.\nThe camp {PAYLOAD} burned."
     )
     sentences = split_sentences(text)
     spans = []
@@ -284,6 +284,16 @@ def hostile_documents() -> list[Document]:
         claims.judge(claim, evil_city, evil_kind), fits=(fit,), explanation=f"explanation {PAYLOAD}"
     )
     assert (check.distance, check.bearing) == ("inconsistent", "consistent")
+    # A thing the gazetteer lacks, named by a payload and placed 20 km north of the city.
+    camp = text.index(f"camp {PAYLOAD}")
+    subject = Party(text[camp:camp + 5 + len(PAYLOAD)], camp, camp + 5 + len(PAYLOAD), "name")
+    area = geometry.Area((evil_city.lat, evil_city.lon), 15.0, 25.0, bearing=0.0,
+                         half_width=50.0)
+    location = Location(
+        name=f"{subject.text} (20 km N of {evil_city.name})", subject=subject, kind="estimate",
+        lat=area.representative()[0], lon=area.representative()[1], uncertainty_km=12.0,
+        sentence=sentence_of(sentences, camp), checks=(0,), areas=(area,),
+        contradiction=f"contradiction {PAYLOAD}", country="IQ")
     first = Document(
         text=text,
         sentences=sentences,
@@ -292,6 +302,7 @@ def hostile_documents() -> list[Document]:
         url=JS_URL,
         id=f"id {PAYLOAD}",
         checks=(check,),
+        locations=(location,),
     )
     second = Document(
         text=f"Second {evil_city.name} article.",
