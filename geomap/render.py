@@ -585,7 +585,8 @@ def _claim_row(check: ClaimCheck, doc: Document, position: Mapping[int, int],
         f"{_stated(check) or 'coordinates'}" + (f" of {ref_name}" if reference else ""),
         "stated": f"{_stated(check)} of {ref_name}",
         "accepted": _window_text(check),
-        "explanation": check.explanation,
+        # The checker words its explanation with the gazetteer's spelling of names.
+        "explanation": display_name(check.explanation),
         "line": line,
         "area": None if vague else claim_area(check),
         "fits": [_fit_row(f, reference) for f in check.fits] if reference else [],
@@ -625,7 +626,7 @@ def _location_row(doc: Document, location: Location) -> LocationRow:
         # own area says more than a circle would).
         "ring": _points(geometry.circle(location, location.uncertainty_km, steps=AREA_STEPS))
         if 0 < location.uncertainty_km <= VAGUE_KM and len(location.areas) > 1 else None,
-        "contradiction": location.contradiction,
+        "contradiction": display_name(location.contradiction),
         "suggestion": ",".join(ALL_COLUMNS[: len(row)]) + "\n" + out.getvalue(),
     }
 
