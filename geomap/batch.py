@@ -679,14 +679,15 @@ def make_engine(name: str = "local", *, workers: int | None = None,
 def _rows_to_json(rows: export.ArticleRows) -> dict[str, Any]:
     return {"id": rows.id, "title": rows.title, "url": rows.url, "date": rows.date,
             "mentions": list(rows.mentions), "claims": [list(c) for c in rows.claims],
-            "places": [list(p) for p in rows.places], "info": rows.info}
+            "places": [list(p) for p in rows.places], "info": rows.info,
+            "snippets": [list(x) for x in rows.snippets]}
 
 
 def _rows_from_json(data: dict[str, Any]) -> export.ArticleRows:
     return export.ArticleRows(
         data["id"], data["title"], data["url"], data["date"], tuple(data["mentions"]),
         tuple(tuple(c) for c in data["claims"]), tuple((p, n) for p, n in data["places"]),
-        data["info"])
+        data["info"], tuple(tuple(x) for x in data.get("snippets", ())))
 
 
 class RunFolder:
@@ -874,7 +875,8 @@ def run(source: Source, outdir: str | os.PathLike, *, gazetteer: Gazetteer,
         with _writing(outdir):
             folder.prune(names)
             return _merge(folder, names, outdir, map_file=map_file,
-                          skipped=state["skipped"])
+                          skipped=state["skipped"], gazetteer=gazetteer,
+                          title=Path(source.name).name)
     finally:
         folder.close()
 
@@ -893,7 +895,7 @@ def _writing(outdir: Path) -> Iterator[None]:
 
 
 def _merge(folder: RunFolder, names: list[str], outdir: Path, *, map_file: bool,
-           skipped: int) -> Summary:
+           skipped: int, gazetteer: Gazetteer | None = None, title: str = "") -> Summary:
     """Write the corpus files from the chunk files, in input order, each atomically."""
     tally = export.Tally()
     counts = {"articles": 0, "errors": 0, "mentions": 0, "claims": 0}
@@ -930,7 +932,8 @@ def _merge(folder: RunFolder, names: list[str], outdir: Path, *, map_file: bool,
         from geomap.gazetteer import boundaries
         from geomap.render import save
 
-        save(build_corpus_map(tally, boundaries=boundaries()), outputs["map.html"])
+        save(build_corpus_map(tally, boundaries=boundaries(), gazetteer=gazetteer, title=title),
+             outputs["map.html"])
         written.append(outputs["map.html"])
     return Summary(outdir, counts["articles"], counts["errors"], skipped, counts["mentions"],
                    len(tally.places), counts["claims"], tuple(written))

@@ -551,8 +551,9 @@ def map_command(articles, output, tiles, assets, encoding, skip_bad, gazetteer_f
     from geomap import render
 
     paths = articles or (str(gaz.example_path()),)
-    docs = _parse_articles(paths, encoding, skip_bad, open_gazetteer(gazetteer_files))
-    built = render.build_map(docs, boundaries=gaz.boundaries(), tiles=tiles)
+    gazetteer = open_gazetteer(gazetteer_files)
+    docs = _parse_articles(paths, encoding, skip_bad, gazetteer)
+    built = render.build_map(docs, boundaries=gaz.boundaries(), gazetteer=gazetteer, tiles=tiles)
     path = render.save(built, output, inline=assets == "inline")
     places = {m.place.id for d in docs for m in d.places if m.place}
     mentions = sum(1 for d in docs for m in d.places if m.place)

@@ -34,6 +34,10 @@ CLAIM_COLUMNS = (
 #: Decimal places kept for coordinates (about 10 cm) and confidences.
 COORD_DIGITS = 6
 CONFIDENCE_DIGITS = 3
+#: Characters of a sentence kept for a corpus map popup.
+SNIPPET_CHARS = 280
+#: Articles per place whose sentence the corpus map keeps.
+SENTENCES_PER_PLACE = 20
 
 
 def dumps(value: Any) -> str:
@@ -100,6 +104,9 @@ class ArticleRows:
     claims: tuple[tuple[str, ...], ...]
     places: tuple[tuple[str, int], ...]
     info: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    #: Per place, the sentence of its first mention, for the corpus map's popups:
+    #: (place id, text, start, end of the name in the text).
+    snippets: tuple[tuple[str, str, int, int], ...] = ()
 
 
 def article_rows(doc: Document, *, date: str | None = None) -> ArticleRows:
@@ -109,9 +116,12 @@ def article_rows(doc: Document, *, date: str | None = None) -> ArticleRows:
     mentions = sorted(doc.mentions, key=lambda m: (m.start, m.end, m.kind))
     counts: dict[str, int] = {}
     info: dict[str, dict[str, Any]] = {}
+    snippets = []
     for m in mentions:
         if m.kind == "place" and m.place is not None:
             counts[m.place.id] = counts.get(m.place.id, 0) + 1
+            if m.place.id not in info:
+                snippets.append((m.place.id, *snippet(doc, m)))
             info.setdefault(m.place.id, place_info(m.place))
     return ArticleRows(
         id=doc.id,
@@ -122,7 +132,27 @@ def article_rows(doc: Document, *, date: str | None = None) -> ArticleRows:
         claims=tuple(tuple(claim_row(doc, c)) for c in doc.checks),
         places=tuple(counts.items()),
         info=info,
+        snippets=tuple(snippets),
     )
+
+
+def snippet(doc: Document, mention: Mention) -> tuple[str, int, int]:
+    """The sentence of ``mention`` (cut to about :data:`SNIPPET_CHARS` around the name when
+    longer), and where the name lies in it."""
+    start, end = mention.start, mention.end
+    if 0 <= mention.sentence < len(doc.sentences):
+        s = doc.sentences[mention.sentence]
+        start, end = min(s.start, start), max(s.end, end)
+    lead = tail = ""
+    if end - start > SNIPPET_CHARS:
+        room = max(0, (SNIPPET_CHARS - (mention.end - mention.start)) // 2)
+        if mention.start - room > start:
+            start, lead = mention.start - room, "\u2026"
+        if mention.end + room < end:
+            end, tail = mention.end + room, "\u2026"
+    before = lead + doc.text[start:mention.start]
+    name = doc.text[mention.start:mention.end]
+    return before + name + doc.text[mention.end:end] + tail, len(before), len(before) + len(name)
 
 
 # --------------------------------------------------------------------------- places
@@ -158,14 +188,29 @@ class Tally:
         #: (id, title, url, date, [(place id, count)]) of every article, in input order.
         self.articles: list[tuple[str, str | None, str | None, str | None,
                                   tuple[tuple[str, int], ...]]] = []
+        #: Lines of ``mentions.jsonl``: every mention, resolved or not, demonyms included.
+        self.mentions = 0
+        #: (article index, ``claims.csv`` row) of every claim.
+        self.claims: list[tuple[int, tuple[str, ...]]] = []
+        #: (article index, place id) -> the snippet of the place's first mention there, for
+        #: the first :data:`SENTENCES_PER_PLACE` articles naming the place.
+        self.sentences: dict[tuple[int, str], tuple[str, int, int]] = {}
+        self._kept: dict[str, int] = {}
 
     def add(self, rows: ArticleRows) -> None:
+        a = len(self.articles)
         for pid, count in rows.places:
             tally = self.places.get(pid)
             if tally is None:
                 tally = self.places[pid] = PlaceTally(pid, rows.info[pid])
             tally.add(rows.id, count, rows.date)
+        for pid, text, start, end in rows.snippets:
+            if self._kept.get(pid, 0) < SENTENCES_PER_PLACE:
+                self._kept[pid] = self._kept.get(pid, 0) + 1
+                self.sentences[(a, pid)] = (text, start, end)
         self.articles.append((rows.id, rows.title, rows.url, rows.date, rows.places))
+        self.mentions += len(rows.mentions)
+        self.claims.extend((a, row) for row in rows.claims)
 
     def ranked(self) -> list[PlaceTally]:
         """Places, most mentioned first (ties by id)."""
@@ -216,5 +261,5 @@ def geojson_text(collection: Mapping[str, Any]) -> str:
 __all__ = [
     "ArticleRows", "CLAIM_COLUMNS", "PlaceTally", "Tally", "article_rows", "claim_row",
     "claims_header", "csv_text", "dumps", "geojson_text", "mention_row", "place_info",
-    "places_geojson",
+    "places_geojson", "snippet",
 ]

@@ -1020,7 +1020,10 @@ class Gazetteer:
     ) -> Iterator[Place]:
         """Places inside a latitude/longitude box (west > east crosses the antimeridian),
         south to north."""
-        sql = f"SELECT {_PLACE_COLUMNS}, p.rid FROM {{db}}.places p WHERE p.lat BETWEEN ? AND ?"
+        # A tall box holds much of the table: scanning it (the unary + keeps SQLite off the
+        # latitude index) is then several times faster than walking the index.
+        lat = "+p.lat" if north - south > 30 else "p.lat"
+        sql = (f"SELECT {_PLACE_COLUMNS}, p.rid FROM {{db}}.places p WHERE {lat} BETWEEN ? AND ?")
         params: list = [south, north]
         if west <= east:
             sql += " AND p.lon BETWEEN ? AND ?"

@@ -136,7 +136,7 @@ def line(a: Located | Sequence[float], b: Located | Sequence[float], *,
     """Points along the geodesic from ``a`` to ``b``, about one every ``step_km``, with
     longitudes unrolled so that a map draws the short way across the antimeridian."""
     (lat1, lon1), (lat2, lon2) = _point(a), _point(b)
-    geodesic_line = _WGS84.InverseLine(lat1, lon1, lat2, lon2, _DIRECT | Geodesic.DISTANCE)
+    geodesic_line = _WGS84.InverseLine(lat1, lon1, lat2, lon2, _DIRECT | Geodesic.DISTANCE_IN)
     length = geodesic_line.s13
     n = max(2, min(max_points, int(length / 1000 / step_km) + 2))
     out = []
@@ -159,8 +159,15 @@ def arc(center: Located | Sequence[float], km: float, start: float, end: float, 
 
 
 def circle(center: Located | Sequence[float], km: float, *, steps: int = 96) -> list[Point]:
-    """A closed ring of points ``km`` from ``center``."""
-    return arc(center, km, 0.0, 360.0, steps=steps)
+    """A closed ring of points ``km`` from ``center``. An ellipsoid of revolution is
+    symmetric about every meridian, so the western half mirrors the eastern one: half the
+    geodesics are solved (an even ``steps``)."""
+    if steps % 2:
+        return arc(center, km, 0.0, 360.0, steps=steps)
+    lat, lon = _point(center)
+    east = arc((lat, lon), km, 0.0, 180.0, steps=steps // 2)
+    west = [(p_lat, 2 * lon - p_lon) for p_lat, p_lon in reversed(east[:-1])]
+    return east + west
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,11 +1,15 @@
 """The map stage: documents with resolved places and checked claims become a Leaflet map.
 
 ``build_map`` returns a :class:`folium.Map` whose page holds one JSON payload (places,
-articles, claim geometry, outlines) and geomap's own small script, which builds the
-markers, popups, article panel and controls with DOM APIs. No user-derived string is ever
-placed in HTML or JavaScript source: it travels inside the JSON payload, escaped so that it
-cannot close the ``<script type="application/json">`` element, and reaches the page only
-through ``textContent``.
+articles, claim geometry, outlines, basemap names) and geomap's own small script, which
+builds the markers, popups, article panel and controls with DOM APIs. No user-derived string
+is ever placed in HTML or JavaScript source: it travels inside the JSON payload, escaped so
+that it cannot close the ``<script type="application/json">`` element, and reaches the page
+only through ``textContent``.
+
+Every distance and bearing drawn comes from :mod:`geomap.geometry`: a claim's line is the
+WGS84 geodesic, and its band or sector is ``ClaimCheck.area``, the very window the checker
+judged with, so a place the checker calls consistent lies inside what the map draws.
 
 ``save`` writes the page with every script and style sheet inlined from pip-installed
 packages (XStatic's Leaflet and Leaflet.markercluster, and ``geomap/assets``), so the map
@@ -15,43 +19,72 @@ works with no network at all; tiles are fetched only when the caller asked for a
 from __future__ import annotations
 
 import base64
+import csv
 import html
+import io
 import json
 import math
 import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 from urllib.parse import urlsplit
 
 import folium
-from branca.element import MacroElement
-from folium.template import Template
-from geographiclib.geodesic import Geodesic
+from branca.element import Element, MacroElement
 
-from geomap.claims import direction_degrees
-from geomap.geometry import COMPASS, compass
-from geomap.files import atomic_write
+from geomap import basemap, geometry
+from geomap.basemap import as_geometry, compact_geometry, country_boundaries, display_name
 from geomap.errors import GeomapError, InputError
-from geomap.records import ClaimCheck, Document, Place
+from geomap.files import atomic_write
+from geomap.geometry import compass
+from geomap.records import CONFIDENT, ClaimCheck, Document, Location, Mention, Party, Place
+
+if TYPE_CHECKING:
+    from geomap.gazetteer import Gazetteer
 
 __all__ = [
+    "ARTICLE_ASSETS",
+    "LOW_CONFIDENCE",
     "AssetError",
     "build_map",
     "claim_label",
     "compass",
     "country_boundaries",
-    "geodesic_line",
+    "display_name",
+    "display_title",
+    "kind_label",
+    "page_title",
     "remote_assets",
     "save",
-    "stated_area",
+    "verdict_rows",
+    "worst_verdict",
 ]
 
-_GEOD = Geodesic.WGS84
-_EARTH_KM = 6371.0088  # mean radius (IUGG)
 ASSETS = Path(__file__).parent / "assets"
+#: A place whose every mention was resolved with less confidence than this is drawn hollow,
+#: marked "?" in the article and left out when the map fits its view (the resolver's
+#: :data:`geomap.records.CONFIDENT`: half of such places lie more than 161 km off on LGL).
+LOW_CONFIDENCE = CONFIDENT
+#: A location whose statements leave it further than this from its point (a direction
+#: without a distance: "north of Gao") is marked vague: no area drawn, no view fitted to it.
+VAGUE_KM = 1000.0
+#: A title longer than this is a first paragraph standing in for a missing headline.
+TITLE_MAX = 100
+#: ... and is shown cut at a word before this many characters.
+TITLE_SHORT = 80
+#: Decimals kept for drawn coordinates (about 1 m).
+COORD_DIGITS = 5
+#: Vertices of a drawn circle (a sector gets its share): between two of them the outline of
+#: a 410 km circle lies at most 0.9 km (0.2 %) inside it; each vertex is a WGS84 geodesic,
+#: the costliest thing the map computes.
+AREA_STEPS = 48
+#: Points of a claim line at most: one every 10 km up to 320 km, then sparser (between the
+#: points of a 6,000 km line, Leaflet's straight segments stray about 1 km from the
+#: geodesic: a pixel at zoom 8).
+LINE_POINTS = 33
 
 
 class AssetError(GeomapError, RuntimeError):
@@ -74,21 +107,44 @@ class _KindStyle:
 _KIND_STYLES = {
     "continent": _KindStyle("continent", "#5d4037", "hexagon", 3),
     "country": _KindStyle("country", "#7b3294", "star", 5),
+    "region": _KindStyle("region", "#8e6c3a", "hexagon", 5),
+    "water": _KindStyle("sea / lake", "#1565c0", "wave", 6),
+    "river": _KindStyle("river", "#0277bd", "wave", 8),
     "admin1": _KindStyle("province / region", "#00838f", "square", 7),
     "admin2": _KindStyle("district", "#4db6ac", "square", 9),
+    "district": _KindStyle("district", "#4db6ac", "square", 9),
     "city": _KindStyle("city / town", "#1f5fbf", "circle", 11),
+    "airport": _KindStyle("airport", "#546e7a", "triangle", 12),
     "border_crossing": _KindStyle("border crossing", "#e65100", "diamond", 12),
 }
 _OTHER_KIND = _KindStyle("other place", "#8d6e63", "triangle", 10)
 
-#: Verdict → (legend label, colour); the order is the legend's.
-_VERDICTS = {
-    "consistent": ("consistent", "#2e7d32"),
-    "road": ("plausible by road", "#f9a825"),
-    "inconsistent": ("inconsistent", "#c62828"),
-    "unverifiable": ("unverifiable", "#757575"),
-}
 
+@dataclass(frozen=True)
+class _VerdictStyle:
+    """How a verdict is drawn: a colour, and for readers who cannot tell the colours apart,
+    a dash pattern (SVG ``stroke-dasharray``; empty: solid) and a symbol."""
+
+    label: str
+    color: str
+    dash: str
+    symbol: str
+
+
+#: Verdict -> style; the order is the legend's.
+_VERDICTS = {
+    "consistent": _VerdictStyle("consistent", "#2e7d32", "", "\u2713"),
+    "road": _VerdictStyle("plausible by road", "#b7791f", "12 7", "\u2248"),
+    "inconsistent": _VerdictStyle("inconsistent", "#c62828", "3 6", "\u2717"),
+    "unverifiable": _VerdictStyle("unverifiable", "#757575", "1 7", "?"),
+    "located": _VerdictStyle("places a thing the gazetteer lacks", "#6a1b9a", "9 4 2 4",
+                             "\u25ce"),
+}
+#: How a location is marked: an estimate from statements, or coordinates written in the text.
+_LOCATION_STYLES = {
+    "estimate": _KindStyle("estimated place", "#6a1b9a", "target", 11),
+    "coordinates": _KindStyle("coordinates in the text", "#00695c", "pin", 12),
+}
 
 _TILE_ALIASES = {"openstreetmap": "OpenStreetMap.Mapnik", "osm": "OpenStreetMap.Mapnik"}
 
@@ -97,9 +153,46 @@ def _kind_style(kind: str) -> _KindStyle:
     return _KIND_STYLES.get(kind, _OTHER_KIND)
 
 
+def kind_label(kind: str) -> str:
+    """What a reader calls a kind of place ("admin1" -> "province / region")."""
+    style = _kind_style(kind)
+    return style.label if style is not _OTHER_KIND else kind.replace("_", " ")
+
+
 # ---------------------------------------------------------------------------------------
-# Geometry and labels
+# Words: titles and claim labels
 # ---------------------------------------------------------------------------------------
+
+
+def display_title(doc: Document, index: int = 0) -> str:
+    """The title a page shows for ``doc``: its headline; a first paragraph standing in for a
+    missing headline, cut at a word; else its id (the file name) or "Article N"."""
+    title = (doc.title or "").strip()
+    if not title:
+        return (doc.id or "").strip() or f"Article {index + 1}"
+    if len(title) <= TITLE_MAX:
+        return title
+    cut = title[:TITLE_SHORT]
+    space = cut.rfind(" ")
+    if space > TITLE_SHORT // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:-\u2013\u2014") + "\u2026"
+
+
+def page_title(titles: Sequence[str], what: str = "article") -> str:
+    """The page's ``<title>``: the one title, or how many there are."""
+    if len(titles) == 1:
+        return f"{titles[0]} \u2013 geomap"
+    if not titles:
+        return "geomap"
+    return f"{len(titles):,} {what}s \u2013 geomap"
+
+
+def _set_page_title(m: folium.Map, title: str) -> None:
+    """Put ``title`` in the page's ``<title>``: HTML-escaped, and with its braces written as
+    character references, since branca renders the figure as a Jinja template."""
+    safe = html.escape(" ".join(title.split()), quote=True)
+    m.get_root().title = safe.replace("{", "&#123;").replace("}", "&#125;").replace("\0", "")
 
 
 def _fmt_km(km: float) -> str:
@@ -133,97 +226,73 @@ def claim_label(check: ClaimCheck) -> str:
     return f"stated {stated} \u00b7 computed {' '.join(computed) if computed else 'n/a'}"
 
 
-def _verdict(check: ClaimCheck) -> str:
-    """The verdict a claim's colour shows: the worst of distance and bearing."""
-    verdicts = {check.distance, check.bearing}
+def worst_verdict(distance: str | None, bearing: str | None) -> str:
+    """The verdict a claim's colour shows: the worse of its distance and bearing verdicts."""
+    verdicts = {distance, bearing}
     for v in ("inconsistent", "road", "consistent"):
         if v in verdicts:
             return v
     return "unverifiable"
 
 
+def _verdict(check: ClaimCheck) -> str:
+    return worst_verdict(check.distance, check.bearing)
+
+
+def verdict_rows() -> list[dict[str, str]]:
+    """The verdicts' styles, in the legend's order, as the pages read them."""
+    return [{"key": k, "label": s.label, "color": s.color, "dash": s.dash, "symbol": s.symbol}
+            for k, s in _VERDICTS.items()]
+
+
 def _verdict_label(check: ClaimCheck) -> str:
     parts = []
-    if check.distance:
-        parts.append(f"distance {_VERDICTS.get(check.distance, (check.distance,))[0]}")
-    if check.bearing:
-        parts.append(f"direction {_VERDICTS.get(check.bearing, (check.bearing,))[0]}")
+    for what, verdict in (("distance", check.distance), ("direction", check.bearing)):
+        if verdict:
+            style = _VERDICTS.get(verdict)
+            parts.append(f"{what} {style.label if style else verdict}")
     return " \u00b7 ".join(parts) or "unverifiable"
 
 
-def geodesic_line(a: tuple[float, float], b: tuple[float, float]) -> list[list[float]]:
-    """Points along the great circle from ``a`` to ``b`` (lat, lon), one every ~10 km.
-
-    Drawn on a sphere of the Earth's mean radius: at map scale it is indistinguishable from
-    the WGS84 geodesic and a hundred times faster to compute in pure Python.
-    """
-    p1, l1 = math.radians(a[0]), math.radians(a[1])
-    p2, l2 = math.radians(b[0]), math.radians(b[1])
-    v1 = (math.cos(p1) * math.cos(l1), math.cos(p1) * math.sin(l1), math.sin(p1))
-    v2 = (math.cos(p2) * math.cos(l2), math.cos(p2) * math.sin(l2), math.sin(p2))
-    d = 2 * math.asin(min(1.0, math.dist(v1, v2) / 2))
-    n = max(2, min(129, int(d * _EARTH_KM / 10) + 2))
-    if d < 1e-12:
-        return [[a[0], a[1]], [b[0], b[1]]]
-    out: list[list[float]] = []
-    for i in range(n):
-        f = i / (n - 1)
-        wa, wb = math.sin((1 - f) * d) / math.sin(d), math.sin(f * d) / math.sin(d)
-        x, y, z = (wa * u + wb * v for u, v in zip(v1, v2))
-        lon = math.degrees(math.atan2(y, x))
-        if out:  # unroll across the antimeridian so Leaflet draws the short way
-            lon += 360 * round((out[-1][1] - lon) / 360)
-        out.append([round(math.degrees(math.atan2(z, math.hypot(x, y))), 5), round(lon, 5)])
-    out[0], out[-1] = [a[0], a[1]], [b[0], b[1] + 360 * round((out[-1][1] - b[1]) / 360)]
-    return out
-
-
-def _arc(
-    center: tuple[float, float], km: float, start: float, end: float, steps: int
-) -> list[list[float]]:
-    """Points at great-circle distance ``km`` from ``center``, bearings ``start``..``end``."""
-    p1, l1 = math.radians(center[0]), math.radians(center[1])
-    delta = km / _EARTH_KM
-    sp, cp, sd, cd = math.sin(p1), math.cos(p1), math.sin(delta), math.cos(delta)
-    out = []
-    for i in range(steps + 1):
-        theta = math.radians(start + (end - start) * i / steps)
-        p2 = math.asin(sp * cd + cp * sd * math.cos(theta))
-        l2 = l1 + math.atan2(math.sin(theta) * sd * cp, cd - sp * math.sin(p2))
-        out.append([round(math.degrees(p2), 5), round(math.degrees(l2), 5)])
-    return out
-
-
-def stated_area(
-    center: tuple[float, float], low_km: float, high_km: float, direction: str | None
-) -> list[list[list[float]]]:
-    """Where a claim puts its subject around ``center``, as Leaflet polygon rings.
-
-    A circle (or annulus when a range is stated) of great-circle radius; an arc sector when a
-    compass direction is stated (half-width 22.5° for N/NE-style points, 11.25° for
-    three-letter ones).
-    """
-    # Give a single stated value a visible band, ±1.5 % of the distance.
-    if math.isclose(low_km, high_km):
-        low_km, high_km = low_km * 0.985, high_km * 1.015
-    if direction and direction.upper() in COMPASS:
-        az = direction_degrees(direction.upper())
-        half = 11.25 if len(direction) == 3 else 22.5
-        outer = _arc(center, high_km, az - half, az + half, 24)
-        inner = _arc(center, low_km, az + half, az - half, 24)
-        return [outer + inner]
-    outer = _arc(center, high_km, 0, 360, 96)
-    inner = _arc(center, low_km, 360, 0, 96) if low_km > 0.05 else []
-    return [outer, inner] if inner else [outer]
-
-
-def _place_km_bearing(a: Place, b: Place) -> tuple[float, float]:
-    g = _GEOD.Inverse(a.lat, a.lon, b.lat, b.lon)
-    return g["s12"] / 1000, g["azi1"] % 360
+def _window_text(check: ClaimCheck) -> str:
+    """What the checker accepted, e.g. "accepted 384–436 km, bearings 224°–316°"."""
+    parts = []
+    if check.tolerance_km is not None:
+        low, high = check.tolerance_km
+        parts.append(f"{_fmt_km(low).removesuffix(' km')}\u2013{_fmt_km(high)}"
+                     if math.isfinite(high) else f"at least {_fmt_km(low)}")
+    if check.bearing_window is not None:
+        bearing, half = check.bearing_window
+        parts.append(f"bearings {(bearing - half) % 360:.0f}\u00b0\u2013"
+                     f"{(bearing + half) % 360:.0f}\u00b0")
+    return "accepted " + ", ".join(parts) if parts else ""
 
 
 # ---------------------------------------------------------------------------------------
-# Payload
+# Geometry: all of it from geomap.geometry
+# ---------------------------------------------------------------------------------------
+
+
+def _points(points: Iterable[tuple[float, float]]) -> list[list[float]]:
+    return [[round(lat, COORD_DIGITS), round(lon, COORD_DIGITS)] for lat, lon in points]
+
+
+def claim_line(reference: geometry.Located, subject: geometry.Located) -> list[list[float]]:
+    """The geodesic from the reference to the subject, as Leaflet points."""
+    return _points(geometry.line(reference, subject, max_points=LINE_POINTS))
+
+
+def claim_area(check: ClaimCheck) -> list[list[list[float]]] | None:
+    """The rings of ``check.area``: the distance band and bearing sector the checker
+    accepted, drawn as they were judged (None when the claim bounds nothing)."""
+    area = check.area
+    if area is None:
+        return None
+    return [_points(ring) for ring in area.rings(steps=AREA_STEPS)]
+
+
+# ---------------------------------------------------------------------------------------
+# Payload: typed rows, built one kind at a time
 # ---------------------------------------------------------------------------------------
 
 
@@ -238,54 +307,391 @@ def http_url(url: str | None) -> str | None:
     return None
 
 
+class RefRow(TypedDict):
+    """Where a place is mentioned: an article, its mentions there, the best confidence."""
+
+    doc: int
+    mentions: list[int]
+    confidence: float | None
+
+
+class PlaceRow(TypedDict):
+    id: str
+    name: str
+    gazetteerName: str
+    kind: str
+    kindLabel: str
+    country: str
+    countryName: str
+    admin1: str
+    lat: float
+    lon: float
+    source: str
+    color: str
+    shape: str
+    zoom: int
+    confidence: float | None
+    low: bool
+    #: Whether the view opens on it: a confident place whose point means something (not a
+    #: continent's, nor that of a sea or region wider than VAGUE_KM).
+    fit: bool
+    refs: list[RefRow]
+
+
+class MentionRow(TypedDict):
+    """A mention as the page reads it (by name): its span, its kind ("place"; "demonym":
+    "Iraqi"; "modifier": "U.S." in "U.S. Geological Survey"), the marker it links to (None:
+    unresolved, or a demonym or modifier whose place has no marker), the part of the place
+    it means ("south" in "southern Mexico"), its sentence."""
+
+    start: int
+    end: int
+    kind: str
+    place: int | None
+    part: str
+    confidence: float | None
+    sentence: int
+
+
+class FitRow(TypedDict):
+    name: str
+    lat: float
+    lon: float
+    note: str
+
+
+class ClaimRow(TypedDict):
+    """A location statement as the page draws it. ``status`` is the checker's: "judged"
+    (a line between two places, coloured by ``verdict``), "located" (the statement places a
+    thing the gazetteer lacks: ``location`` indexes the document's locations) or
+    "unattached" (a card only). ``subject``/``reference`` are the positions of the mentions
+    the ends stand for (None: not a mention); ``ends`` the points the ends were judged at."""
+
+    status: str
+    quote: str
+    sentence: int
+    start: int
+    end: int
+    subject: int | None
+    reference: int | None
+    subjectPlace: int | None
+    referencePlace: int | None
+    subjectName: str
+    referenceName: str
+    ends: list[list[float]]
+    verdict: str
+    verdictLabel: str
+    label: str
+    stated: str
+    accepted: str
+    explanation: str
+    line: list[list[float]] | None
+    area: list[list[list[float]]] | None
+    fits: list[FitRow]
+    location: int | None
+
+
+class LocationRow(TypedDict):
+    """Where the article puts something the gazetteer lacks: an estimate from its
+    statements (``areas``: what each allows; the point lies where they overlap, within
+    ``uncertaintyKm``, drawn as ``ring`` when several agree) or coordinates written in the
+    text. ``start``/``end`` is the span
+    naming it; ``claims`` index the document's claim rows; ``suggestion`` is a gazetteer
+    CSV row the reader may review and add."""
+
+    name: str
+    kind: str
+    vague: bool
+    lat: float
+    lon: float
+    uncertaintyKm: float
+    sentence: int
+    start: int
+    end: int
+    subject: str
+    claims: list[int]
+    areas: list[list[list[list[float]]]]
+    ring: list[list[float]] | None
+    contradiction: str
+    suggestion: str
+
+
+class DocRow(TypedDict):
+    title: str
+    fullTitle: str | None
+    url: str | None
+    id: str | None
+    text: str
+    sentences: list[list[int]]
+    mentions: list[MentionRow]
+    claims: list[ClaimRow]
+    locations: list[LocationRow]
+
+
 def _place_key(place: Place) -> str:
     return place.id or f"{place.name}@{place.lat:.5f},{place.lon:.5f}"
 
 
-def as_geometry(value: Any) -> dict | None:
-    """The geometry of a GeoJSON Feature or geometry, or None when it is neither."""
-    if not isinstance(value, Mapping):
-        return None
-    if value.get("type") == "Feature":
-        return as_geometry(value.get("geometry"))
-    if value.get("type") in (
-        "Polygon",
-        "MultiPolygon",
-        "GeometryCollection",
-        "LineString",
-        "MultiLineString",
-    ):
-        return dict(value)
+class _Markers:
+    """The places that get a marker (those named, not only by a demonym or inside another
+    name), numbered in order of first mention over all documents, with what each document
+    says of them."""
+
+    def __init__(self, documents: Sequence[Document]):
+        self.index: dict[str, int] = {}
+        self.places: list[Place] = []
+        self.refs: list[dict[int, RefRow]] = []
+        self.country_names: dict[str, str] = {}
+        self.countries: list[str] = []  # mentioned, by name or demonym, in order
+        for d, doc in enumerate(documents):
+            for position, m in enumerate(_in_text_order(doc)):
+                self._note(d, position, m)
+
+    def _note(self, d: int, position: int, m: Mention) -> None:
+        place = m.place
+        if place is None:
+            return
+        code = place.country.upper()
+        if place.kind == "country":
+            self.country_names.setdefault(code, display_name(place.name))
+        if (m.kind == "demonym" or place.kind == "country") and code not in self.countries:
+            self.countries.append(code)
+        if m.kind != "place":
+            return
+        key = _place_key(place)
+        i = self.index.get(key)
+        if i is None:
+            i = self.index[key] = len(self.places)
+            self.places.append(place)
+            self.refs.append({})
+        ref = self.refs[i].setdefault(d, {"doc": d, "mentions": [], "confidence": None})
+        ref["mentions"].append(position)
+        conf = round(m.confidence, 3)
+        ref["confidence"] = conf if ref["confidence"] is None else max(ref["confidence"], conf)
+
+    def of(self, place: Place | None) -> int | None:
+        return None if place is None else self.index.get(_place_key(place))
+
+
+def _in_text_order(doc: Document) -> list[Mention]:
+    return [doc.mentions[i] for i in _text_order(doc)]
+
+
+def _text_order(doc: Document) -> list[int]:
+    """Indices of ``doc.mentions`` by start offset: the order the page lists them in."""
+    return sorted(range(len(doc.mentions)), key=lambda i: (doc.mentions[i].start, i))
+
+
+def _place_row(place: Place, refs: Mapping[int, RefRow], country_names: Mapping[str, str]
+               ) -> PlaceRow:
+    style = _kind_style(place.kind)
+    confs = [r["confidence"] for r in refs.values() if r["confidence"] is not None]
+    best = max(confs) if confs else None
+    low = best is not None and best < LOW_CONFIDENCE
+    code = place.country.upper()
+    name = display_name(place.name)
+    return {
+        "id": place.id,
+        "name": name,
+        "gazetteerName": place.name if place.name != name else "",
+        "kind": place.kind,
+        "kindLabel": kind_label(place.kind),
+        "country": code,
+        "countryName": country_names.get(code, ""),
+        "admin1": place.admin1,
+        "lat": place.lat,
+        "lon": place.lon,
+        "source": place.source,
+        "color": style.color,
+        "shape": style.shape,
+        "zoom": style.zoom,
+        "confidence": best,
+        "low": low,
+        "fit": not low and place.kind != "continent" and place.extent_km <= VAGUE_KM,
+        "refs": [refs[d] for d in sorted(refs)],
+    }
+
+
+def _mention_row(m: Mention, markers: _Markers) -> MentionRow:
+    return {
+        "start": m.start,
+        "end": m.end,
+        "kind": m.kind,
+        "place": markers.of(m.place),
+        "part": m.part,
+        "confidence": round(m.confidence, 3) if m.place is not None else None,
+        "sentence": m.sentence,
+    }
+
+
+def _fit_row(fit: Place, reference: Place) -> FitRow:
+    m = geometry.measure(reference, fit)
+    name = display_name(fit.name)
+    ref = display_name(reference.name)
+    return {"name": name, "lat": fit.lat, "lon": fit.lon,
+            "note": f"{_fmt_km(m.km)} {compass(m.bearing)} of {ref}"}
+
+
+def _end(doc: Document, party: Party | None, place: Place | None) -> Place | None:
+    """The place a claim end was judged as: the checker's, else its mention's."""
+    if place is not None:
+        return place
+    if party is not None and party.mention is not None and 0 <= party.mention < len(
+            doc.mentions):
+        return doc.mentions[party.mention].place
     return None
 
 
-def _round_coords(coords: Any, digits: int = 4) -> Any:
-    if isinstance(coords, (int, float)):
-        return round(coords, digits)
-    return [_round_coords(c, digits) for c in coords]
+def _end_name(party: Party | None, place: Place | None) -> str:
+    if place is not None and (party is None or party.kind in ("place", "capital")):
+        return display_name(place.name)
+    return party.text if party is not None else "?"
 
 
-def compact_geometry(geometry: dict) -> dict:
-    """geometry with coordinates rounded to 4 decimals (about 10 m): smaller pages."""
-    if "coordinates" in geometry:
-        return {"type": geometry["type"], "coordinates": _round_coords(geometry["coordinates"])}
-    if geometry.get("type") == "GeometryCollection":
-        return {
-            "type": "GeometryCollection",
-            "geometries": [compact_geometry(g) for g in geometry.get("geometries", ())],
-        }
-    return geometry
+def _claim_row(check: ClaimCheck, doc: Document, position: Mapping[int, int],
+               markers: _Markers) -> ClaimRow:
+    """A statement as the page draws it (see :class:`ClaimRow`)."""
+    claim = check.claim
+    subject = _end(doc, claim.subject, check.subject_place)
+    reference = _end(doc, claim.reference, check.reference_place)
+    ref_name = _end_name(claim.reference, reference)
+    located = check.status == "located" and check.location is not None and \
+        0 <= check.location < len(doc.locations)
+    target: Place | Location | None = doc.locations[check.location] if located else subject
+    # A vague location (a direction without a distance) has no point worth a line or a
+    # sector reaching across the world.
+    vague = located and doc.locations[check.location].uncertainty_km > VAGUE_KM
+    line = None
+    if reference is not None and target is not None and check.status != "unattached" \
+            and not vague:
+        line = claim_line(reference, target)
+    ends = [[p.lat, p.lon] for p in (reference, target) if p is not None]
+    return {
+        "status": check.status,
+        "quote": claim.text,
+        "sentence": claim.sentence,
+        "start": claim.start,
+        "end": claim.end,
+        "subject": _position(claim.subject, position),
+        "reference": _position(claim.reference, position),
+        "subjectPlace": markers.of(subject) if check.status == "judged" else None,
+        "referencePlace": markers.of(reference),
+        "subjectName": _end_name(claim.subject, subject),
+        "referenceName": ref_name,
+        "ends": ends,
+        "verdict": "located" if check.status == "located" else _verdict(check),
+        "verdictLabel": _verdict_label(check) if check.status == "judged" else check.status,
+        "label": claim_label(check) if check.status == "judged" else
+        f"{_stated(check) or 'coordinates'}" + (f" of {ref_name}" if reference else ""),
+        "stated": f"{_stated(check)} of {ref_name}",
+        "accepted": _window_text(check),
+        # The checker words its explanation with the gazetteer's spelling of names.
+        "explanation": display_name(check.explanation),
+        "line": line,
+        "area": None if vague else claim_area(check),
+        "fits": [_fit_row(f, reference) for f in check.fits] if reference else [],
+        "location": check.location if located else None,
+    }
 
 
-def country_boundaries(collection: Mapping[str, Any]) -> dict[str, dict]:
-    """``{iso2: geometry}`` from a GeoJSON FeatureCollection whose features carry ``iso2``."""
-    out = {}
-    for feature in collection.get("features", ()):
-        code = str((feature.get("properties") or {}).get("iso2") or "").upper()
-        geometry = as_geometry(feature)
-        if len(code) == 2 and geometry is not None:
-            out[code] = geometry
-    return out
+def _position(party: Party | None, position: Mapping[int, int]) -> int | None:
+    if party is None or party.mention is None:
+        return None
+    return position.get(party.mention)
+
+
+def _location_row(doc: Document, location: Location) -> LocationRow:
+    from geomap.claims import suggested_place
+    from geomap.gazetteer import ALL_COLUMNS, place_to_row
+
+    row = place_to_row(suggested_place(doc, location))
+    vague = location.uncertainty_km > VAGUE_KM
+    out = io.StringIO()
+    csv.writer(out, lineterminator="").writerow(row)
+    return {
+        "name": display_name(location.name),
+        "kind": location.kind,
+        "vague": vague,
+        "lat": round(location.lat, COORD_DIGITS),
+        "lon": round(location.lon, COORD_DIGITS),
+        "uncertaintyKm": round(location.uncertainty_km, 2),
+        "sentence": location.sentence,
+        "start": location.subject.start,
+        "end": location.subject.end,
+        "subject": location.subject.text,
+        "claims": list(location.checks),
+        "areas": [] if vague else [[_points(ring) for ring in area.rings(steps=AREA_STEPS)]
+                                   for area in location.areas],
+        # Where several statements agree: a circle around their overlap (one statement's
+        # own area says more than a circle would).
+        "ring": _points(geometry.circle(location, location.uncertainty_km, steps=AREA_STEPS))
+        if 0 < location.uncertainty_km <= VAGUE_KM and len(location.areas) > 1 else None,
+        "contradiction": display_name(location.contradiction),
+        "suggestion": ",".join(ALL_COLUMNS[: len(row)]) + "\n" + out.getvalue(),
+    }
+
+
+def _doc_row(d: int, doc: Document, markers: _Markers) -> DocRow:
+    order = _text_order(doc)
+    position = {old: new for new, old in enumerate(order)}
+    title = display_title(doc, d)
+    return {
+        "title": title,
+        "fullTitle": doc.title if doc.title and doc.title != title else None,
+        "url": http_url(doc.url),
+        "id": doc.id,
+        "text": doc.text,
+        "sentences": [[s.start, s.end] for s in doc.sentences],
+        "mentions": [_mention_row(doc.mentions[i], markers) for i in order],
+        "claims": [_claim_row(check, doc, position, markers) for check in doc.checks],
+        "locations": [_location_row(doc, loc) for loc in doc.locations],
+    }
+
+
+def _outlines(boundaries: Mapping[str, Any] | None, markers: _Markers) -> dict[str, list]:
+    """The basemap's country outlines, the outlines of the countries mentioned, and the
+    extents of places whose id ``boundaries`` holds."""
+    basemap_out: list[dict] = []
+    countries: list[dict] = []
+    extents: list[dict] = []
+    for key, value in (boundaries or {}).items():
+        geometry_ = as_geometry(value)
+        if geometry_ is None:
+            continue
+        geometry_ = compact_geometry(geometry_)
+        if len(key) == 2 and key.isalpha():
+            code = key.upper()
+            basemap_out.append(geometry_)
+            if code in markers.countries:
+                name = markers.country_names.get(code)
+                if name is None and isinstance(value, Mapping):
+                    name = (value.get("properties") or {}).get("name")
+                countries.append({"iso2": code, "name": name or code, "geometry": geometry_})
+        elif key in markers.index:
+            extents.append({"place": markers.index[key], "geometry": geometry_})
+    return {"basemap": basemap_out, "countries": countries, "extents": extents}
+
+
+def _view_points(places: Sequence[PlaceRow]) -> list[tuple[float, float]]:
+    """The points the page opens on: its confident places (all, when none is)."""
+    confident = [(p["lat"], p["lon"]) for p in places if p["fit"]]
+    return confident or [(p["lat"], p["lon"]) for p in places]
+
+
+def _legend_rows(places: Sequence[PlaceRow]) -> dict[str, list[dict]]:
+    kinds: dict[str, _KindStyle] = {}
+    for p in places:
+        style = _kind_style(p["kind"])
+        kinds.setdefault(p["kindLabel"], style)
+    order = list(_KIND_STYLES.values())
+    ranked = sorted(kinds.items(), key=lambda kv: order.index(kv[1]) if kv[1] in order
+                    else len(order))
+    return {
+        "kinds": [{"label": label, "color": s.color, "shape": s.shape} for label, s in ranked],
+        "verdicts": verdict_rows(),
+        "locationStyles": {k: {"label": s.label, "color": s.color, "shape": s.shape,
+                               "zoom": s.zoom} for k, s in _LOCATION_STYLES.items()},
+    }
 
 
 def _tile_layer(tiles: str | None) -> dict | None:
@@ -324,201 +730,39 @@ def _tile_layer(tiles: str | None) -> dict | None:
     }
 
 
-class _PlaceEntry:
-    __slots__ = ("index", "place", "refs")
-
-    def __init__(self, index: int, place: Place):
-        self.index = index
-        self.place = place
-        # doc index -> (mention indices, best confidence)
-        self.refs: dict[int, tuple[list[int], float | None]] = {}
-
-
-def _payload(
-    documents: Sequence[Document], boundaries: Mapping[str, Any] | None, tiles: str | None
-) -> dict:
-    places: dict[str, _PlaceEntry] = {}
-    country_names: dict[str, str] = {}
-    mentioned_countries: list[str] = []
-
-    def note_country(code: str) -> None:
-        if code and code not in mentioned_countries:
-            mentioned_countries.append(code)
-
-    docs_out = []
-    for d, doc in enumerate(documents):
-        order = sorted(range(len(doc.mentions)), key=lambda i: (doc.mentions[i].start, i))
-        remap = {old: new for new, old in enumerate(order)}
-        mentions_out = []
-        for new, old in enumerate(order):
-            m = doc.mentions[old]
-            place_index = -1
-            conf = round(m.confidence, 3) if m.place is not None else None
-            if m.place is not None:
-                if m.place.kind == "country":
-                    country_names.setdefault(m.place.country.upper(), m.place.name)
-                if m.kind != "place":  # demonyms and modifiers link to a marker, have none
-                    note_country(m.place.country.upper())
-                    entry = places.get(_place_key(m.place))
-                    place_index = entry.index if entry else -2  # linked after the loop
-                else:
-                    entry = places.get(_place_key(m.place))
-                    if entry is None:
-                        entry = places[_place_key(m.place)] = _PlaceEntry(len(places), m.place)
-                    mis, best = entry.refs.get(d, ([], None))
-                    mis.append(new)
-                    best = conf if best is None else max(best, conf)
-                    entry.refs[d] = (mis, best)
-                    place_index = entry.index
-                    if m.place.kind == "country":
-                        note_country(m.place.country.upper())
-            mentions_out.append(
-                [m.start, m.end, place_index, 0 if m.kind == "place" else 1, conf, m.sentence]
-            )
-        docs_out.append(
-            {
-                "title": doc.title or doc.id or f"Article {d + 1}",
-                "url": http_url(doc.url),
-                "id": doc.id,
-                "text": doc.text,
-                "sentences": [[s.start, s.end] for s in doc.sentences],
-                "mentions": mentions_out,
-                "_remap": remap,
-                "_doc": doc,
-            }
-        )
-
-    # Demonyms of a country that also has a marker link to it.
-    for d, out in enumerate(docs_out):
-        doc = out["_doc"]
-        for old, new in out["_remap"].items():
-            m = doc.mentions[old]
-            if out["mentions"][new][2] == -2:
-                entry = places.get(_place_key(m.place)) if m.place else None
-                out["mentions"][new][2] = entry.index if entry else -1
-        out["claims"] = [
-            c
-            for c in (_claim_payload(check, doc, out["_remap"], places) for check in doc.checks)
-            if c is not None
-        ]
-        del out["_remap"], out["_doc"]
-
-    places_out = []
-    kinds_seen: dict[str, _KindStyle] = {}
-    for entry in places.values():
-        p = entry.place
-        style = _kind_style(p.kind)
-        kinds_seen.setdefault(style.label, style)
-        confs = [c for _, c in entry.refs.values() if c is not None]
-        code = p.country.upper()
-        places_out.append(
-            {
-                "id": p.id,
-                "name": p.name,
-                "kind": p.kind,
-                "kindLabel": style.label if style is not _OTHER_KIND else p.kind.replace("_", " "),
-                "country": code,
-                "countryName": country_names.get(code, ""),
-                "admin1": p.admin1,
-                "lat": p.lat,
-                "lon": p.lon,
-                "source": p.source,
-                "color": style.color,
-                "shape": style.shape,
-                "zoom": style.zoom,
-                "confidence": max(confs) if confs else None,
-                "refs": [[d, mis, best] for d, (mis, best) in sorted(entry.refs.items())],
-            }
-        )
-
-    countries_out, extents_out, basemap = [], [], []
-    for key, value in (boundaries or {}).items():
-        geometry = as_geometry(value)
-        if geometry is None:
-            continue
-        geometry = compact_geometry(geometry)
-        if len(key) == 2 and key.isalpha():
-            code = key.upper()
-            basemap.append(geometry)
-            if code in mentioned_countries:
-                name = country_names.get(code)
-                if name is None and isinstance(value, Mapping):
-                    name = (value.get("properties") or {}).get("name")
-                countries_out.append({"iso2": code, "name": name or code, "geometry": geometry})
-        elif key in places:
-            extents_out.append({"place": places[key].index, "geometry": geometry})
-
+def map_payload(
+    documents: Sequence[Document],
+    *,
+    boundaries: Mapping[str, Any] | None = None,
+    gazetteer: Gazetteer | None = None,
+    tiles: str | None = None,
+) -> dict[str, Any]:
+    """The JSON the article map's script reads (see the row types above)."""
+    markers = _Markers(documents)
+    docs = [_doc_row(d, doc, markers) for d, doc in enumerate(documents)]
+    places = [
+        _place_row(place, refs, markers.country_names)
+        for place, refs in zip(markers.places, markers.refs)
+    ]
+    points = _view_points(places) + [(loc["lat"], loc["lon"]) for doc in docs
+                                     for loc in doc["locations"]]
+    names = [] if gazetteer is None else basemap.labels(gazetteer, points, exclude=markers.index)
+    if gazetteer is not None:
+        # The gazetteer's own outlines of the regions, seas and rivers the article names.
+        extents = basemap.bundled_extents()
+        boundaries = {**{k: extents[k] for k in markers.index if k in extents},
+                      **(boundaries or {})}
     return {
-        "places": places_out,
-        "docs": docs_out,
-        "kinds": [
-            {"label": s.label, "color": s.color, "shape": s.shape}
-            for s in sorted(kinds_seen.values(), key=_kind_order)
-        ],
-        "verdicts": [
-            {"key": k, "label": label, "color": col} for k, (label, col) in _VERDICTS.items()
-        ],
-        "countries": countries_out,
-        "extents": extents_out,
-        "basemap": basemap,
+        "title": page_title([doc["title"] for doc in docs]),
+        "places": places,
+        "docs": docs,
+        **_legend_rows(places),
+        **_outlines(boundaries, markers),
+        "labels": basemap.label_rows(names),
+        "water": basemap.water_features(names, basemap.bundled_extents()) if names else [],
+        "lowConfidence": LOW_CONFIDENCE,
         "tiles": _tile_layer(tiles),
     }
-
-
-def _kind_order(style: _KindStyle) -> int:
-    styles = list(_KIND_STYLES.values())
-    return styles.index(style) if style in styles else len(styles)
-
-
-def _claim_payload(
-    check: ClaimCheck, doc: Document, remap: Mapping[int, int], places: Mapping[str, _PlaceEntry]
-) -> dict | None:
-    claim = check.claim
-    if claim.subject is None or claim.reference is None or claim.subject.mention is None \
-            or claim.reference.mention is None:
-        return None
-    subject = doc.mentions[claim.subject.mention]
-    reference = doc.mentions[claim.reference.mention]
-    verdict = _verdict(check)
-    stated = _stated(check)
-    out: dict[str, Any] = {
-        "quote": claim.text,
-        "sentence": claim.sentence,
-        "subjectName": subject.place.name if subject.place else subject.text,
-        "referenceName": reference.place.name if reference.place else reference.text,
-        "subject": remap[claim.subject.mention],
-        "reference": remap[claim.reference.mention],
-        "color": _VERDICTS.get(verdict, _VERDICTS["unverifiable"])[1],
-        "verdictLabel": _verdict_label(check),
-        "label": claim_label(check),
-        "stated": f"{stated} of {reference.place.name if reference.place else reference.text}",
-        "explanation": check.explanation,
-        "line": None,
-        "area": None,
-        "fits": [],
-    }
-    if subject.place is None or reference.place is None:
-        return out
-    a = (reference.place.lat, reference.place.lon)
-    out["line"] = geodesic_line(a, (subject.place.lat, subject.place.lon))
-    low = claim.low_km
-    high = claim.high_km if claim.high_km is not None else low
-    if low is not None and high is not None and high > 0:
-        out["area"] = stated_area(a, low, high, claim.direction)
-    elif claim.direction and check.computed_km:
-        reach = max(check.computed_km * 1.25, 20.0)
-        out["area"] = stated_area(a, 0.0, reach, claim.direction)
-    for fit in check.fits:
-        km, bearing = _place_km_bearing(reference.place, fit)
-        out["fits"].append(
-            {
-                "name": fit.name,
-                "lat": fit.lat,
-                "lon": fit.lon,
-                "note": f"{_fmt_km(km)} {compass(bearing)} of {reference.place.name}",
-            }
-        )
-    return out
 
 
 _JINJA_OPEN = re.compile(r"\{(?=[{%#])")
@@ -558,10 +802,8 @@ _CLUSTER_CSS = (
 _CLUSTER_DEFAULT_CSS = (
     "https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.4.1/MarkerCluster.Default.css"
 )
-_GEOMAP_JS = "geomap-assets/geomap.js"
-_GEOMAP_CSS = "geomap-assets/geomap.css"
 
-#: The page's scripts and style sheets: (name, URL the page links, package, file in it).
+#: The pages' scripts and style sheets: (name, URL the page links, package, file in it).
 #: ``save`` replaces each URL with the file from the pip-installed package.
 PAGE_JS = (
     ("leaflet", _LEAFLET_JS, "xstatic.pkg.leaflet", "leaflet.js"),
@@ -571,7 +813,8 @@ PAGE_JS = (
         "xstatic.pkg.leaflet_markercluster",
         "leaflet.markercluster.js",
     ),
-    ("geomap", _GEOMAP_JS, "geomap", "geomap.js"),
+    ("geomap", "geomap-assets/geomap.js", "geomap", "geomap.js"),
+    ("geomap_corpus", "geomap-assets/corpus.js", "geomap", "corpus.js"),
 )
 PAGE_CSS = (
     ("leaflet_css", _LEAFLET_CSS, "xstatic.pkg.leaflet", "leaflet.css"),
@@ -582,68 +825,92 @@ PAGE_CSS = (
         "xstatic.pkg.leaflet_markercluster",
         "MarkerCluster.Default.css",
     ),
-    ("geomap_css", _GEOMAP_CSS, "geomap", "geomap.css"),
+    ("geomap_css", "geomap-assets/geomap.css", "geomap", "geomap.css"),
+    ("geomap_corpus_css", "geomap-assets/corpus.css", "geomap", "corpus.css"),
 )
+#: The assets of the article map; the corpus map adds its own (``corpus_map.ASSETS``).
+ARTICLE_ASSETS = frozenset({
+    "leaflet", "leaflet_markercluster", "geomap", "leaflet_css", "markercluster_css",
+    "markercluster_default_css", "geomap_css",
+})
 
 
-class _ArticleMap(MacroElement):
-    """The payload, the article panel's container and the call to geomap's script."""
+def new_map(payload: Mapping[str, Any], assets: Iterable[str], **options: Any) -> folium.Map:
+    """A tile-less folium map titled ``payload["title"]`` that links only ``assets``."""
+    m = folium.Map(tiles=None, world_copy_jump=True, maxZoom=18, minZoom=2, **options)
+    assets = set(assets)
+    # Per-instance lists: folium's are shared by every Map (add_js_link mutates them).
+    m.default_js = [(name, url) for name, url, _, _ in PAGE_JS if name in assets]
+    m.default_css = [(name, url) for name, url, _, _ in PAGE_CSS if name in assets]
+    _set_page_title(m, payload["title"])
+    return m
 
-    _template = Template(
-        """
-        {% macro html(this, kwargs) %}
-        <aside id="gm-panel" aria-label="Article"></aside>
-        <script type="application/json" id="{{ this.get_name() }}">{{ this.payload }}</script>
-        {% endmacro %}
-        {% macro script(this, kwargs) %}
-        geomap.init({{ this._parent.get_name() }}, document.getElementById("{{ this.get_name() }}"));
-        {% endmacro %}
-        """
-    )
 
-    def __init__(self, payload: str):
+class _Raw(Element):
+    """HTML written into the page as it is. branca compiles a macro's output as a Jinja
+    template once more, which for a payload of megabytes took seconds (and would run a
+    ``{{`` in the data); a _Raw element is never compiled."""
+
+    def __init__(self, text: str):
         super().__init__()
-        self._name = "GeomapData"
+        self._text = text
+
+    def render(self, **kwargs: Any) -> str:
+        return self._text
+
+
+class PagePayload(MacroElement):
+    """A page's JSON payload, what precedes it in the body, and the call of geomap's script
+    that reads it: ``call(map, payloadElement)``."""
+
+    def __init__(self, payload: str, *, call: str, before: str = "", name: str = "GeomapData"):
+        super().__init__()
+        self._name = name
         self.payload = payload
+        self.call = call
+        self.before = before
+
+    def render(self, **kwargs: Any) -> None:
+        figure = self.get_root()
+        name = self.get_name()
+        figure.html.add_child(_Raw(
+            f'{self.before}<script type="application/json" id="{name}">{self.payload}</script>'
+        ), name=name)
+        figure.script.add_child(_Raw(
+            f'{self.call}({self._parent.get_name()}, document.getElementById("{name}"));'
+        ), name=name)
 
 
 def build_map(
     documents: Sequence[Document],
     *,
     boundaries: Mapping[str, Any] | None = None,
+    gazetteer: Gazetteer | None = None,
     tiles: str | None = None,
 ) -> folium.Map:
     """A map of the places ``documents`` mention and the distance claims they make.
 
     ``boundaries`` maps ISO 3166-1 alpha-2 codes to GeoJSON geometries (or Features): all of
     them draw the offline basemap and those of the countries mentioned are outlined; a key
-    that is a ``Place.id`` draws that place's approximate extent. ``tiles`` adds a tile
-    layer for online use: an xyzservices name ("OpenStreetMap") or an http(s) URL template.
-    Save the result with :func:`save`, which inlines every asset.
+    that is a ``Place.id`` draws that place's approximate extent. With ``gazetteer``, the
+    basemap names countries, regions and towns around the places (:func:`basemap.labels`).
+    ``tiles`` adds a tile layer for online use: an xyzservices name ("OpenStreetMap") or an
+    http(s) URL template. Save the result with :func:`save`, which inlines every asset.
     """
     documents = list(documents)
     for i, doc in enumerate(documents):
         if not isinstance(doc, Document):
             raise TypeError(f"Expected Document objects, instead got {type(doc).__name__} at {i}")
-    data = _payload(documents, boundaries, tiles)
-    points = [(p["lat"], p["lon"]) for p in data["places"]]
+    data = map_payload(documents, boundaries=boundaries, gazetteer=gazetteer, tiles=tiles)
+    points = _view_points(data["places"])
     center = (
         [sum(p[0] for p in points) / len(points), sum(p[1] for p in points) / len(points)]
         if points
         else [20.0, 0.0]
     )
-    m = folium.Map(
-        location=center,
-        zoom_start=5 if points else 2,
-        tiles=None,
-        world_copy_jump=True,
-        maxZoom=18,
-        minZoom=2,
-    )
-    # Per-instance lists: folium's are shared by every Map (add_js_link mutates them).
-    m.default_js = [(name, url) for name, url, _, _ in PAGE_JS]
-    m.default_css = [(name, url) for name, url, _, _ in PAGE_CSS]
-    _ArticleMap(json_for_html(data)).add_to(m)
+    m = new_map(data, ARTICLE_ASSETS, location=center, zoom_start=5 if points else 2)
+    PagePayload(json_for_html(data), call="geomap.init",
+                before='<aside id="gm-panel" aria-label="Article"></aside>').add_to(m)
     return m
 
 
@@ -695,6 +962,22 @@ def remote_assets(page: str) -> list[str]:
     return _REMOTE_ASSET.findall(page)
 
 
+def _asset_tag(kind: str, url: str, filename: str, package: str, text: str, *, inline: bool,
+               files_dir: str) -> tuple[str, str]:
+    """The tag linking an asset, and what replaces it: the file inlined or copied beside."""
+    if kind == "js":
+        tag = f'<script src="{url}"></script>'
+        if not inline:
+            return tag, f'<script src="{files_dir}/{filename}"></script>'
+        body = re.sub(r"</(script)", r"<\\/\1", text, flags=re.IGNORECASE)
+        return tag, f"<script>/* {filename} from {package} */\n{body}\n</script>"
+    tag = f'<link rel="stylesheet" href="{url}"/>'
+    if not inline:
+        return tag, f'<link rel="stylesheet" href="{files_dir}/{filename}"/>'
+    body = re.sub(r"</(style)", r"<\\/\1", text, flags=re.IGNORECASE)
+    return tag, f"<style>/* {filename} from {package} */\n{body}\n</style>"
+
+
 def save(m: folium.Map, path: str | os.PathLike, *, inline: bool = True) -> Path:
     """Write ``m`` as an HTML page at ``path`` and return its path.
 
@@ -717,20 +1000,8 @@ def save(m: folium.Map, path: str | os.PathLike, *, inline: bool = True) -> Path
             text = _css_text(source) if kind == "css" else source.read_text(encoding="utf-8")
             # A source map would be fetched when developer tools open.
             text = re.sub(r"^\s*(//|/\*)# sourceMappingURL=.*$", "", text, flags=re.MULTILINE)
-            if kind == "js":
-                tag = f'<script src="{url}"></script>'
-                if inline:
-                    body = re.sub(r"</(script)", r"<\\/\1", text, flags=re.IGNORECASE)
-                    new = f"<script>/* {filename} from {package} */\n{body}\n</script>"
-                else:
-                    new = f'<script src="{files_dir.name}/{filename}"></script>'
-            else:
-                tag = f'<link rel="stylesheet" href="{url}"/>'
-                if inline:
-                    body = re.sub(r"</(style)", r"<\\/\1", text, flags=re.IGNORECASE)
-                    new = f"<style>/* {filename} from {package} */\n{body}\n</style>"
-                else:
-                    new = f'<link rel="stylesheet" href="{files_dir.name}/{filename}"/>'
+            tag, new = _asset_tag(kind, url, filename, package, text, inline=inline,
+                                  files_dir=files_dir.name)
             if tag not in page:
                 raise AssetError(f"cannot find the link to {url} in the page")
             page = page.replace(tag, new)
@@ -749,5 +1020,3 @@ def save(m: folium.Map, path: str | os.PathLike, *, inline: bool = True) -> Path
             atomic_write(files_dir / filename, text)
     atomic_write(path, page)
     return path
-
-

@@ -119,12 +119,16 @@ def tally(full_gazetteer) -> export.Tally:
 
 def test_corpus_payload(tally):
     data = corpus_payload(tally)
-    assert data["articles"] == [["a", "Title a", "https://news.example/a", "2017-03-01"],
-                                ["b", "Title b", None, "2016-12-31"],
-                                ["c", "Title c", None, None]]
-    assert data["dates"] == ["2016-12-31", "2017-03-01"]
+    assert data["articles"] == [
+        {"id": "a", "title": "Title a", "url": "https://news.example/a", "date": "2017-03-01"},
+        {"id": "b", "title": "Title b", "url": None, "date": "2016-12-31"},
+        {"id": "c", "title": "Title c", "url": None, "date": None}]
+    assert data["summary"]["dates"] == ["2016-12-31", "2017-03-01"]
+    assert data["summary"]["undated"] == 1
     basra = next(p for p in data["places"] if p["name"] == "Basra")
-    assert basra["refs"] == [[0, 1], [1, 1]]
+    assert basra["refs"] == [
+        {"article": 0, "mentions": 1, "sentence": "Floods hit Basra.", "mark": [11, 16]},
+        {"article": 1, "mentions": 1, "sentence": "Talks in Basra and Amman.", "mark": [9, 14]}]
 
 
 def test_corpus_map_saves_offline_and_reproducibly(tally, tmp_path):
@@ -149,15 +153,17 @@ def test_corpus_map_in_a_browser(tally, tmp_path, open_offline):
     page = open_offline(path)
     assert page.js("return window.geomapCorpus.cluster.getLayers().length") == 3
     assert page.js("return window.geomapCorpus.heat.getLayers().length") == 9
-    assert page.js("return window.geomapCorpus.setRange('2017-01-01', null)") == 1
-    assert page.js("return window.geomapCorpus.setRange(null, null)") == 3
-    assert page.js("return document.querySelectorAll('.gm-dates input').length") == 2
+    assert page.js("return window.geomapCorpus.setRange('2017-01-01', null)") == 2  # + undated
+    assert page.js("return window.geomapCorpus.setRange('2017-01-01', null, false)") == 1
+    assert page.js("return window.geomapCorpus.setRange(null, null, true)") == 3
+    assert page.js("return document.querySelectorAll('.gm-dates input[type=date]').length") == 2
     popup = ("var m = window.geomapCorpus.cluster.getLayers().find(function (l) {"
              " return l.options.title === 'Basra'; }); var box = m.getPopup()._content(m);")
     links = page.js(popup + "return Array.from(box.querySelectorAll('a'))"
                     ".map(function (a) { return [a.href, a.textContent]; })")
     assert links == [["https://news.example/a", "Title a"]]
     text = page.js(popup + "return box.textContent")
-    assert text == "Basra2 mentions in 2 articles2017-03-01Title a2016-12-31Title b"
+    assert text == ("Basraprovince / region · IQ2 mentions in 2 articlesFloods hit Basra.2017-03-01Title a"
+                    "Talks in Basra and Amman.2016-12-31Title b")
     page.screenshot("corpus-map.png")
     assert page.leaving() == [] and page.errors == [] and page.dialogs == []

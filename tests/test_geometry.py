@@ -65,3 +65,13 @@ def test_a_ring_without_bearing_is_an_annulus_and_an_open_window_is_drawn_finite
     (disc,) = Area(RAMADI, 0.0, math.inf).rings(steps=16)
     assert max(measure(RAMADI, p).km for p in disc) == pytest.approx(50.0)
     assert Area(RAMADI, 0.0, 1e9).drawn_high_km() < geometry.HALF_MERIDIAN_KM
+
+
+@pytest.mark.parametrize("center", [(33.42, 43.31), (-17.7, 178.4), (79.5, 10.0), (0.0, 0.0)])
+def test_a_circle_mirrored_across_its_meridian_is_the_circle_solved_point_by_point(center):
+    mirrored = geometry.circle(center, 410, steps=48)
+    solved = geometry.arc(center, 410, 0.0, 360.0, steps=48)
+    assert len(mirrored) == len(solved) == 49
+    for (lat1, lon1), (lat2, lon2) in zip(mirrored, solved):
+        assert lat1 == pytest.approx(lat2, abs=1e-9)
+        assert (lon1 - lon2 + 180) % 360 - 180 == pytest.approx(0, abs=1e-9)

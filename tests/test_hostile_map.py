@@ -5,7 +5,10 @@ in headless Chromium with the network off.
 The strings reach the maps the way a user's would: articles parsed against a user gazetteer
 whose place names, regions, sources and ids are payloads (the text names each place by a
 plain alternate name), so markers, popups, tooltips, the article panel, distance claims,
-the places that fit them, country outlines and the layer control all carry payloads. With
+the places that fit them, country outlines and the layer control all carry payloads; the
+basemap's names come from a second gazetteer of towns named by payloads, the corpus map's
+search box is asked for every payload and its claims layer names payload places, and the
+page title is made of every payload. With
 every popup, tooltip and article shown, nothing may have run (no ``window.__pwned``, no
 dialog), nothing may have been injected (no element marked ``pwned``, none a map never has,
 no ``on*`` attribute, no link or source that is not http(s)), nothing may have left the
@@ -22,6 +25,7 @@ from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
 
+import folium
 import pytest
 from geographiclib.geodesic import Geodesic
 from hostile import FAMILIES, FIRST, payloads
@@ -34,7 +38,7 @@ from geomap.export import Tally, article_rows
 from geomap.gazetteer import Gazetteer
 from geomap.parse import parse
 from geomap.records import Document
-from geomap.render import build_map, http_url, save
+from geomap.render import _set_page_title, build_map, display_name, display_title, http_url, save
 
 #: Articles per article-map page: the layer control names the articles of a map of up to 15.
 PER_PAGE = 15
@@ -122,6 +126,17 @@ def gazetteer_rows(strings: list[str]) -> list[tuple]:
             lat, lon = at[group[0]]
             rows.append((f"country:{i}", strings[i], f"{plain_name(i)}ia", lat + 7, lon + i % 2,
                          "country", code, "", 10**6, strings[i]))
+    return rows
+
+
+def label_rows(strings: list[str]) -> list[tuple]:
+    """Per payload, a town of 50,000 people named by it 20 km east of the city named by it:
+    the basemap names it from zoom 9."""
+    rows = []
+    for i, (_, _, _, lat, lon, *_rest) in enumerate(gazetteer_rows(strings)[::2][:len(strings)]):
+        east = Geodesic.WGS84.Direct(lat, lon, 90, 20_000)
+        rows.append((f"label:{i}", strings[i], "", round(east["lat2"], 6),
+                     round(east["lon2"], 6), "city", "IQ", "", 50_000, "label"))
     return rows
 
 
@@ -228,6 +243,12 @@ def hostile_gazetteer(make_gazetteer, strings):
 
 
 @pytest.fixture(scope="module")
+def label_gazetteer(make_gazetteer, strings):
+    with make_gazetteer(label_rows(strings)) as gazetteer:
+        yield gazetteer
+
+
+@pytest.fixture(scope="module")
 def pages(strings, hostile_gazetteer) -> list[list[Document]]:
     return article_pages(strings, hostile_gazetteer)
 
@@ -259,25 +280,71 @@ def test_payloads_come_out_of_the_page_templates_as_they_went_in(pages):
     tally = Tally()
     for docs in pages:
         data = payload_of(build_map(docs))
-        assert [(d["title"], d["text"]) for d in data["docs"]] == [(d.title, d.text) for d in docs]
+        assert [(d["fullTitle"] or d["title"], d["text"]) for d in data["docs"]] == [
+            (d.title, d.text) for d in docs]
         places = {m.place.name for doc in docs for m in doc.mentions if m.place is not None}
         assert {p["name"] for p in data["places"]} == places
         for doc in docs:
             tally.add(article_rows(replace(doc, id=doc.title)))
     data = payload_of(build_corpus_map(tally))
-    assert [a[1] for a in data["articles"]] == [d.title for docs in pages for d in docs]
+    assert [a["title"] for a in data["articles"]] == [d.title for docs in pages for d in docs]
     assert {p["name"] for p in data["places"]} == {
         m.place.name for docs in pages for d in docs for m in d.mentions if m.place is not None
     }
     assert "GEOMAP_PWNED" not in os.environ  # set by the one payload that would run Python
 
 
+def test_every_payload_titles_a_page_as_plain_text(strings):
+    """The ``<title>`` of a map of an article headlined by each payload: the page keeps the
+    tags of a blank page and its title reads as the headline."""
+    plain = folium.Map(tiles=None)
+    _set_page_title(plain, "plain")
+    blank = _PageTags.of(plain, "plain")
+    for s in strings:
+        m = folium.Map(tiles=None)
+        _set_page_title(m, s)
+        page = _PageTags.of(m, s)
+        assert page.tags == blank.tags, s
+        assert page.title == " ".join(s.replace("\0", "").split()), s
+
+
+class _PageTags(HTMLParser):
+    """The tag sequence of a page and the text of its title."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[str] = []
+        self.title = ""
+        self._in_title = False
+
+    @classmethod
+    def of(cls, m: folium.Map, _: str) -> _PageTags:
+        parser = cls()
+        parser.feed(m.get_root().render())
+        parser.close()
+        return parser
+
+    def handle_starttag(self, tag, attrs) -> None:
+        self.tags.append(tag)
+        self._in_title = tag == "title"
+
+    def handle_endtag(self, tag) -> None:
+        self.tags.append(f"/{tag}")
+        self._in_title = False
+
+    def handle_data(self, data) -> None:
+        if self._in_title:
+            self.title += data
+
+
 @pytest.mark.slow
-def test_article_map_under_attack(open_offline, tmp_path, strings, pages):
+def test_article_map_under_attack(open_offline, tmp_path, strings, pages, label_gazetteer):
     shown: set[str] = set()
+    labelled: set[str] = set()
     for p, docs in enumerate(pages):
         where = f"article map page {p + 1} of {len(pages)}"
-        path = save(build_map(docs, boundaries={**BOUNDARIES, **extents(docs)}),
+        path = save(build_map(docs, boundaries={**BOUNDARIES, **extents(docs)},
+                              gazetteer=label_gazetteer),
                     tmp_path / f"hostile-{p + 1:02d}.html")
         static = static_counts(path)
         page = ready(open_offline(path))
@@ -295,6 +362,8 @@ def test_article_map_under_attack(open_offline, tmp_path, strings, pages):
             });
             g.claimsLayer.eachLayer((grp) => grp.eachLayer((l) => l.openTooltip()));
             g.regions.eachLayer((l) => l.openTooltip());
+            g.labelLayer.draw(true);
+            g.selectClaim(g.claimViews[0], {scroll: true});
             document.querySelector('.leaflet-control-layers')
               .classList.add('leaflet-control-layers-expanded');""")
         # Each article in the panel in turn, checked while it is shown.
@@ -315,27 +384,35 @@ def test_article_map_under_attack(open_offline, tmp_path, strings, pages):
             layers: [...document.querySelectorAll('.leaflet-control-layers-overlays label')]
               .map((e) => e.textContent),
             options: [...document.querySelectorAll('.gm-doc-select option')]
-              .map((e) => e.textContent)};""")
+              .map((e) => e.textContent),
+            labels: [...document.querySelectorAll('.gm-label')].map((e) => e.textContent),
+            title: document.title};""")
         for d, panel in enumerate(panels):
             assert_untouched(page, panel["audit"], static, f"{where}, article {d + 1}")
         assert_untouched(page, seen["audit"], static, f"{where}, all open")
 
         # Every payload reads as itself, wherever it is shown.
+        assert seen["title"] == f"{len(docs)} articles \u2013 geomap", where
+        named = {display_name(lb.name) for lb in label_gazetteer.in_box(-90, -180, 90, 180)}
+        assert set(seen["labels"]) <= named, where
+        labelled.update(seen["labels"])
         for d, (doc, panel) in enumerate(zip(docs, panels)):
             s = doc.title
-            assert panel["title"] == s, where
+            assert panel["title"] == display_title(doc, d), where
             assert panel["href"] == http_url(s), where
             assert panel["text"].count(s) == 3, (where, s)
-            assert seen["options"][d] == f"{d + 1}. {s}", where
-            assert seen["layers"][3 + d] == " " + as_html_text(layer_name(d, s)), where
+            assert seen["options"][d] == f"{d + 1}. {display_title(doc, d)}", where
+            assert seen["layers"][3 + d] == " " + as_html_text(
+                layer_name(d, display_title(doc, d))), where
             claimed = [c for c in doc.checks if c.fits]
             for check in claimed:
                 subject = doc.mentions[check.claim.subject.mention].place.name
                 reference = doc.mentions[check.claim.reference.mention].place.name
                 fit = check.fits[0].name
                 assert f"places that fit: {fit} (" in panel["claims"], where
-                assert f"Where the text puts {subject}: {CLAIM_KM} km W of {reference}" in (
-                    seen["tips"]), where
+                assert any(t.startswith(
+                    f"Where the text puts {subject}: {CLAIM_KM} km W of {reference} (accepted ")
+                    for t in seen["tips"]), where
                 assert any(t.startswith(f"Fits \u201c{CLAIM_KM} km W of {reference}\u201d: {fit} (")
                            for t in seen["tips"]), where
             shown.add(s)
@@ -350,19 +427,28 @@ def test_article_map_under_attack(open_offline, tmp_path, strings, pages):
                 assert place.name in seen["tips"], where  # the country's outline
         page.screenshot(f"hostile-map-{p + 1:02d}.png")
     assert shown == set(strings)
+    assert labelled == {display_name(s.strip()) for s in strings}  # each one a basemap name
     assert "GEOMAP_PWNED" not in os.environ
     print(f"\nhostile article map: {len(strings)} payloads x {len(CHANNELS)} channels "
-          f"({', '.join(CHANNELS)}; also {', '.join(EXTRA_CHANNELS[:3])}) on {len(pages)} "
+          f"({', '.join(CHANNELS)}; also {', '.join(EXTRA_CHANNELS[:3])}, basemap names, "
+          f"the active claim) on {len(pages)} "
           "pages: 0 executions, 0 injected elements, 0 requests")
 
 
 @pytest.mark.slow
-def test_corpus_map_under_attack(open_offline, tmp_path, strings, hostile_gazetteer):
+def test_corpus_map_under_attack(open_offline, tmp_path, strings, hostile_gazetteer,
+                                 label_gazetteer):
     """geomap batch's map.html: two articles per payload, one titled by it with it as URL,
-    one untitled (its id is the payload) with an https URL that carries it."""
+    one untitled (its id is the payload) with an https URL that carries it; each states a
+    distance between two places named by payloads (the claims layer). The search box is
+    asked for every payload."""
+    groups = page_groups(strings)
+    after = {i: group[(j + 1) % len(group)] for group in groups for j, i in enumerate(group)}
     records = []
     for i, s in enumerate(strings):
-        text = f"{s}\n\nFighting reached {plain_name(i)} on Monday as {s} went on."
+        text = (f"{s}\n\nFighting reached {plain_name(i)} on Monday as {s} went on. "
+                f"{plain_name(i)} lies {CLAIM_KM} kilometers west of {plain_name(after[i])}, "
+                "officials said.")
         date = f"2017-11-{1 + i % 28:02d}"
         records.append({"id": f"a{i}", "title": s, "url": s, "date": date, "text": text})
         records.append({"id": s, "url": f"https://example.org/?q={s}", "date": date,
@@ -376,42 +462,74 @@ def test_corpus_map_under_attack(open_offline, tmp_path, strings, hostile_gazett
     finally:
         engine.close()
     assert (summary.articles, summary.errors) == (len(records), 0)
+    assert summary.claims == len(records)
     assert "GEOMAP_PWNED" not in os.environ
     path = tmp_path / "out" / "map.html"
     static = static_counts(path)
 
     page = open_offline(path)
+    # Opening some 800 popups at once takes long on a loaded machine.
+    page.driver.set_script_timeout(180)
     page.js(AUDIT)
     wait(page, lambda: page.js("return !!window.geomapCorpus"), "the corpus map never drew")
     assert_untouched(page, page.js("return __audit()"), static, "corpus map, as loaded")
-    # The date filter redraws every marker; then every popup at once, unclustered.
+    # The date filter redraws every marker; from after to is refused.
     assert page.js("return geomapCorpus.setRange('2017-11-02', '2017-11-02')") > 0
+    assert page.js("return geomapCorpus.setRange('2017-11-03', '2017-11-02')") is None
     assert page.js("return geomapCorpus.setRange(null, null)") == len(strings)
+    # The search box, asked for every payload: the place it names is listed, as text.
+    found = page.js("""const input = document.querySelector('.gm-search-input');
+        return arguments[0].map((s) => {
+          input.value = s;
+          input.dispatchEvent(new Event('input'));
+          // A text box drops line breaks from its value: ask for those directly.
+          if (input.value !== s) geomapCorpus.search(s);
+          return [...document.querySelectorAll('.gm-hit-name')].map((e) => e.textContent);
+        });""", strings)
+    searched = page.js("return __audit()")
+    for s, hits in zip(strings, found):
+        assert display_name(s.strip()) in hits, s
+    assert_untouched(page, searched, static, "corpus map, every payload searched")
+    # Then every popup and claim at once, unclustered.
     page.js("""
         const c = geomapCorpus, map = c.map;
         map.removeLayer(c.cluster);
-        c.cluster.getLayers().forEach((m) => {
-          Object.assign(m.getPopup().options, {autoClose: false, closeOnClick: false,
+        const open = (l) => {
+          Object.assign(l.getPopup().options, {autoClose: false, closeOnClick: false,
                                                autoPan: false});
-          m.addTo(map).openPopup();
-        });""")
+          l.addTo(map).openPopup();
+        };
+        c.cluster.getLayers().forEach(open);
+        c.claimsLayer.getLayers().forEach((l) => { open(l); l.openTooltip(); });""")
     page.js("return new Promise((r) => setTimeout(r, 300))")
     seen = page.js("""return {
         audit: __audit(),
-        names: [...document.querySelectorAll('.gm-popup h3')].map((e) => e.textContent),
+        names: [...document.querySelectorAll('.gm-corpus-popup h3')].map((e) => e.textContent),
         marks: [...document.querySelectorAll('.leaflet-marker-icon')].map((e) => e.title),
-        titles: [...document.querySelectorAll('.gm-popup li > :last-child')]
+        titles: [...document.querySelectorAll('.gm-corpus-popup .gm-pop-source > :last-child,'
+                                              + ' .gm-corpus-popup .gm-pop-articles li > :last-child')]
           .map((e) => e.textContent),
-        links: [...document.querySelectorAll('.gm-popup a')].map((e) => e.getAttribute('href'))
+        links: [...document.querySelectorAll('.gm-corpus-popup a')].map((e) => e.getAttribute('href')),
+        claims: [...document.querySelectorAll('.gm-corpus-claim')].map((e) => e.textContent),
+        tips: [...document.querySelectorAll('.leaflet-tooltip')].map((e) => e.textContent),
+        title: document.title,
     };""")
     assert_untouched(page, seen["audit"], static, "corpus map, all open")
-    names = sorted(s.strip() for s in strings)
+    names = sorted(display_name(s.strip()) for s in strings)
     assert sorted(seen["names"]) == names
     assert sorted(seen["marks"]) == names
-    assert sorted(seen["titles"]) == sorted(strings * 2)
+    assert sorted(seen["titles"]) == sorted(strings * 4)  # 2 articles, each naming 2 places
     urls = [u for s in strings for u in (http_url(s), http_url(f"https://example.org/?q={s}"))]
-    assert sorted(seen["links"]) == sorted(u for u in urls if u)
+    assert sorted(seen["links"]) == sorted([u for u in urls if u] * 2)  # 2 places each
+    assert len(seen["claims"]) == len(records)
+    for i, s in enumerate(strings):
+        subject, reference = display_name(s.strip()), display_name(strings[after[i]].strip())
+        line = f"{subject} \u2190 {reference}: stated {CLAIM_KM} km W"
+        assert sum(line in c for c in seen["claims"]) == 2, s
+        assert sum(t.startswith(f"\u2717 {subject} \u2190 {reference}: distance inconsistent")
+                   for t in seen["tips"]) == 2, s
+    assert seen["title"] == "corpus.jsonl \u2013 corpus map \u2013 geomap"
     page.screenshot("hostile-corpus-map.png")
     print(f"\nhostile corpus map: {len(strings)} payloads x {len(CHANNELS)} channels "
-          f"({', '.join(CHANNELS)}; also {EXTRA_CHANNELS[-1]}, https URL) over "
-          f"{len(records)} articles: 0 executions, 0 injected elements, 0 requests")
+          f"({', '.join(CHANNELS)}; also {EXTRA_CHANNELS[-1]}, https URL, search box, claims "
+          f"layer) over {len(records)} articles: 0 executions, 0 injected elements, 0 requests")

@@ -572,7 +572,8 @@ def check_map(gazetteer: Gazetteer, case: MapInput, folder: Path) -> None:
     assert page.tags.count("script") == page.tags.count("/script")
     (payload,) = page.payloads
     (article,) = json.loads(payload)["docs"]
-    assert (article["text"], article["title"]) == (document.text, document.title or "Article 1")
+    assert (article["text"], article["title"]) == (document.text,
+                                                   render.display_title(document, 0))
     assert len(article["mentions"]) == len(document.mentions)
 
 

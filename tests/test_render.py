@@ -6,9 +6,12 @@ every string is hostile) are also the ones the browser tests open.
 
 from __future__ import annotations
 
+import html
 import itertools
 import json
+import math
 import re
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 
@@ -17,9 +20,9 @@ import pytest
 from geographiclib.geodesic import Geodesic
 from hostile import JS_URL, PAYLOAD
 
-from geomap import render
+from geomap import claims, geometry, render
 from geomap.errors import InputError
-from geomap.records import Claim, ClaimCheck, Document, Mention, Party, Place, Sentence
+from geomap.records import Claim, Document, Location, Mention, Party, Place, Sentence
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLD = ROOT / "tests" / "data" / "al-qaim-husaybah-2017.gold.json"
@@ -207,18 +210,13 @@ def gold_document(
             direction=c["direction"],
         )
         ref, sub = places[c["reference"]], places[c["subject"]]
-        g = Geodesic.WGS84.Inverse(ref.lat, ref.lon, sub.lat, sub.lon)
-        checks.append(
-            ClaimCheck(
-                claim=claim,
-                distance=c["verdict"],
-                bearing=c.get("direction_verdict"),
-                computed_km=c["computed_km"],
-                computed_bearing=g["azi1"] % 360,
-                fits=(places["al-walid"],) if c["verdict"] == "inconsistent" else (),
-                explanation=c["note"],
-            )
+        check = replace(
+            claims.judge(claim, sub, ref),
+            fits=(places["al-walid"],) if c["verdict"] == "inconsistent" else (),
+            explanation=c["note"],
         )
+        assert (check.distance, check.bearing) == (c["verdict"], c.get("direction_verdict"))
+        checks.append(check)
     return Document(
         text=text,
         sentences=sentences,
@@ -255,7 +253,7 @@ def hostile_documents() -> list[Document]:
     text = (
         f"{PAYLOAD} headline.\n\nFighting near {evil_city.name} went on, {PAYLOAD}. "
         f"It lies 410 kilometers west of {evil_kind.name}, they said.\n"
-        f"Unresolved: {PAYLOAD}."
+        f"Unresolved: {PAYLOAD}.\nThe camp {PAYLOAD} burned."
     )
     sentences = split_sentences(text)
     spans = []
@@ -282,15 +280,20 @@ def hostile_documents() -> list[Document]:
         unit="km",
         direction="W",
     )
-    check = ClaimCheck(
-        claim=claim,
-        distance="inconsistent",
-        bearing="consistent",
-        computed_km=241.0,
-        computed_bearing=297.0,
-        fits=(fit,),
-        explanation=f"explanation {PAYLOAD}",
+    check = replace(
+        claims.judge(claim, evil_city, evil_kind), fits=(fit,), explanation=f"explanation {PAYLOAD}"
     )
+    assert (check.distance, check.bearing) == ("inconsistent", "consistent")
+    # A thing the gazetteer lacks, named by a payload and placed 20 km north of the city.
+    camp = text.index(f"camp {PAYLOAD}")
+    subject = Party(text[camp:camp + 5 + len(PAYLOAD)], camp, camp + 5 + len(PAYLOAD), "name")
+    area = geometry.Area((evil_city.lat, evil_city.lon), 15.0, 25.0, bearing=0.0,
+                         half_width=50.0)
+    location = Location(
+        name=f"{subject.text} (20 km N of {evil_city.name})", subject=subject, kind="estimate",
+        lat=area.representative()[0], lon=area.representative()[1], uncertainty_km=12.0,
+        sentence=sentence_of(sentences, camp), checks=(0,), areas=(area,),
+        contradiction=f"contradiction {PAYLOAD}", country="IQ")
     first = Document(
         text=text,
         sentences=sentences,
@@ -299,6 +302,7 @@ def hostile_documents() -> list[Document]:
         url=JS_URL,
         id=f"id {PAYLOAD}",
         checks=(check,),
+        locations=(location,),
     )
     second = Document(
         text=f"Second {evil_city.name} article.",
@@ -328,7 +332,7 @@ def test_build_map_returns_folium_map_with_one_marker_per_place():
     data = payload_of(m)
     assert len(data["places"]) == 13
     qaim = next(p for p in data["places"] if p["name"] == "Al-Qaim")
-    assert qaim["refs"][0][0] == 0 and len(qaim["refs"][0][1]) == 9
+    assert qaim["refs"][0]["doc"] == 0 and len(qaim["refs"][0]["mentions"]) == 9
     assert (qaim["admin1"], qaim["countryName"], qaim["source"]) == (
         "Anbar",
         "Iraq",
@@ -338,12 +342,65 @@ def test_build_map_returns_folium_map_with_one_marker_per_place():
     assert crossing["shape"] == "diamond" and crossing["color"] != qaim["color"]
 
 
+def test_rows_are_read_by_name_and_hold_nothing_private():
+    """Every row of a kind has the same named fields; a mention links to a marker index or
+    to nothing (no sentinel), and no builder leaves a private key behind."""
+    data = payload_of(render.build_map([gold_document(), hostile_documents()[0]]))
+    keys = {frozenset(m) for d in data["docs"] for m in d["mentions"]}
+    assert keys == {frozenset(render.MentionRow.__annotations__)}
+    assert {frozenset(d) for d in data["docs"]} == {frozenset(render.DocRow.__annotations__)}
+    assert {frozenset(p) for p in data["places"]} == {frozenset(render.PlaceRow.__annotations__)}
+    claims_ = [c for d in data["docs"] for c in d["claims"]]
+    assert {frozenset(c) for c in claims_} == {frozenset(render.ClaimRow.__annotations__)}
+    for doc in data["docs"]:
+        for m in doc["mentions"]:
+            assert m["place"] is None or 0 <= m["place"] < len(data["places"])
+
+    def private(value) -> list[str]:
+        if isinstance(value, dict):
+            return [k for k in value if k.startswith("_")] + [
+                k for v in value.values() for k in private(v)]
+        if isinstance(value, list):
+            return [k for v in value for k in private(v)]
+        return []
+
+    assert private(data) == []
+
+
 def test_demonyms_link_to_their_country_but_add_no_marker():
     data = payload_of(render.build_map([gold_document()]))
     iraq = next(i for i, p in enumerate(data["places"]) if p["name"] == "Iraq")
     doc = data["docs"][0]
-    demonyms = [m for m in doc["mentions"] if m[3] == 1]
-    assert len(demonyms) == 15 and all(m[2] == iraq for m in demonyms if m[1] - m[0] == 5)
+    demonyms = [m for m in doc["mentions"] if m["kind"] == "demonym"]
+    assert len(demonyms) == 15
+    assert all(m["place"] == iraq for m in demonyms if m["end"] - m["start"] == 5)
+
+
+def test_a_demonym_of_a_country_no_article_names_links_to_nothing():
+    text = "Syrian forces moved east."
+    syria = gold_places()["syria"]
+    doc = Document(text, split_sentences(text), (
+        Mention(0, 6, "Syrian", 0, kind="demonym", place=syria, confidence=1.0),))
+    data = payload_of(render.build_map([doc]))
+    assert data["places"] == []
+    assert data["docs"][0]["mentions"][0]["place"] is None
+
+
+def test_a_name_inside_another_name_links_to_its_place_but_adds_no_marker():
+    """"U.S." in "U.S. Geological Survey" is a modifier: evidence, not a marker; "southern
+    Mexico" is Mexico's south, said so."""
+    text = "The U.S. Geological Survey said the quake hit southern Mexico."
+    us = Place("country:US", "United States", 39.76, -98.5, "country", "US")
+    mexico = Place("country:MX", "Mexico", 23.0, -102.0, "country", "MX")
+    doc = Document(text, split_sentences(text), (
+        Mention(4, 8, "U.S.", 0, kind="modifier", place=us, confidence=0.9),
+        Mention(55, 61, "Mexico", 0, place=mexico, confidence=0.9, part="south"),
+    ))
+    data = payload_of(render.build_map([doc]))
+    assert [p["name"] for p in data["places"]] == ["Mexico"]
+    modifier, mention = data["docs"][0]["mentions"]
+    assert (modifier["kind"], modifier["place"]) == ("modifier", None)
+    assert (mention["kind"], mention["place"], mention["part"]) == ("place", 0, "south")
 
 
 def test_one_marker_lists_every_article_that_mentions_the_place():
@@ -351,7 +408,7 @@ def test_one_marker_lists_every_article_that_mentions_the_place():
     data = payload_of(render.build_map(docs))
     assert len(data["places"]) == 13
     qaim = next(p for p in data["places"] if p["name"] == "Al-Qaim")
-    assert [r[0] for r in qaim["refs"]] == [0, 1]
+    assert [r["doc"] for r in qaim["refs"]] == [0, 1]
     assert data["docs"][1]["url"] is None
 
 
@@ -361,10 +418,23 @@ def test_claim_label_and_colours_follow_the_verdicts():
     assert render.claim_label(checks[0]).startswith("stated 2 km \u00b7 computed 1.3 km ")
     data = payload_of(render.build_map([gold_document()]))
     near, far = data["docs"][0]["claims"]
-    assert far["color"] == "#c62828" and near["color"] == "#2e7d32"
+    assert (far["verdict"], near["verdict"]) == ("inconsistent", "consistent")
+    styles = {v["key"]: v for v in data["verdicts"]}
+    assert styles["inconsistent"]["color"] == "#c62828"
+    assert styles["consistent"]["color"] == "#2e7d32"
+    # Told apart without colour too: each verdict its own dash pattern and symbol.
+    assert len({v["dash"] for v in data["verdicts"]}) == len(data["verdicts"])
+    assert len({v["symbol"] for v in data["verdicts"]}) == len(data["verdicts"])
     assert far["verdictLabel"] == "distance inconsistent \u00b7 direction consistent"
     assert [f["name"] for f in far["fits"]] == ["Al-Walid border crossing (Iraq - Syria)"]
     assert far["fits"][0]["note"].startswith("406 km W of Ramadi")
+    low, high = gold_document().checks[1].tolerance_km
+    bearing, half = gold_document().checks[1].bearing_window
+    assert far["accepted"] == (f"accepted {low:.0f}\u2013{high:.0f} km, bearings "
+                               f"{bearing - half:.0f}\u00b0\u2013{bearing + half:.0f}\u00b0")
+    places = data["places"]
+    assert places[far["subjectPlace"]]["name"].startswith("Husaybah")
+    assert places[far["referencePlace"]]["name"] == "Ramadi"
 
 
 def test_claim_line_is_a_geodesic_from_reference_to_subject():
@@ -386,26 +456,63 @@ def test_claim_line_is_a_geodesic_from_reference_to_subject():
     assert legs == pytest.approx(whole, rel=1e-5)
 
 
-def test_stated_distance_is_an_arc_sector_when_a_direction_is_stated():
+def ring_measures(center, rings) -> list[tuple[float, float]]:
+    """(km, bearing) of every drawn vertex from ``center``, by geographiclib."""
+    out = []
+    for ring in rings:
+        for lat, lon in ring:
+            g = Geodesic.WGS84.Inverse(*center, lat, lon)
+            out.append((g["s12"] / 1000, g["azi1"] % 360))
+    return out
+
+
+def test_the_drawn_sector_is_the_window_the_checker_judged_with():
+    """"410 kilometers west of Ramadi": the checker accepts about 387-433 km within ±45° of W;
+    the drawn sector spans exactly that, so the crossing it calls direction-consistent
+    (297°) lies inside what the map shows."""
     ramadi = gold_places()["ramadi"]
+    check = gold_document().checks[1]
+    low, high = check.tolerance_km
+    bearing, half = check.bearing_window
     data = payload_of(render.build_map([gold_document()]))
-    near, far = data["docs"][0]["claims"]
-    (ring,) = far["area"]
-    for lat, lon in ring:
-        g = Geodesic.WGS84.Inverse(ramadi.lat, ramadi.lon, lat, lon)
-        assert 0.98 * 410 <= g["s12"] / 1000 <= 1.02 * 410
-        assert 247 <= g["azi1"] % 360 <= 293  # W ± 22.5°
-    assert len(near["area"]) == 2  # a thin annulus around Al-Qaim: no direction stated
+    (ring,) = data["docs"][0]["claims"][1]["area"]
+    measures = [(km, b) for km, b in ring_measures((ramadi.lat, ramadi.lon), [ring]) if km > 1]
+    kms = [km for km, _ in measures]
+    bearings = [b for _, b in measures]
+    assert min(kms) == pytest.approx(low, abs=0.01) and max(kms) == pytest.approx(high, abs=0.01)
+    assert min(bearings) == pytest.approx(bearing - half, abs=0.01)
+    assert max(bearings) == pytest.approx(bearing + half, abs=0.01)
+    assert half > 45  # not the ±22.5° the map drew before
+    assert bearing - half <= check.computed_bearing <= bearing + half
 
 
-def test_stated_area_circle_without_direction():
-    (outer, inner) = render.stated_area((33.0, 44.0), 100, 120, None)
-    assert Geodesic.WGS84.Inverse(33.0, 44.0, *outer[10])["s12"] == pytest.approx(
-        120_000, rel=0.005
-    )
-    assert Geodesic.WGS84.Inverse(33.0, 44.0, *inner[10])["s12"] == pytest.approx(
-        100_000, rel=0.005
-    )
+def test_the_drawn_disc_of_a_distance_without_direction_is_the_accepted_window():
+    """"two kilometers from Al-Qaim city": accepted from 0 to about 5 km (the number's
+    precision and the places' extents), drawn as that disc, not as a 2 km thin ring."""
+    qaim = gold_places()["al-qaim"]
+    check = gold_document().checks[0]
+    low, high = check.tolerance_km
+    assert low == 0 and high > 4
+    data = payload_of(render.build_map([gold_document()]))
+    area = data["docs"][0]["claims"][0]["area"]
+    assert len(area) == 1  # a disc: no inner ring
+    kms = [km for km, _ in ring_measures((qaim.lat, qaim.lon), area)]
+    assert min(kms) == pytest.approx(high, abs=0.01) and max(kms) == pytest.approx(high, abs=0.01)
+
+
+def test_an_open_window_is_drawn_to_twice_its_lower_end():
+    """"more than 100 km east of Ramadi": accepted from 95 km up, with no upper end."""
+    ramadi = gold_places()["ramadi"]
+    text = "Rawa lies more than 100 km east of Ramadi."
+    claim = Claim(subject=Party("Rawa", 0, 4, "place"), reference=Party("Ramadi", 35, 41, "place"),
+                  sentence=0, start=10, end=41, text=text[10:41], low_km=100, high_km=100,
+                  unit="km", direction="E", hedge="more than")
+    check = claims.judge(claim, gold_places()["rawa"], ramadi)
+    assert check.tolerance_km[1] == math.inf
+    rings = render.claim_area(check)
+    kms = [km for km, _ in ring_measures((ramadi.lat, ramadi.lon), rings) if km > 1]
+    assert min(kms) == pytest.approx(check.tolerance_km[0], abs=0.01)
+    assert max(kms) == pytest.approx(2 * check.tolerance_km[0], abs=0.01)
 
 
 def test_compass_points():
@@ -535,11 +642,63 @@ def test_hostile_strings_never_reach_html_or_script_source(tmp_path):
     outside = page.replace(raw, "")
     assert outside.count("pwned") == 0  # (a count: pytest would print the whole page)
     data = json.loads(raw)
-    assert data["docs"][0]["title"] == f"Title {PAYLOAD}"  # intact, just escaped
+    assert data["docs"][0]["fullTitle"] == f"Title {PAYLOAD}"  # intact, just escaped
+    assert data["docs"][0]["title"] == render.display_title(docs[0])
     assert data["docs"][0]["url"] is None  # javascript: never becomes a link
     assert data["docs"][1]["url"].startswith("https://example.org/")
     assert data["places"][0]["name"] == f"Qaim {PAYLOAD}"
     assert data["places"][1]["color"] == "#8d6e63"  # an unknown kind gets our colour
+
+
+def test_the_page_title_is_the_headline_escaped(tmp_path):
+    doc = replace(hostile_documents()[1], title="{{ 7 * 7 }} </title><script>x</script> & Co")
+    page = render.save(render.build_map([doc]), tmp_path / "map.html").read_text()
+    (title,) = re.findall(r"<title>(.*?)</title>", page, re.DOTALL)
+    assert title == ("&#123;&#123; 7 * 7 &#125;&#125; &lt;/title&gt;&lt;script&gt;x&lt;/script&gt;"
+                     " &amp; Co \u2013 geomap")
+    assert html.unescape(title) == f"{doc.title} \u2013 geomap"
+
+
+@pytest.mark.parametrize(
+    "title, doc_id, expected",
+    [
+        ("Iraqi PM raises flag", "a.txt", "Iraqi PM raises flag"),
+        ("  ", "kathmandu-quake.txt", "kathmandu-quake.txt"),
+        (None, None, "Article 3"),
+        (("KATHMANDU, Nepal (AP) \u2014 A powerful earthquake struck near Kathmandu on "
+          "Saturday, killing more than 1,000 people and toppling buildings across the "
+          "valley, officials said."), None,
+         "KATHMANDU, Nepal (AP) \u2014 A powerful earthquake struck near Kathmandu on\u2026"),
+    ],
+    ids=["headline", "file-name", "numbered", "first-paragraph"],
+)
+def test_display_titles(title, doc_id, expected):
+    doc = Document("text", (), title=title, id=doc_id)
+    assert render.display_title(doc, 2) == expected
+    assert len(render.display_title(doc, 2)) <= render.TITLE_MAX
+
+
+@pytest.mark.parametrize(
+    "name, shown",
+    [
+        ("Chari\u0307\u0304kot\u0323", "Charikot"),  # GeoNames' marks, stacked: all dropped
+        ("Al Qa\u0304\u2019im", "Al Q\u0101\u2019im"),  # composes in NFC: kept
+        ("Sa\u0303o Paulo", "S\u00e3o Paulo"),
+        ("\u0628\u063a\u062f\u0627\u062f\u064f", "\u0628\u063a\u062f\u0627\u062f\u064f"),
+    ],
+    ids=["stacked-marks", "macron", "tilde", "arabic-harakat"],
+)
+def test_display_names_are_nfc_without_stray_marks(name, shown):
+    assert render.display_name(name) == shown
+
+
+def test_names_are_shown_clean_with_the_gazetteer_spelling_kept():
+    text = "Troops reached Charikot on Monday."
+    charikot = Place("gn:1283613", "Chari\u0307\u0304kot\u0323", 27.67, 86.05, "city", "NP")
+    doc = Document(text, split_sentences(text),
+                   (Mention(15, 23, "Charikot", 0, place=charikot, confidence=0.9),))
+    (place,) = payload_of(render.build_map([doc]))["places"]
+    assert (place["name"], place["gazetteerName"]) == ("Charikot", charikot.name)
 
 
 def test_json_for_html_round_trips():
@@ -559,11 +718,14 @@ def test_empty_map_saves(tmp_path):
     assert render.remote_assets(page) == []
 
 
-def test_geodesic_line_takes_the_short_way_across_the_antimeridian():
-    line = render.geodesic_line((-17.7, 178.4), (-13.8, -171.8))  # Fiji to Samoa
+def test_a_claim_line_takes_the_short_way_across_the_antimeridian():
+    fiji = Place("x:fiji", "Suva", -17.7, 178.4, "city")
+    samoa = Place("x:samoa", "Apia", -13.8, -171.8, "city")
+    line = render.claim_line(fiji, samoa)
     lons = [lon for _, lon in line]
     assert all(abs(b - a) < 5 for a, b in itertools.pairwise(lons))
     assert lons[-1] == pytest.approx(-171.8 + 360)
+    assert all(math.isfinite(v) for point in line for v in point)
 
 
 def test_country_boundaries_from_a_feature_collection():
@@ -579,3 +741,79 @@ def test_country_boundaries_from_a_feature_collection():
         ],
     }
     assert render.country_boundaries(fc) == {"IQ": BOUNDARIES["IQ"]}
+
+
+# --------------------------------------------------------------------------- locations
+
+#: Reworded from a Reuters report (Sept 2015) so that one thing the gazetteer lacks is placed
+#: by a statement and another by written coordinates.
+BORNO = ("MAIDUGURI, Nigeria, Sept 3 - Gunmen killed five villagers in Mainari, 20 km (12 miles) "
+         "southeast of the state capital Maiduguri, on Wednesday. The epicentre of a small "
+         "tremor was at 11.70°N, 13.30°E, officials said.")
+
+
+@pytest.fixture(scope="module")
+def borno(full_gazetteer) -> Document:
+    from geomap.parse import parse
+
+    doc = parse(BORNO, gazetteer=full_gazetteer, title="Gunmen kill five in Borno", id="borno")
+    assert [loc.kind for loc in doc.locations] == ["estimate", "coordinates"]
+    return doc
+
+
+def test_estimated_places_and_written_coordinates_in_the_payload(borno):
+    from geomap.gazetteer import row_to_place
+
+    data = payload_of(render.build_map([borno]))
+    (doc,) = data["docs"]
+    mainari, tremor = doc["locations"]
+    assert (mainari["name"], mainari["kind"], mainari["vague"]) == (
+        "Mainari (20 km SE of Maiduguri)", "estimate", False)
+    assert BORNO[mainari["start"]:mainari["end"]] == "Mainari"
+    assert mainari["uncertaintyKm"] == pytest.approx(borno.locations[0].uncertainty_km, abs=0.01)
+    # the area the statement allows is the checker's, and the ring its uncertainty
+    area = borno.locations[0].areas[0]
+    kms = [km for km, _ in ring_measures(area.center, mainari["areas"][0])]
+    assert min(kms) == pytest.approx(area.low_km, abs=0.01)
+    assert max(kms) == pytest.approx(area.high_km, abs=0.01)
+    assert mainari["ring"] is None  # one statement: its area says it all
+    # the statement is a claim card that points at the location, drawn from the reference
+    claim = doc["claims"][mainari["claims"][0]]
+    assert (claim["status"], claim["verdict"], claim["location"]) == ("located", "located", 0)
+    assert claim["line"][-1] == pytest.approx([mainari["lat"], mainari["lon"]], abs=1e-4)
+    # the suggested row is one a user can add as it is
+    header, row = mainari["suggestion"].split("\n")
+    place = row_to_place(next(__import__("csv").reader([row])))
+    assert header.startswith("id,name,alternate_names,lat,lon,kind")
+    assert (place.name, place.country) == ("Mainari", "NG")
+    assert (place.lat, place.lon) == pytest.approx((mainari["lat"], mainari["lon"]), abs=1e-5)
+    assert (tremor["kind"], tremor["ring"], tremor["areas"]) == ("coordinates", None, [])
+    assert (tremor["lat"], tremor["lon"]) == (11.7, 13.3)
+
+
+def test_statements_that_agree_are_drawn_with_a_ring_round_their_overlap(full_gazetteer):
+    from geomap.parse import parse
+
+    text = ("The attack on Mainari, 20 km southeast of Maiduguri and 50 km northwest of Bama, "
+            "killed five.")
+    doc = parse(text, gazetteer=full_gazetteer)
+    (loc,) = doc.locations
+    (row,) = payload_of(render.build_map([doc]))["docs"][0]["locations"]
+    assert len(row["areas"]) == 2 and len(row["claims"]) == 2
+    kms = [km for km, _ in ring_measures((row["lat"], row["lon"]), [row["ring"]])]
+    assert min(kms) == pytest.approx(loc.uncertainty_km, abs=0.01)
+    assert all(a.contains((row["lat"], row["lon"])) for a in loc.areas)
+
+
+def test_a_vague_location_draws_no_line_or_sector(full_gazetteer):
+    from geomap.parse import parse
+
+    text = "Fighting broke out in Tarkint, north of Gao, on Monday."
+    doc = parse(text, gazetteer=full_gazetteer)
+    (loc,) = doc.locations
+    assert loc.uncertainty_km > render.VAGUE_KM
+    data = payload_of(render.build_map([doc]))
+    (row,) = data["docs"][0]["locations"]
+    assert row["vague"] and row["areas"] == [] and row["ring"] is None
+    (claim,) = data["docs"][0]["claims"]
+    assert claim["line"] is None and claim["area"] is None

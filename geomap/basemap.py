@@ -1,0 +1,398 @@
+"""The offline basemap: country outlines, and names from the gazetteer that appear as one zooms.
+
+A map page carries no tiles unless asked, so its basemap is built from the bundled data: the
+outlines of :func:`geomap.gazetteer.boundaries` and, from the gazetteer itself, the names a
+reader needs to find their bearings. :func:`labels` picks those names in tiers (:data:`TIERS`):
+countries, capitals and the largest cities everywhere; regions and smaller towns only within a
+tier's radius of the places the page shows, so that a page about Iraq carries the villages of
+Anbar but not those of Peru. The page draws a tier's names from its ``min_zoom`` on, the more
+important first, skipping any that would overlap one already drawn.
+"""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import json
+import math
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from geomap.gazetteer import Gazetteer
+    from geomap.records import Place
+
+__all__ = [
+    "TIERS",
+    "Label",
+    "Tier",
+    "as_geometry",
+    "bundled_extents",
+    "compact_geometry",
+    "country_boundaries",
+    "display_name",
+    "label_rows",
+    "labels",
+    "water_features",
+]
+
+
+# --------------------------------------------------------------------------- names
+
+
+def _is_latin(ch: str) -> bool:
+    return "LATIN" in unicodedata.name(ch, "")
+
+
+def display_name(name: str) -> str:
+    """``name`` as a reader should see it: NFC, and without the combining marks of a
+    scholarly transliteration that no precomposed letter holds.
+
+    GeoNames writes some names with stacked marks ("Chari̇̄koṭ": i, a dot above, a macron;
+    t, a dot below); most fonts draw them badly and no newspaper prints them. A Latin word
+    that keeps a combining mark after NFC loses all its marks ("Charikot"); words that NFC
+    composes fully ("Qā’im", "São") and words in other scripts are only normalised.
+    """
+    name = unicodedata.normalize("NFC", name)
+    if not any(unicodedata.combining(ch) for ch in name):
+        return name
+    return _WORD.sub(lambda m: _bare(m.group()), name)
+
+
+_WORD = re.compile(r"\S+")
+
+
+def _bare(word: str) -> str:
+    if not any(unicodedata.combining(ch) for ch in word):
+        return word
+    letters = [ch for ch in word if ch.isalpha()]
+    if not letters or not all(_is_latin(ch) for ch in letters):
+        return word
+    bare = "".join(ch for ch in unicodedata.normalize("NFD", word)
+                   if not unicodedata.combining(ch))
+    return unicodedata.normalize("NFC", bare)
+
+
+# --------------------------------------------------------------------------- outlines
+
+
+def as_geometry(value: Any) -> dict | None:
+    """The geometry of a GeoJSON Feature or geometry, or None when it is neither."""
+    if not isinstance(value, Mapping):
+        return None
+    if value.get("type") == "Feature":
+        return as_geometry(value.get("geometry"))
+    if value.get("type") in (
+        "Polygon", "MultiPolygon", "GeometryCollection", "LineString", "MultiLineString",
+    ):
+        return dict(value)
+    return None
+
+
+def _rounded(coords: Any, digits: int) -> bool:
+    """Whether the first points of ``coords`` already have at most ``digits`` decimals (the
+    bundled outlines have 3: rounding their 150,000 points again took most of a second)."""
+    while coords and isinstance(coords[0], (list, tuple)):
+        if coords[0] and not isinstance(coords[0][0], (list, tuple)):
+            return all(round(c, digits) == c for point in coords[:8] for c in point)
+        coords = coords[0]
+    return False
+
+
+def _round_coords(coords: Any, digits: int = 4) -> Any:
+    if isinstance(coords, (int, float)):
+        return round(coords, digits)
+    if coords and isinstance(coords[0], (list, tuple)) and coords[0] \
+            and isinstance(coords[0][0], (int, float)):
+        # A ring or line, the bulk of any outline: its points at once.
+        return [[round(c, digits) for c in point] for point in coords]
+    return [_round_coords(c, digits) for c in coords]
+
+
+def compact_geometry(geometry: dict) -> dict:
+    """geometry with coordinates rounded to 4 decimals (about 10 m): smaller pages."""
+    if "coordinates" in geometry:
+        coords = geometry["coordinates"]
+        if _rounded(coords, 4):
+            return {"type": geometry["type"], "coordinates": coords}
+        return {"type": geometry["type"], "coordinates": _round_coords(coords)}
+    if geometry.get("type") == "GeometryCollection":
+        return {
+            "type": "GeometryCollection",
+            "geometries": [compact_geometry(g) for g in geometry.get("geometries", ())],
+        }
+    return geometry
+
+
+def country_boundaries(collection: Mapping[str, Any]) -> dict[str, dict]:
+    """``{iso2: geometry}`` from a GeoJSON FeatureCollection whose features carry ``iso2``."""
+    out = {}
+    for feature in collection.get("features", ()):
+        code = str((feature.get("properties") or {}).get("iso2") or "").upper()
+        geometry = as_geometry(feature)
+        if len(code) == 2 and geometry is not None:
+            out[code] = geometry
+    return out
+
+
+# --------------------------------------------------------------------------- labels
+
+
+@dataclass(frozen=True, slots=True)
+class Tier:
+    """One group of basemap names: which gazetteer rows, from which zoom, and how far from
+    the page's places (``radius_km`` None: anywhere in the world)."""
+
+    name: str
+    kinds: tuple[str, ...]
+    min_zoom: int
+    max_zoom: int
+    radius_km: float | None
+    cap: int
+    min_population: int = 0
+    #: Only rows whose ``capital`` column says this ("country": national capitals).
+    capital: str = ""
+    #: Only rows whose ``extent_km`` is at least this (seas, rivers, regions).
+    min_extent_km: float = 0.0
+    #: Many rows match (towns, villages): read the gazetteer one row of cells at a time.
+    dense: bool = False
+
+
+#: The tiers, most important first: a page draws names in this order and skips those that
+#: would overlap a name already drawn. Zooms are Leaflet's (2: the world; 7: a province;
+#: 11: a town). The radii keep a page small: at most ``cap`` names per tier, the most
+#: populous first, about 300 kB of names for an article.
+TIERS = (
+    Tier("countries", ("country",), 2, 7, None, 250, min_population=1_000_000),
+    Tier("small countries and territories", ("country",), 4, 8, None, 100),
+    Tier("oceans, seas and large regions", ("water", "region"), 2, 8, None, 200,
+         min_extent_km=800),
+    # (Smaller capitals come with the towns around them: asking the whole world for every
+    # town to keep the capitals among them would cost ten times as much.)
+    Tier("capitals", ("city",), 4, 18, None, 300, min_population=300_000, capital="country"),
+    Tier("cities over a million", ("city",), 5, 18, None, 600, min_population=1_000_000),
+    Tier("first-level regions", ("admin1",), 5, 9, 1500, 400),
+    Tier("seas, lakes, rivers and regions", ("water", "river", "region"), 5, 11, 1500, 300,
+         min_extent_km=100),
+    Tier("cities over 100,000", ("city",), 7, 18, 800, 800, min_population=100_000),
+    Tier("districts", ("admin2", "district"), 8, 11, 300, 400),
+    Tier("towns over 10,000", ("city",), 9, 18, 200, 1200, min_population=10_000, dense=True),
+    Tier("lakes, rivers and airports", ("water", "river", "airport"), 9, 18, 200, 300,
+         dense=True),
+    Tier("villages", ("city", "border_crossing"), 11, 18, 40, 1500, min_population=500,
+         dense=True),
+)
+#: Ids of regions that group countries for statistics (UN M49: "Western Asia"): no one finds
+#: their way by them, so the basemap leaves them out.
+STATISTICAL_REGIONS = ("m49:",)
+#: Cells of a tier with a radius whose surroundings are named: those holding most of the
+#: page's places (an article has a handful; a corpus of the world, hundreds). Towns and
+#: villages are named around fewer, the reading of each costing more.
+MAX_CELLS = 60
+MAX_DENSE_CELLS = 16
+
+
+@dataclass(frozen=True, slots=True)
+class Label:
+    """A name on the basemap: drawn from ``min_zoom`` to ``max_zoom`` in ``style``
+    ("country", "capital", "city", "admin1", "district", "water", "region", "river",
+    "airport"); ``id`` and ``extent_km`` are its gazetteer row's."""
+
+    name: str
+    lat: float
+    lon: float
+    style: str
+    min_zoom: int
+    max_zoom: int
+    id: str = ""
+    extent_km: float = 0.0
+
+
+def _style(place: Place) -> str:
+    if place.kind == "city":
+        return "capital" if place.capital == "country" else "city"
+    if place.kind == "admin2":
+        return "district"
+    if place.kind == "border_crossing":
+        return "city"
+    return place.kind
+
+
+#: Cell sizes in degrees that divide the circle, for :class:`_Near`.
+_CELL_SIZES = (0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 9.0, 10.0, 12.0, 15.0, 18.0, 20.0)
+
+
+class _Near:
+    """Which places lie within about ``radius_km`` of the page's points, on a grid of cells
+    about that size: the ``cells`` cells holding most points, and their neighbours."""
+
+    def __init__(self, points: Sequence[tuple[float, float]], radius_km: float,
+                 cells: int = MAX_CELLS):
+        self.radius_km = radius_km
+        self.size = max([s for s in _CELL_SIZES if s <= radius_km / 111] or [_CELL_SIZES[0]])
+        self.columns = round(360 / self.size)
+        counts = Counter(self._cell(lat, lon) for lat, lon in points)
+        self.cells = {cell for cell, _ in counts.most_common(cells)}
+        self.reach = math.ceil(radius_km / (self.size * 111))
+        # The cells near an occupied one: as many rows either side, and as many columns as
+        # that row's latitude needs for the same distance.
+        self.covered: set[tuple[int, int]] = set()
+        for i, j in self.cells:
+            for row in range(i - self.reach, i + self.reach + 1):
+                lat = min(89.0, abs((row + 0.5) * self.size - 90))
+                across = min(self.columns // 2,
+                             math.ceil(self.reach / max(0.1, math.cos(math.radians(lat)))))
+                for b in range(-across, across + 1):
+                    self.covered.add((row, (j + b) % self.columns))
+
+    def _cell(self, lat: float, lon: float) -> tuple[int, int]:
+        return (math.floor((lat + 90) / self.size),
+                math.floor((lon + 180) / self.size) % self.columns)
+
+    def holds(self, lat: float, lon: float) -> bool:
+        return self._cell(lat, lon) in self.covered
+
+    def boxes(self, *, by_row: bool) -> list[tuple[float, float, float, float]]:
+        """(south, west, north, east) boxes covering the cells and their reach: one for all,
+        or one per row of cells (a dense tier: fewer rows to read per query)."""
+        groups: dict[int, list[tuple[int, int]]] = {}
+        for cell in self.cells:
+            groups.setdefault(cell[0] if by_row else 0, []).append(cell)
+        pad = self.radius_km / 111 + self.size
+        out = []
+        for cells in groups.values():
+            rows, columns = [i for i, _ in cells], [j for _, j in cells]
+            south = max(-90.0, min(rows) * self.size - 90 - pad)
+            north = min(90.0, (max(rows) + 1) * self.size - 90 + pad)
+            slack = pad / max(0.05, math.cos(math.radians(max(abs(south), abs(north)))))
+            west = min(columns) * self.size - 180 - slack
+            east = (max(columns) + 1) * self.size - 180 + slack
+            if east - west >= 360:
+                west, east = -180.0, 180.0
+            else:
+                west, east = (west + 180) % 360 - 180, (east + 180) % 360 - 180
+            out.append((south, west, north, east))
+        return out
+
+
+#: What the sparse tiers draw from, read in two passes over the gazetteer instead of one per
+#: tier: the areas (every row of these kinds) and the cities of at least POOL_POPULATION.
+POOL_KINDS = ("country", "water", "region", "river", "admin1", "admin2", "district")
+POOL_POPULATION = 100_000
+
+
+class _Pool:
+    """The rows the sparse tiers choose from, each pass made when first needed."""
+
+    def __init__(self, gazetteer: Gazetteer):
+        self.gazetteer = gazetteer
+        self._rows: dict[str, list[Place]] = {}
+
+    def holds(self, tier: Tier) -> bool:
+        if tier.dense:
+            return False
+        if "city" in tier.kinds:
+            return tier.kinds == ("city",) and tier.min_population >= POOL_POPULATION
+        return all(kind in POOL_KINDS for kind in tier.kinds)
+
+    def rows(self, tier: Tier) -> list[Place]:
+        key = "cities" if "city" in tier.kinds else "areas"
+        if key not in self._rows:
+            query = {"kinds": ("city",), "min_population": POOL_POPULATION} if key == "cities" \
+                else {"kinds": POOL_KINDS}
+            self._rows[key] = list(self.gazetteer.in_box(-90.0, -180.0, 90.0, 180.0, **query))
+        return [p for p in self._rows[key]
+                if p.kind in tier.kinds and p.population >= tier.min_population]
+
+
+def _candidates(gazetteer: Gazetteer, tier: Tier, points: Sequence[tuple[float, float]],
+                pool: _Pool | None = None) -> Iterable[Place]:
+    pool = pool or _Pool(gazetteer)
+    near = None if tier.radius_km is None else _Near(
+        points, tier.radius_km, MAX_DENSE_CELLS if tier.dense else MAX_CELLS)
+    if pool.holds(tier):
+        for place in pool.rows(tier):
+            if near is None or near.holds(place.lat, place.lon):
+                yield place
+        return
+    query = {"kinds": tier.kinds, "min_population": tier.min_population}
+    if near is None:
+        yield from gazetteer.in_box(-90.0, -180.0, 90.0, 180.0, **query)
+        return
+    for box in near.boxes(by_row=tier.dense):
+        for place in gazetteer.in_box(*box, **query):
+            if near.holds(place.lat, place.lon):
+                yield place
+
+
+def labels(gazetteer: Gazetteer, points: Sequence[tuple[float, float]], *,
+           exclude: Iterable[str] = (), tiers: Sequence[Tier] = TIERS) -> list[Label]:
+    """The basemap's names for a page showing ``points`` (lat, lon), most important first.
+
+    Places whose id is in ``exclude`` (those with a marker of their own) are left out, except
+    countries, which a reader looks for by name (the page sets a country's name below its
+    point, where a marker may stand); a place is named once, by the first tier that holds it.
+    """
+    marked = set(exclude)
+    named: set[str] = set()
+    out: list[Label] = []
+    pool = _Pool(gazetteer)
+    for tier in tiers:
+        if tier.radius_km is not None and not points:
+            continue
+        picked: dict[str, Place] = {}
+        for place in _candidates(gazetteer, tier, points, pool):
+            if place.id in named or (place.id in marked and place.kind != "country"):
+                continue
+            if place.id.startswith(STATISTICAL_REGIONS):
+                continue
+            if tier.capital and place.capital != tier.capital:
+                continue
+            if place.extent_km >= tier.min_extent_km:
+                picked[place.id] = place
+        ranked = sorted(picked.values(), key=lambda p: (-p.population, -p.extent_km, p.id))
+        for place in ranked[: tier.cap]:
+            named.add(place.id)
+            out.append(Label(display_name(place.name), round(place.lat, 4), round(place.lon, 4),
+                             _style(place), tier.min_zoom, tier.max_zoom, place.id,
+                             place.extent_km))
+    return out
+
+
+def label_rows(labels_: Sequence[Label]) -> list[dict[str, Any]]:
+    """Labels as the pages read them."""
+    return [{"name": lb.name, "lat": lb.lat, "lon": lb.lon, "style": lb.style,
+             "minZoom": lb.min_zoom, "maxZoom": lb.max_zoom} for lb in labels_]
+
+
+#: Water wider than this is a sea or an ocean: the page's background already shows it.
+LAKE_MAX_KM = 400.0
+
+
+def water_features(labels_: Sequence[Label], extents: Mapping[str, Any]) -> list[dict]:
+    """The outlines of the lakes and the lines of the rivers the basemap names (seas and
+    oceans are the page's background)."""
+    out = []
+    for lb in labels_:
+        if lb.style == "river" or (lb.style == "water" and lb.extent_km <= LAKE_MAX_KM):
+            geometry = as_geometry(extents.get(lb.id))
+            if geometry is not None:
+                out.append({"kind": lb.style, "geometry": compact_geometry(geometry)})
+    return out
+
+
+@functools.cache
+def bundled_extents() -> dict[str, dict]:
+    """Outlines of the bundled regions, seas, lakes, rivers and districts, by place id
+    (``gazetteer/extents.geojson.gz``; empty when the file is absent)."""
+    from geomap.gazetteer import bundled_dir
+
+    path = bundled_dir() / "extents.geojson.gz"
+    if not path.is_file():
+        return {}
+    collection = json.loads(gzip.decompress(path.read_bytes()))
+    return {f["id"]: f["geometry"] for f in collection.get("features", ()) if f.get("id")}
