@@ -459,15 +459,12 @@ def check_document(doc: Document, gazetteer: GazetteerLike | None = None, *,
     ends = _Ends(doc, gazetteer)
     found = list(find_claims(doc) if claims is None else claims)
     # Written coordinates place their subject first, so that the statements about it can
-    # be judged against them.
-    points: dict[str, tuple[Claim, Place]] = {}
-    for claim in found:
-        if claim.point is not None and claim.subject is not None:
-            key = _subject_key(doc, claim.subject)
-            if key not in points:
-                lat, lon = claim.point
-                points[key] = (claim, Place(f"coordinates:{lat:.5f},{lon:.5f}",
-                                            claim.subject.text, lat, lon, "coordinates"))
+    # be judged against them: the coordinates in the statement's sentence, else the nearest
+    # before it (an article may give a first epicentre, then a revised one).
+    points = [_Point(claim, _subject_key(doc, claim.subject), Place(
+                  f"coordinates:{claim.point[0]:.5f},{claim.point[1]:.5f}", claim.subject.text,
+                  claim.point[0], claim.point[1], "coordinates"))
+              for claim in found if claim.point is not None and claim.subject is not None]
     checks: list[ClaimCheck] = []
     judged: dict[tuple, ClaimCheck] = {}
     for claim in found:
@@ -476,9 +473,8 @@ def check_document(doc: Document, gazetteer: GazetteerLike | None = None, *,
             continue
         subject = ends.place(claim.subject)
         if subject is None and claim.subject is not None:
-            key = _subject_key(doc, claim.subject)
-            if key in points:
-                subject = points[key][1]
+            point = _point_for(claim, _subject_key(doc, claim.subject), points)
+            subject = point.place if point is not None else None
         reference = ends.place(claim.reference, near=subject)
         if reference is None:
             why = claim.reason or ends.reason(claim.reference, "reference")
@@ -497,6 +493,26 @@ def check_document(doc: Document, gazetteer: GazetteerLike | None = None, *,
         checks.append(replace(judged[key], claim=claim))
     checks, locations = _locate(doc, checks, points)
     return replace(doc, checks=tuple(checks), locations=tuple(locations))
+
+
+@dataclass(frozen=True, slots=True)
+class _Point:
+    """Coordinates written for a subject, as the place its statements are judged against."""
+
+    claim: Claim
+    key: str
+    place: Place
+
+
+def _point_for(claim: Claim, key: str, points: Sequence[_Point]) -> _Point | None:
+    """The written coordinates a statement about ``key`` is judged against: those in its
+    sentence, else the nearest before it, else the nearest after."""
+    same = [p for p in points if p.key == key]
+    if not same:
+        return None
+    return min(same, key=lambda p: (p.claim.sentence != claim.sentence,
+                                    p.claim.sentence > claim.sentence,
+                                    abs(p.claim.sentence - claim.sentence)))
 
 
 def _coordinates_check(claim: Claim) -> ClaimCheck:
@@ -543,25 +559,26 @@ def _where(claim: Claim, reference: Place) -> str:
 
 
 def _locate(doc: Document, checks: list[ClaimCheck],
-            points: Mapping[str, tuple[Claim, Place]]) -> tuple[list[ClaimCheck], list[Location]]:
-    """Group the located statements by subject and combine each group into a Location;
-    written coordinates become Locations of their own kind."""
-    groups: dict[str, list[int]] = {}
+            points: Sequence[_Point]) -> tuple[list[ClaimCheck], list[Location]]:
+    """Group the statements by what they place and combine each group into a Location:
+    written coordinates with the statements judged against them, and the located
+    statements about one subject."""
+    groups: dict[object, list[int]] = {}
+    by_place = {id(p.place): p for p in points}
+    by_claim = {id(p.claim): p for p in points}
     for i, check in enumerate(checks):
-        subject = check.claim.subject
-        if subject is None or check.status != "located":
+        claim = check.claim
+        if claim.subject is None:
             continue
-        if check.claim.point is None and _subject_key(doc, subject) in points:
-            continue
-        groups.setdefault(_subject_key(doc, subject), []).append(i)
-    for key, (claim, place) in points.items():
-        for i, check in enumerate(checks):
-            if check.claim.subject is not None and check.status == "judged" and \
-                    check.subject_place is place and i not in groups.get(key, []):
-                groups.setdefault(key, []).append(i)
+        point = by_claim.get(id(claim)) or by_place.get(id(check.subject_place))
+        if point is not None:
+            groups.setdefault(id(point), []).append(i)
+        elif check.status == "located":
+            groups.setdefault(_subject_key(doc, claim.subject), []).append(i)
+    by_id = {id(p): p for p in points}
     locations: list[Location] = []
     for key, members in groups.items():
-        location = _combine(doc, [checks[i] for i in members], members, points.get(key))
+        location = _combine(doc, [checks[i] for i in members], members, by_id.get(key))
         if location is None:
             continue
         for i in members:
@@ -579,11 +596,12 @@ def _area(check: ClaimCheck) -> Area | None:
 
 
 def _combine(doc: Document, checks: Sequence[ClaimCheck], indexes: Sequence[int],
-             point: tuple[Claim, Place] | None) -> Location | None:
+             point: _Point | None) -> Location | None:
     subject = checks[0].claim.subject
     assert subject is not None
     if point is not None:
-        claim, place = point
+        claim, place = point.claim, point.place
+        subject = claim.subject or subject
         disagree = [c.claim.text for c in checks if is_inconsistent(c)]
         return Location(
             name=f"{subject.text} ({place.lat:.4f}, {place.lon:.4f})", subject=subject,

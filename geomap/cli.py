@@ -457,7 +457,8 @@ def _check_line(row: dict) -> str:
     head = f"{row['document']}: {subject} <- {reference}: \"{row['claim']}\"\n    "
     if row["status"] != "judged":
         detail = row["explanation"]
-        if row["location"] is not None:
+        if row["location"] is not None and row["status"] == "located" and \
+                row["location_uncertainty_km"]:
             detail += (f"; location {row['location_lat']:.4f}, {row['location_lon']:.4f} "
                        f"± {row['location_uncertainty_km']:g} km")
         return head + detail
