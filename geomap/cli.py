@@ -69,6 +69,11 @@ def open_gazetteer(files: tuple[Path, ...]) -> gaz.Gazetteer:
     return gaz.Gazetteer.open(files)
 
 
+def count(n: int, noun: str) -> str:
+    """``n`` and the noun, plural unless ``n`` is 1: "1 article", "4,802 mentions"."""
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
 class Geomap(click.Group):
     """The command group; Ctrl-C ends any command with one line and exit code 130, and a
     closed output pipe (``geomap extract - | head -3``) ends it quietly with exit code 0."""
@@ -478,9 +483,9 @@ def map_command(articles, output, tiles, assets, encoding, skip_bad, gazetteer_f
     mentions = sum(1 for d in docs for m in d.places if m.place)
     checks = [c for d in docs for c in d.checks]
     bad = sum(1 for c in checks if is_inconsistent(c))
-    click.echo(f"Mapped {len(places)} places ({mentions} mentions) from {len(docs)} "
-               f"article{'s' if len(docs) != 1 else ''}, with {len(checks)} distance "
-               f"claim{'s' if len(checks) != 1 else ''} ({bad} inconsistent): {path}")
+    click.echo(f"Mapped {count(len(places), 'place')} ({count(mentions, 'mention')}) from "
+               f"{count(len(docs), 'article')}, with {count(len(checks), 'distance claim')} "
+               f"({bad} inconsistent): {path}")
 
 
 # --------------------------------------------------------------------------- batch
@@ -579,10 +584,10 @@ def batch_command(input_path, outdir, engine, scheduler, workers, input_format, 
             runner.close()
     bar.finish()
     resumed = f" ({summary.skipped:,} resumed)" if summary.skipped else ""
-    articles = f"{summary.articles:,} article{'s' if summary.articles != 1 else ''}"
-    click.echo(f"{articles}{resumed} in {time.monotonic() - started:.1f} s: "
-               f"{summary.mentions:,} mentions of {summary.places:,} places, "
-               f"{summary.claims:,} claims, {summary.errors:,} errors")
+    click.echo(f"{count(summary.articles, 'article')}{resumed} in "
+               f"{time.monotonic() - started:.1f} s: {count(summary.mentions, 'mention')} of "
+               f"{count(summary.places, 'place')}, {count(summary.claims, 'claim')}, "
+               f"{count(summary.errors, 'error')}")
     for path in summary.files:
         click.echo(f"  {path}")
 

@@ -1,9 +1,9 @@
 """Corpus exports: one article's rows, and the files a batch run writes from them.
 
-The row functions are pure: a parsed, checked :class:`~geomap.records.Document` in, plain
-JSON-ready values out. The writers at the bottom turn rows into the three corpus files
-with a fixed byte layout (sorted keys, no timestamps, rounded floats), so the same rows
-always give the same bytes, whichever engine or process produced them:
+The row functions are pure: a parsed, checked :class:`~geomap.records.Document` in, the
+rows of :mod:`geomap.schema` (rounded, JSON-ready) out. The writers at the bottom turn rows
+into the three corpus files with a fixed byte layout (sorted keys, no timestamps), so the
+same rows always give the same bytes, whichever engine or process produced them:
 
 - ``mentions.jsonl``: one line per mention, with the article id and character offsets;
 - ``places.geojson``: one Point feature per place, with its mention count, the ids of the

@@ -162,7 +162,7 @@ class Source:
 
     def count(self) -> int | None:
         """How many records the input holds (a quick pass), or None for a stream."""
-        if self.path is None:
+        if self.path is None or not (self.kind == "dir" or self.path.is_file()):
             return None
         if self.kind == "dir":
             return len(self._file_list())
@@ -372,22 +372,23 @@ def open_input(path: str | os.PathLike[str] | None, *, input_format: str | None 
             codecs.lookup(encoding)
         except LookupError:
             raise InputError(f"unknown encoding {encoding!r}") from None
-    options = {"text_column": text_column, "encoding": encoding, "extra_fields": extra_fields}
+    where: Path | None = None
     if path is None or str(path) == "-":
-        source = Source(input_format or stdin_format, None, stream=stream, **options)
+        kind = input_format or stdin_format
     else:
-        given, path = str(path), Path(path)
-        if path.is_dir():
-            source = Source("dir", path, **options)
-        elif path.is_file():
-            kind = input_format or input_kind(path, other=other_format)
-            source = Source(kind, path, **options)
+        given, where = str(path), Path(path)
+        if where.is_dir():
+            kind = "dir"
+        elif where.exists():  # a file, or a pipe such as <(command)
+            kind = input_format or input_kind(where, other=other_format)
         elif _URL.match(given):
             raise InputError("URLs are not fetched: save the page and pass the file",
                              path=given)
         else:
             raise InputError("no such file or folder", path=given)
-    if source.kind == "csv" and source.path is not None:
+    source = Source(kind, where, text_column, encoding, extra_fields,
+                    stream if where is None else None)
+    if source.kind == "csv" and where is not None and where.is_file():
         next(iter(source._csv()), None)  # checks the header names the text column
     return source
 

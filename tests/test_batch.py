@@ -7,7 +7,6 @@ dask.distributed LocalCluster of two worker processes.
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import random
@@ -307,22 +306,6 @@ def test_a_csv_with_a_text_column(full_gazetteer, tmp_path):
     places = json.loads((tmp_path / "out" / "places.geojson").read_text())
     basra = next(f for f in places["features"] if f["properties"]["name"] == "Basra")
     assert basra["properties"]["first_date"] == basra["properties"]["last_date"] == "2017-11-06"
-
-
-def test_the_jsonl_reader_streams():
-    class Endless(io.RawIOBase):
-        """One article line after another, for ever."""
-
-        def readable(self):
-            return True
-
-        def readinto(self, buffer):
-            line = b'{"id": "x", "text": "In Paris."}\n'
-            buffer[: len(line)] = line
-            return len(line)
-
-    items = inputs.open_input("-", stream=io.BufferedReader(Endless())).items()
-    assert next(items) == Article("x", "In Paris.", source="<stdin>", line=1)
 
 
 # --------------------------------------------------------------------------- the command

@@ -93,11 +93,12 @@ class LocalEngine:
                 done, _ = wait(inflight, return_when=FIRST_COMPLETED)
                 for future in sorted(done, key=lambda f: inflight[f][0]):
                     index, items, tries = inflight.pop(future)
-                    if future.exception() is None:
+                    error = future.exception()
+                    if error is None:
                         barren = 0
                         yield index, future.result()
                     else:
-                        broken = self._failed(future.exception(), (index, items, tries), retry)
+                        broken = self._failed(error, (index, items, tries), retry)
                         if broken and tries + 1 >= MAX_TRIES:
                             yield index, failed_chunk(items, _DIED)
             if broken:
