@@ -6,6 +6,7 @@ import csv
 import functools
 import json
 import os
+import re
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -59,6 +60,10 @@ gazetteer_option = click.option(
 encoding_option = click.option(
     "--encoding", default=None,
     help="Text encoding of the input (default: UTF-8, or what a byte-order mark says).")
+
+text_column_option = click.option(
+    "--text-column", default="text", show_default=True,
+    help="The article text column of a CSV input.")
 
 skip_bad_option = click.option(
     "--skip-bad", is_flag=True,
@@ -240,8 +245,9 @@ def gazetteer_info(gazetteer_files):
 
 
 def read_articles(paths: Iterable[str], *, command: str, encoding: str | None = None,
-                  skip_bad: bool = False, extra_fields: tuple[str, ...] = (),
-                  input_format: str | None = None) -> Iterator[tuple[str, Article]]:
+                  text_column: str = "text", skip_bad: bool = False,
+                  extra_fields: tuple[str, ...] = (), input_format: str | None = None
+                  ) -> Iterator[tuple[str, Article]]:
     """(label, article) of every article that the ARTICLE arguments of ``command`` hold: a
     file of one article (labelled by its path; '-' is stdin) or a JSON Lines or CSV file of
     many (labelled by their ids).
@@ -251,8 +257,8 @@ def read_articles(paths: Iterable[str], *, command: str, encoding: str | None = 
     """
     for path in paths:
         source = inputs.open_input(path, encoding=encoding, input_format=input_format,
-                                   stdin_format="txt", other_format="txt",
-                                   extra_fields=extra_fields)
+                                   text_column=text_column, stdin_format="txt",
+                                   other_format="txt", extra_fields=extra_fields)
         if source.kind == "dir":
             raise InputError(f"a folder, and geomap {command} reads article files; for a "
                              f"folder of articles use geomap batch {path} -o OUTDIR", path=path)
@@ -276,7 +282,8 @@ def _one_article(article: Article) -> Article:
     if not article.text.strip():
         problem = "the file is empty" if not article.text else "only whitespace"
         raise InputError(f"no text ({problem})", path=article.source)
-    title = next(line.strip() for line in article.text.splitlines() if line.strip())
+    first = re.search(r"\S", article.text).start()  # type: ignore[union-attr]
+    title = article.text[first:first + 1000].splitlines()[0].strip()
     return replace(article, title=title[:200])
 
 
@@ -288,13 +295,13 @@ def _nothing_in(source: inputs.Source) -> str:
         "no text (only whitespace)"
 
 
-def parse_articles(paths: Iterable[str], *, command: str, encoding: str | None,
-                   skip_bad: bool, gazetteer: gaz.Gazetteer) -> Iterator[tuple[str, Document]]:
-    """(label, parsed and checked document) of every article of ``paths``."""
+def parse_articles(paths: Iterable[str], *, command: str, gazetteer: gaz.Gazetteer,
+                   **reading: Any) -> Iterator[tuple[str, Document]]:
+    """(label, parsed and checked document) of every article of ``paths`` (``reading``: the
+    options of :func:`read_articles`)."""
     from geomap.parse import parse
 
-    for label, article in read_articles(paths, command=command, encoding=encoding,
-                                        skip_bad=skip_bad):
+    for label, article in read_articles(paths, command=command, **reading):
         yield label, parse(article.text, title=article.title, url=article.url,
                            id=article.id, format=article.format, gazetteer=gazetteer)
 
@@ -310,11 +317,15 @@ class MentionWriter:
         self.features: list[dict[str, Any]] = []
         self.articles = 0
         self.csv: csv.DictWriter[str] | None = None
-        if fmt == "csv":
-            columns = [c for c in schema.MENTION_COLUMNS if explain or c != "reason"]
+
+    def _csv(self) -> csv.DictWriter[str]:
+        """The CSV writer, made (and the header written) once there is something to say."""
+        if self.csv is None:
+            columns = [c for c in schema.MENTION_COLUMNS if self.explain or c != "reason"]
             self.csv = csv.DictWriter(click.get_text_stream("stdout"), columns,
                                       lineterminator="\n")
             self.csv.writeheader()
+        return self.csv
 
     def write(self, label: str, doc: Document) -> None:
         explain = self.explain
@@ -325,9 +336,9 @@ class MentionWriter:
         elif self.fmt == "jsonl":
             for m in doc.mentions:
                 click.echo(export.dumps(schema.mention_row(label, m, explain=explain)))
-        elif self.csv is not None:
-            self.csv.writerows(schema.flat_mention(label, m, explain=explain)
-                               for m in doc.mentions)
+        elif self.fmt == "csv":
+            self._csv().writerows(schema.flat_mention(label, m, explain=explain)
+                                  for m in doc.mentions)
         elif self.fmt == "geojson":
             for m in doc.mentions:
                 if m.place is None or m.kind != "place":
@@ -343,8 +354,10 @@ class MentionWriter:
         self.articles += 1
 
     def _table(self, label: str, doc: Document) -> None:
-        if self.headed:
-            click.echo(f"{chr(10) if self.articles else ''}==> {label} <==")
+        if self.headed:  # as head(1) heads the files it prints
+            if self.articles:
+                click.echo()
+            click.echo(f"==> {label} <==")
         for m in doc.mentions:
             row = schema.mention_row(label, m)
             p = row["place"]
@@ -356,7 +369,9 @@ class MentionWriter:
                 click.echo(f"{'':14}{m.reason}")
 
     def close(self) -> None:
-        if self.fmt == "geojson":
+        if self.fmt == "csv":
+            self._csv()
+        elif self.fmt == "geojson":
             click.echo(json.dumps({"type": "FeatureCollection", "features": self.features},
                                   ensure_ascii=False))
 
@@ -368,18 +383,20 @@ class MentionWriter:
               help="Output format (GeoJSON: RFC 7946, lon/lat order).")
 @click.option("--explain", is_flag=True, help="Say why each place was chosen.")
 @encoding_option
+@text_column_option
 @skip_bad_option
 @gazetteer_option
 @user_errors
-def extract_command(articles, fmt, explain, encoding, skip_bad, gazetteer_files):
+def extract_command(articles, fmt, explain, encoding, text_column, skip_bad, gazetteer_files):
     """List the places that ARTICLE files mention ('-' reads stdin; .jsonl and .csv hold
     one article a line, labelled by its id; .html and .md are read as markup)."""
     gazetteer = open_gazetteer(gazetteer_files)
     many = len(articles) > 1 or inputs.SUFFIXES.get(Path(articles[0]).suffix.lower()) in (
         "jsonl", "csv")
     writer = MentionWriter(fmt, explain=explain, headed=many)
-    for label, doc in parse_articles(articles, command="extract", encoding=encoding,
-                                     skip_bad=skip_bad, gazetteer=gazetteer):
+    for label, doc in parse_articles(articles, command="extract", gazetteer=gazetteer,
+                                     encoding=encoding, text_column=text_column,
+                                     skip_bad=skip_bad):
         writer.write(label, doc)
     writer.close()
 
@@ -426,17 +443,19 @@ def _check_line(row: dict) -> str:
 @click.option("--fail-on-inconsistent", is_flag=True,
               help="Exit with status 1 when any claim is inconsistent.")
 @encoding_option
+@text_column_option
 @skip_bad_option
 @gazetteer_option
 @user_errors
-def check_command(articles, fmt, fail_on_inconsistent, encoding, skip_bad, gazetteer_files):
+def check_command(articles, fmt, fail_on_inconsistent, encoding, text_column, skip_bad,
+                  gazetteer_files):
     """Check the distances and directions ARTICLE files state between places: one row
     per claim, with stated and computed values and verdicts."""
     from geomap import claims
 
-    docs = [doc for _, doc in parse_articles(articles, command="check", encoding=encoding,
-                                             skip_bad=skip_bad,
-                                             gazetteer=open_gazetteer(gazetteer_files))]
+    docs = [doc for _, doc in parse_articles(
+        articles, command="check", gazetteer=open_gazetteer(gazetteer_files),
+        encoding=encoding, text_column=text_column, skip_bad=skip_bad)]
     rows = [claims.check_row(doc, check) for doc in docs for check in doc.checks]
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
@@ -464,19 +483,21 @@ def check_command(articles, fmt, fail_on_inconsistent, encoding, skip_bad, gazet
 @click.option("--assets", type=click.Choice(["inline", "copy"]), default="inline",
               show_default=True, help="Inline JS/CSS into the page, or copy them beside it.")
 @encoding_option
+@text_column_option
 @skip_bad_option
 @gazetteer_option
 @user_errors
-def map_command(articles, output, tiles, assets, encoding, skip_bad, gazetteer_files):
+def map_command(articles, output, tiles, assets, encoding, text_column, skip_bad,
+                gazetteer_files):
     """Map the places ARTICLE files mention, with their sentences and the distance checks
     drawn on it (no ARTICLE: the bundled example)."""
     from geomap import render
     from geomap.claims import is_inconsistent
 
     paths = articles or (str(gaz.example_path()),)
-    docs = [doc for _, doc in parse_articles(paths, command="map", encoding=encoding,
-                                             skip_bad=skip_bad,
-                                             gazetteer=open_gazetteer(gazetteer_files))]
+    docs = [doc for _, doc in parse_articles(
+        paths, command="map", gazetteer=open_gazetteer(gazetteer_files), encoding=encoding,
+        text_column=text_column, skip_bad=skip_bad)]
     built = render.build_map(docs, boundaries=gaz.boundaries(), tiles=tiles)
     path = render.save(built, output, inline=assets == "inline")
     places = {m.place.id for d in docs for m in d.places if m.place}
@@ -553,8 +574,7 @@ class ProgressBar:
               help="Worker processes (default: this machine's cores).")
 @click.option("--input-format", type=click.Choice(inputs.INPUT_FORMATS),
               help="Format of INPUT when its name does not tell (stdin: jsonl).")
-@click.option("--text-column", default="text", show_default=True,
-              help="The article text column of a CSV input.")
+@text_column_option
 @encoding_option
 @click.option("--chunk-size", type=click.IntRange(min=1), default=batch.CHUNK_SIZE,
               show_default=True, help="Articles per unit of work (and of resumption).")

@@ -210,7 +210,7 @@ def test_head_of_a_pipe(tmp_path):
     assert len(lines) == 4 and lines[3].startswith("1 article in ")
 
 
-@pytest.mark.slow
+@pytest.mark.scale
 def test_a_50_mb_article(tmp_path):
     """The example article repeated to 50 MB: every copy reads the same."""
     one = EXAMPLE.read_text(encoding="utf-8").rstrip("\n") + "\n\n"
@@ -242,6 +242,7 @@ def _places(csv_rows: list[str]) -> list[list[str]]:
 # --------------------------------------------------------------------------- corpora
 
 
+@pytest.mark.scale
 def test_a_million_line_jsonl_with_ten_bad_lines_streams(tmp_path):
     """The reader streams: a million records, the ten bad ones named by line."""
     path = tmp_path / "million.jsonl"
@@ -357,7 +358,7 @@ def _write_big_gazetteer(path: Path, rows: int) -> None:
                       f"{(i % 35_999) / 100 - 179.99:.2f},city,FR,,{i % 5000},test\n")
 
 
-@pytest.mark.slow
+@pytest.mark.scale
 def test_a_gazetteer_of_two_million_rows(tmp_path):
     csv = tmp_path / "big.csv"
     _write_big_gazetteer(csv, 2_000_000)
@@ -471,7 +472,7 @@ def _wait_for(predicate, timeout: float = 120) -> None:
         time.sleep(0.02)
 
 
-@pytest.mark.slow
+@pytest.mark.scale
 def test_ctrl_c_during_an_index_build(tmp_path):
     csv = tmp_path / "mine.csv"
     _write_big_gazetteer(csv, 300_000)
@@ -498,11 +499,11 @@ def test_ctrl_c_during_an_index_build(tmp_path):
 def test_ctrl_c_during_a_batch_loses_nothing(tmp_path):
     corpus = tmp_path / "corpus.jsonl"
     with open(corpus, "w", encoding="utf-8") as out:
-        for i in range(3000):
+        for i in range(1200):
             out.write(json.dumps({"id": f"a{i}", "text": f"Day {i}: shelling hit Ramadi "
                                   "and Rawa, Iraq, 80 km east of Al-Qaim."}) + "\n")
     command = [sys.executable, "-m", "geomap", "batch", corpus, "--workers", "2",
-               "--chunk-size", "50", "--no-map", "-o"]
+               "--chunk-size", "20", "--no-map", "-o"]
     reference = tmp_path / "reference"
     subprocess.run(command + [reference], check=True, capture_output=True,
                    env=subprocess_env())
@@ -521,7 +522,7 @@ def test_ctrl_c_during_a_batch_loses_nothing(tmp_path):
     again = subprocess.run(command + [out], capture_output=True, text=True,
                            env=subprocess_env())
     assert again.returncode == 0, again.stderr
-    assert f"({kept * 50:,} resumed)" in again.stdout
+    assert f"({kept * 20:,} resumed)" in again.stdout
     for name in ("mentions.jsonl", "places.geojson", "claims.csv", "errors.jsonl"):
         assert (out / name).read_bytes() == (reference / name).read_bytes(), name
 
@@ -535,7 +536,7 @@ def _open_bundled(cache: str) -> tuple[bool, str]:
         return gaz.built, f"{place.id} {place.lat} {place.lon}"
 
 
-@pytest.mark.slow
+@pytest.mark.scale
 def test_eight_processes_on_a_cold_cache_build_the_index_once(tmp_path):
     cache = tmp_path / "cold"
     with multiprocessing.get_context("spawn").Pool(8) as pool:

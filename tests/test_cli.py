@@ -121,6 +121,22 @@ def test_extract_writes_the_rows_batch_writes(tmp_path):
     assert extracted == (tmp_path / "out" / "mentions.jsonl").read_text(encoding="utf-8")
 
 
+def test_extract_reads_a_csv_corpus(tmp_path):
+    corpus = tmp_path / "c.csv"
+    corpus.write_text('id,body\nx1,"Talks in Basra, Iraq."\n,Rain in Amman.\n', encoding="utf-8")
+    result = run("extract", str(corpus), "--format", "csv")
+    assert (result.exit_code, result.output) == (
+        2, f"Error: {corpus}:1: no column 'text' (columns: id, body); name the text column "
+           "with --text-column\n")
+    result = run("extract", str(corpus), "--format", "csv", "--text-column", "body")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == ("article,start,end,text,kind,name,lat,lon,country,place_id,confidence,"
+                        "type_word")
+    assert [line.split(",")[:4] for line in lines[1:]] == [
+        ["x1", "9", "14", "Basra"], ["x1", "16", "20", "Iraq"], ["3", "8", "13", "Amman"]]
+
+
 def test_jsonl_text_may_hold_line_separators(tmp_path):
     corpus = tmp_path / "c.jsonl"
     text = "Flooding hit Rawa, Iraq.\u2028Crews left Ramadi.\x85Then Baghdad."

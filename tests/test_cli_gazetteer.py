@@ -160,7 +160,7 @@ def test_python_dash_m_runs_the_cli():
     assert "Usage: geomap" in result.stdout
 
 
-@pytest.mark.slow
+@pytest.mark.scale
 def test_installed_wheel_finds_its_gazetteer(tmp_path):
     """A non-editable install into a fresh virtual environment answers from another folder.
 

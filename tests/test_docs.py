@@ -25,9 +25,10 @@ def test_readme_has_the_two_setup_commands():
     assert run_tests.endswith("&& pytest")
 
 
-def test_ci_runs_the_readme_test_command_exactly():
+def test_ci_runs_the_readme_test_command_exactly_then_the_scale_tests():
     ci_lines = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
     assert setup_commands()[1] in ci_lines
+    assert ci_lines.index("pytest -m scale") > ci_lines.index(setup_commands()[1])
 
 
 def test_the_bundled_example_names_its_source():
