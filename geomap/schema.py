@@ -118,24 +118,25 @@ class PlaceProperties(TypedDict):
     last_date: str | None
 
 
+def _coord(degrees: float) -> float:
+    return round(degrees, COORD_DIGITS)
+
+
+def _confidence(mention: Mention) -> float | None:
+    """A mention's confidence as outputs show it; None when no place was chosen."""
+    return round(mention.confidence, CONFIDENCE_DIGITS) if mention.place else None
+
+
 def place_info(place: Place) -> PlaceInfo:
     """The fields of a place that outputs repeat."""
-    return {
-        "name": place.name,
-        "kind": place.kind,
-        "country": place.country,
-        "admin1": place.admin1,
-        "lat": round(place.lat, COORD_DIGITS),
-        "lon": round(place.lon, COORD_DIGITS),
-    }
+    return {"name": place.name, "kind": place.kind, "country": place.country,
+            "admin1": place.admin1, "lat": _coord(place.lat), "lon": _coord(place.lon)}
 
 
 def place_row(place: Place) -> PlaceRow:
     """A place as outputs show it: :func:`place_info` and its id."""
-    info = place_info(place)
-    return {"id": place.id, "name": info["name"], "kind": info["kind"],
-            "country": info["country"], "admin1": info["admin1"], "lat": info["lat"],
-            "lon": info["lon"]}
+    return {"id": place.id, "name": place.name, "kind": place.kind, "country": place.country,
+            "admin1": place.admin1, "lat": _coord(place.lat), "lon": _coord(place.lon)}
 
 
 def mention_row(article: str | None, mention: Mention, *, explain: bool = False) -> MentionRow:
@@ -149,7 +150,7 @@ def mention_row(article: str | None, mention: Mention, *, explain: bool = False)
         "text": mention.text,
         "sentence": mention.sentence,
         "kind": mention.kind,
-        "confidence": round(mention.confidence, CONFIDENCE_DIGITS) if place else None,
+        "confidence": _confidence(mention),
         "place": None if place is None else place_row(place),
     }
     if explain:
@@ -163,22 +164,21 @@ def mention_row(article: str | None, mention: Mention, *, explain: bool = False)
 
 def flat_mention(article: str | None, mention: Mention, *, explain: bool = False
                  ) -> FlatMention:
-    """A mention's row in flat columns (:data:`MENTION_COLUMNS`); ``explain`` adds the
-    reason."""
-    row = mention_row(article, mention)
-    place = row["place"]
+    """A mention's row in flat columns (:data:`MENTION_COLUMNS`), with the values of
+    :func:`mention_row`; ``explain`` adds the reason."""
+    place = mention.place
     flat: FlatMention = {
-        "article": row["article"],
-        "start": row["start"],
-        "end": row["end"],
-        "text": row["text"],
-        "kind": row["kind"],
-        "name": place["name"] if place else None,
-        "lat": place["lat"] if place else None,
-        "lon": place["lon"] if place else None,
-        "country": place["country"] if place else None,
-        "place_id": place["id"] if place else None,
-        "confidence": row["confidence"],
+        "article": article,
+        "start": mention.start,
+        "end": mention.end,
+        "text": mention.text,
+        "kind": mention.kind,
+        "name": place.name if place else None,
+        "lat": _coord(place.lat) if place else None,
+        "lon": _coord(place.lon) if place else None,
+        "country": place.country if place else None,
+        "place_id": place.id if place else None,
+        "confidence": _confidence(mention),
         "type_word": mention.type_word,
     }
     if explain:

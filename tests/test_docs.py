@@ -90,3 +90,9 @@ def test_the_readme_sessions_print_what_the_readme_shows(session, tmp_path):
     for (command, shown), output in zip(session, printed):
         assert (command, _timeless(output.strip("\n"))) == (command, _timeless(shown)), \
             result.stderr
+
+
+def test_the_readme_counts_the_bundled_places(full_gazetteer):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    stated = int(re.search(r"bundled gazetteer of ([\d,]+) places", readme)[1].replace(",", ""))
+    assert abs(len(full_gazetteer) - stated) <= 0.05 * stated, len(full_gazetteer)

@@ -99,7 +99,7 @@ class LocalEngine:
                         yield index, future.result()
                     else:
                         broken = self._failed(error, (index, items, tries), retry)
-                        if broken and tries + 1 >= MAX_TRIES:
+                        if tries + 1 >= MAX_TRIES:
                             yield index, failed_chunk(items, _DIED)
             if broken:
                 barren += 1
