@@ -11,6 +11,7 @@ import json
 import os
 import random
 import signal
+import threading
 import time
 from pathlib import Path
 
@@ -150,6 +151,40 @@ def test_a_killed_worker_loses_and_duplicates_nothing(engine_factory, corpus, fu
     assert killed, "no worker was killed"
     assert summary.articles == N_ARTICLES and summary.errors == 0
     assert read_outputs(tmp_path / "out") == reference
+
+
+def test_ctrl_c_reaching_a_starting_worker_is_ignored(full_gazetteer, capfd):
+    """Ctrl-C reaches every process of the terminal's group, workers still importing geomap
+    included: such a worker neither dies nor prints a traceback (it starts with SIGINT
+    blocked, then ignores it)."""
+    engine = batch.LocalEngine(1)
+    items = (Article("a1", "Fighting in Ramadi.", source="in.jsonl", line=1),)
+    signalled = []
+
+    def interrupt_the_first_worker() -> None:
+        while not engine.pids():
+            time.sleep(0.001)
+        pid = engine.pids()[0]
+        # Once the worker has loaded sqlite3 it is importing geomap, past Python's own start
+        # and before its initializer: when Ctrl-C used to kill it with a traceback.
+        maps = Path(f"/proc/{pid}/maps")
+        deadline = time.monotonic() + 60
+        while "_sqlite3" not in maps.read_text() and time.monotonic() < deadline:
+            time.sleep(0.001)
+        os.kill(pid, signal.SIGINT)
+        signalled.append(pid)
+
+    watcher = threading.Thread(target=interrupt_the_first_worker)
+    watcher.start()
+    try:
+        results = list(engine.map_chunks(iter([(0, items)]),
+                                         batch.GazetteerRef.of(full_gazetteer)))
+    finally:
+        watcher.join()
+        engine.close()
+    assert signalled and [(index, result.errors) for index, result in results] == [(0, 0)]
+    assert b'"Ramadi"' in results[0][1].data
+    assert "Traceback" not in capfd.readouterr().err
 
 
 def test_an_interrupted_run_resumes_where_it_stopped(corpus, full_gazetteer, tmp_path,

@@ -10,6 +10,7 @@ bytes; both survive a worker process that dies.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import uuid
@@ -38,8 +39,24 @@ class Engine(Protocol):
 
 
 def _ignore_sigint() -> None:
-    # Ctrl-C reaches the whole process group; the parent decides what to do.
+    """A local worker's initializer: Ctrl-C reaches the whole process group, and the parent
+    decides what to do. The worker started with SIGINT blocked (see :func:`_sigint_held`);
+    ignoring it discards one that came while the worker was starting."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
+@contextlib.contextmanager
+def _sigint_held() -> Iterator[None]:
+    """Hold Ctrl-C back while worker processes may be started (ProcessPoolExecutor starts
+    them on submit): they inherit the blocked signal, so a worker still importing geomap
+    when Ctrl-C comes does not die printing a traceback. This process receives a Ctrl-C
+    held back here as soon as the block ends."""
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 #: A task in flight: its index, items and how many pools broke while it ran.
@@ -125,7 +142,9 @@ class LocalEngine:
                     return True
                 task = (*next_task, 0)
             try:
-                inflight[pool.submit(run_chunk, task[1], gazetteer)] = task
+                with _sigint_held():
+                    future = pool.submit(run_chunk, task[1], gazetteer)
+                inflight[future] = task
             except BrokenProcessPool:
                 retry.insert(0, task)
                 return False
