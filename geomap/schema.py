@@ -164,21 +164,19 @@ def mention_row(article: str | None, mention: Mention, *, explain: bool = False)
 
 def flat_mention(article: str | None, mention: Mention, *, explain: bool = False
                  ) -> FlatMention:
-    """A mention's row in flat columns (:data:`MENTION_COLUMNS`), with the values of
-    :func:`mention_row`; ``explain`` adds the reason."""
-    place = mention.place
+    """A mention's :func:`mention_row` in flat columns (:data:`MENTION_COLUMNS`); ``explain``
+    adds the reason."""
+    row = mention_row(article, mention)
+    place = row["place"]
     flat: FlatMention = {
-        "article": article,
-        "start": mention.start,
-        "end": mention.end,
-        "text": mention.text,
-        "kind": mention.kind,
-        "name": place.name if place else None,
-        "lat": _coord(place.lat) if place else None,
-        "lon": _coord(place.lon) if place else None,
-        "country": place.country if place else None,
-        "place_id": place.id if place else None,
-        "confidence": _confidence(mention),
+        "article": row["article"], "start": row["start"], "end": row["end"],
+        "text": row["text"], "kind": row["kind"],
+        "name": place["name"] if place else None,
+        "lat": place["lat"] if place else None,
+        "lon": place["lon"] if place else None,
+        "country": place["country"] if place else None,
+        "place_id": place["id"] if place else None,
+        "confidence": row["confidence"],
         "type_word": mention.type_word,
     }
     if explain:
