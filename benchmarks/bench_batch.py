@@ -20,7 +20,7 @@ from pathlib import Path
 
 import psutil
 
-from geomap import batch
+from geomap import batch, inputs
 from geomap.gazetteer import Gazetteer
 
 
@@ -60,7 +60,7 @@ def one_run(corpus: Path, engine_name: str, workers: int, gazetteer: Gazetteer,
         try:
             sampler.start()
             start = time.perf_counter()
-            summary = batch.run(batch.open_input(corpus), Path(tmp) / "out",
+            summary = batch.run(inputs.open_input(corpus), Path(tmp) / "out",
                                 gazetteer=gazetteer, engine=engine, chunk_size=chunk_size,
                                 map_file=False)
             elapsed = time.perf_counter() - start

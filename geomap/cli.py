@@ -5,18 +5,22 @@ from __future__ import annotations
 import csv
 import functools
 import json
+import os
+import re
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
+from typing import Any, TextIO
 
 import click
 
-from geomap import batch as batch_mod
+from geomap import batch, export, inputs, schema
 from geomap import gazetteer as gaz
 from geomap.errors import GazetteerError, GeomapError, InputError
-from geomap.records import Document, Mention
-from geomap.text import decode
+from geomap.inputs import Article, BadRecord
+from geomap.records import Document
 
 
 class UserError(click.ClickException):
@@ -25,15 +29,17 @@ class UserError(click.ClickException):
     exit_code = 2
 
 
-def user_errors(func):
+def user_errors(func: Callable[..., Any]) -> Callable[..., Any]:
     """Turn geomap's own errors into one-line user messages with exit code 2."""
 
     @functools.wraps(func)
-    def wrapper(*args, **kwargs):
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
         except GeomapError as err:
             raise UserError(str(err)) from None
+        except BrokenPipeError:
+            raise  # the reader of our output went away: Geomap.invoke ends quietly
         except OSError as err:
             # Last resort for a system error no stage put in words (a full disk, a
             # vanished folder): still one line, never a traceback.
@@ -51,6 +57,19 @@ gazetteer_option = click.option(
 )
 
 
+encoding_option = click.option(
+    "--encoding", default=None,
+    help="Text encoding of the input (default: UTF-8, or what a byte-order mark says).")
+
+text_column_option = click.option(
+    "--text-column", default="text", show_default=True,
+    help="The article text column of a CSV input.")
+
+skip_bad_option = click.option(
+    "--skip-bad", is_flag=True,
+    help="Report and skip bad records of a JSON Lines or CSV input instead of stopping.")
+
+
 def open_gazetteer(files: tuple[Path, ...]) -> gaz.Gazetteer:
     """The gazetteer with the user's files; a bar on a terminal while an index is built."""
     bar = ProgressBar()
@@ -60,16 +79,34 @@ def open_gazetteer(files: tuple[Path, ...]) -> gaz.Gazetteer:
         bar.finish()
 
 
-class Geomap(click.Group):
-    """The command group; Ctrl-C ends any command with one line and exit code 130."""
+def count(n: int, noun: str) -> str:
+    """``n`` and the noun, plural unless ``n`` is 1: "1 article", "4,802 mentions"."""
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
-    def invoke(self, ctx: click.Context):
+
+class Geomap(click.Group):
+    """The command group; Ctrl-C ends any command with one line and exit code 130, and a
+    closed output pipe (``geomap extract - | head -3``) ends it quietly with exit code 0."""
+
+    def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except KeyboardInterrupt:
             click.echo("Interrupted: files already on disk are as they were, or complete.",
                        err=True)
             ctx.exit(130)
+        except BrokenPipeError:
+            _silence_stdout()
+            ctx.exit(0)
+
+
+def _silence_stdout() -> None:
+    # Python flushes stdout once more at exit, which would fail again on the closed pipe.
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 @click.group(cls=Geomap, context_settings={"help_option_names": ["-h", "--help"]})
@@ -229,102 +266,138 @@ def gazetteer_info(gazetteer_files):
 
 # --------------------------------------------------------------------------- articles
 
-_MARKUP = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown"}
+
+def read_articles(paths: Iterable[str], *, command: str, encoding: str | None = None,
+                  text_column: str = "text", skip_bad: bool = False,
+                  extra_fields: tuple[str, ...] = (), input_format: str | None = None
+                  ) -> Iterator[tuple[str, Article]]:
+    """(label, article) of every article that the ARTICLE arguments of ``command`` hold: a
+    file of one article (labelled by its path; '-' is stdin) or a JSON Lines or CSV file of
+    many (labelled by their ids).
+
+    A bad record stops the command (InputError), or with ``skip_bad`` is reported on stderr
+    and skipped; an empty file, a folder and a PDF are refused with what to do instead.
+    """
+    for path in paths:
+        source = inputs.open_input(path, encoding=encoding, input_format=input_format,
+                                   text_column=text_column, stdin_format="txt",
+                                   other_format="txt", extra_fields=extra_fields)
+        if source.kind == "dir":
+            raise InputError(f"a folder, and geomap {command} reads article files; for a "
+                             f"folder of articles use geomap batch {path} -o OUTDIR", path=path)
+        empty = True
+        for item in source.items():
+            empty = False
+            if isinstance(item, BadRecord):
+                if not (skip_bad and source.many):
+                    raise InputError(item.reason, path=item.source, line=item.line)
+                click.echo(f"Skipped {item}", err=True)
+            elif source.many:
+                yield item.id, item
+            else:
+                yield path, _one_article(item)
+        if empty:
+            raise InputError(_nothing_in(source), path=source.name)
 
 
-def _mention_dict(m: Mention, *, explain: bool) -> dict:
-    p = m.place
-    out = {
-        "start": m.start, "end": m.end, "text": m.text, "kind": m.kind,
-        "name": p.name if p else None, "lat": p.lat if p else None,
-        "lon": p.lon if p else None, "country": p.country if p else None,
-        "place_id": p.id if p else None, "confidence": m.confidence,
-        "confident": m.confident,
-    }
-    if m.type_word:
-        out["type_word"] = m.type_word
-    if m.part:
-        out["part"] = m.part
-    if explain:
-        out["reason"] = m.reason
-        out["candidates"] = [{"place_id": c.place.id, "name": c.place.name,
-                              "country": c.place.country, "score": c.score}
-                             for c in m.candidates]
-    return out
+def _one_article(article: Article) -> Article:
+    """A file's article, refused when it holds no text, titled by its first line."""
+    if not article.text.strip():
+        problem = "the file is empty" if not article.text else "only whitespace"
+        raise InputError(f"no text ({problem})", path=article.source)
+    first = re.search(r"\S", article.text).start()  # type: ignore[union-attr]
+    title = article.text[first:first + 1000].splitlines()[0].strip()
+    return replace(article, title=title[:200])
 
 
-def _read(path: str, encoding: str | None) -> str:
-    if path == "-":
-        text = decode(sys.stdin.buffer.read(), path="<stdin>", encoding=encoding)
-    else:
-        try:
-            data = Path(path).read_bytes()
-        except OSError as err:
-            raise InputError(f"cannot read file ({err.strerror})", path=path) from None
-        text = decode(data, path=path, encoding=encoding)
-    if not text.strip():
-        raise InputError("no text (the file is empty)" if not text
-                         else "no text (only whitespace)",
-                         path="<stdin>" if path == "-" else path)
-    return text
+def _nothing_in(source: inputs.Source) -> str:
+    """Why a JSON Lines or CSV input gave no record at all."""
+    if source.path is not None and source.path.stat().st_size == 0:
+        return "no text (the file is empty)"
+    return "no articles (only a header row)" if source.kind == "csv" else \
+        "no text (only whitespace)"
 
 
-def _jsonl_articles(path: str, text: str, skip_bad: bool):
-    # Records end at "\n" only: str.splitlines() would also split inside JSON strings that
-    # hold U+2028, U+0085 or a form feed, which JSON allows unescaped.
-    for number, line in enumerate(text.split("\n"), start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-            if not isinstance(record, dict):
-                raise InputError("not a JSON object", path=path, line=number)
-            if not isinstance(record.get("text"), str):
-                raise InputError("no 'text' field", path=path, line=number)
-        except json.JSONDecodeError as err:
-            problem = InputError(f"not JSON ({err.msg})", path=path, line=number)
-            if not skip_bad:
-                raise problem from None
-            click.echo(f"Skipped {problem}", err=True)
-            continue
-        except InputError as problem:
-            if not skip_bad:
-                raise
-            click.echo(f"Skipped {problem}", err=True)
-            continue
-        yield record
+def parse_articles(paths: Iterable[str], *, command: str, gazetteer: gaz.Gazetteer,
+                   **reading: Any) -> Iterator[tuple[str, Document]]:
+    """(label, parsed and checked document) of every article of ``paths`` (``reading``: the
+    options of :func:`read_articles`)."""
+    from geomap.parse import parse
+
+    for label, article in read_articles(paths, command=command, **reading):
+        yield label, parse(article.text, title=article.title, url=article.url,
+                           id=article.id, format=article.format, gazetteer=gazetteer)
 
 
-def _emit(doc: Document, path: str, fmt: str, explain: bool, writer) -> None:
-    mentions = [m for m in doc.mentions if fmt != "geojson" or (m.place and m.kind == "place")]
-    if fmt == "json":
-        click.echo(json.dumps({"article": path, "mentions": [
-            _mention_dict(m, explain=explain) for m in mentions]}, ensure_ascii=False, indent=1))
-    elif fmt == "jsonl":
-        for m in mentions:
-            click.echo(json.dumps({"article": path, **_mention_dict(m, explain=explain)},
-                                  ensure_ascii=False))
-    elif fmt == "csv":
-        for m in mentions:
-            writer.writerow({"article": path, **_mention_dict(m, explain=False)}
-                            | ({"reason": m.reason} if explain else {}))
-    elif fmt == "geojson":
-        features = [{
-            "type": "Feature",
-            "geometry": {"type": "Point", "coordinates": [m.place.lon, m.place.lat]},
-            "properties": {"article": path, **_mention_dict(m, explain=explain)},
-        } for m in mentions]
-        click.echo(json.dumps({"type": "FeatureCollection", "features": features},
-                              ensure_ascii=False))
-    else:
-        for m in mentions:
-            p = m.place
-            where = f"{p.name} ({p.kind}, {p.country}) {p.lat:.4f},{p.lon:.4f}" if p else "-"
+class MentionWriter:
+    """Prints the mentions of one article after another in an ``extract`` format (see
+    :mod:`geomap.schema` for the rows): JSON (an object per article), JSON Lines and CSV (a
+    row per mention), GeoJSON (one FeatureCollection of every resolved place mention) or a
+    table (headed by the article when there may be several)."""
+
+    def __init__(self, fmt: str, *, explain: bool, headed: bool):
+        self.fmt, self.explain, self.headed = fmt, explain, headed
+        self.features: list[dict[str, Any]] = []
+        self.articles = 0
+        self.csv: csv.DictWriter[str] | None = None
+
+    def _csv(self) -> csv.DictWriter[str]:
+        """The CSV writer, made (and the header written) once there is something to say."""
+        if self.csv is None:
+            columns = [c for c in schema.MENTION_COLUMNS if self.explain or c != "reason"]
+            self.csv = csv.DictWriter(click.get_text_stream("stdout"), columns,
+                                      lineterminator="\n")
+            self.csv.writeheader()
+        return self.csv
+
+    def write(self, label: str, doc: Document) -> None:
+        explain = self.explain
+        if self.fmt == "json":
+            rows = [schema.mention_row(label, m, explain=explain) for m in doc.mentions]
+            click.echo(json.dumps({"article": label, "mentions": rows}, ensure_ascii=False,
+                                  indent=1))
+        elif self.fmt == "jsonl":
+            for m in doc.mentions:
+                click.echo(export.dumps(schema.mention_row(label, m, explain=explain)))
+        elif self.fmt == "csv":
+            self._csv().writerows(schema.flat_mention(label, m, explain=explain)
+                                  for m in doc.mentions)
+        elif self.fmt == "geojson":
+            for m in doc.mentions:
+                if m.place is None or m.kind != "place":
+                    continue
+                row = schema.flat_mention(label, m, explain=explain)
+                self.features.append({
+                    "type": "Feature",
+                    "geometry": {"type": "Point", "coordinates": [row["lon"], row["lat"]]},
+                    "properties": row,
+                })
+        else:
+            self._table(label, doc)
+        self.articles += 1
+
+    def _table(self, label: str, doc: Document) -> None:
+        if self.headed:  # as head(1) heads the files it prints
+            if self.articles:
+                click.echo()
+            click.echo(f"==> {label} <==")
+        for m in doc.mentions:
+            row = schema.mention_row(label, m)
+            p = row["place"]
+            where = (f"{p['name']} ({p['kind']}, {p['country']}) {p['lat']:.4f},{p['lon']:.4f}"
+                     if p else "-")
             doubt = " ?" if p is not None and not m.confident else ""
-            click.echo(f"{m.start:>6}-{m.end:<6} {m.kind:<8} {m.text:<24} {where}  "
-                       f"{m.confidence:.2f}{doubt}")
-            if explain and m.reason:
+            click.echo(f"{row['start']:>6}-{row['end']:<6} {row['kind']:<8} {row['text']:<24} "
+                       f"{where}  {row['confidence'] or 0:.2f}{doubt}")
+            if self.explain and m.reason:
                 click.echo(f"{'':14}{m.reason}")
+
+    def close(self) -> None:
+        if self.fmt == "csv":
+            self._csv()
+        elif self.fmt == "geojson":
+            click.echo(json.dumps({"type": "FeatureCollection", "features": self.features},
+                                  ensure_ascii=False))
 
 
 @main.command("extract")
@@ -333,42 +406,30 @@ def _emit(doc: Document, path: str, fmt: str, explain: bool, writer) -> None:
               type=click.Choice(["table", "json", "jsonl", "csv", "geojson"]),
               help="Output format (GeoJSON: RFC 7946, lon/lat order).")
 @click.option("--explain", is_flag=True, help="Say why each place was chosen.")
-@click.option("--encoding", default=None, help="Text encoding of the input (default UTF-8).")
-@click.option("--skip-bad", is_flag=True, help="Report and skip bad JSONL lines.")
+@encoding_option
+@text_column_option
+@skip_bad_option
 @gazetteer_option
 @user_errors
-def extract_command(articles, fmt, explain, encoding, skip_bad, gazetteer_files):
-    """List the places that ARTICLE files mention ('-' reads stdin; .jsonl holds one
-    {"id", "text"} article per line; .html and .md are read as markup)."""
-    from geomap.parse import parse
-
-    gaz = open_gazetteer(gazetteer_files)
-    csv_fields = ["article", "start", "end", "text", "kind", "name", "lat", "lon", "country",
-                  "place_id", "confidence", "type_word"] + (["reason"] if explain else [])
-    writer = None
-    if fmt == "csv":
-        out = click.get_text_stream("stdout")
-        writer = csv.DictWriter(out, csv_fields, extrasaction="ignore", lineterminator="\n")
-        writer.writeheader()
-    for path in articles:
-        text = _read(path, encoding)
-        if path.endswith(".jsonl"):
-            for record in _jsonl_articles(path, text, skip_bad):
-                doc = parse(record["text"], title=record.get("title"), url=record.get("url"),
-                            id=str(record.get("id", "")), gazetteer=gaz)
-                click.echo(json.dumps({"id": record.get("id"), "mentions": [
-                    _mention_dict(m, explain=explain) for m in doc.mentions]},
-                    ensure_ascii=False))
-            continue
-        doc = parse(text, format=_MARKUP.get(Path(path).suffix.lower(), "plain"), gazetteer=gaz)
-        _emit(doc, path, fmt, explain, writer)
+def extract_command(articles, fmt, explain, encoding, text_column, skip_bad, gazetteer_files):
+    """List the places that ARTICLE files mention ('-' reads stdin; .jsonl and .csv hold
+    one article a line, labelled by its id; .html and .md are read as markup)."""
+    gazetteer = open_gazetteer(gazetteer_files)
+    many = len(articles) > 1 or inputs.SUFFIXES.get(Path(articles[0]).suffix.lower()) in (
+        "jsonl", "csv")
+    writer = MentionWriter(fmt, explain=explain, headed=many)
+    for label, doc in parse_articles(articles, command="extract", gazetteer=gazetteer,
+                                     encoding=encoding, text_column=text_column,
+                                     skip_bad=skip_bad):
+        writer.write(label, doc)
+    writer.close()
 
 
 @main.command("evaluate")
 @click.argument("corpus", type=click.Path(exists=True, dir_okay=False))
 @click.option("--gold-spans", is_flag=True,
               help="Resolve the gold spans only (no recognition scores).")
-@click.option("--skip-bad", is_flag=True, help="Report and skip bad JSONL lines.")
+@skip_bad_option
 @click.option("--half", type=click.Choice(["dev", "held-out"]), default=None,
               help="Score only the articles whose crc32(id) is even (dev) or odd (held-out).")
 @gazetteer_option
@@ -379,13 +440,13 @@ def evaluate_command(corpus, gold_spans, skip_bad, half, gazetteer_files):
     from geomap.evaluate import evaluate, format_scores
     from geomap.evaluate import half as half_of
 
-    gaz = open_gazetteer(gazetteer_files)
-    text = _read(corpus, None)
-    articles = _jsonl_articles(corpus, text, skip_bad)
+    gazetteer = open_gazetteer(gazetteer_files)
+    articles = read_articles([corpus], command="evaluate", skip_bad=skip_bad,
+                             input_format="jsonl", extra_fields=("toponyms", "unresolved"))
+    gold = ({"text": article.text, "id": article.id, **article.extra} for _, article in articles)
     if half:
-        articles = (a for a in articles if half_of(str(a.get("id", ""))) == half)
-    scores = evaluate(articles, gazetteer=gaz, gold_spans=gold_spans)
-    click.echo(format_scores(scores))
+        gold = (g for g in gold if half_of(str(g.get("id", ""))) == half)
+    click.echo(format_scores(evaluate(gold, gazetteer=gazetteer, gold_spans=gold_spans)))
 
 
 @main.command("evaluate-claims")
@@ -424,29 +485,6 @@ def evaluate_claims_command(files, failures, per_record, gazetteer_files):
             click.echo(f"wrong {wrong['id']}: {wrong['claim']}")
 
 
-def _articles(paths, encoding: str | None, skip_bad: bool):
-    """(label, record) of every article in paths: a .jsonl file holds one per line."""
-    for path in paths:
-        text = _read(path, encoding)
-        if path.endswith(".jsonl"):
-            for record in _jsonl_articles(path, text, skip_bad):
-                yield path, record
-            continue
-        name = "stdin" if path == "-" else Path(path).name
-        title = next((line.strip() for line in text.splitlines() if line.strip()), "")
-        yield path, {"id": name, "text": text, "title": title[:200] or None,
-                     "format": _MARKUP.get(Path(path).suffix.lower(), "plain")}
-
-
-def _parse_articles(paths, encoding, skip_bad, gazetteer) -> list[Document]:
-    from geomap.parse import parse
-
-    return [
-        parse(record["text"], title=record.get("title"), url=record.get("url"),
-              id=str(record.get("id", "")), format=record.get("format", "plain"),
-              gazetteer=gazetteer)
-        for _, record in _articles(paths, encoding, skip_bad)
-    ]
 
 
 def _check_line(row: dict) -> str:
@@ -494,19 +532,22 @@ def _location_line(doc: Document, location) -> str:
 @click.option("--suggest-rows", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write the places the articles locate but the gazetteer lacks as gazetteer "
               "CSV rows to review (geomap gazetteer validate reads them; nothing is added).")
-@click.option("--encoding", default=None, help="Text encoding of the input (default UTF-8).")
-@click.option("--skip-bad", is_flag=True, help="Report and skip bad JSONL lines.")
+@encoding_option
+@text_column_option
+@skip_bad_option
 @gazetteer_option
 @user_errors
-def check_command(articles, fmt, fail_on_inconsistent, suggest_rows, encoding, skip_bad,
-                  gazetteer_files):
+def check_command(articles, fmt, fail_on_inconsistent, suggest_rows, encoding, text_column,
+                  skip_bad, gazetteer_files):
     """Check the location statements ARTICLE files make: every distance, direction and
     coordinates the text states, judged when both ends are known places, located (an
     estimate with its uncertainty) when the gazetteer lacks the subject, or reported as
     unattached with the reason."""
     from geomap import claims
 
-    docs = _parse_articles(articles, encoding, skip_bad, open_gazetteer(gazetteer_files))
+    docs = [doc for _, doc in parse_articles(
+        articles, command="check", gazetteer=open_gazetteer(gazetteer_files),
+        encoding=encoding, text_column=text_column, skip_bad=skip_bad)]
     rows = [claims.check_row(doc, check) for doc in docs for check in doc.checks]
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
@@ -542,31 +583,32 @@ def check_command(articles, fmt, fail_on_inconsistent, suggest_rows, encoding, s
               "or a URL template. Default: an offline vector basemap of country outlines.")
 @click.option("--assets", type=click.Choice(["inline", "copy"]), default="inline",
               show_default=True, help="Inline JS/CSS into the page, or copy them beside it.")
-@click.option("--encoding", default=None, help="Text encoding of the input (default UTF-8).")
-@click.option("--skip-bad", is_flag=True, help="Report and skip bad JSONL lines.")
+@encoding_option
+@text_column_option
+@skip_bad_option
 @gazetteer_option
 @user_errors
-def map_command(articles, output, tiles, assets, encoding, skip_bad, gazetteer_files):
+def map_command(articles, output, tiles, assets, encoding, text_column, skip_bad,
+                gazetteer_files):
     """Map the places ARTICLE files mention, with their sentences and the distance checks
     drawn on it (no ARTICLE: the bundled example)."""
     from geomap import render
+    from geomap.claims import is_inconsistent
 
     paths = articles or (str(gaz.example_path()),)
     gazetteer = open_gazetteer(gazetteer_files)
-    docs = _parse_articles(paths, encoding, skip_bad, gazetteer)
+    docs = [doc for _, doc in parse_articles(
+        paths, command="map", gazetteer=gazetteer, encoding=encoding,
+        text_column=text_column, skip_bad=skip_bad)]
     built = render.build_map(docs, boundaries=gaz.boundaries(), gazetteer=gazetteer, tiles=tiles)
     path = render.save(built, output, inline=assets == "inline")
     places = {m.place.id for d in docs for m in d.places if m.place}
     mentions = sum(1 for d in docs for m in d.places if m.place)
     checks = [c for d in docs for c in d.checks]
-    bad = sum(1 for c in checks if "inconsistent" in (c.distance, c.bearing))
-    click.echo(f"Mapped {len(places)} places ({mentions} mentions) from {len(docs)} "
-               f"article{'s' if len(docs) != 1 else ''}, with {len(checks)} distance "
-               f"claim{'s' if len(checks) != 1 else ''} ({bad} inconsistent): {path}")
-
-
-if __name__ == "__main__":  # pragma: no cover
-    main()
+    bad = sum(1 for c in checks if is_inconsistent(c))
+    click.echo(f"Mapped {count(len(places), 'place')} ({count(mentions, 'mention')}) from "
+               f"{count(len(docs), 'article')}, with {count(len(checks), 'distance claim')} "
+               f"({bad} inconsistent): {path}")
 
 
 # --------------------------------------------------------------------------- batch
@@ -580,7 +622,7 @@ def _clock(seconds: float) -> str:
     return f"{rest // 60}:{rest % 60:02d}"
 
 
-def progress_line(p: batch_mod.Progress, *, width: int = 24) -> str:
+def progress_line(p: batch.Progress, *, width: int = 24) -> str:
     """One line of the progress bar: bar, articles done, articles/s, ETA."""
     rate = f"{p.rate:,.1f} articles/s"
     if p.total:
@@ -600,14 +642,14 @@ def index_line(share: float, *, width: int = 24) -> str:
 class ProgressBar:
     """Redraws one line on a terminal at most ten times a second; silent when piped."""
 
-    def __init__(self, stream=None):
+    def __init__(self, stream: TextIO | None = None):
         self.stream = stream or sys.stderr
         self.enabled = self.stream.isatty()
         self._last = 0.0
         self._width = 0
         self._started = 0.0
 
-    def __call__(self, progress: batch_mod.Progress) -> None:
+    def __call__(self, progress: batch.Progress) -> None:
         if self.enabled:
             self.draw(lambda: progress_line(progress), last=progress.done == progress.total)
 
@@ -638,8 +680,7 @@ class ProgressBar:
 
 
 @main.command("batch")
-@click.argument("input_path", metavar="INPUT",
-                type=click.Path(allow_dash=True, path_type=Path))
+@click.argument("input_path", metavar="INPUT", type=click.Path(allow_dash=True))
 @click.option("-o", "--output", "outdir", required=True,
               type=click.Path(file_okay=False, path_type=Path),
               help="Folder for mentions.jsonl, places.geojson, claims.csv, errors.jsonl and "
@@ -652,30 +693,29 @@ class ProgressBar:
                    "geomap starts a local cluster.")
 @click.option("--workers", type=click.IntRange(min=1),
               help="Worker processes (default: this machine's cores).")
-@click.option("--input-format", type=click.Choice(batch_mod.INPUT_FORMATS),
+@click.option("--input-format", type=click.Choice(inputs.INPUT_FORMATS),
               help="Format of INPUT when its name does not tell (stdin: jsonl).")
-@click.option("--text-column", default="text", show_default=True,
-              help="The article text column of a CSV input.")
-@click.option("--chunk-size", type=click.IntRange(min=1), default=batch_mod.CHUNK_SIZE,
+@text_column_option
+@encoding_option
+@click.option("--chunk-size", type=click.IntRange(min=1), default=batch.CHUNK_SIZE,
               show_default=True, help="Articles per unit of work (and of resumption).")
 @click.option("--no-map", is_flag=True, help="Skip map.html.")
 @gazetteer_option
 @user_errors
 def batch_command(input_path, outdir, engine, scheduler, workers, input_format, text_column,
-          chunk_size, no_map, gazetteer_files):
+                  encoding, chunk_size, no_map, gazetteer_files):
     """Process a corpus: INPUT is a folder of .txt/.md/.html files, a JSON Lines file
     ({"id", "text", "title", "url", "date"} per line), a CSV file with a text column, or -
     for JSON Lines on stdin. Bad records and failing articles go to errors.jsonl."""
-    source = batch_mod.open_input(input_path, input_format=input_format,
-                                  text_column=text_column)
+    source = inputs.open_input(input_path, input_format=input_format, text_column=text_column,
+                               encoding=encoding)
     bar = ProgressBar()
     started = time.monotonic()
     with open_gazetteer(gazetteer_files) as gazetteer:
-        runner = batch_mod.make_engine(engine, workers=workers, scheduler=scheduler)
+        runner = batch.make_engine(engine, workers=workers, scheduler=scheduler)
         try:
-            summary = batch_mod.run(source, outdir, gazetteer=gazetteer, engine=runner,
-                                    chunk_size=chunk_size, on_progress=bar,
-                                    map_file=not no_map)
+            summary = batch.run(source, outdir, gazetteer=gazetteer, engine=runner,
+                                chunk_size=chunk_size, on_progress=bar, map_file=not no_map)
         except KeyboardInterrupt:
             bar.finish()
             click.echo(f"Interrupted: finished chunks are kept in {outdir}; run the same "
@@ -685,8 +725,13 @@ def batch_command(input_path, outdir, engine, scheduler, workers, input_format, 
             runner.close()
     bar.finish()
     resumed = f" ({summary.skipped:,} resumed)" if summary.skipped else ""
-    click.echo(f"{summary.articles:,} articles{resumed} in {time.monotonic() - started:.1f} s: "
-               f"{summary.mentions:,} mentions of {summary.places:,} places, "
-               f"{summary.claims:,} claims, {summary.errors:,} errors")
+    click.echo(f"{count(summary.articles, 'article')}{resumed} in "
+               f"{time.monotonic() - started:.1f} s: {count(summary.mentions, 'mention')} of "
+               f"{count(summary.places, 'place')}, {count(summary.claims, 'claim')}, "
+               f"{count(summary.errors, 'error')}")
     for path in summary.files:
         click.echo(f"  {path}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

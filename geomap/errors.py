@@ -42,3 +42,7 @@ class GazetteerError(InputError):
                  problems: list[InputError] | None = None):
         super().__init__(problem, path=path, line=line)
         self.problems = problems or [self]
+
+
+class BatchError(GeomapError, RuntimeError):
+    """A batch run cannot start or go on: a busy or foreign output folder, a missing engine."""

@@ -51,7 +51,7 @@ from geomap.extract import (
 from geomap.gazetteer import Gazetteer
 from geomap.records import Mention, Place
 from geomap.resolve import distance_km, resolve
-from geomap.text import split_sentences
+from geomap.text import sentence_at, split_sentences
 
 #: Half the Earth's circumference: the error of a span left unresolved.
 MAX_ERROR_KM = 20039.0
@@ -169,12 +169,11 @@ def auc_log_error(errors_km: Iterable[float]) -> float:
 
 def _gold_mentions(text: str, spans: list[dict]) -> tuple[Mention, ...]:
     sentences = split_sentences(text)
-    starts = [s.start for s in sentences]
     out = []
     for span in sorted(spans, key=lambda s: s["start"]):
         s, e = span["start"], span["end"]
         kind = "demonym" if is_demonym(text[s:e]) else "place"
-        out.append(Mention(s, e, text[s:e], max(bisect_right(starts, s) - 1, 0), kind))
+        out.append(Mention(s, e, text[s:e], sentence_at(sentences, s), kind))
     return tuple(out)
 
 

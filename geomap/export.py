@@ -1,9 +1,9 @@
 """Corpus exports: one article's rows, and the files a batch run writes from them.
 
-The row functions are pure: a parsed, checked :class:`~geomap.records.Document` in, plain
-JSON-ready values out. The writers at the bottom turn rows into the three corpus files
-with a fixed byte layout (sorted keys, no timestamps, rounded floats), so the same rows
-always give the same bytes, whichever engine or process produced them:
+The row functions are pure: a parsed, checked :class:`~geomap.records.Document` in, the
+rows of :mod:`geomap.schema` (rounded, JSON-ready) out. The writers at the bottom turn rows
+into the three corpus files with a fixed byte layout (sorted keys, no timestamps), so the
+same rows always give the same bytes, whichever engine or process produced them:
 
 - ``mentions.jsonl``: one line per mention, with the article id and character offsets;
 - ``places.geojson``: one Point feature per place, with its mention count, the ids of the
@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from geomap.claims import check_row
-from geomap.records import Document, Mention, Place
+from geomap.records import ClaimCheck, Document
+from geomap.schema import PlaceInfo, mention_row, place_info, place_properties
 
 #: Columns of ``claims.csv``.
 CLAIM_COLUMNS = (
@@ -31,9 +32,6 @@ CLAIM_COLUMNS = (
     "accepted_km", "distance", "stated_direction", "stated_bearing", "computed_bearing",
     "computed_direction", "bearing", "fits", "explanation",
 )
-#: Decimal places kept for coordinates (about 10 cm) and confidences.
-COORD_DIGITS = 6
-CONFIDENCE_DIGITS = 3
 #: Characters of a sentence kept for a corpus map popup.
 SNIPPET_CHARS = 280
 #: Articles per place whose sentence the corpus map keeps.
@@ -46,34 +44,7 @@ def dumps(value: Any) -> str:
                       allow_nan=False)
 
 
-def place_info(place: Place) -> dict[str, Any]:
-    """The fields of a place that the exports repeat."""
-    return {
-        "name": place.name,
-        "kind": place.kind,
-        "country": place.country,
-        "admin1": place.admin1,
-        "lat": round(place.lat, COORD_DIGITS),
-        "lon": round(place.lon, COORD_DIGITS),
-    }
-
-
-def mention_row(doc: Document, mention: Mention) -> dict[str, Any]:
-    """One line of ``mentions.jsonl``; ``place`` is None for an unresolved mention."""
-    place = mention.place
-    return {
-        "article": doc.id,
-        "start": mention.start,
-        "end": mention.end,
-        "text": mention.text,
-        "sentence": mention.sentence,
-        "kind": mention.kind,
-        "confidence": round(mention.confidence, CONFIDENCE_DIGITS) if place else None,
-        "place": None if place is None else {"id": place.id, **place_info(place)},
-    }
-
-
-def claim_row(doc: Document, check) -> list[str]:
+def claim_row(doc: Document, check: ClaimCheck) -> list[str]:
     """One row of ``claims.csv`` (see :data:`CLAIM_COLUMNS`); empty cells for None."""
     row = check_row(doc, check)
     row["article"] = row.pop("document")
@@ -103,7 +74,7 @@ class ArticleRows:
     mentions: tuple[str, ...]
     claims: tuple[tuple[str, ...], ...]
     places: tuple[tuple[str, int], ...]
-    info: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    info: Mapping[str, PlaceInfo] = field(default_factory=dict)
     #: Per place, the sentence of its first mention, for the corpus map's popups:
     #: (place id, text, start, end of the name in the text).
     snippets: tuple[tuple[str, str, int, int], ...] = ()
@@ -115,7 +86,7 @@ def article_rows(doc: Document, *, date: str | None = None) -> ArticleRows:
         raise ValueError("Expected a Document with an id, instead got id=None")
     mentions = sorted(doc.mentions, key=lambda m: (m.start, m.end, m.kind))
     counts: dict[str, int] = {}
-    info: dict[str, dict[str, Any]] = {}
+    info: dict[str, PlaceInfo] = {}
     snippets = []
     for m in mentions:
         if m.kind == "place" and m.place is not None:
@@ -128,7 +99,7 @@ def article_rows(doc: Document, *, date: str | None = None) -> ArticleRows:
         title=doc.title,
         url=doc.url,
         date=date,
-        mentions=tuple(dumps(mention_row(doc, m)) for m in mentions),
+        mentions=tuple(dumps(mention_row(doc.id, m)) for m in mentions),
         claims=tuple(tuple(claim_row(doc, c)) for c in doc.checks),
         places=tuple(counts.items()),
         info=info,
@@ -163,7 +134,7 @@ class PlaceTally:
     """A place's totals over a corpus, filled article by article in input order."""
 
     id: str
-    info: Mapping[str, Any]
+    info: PlaceInfo
     mentions: int = 0
     articles: list[str] = field(default_factory=list)
     first_date: str | None = None
@@ -221,16 +192,13 @@ def places_geojson(tally: Tally) -> dict[str, Any]:
     """A GeoJSON FeatureCollection of the tally's places, most mentioned first."""
     features = []
     for t in tally.ranked():
-        info = dict(t.info)
-        lat, lon = info.pop("lat"), info.pop("lon")
         features.append({
             "type": "Feature",
             "id": t.id,
-            "geometry": {"type": "Point", "coordinates": [lon, lat]},
-            "properties": {
-                "id": t.id, **info, "mentions": t.mentions, "article_count": len(t.articles),
-                "articles": t.articles, "first_date": t.first_date, "last_date": t.last_date,
-            },
+            "geometry": {"type": "Point", "coordinates": [t.info["lon"], t.info["lat"]]},
+            "properties": place_properties(t.id, t.info, mentions=t.mentions,
+                                           articles=t.articles, first_date=t.first_date,
+                                           last_date=t.last_date),
         })
     return {"type": "FeatureCollection", "features": features}
 
@@ -260,6 +228,5 @@ def geojson_text(collection: Mapping[str, Any]) -> str:
 
 __all__ = [
     "ArticleRows", "CLAIM_COLUMNS", "PlaceTally", "Tally", "article_rows", "claim_row",
-    "claims_header", "csv_text", "dumps", "geojson_text", "mention_row", "place_info",
-    "places_geojson", "snippet",
+    "claims_header", "csv_text", "dumps", "geojson_text", "places_geojson", "snippet",
 ]

@@ -131,10 +131,6 @@ class Document:
         """Adjectival country references ("Iraqi", "Syrian")."""
         return tuple(m for m in self.mentions if m.kind == "demonym")
 
-    def sentence_text(self, index: int) -> str:
-        s = self.sentences[index]
-        return self.text[s.start : s.end]
-
 
 @dataclass(frozen=True, slots=True)
 class Party:

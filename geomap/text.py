@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from dataclasses import dataclass
 from html.parser import HTMLParser
 
 from geomap.errors import InputError
@@ -28,6 +29,34 @@ _BOMS = (
 _WIDE = ("utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be")
 
 
+@dataclass(frozen=True, slots=True)
+class Codec:
+    """The encoding to decode an input with, and how messages name it."""
+
+    name: str
+    #: How error messages name the encoding: "UTF-8", or what the user gave.
+    label: str
+    #: What an error message adds: " (use --encoding)" when the user gave no encoding.
+    hint: str
+
+    @property
+    def wide(self) -> bool:
+        """UTF-16 or UTF-32: text that cannot be cut into lines at the byte b"\\n"."""
+        return self.name in _WIDE
+
+
+def sniff_encoding(head: bytes, encoding: str | None = None) -> Codec:
+    """The codec for an input beginning with the bytes ``head``: ``encoding`` when given,
+    else what a UTF-16 or UTF-32 byte-order mark says, else UTF-8.
+
+    Raises LookupError for an unknown ``encoding``.
+    """
+    if encoding is not None:
+        return Codec(codecs.lookup(encoding).name, encoding, "")
+    name = next((codec for bom, codec in _BOMS if head.startswith(bom)), "utf-8")
+    return Codec(name, "UTF-8" if name == "utf-8" else name.upper(), " (use --encoding)")
+
+
 def decode(data: bytes, *, path: str, encoding: str | None = None) -> str:
     """The text of a file's bytes: UTF-8 unless told otherwise or a byte-order mark says
     UTF-16 or UTF-32 (a mark is dropped).
@@ -36,16 +65,12 @@ def decode(data: bytes, *, path: str, encoding: str | None = None) -> str:
     ("not UTF-8 text at byte N (use --encoding)"), for binary data (a NUL byte) and for
     UTF-16 without a byte-order mark (with the ``--encoding`` to use).
     """
-    if encoding is None:
-        name = next((codec for bom, codec in _BOMS if data.startswith(bom)), "utf-8")
-    else:
-        name = encoding
     try:
-        codec = codecs.lookup(name)
+        codec = sniff_encoding(data[:4], encoding)
     except LookupError:
-        raise InputError(f"unknown encoding {name!r}", path=path) from None
+        raise InputError(f"unknown encoding {encoding!r}", path=path) from None
     nul = data.find(b"\0")
-    if nul >= 0 and codec.name not in _WIDE:
+    if nul >= 0 and not codec.wide:
         wide = None if encoding else _bomless_utf16(data)
         problem = (f"UTF-16 text without a byte-order mark (use --encoding {wide})" if wide
                    else f"binary data, not text (a NUL byte at byte {nul})")
@@ -53,9 +78,7 @@ def decode(data: bytes, *, path: str, encoding: str | None = None) -> str:
     try:
         text = data.decode(codec.name)
     except UnicodeDecodeError as err:
-        label = encoding or ("UTF-8" if codec.name == "utf-8" else codec.name.upper())
-        hint = "" if encoding else " (use --encoding)"
-        raise InputError(f"not {label} text at byte {err.start}{hint}", path=path,
+        raise InputError(f"not {codec.label} text at byte {err.start}{codec.hint}", path=path,
                          line=_line_of(data, err.start)) from None
     return text.removeprefix("\ufeff")
 

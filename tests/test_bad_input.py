@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from geomap import batch
+from geomap import batch, inputs
 from geomap.cli import main
 from geomap.gazetteer import COLUMNS, Gazetteer
 
@@ -130,14 +130,77 @@ def test_mixed_line_endings_keep_offsets_into_the_file(tmp_path):
     found = mentions(geomap("extract", article, "--format", "json"))
     assert [m["text"] for m in found] == NAMES
     assert all(ARTICLE[m["start"]:m["end"]] == m["text"] for m in found)
-    assert [m["country"] for m in found] == ["IQ"] * 5
+    assert [m["place"]["country"] for m in found] == ["IQ"] * 5
     claims = json.loads(geomap("check", article, "--format", "json").output)
     assert [(c["claim"], c["subject_id"], c["reference_id"], c["distance"]) for c in claims] == [
         ("80 km east of Al-Qaim", "gn:92004", "gn:92138", "consistent")]
     assert ARTICLE[claims[0]["start"]:claims[0]["end"]] == "80 km east of Al-Qaim"
 
 
-@pytest.mark.slow
+@pytest.mark.parametrize("command", ["extract", "check", "map", "batch"])
+def test_a_url_says_it_is_not_fetched(tmp_path, command):
+    url = "https://news.example/2017/11/06/husaybah.html"
+    args = [command, url] + (["-o", tmp_path / "out"] if command in ("map", "batch") else [])
+    assert_error(geomap(*args), f"{url}: URLs are not fetched: save the page and pass the file")
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("command", ["extract", "check", "map"])
+def test_a_folder_points_to_batch(tmp_path, old_map, command):
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Rain in Ramadi.")
+    assert_error(geomap(*command_args(command, folder, old_map)),
+                 f"{folder}: a folder, and geomap {command} reads article files; for a folder "
+                 f"of articles use geomap batch {folder} -o OUTDIR")
+    assert old_map.read_text() == "the map of yesterday"
+
+
+@pytest.mark.parametrize("command", ["extract", "check", "map", "batch"])
+def test_a_pdf_says_to_extract_its_text(tmp_path, old_map, command):
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n")
+    args = [command, pdf] + (["-o", old_map] if command == "map" else []) + (
+        ["-o", tmp_path / "out"] if command == "batch" else [])
+    assert_error(geomap(*args), f"{pdf}: a PDF file, not text: extract its text first (e.g. "
+                                "pdftotext report.pdf report.txt) and pass the text file")
+    assert old_map.read_text() == "the map of yesterday"
+
+
+@pytest.mark.parametrize("command", [
+    ["extract", "-"], ["batch", "-", "--workers", "1", "--no-map", "-o"]], ids=["extract", "batch"])
+def test_a_closed_output_pipe_ends_quietly(tmp_path, command):
+    """As ``geomap extract - | head -3``, with the reader gone before geomap writes a line."""
+    if command[0] == "batch":
+        command = command + [str(tmp_path / "out")]
+        text = json.dumps({"id": "a", "text": ARTICLE}) + "\n"
+    else:
+        text = ARTICLE
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        result = subprocess.run([sys.executable, "-m", "geomap", *command], input=text.encode(),
+                                stdout=write, stderr=subprocess.PIPE, env=subprocess_env())
+    finally:
+        os.close(write)
+    assert (result.returncode, result.stderr.decode()) == (0, "")
+    if command[0] == "batch":
+        assert len((tmp_path / "out" / "mentions.jsonl").read_text().splitlines()) == 5
+
+
+def test_head_of_a_pipe(tmp_path):
+    """The shell's view: every command of the pipeline succeeds, nothing is said."""
+    script = (f"set -o pipefail; {sys.executable} -m geomap extract {EXAMPLE} | head -3 && "
+              f"{sys.executable} -m geomap batch {EXAMPLE} -o {tmp_path / 'out'} --no-map "
+              "--workers 1 | head -1")
+    result = subprocess.run(["bash", "-c", script], capture_output=True, text=True,
+                            env=subprocess_env())
+    assert (result.returncode, result.stderr) == (0, "")
+    lines = result.stdout.splitlines()
+    assert len(lines) == 4 and lines[3].startswith("1 article in ")
+
+
+@pytest.mark.scale
 def test_a_50_mb_article(tmp_path):
     """The example article repeated to 50 MB: every copy reads the same."""
     one = EXAMPLE.read_text(encoding="utf-8").rstrip("\n") + "\n\n"
@@ -169,6 +232,7 @@ def _places(csv_rows: list[str]) -> list[list[str]]:
 # --------------------------------------------------------------------------- corpora
 
 
+@pytest.mark.scale
 def test_a_million_line_jsonl_with_ten_bad_lines_streams(tmp_path):
     """The reader streams: a million records, the ten bad ones named by line."""
     path = tmp_path / "million.jsonl"
@@ -178,8 +242,8 @@ def test_a_million_line_jsonl_with_ten_bad_lines_streams(tmp_path):
             out.write('{"id": 1, "text": oops\n' if line in bad
                       else f'{{"id": "a{line}", "text": "Rain in Rawa."}}\n')
     articles = errors = 0
-    for item in batch.open_input(path).items():
-        if isinstance(item, batch.BadRecord):
+    for item in inputs.open_input(path).items():
+        if isinstance(item, inputs.BadRecord):
             assert item.line in bad and item.reason.startswith("bad JSON (Expecting value")
             errors += 1
         else:
@@ -284,7 +348,7 @@ def _write_big_gazetteer(path: Path, rows: int) -> None:
                       f"{(i % 35_999) / 100 - 179.99:.2f},city,FR,,{i % 5000},test\n")
 
 
-@pytest.mark.slow
+@pytest.mark.scale
 def test_a_gazetteer_of_two_million_rows(tmp_path):
     csv = tmp_path / "big.csv"
     _write_big_gazetteer(csv, 2_000_000)
@@ -427,11 +491,11 @@ def test_ctrl_c_during_an_index_build(tmp_path, full_gazetteer):
 def test_ctrl_c_during_a_batch_loses_nothing(tmp_path):
     corpus = tmp_path / "corpus.jsonl"
     with open(corpus, "w", encoding="utf-8") as out:
-        for i in range(3000):
+        for i in range(1200):
             out.write(json.dumps({"id": f"a{i}", "text": f"Day {i}: shelling hit Ramadi "
                                   "and Rawa, Iraq, 80 km east of Al-Qaim."}) + "\n")
     command = [sys.executable, "-m", "geomap", "batch", corpus, "--workers", "2",
-               "--chunk-size", "50", "--no-map", "-o"]
+               "--chunk-size", "20", "--no-map", "-o"]
     reference = tmp_path / "reference"
     subprocess.run(command + [reference], check=True, capture_output=True,
                    env=subprocess_env())
@@ -450,7 +514,7 @@ def test_ctrl_c_during_a_batch_loses_nothing(tmp_path):
     again = subprocess.run(command + [out], capture_output=True, text=True,
                            env=subprocess_env())
     assert again.returncode == 0, again.stderr
-    assert f"({kept * 50:,} resumed)" in again.stdout
+    assert f"({kept * 20:,} resumed)" in again.stdout
     for name in ("mentions.jsonl", "places.geojson", "claims.csv", "errors.jsonl"):
         assert (out / name).read_bytes() == (reference / name).read_bytes(), name
 
@@ -464,7 +528,7 @@ def _open_bundled(cache: str) -> tuple[bool, str]:
         return gaz.built, f"{place.id} {place.lat} {place.lon}"
 
 
-@pytest.mark.slow
+@pytest.mark.scale
 def test_eight_processes_on_a_cold_cache_build_the_index_once(tmp_path):
     cache = tmp_path / "cold"
     with multiprocessing.get_context("spawn").Pool(8) as pool:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from conftest import EXAMPLE
+from conftest import EXAMPLE, ROOT
 from geomap.cli import main
 
 
@@ -92,17 +94,47 @@ def test_extract_geojson_is_lon_lat():
     assert abs(lat - 33.42) < 0.1 and abs(lon - 43.31) < 0.1
 
 
-def test_extract_jsonl_keeps_ids(tmp_path):
+def test_extract_labels_the_mentions_of_a_corpus_by_article_id(tmp_path):
     corpus = tmp_path / "c.jsonl"
     corpus.write_text(json.dumps({"id": "a1", "text": "Flooding hit Rawa, Iraq."}) + "\n"
-                      + json.dumps({"id": "a2", "text": "Nothing here."}) + "\n",
-                      encoding="utf-8")
-    result = run("extract", str(corpus))
-    lines = [json.loads(line) for line in result.output.splitlines()]
-    assert [line["id"] for line in lines] == ["a1", "a2"]
-    rawa = lines[0]["mentions"][0]
-    assert (rawa["text"], rawa["country"], rawa["start"], rawa["end"]) == ("Rawa", "IQ", 13, 17)
-    assert lines[1]["mentions"] == []
+                      + json.dumps({"id": "a2", "text": "Nothing here."}) + "\n"
+                      + json.dumps({"text": "Rain in Mosul."}) + "\n", encoding="utf-8")
+    result = run("extract", str(corpus), "--format", "jsonl")
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.output.splitlines()]
+    assert [(r["article"], r["text"], r["place"]["country"]) for r in rows] == [
+        ("a1", "Rawa", "IQ"), ("a1", "Iraq", "IQ"), ("3", "Mosul", "IQ")]
+    assert (rows[0]["start"], rows[0]["end"]) == (13, 17)
+    table = run("extract", str(corpus)).output
+    assert table.startswith("==> a1 <==\n    13-17     place    Rawa ")
+    assert "\n\n==> a2 <==\n\n==> 3 <==\n" in table
+
+
+def test_extract_writes_the_rows_batch_writes(tmp_path):
+    """A mention line of ``extract --format jsonl`` is the line of batch's mentions.jsonl."""
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text(json.dumps({"id": "a1", "text": "Talks in Basra and Amman, Jordan."})
+                      + "\n", encoding="utf-8")
+    extracted = run("extract", str(corpus), "--format", "jsonl").output
+    assert run("batch", str(corpus), "-o", str(tmp_path / "out"), "--workers", "1",
+               "--no-map").exit_code == 0
+    assert extracted == (tmp_path / "out" / "mentions.jsonl").read_text(encoding="utf-8")
+
+
+def test_extract_reads_a_csv_corpus(tmp_path):
+    corpus = tmp_path / "c.csv"
+    corpus.write_text('id,body\nx1,"Talks in Basra, Iraq."\n,Rain in Amman.\n', encoding="utf-8")
+    result = run("extract", str(corpus), "--format", "csv")
+    assert (result.exit_code, result.output) == (
+        2, f"Error: {corpus}:1: no column 'text' (columns: id, body); name the text column "
+           "with --text-column\n")
+    result = run("extract", str(corpus), "--format", "csv", "--text-column", "body")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == ("article,start,end,text,kind,name,lat,lon,country,place_id,confidence,"
+                        "type_word")
+    assert [line.split(",")[:4] for line in lines[1:]] == [
+        ["x1", "9", "14", "Basra"], ["x1", "16", "20", "Iraq"], ["3", "8", "13", "Amman"]]
 
 
 def test_jsonl_text_may_hold_line_separators(tmp_path):
@@ -110,16 +142,16 @@ def test_jsonl_text_may_hold_line_separators(tmp_path):
     text = "Flooding hit Rawa, Iraq.\u2028Crews left Ramadi.\x85Then Baghdad."
     corpus.write_text(json.dumps({"id": "a1", "text": text}, ensure_ascii=False) + "\r\n"
                       + json.dumps({"id": "a2", "text": "In Mosul."}) + "\n", encoding="utf-8")
-    result = run("extract", str(corpus))
+    result = run("extract", str(corpus), "--format", "jsonl")
     assert result.exit_code == 0, result.output
-    lines = [json.loads(line) for line in result.output.split("\n") if line]
-    assert [line["id"] for line in lines] == ["a1", "a2"]
-    assert [m["text"] for m in lines[0]["mentions"]] == ["Rawa", "Iraq", "Ramadi", "Baghdad"]
+    rows = [json.loads(line) for line in result.output.split("\n") if line]
+    assert [(r["article"], r["text"]) for r in rows] == [
+        ("a1", "Rawa"), ("a1", "Iraq"), ("a1", "Ramadi"), ("a1", "Baghdad"), ("a2", "Mosul")]
 
 
 def test_extract_reads_stdin():
     result = run("extract", "-", "--format", "json", input="Shelling near Abu Kamal, Syria.")
-    names = [m["name"] for m in json.loads(result.output)["mentions"]]
+    names = [m["place"]["name"] for m in json.loads(result.output)["mentions"]]
     assert names[-1] == "Syria" and len(names) == 2
 
 
@@ -144,12 +176,14 @@ def test_a_bad_jsonl_line_is_named_or_skipped(tmp_path):
     corpus = tmp_path / "c.jsonl"
     corpus.write_text('{"id": "a", "text": "Rain in Ramadi."}\n{oops\n{"id": "c"}\n',
                       encoding="utf-8")
-    result = run("extract", str(corpus))
+    result = run("extract", str(corpus), "--format", "jsonl")
     assert result.exit_code == 2
-    assert result.output.splitlines()[-1].startswith(f"Error: {corpus}:2: not JSON")
-    result = run("extract", str(corpus), "--skip-bad")
+    assert result.output.splitlines()[-1] == (
+        f"Error: {corpus}:2: bad JSON (Expecting property name enclosed in double quotes at "
+        "column 2)")
+    result = run("extract", str(corpus), "--skip-bad", "--format", "jsonl")
     assert result.exit_code == 0
-    assert f"Skipped {corpus}:3: no 'text' field" in result.output
+    assert f"Skipped {corpus}:3: missing text" in result.output
 
 
 def test_map_refuses_an_unknown_tile_layer(tmp_path):
@@ -176,3 +210,14 @@ def test_evaluate_scores_one_half_and_breaks_down_by_feature_type(tmp_path):
     assert "recognition (exact)     P 1.000  R 1.000  F1 1.000" in lines
     assert "PPL*                 1      0.0% (0)               1.000           1.000 (1)" in lines
     assert lines[-1].split() == ["all", "2", "0.0%", "(0)", "1.000", "1.000", "(2)"]
+
+
+def test_the_cli_module_runs_as_a_script(tmp_path):
+    """``python geomap/cli.py batch ...`` knows every command (the script guard comes last)."""
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "geomap" / "cli.py"), "batch", str(EXAMPLE), "-o",
+         str(tmp_path / "out"), "--workers", "1", "--no-map"],
+        capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("1 article in ")
+    assert (tmp_path / "out" / "mentions.jsonl").read_text().count("\n") == 51

@@ -248,7 +248,7 @@ def installed(tmp_path_factory) -> tuple[Path, Path]:
     return env, elsewhere
 
 
-@pytest.mark.slow
+@pytest.mark.scale
 def test_installed_wheel_finds_its_gazetteer(installed):
     """The installed package answers from another folder, from its own data."""
     env, elsewhere = installed
@@ -268,7 +268,7 @@ def test_installed_wheel_finds_its_gazetteer(installed):
     assert not (elsewhere / "first-cache").exists()
 
 
-@pytest.mark.slow
+@pytest.mark.scale
 def test_a_read_only_install_reads_its_index_and_caches_only_user_rows(installed):
     """As a user who cannot write to the installed package (a system-wide install)."""
     env, folder = installed

@@ -32,7 +32,7 @@ from hostile import FAMILIES, FIRST, payloads
 from test_browser import ready, wait
 from test_render import BOUNDARIES, payload_of
 
-from geomap import batch
+from geomap import batch, inputs
 from geomap.corpus_map import build_corpus_map
 from geomap.export import Tally, article_rows
 from geomap.gazetteer import Gazetteer
@@ -457,7 +457,7 @@ def test_corpus_map_under_attack(open_offline, tmp_path, strings, hostile_gazett
     source.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
     engine = batch.make_engine("local", workers=2)
     try:
-        summary = batch.run(batch.open_input(source), tmp_path / "out",
+        summary = batch.run(inputs.open_input(source), tmp_path / "out",
                             gazetteer=hostile_gazetteer, engine=engine)
     finally:
         engine.close()

@@ -1,0 +1,138 @@
+"""Batch processing: a corpus of articles in, corpus files and a corpus map out.
+
+This package is an edge: it reads the input (:mod:`geomap.inputs`), runs the pure stages on
+an engine and writes files. The input is read as a stream and cut into fixed chunks in input
+order (:mod:`~geomap.batch.work`); each chunk runs on a worker process of an engine
+(:mod:`~geomap.batch.engines`: local processes or a Dask cluster) and comes back as the bytes
+of its result file, which this process writes atomically into the run folder inside the
+output folder (:mod:`~geomap.batch.folder`). The corpus files are merged from the chunk files
+in input order (:mod:`~geomap.batch.merge`), so the engine, the number of workers and
+interruptions change nothing in the output bytes; a rerun into the same folder resumes.
+
+:func:`run` is the whole run; ``geomap batch`` calls it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import os
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from geomap.batch.engines import DaskEngine, Engine, LocalEngine, make_engine
+from geomap.batch.folder import OUTPUT_FILES, WORK_DIR, RunFolder, manifest
+from geomap.batch.merge import Summary, merge
+from geomap.batch.work import (
+    ChunkResult, EncodedChunk, GazetteerRef, Task, chunk_hash, chunked, process_chunk, run_chunk,
+)
+from geomap.errors import BatchError, OutputError
+from geomap.gazetteer import Gazetteer
+from geomap.inputs import Source
+
+#: Articles per chunk: the unit of work, of resumption and of loss on a crash.
+CHUNK_SIZE = 100
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """How far a run is: records done (``skipped`` of them by resuming) out of ``total``."""
+
+    done: int
+    total: int | None
+    skipped: int
+    errors: int
+    elapsed: float
+
+    @property
+    def rate(self) -> float:
+        """Records processed per second in this run (resumed ones not counted)."""
+        return (self.done - self.skipped) / self.elapsed if self.elapsed > 0 else 0.0
+
+    @property
+    def eta(self) -> float | None:
+        """Seconds left at the current rate, or None when unknown."""
+        if self.total is None or self.rate <= 0:
+            return None
+        return max(self.total - self.done, 0) / self.rate
+
+
+def run(source: Source, outdir: str | os.PathLike, *, gazetteer: Gazetteer,
+        engine: Engine, chunk_size: int = CHUNK_SIZE,
+        on_progress: Callable[[Progress], None] | None = None,
+        map_file: bool = True) -> Summary:
+    """Process every article of ``source`` on ``engine`` and write the corpus files to
+    ``outdir`` (see :data:`OUTPUT_FILES`), resuming a run already there.
+
+    ``on_progress`` is called after each chunk. Raises BatchError when ``outdir`` holds
+    another corpus's run or another run is writing there; InputError for unreadable input.
+    On KeyboardInterrupt every finished chunk is kept for the next run.
+    """
+    if chunk_size < 1:
+        raise BatchError(f"--chunk-size must be at least 1, not {chunk_size}")
+    outdir = Path(outdir)
+    ref = GazetteerRef.of(gazetteer)
+    chunks = chunked(source.items(), chunk_size)
+    first = next(chunks, ())
+    with _writing(outdir):
+        folder = RunFolder(outdir, manifest(input=source.name, first=chunk_hash(first[:1]),
+                                            chunk_size=chunk_size, gazetteer=ref.name))
+    try:
+        total = source.count()
+        start = time.monotonic()
+        state = {"done": 0, "skipped": 0, "errors": 0}
+        names: list[str] = []
+        sizes: dict[int, tuple[str, int]] = {}
+
+        def report() -> None:
+            if on_progress is not None:
+                on_progress(Progress(state["done"], total, state["skipped"], state["errors"],
+                                     time.monotonic() - start))
+
+        def todo() -> Iterator[Task]:
+            for index, items in enumerate(itertools.chain([first] if first else [], chunks)):
+                digest = chunk_hash(items)
+                names.append(folder.chunk_name(index, digest))
+                if folder.has(index, digest):
+                    state["done"] += len(items)
+                    state["skipped"] += len(items)
+                    report()
+                    continue
+                sizes[index] = (digest, len(items))
+                yield index, items
+
+        for index, result in engine.map_chunks(todo(), ref):
+            digest, size = sizes.pop(index)
+            with _writing(outdir):
+                folder.write(index, digest, result)
+            state["done"] += size
+            state["errors"] += result.errors
+            report()
+        with _writing(outdir):
+            folder.prune(names)
+            return merge(folder, names, map_file=map_file, skipped=state["skipped"],
+                         gazetteer=gazetteer, title=Path(source.name).name)
+    finally:
+        folder.close()
+
+
+@contextlib.contextmanager
+def _writing(outdir: Path) -> Iterator[None]:
+    """Turn a failed write in the output folder (read-only, full) into an OutputError;
+    finished chunks and earlier outputs stay as they were, so a rerun resumes."""
+    try:
+        yield
+    except (OSError, OutputError) as err:
+        problem = (err.problem if isinstance(err, OutputError)
+                   else f"cannot write ({err.strerror or err})")
+        raise OutputError(f"{problem}; finished chunks are kept, rerun to resume",
+                          path=str(outdir)) from None
+
+
+__all__ = [
+    "BatchError", "CHUNK_SIZE", "ChunkResult", "DaskEngine", "EncodedChunk", "Engine",
+    "GazetteerRef", "LocalEngine", "OUTPUT_FILES", "Progress", "RunFolder", "Summary",
+    "WORK_DIR", "chunk_hash", "make_engine", "process_chunk", "run", "run_chunk",
+]

@@ -1,0 +1,271 @@
+"""Engines: where a batch run's chunks are processed.
+
+An engine takes ``(index, items)`` tasks and yields ``(index, EncodedChunk)`` as chunks
+finish, in any order (the run folder puts them back in input order). ``local`` runs a
+:class:`~concurrent.futures.ProcessPoolExecutor` on this machine's cores; ``dask`` submits the
+same chunks to a ``dask.distributed`` cluster, an existing scheduler or a ``LocalCluster``
+started for the run. Both run :func:`~geomap.batch.work.run_chunk`, so both write the same
+bytes; both survive a worker process that dies.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import uuid
+from collections.abc import Iterator
+from typing import Any, Protocol
+
+from geomap.batch.work import MAX_TRIES, EncodedChunk, GazetteerRef, Task, failed_chunk, run_chunk
+from geomap.errors import BatchError
+from geomap.inputs import Item
+
+DASK_HINT = "the dask engine needs Dask: pip install 'geomap[dask]'"
+_DIED = f"a worker process died on this chunk {MAX_TRIES} times"
+
+
+class Engine(Protocol):
+    """Runs :func:`run_chunk` on chunks, yielding ``(index, result)`` as they finish."""
+
+    name: str
+
+    def map_chunks(self, tasks: Iterator[Task], gazetteer: GazetteerRef
+                   ) -> Iterator[tuple[int, EncodedChunk]]: ...
+
+    def pids(self) -> list[int]: ...
+
+    def close(self) -> None: ...
+
+
+def _ignore_sigint() -> None:
+    """A local worker's initializer: Ctrl-C reaches the whole process group, and the parent
+    decides what to do. The worker started with SIGINT blocked (see :func:`_sigint_held`);
+    ignoring it discards one that came while the worker was starting."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
+@contextlib.contextmanager
+def _sigint_held() -> Iterator[None]:
+    """Hold Ctrl-C back while worker processes may be started (ProcessPoolExecutor starts
+    them on submit): they inherit the blocked signal, so a worker still importing geomap
+    when Ctrl-C comes does not die printing a traceback. This process receives a Ctrl-C
+    held back here as soon as the block ends."""
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+#: A task in flight: its index, items and how many pools broke while it ran.
+_Try = tuple[int, tuple[Item, ...], int]
+
+
+class LocalEngine:
+    """Worker processes on this machine (``concurrent.futures``, spawned).
+
+    A worker that dies (killed, out of memory) breaks the pool: a new pool is started and
+    every chunk that had not come back is submitted again; a chunk in flight when
+    :data:`~geomap.batch.work.MAX_TRIES` pools broke is failed (its articles go to
+    ``errors.jsonl``).
+    """
+
+    name = "local"
+
+    def __init__(self, workers: int | None = None):
+        self.workers = workers or os.cpu_count() or 1
+        if self.workers < 1:
+            raise BatchError(f"--workers must be at least 1, not {self.workers}")
+        self._pool: Any = None
+
+    def _new_pool(self) -> Any:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        self._pool = ProcessPoolExecutor(self.workers,
+                                         mp_context=multiprocessing.get_context("spawn"),
+                                         initializer=_ignore_sigint)
+        return self._pool
+
+    def pids(self) -> list[int]:
+        processes = getattr(self._pool, "_processes", None) or {}
+        return sorted(processes)
+
+    def map_chunks(self, tasks: Iterator[Task], gazetteer: GazetteerRef
+                   ) -> Iterator[tuple[int, EncodedChunk]]:
+        from concurrent.futures import FIRST_COMPLETED, wait
+
+        pool = self._pool or self._new_pool()
+        inflight: dict[Any, _Try] = {}
+        retry: list[_Try] = []
+        tasks = iter(tasks)
+        barren = 0  # pools in a row that broke before returning anything
+        while True:
+            broken = not self._fill(pool, inflight, retry, tasks, gazetteer)
+            if not inflight and not broken:
+                return
+            if not broken:
+                done, _ = wait(inflight, return_when=FIRST_COMPLETED)
+                for future in sorted(done, key=lambda f: inflight[f][0]):
+                    index, items, tries = inflight.pop(future)
+                    error = future.exception()
+                    if error is None:
+                        barren = 0
+                        yield index, future.result()
+                    else:
+                        broken = self._failed(error, (index, items, tries), retry)
+                        if tries + 1 >= MAX_TRIES:
+                            yield index, failed_chunk(items, _DIED)
+            if broken:
+                barren += 1
+                if barren >= MAX_TRIES:
+                    raise BatchError(f"worker processes died {barren} times in a row before "
+                                     "finishing any chunk; is there memory left?")
+                yield from self._drain(inflight, retry)
+                pool.shutdown(wait=True)
+                pool = self._new_pool()
+
+    def _fill(self, pool: Any, inflight: dict[Any, _Try], retry: list[_Try],
+              tasks: Iterator[Task], gazetteer: GazetteerRef) -> bool:
+        """Submit chunks, retried ones first, until 2 per worker are in flight; False when
+        the pool turns out broken (a worker died since the last look)."""
+        from concurrent.futures.process import BrokenProcessPool
+
+        while len(inflight) < 2 * self.workers:
+            if retry:
+                task = retry.pop(0)
+            else:
+                next_task = next(tasks, None)
+                if next_task is None:
+                    return True
+                task = (*next_task, 0)
+            try:
+                with _sigint_held():
+                    future = pool.submit(run_chunk, task[1], gazetteer)
+                inflight[future] = task
+            except BrokenProcessPool:
+                retry.insert(0, task)
+                return False
+        return True
+
+    @staticmethod
+    def _failed(error: BaseException, task: _Try, retry: list[_Try]) -> bool:
+        """Retry a chunk whose worker died (True: the pool broke); re-raise anything else."""
+        from concurrent.futures.process import BrokenProcessPool
+
+        if not isinstance(error, BrokenProcessPool):
+            raise error
+        index, items, tries = task
+        if tries + 1 < MAX_TRIES:
+            retry.append((index, items, tries + 1))
+        return True
+
+    @staticmethod
+    def _drain(inflight: dict[Any, _Try], retry: list[_Try]
+               ) -> Iterator[tuple[int, EncodedChunk]]:
+        """The chunks still in a broken pool: those that finished, and the rest to retry."""
+        from concurrent.futures import wait
+
+        wait(inflight)
+        for future, task in sorted(inflight.items(), key=lambda kv: kv[1][0]):
+            if future.exception() is None:
+                yield task[0], future.result()
+            else:
+                retry.append(task)
+        inflight.clear()
+        retry.sort(key=lambda t: t[0])
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+
+class DaskEngine:
+    """Chunks submitted to a ``dask.distributed`` cluster.
+
+    With ``scheduler`` (``tcp://HOST:PORT``) the client joins that cluster, whose workers
+    must see the gazetteer index at the same path; otherwise a ``LocalCluster`` of
+    ``workers`` single-threaded worker processes is started and closed with the engine.
+    Tasks of a killed worker are rerun by the scheduler on another worker.
+    """
+
+    name = "dask"
+
+    def __init__(self, *, scheduler: str | None = None, workers: int | None = None):
+        try:
+            import logging
+
+            from distributed import Client, LocalCluster
+        except ImportError:
+            raise BatchError(DASK_HINT) from None
+        self._cluster = None
+        if scheduler:
+            try:
+                self.client = Client(scheduler, timeout="10s")
+            except (OSError, TimeoutError) as err:
+                raise BatchError(f"cannot reach the Dask scheduler at {scheduler} ({err})"
+                                 ) from None
+        else:
+            n = workers or os.cpu_count() or 1
+            if n < 1:
+                raise BatchError(f"--workers must be at least 1, not {n}")
+            self._cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
+                                         dashboard_address=":0", silence_logs=logging.ERROR)
+            self.client = Client(self._cluster)
+        self._run = uuid.uuid4().hex[:8]
+
+    def pids(self) -> list[int]:
+        return sorted(self.client.run(os.getpid).values())
+
+    def map_chunks(self, tasks: Iterator[Task], gazetteer: GazetteerRef
+                   ) -> Iterator[tuple[int, EncodedChunk]]:
+        from distributed import as_completed
+
+        threads = sum(self.client.nthreads().values()) or 1
+        limit = 2 * threads
+        inflight: dict[Any, tuple[int, tuple[Item, ...]]] = {}
+        pending = as_completed()
+        tasks = iter(tasks)
+
+        def fill() -> None:
+            while len(inflight) < limit:
+                task = next(tasks, None)
+                if task is None:
+                    return
+                index, items = task
+                future = self.client.submit(run_chunk, items, gazetteer, pure=False,
+                                            retries=MAX_TRIES - 1,
+                                            key=f"geomap-chunk-{self._run}-{index}")
+                inflight[future] = (index, items)
+                pending.add(future)
+
+        fill()
+        for future in pending:
+            index, items = inflight.pop(future)
+            if future.status == "error" and type(future.exception()).__name__ == "KilledWorker":
+                result = failed_chunk(items, _DIED)
+            else:
+                result = future.result()
+            future.release()
+            yield index, result
+            fill()
+
+    def close(self) -> None:
+        self.client.close()
+        if self._cluster is not None:
+            self._cluster.close()
+
+
+def make_engine(name: str = "local", *, workers: int | None = None,
+                scheduler: str | None = None) -> Engine:
+    """An engine by name: ``local`` (``workers`` processes) or ``dask`` (see DaskEngine)."""
+    if name == "local":
+        if scheduler:
+            raise BatchError("--scheduler needs --engine dask")
+        return LocalEngine(workers)
+    if name == "dask":
+        return DaskEngine(scheduler=scheduler, workers=workers)
+    raise BatchError(f"unknown engine {name!r} (expected local or dask)")

@@ -1,0 +1,79 @@
+"""The merge: a batch run's corpus files, written from its chunk files in input order.
+
+Each file is written whole to a temporary name and renamed into place, so an interrupted merge
+leaves the previous files (or none); the engine, the number of workers and interruptions
+change nothing in the bytes, because only the chunk files, read in input order, are merged.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from geomap import export
+from geomap.batch.folder import OUTPUT_FILES, RunFolder
+from geomap.files import atomic_write
+from geomap.gazetteer import Gazetteer
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """What a finished run wrote."""
+
+    outdir: Path
+    articles: int
+    errors: int
+    skipped: int
+    mentions: int
+    places: int
+    claims: int
+    files: tuple[Path, ...]
+
+
+def merge(folder: RunFolder, names: list[str], *, map_file: bool, skipped: int,
+          gazetteer: Gazetteer | None = None, title: str = "") -> Summary:
+    """Write the corpus files (:data:`~geomap.batch.folder.OUTPUT_FILES`) into the run
+    folder's output folder from the chunk files ``names``, in that order; the map is
+    titled ``title`` and names places from ``gazetteer``."""
+    outdir = folder.outdir
+    tally = export.Tally()
+    counts = {"articles": 0, "errors": 0, "mentions": 0, "claims": 0}
+    outputs = {name: outdir / name for name in OUTPUT_FILES}
+    temps = {name: outdir / f".{name}.tmp" for name in ("mentions.jsonl", "claims.csv",
+                                                         "errors.jsonl")}
+    try:
+        with open(temps["mentions.jsonl"], "w", encoding="utf-8", newline="\n") as mentions, \
+                open(temps["claims.csv"], "w", encoding="utf-8", newline="\n") as claims, \
+                open(temps["errors.jsonl"], "w", encoding="utf-8", newline="\n") as errors:
+            claims.write(export.claims_header())
+            for name in names:
+                result = folder.read(name)
+                for rows in result.articles:
+                    mentions.writelines(line + "\n" for line in rows.mentions)
+                    claims.write(export.csv_text(rows.claims))
+                    counts["mentions"] += len(rows.mentions)
+                    counts["claims"] += len(rows.claims)
+                    tally.add(rows)
+                errors.writelines(export.dumps(error) + "\n" for error in result.errors)
+                counts["articles"] += len(result.articles)
+                counts["errors"] += len(result.errors)
+        for name, temp in temps.items():
+            os.replace(temp, outputs[name])
+    finally:
+        for temp in temps.values():
+            temp.unlink(missing_ok=True)
+    atomic_write(outputs["places.geojson"],
+                 export.geojson_text(export.places_geojson(tally)).encode())
+    written = [outputs[n] for n in ("mentions.jsonl", "places.geojson", "claims.csv",
+                                    "errors.jsonl")]
+    if map_file:
+        from geomap.corpus_map import build_corpus_map
+        from geomap.gazetteer import boundaries
+        from geomap.render import save
+
+        save(build_corpus_map(tally, boundaries=boundaries(), gazetteer=gazetteer, title=title),
+             outputs["map.html"])
+        written.append(outputs["map.html"])
+    return Summary(outdir, counts["articles"], counts["errors"], skipped, counts["mentions"],
+                   len(tally.places), counts["claims"], tuple(written))
