@@ -777,7 +777,7 @@ def corpus_map(tmp_path_factory, full_gazetteer):
 
     from test_render import EXAMPLE
 
-    from geomap import batch
+    from geomap import batch, inputs
 
     folder = tmp_path_factory.mktemp("corpus")
     records = [{"id": "aa", "title": "Iraqi PM raises flag at IS-free crossing with Syria",
@@ -787,7 +787,7 @@ def corpus_map(tmp_path_factory, full_gazetteer):
     source.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
     engine = batch.make_engine("local", workers=1)
     try:
-        summary = batch.run(batch.open_input(source), folder / "out", gazetteer=full_gazetteer,
+        summary = batch.run(inputs.open_input(source), folder / "out", gazetteer=full_gazetteer,
                             engine=engine)
     finally:
         engine.close()

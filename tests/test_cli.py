@@ -132,7 +132,7 @@ def test_extract_reads_a_csv_corpus(tmp_path):
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0] == ("article,start,end,text,kind,name,lat,lon,country,place_id,confidence,"
-                        "type_word")
+                        "confident,type_word,part")
     assert [line.split(",")[:4] for line in lines[1:]] == [
         ["x1", "9", "14", "Basra"], ["x1", "16", "20", "Iraq"], ["3", "8", "13", "Amman"]]
 

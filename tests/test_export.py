@@ -34,7 +34,7 @@ def test_mention_lines_carry_the_article_and_offsets(example_rows, example_text)
     qaim = next(m for m in lines if m["text"] == "Al-Qaim")
     assert qaim["place"]["country"] == "IQ" and qaim["kind"] == "place"
     assert set(qaim) == {"article", "start", "end", "text", "sentence", "kind", "confidence",
-                         "place"}
+                         "confident", "place"}
     assert set(qaim["place"]) == {"id", "name", "kind", "country", "admin1", "lat", "lon"}
 
 
