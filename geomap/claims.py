@@ -19,8 +19,8 @@ Public functions, all pure:
   ``doc`` with ``checks`` (one per statement) and ``locations`` filled.
 - :func:`fits`, :func:`explain`, :func:`target_point`: the places that would fit an
   inconsistent claim, and where the subject would have to be.
-- :func:`check_row` ``(doc, check) -> dict``: one check as a flat row (table, JSON, CSV);
-  :func:`location_row`, :func:`suggested_place` for locations.
+- :func:`suggested_place` ``(doc, location) -> Place``: a location as a gazetteer row to
+  review (the rows of checks and locations are :mod:`geomap.schema`'s).
 - :func:`support_hook`: the resolver's ``claim_support`` callable: statements steer the
   choice between namesakes.
 
@@ -167,7 +167,7 @@ def _extent_angle(extents: float, km: float) -> float:
     return math.degrees(math.atan2(extents, km))
 
 
-def _range_text(low: float, high: float | None, digits: str = ".4g") -> str:
+def range_text(low: float, high: float | None, digits: str = ".4g") -> str:
     if high is not None and high != low:
         return f"{low:{digits}}-{high:{digits}}"
     return f"{low:{digits}}"
@@ -178,7 +178,7 @@ def stated(claim: Claim) -> str:
     "410 km", "10-15 km", "45 miles (72.42 km)"."""
     if claim.low_km is None:
         return ""
-    km = f"{_range_text(claim.low_km, claim.high_km)} km"
+    km = f"{range_text(claim.low_km, claim.high_km)} km"
     try:
         factor = UNIT_KM[canonical_unit(claim.unit)]
     except ValueError:
@@ -186,7 +186,7 @@ def stated(claim: Claim) -> str:
     if factor == 1.0:
         return km
     high = None if claim.high_km is None else round(claim.high_km / factor, 3)
-    return f"{_range_text(round(claim.low_km / factor, 3), high, 'g')} {claim.unit} ({km})"
+    return f"{range_text(round(claim.low_km / factor, 3), high, 'g')} {claim.unit} ({km})"
 
 
 def _absurd(claim: Claim) -> str:
@@ -686,85 +686,6 @@ def _mean_point(points: Sequence[tuple[float, float]]) -> tuple[float, float]:
 # --------------------------------------------------------------------------- rows
 
 
-def _party_row(doc: Document, party: Party | None, place: Place | None) -> dict[str, Any]:
-    if party is None:
-        return {"text": None, "kind": None, "id": None, "name": None}
-    antecedent = None
-    if party.kind == "coreference" and party.mention is not None:
-        antecedent = doc.mentions[party.mention].text
-    return {"text": party.text, "kind": party.kind, "id": place.id if place else None,
-            "name": place.name if place else None, "antecedent": antecedent}
-
-
-def check_row(doc: Document, check: ClaimCheck) -> dict[str, Any]:
-    """One check as a flat row (the columns of ``geomap check``); None for empty cells."""
-    claim = check.claim
-    subject = _party_row(doc, claim.subject, check.subject_place)
-    reference = _party_row(doc, claim.reference, check.reference_place)
-    middle = None if claim.low_km is None else (claim.low_km + claim.high_km) / 2  # type: ignore[operator]
-    diff = None if middle is None or check.computed_km is None else check.computed_km - middle
-    low, high = check.tolerance_km if check.tolerance_km else (None, None)
-    location = doc.locations[check.location] if check.location is not None else None
-    return {
-        "document": doc.id,
-        "sentence": claim.sentence,
-        "start": claim.start,
-        "end": claim.end,
-        "claim": claim.text,
-        "status": check.status,
-        "subject": subject["text"],
-        "subject_kind": subject["kind"],
-        "subject_antecedent": subject.get("antecedent"),
-        "subject_id": subject["id"],
-        "reference": reference["text"],
-        "reference_kind": reference["kind"],
-        "reference_id": reference["id"],
-        "reference_name": reference["name"],
-        "stated_km": None if claim.low_km is None else _range_text(claim.low_km, claim.high_km),
-        "unit": claim.unit or None,
-        "hedge": claim.hedge,
-        "computed_km": None if check.computed_km is None else round(check.computed_km, 1),
-        "diff_km": None if diff is None else round(diff, 1),
-        "diff_pct": None if diff is None or not middle else round(100 * diff / middle),
-        "accepted_km": None if low is None else
-        f"{low:.1f}-{high:.1f}" if high != math.inf else f">={low:.1f}",
-        "distance": check.distance,
-        "stated_direction": claim.direction,
-        "stated_bearing": None if not claim.direction else direction_degrees(claim.direction),
-        "accepted_bearing": None if check.bearing_window is None
-        else round(check.bearing_window[1], 1),
-        "computed_bearing": None if check.computed_bearing is None
-        else round(check.computed_bearing),
-        "computed_direction": None if check.computed_bearing is None
-        else compass(check.computed_bearing),
-        "bearing": check.bearing,
-        "fits": "; ".join(p.name for p in check.fits) or None,
-        "location": None if location is None else location.name,
-        "location_lat": None if location is None else round(location.lat, 5),
-        "location_lon": None if location is None else round(location.lon, 5),
-        "location_uncertainty_km": None if location is None
-        else round(location.uncertainty_km, 1),
-        "explanation": check.explanation,
-    }
-
-
-def location_row(doc: Document, location: Location) -> dict[str, Any]:
-    """One location as a flat row (``geomap check --format json``, the exports)."""
-    return {
-        "document": doc.id,
-        "name": location.name,
-        "subject": location.subject.text,
-        "subject_kind": location.subject.kind,
-        "kind": location.kind,
-        "lat": round(location.lat, 5),
-        "lon": round(location.lon, 5),
-        "uncertainty_km": round(location.uncertainty_km, 1),
-        "sentence": location.sentence,
-        "statements": [doc.checks[i].claim.text for i in location.checks],
-        "contradiction": location.contradiction or None,
-    }
-
-
 _SLUG = re.compile(r"[^a-z0-9]+")
 _SETTLEMENT_WORDS = frozenset("village town city hamlet settlement camp outpost".split())
 
@@ -836,7 +757,7 @@ def support_hook(doc: Document, *, weight: float = 1.0,
 
 
 __all__ = [
-    "ROAD_FACTOR", "bearing_tolerance", "check_claim", "check_document", "check_row",
-    "explain", "extent_km", "fits", "is_inconsistent", "judge", "location_row",
+    "ROAD_FACTOR", "bearing_tolerance", "check_claim", "check_document", "direction_degrees",
+    "explain", "extent_km", "fits", "is_inconsistent", "judge", "range_text", "stated",
     "suggested_place", "support_hook", "target_point", "tolerance",
 ]

@@ -331,9 +331,10 @@ def parse_articles(paths: Iterable[str], *, command: str, gazetteer: gaz.Gazette
 
 class MentionWriter:
     """Prints the mentions of one article after another in an ``extract`` format (see
-    :mod:`geomap.schema` for the rows): JSON (an object per article), JSON Lines and CSV (a
-    row per mention), GeoJSON (one FeatureCollection of every resolved place mention) or a
-    table (headed by the article when there may be several)."""
+    :mod:`geomap.schema` for the rows): JSON (an object per article, with the places it
+    locates but the gazetteer lacks), JSON Lines and CSV (a row per mention), GeoJSON (one
+    FeatureCollection of every resolved place mention and located place) or a table (headed
+    by the article when there may be several)."""
 
     def __init__(self, fmt: str, *, explain: bool, headed: bool):
         self.fmt, self.explain, self.headed = fmt, explain, headed
@@ -354,8 +355,10 @@ class MentionWriter:
         explain = self.explain
         if self.fmt == "json":
             rows = [schema.mention_row(label, m, explain=explain) for m in doc.mentions]
-            click.echo(json.dumps({"article": label, "mentions": rows}, ensure_ascii=False,
-                                  indent=1))
+            places = [{**schema.location_row(doc, loc), "article": label}
+                      for loc in doc.locations]
+            click.echo(json.dumps({"article": label, "mentions": rows, "locations": places},
+                                  ensure_ascii=False, indent=1))
         elif self.fmt == "jsonl":
             for m in doc.mentions:
                 click.echo(export.dumps(schema.mention_row(label, m, explain=explain)))
@@ -372,6 +375,10 @@ class MentionWriter:
                     "geometry": {"type": "Point", "coordinates": [row["lon"], row["lat"]]},
                     "properties": row,
                 })
+            # Places the article locates but the gazetteer lacks, as points of their own.
+            self.features += [schema.location_feature({**schema.location_row(doc, loc),
+                                                       "article": label})
+                              for loc in doc.locations]
         else:
             self._table(label, doc)
         self.articles += 1
@@ -548,9 +555,11 @@ def check_command(articles, fmt, fail_on_inconsistent, suggest_rows, encoding, t
     docs = [doc for _, doc in parse_articles(
         articles, command="check", gazetteer=open_gazetteer(gazetteer_files),
         encoding=encoding, text_column=text_column, skip_bad=skip_bad)]
-    rows = [claims.check_row(doc, check) for doc in docs for check in doc.checks]
+    rows = [schema.claim_row(doc, check) for doc in docs for check in doc.checks]
     if fmt == "json":
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+        locations = [schema.location_row(doc, loc) for doc in docs for loc in doc.locations]
+        click.echo(json.dumps({"claims": rows, "locations": locations}, ensure_ascii=False,
+                              indent=1))
     elif fmt == "csv" and rows:
         writer = csv.DictWriter(click.get_text_stream("stdout"), list(rows[0]),
                                 lineterminator="\n")

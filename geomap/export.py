@@ -8,8 +8,11 @@ same rows always give the same bytes, whichever engine or process produced them:
 - ``mentions.jsonl``: one line per mention, with the article id and character offsets;
 - ``places.geojson``: one Point feature per place, with its mention count, the ids of the
   articles naming it (in input order) and the first and last article date;
-- ``claims.csv``: every distance or direction claim with its verdicts
-  (the columns of :func:`geomap.claims.check_row`, after ``article``).
+- ``claims.csv``: every location statement with its status and verdicts (the columns of
+  :class:`geomap.schema.ClaimRow`, ``article`` first);
+- ``locations.geojson``: one Point feature per place an article locates but the gazetteer
+  lacks (an estimate from its statements, or coordinates written in the text), with the
+  article id, the uncertainty and the statements (:class:`geomap.schema.LocationRow`).
 """
 
 from __future__ import annotations
@@ -21,17 +24,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from geomap.claims import check_row
+from geomap import schema
 from geomap.records import ClaimCheck, Document
 from geomap.schema import PlaceInfo, mention_row, place_info, place_properties
 
-#: Columns of ``claims.csv``.
-CLAIM_COLUMNS = (
-    "article", "sentence", "start", "end", "claim", "subject", "subject_id", "reference",
-    "reference_id", "stated_km", "unit", "hedge", "computed_km", "diff_km", "diff_pct",
-    "accepted_km", "distance", "stated_direction", "stated_bearing", "computed_bearing",
-    "computed_direction", "bearing", "fits", "explanation",
-)
+#: Columns of ``claims.csv``: a claim row's, the article id first.
+CLAIM_COLUMNS = ("article", *schema.CLAIM_COLUMNS[1:])
 #: Characters of a sentence kept for a corpus map popup.
 SNIPPET_CHARS = 280
 #: Articles per place whose sentence the corpus map keeps.
@@ -46,7 +44,7 @@ def dumps(value: Any) -> str:
 
 def claim_row(doc: Document, check: ClaimCheck) -> list[str]:
     """One row of ``claims.csv`` (see :data:`CLAIM_COLUMNS`); empty cells for None."""
-    row = check_row(doc, check)
+    row: dict[str, Any] = dict(schema.claim_row(doc, check))
     row["article"] = row.pop("document")
     return [_cell(row.get(column)) for column in CLAIM_COLUMNS]
 
@@ -78,6 +76,8 @@ class ArticleRows:
     #: Per place, the sentence of its first mention, for the corpus map's popups:
     #: (place id, text, start, end of the name in the text).
     snippets: tuple[tuple[str, str, int, int], ...] = ()
+    #: The article's locations (estimates, written coordinates): lines of JSON.
+    locations: tuple[str, ...] = ()
 
 
 def article_rows(doc: Document, *, date: str | None = None) -> ArticleRows:
@@ -104,6 +104,7 @@ def article_rows(doc: Document, *, date: str | None = None) -> ArticleRows:
         places=tuple(counts.items()),
         info=info,
         snippets=tuple(snippets),
+        locations=tuple(dumps(schema.location_row(doc, loc)) for loc in doc.locations),
     )
 
 

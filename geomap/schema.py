@@ -11,22 +11,26 @@ pure function from the pipeline's records:
 - :class:`FlatMention` (:func:`flat_mention`): the same mention in flat columns, for CSV and
   GeoJSON properties (:data:`MENTION_COLUMNS`);
 - :class:`PlaceProperties` (:func:`place_properties`): a place's totals over a corpus, the
-  properties of a ``places.geojson`` feature.
+  properties of a ``places.geojson`` feature;
+- :class:`ClaimRow` (:func:`claim_row`): one location statement and its check: a row of
+  ``geomap check`` (every format) and of ``claims.csv`` (:data:`CLAIM_COLUMNS`);
+- :class:`LocationRow` (:func:`location_row`): a place the article locates but the gazetteer
+  lacks: ``geomap check --format json``, ``extract``'s JSON and GeoJSON, ``locations.geojson``.
 
 Floats are rounded here (:data:`COORD_DIGITS`, :data:`CONFIDENCE_DIGITS`), so every output
 shows the same values and the same rows always give the same bytes.
 
-To add a kind of row (a claim, an estimated location): a TypedDict and its builder here, its
-columns derived from the TypedDict's fields, and the writers in :mod:`geomap.export` and the
-CLI taking rows of it.
+To add a kind of row: a TypedDict and its builder here, its columns derived from the
+TypedDict's fields, and the writers in :mod:`geomap.export` and the CLI taking rows of it.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import NotRequired, TypedDict
 
-from geomap.records import Mention, Place
+from geomap.records import ClaimCheck, Document, Location, Mention, Party, Place
 
 #: Decimal places kept for coordinates (about 10 cm) and for confidences and scores.
 COORD_DIGITS = 6
@@ -213,3 +217,168 @@ __all__ = [
     "MentionRow", "PlaceInfo", "PlaceProperties", "PlaceRow", "flat_mention", "mention_row",
     "place_info", "place_properties", "place_row",
 ]
+
+
+# --------------------------------------------------------------------------- statements
+
+
+class ClaimRow(TypedDict):
+    """One location statement as ``geomap check`` and ``claims.csv`` show it.
+
+    ``status``: "judged" (verdicts in ``distance`` and ``bearing``), "located" (the
+    statement places a subject the gazetteer lacks: ``location*``) or "unattached" (the
+    reason in ``explanation``). ``*_kind`` say what the ends are (place, name, unnamed,
+    coreference, capital, description); ``subject_antecedent`` is the place a coreference
+    refers back to. Distances in km; ``accepted_*`` the window and half-width the verdicts
+    were judged with.
+    """
+
+    document: str | None
+    sentence: int
+    start: int
+    end: int
+    claim: str
+    status: str
+    subject: str | None
+    subject_kind: str | None
+    subject_antecedent: str | None
+    subject_id: str | None
+    reference: str | None
+    reference_kind: str | None
+    reference_id: str | None
+    reference_name: str | None
+    stated_km: str | None
+    unit: str | None
+    hedge: str | None
+    computed_km: float | None
+    diff_km: float | None
+    diff_pct: int | None
+    accepted_km: str | None
+    distance: str | None
+    stated_direction: str | None
+    stated_bearing: float | None
+    accepted_bearing: float | None
+    computed_bearing: int | None
+    computed_direction: str | None
+    bearing: str | None
+    fits: str | None
+    location: str | None
+    location_lat: float | None
+    location_lon: float | None
+    location_uncertainty_km: float | None
+    explanation: str
+
+
+#: The columns of a :class:`ClaimRow` (``claims.csv`` puts ``article`` for ``document``).
+CLAIM_COLUMNS = tuple(ClaimRow.__annotations__)
+
+
+def _party(doc: Document, party: Party | None, place: Place | None
+           ) -> tuple[str | None, str | None, str | None, str | None]:
+    """(text, kind, place id, antecedent) of a statement's end."""
+    if party is None:
+        return None, None, None, None
+    antecedent = None
+    if party.kind == "coreference" and party.mention is not None:
+        antecedent = doc.mentions[party.mention].text
+    return party.text, party.kind, place.id if place else None, antecedent
+
+
+def claim_row(doc: Document, check: ClaimCheck) -> ClaimRow:
+    """The row of one statement of ``doc`` and its check."""
+    from geomap.claims import direction_degrees, range_text
+    from geomap.geometry import compass
+
+    claim = check.claim
+    subject, subject_kind, subject_id, antecedent = _party(doc, claim.subject,
+                                                           check.subject_place)
+    reference, reference_kind, reference_id, _ = _party(doc, claim.reference,
+                                                        check.reference_place)
+    middle = None if claim.low_km is None or claim.high_km is None \
+        else (claim.low_km + claim.high_km) / 2
+    diff = None if middle is None or check.computed_km is None else check.computed_km - middle
+    low, high = check.tolerance_km if check.tolerance_km else (None, None)
+    location = doc.locations[check.location] if check.location is not None else None
+    return {
+        "document": doc.id,
+        "sentence": claim.sentence,
+        "start": claim.start,
+        "end": claim.end,
+        "claim": claim.text,
+        "status": check.status,
+        "subject": subject,
+        "subject_kind": subject_kind,
+        "subject_antecedent": antecedent,
+        "subject_id": subject_id,
+        "reference": reference,
+        "reference_kind": reference_kind,
+        "reference_id": reference_id,
+        "reference_name": check.reference_place.name if check.reference_place else None,
+        "stated_km": None if claim.low_km is None else range_text(claim.low_km, claim.high_km),
+        "unit": claim.unit or None,
+        "hedge": claim.hedge,
+        "computed_km": None if check.computed_km is None else round(check.computed_km, 1),
+        "diff_km": None if diff is None else round(diff, 1),
+        "diff_pct": None if diff is None or not middle else round(100 * diff / middle),
+        "accepted_km": None if low is None or high is None else
+        f"{low:.1f}-{high:.1f}" if high != math.inf else f">={low:.1f}",
+        "distance": check.distance,
+        "stated_direction": claim.direction,
+        "stated_bearing": None if not claim.direction else direction_degrees(claim.direction),
+        "accepted_bearing": None if check.bearing_window is None
+        else round(check.bearing_window[1], 1),
+        "computed_bearing": None if check.computed_bearing is None
+        else round(check.computed_bearing),
+        "computed_direction": None if check.computed_bearing is None
+        else compass(check.computed_bearing),
+        "bearing": check.bearing,
+        "fits": "; ".join(p.name for p in check.fits) or None,
+        "location": None if location is None else location.name,
+        "location_lat": None if location is None else round(location.lat, COORD_DIGITS),
+        "location_lon": None if location is None else round(location.lon, COORD_DIGITS),
+        "location_uncertainty_km": None if location is None
+        else round(location.uncertainty_km, 1),
+        "explanation": check.explanation,
+    }
+
+
+class LocationRow(TypedDict):
+    """Where an article puts something the gazetteer lacks: ``kind`` "estimate" (from its
+    statements, within ``uncertainty_km``) or "coordinates" (written in the text), with the
+    statements and any contradiction between them."""
+
+    article: str | None
+    name: str
+    subject: str
+    subject_kind: str
+    kind: str
+    lat: float
+    lon: float
+    uncertainty_km: float
+    sentence: int
+    statements: list[str]
+    contradiction: str | None
+
+
+def location_row(doc: Document, location: Location) -> LocationRow:
+    """The row of one of ``doc``'s locations."""
+    return {
+        "article": doc.id,
+        "name": location.name,
+        "subject": location.subject.text,
+        "subject_kind": location.subject.kind,
+        "kind": location.kind,
+        "lat": round(location.lat, COORD_DIGITS),
+        "lon": round(location.lon, COORD_DIGITS),
+        "uncertainty_km": round(location.uncertainty_km, 1),
+        "sentence": location.sentence,
+        "statements": [doc.checks[i].claim.text for i in location.checks],
+        "contradiction": location.contradiction or None,
+    }
+
+
+def location_feature(row: LocationRow) -> dict:
+    """A location row as a GeoJSON Feature (a point; its row as properties)."""
+    return {"type": "Feature", "geometry": {"type": "Point",
+                                            "coordinates": [row["lon"], row["lat"]]},
+            "properties": dict(row)}

@@ -34,7 +34,8 @@ TEMPLATES = [
 ]
 CLAIM = ("Located two kilometers from Al-Qaim city and 410 kilometers west of provincial "
          "capital Ramadi, the Husaybah crossing links Iraq to Syria.")
-FILES = ("mentions.jsonl", "places.geojson", "claims.csv", "errors.jsonl", "map.html")
+FILES = ("mentions.jsonl", "places.geojson", "locations.geojson", "claims.csv", "errors.jsonl",
+         "map.html")
 N_ARTICLES = 500
 CHUNK = 50
 

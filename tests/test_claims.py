@@ -8,7 +8,7 @@ from dataclasses import replace
 
 import pytest
 
-from geomap import claims, geometry, statements
+from geomap import claims, geometry, schema, statements
 from geomap.records import Claim, Document, Mention, Party, Place, Sentence
 
 # --------------------------------------------------------------------------- documents
@@ -630,7 +630,7 @@ def test_direction_tolerance_depends_on_compass_precision(direction, verdict):
 
 def test_check_row_has_the_table_columns(founding_doc):
     doc = claims.check_document(founding_doc)
-    row = claims.check_row(doc, doc.checks[1])
+    row = schema.claim_row(doc, doc.checks[1])
     assert row["stated_km"] == "410" and row["computed_km"] == pytest.approx(241.3, abs=0.5)
     assert row["diff_pct"] == -41 and row["distance"] == "inconsistent"
     assert (row["stated_direction"], row["stated_bearing"]) == ("W", 270)

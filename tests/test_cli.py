@@ -62,7 +62,7 @@ def test_the_default_map_in_an_offline_browser(default_map, open_offline):
 def test_check_reports_the_two_claims_of_the_example():
     result = run("check", str(EXAMPLE), "--format", "json")
     assert result.exit_code == 0, result.output
-    near, far = json.loads(result.output)
+    near, far = json.loads(result.output)["claims"]
     assert (near["subject"], near["reference"], near["distance"]) == (
         "Husaybah", "Al-Qaim", "consistent")
     assert (far["reference"], far["stated_direction"], far["distance"], far["bearing"]) == (

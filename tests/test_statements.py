@@ -267,3 +267,35 @@ def test_evaluate_claims_scores_a_corpus_and_names_bad_lines(tmp_path):
     bad = runner.invoke(main, ["evaluate-claims", str(corpus)])
     assert bad.exit_code == 2
     assert bad.output.startswith(f"Error: {corpus}:2: not JSON")
+
+
+def test_located_places_reach_the_exports_and_batch_outputs(tmp_path):
+    import json
+
+    text = ("Coast Guard officials said the overloaded sail freighter capsized about 15 miles "
+            "southwest of Nassau on Monday.")
+    article = tmp_path / "ferry.txt"
+    article.write_text(text, encoding="utf-8")
+    runner = CliRunner()
+    geojson = json.loads(runner.invoke(main, ["extract", str(article), "--format",
+                                              "geojson"]).output)
+    (located,) = [f for f in geojson["features"] if "uncertainty_km" in f["properties"]]
+    assert located["properties"]["kind"] == "estimate"
+    assert located["properties"]["subject"] == "the overloaded sail freighter"
+    checked = json.loads(runner.invoke(main, ["check", str(article), "--format",
+                                              "json"]).output)
+    (claim,) = checked["claims"]
+    assert claim["status"] == "located" and claim["location_lat"] == located[
+        "geometry"]["coordinates"][1]
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text(json.dumps({"id": "f1", "text": text}) + "\n", encoding="utf-8")
+    result = runner.invoke(main, ["batch", str(corpus), "-o", str(tmp_path / "out"),
+                                  "--workers", "1", "--no-map"])
+    assert result.exit_code == 0, result.output
+    batch_file = json.loads((tmp_path / "out" / "locations.geojson").read_text())
+    (feature,) = batch_file["features"]
+    assert feature["properties"]["article"] == "f1"
+    assert feature["geometry"] == located["geometry"]
+    claims_csv = (tmp_path / "out" / "claims.csv").read_text().splitlines()
+    assert claims_csv[0].startswith("article,sentence,start,end,claim,status,subject,")
+    assert ",located,the overloaded sail freighter,unnamed," in claims_csv[1]

@@ -22,9 +22,10 @@ from geomap.errors import BatchError
 from geomap.files import atomic_write
 
 #: Files a finished run leaves in the output folder.
-OUTPUT_FILES = ("mentions.jsonl", "places.geojson", "claims.csv", "errors.jsonl", "map.html")
+OUTPUT_FILES = ("mentions.jsonl", "places.geojson", "locations.geojson", "claims.csv",
+                "errors.jsonl", "map.html")
 WORK_DIR = ".geomap-batch"
-MANIFEST_VERSION = 1
+MANIFEST_VERSION = 2  # 2: claims with status and locations
 
 
 def manifest(*, input: str, first: str, chunk_size: int, gazetteer: str) -> dict[str, Any]:

@@ -7,11 +7,12 @@ change nothing in the bytes, because only the chunk files, read in input order, 
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from geomap import export
+from geomap import export, schema
 from geomap.batch.folder import OUTPUT_FILES, RunFolder
 from geomap.files import atomic_write
 from geomap.gazetteer import Gazetteer
@@ -38,6 +39,7 @@ def merge(folder: RunFolder, names: list[str], *, map_file: bool, skipped: int,
     titled ``title`` and names places from ``gazetteer``."""
     outdir = folder.outdir
     tally = export.Tally()
+    locations: list[dict] = []
     counts = {"articles": 0, "errors": 0, "mentions": 0, "claims": 0}
     outputs = {name: outdir / name for name in OUTPUT_FILES}
     temps = {name: outdir / f".{name}.tmp" for name in ("mentions.jsonl", "claims.csv",
@@ -51,6 +53,8 @@ def merge(folder: RunFolder, names: list[str], *, map_file: bool, skipped: int,
                 result = folder.read(name)
                 for rows in result.articles:
                     mentions.writelines(line + "\n" for line in rows.mentions)
+                    locations.extend(schema.location_feature(json.loads(line))
+                                     for line in rows.locations)
                     claims.write(export.csv_text(rows.claims))
                     counts["mentions"] += len(rows.mentions)
                     counts["claims"] += len(rows.claims)
@@ -65,8 +69,10 @@ def merge(folder: RunFolder, names: list[str], *, map_file: bool, skipped: int,
             temp.unlink(missing_ok=True)
     atomic_write(outputs["places.geojson"],
                  export.geojson_text(export.places_geojson(tally)).encode())
-    written = [outputs[n] for n in ("mentions.jsonl", "places.geojson", "claims.csv",
-                                    "errors.jsonl")]
+    atomic_write(outputs["locations.geojson"],
+                 export.geojson_text({"features": locations}).encode())
+    written = [outputs[n] for n in ("mentions.jsonl", "places.geojson", "locations.geojson",
+                                    "claims.csv", "errors.jsonl")]
     if map_file:
         from geomap.corpus_map import build_corpus_map
         from geomap.gazetteer import boundaries

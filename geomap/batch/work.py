@@ -101,7 +101,7 @@ def _rows_to_json(rows: export.ArticleRows) -> dict[str, Any]:
     return {"id": rows.id, "title": rows.title, "url": rows.url, "date": rows.date,
             "mentions": list(rows.mentions), "claims": [list(c) for c in rows.claims],
             "places": [list(p) for p in rows.places], "info": rows.info,
-            "snippets": [list(x) for x in rows.snippets]}
+            "snippets": [list(x) for x in rows.snippets], "locations": list(rows.locations)}
 
 
 def rows_from_json(data: dict[str, Any]) -> export.ArticleRows:
@@ -109,7 +109,8 @@ def rows_from_json(data: dict[str, Any]) -> export.ArticleRows:
     return export.ArticleRows(
         data["id"], data["title"], data["url"], data["date"], tuple(data["mentions"]),
         tuple(tuple(c) for c in data["claims"]), tuple((p, n) for p, n in data["places"]),
-        data["info"], tuple(tuple(x) for x in data.get("snippets", ())))
+        data["info"], tuple(tuple(x) for x in data.get("snippets", ())),
+        tuple(data.get("locations", ())))
 
 
 @dataclass(frozen=True, slots=True)
