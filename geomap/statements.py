@@ -329,6 +329,8 @@ _NOT_VERBS = frozenset(
 _TIME_PREPOSITIONS = frozenset({"on", "at", "in", "around", "about", "by", "early", "late",
                                 "shortly", "before", "after"})
 #: Prepositions that put a thing in a setting ("a crash on Highway 84").
+_DIRECTION_ADJECTIVE = re.compile(r"(?:north|south|east|west|central|north-?east|"
+                                  r"north-?west|south-?east|south-?west)(?:ern)?")
 _SETTING_PREPOSITIONS = frozenset({"in", "on", "at", "near", "inside", "off", "along",
                                    "across", "over", "into", "onto"})
 #: Heads of noun phrases naming settings, not things.
@@ -568,6 +570,7 @@ class _Context:
                 self.demonyms[mention.start] = mention
         #: place mentions of earlier sentences, nearest last (for coreference)
         self.previous = previous
+        self._points: dict[int, int] | None = None
 
     # ---------------------------------------------------------------- tokens
     def token_at(self, pos: int) -> int:
@@ -871,9 +874,13 @@ class _Context:
         leftwards; a setting ("in the Mediterranean", "on U.S. Highway 84", "in Pazarcik
         district") stands for the thing or event placed in it ("a fishing boat ... capsized
         in the Mediterranean just north of Libya")."""
-        if first >= 2 and self.tokens[first - 1].lower in _SETTING_PREPOSITIONS and \
+        k = first - 1
+        while k > 0 and (self.tokens[k].lower in _ARTICLES or
+                         _DIRECTION_ADJECTIVE.fullmatch(self.tokens[k].lower)):
+            k -= 1  # "in the Mediterranean", "in southeastern Turkey"
+        if k >= 1 and self.tokens[k].lower in _SETTING_PREPOSITIONS and \
                 self._is_setting(party, first):
-            thing, _ = self._subject_from(first - 2)
+            thing, _ = self._subject_from(k - 1)
             if thing is not None:
                 return thing, ""
         if party.kind == "unnamed" and first >= 2 and \
@@ -1037,6 +1044,13 @@ class _Context:
             if word in (")", "]"):
                 i = self._open_before(i) - 1
                 continue
+            span = self._coordinates_ending(tok.end)
+            if span is not None:
+                i = self.token_at(span) - 1  # "Posn: 03:57N – 005:18E, 26nm SW of ..."
+                continue
+            if word in _UNITS and i > 0 and re.fullmatch(r"[\d.,]+", self.tokens[i - 1].lower):
+                i -= 2  # "expected to peak about 6m today"
+                continue
             if word == ",":
                 k = self._aside_before(i)
                 if k is not None:
@@ -1054,6 +1068,13 @@ class _Context:
                 continue
             break
         return i
+
+    def _coordinates_ending(self, end: int) -> int | None:
+        """The start of the written coordinates ending at ``end``, if any."""
+        if self._points is None:
+            self._points = {e: s for s, e, _ in coordinates(self.text, self.start, self.end)} \
+                if _COORDINATE_HINT.search(self.text, self.start, self.end) else {}
+        return self._points.get(end)
 
     def _aside_before(self, i: int) -> int | None:
         """For a comma at token ``i`` closing an aside (", which recorded 47 residents in
@@ -1587,7 +1608,7 @@ def _compound_adjective(word: str) -> bool:
 def _is_name_word(text: str) -> bool:
     """A capitalised word that can be part of a proper name (not a sentence mark)."""
     return bool(text[:1].isupper()) and text[:1].isalpha() and text.lower() not in (
-        "i", "a")
+        "i", "a") and text.lower() not in _FUNCTION_WORDS
 
 
 def _is_common_capitalised(word: str) -> bool:
@@ -1611,7 +1632,7 @@ def _is_noun(word: str) -> bool:
         return False
     if word in _DETERMINERS or word in _PRONOUNS or word in _TIME_PREPOSITIONS:
         return False
-    return word not in _FUNCTION_WORDS
+    return word not in _FUNCTION_WORDS and word not in _UNITS
 
 
 _FUNCTION_WORDS = frozenset(
