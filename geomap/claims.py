@@ -588,9 +588,10 @@ def _locate(doc: Document, checks: list[ClaimCheck],
 
 
 def _area(check: ClaimCheck) -> Area | None:
-    """The area a located statement allows, bounded to the Earth."""
+    """The area a located statement allows, bounded to the Earth; None when the statement
+    gives no distance ("north of Gao"): a sector of unknown depth places no point."""
     area = check.area
-    if area is None:
+    if area is None or not math.isfinite(area.high_km) or check.claim.low_km is None:
         return None
     return replace(area, high_km=min(area.high_km, MAX_KM))
 

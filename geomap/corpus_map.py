@@ -98,6 +98,28 @@ class CorpusClaim(TypedDict):
     line: list[list[float]]
 
 
+class CorpusLocation(TypedDict):
+    """A place an article locates but the gazetteer lacks: where, how uncertain, and the
+    statements that put it there."""
+
+    article: int
+    name: str
+    kind: str
+    lat: float
+    lon: float
+    uncertaintyKm: float
+    statements: list[str]
+    contradiction: str
+
+
+def _location_rows(tally: Tally) -> list[CorpusLocation]:
+    return [{"article": a, "name": display_name(row["name"]), "kind": row["kind"],
+             "lat": row["lat"], "lon": row["lon"],
+             "uncertaintyKm": row["uncertainty_km"], "statements": row["statements"],
+             "contradiction": row["contradiction"] or ""}
+            for a, row in tally.locations]
+
+
 def _article_rows(tally: Tally) -> list[ArticleRow]:
     return [{"id": aid, "title": title if title and title.strip() else aid, "url": http_url(url),
              "date": date}
@@ -192,6 +214,7 @@ def corpus_payload(tally: Tally, *, boundaries: Mapping[str, Any] | None = None,
         "articles": articles,
         "places": places,
         "claims": claims,
+        "locations": _location_rows(tally),
         "verdicts": verdict_rows(),
         "basemap": basemap,
         "labels": label_rows(names),

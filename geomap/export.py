@@ -167,6 +167,8 @@ class Tally:
         #: (article index, place id) -> the snippet of the place's first mention there, for
         #: the first :data:`SENTENCES_PER_PLACE` articles naming the place.
         self.sentences: dict[tuple[int, str], tuple[str, int, int]] = {}
+        #: (article index, ``locations.geojson`` row) of every located place.
+        self.locations: list[tuple[int, dict[str, Any]]] = []
         self._kept: dict[str, int] = {}
 
     def add(self, rows: ArticleRows) -> None:
@@ -183,6 +185,7 @@ class Tally:
         self.articles.append((rows.id, rows.title, rows.url, rows.date, rows.places))
         self.mentions += len(rows.mentions)
         self.claims.extend((a, row) for row in rows.claims)
+        self.locations.extend((a, json.loads(line)) for line in rows.locations)
 
     def ranked(self) -> list[PlaceTally]:
         """Places, most mentioned first (ties by id)."""

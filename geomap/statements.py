@@ -358,7 +358,8 @@ _COREFERENCE_KINDS = {
 _WORD_TOKEN = re.compile(
     r"\d+(?:[.,:]\d+)*(?:-[^\W\d_]+)*|[^\W\d_](?:[\w'’.\u2011-]*[\w])?|[^\w\s]")
 _POSSESSIVE = re.compile(r"['’]s\b")
-_EDGE = re.compile(r"\s*(?:['’]s\s+)?(?:border|frontier|coast|coastline|shore|boundary)\b"
+_EDGE = re.compile(r"\s*(?:['’]s\s+)?(?:[-–]\s*[A-Z][\w.]*\s+)?"
+                   r"(?:border|frontier|coast|coastline|shore|boundary)\b"
                    r"(?!\s+(?:crossing|post|gate|point|town|city|village|guard|police))",
                    re.IGNORECASE)
 
@@ -1531,11 +1532,14 @@ class _Context:
         candidates = [i for e, i in self.by_end.items() if e <= pos]
         candidates.sort(key=lambda i: self.doc.mentions[i].end)
         # A province or country only qualifies the town before it ("Pokrovsk in Donetsk
-        # Oblast, less than eight miles away").
-        towns = [i for i in candidates if self.doc.mentions[i].place is None or
+        # Oblast, less than eight miles away"; "The town of Dayton, Wyoming, ... just six
+        # miles away").
+        towns = [i for i in list(self.previous[-3:]) + candidates
+                 if self.doc.mentions[i].place is None or
                  self.doc.mentions[i].place.kind not in ("admin1", "admin2", "country",
                                                          "continent", "region")]
-        pool = towns[-2:] or candidates[-2:] or list(self.previous[-1:])
+        here = [i for i in towns if i in candidates]
+        pool = here[-2:] or candidates[-2:] or towns[-1:]
         if not pool:
             return (None,)
         i = pool[-1]

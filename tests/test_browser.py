@@ -958,3 +958,43 @@ def test_estimated_places_have_their_marker_area_popup_and_row(open_offline, tmp
     assert page.js("return document.querySelector('.gm-claim-verdict').textContent") == (
         "\u25ce located")
     assert_clean(page)
+
+
+def test_corpus_map_shows_the_places_articles_locate(open_offline, tmp_path, full_gazetteer):
+    """A batch of real sentences (thehimalayantimes.com, uk.reuters.com) whose subjects the
+    gazetteer lacks: the epicentre's written coordinates and an estimated village."""
+    import json
+
+    from geomap import batch, inputs
+
+    records = [
+        {"id": "ht", "title": "NSC revises epicentre", "text": (
+            "Earlier, the NSC had said that the epicentre was about 20 km north-east of "
+            "Kathmandu in Sindhupalchok district, with its coordinates 27.79°N, 85.52°E.")},
+        {"id": "ng", "title": "Attack near Maiduguri", "text": (
+            "Boko Haram fighters attacked Mainari village, about 20 km south-east of the "
+            "state capital Maiduguri, on Sunday.")},
+    ]
+    source = tmp_path / "located.jsonl"
+    source.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    engine = batch.make_engine("local", workers=1)
+    try:
+        batch.run(inputs.open_input(source), tmp_path / "out", gazetteer=full_gazetteer,
+                  engine=engine)
+    finally:
+        engine.close()
+    page = corpus_ready(open_offline(tmp_path / "out" / "map.html"))
+    located = page.js("return geomapCorpus.locatedLayer.getLayers()"
+                      ".filter(l => l.options.className === 'gm-located')"
+                      ".map(l => [l.getLatLng().lat, l.getLatLng().lng])")
+    assert len(located) == 2
+    assert [27.79, 85.52] in [[round(a, 2), round(b, 2)] for a, b in located]
+    text = page.js("""const l = geomapCorpus.locatedLayer.getLayers()
+        .filter(l => l.options.className === 'gm-located')
+        .find(l => l.getLatLng().lat < 20); l.openPopup();
+        return document.querySelector('.leaflet-popup-content').textContent""")
+    assert "Mainari village" in text and "20 km south-east of the state capital" in text
+    assert "Attack near Maiduguri" in text
+    legend = page.js("return document.querySelector('.gm-legend').textContent")
+    assert "a place the articles locate but the gazetteer lacks" in legend
+    assert_clean(page)

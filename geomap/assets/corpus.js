@@ -25,6 +25,7 @@
       this.cluster = L.markerClusterGroup({ chunkedLoading: true, maxClusterRadius: 50 });
       this.heat = L.layerGroup();
       this.claimsLayer = L.featureGroup();
+      this.locatedLayer = L.featureGroup();
       this.renderer = L.canvas({ padding: 0.5 });
       this.buildHead();
       L.control.zoom({ position: "topleft" }).addTo(map);
@@ -37,8 +38,10 @@
       this.labelLayer = basemap.labels;
       this.cluster.addTo(map);
       if (this.data.claims.length) this.claimsLayer.addTo(map);
+      if (this.data.locations.length) this.locatedLayer.addTo(map);
       const overlays = { "Places": this.cluster, "Heat map": this.heat };
       if (this.data.claims.length) overlays["Distance claims"] = this.claimsLayer;
+      if (this.data.locations.length) overlays["Located places"] = this.locatedLayer;
       const bases = Object.keys(basemap.bases).length > 1 ? basemap.bases : null;
       L.control.layers(bases, overlays, { collapsed: false, position: "topright" }).addTo(map);
       this.buildLegend();
@@ -58,6 +61,7 @@
       this.cluster.clearLayers();
       this.heat.clearLayers();
       this.claimsLayer.clearLayers();
+      this.locatedLayer.clearLayers();
       const shown = [];
       let max = 1;
       this.data.places.forEach((place, i) => {
@@ -85,6 +89,7 @@
       });
       this.cluster.addLayers(markers);
       this.drawClaims();
+      this.drawLocated();
       if (this.counter) this.counter.textContent = this.countText(shown);
       return shown;
     }
@@ -103,6 +108,43 @@
         line.bindPopup(() => this.claimPopup(c, v), { maxWidth: 380 });
         line.addTo(this.claimsLayer);
       });
+    }
+
+    /* Places the articles locate but the gazetteer lacks: a target and its uncertainty. */
+    drawLocated() {
+      this.data.locations.forEach((loc) => {
+        if (!this.inRange(loc.article)) return;
+        const at = [loc.lat, loc.lon];
+        if (loc.uncertaintyKm > 0 && loc.uncertaintyKm <= 1000) {
+          L.circle(at, {
+            radius: loc.uncertaintyKm * 1000, color: "#6a1b9a", weight: 1, dashArray: "4 4",
+            fillOpacity: 0.05, interactive: false, className: "gm-located-area",
+          }).addTo(this.locatedLayer);
+        }
+        const marker = L.circleMarker(at, {
+          radius: 6, color: "#6a1b9a", weight: 2, fillColor: "#fff", fillOpacity: 1,
+          className: "gm-located",
+        });
+        marker.bindTooltip(() => el("span", null, "◎ " + loc.name), { sticky: true });
+        marker.bindPopup(() => this.locatedPopup(loc), { maxWidth: 380 });
+        marker.addTo(this.locatedLayer);
+      });
+    }
+
+    locatedPopup(loc) {
+      const box = el("div", "gm-popup gm-corpus-located");
+      box.appendChild(el("div", "gm-popup-title", "◎ " + loc.name));
+      box.appendChild(el("div", "gm-popup-meta", loc.kind === "coordinates"
+        ? "coordinates written in the article"
+        : "estimated from the article, within " + loc.uncertaintyKm.toLocaleString("en") + " km"));
+      loc.statements.forEach((s) => box.appendChild(el("div", "gm-claim-quote", "“" + s + "”")));
+      if (loc.contradiction) box.appendChild(el("div", "gm-claim-expl", loc.contradiction));
+      const src = el("div", "gm-pop-source");
+      const date = this.data.articles[loc.article].date;
+      if (date) src.appendChild(el("span", "gm-date", date));
+      src.appendChild(this.articleLink(loc.article));
+      box.appendChild(src);
+      return box;
     }
 
     countText(shown) {
@@ -316,6 +358,9 @@
           row(g1, el("span", "gm-dot gm-dot-legend"), "a place the articles name");
           row(g1, el("span", "gm-cluster-legend", "12"), "places grouped at this zoom");
           row(g1, el("span", "gm-heat-legend"), "heat map: how often named");
+          if (this.data.locations.length) {
+            row(g1, el("span", "gm-located-legend", "\u25ce"), "a place the articles locate but the gazetteer lacks");
+          }
           box.appendChild(g1);
           if (this.data.claims.length) {
             const g2 = el("div", "gm-group");
