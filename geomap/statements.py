@@ -169,7 +169,7 @@ _BARE_DIRECTION = re.compile(
 _TRAVELLED = re.compile(
     r"\b(?:walked|drove|driven|travell?ed|flew|flown|ran|run|marched|advanced|moved|covered|"
     r"swam|sailed|cycled|biked|hiked|trekked|journeyed|retreated|pushed|fled|rode|paddled|"
-    r"walk|drive|travel|fly|march|advance|cover|swim|sail|cycle|hike|trek|"
+    r"walk|drive|travel|fly|march|advance|cover|swim|sail|cycle|hike|trek|stay|keep|remain|"
     r"extend(?:s|ed|ing)?(?:\s+(?:out|outward|outwards))?|reach(?:es|ed|ing)?)"
     r"(?:\s+(?:(?:about|around|some|nearly|almost|more|than|over|at|least|just|another|"
     r"a|further|farther|the|last|first|final|an|estimated)\s+)*)?\s*\Z", re.IGNORECASE)
@@ -1702,7 +1702,11 @@ def _sentence_claims(ctx: _Context) -> list[Claim]:
             if st.away and (st.low_km or 0) >= 1.0 else ctx.reference(st.end)
         if reference is None and st.away:
             continue  # "a blast 200 metres away": from what, the text does not say
-        if reference is None and (st.low_km is None or not _statement_like(st)):
+        if reference is None:
+            # No reference written ("185 kms from", "40 km further west"): no statement
+            # to check or place.
+            continue
+        if st.low_km is None and not _statement_like(st):
             continue  # "north of" with nothing placeable after it; "10 km outside" alone
         end = max(end, st.end)
         claim = Claim(subject=None, reference=reference, sentence=ctx.index, start=st.start,
