@@ -57,6 +57,7 @@ draws exactly those.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter
@@ -380,6 +381,34 @@ def check_claim(claim: Claim, subject: Place | None, reference: Place | None,
 # --------------------------------------------------------------------------- placing ends
 
 
+@functools.lru_cache(maxsize=1)
+def _outlines() -> dict[str, Any]:
+    """Country outlines (shapely geometries) by ISO alpha-2 code, read once."""
+    from shapely.geometry import shape
+
+    from geomap.gazetteer import boundaries
+
+    return {code: shape(geometry) for code, geometry in boundaries().items()}
+
+
+def border_point(country: str, point: tuple[float, float]) -> tuple[float, float] | None:
+    """The point of ``country``'s outline nearest ``point`` (lat, lon), found in a frame
+    where a degree of longitude is as long as at ``point`` (so "nearest" is nearly the
+    geodesic's); None when the gazetteer has no outline for it."""
+    from shapely import affinity
+    from shapely.geometry import Point
+    from shapely.ops import nearest_points
+
+    outline = _outlines().get(country)
+    if outline is None:
+        return None
+    lat, lon = point
+    factor = max(0.05, math.cos(math.radians(lat)))
+    squeezed = affinity.scale(outline.boundary, xfact=factor, yfact=1.0, origin=(lon, lat))
+    near = nearest_points(squeezed, Point(lon, lat))[0]
+    return near.y, lon + (near.x - lon) / factor
+
+
 class _Ends:
     """Places the ends of an article's statements: mentions, antecedents, capitals."""
 
@@ -400,7 +429,29 @@ class _Ends:
             return self.doc.mentions[party.mention].place
         if party.kind == "capital":
             return self.capital(party, near)
+        if party.kind == "border":
+            return self.border(party, near)
         return None
+
+    def border(self, party: Party, near: Place | None) -> Place | None:
+        """The point of a country's border nearest ``near`` (the subject), as a place: a
+        distance from a border is measured to its nearest point. For "the U.S.-Mexico
+        border", the country the subject is not in. None without a subject or an outline."""
+        if near is None:
+            return None
+        codes = [c for c in (self.doc.mentions[party.mention].place.country
+                             if party.mention is not None and
+                             self.doc.mentions[party.mention].place is not None else "",
+                             party.country) if c]
+        if len(codes) == 2 and near.country in codes:
+            codes.remove(near.country)
+        if not codes:
+            return None
+        point = border_point(codes[0], (near.lat, near.lon))
+        if point is None:
+            return None
+        return Place(f"border:{codes[0]}", party.text, point[0], point[1], "border",
+                     codes[0], extent_km=0.5)
 
     def capital(self, party: Party, near: Place | None) -> Place | None:
         """The capital a description names: of the place it names ("the capital of Sri
@@ -432,6 +483,9 @@ class _Ends:
             return f"the {role} {party.text!r} is not in the gazetteer"
         if party.kind == "capital":
             return f"the {role} {party.text!r}: no capital known for the article's country"
+        if party.kind == "border":
+            return (f"the {role} {party.text!r} is a border: a distance from it places "
+                    "nothing the gazetteer lacks, and checks only a known place")
         if party.kind == "name":
             return f"the {role} {party.text!r} is not in the gazetteer"
         return f"the {role} {party.text!r} names no place"
@@ -537,9 +591,11 @@ def _located_check(claim: Claim, reference: Place, ends: _Ends) -> ClaimCheck:
     window = tolerance(claim, None, reference)
     bearing_window = None
     if claim.direction:
+        # Without a distance, the extents subtend no known angle: the direction's own.
+        spread = 0.0 if claim.low_km is None else _extent_angle(extent_km(reference) + 0.5,
+                                                                claim.low_km + 1)
         bearing_window = (direction_degrees(claim.direction),
-                          bearing_tolerance(claim.direction) + _extent_angle(
-                              extent_km(reference) + 0.5, (claim.low_km or 0) + 1))
+                          bearing_tolerance(claim.direction) + spread)
     what = ends.reason(claim.subject, "subject").removeprefix("the subject ")
     return ClaimCheck(claim=claim, distance=None, bearing=None, status="located",
                       tolerance_km=window, bearing_window=bearing_window,

@@ -142,7 +142,9 @@ class Party:
     description or pronoun referring back to the place mention ``mention``: "the district",
     "it"), "capital" (a capital by description: "the Afghan capital"; ``country`` the
     country named, empty when the article's context must say), "description" (words no map
-    can place: "the border", "the front line").
+    can place: "the front line"), "border" (a country's border: ``mention`` the country's
+    mention, or ``country`` its code: "the Syria border", "the Russian border", "the border
+    with Israel"; the point judged from is the border's nearest to the subject).
     """
 
     text: str

@@ -560,7 +560,8 @@ def _claim_row(check: ClaimCheck, doc: Document, position: Mapping[int, int],
     target: Place | Location | None = doc.locations[check.location] if located else subject
     # A vague location (a direction without a distance) has no point worth a line or a
     # sector reaching across the world.
-    vague = located and doc.locations[check.location].uncertainty_km > VAGUE_KM
+    vague = (located and doc.locations[check.location].uncertainty_km > VAGUE_KM) or (
+        check.status == "located" and check.claim.low_km is None)
     line = None
     if reference is not None and target is not None and check.status != "unattached" \
             and not vague:

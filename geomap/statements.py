@@ -358,8 +358,8 @@ _COREFERENCE_KINDS = {
 _WORD_TOKEN = re.compile(
     r"\d+(?:[.,:]\d+)*(?:-[^\W\d_]+)*|[^\W\d_](?:[\w'’.\u2011-]*[\w])?|[^\w\s]")
 _POSSESSIVE = re.compile(r"['’]s\b")
-_EDGE = re.compile(r"\s*(?:['’]s\s+)?(?:[-–]\s*[A-Z][\w.]*\s+)?"
-                   r"(?:border|frontier|coast|coastline|shore|boundary)\b"
+_EDGE = re.compile(r"\s*(?:['’]s\s+)?(?:[-–]\s*(?P<other>[A-Z][\w.]*)\s+)?"
+                   r"(?:(?P<border>border|frontier|boundary)|coast|coastline|shore)\b"
                    r"(?!\s+(?:crossing|post|gate|point|town|city|village|guard|police))",
                    re.IGNORECASE)
 
@@ -640,11 +640,15 @@ class _Context:
                 end = self._type_word_end(m.end)
                 if _EDGE.match(self.text, m.end, self.end):
                     edge = _EDGE.match(self.text, m.end, self.end)
-                    text = self.text[self._lead_start(lead, tok):edge.end()]
-                    return (Party(text=text.strip(), start=self._lead_start(lead, tok),
-                                  end=edge.end(), kind="description"),
-                            edge.end(), f"the reference, {text.strip()!r}, is a border or "
-                            "coast, not a point")
+                    start = self._lead_start(lead, tok)
+                    text = self.text[start:edge.end()].strip()
+                    if edge["border"]:
+                        # "the Syria border", "the U.S.-Mexico border": a country's border
+                        other = country_of(edge["other"]) if edge["other"] else None
+                        return (Party(text=text, start=start, end=edge.end(), kind="border",
+                                      mention=mention, country=other or ""), edge.end(), "")
+                    return (Party(text=text, start=start, end=edge.end(), kind="description"),
+                            edge.end(), f"the reference, {text!r}, is a coast, not a point")
                 return (Party(text=m.text, start=m.start, end=m.end, kind="place",
                               mention=mention), end, "")
             if tok.start in self.demonyms:
@@ -726,6 +730,9 @@ class _Context:
                         "not a point")
             return (Party(text=text, start=self.tokens[i].start, end=name.end, kind="name"),
                     name.end, f"the reference, {text!r}, is not in the gazetteer")
+        border = self._border_described(lead, i, country)
+        if border is not None:
+            return border
         # No name: a description ("the border", "the front line", "the camp", "the town",
         # "an airport", "the reactors of a nuclear power plant").
         k = i
@@ -770,6 +777,28 @@ class _Context:
                           kind="description"), lead[0].end, "the reference, 'town', is the "
                     "article's town, which it does not name")
         return None, pos, "no reference after the statement"
+
+    def _border_described(self, lead: Sequence[_Token], i: int, country: str
+                          ) -> tuple[Party, int, str] | None:
+        """A country's border named by a demonym ("the Russian border") or after it ("the
+        border with Israel"), the lead words ending at token ``i``."""
+        if not lead or lead[-1].lower not in ("border", "frontier", "boundary", "borders"):
+            return None
+        start = lead[0].start
+        if country:
+            end = lead[-1].end
+            return (Party(text=self.text[start:end], start=start, end=end, kind="border",
+                          country=country), end, "")
+        if i + 1 < len(self.tokens) and self.tokens[i].lower == "with":
+            k = i + 1
+            if self.tokens[k].lower == "the" and k + 1 < len(self.tokens):
+                k += 1
+            mention = self.mention_starting(self.tokens[k])
+            if mention is not None:
+                end = self.doc.mentions[mention].end
+                return (Party(text=self.text[start:end], start=start, end=end, kind="border",
+                              mention=mention), end, "")
+        return None
 
     def _capital_named_after(self, pos: int) -> int | None:
         """The mention of a capital named right after a region's mention at ``pos``

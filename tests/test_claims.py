@@ -295,7 +295,7 @@ STATEMENT_CASES = [
      ("Kasese", "place", "the capital", "capital", 15.0, None, "unattached"),
      "the-capital-without-a-country"),
     ("The camp at [Dadaab], 100 km west of the {Somali} border, holds 200,000 people.",
-     ("Dadaab", "place", "the Somali border", "description", 100.0, "W", "unattached"),
+     ("Dadaab", "place", "the Somali border", "border", 100.0, "W", "judged"),
      "a-border"),
     ("Troops in [Kherson] were 5 km north of the river.",
      ("Kherson", "place", "the river", "description", 5.0, "N", "unattached"),

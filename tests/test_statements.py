@@ -299,3 +299,31 @@ def test_located_places_reach_the_exports_and_batch_outputs(tmp_path):
     claims_csv = (tmp_path / "out" / "claims.csv").read_text().splitlines()
     assert claims_csv[0].startswith("article,sentence,start,end,claim,status,subject,")
     assert ",located,the overloaded sail freighter,unnamed," in claims_csv[1]
+
+
+@pytest.mark.parametrize("text, country, km", [
+    ("The shelter in Zahle is only 15 km from the Syria border.", "SY", 13.4),
+    ("Lviv is around 70 km from the Polish border.", "PL", 65.0),
+    ("Mosul lies about 110 km east of the border with Syria.", "SY", 105.0),
+])
+def test_a_distance_from_a_border_is_measured_to_its_nearest_point(full_gazetteer, text,
+                                                                   country, km):
+    from shapely.geometry import Point, shape
+
+    from geomap.gazetteer import boundaries
+
+    doc = parse(text, gazetteer=full_gazetteer)
+    (check,) = doc.checks
+    assert check.status == "judged" and check.claim.reference.kind == "border"
+    border = check.reference_place
+    assert border.kind == "border" and border.country == country
+    # the point lies on the country's outline, and no outline point is nearer the subject
+    outline = shape(boundaries()[country])
+    assert outline.boundary.distance(Point(border.lon, border.lat)) < 1e-6
+    subject = check.subject_place
+    vertices = [p for poly in getattr(outline, "geoms", [outline])
+                for p in poly.exterior.coords]
+    nearest = min(geometry.measure((subject.lat, subject.lon), (lat, lon)).km
+                  for lon, lat in vertices)
+    assert check.computed_km <= nearest + 0.5
+    assert check.computed_km == pytest.approx(km, abs=10)
