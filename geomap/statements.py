@@ -37,7 +37,7 @@ import math
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from geomap.demonyms import country_of
 from geomap.geometry import COMPASS
@@ -546,6 +546,21 @@ class _Token:
     lower: str
 
 
+@dataclass(slots=True)
+class _Lead:
+    """The words read so far before a reference: where reading stands (token ``i``), the
+    words taken, whether they name a capital, the country they name."""
+
+    i: int
+    tokens: list[_Token] = field(default_factory=list)
+    capital: bool = False
+    country: str = ""
+
+    def take(self, tok: _Token, next_token: int) -> None:
+        self.tokens.append(tok)
+        self.i = next_token
+
+
 class _Context:
     """One sentence of a document: its tokens and the mentions inside it."""
 
@@ -592,203 +607,223 @@ class _Context:
     # ---------------------------------------------------------------- reference
     def reference(self, pos: int) -> tuple[Party | None, int, str]:
         """The reference that a relation word ending at ``pos`` introduces: (party, end of the
-        statement, reason when None)."""
-        i = self.token_at(pos)
-        lead: list[_Token] = []
-        capital = False
-        country = ""
-        while i < len(self.tokens) and len(lead) < 8:
-            tok = self.tokens[i]
+        statement, reason when None). The words leading to it ("the", "provincial",
+        "capital", a demonym, a possessive) are read first (:meth:`_lead_words`); then a
+        place mention, a name, a capital by description, a border or a description."""
+        lead = _Lead(self.token_at(pos))
+        found = self._lead_words(lead)
+        if found is not None:
+            return found
+        return (self._named_reference(lead) or self._border_described(lead)
+                or self._described_reference(lead)
+                or (None, pos, "no reference after the statement"))
+
+    def _lead_words(self, lead: _Lead) -> tuple[Party | None, int, str] | None:
+        """Read the words before the reference into ``lead``; the reference itself when a
+        place mention ends the reading."""
+        while lead.i < len(self.tokens) and len(lead.tokens) < 8:
+            tok = self.tokens[lead.i]
             mention = self.mention_starting(tok)
             if mention is not None and self.doc.mentions[mention].text.lower() in \
                     _CAPITAL_WORDS | _TYPE_WORDS:
                 mention = None  # "the Capital, Guatemala City": a word, not a place
-            if mention is not None and capital and lead and lead[-1].lower == "of":
-                # "north of the capital of Sri Lanka": the country's capital
-                m = self.doc.mentions[mention]
-                start = self._lead_start(lead, tok)
-                return (Party(text=self.text[start:m.end], start=start, end=m.end,
-                              kind="capital", mention=mention), m.end, "")
             if mention is not None:
-                m = self.doc.mentions[mention]
-                later = self._capital_named_after(m.end)
-                unknown = self._name_after_capital(m.end) if later is None else None
-                if unknown is not None:
-                    return (unknown, unknown.end, f"the reference, {unknown.text!r}, is not in "
-                            "the gazetteer")
-                if later is not None:
-                    # "the Borno state capital, Maiduguri", "the Tigrayan capital of Mekelle"
-                    country = country or (m.place.country if m.place else "")
-                    mention, m = later, self.doc.mentions[later]
-                possessive = _POSSESSIVE.match(self.text, m.end)
-                after = self.token_at(possessive.end()) if possessive else len(self.tokens)
-                if possessive and after < len(self.tokens) and \
-                        _is_name_word(self.tokens[after].text) and \
-                        not self._continues_reference(m.end):
-                    # "of Tonga's Fonuafo'ou island", "of Yemen's Aden": the place named after
-                    country = country or (m.place.country if m.place else "")
-                    lead.append(tok)
-                    i = after
-                    continue
-                if possessive and capital is False and self._continues_reference(m.end):
-                    # "Afghanistan's capital, Kabul": the country qualifies what follows
-                    country = country or (m.place.country if m.place else "")
-                    i = self.token_at(possessive.end())
-                    lead.append(tok)
-                    capital = capital or self._capital_ahead(possessive.end())
-                    continue
-                end = self._type_word_end(m.end)
-                if _EDGE.match(self.text, m.end, self.end):
-                    edge = _EDGE.match(self.text, m.end, self.end)
-                    start = self._lead_start(lead, tok)
-                    text = self.text[start:edge.end()].strip()
-                    if edge["border"]:
-                        # "the Syria border", "the U.S.-Mexico border": a country's border
-                        other = country_of(edge["other"]) if edge["other"] else None
-                        return (Party(text=text, start=start, end=edge.end(), kind="border",
-                                      mention=mention, country=other or ""), edge.end(), "")
-                    return (Party(text=text, start=start, end=edge.end(), kind="description"),
-                            edge.end(), f"the reference, {text!r}, is a coast, not a point")
-                return (Party(text=m.text, start=m.start, end=m.end, kind="place",
-                              mention=mention), end, "")
+                found = self._mention_reference(lead, tok, mention)
+                if found is not None:
+                    return found
+                continue
             if tok.start in self.demonyms:
                 demonym = self.demonyms[tok.start]
-                country = country or (country_of(demonym.text) or "")
-                lead.append(tok)
-                i = self.token_at(demonym.end)
+                lead.country = lead.country or (country_of(demonym.text) or "")
+                lead.take(tok, self.token_at(demonym.end))
                 continue
-            word = tok.lower
-            if word in _CAPITAL_WORDS:
-                capital = True
-                lead.append(tok)
-                i += 1
-                continue
-            if word[-2:] in ("'s", "’s") and word[:-2].isalpha() and tok.text[:1].islower():
-                lead.append(tok)  # "the region’s main city of Srinagar"
-                i += 1
-                continue
-            if word == "," and lead and lead[-1].lower in _TYPE_WORDS | _CAPITAL_WORDS | \
-                    {"headquarters"} and i + 1 < len(self.tokens) and (
-                    self.mention_starting(self.tokens[i + 1]) is not None or
-                    _is_name_word(self.tokens[i + 1].text)):
-                i += 1  # "the capital, Kampala"
-                continue
-            if word in _REFERENCE_LEADS or word in _REFERENCE_ADJECTIVES or \
-                    word in _TYPE_WORDS or _compound_adjective(word):
-                lead.append(tok)
-                i += 1
-                continue
-            if self._demonym_word(tok):
-                country = country or (country_of(tok.text) or "")
-                lead.append(tok)
-                i += 1
-                continue
-            break
+            if not self._lead_word(lead, tok):
+                break
+        return None
+
+    def _lead_word(self, lead: _Lead, tok: _Token) -> bool:
+        """Take one word that may lead to a reference; False when ``tok`` is none."""
+        word = tok.lower
+        if word in _CAPITAL_WORDS:
+            lead.capital = True
+        elif word == "," and lead.tokens and lead.tokens[-1].lower in _TYPE_WORDS | \
+                _CAPITAL_WORDS | {"headquarters"} and lead.i + 1 < len(self.tokens) and (
+                self.mention_starting(self.tokens[lead.i + 1]) is not None or
+                _is_name_word(self.tokens[lead.i + 1].text)):
+            lead.i += 1  # "the capital, Kampala"
+            return True
+        elif self._demonym_word(tok):
+            lead.country = lead.country or (country_of(tok.text) or "")
+        elif not (word in _REFERENCE_LEADS or word in _REFERENCE_ADJECTIVES or
+                  word in _TYPE_WORDS or _compound_adjective(word) or
+                  (word[-2:] in ("'s", "’s") and word[:-2].isalpha() and
+                   tok.text[:1].islower())):  # "the region’s main city of Srinagar"
+            return False
+        lead.take(tok, lead.i + 1)
+        return True
+
+    def _mention_reference(self, lead: _Lead, tok: _Token, mention: int
+                           ) -> tuple[Party | None, int, str] | None:
+        """The reference a place mention after the leading words makes, or None when the
+        mention only qualifies what follows ("Afghanistan's capital, Kabul")."""
+        m = self.doc.mentions[mention]
+        if lead.capital and lead.tokens and lead.tokens[-1].lower == "of":
+            # "north of the capital of Sri Lanka": the country's capital
+            start = self._lead_start(lead.tokens, tok)
+            return (Party(text=self.text[start:m.end], start=start, end=m.end,
+                          kind="capital", mention=mention), m.end, "")
+        later = self._capital_named_after(m.end)
+        unknown = self._name_after_capital(m.end) if later is None else None
+        if unknown is not None:
+            return unknown, unknown.end, f"the reference, {unknown.text!r}, is not in the " \
+                "gazetteer"
+        if later is not None:
+            # "the Borno state capital, Maiduguri", "the Tigrayan capital of Mekelle"
+            lead.country = lead.country or (m.place.country if m.place else "")
+            mention, m = later, self.doc.mentions[later]
+        possessive = _POSSESSIVE.match(self.text, m.end)
+        if possessive:
+            after = self.token_at(possessive.end())
+            if after < len(self.tokens) and _is_name_word(self.tokens[after].text) and \
+                    not self._continues_reference(m.end):
+                # "of Tonga's Fonuafo'ou island", "of Yemen's Aden": the place named after
+                lead.country = lead.country or (m.place.country if m.place else "")
+                lead.take(tok, after)
+                return None
+            if not lead.capital and self._continues_reference(m.end):
+                # "Afghanistan's capital, Kabul": the country qualifies what follows
+                lead.country = lead.country or (m.place.country if m.place else "")
+                lead.take(tok, after)
+                lead.capital = self._capital_ahead(possessive.end())
+                return None
+        edge = _EDGE.match(self.text, m.end, self.end)
+        if edge:
+            start = self._lead_start(lead.tokens, tok)
+            text = self.text[start:edge.end()].strip()
+            if edge["border"]:
+                # "the Syria border", "the U.S.-Mexico border": a country's border
+                other = country_of(edge["other"]) if edge["other"] else None
+                return (Party(text=text, start=start, end=edge.end(), kind="border",
+                              mention=mention, country=other or ""), edge.end(), "")
+            return (Party(text=text, start=start, end=edge.end(), kind="description"),
+                    edge.end(), f"the reference, {text!r}, is a coast, not a point")
+        return (Party(text=m.text, start=m.start, end=m.end, kind="place", mention=mention),
+                self._type_word_end(m.end), "")
+
+    def _named_reference(self, lead: _Lead) -> tuple[Party | None, int, str] | None:
+        """A reference by a name the gazetteer lacks, a road's name, a capital named after
+        its country ("the Sri Lankan capital Colombo") or by description ("the Afghan
+        capital")."""
+        i = lead.i
         stop = self.tokens[i] if i < len(self.tokens) else None
-        if stop is not None and _is_name_word(stop.text) and not capital:
+        if stop is not None and _is_name_word(stop.text) and not lead.capital:
             name = self._name_rightwards(i)
             after = _CAPITAL_AFTER.match(self.text, name.end, self.end)
             if after and self.token_at(after.end()) < len(self.tokens):
                 # "the Sri Lankan capital Colombo": the name qualifies the capital
-                words = self.text[stop.start:name.end]
-                country = country or (country_of(words) or "")
-                lead += self.tokens[i:self.token_at(name.end)]
-                capital = True
-                i = self.token_at(after.end())
+                lead.country = lead.country or (
+                    country_of(self.text[stop.start:name.end]) or "")
+                lead.tokens += self.tokens[i:self.token_at(name.end)]
+                lead.capital = True
+                i = lead.i = self.token_at(after.end())
                 stop = self.tokens[i]
                 mention = self.mention_starting(stop)
                 if mention is not None:
                     m = self.doc.mentions[mention]
                     return (Party(text=m.text, start=m.start, end=m.end, kind="place",
                                   mention=mention), m.end, "")
-        if capital and stop is not None and _is_name_word(stop.text) and \
+        if lead.capital and stop is not None and _is_name_word(stop.text) and \
                 stop.lower not in _TIME_WORDS:
             # "the breakaway region’s capital Tskhinvali": the capital's own name
             name = self._name_rightwards(i)
             text = self.text[stop.start:name.end]
             return (Party(text=text, start=stop.start, end=name.end, kind="name"), name.end,
                     f"the reference, {text!r}, is not in the gazetteer")
-        if capital:
-            last = lead[-1]
-            start = self._lead_start(lead, stop)
+        if lead.capital:
+            last = lead.tokens[-1]
+            start = self._lead_start(lead.tokens, stop)
             return (Party(text=self.text[start:last.end], start=start, end=last.end,
-                          kind="capital", country=country), last.end, "")
-        if stop is not None and _is_name_word(stop.text):
-            name = self._name_rightwards(i)
-            start = self._lead_start(lead, self.tokens[i])
-            text = self.text[self.tokens[i].start:name.end]
-            if _ROAD.match(self.text, stop.start, self.end):
-                road = _ROAD.match(self.text, stop.start, self.end)
-                return (Party(text=road.group(), start=stop.start, end=road.end(),
-                              kind="description"), road.end(),
-                        f"the reference, {road.group()!r}, is a road")
-            if _EDGE.match(self.text, name.end, self.end):
-                edge = _EDGE.match(self.text, name.end, self.end)
-                whole = self.text[start:edge.end()]
-                return (Party(text=whole, start=start, end=edge.end(), kind="description"),
-                        edge.end(), f"the reference, {whole!r}, is a border or coast, "
-                        "not a point")
-            return (Party(text=text, start=self.tokens[i].start, end=name.end, kind="name"),
-                    name.end, f"the reference, {text!r}, is not in the gazetteer")
-        border = self._border_described(lead, i, country)
-        if border is not None:
-            return border
-        # No name: a description ("the border", "the front line", "the camp", "the town",
-        # "an airport", "the reactors of a nuclear power plant").
+                          kind="capital", country=lead.country), last.end, "")
+        if stop is None or not _is_name_word(stop.text):
+            return None
+        name = self._name_rightwards(i)
+        road = _ROAD.match(self.text, stop.start, self.end)
+        if road:
+            return (Party(text=road.group(), start=stop.start, end=road.end(),
+                          kind="description"), road.end(),
+                    f"the reference, {road.group()!r}, is a road")
+        edge = _EDGE.match(self.text, name.end, self.end)
+        if edge:
+            start = self._lead_start(lead.tokens, stop)
+            whole = self.text[start:edge.end()]
+            return (Party(text=whole, start=start, end=edge.end(), kind="description"),
+                    edge.end(), f"the reference, {whole!r}, is a border or coast, not a point")
+        text = self.text[stop.start:name.end]
+        return (Party(text=text, start=stop.start, end=name.end, kind="name"), name.end,
+                f"the reference, {text!r}, is not in the gazetteer")
+
+    def _described_reference(self, lead: _Lead) -> tuple[Party | None, int, str] | None:
+        """A reference by description ("the border", "the front line", "the camp", "the
+        town", "an airport in Oksibil city"), by pronoun ("it"), or "town" alone."""
+        i = lead.i
+        stop = self.tokens[i] if i < len(self.tokens) else None
         k = i
         while k < len(self.tokens) and k - i < 6 and (
                 _is_noun(self.tokens[k].lower) or _is_adjective(self.tokens[k].lower)) and \
                 not self._is_verb(k) and self.tokens[k].text[:1].islower():
             k += 1
-        nouns = list(lead) + self.tokens[i:k]
+        nouns = list(lead.tokens) + self.tokens[i:k]
         while nouns and nouns[-1].lower in _REFERENCE_LEADS - {"coast", "coastline", "shore",
                                                               "shores"} | {"of"}:
             nouns.pop()
         if nouns and any(t.lower in ("the", "a", "an", "this", "that") or t.lower.endswith(
-                ("'s", "’s")) for t in lead[:2] or nouns[:1]):
-            last = nouns[-1]
-            start = self._lead_start(lead, stop)
-            text = self.text[start:last.end]
-            head = last.lower
-            near = re.match(r"\s+(?:in|at|near|outside)\s+(?:the\s+)?", self.text[last.end:])
-            if near:
-                k = self.token_at(last.end + near.end())
-                mention = self.mention_starting(self.tokens[k]) if k < len(self.tokens) \
-                    else None
-                if mention is not None:  # "an airport in Oksibil city": Oksibil
-                    m = self.doc.mentions[mention]
-                    return (Party(text=m.text, start=m.start, end=m.end, kind="place",
-                                  mention=mention), self._type_word_end(m.end), "")
-            if lead and lead[0].lower in ("the", "this", "that") and \
-                    _COREFERENCE_KINDS.get(head) is not None:
-                antecedent = self._antecedent(head, start)
-                if antecedent is not None:
-                    return (Party(text=text, start=start, end=last.end, kind="coreference",
-                                  mention=antecedent), last.end, "")
-            return (Party(text=text, start=start, end=last.end, kind="description"),
-                    last.end, f"the reference, {text!r}, names no place")
+                ("'s", "’s")) for t in lead.tokens[:2] or nouns[:1]):
+            return self._description(lead, nouns[-1], stop)
         if stop is not None and stop.lower in ("it", "there", "here"):
             antecedent = self._antecedent(None, stop.start)
             if antecedent is not None:
                 return (Party(text=stop.text, start=stop.start, end=stop.end,
                               kind="coreference", mention=antecedent), stop.end, "")
-        if [t.lower for t in lead] == ["town"]:  # "north west of town"
-            return (Party(text=lead[0].text, start=lead[0].start, end=lead[0].end,
-                          kind="description"), lead[0].end, "the reference, 'town', is the "
+        if [t.lower for t in lead.tokens] == ["town"]:  # "north west of town"
+            first = lead.tokens[0]
+            return (Party(text=first.text, start=first.start, end=first.end,
+                          kind="description"), first.end, "the reference, 'town', is the "
                     "article's town, which it does not name")
-        return None, pos, "no reference after the statement"
+        return None
 
-    def _border_described(self, lead: Sequence[_Token], i: int, country: str
-                          ) -> tuple[Party, int, str] | None:
+    def _description(self, lead: _Lead, last: _Token, stop: _Token | None
+                     ) -> tuple[Party | None, int, str]:
+        start = self._lead_start(lead.tokens, stop)
+        text = self.text[start:last.end]
+        near = re.match(r"\s+(?:in|at|near|outside)\s+(?:the\s+)?", self.text[last.end:])
+        if near:
+            k = self.token_at(last.end + near.end())
+            mention = self.mention_starting(self.tokens[k]) if k < len(self.tokens) else None
+            if mention is not None:  # "an airport in Oksibil city": Oksibil
+                m = self.doc.mentions[mention]
+                return (Party(text=m.text, start=m.start, end=m.end, kind="place",
+                              mention=mention), self._type_word_end(m.end), "")
+        head = last.lower
+        if lead.tokens and lead.tokens[0].lower in ("the", "this", "that") and \
+                _COREFERENCE_KINDS.get(head) is not None:
+            antecedent = self._antecedent(head, start)
+            if antecedent is not None:
+                return (Party(text=text, start=start, end=last.end, kind="coreference",
+                              mention=antecedent), last.end, "")
+        return (Party(text=text, start=start, end=last.end, kind="description"), last.end,
+                f"the reference, {text!r}, names no place")
+
+    def _border_described(self, lead: _Lead) -> tuple[Party | None, int, str] | None:
         """A country's border named by a demonym ("the Russian border") or after it ("the
-        border with Israel"), the lead words ending at token ``i``."""
-        if not lead or lead[-1].lower not in ("border", "frontier", "boundary", "borders"):
+        border with Israel"), after the leading words."""
+        words, i = lead.tokens, lead.i
+        if not words or words[-1].lower not in ("border", "frontier", "boundary", "borders"):
             return None
-        start = lead[0].start
-        if country:
-            end = lead[-1].end
+        start = words[0].start
+        if lead.country:
+            end = words[-1].end
             return (Party(text=self.text[start:end], start=start, end=end, kind="border",
-                          country=country), end, "")
+                          country=lead.country), end, "")
         if i + 1 < len(self.tokens) and self.tokens[i].lower == "with":
             k = i + 1
             if self.tokens[k].lower == "the" and k + 1 < len(self.tokens):
@@ -1271,24 +1306,38 @@ class _Context:
     def _adjunct_start(self, i: int) -> int | None:
         """The first token of an adjunct ending at token ``i`` that may stand between a
         subject and its statement: a time ("at 10:15 pm", "on Monday", "6.46pm AEST"), a
-        depth ("at a depth of 10 km"); None if token ``i`` ends none."""
-        tok = self.tokens[i]
-        word = tok.lower
+        depth ("at a depth of 10 km", "seven kilometers underground"), a travel time ("three
+        hours' drive"), a magnitude ("with a magnitude of 7.1 on the Richter Scale"); None
+        if token ``i`` ends none."""
+        for reader in (self._time_start, self._measure_start, self._travel_time_start,
+                       self._magnitude_start):
+            start = reader(i)
+            if start is not None:
+                return start
+        return None
+
+    def _time_start(self, i: int) -> int | None:
+        word = self.tokens[i].lower
         date = word.isdigit() and i > 0 and self.tokens[i - 1].lower in _TIME_WORDS
-        if word in _TIME_WORDS or _CLOCK.fullmatch(word) or date:
-            j = i
-            while j > 0 and (self.tokens[j - 1].lower in _TIME_WORDS or
-                             (word == "time" and j == i and
-                              _is_name_word(self.tokens[j - 1].text)) or
-                             _CLOCK.fullmatch(self.tokens[j - 1].lower) or
-                             (re.fullmatch(r"[\d:.,]+", self.tokens[j - 1].lower) and
-                              j >= 2 and self.tokens[j - 2].lower in _TIME_WORDS) or
-                             self.tokens[j - 1].lower in ("the", "this", "of", "local")):
-                j -= 1
-            if j > 0 and self.tokens[j - 1].lower in _TIME_PREPOSITIONS:
-                j -= 1
-            return j
-        # "at a (shallow) depth of 10 km", "at an altitude of 3,000 feet"
+        if not (word in _TIME_WORDS or _CLOCK.fullmatch(word) or date):
+            return None
+        j = i
+        while j > 0 and (self.tokens[j - 1].lower in _TIME_WORDS or
+                         (word == "time" and j == i and
+                          _is_name_word(self.tokens[j - 1].text)) or
+                         _CLOCK.fullmatch(self.tokens[j - 1].lower) or
+                         (re.fullmatch(r"[\d:.,]+", self.tokens[j - 1].lower) and
+                          j >= 2 and self.tokens[j - 2].lower in _TIME_WORDS) or
+                         self.tokens[j - 1].lower in ("the", "this", "of", "local")):
+            j -= 1
+        if j > 0 and self.tokens[j - 1].lower in _TIME_PREPOSITIONS:
+            j -= 1
+        return j
+
+    def _measure_start(self, i: int) -> int | None:
+        """ "at a (shallow) depth of 10 km", "at an altitude of 3,000 feet", "seven
+        kilometers underground", "10 km deep"."""
+        word = self.tokens[i].lower
         if (word in _UNITS or word.rstrip(".") in _UNITS) and i >= 3:
             k = i - 1
             while k >= 0 and re.fullmatch(r"[\d.,]+", self.tokens[k].lower):
@@ -1301,21 +1350,6 @@ class _Context:
                                                              "with"):
                     j -= 1
                 return j
-        # "more than three hours' drive", "a 20-minute walk": a travel time, not a subject
-        if word in ("drive", "walk", "ride", "flight", "journey", "sail", "trip") and i >= 1:
-            j = i - 1
-            while j > 0 and self.tokens[j].text in ("’", "'"):
-                j -= 1
-            if not re.match(r"(?:hours?|minutes?|days?)['’]?s?\Z|\d+-(?:hour|minute|day)",
-                            self.tokens[j].lower):
-                return None
-            while j > 0 and (self.tokens[j - 1].lower in _LINKS or
-                             self.tokens[j - 1].lower in _SMALL or
-                             re.fullmatch(r"[\d.]+|an?|half|more|than|less|over|under",
-                                          self.tokens[j - 1].lower)):
-                j -= 1
-            return j
-        # "seven kilometers underground", "10 km deep"
         if word in ("underground", "deep", "below", "beneath", "down", "high", "tall",
                     "long", "wide") and i >= 2 and self.tokens[i - 1].lower.rstrip(".") in \
                 _UNITS:
@@ -1324,7 +1358,29 @@ class _Context:
                              self.tokens[j].lower in _SMALL or self.tokens[j].lower in _TENS):
                 j -= 1
             return j + 1
-        # "with a magnitude of 7.1 (on the Richter Scale)", "measuring 3.9"
+        return None
+
+    def _travel_time_start(self, i: int) -> int | None:
+        """ "more than three hours' drive", "a 20-minute walk": a travel time, no subject."""
+        if self.tokens[i].lower not in ("drive", "walk", "ride", "flight", "journey", "sail",
+                                        "trip") or i < 1:
+            return None
+        j = i - 1
+        while j > 0 and self.tokens[j].text in ("’", "'"):
+            j -= 1
+        if not re.match(r"(?:hours?|minutes?|days?)['’]?s?\Z|\d+-(?:hour|minute|day)",
+                        self.tokens[j].lower):
+            return None
+        while j > 0 and (self.tokens[j - 1].lower in _LINKS or
+                         self.tokens[j - 1].lower in _SMALL or
+                         re.fullmatch(r"[\d.]+|an?|half|more|than|less|over|under",
+                                      self.tokens[j - 1].lower)):
+            j -= 1
+        return j
+
+    def _magnitude_start(self, i: int) -> int | None:
+        """ "with a magnitude of 7.1", "measuring 3.9", "on the Richter Scale"."""
+        word = self.tokens[i].lower
         if re.fullmatch(r"\d+(?:\.\d+)?", word) and i >= 1 and self.tokens[i - 1].lower in (
                 "of", "measuring", "magnitude"):
             j = i - 1
@@ -1332,7 +1388,7 @@ class _Context:
                                                          "with", "measuring", "preliminary"):
                 j -= 1
             return j
-        if word in ("scale",) and i >= 3:
+        if word == "scale" and i >= 3:
             j = i
             while j > 0 and self.tokens[j - 1].lower not in ("on", "of"):
                 j -= 1
