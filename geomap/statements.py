@@ -331,6 +331,11 @@ _TIME_PREPOSITIONS = frozenset({"on", "at", "in", "around", "about", "by", "earl
 #: Prepositions that put a thing in a setting ("a crash on Highway 84").
 _DIRECTION_ADJECTIVE = re.compile(r"(?:north|south|east|west|central|north-?east|"
                                   r"north-?west|south-?east|south-?west)(?:ern)?")
+#: Facilities a reference may name by the town they are in ("an airport in Oksibil city").
+_FACILITIES = frozenset(
+    """airport airfield airstrip port harbour harbor base camp station plant mine hospital
+    school market bridge dam prison stadium refinery factory hotel church mosque temple
+    checkpoint crossing terminal""".split())
 _SETTING_PREPOSITIONS = frozenset({"in", "on", "at", "near", "inside", "off", "along",
                                    "across", "over", "into", "onto"})
 #: Heads of noun phrases naming settings, not things.
@@ -796,7 +801,7 @@ class _Context:
         start = self._lead_start(lead.tokens, stop)
         text = self.text[start:last.end]
         near = re.match(r"\s+(?:in|at|near|outside)\s+(?:the\s+)?", self.text[last.end:])
-        if near:
+        if near and last.lower in _FACILITIES:
             k = self.token_at(last.end + near.end())
             mention = self.mention_starting(self.tokens[k]) if k < len(self.tokens) else None
             if mention is not None:  # "an airport in Oksibil city": Oksibil
@@ -955,6 +960,11 @@ class _Context:
             found = self._phrase_at(first - 2)
             if found is not None and found[0].kind in ("place", "name"):
                 return found[0], ""
+        if party.kind in ("place", "name") and first >= 3 and \
+                self.tokens[first - 1].lower == "of" and \
+                self.tokens[first - 2].lower in _CAPITAL_WORDS:
+            # "Sebba, the capital of Yagha province, nine miles away": the capital
+            party, first = self._noun_phrase(first - 2)
         for _ in range(4):
             before = [t.lower for t in self.tokens[max(0, first - 4):first]]
             if party.kind == "unnamed":
@@ -1811,8 +1821,9 @@ def _sentence_claims(ctx: _Context) -> list[Claim]:
             subject = ctx.subject_after(chain[-1].end)
             why = "the subject follows the statement" if subject else "no subject found"
         if chain[0].hedge == "within" and (subject is None or subject.kind not in (
-                "place", "name", "coreference")):
-            continue  # "coasts within 300 km of the epicentre": a zone, not a position
+                "place", "name", "coreference")) and not re.search(
+                    r"\bto\s+\Z", ctx.text[max(ctx.start, chain[0].start - 4):chain[0].start]):
+            continue  # "coasts within 300 km of the epicentre": a zone ("to within": a move)
         out.extend(_with_subject(claim, subject, why) for claim in chain)
     return [c for c in out if not _same_end(c)]
 
