@@ -217,8 +217,9 @@ def evaluate(
                            key=lambda m: min(m.end, t["end"]) - max(m.start, t["start"]),
                            default=None)
                 if best is not None and best.place is not None:
-                    end_to_end[k] = _error(best.place, t)
-                    errors.append(end_to_end[k])
+                    error = _error(best.place, t)
+                    end_to_end[k] = error
+                    errors.append(error)
         for m, t, e2e in zip(on_gold, toponyms, end_to_end):
             place = m.place if m else None
             demonym = m is not None and m.kind == "demonym"
@@ -299,7 +300,7 @@ def format_by_type(results: Sequence[GoldResult], *, end_to_end: bool = True) ->
         share = f"{missing / len(places):.1%} ({missing})" if places else "-"
         located = [r for r in group if r.gold_span_km is not None]
         line = (f"{label:<16}{len(group):>6}{share:>14}"
-                f"{_accuracy(r.gold_span_km for r in located):>20}")
+                f"{_accuracy(r.gold_span_km for r in located if r.gold_span_km is not None):>20}")
         if end_to_end:
             scored = [r.end_to_end_km for r in located if r.end_to_end_km is not None]
             line += f"{_accuracy(scored) + (f' ({len(scored)})' if scored else ''):>20}"

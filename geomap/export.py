@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from geomap import schema
-from geomap.records import ClaimCheck, Document
+from geomap.records import ClaimCheck, Document, Mention
 from geomap.schema import PlaceInfo, mention_row, place_info, place_properties
 
 #: Columns of ``claims.csv``: a claim row's, the article id first.

@@ -41,7 +41,7 @@ from dataclasses import dataclass, field, replace
 
 from geomap.demonyms import country_of
 from geomap.geometry import COMPASS
-from geomap.records import Claim, Document, Mention, Party
+from geomap.records import Claim, Document, Mention, Party, Place
 
 # --------------------------------------------------------------------------- vocabulary
 
@@ -1630,9 +1630,7 @@ class _Context:
         # Oblast, less than eight miles away"; "The town of Dayton, Wyoming, ... just six
         # miles away").
         towns = [i for i in list(self.previous[-3:]) + candidates
-                 if self.doc.mentions[i].place is None or
-                 self.doc.mentions[i].place.kind not in ("admin1", "admin2", "country",
-                                                         "continent", "region")]
+                 if _town_like(self.doc.mentions[i].place)]
         here = [i for i in towns if i in candidates]
         pool = here[-2:] or candidates[-2:] or towns[-1:]
         if not pool:
@@ -1692,6 +1690,12 @@ _ADJECTIVES = frozenset(
     powerful massive huge deadly fatal latest first second third last same other apparent
     suspected alleged makeshift temporary military civilian commercial private public
     wrecked sunken missing stricken affected""".split())
+
+
+def _town_like(place: Place | None) -> bool:
+    """Whether a place (or an unresolved name) may be a town, not a region or country."""
+    return place is None or place.kind not in ("admin1", "admin2", "country", "continent",
+                                               "region")
 
 
 def normalize_words(text: str) -> list[str]:
