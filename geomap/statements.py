@@ -336,15 +336,17 @@ _FACILITIES = frozenset(
     """airport airfield airstrip port harbour harbor base camp station plant mine hospital
     school market bridge dam prison stadium refinery factory hotel church mosque temple
     checkpoint crossing terminal""".split())
-_SETTING_PREPOSITIONS = frozenset({"in", "on", "at", "near", "inside", "off", "along",
-                                   "across", "over", "into", "onto"})
+_SETTING_PREPOSITIONS = frozenset({"in", "on", "at", "inside", "off", "along", "across",
+                                   "over", "into", "onto", "from", "through"})
 #: Heads of noun phrases naming settings, not things.
 _SETTING_NOUNS = frozenset(
     """mountains mountain hills hill sky skies sea seas waters water ocean area areas region
     regions part parts province district highway road street desert forest valley coast
     coastline state county territory zone mediterranean gulf bay strait channel lake river
     outskirts suburbs countryside interior north south east west heart centre center middle
-    corridor belt basin plains plain jungle bush wilderness range""".split())
+    corridor belt basin plains plain jungle bush wilderness range cliff cliffs ravine gorge
+    canyon storm storms rain fog weather stretch section location position point spot
+    floor seabed""".split())
 #: Last words of names of settings ("the Cascade Mountains", "the Red Sea").
 _SETTING_NAMES = frozenset(
     """mountains range sea ocean gulf bay strait channel river desert forest highway road
@@ -953,8 +955,11 @@ class _Context:
             thing, _ = self._subject_from(k - 1)
             if thing is not None:
                 return thing, ""
+        held = self._held_in(first)
+        if held is not None:
+            return held, ""
         if party.kind == "unnamed" and first >= 2 and \
-                self.tokens[first].lower in ("a", "an") and \
+                self.tokens[first].lower in ("a", "an", "one") and \
                 self.tokens[first - 1].lower in ("is", "was", "are", "were", "remains"):
             # "Snagost is a small village about 10 kilometres from ...": Snagost
             found = self._phrase_at(first - 2)
@@ -962,9 +967,13 @@ class _Context:
                 return found[0], ""
         if party.kind in ("place", "name") and first >= 3 and \
                 self.tokens[first - 1].lower == "of" and \
-                self.tokens[first - 2].lower in _CAPITAL_WORDS:
-            # "Sebba, the capital of Yagha province, nine miles away": the capital
-            party, first = self._noun_phrase(first - 2)
+                self.tokens[first - 2].lower in _CAPITAL_WORDS | {"headquarters", "seat"}:
+            # "Sebba, the capital of Yagha province, nine miles away": Sebba (but "the
+            # regional capital of Zaporizhzhia, around 35 km from" is Zaporizhzhia)
+            capital, at = self._noun_phrase(first - 2)
+            apposed = self._apposed(capital, at)
+            if apposed is not None:
+                party, first = apposed
         for _ in range(4):
             before = [t.lower for t in self.tokens[max(0, first - 4):first]]
             if party.kind == "unnamed":
@@ -981,7 +990,7 @@ class _Context:
                     party, first = found
                     continue
             if party.kind in ("unnamed", "coreference"):
-                apposed = self._apposed(first)
+                apposed = self._apposed(party, first)
                 if apposed is None:
                     break
                 party, first = apposed
@@ -995,6 +1004,24 @@ class _Context:
                 break
             party, first = hop
         return party, ""
+
+    def _held_in(self, first: int) -> Party | None:
+        """ "Kaltjiti is in the Pitjantjatjara Lands, about 137 km from Marla", "Sabanalarga
+        is located in the department of Antioquia, some 500 km ...": the named place that
+        the phrase at token ``first`` only says is in something."""
+        k = first - 1
+        while k > 0 and self.tokens[k].lower in ("the", "department", "province", "state",
+                                                 "region", "district", "of"):
+            k -= 1
+        if k < 2 or self.tokens[k].lower not in ("in", "within"):
+            return None
+        k -= 1
+        while k > 0 and self.tokens[k].lower in ("located", "situated", "based", "lying"):
+            k -= 1
+        if self.tokens[k].lower not in ("is", "are", "was", "were", "lies", "lay", "sits"):
+            return None
+        found = self._phrase_at(k - 1)
+        return found[0] if found is not None and found[0].kind in ("place", "name") else None
 
     def _is_setting(self, party: Party, first: int) -> bool:
         """Whether a phrase names where things happen rather than a thing: a region, a
@@ -1091,16 +1118,20 @@ class _Context:
                 return Party(text=m.group(), start=m.start(), end=m.end(), kind="name"), k
         return None
 
-    def _apposed(self, first: int) -> tuple[Party, int] | None:
+    def _apposed(self, party: Party, first: int) -> tuple[Party, int] | None:
         """For a noun phrase starting at token ``first``, the name it stands in apposition
         to: "Panthal, a town", "Santa Ana, the country's second-largest city", "Buffalo, a
-        city of about 15,000 people", "Bakhmut”, the highly contested city"."""
+        city of about 15,000 people", "Bakhmut”, the highly contested city". Only a phrase
+        naming a kind of place stands for a name ("..., the quake occurred" does not)."""
         k = first - 1
         while k >= 0 and self.tokens[k].lower not in (",", "(") and first - k < 9 \
                 and not self._is_verb(k) and self.tokens[k].lower not in _REPORTING and (
                     self.tokens[k].text[:1].isalnum()):
             k -= 1
         if k < 1 or self.tokens[k].lower not in (",", "("):
+            return None
+        words = self.tokens[k + 1:self.token_before(party.end) + 1]
+        if not any(t.lower in _FEATURE_WORDS or t.lower in _CAPITAL_WORDS for t in words):
             return None
         k -= 1
         while k >= 0 and self.tokens[k].text in ("”", '"', "’", "'"):
@@ -1131,6 +1162,14 @@ class _Context:
                 if k is not None:
                     i = k
                     continue
+            if word == "of" and i >= 3 and self.tokens[i - 1].lower == "position" and \
+                    self.tokens[i - 3].lower in ("in", "at"):
+                i -= 4  # "a 35ft yacht in a position of 1.6 nautical miles south of"
+                continue
+            if word == "control" and i >= 2 and self.tokens[i - 1].lower == "of" and \
+                    self.tokens[i - 2].lower == "out":
+                i -= 3  # "a forest fire that was burning out of control 60 km north-west of"
+                continue
             if word == "and" and i > 0 and self._adjunct_start(i - 1) is not None:
                 i -= 1  # "found at a depth of 3 008 metres and approximately four miles"
                 continue
@@ -1160,9 +1199,10 @@ class _Context:
                 return None
             if word == ",":
                 nxt = self.tokens[k + 1].lower if k + 1 < i else ""
-                if nxt in ("which", "who", "whose", "where") or (
+                if nxt in ("which", "who", "whose", "where", "under", "in", "near", "at",
+                           "on", "off", "along", "within") or (
                         nxt.endswith(("ing", "ed")) and self._is_verb(k + 1)):
-                    return k - 1
+                    return k - 1  # ", which recorded ...,", ", under Maibong subdivision,"
                 return None
         return None
 
@@ -1198,6 +1238,9 @@ class _Context:
                 break
             if word == ",":
                 i -= 1
+                continue
+            if word == "and" and i > 0 and self._ends_verb_phrase(i - 1):
+                i -= 1  # "struck at 7.04, was at a 10km depth and centred 35km east of"
                 continue
             if word in _RELATIVES and i > 0:
                 # "a boat that capsized ...", "the epicentre of which lay ...": the noun
@@ -1239,6 +1282,18 @@ class _Context:
         if found is None or found[0].kind not in ("unnamed", "coreference"):
             return None
         return self._settle(*found)
+
+    def _ends_verb_phrase(self, i: int) -> bool:
+        """Whether the words ending at token ``i`` are a verb phrase's ("was at a 10km
+        depth", "moved north-northwestwards"): a verb within the last few words, no clause
+        mark between."""
+        for k in range(i, max(-1, i - 8), -1):
+            word = self.tokens[k].lower
+            if word in (",", ";", ".") or word in _RELATIVES:
+                return False
+            if self._is_verb(k):
+                return True
+        return False
 
     def _pronoun(self, i: int) -> tuple[Party | None, str]:
         tok = self.tokens[i]
@@ -1338,9 +1393,12 @@ class _Context:
                          _CLOCK.fullmatch(self.tokens[j - 1].lower) or
                          (re.fullmatch(r"[\d:.,]+", self.tokens[j - 1].lower) and
                           j >= 2 and self.tokens[j - 2].lower in _TIME_WORDS) or
-                         self.tokens[j - 1].lower in ("the", "this", "of", "local")):
+                         self.tokens[j - 1].lower in ("the", "this", "of", "local", "past",
+                                                      "next", "previous", "few") or
+                         self.tokens[j - 1].lower in _SMALL or self.tokens[j - 1].lower in _TENS):
             j -= 1
-        if j > 0 and self.tokens[j - 1].lower in _TIME_PREPOSITIONS:
+        if j > 0 and self.tokens[j - 1].lower in _TIME_PREPOSITIONS | {"during", "over",
+                                                                        "within", "for"}:
             j -= 1
         return j
 
@@ -1360,6 +1418,13 @@ class _Context:
                                                              "with"):
                     j -= 1
                 return j
+        if word in ("floor", "surface", "seabed", "ground", "sea", "level") and i >= 4:
+            k = i - 1
+            while k > 0 and self.tokens[k].lower in ("the", "sea", "ocean"):
+                k -= 1
+            if self.tokens[k].lower in ("below", "beneath", "under", "above") and \
+                    self.tokens[k - 1].lower.rstrip(".") in _UNITS:
+                i, word = k, self.tokens[k].lower  # "31 kilometers below the sea floor"
         if word in ("underground", "deep", "below", "beneath", "down", "high", "tall",
                     "long", "wide") and i >= 2 and self.tokens[i - 1].lower.rstrip(".") in \
                 _UNITS:
@@ -1644,19 +1709,27 @@ class _Context:
         m = self.doc.mentions[i]
         return (Party(text=m.text, start=m.start, end=m.end, kind="place", mention=i),)
 
-    def chained(self, end: int, start: int) -> bool:
+    def chained(self, end: int, start: int, *, listed: bool = False) -> bool:
         """Whether the words between one statement's end and the next one's start chain them
         ("... of Williams and 70 miles ...", "... of Oaxaca city, the state capital, and
-        220 miles ...", "... of New Orleans, Louisiana, ...")."""
+        220 miles ...", "... of Medan on the Sumatra mainland and 315 kilometres ...").
+        A comma alone chains only a list of distances (``listed``: "1,335 kms southwest of
+        Chattogram port, 1,310 kms southwest of Cox's Bazar port, ..."); otherwise the next
+        statement is about the nearer name ("north of the Litani river, about 30 km from
+        the Israeli border")."""
         words = self.tokens[self.token_at(end):self.token_at(start)]
-        if len(words) > 9 or not any(t.lower in ("and", "or") for t in words):
-            return False  # a comma alone makes the next statement about the nearer name
+        joined = any(t.lower in ("and", "or") for t in words)
+        if len(words) > 9 or not (joined or listed):
+            return False
+        if not joined and any(t.lower in ("a", "an", "the") for t in words):
+            return False  # "..., Ghunsa, a village in Taplejung district, about 300km ..."
         for tok in words:
             w = tok.lower
             if w in ("is", "was", "are", "were", "said", "says"):
                 return False
             if w in (",", "and", "or", "but", "while", "as", "well", "the", "a", "also",
-                     "respectively", "-", "—", "–", "(", ")") or w in _FEATURE_WORDS or \
+                     "respectively", "-", "—", "–", "(", ")", "on", "in", "near", "off",
+                     "of") or w in _FEATURE_WORDS or w in _SETTING_NOUNS or \
                     w in _CAPITAL_WORDS or w in _REFERENCE_ADJECTIVES or w in _LINKS or \
                     _is_name_word(tok.text) or _is_adverb(w):
                 continue
@@ -1813,7 +1886,8 @@ def _sentence_claims(ctx: _Context) -> list[Claim]:
                       unit=st.unit, direction=st.direction, hedge=st.hedge,
                       precision_km=st.precision_km, reason=why_not)
         if previous is not None and chains and chains[-1][-1] is previous and \
-                ctx.chained(previous.end, st.start):
+                ctx.chained(previous.end, st.start, listed=previous.low_km is not None and
+                            st.low_km is not None):
             chains[-1].append(claim)
         else:
             chains.append([claim])
