@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any, TypedDict
 from urllib.parse import urlsplit
 
 import folium
-from branca.element import Element, MacroElement
+from branca.element import Element, Figure, MacroElement
 
 from geomap import basemap, geometry
 from geomap.basemap import as_geometry, compact_geometry, country_boundaries, display_name
@@ -192,7 +192,9 @@ def _set_page_title(m: folium.Map, title: str) -> None:
     """Put ``title`` in the page's ``<title>``: HTML-escaped, and with its braces written as
     character references, since branca renders the figure as a Jinja template."""
     safe = html.escape(" ".join(title.split()), quote=True)
-    m.get_root().title = safe.replace("{", "&#123;").replace("}", "&#125;").replace("\0", "")
+    root = m.get_root()
+    assert isinstance(root, Figure)
+    root.title = safe.replace("{", "&#123;").replace("}", "&#125;").replace("\0", "")
 
 
 def _fmt_km(km: float) -> str:
@@ -555,12 +557,13 @@ def _claim_row(check: ClaimCheck, doc: Document, position: Mapping[int, int],
     subject = _end(doc, claim.subject, check.subject_place)
     reference = _end(doc, claim.reference, check.reference_place)
     ref_name = _end_name(claim.reference, reference)
-    located = check.status == "located" and check.location is not None and \
-        0 <= check.location < len(doc.locations)
-    target: Place | Location | None = doc.locations[check.location] if located else subject
+    location = (doc.locations[check.location] if check.status == "located"
+                and check.location is not None and 0 <= check.location < len(doc.locations)
+                else None)
+    target: Place | Location | None = location if location is not None else subject
     # A vague location (a direction without a distance) has no point worth a line or a
     # sector reaching across the world.
-    vague = (located and doc.locations[check.location].uncertainty_km > VAGUE_KM) or (
+    vague = (location is not None and location.uncertainty_km > VAGUE_KM) or (
         check.status == "located" and check.claim.low_km is None)
     line = None
     if reference is not None and target is not None and check.status != "unattached" \
@@ -591,7 +594,7 @@ def _claim_row(check: ClaimCheck, doc: Document, position: Mapping[int, int],
         "line": line,
         "area": None if vague else claim_area(check),
         "fits": [_fit_row(f, reference) for f in check.fits] if reference else [],
-        "location": check.location if located else None,
+        "location": check.location if location is not None else None,
     }
 
 
@@ -679,7 +682,7 @@ def _view_points(places: Sequence[PlaceRow]) -> list[tuple[float, float]]:
     return confident or [(p["lat"], p["lon"]) for p in places]
 
 
-def _legend_rows(places: Sequence[PlaceRow]) -> dict[str, list[dict]]:
+def _legend_rows(places: Sequence[PlaceRow]) -> dict[str, object]:
     kinds: dict[str, _KindStyle] = {}
     for p in places:
         style = _kind_style(p["kind"])
@@ -871,8 +874,9 @@ class PagePayload(MacroElement):
         self.call = call
         self.before = before
 
-    def render(self, **kwargs: Any) -> None:
+    def render(self, **kwargs: Any) -> None:  # type: ignore[override]
         figure = self.get_root()
+        assert isinstance(figure, Figure) and self._parent is not None
         name = self.get_name()
         figure.html.add_child(_Raw(
             f'{self.before}<script type="application/json" id="{name}">{self.payload}</script>'
