@@ -146,6 +146,10 @@ class Weights:
     #: countries and the places chosen for its largest groups of names.
     variant_countries: int = 3
     variant_near: int = 12
+    #: The most the stated distances add to a candidate: two consistent statements. More
+    #: repeat what the article already said (an article pasted a hundred times over must
+    #: read as the article once).
+    claim_cap: float = 2.0
 
 
 WEIGHTS = Weights()
@@ -515,7 +519,8 @@ class _Resolver:
                 total += bonus
                 ev.near, ev.near_km = near, best_km
         if context.chosen is not None:
-            ev.claim = sum(self.claim_support(i, place, context.chosen) for i in group.indexes)
+            ev.claim = min(WEIGHTS.claim_cap, sum(
+                self.claim_support(i, place, context.chosen) for i in group.indexes))
             total += ev.claim
         ev.total = total
         return ev
