@@ -1020,10 +1020,12 @@ class Gazetteer:
     ) -> Iterator[Place]:
         """Places inside a latitude/longitude box (west > east crosses the antimeridian),
         south to north."""
-        # A tall box holds much of the table: scanning it (the unary + keeps SQLite off the
-        # latitude index) is then several times faster than walking the index.
-        lat = "+p.lat" if north - south > 30 else "p.lat"
-        sql = (f"SELECT {_PLACE_COLUMNS}, p.rid FROM {{db}}.places p WHERE {lat} BETWEEN ? AND ?")
+        # A tall box holds much of the table: scanning the table in its own order and sorting
+        # what passes is then faster than walking the latitude index (which SQLite would
+        # walk for the ORDER BY alone), several times so when few rows pass (the world's
+        # countries and regions: 84 ms against 310).
+        table = "places p NOT INDEXED" if north - south > 30 else "places p"
+        sql = (f"SELECT {_PLACE_COLUMNS}, p.rid FROM {{db}}.{table} WHERE p.lat BETWEEN ? AND ?")
         params: list = [south, north]
         if west <= east:
             sql += " AND p.lon BETWEEN ? AND ?"
