@@ -267,3 +267,37 @@ def test_evaluate_claims_scores_a_corpus_and_names_bad_lines(tmp_path):
     bad = runner.invoke(main, ["evaluate-claims", str(corpus)])
     assert bad.exit_code == 2
     assert bad.output.startswith(f"Error: {corpus}:2: not JSON")
+
+
+def test_the_hints_written_for_speed_find_what_their_plain_forms_find():
+    # The hints skip to the characters a match starts with; each must say yes exactly where
+    # the plain pattern (as the comments in statements.py unroll it) does.
+    import random
+    import re
+
+    from geomap import statements
+
+    plain = {
+        statements._UNIT_HINT: re.compile(
+            r"(?<=[\s\d(\[-])(?i:k(?:ilo[\s-]?met(?:re|er)s?|ms?)|m(?:et(?:re|er)s?|iles?|ls|i)?"
+            r"|n(?:autical|mi|m)|f(?:eet|oot|t)|y(?:ards?|ds?))(?![\w/²³])"),
+        statements._DIRECTION_LETTER: re.compile(
+            r"\b(?:[NESW]|NNE|ENE|ESE|SSE|SSW|WSW|WNW|NNW|NE|SE|SW|NW)\s+(?i:of)\b"),
+        statements._COORDINATE_HINT: re.compile(
+            r"[°º˚]|(?i:\blat(?:itude)?\b|\blong?(?:itude)?\b)|\d[.:]\d+\s*[NSEW]\b"),
+    }
+    pieces = ["km", "KM", "kms", "m", "mi", "mls", "miles", "metres", "kilo-meters", "nm",
+              "nautical", "ft", "foot", "yds", "yard", "N", "NE", "NNW", "ESE", "SW", "WSW",
+              "of", "OF", "lat", "Lat.", "latitude", "long", "lon", "longitude", "°", "º",
+              "12", "3.5", "4:30", "x", "ß", "é", "(", "[", "-", "/", "²", " ", " ", "\n",
+              ".", ",", "Nof", "aN"]
+    rng = random.Random(16)
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 12)))
+             for _ in range(20_000)]
+    texts += ["It lies 12 km NE of Mosul.", "at 33.1N, 44.2E", "lat. 5", "the KMT", "N of"]
+    for fast, slow in plain.items():
+        for text in texts:
+            for start in range(0, len(text), 3):
+                for end in (len(text), len(text) - 2):
+                    assert bool(fast.search(text, start, end)) == bool(
+                        slow.search(text, start, end)), (slow.pattern, text, start, end)
