@@ -662,9 +662,17 @@ def _inside(areas: Sequence[Area]) -> list[tuple[float, float]]:
     grid's steps are far wider than a geodesic's round-off), short of the antipode's lune,
     some 70 km wide, where the inverse geodesic may take another way round: that test is
     solved only for the grid's edges, points within 1,000 km of the antipode, and the other
-    areas.
+    areas, once per distinct point (the 25 points at distance 0 are one).
     """
     out: list[tuple[float, float]] = []
+    solved: dict[tuple[int, tuple[float, float]], bool] = {}
+
+    def contains(j: int, p: tuple[float, float]) -> bool:
+        inside = solved.get((j, p))
+        if inside is None:
+            inside = solved[j, p] = areas[j].contains(p)
+        return inside
+
     for k, area in enumerate(areas):
         high = area.drawn_high_km()
         low = min(area.low_km, high)
@@ -681,7 +689,7 @@ def _inside(areas: Sequence[Area]) -> list[tuple[float, float]]:
                 p = by_bearing[b][d]
                 own = (grid_ok and 0 < d < 8 and kms[d] <= 19_000
                        and (area.bearing is None or 0 < b < 24))
-                if all((own and j == k) or a.contains(p) for j, a in enumerate(areas)):
+                if all((own and j == k) or contains(j, p) for j in range(len(areas))):
                     out.append(p)
     return out
 
