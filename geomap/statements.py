@@ -515,8 +515,19 @@ def _distance_statements(text: str, start: int, end: int) -> list[_Statement]:
     return found
 
 
+# Every _BARE_DIRECTION match ends with a compass word (and "ward"/"wards") or an
+# abbreviation in capitals, then spaces and "of" or "from": cheap to look for first, in the
+# casefolded sentence (casefolding matches what IGNORECASE matches here, "ſ" included), and
+# most sentences naming a compass point ("the East Coast", "Westfield") have none.
+_DIRECTION_OF = re.compile(r"(?:north|south|east|west)(?:wards?)?\s+(?:of|from)")
+_ABBREVIATION_OF = re.compile(r"[NESW]\s+(?:[oO][fF]|[fF][rR][oO][mM])")
+
+
 def _direction_statements(text: str, start: int, end: int,
                           taken: Sequence[tuple[int, int]]) -> list[_Statement]:
+    if not (_DIRECTION_OF.search(text[start:end].casefold())
+            or _ABBREVIATION_OF.search(text, start, end)):
+        return []
     found = []
     for m in _BARE_DIRECTION.finditer(text, start, end):
         if any(a <= m.start() < b for a, b in taken):
