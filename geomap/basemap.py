@@ -18,7 +18,7 @@ import math
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 __all__ = [
     "TIERS",
     "Label",
+    "Outlines",
     "Tier",
     "as_geometry",
     "bundled_extents",
@@ -302,9 +303,16 @@ class _Pool:
     def rows(self, tier: Tier) -> list[Place]:
         key = "cities" if "city" in tier.kinds else "areas"
         if key not in self._rows:
-            query = {"kinds": ("city",), "min_population": POOL_POPULATION} if key == "cities" \
-                else {"kinds": POOL_KINDS}
-            self._rows[key] = list(self.gazetteer.in_box(-90.0, -180.0, 90.0, 180.0, **query))
+            # Both pools in one scan of the table (each scan reads all of it): the areas,
+            # and the cities of at least POOL_POPULATION, each in the query's order.
+            self._rows = {"areas": [], "cities": []}
+            for place in self.gazetteer.in_box(-90.0, -180.0, 90.0, 180.0,
+                                               kinds=POOL_KINDS + ("city",),
+                                               min_city_population=POOL_POPULATION):
+                if place.kind != "city":
+                    self._rows["areas"].append(place)
+                elif place.population >= POOL_POPULATION:
+                    self._rows["cities"].append(place)
         return [p for p in self._rows[key]
                 if p.kind in tier.kinds and p.population >= tier.min_population]
 
@@ -386,7 +394,7 @@ def water_features(labels_: Sequence[Label], extents: Mapping[str, Any]) -> list
 
 
 @functools.cache
-def bundled_extents() -> dict[str, dict]:
+def bundled_extents() -> Mapping[str, dict]:
     """Outlines of the bundled regions, seas, lakes, rivers and districts, by place id
     (``gazetteer/extents.geojson.gz``; empty when the file is absent)."""
     from geomap.gazetteer import bundled_dir
@@ -394,5 +402,60 @@ def bundled_extents() -> dict[str, dict]:
     path = bundled_dir() / "extents.geojson.gz"
     if not path.is_file():
         return {}
-    collection = json.loads(gzip.decompress(path.read_bytes()))
-    return {f["id"]: f["geometry"] for f in collection.get("features", ()) if f.get("id")}
+    return Outlines(gzip.decompress(path.read_bytes()).decode("utf-8"))
+
+
+class Outlines(Mapping[str, dict]):
+    """The geometries of a GeoJSON FeatureCollection by feature id, each decoded when first
+    asked for: a page needs the outlines of a few dozen of the file's thousands, and
+    decoding them all took 80 ms.
+
+    ``gazetteer/build.py`` writes the features with sorted keys, so a feature reads
+    ``{"geometry":...,"id":"...","properties":...}`` and no geometry holds ``"id"``; a file
+    laid out otherwise is decoded whole.
+    """
+
+    def __init__(self, text: str):
+        self._text = text
+        self._found: dict[str, dict | None] = {}
+        self._all: dict[str, dict] | None = None
+        if not text.startswith('{"features":[{"geometry":'):
+            self._decode_all()
+
+    def _decode_all(self) -> dict[str, dict]:
+        if self._all is None:
+            collection = json.loads(self._text)
+            self._all = {f["id"]: f["geometry"] for f in collection.get("features", ())
+                         if f.get("id")}
+        return self._all
+
+    def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
+        if self._all is not None:
+            return self._all.get(key, default)
+        if key not in self._found:
+            self._found[key] = self._find(key)
+        found = self._found[key]
+        return default if found is None else found
+
+    def _find(self, key: str) -> dict | None:
+        text = self._text
+        at = text.find(f',"id":{json.dumps(key, ensure_ascii=False)},')
+        if at < 0:
+            return None
+        start = text.rfind('{"geometry":', 0, at)
+        return json.loads(text[start + len('{"geometry":'):at])
+
+    def __getitem__(self, key: str) -> dict:
+        found = self.get(key)
+        if found is None:
+            raise KeyError(key)
+        return found
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and self.get(key) is not None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._decode_all())
+
+    def __len__(self) -> int:
+        return len(self._decode_all())

@@ -280,6 +280,8 @@ def _fit_error(claim: Claim, reference: Place, place: Place,
     up to 1 per dimension at the window's edges; None outside."""
     if place.id == reference.id:
         return None
+    if window is not None and geometry.outside_km(reference, place, *window):
+        return None  # surely outside the window: the geodesic is not solved
     m = geometry.measure(reference, place)
     error = 0.0
     if window is not None:

@@ -1017,9 +1017,11 @@ class Gazetteer:
         *,
         kinds: Iterable[str] | None = None,
         min_population: int = 0,
+        min_city_population: int = 0,
     ) -> Iterator[Place]:
         """Places inside a latitude/longitude box (west > east crosses the antimeridian),
-        south to north."""
+        south to north: of ``kinds`` (all by default), with at least ``min_population``,
+        and cities (kind ``city``) with at least ``min_city_population``."""
         # A tall box holds much of the table: scanning the table in its own order and sorting
         # what passes is then faster than walking the latitude index (which SQLite would
         # walk for the ORDER BY alone), several times so when few rows pass (the world's
@@ -1036,6 +1038,9 @@ class Gazetteer:
         if min_population:
             sql += " AND p.population >= ?"
             params.append(min_population)
+        if min_city_population:
+            sql += " AND (p.kind != 'city' OR p.population >= ?)"
+            params.append(min_city_population)
         kinds = tuple(kinds) if kinds else ()
         if kinds:
             sql += f" AND p.kind IN ({','.join('?' * len(kinds))})"

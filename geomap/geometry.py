@@ -116,6 +116,16 @@ def farthest_km(origin: Located | Sequence[float], points: Sequence[Located | Se
                if r * _SPHERE_HIGH + 1e-6 >= floor)
 
 
+def outside_km(a: Located | Sequence[float], b: Located | Sequence[float], low: float,
+               high: float) -> bool:
+    """Whether the geodesic from ``a`` to ``b`` is surely shorter than ``low`` or longer than
+    ``high`` km, by the spherical formula and its error bound: a cheap test that lets
+    :func:`measure` be skipped (False says nothing)."""
+    (lat1, lon1), (lat2, lon2) = _point(a), _point(b)
+    rough = approx_km(lat1, lon1, lat2, lon2)
+    return rough * _SPHERE_LOW - 1e-6 > high or rough * _SPHERE_HIGH + 1e-6 < low
+
+
 def approx_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """Great-circle distance on a sphere of the mean radius (haversine): within 0.5 % of the
     geodesic, for ranking and thresholds, never for a verdict."""
@@ -216,9 +226,8 @@ class Area:
 
     def contains(self, point: Located | Sequence[float]) -> bool:
         lat, lon = _point(point)
-        rough = approx_km(self.center[0], self.center[1], lat, lon)
-        if rough * _SPHERE_LOW - 1e-6 > self.high_km or rough * _SPHERE_HIGH + 1e-6 < self.low_km:
-            return False  # the geodesic is surely outside the distances: not solved
+        if outside_km(self.center, (lat, lon), self.low_km, self.high_km):
+            return False  # not solved
         return self.holds(measure(self.center, (lat, lon)))
 
     def holds(self, m: Measure) -> bool:
@@ -262,6 +271,6 @@ class Area:
 __all__ = [
     "COMPASS", "EARTH_RADIUS_KM", "HALF_MERIDIAN_KM", "Area", "Measure", "angle_between",
     "approx_km", "arc", "box", "circle", "compass", "compass_degrees", "destination",
-    "destinations", "farthest_km", "line",
+    "destinations", "farthest_km", "line", "outside_km",
     "measure",
 ]
