@@ -5,8 +5,8 @@ the interpreter's own start is left out), ``geomap map`` and ``geomap check`` an
 extract`` on the founding article, with the gazetteer index already built (a first run
 builds it and is not counted), and with the modules' bytecode cached as an installed
 package has it (in a temporary ``PYTHONPYCACHEPREFIX``, whatever PYTHONDONTWRITEBYTECODE
-says). Prints the wall time and the peak resident memory (max RSS
-of the child) of each. Targets (issue 16): import <= 150 ms, map <= 0.8 s and <= 120 MB,
+says). Prints the wall time, the CPU time (steadier on a shared machine) and the peak
+resident memory (max RSS of the child) of each. Targets (issue 16): import <= 150 ms, map <= 0.8 s and <= 120 MB,
 check <= 0.4 s.
 
     python benchmarks/bench_commands.py [--runs 3] [ARTICLE]
@@ -28,8 +28,10 @@ EXAMPLE = ROOT / "examples" / "al-qaim-husaybah-2017.txt"
 IMPORT = "import time; t = time.perf_counter(); import geomap; print(time.perf_counter() - t)"
 
 
-def run(argv: list[str], env: dict[str, str] | None = None) -> tuple[float, float, str]:
-    """Wall seconds, peak RSS in MB and stdout of one child process."""
+def run(argv: list[str], env: dict[str, str] | None = None
+        ) -> tuple[float, float, str, float]:
+    """Wall seconds, peak RSS in MB, stdout and CPU seconds (user and system) of one child
+    process."""
     start = time.perf_counter()
     child = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
     out = child.stdout.read().decode() if child.stdout else ""
@@ -38,7 +40,7 @@ def run(argv: list[str], env: dict[str, str] | None = None) -> tuple[float, floa
     child.returncode = os.waitstatus_to_exitcode(status)
     if child.returncode not in (0, 1):
         raise SystemExit(f"{' '.join(argv)} exited with {child.returncode}")
-    return wall, usage.ru_maxrss / 1024, out
+    return wall, usage.ru_maxrss / 1024, out, usage.ru_utime + usage.ru_stime
 
 
 def main() -> None:
@@ -66,7 +68,9 @@ def main() -> None:
             results = [run(argv, env) for _ in range(args.runs)]
             wall = statistics.median(r[0] for r in results)
             rss = max(r[1] for r in results)
-            print(f"{'geomap ' + name:<14} {wall * 1000:6.0f} ms wall   peak {rss:5.0f} MB")
+            cpu = statistics.median(r[3] for r in results)
+            print(f"{'geomap ' + name:<14} {wall * 1000:6.0f} ms wall   {cpu * 1000:6.0f} ms CPU   "
+                  f"peak {rss:5.0f} MB")
 
 
 if __name__ == "__main__":

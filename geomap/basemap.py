@@ -287,11 +287,12 @@ POOL_POPULATION = 100_000
 
 
 class _Pool:
-    """The rows the sparse tiers choose from, each pass made when first needed."""
+    """The rows the sparse tiers choose from, read in one pass when first needed."""
 
     def __init__(self, gazetteer: Gazetteer):
         self.gazetteer = gazetteer
         self._rows: dict[str, list[Place]] = {}
+        self._read = False
 
     def holds(self, tier: Tier) -> bool:
         if tier.dense:
@@ -301,20 +302,18 @@ class _Pool:
         return all(kind in POOL_KINDS for kind in tier.kinds)
 
     def rows(self, tier: Tier) -> list[Place]:
-        key = "cities" if "city" in tier.kinds else "areas"
-        if key not in self._rows:
+        """The pool's rows of the tier's kinds and population, kind by kind (the order of
+        a tier's candidates changes nothing: :func:`labels` ranks them by a total key)."""
+        if not self._read:
+            self._read = True
             # Both pools in one scan of the table (each scan reads all of it): the areas,
-            # and the cities of at least POOL_POPULATION, each in the query's order.
-            self._rows = {"areas": [], "cities": []}
+            # and the cities of at least POOL_POPULATION, filed by kind.
             for place in self.gazetteer.in_box(-90.0, -180.0, 90.0, 180.0,
                                                kinds=POOL_KINDS + ("city",),
                                                min_city_population=POOL_POPULATION):
-                if place.kind != "city":
-                    self._rows["areas"].append(place)
-                elif place.population >= POOL_POPULATION:
-                    self._rows["cities"].append(place)
-        return [p for p in self._rows[key]
-                if p.kind in tier.kinds and p.population >= tier.min_population]
+                self._rows.setdefault(place.kind, []).append(place)
+        return [p for kind in dict.fromkeys(tier.kinds) for p in self._rows.get(kind, ())
+                if p.population >= tier.min_population]
 
 
 def _candidates(gazetteer: Gazetteer, tier: Tier, points: Sequence[tuple[float, float]],
