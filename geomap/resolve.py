@@ -171,6 +171,29 @@ def _quality_bonus(quality: int) -> float:
             }.get(quality, 0.0)
 
 
+#: What a match contributes whatever the article says, by the match's id (the entry holds
+#: the match, so the id stays its own): the lookup caches hand out the same matches to
+#: every article naming a place.
+_FIXED: dict[int, tuple[Match, float, float, tuple[str, str] | None]] = {}
+
+
+def _fixed(match: Match) -> tuple[Match, float, float, tuple[str, str] | None]:
+    """(match, prior plus the name's term, longitude window for nearness, the (country,
+    normalised admin1) of the region it lies in unless it is a region)."""
+    entry = _FIXED.get(id(match))
+    if entry is None or entry[0] is not match:
+        if len(_FIXED) > 200_000:
+            _FIXED.clear()
+        place = match.place
+        # Only distances under 400 km count: skip the far ones before the trigonometry.
+        lon_window = 3.6 / max(0.05, math.cos(math.radians(place.lat)))
+        region = (place.country, normalize(place.admin1)) \
+            if place.admin1 and place.kind != "admin1" else None
+        entry = _FIXED[id(match)] = (match, prior(place) + _quality_bonus(match.quality),
+                                     lon_window, region)
+    return entry
+
+
 def prior(place: Place) -> float:
     """How likely a news article means this place, knowing only its kind and population."""
     pop = math.log10(place.population + 1)
@@ -230,7 +253,7 @@ class _Group:
         self.static = []
         for match in self.matches:
             place = match.place
-            total = prior(place) + _quality_bonus(match.quality)
+            _, total, lon_window, region = _fixed(match)
             variant = self.variants.get(place.id)
             if variant is not None:
                 total -= WEIGHTS.edit * variant.edits
@@ -248,10 +271,6 @@ class _Group:
             elif self.parts and place.kind in PART_KINDS:
                 total += WEIGHTS.part
                 type_word = "part"
-            # Only distances under 400 km count: skip the far ones before the trigonometry.
-            lon_window = 3.6 / max(0.05, math.cos(math.radians(place.lat)))
-            region = (place.country, normalize(place.admin1)) \
-                if place.admin1 and place.kind != "admin1" else None
             self.static.append((total, type_word, lon_window, region))
 
 
@@ -583,7 +602,7 @@ class _Resolver:
         # First pass: prior, name and type word only; then let the evidence settle.
         # Abbreviations come after the other names, and keep only candidates in countries
         # those name: two abbreviations alone cannot vouch for each other.
-        statics = {g.key: [prior(m.place) + _quality_bonus(m.quality) for m in g.matches]
+        statics = {g.key: [_fixed(m)[1] for m in g.matches]
                    for g in groups if g.matches and not g.abbreviation}
         pairs = self.pair_support(statics) if WEIGHTS.pairs and len(statics) > 1 else {}
         for group in sorted(groups, key=lambda g: g.abbreviation):
@@ -591,7 +610,7 @@ class _Resolver:
                 self.restrict_to_context(group)
             if group.matches:
                 totals = statics.get(group.key) or [
-                    prior(m.place) + _quality_bonus(m.quality) for m in group.matches]
+                    _fixed(m)[1] for m in group.matches]
                 if group.key in pairs:
                     totals = [t + b for t, b in zip(totals, pairs[group.key])]
                 top = max(totals)
