@@ -18,7 +18,7 @@ import math
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 __all__ = [
     "TIERS",
     "Label",
+    "Outlines",
     "Tier",
     "as_geometry",
     "bundled_extents",
@@ -286,11 +287,12 @@ POOL_POPULATION = 100_000
 
 
 class _Pool:
-    """The rows the sparse tiers choose from, each pass made when first needed."""
+    """The rows the sparse tiers choose from, read in one pass when first needed."""
 
     def __init__(self, gazetteer: Gazetteer):
         self.gazetteer = gazetteer
         self._rows: dict[str, list[Place]] = {}
+        self._read = False
 
     def holds(self, tier: Tier) -> bool:
         if tier.dense:
@@ -300,13 +302,18 @@ class _Pool:
         return all(kind in POOL_KINDS for kind in tier.kinds)
 
     def rows(self, tier: Tier) -> list[Place]:
-        key = "cities" if "city" in tier.kinds else "areas"
-        if key not in self._rows:
-            query = {"kinds": ("city",), "min_population": POOL_POPULATION} if key == "cities" \
-                else {"kinds": POOL_KINDS}
-            self._rows[key] = list(self.gazetteer.in_box(-90.0, -180.0, 90.0, 180.0, **query))
-        return [p for p in self._rows[key]
-                if p.kind in tier.kinds and p.population >= tier.min_population]
+        """The pool's rows of the tier's kinds and population, kind by kind (the order of
+        a tier's candidates changes nothing: :func:`labels` ranks them by a total key)."""
+        if not self._read:
+            self._read = True
+            # Both pools in one scan of the table (each scan reads all of it): the areas,
+            # and the cities of at least POOL_POPULATION, filed by kind.
+            for place in self.gazetteer.in_box(-90.0, -180.0, 90.0, 180.0,
+                                               kinds=POOL_KINDS + ("city",),
+                                               min_city_population=POOL_POPULATION):
+                self._rows.setdefault(place.kind, []).append(place)
+        return [p for kind in dict.fromkeys(tier.kinds) for p in self._rows.get(kind, ())
+                if p.population >= tier.min_population]
 
 
 def _candidates(gazetteer: Gazetteer, tier: Tier, points: Sequence[tuple[float, float]],
@@ -386,7 +393,7 @@ def water_features(labels_: Sequence[Label], extents: Mapping[str, Any]) -> list
 
 
 @functools.cache
-def bundled_extents() -> dict[str, dict]:
+def bundled_extents() -> Mapping[str, dict]:
     """Outlines of the bundled regions, seas, lakes, rivers and districts, by place id
     (``gazetteer/extents.geojson.gz``; empty when the file is absent)."""
     from geomap.gazetteer import bundled_dir
@@ -394,5 +401,60 @@ def bundled_extents() -> dict[str, dict]:
     path = bundled_dir() / "extents.geojson.gz"
     if not path.is_file():
         return {}
-    collection = json.loads(gzip.decompress(path.read_bytes()))
-    return {f["id"]: f["geometry"] for f in collection.get("features", ()) if f.get("id")}
+    return Outlines(gzip.decompress(path.read_bytes()).decode("utf-8"))
+
+
+class Outlines(Mapping[str, dict]):
+    """The geometries of a GeoJSON FeatureCollection by feature id, each decoded when first
+    asked for: a page needs the outlines of a few dozen of the file's thousands, and
+    decoding them all took 80 ms.
+
+    ``gazetteer/build.py`` writes the features with sorted keys, so a feature reads
+    ``{"geometry":...,"id":"...","properties":...}`` and no geometry holds ``"id"``; a file
+    laid out otherwise is decoded whole.
+    """
+
+    def __init__(self, text: str):
+        self._text = text
+        self._found: dict[str, dict | None] = {}
+        self._all: dict[str, dict] | None = None
+        if not text.startswith('{"features":[{"geometry":'):
+            self._decode_all()
+
+    def _decode_all(self) -> dict[str, dict]:
+        if self._all is None:
+            collection = json.loads(self._text)
+            self._all = {f["id"]: f["geometry"] for f in collection.get("features", ())
+                         if f.get("id")}
+        return self._all
+
+    def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
+        if self._all is not None:
+            return self._all.get(key, default)
+        if key not in self._found:
+            self._found[key] = self._find(key)
+        found = self._found[key]
+        return default if found is None else found
+
+    def _find(self, key: str) -> dict | None:
+        text = self._text
+        at = text.find(f',"id":{json.dumps(key, ensure_ascii=False)},')
+        if at < 0:
+            return None
+        start = text.rfind('{"geometry":', 0, at)
+        return json.loads(text[start + len('{"geometry":'):at])
+
+    def __getitem__(self, key: str) -> dict:
+        found = self.get(key)
+        if found is None:
+            raise KeyError(key)
+        return found
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and self.get(key) is not None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._decode_all())
+
+    def __len__(self) -> int:
+        return len(self._decode_all())

@@ -281,6 +281,8 @@ def _fit_error(claim: Claim, reference: Place, place: Place,
     up to 1 per dimension at the window's edges; None outside."""
     if place.id == reference.id:
         return None
+    if window is not None and geometry.outside_km(reference, place, *window):
+        return None  # surely outside the window: the geodesic is not solved
     m = geometry.measure(reference, place)
     error = 0.0
     if window is not None:
@@ -673,18 +675,17 @@ def _combine(doc: Document, checks: Sequence[ClaimCheck], indexes: Sequence[int]
     first = located[0][1]
     reference = first.reference_place
     assert reference is not None
-    samples = _samples(areas)
-    inside = [p for p in samples if all(a.contains(p) for a in areas)]
+    inside = _inside(areas)
     contradiction = ""
     if inside:
         lat, lon = _mean_point(inside)
         if len(areas) == 1:
             lat, lon = _stated_point(first) or (lat, lon)
-        uncertainty = max(geometry.measure((lat, lon), p).km for p in inside)
+        uncertainty = geometry.farthest_km((lat, lon), inside)
     else:
         best = min(areas, key=_area_size)
         lat, lon = _stated_point(checks[areas.index(best)]) or best.representative()
-        uncertainty = max(geometry.measure((lat, lon), p).km for p in best.rings()[0])
+        uncertainty = geometry.farthest_km((lat, lon), best.rings()[0])
         contradiction = ("the statements allow no common place: " +
                          "; ".join(f"'{c.claim.text}'" for _, c in located))
     if len(areas) == 1 and areas[0].bearing is None:
@@ -712,20 +713,43 @@ def _area_size(area: Area) -> float:
     return (high ** 2 - min(area.low_km, high) ** 2) * (area.half_width / 180)
 
 
-def _samples(areas: Sequence[Area]) -> list[tuple[float, float]]:
-    """Points spread over each area (a polar grid of distances and bearings)."""
+def _inside(areas: Sequence[Area]) -> list[tuple[float, float]]:
+    """The points spread over each area (a polar grid of 9 distances by 25 bearings) that
+    every area contains.
+
+    A point strictly inside the grid of the area it was drawn in is inside that area (the
+    grid's steps are far wider than a geodesic's round-off), short of the antipode's lune,
+    some 70 km wide, where the inverse geodesic may take another way round: that test is
+    solved only for the grid's edges, points within 1,000 km of the antipode, and the other
+    areas, once per distinct point (the 25 points at distance 0 are one).
+    """
     out: list[tuple[float, float]] = []
-    for area in areas:
+    solved: dict[tuple[int, tuple[float, float]], bool] = {}
+
+    def contains(j: int, p: tuple[float, float]) -> bool:
+        inside = solved.get((j, p))
+        if inside is None:
+            inside = solved[j, p] = areas[j].contains(p)
+        return inside
+
+    for k, area in enumerate(areas):
         high = area.drawn_high_km()
         low = min(area.low_km, high)
         if area.bearing is None:
             start, span = 0.0, 360.0
         else:
             start, span = area.bearing - area.half_width, 2 * area.half_width
+        kms = [low + (high - low) * d / 8 for d in range(9)]
+        by_bearing = [geometry.destinations(area.center, start + span * b / 24, kms)
+                      for b in range(25)]
+        grid_ok = high - low >= 8e-3 and span >= 24e-3
         for d in range(9):
-            km = low + (high - low) * d / 8
             for b in range(25):
-                out.append(geometry.destination(area.center, start + span * b / 24, km))
+                p = by_bearing[b][d]
+                own = (grid_ok and 0 < d < 8 and kms[d] <= 19_000
+                       and (area.bearing is None or 0 < b < 24))
+                if all((own and j == k) or contains(j, p) for j in range(len(areas))):
+                    out.append(p)
     return out
 
 

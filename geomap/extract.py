@@ -41,7 +41,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 
-from geomap.demonyms import country_of, is_demonym
+from geomap.demonyms import country_of, demonyms, is_demonym
 from geomap.gazetteer import ABBREVIATION, Gazetteer, Match
 from geomap.names import is_abbreviation, normalize, strip_article
 from geomap.records import Mention, Sentence
@@ -256,8 +256,10 @@ _ARTICLE_HYPHEN = re.compile(_ARTICLE_PREFIX, re.I)
 # most words are such: the pattern passes over them in C rather than yielding a token each.
 # The gap they leave between two name tokens breaks the chunk as the word itself would; the
 # lookbehinds keep a token from starting inside a passed-over word ("iPhone", "d'Arc").
+# The lookahead gives the engine the letters a token can start with (any letter but a-z,
+# which start only an article), so it skips to those.
 _TOKEN = re.compile(
-    r"(?<![^\W\d_])(?<![^\W\d_][-'’‘])"
+    r"(?=[^\W\d_a-z]|[abeiu])(?<![^\W\d_])(?<![^\W\d_][-'’‘])"
     r"(?:(?P<dotted>(?:[A-Z]\.){2,})"
     r"|(?P<abbr>(?:St|Mt|Ft)\.)"
     r"|(?P<initial>[A-Z]\.)(?=[ \t]+[A-Z])"
@@ -288,13 +290,19 @@ def common_words() -> frozenset[str]:
 _LOOKUPS: weakref.WeakKeyDictionary[Gazetteer, tuple[dict[str, list[Match]], ...]] = (
     weakref.WeakKeyDictionary()
 )
+#: is_strong of a cached list of matches, with and without cities, by the list's id (the
+#: entry holds the list, so the id stays its own).
+_STRENGTHS: weakref.WeakKeyDictionary[Gazetteer, dict[int, tuple[list[Match], bool, bool]]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def _caches(gazetteer: Gazetteer) -> tuple[dict[str, list[Match]], ...]:
-    """The gazetteer's lookup caches: exact, fuzzy, abbreviations."""
+    """The gazetteer's lookup caches: exact, fuzzy, abbreviations, and the matches of a
+    span of text as :meth:`_Extractor.matches` first reads them."""
     caches = _LOOKUPS.get(gazetteer)
     if caches is None:
-        caches = _LOOKUPS[gazetteer] = ({}, {}, {})
+        caches = _LOOKUPS[gazetteer] = ({}, {}, {}, {})
     return caches
 
 
@@ -329,23 +337,32 @@ def is_strong(matches: Sequence[Match], *, cities: bool = True) -> bool:
     )
 
 
+@lru_cache(maxsize=1)
+def _demonym_openers() -> frozenset[str]:
+    """The first words of the demonyms of several words ("South" of "South Korean")."""
+    return frozenset(word.split(" ")[0] for word in demonyms() if " " in word)
+
+
 # --------------------------------------------------------------------------- tokens
 
 
-@dataclass(slots=True)
 class _Token:
-    start: int
-    end: int  # without a possessive 's
-    text: str
-    kind: str  # dotted, abbr, initial, word
-    possessive: bool
-    full_end: int
-    lower: str = ""
-    capitalised: bool = False
+    """A word that may be part of a name: offsets, text (without a possessive 's) and kind
+    (dotted, abbr, initial, word). A plain class: LGL's articles make 33,000 of them."""
 
-    def __post_init__(self) -> None:
-        self.lower = self.text.lower()
-        self.capitalised = self.text[:1].isupper()
+    __slots__ = ("start", "end", "text", "kind", "possessive", "full_end", "lower",
+                 "capitalised")
+
+    def __init__(self, start: int, end: int, text: str, kind: str, possessive: bool,
+                 full_end: int):
+        self.start = start
+        self.end = end  # without a possessive 's
+        self.text = text
+        self.kind = kind
+        self.possessive = possessive
+        self.full_end = full_end
+        self.lower = text.lower()
+        self.capitalised = text[:1].isupper()
 
     @property
     def allcaps(self) -> bool:
@@ -441,6 +458,8 @@ class _Extractor:
     def __init__(self, text: str, gazetteer: Gazetteer):
         self.text = text
         self.gazetteer = gazetteer
+        self.spans = _caches(gazetteer)[3]
+        self.strengths = _STRENGTHS.setdefault(gazetteer, {})
         self.common = common_words()
         self.found: list[_Found] = []
         self.persons: set[str] = set()
@@ -460,8 +479,7 @@ class _Extractor:
         return self.text[max(0, start - width):start]
 
     def previous_word(self, toks: Sequence[_Token]) -> str:
-        m = _PREVIOUS_WORD.search(self.before(toks, 20))
-        return m.group(1).lower() if m else ""
+        return _word_before(self.text, toks[0].start, 20).lower()
 
     def type_word(self, toks: Sequence[_Token]) -> str:
         """The type word beside the name (see :func:`_type_word`)."""
@@ -515,13 +533,28 @@ class _Extractor:
     def matches(self, toks: Sequence[_Token]) -> list[Match]:
         if len(toks) == 1 and toks[0].kind == "initial":
             return []
-        found = [m for m in lookup(self.gazetteer, lookup_name(self.span(toks)))
-                 if m.quality > 0]
+        span = self.text[toks[0].start:toks[-1].end]
+        found = self.spans.get(span)
+        if found is None:
+            if len(self.spans) > 200_000:
+                self.spans.clear()
+            found = self.spans[span] = [m for m in lookup(self.gazetteer, lookup_name(span))
+                                        if m.quality > 0]
         if not found and len(toks) > 1 and toks[0].lower in _COMPASS:
             # "North Africa" as the gazetteer files it, "Northern Africa".
             name = f"{toks[0].text}ern {self.text[toks[1].start:toks[-1].end]}"
             found = [m for m in lookup(self.gazetteer, name) if m.quality >= 2]
         return found
+
+    def strong(self, matches: list[Match], *, cities: bool = True) -> bool:
+        """:func:`is_strong`, remembered for the lists of matches the caches hold."""
+        entry = self.strengths.get(id(matches))
+        if entry is None or entry[0] is not matches:
+            if len(self.strengths) > 200_000:
+                self.strengths.clear()
+            entry = self.strengths[id(matches)] = (
+                matches, is_strong(matches), is_strong(matches, cities=False))
+        return entry[1] if cities else entry[2]
 
     def single_ok(self, tok: _Token, matches: list[Match], toks: Sequence[_Token]) -> bool:
         """Whether one word that the gazetteer knows may be marked as a place."""
@@ -540,15 +573,15 @@ class _Extractor:
             return self.is_dateline(toks) or self.headline_caps(toks)
         if lower in DIRECTIONS:
             return False
-        letters = sum(c.isalpha() for c in word)
+        letters = sum(map(str.isalpha, word))
         if letters < 3:
             return False
         if lower in MONTHS_DAYS or lower in TITLES or lower in ORG_WORDS or lower in ETHNIC_WORDS:
             return False
         if not tok.capitalised:
             return False
-        strong = is_strong(matches)
-        if normalize(word) in self.common and not is_strong(matches, cities=False) and (
+        strong = self.strong(matches)
+        if normalize(word) in self.common and not self.strong(matches, cities=False) and (
                 not strong or self.starts_sentence(tok)):
             # An ordinary word ("Man", "Reading") is a place only in a place's context; a big
             # city's name is one mid-sentence, where its capital letter says a name.
@@ -563,7 +596,7 @@ class _Extractor:
         found = _Found(toks[0].start, toks[-1].end, kind, self.sentence)
         if kind in ("place", "modifier"):
             found.single = len(toks) == 1
-            found.strong = is_strong(matches)
+            found.strong = self.strong(matches)
             end = toks[-1].full_end
             found.qualified = bool(_QUALIFIER.match(self.text, end, end + 4))
             if typed:
@@ -587,12 +620,15 @@ class _Extractor:
     # ---------------------------------------------------------------- chunks
     def demonym_at(self, toks: Sequence[_Token], i: int) -> int:
         """How many tokens from ``toks[i]`` on form a demonym ("South Korean": 2), or 0."""
-        for n in (2, 1):
-            part = toks[i:i + n]
-            if len(part) == n and all(t.kind == "word" for t in part) and is_demonym(
-                    self.span(part)):
-                return n
-        return 0
+        tok = toks[i]
+        if tok.kind != "word":
+            return 0
+        # Two words can be one only if the first opens a demonym of two ("South Korean").
+        if i + 1 < len(toks) and toks[i + 1].kind == "word" and \
+                self.text[tok.start:tok.full_end] in _demonym_openers() and \
+                is_demonym(self.text[tok.start:toks[i + 1].end]):
+            return 2
+        return 1 if is_demonym(tok.text) else 0
 
     def abbreviation(self, tok: _Token) -> bool:
         """Mark a region's abbreviation after a comma or a locative ("Brisbane, Qld", "in
@@ -780,11 +816,11 @@ class _Extractor:
                 tok = toks[0]
                 if tok.allcaps and len(tok.text) <= 3 and tok.text not in COUNTRY_ABBREVIATIONS:
                     return
-                if normalize(tok.text) in self.common and not is_strong(matches):
+                if normalize(tok.text) in self.common and not self.strong(matches):
                     return
                 if tok.lower in ORG_WORDS or tok.lower in TITLES or tok.lower in ETHNIC_WORDS:
                     return
-                if not (is_strong(matches) or any(m.quality == 3 for m in matches)):
+                if not (self.strong(matches) or any(m.quality == 3 for m in matches)):
                     return
             if areas_only and not any(m.quality >= 2 and m.place.kind in _AREA_KINDS
                                       for m in matches):
@@ -876,14 +912,35 @@ def _type_after(text: str, end: int, pattern: re.Pattern = _TYPE_AFTER) -> str:
 
 def _type_before(text: str, start: int) -> str:
     """The type word before a name starting at ``start`` ("the town of Abu Kamal")."""
+    if not start or text[start - 1] not in " \t":
+        return ""  # the pattern ends with a space or tab
     m = _TYPE_BEFORE.search(text[max(0, start - 30):start])
     return (m.group(1) or m.group(2)).lower() if m else ""
 
 
 def _part_before(text: str, start: int) -> str:
     """The part a direction word before a name names ("southern Mexico": "south")."""
-    m = _PREVIOUS_WORD.search(text[max(0, start - 20):start])
-    return _PARTS.get(m.group(1).lower(), "") if m else ""
+    word = _word_before(text, start, 20)
+    return _PARTS.get(word.lower(), "") if word else ""
+
+
+_ASCII_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+
+
+def _word_before(text: str, start: int, width: int) -> str:
+    """The word of ASCII letters that spaces or tabs before ``start`` follow, within
+    ``width`` characters ("" if none): what ``_PREVIOUS_WORD`` finds in that window, read
+    backwards from ``start`` rather than tried at every position of it."""
+    low = max(0, start - width)
+    i = start
+    while i > low and text[i - 1] in " \t":
+        i -= 1
+    if i == start:
+        return ""
+    j = i
+    while j > low and text[j - 1] in _ASCII_LETTERS:
+        j -= 1
+    return text[j:i]
 
 
 def _propagate_type_words(text: str, found: Sequence[_Found | Mention]) -> list[str]:

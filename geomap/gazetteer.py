@@ -1017,13 +1017,17 @@ class Gazetteer:
         *,
         kinds: Iterable[str] | None = None,
         min_population: int = 0,
+        min_city_population: int = 0,
     ) -> Iterator[Place]:
         """Places inside a latitude/longitude box (west > east crosses the antimeridian),
-        south to north."""
-        # A tall box holds much of the table: scanning it (the unary + keeps SQLite off the
-        # latitude index) is then several times faster than walking the index.
-        lat = "+p.lat" if north - south > 30 else "p.lat"
-        sql = (f"SELECT {_PLACE_COLUMNS}, p.rid FROM {{db}}.places p WHERE {lat} BETWEEN ? AND ?")
+        south to north: of ``kinds`` (all by default), with at least ``min_population``,
+        and cities (kind ``city``) with at least ``min_city_population``."""
+        # A tall box holds much of the table: scanning the table in its own order and sorting
+        # what passes is then faster than walking the latitude index (which SQLite would
+        # walk for the ORDER BY alone), several times so when few rows pass (the world's
+        # countries and regions: 84 ms against 310).
+        table = "places p NOT INDEXED" if north - south > 30 else "places p"
+        sql = (f"SELECT {_PLACE_COLUMNS}, p.rid FROM {{db}}.{table} WHERE p.lat BETWEEN ? AND ?")
         params: list = [south, north]
         if west <= east:
             sql += " AND p.lon BETWEEN ? AND ?"
@@ -1034,6 +1038,9 @@ class Gazetteer:
         if min_population:
             sql += " AND p.population >= ?"
             params.append(min_population)
+        if min_city_population:
+            sql += " AND (p.kind != 'city' OR p.population >= ?)"
+            params.append(min_city_population)
         kinds = tuple(kinds) if kinds else ()
         if kinds:
             sql += f" AND p.kind IN ({','.join('?' * len(kinds))})"

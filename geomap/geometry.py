@@ -39,6 +39,11 @@ _DIRECT = Geodesic.LATITUDE | Geodesic.LONGITUDE | Geodesic.LONG_UNROLL
 
 Point = tuple[float, float]
 
+# The geodesic on WGS84 is 0.9944-1.0045 times the mean-radius sphere's distance (200,000
+# random pairs, near-antipodal ones included); these bounds leave room on either side, so a
+# spherical test that rejects with them never rejects what the geodesic would accept.
+_SPHERE_LOW, _SPHERE_HIGH = 0.99, 1.01
+
 
 class Located(Protocol):
     """Anything with ``lat`` and ``lon`` (a ``Place``, an estimated location)."""
@@ -83,6 +88,42 @@ def destination(origin: Located | Sequence[float], bearing: float, km: float) ->
     lat, lon = _point(origin)
     g = _WGS84.Direct(lat, lon, bearing, km * 1000, _DIRECT)
     return g["lat2"], _wrap(g["lon2"])
+
+
+def destinations(origin: Located | Sequence[float], bearing: float,
+                 kms: Sequence[float]) -> list[Point]:
+    """The points at each of ``kms`` from ``origin`` along one bearing: the same points as
+    :func:`destination` gives one by one (geographiclib solves ``Direct`` on such a line),
+    the geodesic set up once."""
+    lat, lon = _point(origin)
+    geodesic_line = _WGS84.Line(lat, lon, bearing, _DIRECT | Geodesic.DISTANCE_IN)
+    out = []
+    for km in kms:
+        g = geodesic_line.Position(km * 1000, _DIRECT)
+        out.append((g["lat2"], _wrap(g["lon2"])))
+    return out
+
+
+def farthest_km(origin: Located | Sequence[float], points: Sequence[Located | Sequence[float]]
+                ) -> float:
+    """The largest geodesic distance from ``origin`` to any of ``points`` (as
+    ``max(measure(origin, p).km ...)``), solved only for the points the spherical formula
+    leaves in the running."""
+    lat, lon = _point(origin)
+    rough = [approx_km(lat, lon, *_point(p)) for p in points]
+    floor = max(rough) * _SPHERE_LOW
+    return max(measure((lat, lon), p).km for p, r in zip(points, rough)
+               if r * _SPHERE_HIGH + 1e-6 >= floor)
+
+
+def outside_km(a: Located | Sequence[float], b: Located | Sequence[float], low: float,
+               high: float) -> bool:
+    """Whether the geodesic from ``a`` to ``b`` is surely shorter than ``low`` or longer than
+    ``high`` km, by the spherical formula and its error bound: a cheap test that lets
+    :func:`measure` be skipped (False says nothing)."""
+    (lat1, lon1), (lat2, lon2) = _point(a), _point(b)
+    rough = approx_km(lat1, lon1, lat2, lon2)
+    return rough * _SPHERE_LOW - 1e-6 > high or rough * _SPHERE_HIGH + 1e-6 < low
 
 
 def approx_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -184,8 +225,10 @@ class Area:
     half_width: float = 180.0
 
     def contains(self, point: Located | Sequence[float]) -> bool:
-        m = measure(self.center, point)
-        return self.holds(m)
+        lat, lon = _point(point)
+        if outside_km(self.center, (lat, lon), self.low_km, self.high_km):
+            return False  # not solved
+        return self.holds(measure(self.center, (lat, lon)))
 
     def holds(self, m: Measure) -> bool:
         """Whether a geodesic measured from the centre ends inside the area."""
@@ -227,6 +270,7 @@ class Area:
 
 __all__ = [
     "COMPASS", "EARTH_RADIUS_KM", "HALF_MERIDIAN_KM", "Area", "Measure", "angle_between",
-    "approx_km", "arc", "box", "circle", "compass", "compass_degrees", "destination", "line",
+    "approx_km", "arc", "box", "circle", "compass", "compass_degrees", "destination",
+    "destinations", "farthest_km", "line", "outside_km",
     "measure",
 ]

@@ -175,6 +175,29 @@ def _quality_bonus(quality: int) -> float:
             }.get(quality, 0.0)
 
 
+#: What a match contributes whatever the article says, by the match's id (the entry holds
+#: the match, so the id stays its own): the lookup caches hand out the same matches to
+#: every article naming a place.
+_FIXED: dict[int, tuple[Match, float, float, tuple[str, str] | None]] = {}
+
+
+def _fixed(match: Match) -> tuple[Match, float, float, tuple[str, str] | None]:
+    """(match, prior plus the name's term, longitude window for nearness, the (country,
+    normalised admin1) of the region it lies in unless it is a region)."""
+    entry = _FIXED.get(id(match))
+    if entry is None or entry[0] is not match:
+        if len(_FIXED) > 200_000:
+            _FIXED.clear()
+        place = match.place
+        # Only distances under 400 km count: skip the far ones before the trigonometry.
+        lon_window = 3.6 / max(0.05, math.cos(math.radians(place.lat)))
+        region = (place.country, normalize(place.admin1)) \
+            if place.admin1 and place.kind != "admin1" else None
+        entry = _FIXED[id(match)] = (match, prior(place) + _quality_bonus(match.quality),
+                                     lon_window, region)
+    return entry
+
+
 def prior(place: Place) -> float:
     """How likely a news article means this place, knowing only its kind and population."""
     pop = math.log10(place.population + 1)
@@ -219,8 +242,10 @@ class _Group:
     #: Near spellings found for a name with no exact candidate, by place id.
     variants: dict[str, Variant] = field(default_factory=dict)
     #: Per candidate, what does not change while the article's picks settle:
-    #: (score from prior, name and type word; the type word; longitude window for nearness).
-    static: list[tuple[float, str, float]] = field(default_factory=list)
+    #: (score from prior, name and type word; the type word; longitude window for nearness;
+    #: the (country, normalised admin1) of the region it lies in, if not a region).
+    static: list[tuple[float, str, float, tuple[str, str] | None]] = field(
+        default_factory=list)
 
     def settle(self) -> None:
         """Fill ``static``, once the group's matches and type words are known."""
@@ -232,7 +257,7 @@ class _Group:
         self.static = []
         for match in self.matches:
             place = match.place
-            total = prior(place) + _quality_bonus(match.quality)
+            _, total, lon_window, region = _fixed(match)
             variant = self.variants.get(place.id)
             if variant is not None:
                 total -= WEIGHTS.edit * variant.edits
@@ -250,9 +275,7 @@ class _Group:
             elif self.parts and place.kind in PART_KINDS:
                 total += WEIGHTS.part
                 type_word = "part"
-            # Only distances under 400 km count: skip the far ones before the trigonometry.
-            lon_window = 3.6 / max(0.05, math.cos(math.radians(place.lat)))
-            self.static.append((total, type_word, lon_window))
+            self.static.append((total, type_word, lon_window, region))
 
 
 @dataclass
@@ -366,9 +389,9 @@ class _Resolver:
         self._totals: tuple[Counter, Counter, Counter] = (Counter(), Counter(), Counter())
         self._weight_sum = 0.0
         self._shares: dict[str, tuple[dict, dict, dict]] = {}
-        # Each group's latest evidence (from best()), reused by the final ranking when no
+        # Each group's latest scores (from best()), reused by the final ranking when no
         # other group's pick has changed since.
-        self._evidence: dict[str, list[_Evidence]] = {}
+        self._totals_of: dict[str, list[float]] = {}
         self._countries = _COUNTRIES.get(gazetteer)
         if self._countries is None:
             self._countries = _COUNTRIES[gazetteer] = {}
@@ -472,37 +495,47 @@ class _Resolver:
         return (_References(self._totals, own),
                 max(1.0, self._weight_sum - sum(own[1].values())))
 
-    def score(self, group: _Group, k: int, context: _Context) -> _Evidence:
-        """The evidence for ``group``'s candidate number ``k`` in the current context."""
+    def score(self, group: _Group, k: int, context: _Context) -> float:
+        """The score of ``group``'s candidate number ``k`` in the current context."""
+        return self._score(group, k, context, None)
+
+    def evidence(self, group: _Group, k: int, context: _Context) -> _Evidence:
+        """The terms of that score, to explain the choice (the same sum as :meth:`score`)."""
+        ev = _Evidence()
+        self._score(group, k, context, ev)
+        return ev
+
+    def _score(self, group: _Group, k: int, context: _Context, ev: _Evidence | None) -> float:
+        # Most candidates are scored only to be compared (31,000 on LGL, a few hundred of
+        # them explained): the terms are recorded only into an ``ev`` given.
         place = group.matches[k].place
-        total, type_word, lon_window = group.static[k]
-        ev = _Evidence(type_word=type_word)
+        total, type_word, lon_window, region = group.static[k]
+        container_name = ""
         for c in group.containers:
             container = self.group_of[c].pick if c in self.group_of else None
             if container is None:
                 continue
             if container.kind == "country" and place.country == container.country:
                 total += WEIGHTS.container
-                ev.container = container.name
+                container_name = container.name
             elif container.kind in ("admin1", "admin2") and place.country == container.country:
-                region = container.name if container.kind == "admin1" else container.admin1
-                if region and normalize(place.admin1) == normalize(region):
+                name = container.name if container.kind == "admin1" else container.admin1
+                if name and normalize(place.admin1) == normalize(name):
                     total += WEIGHTS.container
-                    ev.container = container.name
+                    container_name = container.name
                 else:
                     total += WEIGHTS.container_country
         refs = context.refs
-        weight = refs.weight(place.country) if place.country else 0
+        country = place.country
+        weight = refs.weight(country) if country else 0
         if weight > 0:
             share = weight / context.weight_total
             total += WEIGHTS.country + WEIGHTS.country_share * share
-            ev.country, ev.country_count = place.country, int(refs.explicit(place.country))
-        if place.admin1 and place.kind != "admin1":
-            if refs.region((place.country, normalize(place.admin1))):
-                total += WEIGHTS.region
-                ev.admin1 = place.admin1
+        in_region = region is not None and refs.region(region)
+        if in_region:
+            total += WEIGHTS.region
+        best_km, near = math.inf, ""
         if place.kind not in _AREA_KINDS:
-            best_km, near = math.inf, ""
             lat, lon = place.lat, place.lon
             for pick_lat, pick_lon, pick, name in context.near:
                 if abs(pick_lat - lat) > 3.6:
@@ -517,13 +550,22 @@ class _Resolver:
                      else WEIGHTS.near_400 if best_km < 400 else 0)
             if bonus:
                 total += bonus
-                ev.near, ev.near_km = near, best_km
+            else:
+                near = ""
+        claim = 0.0
         if context.chosen is not None:
-            ev.claim = min(WEIGHTS.claim_cap, sum(
+            claim = min(WEIGHTS.claim_cap, sum(
                 self.claim_support(i, place, context.chosen) for i in group.indexes))
-            total += ev.claim
-        ev.total = total
-        return ev
+            total += claim
+        if ev is not None:
+            ev.type_word, ev.container, ev.claim, ev.total = type_word, container_name, claim, total
+            if weight > 0:
+                ev.country, ev.country_count = country, int(refs.explicit(country))
+            if in_region:
+                ev.admin1 = place.admin1
+            if near:
+                ev.near, ev.near_km = near, best_km
+        return total
 
     def context(self, group: _Group, final: bool) -> _Context:
         """What scoring ``group``'s candidates needs to know of the other groups' picks."""
@@ -537,22 +579,21 @@ class _Resolver:
         return _Context(refs, weight_total, near, chosen)
 
     def rank(self, group: _Group, final: bool = False,
-             evidence: list[_Evidence] | None = None) -> list[tuple[_Evidence, Match]]:
-        """``group``'s candidates with their evidence, best first; ``evidence`` of an
-        unchanged context may be passed in rather than scored again."""
-        if evidence is None:
-            context = self.context(group, final)
-            evidence = [self.score(group, k, context) for k in range(len(group.matches))]
-        ranked = list(zip(evidence, group.matches))
-        ranked.sort(key=lambda em: -em[0].total)
-        return ranked
+             totals: list[float] | None = None) -> tuple[list[float], list[int], _Evidence]:
+        """``group``'s candidates' scores, their order (best first, the first of equals
+        first) and the evidence for the best; ``totals`` of an unchanged context may be
+        passed in rather than scored again."""
+        context = self.context(group, final)
+        if totals is None:
+            totals = [self.score(group, k, context) for k in range(len(group.matches))]
+        order = sorted(range(len(totals)), key=lambda k: -totals[k])
+        return totals, order, self.evidence(group, order[0], context)
 
     def best(self, group: _Group) -> Place:
         """The top candidate of ``group`` (the first of equals, as in :meth:`rank`)."""
         context = self.context(group, False)
-        evidence = self._evidence[group.key] = [
+        totals = self._totals_of[group.key] = [
             self.score(group, k, context) for k in range(len(group.matches))]
-        totals = [ev.total for ev in evidence]
         top = max(totals)
         self._belief = (1.0 / sum(math.exp(t - top) for t in totals)) ** WEIGHTS.belief
         return group.matches[totals.index(top)].place
@@ -566,7 +607,7 @@ class _Resolver:
         # First pass: prior, name and type word only; then let the evidence settle.
         # Abbreviations come after the other names, and keep only candidates in countries
         # those name: two abbreviations alone cannot vouch for each other.
-        statics = {g.key: [prior(m.place) + _quality_bonus(m.quality) for m in g.matches]
+        statics = {g.key: [_fixed(m)[1] for m in g.matches]
                    for g in groups if g.matches and not g.abbreviation}
         pairs = self.pair_support(statics) if WEIGHTS.pairs and len(statics) > 1 else {}
         for group in sorted(groups, key=lambda g: g.abbreviation):
@@ -574,7 +615,7 @@ class _Resolver:
                 self.restrict_to_context(group)
             if group.matches:
                 totals = statics.get(group.key) or [
-                    prior(m.place) + _quality_bonus(m.quality) for m in group.matches]
+                    _fixed(m)[1] for m in group.matches]
                 if group.key in pairs:
                     totals = [t + b for t, b in zip(totals, pairs[group.key])]
                 top = max(totals)
@@ -608,17 +649,18 @@ class _Resolver:
                     results[i] = replace(self.mentions[i], reason=reason)
                 continue
             reuse = self.claim_support is None and fresh_at.get(group.key) == changes
-            ranked = self.rank(group, final=True,
-                               evidence=self._evidence.get(group.key) if reuse else None)
-            if ranked[0][1].place is not group.pick:
-                self.set_pick(group, ranked[0][1].place)
+            totals, order, best_ev = self.rank(
+                group, final=True, totals=self._totals_of.get(group.key) if reuse else None)
+            ranked = [group.matches[k] for k in order]
+            if ranked[0].place is not group.pick:
+                self.set_pick(group, ranked[0].place)
                 changes += 1
-            top = max(ev.total for ev, _ in ranked)
-            weights = [math.exp(ev.total - top) for ev, _ in ranked]
+            top = max(totals)
+            weights = [math.exp(totals[k] - top) for k in order]
             norm = sum(weights)
-            best_ev, best = ranked[0]
+            best = ranked[0]
             candidates = tuple(Candidate(m.place, round(w / norm, 4))
-                               for (ev, m), w in zip(ranked[1:6], weights[1:6]))
+                               for m, w in zip(ranked[1:6], weights[1:6]))
             reason = self.explain(group, best_ev, best, ranked)
             confidence = weights[0] / norm
             variant = group.variants.get(best.place.id)
@@ -740,10 +782,9 @@ class _Resolver:
         return (f"abbreviation of {', '.join(named)}{more}, none in a country the article "
                 "names otherwise")
 
-    def explain(self, group: _Group, ev: _Evidence, best: Match,
-                ranked: list[tuple[_Evidence, Match]]) -> str:
+    def explain(self, group: _Group, ev: _Evidence, best: Match, ranked: list[Match]) -> str:
         place, name = best.place, group.name
-        same_kind = [m for _, m in ranked if m.place.kind == place.kind]
+        same_kind = [m for m in ranked if m.place.kind == place.kind]
         where = self.country(place.country).name if self.country(place.country) else place.country
         variant = group.variants.get(place.id)
         if variant is not None:

@@ -38,10 +38,11 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from geomap.demonyms import country_of
 from geomap.geometry import COMPASS
-from geomap.records import Claim, Document, Mention, Party, Place
+from geomap.records import Claim, Document, Mention, Party, Place, Sentence
 
 # --------------------------------------------------------------------------- vocabulary
 
@@ -214,15 +215,27 @@ _COMPONENT_GAP = re.compile(r"\s*(?:,|;|/|and|&|-|–|—)?\s*\Z", re.IGNORECASE
 
 # Cheap necessary conditions, tried on a sentence before the patterns above: a unit word
 # where _STATEMENT can end its number, a compass word or abbreviation where _BARE_DIRECTION
-# can match, a degree sign or "latitude" for coordinates. Most sentences have none.
+# can match, a degree sign or "latitude" for coordinates. Most sentences have none. Each
+# pattern opens with the characters its match can start with and checks what precedes them
+# only then (a lookbehind, or "\b" written as one), so the engine skips to those characters
+# instead of trying every position: the unit hint reads, unrolled,
+#   (?<=[\s\d(\[-])(?i:k(?:ilo[\s-]?met(?:re|er)s?|ms?)|m(?:et(?:re|er)s?|iles?|ls|i)?
+#   |n(?:autical|mi|m)|f(?:eet|oot|t)|y(?:ards?|ds?))(?![\w/²³])
+# and tests/test_statements.py checks each against its unrolled form.
 _UNIT_HINT = re.compile(
-    r"(?<=[\s\d(\[-])(?i:k(?:ilo[\s-]?met(?:re|er)s?|ms?)|m(?:et(?:re|er)s?|iles?|ls|i)?"
-    r"|n(?:autical|mi|m)|f(?:eet|oot|t)|y(?:ards?|ds?))(?![\w/²³])")
-_DIRECTION_WORDS = ("north", "south", "east", "west")
-_DIRECTION_LETTER = re.compile(r"\b(?:[NESW]|NNE|ENE|ESE|SSE|SSW|WSW|WNW|NNW|NE|SE|SW|NW)\s+"
-                               r"(?i:of)\b")
-_COORDINATE_HINT = re.compile(r"[°º˚]|(?i:\blat(?:itude)?\b|\blong?(?:itude)?\b)|"
-                              r"\d[.:]\d+\s*[NSEW]\b")
+    r"[kmnfyKMNFY](?<=[\s\d(\[-].)(?i:(?<=k)(?:ilo[\s-]?met(?:re|er)s?|ms?)"
+    r"|(?<=m)(?:et(?:re|er)s?|iles?|ls|i)?|(?<=n)(?:autical|mi|m)|(?<=f)(?:eet|oot|t)"
+    r"|(?<=y)(?:ards?|ds?))(?![\w/²³])")
+_DIRECTION_WORD = re.compile("north|south|east|west")  # in casefolded text
+#: \b(?:[NESW]|NNE|ENE|ESE|SSE|SSW|WSW|WNW|NNW|NE|SE|SW|NW)\s+(?i:of)\b
+_DIRECTION_LETTER = re.compile(
+    r"[NESW](?<!\w[NESW])(?:(?<=N)(?:NE|NW|E|W)?|(?<=E)(?:NE|SE)?|(?<=S)(?:SE|SW|E|W)?"
+    r"|(?<=W)(?:SW|NW)?)\s+(?i:of)\b")
+#: [°º˚]|(?i:\blat(?:itude)?\b|\blong?(?:itude)?\b)|\d[.:]\d+\s*[NSEW]\b
+_COORDINATE_HINT = re.compile(
+    r"[°º˚lL\d](?:(?<=[°º˚])|(?<=[lL])(?<!\w.)(?i:at(?:itude)?\b|ong?(?:itude)?\b)"
+    r"|(?<=\d)[.:]\d+\s*[NSEW]\b)")
+
 
 # --------------------------------------------------------------------------- word classes
 
@@ -512,8 +525,19 @@ def _distance_statements(text: str, start: int, end: int) -> list[_Statement]:
     return found
 
 
+# Every _BARE_DIRECTION match ends with a compass word (and "ward"/"wards") or an
+# abbreviation in capitals, then spaces and "of" or "from": cheap to look for first, in the
+# casefolded sentence (casefolding matches what IGNORECASE matches here, "ſ" included), and
+# most sentences naming a compass point ("the East Coast", "Westfield") have none.
+_DIRECTION_OF = re.compile(r"(?:north|south|east|west)(?:wards?)?\s+(?:of|from)")
+_ABBREVIATION_OF = re.compile(r"[NESW]\s+(?:[oO][fF]|[fF][rR][oO][mM])")
+
+
 def _direction_statements(text: str, start: int, end: int,
                           taken: Sequence[tuple[int, int]]) -> list[_Statement]:
+    if not (_DIRECTION_OF.search(text[start:end].casefold())
+            or _ABBREVIATION_OF.search(text, start, end)):
+        return []
     found = []
     for m in _BARE_DIRECTION.finditer(text, start, end):
         if any(a <= m.start() < b for a, b in taken):
@@ -536,8 +560,8 @@ def statements(text: str, start: int = 0, end: int | None = None) -> list[_State
     end = len(text) if end is None else end
     found = _distance_statements(text, start, end) if _UNIT_HINT.search(text, start, end) \
         else []
-    folded = text[start:end].casefold()
-    if any(w in folded for w in _DIRECTION_WORDS) or _DIRECTION_LETTER.search(text, start, end):
+    if _DIRECTION_WORD.search(text[start:end].casefold()) or \
+            _DIRECTION_LETTER.search(text, start, end):
         found += _direction_statements(text, start, end, [(s.start, s.end) for s in found])
     return sorted(found, key=lambda s: s.start)
 
@@ -1838,30 +1862,64 @@ def find_claims(doc: Document) -> tuple[Claim, ...]:
     starts = [doc.mentions[i].start for i in order]
     places = [i for i in order if doc.mentions[i].kind == "place"]
     place_starts = [doc.mentions[i].start for i in places]
-    for index, sentence in enumerate(doc.sentences):
-        text_hint = _UNIT_HINT.search(doc.text, sentence.start, sentence.end)
-        folded = doc.text[sentence.start:sentence.end].casefold()
-        if not (text_hint or any(w in folded for w in _DIRECTION_WORDS)
-                or _DIRECTION_LETTER.search(doc.text, sentence.start, sentence.end)
-                or _COORDINATE_HINT.search(doc.text, sentence.start, sentence.end)):
-            continue
+    for phrases in _phrases(doc.text, tuple(doc.sentences)):
+        sentence = doc.sentences[phrases.index]
         members = order[bisect_left(starts, sentence.start):bisect_left(starts, sentence.end)]
         previous = places[max(0, bisect_left(place_starts, sentence.start) - 12):
                           bisect_left(place_starts, sentence.start)]
-        context = _Context(doc, index, members, previous)
-        found = _sentence_claims(context)
-        found += _pair_claims(context, found)
-        found += _coordinate_claims(context, found)
+        context = _Context(doc, phrases.index, members, previous)
+        found = _sentence_claims(context, phrases.statements)
+        found += _pair_claims(context, found, phrases.distances)
+        found += _coordinate_claims(context, found, phrases.points)
         claims.extend(sorted(found, key=lambda c: c.start))
     return tuple(claims)
 
 
-def _sentence_claims(ctx: _Context) -> list[Claim]:
+@dataclass(frozen=True, slots=True)
+class _Phrases:
+    """What the text of one sentence says, before any mention is attached: its statements,
+    its bare distances (for pairs of places) and its written coordinates."""
+
+    index: int
+    statements: tuple[_Statement, ...]
+    distances: tuple[re.Match[str], ...]
+    points: tuple[tuple[int, int, tuple[float, float]], ...]
+
+
+@lru_cache(maxsize=4)
+def _phrases(text: str, sentences: tuple[Sentence, ...]) -> tuple[_Phrases, ...]:
+    """The sentences that say something :func:`find_claims` attaches, with what they say.
+
+    It reads the text alone, so the two passes over an article (before resolution, to steer
+    it, and after) share it; most sentences hold no hint of a distance, direction or
+    coordinates, and fewer still a phrase.
+    """
+    out = []
+    # Casefolding maps each character on its own, so a sentence's folded text is a part of
+    # the whole text's: where that holds no compass word, no sentence does.
+    words = _DIRECTION_WORD.search(text.casefold()) is not None
+    for index, sentence in enumerate(sentences):
+        start, end = sentence.start, sentence.end
+        unit = _UNIT_HINT.search(text, start, end)
+        direction = (words and _DIRECTION_WORD.search(text[start:end].casefold())) or \
+            _DIRECTION_LETTER.search(text, start, end)
+        coordinate = _COORDINATE_HINT.search(text, start, end)
+        if not (unit or direction or coordinate):
+            continue
+        found = tuple(statements(text, start, end))
+        distances = tuple(_DISTANCE_ONLY.finditer(text, start, end)) if unit else ()
+        points = tuple(coordinates(text, start, end)) if coordinate else ()
+        if found or distances or points:
+            out.append(_Phrases(index, found, distances, points))
+    return tuple(out)
+
+
+def _sentence_claims(ctx: _Context, found: Sequence[_Statement]) -> list[Claim]:
     text = ctx.text
     out: list[Claim] = []
     chains: list[list[Claim]] = []
     previous: Claim | None = None
-    for st in statements(text, ctx.start, ctx.end):
+    for st in found:
         if previous is not None and st.start < previous.end:
             continue
         if st.apart:
@@ -1924,14 +1982,13 @@ def _with_subject(claim: Claim, subject: Party | None, why: str) -> Claim:
     return replace(claim, subject=subject, reason="; ".join(reasons), subject_reason=note)
 
 
-def _pair_claims(ctx: _Context, taken: Sequence[Claim]) -> list[Claim]:
+def _pair_claims(ctx: _Context, taken: Sequence[Claim],
+                 distances: Sequence[re.Match[str]]) -> list[Claim]:
     """Distances between two named places with no relation word: "New York City to Houston
     is 1,600 miles", "the distance between X and Y is 30 km", "the 300km between X and Y",
     "20 miles separate X and Y". The first place is the subject."""
-    if not _UNIT_HINT.search(ctx.text, ctx.start, ctx.end):
-        return []
     out = []
-    for m in _DISTANCE_ONLY.finditer(ctx.text, ctx.start, ctx.end):
+    for m in distances:
         if any(c.start <= m.start() < c.end or m.start() <= c.start < m.end() for c in taken):
             continue
         if re.match(r"\s*(?:long|wide|deep|high|tall|in\s+length)\b", ctx.text[m.end():]):
@@ -2031,11 +2088,10 @@ def coordinates(text: str, start: int = 0, end: int | None = None
     return out
 
 
-def _coordinate_claims(ctx: _Context, found: Sequence[Claim]) -> list[Claim]:
-    if not _COORDINATE_HINT.search(ctx.text, ctx.start, ctx.end):
-        return []
+def _coordinate_claims(ctx: _Context, found: Sequence[Claim],
+                       points: Sequence[tuple[int, int, tuple[float, float]]]) -> list[Claim]:
     out = []
-    for start, end, point in coordinates(ctx.text, ctx.start, ctx.end):
+    for start, end, point in points:
         subject = next((c.subject for c in found if c.subject is not None and c.end <= start
                         and c.subject.kind not in ("place", "name")), None)
         why = ""

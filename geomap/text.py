@@ -251,13 +251,16 @@ ABBREVIATIONS = frozenset(
     fri sat sun approx est fig vol al e.g i.e a.m p.m u.s u.k u.n u.s.a d.c""".split()
 )
 # A candidate end: terminal punctuation with closing quotes/brackets then space, or a line
-# break before a capital, digit or quote, or a blank line.
+# break before a capital, digit or quote, or a blank line. Every match starts with a stop or
+# a line break (spaces before a break are trimmed from the sentence anyway), so the engine
+# skips to those characters.
 _BOUNDARY = re.compile(
     r"(?P<stop>[.!?…]+[\"'”’)\]]*)(?P<gap>[ \t]+|[ \t]*\n[ \t\n]*)"
     r"(?=[\"“‘'(\[]?[A-Z0-9\u00C0-\u024F])"
-    r"|(?P<para>[ \t]*\n[ \t]*\n\s*)"
-    r"|(?P<line>[ \t]*\n[ \t]*)(?=[\"“‘'(\[]?[A-Z0-9\u00C0-\u024F])"
+    r"|(?P<para>\n[ \t]*\n\s*)"
+    r"|(?P<line>\n[ \t]*)(?=[\"“‘'(\[]?[A-Z0-9\u00C0-\u024F])"
 )
+_DOTTED = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")
 _LAST_WORD = re.compile(r"([A-Za-z][A-Za-z.]*)\.$")
 
 
@@ -303,7 +306,7 @@ def _is_abbreviation(word: str) -> bool:
     # Initials ("J." in "John J. Smith") and dotted acronyms ("U.S.", "N.Y.").
     if len(word) == 1 and word.isupper():
         return True
-    return bool(re.fullmatch(r"(?:[A-Za-z]\.)+[A-Za-z]", word))
+    return bool(_DOTTED.fullmatch(word))
 
 
 def sentence_at(sentences: tuple[Sentence, ...], offset: int) -> int:

@@ -131,7 +131,7 @@ def test_mixed_line_endings_keep_offsets_into_the_file(tmp_path):
     assert [m["text"] for m in found] == NAMES
     assert all(ARTICLE[m["start"]:m["end"]] == m["text"] for m in found)
     assert [m["place"]["country"] for m in found] == ["IQ"] * 5
-    claims = json.loads(geomap("check", article, "--format", "json").output)
+    claims = json.loads(geomap("check", article, "--format", "json").output)["claims"]
     assert [(c["claim"], c["subject_id"], c["reference_id"], c["distance"]) for c in claims] == [
         ("80 km east of Al-Qaim", "gn:92004", "gn:92138", "consistent")]
     assert ARTICLE[claims[0]["start"]:claims[0]["end"]] == "80 km east of Al-Qaim"

@@ -107,6 +107,12 @@ def test_places_in_a_box(small_csv, tmp_path):
         assert ids == {"t:rawa-iq", "t:qaim", "t:hus"}
         assert {p.id for p in gaz.in_box(34, 40, 35, 42, kinds=["border_crossing"])} == {"t:hus"}
         assert {p.id for p in gaz.in_box(34, 40, 35, 42, min_population=50000)} == {"t:qaim"}
+        # The border crossing (population 0) is no city: only small cities are left out.
+        assert {p.id for p in gaz.in_box(34, 40, 35, 42, min_city_population=50000)} == {
+            "t:qaim", "t:hus"}
+        # A tall box is read by scanning the table: the same places, in the same order.
+        assert [p.id for p in gaz.in_box(-60, 40, 60, 42)] == [
+            p.id for p in sorted(gaz.in_box(34, 40, 35, 42), key=lambda p: (p.lat, p.lon))]
 
 
 # --------------------------------------------------------------------------- extension

@@ -743,6 +743,26 @@ def test_country_boundaries_from_a_feature_collection():
     assert render.country_boundaries(fc) == {"IQ": BOUNDARIES["IQ"]}
 
 
+def test_bundled_outlines_read_one_by_one_are_those_of_the_whole_file():
+    # The page decodes only the outlines it draws; each must be the file's own.
+    import gzip
+    import json
+
+    from geomap.basemap import Outlines, bundled_extents
+    from geomap.gazetteer import bundled_dir
+
+    text = gzip.decompress((bundled_dir() / "extents.geojson.gz").read_bytes()).decode()
+    whole = {f["id"]: f["geometry"] for f in json.loads(text)["features"]}
+    lazy = bundled_extents()
+    for pid in list(whole)[::25]:
+        assert pid in lazy and lazy[pid] == whole[pid] and lazy.get(pid) == whole[pid]
+    assert "no:such-place" not in lazy and lazy.get("no:such-place") is None
+    # Laid out otherwise (keys in another order), a collection is decoded whole.
+    other = Outlines(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "id": "x:1", "geometry": BOUNDARIES["IQ"]}]}))
+    assert dict(other) == {"x:1": BOUNDARIES["IQ"]} and "x:1" in other
+
+
 # --------------------------------------------------------------------------- locations
 
 #: Reworded from a Reuters report (Sept 2015) so that one thing the gazetteer lacks is placed

@@ -327,3 +327,45 @@ def test_a_distance_from_a_border_is_measured_to_its_nearest_point(full_gazettee
                   for lon, lat in vertices)
     assert check.computed_km <= nearest + 0.5
     assert check.computed_km == pytest.approx(km, abs=10)
+
+
+def test_the_hints_written_for_speed_find_what_their_plain_forms_find():
+    # The hints skip to the characters a match starts with; each must say yes exactly where
+    # the plain pattern (as the comments in statements.py unroll it) does.
+    import random
+    import re
+
+    from geomap import statements
+
+    plain = {
+        statements._UNIT_HINT: re.compile(
+            r"(?<=[\s\d(\[-])(?i:k(?:ilo[\s-]?met(?:re|er)s?|ms?)|m(?:et(?:re|er)s?|iles?|ls|i)?"
+            r"|n(?:autical|mi|m)|f(?:eet|oot|t)|y(?:ards?|ds?))(?![\w/²³])"),
+        statements._DIRECTION_LETTER: re.compile(
+            r"\b(?:[NESW]|NNE|ENE|ESE|SSE|SSW|WSW|WNW|NNW|NE|SE|SW|NW)\s+(?i:of)\b"),
+        statements._COORDINATE_HINT: re.compile(
+            r"[°º˚]|(?i:\blat(?:itude)?\b|\blong?(?:itude)?\b)|\d[.:]\d+\s*[NSEW]\b"),
+    }
+    pieces = ["km", "KM", "kms", "m", "mi", "mls", "miles", "metres", "kilo-meters", "nm",
+              "north", "South", "ſouth", "EAST", "west", "-", "ward", "wards", "to the ",
+              "just ", "from", "FROM", "/", "NW", "Of",
+              "nautical", "ft", "foot", "yds", "yard", "N", "NE", "NNW", "ESE", "SW", "WSW",
+              "of", "OF", "lat", "Lat.", "latitude", "long", "lon", "longitude", "°", "º",
+              "12", "3.5", "4:30", "x", "ß", "é", "(", "[", "-", "/", "²", " ", " ", "\n",
+              ".", ",", "Nof", "aN"]
+    rng = random.Random(16)
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 12)))
+             for _ in range(20_000)]
+    texts += ["It lies 12 km NE of Mosul.", "at 33.1N, 44.2E", "lat. 5", "the KMT", "N of"]
+    for text in texts:
+        for start in range(0, len(text), 3):
+            for end in (len(text), len(text) - 2):
+                for fast, slow in plain.items():
+                    assert bool(fast.search(text, start, end)) == bool(
+                        slow.search(text, start, end)), (slow.pattern, text, start, end)
+                # Where the bare-direction pattern finds a statement, its cheap
+                # precondition holds.
+                if statements._BARE_DIRECTION.search(text, start, end):
+                    assert statements._DIRECTION_OF.search(
+                        text[start:end].casefold()) or statements._ABBREVIATION_OF.search(
+                        text, start, end), (text, start, end)

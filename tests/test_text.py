@@ -83,3 +83,27 @@ def test_paragraph_and_headline_breaks_split():
 def test_empty_text_has_no_sentences():
     assert split_sentences("") == ()
     assert split_sentences("  \n ") == ()
+
+
+def test_the_boundary_pattern_written_for_speed_splits_as_its_plain_form(monkeypatch):
+    # The pattern starts every match at a stop or a line break, not at the spaces before a
+    # break (which are trimmed from the sentence): the sentences must be the same.
+    import random
+    import re
+
+    from geomap import text
+
+    plain = re.compile(
+        r"(?P<stop>[.!?…]+[\"'”’)\]]*)(?P<gap>[ \t]+|[ \t]*\n[ \t\n]*)"
+        r"(?=[\"“‘'(\[]?[A-Z0-9\u00C0-\u024F])"
+        r"|(?P<para>[ \t]*\n[ \t]*\n\s*)"
+        r"|(?P<line>[ \t]*\n[ \t]*)(?=[\"“‘'(\[]?[A-Z0-9\u00C0-\u024F])"
+    )
+    rng = random.Random(16)
+    pieces = ["a", "B", " ", "\t", "\n", ".", "!", "?", "…", '"', "'", "”", ")", "]", "(",
+              "U.S.", "Gen.", "J.", "1", "É", "x"]
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 40)))
+             for _ in range(20_000)]
+    fast = [text.split_sentences(t) for t in texts]
+    monkeypatch.setattr(text, "_BOUNDARY", plain)
+    assert fast == [text.split_sentences(t) for t in texts]
