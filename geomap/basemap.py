@@ -326,12 +326,13 @@ def _candidates(gazetteer: Gazetteer, tier: Tier, points: Sequence[tuple[float, 
             if near is None or near.holds(place.lat, place.lon):
                 yield place
         return
-    query = {"kinds": tier.kinds, "min_population": tier.min_population}
+    kinds, least = tier.kinds, tier.min_population
     if near is None:
-        yield from gazetteer.in_box(-90.0, -180.0, 90.0, 180.0, **query)
+        yield from gazetteer.in_box(-90.0, -180.0, 90.0, 180.0, kinds=kinds,
+                                    min_population=least)
         return
     for box in near.boxes(by_row=tier.dense):
-        for place in gazetteer.in_box(*box, **query):
+        for place in gazetteer.in_box(*box, kinds=kinds, min_population=least):
             if near.holds(place.lat, place.lon):
                 yield place
 

@@ -417,10 +417,10 @@ class _Ends:
     def __init__(self, doc: Document, gazetteer: GazetteerLike | None):
         self.doc = doc
         self.gazetteer = gazetteer
-        counts: Counter[str] = Counter()
+        counts: Counter[str] = Counter()  # a place counts 2, a demonym or modifier 1
         for mention in doc.mentions:
             if mention.place is not None and mention.place.country:
-                counts[mention.place.country] += 1 if mention.kind == "place" else 0.5
+                counts[mention.place.country] += 2 if mention.kind == "place" else 1
         self.countries = counts
 
     def place(self, party: Party | None, *, near: Place | None = None) -> Place | None:
@@ -441,10 +441,8 @@ class _Ends:
         border", the country the subject is not in. None without a subject or an outline."""
         if near is None:
             return None
-        codes = [c for c in (self.doc.mentions[party.mention].place.country
-                             if party.mention is not None and
-                             self.doc.mentions[party.mention].place is not None else "",
-                             party.country) if c]
+        named = self.doc.mentions[party.mention].place if party.mention is not None else None
+        codes = [c for c in (named.country if named is not None else "", party.country) if c]
         if len(codes) == 2 and near.country in codes:
             codes.remove(near.country)
         if not codes:
@@ -500,7 +498,7 @@ def _subject_key(doc: Document, party: Party) -> str:
         return "m:" + normalize(doc.mentions[party.mention].text)
     words = normalize(party.text).split()
     if party.kind == "unnamed":
-        heads = [_SAME_EVENT.get(w) for w in words if w in _SAME_EVENT]
+        heads = [_SAME_EVENT[w] for w in words if w in _SAME_EVENT]
         if heads:
             return "u:" + heads[0]
         return "u:" + (words[-1] if words else party.text)
@@ -633,7 +631,7 @@ def _locate(doc: Document, checks: list[ClaimCheck],
             groups.setdefault(id(point), []).append(i)
         elif check.status == "located":
             groups.setdefault(_subject_key(doc, claim.subject), []).append(i)
-    by_id = {id(p): p for p in points}
+    by_id: dict[object, _Point] = {id(p): p for p in points}
     locations: list[Location] = []
     for key, members in groups.items():
         location = _combine(doc, [checks[i] for i in members], members, by_id.get(key))

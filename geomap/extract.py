@@ -373,7 +373,7 @@ def _tokens(text: str, start: int, end: int) -> list[_Token]:
     """The tokens of ``text[start:end]`` that may be part of a name, in order."""
     out = []
     for m in _TOKEN.finditer(text, start, end):
-        word, kind, first, last = m.group(), m.lastgroup, m.start(), m.end()
+        word, kind, first, last = m.group(), m.lastgroup or "", m.start(), m.end()
         if kind == "word" and len(word) > 2 and word.endswith(("'s", "’s")):
             out.append(_Token(first, last - 2, word[:-2], kind, True, last))
         else:
@@ -783,7 +783,8 @@ class _Extractor:
 
     def hyphenated(self, tok: _Token) -> None:
         """ "Iraq-Syria": each capitalised part that is a place is marked on its own."""
-        pos, parts = tok.start, []
+        pos = tok.start
+        parts: list[tuple[_Token, list[Match], str]] = []
         for part in tok.text.split("-"):
             sub = _Token(pos, pos + len(part), part, "word", False, pos + len(part))
             pos += len(part) + 1

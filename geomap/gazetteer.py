@@ -802,8 +802,15 @@ class Gazetteer:
             raise
         self._cache: dict[tuple, list[Match]] = {}
 
+    @property
+    def _open(self) -> sqlite3.Connection:
+        """The index's connection (a closed gazetteer answers nothing)."""
+        if self._db is None:
+            raise ValueError(f"{self.index}: the gazetteer is closed")
+        return self._db
+
     def _meta(self, schema: str) -> dict[str, str]:
-        return dict(self._db.execute(f"SELECT key, value FROM {schema}.meta").fetchall())
+        return dict(self._open.execute(f"SELECT key, value FROM {schema}.meta").fetchall())
 
     @classmethod
     def open(
@@ -875,7 +882,7 @@ class Gazetteer:
                 self._overlay_keys.isdisjoint(name_keys):
             layers = layers[:1]
         cursors = [
-            self._db.execute(sql.format(db=db, hide=(
+            self._open.execute(sql.format(db=db, hide=(
                 f" AND NOT EXISTS (SELECT 1 FROM overlay.hidden h WHERE h.rid = {rid})"
                 if replaced else "")), params)
             for db, replaced in layers
@@ -885,7 +892,7 @@ class Gazetteer:
     def get(self, place_id: str) -> Place | None:
         """The place with this id, or None."""
         for db, _ in reversed(self._layers):
-            row = self._db.execute(
+            row = self._open.execute(
                 f"SELECT {_PLACE_COLUMNS} FROM {db}.places p WHERE p.id = ?", (place_id,)
             ).fetchone()
             if row:
@@ -969,14 +976,14 @@ class Gazetteer:
                 if pid not in found or found[pid].quality < quality:
                     found[pid] = Match(_place(row), quality)
         if not found and fuzzy and query_keys and len(query_keys[0]) >= 4:
-            rows = itertools.islice(self._rows(
+            skeleton_rows = itertools.islice(self._rows(
                 f"SELECT {_PLACE_COLUMNS}, p.rid FROM {{db}}.skeletons s"
                 f" JOIN {{db}}.places p ON p.rid = s.rid WHERE s.skel = ?{where}{{hide}}"
                 " ORDER BY p.population DESC, p.rid LIMIT ?",
                 (skeleton(query_keys[0]), *params, limit),
                 order=lambda r: (-r[_POPULATION], r[_AFTER_PLACE]),
             ), limit)
-            found = {row[0]: Match(_place(row), 0) for row in rows}
+            found = {row[0]: Match(_place(row), 0) for row in skeleton_rows}
         result = sorted(found.values(), key=lambda m: (-m.quality, -m.place.population))[:limit]
         return self._remember(cache_key, result)
 

@@ -306,7 +306,8 @@ class _Context:
 _REGION_KINDS = frozenset(("admin1", "admin2", "city", "border_crossing"))
 
 
-def _contribution(group: _Group) -> tuple[dict[str, float], dict[str, float], dict[tuple, int]]:
+def _contribution(group: _Group) -> tuple[dict[str, float], dict[str, float],
+                                           dict[tuple, float]]:
     """What a group's pick adds to the article's references: countries named (explicit),
     country weight, and regions."""
     pick = group.pick
@@ -315,7 +316,7 @@ def _contribution(group: _Group) -> tuple[dict[str, float], dict[str, float], di
     n = len(group.indexes) * group.belief
     explicit: dict[str, float] = {}
     weight: dict[str, float] = {}
-    regions: dict[tuple, int] = {}
+    regions: dict[tuple, float] = {}
     if pick.kind == "country":
         explicit[pick.country] = len(group.indexes)  # for the explanation: a count
         weight[pick.country] = n
@@ -350,7 +351,7 @@ class _References:
     def weight(self, country: str) -> float:
         return self._totals[1][country] - self._own[1].get(country, 0)
 
-    def region(self, key: tuple) -> int:
+    def region(self, key: tuple) -> float:
         return self._totals[2][key] - self._own[2].get(key, 0)
 
 
@@ -392,9 +393,10 @@ class _Resolver:
         # Each group's latest scores (from best()), reused by the final ranking when no
         # other group's pick has changed since.
         self._totals_of: dict[str, list[float]] = {}
-        self._countries = _COUNTRIES.get(gazetteer)
-        if self._countries is None:
-            self._countries = _COUNTRIES[gazetteer] = {}
+        countries = _COUNTRIES.get(gazetteer)
+        if countries is None:
+            countries = _COUNTRIES[gazetteer] = {}
+        self._countries: dict[str, Place | None] = countries
 
     def country(self, code: str) -> Place | None:
         """The country with this code, cached per gazetteer."""
@@ -476,16 +478,18 @@ class _Resolver:
     # ---------------------------------------------------------------- scoring
     def set_pick(self, group: _Group, place: Place | None) -> None:
         """Make ``place`` the group's pick, keeping the article's references up to date."""
-        old = self._shares.get(group.key, ({}, {}, {}))
+        empty: tuple[dict, dict, dict] = ({}, {}, {})
+        old = self._shares.get(group.key, empty)
         for total, share in zip(self._totals, old):
             for key, value in share.items():
                 total[key] -= value
         self._weight_sum -= sum(old[1].values())
         group.pick = place
-        new = self._shares[group.key] = _contribution(group)
-        for total, share in zip(self._totals, new):
-            for key, value in share.items():
-                total[key] += value
+        new: tuple[dict, dict, dict] = _contribution(group)
+        self._shares[group.key] = new
+        for grand, part in zip(self._totals, new):
+            for key, value in part.items():
+                grand[key] += value
         self._weight_sum += sum(new[1].values())
 
     def references(self, exclude: _Group) -> tuple[_References, float]:
@@ -553,9 +557,10 @@ class _Resolver:
             else:
                 near = ""
         claim = 0.0
-        if context.chosen is not None:
+        support = self.claim_support
+        if context.chosen is not None and support is not None:
             claim = min(WEIGHTS.claim_cap, sum(
-                self.claim_support(i, place, context.chosen) for i in group.indexes))
+                support(i, place, context.chosen) for i in group.indexes))
             total += claim
         if ev is not None:
             ev.type_word, ev.container, ev.claim, ev.total = type_word, container_name, claim, total
@@ -627,7 +632,9 @@ class _Resolver:
                 self.find_variants(group)
         # A group's scores depend only on the picks: one whose picks have not changed
         # since it was last ranked would be ranked the same again.
-        changes, ranked_at, fresh_at = 0, {}, {}
+        changes = 0
+        ranked_at: dict[str, int] = {}
+        fresh_at: dict[str, int] = {}
         for _ in range(2):
             for group in groups:
                 if len(group.matches) > 1 and ranked_at.get(group.key) != changes:
@@ -785,7 +792,8 @@ class _Resolver:
     def explain(self, group: _Group, ev: _Evidence, best: Match, ranked: list[Match]) -> str:
         place, name = best.place, group.name
         same_kind = [m for m in ranked if m.place.kind == place.kind]
-        where = self.country(place.country).name if self.country(place.country) else place.country
+        country = self.country(place.country)
+        where = country.name if country is not None else place.country
         variant = group.variants.get(place.id)
         if variant is not None:
             edits = f"{variant.edits} edit{'s' if variant.edits != 1 else ''}"

@@ -1001,9 +1001,9 @@ class _Context:
         for _ in range(4):
             before = [t.lower for t in self.tokens[max(0, first - 4):first]]
             if party.kind == "unnamed":
-                at = self._place_after(party)
-                if at is not None:
-                    party, first = at
+                after = self._place_after(party)
+                if after is not None:
+                    party, first = after
                     continue
             if first >= 2 and self._is_verb(first - 1) and \
                     self.tokens[first - 1].lower.endswith("ing") and \

@@ -174,7 +174,7 @@ class _HTMLText(HTMLParser):
         # Before Python 3.13 the parser raises AssertionError on a marked section it does not
         # know ("<![foo]>"); browsers read one as a bogus comment, up to the next ">".
         try:
-            return super().parse_marked_section(i, report)
+            return super().parse_marked_section(i, bool(report))
         except AssertionError:
             end = self.rawdata.find(">", i + 3)
             return -1 if end < 0 else end + 1
@@ -288,7 +288,7 @@ def split_sentences(text: str) -> tuple[Sentence, ...]:
         spans.append((start, end))
         start = m.end()
     spans.append((start, len(text)))
-    sentences = []
+    sentences: list[Sentence] = []
     for s, e in spans:
         while s < e and text[s].isspace():
             s += 1
