@@ -67,7 +67,6 @@ from itertools import islice
 from typing import Any, Protocol
 
 from geomap import geometry
-from geomap.demonyms import country_of
 from geomap.geometry import Area, angle_between, compass, compass_degrees
 from geomap.names import normalize
 from geomap.records import Claim, ClaimCheck, Document, Location, Party, Place

@@ -36,7 +36,6 @@ from __future__ import annotations
 import math
 import statistics
 import zlib
-from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 

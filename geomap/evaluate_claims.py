@@ -223,7 +223,7 @@ def report(scores: dict[str, Score]) -> str:
     for kind in KINDS:
         row(f"recall {kind}", [_ratio(scores[n].strict[kind], scores[n].gold[kind])
                                for n in names])
-        row(f"  without subject", [_ratio(scores[n].found[kind], scores[n].gold[kind])
+        row("  without subject", [_ratio(scores[n].found[kind], scores[n].gold[kind])
                                    for n in names])
     row("recall, all kinds", [_ratio(sum(scores[n].strict.values()),
                                      sum(scores[n].gold.values())) for n in names])

@@ -15,12 +15,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import EXAMPLE, unprivileged
 
 from geomap import batch, inputs
 from geomap.cli import main
 from geomap.gazetteer import COLUMNS, Gazetteer
-
-from conftest import EXAMPLE, unprivileged
 
 ARTICLE = ("Fighting in Ramadi.\r\nShelling hit Rawa, 80 km east of Al-Qaim, Iraq, on Monday.\r"
            "Troops reached Baghdad.\n")

@@ -14,11 +14,10 @@ from pathlib import Path
 import click
 import pytest
 from click.testing import CliRunner
+from conftest import unprivileged
 
 from geomap.cli import main
 from geomap.gazetteer import COLUMNS
-
-from conftest import unprivileged
 
 ROOT = Path(__file__).resolve().parent.parent
 HEADER = ",".join(COLUMNS) + "\n"

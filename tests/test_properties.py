@@ -22,12 +22,12 @@ from hypothesis import strategies as st
 
 from geomap import render
 from geomap.claims import MAX_KM
-from geomap.geometry import COMPASS
-from geomap.statements import UNIT_KM
 from geomap.errors import GazetteerError, GeomapError
 from geomap.gazetteer import COLUMNS, Gazetteer, check_file
+from geomap.geometry import COMPASS
 from geomap.parse import parse
 from geomap.records import Document
+from geomap.statements import UNIT_KM
 from geomap.text import FORMATS
 
 #: Examples per test under pytest (the map's are fewer: pages are the slowest to write);

@@ -26,7 +26,14 @@ from geomap.batch.engines import DaskEngine, Engine, LocalEngine, make_engine
 from geomap.batch.folder import OUTPUT_FILES, WORK_DIR, RunFolder, manifest
 from geomap.batch.merge import Summary, merge
 from geomap.batch.work import (
-    ChunkResult, EncodedChunk, GazetteerRef, Task, chunk_hash, chunked, process_chunk, run_chunk,
+    ChunkResult,
+    EncodedChunk,
+    GazetteerRef,
+    Task,
+    chunk_hash,
+    chunked,
+    process_chunk,
+    run_chunk,
 )
 from geomap.errors import BatchError, OutputError
 from geomap.gazetteer import Gazetteer
