@@ -19,8 +19,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 HEADER = "id,name,alternate_names,lat,lon,kind,country,admin1,population,source\n"
-BAD_LINES = {17, 1_000, 99_999, 250_000, 500_001, 600_000, 777_777, 900_000, 999_998,
-             1_000_000}
+BAD_LINES = {17, 1_000, 99_999, 250_000, 500_001, 600_000, 777_777, 900_000, 999_998, 1_000_000}
 
 
 def run(label: str, args: list, env: dict[str, str] | None = None) -> tuple[int, str]:
@@ -29,8 +28,12 @@ def run(label: str, args: list, env: dict[str, str] | None = None) -> tuple[int,
     Returns the exit code and stdout."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
-        process = subprocess.Popen([sys.executable, "-m", "geomap", *map(str, args)],
-                                   stdout=out, stderr=err, env={**os.environ, **(env or {})})
+        process = subprocess.Popen(
+            [sys.executable, "-m", "geomap", *map(str, args)],
+            stdout=out,
+            stderr=err,
+            env={**os.environ, **(env or {})},
+        )
         _, status, usage = os.wait4(process.pid, 0)
         seconds = time.perf_counter() - start
         process.returncode = code = os.waitstatus_to_exitcode(status)
@@ -48,38 +51,66 @@ def gazetteer(folder: Path) -> None:
     with open(csv, "w", encoding="utf-8") as out:
         out.write(HEADER)
         for i in range(2_000_000):
-            out.write(f"u:{i},Hamlet {i},Ham {i},{(i % 17_999) / 100 - 89.99:.2f},"
-                      f"{(i % 35_999) / 100 - 179.99:.2f},city,FR,,{i % 5000},test\n")
+            out.write(
+                f"u:{i},Hamlet {i},Ham {i},{(i % 17_999) / 100 - 89.99:.2f},"
+                f"{(i % 35_999) / 100 - 179.99:.2f},city,FR,,{i % 5000},test\n"
+            )
     print(f"gazetteer: {csv.stat().st_size / 1e6:.0f} MB, 2,000,000 rows")
     cache = {"GEOMAP_CACHE_DIR": str(folder / "cache")}
     run("gazetteer validate", ["gazetteer", "validate", csv])
     run("bundled index build (checkout), lookup", ["gazetteer", "lookup", "Ramadi"], cache)
-    run("overlay build (2M rows), lookup", ["gazetteer", "lookup", "Hamlet 1999999",
-                                            "--gazetteer", csv], cache)
-    run("cached indexes, lookup", ["gazetteer", "lookup", "Hamlet 1999999", "--gazetteer", csv],
-        cache)
+    run(
+        "overlay build (2M rows), lookup",
+        ["gazetteer", "lookup", "Hamlet 1999999", "--gazetteer", csv],
+        cache,
+    )
+    run(
+        "cached indexes, lookup",
+        ["gazetteer", "lookup", "Hamlet 1999999", "--gazetteer", csv],
+        cache,
+    )
 
 
 def jsonl(folder: Path, workers: int) -> None:
     path = folder / "million.jsonl"
-    places = ["Ramadi", "Rawa", "Baghdad", "Mosul", "Aleppo", "Paris", "Lyon", "Nice",
-              "Boston", "Denver"]
+    places = [
+        "Ramadi",
+        "Rawa",
+        "Baghdad",
+        "Mosul",
+        "Aleppo",
+        "Paris",
+        "Lyon",
+        "Nice",
+        "Boston",
+        "Denver",
+    ]
     with open(path, "w", encoding="utf-8") as out:
         for line in range(1, 1_000_001):
             if line in BAD_LINES:
                 out.write('{"id": "x", "text": broken\n')
             else:
-                out.write(json.dumps({"id": f"a{line}",
-                                      "text": f"Rain fell on {places[line % 10]} on day {line}."})
-                          + "\n")
+                out.write(
+                    json.dumps(
+                        {
+                            "id": f"a{line}",
+                            "text": f"Rain fell on {places[line % 10]} on day {line}.",
+                        }
+                    )
+                    + "\n"
+                )
     print(f"jsonl: {path.stat().st_size / 1e6:.0f} MB, 1,000,000 lines, 10 bad")
     out = folder / "million-out"
-    _, stdout = run(f"batch, {workers} workers, no map",
-                    ["batch", path, "-o", out, "--workers", workers, "--no-map"])
+    _, stdout = run(
+        f"batch, {workers} workers, no map",
+        ["batch", path, "-o", out, "--workers", workers, "--no-map"],
+    )
     print("  " + stdout.splitlines()[0])
     errors = (out / "errors.jsonl").read_text().splitlines()
-    print(f"  errors.jsonl: {len(errors)} lines, at lines "
-          f"{sorted(json.loads(e)['line'] for e in errors)}")
+    print(
+        f"  errors.jsonl: {len(errors)} lines, at lines "
+        f"{sorted(json.loads(e)['line'] for e in errors)}"
+    )
 
 
 def article(folder: Path) -> None:

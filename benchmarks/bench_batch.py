@@ -52,17 +52,23 @@ class MemorySampler(threading.Thread):
                 self.peak[pid] = max(self.peak.get(pid, 0), rss)
 
 
-def one_run(corpus: Path, engine_name: str, workers: int, gazetteer: Gazetteer,
-            chunk_size: int) -> tuple[float, int]:
+def one_run(
+    corpus: Path, engine_name: str, workers: int, gazetteer: Gazetteer, chunk_size: int
+) -> tuple[float, int]:
     engine = batch.make_engine(engine_name, workers=workers)
     sampler = MemorySampler(engine)
     with tempfile.TemporaryDirectory() as tmp:
         try:
             sampler.start()
             start = time.perf_counter()
-            summary = batch.run(inputs.open_input(corpus), Path(tmp) / "out",
-                                gazetteer=gazetteer, engine=engine, chunk_size=chunk_size,
-                                map_file=False)
+            summary = batch.run(
+                inputs.open_input(corpus),
+                Path(tmp) / "out",
+                gazetteer=gazetteer,
+                engine=engine,
+                chunk_size=chunk_size,
+                map_file=False,
+            )
             elapsed = time.perf_counter() - start
         finally:
             sampler.stopping.set()
@@ -82,21 +88,29 @@ def main() -> None:
     gazetteer = Gazetteer.open()
     with tempfile.TemporaryDirectory() as tmp:
         corpus = make_corpus(args.lgl, args.articles, Path(tmp) / "corpus.jsonl")
-        print(f"{args.articles:,} articles, chunks of {args.chunk_size}, "
-              f"median of {args.runs} runs, {psutil.cpu_count()} cores")
+        print(
+            f"{args.articles:,} articles, chunks of {args.chunk_size}, "
+            f"median of {args.runs} runs, {psutil.cpu_count()} cores"
+        )
         rates: dict[tuple[str, int], float] = {}
         for engine in ("local", "dask"):
             for workers in (1, 2):
-                results = [one_run(corpus, engine, workers, gazetteer, args.chunk_size)
-                           for _ in range(args.runs)]
+                results = [
+                    one_run(corpus, engine, workers, gazetteer, args.chunk_size)
+                    for _ in range(args.runs)
+                ]
                 rate = statistics.median(r for r, _ in results)
                 peak = max(m for _, m in results)
                 rates[engine, workers] = rate
-                print(f"{engine:<6} {workers} worker{'s' if workers > 1 else ' '}  "
-                      f"{rate:8.1f} articles/s   peak {peak / 2**20:6.0f} MiB per worker",
-                      flush=True)
-            print(f"{engine:<6} speed-up 2 / 1: "
-                  f"{rates[engine, 2] / rates[engine, 1]:.2f}x", flush=True)
+                print(
+                    f"{engine:<6} {workers} worker{'s' if workers > 1 else ' '}  "
+                    f"{rate:8.1f} articles/s   peak {peak / 2**20:6.0f} MiB per worker",
+                    flush=True,
+                )
+            print(
+                f"{engine:<6} speed-up 2 / 1: {rates[engine, 2] / rates[engine, 1]:.2f}x",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

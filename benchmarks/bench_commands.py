@@ -28,8 +28,7 @@ EXAMPLE = ROOT / "examples" / "al-qaim-husaybah-2017.txt"
 IMPORT = "import time; t = time.perf_counter(); import geomap; print(time.perf_counter() - t)"
 
 
-def run(argv: list[str], env: dict[str, str] | None = None
-        ) -> tuple[float, float, str, float]:
+def run(argv: list[str], env: dict[str, str] | None = None) -> tuple[float, float, str, float]:
     """Wall seconds, peak RSS in MB, stdout and CPU seconds (user and system) of one child
     process."""
     start = time.perf_counter()
@@ -62,15 +61,16 @@ def main() -> None:
             run(argv, env)
         print(f"median of {args.runs} runs; load average {os.getloadavg()[0]:.2f}")
         inside = [float(run(py + ["-c", IMPORT], env)[2]) for _ in range(args.runs)]
-        print(f"{'import geomap':<14} {statistics.median(inside) * 1000:6.0f} ms "
-              f"(in the process)")
+        print(f"{'import geomap':<14} {statistics.median(inside) * 1000:6.0f} ms (in the process)")
         for name, argv in commands.items():
             results = [run(argv, env) for _ in range(args.runs)]
             wall = statistics.median(r[0] for r in results)
             rss = max(r[1] for r in results)
             cpu = statistics.median(r[3] for r in results)
-            print(f"{'geomap ' + name:<14} {wall * 1000:6.0f} ms wall   {cpu * 1000:6.0f} ms CPU   "
-                  f"peak {rss:5.0f} MB")
+            print(
+                f"{'geomap ' + name:<14} {wall * 1000:6.0f} ms wall   {cpu * 1000:6.0f} ms CPU   "
+                f"peak {rss:5.0f} MB"
+            )
 
 
 if __name__ == "__main__":

@@ -48,23 +48,46 @@ def properties(folder: Path) -> list[Property]:
     (folder / "claims").mkdir()
     rows = props.GazetteerFile(tuple(row for _, row in props.CLAIM_PLACES))
     rows.write(folder / "claims" / "g.csv")
-    small = Gazetteer.open([folder / "claims" / "g.csv"], bundled=False, use_env=False,
-                           cache=folder / "claims" / "cache")
+    small = Gazetteer.open(
+        [folder / "claims" / "g.csv"],
+        bundled=False,
+        use_env=False,
+        cache=folder / "claims" / "cache",
+    )
     return [
-        Property("parse random text", 0.28, props.texts,
-                 lambda text: props.check_parse(full, text)),
-        Property("parse markup", 0.15, st.tuples(props.mixed_texts, props.formats),
-                 lambda case: props.check_parse(full, *case)),
-        Property("parse articles", 0.02, props.news_articles,
-                 lambda text: props.check_parse(full, text)),
-        Property("gazetteer rows", 0.10, props.gazetteer_files,
-                 lambda file: props.check_gazetteer_file(file, folder)),
-        Property("distance sentence", 0.22, props.distance_sentences(),
-                 lambda case: props.check_distance_sentence(small, case)),
-        Property("distance word salad", 0.22, props.distance_word_salad,
-                 lambda text: props.check_distance_text(small, text)),
-        Property("map page", 0.01, props.map_inputs,
-                 lambda case: props.check_map(full, case, folder)),
+        Property(
+            "parse random text", 0.28, props.texts, lambda text: props.check_parse(full, text)
+        ),
+        Property(
+            "parse markup",
+            0.15,
+            st.tuples(props.mixed_texts, props.formats),
+            lambda case: props.check_parse(full, *case),
+        ),
+        Property(
+            "parse articles", 0.02, props.news_articles, lambda text: props.check_parse(full, text)
+        ),
+        Property(
+            "gazetteer rows",
+            0.10,
+            props.gazetteer_files,
+            lambda file: props.check_gazetteer_file(file, folder),
+        ),
+        Property(
+            "distance sentence",
+            0.22,
+            props.distance_sentences(),
+            lambda case: props.check_distance_sentence(small, case),
+        ),
+        Property(
+            "distance word salad",
+            0.22,
+            props.distance_word_salad,
+            lambda text: props.check_distance_text(small, text),
+        ),
+        Property(
+            "map page", 0.01, props.map_inputs, lambda case: props.check_map(full, case, folder)
+        ),
     ]
 
 
@@ -78,10 +101,15 @@ def run(prop: Property, examples: int, random_seed: int) -> tuple[int, BaseExcep
         count += 1
         prop.check(example)
 
-    test = seed(random_seed)(settings(
-        max_examples=examples, deadline=None, database=None, print_blob=True,
-        suppress_health_check=list(HealthCheck),
-    )(given(prop.strategy)(body)))
+    test = seed(random_seed)(
+        settings(
+            max_examples=examples,
+            deadline=None,
+            database=None,
+            print_blob=True,
+            suppress_health_check=list(HealthCheck),
+        )(given(prop.strategy)(body))
+    )
     try:
         test()
     except Exception as err:  # noqa: BLE001 (the property's failure, shrunk)
@@ -98,8 +126,9 @@ def main() -> None:
     failures = []
     total = 0
     with tempfile.TemporaryDirectory(prefix="geomap-fuzz-") as tmp:
-        chosen = [p for p in properties(Path(tmp))
-                  if not args.only or any(n in p.name for n in args.only)]
+        chosen = [
+            p for p in properties(Path(tmp)) if not args.only or any(n in p.name for n in args.only)
+        ]
         shares = sum(p.share for p in chosen)
         start = time.perf_counter()
         for prop in chosen:
@@ -109,13 +138,18 @@ def main() -> None:
             seconds = time.perf_counter() - began
             total += count
             status = "ok" if failure is None else "FAILED"
-            print(f"{prop.name:<22} {count:>8,} examples {seconds:>8.1f} s "
-                  f"{count / seconds:>8,.0f}/s  {status}", flush=True)
+            print(
+                f"{prop.name:<22} {count:>8,} examples {seconds:>8.1f} s "
+                f"{count / seconds:>8,.0f}/s  {status}",
+                flush=True,
+            )
             if failure is not None:
                 failures.append((prop.name, failure))
         wall = time.perf_counter() - start
-    print(f"{'total':<22} {total:>8,} examples {wall:>8.1f} s {total / wall:>8,.0f}/s  "
-          f"{len(failures)} failed")
+    print(
+        f"{'total':<22} {total:>8,} examples {wall:>8.1f} s {total / wall:>8,.0f}/s  "
+        f"{len(failures)} failed"
+    )
     for name, failure in failures:
         print(f"\n--- {name}: falsifying example and traceback")
         print("".join(traceback.format_exception(failure)), end="")

@@ -64,15 +64,21 @@ def user_file(path: Path, rows: int) -> Path:
         out.write(",".join(ALL_COLUMNS[:10]) + "\n")
         for i in range(rows):
             pid = f"gn:{98717 + i}" if i % 10 == 9 else f"me:{i}"
-            out.write(f"{pid},Outpost {i},Post {i},{(i % 170) - 85}.5,{(i % 350) - 175}.5,"
-                      f"base,IQ,,{i},bench\n")
+            out.write(
+                f"{pid},Outpost {i},Post {i},{(i % 170) - 85}.5,{(i % 350) - 175}.5,"
+                f"base,IQ,,{i},bench\n"
+            )
     return path
 
 
 def lookups(cache: str, names: list[str], extra: list[str]) -> dict:
-    out = subprocess.run([sys.executable, "-c", LOOKUP_PROCESS, cache, *extra],
-                         input=json.dumps(names), capture_output=True, text=True,
-                         check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", LOOKUP_PROCESS, cache, *extra],
+        input=json.dumps(names),
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     figures = json.loads(out)
     assert not figures["built"], "the lookup process rebuilt an index"
     return figures
@@ -83,16 +89,26 @@ def edit_then_lookup(cache: str, folder: Path) -> float:
     mine = user_file(folder / "mine.csv", 1)
     env = {**os.environ, "GEOMAP_CACHE_DIR": cache}
     env.pop("GEOMAP_GAZETTEER", None)
+
     def command(name: str) -> list[str]:
-        return [sys.executable, "-m", "geomap", "gazetteer", "lookup", name, "--gazetteer",
-                str(mine)]
+        return [
+            sys.executable,
+            "-m",
+            "geomap",
+            "gazetteer",
+            "lookup",
+            name,
+            "--gazetteer",
+            str(mine),
+        ]
 
     subprocess.run(command("Outpost 0"), env=env, capture_output=True, check=True)
     with open(mine, "a", encoding="utf-8") as out:
         out.write("me:fresh,Fresh Camp,,33.1,41.2,base,IQ,,0,bench\n")
     start = time.perf_counter()
-    result = subprocess.run(command("Fresh Camp"), env=env, capture_output=True, text=True,
-                            check=True)
+    result = subprocess.run(
+        command("Fresh Camp"), env=env, capture_output=True, text=True, check=True
+    )
     took = time.perf_counter() - start
     assert result.stdout.startswith("Fresh Camp"), result.stdout
     return took
@@ -100,8 +116,9 @@ def edit_then_lookup(cache: str, folder: Path) -> float:
 
 def line(label: str, values: list[float], unit: str, scale: float, target: str = "") -> str:
     runs = ", ".join(f"{v * scale:.2f}" for v in values)
-    return (f"{label:<26} median {statistics.median(values) * scale:8.2f} {unit:<3} "
-            f"runs {runs}" + (f"   (target {target})" if target else ""))
+    return f"{label:<26} median {statistics.median(values) * scale:8.2f} {unit:<3} runs {runs}" + (
+        f"   (target {target})" if target else ""
+    )
 
 
 def main() -> None:
@@ -110,9 +127,22 @@ def main() -> None:
     parser.add_argument("--names", type=int, default=10_000)
     args = parser.parse_args()
     files = bundled_files()
-    fig: dict[str, list[float]] = {k: [] for k in (
-        "build", "overlay1", "overlay10k", "edit", "open", "lookup", "lookup10k", "rss",
-        "size", "size1", "size10k")}
+    fig: dict[str, list[float]] = {
+        k: []
+        for k in (
+            "build",
+            "overlay1",
+            "overlay10k",
+            "edit",
+            "open",
+            "lookup",
+            "lookup10k",
+            "rss",
+            "size",
+            "size1",
+            "size10k",
+        )
+    }
     for _ in range(args.runs):
         with tempfile.TemporaryDirectory() as cache:
             folder = Path(cache)
@@ -123,8 +153,7 @@ def main() -> None:
             for rows, key in ((1, "1"), (10_000, "10k")):
                 csv = user_file(folder / f"user{rows}.csv", rows)
                 start = time.perf_counter()
-                overlay, built = ensure_index([csv], family=USER, base=bundled,
-                                              directory=folder)
+                overlay, built = ensure_index([csv], family=USER, base=bundled, directory=folder)
                 fig[f"overlay{key}"].append(time.perf_counter() - start)
                 fig[f"size{key}"].append(overlay.stat().st_size)
                 assert built
@@ -137,8 +166,10 @@ def main() -> None:
             with_overlay = lookups(cache, names, [str(folder / "user10000.csv")])
             fig["lookup10k"].append(with_overlay["lookup_s"] / len(names))
             fig["edit"].append(edit_then_lookup(cache, folder))
-    print(f"files: {len(files)}, runs: {args.runs}, names looked up per run: {args.names:,}"
-          f" ({figures['found']:,} found)")
+    print(
+        f"files: {len(files)}, runs: {args.runs}, names looked up per run: {args.names:,}"
+        f" ({figures['found']:,} found)"
+    )
     print(line("bundled index build", fig["build"], "s", 1, "<= 60 s"))
     print(line("overlay build, 1 row", fig["overlay1"], "ms", 1e3, "well under 1 s"))
     print(line("overlay build, 10k rows", fig["overlay10k"], "ms", 1e3))

@@ -37,8 +37,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--source", type=Path, default=ROOT, help="the checkout to install")
-    parser.add_argument("--online", action="store_true",
-                        help="install the dependencies from the package index")
+    parser.add_argument(
+        "--online", action="store_true", help="install the dependencies from the package index"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -53,32 +54,57 @@ def main() -> None:
         else:
             ours = {sysconfig.get_paths()[key] for key in ("purelib", "platlib")}
             query = "import sysconfig; print(sysconfig.get_paths()['purelib'])"
-            theirs = subprocess.run([python, "-c", query], capture_output=True, text=True,
-                                    check=True).stdout.strip()
+            theirs = subprocess.run(
+                [python, "-c", query], capture_output=True, text=True, check=True
+            ).stdout.strip()
             (Path(theirs) / "_bench_parent.pth").write_text("\n".join(sorted(ours)) + "\n")
-            build = timed([*pip, "wheel", "--no-deps", "--no-build-isolation", "--no-index",
-                           "-w", folder / "wheel", args.source])
+            build = timed(
+                [
+                    *pip,
+                    "wheel",
+                    "--no-deps",
+                    "--no-build-isolation",
+                    "--no-index",
+                    "-w",
+                    folder / "wheel",
+                    args.source,
+                ]
+            )
             wheel = next((folder / "wheel").glob("*.whl"))
             install = timed([*pip, "install", "--no-deps", "--no-index", wheel])
-        run_env = {k: v for k, v in os.environ.items()
-                   if k not in ("PYTHONPATH", "GEOMAP_GAZETTEER")}
+        run_env = {
+            k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "GEOMAP_GAZETTEER")
+        }
         firsts = []
         for run in range(args.runs):
             run_env["GEOMAP_CACHE_DIR"] = str(folder / f"cache{run}")
-            firsts.append(timed([env / "bin" / "geomap", "map", "-o", folder / "map.html"],
-                                cwd=folder, env=run_env))
-        warm = timed([env / "bin" / "geomap", "map", "-o", folder / "map.html"], cwd=folder,
-                     env=run_env)
-        cached = sorted(p.name for p in (folder / "cache0").glob("*.sqlite")) \
-            if (folder / "cache0").is_dir() else []
+            firsts.append(
+                timed(
+                    [env / "bin" / "geomap", "map", "-o", folder / "map.html"],
+                    cwd=folder,
+                    env=run_env,
+                )
+            )
+        warm = timed(
+            [env / "bin" / "geomap", "map", "-o", folder / "map.html"], cwd=folder, env=run_env
+        )
+        cached = (
+            sorted(p.name for p in (folder / "cache0").glob("*.sqlite"))
+            if (folder / "cache0").is_dir()
+            else []
+        )
         size = wheel.stat().st_size
-    print(f"source: {args.source} ({'online' if args.online else 'offline'} install), "
-          f"python {sys.version.split()[0]}, load average {os.getloadavg()[0]:.1f}")
+    print(
+        f"source: {args.source} ({'online' if args.online else 'offline'} install), "
+        f"python {sys.version.split()[0]}, load average {os.getloadavg()[0]:.1f}"
+    )
     print(f"wheel build      {build:8.1f} s")
     print(f"wheel size       {size / 1e6:8.1f} MB   (target < 60 MB)")
     print(f"install          {install:8.1f} s")
-    print(f"first map        median {statistics.median(firsts):6.2f} s   runs "
-          f"{', '.join(f'{f:.2f}' for f in firsts)}   (target <= 3 s)")
+    print(
+        f"first map        median {statistics.median(firsts):6.2f} s   runs "
+        f"{', '.join(f'{f:.2f}' for f in firsts)}   (target <= 3 s)"
+    )
     print(f"warm map         {warm:8.2f} s")
     print(f"indexes the first run left in the cache: {', '.join(cached) or 'none'}")
 

@@ -28,8 +28,11 @@ EXAMPLE = ROOT / "examples" / "al-qaim-husaybah-2017.txt"
 
 def texts(corpus: Path) -> list[str]:
     if corpus.is_file():
-        return [json.loads(line)["text"] for line in corpus.read_text("utf-8").split("\n")
-                if line.strip()]
+        return [
+            json.loads(line)["text"]
+            for line in corpus.read_text("utf-8").split("\n")
+            if line.strip()
+        ]
     return [EXAMPLE.read_text("utf-8")]
 
 
@@ -52,8 +55,11 @@ def run(path: Path) -> tuple[float, float, int, int]:
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     start = time.perf_counter()
     with tempfile.TemporaryFile() as out:
-        subprocess.run([sys.executable, "-m", "geomap", "extract", str(path), "--format",
-                        "json"], stdout=out, check=True)
+        subprocess.run(
+            [sys.executable, "-m", "geomap", "extract", str(path), "--format", "json"],
+            stdout=out,
+            check=True,
+        )
         seconds = time.perf_counter() - start
         size = out.tell()
         out.seek(0)
@@ -75,9 +81,11 @@ def main() -> None:
             path = Path(tmp) / f"article-{size:g}mb.txt"
             written = write_article(path, parts, size)
             seconds, peak, out_bytes, mentions = run(path)
-            print(f"{written / 1e6:6.1f} MB article: {seconds:7.1f} s, peak memory "
-                  f"{peak:7,.0f} MB ({peak / (written / 1e6):5.1f} MB per MB of text), "
-                  f"{mentions:,} mentions, {out_bytes / 1e6:.1f} MB of JSON")
+            print(
+                f"{written / 1e6:6.1f} MB article: {seconds:7.1f} s, peak memory "
+                f"{peak:7,.0f} MB ({peak / (written / 1e6):5.1f} MB per MB of text), "
+                f"{mentions:,} mentions, {out_bytes / 1e6:.1f} MB of JSON"
+            )
             os.unlink(path)
 
 

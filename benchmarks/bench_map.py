@@ -73,8 +73,9 @@ def synthetic_documents(articles: int, per_article: int, seed: int = 5) -> list[
             )
             sentences.append(Sentence(s, start, start + len(sentence) - 1))
             text += sentence
-        ends = [Party(m.text, m.start, m.end, "place", mention=i)
-                for i, m in enumerate(mentions[:2])]
+        ends = [
+            Party(m.text, m.start, m.end, "place", mention=i) for i, m in enumerate(mentions[:2])
+        ]
         claim = Claim(
             subject=ends[1],
             reference=ends[0],
@@ -161,9 +162,12 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--maps", default="article,corpus")
     parser.add_argument("--no-labels", action="store_true", help="No gazetteer names.")
-    parser.add_argument("--plain", action="store_true",
-                        help="No names and no country outlines (as this benchmark was run "
-                        "before the basemap had them).")
+    parser.add_argument(
+        "--plain",
+        action="store_true",
+        help="No names and no country outlines (as this benchmark was run "
+        "before the basemap had them).",
+    )
     parser.add_argument("--no-browser", action="store_true")
     args = parser.parse_args()
 
@@ -171,9 +175,11 @@ def main() -> None:
     places = sum(len(d.mentions) for d in docs)
     outlines = {} if args.plain else boundaries()
     gazetteer = None if args.no_labels or args.plain else Gazetteer.open()
-    print(f"{places:,} places from {len(docs):,} articles, {args.runs} runs, "
-          f"{'no names' if gazetteer is None else 'basemap names'}, "
-          f"{'no outlines' if args.plain else 'country outlines'}")
+    print(
+        f"{places:,} places from {len(docs):,} articles, {args.runs} runs, "
+        f"{'no names' if gazetteer is None else 'basemap names'}, "
+        f"{'no outlines' if args.plain else 'country outlines'}"
+    )
     with tempfile.TemporaryDirectory() as tmp:
         for kind in args.maps.split(","):
             writes, sizes, firsts = [], [], []
@@ -183,8 +189,9 @@ def main() -> None:
                 render.save(build(kind, docs, gazetteer, outlines), path)
                 writes.append(time.perf_counter() - start)
                 sizes.append(path.stat().st_size / 1e6)
-                line = f"{kind} map, run {run + 1}: write {writes[-1]:.2f} s, " \
-                       f"file {sizes[-1]:.1f} MB"
+                line = (
+                    f"{kind} map, run {run + 1}: write {writes[-1]:.2f} s, file {sizes[-1]:.1f} MB"
+                )
                 if not args.no_browser:
                     firsts.append(first_marker_seconds(path))
                     line += f", first marker {firsts[-1]:.2f} s"
@@ -192,8 +199,12 @@ def main() -> None:
             print(
                 f"{kind} map median: write {statistics.median(writes):.2f} s (target <= 5), "
                 f"file {statistics.median(sizes):.1f} MB (target <= 15)"
-                + (f", first marker {statistics.median(firsts):.2f} s (target <= 3)"
-                   if firsts else ""), flush=True
+                + (
+                    f", first marker {statistics.median(firsts):.2f} s (target <= 3)"
+                    if firsts
+                    else ""
+                ),
+                flush=True,
             )
 
 

@@ -41,8 +41,10 @@ def main() -> None:
             parse(text, gazetteer=gaz)
     warm = (time.perf_counter() - start) / args.repeat
     print(f"geomap   {len(texts)} articles, {chars / 1e6:.2f} M chars")
-    print(f"geomap   cold {len(texts) / cold:,.0f} articles/s   warm {len(texts) / warm:,.0f} "
-          f"articles/s   peak memory {peak_mb():,.0f} MB")
+    print(
+        f"geomap   cold {len(texts) / cold:,.0f} articles/s   warm {len(texts) / warm:,.0f} "
+        f"articles/s   peak memory {peak_mb():,.0f} MB"
+    )
     try:
         from geotext import GeoText
     except ImportError:

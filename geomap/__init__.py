@@ -11,6 +11,16 @@ from geomap.records import Candidate, Claim, ClaimCheck, Document, Mention, Plac
 __version__ = "0.1.0"
 
 __all__ = [
-    "Candidate", "Claim", "ClaimCheck", "Document", "GazetteerError", "Gazetteer",
-    "GeomapError", "InputError", "Mention", "Place", "Sentence", "parse",
+    "Candidate",
+    "Claim",
+    "ClaimCheck",
+    "Document",
+    "GazetteerError",
+    "Gazetteer",
+    "GeomapError",
+    "InputError",
+    "Mention",
+    "Place",
+    "Sentence",
+    "parse",
 ]

@@ -73,8 +73,7 @@ def _bare(word: str) -> str:
     letters = [ch for ch in word if ch.isalpha()]
     if not letters or not all(_is_latin(ch) for ch in letters):
         return word
-    bare = "".join(ch for ch in unicodedata.normalize("NFD", word)
-                   if not unicodedata.combining(ch))
+    bare = "".join(ch for ch in unicodedata.normalize("NFD", word) if not unicodedata.combining(ch))
     return unicodedata.normalize("NFC", bare)
 
 
@@ -88,7 +87,11 @@ def as_geometry(value: Any) -> dict | None:
     if value.get("type") == "Feature":
         return as_geometry(value.get("geometry"))
     if value.get("type") in (
-        "Polygon", "MultiPolygon", "GeometryCollection", "LineString", "MultiLineString",
+        "Polygon",
+        "MultiPolygon",
+        "GeometryCollection",
+        "LineString",
+        "MultiLineString",
     ):
         return dict(value)
     return None
@@ -107,8 +110,12 @@ def _rounded(coords: Any, digits: int) -> bool:
 def _round_coords(coords: Any, digits: int = 4) -> Any:
     if isinstance(coords, (int, float)):
         return round(coords, digits)
-    if coords and isinstance(coords[0], (list, tuple)) and coords[0] \
-            and isinstance(coords[0][0], (int, float)):
+    if (
+        coords
+        and isinstance(coords[0], (list, tuple))
+        and coords[0]
+        and isinstance(coords[0][0], (int, float))
+    ):
         # A ring or line, the bulk of any outline: its points at once.
         return [[round(c, digits) for c in point] for point in coords]
     return [_round_coords(c, digits) for c in coords]
@@ -170,22 +177,26 @@ class Tier:
 TIERS = (
     Tier("countries", ("country",), 2, 7, None, 250, min_population=1_000_000),
     Tier("small countries and territories", ("country",), 4, 8, None, 100),
-    Tier("oceans, seas and large regions", ("water", "region"), 2, 8, None, 200,
-         min_extent_km=800),
+    Tier("oceans, seas and large regions", ("water", "region"), 2, 8, None, 200, min_extent_km=800),
     # (Smaller capitals come with the towns around them: asking the whole world for every
     # town to keep the capitals among them would cost ten times as much.)
     Tier("capitals", ("city",), 4, 18, None, 300, min_population=300_000, capital="country"),
     Tier("cities over a million", ("city",), 5, 18, None, 600, min_population=1_000_000),
     Tier("first-level regions", ("admin1",), 5, 9, 1500, 400),
-    Tier("seas, lakes, rivers and regions", ("water", "river", "region"), 5, 11, 1500, 300,
-         min_extent_km=100),
+    Tier(
+        "seas, lakes, rivers and regions",
+        ("water", "river", "region"),
+        5,
+        11,
+        1500,
+        300,
+        min_extent_km=100,
+    ),
     Tier("cities over 100,000", ("city",), 7, 18, 800, 800, min_population=100_000),
     Tier("districts", ("admin2", "district"), 8, 11, 300, 400),
     Tier("towns over 10,000", ("city",), 9, 18, 200, 1200, min_population=10_000, dense=True),
-    Tier("lakes, rivers and airports", ("water", "river", "airport"), 9, 18, 200, 300,
-         dense=True),
-    Tier("villages", ("city", "border_crossing"), 11, 18, 40, 1500, min_population=500,
-         dense=True),
+    Tier("lakes, rivers and airports", ("water", "river", "airport"), 9, 18, 200, 300, dense=True),
+    Tier("villages", ("city", "border_crossing"), 11, 18, 40, 1500, min_population=500, dense=True),
 )
 #: Ids of regions that group countries for statistics (UN M49: "Western Asia"): no one finds
 #: their way by them, so the basemap leaves them out.
@@ -231,8 +242,9 @@ class _Near:
     """Which places lie within about ``radius_km`` of the page's points, on a grid of cells
     about that size: the ``cells`` cells holding most points, and their neighbours."""
 
-    def __init__(self, points: Sequence[tuple[float, float]], radius_km: float,
-                 cells: int = MAX_CELLS):
+    def __init__(
+        self, points: Sequence[tuple[float, float]], radius_km: float, cells: int = MAX_CELLS
+    ):
         self.radius_km = radius_km
         self.size = max([s for s in _CELL_SIZES if s <= radius_km / 111] or [_CELL_SIZES[0]])
         self.columns = round(360 / self.size)
@@ -245,14 +257,17 @@ class _Near:
         for i, j in self.cells:
             for row in range(i - self.reach, i + self.reach + 1):
                 lat = min(89.0, abs((row + 0.5) * self.size - 90))
-                across = min(self.columns // 2,
-                             math.ceil(self.reach / max(0.1, math.cos(math.radians(lat)))))
+                across = min(
+                    self.columns // 2, math.ceil(self.reach / max(0.1, math.cos(math.radians(lat))))
+                )
                 for b in range(-across, across + 1):
                     self.covered.add((row, (j + b) % self.columns))
 
     def _cell(self, lat: float, lon: float) -> tuple[int, int]:
-        return (math.floor((lat + 90) / self.size),
-                math.floor((lon + 180) / self.size) % self.columns)
+        return (
+            math.floor((lat + 90) / self.size),
+            math.floor((lon + 180) / self.size) % self.columns,
+        )
 
     def holds(self, lat: float, lon: float) -> bool:
         return self._cell(lat, lon) in self.covered
@@ -308,19 +323,35 @@ class _Pool:
             self._read = True
             # Both pools in one scan of the table (each scan reads all of it): the areas,
             # and the cities of at least POOL_POPULATION, filed by kind.
-            for place in self.gazetteer.in_box(-90.0, -180.0, 90.0, 180.0,
-                                               kinds=POOL_KINDS + ("city",),
-                                               min_city_population=POOL_POPULATION):
+            for place in self.gazetteer.in_box(
+                -90.0,
+                -180.0,
+                90.0,
+                180.0,
+                kinds=POOL_KINDS + ("city",),
+                min_city_population=POOL_POPULATION,
+            ):
                 self._rows.setdefault(place.kind, []).append(place)
-        return [p for kind in dict.fromkeys(tier.kinds) for p in self._rows.get(kind, ())
-                if p.population >= tier.min_population]
+        return [
+            p
+            for kind in dict.fromkeys(tier.kinds)
+            for p in self._rows.get(kind, ())
+            if p.population >= tier.min_population
+        ]
 
 
-def _candidates(gazetteer: Gazetteer, tier: Tier, points: Sequence[tuple[float, float]],
-                pool: _Pool | None = None) -> Iterable[Place]:
+def _candidates(
+    gazetteer: Gazetteer,
+    tier: Tier,
+    points: Sequence[tuple[float, float]],
+    pool: _Pool | None = None,
+) -> Iterable[Place]:
     pool = pool or _Pool(gazetteer)
-    near = None if tier.radius_km is None else _Near(
-        points, tier.radius_km, MAX_DENSE_CELLS if tier.dense else MAX_CELLS)
+    near = (
+        None
+        if tier.radius_km is None
+        else _Near(points, tier.radius_km, MAX_DENSE_CELLS if tier.dense else MAX_CELLS)
+    )
     if pool.holds(tier):
         for place in pool.rows(tier):
             if near is None or near.holds(place.lat, place.lon):
@@ -328,8 +359,7 @@ def _candidates(gazetteer: Gazetteer, tier: Tier, points: Sequence[tuple[float, 
         return
     kinds, least = tier.kinds, tier.min_population
     if near is None:
-        yield from gazetteer.in_box(-90.0, -180.0, 90.0, 180.0, kinds=kinds,
-                                    min_population=least)
+        yield from gazetteer.in_box(-90.0, -180.0, 90.0, 180.0, kinds=kinds, min_population=least)
         return
     for box in near.boxes(by_row=tier.dense):
         for place in gazetteer.in_box(*box, kinds=kinds, min_population=least):
@@ -337,8 +367,13 @@ def _candidates(gazetteer: Gazetteer, tier: Tier, points: Sequence[tuple[float, 
                 yield place
 
 
-def labels(gazetteer: Gazetteer, points: Sequence[tuple[float, float]], *,
-           exclude: Iterable[str] = (), tiers: Sequence[Tier] = TIERS) -> list[Label]:
+def labels(
+    gazetteer: Gazetteer,
+    points: Sequence[tuple[float, float]],
+    *,
+    exclude: Iterable[str] = (),
+    tiers: Sequence[Tier] = TIERS,
+) -> list[Label]:
     """The basemap's names for a page showing ``points`` (lat, lon), most important first.
 
     Places whose id is in ``exclude`` (those with a marker of their own) are left out, except
@@ -365,16 +400,34 @@ def labels(gazetteer: Gazetteer, points: Sequence[tuple[float, float]], *,
         ranked = sorted(picked.values(), key=lambda p: (-p.population, -p.extent_km, p.id))
         for place in ranked[: tier.cap]:
             named.add(place.id)
-            out.append(Label(display_name(place.name), round(place.lat, 4), round(place.lon, 4),
-                             _style(place), tier.min_zoom, tier.max_zoom, place.id,
-                             place.extent_km))
+            out.append(
+                Label(
+                    display_name(place.name),
+                    round(place.lat, 4),
+                    round(place.lon, 4),
+                    _style(place),
+                    tier.min_zoom,
+                    tier.max_zoom,
+                    place.id,
+                    place.extent_km,
+                )
+            )
     return out
 
 
 def label_rows(labels_: Sequence[Label]) -> list[dict[str, Any]]:
     """Labels as the pages read them."""
-    return [{"name": lb.name, "lat": lb.lat, "lon": lb.lon, "style": lb.style,
-             "minZoom": lb.min_zoom, "maxZoom": lb.max_zoom} for lb in labels_]
+    return [
+        {
+            "name": lb.name,
+            "lat": lb.lat,
+            "lon": lb.lon,
+            "style": lb.style,
+            "minZoom": lb.min_zoom,
+            "maxZoom": lb.max_zoom,
+        }
+        for lb in labels_
+    ]
 
 
 #: Water wider than this is a sea or an ocean: the page's background already shows it.
@@ -425,8 +478,9 @@ class Outlines(Mapping[str, dict]):
     def _decode_all(self) -> dict[str, dict]:
         if self._all is None:
             collection = json.loads(self._text)
-            self._all = {f["id"]: f["geometry"] for f in collection.get("features", ())
-                         if f.get("id")}
+            self._all = {
+                f["id"]: f["geometry"] for f in collection.get("features", ()) if f.get("id")
+            }
         return self._all
 
     def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
@@ -443,7 +497,7 @@ class Outlines(Mapping[str, dict]):
         if at < 0:
             return None
         start = text.rfind('{"geometry":', 0, at)
-        return json.loads(text[start + len('{"geometry":'):at])
+        return json.loads(text[start + len('{"geometry":') : at])
 
     def __getitem__(self, key: str) -> dict:
         found = self.get(key)

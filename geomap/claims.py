@@ -95,24 +95,47 @@ EXPLAIN_PLACES = 2000
 #: A stated distance beyond this is no distance on Earth (the antipode is ~20,004 km away).
 MAX_KM = geometry.HALF_MERIDIAN_KM
 
-_EXTENT_KM = {"border_crossing": 0.5, "airport": 2.0, "admin2": 25.0, "admin1": 80.0,
-              "region": 150.0, "water": 100.0, "river": 50.0, "country": 300.0,
-              "continent": 2000.0, "coordinates": 0.0}
+_EXTENT_KM = {
+    "border_crossing": 0.5,
+    "airport": 2.0,
+    "admin2": 25.0,
+    "admin1": 80.0,
+    "region": 150.0,
+    "water": 100.0,
+    "river": 50.0,
+    "country": 300.0,
+    "continent": 2000.0,
+    "coordinates": 0.0,
+}
 #: Unnamed subjects that name one event of an article ("the quake", "its epicentre").
-_SAME_EVENT = {"epicenter": "epicentre", "epicentre": "epicentre", "quake": "epicentre",
-               "earthquake": "epicentre", "tremor": "epicentre", "aftershock": "epicentre",
-               "centre": "epicentre", "center": "epicentre", "hypocentre": "epicentre"}
+_SAME_EVENT = {
+    "epicenter": "epicentre",
+    "epicentre": "epicentre",
+    "quake": "epicentre",
+    "earthquake": "epicentre",
+    "tremor": "epicentre",
+    "aftershock": "epicentre",
+    "centre": "epicentre",
+    "center": "epicentre",
+    "hypocentre": "epicentre",
+}
 
 
 class GazetteerLike(Protocol):
     """What this stage needs of a gazetteer (``geomap.gazetteer.Gazetteer`` has it)."""
 
-    def in_box(self, south: float, west: float, north: float, east: float, *,
-               kinds: Iterable[str] | None = None, min_population: int = 0) -> Iterator[Place]:
-        ...
+    def in_box(
+        self,
+        south: float,
+        west: float,
+        north: float,
+        east: float,
+        *,
+        kinds: Iterable[str] | None = None,
+        min_population: int = 0,
+    ) -> Iterator[Place]: ...
 
-    def capital(self, country: str, *, admin1: str | None = None) -> Place | None:
-        ...
+    def capital(self, country: str, *, admin1: str | None = None) -> Place | None: ...
 
 
 # --------------------------------------------------------------------------- judging
@@ -134,8 +157,9 @@ def extent_km(place: Place) -> float:
     return _EXTENT_KM.get(place.kind, 2.0)
 
 
-def tolerance(claim: Claim, subject: Place | None = None,
-              reference: Place | None = None) -> tuple[float, float] | None:
+def tolerance(
+    claim: Claim, subject: Place | None = None, reference: Place | None = None
+) -> tuple[float, float] | None:
     """The window (km) of straight-line distances consistent with the claim, or None when it
     states no distance. The upper end is ``math.inf`` after "more than", "at least" and the like.
     """
@@ -194,8 +218,10 @@ def _absurd(claim: Claim) -> str:
     if claim.low_km is not None and claim.low_km < 0:
         return f"a negative distance ({stated(claim)})"
     if claim.low_km is not None and claim.low_km > MAX_KM:
-        return (f"{stated(claim)} is farther than any two places on Earth can be "
-                f"(at most {MAX_KM:,.0f} km apart)")
+        return (
+            f"{stated(claim)} is farther than any two places on Earth can be "
+            f"(at most {MAX_KM:,.0f} km apart)"
+        )
     return ""
 
 
@@ -207,16 +233,20 @@ def judge(claim: Claim, subject: Place | None, reference: Place | None) -> Claim
     """
     absurd = _absurd(claim)
     if subject is None or reference is None or absurd:
-        missing = ", ".join(w for w, p in (("subject", subject), ("reference", reference))
-                            if p is None)
+        missing = ", ".join(
+            w for w, p in (("subject", subject), ("reference", reference)) if p is None
+        )
         why = absurd or f"{missing} not placed"
         return ClaimCheck(
-            claim=claim, status="unattached",
+            claim=claim,
+            status="unattached",
             distance="unverifiable" if claim.low_km is not None else None,
             bearing="unverifiable" if claim.direction else None,
             tolerance_km=None if absurd else tolerance(claim, subject, reference),
-            explanation=f"unverifiable: {why}", subject_place=subject,
-            reference_place=reference)
+            explanation=f"unverifiable: {why}",
+            subject_place=subject,
+            reference_place=reference,
+        )
     m = geometry.measure(reference, subject)
     km, azimuth = m.km, m.bearing
     extents = extent_km(subject) + extent_km(reference)
@@ -235,8 +265,10 @@ def judge(claim: Claim, subject: Place | None, reference: Place | None) -> Claim
         else:
             distance = "inconsistent"
         window_text = f"{low:.0f}-{high:.0f} km" if high != math.inf else f">= {low:.0f} km"
-        notes.append(f"distance {distance}: stated {stated(claim)}, computed {km:.1f} km "
-                     f"({diff:+.1f} km, {pct:+.0f}%), accepted {window_text}")
+        notes.append(
+            f"distance {distance}: stated {stated(claim)}, computed {km:.1f} km "
+            f"({diff:+.1f} km, {pct:+.0f}%), accepted {window_text}"
+        )
         if distance == "inconsistent" and km < low:
             notes[-1] += f", a road would reach at most {km * ROAD_FACTOR:.0f} km"
         elif distance == "road":
@@ -247,14 +279,24 @@ def judge(claim: Claim, subject: Place | None, reference: Place | None) -> Claim
         allowed = bearing_tolerance(claim.direction) + _extent_angle(extents, km)
         bearing_window = (direction_degrees(claim.direction), allowed)
         bearing = "consistent" if off <= allowed else "inconsistent"
-        notes.append(f"direction {bearing}: stated {claim.direction} "
-                     f"({direction_degrees(claim.direction):g}°), computed {azimuth:.0f}° "
-                     f"({compass(azimuth)}), {off:.0f}° off, accepted {allowed:.0f}°")
-    return ClaimCheck(claim=claim, distance=distance, bearing=bearing, computed_km=km,
-                      computed_bearing=azimuth, tolerance_km=window,
-                      explanation="; ".join(notes), bearing_window=bearing_window,
-                      reference_point=(reference.lat, reference.lon), subject_place=subject,
-                      reference_place=reference)
+        notes.append(
+            f"direction {bearing}: stated {claim.direction} "
+            f"({direction_degrees(claim.direction):g}°), computed {azimuth:.0f}° "
+            f"({compass(azimuth)}), {off:.0f}° off, accepted {allowed:.0f}°"
+        )
+    return ClaimCheck(
+        claim=claim,
+        distance=distance,
+        bearing=bearing,
+        computed_km=km,
+        computed_bearing=azimuth,
+        tolerance_km=window,
+        explanation="; ".join(notes),
+        bearing_window=bearing_window,
+        reference_point=(reference.lat, reference.lon),
+        subject_place=subject,
+        reference_place=reference,
+    )
 
 
 def is_inconsistent(check: ClaimCheck) -> bool:
@@ -274,8 +316,9 @@ def target_point(claim: Claim, reference: Place) -> tuple[float, float] | None:
     return geometry.destination(reference, direction_degrees(claim.direction), km)
 
 
-def _fit_error(claim: Claim, reference: Place, place: Place,
-               window: tuple[float, float] | None) -> float | None:
+def _fit_error(
+    claim: Claim, reference: Place, place: Place, window: tuple[float, float] | None
+) -> float | None:
     """How far inside the claim's window and sector ``place`` lies: 0 at the stated point,
     up to 1 per dimension at the window's edges; None outside."""
     if place.id == reference.id:
@@ -293,7 +336,8 @@ def _fit_error(claim: Claim, reference: Place, place: Place,
         error += min(1.0, abs(m.km - middle) / span) if span > 0 else 0.0
     if claim.direction:
         allowed = bearing_tolerance(claim.direction) + _extent_angle(
-            extent_km(place) + extent_km(reference), m.km)
+            extent_km(place) + extent_km(reference), m.km
+        )
         off = angle_between(m.bearing, direction_degrees(claim.direction))
         if off > allowed:
             return None
@@ -301,8 +345,9 @@ def _fit_error(claim: Claim, reference: Place, place: Place,
     return error
 
 
-def fits(claim: Claim, reference: Place, places: Iterable[Place], *,
-         subject: Place | None = None) -> tuple[Place, ...]:
+def fits(
+    claim: Claim, reference: Place, places: Iterable[Place], *, subject: Place | None = None
+) -> tuple[Place, ...]:
     """The places lying where the claim puts its subject, best fit first (``subject``, the
     place the text meant, excluded)."""
     scored = []
@@ -316,8 +361,14 @@ def fits(claim: Claim, reference: Place, places: Iterable[Place], *,
     return tuple(p for _, p in scored)
 
 
-def explain(claim: Claim, reference: Place, gazetteer: GazetteerLike, *,
-            subject: Place | None = None, limit: int = 3) -> tuple[Place, ...]:
+def explain(
+    claim: Claim,
+    reference: Place,
+    gazetteer: GazetteerLike,
+    *,
+    subject: Place | None = None,
+    limit: int = 3,
+) -> tuple[Place, ...]:
     """Gazetteer places that fit the claim, notable ones first.
 
     Candidates come from ``gazetteer.in_box`` around the reference and must pass
@@ -332,8 +383,9 @@ def explain(claim: Claim, reference: Place, gazetteer: GazetteerLike, *,
     box = geometry.box(reference, radius)
     kinds = ("city", "border_crossing", "admin2", "airport")
     for floor in (0, 10**3, 10**4, 10**5, 10**6, 10**7):
-        places = list(islice(gazetteer.in_box(*box, kinds=kinds, min_population=floor),
-                             EXPLAIN_PLACES + 1))
+        places = list(
+            islice(gazetteer.in_box(*box, kinds=kinds, min_population=floor), EXPLAIN_PLACES + 1)
+        )
         if len(places) <= EXPLAIN_PLACES:
             break
     scored = []
@@ -343,9 +395,11 @@ def explain(claim: Claim, reference: Place, gazetteer: GazetteerLike, *,
         error = _fit_error(claim, reference, place, tolerance(claim, place, reference))
         if error is None:
             continue
-        bonus = (0.5 * (subject is not None and place.kind == subject.kind)
-                 + 0.3 * (place.kind == "border_crossing")
-                 + min(0.5, math.log10(place.population + 1) / 14))
+        bonus = (
+            0.5 * (subject is not None and place.kind == subject.kind)
+            + 0.3 * (place.kind == "border_crossing")
+            + min(0.5, math.log10(place.population + 1) / 14)
+        )
         scored.append((error - bonus, place))
     scored.sort(key=lambda pair: pair[0])
     return tuple(p for _, p in scored[:limit])
@@ -355,13 +409,16 @@ def _describe_fits(reference: Place, places: Sequence[Place]) -> str:
     parts = []
     for place in places:
         m = geometry.measure(reference, place)
-        parts.append(f"{place.name} ({m.km:.0f} km, bearing {m.bearing:.0f}° "
-                     f"{compass(m.bearing)})")
+        parts.append(f"{place.name} ({m.km:.0f} km, bearing {m.bearing:.0f}° {compass(m.bearing)})")
     return ", ".join(parts)
 
 
-def check_claim(claim: Claim, subject: Place | None, reference: Place | None,
-                gazetteer: GazetteerLike | None = None) -> ClaimCheck:
+def check_claim(
+    claim: Claim,
+    subject: Place | None,
+    reference: Place | None,
+    gazetteer: GazetteerLike | None = None,
+) -> ClaimCheck:
     """:func:`judge`, then for an inconsistent claim the places that would fit and the point
     where the subject would have to be."""
     check = judge(claim, subject, reference)
@@ -449,8 +506,9 @@ class _Ends:
         point = border_point(codes[0], (near.lat, near.lon))
         if point is None:
             return None
-        return Place(f"border:{codes[0]}", party.text, point[0], point[1], "border",
-                     codes[0], extent_km=0.5)
+        return Place(
+            f"border:{codes[0]}", party.text, point[0], point[1], "border", codes[0], extent_km=0.5
+        )
 
     def capital(self, party: Party, near: Place | None) -> Place | None:
         """The capital a description names: of the place it names ("the capital of Sri
@@ -477,14 +535,18 @@ class _Ends:
         if party.kind in ("place", "coreference") and party.mention is not None:
             mention = self.doc.mentions[party.mention]
             if party.kind == "coreference":
-                return (f"the {role} {party.text!r} refers to {mention.text!r}, which is not "
-                        "in the gazetteer")
+                return (
+                    f"the {role} {party.text!r} refers to {mention.text!r}, which is not "
+                    "in the gazetteer"
+                )
             return f"the {role} {party.text!r} is not in the gazetteer"
         if party.kind == "capital":
             return f"the {role} {party.text!r}: no capital known for the article's country"
         if party.kind == "border":
-            return (f"the {role} {party.text!r} is a border: a distance from it places "
-                    "nothing the gazetteer lacks, and checks only a known place")
+            return (
+                f"the {role} {party.text!r} is a border: a distance from it places "
+                "nothing the gazetteer lacks, and checks only a known place"
+            )
         if party.kind == "name":
             return f"the {role} {party.text!r} is not in the gazetteer"
         return f"the {role} {party.text!r} names no place"
@@ -504,8 +566,9 @@ def _subject_key(doc: Document, party: Party) -> str:
     return "n:" + " ".join(w for w in words if w not in ("the", "a", "an"))
 
 
-def check_document(doc: Document, gazetteer: GazetteerLike | None = None, *,
-                   claims: Iterable[Claim] | None = None) -> Document:
+def check_document(
+    doc: Document, gazetteer: GazetteerLike | None = None, *, claims: Iterable[Claim] | None = None
+) -> Document:
     """A copy of ``doc`` with ``checks`` (one per statement of :func:`find_claims`, or of
     ``claims`` if already found) and ``locations`` (estimates and written coordinates of
     the subjects the gazetteer lacks)."""
@@ -514,10 +577,21 @@ def check_document(doc: Document, gazetteer: GazetteerLike | None = None, *,
     # Written coordinates place their subject first, so that the statements about it can
     # be judged against them: the coordinates in the statement's sentence, else the nearest
     # before it (an article may give a first epicentre, then a revised one).
-    points = [_Point(claim, _subject_key(doc, claim.subject), Place(
-                  f"coordinates:{claim.point[0]:.5f},{claim.point[1]:.5f}", claim.subject.text,
-                  claim.point[0], claim.point[1], "coordinates"))
-              for claim in found if claim.point is not None and claim.subject is not None]
+    points = [
+        _Point(
+            claim,
+            _subject_key(doc, claim.subject),
+            Place(
+                f"coordinates:{claim.point[0]:.5f},{claim.point[1]:.5f}",
+                claim.subject.text,
+                claim.point[0],
+                claim.point[1],
+                "coordinates",
+            ),
+        )
+        for claim in found
+        if claim.point is not None and claim.subject is not None
+    ]
     checks: list[ClaimCheck] = []
     judged: dict[tuple, ClaimCheck] = {}
     for claim in found:
@@ -537,8 +611,15 @@ def check_document(doc: Document, gazetteer: GazetteerLike | None = None, *,
         if subject is None:
             checks.append(_located_check(claim, reference, ends))
             continue
-        key = (claim.text, claim.low_km, claim.high_km, claim.direction, claim.hedge,
-               subject, reference)
+        key = (
+            claim.text,
+            claim.low_km,
+            claim.high_km,
+            claim.direction,
+            claim.hedge,
+            subject,
+            reference,
+        )
         if key not in judged:
             # A statement repeated between the same places is judged once: explaining an
             # inconsistent one searches the gazetteer.
@@ -563,27 +644,43 @@ def _point_for(claim: Claim, key: str, points: Sequence[_Point]) -> _Point | Non
     same = [p for p in points if p.key == key]
     if not same:
         return None
-    return min(same, key=lambda p: (p.claim.sentence != claim.sentence,
-                                    p.claim.sentence > claim.sentence,
-                                    abs(p.claim.sentence - claim.sentence)))
+    return min(
+        same,
+        key=lambda p: (
+            p.claim.sentence != claim.sentence,
+            p.claim.sentence > claim.sentence,
+            abs(p.claim.sentence - claim.sentence),
+        ),
+    )
 
 
 def _coordinates_check(claim: Claim) -> ClaimCheck:
     lat, lon = claim.point  # type: ignore[misc]
     if claim.subject is None:
-        return ClaimCheck(claim=claim, distance=None, bearing=None, status="unattached",
-                          explanation=f"unattached: coordinates {lat:.4f}, {lon:.4f} with "
-                          f"{claim.reason or 'no subject found'}")
-    return ClaimCheck(claim=claim, distance=None, bearing=None, status="located",
-                      explanation=f"coordinates {lat:.4f}, {lon:.4f} given for "
-                      f"{claim.subject.text!r}")
+        return ClaimCheck(
+            claim=claim,
+            distance=None,
+            bearing=None,
+            status="unattached",
+            explanation=f"unattached: coordinates {lat:.4f}, {lon:.4f} with "
+            f"{claim.reason or 'no subject found'}",
+        )
+    return ClaimCheck(
+        claim=claim,
+        distance=None,
+        bearing=None,
+        status="located",
+        explanation=f"coordinates {lat:.4f}, {lon:.4f} given for {claim.subject.text!r}",
+    )
 
 
 def _located_check(claim: Claim, reference: Place, ends: _Ends) -> ClaimCheck:
     """A statement that places a subject the gazetteer lacks, around ``reference``."""
     if claim.subject is None:
-        return replace(judge(claim, None, reference),
-                       explanation=f"unattached: {claim.reason or 'no subject found'}")
+        return replace(
+            judge(claim, None, reference),
+            explanation=f"unattached: {claim.reason or 'no subject found'}",
+        )
     absurd = _absurd(claim)
     if absurd:
         return replace(judge(claim, None, reference), explanation=f"unverifiable: {absurd}")
@@ -591,17 +688,27 @@ def _located_check(claim: Claim, reference: Place, ends: _Ends) -> ClaimCheck:
     bearing_window = None
     if claim.direction:
         # Without a distance, the extents subtend no known angle: the direction's own.
-        spread = 0.0 if claim.low_km is None else _extent_angle(extent_km(reference) + 0.5,
-                                                                claim.low_km + 1)
-        bearing_window = (direction_degrees(claim.direction),
-                          bearing_tolerance(claim.direction) + spread)
+        spread = (
+            0.0
+            if claim.low_km is None
+            else _extent_angle(extent_km(reference) + 0.5, claim.low_km + 1)
+        )
+        bearing_window = (
+            direction_degrees(claim.direction),
+            bearing_tolerance(claim.direction) + spread,
+        )
     what = ends.reason(claim.subject, "subject").removeprefix("the subject ")
-    return ClaimCheck(claim=claim, distance=None, bearing=None, status="located",
-                      tolerance_km=window, bearing_window=bearing_window,
-                      reference_point=(reference.lat, reference.lon),
-                      reference_place=reference,
-                      explanation=f"located: {what}; the statement places it "
-                      f"{_where(claim, reference)}")
+    return ClaimCheck(
+        claim=claim,
+        distance=None,
+        bearing=None,
+        status="located",
+        tolerance_km=window,
+        bearing_window=bearing_window,
+        reference_point=(reference.lat, reference.lon),
+        reference_place=reference,
+        explanation=f"located: {what}; the statement places it {_where(claim, reference)}",
+    )
 
 
 def _where(claim: Claim, reference: Place) -> str:
@@ -613,8 +720,9 @@ def _where(claim: Claim, reference: Place) -> str:
     return f"{' '.join(parts)} {'of' if claim.direction else 'from'} {reference.name}"
 
 
-def _locate(doc: Document, checks: list[ClaimCheck],
-            points: Sequence[_Point]) -> tuple[list[ClaimCheck], list[Location]]:
+def _locate(
+    doc: Document, checks: list[ClaimCheck], points: Sequence[_Point]
+) -> tuple[list[ClaimCheck], list[Location]]:
     """Group the statements by what they place and combine each group into a Location:
     written coordinates with the statements judged against them, and the located
     statements about one subject."""
@@ -651,8 +759,9 @@ def _area(check: ClaimCheck) -> Area | None:
     return replace(area, high_km=min(area.high_km, MAX_KM))
 
 
-def _combine(doc: Document, checks: Sequence[ClaimCheck], indexes: Sequence[int],
-             point: _Point | None) -> Location | None:
+def _combine(
+    doc: Document, checks: Sequence[ClaimCheck], indexes: Sequence[int], point: _Point | None
+) -> Location | None:
     subject = checks[0].claim.subject
     assert subject is not None
     if point is not None:
@@ -660,11 +769,18 @@ def _combine(doc: Document, checks: Sequence[ClaimCheck], indexes: Sequence[int]
         subject = claim.subject or subject
         disagree = [c.claim.text for c in checks if is_inconsistent(c)]
         return Location(
-            name=f"{subject.text} ({place.lat:.4f}, {place.lon:.4f})", subject=subject,
-            kind="coordinates", lat=place.lat, lon=place.lon, uncertainty_km=0.0,
-            sentence=claim.sentence, checks=tuple(indexes),
-            contradiction="" if not disagree else
-            "the written coordinates contradict: " + "; ".join(f"'{t}'" for t in disagree))
+            name=f"{subject.text} ({place.lat:.4f}, {place.lon:.4f})",
+            subject=subject,
+            kind="coordinates",
+            lat=place.lat,
+            lon=place.lon,
+            uncertainty_km=0.0,
+            sentence=claim.sentence,
+            checks=tuple(indexes),
+            contradiction=""
+            if not disagree
+            else "the written coordinates contradict: " + "; ".join(f"'{t}'" for t in disagree),
+        )
     located = [(i, c) for i, c in zip(indexes, checks) if c.reference_place is not None]
     areas = [a for a in (_area(c) for _, c in located) if a is not None]
     if not located or not areas:
@@ -683,17 +799,27 @@ def _combine(doc: Document, checks: Sequence[ClaimCheck], indexes: Sequence[int]
         best = min(areas, key=_area_size)
         lat, lon = _stated_point(checks[areas.index(best)]) or best.representative()
         uncertainty = geometry.farthest_km((lat, lon), best.rings()[0])
-        contradiction = ("the statements allow no common place: " +
-                         "; ".join(f"'{c.claim.text}'" for _, c in located))
+        contradiction = "the statements allow no common place: " + "; ".join(
+            f"'{c.claim.text}'" for _, c in located
+        )
     if len(areas) == 1 and areas[0].bearing is None:
         # A ring around the reference: the thing lies on it, anywhere round.
         lat, lon = reference.lat, reference.lon
         uncertainty = areas[0].drawn_high_km()
     name = f"{subject.text} ({_where(first.claim, reference)})"
-    return Location(name=name, subject=subject, kind="estimate", lat=lat, lon=lon,
-                    uncertainty_km=uncertainty, sentence=first.claim.sentence,
-                    checks=tuple(indexes), areas=tuple(areas), contradiction=contradiction,
-                    country=reference.country)
+    return Location(
+        name=name,
+        subject=subject,
+        kind="estimate",
+        lat=lat,
+        lon=lon,
+        uncertainty_km=uncertainty,
+        sentence=first.claim.sentence,
+        checks=tuple(indexes),
+        areas=tuple(areas),
+        contradiction=contradiction,
+        country=reference.country,
+    )
 
 
 def _stated_point(check: ClaimCheck) -> tuple[float, float] | None:
@@ -707,7 +833,7 @@ def _stated_point(check: ClaimCheck) -> tuple[float, float] | None:
 
 def _area_size(area: Area) -> float:
     high = area.drawn_high_km()
-    return (high ** 2 - min(area.low_km, high) ** 2) * (area.half_width / 180)
+    return (high**2 - min(area.low_km, high) ** 2) * (area.half_width / 180)
 
 
 def _inside(areas: Sequence[Area]) -> list[tuple[float, float]]:
@@ -737,14 +863,19 @@ def _inside(areas: Sequence[Area]) -> list[tuple[float, float]]:
         else:
             start, span = area.bearing - area.half_width, 2 * area.half_width
         kms = [low + (high - low) * d / 8 for d in range(9)]
-        by_bearing = [geometry.destinations(area.center, start + span * b / 24, kms)
-                      for b in range(25)]
+        by_bearing = [
+            geometry.destinations(area.center, start + span * b / 24, kms) for b in range(25)
+        ]
         grid_ok = high - low >= 8e-3 and span >= 24e-3
         for d in range(9):
             for b in range(25):
                 p = by_bearing[b][d]
-                own = (grid_ok and 0 < d < 8 and kms[d] <= 19_000
-                       and (area.bearing is None or 0 < b < 24))
+                own = (
+                    grid_ok
+                    and 0 < d < 8
+                    and kms[d] <= 19_000
+                    and (area.bearing is None or 0 < b < 24)
+                )
                 if all((own and j == k) or contains(j, p) for j in range(len(areas))):
                     out.append(p)
     return out
@@ -779,33 +910,47 @@ def suggested_place(doc: Document, location: Location, *, source: str = "") -> P
             name = doc.mentions[subject.mention].text
         kind = "city"
     else:
-        name = " ".join(subject.text.split()[1:]) if words and words[0] in (
-            "the", "a", "an", "its", "their") else subject.text
+        name = (
+            " ".join(subject.text.split()[1:])
+            if words and words[0] in ("the", "a", "an", "its", "their")
+            else subject.text
+        )
         kind = "city" if words and words[-1] in _SETTLEMENT_WORDS else "event"
     article = _SLUG.sub("-", normalize(doc.id or doc.title or "article")).strip("-")[:40]
     slug = _SLUG.sub("-", normalize(name)).strip("-")[:40] or "place"
     statement = "; ".join(doc.checks[i].claim.text for i in location.checks)[:200]
     origin = source or doc.url or doc.id or "article"
-    return Place(id=f"estimate:{article}:{slug}", name=name.strip() or "place",
-                 lat=round(location.lat, 5), lon=round(location.lon, 5), kind=kind,
-                 country=location.country, population=0,
-                 source=f"estimated by geomap from {origin}: {statement}",
-                 extent_km=round(max(location.uncertainty_km, 0.1), 1))
+    return Place(
+        id=f"estimate:{article}:{slug}",
+        name=name.strip() or "place",
+        lat=round(location.lat, 5),
+        lon=round(location.lon, 5),
+        kind=kind,
+        country=location.country,
+        population=0,
+        source=f"estimated by geomap from {origin}: {statement}",
+        extent_km=round(max(location.uncertainty_km, 0.1), 1),
+    )
 
 
 # --------------------------------------------------------------------------- resolution
 
 
 def _verdict_score(check: ClaimCheck) -> float | None:
-    scores = [{"consistent": 1.0, "road": 0.7, "inconsistent": 0.0}[v]
-              for v in (check.distance, check.bearing)
-              if v in ("consistent", "road", "inconsistent")]
+    scores = [
+        {"consistent": 1.0, "road": 0.7, "inconsistent": 0.0}[v]
+        for v in (check.distance, check.bearing)
+        if v in ("consistent", "road", "inconsistent")
+    ]
     return sum(scores) / len(scores) if scores else None
 
 
-def support_hook(doc: Document, *, weight: float = 1.0,
-                 claims: Iterable[Claim] | None = None,
-                 ) -> Callable[[int, Place, Mapping[int, Place]], float]:
+def support_hook(
+    doc: Document,
+    *,
+    weight: float = 1.0,
+    claims: Iterable[Claim] | None = None,
+) -> Callable[[int, Place, Mapping[int, Place]], float]:
     """The ``claim_support`` callable for ``geomap.resolve.resolve``: for mention ``index``
     given ``place``, the sum over the statements between it and another mention already in
     ``chosen`` of ``weight`` times the pair's score (1 consistent, 0.7 plausible by road,
@@ -835,7 +980,20 @@ def support_hook(doc: Document, *, weight: float = 1.0,
 
 
 __all__ = [
-    "ROAD_FACTOR", "bearing_tolerance", "check_claim", "check_document", "direction_degrees",
-    "explain", "extent_km", "fits", "is_inconsistent", "judge", "range_text", "stated",
-    "suggested_place", "support_hook", "target_point", "tolerance",
+    "ROAD_FACTOR",
+    "bearing_tolerance",
+    "check_claim",
+    "check_document",
+    "direction_degrees",
+    "explain",
+    "extent_km",
+    "fits",
+    "is_inconsistent",
+    "judge",
+    "range_text",
+    "stated",
+    "suggested_place",
+    "support_hook",
+    "target_point",
+    "tolerance",
 ]

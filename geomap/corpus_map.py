@@ -113,17 +113,31 @@ class CorpusLocation(TypedDict):
 
 
 def _location_rows(tally: Tally) -> list[CorpusLocation]:
-    return [{"article": a, "name": display_name(row["name"]), "kind": row["kind"],
-             "lat": row["lat"], "lon": row["lon"],
-             "uncertaintyKm": row["uncertainty_km"], "statements": row["statements"],
-             "contradiction": row["contradiction"] or ""}
-            for a, row in tally.locations]
+    return [
+        {
+            "article": a,
+            "name": display_name(row["name"]),
+            "kind": row["kind"],
+            "lat": row["lat"],
+            "lon": row["lon"],
+            "uncertaintyKm": row["uncertainty_km"],
+            "statements": row["statements"],
+            "contradiction": row["contradiction"] or "",
+        }
+        for a, row in tally.locations
+    ]
 
 
 def _article_rows(tally: Tally) -> list[ArticleRow]:
-    return [{"id": aid, "title": title if title and title.strip() else aid, "url": http_url(url),
-             "date": date}
-            for aid, title, url, date, _ in tally.articles]
+    return [
+        {
+            "id": aid,
+            "title": title if title and title.strip() else aid,
+            "url": http_url(url),
+            "date": date,
+        }
+        for aid, title, url, date, _ in tally.articles
+    ]
 
 
 def _place_rows(tally: Tally) -> list[CorpusPlace]:
@@ -131,15 +145,24 @@ def _place_rows(tally: Tally) -> list[CorpusPlace]:
     for a, (*_, places) in enumerate(tally.articles):
         for pid, count in places:
             kept = tally.sentences.get((a, pid))
-            refs.setdefault(pid, []).append({
-                "article": a, "mentions": count,
-                "sentence": kept[0] if kept else None,
-                "mark": [kept[1], kept[2]] if kept else None,
-            })
+            refs.setdefault(pid, []).append(
+                {
+                    "article": a,
+                    "mentions": count,
+                    "sentence": kept[0] if kept else None,
+                    "mark": [kept[1], kept[2]] if kept else None,
+                }
+            )
     return [
-        {"id": t.id, "name": display_name(t.info["name"]), "kind": kind_label(t.info["kind"]),
-         "country": t.info["country"], "lat": t.info["lat"], "lon": t.info["lon"],
-         "refs": refs.get(t.id, [])}
+        {
+            "id": t.id,
+            "name": display_name(t.info["name"]),
+            "kind": kind_label(t.info["kind"]),
+            "country": t.info["country"],
+            "lat": t.info["lat"],
+            "lon": t.info["lon"],
+            "refs": refs.get(t.id, []),
+        }
         for t in tally.ranked()
     ]
 
@@ -151,36 +174,59 @@ def _claim_rows(tally: Tally) -> list[CorpusClaim]:
         if len(row) != len(CLAIM_COLUMNS):
             continue
         cell = dict(zip(CLAIM_COLUMNS, row))
-        subject, reference = tally.places.get(cell["subject_id"]), \
-            tally.places.get(cell["reference_id"])
+        subject, reference = (
+            tally.places.get(cell["subject_id"]),
+            tally.places.get(cell["reference_id"]),
+        )
         if subject is None or reference is None:
             continue
         a_pt = (reference.info["lat"], reference.info["lon"])
         b_pt = (subject.info["lat"], subject.info["lon"])
-        line = [[round(lat, COORD_DIGITS), round(lon, COORD_DIGITS)]
-                for lat, lon in geometry.line(a_pt, b_pt, step_km=LINE_STEP_KM,
-                                              max_points=LINE_POINTS)]
-        stated = " ".join(x for x in (f"{cell['stated_km']} km" if cell["stated_km"] else "",
-                                      cell["stated_direction"]) if x)
-        computed = " ".join(x for x in (f"{cell['computed_km']} km" if cell["computed_km"]
-                                        else "", cell["computed_direction"]) if x)
-        verdicts = [f"{what} {cell[key]}" for what, key in (("distance", "distance"),
-                                                             ("direction", "bearing"))
-                    if cell[key]]
-        out.append({
-            "article": a, "quote": cell["claim"],
-            "subjectName": display_name(subject.info["name"]),
-            "referenceName": display_name(reference.info["name"]),
-            "verdict": worst_verdict(cell["distance"] or None, cell["bearing"] or None),
-            "verdictLabel": " \u00b7 ".join(verdicts) or "unverifiable",
-            "stated": stated, "computed": computed, "explanation": cell["explanation"],
-            "line": line,
-        })
+        line = [
+            [round(lat, COORD_DIGITS), round(lon, COORD_DIGITS)]
+            for lat, lon in geometry.line(a_pt, b_pt, step_km=LINE_STEP_KM, max_points=LINE_POINTS)
+        ]
+        stated = " ".join(
+            x
+            for x in (
+                f"{cell['stated_km']} km" if cell["stated_km"] else "",
+                cell["stated_direction"],
+            )
+            if x
+        )
+        computed = " ".join(
+            x
+            for x in (
+                f"{cell['computed_km']} km" if cell["computed_km"] else "",
+                cell["computed_direction"],
+            )
+            if x
+        )
+        verdicts = [
+            f"{what} {cell[key]}"
+            for what, key in (("distance", "distance"), ("direction", "bearing"))
+            if cell[key]
+        ]
+        out.append(
+            {
+                "article": a,
+                "quote": cell["claim"],
+                "subjectName": display_name(subject.info["name"]),
+                "referenceName": display_name(reference.info["name"]),
+                "verdict": worst_verdict(cell["distance"] or None, cell["bearing"] or None),
+                "verdictLabel": " \u00b7 ".join(verdicts) or "unverifiable",
+                "stated": stated,
+                "computed": computed,
+                "explanation": cell["explanation"],
+                "line": line,
+            }
+        )
     return out
 
 
-def _summary(tally: Tally, articles: Sequence[ArticleRow], claims: Sequence[CorpusClaim]
-             ) -> dict[str, Any]:
+def _summary(
+    tally: Tally, articles: Sequence[ArticleRow], claims: Sequence[CorpusClaim]
+) -> dict[str, Any]:
     dates = sorted(a["date"] for a in articles if a["date"])
     return {
         "articles": len(articles),
@@ -193,21 +239,28 @@ def _summary(tally: Tally, articles: Sequence[ArticleRow], claims: Sequence[Corp
     }
 
 
-def corpus_payload(tally: Tally, *, boundaries: Mapping[str, Any] | None = None,
-                   gazetteer: Gazetteer | None = None, title: str = "") -> dict[str, Any]:
+def corpus_payload(
+    tally: Tally,
+    *,
+    boundaries: Mapping[str, Any] | None = None,
+    gazetteer: Gazetteer | None = None,
+    title: str = "",
+) -> dict[str, Any]:
     """The JSON the corpus page reads: title and summary, articles, places with the
     articles naming them, claims, legend rows, outlines and basemap names."""
     articles = _article_rows(tally)
     places = _place_rows(tally)
     claims = _claim_rows(tally)
     summary = _summary(tally, articles, claims)
-    basemap = [compact_geometry(g) for g in map(as_geometry, (boundaries or {}).values())
-               if g is not None]
+    basemap = [
+        compact_geometry(g) for g in map(as_geometry, (boundaries or {}).values()) if g is not None
+    ]
     points = [(p["lat"], p["lon"]) for p in places]
     names = [] if gazetteer is None else labels(gazetteer, points, exclude=tally.places)
     name = " ".join(title.split())
     return {
-        "title": f"{name} \u2013 corpus map \u2013 geomap" if name
+        "title": f"{name} \u2013 corpus map \u2013 geomap"
+        if name
         else f"Corpus map of {len(articles):,} articles \u2013 geomap",
         "heading": name or "Corpus map",
         "summary": summary,
@@ -226,8 +279,13 @@ def corpus_payload(tally: Tally, *, boundaries: Mapping[str, Any] | None = None,
     }
 
 
-def build_corpus_map(tally: Tally, *, boundaries: Mapping[str, Any] | None = None,
-                     gazetteer: Gazetteer | None = None, title: str = "") -> folium.Map:
+def build_corpus_map(
+    tally: Tally,
+    *,
+    boundaries: Mapping[str, Any] | None = None,
+    gazetteer: Gazetteer | None = None,
+    title: str = "",
+) -> folium.Map:
     """The corpus map of a batch run's tally (see the module docstring). ``boundaries``
     (ISO code -> GeoJSON geometry) draws the offline basemap and ``gazetteer`` its names;
     ``title`` names the corpus (the input file's name)."""

@@ -38,8 +38,14 @@ class OutputError(GeomapError):
 class GazetteerError(InputError):
     """A gazetteer file is unreadable or has bad rows."""
 
-    def __init__(self, problem: str, *, path: str | None = None, line: int | None = None,
-                 problems: list[InputError] | None = None):
+    def __init__(
+        self,
+        problem: str,
+        *,
+        path: str | None = None,
+        line: int | None = None,
+        problems: list[InputError] | None = None,
+    ):
         super().__init__(problem, path=path, line=line)
         self.problems = problems or [self]
 

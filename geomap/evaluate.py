@@ -176,9 +176,7 @@ def _gold_mentions(text: str, spans: list[dict]) -> tuple[Mention, ...]:
     return tuple(out)
 
 
-def evaluate(
-    articles: Iterable[dict], *, gazetteer: Gazetteer, gold_spans: bool = False
-) -> Scores:
+def evaluate(articles: Iterable[dict], *, gazetteer: Gazetteer, gold_spans: bool = False) -> Scores:
     """Score the geoparser on gold articles (dicts with ``text``, ``toponyms``,
     ``unresolved``); pure apart from gazetteer lookups.
 
@@ -197,8 +195,10 @@ def evaluate(
         n_articles += 1
         n_resolved += len(toponyms)
         gold_mentions = read_context(text, _gold_mentions(text, toponyms))
-        by_span = {(m.start, m.end): m for m in resolve(
-            text, split_sentences(text), gold_mentions, gazetteer)}
+        by_span = {
+            (m.start, m.end): m
+            for m in resolve(text, split_sentences(text), gold_mentions, gazetteer)
+        }
         on_gold = [by_span.get((t["start"], t["end"])) for t in toponyms]
         end_to_end: list[float | None] = [None] * len(toponyms)
         if gold_spans:
@@ -212,9 +212,11 @@ def evaluate(
             ov_pred += sum(1 for m in mentions if any(_overlap(m, g) for g in gold))
             ov_gold += sum(1 for g in gold if any(_overlap(m, g) for m in mentions))
             for k, t in enumerate(toponyms):
-                best = max((m for m in mentions if _overlap(m, t)),
-                           key=lambda m: min(m.end, t["end"]) - max(m.start, t["start"]),
-                           default=None)
+                best = max(
+                    (m for m in mentions if _overlap(m, t)),
+                    key=lambda m: min(m.end, t["end"]) - max(m.start, t["start"]),
+                    default=None,
+                )
                 if best is not None and best.place is not None:
                     error = _error(best.place, t)
                     end_to_end[k] = error
@@ -222,16 +224,33 @@ def evaluate(
         for m, t, e2e in zip(on_gold, toponyms, end_to_end):
             place = m.place if m else None
             demonym = m is not None and m.kind == "demonym"
-            results.append(GoldResult(
-                feature_type(t.get("feature_code", "")), demonym,
-                demonym or has_candidate(gazetteer, text[t["start"]:t["end"]]),
-                _error(place, t), e2e))
+            results.append(
+                GoldResult(
+                    feature_type(t.get("feature_code", "")),
+                    demonym,
+                    demonym or has_candidate(gazetteer, text[t["start"] : t["end"]]),
+                    _error(place, t),
+                    e2e,
+                )
+            )
         for t in article.get("unresolved", []):
-            name = text[t["start"]:t["end"]]
-            results.append(GoldResult("unresolved", is_demonym(name),
-                                      has_candidate(gazetteer, name), None))
-    return Scores(n_articles, n_gold, n_pred, exact, ov_pred, ov_gold, n_resolved,
-                  len(errors), tuple(errors), gold_spans, tuple(results))
+            name = text[t["start"] : t["end"]]
+            results.append(
+                GoldResult("unresolved", is_demonym(name), has_candidate(gazetteer, name), None)
+            )
+    return Scores(
+        n_articles,
+        n_gold,
+        n_pred,
+        exact,
+        ov_pred,
+        ov_gold,
+        n_resolved,
+        len(errors),
+        tuple(errors),
+        gold_spans,
+        tuple(results),
+    )
 
 
 def _overlap(m: Mention, g: dict) -> bool:
@@ -277,9 +296,12 @@ def has_candidate(gazetteer: Gazetteer, name: str) -> bool:
     name it may stand for ("Urals", ``extract.other_names``).
     Spelling variants, which depend on the article's context, do not count."""
     looked_up = lookup_name(name)
-    return bool(lookup(gazetteer, looked_up) or abbreviation_matches(gazetteer, name)
-                or any(lookup(gazetteer, f"{looked_up} {w}") for w in ("County", "Parish"))
-                or any(lookup(gazetteer, other) for other, _ in other_names(looked_up)))
+    return bool(
+        lookup(gazetteer, looked_up)
+        or abbreviation_matches(gazetteer, name)
+        or any(lookup(gazetteer, f"{looked_up} {w}") for w in ("County", "Parish"))
+        or any(lookup(gazetteer, other) for other, _ in other_names(looked_up))
+    )
 
 
 def format_by_type(results: Sequence[GoldResult], *, end_to_end: bool = True) -> list[str]:
@@ -290,16 +312,23 @@ def format_by_type(results: Sequence[GoldResult], *, end_to_end: bool = True) ->
     head = f"{'by feature type':<16}{'gold':>6}{'no candidate':>14}{'Acc@161 gold spans':>20}"
     lines = [head + (f"{'Acc@161 end to end':>20}" if end_to_end else "")]
     for label in (*FEATURE_TYPES, "resolved", "unresolved", "all"):
-        group = [r for r in results if label == "all" or r.feature == label or (
-            label == "resolved" and r.feature != "unresolved")]
+        group = [
+            r
+            for r in results
+            if label == "all"
+            or r.feature == label
+            or (label == "resolved" and r.feature != "unresolved")
+        ]
         if not group:
             continue
         places = [r for r in group if not r.demonym]
         missing = sum(1 for r in places if not r.candidate)
         share = f"{missing / len(places):.1%} ({missing})" if places else "-"
         located = [r for r in group if r.gold_span_km is not None]
-        line = (f"{label:<16}{len(group):>6}{share:>14}"
-                f"{_accuracy(r.gold_span_km for r in located if r.gold_span_km is not None):>20}")
+        line = (
+            f"{label:<16}{len(group):>6}{share:>14}"
+            f"{_accuracy(r.gold_span_km for r in located if r.gold_span_km is not None):>20}"
+        )
         if end_to_end:
             scored = [r.end_to_end_km for r in located if r.end_to_end_km is not None]
             line += f"{_accuracy(scored) + (f' ({len(scored)})' if scored else ''):>20}"
@@ -313,6 +342,15 @@ def _accuracy(errors: Iterable[float]) -> str:
 
 
 __all__ = [
-    "FEATURE_TYPES", "MAX_ERROR_KM", "GoldResult", "Scores", "auc_log_error", "evaluate",
-    "feature_type", "format_by_type", "format_scores", "half", "has_candidate",
+    "FEATURE_TYPES",
+    "MAX_ERROR_KM",
+    "GoldResult",
+    "Scores",
+    "auc_log_error",
+    "evaluate",
+    "feature_type",
+    "format_by_type",
+    "format_scores",
+    "half",
+    "has_candidate",
 ]

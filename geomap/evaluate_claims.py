@@ -111,8 +111,7 @@ def _value_km(gold: dict[str, Any]) -> float | None:
     return float(gold["value"]) * UNIT_KM.get(gold.get("unit") or "km", 1.0)
 
 
-def matches(doc: Document, check: ClaimCheck, gold: dict[str, Any], *,
-            strict: bool) -> bool:
+def matches(doc: Document, check: ClaimCheck, gold: dict[str, Any], *, strict: bool) -> bool:
     """Whether a reported statement is the gold one (see the module docstring)."""
     claim, text = check.claim, doc.text
     if gold.get("kind") == "coordinates":
@@ -131,8 +130,9 @@ def matches(doc: Document, check: ClaimCheck, gold: dict[str, Any], *,
         if (gold.get("direction") or None) != (claim.direction or None):
             return False
         reference = claim.reference
-        if reference is None or not _overlaps((reference.start, reference.end),
-                                              _spans(text, gold.get("reference"))):
+        if reference is None or not _overlaps(
+            (reference.start, reference.end), _spans(text, gold.get("reference"))
+        ):
             return False
     if not strict:
         return True
@@ -161,10 +161,22 @@ def score_record(doc: Document, record: dict[str, Any], score: Score) -> None:
     for gold in golds:
         kind = gold.get("kind", "place")
         score.gold[kind] += 1
-        strict = next((i for i, c in enumerate(checks) if i not in used_strict
-                       and matches(doc, c, gold, strict=True)), None)
-        loose = next((i for i, c in enumerate(checks) if i not in used_loose
-                      and matches(doc, c, gold, strict=False)), None)
+        strict = next(
+            (
+                i
+                for i, c in enumerate(checks)
+                if i not in used_strict and matches(doc, c, gold, strict=True)
+            ),
+            None,
+        )
+        loose = next(
+            (
+                i
+                for i, c in enumerate(checks)
+                if i not in used_loose and matches(doc, c, gold, strict=False)
+            ),
+            None,
+        )
         if strict is not None:
             used_strict.add(strict)
             score.strict[kind] += 1
@@ -172,9 +184,16 @@ def score_record(doc: Document, record: dict[str, Any], score: Score) -> None:
             used_loose.add(loose)
             score.found[kind] += 1
         if strict is None:
-            score.misses.append({"id": record.get("id"), "kind": kind, "gold": gold,
-                                 "found": loose is not None, "text": record["text"],
-                                 "predicted": [_brief(doc, c) for c in checks]})
+            score.misses.append(
+                {
+                    "id": record.get("id"),
+                    "kind": kind,
+                    "gold": gold,
+                    "found": loose is not None,
+                    "text": record["text"],
+                    "predicted": [_brief(doc, c) for c in checks],
+                }
+            )
     wrong = 0
     for i, check in enumerate(checks):
         if i in used_loose:
@@ -183,18 +202,19 @@ def score_record(doc: Document, record: dict[str, Any], score: Score) -> None:
             wrong += 1
             if not golds:
                 score.false_on_negatives += 1
-            score.wrong.append({"id": record.get("id"), "claim": _brief(doc, check),
-                                "text": record["text"]})
-    score.per_record.append((str(record.get("id")), len(golds), len(used_loose),
-                             len(used_strict), wrong))
+            score.wrong.append(
+                {"id": record.get("id"), "claim": _brief(doc, check), "text": record["text"]}
+            )
+    score.per_record.append(
+        (str(record.get("id")), len(golds), len(used_loose), len(used_strict), wrong)
+    )
 
 
 def _brief(doc: Document, check: ClaimCheck) -> str:
     claim = check.claim
     subject = claim.subject.text if claim.subject else "?"
     reference = claim.reference.text if claim.reference else "?"
-    what = f"{claim.point}" if claim.point else \
-        f"{claim.low_km} km {claim.direction or ''}".strip()
+    what = f"{claim.point}" if claim.point else f"{claim.low_km} km {claim.direction or ''}".strip()
     return f"[{check.status}] {subject} <- {reference}: {what} «{claim.text}»"
 
 
@@ -221,16 +241,23 @@ def report(scores: dict[str, Score]) -> str:
 
     row("records (negatives)", [f"{scores[n].records} ({scores[n].negatives})" for n in names])
     for kind in KINDS:
-        row(f"recall {kind}", [_ratio(scores[n].strict[kind], scores[n].gold[kind])
-                               for n in names])
-        row("  without subject", [_ratio(scores[n].found[kind], scores[n].gold[kind])
-                                   for n in names])
-    row("recall, all kinds", [_ratio(sum(scores[n].strict.values()),
-                                     sum(scores[n].gold.values())) for n in names])
-    row("precision (all statements)", [_ratio(scores[n].correct, scores[n].predicted)
-                                       for n in names])
-    row("statements on negatives", [f"{scores[n].false_on_negatives} in {scores[n].negatives}"
-                                    for n in names])
+        row(f"recall {kind}", [_ratio(scores[n].strict[kind], scores[n].gold[kind]) for n in names])
+        row(
+            "  without subject",
+            [_ratio(scores[n].found[kind], scores[n].gold[kind]) for n in names],
+        )
+    row(
+        "recall, all kinds",
+        [_ratio(sum(scores[n].strict.values()), sum(scores[n].gold.values())) for n in names],
+    )
+    row(
+        "precision (all statements)",
+        [_ratio(scores[n].correct, scores[n].predicted) for n in names],
+    )
+    row(
+        "statements on negatives",
+        [f"{scores[n].false_on_negatives} in {scores[n].negatives}" for n in names],
+    )
     return "\n".join(lines)
 
 

@@ -38,8 +38,9 @@ SENTENCES_PER_PLACE = 20
 
 def dumps(value: Any) -> str:
     """The one JSON layout of every export line: sorted keys, compact, UTF-8 kept."""
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"),
-                      allow_nan=False)
+    return json.dumps(
+        value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False
+    )
 
 
 def claim_row(doc: Document, check: ClaimCheck) -> list[str]:
@@ -122,9 +123,9 @@ def snippet(doc: Document, mention: Mention) -> tuple[str, int, int]:
             start, lead = mention.start - room, "\u2026"
         if mention.end + room < end:
             end, tail = mention.end + room, "\u2026"
-    before = lead + doc.text[start:mention.start]
-    name = doc.text[mention.start:mention.end]
-    return before + name + doc.text[mention.end:end] + tail, len(before), len(before) + len(name)
+    before = lead + doc.text[start : mention.start]
+    name = doc.text[mention.start : mention.end]
+    return before + name + doc.text[mention.end : end] + tail, len(before), len(before) + len(name)
 
 
 # --------------------------------------------------------------------------- places
@@ -158,8 +159,9 @@ class Tally:
     def __init__(self) -> None:
         self.places: dict[str, PlaceTally] = {}
         #: (id, title, url, date, [(place id, count)]) of every article, in input order.
-        self.articles: list[tuple[str, str | None, str | None, str | None,
-                                  tuple[tuple[str, int], ...]]] = []
+        self.articles: list[
+            tuple[str, str | None, str | None, str | None, tuple[tuple[str, int], ...]]
+        ] = []
         #: Lines of ``mentions.jsonl``: every mention, resolved or not, demonyms included.
         self.mentions = 0
         #: (article index, ``claims.csv`` row) of every claim.
@@ -196,14 +198,21 @@ def places_geojson(tally: Tally) -> dict[str, Any]:
     """A GeoJSON FeatureCollection of the tally's places, most mentioned first."""
     features = []
     for t in tally.ranked():
-        features.append({
-            "type": "Feature",
-            "id": t.id,
-            "geometry": {"type": "Point", "coordinates": [t.info["lon"], t.info["lat"]]},
-            "properties": place_properties(t.id, t.info, mentions=t.mentions,
-                                           articles=t.articles, first_date=t.first_date,
-                                           last_date=t.last_date),
-        })
+        features.append(
+            {
+                "type": "Feature",
+                "id": t.id,
+                "geometry": {"type": "Point", "coordinates": [t.info["lon"], t.info["lat"]]},
+                "properties": place_properties(
+                    t.id,
+                    t.info,
+                    mentions=t.mentions,
+                    articles=t.articles,
+                    first_date=t.first_date,
+                    last_date=t.last_date,
+                ),
+            }
+        )
     return {"type": "FeatureCollection", "features": features}
 
 
@@ -231,6 +240,16 @@ def geojson_text(collection: Mapping[str, Any]) -> str:
 
 
 __all__ = [
-    "ArticleRows", "CLAIM_COLUMNS", "PlaceTally", "Tally", "article_rows", "claim_row",
-    "claims_header", "csv_text", "dumps", "geojson_text", "places_geojson", "snippet",
+    "ArticleRows",
+    "CLAIM_COLUMNS",
+    "PlaceTally",
+    "Tally",
+    "article_rows",
+    "claim_row",
+    "claims_header",
+    "csv_text",
+    "dumps",
+    "geojson_text",
+    "places_geojson",
+    "snippet",
 ]

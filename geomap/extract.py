@@ -31,7 +31,6 @@ The rules read English news the way a careful reader does, with the gazetteer as
    word before it ("southern Mexico") in ``Mention.part``.
 """
 
-
 from __future__ import annotations
 
 import re
@@ -107,10 +106,33 @@ DIRECTIONS = frozenset(
 )
 #: Direction words before a name and the part of the place they name (Mention.part).
 _PARTS = {
-    **{w: w for w in ("north", "south", "east", "west", "central", "northeast", "northwest",
-                      "southeast", "southwest")},
-    **{w + "ern": w for w in ("north", "south", "east", "west", "northeast", "northwest",
-                              "southeast", "southwest")},
+    **{
+        w: w
+        for w in (
+            "north",
+            "south",
+            "east",
+            "west",
+            "central",
+            "northeast",
+            "northwest",
+            "southeast",
+            "southwest",
+        )
+    },
+    **{
+        w + "ern": w
+        for w in (
+            "north",
+            "south",
+            "east",
+            "west",
+            "northeast",
+            "northwest",
+            "southeast",
+            "southwest",
+        )
+    },
 }
 _COMPASS = frozenset(("north", "south", "east", "west"))
 #: Organisation words that end a street's name: the name before them is no place
@@ -127,26 +149,65 @@ REPORTING_VERBS = frozenset(
 )
 #: Type words: beside a name they say what kind of place it is.
 TYPE_WORDS = (
-    "border crossing", "border gate", "border post", "border town", "crossing", "province",
-    "governorate", "city", "town", "village", "county", "parish", "district", "region",
-    "state", "township", "borough", "municipality", "neighborhood", "neighbourhood", "area",
-    "capital", "suburb", "hamlet", "community", "airport", "river", "lake", "island",
-    "peninsula", "desert", "mountains", "valley",
+    "border crossing",
+    "border gate",
+    "border post",
+    "border town",
+    "crossing",
+    "province",
+    "governorate",
+    "city",
+    "town",
+    "village",
+    "county",
+    "parish",
+    "district",
+    "region",
+    "state",
+    "township",
+    "borough",
+    "municipality",
+    "neighborhood",
+    "neighbourhood",
+    "area",
+    "capital",
+    "suburb",
+    "hamlet",
+    "community",
+    "airport",
+    "river",
+    "lake",
+    "island",
+    "peninsula",
+    "desert",
+    "mountains",
+    "valley",
 )
 #: Type words that name a feature: after a name they are part of it ("Santa Clara Valley",
 #: "Neches River"), never set aside as "Anbar Province" is.
 FEATURE_TYPE_WORDS = frozenset(TYPE_WORDS[-8:])
-_TYPE_PLURALS = {"city": "cities", "county": "counties", "municipality": "municipalities",
-                 "parish": "parishes"}
+_TYPE_PLURALS = {
+    "city": "cities",
+    "county": "counties",
+    "municipality": "municipalities",
+    "parish": "parishes",
+}
 _TYPE_ALTERNATION = "|".join(
-    sorted((re.escape(w) + ("|" + _TYPE_PLURALS[w] if w in _TYPE_PLURALS else "s?")
-            for w in TYPE_WORDS), key=len, reverse=True)
+    sorted(
+        (
+            re.escape(w) + ("|" + _TYPE_PLURALS[w] if w in _TYPE_PLURALS else "s?")
+            for w in TYPE_WORDS
+        ),
+        key=len,
+        reverse=True,
+    )
 )
 _TYPE_AFTER = re.compile(rf"[ \t]+({_TYPE_ALTERNATION})\b", re.I)
 _NAME = r"[A-Z][\w'’.-]*(?:[ \t]+[A-Z][\w'’.-]*)*"
 #: A type word after a list the name opens or continues ("Becker, Clay and Wilkin counties").
 _LIST_TYPE_AFTER = re.compile(
-    rf"(?:,[ \t]*{_NAME})*,?[ \t]+(?:and|or)[ \t]+{_NAME}[ \t]+({_TYPE_ALTERNATION})\b")
+    rf"(?:,[ \t]*{_NAME})*,?[ \t]+(?:and|or)[ \t]+{_NAME}[ \t]+({_TYPE_ALTERNATION})\b"
+)
 _TYPE_BEFORE = re.compile(
     r"\b(city|town|village|province|governorate|county|parish|district|region|state|township|"
     r"borough|municipality|capital|suburb|community|neighbou?rhood|hamlet)[ \t]+of[ \t]+"
@@ -156,39 +217,84 @@ _TYPE_BEFORE = re.compile(
 )
 _SINGULAR = {p: w for w, p in _TYPE_PLURALS.items()}
 LOCATIVE = frozenset("in at near outside inside across around throughout".split())
-ARABIC_PARTICLES = frozenset("al el ad ar as ash az ez ed en es et at an ud ul bin ibn bint "
-                             "abd abu".split())
+ARABIC_PARTICLES = frozenset(
+    "al el ad ar as ash az ez ed en es et at an ud ul bin ibn bint abd abu".split()
+)
 #: Country abbreviations written in capitals; other short capitalised words are acronyms.
 COUNTRY_ABBREVIATIONS = frozenset("US USA UK UAE DRC".split())
 
 #: AP-style abbreviations of US states (and a few cities) written after a place name
 #: ("Alexandria, La."), with the name the gazetteer knows.
 ABBREVIATED_NAMES = {
-    "Ala.": "Alabama", "Ariz.": "Arizona", "Ark.": "Arkansas", "Calif.": "California",
-    "Colo.": "Colorado", "Conn.": "Connecticut", "Del.": "Delaware", "Fla.": "Florida",
-    "Ga.": "Georgia", "Ill.": "Illinois", "Ind.": "Indiana", "Kan.": "Kansas",
-    "Kans.": "Kansas", "Ky.": "Kentucky", "La.": "Louisiana", "Md.": "Maryland",
-    "Mass.": "Massachusetts", "Mich.": "Michigan", "Minn.": "Minnesota",
-    "Miss.": "Mississippi", "Mo.": "Missouri", "Mont.": "Montana", "Neb.": "Nebraska",
-    "Nev.": "Nevada", "N.H.": "New Hampshire", "N.J.": "New Jersey", "N.M.": "New Mexico",
-    "N.Y.": "New York", "N.C.": "North Carolina", "N.D.": "North Dakota",
-    "Okla.": "Oklahoma", "Ore.": "Oregon", "Pa.": "Pennsylvania", "R.I.": "Rhode Island",
-    "S.C.": "South Carolina", "S.D.": "South Dakota", "Tenn.": "Tennessee",
-    "Tex.": "Texas", "Vt.": "Vermont", "Va.": "Virginia", "Wash.": "Washington",
-    "W.Va.": "West Virginia", "W. Va.": "West Virginia", "Wis.": "Wisconsin",
-    "Wyo.": "Wyoming", "D.C.": "District of Columbia", "L.A.": "Los Angeles",
+    "Ala.": "Alabama",
+    "Ariz.": "Arizona",
+    "Ark.": "Arkansas",
+    "Calif.": "California",
+    "Colo.": "Colorado",
+    "Conn.": "Connecticut",
+    "Del.": "Delaware",
+    "Fla.": "Florida",
+    "Ga.": "Georgia",
+    "Ill.": "Illinois",
+    "Ind.": "Indiana",
+    "Kan.": "Kansas",
+    "Kans.": "Kansas",
+    "Ky.": "Kentucky",
+    "La.": "Louisiana",
+    "Md.": "Maryland",
+    "Mass.": "Massachusetts",
+    "Mich.": "Michigan",
+    "Minn.": "Minnesota",
+    "Miss.": "Mississippi",
+    "Mo.": "Missouri",
+    "Mont.": "Montana",
+    "Neb.": "Nebraska",
+    "Nev.": "Nevada",
+    "N.H.": "New Hampshire",
+    "N.J.": "New Jersey",
+    "N.M.": "New Mexico",
+    "N.Y.": "New York",
+    "N.C.": "North Carolina",
+    "N.D.": "North Dakota",
+    "Okla.": "Oklahoma",
+    "Ore.": "Oregon",
+    "Pa.": "Pennsylvania",
+    "R.I.": "Rhode Island",
+    "S.C.": "South Carolina",
+    "S.D.": "South Dakota",
+    "Tenn.": "Tennessee",
+    "Tex.": "Texas",
+    "Vt.": "Vermont",
+    "Va.": "Virginia",
+    "Wash.": "Washington",
+    "W.Va.": "West Virginia",
+    "W. Va.": "West Virginia",
+    "Wis.": "Wisconsin",
+    "Wyo.": "Wyoming",
+    "D.C.": "District of Columbia",
+    "L.A.": "Los Angeles",
 }
 _STATE_AFTER_COMMA = re.compile(
-    r"(?<=,[ \t])(" + "|".join(re.escape(k) for k in sorted(ABBREVIATED_NAMES, key=len,
-                                                             reverse=True)) + r")(?![A-Za-z])"
+    r"(?<=,[ \t])("
+    + "|".join(re.escape(k) for k in sorted(ABBREVIATED_NAMES, key=len, reverse=True))
+    + r")(?![A-Za-z])"
 )
 
 
 #: Abbreviated words inside names, with the word the gazetteer files ("W. Columbia",
 #: "Pott Co.", "West Chester Twp.", "South L.A.").
-_ABBREVIATED_WORDS = {"N.": "North", "S.": "South", "E.": "East", "W.": "West",
-                      "Co.": "County", "Twp.": "Township", "Twp": "Township", "Mt.": "Mount",
-                      "Ft.": "Fort", "L.A.": "Los Angeles"}
+_ABBREVIATED_WORDS = {
+    "N.": "North",
+    "S.": "South",
+    "E.": "East",
+    "W.": "West",
+    "Co.": "County",
+    "Twp.": "Township",
+    "Twp": "Township",
+    "Mt.": "Mount",
+    "Ft.": "Fort",
+    "L.A.": "Los Angeles",
+}
 #: Names news gives places that their gazetteer rows lack.
 NEWS_NAMES = {"America": "United States"}
 
@@ -241,11 +347,17 @@ def abbreviation_matches(gazetteer: Gazetteer, text: str) -> list[Match]:
         found = []
         if text in ABBREVIATED_NAMES:
             kind = "city" if text == "L.A." else "admin1"
-            found = [m for m in lookup(gazetteer, ABBREVIATED_NAMES[text])
-                     if m.quality >= 2 and m.place.kind == kind]
+            found = [
+                m
+                for m in lookup(gazetteer, ABBREVIATED_NAMES[text])
+                if m.quality >= 2 and m.place.kind == kind
+            ]
         ids = {m.place.id for m in found}
-        found += [m for m in gazetteer.matches(text, limit=100)
-                  if m.quality == ABBREVIATION and m.place.id not in ids]
+        found += [
+            m
+            for m in gazetteer.matches(text, limit=100)
+            if m.quality == ABBREVIATION and m.place.id not in ids
+        ]
         caches[2][text] = found
     return found
 
@@ -331,8 +443,7 @@ def is_strong(matches: Sequence[Match], *, cities: bool = True) -> bool:
     does not make "Man" in "Man charged with theft" a place."""
     return any(
         (m.place.kind in _STRONG_KINDS and m.quality >= 2)
-        or (cities and m.place.kind == "city" and m.quality == 3
-            and m.place.population >= 100_000)
+        or (cities and m.place.kind == "city" and m.quality == 3 and m.place.population >= 100_000)
         for m in matches
     )
 
@@ -350,11 +461,9 @@ class _Token:
     """A word that may be part of a name: offsets, text (without a possessive 's) and kind
     (dotted, abbr, initial, word). A plain class: LGL's articles make 33,000 of them."""
 
-    __slots__ = ("start", "end", "text", "kind", "possessive", "full_end", "lower",
-                 "capitalised")
+    __slots__ = ("start", "end", "text", "kind", "possessive", "full_end", "lower", "capitalised")
 
-    def __init__(self, start: int, end: int, text: str, kind: str, possessive: bool,
-                 full_end: int):
+    def __init__(self, start: int, end: int, text: str, kind: str, possessive: bool, full_end: int):
         self.start = start
         self.end = end  # without a possessive 's
         self.text = text
@@ -383,8 +492,11 @@ def _tokens(text: str, start: int, end: int) -> list[_Token]:
 
 def _compound_adjective(tok: _Token) -> bool:
     """ "IS-held", "Iraq-based": a name joined to a lower-case word, not a name."""
-    return "-" in tok.text and tok.text.rsplit("-", 1)[1][:1].islower() and not (
-        _ARTICLE_HYPHEN.match(tok.text))
+    return (
+        "-" in tok.text
+        and tok.text.rsplit("-", 1)[1][:1].islower()
+        and not (_ARTICLE_HYPHEN.match(tok.text))
+    )
 
 
 def _is_name_token(tok: _Token) -> bool:
@@ -402,7 +514,7 @@ def _is_name_token(tok: _Token) -> bool:
 def _continues(text: str, prev: _Token, tok: _Token) -> bool:
     """Whether ``tok`` continues the chunk that ``prev`` ends: only spaces or tabs between,
     no possessive before."""
-    gap = text[prev.full_end:tok.start]
+    gap = text[prev.full_end : tok.start]
     return bool(gap) and not gap.strip(" \t") and not prev.possessive
 
 
@@ -416,8 +528,9 @@ def _chunks(text: str, tokens: list[_Token]) -> list[list[_Token]]:
                 # "Los Angeles-based": the name before the hyphen ends the current chunk
                 # ("Los Angeles"), or is a chunk of its own ("Texas-based").
                 name = tok.text.rsplit("-", 1)[0]
-                head = _Token(tok.start, tok.start + len(name), name, "word", False,
-                              tok.start + len(name))
+                head = _Token(
+                    tok.start, tok.start + len(name), name, "word", False, tok.start + len(name)
+                )
                 if current and _continues(text, current[-1], head):
                     current.append(head)
                 else:
@@ -468,15 +581,15 @@ class _Extractor:
 
     # ---------------------------------------------------------------- helpers
     def span(self, toks: Sequence[_Token]) -> str:
-        return self.text[toks[0].start:toks[-1].end]
+        return self.text[toks[0].start : toks[-1].end]
 
     def after(self, toks: Sequence[_Token], width: int = 30) -> str:
         end = toks[-1].full_end
-        return self.text[end:end + width]
+        return self.text[end : end + width]
 
     def before(self, toks: Sequence[_Token], width: int = 40) -> str:
         start = toks[0].start
-        return self.text[max(0, start - width):start]
+        return self.text[max(0, start - width) : start]
 
     def previous_word(self, toks: Sequence[_Token]) -> str:
         return _word_before(self.text, toks[0].start, 20).lower()
@@ -496,8 +609,9 @@ class _Extractor:
             name = m.group(1)
             for candidate in (name, name.split()[0]) if " " in name else (name,):
                 if candidate in ABBREVIATED_NAMES or any(
-                        r.quality >= 2 and r.place.kind in _AREA_KINDS
-                        for r in lookup(self.gazetteer, candidate.rstrip("."))):
+                    r.quality >= 2 and r.place.kind in _AREA_KINDS
+                    for r in lookup(self.gazetteer, candidate.rstrip("."))
+                ):
                     return True
         return self.previous_word(toks) in LOCATIVE
 
@@ -518,7 +632,7 @@ class _Extractor:
         return i < 0 or self.text[i] in "\n.!?:;\"“‘'(—–-"
 
     def is_dateline(self, toks: Sequence[_Token]) -> bool:
-        before = self.text[max(0, toks[0].start - 3):toks[0].start].rstrip(" \t")
+        before = self.text[max(0, toks[0].start - 3) : toks[0].start].rstrip(" \t")
         if before and before[-1] not in ".!?\n":
             return False
         return bool(_DATELINE_AFTER.match(self.text, toks[-1].full_end))
@@ -526,23 +640,24 @@ class _Extractor:
     def headline_caps(self, toks: Sequence[_Token]) -> bool:
         line_start = self.text.rfind("\n", 0, toks[0].start) + 1
         line_end = self.text.find("\n", toks[-1].end)
-        line = self.text[line_start:line_end if line_end >= 0 else len(self.text)]
+        line = self.text[line_start : line_end if line_end >= 0 else len(self.text)]
         return not any(c.islower() for c in line)
 
     # ---------------------------------------------------------------- decisions
     def matches(self, toks: Sequence[_Token]) -> list[Match]:
         if len(toks) == 1 and toks[0].kind == "initial":
             return []
-        span = self.text[toks[0].start:toks[-1].end]
+        span = self.text[toks[0].start : toks[-1].end]
         found = self.spans.get(span)
         if found is None:
             if len(self.spans) > 200_000:
                 self.spans.clear()
-            found = self.spans[span] = [m for m in lookup(self.gazetteer, lookup_name(span))
-                                        if m.quality > 0]
+            found = self.spans[span] = [
+                m for m in lookup(self.gazetteer, lookup_name(span)) if m.quality > 0
+            ]
         if not found and len(toks) > 1 and toks[0].lower in _COMPASS:
             # "North Africa" as the gazetteer files it, "Northern Africa".
-            name = f"{toks[0].text}ern {self.text[toks[1].start:toks[-1].end]}"
+            name = f"{toks[0].text}ern {self.text[toks[1].start : toks[-1].end]}"
             found = [m for m in lookup(self.gazetteer, name) if m.quality >= 2]
         return found
 
@@ -553,7 +668,10 @@ class _Extractor:
             if len(self.strengths) > 200_000:
                 self.strengths.clear()
             entry = self.strengths[id(matches)] = (
-                matches, is_strong(matches), is_strong(matches, cities=False))
+                matches,
+                is_strong(matches),
+                is_strong(matches, cities=False),
+            )
         return entry[1] if cities else entry[2]
 
     def single_ok(self, tok: _Token, matches: list[Match], toks: Sequence[_Token]) -> bool:
@@ -563,7 +681,8 @@ class _Extractor:
             return False  # "US-24" is a highway ("U.S. 41" counts as the country in LGL's gold)
         if tok.kind == "dotted":
             return any(m.place.kind == "country" for m in matches) or (
-                tok.text in ABBREVIATED_NAMES)
+                tok.text in ABBREVIATED_NAMES
+            )
         if _CONTRACTION.search(word) or lower in DIRECTIONS:
             return False
         if tok.allcaps:
@@ -581,8 +700,11 @@ class _Extractor:
         if not tok.capitalised:
             return False
         strong = self.strong(matches)
-        if normalize(word) in self.common and not self.strong(matches, cities=False) and (
-                not strong or self.starts_sentence(tok)):
+        if (
+            normalize(word) in self.common
+            and not self.strong(matches, cities=False)
+            and (not strong or self.starts_sentence(tok))
+        ):
             # An ordinary word ("Man", "Reading") is a place only in a place's context; a big
             # city's name is one mid-sentence, where its capital letter says a name.
             return bool(self.type_word(toks) or self.qualified(toks))
@@ -591,8 +713,14 @@ class _Extractor:
             return False
         return True
 
-    def emit(self, toks: Sequence[_Token], matches: list[Match], kind: str = "place",
-             *, typed: bool = True) -> None:
+    def emit(
+        self,
+        toks: Sequence[_Token],
+        matches: list[Match],
+        kind: str = "place",
+        *,
+        typed: bool = True,
+    ) -> None:
         found = _Found(toks[0].start, toks[-1].end, kind, self.sentence)
         if kind in ("place", "modifier"):
             found.single = len(toks) == 1
@@ -624,9 +752,12 @@ class _Extractor:
         if tok.kind != "word":
             return 0
         # Two words can be one only if the first opens a demonym of two ("South Korean").
-        if i + 1 < len(toks) and toks[i + 1].kind == "word" and \
-                self.text[tok.start:tok.full_end] in _demonym_openers() and \
-                is_demonym(self.text[tok.start:toks[i + 1].end]):
+        if (
+            i + 1 < len(toks)
+            and toks[i + 1].kind == "word"
+            and self.text[tok.start : tok.full_end] in _demonym_openers()
+            and is_demonym(self.text[tok.start : toks[i + 1].end])
+        ):
             return 2
         return 1 if is_demonym(tok.text) else 0
 
@@ -635,18 +766,19 @@ class _Extractor:
         Okla."), its period included; True if marked. The resolver takes it only with its
         country in the article's context."""
         end = tok.end + 1 if self.text.startswith(".", tok.end) else tok.end
-        text = self.text[tok.start:end]
+        text = self.text[tok.start : end]
         if tok.kind != "word" or not (text in ABBREVIATED_NAMES or is_abbreviation(text)):
             return False
-        after_comma = self.text[max(0, tok.start - 2):tok.start] == ", "
+        after_comma = self.text[max(0, tok.start - 2) : tok.start] == ", "
         # A code in capitals is an acronym but after a place's comma ("in IS territory";
         # "Perth, WA").
         if not (after_comma or (self.previous_word([tok]) in LOCATIVE and not tok.allcaps)):
             return False
         if not abbreviation_matches(self.gazetteer, text):
             return False
-        self.found.append(_Found(tok.start, end, "place", self.sentence, strong=True,
-                                 qualified=True))
+        self.found.append(
+            _Found(tok.start, end, "place", self.sentence, strong=True, qualified=True)
+        )
         return True
 
     def chunk(self, toks: list[_Token]) -> None:
@@ -667,7 +799,7 @@ class _Extractor:
         while i < len(toks):
             n = self.demonym_at(toks, i)
             if n:
-                self.emit(toks[i:i + n], [], "demonym")
+                self.emit(toks[i : i + n], [], "demonym")
             i += n or 1
         # "Gloria Major, 75,": an age says person, whatever the words ("Major") look like.
         if len(toks) > 1 and _AGE.match(self.after(toks, 8)):
@@ -677,7 +809,7 @@ class _Extractor:
         for i in range(len(toks) - 1, -1, -1):
             if toks[i].lower.rstrip(".") in TITLES and toks[i].capitalised:
                 if i + 1 < len(toks):
-                    self.person(toks[i + 1:])
+                    self.person(toks[i + 1 :])
                 if i:
                     self.modifier(toks[:i])
                 return
@@ -707,19 +839,32 @@ class _Extractor:
             return
         # A team: a place and a plural that names nothing ("Kansas City Chiefs").
         last = toks[-1]
-        if (last.kind == "word" and len(last.text) > 3 and last.lower.endswith("s")
-                and not last.lower.endswith("ss") and last.lower not in TYPE_WORDS
-                and not self.matches([last]) and self.matches(toks[:-1])):
+        if (
+            last.kind == "word"
+            and len(last.text) > 3
+            and last.lower.endswith("s")
+            and not last.lower.endswith("ss")
+            and last.lower not in TYPE_WORDS
+            and not self.matches([last])
+            and self.matches(toks[:-1])
+        ):
             self.modifier(toks[:-1], "modifier")
             return
         # Directions and trailing type words ("Northern Anbar", "Anbar Province").
         if toks[0].lower in DIRECTIONS and self.whole(toks[1:]):
             return
-        if (toks[-1].lower in TYPE_WORDS and toks[-1].lower not in FEATURE_TYPE_WORDS
-                and self.whole(toks[:-1])):
+        if (
+            toks[-1].lower in TYPE_WORDS
+            and toks[-1].lower not in FEATURE_TYPE_WORDS
+            and self.whole(toks[:-1])
+        ):
             return
-        if any(t.kind == "initial" or (t.kind == "word" and _ARTICLE_HYPHEN.match(t.text))
-               or t.lower in ARABIC_PARTICLES for t in toks):
+        if any(
+            t.kind == "initial"
+            or (t.kind == "word" and _ARTICLE_HYPHEN.match(t.text))
+            or t.lower in ARABIC_PARTICLES
+            for t in toks
+        ):
             self.person(toks)
             return
         if self.is_person_context(toks):
@@ -739,11 +884,19 @@ class _Extractor:
         type_word = self.type_word(toks)
         if not (type_word or self.qualified(toks)) or self.is_person_context(toks):
             return
-        found = _Found(tok.start, tok.end, "place", self.sentence, single=True,
-                       type_word=type_word, part=_part_before(self.text, tok.start))
+        found = _Found(
+            tok.start,
+            tok.end,
+            "place",
+            self.sentence,
+            single=True,
+            type_word=type_word,
+            part=_part_before(self.text, tok.start),
+        )
         if type_word in ("county", "parish", "borough") and any(
-                m.place.kind == "admin2" and m.quality >= 2
-                for m in lookup(self.gazetteer, f"{tok.text} {type_word}")):
+            m.place.kind == "admin2" and m.quality >= 2
+            for m in lookup(self.gazetteer, f"{tok.text} {type_word}")
+        ):
             self.found.append(found)  # "Wilkin County" is named in "Clay and Wilkin counties"
             return
         self.unknowns.append(found)
@@ -753,7 +906,7 @@ class _Extractor:
         article names (demonyms, countries, regions) as places."""
         countries: dict[str, None] = {}
         for f in self.found:
-            name = self.text[f.start:f.end]
+            name = self.text[f.start : f.end]
             if f.kind == "demonym":
                 code = country_of(name)
                 if code:
@@ -766,7 +919,7 @@ class _Extractor:
         if not countries:
             return
         for f in self.unknowns:
-            if variants(self.gazetteer, self.text[f.start:f.end], countries):
+            if variants(self.gazetteer, self.text[f.start : f.end], countries):
                 self.found.append(f)
 
     def whole(self, toks: Sequence[_Token]) -> bool:
@@ -800,8 +953,9 @@ class _Extractor:
         for sub, matches, kind in parts:
             self.emit([sub], matches, kind, typed=False)
 
-    def modifier(self, toks: list[_Token], kind: str = "place", *,
-                 areas_only: bool = False) -> None:
+    def modifier(
+        self, toks: list[_Token], kind: str = "place", *, areas_only: bool = False
+    ) -> None:
         """Words before a title or organisation word: a leading place name is marked, as a
         place ("Louisiana Gov.") or, inside an organisation's name, with ``kind``
         "modifier" ("Rapides Parish Fire District", "U.S. Geological Survey"); the rest is
@@ -823,8 +977,9 @@ class _Extractor:
                     return
                 if not (self.strong(matches) or any(m.quality == 3 for m in matches)):
                     return
-            if areas_only and not any(m.quality >= 2 and m.place.kind in _AREA_KINDS
-                                      for m in matches):
+            if areas_only and not any(
+                m.quality >= 2 and m.place.kind in _AREA_KINDS for m in matches
+            ):
                 return
             self.emit(toks[:j], matches, kind)
             return
@@ -846,8 +1001,9 @@ class _Extractor:
                 return
         # "Alexandria Virginia" is a place and its region; "George Jackson" and "Ben Paul"
         # (Paul, a region of Cabo Verde, holds no Ben) are persons.
-        if len(parts) > 1 and not _in_region(parts[-1][2], [m for _, _, ms in parts[:-1]
-                                                             for m in ms]):
+        if len(parts) > 1 and not _in_region(
+            parts[-1][2], [m for _, _, ms in parts[:-1] for m in ms]
+        ):
             self.person(toks)
             return
         for i, j, matches in parts:
@@ -861,8 +1017,9 @@ class _Extractor:
             for chunk in _chunks(self.text, tokens):
                 self.chunk(chunk)
             for m in _STATE_AFTER_COMMA.finditer(self.text, sentence.start, sentence.end):
-                self.found.append(_Found(m.start(), m.end(), "place", sentence.index,
-                                         strong=True, qualified=True))
+                self.found.append(
+                    _Found(m.start(), m.end(), "place", sentence.index, strong=True, qualified=True)
+                )
             # Lower-case and mid-chunk demonyms were handled; "Iraqis" alone is a chunk.
         if self.unknowns:
             self.vary_unknowns()
@@ -873,7 +1030,7 @@ class _Extractor:
         kept = []
         for f in self.found:
             if f.kind == "place" and f.single and not f.strong and not f.qualified:
-                if normalize(self.text[f.start:f.end]) in self.persons:
+                if normalize(self.text[f.start : f.end]) in self.persons:
                     continue
             kept.append(f)
         return kept
@@ -886,7 +1043,8 @@ def _in_region(regions: Sequence[Match], places: Sequence[Match]) -> bool:
             continue
         for m in places:
             if m.place.country == r.place.country and (
-                    r.place.kind == "country" or m.place.admin1 == r.place.admin1):
+                r.place.kind == "country" or m.place.admin1 == r.place.admin1
+            ):
                 return True
     return False
 
@@ -915,7 +1073,7 @@ def _type_before(text: str, start: int) -> str:
     """The type word before a name starting at ``start`` ("the town of Abu Kamal")."""
     if not start or text[start - 1] not in " \t":
         return ""  # the pattern ends with a space or tab
-    m = _TYPE_BEFORE.search(text[max(0, start - 30):start])
+    m = _TYPE_BEFORE.search(text[max(0, start - 30) : start])
     return (m.group(1) or m.group(2)).lower() if m else ""
 
 
@@ -950,8 +1108,12 @@ def _propagate_type_words(text: str, found: Sequence[_Found | Mention]) -> list[
     words = [f.type_word for f in found]
     for k in range(len(found) - 2, -1, -1):
         a, b = found[k], found[k + 1]
-        if (a.kind == b.kind == "place" and not words[k] and words[k + 1]
-                and _COORDINATION.fullmatch(text[a.end:b.start])):
+        if (
+            a.kind == b.kind == "place"
+            and not words[k]
+            and words[k + 1]
+            and _COORDINATION.fullmatch(text[a.end : b.start])
+        ):
             words[k] = words[k + 1]
     return words
 
@@ -960,17 +1122,23 @@ def read_context(text: str, mentions: Sequence[Mention]) -> tuple[Mention, ...]:
     """Mentions found elsewhere (a gold corpus's spans) with what :func:`extract` records
     beside each name: its type word (propagated along lists) and the part a direction
     word before it names."""
-    mentions = [replace(m, type_word=m.type_word or _type_word(text, m.start, m.end),
-                        part=m.part or _part_before(text, m.start))
-                if m.kind == "place" else m for m in mentions]
+    mentions = [
+        replace(
+            m,
+            type_word=m.type_word or _type_word(text, m.start, m.end),
+            part=m.part or _part_before(text, m.start),
+        )
+        if m.kind == "place"
+        else m
+        for m in mentions
+    ]
     words = _propagate_type_words(text, mentions)
-    return tuple(replace(m, type_word=w) if w != m.type_word else m
-                 for m, w in zip(mentions, words))
+    return tuple(
+        replace(m, type_word=w) if w != m.type_word else m for m, w in zip(mentions, words)
+    )
 
 
-def extract(
-    text: str, sentences: Sequence[Sentence], gazetteer: Gazetteer
-) -> tuple[Mention, ...]:
+def extract(text: str, sentences: Sequence[Sentence], gazetteer: Gazetteer) -> tuple[Mention, ...]:
     """Place and demonym mentions of a text, in order of their offsets.
 
     ``sentences`` are the text's sentences (:func:`geomap.text.split_sentences`); mentions
@@ -990,12 +1158,20 @@ def extract(
         unique.append(f)
     words = _propagate_type_words(text, unique)
     return tuple(
-        Mention(f.start, f.end, text[f.start:f.end], f.sentence, f.kind, word, part=f.part)
+        Mention(f.start, f.end, text[f.start : f.end], f.sentence, f.kind, word, part=f.part)
         for f, word in zip(unique, words)
     )
 
 
 __all__ = [
-    "ABBREVIATED_NAMES", "abbreviation_matches", "common_words", "extract", "is_abbreviated",
-    "is_strong", "lookup", "lookup_name", "other_names", "read_context",
+    "ABBREVIATED_NAMES",
+    "abbreviation_matches",
+    "common_words",
+    "extract",
+    "is_abbreviated",
+    "is_strong",
+    "lookup",
+    "lookup_name",
+    "other_names",
+    "read_context",
 ]

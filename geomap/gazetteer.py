@@ -41,7 +41,15 @@ from geomap.names import is_abbreviation, keys, normalize, skeleton
 from geomap.records import Place
 
 COLUMNS = (
-    "id", "name", "alternate_names", "lat", "lon", "kind", "country", "admin1", "population",
+    "id",
+    "name",
+    "alternate_names",
+    "lat",
+    "lon",
+    "kind",
+    "country",
+    "admin1",
+    "population",
     "source",
 )
 #: Columns a file may add after :data:`COLUMNS`, in this order (a prefix of them, or none):
@@ -130,8 +138,11 @@ def _lines(path: Path, on_read: Callable[[int], None] | None = None) -> Iterator
                     try:
                         line = piece.decode("utf-8")
                     except UnicodeDecodeError as err:
-                        raise GazetteerError(f"not UTF-8 text at byte {offset + err.start}",
-                                             path=str(path), line=number) from None
+                        raise GazetteerError(
+                            f"not UTF-8 text at byte {offset + err.start}",
+                            path=str(path),
+                            line=number,
+                        ) from None
                     offset += len(piece)
                     yield line.removeprefix("\ufeff") if number == 1 else line
                 if on_read and not number % 16_384:
@@ -191,12 +202,14 @@ def row_to_place(row: Sequence[str]) -> Place:
     if extent < 0:
         raise ValueError(f"extent_km {extent_s} is negative")
     alt = tuple(a.strip() for a in alternates.split(ALT_SEP) if keys(a) and a.strip() != name)
-    return Place(pid, name, lat, lon, kind, country, admin1, population, source, alt,
-                 capital, float(extent))
+    return Place(
+        pid, name, lat, lon, kind, country, admin1, population, source, alt, capital, float(extent)
+    )
 
 
-def _rows(path: Path, on_read: Callable[[int], None] | None = None
-          ) -> Iterator[tuple[int, list[str]]]:
+def _rows(
+    path: Path, on_read: Callable[[int], None] | None = None
+) -> Iterator[tuple[int, list[str]]]:
     """(line number, cells) of every data row; the header is checked and skipped."""
     reader = csv.reader(_lines(path, on_read))
     try:
@@ -231,7 +244,7 @@ def _misfit(row: list[str], width: int) -> list[str]:
 
 def _header_width(header: list[str], path: Path, line: int) -> int:
     """The number of columns a header declares; GazetteerError names the first bad column."""
-    expected = list(ALL_COLUMNS[:max(len(COLUMNS), min(len(header), len(ALL_COLUMNS)))])
+    expected = list(ALL_COLUMNS[: max(len(COLUMNS), min(len(header), len(ALL_COLUMNS)))])
     if header == expected:
         return len(header)
     wanted = ",".join(COLUMNS)
@@ -240,14 +253,22 @@ def _header_width(header: list[str], path: Path, line: int) -> int:
             problem = f"header column {number} is {found!r}, expected {want!r}"
             break
     else:
-        problem = (f"header has {len(header)} columns" if len(header) > len(expected)
-                   else f"header lacks column {expected[len(header)]!r}")
-    raise GazetteerError(f"{problem} (the header must be {wanted}, optionally followed by "
-                         f"{','.join(OPTIONAL_COLUMNS)})", path=str(path), line=line)
+        problem = (
+            f"header has {len(header)} columns"
+            if len(header) > len(expected)
+            else f"header lacks column {expected[len(header)]!r}"
+        )
+    raise GazetteerError(
+        f"{problem} (the header must be {wanted}, optionally followed by "
+        f"{','.join(OPTIONAL_COLUMNS)})",
+        path=str(path),
+        line=line,
+    )
 
 
-def scan_file(path: str | os.PathLike, *, on_read: Callable[[int], None] | None = None
-              ) -> Iterator[tuple[int, Place | InputError]]:
+def scan_file(
+    path: str | os.PathLike, *, on_read: Callable[[int], None] | None = None
+) -> Iterator[tuple[int, Place | InputError]]:
     """Every data row of a gazetteer CSV, read as a stream: (line, Place), or (line, problem)
     for a bad row. A problem with the whole file (unreadable, bad header) ends the scan.
 
@@ -263,9 +284,13 @@ def scan_file(path: str | os.PathLike, *, on_read: Callable[[int], None] | None 
                 yield line, InputError(str(err), path=str(path), line=line)
                 continue
             if place.id in first_line:
-                yield line, InputError(
-                    f"duplicate id {place.id!r} (first on line {first_line[place.id]})",
-                    path=str(path), line=line,
+                yield (
+                    line,
+                    InputError(
+                        f"duplicate id {place.id!r} (first on line {first_line[place.id]})",
+                        path=str(path),
+                        line=line,
+                    ),
                 )
                 continue
             first_line[place.id] = line
@@ -302,9 +327,18 @@ def read_file(path: str | os.PathLike) -> list[Place]:
 def place_to_row(place: Place) -> list[str]:
     """The CSV cells of a place, in ALL_COLUMNS order."""
     return [
-        place.id, place.name, ALT_SEP.join(place.alternate_names), _coord(place.lat),
-        _coord(place.lon), place.kind, place.country, place.admin1, str(place.population),
-        place.source, place.capital, _coord(place.extent_km) if place.extent_km else "",
+        place.id,
+        place.name,
+        ALT_SEP.join(place.alternate_names),
+        _coord(place.lat),
+        _coord(place.lon),
+        place.kind,
+        place.country,
+        place.admin1,
+        str(place.population),
+        place.source,
+        place.capital,
+        _coord(place.extent_km) if place.extent_km else "",
     ]
 
 
@@ -350,8 +384,13 @@ _READING = 0.35
 _KEYS_IN_MEMORY = 200_000
 
 
-def index_key(files: Sequence[Path], *, base: Path | None = None, portable: bool = False,
-              contents: Sequence[str] | None = None) -> str:
+def index_key(
+    files: Sequence[Path],
+    *,
+    base: Path | None = None,
+    portable: bool = False,
+    contents: Sequence[str] | None = None,
+) -> str:
     """The hash that names an index: of INDEX_VERSION, the base index an overlay is built on,
     and each file's path, size and modification time. A ``portable`` key takes each file's
     name and size only, so an index built into the wheel is found wherever it is installed;
@@ -389,8 +428,11 @@ def _contents(files: Sequence[Path], folder: Path) -> list[str]:
         entry = known.get(where)
         if not (isinstance(entry, list) and entry[:2] == [stat.st_size, stat.st_mtime_ns]):
             with open(path, "rb") as data:
-                entry = [stat.st_size, stat.st_mtime_ns,
-                         hashlib.file_digest(data, "sha256").hexdigest()]
+                entry = [
+                    stat.st_size,
+                    stat.st_mtime_ns,
+                    hashlib.file_digest(data, "sha256").hexdigest(),
+                ]
             known[where] = entry
             changed = True
         digests.append(entry[2])
@@ -440,8 +482,9 @@ def build_index(
     os.close(fd)
     try:
         with contextlib.closing(sqlite3.connect(Path(tmp).as_uri(), uri=True)) as db:
-            db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
-                             "PRAGMA temp_store=FILE;" + _SCHEMA)
+            db.executescript(
+                "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;PRAGMA temp_store=FILE;" + _SCHEMA
+            )
             done = 0
             for number in reversed(range(len(files))):
                 problems: list[InputError] = []
@@ -449,9 +492,10 @@ def build_index(
                 def on_read(count: int, before: int = done) -> None:
                     report(_READING * (before + count) / total)
 
-                db.executemany("INSERT OR IGNORE INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                               _place_rows(files[number], (first + number) << _LINE_BITS,
-                                           problems, on_read))
+                db.executemany(
+                    "INSERT OR IGNORE INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    _place_rows(files[number], (first + number) << _LINE_BITS, problems, on_read),
+                )
                 _raise_first(problems)
                 done += sizes[number]
             db.commit()
@@ -460,14 +504,22 @@ def build_index(
             db.executescript(_INDEXES)
             count = db.execute("SELECT count(*) FROM places").fetchone()[0]
             names = db.execute("SELECT count(*) FROM names").fetchone()[0]
-            sources = [[str(path.resolve()), stat.st_size, stat.st_mtime_ns]
-                       for path, stat in zip(files, stats)]
-            db.executemany("INSERT INTO meta VALUES (?,?)", [
-                ("key", key), ("version", INDEX_VERSION), ("places", str(count)),
-                ("names", str(names)), ("hidden", str(hidden)),
-                ("base", str(base or "")),
-                ("sources", json.dumps(sources)),
-            ])
+            sources = [
+                [str(path.resolve()), stat.st_size, stat.st_mtime_ns]
+                for path, stat in zip(files, stats)
+            ]
+            db.executemany(
+                "INSERT INTO meta VALUES (?,?)",
+                [
+                    ("key", key),
+                    ("version", INDEX_VERSION),
+                    ("places", str(count)),
+                    ("names", str(names)),
+                    ("hidden", str(hidden)),
+                    ("base", str(base or "")),
+                    ("sources", json.dumps(sources)),
+                ],
+            )
             db.commit()
         os.chmod(tmp, new_file_mode())  # mkstemp's 0600 would hide it from other users
         os.replace(tmp, target)
@@ -477,15 +529,26 @@ def build_index(
         raise
 
 
-def _place_rows(path: Path, base: int, problems: list[InputError],
-                on_read: Callable[[int], None] | None = None) -> Iterator[tuple]:
+def _place_rows(
+    path: Path, base: int, problems: list[InputError], on_read: Callable[[int], None] | None = None
+) -> Iterator[tuple]:
     for line, item in scan_file(path, on_read=on_read):
         if isinstance(item, InputError):
             problems.append(item)
             continue
-        yield (base | line, *place_to_row(item)[:3], item.lat, item.lon, item.kind,
-               item.country, item.admin1, item.population, item.source, item.capital,
-               item.extent_km)
+        yield (
+            base | line,
+            *place_to_row(item)[:3],
+            item.lat,
+            item.lon,
+            item.kind,
+            item.country,
+            item.admin1,
+            item.population,
+            item.source,
+            item.capital,
+            item.extent_km,
+        )
 
 
 def _hide_replaced(db: sqlite3.Connection, base: Path) -> int:
@@ -493,8 +556,9 @@ def _hide_replaced(db: sqlite3.Connection, base: Path) -> int:
     rows (which replace them), and return how many there are."""
     db.execute("ATTACH DATABASE ? AS base", (_uri(base),))
     # CROSS JOIN keeps this order: each of the (few) overlay ids looked up in the base.
-    db.execute("INSERT INTO hidden SELECT b.rid FROM places p CROSS JOIN base.places b"
-               " ON b.id = p.id")
+    db.execute(
+        "INSERT INTO hidden SELECT b.rid FROM places p CROSS JOIN base.places b ON b.id = p.id"
+    )
     db.commit()
     db.execute("DETACH DATABASE base")
     return db.execute("SELECT count(*) FROM hidden").fetchone()[0]
@@ -502,8 +566,10 @@ def _hide_replaced(db: sqlite3.Connection, base: Path) -> int:
 
 def _index_names(db: sqlite3.Connection, progress: Callable[[float], None] | None = None) -> None:
     """Fill the names and skeletons tables from the places table, in key order."""
-    db.executescript("CREATE TEMP TABLE raw_names(key TEXT, quality INTEGER, pop INTEGER,"
-                     " rid INTEGER); CREATE TEMP TABLE raw_skeletons(skel TEXT, rid INTEGER);")
+    db.executescript(
+        "CREATE TEMP TABLE raw_names(key TEXT, quality INTEGER, pop INTEGER,"
+        " rid INTEGER); CREATE TEMP TABLE raw_skeletons(skel TEXT, rid INTEGER);"
+    )
     total = db.execute("SELECT count(*) FROM places").fetchone()[0] or 1
     places = db.execute("SELECT rid, name, alternate_names, population, kind FROM places")
     done = 0
@@ -594,16 +660,27 @@ def ensure_index(
     progress: Callable[[float], None] | None = None,
 ) -> tuple[Path, bool]:
     """The path of an up-to-date index of files, and whether this call had to build it."""
-    held = _acquire(files, family=family, base=base,
-                    folder=_writable_dir(directory or cache_dir()),
-                    check_first=check_first, progress=progress)
+    held = _acquire(
+        files,
+        family=family,
+        base=base,
+        folder=_writable_dir(directory or cache_dir()),
+        check_first=check_first,
+        progress=progress,
+    )
     held.release()
     return held.path, held.built
 
 
-def _acquire(files: Sequence[Path], *, family: str, folder: Path, base: Path | None = None,
-             check_first: Sequence[Path] = (),
-             progress: Callable[[float], None] | None = None) -> _Held:
+def _acquire(
+    files: Sequence[Path],
+    *,
+    family: str,
+    folder: Path,
+    base: Path | None = None,
+    check_first: Sequence[Path] = (),
+    progress: Callable[[float], None] | None = None,
+) -> _Held:
     """Hold the up-to-date index of files in folder, building it if there is none.
 
     The bundled places' index is named by the files' contents (two checkouts of the same
@@ -631,9 +708,11 @@ def _acquire(files: Sequence[Path], *, family: str, folder: Path, base: Path | N
             build_index(files, target, key=key, base=base, first=first, progress=progress)
             held = _hold(target, built=True)
         except (sqlite3.Error, OSError) as err:
-            raise GazetteerError(f"cannot build the gazetteer index here ({err}); set "
-                                 f"{CACHE_ENV_VAR} to a folder with room",
-                                 path=str(folder)) from None
+            raise GazetteerError(
+                f"cannot build the gazetteer index here ({err}); set "
+                f"{CACHE_ENV_VAR} to a folder with room",
+                path=str(folder),
+            ) from None
         with contextlib.suppress(OSError):  # a cleanup: the index is built either way
             _sweep(folder, family, keep=target)
         return held
@@ -711,15 +790,20 @@ def _remove_unused(path: Path) -> None:
         os.close(fd)
 
 
-def _bundled_index(folder: Callable[[], Path], *, check_first: Sequence[Path] = (),
-                   progress: Callable[[float], None] | None = None) -> _Held:
+def _bundled_index(
+    folder: Callable[[], Path],
+    *,
+    check_first: Sequence[Path] = (),
+    progress: Callable[[float], None] | None = None,
+) -> _Held:
     """Hold the bundled index: the one built into the installed package, else the cache's
     (built on first use)."""
     files = bundled_files()
     with contextlib.suppress(OSError):
         return _hold(bundled_dir() / packaged_index_name(files))
-    return _acquire(files, family=BUNDLED, folder=folder(), check_first=check_first,
-                    progress=progress)
+    return _acquire(
+        files, family=BUNDLED, folder=folder(), check_first=check_first, progress=progress
+    )
 
 
 # --------------------------------------------------------------------------- lookups
@@ -735,19 +819,23 @@ class Match:
     quality: int
 
 
-_PLACE_COLUMNS = "p.id, p.name, p.alternate_names, p.lat, p.lon, p.kind, p.country, " \
-                 "p.admin1, p.population, p.source, p.capital, p.extent_km"
+_PLACE_COLUMNS = (
+    "p.id, p.name, p.alternate_names, p.lat, p.lon, p.kind, p.country, "
+    "p.admin1, p.population, p.source, p.capital, p.extent_km"
+)
 #: Columns of a row after ``_PLACE_COLUMNS``.
 _AFTER_PLACE = 12
 _POPULATION = 8
 
 
 def _place(row: Sequence) -> Place:
-    pid, name, alternates, lat, lon, kind, country, admin1, population, source, capital, \
-        extent = row[:_AFTER_PLACE]
+    pid, name, alternates, lat, lon, kind, country, admin1, population, source, capital, extent = (
+        row[:_AFTER_PLACE]
+    )
     alt = tuple(alternates.split(ALT_SEP)) if alternates else ()
-    return Place(pid, name, lat, lon, kind, country, admin1, population, source, alt, capital,
-                 extent)
+    return Place(
+        pid, name, lat, lon, kind, country, admin1, population, source, alt, capital, extent
+    )
 
 
 class Gazetteer:
@@ -763,8 +851,14 @@ class Gazetteer:
     'IQ'
     """
 
-    def __init__(self, files: Sequence[Path], index: Path, overlay: Path | None = None, *,
-                 built: bool = False):
+    def __init__(
+        self,
+        files: Sequence[Path],
+        index: Path,
+        overlay: Path | None = None,
+        *,
+        built: bool = False,
+    ):
         self.files = tuple(files)
         self.index = Path(index)
         self.overlay = Path(overlay) if overlay else None
@@ -789,14 +883,17 @@ class Gazetteer:
                 self._db.execute("ATTACH DATABASE ? AS overlay", (_uri(self.overlay),))
                 meta = self._meta("overlay")
                 if Path(meta["base"]).name != self.index.name:
-                    raise GazetteerError(f"the overlay was built on {meta['base']}, not on "
-                                         f"{self.index}", path=str(self.overlay))
+                    raise GazetteerError(
+                        f"the overlay was built on {meta['base']}, not on {self.index}",
+                        path=str(self.overlay),
+                    )
                 hidden = int(meta["hidden"])
                 self._count += int(meta["places"]) - hidden
                 self._layers = [("main", hidden > 0), ("overlay", False)]
                 if int(meta.get("names", _KEYS_IN_MEMORY + 1)) <= _KEYS_IN_MEMORY:
                     self._overlay_keys = frozenset(
-                        k for (k,) in self._db.execute("SELECT DISTINCT key FROM overlay.names"))
+                        k for (k,) in self._db.execute("SELECT DISTINCT key FROM overlay.names")
+                    )
         except BaseException:
             self.close()
             raise
@@ -843,8 +940,9 @@ class Gazetteer:
                 held.append(_bundled_index(folder, check_first=user, progress=progress))
             if user:
                 base = held[0].path if held else None
-                held.append(_acquire(user, family=USER, folder=folder(), base=base,
-                                     progress=progress))
+                held.append(
+                    _acquire(user, family=USER, folder=folder(), base=base, progress=progress)
+                )
             files = (bundled_files() if bundled else []) + user
             return cls(files, *(h.path for h in held), built=any(h.built for h in held))
         finally:
@@ -871,20 +969,38 @@ class Gazetteer:
     def __len__(self) -> int:
         return self._count
 
-    def _rows(self, sql: str, params: Sequence, *, order: Callable[[tuple], tuple],
-              rid: str = "p.rid", name_keys: Sequence[str] | None = None) -> Iterator[tuple]:
+    def _rows(
+        self,
+        sql: str,
+        params: Sequence,
+        *,
+        order: Callable[[tuple], tuple],
+        rid: str = "p.rid",
+        name_keys: Sequence[str] | None = None,
+    ) -> Iterator[tuple]:
         """The rows of a query on every index, merged in the query's own ``order`` (its
         ORDER BY as a Python key). In ``sql``, ``{db}`` stands for the index's schema and
         ``{hide}`` for a condition (on the row number ``rid``) that leaves out the base rows
         the overlay replaces. A query for ``name_keys`` skips an overlay without them."""
         layers = self._layers
-        if name_keys is not None and self._overlay_keys is not None and \
-                self._overlay_keys.isdisjoint(name_keys):
+        if (
+            name_keys is not None
+            and self._overlay_keys is not None
+            and self._overlay_keys.isdisjoint(name_keys)
+        ):
             layers = layers[:1]
         cursors = [
-            self._open.execute(sql.format(db=db, hide=(
-                f" AND NOT EXISTS (SELECT 1 FROM overlay.hidden h WHERE h.rid = {rid})"
-                if replaced else "")), params)
+            self._open.execute(
+                sql.format(
+                    db=db,
+                    hide=(
+                        f" AND NOT EXISTS (SELECT 1 FROM overlay.hidden h WHERE h.rid = {rid})"
+                        if replaced
+                        else ""
+                    ),
+                ),
+                params,
+            )
             for db, replaced in layers
         ]
         return cursors[0] if len(cursors) == 1 else heapq.merge(*cursors, key=order)
@@ -908,7 +1024,7 @@ class Gazetteer:
         else:
             where = "p.country = ? AND p.admin1 = ? AND p.capital IN ('admin1', 'country')"
             params = [country.upper(), admin1]
-        sql = (f"SELECT {_PLACE_COLUMNS}, p.rid FROM {{db}}.places p WHERE {where}{{hide}}")
+        sql = f"SELECT {_PLACE_COLUMNS}, p.rid FROM {{db}}.places p WHERE {where}{{hide}}"
         rows = list(self._rows(sql, params, order=lambda r: r[_AFTER_PLACE]))
         if not rows:
             return None
@@ -918,8 +1034,16 @@ class Gazetteer:
     def contains(self, name: str) -> bool:
         """Whether any place is filed under this name (exactly or without an article)."""
         return any(
-            next(self._rows("SELECT 1 FROM {db}.names n WHERE n.key = ?{hide} LIMIT 1", (k,),
-                            order=lambda row: row, rid="n.rid", name_keys=(k,)), None)
+            next(
+                self._rows(
+                    "SELECT 1 FROM {db}.names n WHERE n.key = ?{hide} LIMIT 1",
+                    (k,),
+                    order=lambda row: row,
+                    rid="n.rid",
+                    name_keys=(k,),
+                ),
+                None,
+            )
             for k in keys(name)
         )
 
@@ -956,15 +1080,24 @@ class Gazetteer:
             # sort, and each key holds its places in their final order.
             marks = ",".join("?" * len(query_keys))
             most = limit * len(query_keys)
-            rows = list(itertools.islice(self._rows(
-                f"SELECT {_PLACE_COLUMNS}, n.quality, n.key, n.rid FROM {{db}}.names n"
-                f" JOIN {{db}}.places p ON p.rid = n.rid WHERE n.key IN ({marks}){where}{{hide}}"
-                " ORDER BY n.key, n.quality DESC, n.pop DESC, n.rid LIMIT ?",
-                (*query_keys, *params, most),
-                order=lambda r: (r[_AFTER_PLACE + 1], -r[_AFTER_PLACE], -r[_POPULATION],
-                                 r[_AFTER_PLACE + 2]),
-                name_keys=query_keys,
-            ), most))
+            rows = list(
+                itertools.islice(
+                    self._rows(
+                        f"SELECT {_PLACE_COLUMNS}, n.quality, n.key, n.rid FROM {{db}}.names n"
+                        f" JOIN {{db}}.places p ON p.rid = n.rid WHERE n.key IN ({marks}){where}{{hide}}"
+                        " ORDER BY n.key, n.quality DESC, n.pop DESC, n.rid LIMIT ?",
+                        (*query_keys, *params, most),
+                        order=lambda r: (
+                            r[_AFTER_PLACE + 1],
+                            -r[_AFTER_PLACE],
+                            -r[_POPULATION],
+                            r[_AFTER_PLACE + 2],
+                        ),
+                        name_keys=query_keys,
+                    ),
+                    most,
+                )
+            )
             if len(query_keys) == 1:
                 result = [Match(_place(row), row[_AFTER_PLACE]) for row in rows]
                 if result or not fuzzy:
@@ -976,13 +1109,16 @@ class Gazetteer:
                 if pid not in found or found[pid].quality < quality:
                     found[pid] = Match(_place(row), quality)
         if not found and fuzzy and query_keys and len(query_keys[0]) >= 4:
-            skeleton_rows = itertools.islice(self._rows(
-                f"SELECT {_PLACE_COLUMNS}, p.rid FROM {{db}}.skeletons s"
-                f" JOIN {{db}}.places p ON p.rid = s.rid WHERE s.skel = ?{where}{{hide}}"
-                " ORDER BY p.population DESC, p.rid LIMIT ?",
-                (skeleton(query_keys[0]), *params, limit),
-                order=lambda r: (-r[_POPULATION], r[_AFTER_PLACE]),
-            ), limit)
+            skeleton_rows = itertools.islice(
+                self._rows(
+                    f"SELECT {_PLACE_COLUMNS}, p.rid FROM {{db}}.skeletons s"
+                    f" JOIN {{db}}.places p ON p.rid = s.rid WHERE s.skel = ?{where}{{hide}}"
+                    " ORDER BY p.population DESC, p.rid LIMIT ?",
+                    (skeleton(query_keys[0]), *params, limit),
+                    order=lambda r: (-r[_POPULATION], r[_AFTER_PLACE]),
+                ),
+                limit,
+            )
             found = {row[0]: Match(_place(row), 0) for row in skeleton_rows}
         result = sorted(found.values(), key=lambda m: (-m.quality, -m.place.population))[:limit]
         return self._remember(cache_key, result)
@@ -1003,16 +1139,21 @@ class Gazetteer:
         fuzzy: bool = False,
     ) -> list[Place]:
         """Places filed under this name, best match first (see :meth:`matches`)."""
-        return [m.place for m in self.matches(
-            name, country=country, kinds=kinds, limit=limit, fuzzy=fuzzy)]
+        return [
+            m.place
+            for m in self.matches(name, country=country, kinds=kinds, limit=limit, fuzzy=fuzzy)
+        ]
 
     def in_country(self, country: str, *, min_city_population: int = 0) -> Iterator[Place]:
         """The places of a country (ISO 3166-1 alpha-2 code), in the files' order: every one
         but the cities (kind ``city``) under ``min_city_population``."""
-        sql = (f"SELECT {_PLACE_COLUMNS}, p.rid FROM {{db}}.places p WHERE p.country = ?"
-               " AND (p.kind != 'city' OR p.population >= ?){hide} ORDER BY p.rid")
-        for row in self._rows(sql, (country.upper(), min_city_population),
-                              order=lambda r: r[_AFTER_PLACE]):
+        sql = (
+            f"SELECT {_PLACE_COLUMNS}, p.rid FROM {{db}}.places p WHERE p.country = ?"
+            " AND (p.kind != 'city' OR p.population >= ?){hide} ORDER BY p.rid"
+        )
+        for row in self._rows(
+            sql, (country.upper(), min_city_population), order=lambda r: r[_AFTER_PLACE]
+        ):
             yield _place(row)
 
     def in_box(
@@ -1034,7 +1175,7 @@ class Gazetteer:
         # walk for the ORDER BY alone), several times so when few rows pass (the world's
         # countries and regions: 84 ms against 310).
         table = "places p NOT INDEXED" if north - south > 30 else "places p"
-        sql = (f"SELECT {_PLACE_COLUMNS}, p.rid FROM {{db}}.{table} WHERE p.lat BETWEEN ? AND ?")
+        sql = f"SELECT {_PLACE_COLUMNS}, p.rid FROM {{db}}.{table} WHERE p.lat BETWEEN ? AND ?"
         params: list = [south, north]
         if west <= east:
             sql += " AND p.lon BETWEEN ? AND ?"
@@ -1081,8 +1222,7 @@ def add_place(path: str | os.PathLike, row: Sequence[str]) -> Place:
         existing, problems = check_file(path)
         if problems:
             first = problems[0]
-            raise GazetteerError(first.problem, path=first.path, line=first.line,
-                                 problems=problems)
+            raise GazetteerError(first.problem, path=first.path, line=first.line, problems=problems)
         old = path.read_bytes()
         new_line = old.count(b"\n") + (1 if old.endswith(b"\n") or not old else 2)
         width = _file_width(path)
@@ -1094,12 +1234,17 @@ def add_place(path: str | os.PathLike, row: Sequence[str]) -> Place:
         raise GazetteerError(str(err), path=str(path), line=new_line) from None
     for line, other in existing:
         if other.id == place.id:
-            raise GazetteerError(f"duplicate id {place.id!r} (first on line {line})",
-                                 path=str(path), line=new_line)
+            raise GazetteerError(
+                f"duplicate id {place.id!r} (first on line {line})", path=str(path), line=new_line
+            )
     cells = place_to_row(place)
     if any(cells[width:]):
-        raise GazetteerError(f"the file's header has no column {ALL_COLUMNS[width]!r} for this "
-                             "row's value (add it to the header)", path=str(path), line=1)
+        raise GazetteerError(
+            f"the file's header has no column {ALL_COLUMNS[width]!r} for this "
+            "row's value (add it to the header)",
+            path=str(path),
+            line=1,
+        )
     if old and not old.endswith(b"\n"):
         old += b"\n"
     atomic_write(path, old + _csv_line(cells[:width]).encode())
@@ -1130,6 +1275,17 @@ def write_places(path: str | os.PathLike, places: Iterable[Place]) -> int:
 
 
 __all__ = [
-    "ALL_COLUMNS", "COLUMNS", "Gazetteer", "OPTIONAL_COLUMNS", "Match", "add_place", "bundled_files", "check_file",
-    "normalize", "read_file", "row_to_place", "scan_file", "write_places",
+    "ALL_COLUMNS",
+    "COLUMNS",
+    "Gazetteer",
+    "OPTIONAL_COLUMNS",
+    "Match",
+    "add_place",
+    "bundled_files",
+    "check_file",
+    "normalize",
+    "read_file",
+    "row_to_place",
+    "scan_file",
+    "write_places",
 ]

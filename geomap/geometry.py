@@ -30,8 +30,24 @@ EARTH_RADIUS_KM = 6371.0088
 #: the surface is about this (the antipode).
 HALF_MERIDIAN_KM = 20003.93
 #: The 16 compass points, clockwise from north; ``COMPASS[i]`` lies at ``22.5 * i`` degrees.
-COMPASS = ("N", "NNE", "NE", "ENE", "E", "ESE", "SE", "SSE",
-           "S", "SSW", "SW", "WSW", "W", "WNW", "NW", "NNW")
+COMPASS = (
+    "N",
+    "NNE",
+    "NE",
+    "ENE",
+    "E",
+    "ESE",
+    "SE",
+    "SSE",
+    "S",
+    "SSW",
+    "SW",
+    "WSW",
+    "W",
+    "WNW",
+    "NW",
+    "NNW",
+)
 
 _WGS84 = Geodesic.WGS84
 _INVERSE = Geodesic.DISTANCE | Geodesic.AZIMUTH
@@ -90,8 +106,9 @@ def destination(origin: Located | Sequence[float], bearing: float, km: float) ->
     return g["lat2"], _wrap(g["lon2"])
 
 
-def destinations(origin: Located | Sequence[float], bearing: float,
-                 kms: Sequence[float]) -> list[Point]:
+def destinations(
+    origin: Located | Sequence[float], bearing: float, kms: Sequence[float]
+) -> list[Point]:
     """The points at each of ``kms`` from ``origin`` along one bearing: the same points as
     :func:`destination` gives one by one (geographiclib solves ``Direct`` on such a line),
     the geodesic set up once."""
@@ -104,20 +121,23 @@ def destinations(origin: Located | Sequence[float], bearing: float,
     return out
 
 
-def farthest_km(origin: Located | Sequence[float], points: Sequence[Located | Sequence[float]]
-                ) -> float:
+def farthest_km(
+    origin: Located | Sequence[float], points: Sequence[Located | Sequence[float]]
+) -> float:
     """The largest geodesic distance from ``origin`` to any of ``points`` (as
     ``max(measure(origin, p).km ...)``), solved only for the points the spherical formula
     leaves in the running."""
     lat, lon = _point(origin)
     rough = [approx_km(lat, lon, *_point(p)) for p in points]
     floor = max(rough) * _SPHERE_LOW
-    return max(measure((lat, lon), p).km for p, r in zip(points, rough)
-               if r * _SPHERE_HIGH + 1e-6 >= floor)
+    return max(
+        measure((lat, lon), p).km for p, r in zip(points, rough) if r * _SPHERE_HIGH + 1e-6 >= floor
+    )
 
 
-def outside_km(a: Located | Sequence[float], b: Located | Sequence[float], low: float,
-               high: float) -> bool:
+def outside_km(
+    a: Located | Sequence[float], b: Located | Sequence[float], low: float, high: float
+) -> bool:
     """Whether the geodesic from ``a`` to ``b`` is surely shorter than ``low`` or longer than
     ``high`` km, by the spherical formula and its error bound: a cheap test that lets
     :func:`measure` be skipped (False says nothing)."""
@@ -172,8 +192,13 @@ def _wrap(lon: float) -> float:
 # --------------------------------------------------------------------------- shapes
 
 
-def line(a: Located | Sequence[float], b: Located | Sequence[float], *,
-         step_km: float = 10.0, max_points: int = 129) -> list[Point]:
+def line(
+    a: Located | Sequence[float],
+    b: Located | Sequence[float],
+    *,
+    step_km: float = 10.0,
+    max_points: int = 129,
+) -> list[Point]:
     """Points along the geodesic from ``a`` to ``b``, about one every ``step_km``, with
     longitudes unrolled so that a map draws the short way across the antimeridian."""
     (lat1, lon1), (lat2, lon2) = _point(a), _point(b)
@@ -187,8 +212,9 @@ def line(a: Located | Sequence[float], b: Located | Sequence[float], *,
     return out
 
 
-def arc(center: Located | Sequence[float], km: float, start: float, end: float, *,
-        steps: int = 48) -> list[Point]:
+def arc(
+    center: Located | Sequence[float], km: float, start: float, end: float, *, steps: int = 48
+) -> list[Point]:
     """Points ``km`` from ``center`` at bearings from ``start`` to ``end`` (clockwise when
     end > start), ``steps + 1`` of them, longitudes unrolled around the centre's."""
     lat, lon = _point(center)
@@ -251,8 +277,7 @@ class Area:
             start, end = self.bearing - self.half_width, self.bearing + self.half_width
             n = max(8, int(steps * self.half_width / 180))
             outer = arc(self.center, high, start, end, steps=n)
-            inner = (arc(self.center, low, end, start, steps=n) if low > 0
-                     else [self.center])
+            inner = arc(self.center, low, end, start, steps=n) if low > 0 else [self.center]
             return [outer + inner]
         outer = circle(self.center, high, steps=steps)
         if low <= 0:
@@ -269,8 +294,22 @@ class Area:
 
 
 __all__ = [
-    "COMPASS", "EARTH_RADIUS_KM", "HALF_MERIDIAN_KM", "Area", "Measure", "angle_between",
-    "approx_km", "arc", "box", "circle", "compass", "compass_degrees", "destination",
-    "destinations", "farthest_km", "line", "outside_km",
+    "COMPASS",
+    "EARTH_RADIUS_KM",
+    "HALF_MERIDIAN_KM",
+    "Area",
+    "Measure",
+    "angle_between",
+    "approx_km",
+    "arc",
+    "box",
+    "circle",
+    "compass",
+    "compass_degrees",
+    "destination",
+    "destinations",
+    "farthest_km",
+    "line",
+    "outside_km",
     "measure",
 ]

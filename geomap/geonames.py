@@ -19,8 +19,14 @@ from geomap.records import Place
 MAIN_COLUMNS = 19
 ADMIN1_COLUMNS = 4
 _CLASS_KINDS = {
-    "P": "city", "H": "water", "T": "terrain", "L": "area", "S": "spot", "R": "road",
-    "V": "vegetation", "U": "undersea",
+    "P": "city",
+    "H": "water",
+    "T": "terrain",
+    "L": "area",
+    "S": "spot",
+    "R": "road",
+    "V": "vegetation",
+    "U": "undersea",
 }
 
 
@@ -62,7 +68,8 @@ def read_admin1_codes(path: str | os.PathLike) -> dict[str, str]:
         if len(cells) != ADMIN1_COLUMNS:
             raise GazetteerError(
                 f"expected {ADMIN1_COLUMNS} tab-separated columns, found {len(cells)}",
-                path=str(path), line=number,
+                path=str(path),
+                line=number,
             )
         names[cells[0]] = cells[1]
     return names
@@ -83,7 +90,8 @@ def read_places(
         if len(cells) != MAIN_COLUMNS:
             raise GazetteerError(
                 f"expected {MAIN_COLUMNS} tab-separated columns, found {len(cells)}",
-                path=str(path), line=number,
+                path=str(path),
+                line=number,
             )
         gid, name, ascii_name, alternates, lat_s, lon_s, fclass, fcode, cc = cells[:9]
         admin1_code, pop_s = cells[10], cells[14]
@@ -91,23 +99,36 @@ def read_places(
             lat, lon = float(lat_s), float(lon_s)
             population = int(pop_s or 0)
         except ValueError:
-            raise GazetteerError("unparsable number in latitude, longitude or population",
-                                 path=str(path), line=number) from None
+            raise GazetteerError(
+                "unparsable number in latitude, longitude or population",
+                path=str(path),
+                line=number,
+            ) from None
         if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-            raise GazetteerError(f"coordinates {lat_s}, {lon_s} out of range",
-                                 path=str(path), line=number)
+            raise GazetteerError(
+                f"coordinates {lat_s}, {lon_s} out of range", path=str(path), line=number
+            )
         if not name or not gid:
             raise GazetteerError("missing geonameid or name", path=str(path), line=number)
         if population < min_population:
             continue
         names = [ascii_name] + alternates.split(",") if alternates else [ascii_name]
-        alt = tuple(dict.fromkeys(
-            n.strip() for n in names if n.strip() and n.strip() != name and is_latin(n)
-            and "|" not in n
-        ))
+        alt = tuple(
+            dict.fromkeys(
+                n.strip()
+                for n in names
+                if n.strip() and n.strip() != name and is_latin(n) and "|" not in n
+            )
+        )
         yield Place(
-            id=f"gn:{gid}", name=name, lat=lat, lon=lon, kind=kind_of(fclass, fcode),
-            country=cc if len(cc) == 2 else "", population=population,
+            id=f"gn:{gid}",
+            name=name,
+            lat=lat,
+            lon=lon,
+            kind=kind_of(fclass, fcode),
+            country=cc if len(cc) == 2 else "",
+            population=population,
             admin1=admin1_names.get(f"{cc}.{admin1_code}", ""),
-            source=f"GeoNames {version} (CC-BY 4.0)", alternate_names=alt,
+            source=f"GeoNames {version} (CC-BY 4.0)",
+            alternate_names=alt,
         )

@@ -33,8 +33,17 @@ from geomap.text import FORMATS, decode, sniff_encoding
 #: Kinds of input file: many articles (JSON Lines, CSV) or one (plain text, Markdown, HTML).
 INPUT_FORMATS = ("jsonl", "csv", "txt", "md", "html")
 #: The input format each file name ending implies ("pdf" is recognised only to be refused).
-SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".txt": "txt", ".md": "md",
-            ".markdown": "md", ".html": "html", ".htm": "html", ".pdf": "pdf"}
+SUFFIXES = {
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".csv": "csv",
+    ".txt": "txt",
+    ".md": "md",
+    ".markdown": "md",
+    ".html": "html",
+    ".htm": "html",
+    ".pdf": "pdf",
+}
 #: The text format (see :data:`geomap.text.FORMATS`) of a one-article input format.
 TEXT_FORMATS = {"txt": "plain", "md": "markdown", "html": "html"}
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
@@ -98,8 +107,14 @@ def _optional_str(record: Mapping[str, Any], key: str) -> str | None:
     raise ValueError(f"{key} must be a string, not {value!r}")
 
 
-def article_from_record(record: Any, *, default_id: str, source: str, line: int | None,
-                        extra_fields: tuple[str, ...] = ()) -> Item:
+def article_from_record(
+    record: Any,
+    *,
+    default_id: str,
+    source: str,
+    line: int | None,
+    extra_fields: tuple[str, ...] = (),
+) -> Item:
     """Validate one JSON Lines or CSV record: an Article, or a BadRecord saying why not."""
     if not isinstance(record, dict):
         return BadRecord(source, line, f"expected a JSON object, found {type(record).__name__}")
@@ -116,12 +131,21 @@ def article_from_record(record: Any, *, default_id: str, source: str, line: int 
         return BadRecord(source, line, reason, article_id)
     fmt = record.get("format") or "plain"
     if fmt not in FORMATS:
-        return BadRecord(source, line, f"format {fmt!r} is not one of {', '.join(FORMATS)}",
-                         article_id)
+        return BadRecord(
+            source, line, f"format {fmt!r} is not one of {', '.join(FORMATS)}", article_id
+        )
     try:
-        return Article(article_id, text, _optional_str(record, "title"),
-                       _optional_str(record, "url"), iso_date(record.get("date")), fmt,
-                       source, line, {k: record[k] for k in extra_fields if k in record})
+        return Article(
+            article_id,
+            text,
+            _optional_str(record, "title"),
+            _optional_str(record, "url"),
+            iso_date(record.get("date")),
+            fmt,
+            source,
+            line,
+            {k: record[k] for k in extra_fields if k in record},
+        )
     except ValueError as err:
         return BadRecord(source, line, str(err), article_id)
 
@@ -251,11 +275,17 @@ class Source:
                 try:
                     record = json.loads(line)
                 except json.JSONDecodeError as err:
-                    yield BadRecord(self.name, number, f"bad JSON ({err.msg} at column "
-                                                       f"{err.colno})")
+                    yield BadRecord(
+                        self.name, number, f"bad JSON ({err.msg} at column {err.colno})"
+                    )
                     continue
-                yield article_from_record(record, default_id=str(number), source=self.name,
-                                          line=number, extra_fields=self.extra_fields)
+                yield article_from_record(
+                    record,
+                    default_id=str(number),
+                    source=self.name,
+                    line=number,
+                    extra_fields=self.extra_fields,
+                )
         finally:
             self._close(stream)
 
@@ -280,8 +310,14 @@ class Source:
             try:
                 yield number, raw.decode(codec.name).removeprefix("\ufeff")
             except UnicodeDecodeError as err:
-                yield number, BadRecord(self.name, number, f"not {codec.label} text at byte "
-                                                           f"{offset + err.start}{codec.hint}")
+                yield (
+                    number,
+                    BadRecord(
+                        self.name,
+                        number,
+                        f"not {codec.label} text at byte {offset + err.start}{codec.hint}",
+                    ),
+                )
             offset += len(raw)
 
     # ------------------------------------------------------------------ CSV
@@ -305,8 +341,10 @@ class Source:
                 start = reader.line_num + 1
         except UnicodeDecodeError as err:
             label = "UTF-8" if encoding == "utf-8-sig" else encoding
-            raise InputError(f"not {label} text near line {reader.line_num + 1} "
-                             f"(byte {err.start} of a block)", path=self.name) from None
+            raise InputError(
+                f"not {label} text near line {reader.line_num + 1} (byte {err.start} of a block)",
+                path=self.name,
+            ) from None
         except csv.Error as err:
             raise InputError(f"bad CSV ({err})", path=self.name, line=reader.line_num) from None
         finally:
@@ -321,22 +359,33 @@ class Source:
                 if self.text_column not in columns:
                     raise InputError(
                         f"no column {self.text_column!r} (columns: {', '.join(columns)}); "
-                        "name the text column with --text-column", path=self.name, line=1)
+                        "name the text column with --text-column",
+                        path=self.name,
+                        line=1,
+                    )
             if len(cells) != len(columns):
-                yield BadRecord(self.name, line,
-                                f"expected {len(columns)} cells, found {len(cells)}")
+                yield BadRecord(
+                    self.name, line, f"expected {len(columns)} cells, found {len(cells)}"
+                )
                 continue
             record: dict[str, Any] = dict(zip(columns, cells))
             record["text"] = record.pop(self.text_column)
-            yield article_from_record(record, default_id=str(line), source=self.name,
-                                      line=line, extra_fields=self.extra_fields)
+            yield article_from_record(
+                record,
+                default_id=str(line),
+                source=self.name,
+                line=line,
+                extra_fields=self.extra_fields,
+            )
 
 
 def pdf_problem(path: Path) -> str:
     """Why a PDF is refused, and what to do instead."""
     text = f"{path.stem}.txt" if path.suffix.lower() != ".txt" else f"{path.stem}-text.txt"
-    return (f"a PDF file, not text: extract its text first (e.g. pdftotext {path.name} "
-            f"{text}) and pass the text file")
+    return (
+        f"a PDF file, not text: extract its text first (e.g. pdftotext {path.name} "
+        f"{text}) and pass the text file"
+    )
 
 
 def input_kind(path: Path, *, other: str | None = None) -> str:
@@ -344,17 +393,27 @@ def input_kind(path: Path, *, other: str | None = None) -> str:
     that implies none (None: refuse it)."""
     kind = SUFFIXES.get(path.suffix.lower(), other)
     if kind is None:
-        raise InputError("cannot tell the input format from the file name; use --input-format "
-                         f"({', '.join(INPUT_FORMATS)})", path=str(path))
+        raise InputError(
+            "cannot tell the input format from the file name; use --input-format "
+            f"({', '.join(INPUT_FORMATS)})",
+            path=str(path),
+        )
     if kind == "pdf":
         raise InputError(pdf_problem(path), path=str(path))
     return kind
 
 
-def open_input(path: str | os.PathLike[str] | None, *, input_format: str | None = None,
-               text_column: str = "text", encoding: str | None = None,
-               stdin_format: str = "jsonl", other_format: str | None = None,
-               extra_fields: tuple[str, ...] = (), stream: BinaryIO | None = None) -> Source:
+def open_input(
+    path: str | os.PathLike[str] | None,
+    *,
+    input_format: str | None = None,
+    text_column: str = "text",
+    encoding: str | None = None,
+    stdin_format: str = "jsonl",
+    other_format: str | None = None,
+    extra_fields: tuple[str, ...] = (),
+    stream: BinaryIO | None = None,
+) -> Source:
     """The articles at ``path``: a folder of .txt/.md/.html files, a JSON Lines or CSV file,
     or one article in a file. ``None`` or ``"-"`` reads ``stream`` (stdin by default) in
     ``stdin_format``. ``input_format`` overrides what the file name says; ``other_format``
@@ -365,8 +424,9 @@ def open_input(path: str | os.PathLike[str] | None, *, input_format: str | None 
     the text column.
     """
     if input_format is not None and input_format not in INPUT_FORMATS:
-        raise InputError(f"unknown input format {input_format!r} "
-                         f"(expected one of {', '.join(INPUT_FORMATS)})")
+        raise InputError(
+            f"unknown input format {input_format!r} (expected one of {', '.join(INPUT_FORMATS)})"
+        )
     if encoding is not None:
         try:
             codecs.lookup(encoding)
@@ -382,18 +442,28 @@ def open_input(path: str | os.PathLike[str] | None, *, input_format: str | None 
         elif where.exists():  # a file, or a pipe such as <(command)
             kind = input_format or input_kind(where, other=other_format)
         elif _URL.match(given):
-            raise InputError("URLs are not fetched: save the page and pass the file",
-                             path=given)
+            raise InputError("URLs are not fetched: save the page and pass the file", path=given)
         else:
             raise InputError("no such file or folder", path=given)
-    source = Source(kind, where, text_column, encoding, extra_fields,
-                    stream if where is None else None)
+    source = Source(
+        kind, where, text_column, encoding, extra_fields, stream if where is None else None
+    )
     if source.kind == "csv" and where is not None and where.is_file():
         next(iter(source._csv()), None)  # checks the header names the text column
     return source
 
 
 __all__ = [
-    "Article", "BadRecord", "INPUT_FORMATS", "Item", "SUFFIXES", "Source", "TEXT_FORMATS",
-    "article_from_record", "input_kind", "iso_date", "open_input", "pdf_problem",
+    "Article",
+    "BadRecord",
+    "INPUT_FORMATS",
+    "Item",
+    "SUFFIXES",
+    "Source",
+    "TEXT_FORMATS",
+    "article_from_record",
+    "input_kind",
+    "iso_date",
+    "open_input",
+    "pdf_problem",
 ]

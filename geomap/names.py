@@ -13,19 +13,42 @@ import unicodedata
 from functools import lru_cache
 
 #: Leading Arabic articles (and their assimilated forms) that a name may carry or drop.
-ARTICLES = frozenset(
-    "al el ar er as es ash esh ad ed an en az ez at et ath adh ud ul".split()
-)
+ARTICLES = frozenset("al el ar er as es ash esh ad ed an en az ez at et ath adh ud ul".split())
 
 _MARKS = str.maketrans(
     {
         # Apostrophes, ayn/hamza marks and modifier letters: dropped.
-        "'": None, "’": None, "‘": None, "`": None, "´": None, "ʿ": None, "ʾ": None,
-        "ʻ": None, "ʼ": None, "′": None, "ˈ": None,
+        "'": None,
+        "’": None,
+        "‘": None,
+        "`": None,
+        "´": None,
+        "ʿ": None,
+        "ʾ": None,
+        "ʻ": None,
+        "ʼ": None,
+        "′": None,
+        "ˈ": None,
         # Letters NFKD does not decompose.
-        "ı": "i", "ł": "l", "Ł": "l", "ø": "o", "Ø": "o", "đ": "d", "Đ": "d", "ð": "d",
-        "þ": "th", "ß": "ss", "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe", "ħ": "h",
-        "ŧ": "t", "ŋ": "ng", "ə": "e", "Ə": "e",
+        "ı": "i",
+        "ł": "l",
+        "Ł": "l",
+        "ø": "o",
+        "Ø": "o",
+        "đ": "d",
+        "Đ": "d",
+        "ð": "d",
+        "þ": "th",
+        "ß": "ss",
+        "æ": "ae",
+        "Æ": "ae",
+        "œ": "oe",
+        "Œ": "oe",
+        "ħ": "h",
+        "ŧ": "t",
+        "ŋ": "ng",
+        "ə": "e",
+        "Ə": "e",
     }
 )
 _SEPARATORS = re.compile(r"[\s\-‐‑‒–—_/.,;:()\[\]\"“”]+")

@@ -12,15 +12,34 @@ from dataclasses import dataclass
 from geomap.geometry import Area
 
 #: Parts of a place a direction word names (``Mention.part``).
-PARTS = ("north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest",
-         "central")
+PARTS = (
+    "north",
+    "south",
+    "east",
+    "west",
+    "northeast",
+    "northwest",
+    "southeast",
+    "southwest",
+    "central",
+)
 
 #: Kinds of place the bundled gazetteer uses; user rows may add others. ``region``: a named
 #: area that is no administrative unit (peninsula, desert, mountain range, island group, UN
 #: region, "Kathmandu Valley"); ``water``: ocean, sea, gulf, bay, strait, lake; ``river``: a
 #: river, its point at the middle of its course. These three carry ``extent_km``.
-KINDS = ("continent", "country", "admin1", "admin2", "city", "border_crossing", "region",
-         "water", "river", "airport")
+KINDS = (
+    "continent",
+    "country",
+    "admin1",
+    "admin2",
+    "city",
+    "border_crossing",
+    "region",
+    "water",
+    "river",
+    "airport",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,8 +204,7 @@ class Claim:
     @property
     def attached(self) -> bool:
         """Whether both ends are attached (a coordinates statement needs only a subject)."""
-        return self.subject is not None and (self.reference is not None or
-                                             self.point is not None)
+        return self.subject is not None and (self.reference is not None or self.point is not None)
 
 
 @dataclass(frozen=True, slots=True)

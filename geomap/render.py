@@ -137,8 +137,7 @@ _VERDICTS = {
     "road": _VerdictStyle("plausible by road", "#b7791f", "12 7", "\u2248"),
     "inconsistent": _VerdictStyle("inconsistent", "#c62828", "3 6", "\u2717"),
     "unverifiable": _VerdictStyle("unverifiable", "#757575", "1 7", "?"),
-    "located": _VerdictStyle("places a thing the gazetteer lacks", "#6a1b9a", "9 4 2 4",
-                             "\u25ce"),
+    "located": _VerdictStyle("places a thing the gazetteer lacks", "#6a1b9a", "9 4 2 4", "\u25ce"),
 }
 #: How a location is marked: an estimate from statements, or coordinates written in the text.
 _LOCATION_STYLES = {
@@ -243,8 +242,10 @@ def _verdict(check: ClaimCheck) -> str:
 
 def verdict_rows() -> list[dict[str, str]]:
     """The verdicts' styles, in the legend's order, as the pages read them."""
-    return [{"key": k, "label": s.label, "color": s.color, "dash": s.dash, "symbol": s.symbol}
-            for k, s in _VERDICTS.items()]
+    return [
+        {"key": k, "label": s.label, "color": s.color, "dash": s.dash, "symbol": s.symbol}
+        for k, s in _VERDICTS.items()
+    ]
 
 
 def _verdict_label(check: ClaimCheck) -> str:
@@ -261,12 +262,16 @@ def _window_text(check: ClaimCheck) -> str:
     parts = []
     if check.tolerance_km is not None:
         low, high = check.tolerance_km
-        parts.append(f"{_fmt_km(low).removesuffix(' km')}\u2013{_fmt_km(high)}"
-                     if math.isfinite(high) else f"at least {_fmt_km(low)}")
+        parts.append(
+            f"{_fmt_km(low).removesuffix(' km')}\u2013{_fmt_km(high)}"
+            if math.isfinite(high)
+            else f"at least {_fmt_km(low)}"
+        )
     if check.bearing_window is not None:
         bearing, half = check.bearing_window
-        parts.append(f"bearings {(bearing - half) % 360:.0f}\u00b0\u2013"
-                     f"{(bearing + half) % 360:.0f}\u00b0")
+        parts.append(
+            f"bearings {(bearing - half) % 360:.0f}\u00b0\u2013{(bearing + half) % 360:.0f}\u00b0"
+        )
     return "accepted " + ", ".join(parts) if parts else ""
 
 
@@ -484,8 +489,9 @@ def _text_order(doc: Document) -> list[int]:
     return sorted(range(len(doc.mentions)), key=lambda i: (doc.mentions[i].start, i))
 
 
-def _place_row(place: Place, refs: Mapping[int, RefRow], country_names: Mapping[str, str]
-               ) -> PlaceRow:
+def _place_row(
+    place: Place, refs: Mapping[int, RefRow], country_names: Mapping[str, str]
+) -> PlaceRow:
     style = _kind_style(place.kind)
     confs = [r["confidence"] for r in refs.values() if r["confidence"] is not None]
     best = max(confs) if confs else None
@@ -530,16 +536,19 @@ def _fit_row(fit: Place, reference: Place) -> FitRow:
     m = geometry.measure(reference, fit)
     name = display_name(fit.name)
     ref = display_name(reference.name)
-    return {"name": name, "lat": fit.lat, "lon": fit.lon,
-            "note": f"{_fmt_km(m.km)} {compass(m.bearing)} of {ref}"}
+    return {
+        "name": name,
+        "lat": fit.lat,
+        "lon": fit.lon,
+        "note": f"{_fmt_km(m.km)} {compass(m.bearing)} of {ref}",
+    }
 
 
 def _end(doc: Document, party: Party | None, place: Place | None) -> Place | None:
     """The place a claim end was judged as: the checker's, else its mention's."""
     if place is not None:
         return place
-    if party is not None and party.mention is not None and 0 <= party.mention < len(
-            doc.mentions):
+    if party is not None and party.mention is not None and 0 <= party.mention < len(doc.mentions):
         return doc.mentions[party.mention].place
     return None
 
@@ -550,24 +559,29 @@ def _end_name(party: Party | None, place: Place | None) -> str:
     return party.text if party is not None else "?"
 
 
-def _claim_row(check: ClaimCheck, doc: Document, position: Mapping[int, int],
-               markers: _Markers) -> ClaimRow:
+def _claim_row(
+    check: ClaimCheck, doc: Document, position: Mapping[int, int], markers: _Markers
+) -> ClaimRow:
     """A statement as the page draws it (see :class:`ClaimRow`)."""
     claim = check.claim
     subject = _end(doc, claim.subject, check.subject_place)
     reference = _end(doc, claim.reference, check.reference_place)
     ref_name = _end_name(claim.reference, reference)
-    location = (doc.locations[check.location] if check.status == "located"
-                and check.location is not None and 0 <= check.location < len(doc.locations)
-                else None)
+    location = (
+        doc.locations[check.location]
+        if check.status == "located"
+        and check.location is not None
+        and 0 <= check.location < len(doc.locations)
+        else None
+    )
     target: Place | Location | None = location if location is not None else subject
     # A vague location (a direction without a distance) has no point worth a line or a
     # sector reaching across the world.
     vague = (location is not None and location.uncertainty_km > VAGUE_KM) or (
-        check.status == "located" and check.claim.low_km is None)
+        check.status == "located" and check.claim.low_km is None
+    )
     line = None
-    if reference is not None and target is not None and check.status != "unattached" \
-            and not vague:
+    if reference is not None and target is not None and check.status != "unattached" and not vague:
         line = claim_line(reference, target)
     ends = [[p.lat, p.lon] for p in (reference, target) if p is not None]
     return {
@@ -585,8 +599,9 @@ def _claim_row(check: ClaimCheck, doc: Document, position: Mapping[int, int],
         "ends": ends,
         "verdict": "located" if check.status == "located" else _verdict(check),
         "verdictLabel": _verdict_label(check) if check.status == "judged" else check.status,
-        "label": claim_label(check) if check.status == "judged" else
-        f"{_stated(check) or 'coordinates'}" + (f" of {ref_name}" if reference else ""),
+        "label": claim_label(check)
+        if check.status == "judged"
+        else f"{_stated(check) or 'coordinates'}" + (f" of {ref_name}" if reference else ""),
         "stated": f"{_stated(check)} of {ref_name}",
         "accepted": _window_text(check),
         # The checker words its explanation with the gazetteer's spelling of names.
@@ -624,12 +639,14 @@ def _location_row(doc: Document, location: Location) -> LocationRow:
         "end": location.subject.end,
         "subject": location.subject.text,
         "claims": list(location.checks),
-        "areas": [] if vague else [[_points(ring) for ring in area.rings(steps=AREA_STEPS)]
-                                   for area in location.areas],
+        "areas": []
+        if vague
+        else [[_points(ring) for ring in area.rings(steps=AREA_STEPS)] for area in location.areas],
         # Where several statements agree: a circle around their overlap (one statement's
         # own area says more than a circle would).
         "ring": _points(geometry.circle(location, location.uncertainty_km, steps=AREA_STEPS))
-        if 0 < location.uncertainty_km <= VAGUE_KM and len(location.areas) > 1 else None,
+        if 0 < location.uncertainty_km <= VAGUE_KM and len(location.areas) > 1
+        else None,
         "contradiction": display_name(location.contradiction),
         "suggestion": ",".join(ALL_COLUMNS[: len(row)]) + "\n" + out.getvalue(),
     }
@@ -688,13 +705,16 @@ def _legend_rows(places: Sequence[PlaceRow]) -> dict[str, object]:
         style = _kind_style(p["kind"])
         kinds.setdefault(p["kindLabel"], style)
     order = list(_KIND_STYLES.values())
-    ranked = sorted(kinds.items(), key=lambda kv: order.index(kv[1]) if kv[1] in order
-                    else len(order))
+    ranked = sorted(
+        kinds.items(), key=lambda kv: order.index(kv[1]) if kv[1] in order else len(order)
+    )
     return {
         "kinds": [{"label": label, "color": s.color, "shape": s.shape} for label, s in ranked],
         "verdicts": verdict_rows(),
-        "locationStyles": {k: {"label": s.label, "color": s.color, "shape": s.shape,
-                               "zoom": s.zoom} for k, s in _LOCATION_STYLES.items()},
+        "locationStyles": {
+            k: {"label": s.label, "color": s.color, "shape": s.shape, "zoom": s.zoom}
+            for k, s in _LOCATION_STYLES.items()
+        },
     }
 
 
@@ -748,14 +768,17 @@ def map_payload(
         _place_row(place, refs, markers.country_names)
         for place, refs in zip(markers.places, markers.refs)
     ]
-    points = _view_points(places) + [(loc["lat"], loc["lon"]) for doc in docs
-                                     for loc in doc["locations"]]
+    points = _view_points(places) + [
+        (loc["lat"], loc["lon"]) for doc in docs for loc in doc["locations"]
+    ]
     names = [] if gazetteer is None else basemap.labels(gazetteer, points, exclude=markers.index)
     if gazetteer is not None:
         # The gazetteer's own outlines of the regions, seas and rivers the article names.
         extents = basemap.bundled_extents()
-        boundaries = {**{k: extents[k] for k in markers.index if k in extents},
-                      **(boundaries or {})}
+        boundaries = {
+            **{k: extents[k] for k in markers.index if k in extents},
+            **(boundaries or {}),
+        }
     return {
         "title": page_title([doc["title"] for doc in docs]),
         "places": places,
@@ -833,10 +856,17 @@ PAGE_CSS = (
     ("geomap_corpus_css", "geomap-assets/corpus.css", "geomap", "corpus.css"),
 )
 #: The assets of the article map; the corpus map adds its own (``corpus_map.ASSETS``).
-ARTICLE_ASSETS = frozenset({
-    "leaflet", "leaflet_markercluster", "geomap", "leaflet_css", "markercluster_css",
-    "markercluster_default_css", "geomap_css",
-})
+ARTICLE_ASSETS = frozenset(
+    {
+        "leaflet",
+        "leaflet_markercluster",
+        "geomap",
+        "leaflet_css",
+        "markercluster_css",
+        "markercluster_default_css",
+        "geomap_css",
+    }
+)
 
 
 def new_map(payload: Mapping[str, Any], assets: Iterable[str], **options: Any) -> folium.Map:
@@ -878,12 +908,16 @@ class PagePayload(MacroElement):
         figure = self.get_root()
         assert isinstance(figure, Figure) and self._parent is not None
         name = self.get_name()
-        figure.html.add_child(_Raw(
-            f'{self.before}<script type="application/json" id="{name}">{self.payload}</script>'
-        ), name=name)
-        figure.script.add_child(_Raw(
-            f'{self.call}({self._parent.get_name()}, document.getElementById("{name}"));'
-        ), name=name)
+        figure.html.add_child(
+            _Raw(
+                f'{self.before}<script type="application/json" id="{name}">{self.payload}</script>'
+            ),
+            name=name,
+        )
+        figure.script.add_child(
+            _Raw(f'{self.call}({self._parent.get_name()}, document.getElementById("{name}"));'),
+            name=name,
+        )
 
 
 def build_map(
@@ -914,8 +948,11 @@ def build_map(
         else [20.0, 0.0]
     )
     m = new_map(data, ARTICLE_ASSETS, location=center, zoom_start=5 if points else 2)
-    PagePayload(json_for_html(data), call="geomap.init",
-                before='<aside id="gm-panel" aria-label="Article"></aside>').add_to(m)
+    PagePayload(
+        json_for_html(data),
+        call="geomap.init",
+        before='<aside id="gm-panel" aria-label="Article"></aside>',
+    ).add_to(m)
     return m
 
 
@@ -967,8 +1004,9 @@ def remote_assets(page: str) -> list[str]:
     return _REMOTE_ASSET.findall(page)
 
 
-def _asset_tag(kind: str, url: str, filename: str, package: str, text: str, *, inline: bool,
-               files_dir: str) -> tuple[str, str]:
+def _asset_tag(
+    kind: str, url: str, filename: str, package: str, text: str, *, inline: bool, files_dir: str
+) -> tuple[str, str]:
     """The tag linking an asset, and what replaces it: the file inlined or copied beside."""
     if kind == "js":
         tag = f'<script src="{url}"></script>'
@@ -1005,8 +1043,9 @@ def save(m: folium.Map, path: str | os.PathLike, *, inline: bool = True) -> Path
             text = _css_text(source) if kind == "css" else source.read_text(encoding="utf-8")
             # A source map would be fetched when developer tools open.
             text = re.sub(r"^\s*(//|/\*)# sourceMappingURL=.*$", "", text, flags=re.MULTILINE)
-            tag, new = _asset_tag(kind, url, filename, package, text, inline=inline,
-                                  files_dir=files_dir.name)
+            tag, new = _asset_tag(
+                kind, url, filename, package, text, inline=inline, files_dir=files_dir.name
+            )
             if tag not in page:
                 raise AssetError(f"cannot find the link to {url} in the page")
             page = page.replace(tag, new)

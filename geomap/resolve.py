@@ -65,18 +65,40 @@ NAMED_KINDS = frozenset(("place", "modifier"))
 #: Kinds of place a type word asks for.
 TYPE_KINDS: dict[str, frozenset[str]] = {}
 for _phrase, _kinds in (
-    ("border crossing", ("border_crossing",)), ("border gate", ("border_crossing",)),
-    ("border post", ("border_crossing",)), ("crossing", ("border_crossing",)),
-    ("province", ("admin1",)), ("governorate", ("admin1",)), ("region", ("admin1", "region")),
-    ("state", ("admin1",)), ("county", ("admin2",)), ("parish", ("admin2",)),
-    ("district", ("admin2", "admin1", "city")), ("city", ("city",)), ("town", ("city",)),
-    ("village", ("city",)), ("township", ("city",)), ("borough", ("city",)),
-    ("municipality", ("city",)), ("capital", ("city",)), ("provincial capital", ("city",)),
-    ("suburb", ("city",)), ("hamlet", ("city",)), ("community", ("city",)),
-    ("neighborhood", ("city",)), ("neighbourhood", ("city",)), ("area", ("city", "region")),
-    ("border town", ("city",)), ("airport", ("airport",)), ("river", ("river",)),
-    ("lake", ("water",)), ("island", ("region",)), ("peninsula", ("region",)),
-    ("desert", ("region",)), ("mountains", ("region",)), ("valley", ("region",)),
+    ("border crossing", ("border_crossing",)),
+    ("border gate", ("border_crossing",)),
+    ("border post", ("border_crossing",)),
+    ("crossing", ("border_crossing",)),
+    ("province", ("admin1",)),
+    ("governorate", ("admin1",)),
+    ("region", ("admin1", "region")),
+    ("state", ("admin1",)),
+    ("county", ("admin2",)),
+    ("parish", ("admin2",)),
+    ("district", ("admin2", "admin1", "city")),
+    ("city", ("city",)),
+    ("town", ("city",)),
+    ("village", ("city",)),
+    ("township", ("city",)),
+    ("borough", ("city",)),
+    ("municipality", ("city",)),
+    ("capital", ("city",)),
+    ("provincial capital", ("city",)),
+    ("suburb", ("city",)),
+    ("hamlet", ("city",)),
+    ("community", ("city",)),
+    ("neighborhood", ("city",)),
+    ("neighbourhood", ("city",)),
+    ("area", ("city", "region")),
+    ("border town", ("city",)),
+    ("airport", ("airport",)),
+    ("river", ("river",)),
+    ("lake", ("water",)),
+    ("island", ("region",)),
+    ("peninsula", ("region",)),
+    ("desert", ("region",)),
+    ("mountains", ("region",)),
+    ("valley", ("region",)),
 ):
     TYPE_KINDS[_phrase] = frozenset(_kinds)
 
@@ -171,8 +193,9 @@ def distance_km(a: Place, b: Place) -> float:
 
 def _quality_bonus(quality: int) -> float:
     """The score term of a match quality (see :class:`Weights`)."""
-    return {3: WEIGHTS.primary, 2: WEIGHTS.alternate, 1: WEIGHTS.bare, 0: WEIGHTS.skeleton
-            }.get(quality, 0.0)
+    return {3: WEIGHTS.primary, 2: WEIGHTS.alternate, 1: WEIGHTS.bare, 0: WEIGHTS.skeleton}.get(
+        quality, 0.0
+    )
 
 
 #: What a match contributes whatever the article says, by the match's id (the entry holds
@@ -191,10 +214,17 @@ def _fixed(match: Match) -> tuple[Match, float, float, tuple[str, str] | None]:
         place = match.place
         # Only distances under 400 km count: skip the far ones before the trigonometry.
         lon_window = 3.6 / max(0.05, math.cos(math.radians(place.lat)))
-        region = (place.country, normalize(place.admin1)) \
-            if place.admin1 and place.kind != "admin1" else None
-        entry = _FIXED[id(match)] = (match, prior(place) + _quality_bonus(match.quality),
-                                     lon_window, region)
+        region = (
+            (place.country, normalize(place.admin1))
+            if place.admin1 and place.kind != "admin1"
+            else None
+        )
+        entry = _FIXED[id(match)] = (
+            match,
+            prior(place) + _quality_bonus(match.quality),
+            lon_window,
+            region,
+        )
     return entry
 
 
@@ -244,16 +274,18 @@ class _Group:
     #: Per candidate, what does not change while the article's picks settle:
     #: (score from prior, name and type word; the type word; longitude window for nearness;
     #: the (country, normalised admin1) of the region it lies in, if not a region).
-    static: list[tuple[float, str, float, tuple[str, str] | None]] = field(
-        default_factory=list)
+    static: list[tuple[float, str, float, tuple[str, str] | None]] = field(default_factory=list)
 
     def settle(self) -> None:
         """Fill ``static``, once the group's matches and type words are known."""
         kinds: set[str] = set()
         for word in self.type_words:
             kinds |= TYPE_KINDS.get(word, frozenset())
-        big_cities = {m.place.country for m in self.matches
-                      if m.place.kind == "city" and m.place.population >= 100_000}
+        big_cities = {
+            m.place.country
+            for m in self.matches
+            if m.place.kind == "city" and m.place.population >= 100_000
+        }
         self.static = []
         for match in self.matches:
             place = match.place
@@ -268,8 +300,9 @@ class _Group:
             if kinds:
                 if place.kind in kinds:
                     total += WEIGHTS.type_match
-                    type_word = next(w for w in sorted(self.type_words)
-                                     if place.kind in TYPE_KINDS.get(w, ()))
+                    type_word = next(
+                        w for w in sorted(self.type_words) if place.kind in TYPE_KINDS.get(w, ())
+                    )
                 else:
                     total += WEIGHTS.type_mismatch
             elif self.parts and place.kind in PART_KINDS:
@@ -306,8 +339,7 @@ class _Context:
 _REGION_KINDS = frozenset(("admin1", "admin2", "city", "border_crossing"))
 
 
-def _contribution(group: _Group) -> tuple[dict[str, float], dict[str, float],
-                                           dict[tuple, float]]:
+def _contribution(group: _Group) -> tuple[dict[str, float], dict[str, float], dict[tuple, float]]:
     """What a group's pick adds to the article's references: countries named (explicit),
     country weight, and regions."""
     pick = group.pick
@@ -331,8 +363,10 @@ def _contribution(group: _Group) -> tuple[dict[str, float], dict[str, float],
 def _holds(region: Place, group: _Group) -> bool:
     """Whether one of the group's candidates lies in the first-level region."""
     name = normalize(region.name)
-    return any(m.place.country == region.country and normalize(m.place.admin1) == name
-               for m in group.matches)
+    return any(
+        m.place.country == region.country and normalize(m.place.admin1) == name
+        for m in group.matches
+    )
 
 
 class _References:
@@ -368,16 +402,22 @@ class _Chosen(Mapping):
         return group.pick
 
     def __iter__(self):
-        return (i for i, g in self._group_of.items()
-                if g is not self._exclude and g.pick is not None)
+        return (
+            i for i, g in self._group_of.items() if g is not self._exclude and g.pick is not None
+        )
 
     def __len__(self) -> int:
         return sum(1 for _ in self)
 
 
 class _Resolver:
-    def __init__(self, text: str, mentions: Sequence[Mention], gazetteer: Gazetteer,
-                 claim_support: ClaimSupport | None):
+    def __init__(
+        self,
+        text: str,
+        mentions: Sequence[Mention],
+        gazetteer: Gazetteer,
+        claim_support: ClaimSupport | None,
+    ):
         self.text = text
         self.mentions = mentions
         self.gazetteer = gazetteer
@@ -422,8 +462,9 @@ class _Resolver:
                 abbreviated = is_abbreviated(matches, m.text)
                 if abbreviated:
                     matches = abbreviation_matches(self.gazetteer, m.text)
-                group = self.groups[key] = _Group(key, m.text, matches=matches,
-                                                  abbreviation=abbreviated)
+                group = self.groups[key] = _Group(
+                    key, m.text, matches=matches, abbreviation=abbreviated
+                )
             group.indexes.append(i)
             if m.type_word:
                 group.type_words.add(m.type_word.lower())
@@ -444,8 +485,7 @@ class _Resolver:
         so, when a type word asks for one and the name alone finds none, or when the name
         alone finds nothing."""
         words = [w for w in _COUNTY_WORDS if w in group.type_words]
-        if any(m.place.kind == "admin2" for m in group.matches) or not (
-                words or not group.matches):
+        if any(m.place.kind == "admin2" for m in group.matches) or not (words or not group.matches):
             return
         known = {m.place.id for m in group.matches}
         for word in words or _COUNTY_WORDS:
@@ -468,7 +508,7 @@ class _Resolver:
     def link_qualifier(self, a: int, b: int) -> None:
         """Record "A, B", "A in B" (B contains A) and "B's A" (B contains A)."""
         ma, mb = self.mentions[a], self.mentions[b]
-        between = self.text[ma.end:mb.start]
+        between = self.text[ma.end : mb.start]
         stripped = between.strip()
         if stripped in (",", "in", "in the", ", in", "of") and "\n" not in between:
             self.group_of[a].containers.add(b)
@@ -496,8 +536,7 @@ class _Resolver:
         """Country mentions (explicit), country weight and regions of all picks but
         ``exclude``'s, and the total country weight (at least 1)."""
         own = self._shares.get(exclude.key, ({}, {}, {}))
-        return (_References(self._totals, own),
-                max(1.0, self._weight_sum - sum(own[1].values())))
+        return (_References(self._totals, own), max(1.0, self._weight_sum - sum(own[1].values())))
 
     def score(self, group: _Group, k: int, context: _Context) -> float:
         """The score of ``group``'s candidate number ``k`` in the current context."""
@@ -550,8 +589,15 @@ class _Resolver:
                 d = distance_km(place, pick)
                 if d < best_km:
                     best_km, near = d, name
-            bonus = (WEIGHTS.near_50 if best_km < 50 else WEIGHTS.near_150 if best_km < 150
-                     else WEIGHTS.near_400 if best_km < 400 else 0)
+            bonus = (
+                WEIGHTS.near_50
+                if best_km < 50
+                else WEIGHTS.near_150
+                if best_km < 150
+                else WEIGHTS.near_400
+                if best_km < 400
+                else 0
+            )
             if bonus:
                 total += bonus
             else:
@@ -559,8 +605,9 @@ class _Resolver:
         claim = 0.0
         support = self.claim_support
         if context.chosen is not None and support is not None:
-            claim = min(WEIGHTS.claim_cap, sum(
-                support(i, place, context.chosen) for i in group.indexes))
+            claim = min(
+                WEIGHTS.claim_cap, sum(support(i, place, context.chosen) for i in group.indexes)
+            )
             total += claim
         if ev is not None:
             ev.type_word, ev.container, ev.claim, ev.total = type_word, container_name, claim, total
@@ -576,15 +623,19 @@ class _Resolver:
         """What scoring ``group``'s candidates needs to know of the other groups' picks."""
         refs, weight_total = self.references(group)
         others = islice((g for g in self.by_size if g is not group), 40)
-        near = [(g.pick.lat, g.pick.lon, g.pick, g.name) for g in others
-                if g.pick is not None and g.pick.kind not in _AREA_KINDS]
+        near = [
+            (g.pick.lat, g.pick.lon, g.pick, g.name)
+            for g in others
+            if g.pick is not None and g.pick.kind not in _AREA_KINDS
+        ]
         chosen = None
         if final and self.claim_support is not None:
             chosen = _Chosen(self.group_of, group)
         return _Context(refs, weight_total, near, chosen)
 
-    def rank(self, group: _Group, final: bool = False,
-             totals: list[float] | None = None) -> tuple[list[float], list[int], _Evidence]:
+    def rank(
+        self, group: _Group, final: bool = False, totals: list[float] | None = None
+    ) -> tuple[list[float], list[int], _Evidence]:
         """``group``'s candidates' scores, their order (best first, the first of equals
         first) and the evidence for the best; ``totals`` of an unchanged context may be
         passed in rather than scored again."""
@@ -598,7 +649,8 @@ class _Resolver:
         """The top candidate of ``group`` (the first of equals, as in :meth:`rank`)."""
         context = self.context(group, False)
         totals = self._totals_of[group.key] = [
-            self.score(group, k, context) for k in range(len(group.matches))]
+            self.score(group, k, context) for k in range(len(group.matches))
+        ]
         top = max(totals)
         self._belief = (1.0 / sum(math.exp(t - top) for t in totals)) ** WEIGHTS.belief
         return group.matches[totals.index(top)].place
@@ -612,15 +664,17 @@ class _Resolver:
         # First pass: prior, name and type word only; then let the evidence settle.
         # Abbreviations come after the other names, and keep only candidates in countries
         # those name: two abbreviations alone cannot vouch for each other.
-        statics = {g.key: [_fixed(m)[1] for m in g.matches]
-                   for g in groups if g.matches and not g.abbreviation}
+        statics = {
+            g.key: [_fixed(m)[1] for m in g.matches]
+            for g in groups
+            if g.matches and not g.abbreviation
+        }
         pairs = self.pair_support(statics) if WEIGHTS.pairs and len(statics) > 1 else {}
         for group in sorted(groups, key=lambda g: g.abbreviation):
             if group.abbreviation:
                 self.restrict_to_context(group)
             if group.matches:
-                totals = statics.get(group.key) or [
-                    _fixed(m)[1] for m in group.matches]
+                totals = statics.get(group.key) or [_fixed(m)[1] for m in group.matches]
                 if group.key in pairs:
                     totals = [t + b for t, b in zip(totals, pairs[group.key])]
                 top = max(totals)
@@ -657,7 +711,8 @@ class _Resolver:
                 continue
             reuse = self.claim_support is None and fresh_at.get(group.key) == changes
             totals, order, best_ev = self.rank(
-                group, final=True, totals=self._totals_of.get(group.key) if reuse else None)
+                group, final=True, totals=self._totals_of.get(group.key) if reuse else None
+            )
             ranked = [group.matches[k] for k in order]
             if ranked[0].place is not group.pick:
                 self.set_pick(group, ranked[0].place)
@@ -666,24 +721,36 @@ class _Resolver:
             weights = [math.exp(totals[k] - top) for k in order]
             norm = sum(weights)
             best = ranked[0]
-            candidates = tuple(Candidate(m.place, round(w / norm, 4))
-                               for m, w in zip(ranked[1:6], weights[1:6]))
+            candidates = tuple(
+                Candidate(m.place, round(w / norm, 4)) for m, w in zip(ranked[1:6], weights[1:6])
+            )
             reason = self.explain(group, best_ev, best, ranked)
             confidence = weights[0] / norm
             variant = group.variants.get(best.place.id)
             if variant is not None:
                 confidence *= WEIGHTS.variant_confidence ** max(1, variant.edits)
             for i in group.indexes:
-                results[i] = replace(self.mentions[i], place=best.place,
-                                     confidence=round(confidence, 4),
-                                     candidates=candidates, reason=reason)
+                results[i] = replace(
+                    self.mentions[i],
+                    place=best.place,
+                    confidence=round(confidence, 4),
+                    candidates=candidates,
+                    reason=reason,
+                )
         out = []
         for i, m in enumerate(self.mentions):
             if m.kind == "demonym":
                 place = self.demonym_place(m.text)
-                out.append(replace(m, place=place, confidence=1.0 if place else 0.0,
-                                   reason=f"demonym of {place.name}" if place else
-                                   "demonym of a place not in the gazetteer"))
+                out.append(
+                    replace(
+                        m,
+                        place=place,
+                        confidence=1.0 if place else 0.0,
+                        reason=f"demonym of {place.name}"
+                        if place
+                        else "demonym of a place not in the gazetteer",
+                    )
+                )
             else:
                 out.append(results.get(i, m))
         return tuple(out)
@@ -693,26 +760,31 @@ class _Resolver:
         code, region = country_of(word), region_of(word)
         if not region:
             return self.country(code) if code else None
-        areas = [m.place for m in lookup(self.gazetteer, region)
-                 if m.quality >= 2 and m.place.kind not in ("city", "border_crossing")
-                 and (not code or m.place.country == code)]
+        areas = [
+            m.place
+            for m in lookup(self.gazetteer, region)
+            if m.quality >= 2
+            and m.place.kind not in ("city", "border_crossing")
+            and (not code or m.place.country == code)
+        ]
         return areas[0] if areas else None
 
     def find_variants(self, group: _Group) -> None:
         """Give a name without candidates the near spellings of it among the places the
         article's context makes likely: its leading countries, and around its places."""
-        countries = [c for c, w in self._totals[1].most_common(WEIGHTS.variant_countries)
-                     if w > 0]
-        near = [g.pick for g in self.by_size
-                if g.pick is not None and g.pick.kind not in _AREA_KINDS][:WEIGHTS.variant_near]
+        countries = [c for c, w in self._totals[1].most_common(WEIGHTS.variant_countries) if w > 0]
+        near = [
+            g.pick for g in self.by_size if g.pick is not None and g.pick.kind not in _AREA_KINDS
+        ][: WEIGHTS.variant_near]
         found = variants(self.gazetteer, lookup_name(group.name), countries, near=near)
         if not found:
             return
         group.variants = {v.place.id: v for v in found}
         group.matches = [Match(v.place, 0) for v in found]
         group.settle()
-        self.set_pick(group, max(group.matches, key=lambda m: group.static[
-            group.matches.index(m)][0]).place)
+        self.set_pick(
+            group, max(group.matches, key=lambda m: group.static[group.matches.index(m)][0]).place
+        )
 
     def pair_support(self, statics: dict[str, list[float]]) -> dict[str, list[float]]:
         """For each group, per candidate: how near it lies to the likely candidates of the
@@ -730,9 +802,17 @@ class _Resolver:
                 if total - top >= floor and place.kind not in _AREA_KINDS:
                     entry = (key, place.lat, place.lon, math.exp(total - top))
                     i, j = int(place.lat // 1.5), int(place.lon // 1.5)
-                    for cell in ((i - 1, j - 1), (i - 1, j), (i - 1, j + 1), (i, j - 1),
-                                 (i, j), (i, j + 1), (i + 1, j - 1), (i + 1, j),
-                                 (i + 1, j + 1)):
+                    for cell in (
+                        (i - 1, j - 1),
+                        (i - 1, j),
+                        (i - 1, j + 1),
+                        (i, j - 1),
+                        (i, j),
+                        (i, j + 1),
+                        (i + 1, j - 1),
+                        (i + 1, j),
+                        (i + 1, j + 1),
+                    ):
                         around.setdefault(cell, []).append(entry)
         support: dict[str, list[float]] = {}
         near_50, near_150 = WEIGHTS.near_50, WEIGHTS.near_150
@@ -771,10 +851,15 @@ class _Resolver:
         (names and demonyms) point to, or holding a namesake of the name it qualifies
         ("London, Ont.": a London lies in Ontario); withhold the others."""
         refs, _ = self.references(group)
-        qualified = [g for g in self.groups.values()
-                     if any(i in g.containers for i in group.indexes)]
-        keep = [k for k, m in enumerate(group.matches) if m.place.country and (
-            refs.weight(m.place.country) > 0 or any(_holds(m.place, g) for g in qualified))]
+        qualified = [
+            g for g in self.groups.values() if any(i in g.containers for i in group.indexes)
+        ]
+        keep = [
+            k
+            for k, m in enumerate(group.matches)
+            if m.place.country
+            and (refs.weight(m.place.country) > 0 or any(_holds(m.place, g) for g in qualified))
+        ]
         group.withheld = [m for k, m in enumerate(group.matches) if k not in keep]
         group.matches = [group.matches[k] for k in keep]
         group.static = [group.static[k] for k in keep]
@@ -786,8 +871,10 @@ class _Resolver:
             country = self.country(m.place.country)
             named.append(f"{m.place.name} ({country.name if country else m.place.country})")
         more = f" and {len(group.withheld) - 3} more" if len(group.withheld) > 3 else ""
-        return (f"abbreviation of {', '.join(named)}{more}, none in a country the article "
-                "names otherwise")
+        return (
+            f"abbreviation of {', '.join(named)}{more}, none in a country the article "
+            "names otherwise"
+        )
 
     def explain(self, group: _Group, ev: _Evidence, best: Match, ranked: list[Match]) -> str:
         place, name = best.place, group.name
@@ -856,6 +943,13 @@ def resolve(
 
 
 __all__ = [
-    "NAMED_KINDS", "PART_KINDS", "TYPE_KINDS", "WEIGHTS", "ClaimSupport", "Weights",
-    "distance_km", "prior", "resolve",
+    "NAMED_KINDS",
+    "PART_KINDS",
+    "TYPE_KINDS",
+    "WEIGHTS",
+    "ClaimSupport",
+    "Weights",
+    "distance_km",
+    "prior",
+    "resolve",
 ]

@@ -139,14 +139,27 @@ def _confidence(mention: Mention) -> float | None:
 
 def place_info(place: Place) -> PlaceInfo:
     """The fields of a place that outputs repeat."""
-    return {"name": place.name, "kind": place.kind, "country": place.country,
-            "admin1": place.admin1, "lat": _coord(place.lat), "lon": _coord(place.lon)}
+    return {
+        "name": place.name,
+        "kind": place.kind,
+        "country": place.country,
+        "admin1": place.admin1,
+        "lat": _coord(place.lat),
+        "lon": _coord(place.lon),
+    }
 
 
 def place_row(place: Place) -> PlaceRow:
     """A place as outputs show it: :func:`place_info` and its id."""
-    return {"id": place.id, "name": place.name, "kind": place.kind, "country": place.country,
-            "admin1": place.admin1, "lat": _coord(place.lat), "lon": _coord(place.lon)}
+    return {
+        "id": place.id,
+        "name": place.name,
+        "kind": place.kind,
+        "country": place.country,
+        "admin1": place.admin1,
+        "lat": _coord(place.lat),
+        "lon": _coord(place.lon),
+    }
 
 
 def mention_row(article: str | None, mention: Mention, *, explain: bool = False) -> MentionRow:
@@ -170,20 +183,28 @@ def mention_row(article: str | None, mention: Mention, *, explain: bool = False)
         row["type_word"] = mention.type_word
         row["reason"] = mention.reason
         row["candidates"] = [
-            {"place_id": c.place.id, "name": c.place.name, "country": c.place.country,
-             "score": round(c.score, CONFIDENCE_DIGITS)} for c in mention.candidates]
+            {
+                "place_id": c.place.id,
+                "name": c.place.name,
+                "country": c.place.country,
+                "score": round(c.score, CONFIDENCE_DIGITS),
+            }
+            for c in mention.candidates
+        ]
     return row
 
 
-def flat_mention(article: str | None, mention: Mention, *, explain: bool = False
-                 ) -> FlatMention:
+def flat_mention(article: str | None, mention: Mention, *, explain: bool = False) -> FlatMention:
     """A mention's :func:`mention_row` in flat columns (:data:`MENTION_COLUMNS`); ``explain``
     adds the reason."""
     row = mention_row(article, mention)
     place = row["place"]
     flat: FlatMention = {
-        "article": row["article"], "start": row["start"], "end": row["end"],
-        "text": row["text"], "kind": row["kind"],
+        "article": row["article"],
+        "start": row["start"],
+        "end": row["end"],
+        "text": row["text"],
+        "kind": row["kind"],
         "name": place["name"] if place else None,
         "lat": place["lat"] if place else None,
         "lon": place["lon"] if place else None,
@@ -199,23 +220,46 @@ def flat_mention(article: str | None, mention: Mention, *, explain: bool = False
     return flat
 
 
-def place_properties(place_id: str, info: PlaceInfo, *, mentions: int,
-                     articles: Sequence[str], first_date: str | None,
-                     last_date: str | None) -> PlaceProperties:
+def place_properties(
+    place_id: str,
+    info: PlaceInfo,
+    *,
+    mentions: int,
+    articles: Sequence[str],
+    first_date: str | None,
+    last_date: str | None,
+) -> PlaceProperties:
     """A place's ``places.geojson`` properties: its fields (not its point, which is the
     feature's geometry) and its totals."""
     return {
-        "id": place_id, "name": info["name"], "kind": info["kind"],
-        "country": info["country"], "admin1": info["admin1"], "mentions": mentions,
-        "article_count": len(articles), "articles": list(articles),
-        "first_date": first_date, "last_date": last_date,
+        "id": place_id,
+        "name": info["name"],
+        "kind": info["kind"],
+        "country": info["country"],
+        "admin1": info["admin1"],
+        "mentions": mentions,
+        "article_count": len(articles),
+        "articles": list(articles),
+        "first_date": first_date,
+        "last_date": last_date,
     }
 
 
 __all__ = [
-    "CONFIDENCE_DIGITS", "COORD_DIGITS", "CandidateRow", "FlatMention", "MENTION_COLUMNS",
-    "MentionRow", "PlaceInfo", "PlaceProperties", "PlaceRow", "flat_mention", "mention_row",
-    "place_info", "place_properties", "place_row",
+    "CONFIDENCE_DIGITS",
+    "COORD_DIGITS",
+    "CandidateRow",
+    "FlatMention",
+    "MENTION_COLUMNS",
+    "MentionRow",
+    "PlaceInfo",
+    "PlaceProperties",
+    "PlaceRow",
+    "flat_mention",
+    "mention_row",
+    "place_info",
+    "place_properties",
+    "place_row",
 ]
 
 
@@ -273,8 +317,9 @@ class ClaimRow(TypedDict):
 CLAIM_COLUMNS = tuple(ClaimRow.__annotations__)
 
 
-def _party(doc: Document, party: Party | None, place: Place | None
-           ) -> tuple[str | None, str | None, str | None, str | None]:
+def _party(
+    doc: Document, party: Party | None, place: Place | None
+) -> tuple[str | None, str | None, str | None, str | None]:
     """(text, kind, place id, antecedent) of a statement's end."""
     if party is None:
         return None, None, None, None
@@ -290,12 +335,13 @@ def claim_row(doc: Document, check: ClaimCheck) -> ClaimRow:
     from geomap.geometry import compass
 
     claim = check.claim
-    subject, subject_kind, subject_id, antecedent = _party(doc, claim.subject,
-                                                           check.subject_place)
-    reference, reference_kind, reference_id, _ = _party(doc, claim.reference,
-                                                        check.reference_place)
-    middle = None if claim.low_km is None or claim.high_km is None \
+    subject, subject_kind, subject_id, antecedent = _party(doc, claim.subject, check.subject_place)
+    reference, reference_kind, reference_id, _ = _party(doc, claim.reference, check.reference_place)
+    middle = (
+        None
+        if claim.low_km is None or claim.high_km is None
         else (claim.low_km + claim.high_km) / 2
+    )
     diff = None if middle is None or check.computed_km is None else check.computed_km - middle
     low, high = check.tolerance_km if check.tolerance_km else (None, None)
     location = doc.locations[check.location] if check.location is not None else None
@@ -320,24 +366,29 @@ def claim_row(doc: Document, check: ClaimCheck) -> ClaimRow:
         "computed_km": None if check.computed_km is None else round(check.computed_km, 1),
         "diff_km": None if diff is None else round(diff, 1),
         "diff_pct": None if diff is None or not middle else round(100 * diff / middle),
-        "accepted_km": None if low is None or high is None else
-        f"{low:.1f}-{high:.1f}" if high != math.inf else f">={low:.1f}",
+        "accepted_km": None
+        if low is None or high is None
+        else f"{low:.1f}-{high:.1f}"
+        if high != math.inf
+        else f">={low:.1f}",
         "distance": check.distance,
         "stated_direction": claim.direction,
         "stated_bearing": None if not claim.direction else direction_degrees(claim.direction),
-        "accepted_bearing": None if check.bearing_window is None
+        "accepted_bearing": None
+        if check.bearing_window is None
         else round(check.bearing_window[1], 1),
-        "computed_bearing": None if check.computed_bearing is None
+        "computed_bearing": None
+        if check.computed_bearing is None
         else round(check.computed_bearing),
-        "computed_direction": None if check.computed_bearing is None
+        "computed_direction": None
+        if check.computed_bearing is None
         else compass(check.computed_bearing),
         "bearing": check.bearing,
         "fits": "; ".join(p.name for p in check.fits) or None,
         "location": None if location is None else location.name,
         "location_lat": None if location is None else round(location.lat, COORD_DIGITS),
         "location_lon": None if location is None else round(location.lon, COORD_DIGITS),
-        "location_uncertainty_km": None if location is None
-        else round(location.uncertainty_km, 1),
+        "location_uncertainty_km": None if location is None else round(location.uncertainty_km, 1),
         "explanation": check.explanation,
     }
 
@@ -379,6 +430,8 @@ def location_row(doc: Document, location: Location) -> LocationRow:
 
 def location_feature(row: LocationRow) -> dict:
     """A location row as a GeoJSON Feature (a point; its row as properties)."""
-    return {"type": "Feature", "geometry": {"type": "Point",
-                                            "coordinates": [row["lon"], row["lat"]]},
-            "properties": dict(row)}
+    return {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [row["lon"], row["lat"]]},
+        "properties": dict(row),
+    }

@@ -47,33 +47,94 @@ from geomap.records import Claim, Document, Mention, Party, Place, Sentence
 # --------------------------------------------------------------------------- vocabulary
 
 #: km per unit, keyed by canonical unit code.
-UNIT_KM = {"km": 1.0, "m": 0.001, "mi": 1.609344, "nmi": 1.852, "ft": 0.0003048,
-           "yd": 0.0009144}
+UNIT_KM = {"km": 1.0, "m": 0.001, "mi": 1.609344, "nmi": 1.852, "ft": 0.0003048, "yd": 0.0009144}
 
 _UNITS = {
-    "km": "km", "kms": "km", "kilometre": "km", "kilometres": "km", "kilometer": "km",
-    "kilometers": "km", "kilo metres": "km", "kilo meters": "km", "m": "m", "metre": "m",
-    "metres": "m", "meter": "m", "meters": "m", "mile": "mi", "miles": "mi", "mi": "mi",
-    "mls": "mi", "nautical mile": "nmi", "nautical miles": "nmi", "nmi": "nmi", "nm": "nmi",
-    "foot": "ft", "feet": "ft", "ft": "ft", "yard": "yd", "yards": "yd", "yd": "yd",
+    "km": "km",
+    "kms": "km",
+    "kilometre": "km",
+    "kilometres": "km",
+    "kilometer": "km",
+    "kilometers": "km",
+    "kilo metres": "km",
+    "kilo meters": "km",
+    "m": "m",
+    "metre": "m",
+    "metres": "m",
+    "meter": "m",
+    "meters": "m",
+    "mile": "mi",
+    "miles": "mi",
+    "mi": "mi",
+    "mls": "mi",
+    "nautical mile": "nmi",
+    "nautical miles": "nmi",
+    "nmi": "nmi",
+    "nm": "nmi",
+    "foot": "ft",
+    "feet": "ft",
+    "ft": "ft",
+    "yard": "yd",
+    "yards": "yd",
+    "yd": "yd",
     "yds": "yd",
 }
 
-APPROX_HEDGES = frozenset({"about", "around", "some", "roughly", "approximately", "approx.",
-                           "circa", "an estimated", "estimated", "nearly", "almost",
-                           "close to", "barely"})
-LOWER_BOUND_HEDGES = frozenset({"more than", "over", "at least", "upwards of", "in excess of",
-                                "beyond", "further than", "farther than"})
-UPPER_BOUND_HEDGES = frozenset({"less than", "under", "up to", "within", "no more than",
-                                "at most", "below", "not more than", "fewer than"})
-NEARLY_HEDGES = frozenset({"nearly", "almost", "close to", "barely", "just under",
-                           "just over"})
+APPROX_HEDGES = frozenset(
+    {
+        "about",
+        "around",
+        "some",
+        "roughly",
+        "approximately",
+        "approx.",
+        "circa",
+        "an estimated",
+        "estimated",
+        "nearly",
+        "almost",
+        "close to",
+        "barely",
+    }
+)
+LOWER_BOUND_HEDGES = frozenset(
+    {
+        "more than",
+        "over",
+        "at least",
+        "upwards of",
+        "in excess of",
+        "beyond",
+        "further than",
+        "farther than",
+    }
+)
+UPPER_BOUND_HEDGES = frozenset(
+    {
+        "less than",
+        "under",
+        "up to",
+        "within",
+        "no more than",
+        "at most",
+        "below",
+        "not more than",
+        "fewer than",
+    }
+)
+NEARLY_HEDGES = frozenset({"nearly", "almost", "close to", "barely", "just under", "just over"})
 
-_SMALL = {w: i for i, w in enumerate(
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-    "fifteen sixteen seventeen eighteen nineteen".split())}
-_TENS = {w: 10 * i for i, w in enumerate(
-    "twenty thirty forty fifty sixty seventy eighty ninety".split(), start=2)}
+_SMALL = {
+    w: i
+    for i, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+        "fifteen sixteen seventeen eighteen nineteen".split()
+    )
+}
+_TENS = {
+    w: 10 * i
+    for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split(), start=2)
+}
 _SCALES = {"hundred": 100, "thousand": 1000}
 
 _WORD = "|".join(sorted([*_SMALL, *_TENS, *_SCALES, "dozen"], key=len, reverse=True))
@@ -88,13 +149,17 @@ _WORD_NUMBER = (
 )
 _DIGITS = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\d,]\d)"
 _NUMBER = rf"(?:{_DIGITS}|{_WORD_NUMBER})"
-_UNIT = (r"(?:nautical\s+miles?|kilo[\s-]?met(?:re|er)s?|kms?\.?|met(?:re|er)s?|miles?|mi|"
-         r"mls|m|nmi|nm|feet|foot|ft|yards?|yds?)")
-_HEDGE = (r"(?:as\s+close\s+as|as\s+far\s+as|as\s+little\s+as|as\s+much\s+as|"
-          r"about|around|some|roughly|approximately|approx\.|circa|an\s+estimated|nearly|"
-          r"almost|close\s+to|barely|just\s+(?:over|under)|more\s+than|over|upwards\s+of|"
-          r"in\s+excess\s+of|at\s+least|less\s+than|(?:no|not)\s+more\s+than|fewer\s+than|"
-          r"under|below|at\s+most|up\s+to|within|further\s+than|farther\s+than)")
+_UNIT = (
+    r"(?:nautical\s+miles?|kilo[\s-]?met(?:re|er)s?|kms?\.?|met(?:re|er)s?|miles?|mi|"
+    r"mls|m|nmi|nm|feet|foot|ft|yards?|yds?)"
+)
+_HEDGE = (
+    r"(?:as\s+close\s+as|as\s+far\s+as|as\s+little\s+as|as\s+much\s+as|"
+    r"about|around|some|roughly|approximately|approx\.|circa|an\s+estimated|nearly|"
+    r"almost|close\s+to|barely|just\s+(?:over|under)|more\s+than|over|upwards\s+of|"
+    r"in\s+excess\s+of|at\s+least|less\s+than|(?:no|not)\s+more\s+than|fewer\s+than|"
+    r"under|below|at\s+most|up\s+to|within|further\s+than|farther\s+than)"
+)
 
 
 def _direction_words() -> tuple[str, str]:
@@ -118,11 +183,15 @@ _DIR_WORDS, _DIR_ABBREVS = _direction_words()
 _DIRECTION = rf"(?:(?:{_DIR_WORDS})(?:ward|wards)?|(?-i:{_DIR_ABBREVS}))(?![\w-])"
 
 # What may stand between a distance and its relation word.
-_CONVERSION = (r"(?:\s*[(\[][^()\[\]\n]{1,40}[)\]]|\s*,\s*or\s+[^,\n]{1,30},|"
-               r"\s*/\s*[\d,.]+\s*(?:km|kms|kilomet(?:re|er)s?|miles?|mi|nm|nmi)\b)")
-_BETWEEN = (r"(?:\s+(?:away(?=\s+from)|distant|further|farther|out|overland|"
-            r"by\s+(?:road|car|air|sea|boat|river)|as\s+the\s+crow\s+flies|in\s+a\s+straight"
-            r"\s+line|(?P<trip>drive|walk|ride|trip|journey|flight|hike|sail|boat\s+ride)))")
+_CONVERSION = (
+    r"(?:\s*[(\[][^()\[\]\n]{1,40}[)\]]|\s*,\s*or\s+[^,\n]{1,30},|"
+    r"\s*/\s*[\d,.]+\s*(?:km|kms|kilomet(?:re|er)s?|miles?|mi|nm|nmi)\b)"
+)
+_BETWEEN = (
+    r"(?:\s+(?:away(?=\s+from)|distant|further|farther|out|overland|"
+    r"by\s+(?:road|car|air|sea|boat|river)|as\s+the\s+crow\s+flies|in\s+a\s+straight"
+    r"\s+line|(?P<trip>drive|walk|ride|trip|journey|flight|hike|sail|boat\s+ride)))"
+)
 _RELATION = rf"""
     (?:
         (?:to\s+the\s+|due\s+|directly\s+|just\s+)?(?P<dir>{_DIRECTION})
@@ -173,23 +242,31 @@ _TRAVELLED = re.compile(
     r"walk|drive|travel|fly|march|advance|cover|swim|sail|cycle|hike|trek|stay|keep|remain|"
     r"extend(?:s|ed|ing)?(?:\s+(?:out|outward|outwards))?|reach(?:es|ed|ing)?)"
     r"(?:\s+(?:(?:about|around|some|nearly|almost|more|than|over|at|least|just|another|"
-    r"a|further|farther|the|last|first|final|an|estimated)\s+)*)?\s*\Z", re.IGNORECASE)
+    r"a|further|farther|the|last|first|final|an|estimated)\s+)*)?\s*\Z",
+    re.IGNORECASE,
+)
 #: A number after these measures something else ("at a depth of 93 kilometers, northeast
 #: of Lobuche" states only a direction).
 #: "N miles from X to Y": a route's length, not a position.
 _ROUTE = re.compile(r"[^.;,()]{1,60}?\s(?:to|through|into)\s+(?:the\s+)?[A-Z]")
-_MEASURED = re.compile(r"\b(?:depth|altitude|height|elevation|length|width|radius|range|"
-                       r"speed|distance\s+covered)\s+of\s+(?:(?:about|around|some|nearly|"
-                       r"over|up\s+to|just|only)\s+)?\Z", re.IGNORECASE)
+_MEASURED = re.compile(
+    r"\b(?:depth|altitude|height|elevation|length|width|radius|range|"
+    r"speed|distance\s+covered)\s+of\s+(?:(?:about|around|some|nearly|"
+    r"over|up\s+to|just|only)\s+)?\Z",
+    re.IGNORECASE,
+)
 #: A direction after these tells a movement or an extent, not a position ("stretching north
 #: from Damascus").
-_MOTION = re.compile(r"\b(?:stretch(?:es|ed|ing)|extend(?:s|ed|ing)|head(?:s|ed|ing)|"
-                     r"mov(?:es|ed|ing)|flow(?:s|ed|ing)|march(?:es|ed|ing)|fle(?:d|eing)|"
-                     r"driving|drove|travell?(?:ed|ing)|sail(?:ed|ing)|flying|flew|"
-                     r"walk(?:ed|ing)|advanc(?:es|ed|ing)|push(?:es|ed|ing)|spreading|"
-                     r"drift(?:s|ed|ing)|blow(?:s|ing|n)|track(?:s|ed|ing)|veer(?:s|ed|ing)|"
-                     r"turn(?:s|ed|ing)|swung|swinging|shift(?:s|ed|ing))"
-                     r"\s+(?:(?:further|farther|slightly|due)\s+)?\Z", re.IGNORECASE)
+_MOTION = re.compile(
+    r"\b(?:stretch(?:es|ed|ing)|extend(?:s|ed|ing)|head(?:s|ed|ing)|"
+    r"mov(?:es|ed|ing)|flow(?:s|ed|ing)|march(?:es|ed|ing)|fle(?:d|eing)|"
+    r"driving|drove|travell?(?:ed|ing)|sail(?:ed|ing)|flying|flew|"
+    r"walk(?:ed|ing)|advanc(?:es|ed|ing)|push(?:es|ed|ing)|spreading|"
+    r"drift(?:s|ed|ing)|blow(?:s|ing|n)|track(?:s|ed|ing)|veer(?:s|ed|ing)|"
+    r"turn(?:s|ed|ing)|swung|swinging|shift(?:s|ed|ing))"
+    r"\s+(?:(?:further|farther|slightly|due)\s+)?\Z",
+    re.IGNORECASE,
+)
 _DISTANCE_ONLY = re.compile(
     rf"(?<![\w.,-])(?:(?P<hedge>{_HEDGE})\s+)?(?P<n1>{_NUMBER})(?:\s*|-)(?P<unit>{_UNIT})"
     rf"(?![\w/²³])(?:-(?=[a-z]))?{_CONVERSION}?",
@@ -209,7 +286,8 @@ _COMPONENT = re.compile(
     r"(?:\s*(?P<sec>\d{1,2}(?:\.\d+)?)\s*(?:″|\"|”|''|seconds?\b))?"
     r"(?:\s*(?P<hemi>[NSEW](?![\w’'])|north\b|south\b|east\b|west\b))?"
     r"(?:\s+(?P<kw2>latitude|longitude)\b)?",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 _COMPONENT_GAP = re.compile(r"\s*(?:,|;|/|and|&|-|–|—)?\s*\Z", re.IGNORECASE)
 
 
@@ -225,16 +303,19 @@ _COMPONENT_GAP = re.compile(r"\s*(?:,|;|/|and|&|-|–|—)?\s*\Z", re.IGNORECASE
 _UNIT_HINT = re.compile(
     r"[kmnfyKMNFY](?<=[\s\d(\[-].)(?i:(?<=k)(?:ilo[\s-]?met(?:re|er)s?|ms?)"
     r"|(?<=m)(?:et(?:re|er)s?|iles?|ls|i)?|(?<=n)(?:autical|mi|m)|(?<=f)(?:eet|oot|t)"
-    r"|(?<=y)(?:ards?|ds?))(?![\w/²³])")
+    r"|(?<=y)(?:ards?|ds?))(?![\w/²³])"
+)
 _DIRECTION_WORD = re.compile("north|south|east|west")  # in casefolded text
 #: \b(?:[NESW]|NNE|ENE|ESE|SSE|SSW|WSW|WNW|NNW|NE|SE|SW|NW)\s+(?i:of)\b
 _DIRECTION_LETTER = re.compile(
     r"[NESW](?<!\w[NESW])(?:(?<=N)(?:NE|NW|E|W)?|(?<=E)(?:NE|SE)?|(?<=S)(?:SE|SW|E|W)?"
-    r"|(?<=W)(?:SW|NW)?)\s+(?i:of)\b")
+    r"|(?<=W)(?:SW|NW)?)\s+(?i:of)\b"
+)
 #: [°º˚]|(?i:\blat(?:itude)?\b|\blong?(?:itude)?\b)|\d[.:]\d+\s*[NSEW]\b
 _COORDINATE_HINT = re.compile(
     r"[°º˚lL\d](?:(?<=[°º˚])|(?<=[lL])(?<!\w.)(?i:at(?:itude)?\b|ong?(?:itude)?\b)"
-    r"|(?<=\d)[.:]\d+\s*[NSEW]\b)")
+    r"|(?<=\d)[.:]\d+\s*[NSEW]\b)"
+)
 
 
 # --------------------------------------------------------------------------- word classes
@@ -245,25 +326,31 @@ _TYPE_WORDS = frozenset(
     "neighbourhood neighborhood oasis valley refinery plant dam outpost post checkpoint "
     "headquarters township area areas locality commune payam county oblast raion "
     "prefecture department parish borough community enclave resort harbour harbor "
-    "airfield airbase garrison mine site".split())
+    "airfield airbase garrison mine site".split()
+)
 _CAPITAL_WORDS = frozenset({"capital", "capitol"})
 #: A road's name ("Highway 30", "Route 128", "County Road 109", "U.S. 79", "I-95", "Oak
 #: Street"): a line, not a point.
-_ROAD = re.compile(r"(?:(?:U\.?S\.?|State|County|Interstate|National|Provincial)\s+)?"
-                   r"(?:Highway|Hwy\.?|Route|Rte\.?|Road|Rd\.?|Interstate|Freeway|"
-                   r"Expressway|Motorway|Turnpike|Parkway|Pkwy\.?)\s*\d+[A-Z]?\b|"
-                   r"(?:U\.S\.|US|I|SR|CR|FM)(?:-|\s)\d{1,4}\b|"
-                   r"(?:[A-Z][\w'’.-]*\s+){1,3}(?:Street|St\.|Avenue|Ave\.?|Road|Rd\.?|"
-                   r"Boulevard|Blvd\.?|Lane|Drive|Highway|Way|Pike|Parkway)\b")
-_CAPITAL_AFTER = re.compile(r"\s+(?:(?:state|regional|provincial|district|national|county)"
-                            r"\s+)?(?:capital|headquarters|seat)(?:\s+city)?\s*(?:,|of)?\s*",
-                            re.IGNORECASE)
+_ROAD = re.compile(
+    r"(?:(?:U\.?S\.?|State|County|Interstate|National|Provincial)\s+)?"
+    r"(?:Highway|Hwy\.?|Route|Rte\.?|Road|Rd\.?|Interstate|Freeway|"
+    r"Expressway|Motorway|Turnpike|Parkway|Pkwy\.?)\s*\d+[A-Z]?\b|"
+    r"(?:U\.S\.|US|I|SR|CR|FM)(?:-|\s)\d{1,4}\b|"
+    r"(?:[A-Z][\w'’.-]*\s+){1,3}(?:Street|St\.|Avenue|Ave\.?|Road|Rd\.?|"
+    r"Boulevard|Blvd\.?|Lane|Drive|Highway|Way|Pike|Parkway)\b"
+)
+_CAPITAL_AFTER = re.compile(
+    r"\s+(?:(?:state|regional|provincial|district|national|county)"
+    r"\s+)?(?:capital|headquarters|seat)(?:\s+city)?\s*(?:,|of)?\s*",
+    re.IGNORECASE,
+)
 #: Heads that make a name with the capitalised words before them ("Kalyan station",
 #: "Gezira state", "Huntington canyon").
 _FEATURE_WORDS = _TYPE_WORDS | frozenset(
     "station mine canyon reservoir lake river bridge market hospital school field forest park "
     "beach bay island islands shoal reef mountain mountains hill hills valley highway road "
-    "junction gorge pass creek".split())
+    "junction gorge pass creek".split()
+)
 _REFERENCE_ADJECTIVES = frozenset(
     "provincial regional national federal state district divisional county municipal "
     "northern southern eastern western central coastal desert mountain holy ancient old "
@@ -273,16 +360,22 @@ _REFERENCE_ADJECTIVES = frozenset(
     "northernmost easternmost westernmost northeastern northwestern southeastern "
     "southwestern north-eastern north-western south-eastern south-western island "
     "administrative economic political seaside port garrison rebel-held government-held "
-    "famous popular picturesque sprawling capital".split())
+    "famous popular picturesque sprawling capital".split()
+)
 _REFERENCE_LEADS = frozenset(
     "the a an of downtown central centre center heart outskirts edge city's town's "
-    "village's country's centre's shores shore coast coastline mouth tip".split())
-_DETERMINERS = frozenset("the a an this that these those its their his her our another "
-                         "one some any each every".split())
-_ING_PREPOSITIONS = frozenset("following including regarding concerning during according "
-                              "excluding pending considering".split())
-_REPORTING = frozenset("say says said tell told report reports reported claim claims "
-                       "according".split())
+    "village's country's centre's shores shore coast coastline mouth tip".split()
+)
+_DETERMINERS = frozenset(
+    "the a an this that these those its their his her our another one some any each every".split()
+)
+_ING_PREPOSITIONS = frozenset(
+    "following including regarding concerning during according "
+    "excluding pending considering".split()
+)
+_REPORTING = frozenset(
+    "say says said tell told report reports reported claim claims according".split()
+)
 _ARTICLES = frozenset("a an the this these those its their his her our".split())
 _PRONOUNS = frozenset({"it", "which", "that", "where", "they", "both"})
 #: Words that may stand between a subject and its statement in apposition ("X, which is
@@ -294,32 +387,39 @@ _LINKS = frozenset(
     approximately nearly almost barely exactly precisely estimated thought believed said
     currently initially later at down up out off briefly eastbound westbound northbound
     southbound earlier already recently previously again soon still underway adrift afloat
-    aground anchored moored .""".split())
+    aground anchored moored .""".split()
+)
 _VERBS = frozenset(
     """said says told added stated explained noted announced reported wrote asked argued
     insisted warned urged claimed admitted denied confirmed declared replied responded
     attacked stormed seized captured killed fled moved travelled traveled drove walked flew
     arrived returned reached left entered crossed took took advanced retreated launched
     fired shelled bombed hit struck raided evacuated rescued rescue search searched
-    searching sent deployed carried brought""".split())
+    searching sent deployed carried brought""".split()
+)
 _TIME_WORDS = frozenset(
     """gmt utc ist aest aedt awst acst est edt cst cdt mst mdt pst pdt bst cet cest wib mt
     pt et ct hrs a.m p.m lt since monday tuesday wednesday thursday friday saturday sunday morning afternoon evening night
     midnight noon dawn dusk today yesterday tonight weekend week month year hours hour
     a.m. p.m. am pm gmt utc ist local time january february march april may june july august
     september october november december jan feb mar apr jun jul aug sep sept oct nov dec
-    early late last""".split())
-_CLOCK = re.compile(r"\d{1,2}(?:[:.]\d{2}(?:am|pm|a\.m\.|p\.m\.|hrs|h)?|"
-                    r"(?:am|pm|a\.m\.|p\.m\.|hrs|h))|\d{4}(?:hrs|h|gmt|utc)")
+    early late last""".split()
+)
+_CLOCK = re.compile(
+    r"\d{1,2}(?:[:.]\d{2}(?:am|pm|a\.m\.|p\.m\.|hrs|h)?|"
+    r"(?:am|pm|a\.m\.|p\.m\.|hrs|h))|\d{4}(?:hrs|h|gmt|utc)"
+)
 _PREPOSITIONS = frozenset(
     """in on at of from near into onto by for off over under across along inside outside
     toward towards to through after before during between among behind beyond within
-    without via per like around against upon with""".split())
+    without via per like around against upon with""".split()
+)
 _RELATIVES = frozenset({"that", "which", "who", "where"})
 #: Prepositions that may open a clause ("after their vessel capsized"), or an absolute
 #: phrase ("with the epicentre reported ..."), whose noun phrase is a subject.
-_CLAUSE_PREPOSITIONS = frozenset({"with", "after", "before", "since", "until", "as", "when",
-                                  "while", "once"})
+_CLAUSE_PREPOSITIONS = frozenset(
+    {"with", "after", "before", "since", "until", "as", "when", "while", "once"}
+)
 #: Intransitive verbs of events and positions, which a located subject comes before.
 _EVENT_VERBS = frozenset(
     """is was are were be been being lies lay lie sits sat sit stands stood stand located
@@ -331,26 +431,46 @@ _EVENT_VERBS = frozenset(
     stretches stretched burning burns burned moving moves heading heads tracked sailing
     drifting stranded grounded anchored based stationed parked hovering spinning churning
     intensified weakened made took broke passes pass crosses crossed extends winds wound
-    goes meanders meandered abuts borders""".split())
+    goes meanders meandered abuts borders""".split()
+)
 #: Words ending in -ed or -ing that are not verbs.
 _NOT_VERBS = frozenset(
     """hundred red bed shed speed seed feed need breed weed steed creed deed greed sled
     morning evening building ceiling thing king ring spring string wing sibling meeting
     wedding bombing shooting killing fighting uprising landing crossing setting dwelling
     during something nothing anything everything beijing kunming nanjing chongqing
-    harbin ping ming""".split())
-_TIME_PREPOSITIONS = frozenset({"on", "at", "in", "around", "about", "by", "early", "late",
-                                "shortly", "before", "after"})
+    harbin ping ming""".split()
+)
+_TIME_PREPOSITIONS = frozenset(
+    {"on", "at", "in", "around", "about", "by", "early", "late", "shortly", "before", "after"}
+)
 #: Prepositions that put a thing in a setting ("a crash on Highway 84").
-_DIRECTION_ADJECTIVE = re.compile(r"(?:north|south|east|west|central|north-?east|"
-                                  r"north-?west|south-?east|south-?west)(?:ern)?")
+_DIRECTION_ADJECTIVE = re.compile(
+    r"(?:north|south|east|west|central|north-?east|"
+    r"north-?west|south-?east|south-?west)(?:ern)?"
+)
 #: Facilities a reference may name by the town they are in ("an airport in Oksibil city").
 _FACILITIES = frozenset(
     """airport airfield airstrip port harbour harbor base camp station plant mine hospital
     school market bridge dam prison stadium refinery factory hotel church mosque temple
-    checkpoint crossing terminal""".split())
-_SETTING_PREPOSITIONS = frozenset({"in", "on", "at", "inside", "off", "along", "across",
-                                   "over", "into", "onto", "from", "through"})
+    checkpoint crossing terminal""".split()
+)
+_SETTING_PREPOSITIONS = frozenset(
+    {
+        "in",
+        "on",
+        "at",
+        "inside",
+        "off",
+        "along",
+        "across",
+        "over",
+        "into",
+        "onto",
+        "from",
+        "through",
+    }
+)
 #: Heads of noun phrases naming settings, not things.
 _SETTING_NOUNS = frozenset(
     """mountains mountain hills hill sky skies sea seas waters water ocean area areas region
@@ -359,29 +479,63 @@ _SETTING_NOUNS = frozenset(
     outskirts suburbs countryside interior north south east west heart centre center middle
     corridor belt basin plains plain jungle bush wilderness range cliff cliffs ravine gorge
     canyon storm storms rain fog weather stretch section location position point spot
-    floor seabed""".split())
+    floor seabed""".split()
+)
 #: Last words of names of settings ("the Cascade Mountains", "the Red Sea").
 _SETTING_NAMES = frozenset(
     """mountains range sea ocean gulf bay strait channel river desert forest highway road
-    street lake""".split())
-_CLAUSE_BREAK = frozenset({";", "said", "says", "told", "but", "while", "whereas",
-                           "when", "after", "before", "as", "because", "although"})
+    street lake""".split()
+)
+_CLAUSE_BREAK = frozenset(
+    {
+        ";",
+        "said",
+        "says",
+        "told",
+        "but",
+        "while",
+        "whereas",
+        "when",
+        "after",
+        "before",
+        "as",
+        "because",
+        "although",
+    }
+)
 #: Antecedent kinds a definite description refers back to ("the district" -> an admin2...).
 _COREFERENCE_KINDS = {
-    "town": ("city",), "city": ("city",), "village": ("city",), "hamlet": ("city",),
-    "settlement": ("city",), "port": ("city",), "capital": ("city",), "locality": ("city",),
-    "district": ("admin2", "admin1", "city"), "county": ("admin2",),
-    "province": ("admin1",), "state": ("admin1",), "region": ("admin1", "region"),
-    "governorate": ("admin1",), "oblast": ("admin1",), "country": ("country",),
-    "island": ("city", "region"), "area": None, "site": None, "place": None,
+    "town": ("city",),
+    "city": ("city",),
+    "village": ("city",),
+    "hamlet": ("city",),
+    "settlement": ("city",),
+    "port": ("city",),
+    "capital": ("city",),
+    "locality": ("city",),
+    "district": ("admin2", "admin1", "city"),
+    "county": ("admin2",),
+    "province": ("admin1",),
+    "state": ("admin1",),
+    "region": ("admin1", "region"),
+    "governorate": ("admin1",),
+    "oblast": ("admin1",),
+    "country": ("country",),
+    "island": ("city", "region"),
+    "area": None,
+    "site": None,
+    "place": None,
 }
 _WORD_TOKEN = re.compile(
-    r"\d+(?:[.,:]\d+)*(?:-[^\W\d_]+)*|[^\W\d_](?:[\w'’.\u2011-]*[\w])?|[^\w\s]")
+    r"\d+(?:[.,:]\d+)*(?:-[^\W\d_]+)*|[^\W\d_](?:[\w'’.\u2011-]*[\w])?|[^\w\s]"
+)
 _POSSESSIVE = re.compile(r"['’]s\b")
-_EDGE = re.compile(r"\s*(?:['’]s\s+)?(?:[-–]\s*(?P<other>[A-Z][\w.]*)\s+)?"
-                   r"(?:(?P<border>border|frontier|boundary)|coast|coastline|shore)\b"
-                   r"(?!\s+(?:crossing|post|gate|point|town|city|village|guard|police))",
-                   re.IGNORECASE)
+_EDGE = re.compile(
+    r"\s*(?:['’]s\s+)?(?:[-–]\s*(?P<other>[A-Z][\w.]*)\s+)?"
+    r"(?:(?P<border>border|frontier|boundary)|coast|coastline|shore)\b"
+    r"(?!\s+(?:crossing|post|gate|point|town|city|village|guard|police))",
+    re.IGNORECASE,
+)
 
 
 # --------------------------------------------------------------------------- numbers
@@ -487,8 +641,11 @@ def _distance_statements(text: str, start: int, end: int) -> list[_Statement]:
     found = []
     for m in _STATEMENT.finditer(text, start, end):
         hedge = re.sub(r"\s+", " ", m["hedge"].lower()) if m["hedge"] else None
-        if m["of"] and hedge != "within" and not (
-                m["unit"].lower() in ("nm", "nmi") and re.match(r"\s+[A-Z]", text[m.end():])):
+        if (
+            m["of"]
+            and hedge != "within"
+            and not (m["unit"].lower() in ("nm", "nmi") and re.match(r"\s+[A-Z]", text[m.end() :]))
+        ):
             continue  # "a depth of", "40 km of road"; but "7.5 nm of Tanjung Tondong"
         try:
             unit = canonical_unit(m["unit"])
@@ -513,15 +670,28 @@ def _distance_statements(text: str, start: int, end: int) -> list[_Statement]:
         elif m["dir_bare"]:
             direction = direction_code(m["dir_bare"])
         first = min(m.start(g) for g in ("lead", "hedge", "between", "n1") if m[g])
-        if _TRAVELLED.search(text, max(start, first - 30), first) or (
-                m["trip"] and direction is None) or _MEASURED.search(
-                    text, max(start, first - 40), first) or (
-                m["from"] and _ROUTE.match(text, m.end(), end)):
+        if (
+            _TRAVELLED.search(text, max(start, first - 30), first)
+            or (m["trip"] and direction is None)
+            or _MEASURED.search(text, max(start, first - 40), first)
+            or (m["from"] and _ROUTE.match(text, m.end(), end))
+        ):
             continue  # "walked 30 km from ...", "the 700-km trip from X to Y": lengths
-        found.append(_Statement(
-            start=first, end=m.end(), low_km=low, high_km=high, unit=m["unit"],
-            direction=direction, hedge=hedge, precision_km=step * factor / 2,
-            apart=bool(m["apart"]), from_end=bool(m["from"]), away=bool(m["away"])))
+        found.append(
+            _Statement(
+                start=first,
+                end=m.end(),
+                low_km=low,
+                high_km=high,
+                unit=m["unit"],
+                direction=direction,
+                hedge=hedge,
+                precision_km=step * factor / 2,
+                apart=bool(m["apart"]),
+                from_end=bool(m["from"]),
+                away=bool(m["away"]),
+            )
+        )
     return found
 
 
@@ -533,35 +703,47 @@ _DIRECTION_OF = re.compile(r"(?:north|south|east|west)(?:wards?)?\s+(?:of|from)"
 _ABBREVIATION_OF = re.compile(r"[NESW]\s+(?:[oO][fF]|[fF][rR][oO][mM])")
 
 
-def _direction_statements(text: str, start: int, end: int,
-                          taken: Sequence[tuple[int, int]]) -> list[_Statement]:
-    if not (_DIRECTION_OF.search(text[start:end].casefold())
-            or _ABBREVIATION_OF.search(text, start, end)):
+def _direction_statements(
+    text: str, start: int, end: int, taken: Sequence[tuple[int, int]]
+) -> list[_Statement]:
+    if not (
+        _DIRECTION_OF.search(text[start:end].casefold())
+        or _ABBREVIATION_OF.search(text, start, end)
+    ):
         return []
     found = []
     for m in _BARE_DIRECTION.finditer(text, start, end):
         if any(a <= m.start() < b for a, b in taken):
             continue
         # "the north of X", "in northern X" name a region, not a relative position.
-        before = text[max(start, m.start() - 12):m.start()].lower()
+        before = text[max(start, m.start() - 12) : m.start()].lower()
         if not m["to"] and re.search(r"\b(?:the|in|its|their|across|far)\s+\Z", before):
             continue
         if _MOTION.search(text, max(start, m.start() - 20), m.start()) or re.search(
-                r"\b(?:Middle|Far|Near)\s+\Z", text[max(start, m.start() - 8):m.start()]):
+            r"\b(?:Middle|Far|Near)\s+\Z", text[max(start, m.start() - 8) : m.start()]
+        ):
             continue  # "stretching north from X"; "the Middle East of ..."
-        found.append(_Statement(start=m.start(), end=m.end(), low_km=None, high_km=None,
-                                unit="", direction=_joined_direction(m["dir"], m["dir2"]),
-                                hedge=None))
+        found.append(
+            _Statement(
+                start=m.start(),
+                end=m.end(),
+                low_km=None,
+                high_km=None,
+                unit="",
+                direction=_joined_direction(m["dir"], m["dir2"]),
+                hedge=None,
+            )
+        )
     return found
 
 
 def statements(text: str, start: int = 0, end: int | None = None) -> list[_Statement]:
     """The distance and direction phrases in ``text[start:end]``, in order."""
     end = len(text) if end is None else end
-    found = _distance_statements(text, start, end) if _UNIT_HINT.search(text, start, end) \
-        else []
-    if _DIRECTION_WORD.search(text[start:end].casefold()) or \
-            _DIRECTION_LETTER.search(text, start, end):
+    found = _distance_statements(text, start, end) if _UNIT_HINT.search(text, start, end) else []
+    if _DIRECTION_WORD.search(text[start:end].casefold()) or _DIRECTION_LETTER.search(
+        text, start, end
+    ):
         found += _direction_statements(text, start, end, [(s.start, s.end) for s in found])
     return sorted(found, key=lambda s: s.start)
 
@@ -595,13 +777,13 @@ class _Lead:
 class _Context:
     """One sentence of a document: its tokens and the mentions inside it."""
 
-    def __init__(self, doc: Document, index: int, members: Sequence[int],
-                 previous: Sequence[int]):
+    def __init__(self, doc: Document, index: int, members: Sequence[int], previous: Sequence[int]):
         s = doc.sentences[index]
-        self.doc, self.text, self.index, self.start, self.end = doc, doc.text, index, s.start, \
-            s.end
-        self.tokens = [_Token(m.start(), m.end(), m.group(), m.group().lower())
-                       for m in _WORD_TOKEN.finditer(doc.text, s.start, s.end)]
+        self.doc, self.text, self.index, self.start, self.end = doc, doc.text, index, s.start, s.end
+        self.tokens = [
+            _Token(m.start(), m.end(), m.group(), m.group().lower())
+            for m in _WORD_TOKEN.finditer(doc.text, s.start, s.end)
+        ]
         self.starts = [t.start for t in self.tokens]
         self.ends = [t.end for t in self.tokens]
         #: place mentions by start and by end offset; demonym ends by start
@@ -645,9 +827,12 @@ class _Context:
         found = self._lead_words(lead)
         if found is not None:
             return found
-        return (self._named_reference(lead) or self._border_described(lead)
-                or self._described_reference(lead)
-                or (None, pos, "no reference after the statement"))
+        return (
+            self._named_reference(lead)
+            or self._border_described(lead)
+            or self._described_reference(lead)
+            or (None, pos, "no reference after the statement")
+        )
 
     def _lead_words(self, lead: _Lead) -> tuple[Party | None, int, str] | None:
         """Read the words before the reference into ``lead``; the reference itself when a
@@ -655,8 +840,10 @@ class _Context:
         while lead.i < len(self.tokens) and len(lead.tokens) < 8:
             tok = self.tokens[lead.i]
             mention = self.mention_starting(tok)
-            if mention is not None and self.doc.mentions[mention].text.lower() in \
-                    _CAPITAL_WORDS | _TYPE_WORDS:
+            if (
+                mention is not None
+                and self.doc.mentions[mention].text.lower() in _CAPITAL_WORDS | _TYPE_WORDS
+            ):
                 mention = None  # "the Capital, Guatemala City": a word, not a place
             if mention is not None:
                 found = self._mention_reference(lead, tok, mention)
@@ -677,37 +864,55 @@ class _Context:
         word = tok.lower
         if word in _CAPITAL_WORDS:
             lead.capital = True
-        elif word == "," and lead.tokens and lead.tokens[-1].lower in _TYPE_WORDS | \
-                _CAPITAL_WORDS | {"headquarters"} and lead.i + 1 < len(self.tokens) and (
-                self.mention_starting(self.tokens[lead.i + 1]) is not None or
-                _is_name_word(self.tokens[lead.i + 1].text)):
+        elif (
+            word == ","
+            and lead.tokens
+            and lead.tokens[-1].lower in _TYPE_WORDS | _CAPITAL_WORDS | {"headquarters"}
+            and lead.i + 1 < len(self.tokens)
+            and (
+                self.mention_starting(self.tokens[lead.i + 1]) is not None
+                or _is_name_word(self.tokens[lead.i + 1].text)
+            )
+        ):
             lead.i += 1  # "the capital, Kampala"
             return True
         elif self._demonym_word(tok):
             lead.country = lead.country or (country_of(tok.text) or "")
-        elif not (word in _REFERENCE_LEADS or word in _REFERENCE_ADJECTIVES or
-                  word in _TYPE_WORDS or _compound_adjective(word) or
-                  (word[-2:] in ("'s", "’s") and word[:-2].isalpha() and
-                   tok.text[:1].islower())):  # "the region’s main city of Srinagar"
+        elif not (
+            word in _REFERENCE_LEADS
+            or word in _REFERENCE_ADJECTIVES
+            or word in _TYPE_WORDS
+            or _compound_adjective(word)
+            or (word[-2:] in ("'s", "’s") and word[:-2].isalpha() and tok.text[:1].islower())
+        ):  # "the region’s main city of Srinagar"
             return False
         lead.take(tok, lead.i + 1)
         return True
 
-    def _mention_reference(self, lead: _Lead, tok: _Token, mention: int
-                           ) -> tuple[Party | None, int, str] | None:
+    def _mention_reference(
+        self, lead: _Lead, tok: _Token, mention: int
+    ) -> tuple[Party | None, int, str] | None:
         """The reference a place mention after the leading words makes, or None when the
         mention only qualifies what follows ("Afghanistan's capital, Kabul")."""
         m = self.doc.mentions[mention]
         if lead.capital and lead.tokens and lead.tokens[-1].lower == "of":
             # "north of the capital of Sri Lanka": the country's capital
             start = self._lead_start(lead.tokens, tok)
-            return (Party(text=self.text[start:m.end], start=start, end=m.end,
-                          kind="capital", mention=mention), m.end, "")
+            return (
+                Party(
+                    text=self.text[start : m.end],
+                    start=start,
+                    end=m.end,
+                    kind="capital",
+                    mention=mention,
+                ),
+                m.end,
+                "",
+            )
         later = self._capital_named_after(m.end)
         unknown = self._name_after_capital(m.end) if later is None else None
         if unknown is not None:
-            return unknown, unknown.end, f"the reference, {unknown.text!r}, is not in the " \
-                "gazetteer"
+            return unknown, unknown.end, f"the reference, {unknown.text!r}, is not in the gazetteer"
         if later is not None:
             # "the Borno state capital, Maiduguri", "the Tigrayan capital of Mekelle"
             lead.country = lead.country or (m.place.country if m.place else "")
@@ -715,8 +920,11 @@ class _Context:
         possessive = _POSSESSIVE.match(self.text, m.end)
         if possessive:
             after = self.token_at(possessive.end())
-            if after < len(self.tokens) and _is_name_word(self.tokens[after].text) and \
-                    not self._continues_reference(m.end):
+            if (
+                after < len(self.tokens)
+                and _is_name_word(self.tokens[after].text)
+                and not self._continues_reference(m.end)
+            ):
                 # "of Tonga's Fonuafo'ou island", "of Yemen's Aden": the place named after
                 lead.country = lead.country or (m.place.country if m.place else "")
                 lead.take(tok, after)
@@ -730,16 +938,32 @@ class _Context:
         edge = _EDGE.match(self.text, m.end, self.end)
         if edge:
             start = self._lead_start(lead.tokens, tok)
-            text = self.text[start:edge.end()].strip()
+            text = self.text[start : edge.end()].strip()
             if edge["border"]:
                 # "the Syria border", "the U.S.-Mexico border": a country's border
                 other = country_of(edge["other"]) if edge["other"] else None
-                return (Party(text=text, start=start, end=edge.end(), kind="border",
-                              mention=mention, country=other or ""), edge.end(), "")
-            return (Party(text=text, start=start, end=edge.end(), kind="description"),
-                    edge.end(), f"the reference, {text!r}, is a coast, not a point")
-        return (Party(text=m.text, start=m.start, end=m.end, kind="place", mention=mention),
-                self._type_word_end(m.end), "")
+                return (
+                    Party(
+                        text=text,
+                        start=start,
+                        end=edge.end(),
+                        kind="border",
+                        mention=mention,
+                        country=other or "",
+                    ),
+                    edge.end(),
+                    "",
+                )
+            return (
+                Party(text=text, start=start, end=edge.end(), kind="description"),
+                edge.end(),
+                f"the reference, {text!r}, is a coast, not a point",
+            )
+        return (
+            Party(text=m.text, start=m.start, end=m.end, kind="place", mention=mention),
+            self._type_word_end(m.end),
+            "",
+        )
 
     def _named_reference(self, lead: _Lead) -> tuple[Party | None, int, str] | None:
         """A reference by a name the gazetteer lacks, a road's name, a capital named after
@@ -752,46 +976,72 @@ class _Context:
             after = _CAPITAL_AFTER.match(self.text, name.end, self.end)
             if after and self.token_at(after.end()) < len(self.tokens):
                 # "the Sri Lankan capital Colombo": the name qualifies the capital
-                lead.country = lead.country or (
-                    country_of(self.text[stop.start:name.end]) or "")
-                lead.tokens += self.tokens[i:self.token_at(name.end)]
+                lead.country = lead.country or (country_of(self.text[stop.start : name.end]) or "")
+                lead.tokens += self.tokens[i : self.token_at(name.end)]
                 lead.capital = True
                 i = lead.i = self.token_at(after.end())
                 stop = self.tokens[i]
                 mention = self.mention_starting(stop)
                 if mention is not None:
                     m = self.doc.mentions[mention]
-                    return (Party(text=m.text, start=m.start, end=m.end, kind="place",
-                                  mention=mention), m.end, "")
-        if lead.capital and stop is not None and _is_name_word(stop.text) and \
-                stop.lower not in _TIME_WORDS:
+                    return (
+                        Party(text=m.text, start=m.start, end=m.end, kind="place", mention=mention),
+                        m.end,
+                        "",
+                    )
+        if (
+            lead.capital
+            and stop is not None
+            and _is_name_word(stop.text)
+            and stop.lower not in _TIME_WORDS
+        ):
             # "the breakaway region’s capital Tskhinvali": the capital's own name
             name = self._name_rightwards(i)
-            text = self.text[stop.start:name.end]
-            return (Party(text=text, start=stop.start, end=name.end, kind="name"), name.end,
-                    f"the reference, {text!r}, is not in the gazetteer")
+            text = self.text[stop.start : name.end]
+            return (
+                Party(text=text, start=stop.start, end=name.end, kind="name"),
+                name.end,
+                f"the reference, {text!r}, is not in the gazetteer",
+            )
         if lead.capital:
             last = lead.tokens[-1]
             start = self._lead_start(lead.tokens, stop)
-            return (Party(text=self.text[start:last.end], start=start, end=last.end,
-                          kind="capital", country=lead.country), last.end, "")
+            return (
+                Party(
+                    text=self.text[start : last.end],
+                    start=start,
+                    end=last.end,
+                    kind="capital",
+                    country=lead.country,
+                ),
+                last.end,
+                "",
+            )
         if stop is None or not _is_name_word(stop.text):
             return None
         name = self._name_rightwards(i)
         road = _ROAD.match(self.text, stop.start, self.end)
         if road:
-            return (Party(text=road.group(), start=stop.start, end=road.end(),
-                          kind="description"), road.end(),
-                    f"the reference, {road.group()!r}, is a road")
+            return (
+                Party(text=road.group(), start=stop.start, end=road.end(), kind="description"),
+                road.end(),
+                f"the reference, {road.group()!r}, is a road",
+            )
         edge = _EDGE.match(self.text, name.end, self.end)
         if edge:
             start = self._lead_start(lead.tokens, stop)
-            whole = self.text[start:edge.end()]
-            return (Party(text=whole, start=start, end=edge.end(), kind="description"),
-                    edge.end(), f"the reference, {whole!r}, is a border or coast, not a point")
-        text = self.text[stop.start:name.end]
-        return (Party(text=text, start=stop.start, end=name.end, kind="name"), name.end,
-                f"the reference, {text!r}, is not in the gazetteer")
+            whole = self.text[start : edge.end()]
+            return (
+                Party(text=whole, start=start, end=edge.end(), kind="description"),
+                edge.end(),
+                f"the reference, {whole!r}, is a border or coast, not a point",
+            )
+        text = self.text[stop.start : name.end]
+        return (
+            Party(text=text, start=stop.start, end=name.end, kind="name"),
+            name.end,
+            f"the reference, {text!r}, is not in the gazetteer",
+        )
 
     def _described_reference(self, lead: _Lead) -> tuple[Party | None, int, str] | None:
         """A reference by description ("the border", "the front line", "the camp", "the
@@ -799,50 +1049,86 @@ class _Context:
         i = lead.i
         stop = self.tokens[i] if i < len(self.tokens) else None
         k = i
-        while k < len(self.tokens) and k - i < 6 and (
-                _is_noun(self.tokens[k].lower) or _is_adjective(self.tokens[k].lower)) and \
-                not self._is_verb(k) and self.tokens[k].text[:1].islower():
+        while (
+            k < len(self.tokens)
+            and k - i < 6
+            and (_is_noun(self.tokens[k].lower) or _is_adjective(self.tokens[k].lower))
+            and not self._is_verb(k)
+            and self.tokens[k].text[:1].islower()
+        ):
             k += 1
         nouns = list(lead.tokens) + self.tokens[i:k]
-        while nouns and nouns[-1].lower in _REFERENCE_LEADS - {"coast", "coastline", "shore",
-                                                              "shores"} | {"of"}:
+        while nouns and nouns[-1].lower in _REFERENCE_LEADS - {
+            "coast",
+            "coastline",
+            "shore",
+            "shores",
+        } | {"of"}:
             nouns.pop()
-        if nouns and any(t.lower in ("the", "a", "an", "this", "that") or t.lower.endswith(
-                ("'s", "’s")) for t in lead.tokens[:2] or nouns[:1]):
+        if nouns and any(
+            t.lower in ("the", "a", "an", "this", "that") or t.lower.endswith(("'s", "’s"))
+            for t in lead.tokens[:2] or nouns[:1]
+        ):
             return self._description(lead, nouns[-1], stop)
         if stop is not None and stop.lower in ("it", "there", "here"):
             antecedent = self._antecedent(None, stop.start)
             if antecedent is not None:
-                return (Party(text=stop.text, start=stop.start, end=stop.end,
-                              kind="coreference", mention=antecedent), stop.end, "")
+                return (
+                    Party(
+                        text=stop.text,
+                        start=stop.start,
+                        end=stop.end,
+                        kind="coreference",
+                        mention=antecedent,
+                    ),
+                    stop.end,
+                    "",
+                )
         if [t.lower for t in lead.tokens] == ["town"]:  # "north west of town"
             first = lead.tokens[0]
-            return (Party(text=first.text, start=first.start, end=first.end,
-                          kind="description"), first.end, "the reference, 'town', is the "
-                    "article's town, which it does not name")
+            return (
+                Party(text=first.text, start=first.start, end=first.end, kind="description"),
+                first.end,
+                "the reference, 'town', is the article's town, which it does not name",
+            )
         return None
 
-    def _description(self, lead: _Lead, last: _Token, stop: _Token | None
-                     ) -> tuple[Party | None, int, str]:
+    def _description(
+        self, lead: _Lead, last: _Token, stop: _Token | None
+    ) -> tuple[Party | None, int, str]:
         start = self._lead_start(lead.tokens, stop)
-        text = self.text[start:last.end]
-        near = re.match(r"\s+(?:in|at|near|outside)\s+(?:the\s+)?", self.text[last.end:])
+        text = self.text[start : last.end]
+        near = re.match(r"\s+(?:in|at|near|outside)\s+(?:the\s+)?", self.text[last.end :])
         if near and last.lower in _FACILITIES:
             k = self.token_at(last.end + near.end())
             mention = self.mention_starting(self.tokens[k]) if k < len(self.tokens) else None
             if mention is not None:  # "an airport in Oksibil city": Oksibil
                 m = self.doc.mentions[mention]
-                return (Party(text=m.text, start=m.start, end=m.end, kind="place",
-                              mention=mention), self._type_word_end(m.end), "")
+                return (
+                    Party(text=m.text, start=m.start, end=m.end, kind="place", mention=mention),
+                    self._type_word_end(m.end),
+                    "",
+                )
         head = last.lower
-        if lead.tokens and lead.tokens[0].lower in ("the", "this", "that") and \
-                _COREFERENCE_KINDS.get(head) is not None:
+        if (
+            lead.tokens
+            and lead.tokens[0].lower in ("the", "this", "that")
+            and _COREFERENCE_KINDS.get(head) is not None
+        ):
             antecedent = self._antecedent(head, start)
             if antecedent is not None:
-                return (Party(text=text, start=start, end=last.end, kind="coreference",
-                              mention=antecedent), last.end, "")
-        return (Party(text=text, start=start, end=last.end, kind="description"), last.end,
-                f"the reference, {text!r}, names no place")
+                return (
+                    Party(
+                        text=text, start=start, end=last.end, kind="coreference", mention=antecedent
+                    ),
+                    last.end,
+                    "",
+                )
+        return (
+            Party(text=text, start=start, end=last.end, kind="description"),
+            last.end,
+            f"the reference, {text!r}, names no place",
+        )
 
     def _border_described(self, lead: _Lead) -> tuple[Party | None, int, str] | None:
         """A country's border named by a demonym ("the Russian border") or after it ("the
@@ -853,8 +1139,17 @@ class _Context:
         start = words[0].start
         if lead.country:
             end = words[-1].end
-            return (Party(text=self.text[start:end], start=start, end=end, kind="border",
-                          country=lead.country), end, "")
+            return (
+                Party(
+                    text=self.text[start:end],
+                    start=start,
+                    end=end,
+                    kind="border",
+                    country=lead.country,
+                ),
+                end,
+                "",
+            )
         if i + 1 < len(self.tokens) and self.tokens[i].lower == "with":
             k = i + 1
             if self.tokens[k].lower == "the" and k + 1 < len(self.tokens):
@@ -862,8 +1157,17 @@ class _Context:
             mention = self.mention_starting(self.tokens[k])
             if mention is not None:
                 end = self.doc.mentions[mention].end
-                return (Party(text=self.text[start:end], start=start, end=end, kind="border",
-                              mention=mention), end, "")
+                return (
+                    Party(
+                        text=self.text[start:end],
+                        start=start,
+                        end=end,
+                        kind="border",
+                        mention=mention,
+                    ),
+                    end,
+                    "",
+                )
         return None
 
     def _capital_named_after(self, pos: int) -> int | None:
@@ -886,17 +1190,23 @@ class _Context:
             return None
         last = self._name_rightwards(k)
         start = self.tokens[k].start
-        return Party(text=self.text[start:last.end], start=start, end=last.end, kind="name")
+        return Party(text=self.text[start : last.end], start=start, end=last.end, kind="name")
 
     def _continues_reference(self, pos: int) -> bool:
         """Whether a possessive at ``pos`` leads on to a capital or type word."""
-        rest = self.text[pos:pos + 40].lower()
-        return bool(re.match(r"['’]s\s+(?:[a-z-]+\s+){0,2}(?:capital|city|town|"
-                             r"province|region|state)", rest))
+        rest = self.text[pos : pos + 40].lower()
+        return bool(
+            re.match(
+                r"['’]s\s+(?:[a-z-]+\s+){0,2}(?:capital|city|town|"
+                r"province|region|state)",
+                rest,
+            )
+        )
 
     def _capital_ahead(self, pos: int) -> bool:
-        return bool(re.match(r"\s+(?:[a-z-]+\s+){0,2}capital", self.text[pos:pos + 40],
-                             re.IGNORECASE))
+        return bool(
+            re.match(r"\s+(?:[a-z-]+\s+){0,2}capital", self.text[pos : pos + 40], re.IGNORECASE)
+        )
 
     def _lead_start(self, lead: Sequence[_Token], stop: _Token | None) -> int:
         if lead:
@@ -904,7 +1214,7 @@ class _Context:
         return stop.start if stop is not None else self.end
 
     def _type_word_end(self, pos: int) -> int:
-        m = re.match(r"\s+([a-z]+)\b", self.text[pos:self.end])
+        m = re.match(r"\s+([a-z]+)\b", self.text[pos : self.end])
         return pos + m.end() if m and m[1] in _TYPE_WORDS else pos
 
     def _demonym_word(self, tok: _Token) -> bool:
@@ -916,13 +1226,14 @@ class _Context:
         j = i + 1
         while j < len(self.tokens):
             tok = self.tokens[j]
-            gap = self.text[last.end:tok.start]
+            gap = self.text[last.end : tok.start]
             if gap not in (" ", "-", "\u00a0", "\u2011") and gap != "":
                 break
-            if _is_name_word(tok.text) or (tok.lower in ("de", "del", "la", "el", "al", "of",
-                                                         "du", "des", "di", "da", "dos")
-                                           and j + 1 < len(self.tokens)
-                                           and _is_name_word(self.tokens[j + 1].text)):
+            if _is_name_word(tok.text) or (
+                tok.lower in ("de", "del", "la", "el", "al", "of", "du", "des", "di", "da", "dos")
+                and j + 1 < len(self.tokens)
+                and _is_name_word(self.tokens[j + 1].text)
+            ):
                 last = tok
                 j += 1
                 continue
@@ -971,27 +1282,38 @@ class _Context:
         district") stands for the thing or event placed in it ("a fishing boat ... capsized
         in the Mediterranean just north of Libya")."""
         k = first - 1
-        while k > 0 and (self.tokens[k].lower in _ARTICLES or
-                         _DIRECTION_ADJECTIVE.fullmatch(self.tokens[k].lower)):
+        while k > 0 and (
+            self.tokens[k].lower in _ARTICLES
+            or _DIRECTION_ADJECTIVE.fullmatch(self.tokens[k].lower)
+        ):
             k -= 1  # "in the Mediterranean", "in southeastern Turkey"
-        if k >= 1 and self.tokens[k].lower in _SETTING_PREPOSITIONS and \
-                self._is_setting(party, first):
+        if (
+            k >= 1
+            and self.tokens[k].lower in _SETTING_PREPOSITIONS
+            and self._is_setting(party, first)
+        ):
             thing, _ = self._subject_from(k - 1)
             if thing is not None:
                 return thing, ""
         held = self._held_in(first)
         if held is not None:
             return held, ""
-        if party.kind == "unnamed" and first >= 2 and \
-                self.tokens[first].lower in ("a", "an", "one") and \
-                self.tokens[first - 1].lower in ("is", "was", "are", "were", "remains"):
+        if (
+            party.kind == "unnamed"
+            and first >= 2
+            and self.tokens[first].lower in ("a", "an", "one")
+            and self.tokens[first - 1].lower in ("is", "was", "are", "were", "remains")
+        ):
             # "Snagost is a small village about 10 kilometres from ...": Snagost
             found = self._phrase_at(first - 2)
             if found is not None and found[0].kind in ("place", "name"):
                 return found[0], ""
-        if party.kind in ("place", "name") and first >= 3 and \
-                self.tokens[first - 1].lower == "of" and \
-                self.tokens[first - 2].lower in _CAPITAL_WORDS | {"headquarters", "seat"}:
+        if (
+            party.kind in ("place", "name")
+            and first >= 3
+            and self.tokens[first - 1].lower == "of"
+            and self.tokens[first - 2].lower in _CAPITAL_WORDS | {"headquarters", "seat"}
+        ):
             # "Sebba, the capital of Yagha province, nine miles away": Sebba (but "the
             # regional capital of Zaporizhzhia, around 35 km from" is Zaporizhzhia)
             capital, at = self._noun_phrase(first - 2)
@@ -999,15 +1321,18 @@ class _Context:
             if apposed is not None:
                 party, first = apposed
         for _ in range(4):
-            before = [t.lower for t in self.tokens[max(0, first - 4):first]]
+            before = [t.lower for t in self.tokens[max(0, first - 4) : first]]
             if party.kind == "unnamed":
                 after = self._place_after(party)
                 if after is not None:
                     party, first = after
                     continue
-            if first >= 2 and self._is_verb(first - 1) and \
-                    self.tokens[first - 1].lower.endswith("ing") and \
-                    self.tokens[first - 1].lower not in _ING_PREPOSITIONS:
+            if (
+                first >= 2
+                and self._is_verb(first - 1)
+                and self.tokens[first - 1].lower.endswith("ing")
+                and self.tokens[first - 1].lower not in _ING_PREPOSITIONS
+            ):
                 # "the vehicle carrying six personnel", "Dhubri district bordering Bangladesh"
                 found = self._phrase_at(self._skip_links(first - 2, verbs=False))
                 if found is not None:
@@ -1034,8 +1359,15 @@ class _Context:
         is located in the department of Antioquia, some 500 km ...": the named place that
         the phrase at token ``first`` only says is in something."""
         k = first - 1
-        while k > 0 and self.tokens[k].lower in ("the", "department", "province", "state",
-                                                 "region", "district", "of"):
+        while k > 0 and self.tokens[k].lower in (
+            "the",
+            "department",
+            "province",
+            "state",
+            "region",
+            "district",
+            "of",
+        ):
             k -= 1
         if k < 2 or self.tokens[k].lower not in ("in", "within"):
             return None
@@ -1057,8 +1389,13 @@ class _Context:
             return True
         place = self.doc.mentions[party.mention].place if party.mention is not None else None
         # A province or district is kept: a statement about it can be checked.
-        return place is not None and place.kind in ("water", "river", "region", "country",
-                                                    "continent")
+        return place is not None and place.kind in (
+            "water",
+            "river",
+            "region",
+            "country",
+            "continent",
+        )
 
     def _place_after(self, party: Party) -> tuple[Party, int] | None:
         """The place a noun phrase is said to be at: "The hotel in Slough", "The border post
@@ -1081,16 +1418,33 @@ class _Context:
         as"."""
         k = first - 1
         steps = 0
-        while k >= 0 and steps < 5 and self.tokens[k].lower in (
-                ",", "in", "near", "outside", "known", "as", "also", "locally", "or", "aka",
-                "formerly", "the", "of"):
+        while (
+            k >= 0
+            and steps < 5
+            and self.tokens[k].lower
+            in (
+                ",",
+                "in",
+                "near",
+                "outside",
+                "known",
+                "as",
+                "also",
+                "locally",
+                "or",
+                "aka",
+                "formerly",
+                "the",
+                "of",
+            )
+        ):
             if self.tokens[k].lower in ("the", "of") and steps == 0:
                 return None  # "the village of X": X is the name itself
             k -= 1
             steps += 1
         if steps == 0 or k < 0:
             return None
-        words = {t.lower for t in self.tokens[k + 1:first]}
+        words = {t.lower for t in self.tokens[k + 1 : first]}
         if words <= {",", "the", "of"}:
             if words != {","}:
                 return None
@@ -1108,25 +1462,50 @@ class _Context:
         if found is None:
             return False
         party = found[0]
-        last = self.text[party.start:party.end].split()[-1].lower()
-        if last in ("province", "district", "state", "region", "county", "governorate",
-                    "oblast", "prefecture", "department", "territory", "municipality"):
+        last = self.text[party.start : party.end].split()[-1].lower()
+        if last in (
+            "province",
+            "district",
+            "state",
+            "region",
+            "county",
+            "governorate",
+            "oblast",
+            "prefecture",
+            "department",
+            "territory",
+            "municipality",
+        ):
             return True
         if party.mention is not None:
             mention = self.doc.mentions[party.mention]
             if mention.type_word and mention.type_word.split()[-1].lower() in (
-                    "province", "district", "state", "region", "county", "governorate"):
+                "province",
+                "district",
+                "state",
+                "region",
+                "county",
+                "governorate",
+            ):
                 return True
             place = mention.place
-            return place is not None and place.kind in ("admin1", "admin2", "country",
-                                                        "region", "continent")
+            return place is not None and place.kind in (
+                "admin1",
+                "admin2",
+                "country",
+                "region",
+                "continent",
+            )
         return False
 
     def _name_end(self, first: int) -> int:
         """The index of the last token of the mention or name starting at token ``first``."""
         mention = self.mention_starting(self.tokens[first])
-        end = self.doc.mentions[mention].end if mention is not None else \
-            self._name_rightwards(first).end
+        end = (
+            self.doc.mentions[mention].end
+            if mention is not None
+            else self._name_rightwards(first).end
+        )
         k = self.token_before(end)
         if k + 1 < len(self.tokens) and self.tokens[k + 1].lower in _TYPE_WORDS:
             k += 1
@@ -1137,8 +1516,15 @@ class _Context:
         (a setting: :meth:`_settle` looks for the thing on it)."""
         for k in range(max(0, i - 5), i + 1):
             m = _ROAD.match(self.text, self.tokens[k].start, self.tokens[i].end)
-            if m and m.end() == self.tokens[i].end and (k == 0 or not _is_name_word(
-                    self.tokens[k - 1].text) or self.tokens[k - 1].lower in _ARTICLES):
+            if (
+                m
+                and m.end() == self.tokens[i].end
+                and (
+                    k == 0
+                    or not _is_name_word(self.tokens[k - 1].text)
+                    or self.tokens[k - 1].lower in _ARTICLES
+                )
+            ):
                 return Party(text=m.group(), start=m.start(), end=m.end(), kind="name"), k
         return None
 
@@ -1148,13 +1534,18 @@ class _Context:
         city of about 15,000 people", "Bakhmut”, the highly contested city". Only a phrase
         naming a kind of place stands for a name ("..., the quake occurred" does not)."""
         k = first - 1
-        while k >= 0 and self.tokens[k].lower not in (",", "(") and first - k < 9 \
-                and not self._is_verb(k) and self.tokens[k].lower not in _REPORTING and (
-                    self.tokens[k].text[:1].isalnum()):
+        while (
+            k >= 0
+            and self.tokens[k].lower not in (",", "(")
+            and first - k < 9
+            and not self._is_verb(k)
+            and self.tokens[k].lower not in _REPORTING
+            and (self.tokens[k].text[:1].isalnum())
+        ):
             k -= 1
         if k < 1 or self.tokens[k].lower not in (",", "("):
             return None
-        words = self.tokens[k + 1:self.token_before(party.end) + 1]
+        words = self.tokens[k + 1 : self.token_before(party.end) + 1]
         if not any(t.lower in _FEATURE_WORDS or t.lower in _CAPITAL_WORDS for t in words):
             return None
         k -= 1
@@ -1186,12 +1577,20 @@ class _Context:
                 if k is not None:
                     i = k
                     continue
-            if word == "of" and i >= 3 and self.tokens[i - 1].lower == "position" and \
-                    self.tokens[i - 3].lower in ("in", "at"):
+            if (
+                word == "of"
+                and i >= 3
+                and self.tokens[i - 1].lower == "position"
+                and self.tokens[i - 3].lower in ("in", "at")
+            ):
                 i -= 4  # "a 35ft yacht in a position of 1.6 nautical miles south of"
                 continue
-            if word == "control" and i >= 2 and self.tokens[i - 1].lower == "of" and \
-                    self.tokens[i - 2].lower == "out":
+            if (
+                word == "control"
+                and i >= 2
+                and self.tokens[i - 1].lower == "of"
+                and self.tokens[i - 2].lower == "out"
+            ):
                 i -= 3  # "a forest fire that was burning out of control 60 km north-west of"
                 continue
             if word == "and" and i > 0 and self._adjunct_start(i - 1) is not None:
@@ -1210,8 +1609,11 @@ class _Context:
     def _coordinates_ending(self, end: int) -> int | None:
         """The start of the written coordinates ending at ``end``, if any."""
         if self._points is None:
-            self._points = {e: s for s, e, _ in coordinates(self.text, self.start, self.end)} \
-                if _COORDINATE_HINT.search(self.text, self.start, self.end) else {}
+            self._points = (
+                {e: s for s, e, _ in coordinates(self.text, self.start, self.end)}
+                if _COORDINATE_HINT.search(self.text, self.start, self.end)
+                else {}
+            )
         return self._points.get(end)
 
     def _aside_before(self, i: int) -> int | None:
@@ -1223,9 +1625,20 @@ class _Context:
                 return None
             if word == ",":
                 nxt = self.tokens[k + 1].lower if k + 1 < i else ""
-                if nxt in ("which", "who", "whose", "where", "under", "in", "near", "at",
-                           "on", "off", "along", "within") or (
-                        nxt.endswith(("ing", "ed")) and self._is_verb(k + 1)):
+                if nxt in (
+                    "which",
+                    "who",
+                    "whose",
+                    "where",
+                    "under",
+                    "in",
+                    "near",
+                    "at",
+                    "on",
+                    "off",
+                    "along",
+                    "within",
+                ) or (nxt.endswith(("ing", "ed")) and self._is_verb(k + 1)):
                     return k - 1  # ", which recorded ...,", ", under Maibong subdivision,"
                 return None
         return None
@@ -1254,8 +1667,11 @@ class _Context:
                 break
             tok = self.tokens[i]
             word = tok.lower
-            if word in ("while", "when", "after", "before", "since") and i + 1 < len(
-                    self.tokens) and self.tokens[i + 1].lower.endswith("ing"):
+            if (
+                word in ("while", "when", "after", "before", "since")
+                and i + 1 < len(self.tokens)
+                and self.tokens[i + 1].lower.endswith("ing")
+            ):
                 i -= 1  # "was mauled by a shark while bodyboarding just 50 metres from"
                 continue
             if word in _CLAUSE_BREAK or word in ("—", "–", "“", '"'):
@@ -1299,8 +1715,13 @@ class _Context:
         k = i
         while k >= 0 and (self.tokens[k].lower in _LINKS or _is_adverb(self.tokens[k].lower)):
             k -= 1
-        if k < 1 or not self._is_verb(k) or not self.tokens[k].lower.endswith(
-                ("ed", "found", "seen", "spotted", "shot", "hit", "struck", "caught")):
+        if (
+            k < 1
+            or not self._is_verb(k)
+            or not self.tokens[k].lower.endswith(
+                ("ed", "found", "seen", "spotted", "shot", "hit", "struck", "caught")
+            )
+        ):
             return None
         found = self._phrase_at(k - 1)
         if found is None or found[0].kind not in ("unnamed", "coreference"):
@@ -1327,8 +1748,9 @@ class _Context:
         antecedent = self._antecedent(None, tok.start)
         if antecedent is None:
             return None, f"{tok.text!r} refers to no place named before"
-        return Party(text=tok.text, start=tok.start, end=tok.end, kind="coreference",
-                     mention=antecedent), ""
+        return Party(
+            text=tok.text, start=tok.start, end=tok.end, kind="coreference", mention=antecedent
+        ), ""
 
     def _is_verb(self, i: int) -> bool:
         """Whether token ``i`` is a verb: a known one, or a word ending in -ed, or in -ing
@@ -1336,11 +1758,19 @@ class _Context:
         word = self.tokens[i].lower
         if word in _VERBS or word in _EVENT_VERBS:
             return True
-        if word == "place" and i > 0 and self.tokens[i - 1].lower in ("took", "take", "takes",
-                                                                   "taking", "taken"):
+        if (
+            word == "place"
+            and i > 0
+            and self.tokens[i - 1].lower in ("took", "take", "takes", "taking", "taken")
+        ):
             return True  # "the incident took place some 22 nautical miles north of"
-        if i > 0 and self.tokens[i - 1].lower == "to" and word.isalpha() and \
-                word not in _DETERMINERS and word not in _FUNCTION_WORDS:
+        if (
+            i > 0
+            and self.tokens[i - 1].lower == "to"
+            and word.isalpha()
+            and word not in _DETERMINERS
+            and word not in _FUNCTION_WORDS
+        ):
             return True  # "is supposed to pass north of"
         if not word.isalpha() or word in _NOT_VERBS:
             return False
@@ -1366,16 +1796,18 @@ class _Context:
                 return None
             return self._place_subject(mention, max(tok.end, m.end)), self.token_at(m.start)
         word = tok.lower
-        if word in _TYPE_WORDS and i > 0 and \
-                self.mention_covering(self.tokens[i - 1]) is not None:
+        if word in _TYPE_WORDS and i > 0 and self.mention_covering(self.tokens[i - 1]) is not None:
             mention = self.mention_covering(self.tokens[i - 1])
             m = self.doc.mentions[mention]  # type: ignore[index]
             return self._place_subject(mention, tok.end), self.token_at(m.start)  # type: ignore[arg-type]
         road = self._road_ending(i)
         if road is not None:
             return road
-        if _is_name_word(tok.text) and not self._sentence_initial_common(i) and \
-                word not in _TIME_WORDS:
+        if (
+            _is_name_word(tok.text)
+            and not self._sentence_initial_common(i)
+            and word not in _TIME_WORDS
+        ):
             party = self._name_subject(i)
             return party, self.token_at(party.start)
         if _is_noun(word) and not self._is_verb(i):
@@ -1383,8 +1815,12 @@ class _Context:
         return None
 
     def _type_after(self, pos: int) -> bool:
-        return bool(re.match(r"['’]s\s+(?:[a-z-]+\s+)?(?:capital|city|town|province)",
-                             self.text[pos:pos + 30].lower()))
+        return bool(
+            re.match(
+                r"['’]s\s+(?:[a-z-]+\s+)?(?:capital|city|town|province)",
+                self.text[pos : pos + 30].lower(),
+            )
+        )
 
     def _place_subject(self, mention: int, end: int) -> Party:
         """A place mention as an end ("Hodeidah" of "Hodeidah port"; ``end`` is unused: the
@@ -1398,8 +1834,12 @@ class _Context:
         depth ("at a depth of 10 km", "seven kilometers underground"), a travel time ("three
         hours' drive"), a magnitude ("with a magnitude of 7.1 on the Richter Scale"); None
         if token ``i`` ends none."""
-        for reader in (self._time_start, self._measure_start, self._travel_time_start,
-                       self._magnitude_start):
+        for reader in (
+            self._time_start,
+            self._measure_start,
+            self._travel_time_start,
+            self._magnitude_start,
+        ):
             start = reader(i)
             if start is not None:
                 return start
@@ -1411,18 +1851,27 @@ class _Context:
         if not (word in _TIME_WORDS or _CLOCK.fullmatch(word) or date):
             return None
         j = i
-        while j > 0 and (self.tokens[j - 1].lower in _TIME_WORDS or
-                         (word == "time" and j == i and
-                          _is_name_word(self.tokens[j - 1].text)) or
-                         _CLOCK.fullmatch(self.tokens[j - 1].lower) or
-                         (re.fullmatch(r"[\d:.,]+", self.tokens[j - 1].lower) and
-                          j >= 2 and self.tokens[j - 2].lower in _TIME_WORDS) or
-                         self.tokens[j - 1].lower in ("the", "this", "of", "local", "past",
-                                                      "next", "previous", "few") or
-                         self.tokens[j - 1].lower in _SMALL or self.tokens[j - 1].lower in _TENS):
+        while j > 0 and (
+            self.tokens[j - 1].lower in _TIME_WORDS
+            or (word == "time" and j == i and _is_name_word(self.tokens[j - 1].text))
+            or _CLOCK.fullmatch(self.tokens[j - 1].lower)
+            or (
+                re.fullmatch(r"[\d:.,]+", self.tokens[j - 1].lower)
+                and j >= 2
+                and self.tokens[j - 2].lower in _TIME_WORDS
+            )
+            or self.tokens[j - 1].lower
+            in ("the", "this", "of", "local", "past", "next", "previous", "few")
+            or self.tokens[j - 1].lower in _SMALL
+            or self.tokens[j - 1].lower in _TENS
+        ):
             j -= 1
-        if j > 0 and self.tokens[j - 1].lower in _TIME_PREPOSITIONS | {"during", "over",
-                                                                        "within", "for"}:
+        if j > 0 and self.tokens[j - 1].lower in _TIME_PREPOSITIONS | {
+            "during",
+            "over",
+            "within",
+            "for",
+        }:
             j -= 1
         return j
 
@@ -1434,57 +1883,93 @@ class _Context:
             k = i - 1
             while k >= 0 and re.fullmatch(r"[\d.,]+", self.tokens[k].lower):
                 k -= 1
-            if k >= 1 and self.tokens[k].lower == "of" and self.tokens[k - 1].lower in (
-                    "depth", "altitude", "height", "elevation", "magnitude"):
+            if (
+                k >= 1
+                and self.tokens[k].lower == "of"
+                and self.tokens[k - 1].lower
+                in ("depth", "altitude", "height", "elevation", "magnitude")
+            ):
                 j = k - 1
-                while j > 0 and self.tokens[j - 1].lower in ("a", "an", "the", "shallow",
-                                                             "deep", "at", "of", "its",
-                                                             "with"):
+                while j > 0 and self.tokens[j - 1].lower in (
+                    "a",
+                    "an",
+                    "the",
+                    "shallow",
+                    "deep",
+                    "at",
+                    "of",
+                    "its",
+                    "with",
+                ):
                     j -= 1
                 return j
         if word in ("floor", "surface", "seabed", "ground", "sea", "level") and i >= 4:
             k = i - 1
             while k > 0 and self.tokens[k].lower in ("the", "sea", "ocean"):
                 k -= 1
-            if self.tokens[k].lower in ("below", "beneath", "under", "above") and \
-                    self.tokens[k - 1].lower.rstrip(".") in _UNITS:
+            if (
+                self.tokens[k].lower in ("below", "beneath", "under", "above")
+                and self.tokens[k - 1].lower.rstrip(".") in _UNITS
+            ):
                 i, word = k, self.tokens[k].lower  # "31 kilometers below the sea floor"
-        if word in ("underground", "deep", "below", "beneath", "down", "high", "tall",
-                    "long", "wide") and i >= 2 and self.tokens[i - 1].lower.rstrip(".") in \
-                _UNITS:
+        if (
+            word
+            in ("underground", "deep", "below", "beneath", "down", "high", "tall", "long", "wide")
+            and i >= 2
+            and self.tokens[i - 1].lower.rstrip(".") in _UNITS
+        ):
             j = i - 2
-            while j > 0 and (re.fullmatch(r"[\d.,]+", self.tokens[j].lower) or
-                             self.tokens[j].lower in _SMALL or self.tokens[j].lower in _TENS):
+            while j > 0 and (
+                re.fullmatch(r"[\d.,]+", self.tokens[j].lower)
+                or self.tokens[j].lower in _SMALL
+                or self.tokens[j].lower in _TENS
+            ):
                 j -= 1
             return j + 1
         return None
 
     def _travel_time_start(self, i: int) -> int | None:
         """ "more than three hours' drive", "a 20-minute walk": a travel time, no subject."""
-        if self.tokens[i].lower not in ("drive", "walk", "ride", "flight", "journey", "sail",
-                                        "trip") or i < 1:
+        if (
+            self.tokens[i].lower
+            not in ("drive", "walk", "ride", "flight", "journey", "sail", "trip")
+            or i < 1
+        ):
             return None
         j = i - 1
         while j > 0 and self.tokens[j].text in ("’", "'"):
             j -= 1
-        if not re.match(r"(?:hours?|minutes?|days?)['’]?s?\Z|\d+-(?:hour|minute|day)",
-                        self.tokens[j].lower):
+        if not re.match(
+            r"(?:hours?|minutes?|days?)['’]?s?\Z|\d+-(?:hour|minute|day)", self.tokens[j].lower
+        ):
             return None
-        while j > 0 and (self.tokens[j - 1].lower in _LINKS or
-                         self.tokens[j - 1].lower in _SMALL or
-                         re.fullmatch(r"[\d.]+|an?|half|more|than|less|over|under",
-                                      self.tokens[j - 1].lower)):
+        while j > 0 and (
+            self.tokens[j - 1].lower in _LINKS
+            or self.tokens[j - 1].lower in _SMALL
+            or re.fullmatch(r"[\d.]+|an?|half|more|than|less|over|under", self.tokens[j - 1].lower)
+        ):
             j -= 1
         return j
 
     def _magnitude_start(self, i: int) -> int | None:
         """ "with a magnitude of 7.1", "measuring 3.9", "on the Richter Scale"."""
         word = self.tokens[i].lower
-        if re.fullmatch(r"\d+(?:\.\d+)?", word) and i >= 1 and self.tokens[i - 1].lower in (
-                "of", "measuring", "magnitude"):
+        if (
+            re.fullmatch(r"\d+(?:\.\d+)?", word)
+            and i >= 1
+            and self.tokens[i - 1].lower in ("of", "measuring", "magnitude")
+        ):
             j = i - 1
-            while j > 0 and self.tokens[j - 1].lower in ("a", "an", "the", "magnitude", "of",
-                                                         "with", "measuring", "preliminary"):
+            while j > 0 and self.tokens[j - 1].lower in (
+                "a",
+                "an",
+                "the",
+                "magnitude",
+                "of",
+                "with",
+                "measuring",
+                "preliminary",
+            ):
                 j -= 1
             return j
         if word == "scale" and i >= 3:
@@ -1508,22 +1993,32 @@ class _Context:
         j = i
         while j > 0:
             prev = self.tokens[j - 1]
-            gap = self.text[prev.end:self.tokens[j].start]
+            gap = self.text[prev.end : self.tokens[j].start]
             if gap not in (" ", "-", "\u00a0", "\u2011", ""):
                 break
-            if _is_name_word(prev.text) and not (j - 1 == 0 and _is_common_capitalised(
-                    prev.lower)) and prev.lower not in _DETERMINERS and \
-                    prev.lower not in _TIME_WORDS:
+            if (
+                _is_name_word(prev.text)
+                and not (j - 1 == 0 and _is_common_capitalised(prev.lower))
+                and prev.lower not in _DETERMINERS
+                and prev.lower not in _TIME_WORDS
+            ):
                 j -= 1
                 continue
-            if prev.lower in ("de", "del", "la", "el", "al", "of") and j > 1 and \
-                    _is_name_word(self.tokens[j - 2].text):
+            if (
+                prev.lower in ("de", "del", "la", "el", "al", "of")
+                and j > 1
+                and _is_name_word(self.tokens[j - 2].text)
+            ):
                 j -= 1
                 continue
             break
         end = self.tokens[i].end
-        return Party(text=self.text[self.tokens[j].start:end], start=self.tokens[j].start,
-                     end=end, kind="name")
+        return Party(
+            text=self.text[self.tokens[j].start : end],
+            start=self.tokens[j].start,
+            end=end,
+            kind="name",
+        )
 
     def _noun_phrase(self, i: int) -> tuple[Party, int]:
         """The noun phrase ending at token ``i`` and its first token: "the epicentre", "a
@@ -1537,8 +2032,12 @@ class _Context:
             if word in _DETERMINERS:
                 j -= 1
                 # "The epicentre of the tremor": continue over "of" to the noun before it
-                if j >= 2 and self.tokens[j - 1].lower == "of" and \
-                        _is_noun(self.tokens[j - 2].lower) and not self._is_verb(j - 2):
+                if (
+                    j >= 2
+                    and self.tokens[j - 1].lower == "of"
+                    and _is_noun(self.tokens[j - 2].lower)
+                    and not self._is_verb(j - 2)
+                ):
                     j -= 2
                     continue
                 break
@@ -1547,8 +2046,11 @@ class _Context:
             if word.endswith(("'s", "’s")) and word[:-2].isalpha():
                 j -= 1  # "the quake's epicentre", "the country's second-largest city"
                 continue
-            if (_is_noun(word) and not self._is_verb(j - 1)) or _is_adjective(word) or \
-                    re.match(r"\d", word):
+            if (
+                (_is_noun(word) and not self._is_verb(j - 1))
+                or _is_adjective(word)
+                or re.match(r"\d", word)
+            ):
                 j -= 1
                 continue
             if _is_name_word(prev.text) and not self._sentence_initial_common(j - 1):
@@ -1556,20 +2058,36 @@ class _Context:
                 continue
             break
         first = self.tokens[j]
-        text = self.text[first.start:head.end]
-        names = [t for t in self.tokens[j:i] if _is_name_word(t.text) and
-                 t.lower not in _DETERMINERS]
-        if head.lower in _FEATURE_WORDS and names and all(
-                _is_name_word(t.text) for t in self.tokens[self.tokens.index(names[0]):i]):
+        text = self.text[first.start : head.end]
+        names = [
+            t for t in self.tokens[j:i] if _is_name_word(t.text) and t.lower not in _DETERMINERS
+        ]
+        if (
+            head.lower in _FEATURE_WORDS
+            and names
+            and all(_is_name_word(t.text) for t in self.tokens[self.tokens.index(names[0]) : i])
+        ):
             # "Gezira state", "the Makhmour area": a name the gazetteer lacks, with its type
-            return Party(text=self.text[names[0].start:head.end], start=names[0].start,
-                         end=head.end, kind="name"), self.tokens.index(names[0])
-        if first.lower in ("the", "this", "that") and head.lower in _COREFERENCE_KINDS and \
-                i - j <= 3:
+            return Party(
+                text=self.text[names[0].start : head.end],
+                start=names[0].start,
+                end=head.end,
+                kind="name",
+            ), self.tokens.index(names[0])
+        if (
+            first.lower in ("the", "this", "that")
+            and head.lower in _COREFERENCE_KINDS
+            and i - j <= 3
+        ):
             antecedent = self._antecedent(head.lower, first.start)
             if antecedent is not None and _COREFERENCE_KINDS[head.lower] is not None:
-                return Party(text=text, start=first.start, end=head.end, kind="coreference",
-                             mention=antecedent), j
+                return Party(
+                    text=text,
+                    start=first.start,
+                    end=head.end,
+                    kind="coreference",
+                    mention=antecedent,
+                ), j
         return Party(text=text, start=first.start, end=head.end, kind="unnamed"), j
 
     def _antecedent(self, type_word: str | None, pos: int) -> int | None:
@@ -1606,20 +2124,29 @@ class _Context:
                 m = self.doc.mentions[mention]
                 return self._place_subject(mention, self._type_word_end(m.end))
             word = tok.lower
-            if word in _LINKS or self._is_verb(i) or word in _DETERMINERS or \
-                    word in _REFERENCE_ADJECTIVES \
-                    or word in ("the", "of", "and") or word in _TYPE_WORDS:
+            if (
+                word in _LINKS
+                or self._is_verb(i)
+                or word in _DETERMINERS
+                or word in _REFERENCE_ADJECTIVES
+                or word in ("the", "of", "and")
+                or word in _TYPE_WORDS
+            ):
                 i += 1
                 steps += 1
                 continue
             if _is_name_word(tok.text):
                 last = self._name_rightwards(i)
-                return Party(text=self.text[tok.start:last.end], start=tok.start,
-                             end=last.end, kind="name")
+                return Party(
+                    text=self.text[tok.start : last.end], start=tok.start, end=last.end, kind="name"
+                )
             if _is_noun(word):
                 k = i
-                while k + 1 < len(self.tokens) and _is_noun(self.tokens[k + 1].lower) and \
-                        self.tokens[k + 1].lower not in _LINKS:
+                while (
+                    k + 1 < len(self.tokens)
+                    and _is_noun(self.tokens[k + 1].lower)
+                    and self.tokens[k + 1].lower not in _LINKS
+                ):
                     k += 1
                 return self._noun_phrase(k)[0]
             return None
@@ -1631,11 +2158,34 @@ class _Context:
         Arunachal Pradesh with latitude of ..."); after "The coordinates ... show that", the
         subject of "that"."""
         i = self.token_before(pos)
-        while i >= 0 and self.tokens[i].lower in ("with", "at", "a", "an", "the", "its", "is",
-                                                   "coordinates", "coordinate", "of", "located",
-                                                   "was", "were", "are", "given", "as", ":",
-                                                   "its", "their", "his", "her", "to", "be",
-                                                   "determined", "initially", "at"):
+        while i >= 0 and self.tokens[i].lower in (
+            "with",
+            "at",
+            "a",
+            "an",
+            "the",
+            "its",
+            "is",
+            "coordinates",
+            "coordinate",
+            "of",
+            "located",
+            "was",
+            "were",
+            "are",
+            "given",
+            "as",
+            ":",
+            "its",
+            "their",
+            "his",
+            "her",
+            "to",
+            "be",
+            "determined",
+            "initially",
+            "at",
+        ):
             i -= 1
         for _ in range(30):
             if i < 0:
@@ -1650,12 +2200,13 @@ class _Context:
                 i -= 1
                 continue
             party, first = found
-            if party.kind == "place" and not (first == 0 or self.tokens[first - 1].text
-                                              in ('"', "“")):
+            if party.kind == "place" and not (
+                first == 0 or self.tokens[first - 1].text in ('"', "“")
+            ):
                 i = first - 1  # "struck in West Siang, Arunachal Pradesh with latitude ..."
                 continue
             return party, ""
-        m = re.search(r"\bshow(?:s|ed)?\s+that\s+", self.text[pos:self.end])
+        m = re.search(r"\bshow(?:s|ed)?\s+that\s+", self.text[pos : self.end])
         if m:
             after = self.subject_after(pos + m.end())
             if after is not None:
@@ -1664,20 +2215,23 @@ class _Context:
 
     def _mentions_in(self, start: int, end: int) -> list[tuple[int, int, int]]:
         """(index, start, end) of the place mentions inside ``text[start:end]``, in order."""
-        return sorted((i, self.doc.mentions[i].start, e) for e, i in self.by_end.items()
-                      if start <= self.doc.mentions[i].start and e <= end)
+        return sorted(
+            (i, self.doc.mentions[i].start, e)
+            for e, i in self.by_end.items()
+            if start <= self.doc.mentions[i].start and e <= end
+        )
 
     def pair_after(self, pos: int) -> tuple[int, int] | None:
         """(X, Y) of "... between X and Y" or "... separate X and/from Y" right after
         ``pos``."""
-        m = re.match(r"\s+(?:between|separat(?:e|es|ing))\s+(?:the\s+)?", self.text[pos:self.end])
+        m = re.match(r"\s+(?:between|separat(?:e|es|ing))\s+(?:the\s+)?", self.text[pos : self.end])
         if not m:
             return None
         start = pos + m.end()
         first = self.by_start.get(start)
         if first is None:
             return None
-        gap = re.match(r"\s+(?:and|from)\s+(?:the\s+)?", self.text[self.doc.mentions[first].end:])
+        gap = re.match(r"\s+(?:and|from)\s+(?:the\s+)?", self.text[self.doc.mentions[first].end :])
         if not gap:
             return None
         second = self.by_start.get(self.doc.mentions[first].end + gap.end())
@@ -1686,24 +2240,29 @@ class _Context:
     def pair_before(self, pos: int) -> tuple[int, int] | None:
         """(X, Y) of "X to Y is ...", "between X and Y is ...", "from X to Y, ..." right
         before ``pos``."""
-        before = self.text[self.start:pos]
-        m = re.search(r"\s+(?:is|was|are|were|of|measures|:|—|–|-)\s+(?:(?:about|around|some|"
-                      r"roughly|nearly|just|only|approximately|over|more\s+than|less\s+than|"
-                      r"almost)\s+)?\Z", before)
+        before = self.text[self.start : pos]
+        m = re.search(
+            r"\s+(?:is|was|are|were|of|measures|:|—|–|-)\s+(?:(?:about|around|some|"
+            r"roughly|nearly|just|only|approximately|over|more\s+than|less\s+than|"
+            r"almost)\s+)?\Z",
+            before,
+        )
         if not m:
             return None
         end = self.start + m.start()
         second = self.by_end.get(end)
         if second is None:
             return None
-        link = re.search(r"\s+(?:to|and)\s+(?:the\s+)?\Z",
-                         self.text[self.start:self.doc.mentions[second].start])
+        link = re.search(
+            r"\s+(?:to|and)\s+(?:the\s+)?\Z",
+            self.text[self.start : self.doc.mentions[second].start],
+        )
         if not link:
             return None
         first = self.by_end.get(self.start + link.start())
         if first is None:
             return None
-        lead = self.text[self.start:self.doc.mentions[first].start].lower()
+        lead = self.text[self.start : self.doc.mentions[first].start].lower()
         connector = link.group().split()[0]
         if connector == "and" and not re.search(r"between\s+(?:the\s+)?\Z", lead):
             return None  # "X and Y is ..." alone is no distance between them
@@ -1718,8 +2277,11 @@ class _Context:
         # A province or country only qualifies the town before it ("Pokrovsk in Donetsk
         # Oblast, less than eight miles away"; "The town of Dayton, Wyoming, ... just six
         # miles away").
-        towns = [i for i in list(self.previous[-3:]) + candidates
-                 if _town_like(self.doc.mentions[i].place)]
+        towns = [
+            i
+            for i in list(self.previous[-3:]) + candidates
+            if _town_like(self.doc.mentions[i].place)
+        ]
         here = [i for i in towns if i in candidates]
         pool = here[-2:] or candidates[-2:] or towns[-1:]
         if not pool:
@@ -1741,7 +2303,7 @@ class _Context:
         Chattogram port, 1,310 kms southwest of Cox's Bazar port, ..."); otherwise the next
         statement is about the nearer name ("north of the Litani river, about 30 km from
         the Israeli border")."""
-        words = self.tokens[self.token_at(end):self.token_at(start)]
+        words = self.tokens[self.token_at(end) : self.token_at(start)]
         joined = any(t.lower in ("and", "or") for t in words)
         if len(words) > 9 or not (joined or listed):
             return False
@@ -1751,11 +2313,39 @@ class _Context:
             w = tok.lower
             if w in ("is", "was", "are", "were", "said", "says"):
                 return False
-            if w in (",", "and", "or", "but", "while", "as", "well", "the", "a", "also",
-                     "respectively", "-", "—", "–", "(", ")", "on", "in", "near", "off",
-                     "of") or w in _FEATURE_WORDS or w in _SETTING_NOUNS or \
-                    w in _CAPITAL_WORDS or w in _REFERENCE_ADJECTIVES or w in _LINKS or \
-                    _is_name_word(tok.text) or _is_adverb(w):
+            if (
+                w
+                in (
+                    ",",
+                    "and",
+                    "or",
+                    "but",
+                    "while",
+                    "as",
+                    "well",
+                    "the",
+                    "a",
+                    "also",
+                    "respectively",
+                    "-",
+                    "—",
+                    "–",
+                    "(",
+                    ")",
+                    "on",
+                    "in",
+                    "near",
+                    "off",
+                    "of",
+                )
+                or w in _FEATURE_WORDS
+                or w in _SETTING_NOUNS
+                or w in _CAPITAL_WORDS
+                or w in _REFERENCE_ADJECTIVES
+                or w in _LINKS
+                or _is_name_word(tok.text)
+                or _is_adverb(w)
+            ):
                 continue
             return False
         return True
@@ -1763,13 +2353,40 @@ class _Context:
     def is_front(self, pos: int) -> bool:
         """Whether only introductory words ("Located", "Lying", "Some") precede ``pos``."""
         i = self.token_before(pos)
-        return all(t.lower in _FRONT_WORDS for t in self.tokens[:i + 1])
+        return all(t.lower in _FRONT_WORDS for t in self.tokens[: i + 1])
 
 
-_FRONT_WORDS = frozenset({"located", "situated", "lying", "sitting", "nestled", "set", "and",
-                          "but", "just", "only", "barely", "a", "little", "“", '"', "'", "(",
-                          "—", "-", "some", "about", "around", "roughly", "approximately",
-                          "nearly", "almost", "at"})
+_FRONT_WORDS = frozenset(
+    {
+        "located",
+        "situated",
+        "lying",
+        "sitting",
+        "nestled",
+        "set",
+        "and",
+        "but",
+        "just",
+        "only",
+        "barely",
+        "a",
+        "little",
+        "“",
+        '"',
+        "'",
+        "(",
+        "—",
+        "-",
+        "some",
+        "about",
+        "around",
+        "roughly",
+        "approximately",
+        "nearly",
+        "almost",
+        "at",
+    }
+)
 _ADVERB = re.compile(r"[a-z]+ly\Z")
 _COMMON_CAPITALISED = frozenset(
     """the a an this that these those it its he she they we i you police officials residents
@@ -1779,20 +2396,21 @@ _COMMON_CAPITALISED = frozenset(
     according meanwhile however despite during about around some many most several each
     every any no not earlier later yesterday today on in at of for from to by with and but or
     located situated lying sitting about nearly almost just only epicentre epicenter quake
-    earthquake tremor fire wildfire blast explosion attack ambush crash""".split())
+    earthquake tremor fire wildfire blast explosion attack ambush crash""".split()
+)
 _ADJECTIVES = frozenset(
     """small tiny large big remote nearby strategic key main major minor old new ancient
     capsized overloaded abandoned burning burnt destroyed damaged flooded isolated rural
     coastal mountainous northern southern eastern western central local shallow deep strong
     powerful massive huge deadly fatal latest first second third last same other apparent
     suspected alleged makeshift temporary military civilian commercial private public
-    wrecked sunken missing stricken affected""".split())
+    wrecked sunken missing stricken affected""".split()
+)
 
 
 def _town_like(place: Place | None) -> bool:
     """Whether a place (or an unresolved name) may be a town, not a region or country."""
-    return place is None or place.kind not in ("admin1", "admin2", "country", "continent",
-                                               "region")
+    return place is None or place.kind not in ("admin1", "admin2", "country", "continent", "region")
 
 
 def normalize_words(text: str) -> list[str]:
@@ -1801,14 +2419,23 @@ def normalize_words(text: str) -> list[str]:
 
 
 def _compound_adjective(word: str) -> bool:
-    return bool(re.fullmatch(r"(?:north|south)-?(?:east|west)ern|[a-z]+-(?:held|controlled|"
-                             r"largest|biggest|run|based|occupied)", word))
+    return bool(
+        re.fullmatch(
+            r"(?:north|south)-?(?:east|west)ern|[a-z]+-(?:held|controlled|"
+            r"largest|biggest|run|based|occupied)",
+            word,
+        )
+    )
 
 
 def _is_name_word(text: str) -> bool:
     """A capitalised word that can be part of a proper name (not a sentence mark)."""
-    return bool(text[:1].isupper()) and text[:1].isalpha() and text.lower() not in (
-        "i", "a") and text.lower() not in _FUNCTION_WORDS
+    return (
+        bool(text[:1].isupper())
+        and text[:1].isalpha()
+        and text.lower() not in ("i", "a")
+        and text.lower() not in _FUNCTION_WORDS
+    )
 
 
 def _is_common_capitalised(word: str) -> bool:
@@ -1816,13 +2443,20 @@ def _is_common_capitalised(word: str) -> bool:
 
 
 def _is_adverb(word: str) -> bool:
-    return bool(_ADVERB.match(word)) and word not in ("italy", "family", "july", "assembly",
-                                                      "ally", "rally", "valley", "supply")
+    return bool(_ADVERB.match(word)) and word not in (
+        "italy",
+        "family",
+        "july",
+        "assembly",
+        "ally",
+        "rally",
+        "valley",
+        "supply",
+    )
 
 
 def _is_adjective(word: str) -> bool:
-    return word in _ADJECTIVES or _compound_adjective(word) or word.endswith(("-foot",
-                                                                                "-metre"))
+    return word in _ADJECTIVES or _compound_adjective(word) or word.endswith(("-foot", "-metre"))
 
 
 def _is_noun(word: str) -> bool:
@@ -1844,7 +2478,8 @@ _FUNCTION_WORDS = frozenset(
     via per without within between among against toward towards through throughout across
     behind beyond above below until unless whether once only just even still more less very
     much such other another same will would can could should may might must shall do does
-    did is are was were be been being has have had""".split())
+    did is are was were be been being has have had""".split()
+)
 
 
 # --------------------------------------------------------------------------- claims
@@ -1864,9 +2499,12 @@ def find_claims(doc: Document) -> tuple[Claim, ...]:
     place_starts = [doc.mentions[i].start for i in places]
     for phrases in _phrases(doc.text, tuple(doc.sentences)):
         sentence = doc.sentences[phrases.index]
-        members = order[bisect_left(starts, sentence.start):bisect_left(starts, sentence.end)]
-        previous = places[max(0, bisect_left(place_starts, sentence.start) - 12):
-                          bisect_left(place_starts, sentence.start)]
+        members = order[bisect_left(starts, sentence.start) : bisect_left(starts, sentence.end)]
+        previous = places[
+            max(0, bisect_left(place_starts, sentence.start) - 12) : bisect_left(
+                place_starts, sentence.start
+            )
+        ]
         context = _Context(doc, phrases.index, members, previous)
         found = _sentence_claims(context, phrases.statements)
         found += _pair_claims(context, found, phrases.distances)
@@ -1901,8 +2539,9 @@ def _phrases(text: str, sentences: tuple[Sentence, ...]) -> tuple[_Phrases, ...]
     for index, sentence in enumerate(sentences):
         start, end = sentence.start, sentence.end
         unit = _UNIT_HINT.search(text, start, end)
-        direction = (words and _DIRECTION_WORD.search(text[start:end].casefold())) or \
-            _DIRECTION_LETTER.search(text, start, end)
+        direction = (
+            words and _DIRECTION_WORD.search(text[start:end].casefold())
+        ) or _DIRECTION_LETTER.search(text, start, end)
         coordinate = _COORDINATE_HINT.search(text, start, end)
         if not (unit or direction or coordinate):
             continue
@@ -1928,8 +2567,11 @@ def _sentence_claims(ctx: _Context, found: Sequence[_Statement]) -> list[Claim]:
                 out.append(claim)
                 previous = claim
             continue
-        reference, end, why_not = (ctx.implied_reference(st.start) + (st.end, "")) \
-            if st.away and (st.low_km or 0) >= 1.0 else ctx.reference(st.end)
+        reference, end, why_not = (
+            (ctx.implied_reference(st.start) + (st.end, ""))
+            if st.away and (st.low_km or 0) >= 1.0
+            else ctx.reference(st.end)
+        )
         if reference is None and st.away:
             continue  # "a blast 200 metres away": from what, the text does not say
         if reference is None:
@@ -1939,13 +2581,29 @@ def _sentence_claims(ctx: _Context, found: Sequence[_Statement]) -> list[Claim]:
         if st.low_km is None and not _statement_like(st):
             continue  # "north of" with nothing placeable after it; "10 km outside" alone
         end = max(end, st.end)
-        claim = Claim(subject=None, reference=reference, sentence=ctx.index, start=st.start,
-                      end=end, text=text[st.start:end], low_km=st.low_km, high_km=st.high_km,
-                      unit=st.unit, direction=st.direction, hedge=st.hedge,
-                      precision_km=st.precision_km, reason=why_not)
-        if previous is not None and chains and chains[-1][-1] is previous and \
-                ctx.chained(previous.end, st.start, listed=previous.low_km is not None and
-                            st.low_km is not None):
+        claim = Claim(
+            subject=None,
+            reference=reference,
+            sentence=ctx.index,
+            start=st.start,
+            end=end,
+            text=text[st.start : end],
+            low_km=st.low_km,
+            high_km=st.high_km,
+            unit=st.unit,
+            direction=st.direction,
+            hedge=st.hedge,
+            precision_km=st.precision_km,
+            reason=why_not,
+        )
+        if (
+            previous is not None
+            and chains
+            and chains[-1][-1] is previous
+            and ctx.chained(
+                previous.end, st.start, listed=previous.low_km is not None and st.low_km is not None
+            )
+        ):
             chains[-1].append(claim)
         else:
             chains.append([claim])
@@ -1956,9 +2614,13 @@ def _sentence_claims(ctx: _Context, found: Sequence[_Statement]) -> list[Claim]:
         if subject is None and ctx.is_front(chain[0].start):
             subject = ctx.subject_after(chain[-1].end)
             why = "the subject follows the statement" if subject else "no subject found"
-        if chain[0].hedge == "within" and (subject is None or subject.kind not in (
-                "place", "name", "coreference")) and not re.search(
-                    r"\bto\s+\Z", ctx.text[max(ctx.start, chain[0].start - 4):chain[0].start]):
+        if (
+            chain[0].hedge == "within"
+            and (subject is None or subject.kind not in ("place", "name", "coreference"))
+            and not re.search(
+                r"\bto\s+\Z", ctx.text[max(ctx.start, chain[0].start - 4) : chain[0].start]
+            )
+        ):
             continue  # "coasts within 300 km of the epicentre": a zone ("to within": a move)
         out.extend(_with_subject(claim, subject, why) for claim in chain)
     return [c for c in out if not _same_end(c)]
@@ -1972,8 +2634,13 @@ def _statement_like(st: _Statement) -> bool:
 
 def _same_end(claim: Claim) -> bool:
     s, r = claim.subject, claim.reference
-    return s is not None and r is not None and s.mention is not None and \
-        s.mention == r.mention and s.kind == r.kind == "place"
+    return (
+        s is not None
+        and r is not None
+        and s.mention is not None
+        and s.mention == r.mention
+        and s.kind == r.kind == "place"
+    )
 
 
 def _with_subject(claim: Claim, subject: Party | None, why: str) -> Claim:
@@ -1982,8 +2649,9 @@ def _with_subject(claim: Claim, subject: Party | None, why: str) -> Claim:
     return replace(claim, subject=subject, reason="; ".join(reasons), subject_reason=note)
 
 
-def _pair_claims(ctx: _Context, taken: Sequence[Claim],
-                 distances: Sequence[re.Match[str]]) -> list[Claim]:
+def _pair_claims(
+    ctx: _Context, taken: Sequence[Claim], distances: Sequence[re.Match[str]]
+) -> list[Claim]:
     """Distances between two named places with no relation word: "New York City to Houston
     is 1,600 miles", "the distance between X and Y is 30 km", "the 300km between X and Y",
     "20 miles separate X and Y". The first place is the subject."""
@@ -1991,7 +2659,7 @@ def _pair_claims(ctx: _Context, taken: Sequence[Claim],
     for m in distances:
         if any(c.start <= m.start() < c.end or m.start() <= c.start < m.end() for c in taken):
             continue
-        if re.match(r"\s*(?:long|wide|deep|high|tall|in\s+length)\b", ctx.text[m.end():]):
+        if re.match(r"\s*(?:long|wide|deep|high|tall|in\s+length)\b", ctx.text[m.end() :]):
             continue  # "the highway from X to Y is 480 km long": a length
         pair = ctx.pair_after(m.end()) or ctx.pair_before(m.start())
         if pair is None:
@@ -2007,13 +2675,29 @@ def _pair_claims(ctx: _Context, taken: Sequence[Claim],
         first, second = (ctx.doc.mentions[i] for i in pair)
         hedge = re.sub(r"\s+", " ", m["hedge"].lower()) if m["hedge"] else None
         start, end = min(m.start(), first.start), max(m.end(), second.end)
-        out.append(Claim(
-            subject=Party(text=first.text, start=first.start, end=first.end, kind="place",
-                          mention=pair[0]),
-            reference=Party(text=second.text, start=second.start, end=second.end,
-                            kind="place", mention=pair[1]),
-            sentence=ctx.index, start=start, end=end, text=ctx.text[start:end], low_km=km,
-            high_km=km, unit=m["unit"], hedge=hedge, precision_km=step * UNIT_KM[unit] / 2))
+        out.append(
+            Claim(
+                subject=Party(
+                    text=first.text, start=first.start, end=first.end, kind="place", mention=pair[0]
+                ),
+                reference=Party(
+                    text=second.text,
+                    start=second.start,
+                    end=second.end,
+                    kind="place",
+                    mention=pair[1],
+                ),
+                sentence=ctx.index,
+                start=start,
+                end=end,
+                text=ctx.text[start:end],
+                low_km=km,
+                high_km=km,
+                unit=m["unit"],
+                hedge=hedge,
+                precision_km=step * UNIT_KM[unit] / 2,
+            )
+        )
     return out
 
 
@@ -2021,20 +2705,27 @@ def _apart_claim(ctx: _Context, st: _Statement) -> Claim | None:
     """ "X and Y are N km apart", "X and Y, N km apart": X is the subject, Y the reference;
     "the two cities are N km apart" takes the two places named last."""
     i = ctx.token_before(st.start)
-    mentions = [ctx.by_end[t.end] for t in ctx.tokens[:i + 1] if t.end in ctx.by_end]
+    mentions = [ctx.by_end[t.end] for t in ctx.tokens[: i + 1] if t.end in ctx.by_end]
     if len(mentions) < 2:
         mentions = list(ctx.previous[-2:]) + mentions
     if len(mentions) < 2:
         return None
     first, second = mentions[-2], mentions[-1]
     a, b = ctx.doc.mentions[first], ctx.doc.mentions[second]
-    return Claim(subject=Party(text=a.text, start=a.start, end=a.end, kind="place",
-                               mention=first),
-                 reference=Party(text=b.text, start=b.start, end=b.end, kind="place",
-                                 mention=second),
-                 sentence=ctx.index, start=st.start, end=st.end,
-                 text=ctx.text[st.start:st.end], low_km=st.low_km, high_km=st.high_km,
-                 unit=st.unit, direction=None, hedge=st.hedge, precision_km=st.precision_km)
+    return Claim(
+        subject=Party(text=a.text, start=a.start, end=a.end, kind="place", mention=first),
+        reference=Party(text=b.text, start=b.start, end=b.end, kind="place", mention=second),
+        sentence=ctx.index,
+        start=st.start,
+        end=st.end,
+        text=ctx.text[st.start : st.end],
+        low_km=st.low_km,
+        high_km=st.high_km,
+        unit=st.unit,
+        direction=None,
+        hedge=st.hedge,
+        precision_km=st.precision_km,
+    )
 
 
 # --------------------------------------------------------------------------- coordinates
@@ -2054,22 +2745,29 @@ def _component(m: re.Match[str]) -> _Component | None:
     hemi = (m["hemi"] or "").upper()[:1]
     if hemi and not m["hemi"][:1].isupper() and len(m["hemi"]) == 1:
         return None  # "5 n..." is no hemisphere
-    axis = "lat" if keyword.startswith("lat") or hemi in ("N", "S") else \
-        "lon" if keyword.startswith("lo") or hemi in ("E", "W") else ""
+    axis = (
+        "lat"
+        if keyword.startswith("lat") or hemi in ("N", "S")
+        else "lon"
+        if keyword.startswith("lo") or hemi in ("E", "W")
+        else ""
+    )
     if not axis:
         return None
     marked = keyword or m["deg"] or m["colon"] or (hemi and "." in m["num"])
     if not marked or (keyword and hemi and axis != ("lat" if hemi in "NS" else "lon")):
         return None
-    value = abs(float(m["num"])) + float(m["min"] or m["colon"] or 0) / 60 + \
-        float(m["sec"] or 0) / 3600
+    value = (
+        abs(float(m["num"])) + float(m["min"] or m["colon"] or 0) / 60 + float(m["sec"] or 0) / 3600
+    )
     if hemi in ("S", "W") or m["num"].startswith("-"):
         value = -value
     return _Component(m.start(), m.end(), axis, value)
 
 
-def coordinates(text: str, start: int = 0, end: int | None = None
-                ) -> list[tuple[int, int, tuple[float, float]]]:
+def coordinates(
+    text: str, start: int = 0, end: int | None = None
+) -> list[tuple[int, int, tuple[float, float]]]:
     """The points written in ``text[start:end]``: (start, end, (lat, lon)), in order."""
     end = len(text) if end is None else end
     parts = [c for c in (_component(m) for m in _COMPONENT.finditer(text, start, end)) if c]
@@ -2077,8 +2775,11 @@ def coordinates(text: str, start: int = 0, end: int | None = None
     i = 0
     while i + 1 < len(parts):
         a, b = parts[i], parts[i + 1]
-        if a.axis != b.axis and b.start - a.end <= 12 and \
-                _COMPONENT_GAP.match(text, a.end, b.start):
+        if (
+            a.axis != b.axis
+            and b.start - a.end <= 12
+            and _COMPONENT_GAP.match(text, a.end, b.start)
+        ):
             lat, lon = (a.value, b.value) if a.axis == "lat" else (b.value, a.value)
             if -90 <= lat <= 90 and -180 <= lon <= 180:
                 out.append((a.start, b.end, (lat, lon)))
@@ -2088,23 +2789,49 @@ def coordinates(text: str, start: int = 0, end: int | None = None
     return out
 
 
-def _coordinate_claims(ctx: _Context, found: Sequence[Claim],
-                       points: Sequence[tuple[int, int, tuple[float, float]]]) -> list[Claim]:
+def _coordinate_claims(
+    ctx: _Context, found: Sequence[Claim], points: Sequence[tuple[int, int, tuple[float, float]]]
+) -> list[Claim]:
     out = []
     for start, end, point in points:
-        subject = next((c.subject for c in found if c.subject is not None and c.end <= start
-                        and c.subject.kind not in ("place", "name")), None)
+        subject = next(
+            (
+                c.subject
+                for c in found
+                if c.subject is not None
+                and c.end <= start
+                and c.subject.kind not in ("place", "name")
+            ),
+            None,
+        )
         why = ""
         if subject is None:
             subject, why = ctx.coordinates_subject(start)
-        out.append(Claim(subject=subject, reference=None, sentence=ctx.index, start=start,
-                         end=end, text=ctx.text[start:end], point=point,
-                         reason="" if subject is not None else why))
+        out.append(
+            Claim(
+                subject=subject,
+                reference=None,
+                sentence=ctx.index,
+                start=start,
+                end=end,
+                text=ctx.text[start:end],
+                point=point,
+                reason="" if subject is not None else why,
+            )
+        )
     return out
 
 
 __all__ = [
-    "APPROX_HEDGES", "LOWER_BOUND_HEDGES", "NEARLY_HEDGES", "UNIT_KM", "UPPER_BOUND_HEDGES",
-    "canonical_unit", "coordinates", "direction_code", "find_claims", "parse_number",
+    "APPROX_HEDGES",
+    "LOWER_BOUND_HEDGES",
+    "NEARLY_HEDGES",
+    "UNIT_KM",
+    "UPPER_BOUND_HEDGES",
+    "canonical_unit",
+    "coordinates",
+    "direction_code",
+    "find_claims",
+    "parse_number",
     "statements",
 ]

@@ -23,8 +23,10 @@ FORMATS = ("plain", "markdown", "html")
 
 #: Byte-order marks that name their encoding; UTF-32's first, as UTF-16 LE's begins it.
 _BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
 )
 _WIDE = ("utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be")
 
@@ -72,14 +74,20 @@ def decode(data: bytes, *, path: str, encoding: str | None = None) -> str:
     nul = data.find(b"\0")
     if nul >= 0 and not codec.wide:
         wide = None if encoding else _bomless_utf16(data)
-        problem = (f"UTF-16 text without a byte-order mark (use --encoding {wide})" if wide
-                   else f"binary data, not text (a NUL byte at byte {nul})")
+        problem = (
+            f"UTF-16 text without a byte-order mark (use --encoding {wide})"
+            if wide
+            else f"binary data, not text (a NUL byte at byte {nul})"
+        )
         raise InputError(problem, path=path, line=_line_of(data, nul))
     try:
         text = data.decode(codec.name)
     except UnicodeDecodeError as err:
-        raise InputError(f"not {codec.label} text at byte {err.start}{codec.hint}", path=path,
-                         line=_line_of(data, err.start)) from None
+        raise InputError(
+            f"not {codec.label} text at byte {err.start}{codec.hint}",
+            path=path,
+            line=_line_of(data, err.start),
+        ) from None
     return text.removeprefix("\ufeff")
 
 
@@ -319,6 +327,13 @@ def sentence_at(sentences: tuple[Sentence, ...], offset: int) -> int:
 
 
 __all__ = [
-    "ABBREVIATIONS", "FORMATS", "decode", "from_html", "from_markdown", "from_plain",
-    "sentence_at", "split_sentences", "to_plain",
+    "ABBREVIATIONS",
+    "FORMATS",
+    "decode",
+    "from_html",
+    "from_markdown",
+    "from_plain",
+    "sentence_at",
+    "split_sentences",
+    "to_plain",
 ]

@@ -63,16 +63,21 @@ def max_edits(key: str) -> int:
 def _refused() -> frozenset[str]:
     from geomap import extract
 
-    return frozenset(extract.common_words() | extract.FUNCTION_WORDS | extract.MONTHS_DAYS
-                     | extract.TITLES | extract.ORG_WORDS | extract.ETHNIC_WORDS
-                     | extract.DIRECTIONS)
+    return frozenset(
+        extract.common_words()
+        | extract.FUNCTION_WORDS
+        | extract.MONTHS_DAYS
+        | extract.TITLES
+        | extract.ORG_WORDS
+        | extract.ETHNIC_WORDS
+        | extract.DIRECTIONS
+    )
 
 
 def may_vary(name: str) -> bool:
     """Whether a name may get variants: letters enough for an edit, and no ordinary word."""
     key = normalize(name)
-    return bool(key) and max_edits(key) > 0 and not any(
-        word in _refused() for word in key.split())
+    return bool(key) and max_edits(key) > 0 and not any(word in _refused() for word in key.split())
 
 
 def _spelling(key: str, place: Place, budget: int) -> tuple[int, str] | None:
@@ -86,15 +91,23 @@ def _spelling(key: str, place: Place, budget: int) -> tuple[int, str] | None:
         other = normalize(name)
         if skeleton(other) != skel:
             continue
-        edits = min(OSA.distance(key, other, score_cutoff=budget),
-                    OSA.distance(strip_article(key), strip_article(other), score_cutoff=budget))
+        edits = min(
+            OSA.distance(key, other, score_cutoff=budget),
+            OSA.distance(strip_article(key), strip_article(other), score_cutoff=budget),
+        )
         if edits <= budget and (best is None or edits < best[0]):
             best = (edits, name)
     return best
 
 
-def variants(gazetteer: Gazetteer, name: str, countries: Iterable[str], *,
-             near: Iterable[Place] = (), limit: int = 10) -> list[Variant]:
+def variants(
+    gazetteer: Gazetteer,
+    name: str,
+    countries: Iterable[str],
+    *,
+    near: Iterable[Place] = (),
+    limit: int = 10,
+) -> list[Variant]:
     """Places whose names are near spellings of ``name`` (see the module doc): notable places
     of ``countries`` and any place within :data:`NEAR_KM` of a ``near`` place, fewest edits
     first (then kind and population), one entry per place."""
@@ -112,8 +125,10 @@ def variants(gazetteer: Gazetteer, name: str, countries: Iterable[str], *,
         if match.quality != 0:
             return []  # an exact match: no variants
         notable = place.kind != "city" or place.population >= NOTABLE_POPULATION
-        if not ((notable and place.country in countries)
-                or any(distance_km(place, p) <= NEAR_KM for p in near)):
+        if not (
+            (notable and place.country in countries)
+            or any(distance_km(place, p) <= NEAR_KM for p in near)
+        ):
             continue
         spelling = _spelling(key, place, budget)
         if spelling is not None:
@@ -122,5 +137,12 @@ def variants(gazetteer: Gazetteer, name: str, countries: Iterable[str], *,
     return found[:limit]
 
 
-__all__ = ["NEAR_KM", "NOTABLE_POPULATION", "SKELETON_LIMIT", "Variant", "max_edits",
-           "may_vary", "variants"]
+__all__ = [
+    "NEAR_KM",
+    "NOTABLE_POPULATION",
+    "SKELETON_LIMIT",
+    "Variant",
+    "max_edits",
+    "may_vary",
+    "variants",
+]

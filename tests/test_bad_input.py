@@ -21,8 +21,10 @@ from geomap import batch, inputs
 from geomap.cli import main
 from geomap.gazetteer import COLUMNS, Gazetteer
 
-ARTICLE = ("Fighting in Ramadi.\r\nShelling hit Rawa, 80 km east of Al-Qaim, Iraq, on Monday.\r"
-           "Troops reached Baghdad.\n")
+ARTICLE = (
+    "Fighting in Ramadi.\r\nShelling hit Rawa, 80 km east of Al-Qaim, Iraq, on Monday.\r"
+    "Troops reached Baghdad.\n"
+)
 NAMES = ["Ramadi", "Rawa", "Al-Qaim", "Iraq", "Baghdad"]
 HEADER = ",".join(COLUMNS)
 
@@ -62,10 +64,14 @@ def old_map(tmp_path) -> Path:
 # --------------------------------------------------------------------------- articles
 
 
-@pytest.mark.parametrize("content, problem", [
-    (b"", "no text (the file is empty)"),
-    (b" \n\t\r\n  ", "no text (only whitespace)"),
-], ids=["empty", "whitespace"])
+@pytest.mark.parametrize(
+    "content, problem",
+    [
+        (b"", "no text (the file is empty)"),
+        (b" \n\t\r\n  ", "no text (only whitespace)"),
+    ],
+    ids=["empty", "whitespace"],
+)
 @pytest.mark.parametrize("command", ["extract", "check", "map"])
 def test_an_empty_article_is_refused(tmp_path, old_map, command, content, problem):
     article = tmp_path / "a.txt"
@@ -76,8 +82,10 @@ def test_an_empty_article_is_refused(tmp_path, old_map, command, content, proble
 
 def test_empty_records_of_a_corpus_are_articles_without_places(tmp_path):
     corpus = tmp_path / "c.jsonl"
-    corpus.write_text('{"id": "a", "text": ""}\n{"id": "b", "text": "  "}\n'
-                      '{"id": "c", "text": "Rain in Ramadi, Iraq."}\n')
+    corpus.write_text(
+        '{"id": "a", "text": ""}\n{"id": "b", "text": "  "}\n'
+        '{"id": "c", "text": "Rain in Ramadi, Iraq."}\n'
+    )
     result = geomap("batch", corpus, "-o", tmp_path / "out", "--workers", "1", "--no-map")
     assert result.exit_code == 0, result.output
     lines = (tmp_path / "out" / "mentions.jsonl").read_text().splitlines()
@@ -89,8 +97,10 @@ def test_empty_records_of_a_corpus_are_articles_without_places(tmp_path):
 def test_a_binary_file_is_refused(tmp_path, old_map, command):
     image = tmp_path / "photo.txt"
     image.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
-    assert_error(geomap(*command_args(command, image, old_map)),
-                 f"{image}:3: binary data, not text (a NUL byte at byte 8)")
+    assert_error(
+        geomap(*command_args(command, image, old_map)),
+        f"{image}:3: binary data, not text (a NUL byte at byte 8)",
+    )
     assert old_map.read_text() == "the map of yesterday"
 
 
@@ -100,14 +110,16 @@ def test_a_byte_order_mark_is_followed(tmp_path, codec):
     article.write_bytes(ARTICLE.encode(codec))
     found = mentions(geomap("extract", article, "--format", "json"))
     assert [m["text"] for m in found] == NAMES
-    assert all(ARTICLE[m["start"]:m["end"]] == m["text"] for m in found)
+    assert all(ARTICLE[m["start"] : m["end"]] == m["text"] for m in found)
 
 
 def test_utf16_without_a_mark_names_the_encoding_to_use(tmp_path):
     article = tmp_path / "a.txt"
     article.write_bytes(ARTICLE.encode("utf-16-le"))
-    assert_error(geomap("extract", article), f"{article}:1: UTF-16 text without a "
-                 "byte-order mark (use --encoding utf-16-le)")
+    assert_error(
+        geomap("extract", article),
+        f"{article}:1: UTF-16 text without a byte-order mark (use --encoding utf-16-le)",
+    )
     found = mentions(geomap("extract", article, "--format", "json", "--encoding", "utf-16-le"))
     assert [m["text"] for m in found] == NAMES
 
@@ -116,11 +128,15 @@ def test_a_latin1_file_is_refused_until_its_encoding_is_given(tmp_path):
     article = tmp_path / "a.txt"
     text = "Troops left Ramadi, the caf\u00e9 owner said.\nThey reached Baghdad, Iraq.\n"
     article.write_bytes(text.encode("latin-1"))
-    assert_error(geomap("check", article),
-                 f"{article}:1: not UTF-8 text at byte 27 (use --encoding)")
+    assert_error(
+        geomap("check", article), f"{article}:1: not UTF-8 text at byte 27 (use --encoding)"
+    )
     found = mentions(geomap("extract", article, "--format", "json", "--encoding", "latin-1"))
-    assert [(m["text"], text[m["start"]:m["end"]]) for m in found] == [
-        ("Ramadi", "Ramadi"), ("Baghdad", "Baghdad"), ("Iraq", "Iraq")]
+    assert [(m["text"], text[m["start"] : m["end"]]) for m in found] == [
+        ("Ramadi", "Ramadi"),
+        ("Baghdad", "Baghdad"),
+        ("Iraq", "Iraq"),
+    ]
 
 
 def test_mixed_line_endings_keep_offsets_into_the_file(tmp_path):
@@ -128,12 +144,13 @@ def test_mixed_line_endings_keep_offsets_into_the_file(tmp_path):
     article.write_bytes(ARTICLE.encode())
     found = mentions(geomap("extract", article, "--format", "json"))
     assert [m["text"] for m in found] == NAMES
-    assert all(ARTICLE[m["start"]:m["end"]] == m["text"] for m in found)
+    assert all(ARTICLE[m["start"] : m["end"]] == m["text"] for m in found)
     assert [m["place"]["country"] for m in found] == ["IQ"] * 5
     claims = json.loads(geomap("check", article, "--format", "json").output)["claims"]
     assert [(c["claim"], c["subject_id"], c["reference_id"], c["distance"]) for c in claims] == [
-        ("80 km east of Al-Qaim", "gn:92004", "gn:92138", "consistent")]
-    assert ARTICLE[claims[0]["start"]:claims[0]["end"]] == "80 km east of Al-Qaim"
+        ("80 km east of Al-Qaim", "gn:92004", "gn:92138", "consistent")
+    ]
+    assert ARTICLE[claims[0]["start"] : claims[0]["end"]] == "80 km east of Al-Qaim"
 
 
 @pytest.mark.parametrize("command", ["extract", "check", "map", "batch"])
@@ -149,9 +166,11 @@ def test_a_folder_points_to_batch(tmp_path, old_map, command):
     folder = tmp_path / "articles"
     folder.mkdir()
     (folder / "a.txt").write_text("Rain in Ramadi.")
-    assert_error(geomap(*command_args(command, folder, old_map)),
-                 f"{folder}: a folder, and geomap {command} reads article files; for a folder "
-                 f"of articles use geomap batch {folder} -o OUTDIR")
+    assert_error(
+        geomap(*command_args(command, folder, old_map)),
+        f"{folder}: a folder, and geomap {command} reads article files; for a folder "
+        f"of articles use geomap batch {folder} -o OUTDIR",
+    )
     assert old_map.read_text() == "the map of yesterday"
 
 
@@ -159,15 +178,24 @@ def test_a_folder_points_to_batch(tmp_path, old_map, command):
 def test_a_pdf_says_to_extract_its_text(tmp_path, old_map, command):
     pdf = tmp_path / "report.pdf"
     pdf.write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n")
-    args = [command, pdf] + (["-o", old_map] if command == "map" else []) + (
-        ["-o", tmp_path / "out"] if command == "batch" else [])
-    assert_error(geomap(*args), f"{pdf}: a PDF file, not text: extract its text first (e.g. "
-                                "pdftotext report.pdf report.txt) and pass the text file")
+    args = (
+        [command, pdf]
+        + (["-o", old_map] if command == "map" else [])
+        + (["-o", tmp_path / "out"] if command == "batch" else [])
+    )
+    assert_error(
+        geomap(*args),
+        f"{pdf}: a PDF file, not text: extract its text first (e.g. "
+        "pdftotext report.pdf report.txt) and pass the text file",
+    )
     assert old_map.read_text() == "the map of yesterday"
 
 
-@pytest.mark.parametrize("command", [
-    ["extract", "-"], ["batch", "-", "--workers", "1", "--no-map", "-o"]], ids=["extract", "batch"])
+@pytest.mark.parametrize(
+    "command",
+    [["extract", "-"], ["batch", "-", "--workers", "1", "--no-map", "-o"]],
+    ids=["extract", "batch"],
+)
 def test_a_closed_output_pipe_ends_quietly(tmp_path, command):
     """As ``geomap extract - | head -3``, with the reader gone before geomap writes a line."""
     if command[0] == "batch":
@@ -178,8 +206,13 @@ def test_a_closed_output_pipe_ends_quietly(tmp_path, command):
     read, write = os.pipe()
     os.close(read)
     try:
-        result = subprocess.run([sys.executable, "-m", "geomap", *command], input=text.encode(),
-                                stdout=write, stderr=subprocess.PIPE, env=subprocess_env())
+        result = subprocess.run(
+            [sys.executable, "-m", "geomap", *command],
+            input=text.encode(),
+            stdout=write,
+            stderr=subprocess.PIPE,
+            env=subprocess_env(),
+        )
     finally:
         os.close(write)
     assert (result.returncode, result.stderr.decode()) == (0, "")
@@ -189,11 +222,14 @@ def test_a_closed_output_pipe_ends_quietly(tmp_path, command):
 
 def test_head_of_a_pipe(tmp_path):
     """The shell's view: every command of the pipeline succeeds, nothing is said."""
-    script = (f"set -o pipefail; {sys.executable} -m geomap extract {EXAMPLE} | head -3 && "
-              f"{sys.executable} -m geomap batch {EXAMPLE} -o {tmp_path / 'out'} --no-map "
-              "--workers 1 | head -1")
-    result = subprocess.run(["bash", "-c", script], capture_output=True, text=True,
-                            env=subprocess_env())
+    script = (
+        f"set -o pipefail; {sys.executable} -m geomap extract {EXAMPLE} | head -3 && "
+        f"{sys.executable} -m geomap batch {EXAMPLE} -o {tmp_path / 'out'} --no-map "
+        "--workers 1 | head -1"
+    )
+    result = subprocess.run(
+        ["bash", "-c", script], capture_output=True, text=True, env=subprocess_env()
+    )
     assert (result.returncode, result.stderr) == (0, "")
     lines = result.stdout.splitlines()
     assert len(lines) == 4 and lines[3].startswith("1 article in ")
@@ -210,16 +246,18 @@ def test_a_50_mb_article(tmp_path):
     small = tmp_path / "one.txt"
     small.write_text(one, encoding="utf-8")
     command = [sys.executable, "-m", "geomap", "extract", "--format", "csv"]
-    single = subprocess.run(command + [small], capture_output=True, text=True, check=True,
-                            env=subprocess_env()).stdout.splitlines()[1:]
-    result = subprocess.run(command + [article], capture_output=True, text=True,
-                            env=subprocess_env())
+    single = subprocess.run(
+        command + [small], capture_output=True, text=True, check=True, env=subprocess_env()
+    ).stdout.splitlines()[1:]
+    result = subprocess.run(
+        command + [article], capture_output=True, text=True, env=subprocess_env()
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     rows = result.stdout.splitlines()[1:]
     assert len(rows) == copies * len(single)
     # The last copy names the same places as the article alone (only the confidence may
     # grow with the evidence of 21,441 copies), at offsets shifted by the copies before it.
-    assert _places(rows[-len(single):]) == _places(single)
+    assert _places(rows[-len(single) :]) == _places(single)
     assert int(rows[-1].split(",")[1]) == int(single[-1].split(",")[1]) + (copies - 1) * len(one)
 
 
@@ -238,8 +276,11 @@ def test_a_million_line_jsonl_with_ten_bad_lines_streams(tmp_path):
     bad = {17, 1_000, 99_999, 250_000, 500_001, 600_000, 777_777, 900_000, 999_998, 1_000_000}
     with open(path, "w", encoding="utf-8") as out:
         for line in range(1, 1_000_001):
-            out.write('{"id": 1, "text": oops\n' if line in bad
-                      else f'{{"id": "a{line}", "text": "Rain in Rawa."}}\n')
+            out.write(
+                '{"id": 1, "text": oops\n'
+                if line in bad
+                else f'{{"id": "a{line}", "text": "Rain in Rawa."}}\n'
+            )
     articles = errors = 0
     for item in inputs.open_input(path).items():
         if isinstance(item, inputs.BadRecord):
@@ -252,15 +293,28 @@ def test_a_million_line_jsonl_with_ten_bad_lines_streams(tmp_path):
 
 def test_bad_lines_of_a_corpus_go_to_errors_and_the_run_goes_on(tmp_path):
     path = tmp_path / "corpus.jsonl"
-    bad = {3: b'{"id": "x", "text": oops', 50: b"[1, 2]", 120: b'{"id": "y"}',
-           200: b'{"id": [1], "text": "a"}', 333: b'{"text": 5}', 400: b"\xff\xfe not UTF-8",
-           512: b'{"id": "z", "text": "a", "format": "pdf"}',
-           640: b'{"text": "a", "date": "yesterday"}', 777: b"not json",
-           1000: b'{"id": "w", "text": null}'}
+    bad = {
+        3: b'{"id": "x", "text": oops',
+        50: b"[1, 2]",
+        120: b'{"id": "y"}',
+        200: b'{"id": [1], "text": "a"}',
+        333: b'{"text": 5}',
+        400: b"\xff\xfe not UTF-8",
+        512: b'{"id": "z", "text": "a", "format": "pdf"}',
+        640: b'{"text": "a", "date": "yesterday"}',
+        777: b"not json",
+        1000: b'{"id": "w", "text": null}',
+    }
     with open(path, "wb") as out:
         for line in range(1, 1001):
-            out.write((bad[line] if line in bad else json.dumps(
-                {"id": f"a{line}", "text": "Rain in Rawa, Iraq."}).encode()) + b"\n")
+            out.write(
+                (
+                    bad[line]
+                    if line in bad
+                    else json.dumps({"id": f"a{line}", "text": "Rain in Rawa, Iraq."}).encode()
+                )
+                + b"\n"
+            )
     result = geomap("batch", path, "-o", tmp_path / "out", "--workers", "2", "--no-map")
     assert result.exit_code == 0, result.output
     errors = [json.loads(x) for x in (tmp_path / "out" / "errors.jsonl").read_text().splitlines()]
@@ -281,15 +335,31 @@ def test_a_folder_with_unreadable_files_and_loops(tmp_path):
     os.mkfifo(folder / "pipe.txt")
     out = tmp_path / "out"
     result = subprocess.run(
-        unprivileged() + [sys.executable, "-m", "geomap", "batch", folder, "-o", out,
-                          "--workers", "1", "--no-map"],
-        capture_output=True, text=True, timeout=300, env=subprocess_env())
+        unprivileged()
+        + [
+            sys.executable,
+            "-m",
+            "geomap",
+            "batch",
+            folder,
+            "-o",
+            out,
+            "--workers",
+            "1",
+            "--no-map",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=subprocess_env(),
+    )
     assert result.returncode == 0, result.stderr
-    articles = {json.loads(x)["article"]
-                for x in (out / "mentions.jsonl").read_text().splitlines()}
+    articles = {json.loads(x)["article"] for x in (out / "mentions.jsonl").read_text().splitlines()}
     assert articles == {"ok.txt", "sub/deeper.md"}
-    errors = {e["source"]: e["reason"] for e in map(
-        json.loads, (out / "errors.jsonl").read_text().splitlines())}
+    errors = {
+        e["source"]: e["reason"]
+        for e in map(json.loads, (out / "errors.jsonl").read_text().splitlines())
+    }
     assert errors == {
         "gone.txt": "cannot read file (No such file or directory)",
         "loop.txt": "cannot read file (Too many levels of symbolic links)",
@@ -301,21 +371,38 @@ def test_a_folder_with_unreadable_files_and_loops(tmp_path):
 # --------------------------------------------------------------------------- gazetteers
 
 
-@pytest.mark.parametrize("content, line, problem", [
-    (f"{HEADER}\nu:1,Rawa,,91,41.9,city,IQ,,0,me\n", 2, "latitude 91 outside [-90, 90]"),
-    (f"{HEADER}\nu:1,Rawa,,34.5,41.9,city,IQ,,many,me\n", 2,
-     "unparsable number 'many' in column population"),
-    (f"{HEADER}\nu:1,,,34.5,41.9,city,IQ,,0,me\n", 2, "missing name"),
-    (f"{HEADER}\nu:1,Rawa,34.5,41.9,city,IQ,,0,me\n", 2, "expected 10 columns, found 9"),
-    (f"{HEADER}\nu:1,Rawa,,34.5,41.9,city,IQ,,0,me\nu:1,Rawa,,34.5,41.9,city,IQ,,0,me\n", 3,
-     "duplicate id 'u:1' (first on line 2)"),
-    (f"{HEADER}\nu:1,Rawa,,34.5,41.9,city,IQ,,0,me\nu:2,R\udcffwa,,1,1,city,IQ,,0,me\n", 3,
-     f"not UTF-8 text at byte {len(HEADER) + 40}"),
-    ("id,name,lat,lon\nu:1,Rawa,34.5,41.9\n", 1,
-     "header column 3 is 'lat', expected 'alternate_names' (the header must be "
-     + ",".join(COLUMNS) + ", optionally followed by capital,extent_km)"),
-    ("", 1, "empty file: expected a header row"),
-], ids=["latitude", "number", "name", "columns", "duplicate", "bytes", "header", "empty"])
+@pytest.mark.parametrize(
+    "content, line, problem",
+    [
+        (f"{HEADER}\nu:1,Rawa,,91,41.9,city,IQ,,0,me\n", 2, "latitude 91 outside [-90, 90]"),
+        (
+            f"{HEADER}\nu:1,Rawa,,34.5,41.9,city,IQ,,many,me\n",
+            2,
+            "unparsable number 'many' in column population",
+        ),
+        (f"{HEADER}\nu:1,,,34.5,41.9,city,IQ,,0,me\n", 2, "missing name"),
+        (f"{HEADER}\nu:1,Rawa,34.5,41.9,city,IQ,,0,me\n", 2, "expected 10 columns, found 9"),
+        (
+            f"{HEADER}\nu:1,Rawa,,34.5,41.9,city,IQ,,0,me\nu:1,Rawa,,34.5,41.9,city,IQ,,0,me\n",
+            3,
+            "duplicate id 'u:1' (first on line 2)",
+        ),
+        (
+            f"{HEADER}\nu:1,Rawa,,34.5,41.9,city,IQ,,0,me\nu:2,R\udcffwa,,1,1,city,IQ,,0,me\n",
+            3,
+            f"not UTF-8 text at byte {len(HEADER) + 40}",
+        ),
+        (
+            "id,name,lat,lon\nu:1,Rawa,34.5,41.9\n",
+            1,
+            "header column 3 is 'lat', expected 'alternate_names' (the header must be "
+            + ",".join(COLUMNS)
+            + ", optionally followed by capital,extent_km)",
+        ),
+        ("", 1, "empty file: expected a header row"),
+    ],
+    ids=["latitude", "number", "name", "columns", "duplicate", "bytes", "header", "empty"],
+)
 def test_a_bad_gazetteer_row_stops_every_command(tmp_path, old_map, content, line, problem):
     csv = tmp_path / "mine.csv"
     csv.write_bytes(content.encode("utf-8", "surrogateescape"))
@@ -325,8 +412,9 @@ def test_a_bad_gazetteer_row_stops_every_command(tmp_path, old_map, content, lin
     cache = tmp_path / "cache"
     for command in ("extract", "check", "map"):
         result = CliRunner(env={"GEOMAP_CACHE_DIR": str(cache)}).invoke(
-            main, [str(a) for a in command_args(command, article, old_map)]
-            + ["--gazetteer", str(csv)])
+            main,
+            [str(a) for a in command_args(command, article, old_map)] + ["--gazetteer", str(csv)],
+        )
         assert_error(result, f"{csv}:{line}: {problem}")
     assert csv.read_bytes() == before and old_map.read_text() == "the map of yesterday"
     assert not list(cache.glob("*.sqlite")) and not list(cache.glob("*.tmp"))
@@ -335,16 +423,20 @@ def test_a_bad_gazetteer_row_stops_every_command(tmp_path, old_map, content, lin
 def test_a_gazetteer_that_is_not_gzip(tmp_path):
     csv = tmp_path / "mine.csv.gz"
     csv.write_text(f"{HEADER}\n")
-    assert_error(geomap("gazetteer", "lookup", "Rawa", "--gazetteer", csv),
-                 f"{csv}: not a gzip file (Not a gzipped file (b'id'))")
+    assert_error(
+        geomap("gazetteer", "lookup", "Rawa", "--gazetteer", csv),
+        f"{csv}: not a gzip file (Not a gzipped file (b'id'))",
+    )
 
 
 def _write_big_gazetteer(path: Path, rows: int) -> None:
     with open(path, "w", encoding="utf-8") as out:
         out.write(HEADER + "\n")
         for i in range(rows):
-            out.write(f"u:{i},Hamlet {i},Ham {i},{(i % 17_999) / 100 - 89.99:.2f},"
-                      f"{(i % 35_999) / 100 - 179.99:.2f},city,FR,,{i % 5000},test\n")
+            out.write(
+                f"u:{i},Hamlet {i},Ham {i},{(i % 17_999) / 100 - 89.99:.2f},"
+                f"{(i % 35_999) / 100 - 179.99:.2f},city,FR,,{i % 5000},test\n"
+            )
 
 
 @pytest.mark.scale
@@ -368,18 +460,28 @@ def test_a_read_only_output_folder(tmp_path):
     folder.chmod(0o555)
     try:
         result = subprocess.run(
-            unprivileged() + [sys.executable, "-m", "geomap", "map", EXAMPLE, "-o",
-                              folder / "map.html"],
-            capture_output=True, text=True, env=subprocess_env())
+            unprivileged()
+            + [sys.executable, "-m", "geomap", "map", EXAMPLE, "-o", folder / "map.html"],
+            capture_output=True,
+            text=True,
+            env=subprocess_env(),
+        )
         assert (result.returncode, result.stderr) == (
-            2, f"Error: {folder / 'map.html'}: cannot write (Permission denied)\n")
+            2,
+            f"Error: {folder / 'map.html'}: cannot write (Permission denied)\n",
+        )
         result = subprocess.run(
-            unprivileged() + [sys.executable, "-m", "geomap", "batch", EXAMPLE, "-o",
-                              folder / "corpus"],
-            capture_output=True, text=True, env=subprocess_env())
+            unprivileged()
+            + [sys.executable, "-m", "geomap", "batch", EXAMPLE, "-o", folder / "corpus"],
+            capture_output=True,
+            text=True,
+            env=subprocess_env(),
+        )
         assert (result.returncode, result.stderr) == (
-            2, f"Error: {folder / 'corpus'}: cannot write (Permission denied); finished "
-               "chunks are kept, rerun to resume\n")
+            2,
+            f"Error: {folder / 'corpus'}: cannot write (Permission denied); finished "
+            "chunks are kept, rerun to resume\n",
+        )
         assert os.listdir(folder) == ["map.html"]
         assert (folder / "map.html").read_text() == "the map of yesterday"
     finally:
@@ -391,8 +493,9 @@ def small_disk(tmp_path):
     """A 4 MB file system of its own (tmpfs), so a test can fill it."""
     mount = tmp_path / "small"
     mount.mkdir()
-    made = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", mount],
-                          capture_output=True, text=True)
+    made = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", mount], capture_output=True, text=True
+    )
     if made.returncode != 0:
         pytest.skip(f"cannot mount a small file system here: {made.stderr.strip()}")
     yield mount
@@ -411,8 +514,9 @@ def test_a_full_disk_keeps_the_old_map(small_disk):
     old.write_text("the map of yesterday")
     _fill(small_disk, leave=64 * 1024)
     before = sorted(os.listdir(small_disk))
-    assert_error(geomap("map", EXAMPLE, "-o", old),
-                 f"{old}: cannot write (No space left on device)")
+    assert_error(
+        geomap("map", EXAMPLE, "-o", old), f"{old}: cannot write (No space left on device)"
+    )
     assert old.read_text() == "the map of yesterday"
     assert sorted(os.listdir(small_disk)) == before
 
@@ -421,8 +525,16 @@ def test_a_batch_on_a_full_disk_resumes_once_there_is_room(small_disk, tmp_path)
     corpus = tmp_path / "corpus.jsonl"
     with open(corpus, "w", encoding="utf-8") as out:
         for i in range(400):
-            out.write(json.dumps({"id": f"a{i}", "text": f"Day {i}: shelling hit Ramadi, "
-                                  "Rawa and Al-Qaim, Iraq, and Abu Kamal, Syria."}) + "\n")
+            out.write(
+                json.dumps(
+                    {
+                        "id": f"a{i}",
+                        "text": f"Day {i}: shelling hit Ramadi, "
+                        "Rawa and Al-Qaim, Iraq, and Abu Kamal, Syria.",
+                    }
+                )
+                + "\n"
+            )
     args = [corpus, "--workers", "1", "--chunk-size", "20", "--no-map"]
     reference = tmp_path / "reference"
     assert geomap("batch", *args[:1], "-o", reference, *args[1:]).exit_code == 0
@@ -431,8 +543,10 @@ def test_a_batch_on_a_full_disk_resumes_once_there_is_room(small_disk, tmp_path)
     result = geomap("batch", *args[:1], "-o", out, *args[1:])
     assert result.exit_code == 2
     assert result.output.startswith("Error: ") and result.output.count("\n") == 1
-    assert result.output == (f"Error: {out}: cannot write (No space left on device); "
-                             "finished chunks are kept, rerun to resume\n")
+    assert result.output == (
+        f"Error: {out}: cannot write (No space left on device); "
+        "finished chunks are kept, rerun to resume\n"
+    )
     assert list((out / batch.WORK_DIR / "chunks").glob("*.json"))
     filler.unlink()
     result = geomap("batch", *args[:1], "-o", out, *args[1:])
@@ -444,9 +558,13 @@ def test_a_batch_on_a_full_disk_resumes_once_there_is_room(small_disk, tmp_path)
 
 def test_a_full_cache_disk(small_disk):
     result = CliRunner(env={"GEOMAP_CACHE_DIR": str(small_disk)}).invoke(
-        main, ["gazetteer", "lookup", "Rawa"])
-    assert_error(result, f"{small_disk}: cannot build the gazetteer index here (database or "
-                         "disk is full); set GEOMAP_CACHE_DIR to a folder with room")
+        main, ["gazetteer", "lookup", "Rawa"]
+    )
+    assert_error(
+        result,
+        f"{small_disk}: cannot build the gazetteer index here (database or "
+        "disk is full); set GEOMAP_CACHE_DIR to a folder with room",
+    )
     assert sorted(p.suffix for p in small_disk.iterdir()) == [".json", ".lock"]
 
 
@@ -469,11 +587,25 @@ def test_ctrl_c_during_an_index_build(tmp_path, full_gazetteer):
     before = csv.read_bytes()
     cache = full_gazetteer.index.parent
     cached = set(cache.iterdir())
-    command = [sys.executable, "-m", "geomap", "gazetteer", "lookup", "Hamlet 7",
-               "--gazetteer", csv]
+    command = [
+        sys.executable,
+        "-m",
+        "geomap",
+        "gazetteer",
+        "lookup",
+        "Hamlet 7",
+        "--gazetteer",
+        csv,
+    ]
     env = subprocess_env(GEOMAP_CACHE_DIR=str(cache))
-    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True, start_new_session=True)
+    process = subprocess.Popen(
+        command,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
     _wait_for(lambda: list(cache.glob("*.tmp")) or process.poll() is not None)
     time.sleep(0.5)
     os.killpg(process.pid, signal.SIGINT)  # as a terminal's Ctrl-C: the whole group
@@ -491,17 +623,41 @@ def test_ctrl_c_during_a_batch_loses_nothing(tmp_path):
     corpus = tmp_path / "corpus.jsonl"
     with open(corpus, "w", encoding="utf-8") as out:
         for i in range(1200):
-            out.write(json.dumps({"id": f"a{i}", "text": f"Day {i}: shelling hit Ramadi "
-                                  "and Rawa, Iraq, 80 km east of Al-Qaim."}) + "\n")
-    command = [sys.executable, "-m", "geomap", "batch", corpus, "--workers", "2",
-               "--chunk-size", "20", "--no-map", "-o"]
+            out.write(
+                json.dumps(
+                    {
+                        "id": f"a{i}",
+                        "text": f"Day {i}: shelling hit Ramadi "
+                        "and Rawa, Iraq, 80 km east of Al-Qaim.",
+                    }
+                )
+                + "\n"
+            )
+    command = [
+        sys.executable,
+        "-m",
+        "geomap",
+        "batch",
+        corpus,
+        "--workers",
+        "2",
+        "--chunk-size",
+        "20",
+        "--no-map",
+        "-o",
+    ]
     reference = tmp_path / "reference"
-    subprocess.run(command + [reference], check=True, capture_output=True,
-                   env=subprocess_env())
+    subprocess.run(command + [reference], check=True, capture_output=True, env=subprocess_env())
     out = tmp_path / "out"
     chunks = out / batch.WORK_DIR / "chunks"
-    process = subprocess.Popen(command + [out], env=subprocess_env(), stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True, start_new_session=True)
+    process = subprocess.Popen(
+        command + [out],
+        env=subprocess_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
     _wait_for(lambda: len(list(chunks.glob("*.json"))) >= 3 if chunks.is_dir() else False)
     os.killpg(process.pid, signal.SIGINT)
     _, err = process.communicate(timeout=120)
@@ -510,8 +666,7 @@ def test_ctrl_c_during_a_batch_loses_nothing(tmp_path):
     assert err.splitlines()[-1].startswith("Interrupted: finished chunks are kept in")
     kept = len(list(chunks.glob("*.json")))
     assert 3 <= kept < 60 and not (out / "mentions.jsonl").exists()
-    again = subprocess.run(command + [out], capture_output=True, text=True,
-                           env=subprocess_env())
+    again = subprocess.run(command + [out], capture_output=True, text=True, env=subprocess_env())
     assert again.returncode == 0, again.stderr
     assert f"({kept * 20:,} resumed)" in again.stdout
     for name in ("mentions.jsonl", "places.geojson", "claims.csv", "errors.jsonl"):

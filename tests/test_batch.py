@@ -23,19 +23,46 @@ from geomap.batch import BatchError, Progress
 from geomap.cli import main
 from geomap.inputs import Article, BadRecord
 
-PLACES = ["Baghdad", "Ramadi", "Mosul", "Fallujah", "Basra", "Damascus", "Aleppo", "Amman",
-          "Beirut", "Cairo", "Paris", "Berlin", "Madrid", "Nairobi", "Chicago", "Houston",
-          "Toronto", "Sydney", "Mumbai", "Tokyo"]
+PLACES = [
+    "Baghdad",
+    "Ramadi",
+    "Mosul",
+    "Fallujah",
+    "Basra",
+    "Damascus",
+    "Aleppo",
+    "Amman",
+    "Beirut",
+    "Cairo",
+    "Paris",
+    "Berlin",
+    "Madrid",
+    "Nairobi",
+    "Chicago",
+    "Houston",
+    "Toronto",
+    "Sydney",
+    "Mumbai",
+    "Tokyo",
+]
 TEMPLATES = [
     "Officials in {a} said on Monday that talks with {b} would resume next week.",
     "Flooding in {a} forced thousands to leave their homes, and aid arrived from {b}.",
     "A delegation from {a} visited {b} and {c} to discuss trade.",
     "Prices rose sharply in {a} after the storm.",
 ]
-CLAIM = ("Located two kilometers from Al-Qaim city and 410 kilometers west of provincial "
-         "capital Ramadi, the Husaybah crossing links Iraq to Syria.")
-FILES = ("mentions.jsonl", "places.geojson", "locations.geojson", "claims.csv", "errors.jsonl",
-         "map.html")
+CLAIM = (
+    "Located two kilometers from Al-Qaim city and 410 kilometers west of provincial "
+    "capital Ramadi, the Husaybah crossing links Iraq to Syria."
+)
+FILES = (
+    "mentions.jsonl",
+    "places.geojson",
+    "locations.geojson",
+    "claims.csv",
+    "errors.jsonl",
+    "map.html",
+)
 N_ARTICLES = 500
 CHUNK = 50
 
@@ -44,12 +71,18 @@ def synthetic_articles(n: int, seed: int = 6) -> list[dict]:
     rng = random.Random(seed)
     out = []
     for i in range(n):
-        sentences = [rng.choice(TEMPLATES).format(**dict(zip("abc", rng.sample(PLACES, 3))))
-                     for _ in range(rng.randint(2, 4))]
+        sentences = [
+            rng.choice(TEMPLATES).format(**dict(zip("abc", rng.sample(PLACES, 3))))
+            for _ in range(rng.randint(2, 4))
+        ]
         if i % 100 == 0:
             sentences.append(CLAIM)
-        article = {"id": f"a{i:05d}", "text": " ".join(sentences),
-                   "title": f"Report {i}", "url": f"https://news.example/{i}"}
+        article = {
+            "id": f"a{i:05d}",
+            "text": " ".join(sentences),
+            "title": f"Report {i}",
+            "url": f"https://news.example/{i}",
+        }
         if i % 3:
             article["date"] = f"2017-{1 + i % 12:02d}-{1 + i % 28:02d}"
         out.append(article)
@@ -67,16 +100,23 @@ def read_outputs(outdir: Path) -> dict[str, bytes]:
 
 def run(source_path, outdir, gazetteer, engine, **kwargs):
     try:
-        return batch.run(inputs.open_input(source_path), outdir, gazetteer=gazetteer,
-                         engine=engine, chunk_size=kwargs.pop("chunk_size", CHUNK), **kwargs)
+        return batch.run(
+            inputs.open_input(source_path),
+            outdir,
+            gazetteer=gazetteer,
+            engine=engine,
+            chunk_size=kwargs.pop("chunk_size", CHUNK),
+            **kwargs,
+        )
     finally:
         engine.close()
 
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory) -> Path:
-    return write_jsonl(tmp_path_factory.mktemp("corpus") / "corpus.jsonl",
-                       synthetic_articles(N_ARTICLES))
+    return write_jsonl(
+        tmp_path_factory.mktemp("corpus") / "corpus.jsonl", synthetic_articles(N_ARTICLES)
+    )
 
 
 @pytest.fixture(scope="module")
@@ -91,8 +131,9 @@ def reference(corpus, full_gazetteer, tmp_path_factory) -> dict[str, bytes]:
 @pytest.fixture(scope="module")
 def dask_cluster():
     distributed = pytest.importorskip("distributed")
-    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                       dashboard_address=":0", silence_logs=50)
+    cluster = distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0", silence_logs=50
+    )
     yield cluster
     cluster.close()
 
@@ -112,15 +153,17 @@ def engine_factory(request):
 def test_the_reference_run_has_every_article(reference):
     lines = reference["mentions.jsonl"].decode().splitlines()
     assert {json.loads(line)["article"] for line in lines} == {
-        f"a{i:05d}" for i in range(N_ARTICLES)}
+        f"a{i:05d}" for i in range(N_ARTICLES)
+    }
     assert reference["errors.jsonl"] == b""
     claims = reference["claims.csv"].decode().splitlines()
     assert len(claims) - 1 == 2 * (N_ARTICLES // 100)  # 2 km from Al-Qaim, 410 km from Ramadi
     assert claims[1].startswith("a00000,")
 
 
-def test_engines_write_byte_identical_files(engine_factory, corpus, full_gazetteer, tmp_path,
-                                            reference):
+def test_engines_write_byte_identical_files(
+    engine_factory, corpus, full_gazetteer, tmp_path, reference
+):
     run(corpus, tmp_path / "out", full_gazetteer, engine_factory())
     assert read_outputs(tmp_path / "out") == reference
 
@@ -131,20 +174,32 @@ def test_workers_read_the_user_files_overlay(engine_factory, full_gazetteer, tmp
     from geomap.gazetteer import Gazetteer
 
     mine = tmp_path / "mine.csv"
-    mine.write_text("id,name,alternate_names,lat,lon,kind,country,admin1,population,source\n"
-                    "u:zorba,Zorbaville,,34.1,41.2,city,IQ,Anbar,5000,me\n"
-                    "gn:98717,Ramadi,,33.5,43.2,city,IQ,Anbar,223500,corrected\n",
-                    encoding="utf-8")
-    source = write_jsonl(tmp_path / "in.jsonl", [
-        {"id": f"z{i}", "text": "Shelling hit Zorbaville, Iraq, on Monday. Troops reached Ramadi."}
-        for i in range(40)])
+    mine.write_text(
+        "id,name,alternate_names,lat,lon,kind,country,admin1,population,source\n"
+        "u:zorba,Zorbaville,,34.1,41.2,city,IQ,Anbar,5000,me\n"
+        "gn:98717,Ramadi,,33.5,43.2,city,IQ,Anbar,223500,corrected\n",
+        encoding="utf-8",
+    )
+    source = write_jsonl(
+        tmp_path / "in.jsonl",
+        [
+            {
+                "id": f"z{i}",
+                "text": "Shelling hit Zorbaville, Iraq, on Monday. Troops reached Ramadi.",
+            }
+            for i in range(40)
+        ],
+    )
     with Gazetteer.open([mine]) as gazetteer:
         assert gazetteer.overlay is not None
         run(source, tmp_path / "out", gazetteer, engine_factory(), chunk_size=10)
     rows = [json.loads(line) for line in (tmp_path / "out" / "mentions.jsonl").open()]
     places = {(row["text"], row["place"]["id"], row["place"]["lat"]) for row in rows}
-    assert places == {("Zorbaville", "u:zorba", 34.1), ("Iraq", "country:IQ", 33.0),
-                      ("Ramadi", "gn:98717", 33.5)}
+    assert places == {
+        ("Zorbaville", "u:zorba", 34.1),
+        ("Iraq", "country:IQ", 33.0),
+        ("Ramadi", "gn:98717", 33.5),
+    }
     assert len(rows) == 3 * 40
 
 
@@ -156,8 +211,9 @@ def _wait_until_gone(pid: int, timeout: float = 60) -> None:
         time.sleep(0.01)
 
 
-def test_a_killed_worker_loses_and_duplicates_nothing(engine_factory, corpus, full_gazetteer,
-                                                      tmp_path, reference):
+def test_a_killed_worker_loses_and_duplicates_nothing(
+    engine_factory, corpus, full_gazetteer, tmp_path, reference
+):
     """A worker killed between two chunks: the run goes on only once the engine has seen the
     death (the local pool is broken when the next chunk is submitted, the case that once
     escaped as BrokenProcessPool), so the test takes the same path under any load."""
@@ -201,8 +257,7 @@ def test_ctrl_c_reaching_a_starting_worker_is_ignored(full_gazetteer, capfd):
     watcher = threading.Thread(target=interrupt_the_first_worker)
     watcher.start()
     try:
-        results = list(engine.map_chunks(iter([(0, items)]),
-                                         batch.GazetteerRef.of(full_gazetteer)))
+        results = list(engine.map_chunks(iter([(0, items)]), batch.GazetteerRef.of(full_gazetteer)))
     finally:
         watcher.join()
         engine.close()
@@ -211,22 +266,21 @@ def test_ctrl_c_reaching_a_starting_worker_is_ignored(full_gazetteer, capfd):
     assert "Traceback" not in capfd.readouterr().err
 
 
-def test_an_interrupted_run_resumes_where_it_stopped(corpus, full_gazetteer, tmp_path,
-                                                     reference):
+def test_an_interrupted_run_resumes_where_it_stopped(corpus, full_gazetteer, tmp_path, reference):
     def interrupt(progress: Progress) -> None:
         if progress.done >= 3 * CHUNK:
             raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        run(corpus, tmp_path / "out", full_gazetteer, batch.LocalEngine(2),
-            on_progress=interrupt)
+        run(corpus, tmp_path / "out", full_gazetteer, batch.LocalEngine(2), on_progress=interrupt)
     chunks = list((tmp_path / "out" / batch.WORK_DIR / "chunks").glob("*.json"))
     assert len(chunks) >= 3
     assert not (tmp_path / "out" / "mentions.jsonl").exists()
 
     seen: list[Progress] = []
-    summary = run(corpus, tmp_path / "out", full_gazetteer, batch.LocalEngine(2),
-                  on_progress=seen.append)
+    summary = run(
+        corpus, tmp_path / "out", full_gazetteer, batch.LocalEngine(2), on_progress=seen.append
+    )
     assert summary.skipped == len(chunks) * CHUNK
     assert seen[-1].done == N_ARTICLES and seen[-1].total == N_ARTICLES
     assert read_outputs(tmp_path / "out") == reference
@@ -256,27 +310,46 @@ def test_a_grown_input_runs_only_the_new_chunks(full_gazetteer, tmp_path):
 
 def test_bad_records_go_to_errors_and_the_run_goes_on(full_gazetteer, tmp_path):
     good = synthetic_articles(3)
-    lines = [json.dumps(good[0]), "{not json", json.dumps({"id": "n1"}),
-             json.dumps([1, 2]), json.dumps({"id": "d1", "text": "In Paris.", "date": "soon"}),
-             "", json.dumps(good[1]), json.dumps({"id": {"x": 1}, "text": "Cairo."}),
-             json.dumps(good[2])]
+    lines = [
+        json.dumps(good[0]),
+        "{not json",
+        json.dumps({"id": "n1"}),
+        json.dumps([1, 2]),
+        json.dumps({"id": "d1", "text": "In Paris.", "date": "soon"}),
+        "",
+        json.dumps(good[1]),
+        json.dumps({"id": {"x": 1}, "text": "Cairo."}),
+        json.dumps(good[2]),
+    ]
     source = tmp_path / "in.jsonl"
     source.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    summary = run(source, tmp_path / "out", full_gazetteer, batch.LocalEngine(1),
-                  chunk_size=4)
+    summary = run(source, tmp_path / "out", full_gazetteer, batch.LocalEngine(1), chunk_size=4)
     assert (summary.articles, summary.errors) == (3, 5)
-    errors = [json.loads(line) for line in
-              (tmp_path / "out" / "errors.jsonl").read_text().splitlines()]
+    errors = [
+        json.loads(line) for line in (tmp_path / "out" / "errors.jsonl").read_text().splitlines()
+    ]
     name = str(source)
     assert errors == [
-        {"id": None, "line": 2, "source": name,
-         "reason": "bad JSON (Expecting property name enclosed in double quotes at column 2)"},
+        {
+            "id": None,
+            "line": 2,
+            "source": name,
+            "reason": "bad JSON (Expecting property name enclosed in double quotes at column 2)",
+        },
         {"id": "n1", "line": 3, "source": name, "reason": "missing text"},
         {"id": None, "line": 4, "source": name, "reason": "expected a JSON object, found list"},
-        {"id": "d1", "line": 5, "source": name,
-         "reason": "date 'soon' is not an ISO 8601 date such as 2017-11-06"},
-        {"id": None, "line": 8, "source": name,
-         "reason": "id must be a string or an integer, not {'x': 1}"},
+        {
+            "id": "d1",
+            "line": 5,
+            "source": name,
+            "reason": "date 'soon' is not an ISO 8601 date such as 2017-11-06",
+        },
+        {
+            "id": None,
+            "line": 8,
+            "source": name,
+            "reason": "id must be a string or an integer, not {'x': 1}",
+        },
     ]
 
 
@@ -285,13 +358,19 @@ def test_a_failing_article_becomes_an_error_line(tmp_path):
 
     with Gazetteer.open() as closed:
         pass
-    items = [Article("a1", "Fighting in Ramadi.", source="in.jsonl", line=1),
-             BadRecord("in.jsonl", 2, "missing text", "a2")]
+    items = [
+        Article("a1", "Fighting in Ramadi.", source="in.jsonl", line=1),
+        BadRecord("in.jsonl", 2, "missing text", "a2"),
+    ]
     result = batch.process_chunk(items, closed)
     assert result.articles == ()
     assert result.errors == (
-        {"id": "a1", "line": 1, "source": "in.jsonl",
-         "reason": "ProgrammingError: Cannot operate on a closed database."},
+        {
+            "id": "a1",
+            "line": 1,
+            "source": "in.jsonl",
+            "reason": "ProgrammingError: Cannot operate on a closed database.",
+        },
         {"id": "a2", "line": 2, "source": "in.jsonl", "reason": "missing text"},
     )
 
@@ -318,8 +397,10 @@ TEXT = "Flooding in Basra forced thousands to leave, and aid arrived from Amman.
 
 
 def mention_texts(outdir: Path) -> list[tuple[str, str]]:
-    return [(m["article"], m["text"]) for m in map(
-        json.loads, (outdir / "mentions.jsonl").read_text().splitlines())]
+    return [
+        (m["article"], m["text"])
+        for m in map(json.loads, (outdir / "mentions.jsonl").read_text().splitlines())
+    ]
 
 
 def test_a_folder_of_text_markdown_and_html(full_gazetteer, tmp_path):
@@ -333,35 +414,64 @@ def test_a_folder_of_text_markdown_and_html(full_gazetteer, tmp_path):
     (folder / "bad.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
     source = inputs.open_input(folder)
     assert source.count() == 5
-    summary = batch.run(source, tmp_path / "out", gazetteer=full_gazetteer,
-                        engine=batch.LocalEngine(1), map_file=False)
+    summary = batch.run(
+        source,
+        tmp_path / "out",
+        gazetteer=full_gazetteer,
+        engine=batch.LocalEngine(1),
+        map_file=False,
+    )
     assert (summary.articles, summary.errors) == (3, 2)
     assert mention_texts(tmp_path / "out") == [
-        ("a.txt", "Basra"), ("a.txt", "Amman"), ("b/c.md", "Basra"), ("b/c.md", "Amman"),
-        ("b/d.html", "Basra"), ("b/d.html", "Amman")]
-    errors = [json.loads(line) for line in
-              (tmp_path / "out" / "errors.jsonl").read_text().splitlines()]
+        ("a.txt", "Basra"),
+        ("a.txt", "Amman"),
+        ("b/c.md", "Basra"),
+        ("b/c.md", "Amman"),
+        ("b/d.html", "Basra"),
+        ("b/d.html", "Amman"),
+    ]
+    errors = [
+        json.loads(line) for line in (tmp_path / "out" / "errors.jsonl").read_text().splitlines()
+    ]
     assert errors == [
-        {"id": "bad.txt", "source": "bad.txt", "line": 3,
-         "reason": "binary data, not text (a NUL byte at byte 8)"},
-        {"id": "report.pdf", "source": "report.pdf", "line": None,
-         "reason": "a PDF file, not text: extract its text first (e.g. pdftotext report.pdf "
-                   "report.txt) and pass the text file"},
+        {
+            "id": "bad.txt",
+            "source": "bad.txt",
+            "line": 3,
+            "reason": "binary data, not text (a NUL byte at byte 8)",
+        },
+        {
+            "id": "report.pdf",
+            "source": "report.pdf",
+            "line": None,
+            "reason": "a PDF file, not text: extract its text first (e.g. pdftotext report.pdf "
+            "report.txt) and pass the text file",
+        },
     ]
 
 
 def test_a_csv_with_a_text_column(full_gazetteer, tmp_path):
     path = tmp_path / "in.csv"
-    path.write_text('id,body,date\nx1,"' + TEXT + '",2017-11-06\n,"Cairo, Egypt.",\n',
-                    encoding="utf-8")
+    path.write_text(
+        'id,body,date\nx1,"' + TEXT + '",2017-11-06\n,"Cairo, Egypt.",\n', encoding="utf-8"
+    )
     with pytest.raises(Exception, match="no column 'text'"):
         inputs.open_input(path)
     source = inputs.open_input(path, text_column="body")
-    summary = batch.run(source, tmp_path / "out", gazetteer=full_gazetteer,
-                        engine=batch.LocalEngine(1), map_file=False)
+    summary = batch.run(
+        source,
+        tmp_path / "out",
+        gazetteer=full_gazetteer,
+        engine=batch.LocalEngine(1),
+        map_file=False,
+    )
     assert summary.articles == 2
     assert mention_texts(tmp_path / "out") == [
-        ("x1", "Basra"), ("x1", "Amman"), ("3", "Cairo"), ("3", "Egypt")]
+        ("x1", "Basra"),
+        ("x1", "Amman"),
+        ("3", "Cairo"),
+        ("3", "Egypt"),
+    ]
     places = json.loads((tmp_path / "out" / "places.geojson").read_text())
     basra = next(f for f in places["features"] if f["properties"]["name"] == "Basra")
     assert basra["properties"]["first_date"] == basra["properties"]["last_date"] == "2017-11-06"
@@ -372,15 +482,16 @@ def test_a_csv_with_a_text_column(full_gazetteer, tmp_path):
 
 def test_cli_reads_stdin_and_prints_a_summary(tmp_path):
     records = synthetic_articles(5)
-    result = CliRunner().invoke(main, ["batch", "-", "-o", str(tmp_path / "out"),
-                                      "--workers", "1"],
-                                input="".join(json.dumps(r) + "\n" for r in records))
+    result = CliRunner().invoke(
+        main,
+        ["batch", "-", "-o", str(tmp_path / "out"), "--workers", "1"],
+        input="".join(json.dumps(r) + "\n" for r in records),
+    )
     assert result.exit_code == 0, result.output
     first = result.output.splitlines()[0]
     assert first.startswith("5 articles in ") and first.endswith(" 0 errors")
     assert "\r" not in result.output and "articles/s" not in result.output
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(
-        [*FILES, batch.WORK_DIR])
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted([*FILES, batch.WORK_DIR])
 
 
 def test_cli_dask_engine_starts_its_own_cluster(tmp_path):
@@ -388,9 +499,21 @@ def test_cli_dask_engine_starts_its_own_cluster(tmp_path):
     source = write_jsonl(tmp_path / "in.jsonl", synthetic_articles(40))
     results = []
     for engine in ("local", "dask"):
-        result = CliRunner().invoke(main, ["batch", str(source), "-o", str(tmp_path / engine),
-                                          "--engine", engine, "--workers", "2",
-                                          "--chunk-size", "10"])
+        result = CliRunner().invoke(
+            main,
+            [
+                "batch",
+                str(source),
+                "-o",
+                str(tmp_path / engine),
+                "--engine",
+                engine,
+                "--workers",
+                "2",
+                "--chunk-size",
+                "10",
+            ],
+        )
         assert result.exit_code == 0, result.output
         results.append(read_outputs(tmp_path / engine))
     assert results[0] == results[1]
@@ -403,17 +526,30 @@ def test_cli_refuses_another_input_with_exit_code_2(tmp_path):
     assert CliRunner().invoke(main, ["batch", str(a), "-o", str(out), "--no-map"]).exit_code == 0
     result = CliRunner().invoke(main, ["batch", str(b), "-o", str(out), "--no-map"])
     assert result.exit_code == 2
-    assert result.output == (f"Error: {out} holds a run of a different input ({a}); choose "
-                             f"another output folder, or delete {out} to start over\n")
+    assert result.output == (
+        f"Error: {out} holds a run of a different input ({a}); choose "
+        f"another output folder, or delete {out} to start over\n"
+    )
 
 
-@pytest.mark.parametrize("args, message", [
-    (["missing.jsonl", "-o", "out"], "Error: missing.jsonl: no such file or folder\n"),
-    (["in.xml", "-o", "out"], ("Error: in.xml: cannot tell the input format from the file "
-                               "name; use --input-format (jsonl, csv, txt, md, html)\n")),
-    (["in.jsonl", "-o", "out", "--scheduler", "tcp://127.0.0.1:8786"],
-     "Error: --scheduler needs --engine dask\n"),
-], ids=["missing", "unknown-format", "scheduler-without-dask"])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["missing.jsonl", "-o", "out"], "Error: missing.jsonl: no such file or folder\n"),
+        (
+            ["in.xml", "-o", "out"],
+            (
+                "Error: in.xml: cannot tell the input format from the file "
+                "name; use --input-format (jsonl, csv, txt, md, html)\n"
+            ),
+        ),
+        (
+            ["in.jsonl", "-o", "out", "--scheduler", "tcp://127.0.0.1:8786"],
+            "Error: --scheduler needs --engine dask\n",
+        ),
+    ],
+    ids=["missing", "unknown-format", "scheduler-without-dask"],
+)
 def test_cli_errors(tmp_path, monkeypatch, args, message):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "in.xml").write_text("<x/>")
@@ -436,4 +572,3 @@ def test_dask_missing_gives_an_install_hint(monkeypatch):
     monkeypatch.setitem(sys.modules, "distributed", None)
     with pytest.raises(BatchError, match=r"pip install 'geomap\[dask\]'"):
         batch.make_engine("dask")
-

@@ -538,13 +538,22 @@ def test_verdicts_read_without_colour(open_offline, maps):
     dashes = page.js("""return Object.fromEntries([...document.querySelectorAll('path.gm-claim-line')]
         .map(e => [e.getAttribute('stroke'), e.getAttribute('stroke-dasharray')]))""")
     assert dashes == {"#2e7d32": None, "#c62828": "3 6"}
-    legend = page.js("return [...document.querySelectorAll('.gm-legend .gm-row')].map(e => e.textContent)")
-    for row in ("\u2713 consistent", "\u2248 plausible by road", "\u2717 inconsistent", "? unverifiable"):
+    legend = page.js(
+        "return [...document.querySelectorAll('.gm-legend .gm-row')].map(e => e.textContent)"
+    )
+    for row in (
+        "\u2713 consistent",
+        "\u2248 plausible by road",
+        "\u2717 inconsistent",
+        "? unverifiable",
+    ):
         assert row in legend
     samples = page.js("""return [...document.querySelectorAll('.gm-legend .gm-line-sample line')]
         .map(e => e.getAttribute('stroke-dasharray'))""")
     assert samples == [None, "12 7", "3 6", "1 7"]
-    verdicts = page.js("return [...document.querySelectorAll('.gm-claim-verdict')].map(e => e.textContent)")
+    verdicts = page.js(
+        "return [...document.querySelectorAll('.gm-claim-verdict')].map(e => e.textContent)"
+    )
     assert [v[0] for v in verdicts] == ["\u2713", "\u2717"]
     assert_clean(page)
 
@@ -553,11 +562,15 @@ def test_the_short_consistent_line_is_drawn_over_the_long_one(open_offline, maps
     """Both claims end at the Husaybah crossing: the 1.3 km green line is painted after the
     red one, so where they meet the green shows and takes the pointer."""
     page = ready(open_offline(maps["gold"]))
-    order = page.js("return [...document.querySelectorAll('path.gm-claim-line')]"
-                    ".map(e => e.getAttribute('stroke'))")
+    order = page.js(
+        "return [...document.querySelectorAll('path.gm-claim-line')]"
+        ".map(e => e.getAttribute('stroke'))"
+    )
     assert order == ["#c62828", "#2e7d32"]
-    page.js(f"geomap.instances[0].map.fitBounds({claim_view(page, 0)}.line.getBounds(), "
-            "{animate: false, maxZoom: 16})")
+    page.js(
+        f"geomap.instances[0].map.fitBounds({claim_view(page, 0)}.line.getBounds(), "
+        "{animate: false, maxZoom: 16})"
+    )
     settled(page)
     hit = page.js(f"""const line = {claim_view(page, 0)}.line, m = geomap.instances[0].map;
         const lls = line.getLatLngs(), a = m.latLngToContainerPoint(lls[0]);
@@ -580,23 +593,35 @@ def test_a_claim_line_and_its_card_light_each_other_up(open_offline, maps):
 
     # hovering the line marks its card and its sentence
     ActionChains(d).move_to_element(line).perform()
-    wait(page, lambda: page.js(f"return {cards}[1].classList.contains('gm-hover')"),
-         "hovering the line did not mark its card")
+    wait(
+        page,
+        lambda: page.js(f"return {cards}[1].classList.contains('gm-hover')"),
+        "hovering the line did not mark its card",
+    )
     hovered = page.js("return document.querySelector('.gm-sentence.gm-hover').textContent")
     assert "410 kilometers west of provincial capital Ramadi" in hovered
     ActionChains(d).move_by_offset(0, 200).perform()
-    wait(page, lambda: not page.js(f"return {cards}[1].classList.contains('gm-hover')"),
-         "the mark stayed after the pointer left")
+    wait(
+        page,
+        lambda: not page.js(f"return {cards}[1].classList.contains('gm-hover')"),
+        "the mark stayed after the pointer left",
+    )
 
     # clicking the line makes it the active claim: card, sentence, ends
     page.js(f"{far}.line.fire('click')")
     assert page.js(f"return [...{cards}].map(c => c.getAttribute('aria-pressed'))") == [
-        "false", "true"]
+        "false",
+        "true",
+    ]
     sentence = page.js("return document.querySelector('.gm-claim-sentence')")
     assert "410 kilometers west" in sentence.text
-    wait(page, lambda: page.js("""const s = document.querySelector('.gm-claim-sentence')
+    wait(
+        page,
+        lambda: page.js("""const s = document.querySelector('.gm-claim-sentence')
         .getBoundingClientRect(), p = document.getElementById('gm-panel').getBoundingClientRect();
-        return s.top >= p.top && s.bottom <= p.bottom"""), "the sentence was not scrolled to")
+        return s.top >= p.top && s.bottom <= p.bottom"""),
+        "the sentence was not scrolled to",
+    )
     assert page.js("return document.querySelectorAll('path.gm-claim-end').length") == 2
     assert page.js(f"return {far}.line.getElement().getAttribute('stroke-width')") == "6"
 
@@ -605,21 +630,32 @@ def test_a_claim_line_and_its_card_light_each_other_up(open_offline, maps):
     settled(page)
     near = claim_view(page, 0)
     assert page.js(f"return [...{cards}].map(c => c.classList.contains('gm-active'))") == [
-        True, False]
+        True,
+        False,
+    ]
     assert page.js(f"return {near}.line.getElement().getAttribute('stroke-width')") == "6"
     assert page.js(f"return {far}.line.getElement().getAttribute('stroke-width')") == "3.5"
     assert page.js(f"return {near}.area.getElement().getAttribute('fill-opacity')") == "0.2"
     ends = page.js("""return [...document.querySelectorAll('path.gm-claim-end')].length""")
     assert ends == 2
-    centres = page.js("return geomap.instances[0].claimEnds.getLayers()"
-                      ".map(l => [l.getLatLng().lat, l.getLatLng().lng])")
+    centres = page.js(
+        "return geomap.instances[0].claimEnds.getLayers()"
+        ".map(l => [l.getLatLng().lat, l.getLatLng().lng])"
+    )
     places = gold_places()
     assert sorted(centres) == sorted(
-        [[places["al-qaim"].lat, places["al-qaim"].lon], [places["husaybah"].lat, places["husaybah"].lon]])
+        [
+            [places["al-qaim"].lat, places["al-qaim"].lon],
+            [places["husaybah"].lat, places["husaybah"].lon],
+        ]
+    )
     # its label shows although the line is short, and hides neither marker
-    wait(page, lambda: page.js("""return [...document.querySelectorAll('.gm-claim-tip')]
+    wait(
+        page,
+        lambda: page.js("""return [...document.querySelectorAll('.gm-claim-tip')]
         .some(e => e.style.display !== 'none' && e.textContent.startsWith('\u2713 stated 2 km'))"""),
-         "the active claim's label is hidden")
+        "the active claim's label is hidden",
+    )
     above = page.js(f"""const line = {near}.line, m = geomap.instances[0].map;
         const lls = line.getLatLngs(), r = m.getContainer().getBoundingClientRect();
         const y = (m.latLngToContainerPoint(lls[0]).y
@@ -627,13 +663,19 @@ def test_a_claim_line_and_its_card_light_each_other_up(open_offline, maps):
         return line.getTooltip().getElement().getBoundingClientRect().bottom < y;""")
     assert above
     assert "two kilometers from Al-Qaim" in page.js(
-        "return document.querySelector('.gm-claim-sentence').textContent")
+        "return document.querySelector('.gm-claim-sentence').textContent"
+    )
     page.screenshot("map-claim-active.png")
 
     # the same card again, or a click on the empty map, clears it
     page.js(f"{cards}[0].click()")
-    assert page.js("return document.querySelectorAll('.gm-claim.gm-active, .gm-claim-sentence,"
-                   " path.gm-claim-end').length") == 0
+    assert (
+        page.js(
+            "return document.querySelectorAll('.gm-claim.gm-active, .gm-claim-sentence,"
+            " path.gm-claim-end').length"
+        )
+        == 0
+    )
     page.js(f"{far}.line.fire('click')")
     page.js("geomap.instances[0].map.fire('click', {latlng: L.latLng(0, 0)})")
     assert page.js("return geomap.instances[0].active") is None
@@ -652,8 +694,13 @@ def labelled(tmp_path_factory, full_gazetteer):
 
 
 def drawn_labels(page, lat: float, lon: float, zoom: int) -> list[dict]:
-    page.js("geomap.instances[0].map.setView([arguments[0], arguments[1]], arguments[2],"
-            " {animate: false})", lat, lon, zoom)
+    page.js(
+        "geomap.instances[0].map.setView([arguments[0], arguments[1]], arguments[2],"
+        " {animate: false})",
+        lat,
+        lon,
+        zoom,
+    )
     settled(page)
     return page.js("""return [...document.querySelectorAll('.gm-label')].map(e => {
         const r = e.firstChild.getBoundingClientRect();
@@ -677,7 +724,9 @@ def test_basemap_names_grow_with_the_zoom(open_offline, labelled):
         # no two overlap
         for a, b in itertools.combinations(drawn, 2):
             A, B = a["box"], b["box"]
-            assert not (A[0] < B[2] - 1 and B[0] < A[2] - 1 and A[1] < B[3] - 1 and B[1] < A[3] - 1), (a, b)
+            assert not (
+                A[0] < B[2] - 1 and B[0] < A[2] - 1 and A[1] < B[3] - 1 and B[1] < A[3] - 1
+            ), (a, b)
         seen[zoom] = drawn
     styles = {z: {d["style"] for d in drawn} for z, drawn in seen.items()}
     names = {z: {d["name"] for d in drawn} for z, drawn in seen.items()}
@@ -692,8 +741,11 @@ def test_basemap_names_grow_with_the_zoom(open_offline, labelled):
 
 
 def test_basemap_names_leave_with_the_offline_basemap(open_offline, tmp_path, full_gazetteer):
-    m = render.build_map([gold_document()], gazetteer=full_gazetteer,
-                         tiles="https://tiles.example.org/{z}/{x}/{y}.png")
+    m = render.build_map(
+        [gold_document()],
+        gazetteer=full_gazetteer,
+        tiles="https://tiles.example.org/{z}/{x}/{y}.png",
+    )
     page = ready(open_offline(render.save(m, tmp_path / "tiles.html")))
     assert page.js("return document.querySelectorAll('.gm-label').length") == 0
     page.js("""const g = geomap.instances[0];
@@ -709,24 +761,34 @@ def test_basemap_names_leave_with_the_offline_basemap(open_offline, tmp_path, fu
 def doubtful_document() -> Document:
     """The founding article with one more mention: 'Valley', read as Valley, Alabama at 0.28."""
     doc = gold_document()
-    valley = Place(id="gn:4096495", name="Valley", lat=32.81874, lon=-85.17939, kind="city",
-                   country="US", admin1="Alabama", source="GeoNames")
+    valley = Place(
+        id="gn:4096495",
+        name="Valley",
+        lat=32.81874,
+        lon=-85.17939,
+        kind="city",
+        country="US",
+        admin1="Alabama",
+        source="GeoNames",
+    )
     text = doc.text + "\nThe Valley was quiet."
     start = text.index("Valley", len(doc.text))
     sentences = doc.sentences + (Sentence(len(doc.sentences), len(doc.text) + 1, len(text)),)
-    mention = Mention(start, start + 6, "Valley", len(doc.sentences), place=valley,
-                      confidence=0.28)
+    mention = Mention(start, start + 6, "Valley", len(doc.sentences), place=valley, confidence=0.28)
     return replace(doc, text=text, sentences=sentences, mentions=doc.mentions + (mention,))
 
 
 def test_a_doubtful_place_is_drawn_apart_and_does_not_move_the_view(open_offline, tmp_path):
     from selenium.webdriver.common.by import By
 
-    path = render.save(render.build_map([doubtful_document()], boundaries=BOUNDARIES),
-                       tmp_path / "doubt.html")
+    path = render.save(
+        render.build_map([doubtful_document()], boundaries=BOUNDARIES), tmp_path / "doubt.html"
+    )
     page = ready(open_offline(path))
-    bounds = page.js("const b = geomap.instances[0].map.getBounds();"
-                     "return [b.getWest(), b.getEast(), geomap.instances[0].map.getZoom()]")
+    bounds = page.js(
+        "const b = geomap.instances[0].map.getBounds();"
+        "return [b.getWest(), b.getEast(), geomap.instances[0].map.getZoom()]"
+    )
     assert bounds[0] > 30 and bounds[1] < 55 and bounds[2] >= 5  # Iraq and Syria, not the world
     i = place_index(page, "Valley")
     assert page.js("return geomap.instances[0].places[arguments[0]].low", i) is True
@@ -750,7 +812,8 @@ def test_a_doubtful_place_is_drawn_apart_and_does_not_move_the_view(open_offline
 def test_the_page_is_titled_by_the_headline(open_offline, maps):
     page = open_offline(maps["gold"])
     assert page.js("return document.title") == (
-        "Iraqi PM raises flag at IS-free crossing with Syria \u2013 geomap")
+        "Iraqi PM raises flag at IS-free crossing with Syria \u2013 geomap"
+    )
     page = open_offline(maps["multi"])
     assert page.js("return document.title") == "2 articles \u2013 geomap"
 
@@ -758,14 +821,27 @@ def test_the_page_is_titled_by_the_headline(open_offline, maps):
 # --------------------------------------------------------------------------- corpus map
 
 CORPUS = [
-    {"id": "b", "title": "Troops leave Ramadi", "url": "https://example.org/b",
-     "date": "2017-11-07", "text": "Troops left Ramadi for Rutba. Ramadi was calm."},
-    {"id": "c", "title": "More fighting", "date": "2017-11-20",
-     "text": "Ramadi, Rawa and Al-Qaim saw more fighting on Monday."},
+    {
+        "id": "b",
+        "title": "Troops leave Ramadi",
+        "url": "https://example.org/b",
+        "date": "2017-11-07",
+        "text": "Troops left Ramadi for Rutba. Ramadi was calm.",
+    },
+    {
+        "id": "c",
+        "title": "More fighting",
+        "date": "2017-11-20",
+        "text": "Ramadi, Rawa and Al-Qaim saw more fighting on Monday.",
+    },
     {"id": "d", "title": "Aid arrives", "text": "Aid reached Rawa and Ramadi on Tuesday."},
     {"id": "e", "text": "Rain fell on Mosul for a week."},
-    {"id": "f", "title": "Officials meet", "date": "2017-12-01",
-     "text": "In Ramadi, officials met the governor."},
+    {
+        "id": "f",
+        "title": "Officials meet",
+        "date": "2017-12-01",
+        "text": "In Ramadi, officials met the governor.",
+    },
 ]
 
 
@@ -780,15 +856,23 @@ def corpus_map(tmp_path_factory, full_gazetteer):
     from geomap import batch, inputs
 
     folder = tmp_path_factory.mktemp("corpus")
-    records = [{"id": "aa", "title": "Iraqi PM raises flag at IS-free crossing with Syria",
-                "url": "https://example.org/aa", "date": "2017-11-06",
-                "text": EXAMPLE.read_text(encoding="utf-8")}, *CORPUS]
+    records = [
+        {
+            "id": "aa",
+            "title": "Iraqi PM raises flag at IS-free crossing with Syria",
+            "url": "https://example.org/aa",
+            "date": "2017-11-06",
+            "text": EXAMPLE.read_text(encoding="utf-8"),
+        },
+        *CORPUS,
+    ]
     source = folder / "corpus.jsonl"
     source.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
     engine = batch.make_engine("local", workers=1)
     try:
-        summary = batch.run(inputs.open_input(source), folder / "out", gazetteer=full_gazetteer,
-                            engine=engine)
+        summary = batch.run(
+            inputs.open_input(source), folder / "out", gazetteer=full_gazetteer, engine=engine
+        )
     finally:
         engine.close()
     return folder / "out" / "map.html", summary
@@ -807,16 +891,24 @@ def test_corpus_map_has_a_title_summary_and_legend(open_offline, corpus_map):
     path, summary = corpus_map
     page = corpus_ready(open_offline(path))
     assert page.js("return document.title") == "corpus.jsonl \u2013 corpus map \u2013 geomap"
-    head = page.js("return [...document.querySelectorAll('.gm-corpus-head > *')]"
-                   ".map(e => e.textContent)")
+    head = page.js(
+        "return [...document.querySelectorAll('.gm-corpus-head > *')].map(e => e.textContent)"
+    )
     assert head[1] == "corpus.jsonl"
-    assert head[2] == (f"6 articles \u00b7 {summary.places} places \u00b7 "
-                       f"{summary.mentions} mentions \u00b7 2 distance claims (1 inconsistent)")
+    assert head[2] == (
+        f"6 articles \u00b7 {summary.places} places \u00b7 "
+        f"{summary.mentions} mentions \u00b7 2 distance claims (1 inconsistent)"
+    )
     assert head[3] == "dated 2017-11-06 to 2017-12-01; 2 articles undated"
     assert corpus_places(page) == summary.places
     legend = page.js("return document.querySelector('.gm-legend').textContent")
-    for item in ("a place the articles name", "heat map", "\u2713 consistent",
-                 "\u2717 inconsistent", "only inconsistent claims"):
+    for item in (
+        "a place the articles name",
+        "heat map",
+        "\u2713 consistent",
+        "\u2717 inconsistent",
+        "only inconsistent claims",
+    ):
         assert item in legend
     page.screenshot("corpus-overview.png")
     assert_clean(page)
@@ -848,10 +940,18 @@ def test_corpus_search_finds_a_place_and_opens_its_sentences(open_offline, corpu
     hits = page.js("return [...document.querySelectorAll('.gm-hit-name')].map(e => e.textContent)")
     assert hits[0] == "Ramadi"
     box.send_keys(Keys.ENTER)
-    wait(page, lambda: page.js("return !!document.querySelector('.gm-corpus-popup')"),
-         "Ramadi's popup did not open")
-    wait(page, lambda: "Ramadi" in page.js(
-        "return document.querySelector('.gm-corpus-popup h3').textContent"), "wrong popup")
+    wait(
+        page,
+        lambda: page.js("return !!document.querySelector('.gm-corpus-popup')"),
+        "Ramadi's popup did not open",
+    )
+    wait(
+        page,
+        lambda: (
+            "Ramadi" in page.js("return document.querySelector('.gm-corpus-popup h3').textContent")
+        ),
+        "wrong popup",
+    )
     popup = page.js("""const p = document.querySelector('.gm-corpus-popup');
         return {count: p.querySelector('.gm-pop-count').textContent,
                 sentences: [...p.querySelectorAll('.gm-pop-sentences > li')].map(li =>
@@ -863,29 +963,38 @@ def test_corpus_search_finds_a_place_and_opens_its_sentences(open_offline, corpu
     assert popup["count"] == "6 mentions in 5 articles"
     # the three newest first, each with its sentence and the name marked
     assert [s[2] for s in popup["sentences"]] == [
-        "Officials meet", "More fighting", "Troops leave Ramadi"]
+        "Officials meet",
+        "More fighting",
+        "Troops leave Ramadi",
+    ]
     assert popup["sentences"][0][0] == "In Ramadi"
     assert all(s[1] == "Ramadi" for s in popup["sentences"])
     assert popup["more"] == ["Iraqi PM raises flag at IS-free crossing with Syria", "Aid arrives"]
     box.clear()
     box.send_keys("zzzz")
     assert page.js("return document.querySelector('.gm-search-results').textContent") == (
-        "No place of that name on this map")
+        "No place of that name on this map"
+    )
     page.screenshot("corpus-search.png")
     assert_clean(page)
 
 
 def set_dates(page, start: str | None, end: str | None, undated: bool = True):
-    page.js("""const [a, b, u] = arguments;
+    page.js(
+        """const [a, b, u] = arguments;
         const from = document.querySelector('.gm-date-from'), to = document.querySelector('.gm-date-to');
         const check = document.querySelector('.gm-date-undated');
         from.value = a || ''; to.value = b || ''; check.checked = u;
         for (const e of [from, to, check]) e.dispatchEvent(new Event('change'));""",
-            start, end, undated)
+        start,
+        end,
+        undated,
+    )
 
 
-def test_corpus_date_filter_keeps_undated_articles_and_refuses_from_after_to(open_offline,
-                                                                              corpus_map):
+def test_corpus_date_filter_keeps_undated_articles_and_refuses_from_after_to(
+    open_offline, corpus_map
+):
     page = corpus_ready(open_offline(corpus_map[0]))
     everything = corpus_places(page)
     set_dates(page, "2017-11-06", "2017-12-01")  # the defaults: nothing changes
@@ -899,8 +1008,13 @@ def test_corpus_date_filter_keeps_undated_articles_and_refuses_from_after_to(ope
     set_dates(page, "2017-12-01", "2017-11-01")
     message = page.js("return document.querySelector('.gm-date-message')")
     assert message.is_displayed()
-    assert message.text.startswith("\u201cFrom\u201d (2017-12-01) is after \u201cto\u201d (2017-11-01)")
-    assert page.js("return document.querySelector('.gm-date-from').getAttribute('aria-invalid')") == "true"
+    assert message.text.startswith(
+        "\u201cFrom\u201d (2017-12-01) is after \u201cto\u201d (2017-11-01)"
+    )
+    assert (
+        page.js("return document.querySelector('.gm-date-from').getAttribute('aria-invalid')")
+        == "true"
+    )
     assert corpus_places(page) == before  # the previous selection stays
     set_dates(page, None, None)
     assert not message.is_displayed() and corpus_places(page) == everything
@@ -911,8 +1025,9 @@ def test_corpus_date_filter_keeps_undated_articles_and_refuses_from_after_to(ope
 # --------------------------------------------------------------------------- estimated places
 
 
-def test_estimated_places_have_their_marker_area_popup_and_row(open_offline, tmp_path,
-                                                                full_gazetteer):
+def test_estimated_places_have_their_marker_area_popup_and_row(
+    open_offline, tmp_path, full_gazetteer
+):
     from selenium.webdriver.common.by import By
     from test_render import BORNO
 
@@ -931,8 +1046,11 @@ def test_estimated_places_have_their_marker_area_popup_and_row(open_offline, tmp
 
     # the name in the article leads to the marker and its popup
     page.driver.find_element(By.CSS_SELECTOR, '.gm-located[data-location="0"]').click()
-    wait(page, lambda: popup_text(page).startswith("Mainari (20 km SE of Maiduguri)"),
-         "the estimated place's popup did not open")
+    wait(
+        page,
+        lambda: popup_text(page).startswith("Mainari (20 km SE of Maiduguri)"),
+        "the estimated place's popup did not open",
+    )
     popup = page.js("""const p = document.querySelector('.gm-location-popup');
         return {kind: p.querySelector('.gm-pop-kind').textContent,
                 facts: p.querySelector('.gm-facts').textContent,
@@ -945,18 +1063,24 @@ def test_estimated_places_have_their_marker_area_popup_and_row(open_offline, tmp
     assert popup["statements"] == ["20 km (12 miles) southeast of the state capital Maiduguri"]
     assert popup["row"].splitlines()[1].startswith("estimate:borno:mainari,Mainari,")
     page.js("document.querySelector('.gm-copy').click()")
-    wait(page, lambda: page.js("return document.querySelector('.gm-copy').textContent") != "copy",
-         "copy did nothing")
+    wait(
+        page,
+        lambda: page.js("return document.querySelector('.gm-copy').textContent") != "copy",
+        "copy did nothing",
+    )
     page.screenshot("map-estimated-place.png")
 
     # the statement's card shows the line from Maiduguri to the estimate
     page.js("document.querySelector('.gm-claim').click()")
     settled(page)
-    ends = page.js("return geomap.instances[0].claimEnds.getLayers()"
-                   ".map(l => [l.getLatLng().lat, l.getLatLng().lng])")
+    ends = page.js(
+        "return geomap.instances[0].claimEnds.getLayers()"
+        ".map(l => [l.getLatLng().lat, l.getLatLng().lng])"
+    )
     assert ends[1] == pytest.approx([doc.locations[0].lat, doc.locations[0].lon], abs=1e-4)
     assert page.js("return document.querySelector('.gm-claim-verdict').textContent") == (
-        "\u25ce located")
+        "\u25ce located"
+    )
     assert_clean(page)
 
 
@@ -968,25 +1092,38 @@ def test_corpus_map_shows_the_places_articles_locate(open_offline, tmp_path, ful
     from geomap import batch, inputs
 
     records = [
-        {"id": "ht", "title": "NSC revises epicentre", "text": (
-            "Earlier, the NSC had said that the epicentre was about 20 km north-east of "
-            "Kathmandu in Sindhupalchok district, with its coordinates 27.79°N, 85.52°E.")},
-        {"id": "ng", "title": "Attack near Maiduguri", "text": (
-            "Boko Haram fighters attacked Mainari village, about 20 km south-east of the "
-            "state capital Maiduguri, on Sunday.")},
+        {
+            "id": "ht",
+            "title": "NSC revises epicentre",
+            "text": (
+                "Earlier, the NSC had said that the epicentre was about 20 km north-east of "
+                "Kathmandu in Sindhupalchok district, with its coordinates 27.79°N, 85.52°E."
+            ),
+        },
+        {
+            "id": "ng",
+            "title": "Attack near Maiduguri",
+            "text": (
+                "Boko Haram fighters attacked Mainari village, about 20 km south-east of the "
+                "state capital Maiduguri, on Sunday."
+            ),
+        },
     ]
     source = tmp_path / "located.jsonl"
     source.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
     engine = batch.make_engine("local", workers=1)
     try:
-        batch.run(inputs.open_input(source), tmp_path / "out", gazetteer=full_gazetteer,
-                  engine=engine)
+        batch.run(
+            inputs.open_input(source), tmp_path / "out", gazetteer=full_gazetteer, engine=engine
+        )
     finally:
         engine.close()
     page = corpus_ready(open_offline(tmp_path / "out" / "map.html"))
-    located = page.js("return geomapCorpus.locatedLayer.getLayers()"
-                      ".filter(l => l.options.className === 'gm-located')"
-                      ".map(l => [l.getLatLng().lat, l.getLatLng().lng])")
+    located = page.js(
+        "return geomapCorpus.locatedLayer.getLayers()"
+        ".filter(l => l.options.className === 'gm-located')"
+        ".map(l => [l.getLatLng().lat, l.getLatLng().lng])"
+    )
     assert len(located) == 2
     assert [27.79, 85.52] in [[round(a, 2), round(b, 2)] for a, b in located]
     text = page.js("""const l = geomapCorpus.locatedLayer.getLayers()

@@ -44,13 +44,18 @@ def test_every_command_has_help():
 
 def test_lookup_prints_the_place(tmp_path):
     csv = tmp_path / "g.csv"
-    csv.write_text(HEADER + "u:1,Rāwah,Rawa,34.48229,41.91898,city,IQ,Anbar,20000,me\n",
-                   encoding="utf-8")
+    csv.write_text(
+        HEADER + "u:1,Rāwah,Rawa,34.48229,41.91898,city,IQ,Anbar,20000,me\n", encoding="utf-8"
+    )
     result = run("gazetteer", "lookup", "rawa", "--gazetteer", str(csv), "--json")
     assert result.exit_code == 0, result.output
     (place,) = [p for p in json.loads(result.output) if p["id"] == "u:1"]
     assert (place["name"], place["lat"], place["lon"], place["admin1"]) == (
-        "Rāwah", 34.48229, 41.91898, "Anbar")
+        "Rāwah",
+        34.48229,
+        41.91898,
+        "Anbar",
+    )
 
 
 def test_lookup_of_an_unknown_name_says_so():
@@ -75,11 +80,14 @@ def test_a_missing_extension_file(tmp_path):
 
 def test_validate_lists_every_problem_at_once(tmp_path):
     csv = tmp_path / "bad.csv"
-    csv.write_text(HEADER + "u:1,Town,,95,10,city,FR,,1,x\n"
-                   "u:2,,,1,1,city,FR,,1,x\n"
-                   "u:3,Ok,,1,1,city,FR,,1,x\n"
-                   "u:3,Again,,1,1,city,FR,,1,x\n"
-                   "u:4,Short,1,1\n", encoding="utf-8")
+    csv.write_text(
+        HEADER + "u:1,Town,,95,10,city,FR,,1,x\n"
+        "u:2,,,1,1,city,FR,,1,x\n"
+        "u:3,Ok,,1,1,city,FR,,1,x\n"
+        "u:3,Again,,1,1,city,FR,,1,x\n"
+        "u:4,Short,1,1\n",
+        encoding="utf-8",
+    )
     result = run("gazetteer", "validate", str(csv))
     assert result.exit_code == 2
     assert result.output.splitlines() == [
@@ -100,8 +108,23 @@ def test_validate_a_good_file(tmp_path):
 
 def test_add_then_lookup(tmp_path):
     csv = tmp_path / "mine.csv"
-    result = run("gazetteer", "add", str(csv), "--id", "me:hq", "--name", "Camp Zulu",
-                 "--lat", "33.1", "--lon", "41.2", "--kind", "base", "--country", "IQ")
+    result = run(
+        "gazetteer",
+        "add",
+        str(csv),
+        "--id",
+        "me:hq",
+        "--name",
+        "Camp Zulu",
+        "--lat",
+        "33.1",
+        "--lon",
+        "41.2",
+        "--kind",
+        "base",
+        "--country",
+        "IQ",
+    )
     assert (result.exit_code, result.output) == (0, f"Added Camp Zulu (me:hq) to {csv}\n")
     result = run("gazetteer", "lookup", "camp zulu", "--gazetteer", str(csv), "--json")
     assert json.loads(result.output)[0]["kind"] == "base"
@@ -110,18 +133,43 @@ def test_add_then_lookup(tmp_path):
 def _info(*args: str) -> dict[str, str]:
     result = run("gazetteer", "info", *args)
     assert result.exit_code == 0, result.output
-    return dict(line.split(maxsplit=1) for line in result.output.splitlines()
-                if not line.startswith("file "))
+    return dict(
+        line.split(maxsplit=1)
+        for line in result.output.splitlines()
+        if not line.startswith("file ")
+    )
 
 
 def test_an_edit_is_picked_up_without_rebuilding_the_bundled_places(tmp_path):
     csv = tmp_path / "mine.csv"
-    run("gazetteer", "add", str(csv), "--id", "me:1", "--name", "Camp Zulu", "--lat", "33.1",
-        "--lon", "41.2")
+    run(
+        "gazetteer",
+        "add",
+        str(csv),
+        "--id",
+        "me:1",
+        "--name",
+        "Camp Zulu",
+        "--lat",
+        "33.1",
+        "--lon",
+        "41.2",
+    )
     before = _info("--gazetteer", str(csv))
     bundled = Path(before["index"]).stat()
-    run("gazetteer", "add", str(csv), "--id", "me:2", "--name", "Camp Yankee", "--lat", "33.2",
-        "--lon", "41.3")
+    run(
+        "gazetteer",
+        "add",
+        str(csv),
+        "--id",
+        "me:2",
+        "--name",
+        "Camp Yankee",
+        "--lat",
+        "33.2",
+        "--lon",
+        "41.3",
+    )
     result = run("gazetteer", "lookup", "camp yankee", "--gazetteer", str(csv), "--json")
     assert [p["id"] for p in json.loads(result.output)] == ["me:2"]
     after = _info("--gazetteer", str(csv))
@@ -136,8 +184,9 @@ def test_a_refused_add_keeps_the_file(tmp_path):
     csv = tmp_path / "mine.csv"
     run("gazetteer", "add", str(csv), "--id", "me:1", "--name", "A", "--lat", "1", "--lon", "1")
     before = csv.read_bytes()
-    result = run("gazetteer", "add", str(csv), "--id", "me:2", "--name", "B", "--lat", "1,5",
-                 "--lon", "1")
+    result = run(
+        "gazetteer", "add", str(csv), "--id", "me:2", "--name", "B", "--lat", "1,5", "--lon", "1"
+    )
     assert result.exit_code == 2
     assert result.output == f"Error: {csv}:3: unparsable number '1,5' in column lat\n"
     assert csv.read_bytes() == before
@@ -157,16 +206,21 @@ def test_import_geonames_dump(tmp_path):
     codes = tmp_path / "admin1CodesASCII.txt"
     codes.write_text("IQ.01\tAnbar\tAnbar\t99238\n", encoding="utf-8")
     out = tmp_path / "iq.csv"
-    result = run("gazetteer", "import-geonames", str(dump), "--admin1-codes", str(codes),
-                 "-o", str(out))
+    result = run(
+        "gazetteer", "import-geonames", str(dump), "--admin1-codes", str(codes), "-o", str(out)
+    )
     assert (result.exit_code, result.output) == (0, f"Wrote 2 places to {out}\n")
-    result = run("gazetteer", "lookup", "Rawa", "--country", "IQ", "--gazetteer", str(out),
-                 "--json")
+    result = run(
+        "gazetteer", "lookup", "Rawa", "--country", "IQ", "--gazetteer", str(out), "--json"
+    )
     rawah = next(p for p in json.loads(result.output) if p["id"] == "gn:99347")
     assert (rawah["kind"], rawah["admin1"], rawah["population"]) == ("city", "Anbar", 22000)
     assert "راوة" not in rawah["alternate_names"]
-    anbar = json.loads(run("gazetteer", "lookup", "Al Anbar", "--kind", "admin1",
-                           "--gazetteer", str(out), "--json").output)
+    anbar = json.loads(
+        run(
+            "gazetteer", "lookup", "Al Anbar", "--kind", "admin1", "--gazetteer", str(out), "--json"
+        ).output
+    )
     assert anbar[0]["id"] == "gn:99238"
 
 
@@ -181,8 +235,9 @@ def test_import_geonames_bad_line(tmp_path):
 
 
 def test_python_dash_m_runs_the_cli():
-    result = subprocess.run([sys.executable, "-m", "geomap", "--help"], capture_output=True,
-                            text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "geomap", "--help"], capture_output=True, text=True, check=True
+    )
     assert "Usage: geomap" in result.stdout
 
 
@@ -191,13 +246,21 @@ def test_an_index_build_shows_a_progress_bar_on_a_terminal(tmp_path, full_gazett
     """On a terminal, building an index that takes a while (here the overlay of 100,000 user
     rows) draws a bar on stderr; stdout keeps only the answer."""
     csv = tmp_path / "big.csv"
-    csv.write_text(HEADER + "".join(f"u:{i},Hamlet {i},,{i % 80},{i % 170},city,FR,,{i},me\n"
-                                    for i in range(100_000)), encoding="utf-8")
+    csv.write_text(
+        HEADER
+        + "".join(
+            f"u:{i},Hamlet {i},,{i % 80},{i % 170},city,FR,,{i},me\n" for i in range(100_000)
+        ),
+        encoding="utf-8",
+    )
     main_fd, terminal = os.openpty()
     try:
-        result = subprocess.run([sys.executable, "-m", "geomap", "gazetteer", "lookup",
-                                 "Hamlet 7", "--gazetteer", csv], stderr=terminal,
-                                stdout=subprocess.PIPE, text=True)
+        result = subprocess.run(
+            [sys.executable, "-m", "geomap", "gazetteer", "lookup", "Hamlet 7", "--gazetteer", csv],
+            stderr=terminal,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
         os.close(terminal)
         drawn = b""
         while chunk := _read_some(main_fd):
@@ -233,14 +296,32 @@ def installed(tmp_path_factory) -> tuple[Path, Path]:
     # interpreter's, which lack them when the tests run in a virtual environment.
     ours = {sysconfig.get_paths()[key] for key in ("purelib", "platlib")}
     query = "import sysconfig; print(sysconfig.get_paths()['purelib'])"
-    theirs = subprocess.run([python, "-c", query], capture_output=True, text=True,
-                            check=True).stdout.strip()
+    theirs = subprocess.run(
+        [python, "-c", query], capture_output=True, text=True, check=True
+    ).stdout.strip()
     (Path(theirs) / "_geomap_test_parent.pth").write_text("\n".join(sorted(ours)) + "\n")
     source = tmp_path / "src"
-    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(
-        ".git", ".pytest_cache", "output", "test-artifacts", "__pycache__", "*.egg-info"))
-    subprocess.run([python, "-m", "pip", "install", "--quiet", "--no-deps",
-                    "--no-build-isolation", "--no-index", str(source)], check=True)
+    shutil.copytree(
+        ROOT,
+        source,
+        ignore=shutil.ignore_patterns(
+            ".git", ".pytest_cache", "output", "test-artifacts", "__pycache__", "*.egg-info"
+        ),
+    )
+    subprocess.run(
+        [
+            python,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "--no-index",
+            str(source),
+        ],
+        check=True,
+    )
     shutil.rmtree(source)
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
@@ -254,13 +335,22 @@ def test_installed_wheel_finds_its_gazetteer(installed):
     clean_env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     clean_env["GEOMAP_CACHE_DIR"] = str(elsewhere / "first-cache")
     python = env / "bin" / "python"
-    where = subprocess.run([python, "-c", "import geomap; print(geomap.__file__)"],
-                           cwd=elsewhere, env=clean_env, capture_output=True, text=True,
-                           check=True).stdout
+    where = subprocess.run(
+        [python, "-c", "import geomap; print(geomap.__file__)"],
+        cwd=elsewhere,
+        env=clean_env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     assert where.startswith(str(env))
-    result = subprocess.run([env / "bin" / "geomap", "gazetteer", "lookup", "Ramadi",
-                             "--country", "IQ"], cwd=elsewhere, env=clean_env,
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [env / "bin" / "geomap", "gazetteer", "lookup", "Ramadi", "--country", "IQ"],
+        cwd=elsewhere,
+        env=clean_env,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("Ramadi ") and "33.4206" in result.stdout
     # The bundled places came compiled in the wheel: nothing was built on first use.
@@ -282,9 +372,13 @@ def test_a_read_only_install_reads_its_index_and_caches_only_user_rows(installed
         clean_env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
         clean_env["GEOMAP_CACHE_DIR"] = str(cache)
         for args in (["Ramadi", "--country", "IQ"], ["Camp Zulu", "--gazetteer", str(mine)]):
-            result = subprocess.run(unprivileged() + [env / "bin" / "geomap", "gazetteer",
-                                    "lookup", *args], cwd=folder, env=clean_env,
-                                    capture_output=True, text=True)
+            result = subprocess.run(
+                unprivileged() + [env / "bin" / "geomap", "gazetteer", "lookup", *args],
+                cwd=folder,
+                env=clean_env,
+                capture_output=True,
+                text=True,
+            )
             assert result.returncode == 0, result.stderr
             assert result.stdout.startswith(args[0])
         assert [p.name.split("-")[0] for p in cache.glob("*.sqlite")] == ["user"]

@@ -38,8 +38,14 @@ def test_the_bundled_example_names_its_source():
 
 def test_every_row_of_the_bad_input_table_names_a_test_that_exists():
     table = (ROOT / "docs" / "bad-input.md").read_text(encoding="utf-8")
-    rows = [line for line in table.splitlines() if line.startswith("| ") and "`test" in line
-            or "tests/test_" in line and line.startswith("| ")]
+    rows = [
+        line
+        for line in table.splitlines()
+        if line.startswith("| ")
+        and "`test" in line
+        or "tests/test_" in line
+        and line.startswith("| ")
+    ]
     assert len(rows) >= 20
     for row in rows:
         last = row.rstrip(" |").rsplit("|", 1)[1]
@@ -72,24 +78,33 @@ def _timeless(output: str) -> str:
     return re.sub(r" in \d+(\.\d+)? s:", " in N s:", output)
 
 
-@pytest.mark.parametrize("session", console_sessions(),
-                         ids=lambda s: s[0][0].split()[1] if s[0][0].startswith("geomap")
-                         else s[0][0])
+@pytest.mark.parametrize(
+    "session",
+    console_sessions(),
+    ids=lambda s: s[0][0].split()[1] if s[0][0].startswith("geomap") else s[0][0],
+)
 def test_the_readme_sessions_print_what_the_readme_shows(session, tmp_path):
     """Each session runs as written, in a fresh folder holding the examples (as a fresh
     clone does), and prints what the README shows."""
     (tmp_path / "examples").symlink_to(ROOT / "examples")
-    script = ["geomap() { \"$GEOMAP_PYTHON\" -m geomap \"$@\"; }", "status=0"]
+    script = ['geomap() { "$GEOMAP_PYTHON" -m geomap "$@"; }', "status=0"]
     for number, (command, _) in enumerate(session):
         script += [f"echo '@@ {number}'", "(exit $status)", command, "status=$?"]
     env = {**os.environ, "GEOMAP_PYTHON": sys.executable}
-    result = subprocess.run(["bash", "-c", "\n".join(script)], cwd=tmp_path, env=env,
-                            capture_output=True, text=True, timeout=600)
+    result = subprocess.run(
+        ["bash", "-c", "\n".join(script)],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     printed = re.split(r"^@@ \d+\n", result.stdout, flags=re.M)[1:]
     assert len(printed) == len(session), result.stderr
     for (command, shown), output in zip(session, printed):
-        assert (command, _timeless(output.strip("\n"))) == (command, _timeless(shown)), \
+        assert (command, _timeless(output.strip("\n"))) == (command, _timeless(shown)), (
             result.stderr
+        )
 
 
 def test_the_readme_counts_the_bundled_places(full_gazetteer):

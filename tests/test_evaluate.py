@@ -58,18 +58,25 @@ def test_gold_spans_count_unknown_names_as_largest_error(gaz):
 def test_auc_bounds():
     assert auc_log_error([0.0, 0.0]) == 0.0
     assert auc_log_error([MAX_ERROR_KM, MAX_ERROR_KM]) == pytest.approx(
-        math.log(1 + MAX_ERROR_KM) / math.log(MAX_ERROR_KM))
+        math.log(1 + MAX_ERROR_KM) / math.log(MAX_ERROR_KM)
+    )
 
 
 def test_breakdown_by_feature_type(gaz):
-    article = {**ARTICLE, "toponyms": [
-        {**ARTICLE["toponyms"][0], "feature_code": "PPLA"},
-        {**ARTICLE["toponyms"][1], "feature_code": "PCLI"},
-        {**ARTICLE["toponyms"][2], "feature_code": "PPL"},
-    ]}
+    article = {
+        **ARTICLE,
+        "toponyms": [
+            {**ARTICLE["toponyms"][0], "feature_code": "PPLA"},
+            {**ARTICLE["toponyms"][1], "feature_code": "PCLI"},
+            {**ARTICLE["toponyms"][2], "feature_code": "PPL"},
+        ],
+    }
     scores = evaluate([article], gazetteer=gaz)
     assert [(r.feature, r.candidate) for r in scores.gold] == [
-        ("PPL*", True), ("PCL*", True), ("PPL*", False)]
+        ("PPL*", True),
+        ("PCL*", True),
+        ("PPL*", False),
+    ]
     # Fallujah has no candidate: a gold-span error, and not recognised end to end.
     assert scores.gold[2].gold_span_km == MAX_ERROR_KM and scores.gold[2].end_to_end_km is None
     table = format_scores(scores).split("by feature type")[1].splitlines()
@@ -80,7 +87,14 @@ def test_breakdown_by_feature_type(gaz):
 
 def test_feature_types_and_halves():
     assert [feature_type(c) for c in ("PPLC", "ADM1", "ADM2", "PCLS", "STM", "ADMD", "")] == [
-        "PPL*", "ADM1", "ADM2", "PCL*", "water/other", "water/other", "water/other"]
+        "PPL*",
+        "ADM1",
+        "ADM2",
+        "PCL*",
+        "water/other",
+        "water/other",
+        "water/other",
+    ]
     assert half("4") == "dev" and half("1") == "held-out"  # crc32 0xf3b61b38, 0x83dcefb7
 
 
@@ -88,9 +102,13 @@ def test_unresolved_gold_spans_count_in_the_no_candidate_share_only(gaz):
     article = {**ARTICLE, "unresolved": [{"start": 28, "end": 36, "name": "Fallujah"}]}
     scores = evaluate([article], gazetteer=gaz, gold_spans=True)
     assert [(r.feature, r.candidate, r.gold_span_km) for r in scores.gold[3:]] == [
-        ("unresolved", False, None)]
-    rows = {line.split()[0]: line.split()[1:] for line in format_scores(scores).splitlines()
-            if line.split() and line.split()[0] in ("resolved", "unresolved", "all")}
+        ("unresolved", False, None)
+    ]
+    rows = {
+        line.split()[0]: line.split()[1:]
+        for line in format_scores(scores).splitlines()
+        if line.split() and line.split()[0] in ("resolved", "unresolved", "all")
+    }
     assert rows["unresolved"] == ["1", "100.0%", "(1)", "-"]
     assert rows["all"][:3] == ["4", "50.0%", "(2)"]
     assert has_candidate(gaz, "Ramadi") and not has_candidate(gaz, "Fallujah")

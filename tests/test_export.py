@@ -17,8 +17,13 @@ from geomap.render import remote_assets, save
 
 @pytest.fixture(scope="module")
 def example_rows(example_text, full_gazetteer) -> export.ArticleRows:
-    doc = parse(example_text, title="Iraqi PM raises flag", url="https://aa.com.tr/x",
-                gazetteer=full_gazetteer, id="aa-2017")
+    doc = parse(
+        example_text,
+        title="Iraqi PM raises flag",
+        url="https://aa.com.tr/x",
+        gazetteer=full_gazetteer,
+        id="aa-2017",
+    )
     return export.article_rows(check_document(doc, full_gazetteer), date="2017-11-06")
 
 
@@ -33,8 +38,17 @@ def test_mention_lines_carry_the_article_and_offsets(example_rows, example_text)
     assert [m["start"] for m in lines] == sorted(m["start"] for m in lines)
     qaim = next(m for m in lines if m["text"] == "Al-Qaim")
     assert qaim["place"]["country"] == "IQ" and qaim["kind"] == "place"
-    assert set(qaim) == {"article", "start", "end", "text", "sentence", "kind", "confidence",
-                         "confident", "place"}
+    assert set(qaim) == {
+        "article",
+        "start",
+        "end",
+        "text",
+        "sentence",
+        "kind",
+        "confidence",
+        "confident",
+        "place",
+    }
     assert set(qaim["place"]) == {"id", "name", "kind", "country", "admin1", "lat", "lon"}
 
 
@@ -71,16 +85,20 @@ def test_places_count_place_mentions_not_demonyms(example_rows):
 
 def test_tally_counts_articles_and_dates(full_gazetteer):
     tally = export.Tally()
-    for id, text, date in [("a", "Floods hit Basra and Basra again.", "2017-03-01"),
-                           ("b", "Talks in Basra and Amman.", "2016-12-31"),
-                           ("c", "Rain in Amman.", None)]:
+    for id, text, date in [
+        ("a", "Floods hit Basra and Basra again.", "2017-03-01"),
+        ("b", "Talks in Basra and Amman.", "2016-12-31"),
+        ("c", "Rain in Amman.", None),
+    ]:
         tally.add(rows_of(text, full_gazetteer, id=id, date=date))
     collection = export.places_geojson(tally)
     props = {f["properties"]["name"]: f["properties"] for f in collection["features"]}
     assert props["Basra"]["mentions"] == 3
     assert props["Basra"]["articles"] == ["a", "b"]
-    assert (props["Basra"]["first_date"], props["Basra"]["last_date"]) == ("2016-12-31",
-                                                                           "2017-03-01")
+    assert (props["Basra"]["first_date"], props["Basra"]["last_date"]) == (
+        "2016-12-31",
+        "2017-03-01",
+    )
     assert props["Amman"]["articles"] == ["b", "c"]
     assert props["Amman"]["first_date"] == props["Amman"]["last_date"] == "2016-12-31"
     assert [f["properties"]["name"] for f in collection["features"]] == ["Basra", "Amman"]
@@ -109,9 +127,11 @@ def test_article_rows_need_an_id(full_gazetteer):
 @pytest.fixture(scope="module")
 def tally(full_gazetteer) -> export.Tally:
     tally = export.Tally()
-    articles = [("a", "Floods hit Basra.", "2017-03-01", "https://news.example/a"),
-                ("b", "Talks in Basra and Amman.", "2016-12-31", "javascript:alert(1)"),
-                ("c", "Rain in Cairo.", None, None)]
+    articles = [
+        ("a", "Floods hit Basra.", "2017-03-01", "https://news.example/a"),
+        ("b", "Talks in Basra and Amman.", "2016-12-31", "javascript:alert(1)"),
+        ("c", "Rain in Cairo.", None, None),
+    ]
     for id, text, date, url in articles:
         tally.add(rows_of(text, full_gazetteer, id=id, date=date, url=url))
     return tally
@@ -122,13 +142,15 @@ def test_corpus_payload(tally):
     assert data["articles"] == [
         {"id": "a", "title": "Title a", "url": "https://news.example/a", "date": "2017-03-01"},
         {"id": "b", "title": "Title b", "url": None, "date": "2016-12-31"},
-        {"id": "c", "title": "Title c", "url": None, "date": None}]
+        {"id": "c", "title": "Title c", "url": None, "date": None},
+    ]
     assert data["summary"]["dates"] == ["2016-12-31", "2017-03-01"]
     assert data["summary"]["undated"] == 1
     basra = next(p for p in data["places"] if p["name"] == "Basra")
     assert basra["refs"] == [
         {"article": 0, "mentions": 1, "sentence": "Floods hit Basra.", "mark": [11, 16]},
-        {"article": 1, "mentions": 1, "sentence": "Talks in Basra and Amman.", "mark": [9, 14]}]
+        {"article": 1, "mentions": 1, "sentence": "Talks in Basra and Amman.", "mark": [9, 14]},
+    ]
 
 
 def test_corpus_map_saves_offline_and_reproducibly(tally, tmp_path):
@@ -157,13 +179,19 @@ def test_corpus_map_in_a_browser(tally, tmp_path, open_offline):
     assert page.js("return window.geomapCorpus.setRange('2017-01-01', null, false)") == 1
     assert page.js("return window.geomapCorpus.setRange(null, null, true)") == 3
     assert page.js("return document.querySelectorAll('.gm-dates input[type=date]').length") == 2
-    popup = ("var m = window.geomapCorpus.cluster.getLayers().find(function (l) {"
-             " return l.options.title === 'Basra'; }); var box = m.getPopup()._content(m);")
-    links = page.js(popup + "return Array.from(box.querySelectorAll('a'))"
-                    ".map(function (a) { return [a.href, a.textContent]; })")
+    popup = (
+        "var m = window.geomapCorpus.cluster.getLayers().find(function (l) {"
+        " return l.options.title === 'Basra'; }); var box = m.getPopup()._content(m);"
+    )
+    links = page.js(
+        popup + "return Array.from(box.querySelectorAll('a'))"
+        ".map(function (a) { return [a.href, a.textContent]; })"
+    )
     assert links == [["https://news.example/a", "Title a"]]
     text = page.js(popup + "return box.textContent")
-    assert text == ("Basraprovince / region · IQ2 mentions in 2 articlesFloods hit Basra.2017-03-01Title a"
-                    "Talks in Basra and Amman.2016-12-31Title b")
+    assert text == (
+        "Basraprovince / region · IQ2 mentions in 2 articlesFloods hit Basra.2017-03-01Title a"
+        "Talks in Basra and Amman.2016-12-31Title b"
+    )
     page.screenshot("corpus-map.png")
     assert page.leaving() == [] and page.errors == [] and page.dialogs == []

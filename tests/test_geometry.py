@@ -31,7 +31,12 @@ def test_destination_then_measure_returns_the_same_distance_and_bearing(bearing,
 
 
 def test_approx_km_stays_within_half_a_percent_of_the_ellipsoid():
-    for a, b in [(RAMADI, HUSAYBAH), ((0, 0), (0, 90)), ((60, 10), (-30, -70)), ((1, 1), (1, 1.01))]:
+    for a, b in [
+        (RAMADI, HUSAYBAH),
+        ((0, 0), (0, 90)),
+        ((60, 10), (-30, -70)),
+        ((1, 1), (1, 1.01)),
+    ]:
         exact = measure(a, b).km
         assert geometry.approx_km(*a, *b) == pytest.approx(exact, rel=0.005)
 
@@ -81,20 +86,28 @@ def test_points_along_one_bearing_are_the_points_solved_one_by_one():
     kms = [0.0, 0.5, 410.0, 9000.0, 19_900.0]
     for center, bearing in [(RAMADI, 297.0), ((-17.7, 178.4), 91.5), ((89.9, 0.0), 180.0)]:
         assert geometry.destinations(center, bearing, kms) == [
-            geometry.destination(center, bearing, km) for km in kms]
+            geometry.destination(center, bearing, km) for km in kms
+        ]
 
 
 def test_the_spherical_shortcuts_answer_as_the_geodesic_does():
     # contains() skips the geodesic when the sphere puts a point far outside the distances,
     # farthest_km() when it puts a point well inside the farthest: both must agree with
     # solving every geodesic, near the window's edges and across the antipode too.
-    areas = [Area(RAMADI, 384.0, 436.0, bearing=270.0, half_width=46.0),
-             Area((0.0, 179.9), 0.0, 20_003.93, bearing=90.0, half_width=120.0),
-             Area((60.0, 10.0), 99.5, 100.5)]
+    areas = [
+        Area(RAMADI, 384.0, 436.0, bearing=270.0, half_width=46.0),
+        Area((0.0, 179.9), 0.0, 20_003.93, bearing=90.0, half_width=120.0),
+        Area((60.0, 10.0), 99.5, 100.5),
+    ]
     for area in areas:
-        points = [geometry.destination(area.center, b, km) for b in range(0, 360, 7)
-                  for km in (0.0, 99.4, 99.6, 100.4, 100.6, 383.0, 385.0, 437.0, 19_990.0)]
-        assert [area.contains(p) for p in points] == [area.holds(measure(area.center, p))
-                                                      for p in points]
+        points = [
+            geometry.destination(area.center, b, km)
+            for b in range(0, 360, 7)
+            for km in (0.0, 99.4, 99.6, 100.4, 100.6, 383.0, 385.0, 437.0, 19_990.0)
+        ]
+        assert [area.contains(p) for p in points] == [
+            area.holds(measure(area.center, p)) for p in points
+        ]
         assert geometry.farthest_km(area.center, points) == max(
-            measure(area.center, p).km for p in points)
+            measure(area.center, p).km for p in points
+        )

@@ -60,8 +60,21 @@ _FOREIGN = (
 # Elements that only the saved page itself has: as many live as in the file.
 STATIC_TAGS = ("script", "style", "meta", "link", "base", "title", "noscript", "template")
 _URL_ATTRIBUTES = (
-    "href", "xlink:href", "src", "srcset", "srcdoc", "action", "formaction", "data", "poster",
-    "background", "codebase", "cite", "ping", "lowsrc", "dynsrc",
+    "href",
+    "xlink:href",
+    "src",
+    "srcset",
+    "srcdoc",
+    "action",
+    "formaction",
+    "data",
+    "poster",
+    "background",
+    "codebase",
+    "cite",
+    "ping",
+    "lowsrc",
+    "dynsrc",
 )
 #: Defines ``window.__audit()``: every trace a payload could leave in the page.
 AUDIT = """
@@ -100,8 +113,9 @@ def plain_name(i: int) -> str:
 
 def page_groups(strings: list[str]) -> list[list[int]]:
     """Payload indices per article-map page."""
-    return [list(range(i, min(i + PER_PAGE, len(strings))))
-            for i in range(0, len(strings), PER_PAGE)]
+    return [
+        list(range(i, min(i + PER_PAGE, len(strings)))) for i in range(0, len(strings), PER_PAGE)
+    ]
 
 
 def gazetteer_rows(strings: list[str]) -> list[tuple]:
@@ -120,12 +134,36 @@ def gazetteer_rows(strings: list[str]) -> list[tuple]:
             s = strings[i]
             rows.append((s, s, plain_name(i), *at[i], "city", "IQ", s, 1000, s))
             fit = Geodesic.WGS84.Direct(*at[group[(j + 1) % len(group)]], 270, CLAIM_KM * 1000)
-            rows.append((f"fit:{s}", s, "", round(fit["lat2"], 6), round(fit["lon2"], 6),
-                         "city", "IQ", "", 10, "fit"))
+            rows.append(
+                (
+                    f"fit:{s}",
+                    s,
+                    "",
+                    round(fit["lat2"], 6),
+                    round(fit["lon2"], 6),
+                    "city",
+                    "IQ",
+                    "",
+                    10,
+                    "fit",
+                )
+            )
         for i, code in zip(group[:2], ("IQ", "SY")):
             lat, lon = at[group[0]]
-            rows.append((f"country:{i}", strings[i], f"{plain_name(i)}ia", lat + 7, lon + i % 2,
-                         "country", code, "", 10**6, strings[i]))
+            rows.append(
+                (
+                    f"country:{i}",
+                    strings[i],
+                    f"{plain_name(i)}ia",
+                    lat + 7,
+                    lon + i % 2,
+                    "country",
+                    code,
+                    "",
+                    10**6,
+                    strings[i],
+                )
+            )
     return rows
 
 
@@ -133,10 +171,22 @@ def label_rows(strings: list[str]) -> list[tuple]:
     """Per payload, a town of 50,000 people named by it 20 km east of the city named by it:
     the basemap names it from zoom 9."""
     rows = []
-    for i, (_, _, _, lat, lon, *_rest) in enumerate(gazetteer_rows(strings)[::2][:len(strings)]):
+    for i, (_, _, _, lat, lon, *_rest) in enumerate(gazetteer_rows(strings)[::2][: len(strings)]):
         east = Geodesic.WGS84.Direct(lat, lon, 90, 20_000)
-        rows.append((f"label:{i}", strings[i], "", round(east["lat2"], 6),
-                     round(east["lon2"], 6), "city", "IQ", "", 50_000, "label"))
+        rows.append(
+            (
+                f"label:{i}",
+                strings[i],
+                "",
+                round(east["lat2"], 6),
+                round(east["lon2"], 6),
+                "city",
+                "IQ",
+                "",
+                50_000,
+                "label",
+            )
+        )
     return rows
 
 
@@ -180,8 +230,10 @@ def extents(docs: list[Document]) -> dict[str, dict]:
         for m in doc.mentions:
             p = m.place
             if p is not None and p.kind == "city":
-                ring = [[p.lon - d, p.lat - e] for d, e in
-                        ((0.3, 0.3), (-0.3, 0.3), (-0.3, -0.3), (0.3, -0.3), (0.3, 0.3))]
+                ring = [
+                    [p.lon - d, p.lat - e]
+                    for d, e in ((0.3, 0.3), (-0.3, 0.3), (-0.3, -0.3), (0.3, -0.3), (0.3, 0.3))
+                ]
                 out[p.id] = {"type": "Polygon", "coordinates": [ring]}
     return out
 
@@ -281,7 +333,8 @@ def test_payloads_come_out_of_the_page_templates_as_they_went_in(pages):
     for docs in pages:
         data = payload_of(build_map(docs))
         assert [(d["fullTitle"] or d["title"], d["text"]) for d in data["docs"]] == [
-            (d.title, d.text) for d in docs]
+            (d.title, d.text) for d in docs
+        ]
         places = {m.place.name for doc in docs for m in doc.mentions if m.place is not None}
         assert {p["name"] for p in data["places"]} == places
         for doc in docs:
@@ -343,9 +396,10 @@ def test_article_map_under_attack(open_offline, tmp_path, strings, pages, label_
     labelled: set[str] = set()
     for p, docs in enumerate(pages):
         where = f"article map page {p + 1} of {len(pages)}"
-        path = save(build_map(docs, boundaries={**BOUNDARIES, **extents(docs)},
-                              gazetteer=label_gazetteer),
-                    tmp_path / f"hostile-{p + 1:02d}.html")
+        path = save(
+            build_map(docs, boundaries={**BOUNDARIES, **extents(docs)}, gazetteer=label_gazetteer),
+            tmp_path / f"hostile-{p + 1:02d}.html",
+        )
         static = static_counts(path)
         page = ready(open_offline(path))
         page.js(AUDIT)
@@ -403,18 +457,24 @@ def test_article_map_under_attack(open_offline, tmp_path, strings, pages, label_
             assert panel["text"].count(s) == 3, (where, s)
             assert seen["options"][d] == f"{d + 1}. {display_title(doc, d)}", where
             assert seen["layers"][3 + d] == " " + as_html_text(
-                layer_name(d, display_title(doc, d))), where
+                layer_name(d, display_title(doc, d))
+            ), where
             claimed = [c for c in doc.checks if c.fits]
             for check in claimed:
                 subject = doc.mentions[check.claim.subject.mention].place.name
                 reference = doc.mentions[check.claim.reference.mention].place.name
                 fit = check.fits[0].name
                 assert f"places that fit: {fit} (" in panel["claims"], where
-                assert any(t.startswith(
-                    f"Where the text puts {subject}: {CLAIM_KM} km W of {reference} (accepted ")
-                    for t in seen["tips"]), where
-                assert any(t.startswith(f"Fits \u201c{CLAIM_KM} km W of {reference}\u201d: {fit} (")
-                           for t in seen["tips"]), where
+                assert any(
+                    t.startswith(
+                        f"Where the text puts {subject}: {CLAIM_KM} km W of {reference} (accepted "
+                    )
+                    for t in seen["tips"]
+                ), where
+                assert any(
+                    t.startswith(f"Fits \u201c{CLAIM_KM} km W of {reference}\u201d: {fit} (")
+                    for t in seen["tips"]
+                ), where
             shown.add(s)
         places = {m.place for doc in docs for m in doc.mentions if m.place is not None}
         assert sorted(seen["names"]) == sorted(p.name for p in places), where
@@ -429,15 +489,18 @@ def test_article_map_under_attack(open_offline, tmp_path, strings, pages, label_
     assert shown == set(strings)
     assert labelled == {display_name(s.strip()) for s in strings}  # each one a basemap name
     assert "GEOMAP_PWNED" not in os.environ
-    print(f"\nhostile article map: {len(strings)} payloads x {len(CHANNELS)} channels "
-          f"({', '.join(CHANNELS)}; also {', '.join(EXTRA_CHANNELS[:3])}, basemap names, "
-          f"the active claim) on {len(pages)} "
-          "pages: 0 executions, 0 injected elements, 0 requests")
+    print(
+        f"\nhostile article map: {len(strings)} payloads x {len(CHANNELS)} channels "
+        f"({', '.join(CHANNELS)}; also {', '.join(EXTRA_CHANNELS[:3])}, basemap names, "
+        f"the active claim) on {len(pages)} "
+        "pages: 0 executions, 0 injected elements, 0 requests"
+    )
 
 
 @pytest.mark.slow
-def test_corpus_map_under_attack(open_offline, tmp_path, strings, hostile_gazetteer,
-                                 label_gazetteer):
+def test_corpus_map_under_attack(
+    open_offline, tmp_path, strings, hostile_gazetteer, label_gazetteer
+):
     """geomap batch's map.html: two articles per payload, one titled by it with it as URL,
     one untitled (its id is the payload) with an https URL that carries it; each states a
     distance between two places named by payloads (the claims layer). The search box is
@@ -446,19 +509,21 @@ def test_corpus_map_under_attack(open_offline, tmp_path, strings, hostile_gazett
     after = {i: group[(j + 1) % len(group)] for group in groups for j, i in enumerate(group)}
     records = []
     for i, s in enumerate(strings):
-        text = (f"{s}\n\nFighting reached {plain_name(i)} on Monday as {s} went on. "
-                f"{plain_name(i)} lies {CLAIM_KM} kilometers west of {plain_name(after[i])}, "
-                "officials said.")
+        text = (
+            f"{s}\n\nFighting reached {plain_name(i)} on Monday as {s} went on. "
+            f"{plain_name(i)} lies {CLAIM_KM} kilometers west of {plain_name(after[i])}, "
+            "officials said."
+        )
         date = f"2017-11-{1 + i % 28:02d}"
         records.append({"id": f"a{i}", "title": s, "url": s, "date": date, "text": text})
-        records.append({"id": s, "url": f"https://example.org/?q={s}", "date": date,
-                        "text": text})
+        records.append({"id": s, "url": f"https://example.org/?q={s}", "date": date, "text": text})
     source = tmp_path / "corpus.jsonl"
     source.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
     engine = batch.make_engine("local", workers=2)
     try:
-        summary = batch.run(inputs.open_input(source), tmp_path / "out",
-                            gazetteer=hostile_gazetteer, engine=engine)
+        summary = batch.run(
+            inputs.open_input(source), tmp_path / "out", gazetteer=hostile_gazetteer, engine=engine
+        )
     finally:
         engine.close()
     assert (summary.articles, summary.errors) == (len(records), 0)
@@ -478,14 +543,17 @@ def test_corpus_map_under_attack(open_offline, tmp_path, strings, hostile_gazett
     assert page.js("return geomapCorpus.setRange('2017-11-03', '2017-11-02')") is None
     assert page.js("return geomapCorpus.setRange(null, null)") == len(strings)
     # The search box, asked for every payload: the place it names is listed, as text.
-    found = page.js("""const input = document.querySelector('.gm-search-input');
+    found = page.js(
+        """const input = document.querySelector('.gm-search-input');
         return arguments[0].map((s) => {
           input.value = s;
           input.dispatchEvent(new Event('input'));
           // A text box drops line breaks from its value: ask for those directly.
           if (input.value !== s) geomapCorpus.search(s);
           return [...document.querySelectorAll('.gm-hit-name')].map((e) => e.textContent);
-        });""", strings)
+        });""",
+        strings,
+    )
     searched = page.js("return __audit()")
     for s, hits in zip(strings, found):
         assert display_name(s.strip()) in hits, s
@@ -526,10 +594,17 @@ def test_corpus_map_under_attack(open_offline, tmp_path, strings, hostile_gazett
         subject, reference = display_name(s.strip()), display_name(strings[after[i]].strip())
         line = f"{subject} \u2190 {reference}: stated {CLAIM_KM} km W"
         assert sum(line in c for c in seen["claims"]) == 2, s
-        assert sum(t.startswith(f"\u2717 {subject} \u2190 {reference}: distance inconsistent")
-                   for t in seen["tips"]) == 2, s
+        assert (
+            sum(
+                t.startswith(f"\u2717 {subject} \u2190 {reference}: distance inconsistent")
+                for t in seen["tips"]
+            )
+            == 2
+        ), s
     assert seen["title"] == "corpus.jsonl \u2013 corpus map \u2013 geomap"
     page.screenshot("hostile-corpus-map.png")
-    print(f"\nhostile corpus map: {len(strings)} payloads x {len(CHANNELS)} channels "
-          f"({', '.join(CHANNELS)}; also {EXTRA_CHANNELS[-1]}, https URL, search box, claims "
-          f"layer) over {len(records)} articles: 0 executions, 0 injected elements, 0 requests")
+    print(
+        f"\nhostile corpus map: {len(strings)} payloads x {len(CHANNELS)} channels "
+        f"({', '.join(CHANNELS)}; also {EXTRA_CHANNELS[-1]}, https URL, search box, claims "
+        f"layer) over {len(records)} articles: 0 executions, 0 injected elements, 0 requests"
+    )

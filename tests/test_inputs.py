@@ -36,11 +36,17 @@ def test_the_jsonl_reader_streams():
 
 
 def test_one_article_files_by_their_name(tmp_path):
-    for name, fmt in [("a.txt", "plain"), ("b.md", "markdown"), ("c.HTML", "html"),
-                      ("d.markdown", "markdown"), ("e.htm", "html")]:
+    for name, fmt in [
+        ("a.txt", "plain"),
+        ("b.md", "markdown"),
+        ("c.HTML", "html"),
+        ("d.markdown", "markdown"),
+        ("e.htm", "html"),
+    ]:
         (tmp_path / name).write_text(TEXT)
         assert items(tmp_path / name) == [
-            Article(name, TEXT, format=fmt, source=str(tmp_path / name))]
+            Article(name, TEXT, format=fmt, source=str(tmp_path / name))
+        ]
 
 
 def test_a_name_that_says_nothing_is_refused_or_read_as_told(tmp_path):
@@ -55,7 +61,8 @@ def test_a_name_that_says_nothing_is_refused_or_read_as_told(tmp_path):
 def test_stdin_is_read_in_the_format_asked(tmp_path):
     stream = io.BytesIO(TEXT.encode())
     assert items("-", stdin_format="txt", stream=stream) == [
-        Article("stdin", TEXT, source="<stdin>")]
+        Article("stdin", TEXT, source="<stdin>")
+    ]
     lines = io.BytesIO(b'{"id": 7, "text": "In Basra."}\n\n{"text": "In Amman."}\n')
     assert [(a.id, a.line) for a in items("-", stream=lines)] == [("7", 1), ("3", 3)]
 
@@ -65,26 +72,35 @@ def test_a_jsonl_line_that_is_not_utf8_is_named_by_file_byte(tmp_path):
     data = b'{"text": "In Basra."}\n{"text": "caf\xe9"}\n{"text": "In Amman."}\n'
     path.write_bytes(data)
     found = items(path)
-    assert found[1] == BadRecord(str(path), 2, f"not UTF-8 text at byte {data.index(0xE9)} "
-                                               "(use --encoding)")
+    assert found[1] == BadRecord(
+        str(path), 2, f"not UTF-8 text at byte {data.index(0xE9)} (use --encoding)"
+    )
     assert [a.text for a in found if isinstance(a, Article)] == ["In Basra.", "In Amman."]
     assert [a.text for a in items(path, encoding="latin-1")] == [
-        "In Basra.", "caf\u00e9", "In Amman."]
+        "In Basra.",
+        "caf\u00e9",
+        "In Amman.",
+    ]
 
 
 def test_utf16_jsonl_with_a_byte_order_mark(tmp_path):
     path = tmp_path / "c.jsonl"
-    lines = [json.dumps({"id": "a", "text": "Rain in Ramadi.\u2028Then sun."}, ensure_ascii=False),
-             json.dumps({"id": "b", "text": "In Mosul."})]
+    lines = [
+        json.dumps({"id": "a", "text": "Rain in Ramadi.\u2028Then sun."}, ensure_ascii=False),
+        json.dumps({"id": "b", "text": "In Mosul."}),
+    ]
     path.write_bytes("\n".join(lines).encode("utf-16"))
     assert [(a.id, a.text, a.line) for a in items(path)] == [
-        ("a", "Rain in Ramadi.\u2028Then sun.", 1), ("b", "In Mosul.", 2)]
+        ("a", "Rain in Ramadi.\u2028Then sun.", 1),
+        ("b", "In Mosul.", 2),
+    ]
 
 
 def test_records_keep_the_fields_asked_for(tmp_path):
     path = tmp_path / "gold.jsonl"
-    path.write_text(json.dumps({"id": "a", "text": "In Basra.", "toponyms": [{"start": 3}],
-                                "other": 1}) + "\n")
+    path.write_text(
+        json.dumps({"id": "a", "text": "In Basra.", "toponyms": [{"start": 3}], "other": 1}) + "\n"
+    )
     (article,) = items(path, extra_fields=("toponyms", "unresolved"))
     assert article.extra == {"toponyms": [{"start": 3}]}
 
@@ -94,11 +110,13 @@ def test_bad_records_say_where_and_why(tmp_path):
     path.write_text("id,text,date\na,In Basra.,2017-11-06\nb,In Amman.\nc,In Mosul.,soon\n")
     assert [str(item) for item in items(path) if isinstance(item, BadRecord)] == [
         f"{path}:3: expected 3 cells, found 2",
-        f"{path}:4: date 'soon' is not an ISO 8601 date such as 2017-11-06"]
+        f"{path}:4: date 'soon' is not an ISO 8601 date such as 2017-11-06",
+    ]
 
 
-@pytest.mark.parametrize("name", ["https://news.example/article.html", "http://x.org/a",
-                                  "ftp://x.org/a.txt"])
+@pytest.mark.parametrize(
+    "name", ["https://news.example/article.html", "http://x.org/a", "ftp://x.org/a.txt"]
+)
 def test_a_url_is_not_fetched(name):
     with pytest.raises(InputError) as err:
         open_input(name)
@@ -108,12 +126,20 @@ def test_a_url_is_not_fetched(name):
 def test_a_pdf_is_refused_with_what_to_do(tmp_path):
     pdf = tmp_path / "report.pdf"
     pdf.write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
-    problem = ("a PDF file, not text: extract its text first (e.g. pdftotext report.pdf "
-               "report.txt) and pass the text file")
+    problem = (
+        "a PDF file, not text: extract its text first (e.g. pdftotext report.pdf "
+        "report.txt) and pass the text file"
+    )
     with pytest.raises(InputError) as err:
         open_input(pdf)
     assert str(err.value) == f"{pdf}: {problem}"
     disguised = tmp_path / "report.txt"
     disguised.write_bytes(pdf.read_bytes())
-    assert items(disguised) == [BadRecord(str(disguised), None, problem.replace(
-        "report.pdf report.txt", "report.txt report-text.txt"), "report.txt")]
+    assert items(disguised) == [
+        BadRecord(
+            str(disguised),
+            None,
+            problem.replace("report.pdf report.txt", "report.txt report-text.txt"),
+            "report.txt",
+        )
+    ]

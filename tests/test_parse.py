@@ -56,8 +56,12 @@ def test_places_resolved_within_tolerance(doc):
 
 @pytest.mark.slow
 def test_not_places_are_not_marked(doc):
-    marked = [(m.start, m.end, m.text) for m in doc.places
-              for bad in GOLD["not_places"] if m.start < bad["end"] and bad["start"] < m.end]
+    marked = [
+        (m.start, m.end, m.text)
+        for m in doc.places
+        for bad in GOLD["not_places"]
+        if m.start < bad["end"] and bad["start"] < m.end
+    ]
     assert marked == []
 
 
@@ -79,20 +83,28 @@ def test_every_resolution_explains_itself(doc):
 def test_html_offsets_refer_to_extracted_text():
     from geomap.parse import default_gazetteer
 
-    doc = parse("<p>Fighting in <b>Ramadi</b>, Iraq &amp; beyond.</p>", format="html",
-                gazetteer=default_gazetteer())
+    doc = parse(
+        "<p>Fighting in <b>Ramadi</b>, Iraq &amp; beyond.</p>",
+        format="html",
+        gazetteer=default_gazetteer(),
+    )
     assert doc.text == "Fighting in Ramadi, Iraq & beyond."
-    assert [(doc.text[m.start:m.end], m.place.country) for m in doc.places] == [
-        ("Ramadi", "IQ"), ("Iraq", "IQ")]
+    assert [(doc.text[m.start : m.end], m.place.country) for m in doc.places] == [
+        ("Ramadi", "IQ"),
+        ("Iraq", "IQ"),
+    ]
 
 
 @pytest.mark.slow
 def test_markdown_offsets_refer_to_extracted_text():
     from geomap.parse import default_gazetteer
 
-    doc = parse("**Raid** near [Ramadi](http://x.org), *Iraq*.", format="markdown",
-                gazetteer=default_gazetteer())
-    assert [doc.text[m.start:m.end] for m in doc.places] == ["Ramadi", "Iraq"]
+    doc = parse(
+        "**Raid** near [Ramadi](http://x.org), *Iraq*.",
+        format="markdown",
+        gazetteer=default_gazetteer(),
+    )
+    assert [doc.text[m.start : m.end] for m in doc.places] == ["Ramadi", "Iraq"]
 
 
 def test_empty_text_gives_empty_document():

@@ -32,53 +32,217 @@ from geomap.text import FORMATS
 
 #: Examples per test under pytest (the map's are fewer: pages are the slowest to write);
 #: ``benchmarks/bench_fuzz.py`` runs thousands.
-EXAMPLES = settings(max_examples=60, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+EXAMPLES = settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 MAP_EXAMPLES = settings(EXAMPLES, max_examples=15)
 
 # --------------------------------------------------------------------------- text
 
 #: Pieces of the founding article and of what news text around it holds.
-PLACE_WORDS = ("Al-Qaim", "Al-Qaim’s", "Ramadi", "Iraq", "Iraq's", "Syria", "Syria’s",
-               "BAGHDAD:", "Husaybah", "Rawa", "Abu Kamal", "Deir ez-Zour", "Anbar", "Al-Walid",
-               "Rabia", "Nineveh", "Iraqi", "Syrian", "Baghdad", "Paris", "Springfield",
-               "Haider al-Abadi", "Anadolu Agency", "the town of", "province", "crossing")
-NUMBER_WORDS = ("410", "two", "1,200", "3.5", "0", "twenty-five", "a dozen", "half a",
-                "10-15", "between 5 and 7", "one hundred and twenty", "9" * 40, "1" + "0" * 400,
-                "0.000001", "12,345,678")
-UNIT_WORDS = ("km", "kilometers", "kilometres", "miles", "mi", "nautical miles", "m", "metres",
-              "feet", "yards", "km²", "km/h")
-COMPASS_WORDS = ("north", "south-west", "northeast", "west-northwest", "NNE", "W", "of",
-                 "to the west of", "due south of", "from", "apart", "outside", "away from",
-                 "off the coast of", "by road")
+PLACE_WORDS = (
+    "Al-Qaim",
+    "Al-Qaim’s",
+    "Ramadi",
+    "Iraq",
+    "Iraq's",
+    "Syria",
+    "Syria’s",
+    "BAGHDAD:",
+    "Husaybah",
+    "Rawa",
+    "Abu Kamal",
+    "Deir ez-Zour",
+    "Anbar",
+    "Al-Walid",
+    "Rabia",
+    "Nineveh",
+    "Iraqi",
+    "Syrian",
+    "Baghdad",
+    "Paris",
+    "Springfield",
+    "Haider al-Abadi",
+    "Anadolu Agency",
+    "the town of",
+    "province",
+    "crossing",
+)
+NUMBER_WORDS = (
+    "410",
+    "two",
+    "1,200",
+    "3.5",
+    "0",
+    "twenty-five",
+    "a dozen",
+    "half a",
+    "10-15",
+    "between 5 and 7",
+    "one hundred and twenty",
+    "9" * 40,
+    "1" + "0" * 400,
+    "0.000001",
+    "12,345,678",
+)
+UNIT_WORDS = (
+    "km",
+    "kilometers",
+    "kilometres",
+    "miles",
+    "mi",
+    "nautical miles",
+    "m",
+    "metres",
+    "feet",
+    "yards",
+    "km²",
+    "km/h",
+)
+COMPASS_WORDS = (
+    "north",
+    "south-west",
+    "northeast",
+    "west-northwest",
+    "NNE",
+    "W",
+    "of",
+    "to the west of",
+    "due south of",
+    "from",
+    "apart",
+    "outside",
+    "away from",
+    "off the coast of",
+    "by road",
+)
 HEDGE_WORDS = ("about", "some", "more than", "nearly", "within", "up to", "less than")
-PUNCTUATION = (".", ",", ";", ":", "—", "–", "(", ")", "“", "”", '"', "'", "’", "!", "?", "…",
-               "\n", "\n\n", "\r\n", "\t", "  ")
-MARKUP = ("<p>", "</p>", "<b>", "</b>", "<br>", "<br/>", "<script>", "</script>", "<style>",
-          "<!--", "-->", "<![CDATA[", "]]>", "<![if !x]>", "<![endif]>", "<!x>", "<?php",
-          "<pre>", "</pre>", "&amp;", "&lt;", "&#0;", "&#x110000;", "&nbsp", "&", "<", ">",
-          "**", "__", "_", "`", "```", "# ", "> ", "- ", "1. ", "[", "](http://x.org/)", "![",
-          "\\", "<img src=x onerror=alert(1)>", "</title>", "<html>", "</html>", "{{ 7 * 7 }}",
-          "{% for x in y %}", "{#", "${x}")
-ODD_CHARACTERS = ("\x00", "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u2028", "\u2029",
-                  "\u202e", "\u200f", "\u0301", "\u0627\u0644\u0642\u0627\u0626\u0645", "ﬁ", "İ",
-                  "ß", "\U0001f600", "\x85", "\x1c", "\u00a0", "\u3000")
+PUNCTUATION = (
+    ".",
+    ",",
+    ";",
+    ":",
+    "—",
+    "–",
+    "(",
+    ")",
+    "“",
+    "”",
+    '"',
+    "'",
+    "’",
+    "!",
+    "?",
+    "…",
+    "\n",
+    "\n\n",
+    "\r\n",
+    "\t",
+    "  ",
+)
+MARKUP = (
+    "<p>",
+    "</p>",
+    "<b>",
+    "</b>",
+    "<br>",
+    "<br/>",
+    "<script>",
+    "</script>",
+    "<style>",
+    "<!--",
+    "-->",
+    "<![CDATA[",
+    "]]>",
+    "<![if !x]>",
+    "<![endif]>",
+    "<!x>",
+    "<?php",
+    "<pre>",
+    "</pre>",
+    "&amp;",
+    "&lt;",
+    "&#0;",
+    "&#x110000;",
+    "&nbsp",
+    "&",
+    "<",
+    ">",
+    "**",
+    "__",
+    "_",
+    "`",
+    "```",
+    "# ",
+    "> ",
+    "- ",
+    "1. ",
+    "[",
+    "](http://x.org/)",
+    "![",
+    "\\",
+    "<img src=x onerror=alert(1)>",
+    "</title>",
+    "<html>",
+    "</html>",
+    "{{ 7 * 7 }}",
+    "{% for x in y %}",
+    "{#",
+    "${x}",
+)
+ODD_CHARACTERS = (
+    "\x00",
+    "\u200b",
+    "\u200c",
+    "\u200d",
+    "\u2060",
+    "\ufeff",
+    "\u2028",
+    "\u2029",
+    "\u202e",
+    "\u200f",
+    "\u0301",
+    "\u0627\u0644\u0642\u0627\u0626\u0645",
+    "ﬁ",
+    "İ",
+    "ß",
+    "\U0001f600",
+    "\x85",
+    "\x1c",
+    "\u00a0",
+    "\u3000",
+)
 
 #: Whole phrases, so that random text often states a distance between two places.
 PHRASES = (
-    ("Located two kilometers from Al-Qaim city and 410 kilometers west of provincial capital "
-     "Ramadi, the Husaybah crossing"),
-    "the town of Abu Kamal in Syria’s Deir ez-Zour province", "Iraq-Syria border",
-    " km north of ", " miles from ", " kilometres south-west of ",
+    (
+        "Located two kilometers from Al-Qaim city and 410 kilometers west of provincial capital "
+        "Ramadi, the Husaybah crossing"
+    ),
+    "the town of Abu Kamal in Syria’s Deir ez-Zour province",
+    "Iraq-Syria border",
+    " km north of ",
+    " miles from ",
+    " kilometres south-west of ",
     "Rawa, 10000 km east of Ramadi",
 )
 
-pieces = st.sampled_from(PHRASES + PLACE_WORDS + NUMBER_WORDS + UNIT_WORDS + COMPASS_WORDS
-                         + HEDGE_WORDS + PUNCTUATION + MARKUP + ODD_CHARACTERS)
+pieces = st.sampled_from(
+    PHRASES
+    + PLACE_WORDS
+    + NUMBER_WORDS
+    + UNIT_WORDS
+    + COMPASS_WORDS
+    + HEDGE_WORDS
+    + PUNCTUATION
+    + MARKUP
+    + ODD_CHARACTERS
+)
 #: Text mixing the pieces above with spaces and random characters (no surrogates).
 mixed_texts = st.lists(
-    st.one_of(pieces, pieces.map(" {} ".format), st.characters(codec="utf-8"),
-              st.text(max_size=3)),
+    st.one_of(pieces, pieces.map(" {} ".format), st.characters(codec="utf-8"), st.text(max_size=3)),
     max_size=50,
 ).map("".join)
 texts = st.one_of(st.text(), mixed_texts)
@@ -91,11 +255,11 @@ def check_document(doc: Document) -> None:
     previous_end = 0
     for i, s in enumerate(doc.sentences):
         assert s.index == i and previous_end <= s.start < s.end <= len(text), s
-        chunk = text[s.start:s.end]
+        chunk = text[s.start : s.end]
         assert chunk == chunk.strip(), s
         previous_end = s.end
     for m in doc.mentions:
-        assert 0 <= m.start < m.end <= len(text) and text[m.start:m.end] == m.text, m
+        assert 0 <= m.start < m.end <= len(text) and text[m.start : m.end] == m.text, m
         sentence = doc.sentences[m.sentence]
         assert sentence.start <= m.start and m.end <= sentence.end, m
         assert 0.0 <= m.confidence <= 1.0, m
@@ -107,10 +271,10 @@ def check_document(doc: Document) -> None:
         claim = check.claim
         for party in (claim.subject, claim.reference):
             if party is not None:
-                assert text[party.start:party.end] == party.text, claim
+                assert text[party.start : party.end] == party.text, claim
                 assert party.mention is None or 0 <= party.mention < len(doc.mentions), claim
         assert claim.attached or claim.reason or check.status == "unattached", check
-        assert text[claim.start:claim.end] == claim.text, claim
+        assert text[claim.start : claim.end] == claim.text, claim
         sentence = doc.sentences[claim.sentence]
         assert sentence.start <= claim.start < claim.end <= sentence.end, claim
         if claim.low_km is not None:
@@ -161,28 +325,61 @@ def test_parse_markup(full_gazetteer, text, format):
 # --------------------------------------------------------------------------- gazetteer rows
 
 #: Cell values that ``row_to_place`` must refuse, or read with care.
-BAD_NUMBERS = ("", " ", "nan", "NaN", "-nan", "inf", "-inf", "Infinity", "1e400", "-1e400",
-               "9" * 400, "0x10", "3,5", "--1", "abc", "90.0000001", "-180.5", "1e309")
+BAD_NUMBERS = (
+    "",
+    " ",
+    "nan",
+    "NaN",
+    "-nan",
+    "inf",
+    "-inf",
+    "Infinity",
+    "1e400",
+    "-1e400",
+    "9" * 400,
+    "0x10",
+    "3,5",
+    "--1",
+    "abc",
+    "90.0000001",
+    "-180.5",
+    "1e309",
+)
 ODD_NUMBERS = ("1_0", "٣٣", " 33.3 ", "+45", "1e1", "-0", "1e-400", "90", "-90", "180", "-180")
-_names = st.one_of(st.sampled_from(PLACE_WORDS + ODD_CHARACTERS + ("", " ", "'", "-", "Al-")),
-                   st.text(max_size=12), mixed_texts)
-_numbers = st.one_of(st.floats().map(str), st.integers(-10**30, 10**30).map(str),
-                     st.sampled_from(BAD_NUMBERS), st.text(max_size=5))
+_names = st.one_of(
+    st.sampled_from(PLACE_WORDS + ODD_CHARACTERS + ("", " ", "'", "-", "Al-")),
+    st.text(max_size=12),
+    mixed_texts,
+)
+_numbers = st.one_of(
+    st.floats().map(str),
+    st.integers(-(10**30), 10**30).map(str),
+    st.sampled_from(BAD_NUMBERS),
+    st.text(max_size=5),
+)
 #: Per column: (values the schema accepts, anything else).
 _COLUMN_VALUES = (
-    (st.sampled_from(("p1", " p1 ")) | st.text(max_size=4).filter(str.strip),
-     st.text(max_size=4)),  # id
+    (
+        st.sampled_from(("p1", " p1 ")) | st.text(max_size=4).filter(str.strip),
+        st.text(max_size=4),
+    ),  # id
     (_names.filter(str.strip), _names),  # name
     (st.lists(_names, max_size=3).map("|".join), st.text()),  # alternate_names
     (st.floats(-90, 90).map(str) | st.sampled_from(ODD_NUMBERS[:-2]), _numbers),  # lat
     (st.floats(-180, 180).map(str) | st.sampled_from(ODD_NUMBERS), _numbers),  # lon
-    (st.sampled_from(("city", "admin1", "border_crossing", "x1_")),
-     st.sampled_from(("City", "", "x y")) | st.text(max_size=5)),  # kind
-    (st.sampled_from(("IQ", "SY", "")),
-     st.sampled_from(("iq", "IRQ")) | st.text(max_size=3)),  # country
+    (
+        st.sampled_from(("city", "admin1", "border_crossing", "x1_")),
+        st.sampled_from(("City", "", "x y")) | st.text(max_size=5),
+    ),  # kind
+    (
+        st.sampled_from(("IQ", "SY", "")),
+        st.sampled_from(("iq", "IRQ")) | st.text(max_size=3),
+    ),  # country
     (st.text(max_size=6), st.text(max_size=6)),  # admin1
-    (st.sampled_from(("", "0", "20000", "1_0")) | st.integers(0, 10**12).map(str),
-     st.integers(-10**30, 10**30).map(str) | st.sampled_from(BAD_NUMBERS)),  # population
+    (
+        st.sampled_from(("", "0", "20000", "1_0")) | st.integers(0, 10**12).map(str),
+        st.integers(-(10**30), 10**30).map(str) | st.sampled_from(BAD_NUMBERS),
+    ),  # population
     (st.just("test"), st.text(max_size=6)),  # source
 )
 
@@ -191,8 +388,10 @@ _COLUMN_VALUES = (
 def gazetteer_rows(draw) -> tuple[str, ...]:
     """A row in COLUMNS order; one in five is messy: any cell may be bad, the length wrong."""
     messy = draw(st.integers(0, 4)) == 0
-    row = tuple(draw(bad if messy and draw(st.integers(0, 2)) == 0 else good)
-                for good, bad in _COLUMN_VALUES)
+    row = tuple(
+        draw(bad if messy and draw(st.integers(0, 2)) == 0 else good)
+        for good, bad in _COLUMN_VALUES
+    )
     if messy:
         row = draw(st.sampled_from((row, row, row[:-1], (*row, "x"))))
     return row
@@ -239,8 +438,9 @@ def check_gazetteer_file(file: GazetteerFile, folder: Path) -> None:
         for problem in problems:
             _assert_names_file_and_line(problem, path)
         try:
-            gazetteer = Gazetteer.open([path], bundled=False, use_env=False,
-                                       cache=Path(tmp) / "cache")
+            gazetteer = Gazetteer.open(
+                [path], bundled=False, use_env=False, cache=Path(tmp) / "cache"
+            )
         except GazetteerError as err:
             event("gazetteer refused")
             assert problems, err
@@ -282,28 +482,68 @@ def test_gazetteer_rows(scratch, file):
 
 #: The places distance sentences name: (name as written, CSV row).
 CLAIM_PLACES = (
-    ("Ramadi", ("t:ramadi", "Ramadi", "", "33.42", "43.30", "city", "IQ", "Anbar", "274539",
-                "t")),
+    ("Ramadi", ("t:ramadi", "Ramadi", "", "33.42", "43.30", "city", "IQ", "Anbar", "274539", "t")),
     ("Rawa", ("t:rawa", "Rawa", "", "34.48", "41.92", "city", "IQ", "Anbar", "20000", "t")),
-    ("Al-Qaim", ("t:qaim", "Al Qā’im", "Al-Qaim", "34.39", "40.99", "city", "IQ", "Anbar",
-                 "74100", "t")),
-    ("Baghdad", ("t:baghdad", "Baghdad", "", "33.34", "44.40", "city", "IQ", "Baghdad",
-                 "7216000", "t")),
-    ("Abu Kamal", ("t:abukamal", "Ālbū Kamāl", "Abu Kamal", "34.45", "40.92", "city", "SY",
-                   "Deir ez-Zor", "57572", "t")),
-    ("Mosul", ("t:mosul", "Mosul", "", "36.34", "43.13", "city", "IQ", "Nineveh", "1739800",
-               "t")),
+    (
+        "Al-Qaim",
+        ("t:qaim", "Al Qā’im", "Al-Qaim", "34.39", "40.99", "city", "IQ", "Anbar", "74100", "t"),
+    ),
+    (
+        "Baghdad",
+        ("t:baghdad", "Baghdad", "", "33.34", "44.40", "city", "IQ", "Baghdad", "7216000", "t"),
+    ),
+    (
+        "Abu Kamal",
+        (
+            "t:abukamal",
+            "Ālbū Kamāl",
+            "Abu Kamal",
+            "34.45",
+            "40.92",
+            "city",
+            "SY",
+            "Deir ez-Zor",
+            "57572",
+            "t",
+        ),
+    ),
+    ("Mosul", ("t:mosul", "Mosul", "", "36.34", "43.13", "city", "IQ", "Nineveh", "1739800", "t")),
 )
 CLAIM_NAMES = tuple(name for name, _ in CLAIM_PLACES)
-_SMALL = ("zero one two three four five six seven eight nine ten eleven twelve thirteen "
-          "fourteen fifteen sixteen seventeen eighteen nineteen").split()
+_SMALL = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen "
+    "fourteen fifteen sixteen seventeen eighteen nineteen"
+).split()
 _TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
 #: Written unit -> unit code.
-UNITS = {"km": "km", "kms": "km", "kilometres": "km", "kilometers": "km", "miles": "mi",
-         "mi": "mi", "nautical miles": "nmi", "metres": "m", "meters": "m", "feet": "ft",
-         "yards": "yd"}
-HEDGES = ("about", "some", "roughly", "approximately", "around", "nearly", "almost",
-          "more than", "over", "at least", "less than", "under", "up to")
+UNITS = {
+    "km": "km",
+    "kms": "km",
+    "kilometres": "km",
+    "kilometers": "km",
+    "miles": "mi",
+    "mi": "mi",
+    "nautical miles": "nmi",
+    "metres": "m",
+    "meters": "m",
+    "feet": "ft",
+    "yards": "yd",
+}
+HEDGES = (
+    "about",
+    "some",
+    "roughly",
+    "approximately",
+    "around",
+    "nearly",
+    "almost",
+    "more than",
+    "over",
+    "at least",
+    "less than",
+    "under",
+    "up to",
+)
 
 
 def in_words(n: int) -> str:
@@ -361,14 +601,17 @@ class DistanceSentence:
 
 @st.composite
 def distance_sentences(draw, names: tuple[str, ...] = CLAIM_NAMES) -> DistanceSentence:
-    """"X, 12 km north of Y." in its many written forms, X and Y two of ``names``."""
+    """ "X, 12 km north of Y." in its many written forms, X and Y two of ``names``."""
     subject, reference = draw(st.permutations(names))[:2]
     unit = draw(st.sampled_from(sorted(UNITS)))
     factor = UNIT_KM[UNITS[unit]]
     hedge = draw(st.none() | st.sampled_from(HEDGES))
     low_text, low = draw(numbers())
-    shape = draw(st.sampled_from(("single", "single", "range-to", "range-hyphen", "between",
-                                  "direction-only")))
+    shape = draw(
+        st.sampled_from(
+            ("single", "single", "range-to", "range-hyphen", "between", "direction-only")
+        )
+    )
     if shape == "direction-only":
         quantity, low_km, high_km, hedge = "", None, None, None
     else:
@@ -387,8 +630,7 @@ def distance_sentences(draw, names: tuple[str, ...] = CLAIM_NAMES) -> DistanceSe
         }[shape]
         if shape == "between":
             hedge = None
-        separator = "" if unit == "km" and quantity[-1].isdigit() and draw(st.booleans()) \
-            else " "
+        separator = "" if unit == "km" and quantity[-1].isdigit() and draw(st.booleans()) else " "
         quantity = (f"{hedge} " if hedge else "") + quantity + separator + unit + " "
         low_km, high_km = low * factor, high * factor
     direction = draw(st.none() | st.sampled_from(COMPASS))
@@ -400,12 +642,16 @@ def distance_sentences(draw, names: tuple[str, ...] = CLAIM_NAMES) -> DistanceSe
         form = draw(st.sampled_from(("abbreviation", "hyphen", "joined")))
         lead = draw(st.sampled_from(("", "", "to the ", "due ")))
         relation = f"{lead}{_direction_text(direction, form)} of"
-    template = draw(st.sampled_from((
-        "{s}, {q}{r} {ref}, was quiet.",
-        "{s} lies {q}{r} {ref}.",
-        "{s} is {q}{r} {ref}, officials said.",
-        "Fighting reached {s}, {q}{r} {ref}.",
-    )))
+    template = draw(
+        st.sampled_from(
+            (
+                "{s}, {q}{r} {ref}, was quiet.",
+                "{s} lies {q}{r} {ref}.",
+                "{s} is {q}{r} {ref}, officials said.",
+                "Fighting reached {s}, {q}{r} {ref}.",
+            )
+        )
+    )
     text = template.format(s=subject, q=quantity, r=relation, ref=reference)
     return DistanceSentence(text, subject, reference, low_km, high_km, direction, hedge)
 
@@ -413,9 +659,12 @@ def distance_sentences(draw, names: tuple[str, ...] = CLAIM_NAMES) -> DistanceSe
 #: Random sequences of the words distance sentences are made of.
 distance_word_salad = st.lists(
     st.one_of(
-        st.sampled_from(list(CLAIM_NAMES + HEDGES) + list(UNITS)
-                        + list(NUMBER_WORDS + COMPASS_WORDS + PUNCTUATION)
-                        + ["lies", "is", "and", "or", "to", "the", "capital", ",", "."]),
+        st.sampled_from(
+            list(CLAIM_NAMES + HEDGES)
+            + list(UNITS)
+            + list(NUMBER_WORDS + COMPASS_WORDS + PUNCTUATION)
+            + ["lies", "is", "and", "or", "to", "the", "capital", ",", "."]
+        ),
         numbers().map(lambda n: n[0]),
         st.sampled_from(COMPASS),
     ),
@@ -424,13 +673,30 @@ distance_word_salad = st.lists(
 
 
 #: Places of the bundled gazetteer for generated articles: namesakes, dense regions, far apart.
-NEWS_PLACES = ("Ramadi", "Rawa", "Al-Qaim", "Baghdad", "Abu Kamal", "Mosul", "Husaybah",
-               "Syria", "Iraq", "Anbar", "Paris", "Lyon", "Springfield", "Chicago", "New York",
-               "Tokyo", "Perth")
+NEWS_PLACES = (
+    "Ramadi",
+    "Rawa",
+    "Al-Qaim",
+    "Baghdad",
+    "Abu Kamal",
+    "Mosul",
+    "Husaybah",
+    "Syria",
+    "Iraq",
+    "Anbar",
+    "Paris",
+    "Lyon",
+    "Springfield",
+    "Chicago",
+    "New York",
+    "Tokyo",
+    "Perth",
+)
 #: Articles of generated distance sentences between real places, and random text.
 news_articles = st.lists(
     st.one_of(distance_sentences(NEWS_PLACES).map(lambda case: case.text), mixed_texts),
-    min_size=1, max_size=6,
+    min_size=1,
+    max_size=6,
 ).map(" ".join)
 
 
@@ -474,12 +740,21 @@ def claim_gazetteer(make_gazetteer):
 
 @EXAMPLES
 @given(case=distance_sentences())
-@example(case=DistanceSentence(  # "Rawa, 1," was read as a person's age
-    "Rawa, 1,000 feet from Ramadi, was quiet.", "Rawa", "Ramadi", 0.3048, 0.3048, None, None))
-@example(case=DistanceSentence(  # "zero" was read as "a" (one)
-    "Rawa lies zero km north of Ramadi.", "Rawa", "Ramadi", 0.0, 0.0, "N", None))
-@example(case=DistanceSentence(  # was 22 km
-    "Rawa is between ten and twelve km from Ramadi.", "Rawa", "Ramadi", 10.0, 12.0, None, None))
+@example(
+    case=DistanceSentence(  # "Rawa, 1," was read as a person's age
+        "Rawa, 1,000 feet from Ramadi, was quiet.", "Rawa", "Ramadi", 0.3048, 0.3048, None, None
+    )
+)
+@example(
+    case=DistanceSentence(  # "zero" was read as "a" (one)
+        "Rawa lies zero km north of Ramadi.", "Rawa", "Ramadi", 0.0, 0.0, "N", None
+    )
+)
+@example(
+    case=DistanceSentence(  # was 22 km
+        "Rawa is between ten and twelve km from Ramadi.", "Rawa", "Ramadi", 10.0, 12.0, None, None
+    )
+)
 def test_distance_sentence(claim_gazetteer, case):
     check_distance_sentence(claim_gazetteer, case)
 
@@ -494,10 +769,14 @@ def test_distance_word_salad(claim_gazetteer, text):
 
 #: Tiny outlines, so the page has countries to draw.
 BOUNDARIES = {
-    "IQ": {"type": "Polygon", "coordinates": [[[38.8, 33.4], [41.0, 34.4], [44.8, 37.3],
-                                               [48.6, 29.9], [38.8, 33.4]]]},
-    "SY": {"type": "Polygon", "coordinates": [[[35.7, 32.7], [38.8, 33.4], [42.4, 37.1],
-                                               [36.2, 35.8], [35.7, 32.7]]]},
+    "IQ": {
+        "type": "Polygon",
+        "coordinates": [[[38.8, 33.4], [41.0, 34.4], [44.8, 37.3], [48.6, 29.9], [38.8, 33.4]]],
+    },
+    "SY": {
+        "type": "Polygon",
+        "coordinates": [[[35.7, 32.7], [38.8, 33.4], [42.4, 37.1], [36.2, 35.8], [35.7, 32.7]]],
+    },
 }
 
 
@@ -572,8 +851,7 @@ def check_map(gazetteer: Gazetteer, case: MapInput, folder: Path) -> None:
     assert page.tags.count("script") == page.tags.count("/script")
     (payload,) = page.payloads
     (article,) = json.loads(payload)["docs"]
-    assert (article["text"], article["title"]) == (document.text,
-                                                   render.display_title(document, 0))
+    assert (article["text"], article["title"]) == (document.text, render.display_title(document, 0))
     assert len(article["mentions"]) == len(document.mentions)
 
 

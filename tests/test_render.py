@@ -102,11 +102,11 @@ BOUNDARIES = {
 }
 
 
-
 def _party(mentions, index: int) -> Party:
     """A claim end standing for the place mention ``index``."""
     m = mentions[index]
     return Party(text=m.text, start=m.start, end=m.end, kind="place", mention=index)
+
 
 def split_sentences(text: str) -> tuple[Sentence, ...]:
     """Sentences at line breaks and after . ! ? (enough for the test articles)."""
@@ -197,8 +197,7 @@ def gold_document(
         end = start + len(c["text"])
         sentence_end = text.index(".", c["sentence_start"])
         claim = Claim(
-            subject=_party(mentions, mention_in(c["sentence_start"], sentence_end,
-                                                c["subject"])),
+            subject=_party(mentions, mention_in(c["sentence_start"], sentence_end, c["subject"])),
             reference=_party(mentions, mention_in(start, end, c["reference"])),
             sentence=sentence_of(sentences, start),
             start=start,
@@ -286,14 +285,21 @@ def hostile_documents() -> list[Document]:
     assert (check.distance, check.bearing) == ("inconsistent", "consistent")
     # A thing the gazetteer lacks, named by a payload and placed 20 km north of the city.
     camp = text.index(f"camp {PAYLOAD}")
-    subject = Party(text[camp:camp + 5 + len(PAYLOAD)], camp, camp + 5 + len(PAYLOAD), "name")
-    area = geometry.Area((evil_city.lat, evil_city.lon), 15.0, 25.0, bearing=0.0,
-                         half_width=50.0)
+    subject = Party(text[camp : camp + 5 + len(PAYLOAD)], camp, camp + 5 + len(PAYLOAD), "name")
+    area = geometry.Area((evil_city.lat, evil_city.lon), 15.0, 25.0, bearing=0.0, half_width=50.0)
     location = Location(
-        name=f"{subject.text} (20 km N of {evil_city.name})", subject=subject, kind="estimate",
-        lat=area.representative()[0], lon=area.representative()[1], uncertainty_km=12.0,
-        sentence=sentence_of(sentences, camp), checks=(0,), areas=(area,),
-        contradiction=f"contradiction {PAYLOAD}", country="IQ")
+        name=f"{subject.text} (20 km N of {evil_city.name})",
+        subject=subject,
+        kind="estimate",
+        lat=area.representative()[0],
+        lon=area.representative()[1],
+        uncertainty_km=12.0,
+        sentence=sentence_of(sentences, camp),
+        checks=(0,),
+        areas=(area,),
+        contradiction=f"contradiction {PAYLOAD}",
+        country="IQ",
+    )
     first = Document(
         text=text,
         sentences=sentences,
@@ -359,7 +365,8 @@ def test_rows_are_read_by_name_and_hold_nothing_private():
     def private(value) -> list[str]:
         if isinstance(value, dict):
             return [k for k in value if k.startswith("_")] + [
-                k for v in value.values() for k in private(v)]
+                k for v in value.values() for k in private(v)
+            ]
         if isinstance(value, list):
             return [k for v in value for k in private(v)]
         return []
@@ -379,23 +386,30 @@ def test_demonyms_link_to_their_country_but_add_no_marker():
 def test_a_demonym_of_a_country_no_article_names_links_to_nothing():
     text = "Syrian forces moved east."
     syria = gold_places()["syria"]
-    doc = Document(text, split_sentences(text), (
-        Mention(0, 6, "Syrian", 0, kind="demonym", place=syria, confidence=1.0),))
+    doc = Document(
+        text,
+        split_sentences(text),
+        (Mention(0, 6, "Syrian", 0, kind="demonym", place=syria, confidence=1.0),),
+    )
     data = payload_of(render.build_map([doc]))
     assert data["places"] == []
     assert data["docs"][0]["mentions"][0]["place"] is None
 
 
 def test_a_name_inside_another_name_links_to_its_place_but_adds_no_marker():
-    """"U.S." in "U.S. Geological Survey" is a modifier: evidence, not a marker; "southern
+    """ "U.S." in "U.S. Geological Survey" is a modifier: evidence, not a marker; "southern
     Mexico" is Mexico's south, said so."""
     text = "The U.S. Geological Survey said the quake hit southern Mexico."
     us = Place("country:US", "United States", 39.76, -98.5, "country", "US")
     mexico = Place("country:MX", "Mexico", 23.0, -102.0, "country", "MX")
-    doc = Document(text, split_sentences(text), (
-        Mention(4, 8, "U.S.", 0, kind="modifier", place=us, confidence=0.9),
-        Mention(55, 61, "Mexico", 0, place=mexico, confidence=0.9, part="south"),
-    ))
+    doc = Document(
+        text,
+        split_sentences(text),
+        (
+            Mention(4, 8, "U.S.", 0, kind="modifier", place=us, confidence=0.9),
+            Mention(55, 61, "Mexico", 0, place=mexico, confidence=0.9, part="south"),
+        ),
+    )
     data = payload_of(render.build_map([doc]))
     assert [p["name"] for p in data["places"]] == ["Mexico"]
     modifier, mention = data["docs"][0]["mentions"]
@@ -430,8 +444,10 @@ def test_claim_label_and_colours_follow_the_verdicts():
     assert far["fits"][0]["note"].startswith("406 km W of Ramadi")
     low, high = gold_document().checks[1].tolerance_km
     bearing, half = gold_document().checks[1].bearing_window
-    assert far["accepted"] == (f"accepted {low:.0f}\u2013{high:.0f} km, bearings "
-                               f"{bearing - half:.0f}\u00b0\u2013{bearing + half:.0f}\u00b0")
+    assert far["accepted"] == (
+        f"accepted {low:.0f}\u2013{high:.0f} km, bearings "
+        f"{bearing - half:.0f}\u00b0\u2013{bearing + half:.0f}\u00b0"
+    )
     places = data["places"]
     assert places[far["subjectPlace"]]["name"].startswith("Husaybah")
     assert places[far["referencePlace"]]["name"] == "Ramadi"
@@ -467,7 +483,7 @@ def ring_measures(center, rings) -> list[tuple[float, float]]:
 
 
 def test_the_drawn_sector_is_the_window_the_checker_judged_with():
-    """"410 kilometers west of Ramadi": the checker accepts about 387-433 km within ±45° of W;
+    """ "410 kilometers west of Ramadi": the checker accepts about 387-433 km within ±45° of W;
     the drawn sector spans exactly that, so the crossing it calls direction-consistent
     (297°) lies inside what the map shows."""
     ramadi = gold_places()["ramadi"]
@@ -487,7 +503,7 @@ def test_the_drawn_sector_is_the_window_the_checker_judged_with():
 
 
 def test_the_drawn_disc_of_a_distance_without_direction_is_the_accepted_window():
-    """"two kilometers from Al-Qaim city": accepted from 0 to about 5 km (the number's
+    """ "two kilometers from Al-Qaim city": accepted from 0 to about 5 km (the number's
     precision and the places' extents), drawn as that disc, not as a 2 km thin ring."""
     qaim = gold_places()["al-qaim"]
     check = gold_document().checks[0]
@@ -501,12 +517,22 @@ def test_the_drawn_disc_of_a_distance_without_direction_is_the_accepted_window()
 
 
 def test_an_open_window_is_drawn_to_twice_its_lower_end():
-    """"more than 100 km east of Ramadi": accepted from 95 km up, with no upper end."""
+    """ "more than 100 km east of Ramadi": accepted from 95 km up, with no upper end."""
     ramadi = gold_places()["ramadi"]
     text = "Rawa lies more than 100 km east of Ramadi."
-    claim = Claim(subject=Party("Rawa", 0, 4, "place"), reference=Party("Ramadi", 35, 41, "place"),
-                  sentence=0, start=10, end=41, text=text[10:41], low_km=100, high_km=100,
-                  unit="km", direction="E", hedge="more than")
+    claim = Claim(
+        subject=Party("Rawa", 0, 4, "place"),
+        reference=Party("Ramadi", 35, 41, "place"),
+        sentence=0,
+        start=10,
+        end=41,
+        text=text[10:41],
+        low_km=100,
+        high_km=100,
+        unit="km",
+        direction="E",
+        hedge="more than",
+    )
     check = claims.judge(claim, gold_places()["rawa"], ramadi)
     assert check.tolerance_km[1] == math.inf
     rings = render.claim_area(check)
@@ -654,8 +680,10 @@ def test_the_page_title_is_the_headline_escaped(tmp_path):
     doc = replace(hostile_documents()[1], title="{{ 7 * 7 }} </title><script>x</script> & Co")
     page = render.save(render.build_map([doc]), tmp_path / "map.html").read_text()
     (title,) = re.findall(r"<title>(.*?)</title>", page, re.DOTALL)
-    assert title == ("&#123;&#123; 7 * 7 &#125;&#125; &lt;/title&gt;&lt;script&gt;x&lt;/script&gt;"
-                     " &amp; Co \u2013 geomap")
+    assert title == (
+        "&#123;&#123; 7 * 7 &#125;&#125; &lt;/title&gt;&lt;script&gt;x&lt;/script&gt;"
+        " &amp; Co \u2013 geomap"
+    )
     assert html.unescape(title) == f"{doc.title} \u2013 geomap"
 
 
@@ -665,10 +693,15 @@ def test_the_page_title_is_the_headline_escaped(tmp_path):
         ("Iraqi PM raises flag", "a.txt", "Iraqi PM raises flag"),
         ("  ", "kathmandu-quake.txt", "kathmandu-quake.txt"),
         (None, None, "Article 3"),
-        (("KATHMANDU, Nepal (AP) \u2014 A powerful earthquake struck near Kathmandu on "
-          "Saturday, killing more than 1,000 people and toppling buildings across the "
-          "valley, officials said."), None,
-         "KATHMANDU, Nepal (AP) \u2014 A powerful earthquake struck near Kathmandu on\u2026"),
+        (
+            (
+                "KATHMANDU, Nepal (AP) \u2014 A powerful earthquake struck near Kathmandu on "
+                "Saturday, killing more than 1,000 people and toppling buildings across the "
+                "valley, officials said."
+            ),
+            None,
+            "KATHMANDU, Nepal (AP) \u2014 A powerful earthquake struck near Kathmandu on\u2026",
+        ),
     ],
     ids=["headline", "file-name", "numbered", "first-paragraph"],
 )
@@ -695,8 +728,11 @@ def test_display_names_are_nfc_without_stray_marks(name, shown):
 def test_names_are_shown_clean_with_the_gazetteer_spelling_kept():
     text = "Troops reached Charikot on Monday."
     charikot = Place("gn:1283613", "Chari\u0307\u0304kot\u0323", 27.67, 86.05, "city", "NP")
-    doc = Document(text, split_sentences(text),
-                   (Mention(15, 23, "Charikot", 0, place=charikot, confidence=0.9),))
+    doc = Document(
+        text,
+        split_sentences(text),
+        (Mention(15, 23, "Charikot", 0, place=charikot, confidence=0.9),),
+    )
     (place,) = payload_of(render.build_map([doc]))["places"]
     assert (place["name"], place["gazetteerName"]) == ("Charikot", charikot.name)
 
@@ -758,8 +794,14 @@ def test_bundled_outlines_read_one_by_one_are_those_of_the_whole_file():
         assert pid in lazy and lazy[pid] == whole[pid] and lazy.get(pid) == whole[pid]
     assert "no:such-place" not in lazy and lazy.get("no:such-place") is None
     # Laid out otherwise (keys in another order), a collection is decoded whole.
-    other = Outlines(json.dumps({"type": "FeatureCollection", "features": [
-        {"type": "Feature", "id": "x:1", "geometry": BOUNDARIES["IQ"]}]}))
+    other = Outlines(
+        json.dumps(
+            {
+                "type": "FeatureCollection",
+                "features": [{"type": "Feature", "id": "x:1", "geometry": BOUNDARIES["IQ"]}],
+            }
+        )
+    )
     assert dict(other) == {"x:1": BOUNDARIES["IQ"]} and "x:1" in other
 
 
@@ -767,9 +809,11 @@ def test_bundled_outlines_read_one_by_one_are_those_of_the_whole_file():
 
 #: Reworded from a Reuters report (Sept 2015) so that one thing the gazetteer lacks is placed
 #: by a statement and another by written coordinates.
-BORNO = ("MAIDUGURI, Nigeria, Sept 3 - Gunmen killed five villagers in Mainari, 20 km (12 miles) "
-         "southeast of the state capital Maiduguri, on Wednesday. The epicentre of a small "
-         "tremor was at 11.70°N, 13.30°E, officials said.")
+BORNO = (
+    "MAIDUGURI, Nigeria, Sept 3 - Gunmen killed five villagers in Mainari, 20 km (12 miles) "
+    "southeast of the state capital Maiduguri, on Wednesday. The epicentre of a small "
+    "tremor was at 11.70°N, 13.30°E, officials said."
+)
 
 
 @pytest.fixture(scope="module")
@@ -788,8 +832,11 @@ def test_estimated_places_and_written_coordinates_in_the_payload(borno):
     (doc,) = data["docs"]
     mainari, tremor = doc["locations"]
     assert (mainari["name"], mainari["kind"], mainari["vague"]) == (
-        "Mainari (20 km SE of Maiduguri)", "estimate", False)
-    assert BORNO[mainari["start"]:mainari["end"]] == "Mainari"
+        "Mainari (20 km SE of Maiduguri)",
+        "estimate",
+        False,
+    )
+    assert BORNO[mainari["start"] : mainari["end"]] == "Mainari"
     assert mainari["uncertaintyKm"] == pytest.approx(borno.locations[0].uncertainty_km, abs=0.01)
     # the area the statement allows is the checker's, and the ring its uncertainty
     area = borno.locations[0].areas[0]
@@ -814,8 +861,10 @@ def test_estimated_places_and_written_coordinates_in_the_payload(borno):
 def test_statements_that_agree_are_drawn_with_a_ring_round_their_overlap(full_gazetteer):
     from geomap.parse import parse
 
-    text = ("The attack on Mainari, 20 km southeast of Maiduguri and 50 km northwest of Bama, "
-            "killed five.")
+    text = (
+        "The attack on Mainari, 20 km southeast of Maiduguri and 50 km northwest of Bama, "
+        "killed five."
+    )
     doc = parse(text, gazetteer=full_gazetteer)
     (loc,) = doc.locations
     (row,) = payload_of(render.build_map([doc]))["docs"][0]["locations"]

@@ -20,36 +20,125 @@ ROWS = [
     ("gn:lodz", "Łódź", "Lodz", "51.77", "19.45", "city", "PL", "Lodz", "700000", "t"),
     ("admin1:IQ.01", "Anbar", "", "32.9", "41.6", "admin1", "IQ", "Anbar", "600000", "t"),
     ("gn:ambar", "Ambar", "Anbar", "39", "33", "city", "TR", "", "5063", "t"),
-    ("cross:h", "Husaybah crossing", "Husaybah", "34.3975", "40.977", "border_crossing", "IQ",
-     "Anbar", "0", "t"),
+    (
+        "cross:h",
+        "Husaybah crossing",
+        "Husaybah",
+        "34.3975",
+        "40.977",
+        "border_crossing",
+        "IQ",
+        "Anbar",
+        "0",
+        "t",
+    ),
     ("gn:h", "Husaybah town", "Husaybah", "25", "45", "city", "SA", "", "20000", "t"),
     ("country:MX", "Mexico", "", "23", "-102", "country", "MX", "", "112000000", "t"),
-    ("admin1:MX.15", "Mexico", "Estado de Mexico", "19.4", "-99.6", "admin1", "MX", "Mexico",
-     "14000000", "t"),
-    ("gn:mxc", "Mexico City", "Mexico|Ciudad de Mexico", "19.43", "-99.13", "city", "MX",
-     "Mexico City", "12300000", "t"),
+    (
+        "admin1:MX.15",
+        "Mexico",
+        "Estado de Mexico",
+        "19.4",
+        "-99.6",
+        "admin1",
+        "MX",
+        "Mexico",
+        "14000000",
+        "t",
+    ),
+    (
+        "gn:mxc",
+        "Mexico City",
+        "Mexico|Ciudad de Mexico",
+        "19.43",
+        "-99.13",
+        "city",
+        "MX",
+        "Mexico City",
+        "12300000",
+        "t",
+    ),
     ("gn:oax", "Oaxaca", "", "17.06", "-96.72", "city", "MX", "Oaxaca", "255000", "t"),
-    ("admin1:AU.04", "Queensland", "QLD|Qld.", "-22", "144", "admin1", "AU", "Queensland",
-     "4000000", "t"),
+    (
+        "admin1:AU.04",
+        "Queensland",
+        "QLD|Qld.",
+        "-22",
+        "144",
+        "admin1",
+        "AU",
+        "Queensland",
+        "4000000",
+        "t",
+    ),
     ("gn:bne", "Brisbane", "", "-27.47", "153.03", "city", "AU", "Queensland", "2000000", "t"),
     ("gn:qld", "Qld", "", "10", "10", "city", "NG", "", "500", "t"),
-    ("admin2:US.27005", "Becker County", "", "46.93", "-95.67", "admin2", "US", "Minnesota",
-     "33000", "t"),
-    ("admin2:US.27027", "Clay County", "", "46.89", "-96.49", "admin2", "US", "Minnesota",
-     "59000", "t"),
-    ("admin2:US.27167", "Wilkin County", "", "46.36", "-96.47", "admin2", "US", "Minnesota",
-     "6500", "t"),
+    (
+        "admin2:US.27005",
+        "Becker County",
+        "",
+        "46.93",
+        "-95.67",
+        "admin2",
+        "US",
+        "Minnesota",
+        "33000",
+        "t",
+    ),
+    (
+        "admin2:US.27027",
+        "Clay County",
+        "",
+        "46.89",
+        "-96.49",
+        "admin2",
+        "US",
+        "Minnesota",
+        "59000",
+        "t",
+    ),
+    (
+        "admin2:US.27167",
+        "Wilkin County",
+        "",
+        "46.36",
+        "-96.47",
+        "admin2",
+        "US",
+        "Minnesota",
+        "6500",
+        "t",
+    ),
     ("gn:becker", "Becker", "", "45.39", "-93.87", "city", "US", "Minnesota", "4500", "t"),
     ("gn:clay", "Clay", "", "43.18", "-76.17", "city", "US", "New York", "58000", "t"),
     ("gn:col-oh", "Columbus", "", "39.96", "-83.0", "city", "US", "Ohio", "787033", "t"),
     ("gn:col-ga", "Columbus", "", "32.46", "-84.99", "city", "US", "Georgia", "206922", "t"),
     ("gn:col-tx", "Columbus", "", "29.71", "-96.54", "city", "US", "Texas", "3629", "t"),
-    ("admin2:US.48201", "Harris County", "", "29.86", "-95.39", "admin2", "US", "Texas",
-     "4000000", "t"),
-    ("admin2:US.13145", "Harris County", "", "32.73", "-84.9", "admin2", "US", "Georgia",
-     "30000", "t"),
-    ("curated:middle-east", "Middle East", "", "29", "41", "region", "", "", "0", "t", "",
-     "2500"),
+    (
+        "admin2:US.48201",
+        "Harris County",
+        "",
+        "29.86",
+        "-95.39",
+        "admin2",
+        "US",
+        "Texas",
+        "4000000",
+        "t",
+    ),
+    (
+        "admin2:US.13145",
+        "Harris County",
+        "",
+        "32.73",
+        "-84.9",
+        "admin2",
+        "US",
+        "Georgia",
+        "30000",
+        "t",
+    ),
+    ("curated:middle-east", "Middle East", "", "29", "41", "region", "", "", "0", "t", "", "2500"),
     ("gn:me", "Middle East", "", "39.3", "-76.6", "city", "US", "Maryland", "1872", "t"),
 ]
 
@@ -68,11 +157,15 @@ def place_of(text, gaz, name):
     return next(m for m in resolved(text, gaz) if m.text == name)
 
 
-@pytest.mark.parametrize("text, country", [
-    ("Iraqi troops entered Rawa after fighting near Al-Qaim.", "IQ"),
-    ("Rawa, Poland, lies near Lodz.", "PL"),
-    ("The floods hit Rawa in Indonesia.", "ID"),
-], ids=["demonym-and-neighbour", "comma-qualifier", "in-qualifier"])
+@pytest.mark.parametrize(
+    "text, country",
+    [
+        ("Iraqi troops entered Rawa after fighting near Al-Qaim.", "IQ"),
+        ("Rawa, Poland, lies near Lodz.", "PL"),
+        ("The floods hit Rawa in Indonesia.", "ID"),
+    ],
+    ids=["demonym-and-neighbour", "comma-qualifier", "in-qualifier"],
+)
 def test_namesakes_by_context(gaz, text, country):
     mention = place_of(text, gaz, "Rawa")
     assert mention.place.country == country
@@ -114,8 +207,10 @@ def test_claim_support_hook_can_tip_the_balance(gaz):
 
 
 def test_a_direction_word_names_a_part_of_the_country(gaz):
-    text = ("A magnitude 7.4 earthquake struck southern Mexico on Tuesday, shaking buildings in "
-            "Mexico City and Oaxaca.")
+    text = (
+        "A magnitude 7.4 earthquake struck southern Mexico on Tuesday, shaking buildings in "
+        "Mexico City and Oaxaca."
+    )
     mexico = place_of(text, gaz, "Mexico")
     assert (mexico.place.id, mexico.part) == ("country:MX", "south")
     assert "part (south)" in mexico.reason
@@ -128,15 +223,18 @@ def test_an_abbreviation_counts_only_with_its_country_in_context(gaz):
     assert queensland.reason.startswith("abbreviation of Queensland")
     alone = place_of("Floods cut roads in Qld on Monday.", gaz, "Qld")
     assert alone.place is None
-    assert alone.reason == ("abbreviation of Queensland (AU), none in a country the article "
-                            "names otherwise")
+    assert alone.reason == (
+        "abbreviation of Queensland (AU), none in a country the article names otherwise"
+    )
 
 
 def test_a_type_word_after_a_list_asks_every_name_for_a_county(gaz):
     text = "Water covers roads in Becker, Clay and Wilkin counties."
     assert [(m.text, m.place.id) for m in resolved(text, gaz)] == [
-        ("Becker", "admin2:US.27005"), ("Clay", "admin2:US.27027"),
-        ("Wilkin", "admin2:US.27167")]
+        ("Becker", "admin2:US.27005"),
+        ("Clay", "admin2:US.27027"),
+        ("Wilkin", "admin2:US.27167"),
+    ]
 
 
 def test_a_large_region_outranks_a_small_namesake(gaz):
@@ -153,4 +251,6 @@ def test_a_doubtful_mention_is_not_confident(gaz):
 def test_namesakes_that_fit_together_win_over_each_names_largest(gaz):
     text = "A Harris County deputy drove the suspect to Columbus on Monday."
     assert {m.text: m.place.id for m in resolved(text, gaz)} == {
-        "Harris County": "admin2:US.13145", "Columbus": "gn:col-ga"}
+        "Harris County": "admin2:US.13145",
+        "Columbus": "gn:col-ga",
+    }

@@ -20,94 +20,185 @@ from geomap.parse import parse
 
 # (url, text, subject, reference, km, direction, status)
 REAL = [
-    ("https://www.newdelhitimes.com/arunachal-pradesh-assam-hit-with-6-1-magnitude-quake/",
-     "The epicentre of the quake was located 71 miles (114 km) northwest of the town of "
-     "Dibrugarh, at a very shallow depth of 5.8 miles (9 km), it added.",
-     "The epicentre of the quake", "Dibrugarh", 71 * 1.609344, "NW", "located"),
-    ("https://www.dailymail.co.uk/wires/reuters/article-13002207/Two-dead-Russian-attack-town-"
-     "near-Ukraine-line-officials.html",
-     "Hirnyk lies to the northwest of Maryinka, a town still held by Ukraine but all but "
-     "destroyed after many months of fighting with Russian forces.",
-     "Hirnyk", "Maryinka", None, "NW", None),
-    ("https://www.trtworld.com/article/12772723",
-     "Meanwhile, fighting has reportedly spread to Debre Sina, a town located less than 200 "
-     "kilometres by road from Addis Ababa.",
-     "Debre Sina", "Addis Ababa", 200.0, None, None),
-    ("https://pardaphash.com/four-soldiers-dead-two-crpf-jawans-injured-in-maoist-attack/",
-     "When the vehicle carrying six personnel was around one km away from the camp, the "
-     "Maoists triggered a powerful land mine blast, he said.",
-     "the vehicle", "the camp", 1.0, None, "unattached"),
-    ("https://www.sofx.com/2020/11/17/coast-guard-coordinates-the-rescue-of-three-canadian-"
-     "boaters-from-sailing-vessel-140-nautical-miles-of-bermuda-hlcopters/",
-     "It was then discovered that the three Canadian boaters were sailing a vessel 140 "
-     "nautical miles off the coast of Bermuda.",
-     "a vessel", "Bermuda", 140 * 1.852, None, "located"),
-    ("https://www.albawaba.com/news/iraqi-forces-take-back-another-town-from-daesh-in-anbar-"
-     "province-698188",
-     "Also on Saturday, security officials said the joint forces of the Iraqi army and the "
-     "volunteer fighters repelled an attack on the town of Khalidiya by the ISIL militants "
-     "attempting to retake control of the town, located about 83 kilometers (50 miles) west "
-     "of the capital, Baghdad, which was liberated after the militants were driven back on "
-     "Friday.",
-     "the town", "Baghdad", 83.0, "W", None),
-    ("https://www.zeebiz.com/world/news-earthquake-today-52-magnitude-quake-hits-nepals-"
-     "lobujya-casualty-damage-yet-to-be-reported-148223/amp",
-     "Earthquake Today: An earthquake with a magnitude of 5.2 jolted 110 km NNE of Lobujya, "
-     "Nepal 8:01 AM local time on Tuesday.",
-     "An earthquake", "Lobujya", 110.0, "NNE", "located"),
-    ("https://independent.co.ug/m23-rebels-seize-nyabiondo-in-eastern-drc",
-     "Located some 110 kilometers northwest of Goma, the capital city of the North Kivu "
-     "province, which was seized by M23 rebels in late January, Nyabiondo opens the way to "
-     "mineral-rich Walokale area.",
-     None, "Goma", 110.0, "NW", None),
-    ("https://www.komu.com/news/national-weather-service-weak-tornado-touched-down-in-"
-     "springfield",
-     "SPRINGFIELD, Mo. (AP) - The National Weather Service says a small, weak tornado that "
-     "touched down briefly east of downtown Springfield did only minor damage.",
-     "tornado", "Springfield", None, "E", "located"),
-    ("http://www.news4jax.com/news/florida/30-migrants-killed-110-rescued-when-boat-capsizes",
-     "Coast Guard officials said the overloaded sail freighter capsized about 15 miles "
-     "southwest of Staniel Cay about 5:30 p.m. Monday.",
-     "the overloaded sail freighter", "Staniel Cay", 15 * 1.609344, "SW", None),
-    ("https://www.business-standard.com/",
-     "Heavily armed fighters in all-terrain vehicles stormed the town of Kukawa, some 180 "
-     "kilometres from the Borno state capital, Maiduguri, and opened fire on police and a "
-     "local market.",
-     "Kukawa", "Maiduguri", 180.0, None, None),
-    ("https://www.breitbart.com/",
-     "An unknown number of gunmen opened fire on the two army trucks and a police car "
-     "travelling through Baramulla district, 60 kilometres (37 miles) west of the region’s "
-     "main city of Srinagar.",
-     "Baramulla", "Srinagar", 60.0, "W", None),
-    ("https://www.reuters.com/",
-     "The hurricane was currently located about 10 miles south west of the mouth of the "
-     "Mississippi river and about 90 miles south east of New Orleans, Louisiana, with maximum "
-     "sustained winds of 80 miles per hour (130 km per hour), NHC said.",
-     "The hurricane", "New Orleans", 90 * 1.609344, "SE", "located"),
+    (
+        "https://www.newdelhitimes.com/arunachal-pradesh-assam-hit-with-6-1-magnitude-quake/",
+        "The epicentre of the quake was located 71 miles (114 km) northwest of the town of "
+        "Dibrugarh, at a very shallow depth of 5.8 miles (9 km), it added.",
+        "The epicentre of the quake",
+        "Dibrugarh",
+        71 * 1.609344,
+        "NW",
+        "located",
+    ),
+    (
+        "https://www.dailymail.co.uk/wires/reuters/article-13002207/Two-dead-Russian-attack-town-"
+        "near-Ukraine-line-officials.html",
+        "Hirnyk lies to the northwest of Maryinka, a town still held by Ukraine but all but "
+        "destroyed after many months of fighting with Russian forces.",
+        "Hirnyk",
+        "Maryinka",
+        None,
+        "NW",
+        None,
+    ),
+    (
+        "https://www.trtworld.com/article/12772723",
+        "Meanwhile, fighting has reportedly spread to Debre Sina, a town located less than 200 "
+        "kilometres by road from Addis Ababa.",
+        "Debre Sina",
+        "Addis Ababa",
+        200.0,
+        None,
+        None,
+    ),
+    (
+        "https://pardaphash.com/four-soldiers-dead-two-crpf-jawans-injured-in-maoist-attack/",
+        "When the vehicle carrying six personnel was around one km away from the camp, the "
+        "Maoists triggered a powerful land mine blast, he said.",
+        "the vehicle",
+        "the camp",
+        1.0,
+        None,
+        "unattached",
+    ),
+    (
+        "https://www.sofx.com/2020/11/17/coast-guard-coordinates-the-rescue-of-three-canadian-"
+        "boaters-from-sailing-vessel-140-nautical-miles-of-bermuda-hlcopters/",
+        "It was then discovered that the three Canadian boaters were sailing a vessel 140 "
+        "nautical miles off the coast of Bermuda.",
+        "a vessel",
+        "Bermuda",
+        140 * 1.852,
+        None,
+        "located",
+    ),
+    (
+        "https://www.albawaba.com/news/iraqi-forces-take-back-another-town-from-daesh-in-anbar-"
+        "province-698188",
+        "Also on Saturday, security officials said the joint forces of the Iraqi army and the "
+        "volunteer fighters repelled an attack on the town of Khalidiya by the ISIL militants "
+        "attempting to retake control of the town, located about 83 kilometers (50 miles) west "
+        "of the capital, Baghdad, which was liberated after the militants were driven back on "
+        "Friday.",
+        "the town",
+        "Baghdad",
+        83.0,
+        "W",
+        None,
+    ),
+    (
+        "https://www.zeebiz.com/world/news-earthquake-today-52-magnitude-quake-hits-nepals-"
+        "lobujya-casualty-damage-yet-to-be-reported-148223/amp",
+        "Earthquake Today: An earthquake with a magnitude of 5.2 jolted 110 km NNE of Lobujya, "
+        "Nepal 8:01 AM local time on Tuesday.",
+        "An earthquake",
+        "Lobujya",
+        110.0,
+        "NNE",
+        "located",
+    ),
+    (
+        "https://independent.co.ug/m23-rebels-seize-nyabiondo-in-eastern-drc",
+        "Located some 110 kilometers northwest of Goma, the capital city of the North Kivu "
+        "province, which was seized by M23 rebels in late January, Nyabiondo opens the way to "
+        "mineral-rich Walokale area.",
+        None,
+        "Goma",
+        110.0,
+        "NW",
+        None,
+    ),
+    (
+        "https://www.komu.com/news/national-weather-service-weak-tornado-touched-down-in-"
+        "springfield",
+        "SPRINGFIELD, Mo. (AP) - The National Weather Service says a small, weak tornado that "
+        "touched down briefly east of downtown Springfield did only minor damage.",
+        "tornado",
+        "Springfield",
+        None,
+        "E",
+        "located",
+    ),
+    (
+        "http://www.news4jax.com/news/florida/30-migrants-killed-110-rescued-when-boat-capsizes",
+        "Coast Guard officials said the overloaded sail freighter capsized about 15 miles "
+        "southwest of Staniel Cay about 5:30 p.m. Monday.",
+        "the overloaded sail freighter",
+        "Staniel Cay",
+        15 * 1.609344,
+        "SW",
+        None,
+    ),
+    (
+        "https://www.business-standard.com/",
+        "Heavily armed fighters in all-terrain vehicles stormed the town of Kukawa, some 180 "
+        "kilometres from the Borno state capital, Maiduguri, and opened fire on police and a "
+        "local market.",
+        "Kukawa",
+        "Maiduguri",
+        180.0,
+        None,
+        None,
+    ),
+    (
+        "https://www.breitbart.com/",
+        "An unknown number of gunmen opened fire on the two army trucks and a police car "
+        "travelling through Baramulla district, 60 kilometres (37 miles) west of the region’s "
+        "main city of Srinagar.",
+        "Baramulla",
+        "Srinagar",
+        60.0,
+        "W",
+        None,
+    ),
+    (
+        "https://www.reuters.com/",
+        "The hurricane was currently located about 10 miles south west of the mouth of the "
+        "Mississippi river and about 90 miles south east of New Orleans, Louisiana, with maximum "
+        "sustained winds of 80 miles per hour (130 km per hour), NHC said.",
+        "The hurricane",
+        "New Orleans",
+        90 * 1.609344,
+        "SE",
+        "located",
+    ),
 ]
 
 
 def _row(doc, check):
     claim = check.claim
-    return (claim.subject.text if claim.subject else None,
-            claim.reference.text if claim.reference else None, claim.low_km, claim.direction)
+    return (
+        claim.subject.text if claim.subject else None,
+        claim.reference.text if claim.reference else None,
+        claim.low_km,
+        claim.direction,
+    )
 
 
-@pytest.mark.parametrize(("url", "text", "subject", "reference", "km", "direction", "status"),
-                         REAL, ids=[r[2] or r[3] for r in REAL])
-def test_real_statement_is_read(full_gazetteer, url, text, subject, reference, km, direction,
-                                status):
+@pytest.mark.parametrize(
+    ("url", "text", "subject", "reference", "km", "direction", "status"),
+    REAL,
+    ids=[r[2] or r[3] for r in REAL],
+)
+def test_real_statement_is_read(
+    full_gazetteer, url, text, subject, reference, km, direction, status
+):
     doc = parse(text, gazetteer=full_gazetteer, url=url)
-    found = [c for c in doc.checks if c.claim.reference is not None
-             and reference in c.claim.reference.text
-             and (km is None) == (c.claim.low_km is None)
-             and (km is None or math.isclose(c.claim.low_km, km, rel_tol=1e-6))]
+    found = [
+        c
+        for c in doc.checks
+        if c.claim.reference is not None
+        and reference in c.claim.reference.text
+        and (km is None) == (c.claim.low_km is None)
+        and (km is None or math.isclose(c.claim.low_km, km, rel_tol=1e-6))
+    ]
     assert found, [_row(doc, c) for c in doc.checks]
     check = found[0]
     assert check.claim.direction == direction
     if subject is not None:
-        assert check.claim.subject is not None and subject in check.claim.subject.text, \
-            _row(doc, check)
+        assert check.claim.subject is not None and subject in check.claim.subject.text, _row(
+            doc, check
+        )
     if status is not None:
         assert check.status == status, check.explanation
 
@@ -115,10 +206,12 @@ def test_real_statement_is_read(full_gazetteer, url, text, subject, reference, k
 def test_coordinates_written_in_the_text_place_their_subject(full_gazetteer):
     # https://thehimalayantimes.com/kathmandu/nepal-earthquake-light-but-violent-tremor-hits-
     # valley-nsc-revises-epicentre-to-downtown-kathmandu
-    text = ("Earlier, the NSC had said that the epicentre was about 20 km north-east of "
-            "Kathmandu in Sindhupalchok district, at a place between Bhotechaur of "
-            "Sindhupalchok and Nanglebhare of Kathmandu, with its coordinates 27.79°N, "
-            "85.52°E.")
+    text = (
+        "Earlier, the NSC had said that the epicentre was about 20 km north-east of "
+        "Kathmandu in Sindhupalchok district, at a place between Bhotechaur of "
+        "Sindhupalchok and Nanglebhare of Kathmandu, with its coordinates 27.79°N, "
+        "85.52°E."
+    )
     doc = parse(text, gazetteer=full_gazetteer)
     (location,) = doc.locations
     assert location.kind == "coordinates" and (location.lat, location.lon) == (27.79, 85.52)
@@ -131,20 +224,38 @@ def test_coordinates_written_in_the_text_place_their_subject(full_gazetteer):
     assert statement.computed_bearing == pytest.approx(64, abs=1)
 
 
-@pytest.mark.parametrize("text, point", [
-    ("with its epicenter located at latitude 28.86 degrees North and longitude 87.51 degrees "
-     "East, at a depth of 10 kilometers.", (28.86, 87.51)),
-    ('"EQ of M: 7.1, On: 07/01/2025 06:35:18 IST, Lat: 28.86 N, Long: 87.51 E, Depth: 10 Km',
-     (28.86, 87.51)),
-    ("initially determined to be at 28.8024 degrees north latitude and 87.4023 degrees east "
-     "longitude,", (28.8024, 87.4023)),
-    ("the earthquake occurred 12 kilometers underground at 52.04 longitude and 35.78 "
-     "latitude.", (35.78, 52.04)),
-    ("with latitude of 28.6°N, longitude of 94.4°W and a depth of 10 kilometres.",
-     (28.6, -94.4)),
-    ("Quake Report : 7.9R earthquake near Kathmandu (Nepal) 28.131°N 84.649°E.",
-     (28.131, 84.649)),
-])
+@pytest.mark.parametrize(
+    "text, point",
+    [
+        (
+            "with its epicenter located at latitude 28.86 degrees North and longitude 87.51 degrees "
+            "East, at a depth of 10 kilometers.",
+            (28.86, 87.51),
+        ),
+        (
+            '"EQ of M: 7.1, On: 07/01/2025 06:35:18 IST, Lat: 28.86 N, Long: 87.51 E, Depth: 10 Km',
+            (28.86, 87.51),
+        ),
+        (
+            "initially determined to be at 28.8024 degrees north latitude and 87.4023 degrees east "
+            "longitude,",
+            (28.8024, 87.4023),
+        ),
+        (
+            "the earthquake occurred 12 kilometers underground at 52.04 longitude and 35.78 "
+            "latitude.",
+            (35.78, 52.04),
+        ),
+        (
+            "with latitude of 28.6°N, longitude of 94.4°W and a depth of 10 kilometres.",
+            (28.6, -94.4),
+        ),
+        (
+            "Quake Report : 7.9R earthquake near Kathmandu (Nepal) 28.131°N 84.649°E.",
+            (28.131, 84.649),
+        ),
+    ],
+)
 def test_coordinates_in_the_forms_reporters_use(text, point):
     from geomap.statements import coordinates
 
@@ -153,8 +264,7 @@ def test_coordinates_in_the_forms_reporters_use(text, point):
 
 
 def test_an_estimated_location_is_the_geodesic_destination(full_gazetteer):
-    text = ("The overloaded sail freighter capsized about 15 miles southwest of Nassau on "
-            "Monday.")
+    text = "The overloaded sail freighter capsized about 15 miles southwest of Nassau on Monday."
     doc = parse(text, gazetteer=full_gazetteer)
     (location,) = doc.locations
     nassau = doc.checks[0].reference_place
@@ -168,22 +278,29 @@ def test_an_estimated_location_is_the_geodesic_destination(full_gazetteer):
 
 def test_statements_about_one_subject_are_intersected_or_said_to_contradict(full_gazetteer):
     # Gorkha lies about 77 km WNW of Kathmandu and 67 km ESE of Pokhara.
-    agree = parse("The epicentre was 75 km west-northwest of Kathmandu and 65 km "
-                  "east-southeast of Pokhara.", gazetteer=full_gazetteer)
+    agree = parse(
+        "The epicentre was 75 km west-northwest of Kathmandu and 65 km east-southeast of Pokhara.",
+        gazetteer=full_gazetteer,
+    )
     (location,) = agree.locations
     assert location.contradiction == "" and len(location.checks) == 2
     for check in agree.checks:
         assert check.area.contains((location.lat, location.lon))
-    apart = parse("The epicentre was 10 km north of Kathmandu and 20 km south of Pokhara.",
-                  gazetteer=full_gazetteer)
+    apart = parse(
+        "The epicentre was 10 km north of Kathmandu and 20 km south of Pokhara.",
+        gazetteer=full_gazetteer,
+    )
     (location,) = apart.locations
     assert location.contradiction.startswith("the statements allow no common place")
 
 
-@pytest.mark.parametrize("text, why", [
-    ("The wreck lies 1000000000 km north of Kathmandu.", "farther than"),
-    ("The probe is 25,000 km from Kathmandu.", "farther than"),
-])
+@pytest.mark.parametrize(
+    "text, why",
+    [
+        ("The wreck lies 1000000000 km north of Kathmandu.", "farther than"),
+        ("The probe is 25,000 km from Kathmandu.", "farther than"),
+    ],
+)
 def test_an_absurd_distance_is_unverifiable_with_the_reason(full_gazetteer, text, why):
     doc = parse(text, gazetteer=full_gazetteer)
     (check,) = doc.checks
@@ -193,9 +310,12 @@ def test_an_absurd_distance_is_unverifiable_with_the_reason(full_gazetteer, text
 
 def test_suggested_rows_are_valid_gazetteer_rows(tmp_path):
     article = tmp_path / "ferry.txt"
-    article.write_text("Coast Guard officials said the overloaded sail freighter capsized about "
-                       "15 miles southwest of Nassau on Monday. Ngamdu village, about 40 "
-                       "kilometres west of Damboa, was attacked.", encoding="utf-8")
+    article.write_text(
+        "Coast Guard officials said the overloaded sail freighter capsized about "
+        "15 miles southwest of Nassau on Monday. Ngamdu village, about 40 "
+        "kilometres west of Damboa, was attacked.",
+        encoding="utf-8",
+    )
     rows = tmp_path / "mine.csv"
     runner = CliRunner()
     result = runner.invoke(main, ["check", str(article), "--suggest-rows", str(rows)])
@@ -210,37 +330,46 @@ def test_suggested_rows_are_valid_gazetteer_rows(tmp_path):
     assert "ferry.txt" in names["Ngamdu village"]["source"]
     valid = runner.invoke(main, ["gazetteer", "validate", str(rows)])
     assert valid.exit_code == 0 and "no problems" in valid.output
-    lookup = runner.invoke(main, ["gazetteer", "lookup", "Ngamdu village", "--gazetteer",
-                                  str(rows)])
+    lookup = runner.invoke(
+        main, ["gazetteer", "lookup", "Ngamdu village", "--gazetteer", str(rows)]
+    )
     assert "Ngamdu village" in lookup.output
 
 
 def test_check_lists_every_statement_with_its_status(tmp_path):
     article = tmp_path / "a.txt"
-    article.write_text("The crash site is 12 km north of Kathmandu. Rescuers reached a hamlet "
-                       "30 km from the border.", encoding="utf-8")
+    article.write_text(
+        "The crash site is 12 km north of Kathmandu. Rescuers reached a hamlet "
+        "30 km from the border.",
+        encoding="utf-8",
+    )
     result = CliRunner().invoke(main, ["check", str(article)])
     assert result.exit_code == 0
     lines = result.output.splitlines()
     assert lines[0] == 'a.txt: The crash site <- Kathmandu: "12 km north of Kathmandu"'
-    assert lines[1].startswith("    located: 'The crash site' names no place; the statement "
-                               "places it 12 km N of Kathmandu; location ")
+    assert lines[1].startswith(
+        "    located: 'The crash site' names no place; the statement "
+        "places it 12 km N of Kathmandu; location "
+    )
     assert lines[2] == 'a.txt: a hamlet <- the border: "30 km from the border"'
     assert lines[3] == "    unattached: the reference, 'the border', names no place"
     assert lines[4].startswith("a.txt: location: The crash site (12 km N of Kathmandu): ")
 
 
 def test_the_drawn_area_is_the_judged_window(full_gazetteer):
-    doc = parse("Located two kilometers from Al-Qaim city and 410 kilometers west of "
-                "provincial capital Ramadi, the Husaybah crossing reopened.",
-                gazetteer=full_gazetteer)
+    doc = parse(
+        "Located two kilometers from Al-Qaim city and 410 kilometers west of "
+        "provincial capital Ramadi, the Husaybah crossing reopened.",
+        gazetteer=full_gazetteer,
+    )
     far = next(c for c in doc.checks if c.claim.direction == "W")
     area = far.area
     assert (area.low_km, area.high_km) == far.tolerance_km
     assert area.bearing == 270 and area.half_width == far.bearing_window[1]
     subject = far.subject_place
     assert area.holds(geometry.measure(far.reference_place, subject)) is (
-        far.distance == "consistent" and far.bearing == "consistent")
+        far.distance == "consistent" and far.bearing == "consistent"
+    )
     assert claims.is_inconsistent(far)
 
 
@@ -248,14 +377,30 @@ def test_evaluate_claims_scores_a_corpus_and_names_bad_lines(tmp_path):
     import json
 
     corpus = tmp_path / "c.jsonl"
-    good = {"id": "a", "site": "example.com", "url": "https://example.com/a",
-            "text": "The epicentre was 12 kilometers north of Kathmandu.",
-            "claims": [{"subject": "The epicentre", "kind": "unnamed", "reference": "Kathmandu",
-                        "value": 12, "high": None, "unit": "km", "direction": "N"}]}
-    negative = {"id": "b", "site": "example.org", "text": "The quake struck at a depth of 10 "
-                "km near Kathmandu.", "claims": []}
-    corpus.write_text("\n".join(json.dumps(r) for r in (good, negative)) + "\n",
-                      encoding="utf-8")
+    good = {
+        "id": "a",
+        "site": "example.com",
+        "url": "https://example.com/a",
+        "text": "The epicentre was 12 kilometers north of Kathmandu.",
+        "claims": [
+            {
+                "subject": "The epicentre",
+                "kind": "unnamed",
+                "reference": "Kathmandu",
+                "value": 12,
+                "high": None,
+                "unit": "km",
+                "direction": "N",
+            }
+        ],
+    }
+    negative = {
+        "id": "b",
+        "site": "example.org",
+        "text": "The quake struck at a depth of 10 km near Kathmandu.",
+        "claims": [],
+    }
+    corpus.write_text("\n".join(json.dumps(r) for r in (good, negative)) + "\n", encoding="utf-8")
     runner = CliRunner()
     result = runner.invoke(main, ["evaluate-claims", str(corpus)])
     assert result.exit_code == 0, result.output
@@ -272,25 +417,30 @@ def test_evaluate_claims_scores_a_corpus_and_names_bad_lines(tmp_path):
 def test_located_places_reach_the_exports_and_batch_outputs(tmp_path):
     import json
 
-    text = ("Coast Guard officials said the overloaded sail freighter capsized about 15 miles "
-            "southwest of Nassau on Monday.")
+    text = (
+        "Coast Guard officials said the overloaded sail freighter capsized about 15 miles "
+        "southwest of Nassau on Monday."
+    )
     article = tmp_path / "ferry.txt"
     article.write_text(text, encoding="utf-8")
     runner = CliRunner()
-    geojson = json.loads(runner.invoke(main, ["extract", str(article), "--format",
-                                              "geojson"]).output)
+    geojson = json.loads(
+        runner.invoke(main, ["extract", str(article), "--format", "geojson"]).output
+    )
     (located,) = [f for f in geojson["features"] if "uncertainty_km" in f["properties"]]
     assert located["properties"]["kind"] == "estimate"
     assert located["properties"]["subject"] == "the overloaded sail freighter"
-    checked = json.loads(runner.invoke(main, ["check", str(article), "--format",
-                                              "json"]).output)
+    checked = json.loads(runner.invoke(main, ["check", str(article), "--format", "json"]).output)
     (claim,) = checked["claims"]
-    assert claim["status"] == "located" and claim["location_lat"] == located[
-        "geometry"]["coordinates"][1]
+    assert (
+        claim["status"] == "located"
+        and claim["location_lat"] == located["geometry"]["coordinates"][1]
+    )
     corpus = tmp_path / "corpus.jsonl"
     corpus.write_text(json.dumps({"id": "f1", "text": text}) + "\n", encoding="utf-8")
-    result = runner.invoke(main, ["batch", str(corpus), "-o", str(tmp_path / "out"),
-                                  "--workers", "1", "--no-map"])
+    result = runner.invoke(
+        main, ["batch", str(corpus), "-o", str(tmp_path / "out"), "--workers", "1", "--no-map"]
+    )
     assert result.exit_code == 0, result.output
     batch_file = json.loads((tmp_path / "out" / "locations.geojson").read_text())
     (feature,) = batch_file["features"]
@@ -301,13 +451,17 @@ def test_located_places_reach_the_exports_and_batch_outputs(tmp_path):
     assert ",located,the overloaded sail freighter,unnamed," in claims_csv[1]
 
 
-@pytest.mark.parametrize("text, country, km", [
-    ("The shelter in Zahle is only 15 km from the Syria border.", "SY", 13.4),
-    ("Lviv is around 70 km from the Polish border.", "PL", 65.0),
-    ("Mosul lies about 110 km east of the border with Syria.", "SY", 105.0),
-])
-def test_a_distance_from_a_border_is_measured_to_its_nearest_point(full_gazetteer, text,
-                                                                   country, km):
+@pytest.mark.parametrize(
+    "text, country, km",
+    [
+        ("The shelter in Zahle is only 15 km from the Syria border.", "SY", 13.4),
+        ("Lviv is around 70 km from the Polish border.", "PL", 65.0),
+        ("Mosul lies about 110 km east of the border with Syria.", "SY", 105.0),
+    ],
+)
+def test_a_distance_from_a_border_is_measured_to_its_nearest_point(
+    full_gazetteer, text, country, km
+):
     from shapely.geometry import Point, shape
 
     from geomap.gazetteer import boundaries
@@ -321,10 +475,10 @@ def test_a_distance_from_a_border_is_measured_to_its_nearest_point(full_gazettee
     outline = shape(boundaries()[country])
     assert outline.boundary.distance(Point(border.lon, border.lat)) < 1e-6
     subject = check.subject_place
-    vertices = [p for poly in getattr(outline, "geoms", [outline])
-                for p in poly.exterior.coords]
-    nearest = min(geometry.measure((subject.lat, subject.lon), (lat, lon)).km
-                  for lon, lat in vertices)
+    vertices = [p for poly in getattr(outline, "geoms", [outline]) for p in poly.exterior.coords]
+    nearest = min(
+        geometry.measure((subject.lat, subject.lon), (lat, lon)).km for lon, lat in vertices
+    )
     assert check.computed_km <= nearest + 0.5
     assert check.computed_km == pytest.approx(km, abs=10)
 
@@ -340,32 +494,94 @@ def test_the_hints_written_for_speed_find_what_their_plain_forms_find():
     plain = {
         statements._UNIT_HINT: re.compile(
             r"(?<=[\s\d(\[-])(?i:k(?:ilo[\s-]?met(?:re|er)s?|ms?)|m(?:et(?:re|er)s?|iles?|ls|i)?"
-            r"|n(?:autical|mi|m)|f(?:eet|oot|t)|y(?:ards?|ds?))(?![\w/²³])"),
+            r"|n(?:autical|mi|m)|f(?:eet|oot|t)|y(?:ards?|ds?))(?![\w/²³])"
+        ),
         statements._DIRECTION_LETTER: re.compile(
-            r"\b(?:[NESW]|NNE|ENE|ESE|SSE|SSW|WSW|WNW|NNW|NE|SE|SW|NW)\s+(?i:of)\b"),
+            r"\b(?:[NESW]|NNE|ENE|ESE|SSE|SSW|WSW|WNW|NNW|NE|SE|SW|NW)\s+(?i:of)\b"
+        ),
         statements._COORDINATE_HINT: re.compile(
-            r"[°º˚]|(?i:\blat(?:itude)?\b|\blong?(?:itude)?\b)|\d[.:]\d+\s*[NSEW]\b"),
+            r"[°º˚]|(?i:\blat(?:itude)?\b|\blong?(?:itude)?\b)|\d[.:]\d+\s*[NSEW]\b"
+        ),
     }
-    pieces = ["km", "KM", "kms", "m", "mi", "mls", "miles", "metres", "kilo-meters", "nm",
-              "north", "South", "ſouth", "EAST", "west", "-", "ward", "wards", "to the ",
-              "just ", "from", "FROM", "/", "NW", "Of",
-              "nautical", "ft", "foot", "yds", "yard", "N", "NE", "NNW", "ESE", "SW", "WSW",
-              "of", "OF", "lat", "Lat.", "latitude", "long", "lon", "longitude", "°", "º",
-              "12", "3.5", "4:30", "x", "ß", "é", "(", "[", "-", "/", "²", " ", " ", "\n",
-              ".", ",", "Nof", "aN"]
+    pieces = [
+        "km",
+        "KM",
+        "kms",
+        "m",
+        "mi",
+        "mls",
+        "miles",
+        "metres",
+        "kilo-meters",
+        "nm",
+        "north",
+        "South",
+        "ſouth",
+        "EAST",
+        "west",
+        "-",
+        "ward",
+        "wards",
+        "to the ",
+        "just ",
+        "from",
+        "FROM",
+        "/",
+        "NW",
+        "Of",
+        "nautical",
+        "ft",
+        "foot",
+        "yds",
+        "yard",
+        "N",
+        "NE",
+        "NNW",
+        "ESE",
+        "SW",
+        "WSW",
+        "of",
+        "OF",
+        "lat",
+        "Lat.",
+        "latitude",
+        "long",
+        "lon",
+        "longitude",
+        "°",
+        "º",
+        "12",
+        "3.5",
+        "4:30",
+        "x",
+        "ß",
+        "é",
+        "(",
+        "[",
+        "-",
+        "/",
+        "²",
+        " ",
+        " ",
+        "\n",
+        ".",
+        ",",
+        "Nof",
+        "aN",
+    ]
     rng = random.Random(16)
-    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 12)))
-             for _ in range(20_000)]
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 12))) for _ in range(20_000)]
     texts += ["It lies 12 km NE of Mosul.", "at 33.1N, 44.2E", "lat. 5", "the KMT", "N of"]
     for text in texts:
         for start in range(0, len(text), 3):
             for end in (len(text), len(text) - 2):
                 for fast, slow in plain.items():
                     assert bool(fast.search(text, start, end)) == bool(
-                        slow.search(text, start, end)), (slow.pattern, text, start, end)
+                        slow.search(text, start, end)
+                    ), (slow.pattern, text, start, end)
                 # Where the bare-direction pattern finds a statement, its cheap
                 # precondition holds.
                 if statements._BARE_DIRECTION.search(text, start, end):
                     assert statements._DIRECTION_OF.search(
-                        text[start:end].casefold()) or statements._ABBREVIATION_OF.search(
-                        text, start, end), (text, start, end)
+                        text[start:end].casefold()
+                    ) or statements._ABBREVIATION_OF.search(text, start, end), (text, start, end)

@@ -29,10 +29,16 @@ def test_binary_file_is_not_text():
     assert str(err.value) == "x.zip:1: binary data, not text (a NUL byte at byte 3)"
 
 
-@pytest.mark.parametrize("bom, codec", [
-    (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"),
-    (codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
-], ids=["utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"])
+@pytest.mark.parametrize(
+    "bom, codec",
+    [
+        (codecs.BOM_UTF16_LE, "utf-16-le"),
+        (codecs.BOM_UTF16_BE, "utf-16-be"),
+        (codecs.BOM_UTF32_LE, "utf-32-le"),
+        (codecs.BOM_UTF32_BE, "utf-32-be"),
+    ],
+    ids=["utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"],
+)
 def test_a_byte_order_mark_names_the_encoding(bom, codec):
     data = bom + "Fighting in Ramadi, Iraq.".encode(codec)
     assert decode(data, path="a.txt") == "Fighting in Ramadi, Iraq."
@@ -43,20 +49,25 @@ def test_utf16_without_a_mark_says_which_encoding_to_use(codec):
     with pytest.raises(InputError) as err:
         decode("Fighting in Ramadi.\n".encode(codec), path="a.txt")
     assert str(err.value) == (
-        f"a.txt:1: UTF-16 text without a byte-order mark (use --encoding {codec})")
+        f"a.txt:1: UTF-16 text without a byte-order mark (use --encoding {codec})"
+    )
     assert decode("Fighting in Ramadi.".encode(codec), path="a.txt", encoding=codec) == (
-        "Fighting in Ramadi.")
+        "Fighting in Ramadi."
+    )
 
 
 def test_explicit_encoding():
     assert decode("Zaragoza, España".encode("latin-1"), path="a", encoding="latin-1") == (
-        "Zaragoza, España")
+        "Zaragoza, España"
+    )
 
 
 def test_html_strips_tags_and_decodes_entities():
-    html = ("<html><head><title>Raid</title><style>p{}</style></head><body>"
-            "<p>Fighting in <b>Al-Qaim</b> &amp; Rawa.</p><script>var x=1;</script>"
-            "<div>Syria&#8217;s east</div></body></html>")
+    html = (
+        "<html><head><title>Raid</title><style>p{}</style></head><body>"
+        "<p>Fighting in <b>Al-Qaim</b> &amp; Rawa.</p><script>var x=1;</script>"
+        "<div>Syria&#8217;s east</div></body></html>"
+    )
     text = from_html(html)
     assert text == "Raid\n\nFighting in Al-Qaim & Rawa.\n\nSyria’s east"
     assert "var x" not in text
@@ -70,14 +81,20 @@ def test_markdown_keeps_link_text_and_drops_marks():
 def test_sentences_do_not_split_after_abbreviations():
     text = "Gen. Smith met U.S. officials in St. Louis on Friday. Then he left."
     sentences = split_sentences(text)
-    assert [text[s.start:s.end] for s in sentences] == [
-        "Gen. Smith met U.S. officials in St. Louis on Friday.", "Then he left."]
+    assert [text[s.start : s.end] for s in sentences] == [
+        "Gen. Smith met U.S. officials in St. Louis on Friday.",
+        "Then he left.",
+    ]
 
 
 def test_paragraph_and_headline_breaks_split():
     text = "Headline about Rawa\nBody starts here. Second one!\n\nNew paragraph"
-    assert [text[s.start:s.end] for s in split_sentences(text)] == [
-        "Headline about Rawa", "Body starts here.", "Second one!", "New paragraph"]
+    assert [text[s.start : s.end] for s in split_sentences(text)] == [
+        "Headline about Rawa",
+        "Body starts here.",
+        "Second one!",
+        "New paragraph",
+    ]
 
 
 def test_empty_text_has_no_sentences():
@@ -100,10 +117,30 @@ def test_the_boundary_pattern_written_for_speed_splits_as_its_plain_form(monkeyp
         r"|(?P<line>[ \t]*\n[ \t]*)(?=[\"“‘'(\[]?[A-Z0-9\u00C0-\u024F])"
     )
     rng = random.Random(16)
-    pieces = ["a", "B", " ", "\t", "\n", ".", "!", "?", "…", '"', "'", "”", ")", "]", "(",
-              "U.S.", "Gen.", "J.", "1", "É", "x"]
-    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 40)))
-             for _ in range(20_000)]
+    pieces = [
+        "a",
+        "B",
+        " ",
+        "\t",
+        "\n",
+        ".",
+        "!",
+        "?",
+        "…",
+        '"',
+        "'",
+        "”",
+        ")",
+        "]",
+        "(",
+        "U.S.",
+        "Gen.",
+        "J.",
+        "1",
+        "É",
+        "x",
+    ]
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 40))) for _ in range(20_000)]
     fast = [text.split_sentences(t) for t in texts]
     monkeypatch.setattr(text, "_BOUNDARY", plain)
     assert fast == [text.split_sentences(t) for t in texts]

@@ -12,8 +12,18 @@ from geomap.variants import max_edits, may_vary, variants
 ROWS = [
     ("country:IQ", "Iraq", "", "33", "44", "country", "IQ", "", "38000000", "t"),
     ("country:US", "United States", "", "39.8", "-98.6", "country", "US", "", "310000000", "t"),
-    ("gn:fal", "Al Fallūjah", "Falluja|Fallujah", "33.35", "43.79", "city", "IQ", "Anbar",
-     "190159", "t"),
+    (
+        "gn:fal",
+        "Al Fallūjah",
+        "Falluja|Fallujah",
+        "33.35",
+        "43.79",
+        "city",
+        "IQ",
+        "Anbar",
+        "190159",
+        "t",
+    ),
     ("gn:tik", "Tikrīt", "Tikrit", "34.62", "43.68", "city", "IQ", "Saladin", "42477", "t"),
     ("gn:tik-us", "Tikrit", "", "40", "-90", "city", "US", "Illinois", "9000", "t"),
     ("gn:ocoee", "Ocoee", "", "28.57", "-81.54", "city", "US", "Florida", "35000", "t"),
@@ -60,11 +70,14 @@ def parse(text, gaz):
 def test_a_misspelling_resolves_with_a_lower_confidence_and_says_so(gaz):
     mentions = parse("Fighting in Fallouja and Tikreet, Iraq, killed five.", gaz)
     assert [(m.text, m.place.id) for m in mentions] == [
-        ("Fallouja", "gn:fal"), ("Tikreet", "gn:tik"), ("Iraq", "country:IQ")]
+        ("Fallouja", "gn:fal"),
+        ("Tikreet", "gn:tik"),
+        ("Iraq", "country:IQ"),
+    ]
     tikreet = mentions[1]
     assert tikreet.reason.startswith("spelled 'Tikreet'; Tikrīt, 2 edits;")
     assert "in Iraq, which the article names once" in tikreet.reason
-    assert tikreet.confidence <= 0.45 ** 2 and not tikreet.confident
+    assert tikreet.confidence <= 0.45**2 and not tikreet.confident
     assert mentions[2].confident
 
 

@@ -66,10 +66,16 @@ class Progress:
         return max(self.total - self.done, 0) / self.rate
 
 
-def run(source: Source, outdir: str | os.PathLike, *, gazetteer: Gazetteer,
-        engine: Engine, chunk_size: int = CHUNK_SIZE,
-        on_progress: Callable[[Progress], None] | None = None,
-        map_file: bool = True) -> Summary:
+def run(
+    source: Source,
+    outdir: str | os.PathLike,
+    *,
+    gazetteer: Gazetteer,
+    engine: Engine,
+    chunk_size: int = CHUNK_SIZE,
+    on_progress: Callable[[Progress], None] | None = None,
+    map_file: bool = True,
+) -> Summary:
     """Process every article of ``source`` on ``engine`` and write the corpus files to
     ``outdir`` (see :data:`OUTPUT_FILES`), resuming a run already there.
 
@@ -84,8 +90,15 @@ def run(source: Source, outdir: str | os.PathLike, *, gazetteer: Gazetteer,
     chunks = chunked(source.items(), chunk_size)
     first = next(chunks, ())
     with _writing(outdir):
-        folder = RunFolder(outdir, manifest(input=source.name, first=chunk_hash(first[:1]),
-                                            chunk_size=chunk_size, gazetteer=ref.name))
+        folder = RunFolder(
+            outdir,
+            manifest(
+                input=source.name,
+                first=chunk_hash(first[:1]),
+                chunk_size=chunk_size,
+                gazetteer=ref.name,
+            ),
+        )
     try:
         total = source.count()
         start = time.monotonic()
@@ -95,8 +108,15 @@ def run(source: Source, outdir: str | os.PathLike, *, gazetteer: Gazetteer,
 
         def report() -> None:
             if on_progress is not None:
-                on_progress(Progress(state["done"], total, state["skipped"], state["errors"],
-                                     time.monotonic() - start))
+                on_progress(
+                    Progress(
+                        state["done"],
+                        total,
+                        state["skipped"],
+                        state["errors"],
+                        time.monotonic() - start,
+                    )
+                )
 
         def todo() -> Iterator[Task]:
             for index, items in enumerate(itertools.chain([first] if first else [], chunks)):
@@ -119,8 +139,14 @@ def run(source: Source, outdir: str | os.PathLike, *, gazetteer: Gazetteer,
             report()
         with _writing(outdir):
             folder.prune(names)
-            return merge(folder, names, map_file=map_file, skipped=state["skipped"],
-                         gazetteer=gazetteer, title=Path(source.name).name)
+            return merge(
+                folder,
+                names,
+                map_file=map_file,
+                skipped=state["skipped"],
+                gazetteer=gazetteer,
+                title=Path(source.name).name,
+            )
     finally:
         folder.close()
 
@@ -132,14 +158,31 @@ def _writing(outdir: Path) -> Iterator[None]:
     try:
         yield
     except (OSError, OutputError) as err:
-        problem = (err.problem if isinstance(err, OutputError)
-                   else f"cannot write ({err.strerror or err})")
-        raise OutputError(f"{problem}; finished chunks are kept, rerun to resume",
-                          path=str(outdir)) from None
+        problem = (
+            err.problem if isinstance(err, OutputError) else f"cannot write ({err.strerror or err})"
+        )
+        raise OutputError(
+            f"{problem}; finished chunks are kept, rerun to resume", path=str(outdir)
+        ) from None
 
 
 __all__ = [
-    "BatchError", "CHUNK_SIZE", "ChunkResult", "DaskEngine", "EncodedChunk", "Engine",
-    "GazetteerRef", "LocalEngine", "OUTPUT_FILES", "Progress", "RunFolder", "Summary",
-    "WORK_DIR", "chunk_hash", "make_engine", "process_chunk", "run", "run_chunk",
+    "BatchError",
+    "CHUNK_SIZE",
+    "ChunkResult",
+    "DaskEngine",
+    "EncodedChunk",
+    "Engine",
+    "GazetteerRef",
+    "LocalEngine",
+    "OUTPUT_FILES",
+    "Progress",
+    "RunFolder",
+    "Summary",
+    "WORK_DIR",
+    "chunk_hash",
+    "make_engine",
+    "process_chunk",
+    "run",
+    "run_chunk",
 ]

@@ -30,8 +30,9 @@ class Engine(Protocol):
 
     name: str
 
-    def map_chunks(self, tasks: Iterator[Task], gazetteer: GazetteerRef
-                   ) -> Iterator[tuple[int, EncodedChunk]]: ...
+    def map_chunks(
+        self, tasks: Iterator[Task], gazetteer: GazetteerRef
+    ) -> Iterator[tuple[int, EncodedChunk]]: ...
 
     def pids(self) -> list[int]: ...
 
@@ -84,17 +85,20 @@ class LocalEngine:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
-        self._pool = ProcessPoolExecutor(self.workers,
-                                         mp_context=multiprocessing.get_context("spawn"),
-                                         initializer=_ignore_sigint)
+        self._pool = ProcessPoolExecutor(
+            self.workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_ignore_sigint,
+        )
         return self._pool
 
     def pids(self) -> list[int]:
         processes = getattr(self._pool, "_processes", None) or {}
         return sorted(processes)
 
-    def map_chunks(self, tasks: Iterator[Task], gazetteer: GazetteerRef
-                   ) -> Iterator[tuple[int, EncodedChunk]]:
+    def map_chunks(
+        self, tasks: Iterator[Task], gazetteer: GazetteerRef
+    ) -> Iterator[tuple[int, EncodedChunk]]:
         from concurrent.futures import FIRST_COMPLETED, wait
 
         pool = self._pool or self._new_pool()
@@ -121,14 +125,22 @@ class LocalEngine:
             if broken:
                 barren += 1
                 if barren >= MAX_TRIES:
-                    raise BatchError(f"worker processes died {barren} times in a row before "
-                                     "finishing any chunk; is there memory left?")
+                    raise BatchError(
+                        f"worker processes died {barren} times in a row before "
+                        "finishing any chunk; is there memory left?"
+                    )
                 yield from self._drain(inflight, retry)
                 pool.shutdown(wait=True)
                 pool = self._new_pool()
 
-    def _fill(self, pool: Any, inflight: dict[Any, _Try], retry: list[_Try],
-              tasks: Iterator[Task], gazetteer: GazetteerRef) -> bool:
+    def _fill(
+        self,
+        pool: Any,
+        inflight: dict[Any, _Try],
+        retry: list[_Try],
+        tasks: Iterator[Task],
+        gazetteer: GazetteerRef,
+    ) -> bool:
         """Submit chunks, retried ones first, until 2 per worker are in flight; False when
         the pool turns out broken (a worker died since the last look)."""
         from concurrent.futures.process import BrokenProcessPool
@@ -163,8 +175,7 @@ class LocalEngine:
         return True
 
     @staticmethod
-    def _drain(inflight: dict[Any, _Try], retry: list[_Try]
-               ) -> Iterator[tuple[int, EncodedChunk]]:
+    def _drain(inflight: dict[Any, _Try], retry: list[_Try]) -> Iterator[tuple[int, EncodedChunk]]:
         """The chunks still in a broken pool: those that finished, and the rest to retry."""
         from concurrent.futures import wait
 
@@ -206,22 +217,29 @@ class DaskEngine:
             try:
                 self.client = Client(scheduler, timeout="10s")
             except (OSError, TimeoutError) as err:
-                raise BatchError(f"cannot reach the Dask scheduler at {scheduler} ({err})"
-                                 ) from None
+                raise BatchError(
+                    f"cannot reach the Dask scheduler at {scheduler} ({err})"
+                ) from None
         else:
             n = workers or os.cpu_count() or 1
             if n < 1:
                 raise BatchError(f"--workers must be at least 1, not {n}")
-            self._cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
-                                         dashboard_address=":0", silence_logs=logging.ERROR)
+            self._cluster = LocalCluster(
+                n_workers=n,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=":0",
+                silence_logs=logging.ERROR,
+            )
             self.client = Client(self._cluster)
         self._run = uuid.uuid4().hex[:8]
 
     def pids(self) -> list[int]:
         return sorted(self.client.run(os.getpid).values())
 
-    def map_chunks(self, tasks: Iterator[Task], gazetteer: GazetteerRef
-                   ) -> Iterator[tuple[int, EncodedChunk]]:
+    def map_chunks(
+        self, tasks: Iterator[Task], gazetteer: GazetteerRef
+    ) -> Iterator[tuple[int, EncodedChunk]]:
         from distributed import as_completed
 
         threads = sum(self.client.nthreads().values()) or 1
@@ -236,9 +254,14 @@ class DaskEngine:
                 if task is None:
                     return
                 index, items = task
-                future = self.client.submit(run_chunk, items, gazetteer, pure=False,
-                                            retries=MAX_TRIES - 1,
-                                            key=f"geomap-chunk-{self._run}-{index}")
+                future = self.client.submit(
+                    run_chunk,
+                    items,
+                    gazetteer,
+                    pure=False,
+                    retries=MAX_TRIES - 1,
+                    key=f"geomap-chunk-{self._run}-{index}",
+                )
                 inflight[future] = (index, items)
                 pending.add(future)
 
@@ -259,8 +282,9 @@ class DaskEngine:
             self._cluster.close()
 
 
-def make_engine(name: str = "local", *, workers: int | None = None,
-                scheduler: str | None = None) -> Engine:
+def make_engine(
+    name: str = "local", *, workers: int | None = None, scheduler: str | None = None
+) -> Engine:
     """An engine by name: ``local`` (``workers`` processes) or ``dask`` (see DaskEngine)."""
     if name == "local":
         if scheduler:

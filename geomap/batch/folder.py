@@ -22,8 +22,14 @@ from geomap.errors import BatchError
 from geomap.files import atomic_write
 
 #: Files a finished run leaves in the output folder.
-OUTPUT_FILES = ("mentions.jsonl", "places.geojson", "locations.geojson", "claims.csv",
-                "errors.jsonl", "map.html")
+OUTPUT_FILES = (
+    "mentions.jsonl",
+    "places.geojson",
+    "locations.geojson",
+    "claims.csv",
+    "errors.jsonl",
+    "map.html",
+)
 WORK_DIR = ".geomap-batch"
 MANIFEST_VERSION = 2  # 2: claims with status and locations
 
@@ -34,8 +40,14 @@ def manifest(*, input: str, first: str, chunk_size: int, gazetteer: str) -> dict
     size, the gazetteer index's name and geomap's version."""
     from geomap import __version__
 
-    return {"version": MANIFEST_VERSION, "input": input, "first": first,
-            "chunk_size": chunk_size, "gazetteer": gazetteer, "geomap": __version__}
+    return {
+        "version": MANIFEST_VERSION,
+        "input": input,
+        "first": first,
+        "chunk_size": chunk_size,
+        "gazetteer": gazetteer,
+        "geomap": __version__,
+    }
 
 
 class RunFolder:
@@ -54,8 +66,10 @@ class RunFolder:
         if outdir.is_dir() and not self.work.is_dir():
             strangers = [p.name for p in outdir.iterdir() if p.name not in OUTPUT_FILES]
             if strangers:
-                raise BatchError(f"{outdir} holds other files ({strangers[0]}, ...) and no "
-                                 "geomap batch run; choose an empty or new folder")
+                raise BatchError(
+                    f"{outdir} holds other files ({strangers[0]}, ...) and no "
+                    "geomap batch run; choose an empty or new folder"
+                )
         self.chunks.mkdir(parents=True, exist_ok=True)
         self._lock = open(self.work / "lock", "w")
         try:
@@ -79,13 +93,20 @@ class RunFolder:
             return
         delete = f"choose another output folder, or delete {self.outdir} to start over"
         if stored.get("first") != self.manifest["first"]:
-            raise BatchError(f"{self.outdir} holds a run of a different input "
-                             f"({stored.get('input', '?')}); {delete}")
-        for key, what in (("chunk_size", "--chunk-size"), ("gazetteer", "gazetteer"),
-                          ("geomap", "geomap version")):
+            raise BatchError(
+                f"{self.outdir} holds a run of a different input "
+                f"({stored.get('input', '?')}); {delete}"
+            )
+        for key, what in (
+            ("chunk_size", "--chunk-size"),
+            ("gazetteer", "gazetteer"),
+            ("geomap", "geomap version"),
+        ):
             if stored.get(key) != self.manifest[key]:
-                raise BatchError(f"{self.outdir} holds a run made with another {what} "
-                                 f"({stored.get(key)!r}); {delete}")
+                raise BatchError(
+                    f"{self.outdir} holds a run made with another {what} "
+                    f"({stored.get(key)!r}); {delete}"
+                )
         # Same corpus and settings, read from another path: take over the run.
         atomic_write(path, (export.dumps(self.manifest) + "\n").encode())
 
@@ -108,10 +129,12 @@ class RunFolder:
         try:
             data = json.loads((self.chunks / name).read_text(encoding="utf-8"))
         except (OSError, ValueError) as err:
-            raise BatchError(f"unreadable chunk file {self.chunks / name} ({err}); delete it "
-                             "and run again") from None
-        return ChunkResult(tuple(rows_from_json(a) for a in data["articles"]),
-                           tuple(data["errors"]))
+            raise BatchError(
+                f"unreadable chunk file {self.chunks / name} ({err}); delete it and run again"
+            ) from None
+        return ChunkResult(
+            tuple(rows_from_json(a) for a in data["articles"]), tuple(data["errors"])
+        )
 
     def prune(self, names: Iterable[str]) -> None:
         """Delete chunk files that are not among ``names`` (left by a longer input)."""

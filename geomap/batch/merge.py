@@ -32,8 +32,15 @@ class Summary:
     files: tuple[Path, ...]
 
 
-def merge(folder: RunFolder, names: list[str], *, map_file: bool, skipped: int,
-          gazetteer: Gazetteer | None = None, title: str = "") -> Summary:
+def merge(
+    folder: RunFolder,
+    names: list[str],
+    *,
+    map_file: bool,
+    skipped: int,
+    gazetteer: Gazetteer | None = None,
+    title: str = "",
+) -> Summary:
     """Write the corpus files (:data:`~geomap.batch.folder.OUTPUT_FILES`) into the run
     folder's output folder from the chunk files ``names``, in that order; the map is
     titled ``title`` and names places from ``gazetteer``."""
@@ -42,19 +49,23 @@ def merge(folder: RunFolder, names: list[str], *, map_file: bool, skipped: int,
     locations: list[dict] = []
     counts = {"articles": 0, "errors": 0, "mentions": 0, "claims": 0}
     outputs = {name: outdir / name for name in OUTPUT_FILES}
-    temps = {name: outdir / f".{name}.tmp" for name in ("mentions.jsonl", "claims.csv",
-                                                         "errors.jsonl")}
+    temps = {
+        name: outdir / f".{name}.tmp" for name in ("mentions.jsonl", "claims.csv", "errors.jsonl")
+    }
     try:
-        with open(temps["mentions.jsonl"], "w", encoding="utf-8", newline="\n") as mentions, \
-                open(temps["claims.csv"], "w", encoding="utf-8", newline="\n") as claims, \
-                open(temps["errors.jsonl"], "w", encoding="utf-8", newline="\n") as errors:
+        with (
+            open(temps["mentions.jsonl"], "w", encoding="utf-8", newline="\n") as mentions,
+            open(temps["claims.csv"], "w", encoding="utf-8", newline="\n") as claims,
+            open(temps["errors.jsonl"], "w", encoding="utf-8", newline="\n") as errors,
+        ):
             claims.write(export.claims_header())
             for name in names:
                 result = folder.read(name)
                 for rows in result.articles:
                     mentions.writelines(line + "\n" for line in rows.mentions)
-                    locations.extend(schema.location_feature(json.loads(line))
-                                     for line in rows.locations)
+                    locations.extend(
+                        schema.location_feature(json.loads(line)) for line in rows.locations
+                    )
                     claims.write(export.csv_text(rows.claims))
                     counts["mentions"] += len(rows.mentions)
                     counts["claims"] += len(rows.claims)
@@ -67,19 +78,39 @@ def merge(folder: RunFolder, names: list[str], *, map_file: bool, skipped: int,
     finally:
         for temp in temps.values():
             temp.unlink(missing_ok=True)
-    atomic_write(outputs["places.geojson"],
-                 export.geojson_text(export.places_geojson(tally)).encode())
-    atomic_write(outputs["locations.geojson"],
-                 export.geojson_text({"features": locations}).encode())
-    written = [outputs[n] for n in ("mentions.jsonl", "places.geojson", "locations.geojson",
-                                    "claims.csv", "errors.jsonl")]
+    atomic_write(
+        outputs["places.geojson"], export.geojson_text(export.places_geojson(tally)).encode()
+    )
+    atomic_write(
+        outputs["locations.geojson"], export.geojson_text({"features": locations}).encode()
+    )
+    written = [
+        outputs[n]
+        for n in (
+            "mentions.jsonl",
+            "places.geojson",
+            "locations.geojson",
+            "claims.csv",
+            "errors.jsonl",
+        )
+    ]
     if map_file:
         from geomap.corpus_map import build_corpus_map
         from geomap.gazetteer import boundaries
         from geomap.render import save
 
-        save(build_corpus_map(tally, boundaries=boundaries(), gazetteer=gazetteer, title=title),
-             outputs["map.html"])
+        save(
+            build_corpus_map(tally, boundaries=boundaries(), gazetteer=gazetteer, title=title),
+            outputs["map.html"],
+        )
         written.append(outputs["map.html"])
-    return Summary(outdir, counts["articles"], counts["errors"], skipped, counts["mentions"],
-                   len(tally.places), counts["claims"], tuple(written))
+    return Summary(
+        outdir,
+        counts["articles"],
+        counts["errors"],
+        skipped,
+        counts["mentions"],
+        len(tally.places),
+        counts["claims"],
+        tuple(written),
+    )

@@ -78,8 +78,10 @@ class GazetteerRef:
         if gaz is None:
             for path in (self.index, self.overlay):
                 if path and not path.is_file():
-                    raise BatchError(f"the gazetteer index {path} is not on this worker "
-                                     "(workers must share the client's file system)")
+                    raise BatchError(
+                        f"the gazetteer index {path} is not on this worker "
+                        "(workers must share the client's file system)"
+                    )
             gaz = _OPEN[self] = Gazetteer(self.files, self.index, self.overlay)
         return gaz
 
@@ -92,25 +94,46 @@ def analyze(article: Article, gazetteer: Gazetteer) -> export.ArticleRows:
     rows."""
     from geomap.parse import parse
 
-    doc = parse(article.text, title=article.title, url=article.url, gazetteer=gazetteer,
-                format=article.format, id=article.id)
+    doc = parse(
+        article.text,
+        title=article.title,
+        url=article.url,
+        gazetteer=gazetteer,
+        format=article.format,
+        id=article.id,
+    )
     return export.article_rows(doc, date=article.date)
 
 
 def _rows_to_json(rows: export.ArticleRows) -> dict[str, Any]:
-    return {"id": rows.id, "title": rows.title, "url": rows.url, "date": rows.date,
-            "mentions": list(rows.mentions), "claims": [list(c) for c in rows.claims],
-            "places": [list(p) for p in rows.places], "info": rows.info,
-            "snippets": [list(x) for x in rows.snippets], "locations": list(rows.locations)}
+    return {
+        "id": rows.id,
+        "title": rows.title,
+        "url": rows.url,
+        "date": rows.date,
+        "mentions": list(rows.mentions),
+        "claims": [list(c) for c in rows.claims],
+        "places": [list(p) for p in rows.places],
+        "info": rows.info,
+        "snippets": [list(x) for x in rows.snippets],
+        "locations": list(rows.locations),
+    }
 
 
 def rows_from_json(data: dict[str, Any]) -> export.ArticleRows:
     """An article's rows as a chunk file stores them (see :meth:`ChunkResult.encode`)."""
     return export.ArticleRows(
-        data["id"], data["title"], data["url"], data["date"], tuple(data["mentions"]),
-        tuple(tuple(c) for c in data["claims"]), tuple((p, n) for p, n in data["places"]),
-        data["info"], tuple(tuple(x) for x in data.get("snippets", ())),
-        tuple(data.get("locations", ())))
+        data["id"],
+        data["title"],
+        data["url"],
+        data["date"],
+        tuple(data["mentions"]),
+        tuple(tuple(c) for c in data["claims"]),
+        tuple((p, n) for p, n in data["places"]),
+        data["info"],
+        tuple(tuple(x) for x in data.get("snippets", ())),
+        tuple(data.get("locations", ())),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,8 +145,7 @@ class ChunkResult:
 
     def encode(self) -> bytes:
         """The bytes of this chunk's file (what :meth:`RunFolder.read` reads back)."""
-        data = {"articles": [_rows_to_json(r) for r in self.articles],
-                "errors": list(self.errors)}
+        data = {"articles": [_rows_to_json(r) for r in self.articles], "errors": list(self.errors)}
         return (export.dumps(data) + "\n").encode()
 
 
@@ -163,13 +185,29 @@ def run_chunk(items: Iterable[Item], gazetteer: Gazetteer | GazetteerRef) -> Enc
 
 def failed_chunk(items: Iterable[Item], reason: str) -> EncodedChunk:
     """A chunk whose every article failed for the same reason (a worker kept dying)."""
-    return EncodedChunk.of(ChunkResult((), tuple(
-        error_record(item, item.reason if isinstance(item, BadRecord) else reason)
-        for item in items)))
+    return EncodedChunk.of(
+        ChunkResult(
+            (),
+            tuple(
+                error_record(item, item.reason if isinstance(item, BadRecord) else reason)
+                for item in items
+            ),
+        )
+    )
 
 
 __all__ = [
-    "ChunkResult", "EncodedChunk", "GazetteerRef", "MAX_TRIES", "Task", "analyze",
-    "chunk_hash", "chunked", "error_record", "failed_chunk", "process_chunk", "rows_from_json",
+    "ChunkResult",
+    "EncodedChunk",
+    "GazetteerRef",
+    "MAX_TRIES",
+    "Task",
+    "analyze",
+    "chunk_hash",
+    "chunked",
+    "error_record",
+    "failed_chunk",
+    "process_chunk",
+    "rows_from_json",
     "run_chunk",
 ]
