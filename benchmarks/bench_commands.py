@@ -6,8 +6,8 @@ extract`` on the founding article, with the gazetteer index already built (a fir
 builds it and is not counted), and with the modules' bytecode cached as an installed
 package has it (in a temporary ``PYTHONPYCACHEPREFIX``, whatever PYTHONDONTWRITEBYTECODE
 says). Prints the wall time, the CPU time (steadier on a shared machine) and the peak
-resident memory (max RSS of the child) of each. Targets (issue 16): import <= 150 ms, map <= 0.8 s and <= 120 MB,
-check <= 0.4 s.
+resident memory (max RSS of the child) of each. Targets (issue 16): import <= 150 ms,
+map <= 0.8 s and <= 120 MB, check <= 0.4 s.
 
     python benchmarks/bench_commands.py [--runs 3] [ARTICLE]
 """

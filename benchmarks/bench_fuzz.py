@@ -26,10 +26,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-import test_properties as props
+import test_properties as props  # noqa: E402 (found through the path set above)
 
-from geomap.gazetteer import Gazetteer
-from geomap.parse import default_gazetteer
+from geomap.gazetteer import Gazetteer  # noqa: E402
+from geomap.parse import default_gazetteer  # noqa: E402
 
 
 @dataclass(frozen=True)

@@ -885,10 +885,10 @@ def _mean_point(points: Sequence[tuple[float, float]]) -> tuple[float, float]:
     """The mean of points on the sphere (through 3-D vectors: safe across the antimeridian)."""
     x = y = z = 0.0
     for lat, lon in points:
-        p, l = math.radians(lat), math.radians(lon)
-        x += math.cos(p) * math.cos(l)
-        y += math.cos(p) * math.sin(l)
-        z += math.sin(p)
+        phi, lam = math.radians(lat), math.radians(lon)
+        x += math.cos(phi) * math.cos(lam)
+        y += math.cos(phi) * math.sin(lam)
+        z += math.sin(phi)
     return math.degrees(math.atan2(z, math.hypot(x, y))), math.degrees(math.atan2(y, x))
 
 

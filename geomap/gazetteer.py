@@ -1084,7 +1084,8 @@ class Gazetteer:
                 itertools.islice(
                     self._rows(
                         f"SELECT {_PLACE_COLUMNS}, n.quality, n.key, n.rid FROM {{db}}.names n"
-                        f" JOIN {{db}}.places p ON p.rid = n.rid WHERE n.key IN ({marks}){where}{{hide}}"
+                        f" JOIN {{db}}.places p ON p.rid = n.rid"
+                        f" WHERE n.key IN ({marks}){where}{{hide}}"
                         " ORDER BY n.key, n.quality DESC, n.pop DESC, n.rid LIMIT ?",
                         (*query_keys, *params, most),
                         order=lambda r: (

@@ -399,7 +399,8 @@ _VERBS = frozenset(
 )
 _TIME_WORDS = frozenset(
     """gmt utc ist aest aedt awst acst est edt cst cdt mst mdt pst pdt bst cet cest wib mt
-    pt et ct hrs a.m p.m lt since monday tuesday wednesday thursday friday saturday sunday morning afternoon evening night
+    pt et ct hrs a.m p.m lt since monday tuesday wednesday thursday friday saturday sunday
+    morning afternoon evening night
     midnight noon dawn dusk today yesterday tonight weekend week month year hours hour
     a.m. p.m. am pm gmt utc ist local time january february march april may june july august
     september october november december jan feb mar apr jun jul aug sep sept oct nov dec

@@ -91,7 +91,8 @@ def click_marker(page, name: str):
             return
         cluster = page.js(
             """
-            const g = geomap.instances[0], parent = g.cluster.getVisibleParent(g.markers[arguments[0]]);
+            const g = geomap.instances[0];
+            const parent = g.cluster.getVisibleParent(g.markers[arguments[0]]);
             return parent && parent !== g.markers[arguments[0]] ? parent.getElement() : null;""",
             i,
         )
@@ -325,7 +326,8 @@ def test_claim_lines_labels_areas_and_fits_are_drawn(open_offline, maps):
     wait(
         page,
         lambda: page.js("""return [...document.querySelectorAll('.gm-claim-tip')]
-        .some(e => e.style.display !== 'none' && e.textContent.startsWith('\u2713 stated 2 km'))"""),
+        .some(e => e.style.display !== 'none'
+                   && e.textContent.startsWith('\u2713 stated 2 km'))"""),
         "the 2 km claim's label never showed",
     )
     assert_clean(page)
@@ -535,7 +537,8 @@ def test_the_drawn_sector_and_band_are_the_checkers_windows(open_offline, maps):
 
 def test_verdicts_read_without_colour(open_offline, maps):
     page = ready(open_offline(maps["gold"]))
-    dashes = page.js("""return Object.fromEntries([...document.querySelectorAll('path.gm-claim-line')]
+    dashes = page.js("""return Object.fromEntries(
+        [...document.querySelectorAll('path.gm-claim-line')]
         .map(e => [e.getAttribute('stroke'), e.getAttribute('stroke-dasharray')]))""")
     assert dashes == {"#2e7d32": None, "#c62828": "3 6"}
     legend = page.js(
@@ -653,7 +656,8 @@ def test_a_claim_line_and_its_card_light_each_other_up(open_offline, maps):
     wait(
         page,
         lambda: page.js("""return [...document.querySelectorAll('.gm-claim-tip')]
-        .some(e => e.style.display !== 'none' && e.textContent.startsWith('\u2713 stated 2 km'))"""),
+        .some(e => e.style.display !== 'none'
+                   && e.textContent.startsWith('\u2713 stated 2 km'))"""),
         "the active claim's label is hidden",
     )
     above = page.js(f"""const line = {near}.line, m = geomap.instances[0].map;
@@ -916,7 +920,10 @@ def test_corpus_map_has_a_title_summary_and_legend(open_offline, corpus_map):
 
 def test_corpus_claims_layer_filters_to_the_inconsistent(open_offline, corpus_map):
     page = corpus_ready(open_offline(corpus_map[0]))
-    lines = "return [...document.querySelectorAll('path.gm-claim-line')].map(e => e.getAttribute('class'))"
+    lines = (
+        "return [...document.querySelectorAll('path.gm-claim-line')]"
+        ".map(e => e.getAttribute('class'))"
+    )
     assert sorted("inconsistent" in c for c in page.js(lines)) == [False, True]
     page.js("document.querySelector('.gm-only-inconsistent').click()")
     (only,) = page.js(lines)
@@ -982,7 +989,8 @@ def test_corpus_search_finds_a_place_and_opens_its_sentences(open_offline, corpu
 def set_dates(page, start: str | None, end: str | None, undated: bool = True):
     page.js(
         """const [a, b, u] = arguments;
-        const from = document.querySelector('.gm-date-from'), to = document.querySelector('.gm-date-to');
+        const from = document.querySelector('.gm-date-from');
+        const to = document.querySelector('.gm-date-to');
         const check = document.querySelector('.gm-date-undated');
         from.value = a || ''; to.value = b || ''; check.checked = u;
         for (const e of [from, to, check]) e.dispatchEvent(new Event('change'));""",

@@ -48,8 +48,8 @@ EXAMPLES = [
         "NP",
         (27.58, 85.63),
         (
-            "en.wikipedia 'Kavrepalanchok District' (27 deg 35' N, 85 deg 38' E); its seat Dhulikhel,"
-            " GeoNames 1283448 (27.62, 85.54), 9 km away"
+            "en.wikipedia 'Kavrepalanchok District' (27 deg 35' N, 85 deg 38' E); its seat"
+            " Dhulikhel, GeoNames 1283448 (27.62, 85.54), 9 km away"
         ),
     ),
     (
@@ -89,8 +89,8 @@ EXAMPLES = [
         "",
         (34.45, 40.92),
         (
-            "a point on the river at Al Qaim (GeoNames 92138, 34.39 N 40.99 E, on the river's bank);"
-            " en.wikipedia 'Euphrates' course through Al-Qa'im"
+            "a point on the river at Al Qaim (GeoNames 92138, 34.39 N 40.99 E, on the river's"
+            " bank); en.wikipedia 'Euphrates' course through Al-Qa'im"
         ),
     ),
     (

@@ -574,10 +574,12 @@ def test_corpus_map_under_attack(
         audit: __audit(),
         names: [...document.querySelectorAll('.gm-corpus-popup h3')].map((e) => e.textContent),
         marks: [...document.querySelectorAll('.leaflet-marker-icon')].map((e) => e.title),
-        titles: [...document.querySelectorAll('.gm-corpus-popup .gm-pop-source > :last-child,'
-                                              + ' .gm-corpus-popup .gm-pop-articles li > :last-child')]
+        titles: [...document.querySelectorAll(
+            '.gm-corpus-popup .gm-pop-source > :last-child,'
+            + ' .gm-corpus-popup .gm-pop-articles li > :last-child')]
           .map((e) => e.textContent),
-        links: [...document.querySelectorAll('.gm-corpus-popup a')].map((e) => e.getAttribute('href')),
+        links: [...document.querySelectorAll('.gm-corpus-popup a')]
+          .map((e) => e.getAttribute('href')),
         claims: [...document.querySelectorAll('.gm-corpus-claim')].map((e) => e.textContent),
         tips: [...document.querySelectorAll('.leaflet-tooltip')].map((e) => e.textContent),
         title: document.title,

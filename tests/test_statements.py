@@ -228,8 +228,8 @@ def test_coordinates_written_in_the_text_place_their_subject(full_gazetteer):
     "text, point",
     [
         (
-            "with its epicenter located at latitude 28.86 degrees North and longitude 87.51 degrees "
-            "East, at a depth of 10 kilometers.",
+            "with its epicenter located at latitude 28.86 degrees North and longitude 87.51 "
+            "degrees East, at a depth of 10 kilometers.",
             (28.86, 87.51),
         ),
         (
