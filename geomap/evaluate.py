@@ -211,33 +211,9 @@ def evaluate(articles: Iterable[dict], *, gazetteer: Gazetteer, gold_spans: bool
             exact += sum(1 for m in mentions if (m.start, m.end) in gold_set)
             ov_pred += sum(1 for m in mentions if any(_overlap(m, g) for g in gold))
             ov_gold += sum(1 for g in gold if any(_overlap(m, g) for m in mentions))
-            for k, t in enumerate(toponyms):
-                best = max(
-                    (m for m in mentions if _overlap(m, t)),
-                    key=lambda m: min(m.end, t["end"]) - max(m.start, t["start"]),
-                    default=None,
-                )
-                if best is not None and best.place is not None:
-                    error = _error(best.place, t)
-                    end_to_end[k] = error
-                    errors.append(error)
-        for m, t, e2e in zip(on_gold, toponyms, end_to_end):
-            place = m.place if m else None
-            demonym = m is not None and m.kind == "demonym"
-            results.append(
-                GoldResult(
-                    feature_type(t.get("feature_code", "")),
-                    demonym,
-                    demonym or has_candidate(gazetteer, text[t["start"] : t["end"]]),
-                    _error(place, t),
-                    e2e,
-                )
-            )
-        for t in article.get("unresolved", []):
-            name = text[t["start"] : t["end"]]
-            results.append(
-                GoldResult("unresolved", is_demonym(name), has_candidate(gazetteer, name), None)
-            )
+            end_to_end = _end_to_end(mentions, toponyms)
+            errors += [e for e in end_to_end if e is not None]
+        results += _gold_results(gazetteer, article, on_gold, end_to_end)
     return Scores(
         n_articles,
         n_gold,
@@ -251,6 +227,51 @@ def evaluate(articles: Iterable[dict], *, gazetteer: Gazetteer, gold_spans: bool
         gold_spans,
         tuple(results),
     )
+
+
+def _end_to_end(mentions: Sequence[Mention], toponyms: list[dict]) -> list[float | None]:
+    """For each resolved gold span, the error of the parsed mention overlapping it most
+    (None where none overlaps or that mention has no place)."""
+    out: list[float | None] = []
+    for t in toponyms:
+        best = max(
+            (m for m in mentions if _overlap(m, t)),
+            key=lambda m: min(m.end, t["end"]) - max(m.start, t["start"]),
+            default=None,
+        )
+        out.append(_error(best.place, t) if best is not None and best.place is not None else None)
+    return out
+
+
+def _gold_results(
+    gazetteer: Gazetteer,
+    article: dict,
+    on_gold: list[Mention | None],
+    end_to_end: list[float | None],
+) -> list[GoldResult]:
+    """One result per gold span of ``article``: the resolved ones with the mention resolved
+    on the gold span (``on_gold``) and the parsed one's error, then the unresolved ones."""
+    text = article["text"]
+    toponyms = sorted(article.get("toponyms", []), key=lambda t: t["start"])
+    results = []
+    for m, t, e2e in zip(on_gold, toponyms, end_to_end):
+        place = m.place if m else None
+        demonym = m is not None and m.kind == "demonym"
+        results.append(
+            GoldResult(
+                feature_type(t.get("feature_code", "")),
+                demonym,
+                demonym or has_candidate(gazetteer, text[t["start"] : t["end"]]),
+                _error(place, t),
+                e2e,
+            )
+        )
+    for t in article.get("unresolved", []):
+        name = text[t["start"] : t["end"]]
+        results.append(
+            GoldResult("unresolved", is_demonym(name), has_candidate(gazetteer, name), None)
+        )
+    return results
 
 
 def _overlap(m: Mention, g: dict) -> bool:

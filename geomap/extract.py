@@ -43,7 +43,7 @@ from importlib import resources
 from geomap.demonyms import country_of, demonyms, is_demonym
 from geomap.gazetteer import ABBREVIATION, Gazetteer, Match
 from geomap.names import is_abbreviation, normalize, strip_article
-from geomap.records import Mention, Sentence
+from geomap.records import PARTS, Mention, Sentence
 from geomap.variants import may_vary, variants
 
 # --------------------------------------------------------------------------- word lists
@@ -106,33 +106,8 @@ DIRECTIONS = frozenset(
 )
 #: Direction words before a name and the part of the place they name (Mention.part).
 _PARTS = {
-    **{
-        w: w
-        for w in (
-            "north",
-            "south",
-            "east",
-            "west",
-            "central",
-            "northeast",
-            "northwest",
-            "southeast",
-            "southwest",
-        )
-    },
-    **{
-        w + "ern": w
-        for w in (
-            "north",
-            "south",
-            "east",
-            "west",
-            "northeast",
-            "northwest",
-            "southeast",
-            "southwest",
-        )
-    },
+    **{w: w for w in PARTS},
+    **{w + "ern": w for w in PARTS if w != "central"},
 }
 _COMPASS = frozenset(("north", "south", "east", "west"))
 #: Organisation words that end a street's name: the name before them is no place

@@ -502,31 +502,44 @@ def build_index(
             hidden = _hide_replaced(db, base) if base else 0
             _index_names(db, lambda share: report(_READING + (1 - _READING) * 0.9 * share))
             db.executescript(_INDEXES)
-            count = db.execute("SELECT count(*) FROM places").fetchone()[0]
-            names = db.execute("SELECT count(*) FROM names").fetchone()[0]
-            sources = [
-                [str(path.resolve()), stat.st_size, stat.st_mtime_ns]
-                for path, stat in zip(files, stats)
-            ]
-            db.executemany(
-                "INSERT INTO meta VALUES (?,?)",
-                [
-                    ("key", key),
-                    ("version", INDEX_VERSION),
-                    ("places", str(count)),
-                    ("names", str(names)),
-                    ("hidden", str(hidden)),
-                    ("base", str(base or "")),
-                    ("sources", json.dumps(sources)),
-                ],
-            )
-            db.commit()
+            _write_meta(db, files, stats, key=key, hidden=hidden, base=base)
         os.chmod(tmp, new_file_mode())  # mkstemp's 0600 would hide it from other users
         os.replace(tmp, target)
         report(1.0)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _write_meta(
+    db: sqlite3.Connection,
+    files: Sequence[Path],
+    stats: Sequence[os.stat_result],
+    *,
+    key: str,
+    hidden: int,
+    base: Path | None,
+) -> None:
+    """Record what the index holds and what it was built from (the files' paths, sizes and
+    times, by which a later open knows it is current)."""
+    count = db.execute("SELECT count(*) FROM places").fetchone()[0]
+    names = db.execute("SELECT count(*) FROM names").fetchone()[0]
+    sources = [
+        [str(path.resolve()), stat.st_size, stat.st_mtime_ns] for path, stat in zip(files, stats)
+    ]
+    db.executemany(
+        "INSERT INTO meta VALUES (?,?)",
+        [
+            ("key", key),
+            ("version", INDEX_VERSION),
+            ("places", str(count)),
+            ("names", str(names)),
+            ("hidden", str(hidden)),
+            ("base", str(base or "")),
+            ("sources", json.dumps(sources)),
+        ],
+    )
+    db.commit()
 
 
 def _place_rows(
@@ -1076,29 +1089,7 @@ class Gazetteer:
         found: dict[str, Match] = {}
         query_keys = keys(name)
         if query_keys:
-            # Names are stored best first (quality, then population): the ORDER BY costs no
-            # sort, and each key holds its places in their final order.
-            marks = ",".join("?" * len(query_keys))
-            most = limit * len(query_keys)
-            rows = list(
-                itertools.islice(
-                    self._rows(
-                        f"SELECT {_PLACE_COLUMNS}, n.quality, n.key, n.rid FROM {{db}}.names n"
-                        f" JOIN {{db}}.places p ON p.rid = n.rid"
-                        f" WHERE n.key IN ({marks}){where}{{hide}}"
-                        " ORDER BY n.key, n.quality DESC, n.pop DESC, n.rid LIMIT ?",
-                        (*query_keys, *params, most),
-                        order=lambda r: (
-                            r[_AFTER_PLACE + 1],
-                            -r[_AFTER_PLACE],
-                            -r[_POPULATION],
-                            r[_AFTER_PLACE + 2],
-                        ),
-                        name_keys=query_keys,
-                    ),
-                    most,
-                )
-            )
+            rows = self._name_rows(query_keys, where, params, limit * len(query_keys))
             if len(query_keys) == 1:
                 result = [Match(_place(row), row[_AFTER_PLACE]) for row in rows]
                 if result or not fuzzy:
@@ -1110,19 +1101,51 @@ class Gazetteer:
                 if pid not in found or found[pid].quality < quality:
                     found[pid] = Match(_place(row), quality)
         if not found and fuzzy and query_keys and len(query_keys[0]) >= 4:
-            skeleton_rows = itertools.islice(
-                self._rows(
-                    f"SELECT {_PLACE_COLUMNS}, p.rid FROM {{db}}.skeletons s"
-                    f" JOIN {{db}}.places p ON p.rid = s.rid WHERE s.skel = ?{where}{{hide}}"
-                    " ORDER BY p.population DESC, p.rid LIMIT ?",
-                    (skeleton(query_keys[0]), *params, limit),
-                    order=lambda r: (-r[_POPULATION], r[_AFTER_PLACE]),
-                ),
-                limit,
-            )
-            found = {row[0]: Match(_place(row), 0) for row in skeleton_rows}
+            found = {
+                row[0]: Match(_place(row), 0)
+                for row in self._skeleton_rows(query_keys[0], where, params, limit)
+            }
         result = sorted(found.values(), key=lambda m: (-m.quality, -m.place.population))[:limit]
         return self._remember(cache_key, result)
+
+    def _name_rows(self, query_keys: tuple[str, ...], where: str, params: list, most: int) -> list:
+        """The place rows filed under any of ``query_keys`` (with quality, key and row
+        number), at most ``most``. Names are stored best first (quality, then population):
+        the ORDER BY costs no sort, and each key holds its places in their final order."""
+        marks = ",".join("?" * len(query_keys))
+        return list(
+            itertools.islice(
+                self._rows(
+                    f"SELECT {_PLACE_COLUMNS}, n.quality, n.key, n.rid FROM {{db}}.names n"
+                    f" JOIN {{db}}.places p ON p.rid = n.rid"
+                    f" WHERE n.key IN ({marks}){where}{{hide}}"
+                    " ORDER BY n.key, n.quality DESC, n.pop DESC, n.rid LIMIT ?",
+                    (*query_keys, *params, most),
+                    order=lambda r: (
+                        r[_AFTER_PLACE + 1],
+                        -r[_AFTER_PLACE],
+                        -r[_POPULATION],
+                        r[_AFTER_PLACE + 2],
+                    ),
+                    name_keys=query_keys,
+                ),
+                most,
+            )
+        )
+
+    def _skeleton_rows(self, key: str, where: str, params: list, limit: int) -> Iterator[tuple]:
+        """The most populous places whose name shares ``key``'s consonant skeleton (a
+        transliteration variant: "Fallouja", "Falluja")."""
+        return itertools.islice(
+            self._rows(
+                f"SELECT {_PLACE_COLUMNS}, p.rid FROM {{db}}.skeletons s"
+                f" JOIN {{db}}.places p ON p.rid = s.rid WHERE s.skel = ?{where}{{hide}}"
+                " ORDER BY p.population DESC, p.rid LIMIT ?",
+                (skeleton(key), *params, limit),
+                order=lambda r: (-r[_POPULATION], r[_AFTER_PLACE]),
+            ),
+            limit,
+        )
 
     def _remember(self, key: tuple, result: list[Match]) -> list[Match]:
         if len(self._cache) > 100_000:

@@ -59,18 +59,24 @@ def _lines(path: Path) -> Iterator[tuple[int, str]]:
                 yield number, line
 
 
+def _rows(path: Path, columns: int) -> Iterator[tuple[int, list[str]]]:
+    """The tab-separated cells of each line, which must number ``columns``."""
+    for number, line in _lines(path):
+        cells = line.split("\t")
+        if len(cells) != columns:
+            raise GazetteerError(
+                f"expected {columns} tab-separated columns, found {len(cells)}",
+                path=str(path),
+                line=number,
+            )
+        yield number, cells
+
+
 def read_admin1_codes(path: str | os.PathLike) -> dict[str, str]:
     """``{"IQ.01": "Anbar", ...}`` from an ``admin1CodesASCII.txt`` file."""
     path = Path(path)
     names = {}
-    for number, line in _lines(path):
-        cells = line.split("\t")
-        if len(cells) != ADMIN1_COLUMNS:
-            raise GazetteerError(
-                f"expected {ADMIN1_COLUMNS} tab-separated columns, found {len(cells)}",
-                path=str(path),
-                line=number,
-            )
+    for _, cells in _rows(path, ADMIN1_COLUMNS):
         names[cells[0]] = cells[1]
     return names
 
@@ -85,14 +91,7 @@ def read_places(
     path = Path(path)
     admin1_names = admin1_names or {}
     version = path.name
-    for number, line in _lines(path):
-        cells = line.split("\t")
-        if len(cells) != MAIN_COLUMNS:
-            raise GazetteerError(
-                f"expected {MAIN_COLUMNS} tab-separated columns, found {len(cells)}",
-                path=str(path),
-                line=number,
-            )
+    for number, cells in _rows(path, MAIN_COLUMNS):
         gid, name, ascii_name, alternates, lat_s, lon_s, fclass, fcode, cc = cells[:9]
         admin1_code, pop_s = cells[10], cells[14]
         try:

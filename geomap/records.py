@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from geomap.geometry import Area
+if TYPE_CHECKING:
+    from geomap.geometry import Area
 
 #: Parts of a place a direction word names (``Mention.part``).
 PARTS = (
@@ -246,6 +248,10 @@ class ClaimCheck:
         """Where the claim allows the subject, around the reference (None when the reference
         is unresolved or the claim states neither distance nor direction): exactly the
         window and sector the verdicts were judged with, for the map to draw."""
+        # Imported here: the records (and the gazetteer, which the wheel's build hook runs
+        # with the standard library alone) must not need geographiclib.
+        from geomap.geometry import Area
+
         if self.reference_point is None:
             return None
         low, high = self.tolerance_km if self.tolerance_km else (0.0, math.inf)

@@ -150,16 +150,8 @@ def place_info(place: Place) -> PlaceInfo:
 
 
 def place_row(place: Place) -> PlaceRow:
-    """A place as outputs show it: :func:`place_info` and its id."""
-    return {
-        "id": place.id,
-        "name": place.name,
-        "kind": place.kind,
-        "country": place.country,
-        "admin1": place.admin1,
-        "lat": _coord(place.lat),
-        "lon": _coord(place.lon),
-    }
+    """A place as outputs show it: its id and :func:`place_info`."""
+    return {"id": place.id, **place_info(place)}
 
 
 def mention_row(article: str | None, mention: Mention, *, explain: bool = False) -> MentionRow:
@@ -343,7 +335,7 @@ def claim_row(doc: Document, check: ClaimCheck) -> ClaimRow:
         else (claim.low_km + claim.high_km) / 2
     )
     diff = None if middle is None or check.computed_km is None else check.computed_km - middle
-    low, high = check.tolerance_km if check.tolerance_km else (None, None)
+    bearing = check.computed_bearing
     location = doc.locations[check.location] if check.location is not None else None
     return {
         "document": doc.id,
@@ -363,34 +355,38 @@ def claim_row(doc: Document, check: ClaimCheck) -> ClaimRow:
         "stated_km": None if claim.low_km is None else range_text(claim.low_km, claim.high_km),
         "unit": claim.unit or None,
         "hedge": claim.hedge,
-        "computed_km": None if check.computed_km is None else round(check.computed_km, 1),
-        "diff_km": None if diff is None else round(diff, 1),
+        "computed_km": _rounded(check.computed_km, 1),
+        "diff_km": _rounded(diff, 1),
         "diff_pct": None if diff is None or not middle else round(100 * diff / middle),
-        "accepted_km": None
-        if low is None or high is None
-        else f"{low:.1f}-{high:.1f}"
-        if high != math.inf
-        else f">={low:.1f}",
+        "accepted_km": _accepted_km(check),
         "distance": check.distance,
         "stated_direction": claim.direction,
         "stated_bearing": None if not claim.direction else direction_degrees(claim.direction),
-        "accepted_bearing": None
-        if check.bearing_window is None
-        else round(check.bearing_window[1], 1),
-        "computed_bearing": None
-        if check.computed_bearing is None
-        else round(check.computed_bearing),
-        "computed_direction": None
-        if check.computed_bearing is None
-        else compass(check.computed_bearing),
+        "accepted_bearing": (
+            None if check.bearing_window is None else round(check.bearing_window[1], 1)
+        ),
+        "computed_bearing": None if bearing is None else round(bearing),
+        "computed_direction": None if bearing is None else compass(bearing),
         "bearing": check.bearing,
         "fits": "; ".join(p.name for p in check.fits) or None,
         "location": None if location is None else location.name,
-        "location_lat": None if location is None else round(location.lat, COORD_DIGITS),
-        "location_lon": None if location is None else round(location.lon, COORD_DIGITS),
+        "location_lat": None if location is None else _coord(location.lat),
+        "location_lon": None if location is None else _coord(location.lon),
         "location_uncertainty_km": None if location is None else round(location.uncertainty_km, 1),
         "explanation": check.explanation,
     }
+
+
+def _rounded(value: float | None, digits: int) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+def _accepted_km(check: ClaimCheck) -> str | None:
+    """The distance window the check accepted: "2.0-6.0", or ">=410.0" when open."""
+    low, high = check.tolerance_km if check.tolerance_km else (None, None)
+    if low is None or high is None:
+        return None
+    return f"{low:.1f}-{high:.1f}" if high != math.inf else f">={low:.1f}"
 
 
 class LocationRow(TypedDict):

@@ -5,6 +5,8 @@ from __future__ import annotations
 import fcntl
 import multiprocessing
 import os
+import subprocess
+import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -569,3 +571,46 @@ def test_a_users_capital_row_counts_and_hides_the_bundled_one(tmp_path):
     )
     with Gazetteer.open([base, mine], bundled=False, use_env=False, cache=tmp_path / "c") as gaz:
         assert gaz.capital("AF").name == "New Capital"
+
+
+def test_the_wheel_build_hook_compiles_the_index_with_the_standard_library_alone(tmp_path):
+    """pip builds the wheel in an isolated environment holding hatchling only: the build
+    hook must import geomap.gazetteer and build an index without geomap's dependencies."""
+    root = Path(__file__).resolve().parents[1]
+    script = f"""
+import sys
+
+# What an isolated build holds: hatchling and its own dependencies.
+ALLOWED = ("geomap", "hatchling", "packaging", "pathspec", "pluggy", "trove_classifiers",
+           "_distutils_hack")
+
+class NoThirdParty:
+    # Refuse every module outside the standard library, geomap and hatchling.
+    def find_spec(self, name, path=None, target=None):
+        top = name.partition(".")[0]
+        if top in sys.stdlib_module_names or top in ALLOWED:
+            return None
+        raise ModuleNotFoundError(f"no module named {{name!r}} in an isolated build")
+
+sys.meta_path.insert(0, NoThirdParty())
+sys.path.insert(0, {str(root)!r})
+import importlib.util
+from pathlib import Path
+spec = importlib.util.spec_from_file_location("hatch_build_hook", {str(root / "hatch_build.py")!r})
+hook = importlib.util.module_from_spec(spec)
+try:
+    spec.loader.exec_module(hook)
+    gazetteer = hook._gazetteer_module(Path({str(root)!r}))
+except ModuleNotFoundError as err:
+    if "hatchling" in str(err):
+        raise SystemExit("hatchling missing: " + str(err))
+    raise
+csv = Path({str(tmp_path)!r}) / "one.csv"
+row = "t:1,Rawa,,34.47,41.91,city,IQ,Anbar,1,test"
+csv.write_text(",".join(gazetteer.COLUMNS) + "\\n" + row + "\\n")
+gazetteer.build_index([csv], Path({str(tmp_path)!r}) / "one.sqlite", key="one")
+print("built", sorted(m for m in sys.modules if m.startswith("geomap")))
+"""
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout.startswith("built") and (tmp_path / "one.sqlite").stat().st_size > 0

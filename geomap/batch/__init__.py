@@ -18,7 +18,7 @@ import contextlib
 import itertools
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,6 +66,49 @@ class Progress:
         return max(self.total - self.done, 0) / self.rate
 
 
+class _Chunks:
+    """A run's chunks as the engine takes them: those the folder already holds are skipped
+    (counted as done), the others handed out; progress is reported after each."""
+
+    def __init__(
+        self,
+        folder: RunFolder,
+        chunks: Iterable[tuple],
+        total: int | None,
+        on_progress: Callable[[Progress], None] | None,
+    ):
+        self.folder, self._chunks, self.total = folder, chunks, total
+        self.on_progress = on_progress
+        self.start = time.monotonic()
+        self.done = self.skipped = self.errors = 0
+        #: Every chunk's file name, in order (the merge reads them so), and the digest and
+        #: size of those handed out, by index.
+        self.names: list[str] = []
+        self.sizes: dict[int, tuple[str, int]] = {}
+
+    def report(self) -> None:
+        if self.on_progress is not None:
+            elapsed = time.monotonic() - self.start
+            self.on_progress(Progress(self.done, self.total, self.skipped, self.errors, elapsed))
+
+    def todo(self) -> Iterator[Task]:
+        for index, items in enumerate(self._chunks):
+            digest = chunk_hash(items)
+            self.names.append(self.folder.chunk_name(index, digest))
+            if self.folder.has(index, digest):
+                self.done += len(items)
+                self.skipped += len(items)
+                self.report()
+                continue
+            self.sizes[index] = (digest, len(items))
+            yield index, items
+
+    def finished(self, size: int, errors: int) -> None:
+        self.done += size
+        self.errors += errors
+        self.report()
+
+
 def run(
     source: Source,
     outdir: str | os.PathLike,
@@ -87,8 +130,8 @@ def run(
         raise BatchError(f"--chunk-size must be at least 1, not {chunk_size}")
     outdir = Path(outdir)
     ref = GazetteerRef.of(gazetteer)
-    chunks = chunked(source.items(), chunk_size)
-    first = next(chunks, ())
+    rest = chunked(source.items(), chunk_size)
+    first = next(rest, ())
     with _writing(outdir):
         folder = RunFolder(
             outdir,
@@ -100,50 +143,21 @@ def run(
             ),
         )
     try:
-        total = source.count()
-        start = time.monotonic()
-        state = {"done": 0, "skipped": 0, "errors": 0}
-        names: list[str] = []
-        sizes: dict[int, tuple[str, int]] = {}
-
-        def report() -> None:
-            if on_progress is not None:
-                on_progress(
-                    Progress(
-                        state["done"],
-                        total,
-                        state["skipped"],
-                        state["errors"],
-                        time.monotonic() - start,
-                    )
-                )
-
-        def todo() -> Iterator[Task]:
-            for index, items in enumerate(itertools.chain([first] if first else [], chunks)):
-                digest = chunk_hash(items)
-                names.append(folder.chunk_name(index, digest))
-                if folder.has(index, digest):
-                    state["done"] += len(items)
-                    state["skipped"] += len(items)
-                    report()
-                    continue
-                sizes[index] = (digest, len(items))
-                yield index, items
-
-        for index, result in engine.map_chunks(todo(), ref):
-            digest, size = sizes.pop(index)
+        chunks = _Chunks(
+            folder, itertools.chain([first] if first else [], rest), source.count(), on_progress
+        )
+        for index, result in engine.map_chunks(chunks.todo(), ref):
+            digest, size = chunks.sizes.pop(index)
             with _writing(outdir):
                 folder.write(index, digest, result)
-            state["done"] += size
-            state["errors"] += result.errors
-            report()
+            chunks.finished(size, result.errors)
         with _writing(outdir):
-            folder.prune(names)
+            folder.prune(chunks.names)
             return merge(
                 folder,
-                names,
+                chunks.names,
                 map_file=map_file,
-                skipped=state["skipped"],
+                skipped=chunks.skipped,
                 gazetteer=gazetteer,
                 title=Path(source.name).name,
             )

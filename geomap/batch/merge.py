@@ -32,6 +32,10 @@ class Summary:
     files: tuple[Path, ...]
 
 
+#: The line files the merge streams the chunks into (through a temporary file each).
+_STREAMED = ("mentions.jsonl", "claims.csv", "errors.jsonl")
+
+
 def merge(
     folder: RunFolder,
     names: list[str],
@@ -44,14 +48,52 @@ def merge(
     """Write the corpus files (:data:`~geomap.batch.folder.OUTPUT_FILES`) into the run
     folder's output folder from the chunk files ``names``, in that order; the map is
     titled ``title`` and names places from ``gazetteer``."""
-    outdir = folder.outdir
+    outputs = {name: folder.outdir / name for name in OUTPUT_FILES}
     tally = export.Tally()
     locations: list[dict] = []
+    counts = _stream(folder, names, outputs, tally, locations)
+    atomic_write(
+        outputs["places.geojson"], export.geojson_text(export.places_geojson(tally)).encode()
+    )
+    atomic_write(
+        outputs["locations.geojson"], export.geojson_text({"features": locations}).encode()
+    )
+    kept = ("mentions.jsonl", "places.geojson", "locations.geojson", "claims.csv", "errors.jsonl")
+    written = [outputs[n] for n in kept]
+    if map_file:
+        from geomap.corpus_map import build_corpus_map
+        from geomap.gazetteer import boundaries
+        from geomap.render import save
+
+        save(
+            build_corpus_map(tally, boundaries=boundaries(), gazetteer=gazetteer, title=title),
+            outputs["map.html"],
+        )
+        written.append(outputs["map.html"])
+    return Summary(
+        folder.outdir,
+        counts["articles"],
+        counts["errors"],
+        skipped,
+        counts["mentions"],
+        len(tally.places),
+        counts["claims"],
+        tuple(written),
+    )
+
+
+def _stream(
+    folder: RunFolder,
+    names: list[str],
+    outputs: dict[str, Path],
+    tally: export.Tally,
+    locations: list[dict],
+) -> dict[str, int]:
+    """Stream the chunks' mention, claim and error lines into their files (each replaced
+    only once complete), adding the mentions to ``tally`` and the located places to
+    ``locations``; the counts of articles, errors, mentions and claims."""
     counts = {"articles": 0, "errors": 0, "mentions": 0, "claims": 0}
-    outputs = {name: outdir / name for name in OUTPUT_FILES}
-    temps = {
-        name: outdir / f".{name}.tmp" for name in ("mentions.jsonl", "claims.csv", "errors.jsonl")
-    }
+    temps = {name: folder.outdir / f".{name}.tmp" for name in _STREAMED}
     try:
         with (
             open(temps["mentions.jsonl"], "w", encoding="utf-8", newline="\n") as mentions,
@@ -78,39 +120,4 @@ def merge(
     finally:
         for temp in temps.values():
             temp.unlink(missing_ok=True)
-    atomic_write(
-        outputs["places.geojson"], export.geojson_text(export.places_geojson(tally)).encode()
-    )
-    atomic_write(
-        outputs["locations.geojson"], export.geojson_text({"features": locations}).encode()
-    )
-    written = [
-        outputs[n]
-        for n in (
-            "mentions.jsonl",
-            "places.geojson",
-            "locations.geojson",
-            "claims.csv",
-            "errors.jsonl",
-        )
-    ]
-    if map_file:
-        from geomap.corpus_map import build_corpus_map
-        from geomap.gazetteer import boundaries
-        from geomap.render import save
-
-        save(
-            build_corpus_map(tally, boundaries=boundaries(), gazetteer=gazetteer, title=title),
-            outputs["map.html"],
-        )
-        written.append(outputs["map.html"])
-    return Summary(
-        outdir,
-        counts["articles"],
-        counts["errors"],
-        skipped,
-        counts["mentions"],
-        len(tally.places),
-        counts["claims"],
-        tuple(written),
-    )
+    return counts
