@@ -1259,6 +1259,20 @@ class _Context:
         leftwards; a setting ("in the Mediterranean", "on U.S. Highway 84", "in Pazarcik
         district") stands for the thing or event placed in it ("a fishing boat ... capsized
         in the Mediterranean just north of Libya")."""
+        settled = (
+            self._placed_in_setting(party, first)
+            or self._held_in(first)
+            or self._said_to_be(party, first)
+        )
+        if settled is not None:
+            return settled, ""
+        party, first = self._capital_apposed(party, first)
+        return self._settle_leftwards(party, first)
+
+    def _placed_in_setting(self, party: Party, first: int) -> Party | None:
+        """The thing or event placed in the setting the phrase at token ``first`` names ("a
+        fishing boat ... capsized in the Mediterranean"): the statement places it, not the
+        sea. None when the phrase is no setting or nothing stands before it."""
         k = first - 1
         while k > 0 and (
             self.tokens[k].lower in _ARTICLES
@@ -1271,21 +1285,28 @@ class _Context:
             and self._is_setting(party, first)
         ):
             thing, _ = self._subject_from(k - 1)
-            if thing is not None:
-                return thing, ""
-        held = self._held_in(first)
-        if held is not None:
-            return held, ""
-        if (
+            return thing
+        return None
+
+    def _said_to_be(self, party: Party, first: int) -> Party | None:
+        """The place an unnamed phrase is said to be, which the statement then places
+        rather than the phrase; None when no place or name comes before "is a"."""
+        if not (
             party.kind == "unnamed"
             and first >= 2
             and self.tokens[first].lower in ("a", "an", "one")
             and self.tokens[first - 1].lower in ("is", "was", "are", "were", "remains")
         ):
-            # "Snagost is a small village about 10 kilometres from ...": Snagost
-            found = self._phrase_at(first - 2)
-            if found is not None and found[0].kind in ("place", "name"):
-                return found[0], ""
+            return None
+        # "Snagost is a small village about 10 kilometres from ...": Snagost
+        found = self._phrase_at(first - 2)
+        if found is not None and found[0].kind in ("place", "name"):
+            return found[0]
+        return None
+
+    def _capital_apposed(self, party: Party, first: int) -> tuple[Party, int]:
+        """The place a phrase "the capital of X" stands beside, which the statement places
+        rather than X; else the phrase itself (and its first token)."""
         if (
             party.kind in ("place", "name")
             and first >= 3
@@ -1297,7 +1318,14 @@ class _Context:
             capital, at = self._noun_phrase(first - 2)
             apposed = self._apposed(capital, at)
             if apposed is not None:
-                party, first = apposed
+                return apposed
+        return party, first
+
+    def _settle_leftwards(self, party: Party, first: int) -> tuple[Party | None, str]:
+        """Follow a phrase leftwards, at most four steps, to what the statement places: from
+        an unnamed thing to the place after it, over a participle to the noun before it, from
+        an unnamed phrase or coreference to the name it stands beside, from "between A and
+        B" to the subject before, from a name to the earlier one it only locates."""
         for _ in range(4):
             before = [t.lower for t in self.tokens[max(0, first - 4) : first]]
             if party.kind == "unnamed":
