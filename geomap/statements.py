@@ -1985,19 +1985,38 @@ class _Context:
                 j -= 1
                 continue
             break
-        end = self.tokens[i].end
-        return Party(
-            text=self.text[self.tokens[j].start : end],
-            start=self.tokens[j].start,
-            end=end,
-            kind="name",
-        )
+        return self._party(self.tokens[j].start, self.tokens[i].end, "name")
 
     def _noun_phrase(self, i: int) -> tuple[Party, int]:
         """The noun phrase ending at token ``i`` and its first token: "the epicentre", "a
         25-foot vessel", "The epicentre of the tremor"; a definite description of a place
         type ("the district", "the small town") refers back to a place named before."""
-        head = self.tokens[i]
+        j = self._noun_phrase_start(i)
+        head, first = self.tokens[i], self.tokens[j]
+        names = [
+            t for t in self.tokens[j:i] if _is_name_word(t.text) and t.lower not in _DETERMINERS
+        ]
+        if (
+            head.lower in _FEATURE_WORDS
+            and names
+            and all(_is_name_word(t.text) for t in self.tokens[self.tokens.index(names[0]) : i])
+        ):
+            # "Gezira state", "the Makhmour area": a name the gazetteer lacks, with its type
+            return self._party(names[0].start, head.end, "name"), self.tokens.index(names[0])
+        if (
+            first.lower in ("the", "this", "that")
+            and head.lower in _COREFERENCE_KINDS
+            and i - j <= 3
+        ):
+            antecedent = self._antecedent(head.lower, first.start)
+            if antecedent is not None and _COREFERENCE_KINDS[head.lower] is not None:
+                return self._party(first.start, head.end, "coreference", mention=antecedent), j
+        return self._party(first.start, head.end, "unnamed"), j
+
+    def _noun_phrase_start(self, i: int) -> int:
+        """The first token of the noun phrase ending at token ``i``: leftwards over nouns,
+        adjectives, numbers, possessives and names to its determiner, stopping at a place
+        mention (which is no part of an unnamed thing) or a verb."""
         j = i
         while j > 0:
             prev = self.tokens[j - 1]
@@ -2030,38 +2049,7 @@ class _Context:
                 j -= 1  # "the Trigana Air Service plane"
                 continue
             break
-        first = self.tokens[j]
-        text = self.text[first.start : head.end]
-        names = [
-            t for t in self.tokens[j:i] if _is_name_word(t.text) and t.lower not in _DETERMINERS
-        ]
-        if (
-            head.lower in _FEATURE_WORDS
-            and names
-            and all(_is_name_word(t.text) for t in self.tokens[self.tokens.index(names[0]) : i])
-        ):
-            # "Gezira state", "the Makhmour area": a name the gazetteer lacks, with its type
-            return Party(
-                text=self.text[names[0].start : head.end],
-                start=names[0].start,
-                end=head.end,
-                kind="name",
-            ), self.tokens.index(names[0])
-        if (
-            first.lower in ("the", "this", "that")
-            and head.lower in _COREFERENCE_KINDS
-            and i - j <= 3
-        ):
-            antecedent = self._antecedent(head.lower, first.start)
-            if antecedent is not None and _COREFERENCE_KINDS[head.lower] is not None:
-                return Party(
-                    text=text,
-                    start=first.start,
-                    end=head.end,
-                    kind="coreference",
-                    mention=antecedent,
-                ), j
-        return Party(text=text, start=first.start, end=head.end, kind="unnamed"), j
+        return j
 
     def _antecedent(self, type_word: str | None, pos: int) -> int | None:
         """The place mention a description or pronoun at ``pos`` refers back to: the nearest
@@ -2110,9 +2098,7 @@ class _Context:
                 continue
             if _is_name_word(tok.text):
                 last = self._name_rightwards(i)
-                return Party(
-                    text=self.text[tok.start : last.end], start=tok.start, end=last.end, kind="name"
-                )
+                return self._party(tok.start, last.end, "name")
             if _is_noun(word):
                 k = i
                 while (
@@ -2527,7 +2513,8 @@ def _phrases(text: str, sentences: tuple[Sentence, ...]) -> tuple[_Phrases, ...]
 
 
 def _sentence_claims(ctx: _Context, found: Sequence[_Statement]) -> list[Claim]:
-    text = ctx.text
+    """The claims of one sentence's statements, in order: each with its reference, then
+    the subject of each chain of statements; a statement inside the one before is skipped."""
     out: list[Claim] = []
     chains: list[list[Claim]] = []
     previous: Claim | None = None
@@ -2540,35 +2527,9 @@ def _sentence_claims(ctx: _Context, found: Sequence[_Statement]) -> list[Claim]:
                 out.append(claim)
                 previous = claim
             continue
-        reference, end, why_not = (
-            (ctx.implied_reference(st.start) + (st.end, ""))
-            if st.away and (st.low_km or 0) >= 1.0
-            else ctx.reference(st.end)
-        )
-        if reference is None and st.away:
-            continue  # "a blast 200 metres away": from what, the text does not say
-        if reference is None:
-            # No reference written ("185 kms from", "40 km further west"): no statement
-            # to check or place.
+        claim = _referenced_claim(ctx, st)
+        if claim is None:
             continue
-        if st.low_km is None and not _statement_like(st):
-            continue  # "north of" with nothing placeable after it; "10 km outside" alone
-        end = max(end, st.end)
-        claim = Claim(
-            subject=None,
-            reference=reference,
-            sentence=ctx.index,
-            start=st.start,
-            end=end,
-            text=text[st.start : end],
-            low_km=st.low_km,
-            high_km=st.high_km,
-            unit=st.unit,
-            direction=st.direction,
-            hedge=st.hedge,
-            precision_km=st.precision_km,
-            reason=why_not,
-        )
         if (
             previous is not None
             and chains
@@ -2582,21 +2543,61 @@ def _sentence_claims(ctx: _Context, found: Sequence[_Statement]) -> list[Claim]:
             chains.append([claim])
         previous = claim
     for chain in chains:
-        # Statements chained by "and" or a comma share the subject of the first.
-        subject, why = ctx.subject_before(chain[0].start)
-        if subject is None and ctx.is_front(chain[0].start):
-            subject = ctx.subject_after(chain[-1].end)
-            why = "the subject follows the statement" if subject else "no subject found"
-        if (
-            chain[0].hedge == "within"
-            and (subject is None or subject.kind not in ("place", "name", "coreference"))
-            and not re.search(
-                r"\bto\s+\Z", ctx.text[max(ctx.start, chain[0].start - 4) : chain[0].start]
-            )
-        ):
-            continue  # "coasts within 300 km of the epicentre": a zone ("to within": a move)
-        out.extend(_with_subject(claim, subject, why) for claim in chain)
+        out.extend(_chain_with_subject(ctx, chain))
     return [c for c in out if not _same_end(c)]
+
+
+def _referenced_claim(ctx: _Context, st: _Statement) -> Claim | None:
+    """The claim a statement makes with its reference, its subject still to find; None when
+    the text names nothing to measure from, or the statement alone places nothing."""
+    reference, end, why_not = (
+        (ctx.implied_reference(st.start) + (st.end, ""))
+        if st.away and (st.low_km or 0) >= 1.0
+        else ctx.reference(st.end)
+    )
+    if reference is None and st.away:
+        return None  # "a blast 200 metres away": from what, the text does not say
+    if reference is None:
+        # No reference written ("185 kms from", "40 km further west"): no statement
+        # to check or place.
+        return None
+    if st.low_km is None and not _statement_like(st):
+        return None  # "north of" with nothing placeable after it; "10 km outside" alone
+    end = max(end, st.end)
+    return Claim(
+        subject=None,
+        reference=reference,
+        sentence=ctx.index,
+        start=st.start,
+        end=end,
+        text=ctx.text[st.start : end],
+        low_km=st.low_km,
+        high_km=st.high_km,
+        unit=st.unit,
+        direction=st.direction,
+        hedge=st.hedge,
+        precision_km=st.precision_km,
+        reason=why_not,
+    )
+
+
+def _chain_with_subject(ctx: _Context, chain: Sequence[Claim]) -> list[Claim]:
+    """A chain of statements with their subject, found before the first or, when the chain
+    opens the sentence, after the last; none at all for a zone "within" a distance."""
+    # Statements chained by "and" or a comma share the subject of the first.
+    subject, why = ctx.subject_before(chain[0].start)
+    if subject is None and ctx.is_front(chain[0].start):
+        subject = ctx.subject_after(chain[-1].end)
+        why = "the subject follows the statement" if subject else "no subject found"
+    if (
+        chain[0].hedge == "within"
+        and (subject is None or subject.kind not in ("place", "name", "coreference"))
+        and not re.search(
+            r"\bto\s+\Z", ctx.text[max(ctx.start, chain[0].start - 4) : chain[0].start]
+        )
+    ):
+        return []  # "coasts within 300 km of the epicentre": a zone ("to within": a move)
+    return [_with_subject(claim, subject, why) for claim in chain]
 
 
 def _statement_like(st: _Statement) -> bool:
