@@ -245,10 +245,10 @@ _TRAVELLED = re.compile(
     r"a|further|farther|the|last|first|final|an|estimated)\s+)*)?\s*\Z",
     re.IGNORECASE,
 )
-#: A number after these measures something else ("at a depth of 93 kilometers, northeast
-#: of Lobuche" states only a direction).
 #: "N miles from X to Y": a route's length, not a position.
 _ROUTE = re.compile(r"[^.;,()]{1,60}?\s(?:to|through|into)\s+(?:the\s+)?[A-Z]")
+#: A number after these measures something else ("at a depth of 93 kilometers, northeast
+#: of Lobuche" states only a direction).
 _MEASURED = re.compile(
     r"\b(?:depth|altitude|height|elevation|length|width|radius|range|"
     r"speed|distance\s+covered)\s+of\s+(?:(?:about|around|some|nearly|"
@@ -344,6 +344,13 @@ _CAPITAL_AFTER = re.compile(
     r"\s+)?(?:capital|headquarters|seat)(?:\s+city)?\s*(?:,|of)?\s*",
     re.IGNORECASE,
 )
+#: The type words of a region, which only locates the place named before it ("Meshkin Dasht
+#: in Alborz Province"); the first of a name's last word, the second of a mention's type word.
+_REGION_WORDS = frozenset(
+    "province district state region county governorate oblast prefecture department "
+    "territory municipality".split()
+)
+_REGION_TYPE_WORDS = frozenset("province district state region county governorate".split())
 #: Heads that make a name with the capitalised words before them ("Kalyan station",
 #: "Gezira state", "Huntington canyon").
 _FEATURE_WORDS = _TYPE_WORDS | frozenset(
@@ -818,6 +825,20 @@ class _Context:
     def mention_starting(self, token: _Token) -> int | None:
         return self.by_start.get(token.start)
 
+    def _party(
+        self, start: int, end: int, kind: str, *, mention: int | None = None, country: str = ""
+    ) -> Party:
+        """The words from ``start`` to ``end`` as one end of a statement, its text exactly
+        the words it spans."""
+        return Party(
+            text=self.text[start:end],
+            start=start,
+            end=end,
+            kind=kind,
+            mention=mention,
+            country=country,
+        )
+
     # ---------------------------------------------------------------- reference
     def reference(self, pos: int) -> tuple[Party | None, int, str]:
         """The reference that a relation word ending at ``pos`` introduces: (party, end of the
@@ -899,150 +920,121 @@ class _Context:
         if lead.capital and lead.tokens and lead.tokens[-1].lower == "of":
             # "north of the capital of Sri Lanka": the country's capital
             start = self._lead_start(lead.tokens, tok)
-            return (
-                Party(
-                    text=self.text[start : m.end],
-                    start=start,
-                    end=m.end,
-                    kind="capital",
-                    mention=mention,
-                ),
-                m.end,
-                "",
-            )
+            return self._spanned(start, m.end, "capital", mention=mention)
         later = self._capital_named_after(m.end)
         unknown = self._name_after_capital(m.end) if later is None else None
         if unknown is not None:
-            return unknown, unknown.end, f"the reference, {unknown.text!r}, is not in the gazetteer"
+            return self._unchecked(unknown.start, unknown.end, "name", "is not in the gazetteer")
         if later is not None:
             # "the Borno state capital, Maiduguri", "the Tigrayan capital of Mekelle"
             lead.country = lead.country or (m.place.country if m.place else "")
             mention, m = later, self.doc.mentions[later]
-        possessive = _POSSESSIVE.match(self.text, m.end)
-        if possessive:
-            after = self.token_at(possessive.end())
-            if (
-                after < len(self.tokens)
-                and _is_name_word(self.tokens[after].text)
-                and not self._continues_reference(m.end)
-            ):
-                # "of Tonga's Fonuafo'ou island", "of Yemen's Aden": the place named after
-                lead.country = lead.country or (m.place.country if m.place else "")
-                lead.take(tok, after)
-                return None
-            if not lead.capital and self._continues_reference(m.end):
-                # "Afghanistan's capital, Kabul": the country qualifies what follows
-                lead.country = lead.country or (m.place.country if m.place else "")
-                lead.take(tok, after)
-                lead.capital = self._capital_ahead(possessive.end())
-                return None
+        if self._qualifies_what_follows(lead, tok, m):
+            return None
         edge = _EDGE.match(self.text, m.end, self.end)
         if edge:
-            start = self._lead_start(lead.tokens, tok)
-            text = self.text[start : edge.end()].strip()
-            if edge["border"]:
-                # "the Syria border", "the U.S.-Mexico border": a country's border
-                other = country_of(edge["other"]) if edge["other"] else None
-                return (
-                    Party(
-                        text=text,
-                        start=start,
-                        end=edge.end(),
-                        kind="border",
-                        mention=mention,
-                        country=other or "",
-                    ),
-                    edge.end(),
-                    "",
-                )
-            return (
-                Party(text=text, start=start, end=edge.end(), kind="description"),
-                edge.end(),
-                f"the reference, {text!r}, is a coast, not a point",
-            )
-        return (
-            Party(text=m.text, start=m.start, end=m.end, kind="place", mention=mention),
-            self._type_word_end(m.end),
-            "",
-        )
+            return self._edge_reference(lead, tok, edge, mention)
+        return self._place_reference(mention, self._type_word_end(m.end))
+
+    def _qualifies_what_follows(self, lead: _Lead, tok: _Token, m: Mention) -> bool:
+        """Whether the mention ``m`` (at ``tok``), followed by a possessive, only qualifies
+        the words after it; then it is taken into ``lead``, as the country of the reference
+        the reading goes on to."""
+        possessive = _POSSESSIVE.match(self.text, m.end)
+        if not possessive:
+            return False
+        after = self.token_at(possessive.end())
+        if (
+            after < len(self.tokens)
+            and _is_name_word(self.tokens[after].text)
+            and not self._continues_reference(m.end)
+        ):
+            # "of Tonga's Fonuafo'ou island", "of Yemen's Aden": the place named after
+            lead.country = lead.country or (m.place.country if m.place else "")
+            lead.take(tok, after)
+            return True
+        if not lead.capital and self._continues_reference(m.end):
+            # "Afghanistan's capital, Kabul": the country qualifies what follows
+            lead.country = lead.country or (m.place.country if m.place else "")
+            lead.take(tok, after)
+            lead.capital = self._capital_ahead(possessive.end())
+            return True
+        return False
+
+    def _edge_reference(
+        self, lead: _Lead, tok: _Token, edge: re.Match[str], mention: int
+    ) -> tuple[Party | None, int, str]:
+        """A border or coast written after a place mention: a country's border is a line the
+        checker can measure from; a coast is not a point, so the statement is only reported."""
+        start = self._lead_start(lead.tokens, tok)
+        if edge["border"]:
+            # "the Syria border", "the U.S.-Mexico border": a country's border
+            other = country_of(edge["other"]) if edge["other"] else None
+            return self._spanned(start, edge.end(), "border", mention=mention, country=other or "")
+        return self._unchecked(start, edge.end(), "description", "is a coast, not a point")
 
     def _named_reference(self, lead: _Lead) -> tuple[Party | None, int, str] | None:
         """A reference by a name the gazetteer lacks, a road's name, a capital named after
         its country ("the Sri Lankan capital Colombo") or by description ("the Afghan
         capital")."""
+        found = self._capital_after_country(lead)
+        if found is not None:
+            return found
+        if lead.capital:
+            return self._capital_reference(lead)
+        return self._road_or_name(lead)
+
+    def _capital_after_country(self, lead: _Lead) -> tuple[Party | None, int, str] | None:
+        """A capital named after the name of its country, which is taken into ``lead`` as the
+        country of a capital the reading goes on to; the capital's mention when it has one."""
         i = lead.i
         stop = self.tokens[i] if i < len(self.tokens) else None
-        if stop is not None and _is_name_word(stop.text) and not lead.capital:
-            name = self._name_rightwards(i)
-            after = _CAPITAL_AFTER.match(self.text, name.end, self.end)
-            if after and self.token_at(after.end()) < len(self.tokens):
-                # "the Sri Lankan capital Colombo": the name qualifies the capital
-                lead.country = lead.country or (country_of(self.text[stop.start : name.end]) or "")
-                lead.tokens += self.tokens[i : self.token_at(name.end)]
-                lead.capital = True
-                i = lead.i = self.token_at(after.end())
-                stop = self.tokens[i]
-                mention = self.mention_starting(stop)
-                if mention is not None:
-                    m = self.doc.mentions[mention]
-                    return (
-                        Party(text=m.text, start=m.start, end=m.end, kind="place", mention=mention),
-                        m.end,
-                        "",
-                    )
-        if (
-            lead.capital
-            and stop is not None
-            and _is_name_word(stop.text)
-            and stop.lower not in _TIME_WORDS
-        ):
-            # "the breakaway region’s capital Tskhinvali": the capital's own name
-            name = self._name_rightwards(i)
-            text = self.text[stop.start : name.end]
-            return (
-                Party(text=text, start=stop.start, end=name.end, kind="name"),
-                name.end,
-                f"the reference, {text!r}, is not in the gazetteer",
-            )
-        if lead.capital:
-            last = lead.tokens[-1]
-            start = self._lead_start(lead.tokens, stop)
-            return (
-                Party(
-                    text=self.text[start : last.end],
-                    start=start,
-                    end=last.end,
-                    kind="capital",
-                    country=lead.country,
-                ),
-                last.end,
-                "",
-            )
-        if stop is None or not _is_name_word(stop.text):
+        if stop is None or not _is_name_word(stop.text) or lead.capital:
             return None
         name = self._name_rightwards(i)
+        after = _CAPITAL_AFTER.match(self.text, name.end, self.end)
+        if not after or self.token_at(after.end()) >= len(self.tokens):
+            return None
+        # "the Sri Lankan capital Colombo": the name qualifies the capital
+        lead.country = lead.country or (country_of(self.text[stop.start : name.end]) or "")
+        lead.tokens += self.tokens[i : self.token_at(name.end)]
+        lead.capital = True
+        lead.i = self.token_at(after.end())
+        mention = self.mention_starting(self.tokens[lead.i])
+        if mention is None:
+            return None
+        return self._place_reference(mention, self.doc.mentions[mention].end)
+
+    def _capital_reference(self, lead: _Lead) -> tuple[Party | None, int, str]:
+        """A capital the leading words name without a place mention: by its own name, which
+        the gazetteer lacks, or by description, in the country those words name (empty when
+        the article's context must say which)."""
+        stop = self.tokens[lead.i] if lead.i < len(self.tokens) else None
+        if stop is not None and _is_name_word(stop.text) and stop.lower not in _TIME_WORDS:
+            # "the breakaway region’s capital Tskhinvali": the capital's own name
+            return self._unchecked(
+                stop.start, self._name_rightwards(lead.i).end, "name", "is not in the gazetteer"
+            )
+        start = self._lead_start(lead.tokens, stop)
+        return self._spanned(start, lead.tokens[-1].end, "capital", country=lead.country)
+
+    def _road_or_name(self, lead: _Lead) -> tuple[Party | None, int, str] | None:
+        """A reference by a name the gazetteer lacks: a road's, a border or coast after a
+        name, or the name alone. None when no name follows the leading words."""
+        stop = self.tokens[lead.i] if lead.i < len(self.tokens) else None
+        if stop is None or not _is_name_word(stop.text):
+            return None
+        name = self._name_rightwards(lead.i)
         road = _ROAD.match(self.text, stop.start, self.end)
         if road:
-            return (
-                Party(text=road.group(), start=stop.start, end=road.end(), kind="description"),
-                road.end(),
-                f"the reference, {road.group()!r}, is a road",
-            )
+            return self._unchecked(stop.start, road.end(), "description", "is a road")
         edge = _EDGE.match(self.text, name.end, self.end)
         if edge:
             start = self._lead_start(lead.tokens, stop)
-            whole = self.text[start : edge.end()]
-            return (
-                Party(text=whole, start=start, end=edge.end(), kind="description"),
-                edge.end(),
-                f"the reference, {whole!r}, is a border or coast, not a point",
+            return self._unchecked(
+                start, edge.end(), "description", "is a border or coast, not a point"
             )
-        text = self.text[stop.start : name.end]
-        return (
-            Party(text=text, start=stop.start, end=name.end, kind="name"),
-            name.end,
-            f"the reference, {text!r}, is not in the gazetteer",
-        )
+        return self._unchecked(stop.start, name.end, "name", "is not in the gazetteer")
 
     def _described_reference(self, lead: _Lead) -> tuple[Party | None, int, str] | None:
         """A reference by description ("the border", "the front line", "the camp", "the
@@ -1074,23 +1066,14 @@ class _Context:
         if stop is not None and stop.lower in ("it", "there", "here"):
             antecedent = self._antecedent(None, stop.start)
             if antecedent is not None:
-                return (
-                    Party(
-                        text=stop.text,
-                        start=stop.start,
-                        end=stop.end,
-                        kind="coreference",
-                        mention=antecedent,
-                    ),
-                    stop.end,
-                    "",
-                )
+                return self._spanned(stop.start, stop.end, "coreference", mention=antecedent)
         if [t.lower for t in lead.tokens] == ["town"]:  # "north west of town"
             first = lead.tokens[0]
-            return (
-                Party(text=first.text, start=first.start, end=first.end, kind="description"),
+            return self._spanned(
+                first.start,
                 first.end,
-                "the reference, 'town', is the article's town, which it does not name",
+                "description",
+                reason="the reference, 'town', is the article's town, which it does not name",
             )
         return None
 
@@ -1098,18 +1081,13 @@ class _Context:
         self, lead: _Lead, last: _Token, stop: _Token | None
     ) -> tuple[Party | None, int, str]:
         start = self._lead_start(lead.tokens, stop)
-        text = self.text[start : last.end]
         near = re.match(r"\s+(?:in|at|near|outside)\s+(?:the\s+)?", self.text[last.end :])
         if near and last.lower in _FACILITIES:
             k = self.token_at(last.end + near.end())
             mention = self.mention_starting(self.tokens[k]) if k < len(self.tokens) else None
             if mention is not None:  # "an airport in Oksibil city": Oksibil
                 m = self.doc.mentions[mention]
-                return (
-                    Party(text=m.text, start=m.start, end=m.end, kind="place", mention=mention),
-                    self._type_word_end(m.end),
-                    "",
-                )
+                return self._place_reference(mention, self._type_word_end(m.end))
         head = last.lower
         if (
             lead.tokens
@@ -1118,18 +1096,8 @@ class _Context:
         ):
             antecedent = self._antecedent(head, start)
             if antecedent is not None:
-                return (
-                    Party(
-                        text=text, start=start, end=last.end, kind="coreference", mention=antecedent
-                    ),
-                    last.end,
-                    "",
-                )
-        return (
-            Party(text=text, start=start, end=last.end, kind="description"),
-            last.end,
-            f"the reference, {text!r}, names no place",
-        )
+                return self._spanned(start, last.end, "coreference", mention=antecedent)
+        return self._unchecked(start, last.end, "description", "names no place")
 
     def _border_described(self, lead: _Lead) -> tuple[Party | None, int, str] | None:
         """A country's border named by a demonym ("the Russian border") or after it ("the
@@ -1139,18 +1107,7 @@ class _Context:
             return None
         start = words[0].start
         if lead.country:
-            end = words[-1].end
-            return (
-                Party(
-                    text=self.text[start:end],
-                    start=start,
-                    end=end,
-                    kind="border",
-                    country=lead.country,
-                ),
-                end,
-                "",
-            )
+            return self._spanned(start, words[-1].end, "border", country=lead.country)
         if i + 1 < len(self.tokens) and self.tokens[i].lower == "with":
             k = i + 1
             if self.tokens[k].lower == "the" and k + 1 < len(self.tokens):
@@ -1158,18 +1115,38 @@ class _Context:
             mention = self.mention_starting(self.tokens[k])
             if mention is not None:
                 end = self.doc.mentions[mention].end
-                return (
-                    Party(
-                        text=self.text[start:end],
-                        start=start,
-                        end=end,
-                        kind="border",
-                        mention=mention,
-                    ),
-                    end,
-                    "",
-                )
+                return self._spanned(start, end, "border", mention=mention)
         return None
+
+    def _spanned(
+        self,
+        start: int,
+        end: int,
+        kind: str,
+        *,
+        mention: int | None = None,
+        country: str = "",
+        reason: str = "",
+    ) -> tuple[Party | None, int, str]:
+        """A reference that is the words from ``start`` to ``end``, the statement ending with
+        it; ``reason`` says why it cannot be checked. One home for the shape every finder of
+        a reference returns, so the party's text is always the words it spans."""
+        return self._party(start, end, kind, mention=mention, country=country), end, reason
+
+    def _unchecked(
+        self, start: int, end: int, kind: str, why: str
+    ) -> tuple[Party | None, int, str]:
+        """A reference geomap cannot measure from (a name the gazetteer lacks, a road, a
+        coast, words that name no place): the statement is still reported, its reason
+        quoting the reference's words before ``why`` ("the reference, 'the front line', names
+        no place")."""
+        text = self.text[start:end]
+        return self._spanned(start, end, kind, reason=f"the reference, {text!r}, {why}")
+
+    def _place_reference(self, mention: int, end: int) -> tuple[Party | None, int, str]:
+        """A place mention as the reference, the statement ending at ``end`` (past a type word
+        after the mention: "Oksibil| city")."""
+        return self._place_subject(mention, end), end, ""
 
     def _capital_named_after(self, pos: int) -> int | None:
         """The mention of a capital named right after a region's mention at ``pos``
@@ -1191,7 +1168,7 @@ class _Context:
             return None
         last = self._name_rightwards(k)
         start = self.tokens[k].start
-        return Party(text=self.text[start : last.end], start=start, end=last.end, kind="name")
+        return self._party(start, last.end, "name")
 
     def _continues_reference(self, pos: int) -> bool:
         """Whether a possessive at ``pos`` leads on to a capital or type word."""
@@ -1282,6 +1259,20 @@ class _Context:
         leftwards; a setting ("in the Mediterranean", "on U.S. Highway 84", "in Pazarcik
         district") stands for the thing or event placed in it ("a fishing boat ... capsized
         in the Mediterranean just north of Libya")."""
+        settled = (
+            self._placed_in_setting(party, first)
+            or self._held_in(first)
+            or self._said_to_be(party, first)
+        )
+        if settled is not None:
+            return settled, ""
+        party, first = self._capital_apposed(party, first)
+        return self._settle_leftwards(party, first)
+
+    def _placed_in_setting(self, party: Party, first: int) -> Party | None:
+        """The thing or event placed in the setting the phrase at token ``first`` names ("a
+        fishing boat ... capsized in the Mediterranean"): the statement places it, not the
+        sea. None when the phrase is no setting or nothing stands before it."""
         k = first - 1
         while k > 0 and (
             self.tokens[k].lower in _ARTICLES
@@ -1294,21 +1285,28 @@ class _Context:
             and self._is_setting(party, first)
         ):
             thing, _ = self._subject_from(k - 1)
-            if thing is not None:
-                return thing, ""
-        held = self._held_in(first)
-        if held is not None:
-            return held, ""
-        if (
+            return thing
+        return None
+
+    def _said_to_be(self, party: Party, first: int) -> Party | None:
+        """The place an unnamed phrase is said to be, which the statement then places
+        rather than the phrase; None when no place or name comes before "is a"."""
+        if not (
             party.kind == "unnamed"
             and first >= 2
             and self.tokens[first].lower in ("a", "an", "one")
             and self.tokens[first - 1].lower in ("is", "was", "are", "were", "remains")
         ):
-            # "Snagost is a small village about 10 kilometres from ...": Snagost
-            found = self._phrase_at(first - 2)
-            if found is not None and found[0].kind in ("place", "name"):
-                return found[0], ""
+            return None
+        # "Snagost is a small village about 10 kilometres from ...": Snagost
+        found = self._phrase_at(first - 2)
+        if found is not None and found[0].kind in ("place", "name"):
+            return found[0]
+        return None
+
+    def _capital_apposed(self, party: Party, first: int) -> tuple[Party, int]:
+        """The place a phrase "the capital of X" stands beside, which the statement places
+        rather than X; else the phrase itself (and its first token)."""
         if (
             party.kind in ("place", "name")
             and first >= 3
@@ -1320,7 +1318,14 @@ class _Context:
             capital, at = self._noun_phrase(first - 2)
             apposed = self._apposed(capital, at)
             if apposed is not None:
-                party, first = apposed
+                return apposed
+        return party, first
+
+    def _settle_leftwards(self, party: Party, first: int) -> tuple[Party | None, str]:
+        """Follow a phrase leftwards, at most four steps, to what the statement places: from
+        an unnamed thing to the place after it, over a participle to the noun before it, from
+        an unnamed phrase or coreference to the name it stands beside, from "between A and
+        B" to the subject before, from a name to the earlier one it only locates."""
         for _ in range(4):
             before = [t.lower for t in self.tokens[max(0, first - 4) : first]]
             if party.kind == "unnamed":
@@ -1464,30 +1469,11 @@ class _Context:
             return False
         party = found[0]
         last = self.text[party.start : party.end].split()[-1].lower()
-        if last in (
-            "province",
-            "district",
-            "state",
-            "region",
-            "county",
-            "governorate",
-            "oblast",
-            "prefecture",
-            "department",
-            "territory",
-            "municipality",
-        ):
+        if last in _REGION_WORDS:
             return True
         if party.mention is not None:
             mention = self.doc.mentions[party.mention]
-            if mention.type_word and mention.type_word.split()[-1].lower() in (
-                "province",
-                "district",
-                "state",
-                "region",
-                "county",
-                "governorate",
-            ):
+            if mention.type_word and mention.type_word.split()[-1].lower() in _REGION_TYPE_WORDS:
                 return True
             place = mention.place
             return place is not None and place.kind in (
@@ -1890,20 +1876,9 @@ class _Context:
                 and self.tokens[k - 1].lower
                 in ("depth", "altitude", "height", "elevation", "magnitude")
             ):
-                j = k - 1
-                while j > 0 and self.tokens[j - 1].lower in (
-                    "a",
-                    "an",
-                    "the",
-                    "shallow",
-                    "deep",
-                    "at",
-                    "of",
-                    "its",
-                    "with",
-                ):
-                    j -= 1
-                return j
+                return self._back_over(
+                    k - 1, ("a", "an", "the", "shallow", "deep", "at", "of", "its", "with")
+                )
         if word in ("floor", "surface", "seabed", "ground", "sea", "level") and i >= 4:
             k = i - 1
             while k > 0 and self.tokens[k].lower in ("the", "sea", "ocean"):
@@ -1952,6 +1927,13 @@ class _Context:
             j -= 1
         return j
 
+    def _back_over(self, j: int, words: Sequence[str]) -> int:
+        """Token ``j`` moved leftwards over the ``words`` just before it, to where the words
+        leading into a measure start ("at a shallow| depth of", "with a| magnitude of")."""
+        while j > 0 and self.tokens[j - 1].lower in words:
+            j -= 1
+        return j
+
     def _magnitude_start(self, i: int) -> int | None:
         """ "with a magnitude of 7.1", "measuring 3.9", "on the Richter Scale"."""
         word = self.tokens[i].lower
@@ -1960,19 +1942,9 @@ class _Context:
             and i >= 1
             and self.tokens[i - 1].lower in ("of", "measuring", "magnitude")
         ):
-            j = i - 1
-            while j > 0 and self.tokens[j - 1].lower in (
-                "a",
-                "an",
-                "the",
-                "magnitude",
-                "of",
-                "with",
-                "measuring",
-                "preliminary",
-            ):
-                j -= 1
-            return j
+            return self._back_over(
+                i - 1, ("a", "an", "the", "magnitude", "of", "with", "measuring", "preliminary")
+            )
         if word == "scale" and i >= 3:
             j = i
             while j > 0 and self.tokens[j - 1].lower not in ("on", "of"):
@@ -2013,19 +1985,38 @@ class _Context:
                 j -= 1
                 continue
             break
-        end = self.tokens[i].end
-        return Party(
-            text=self.text[self.tokens[j].start : end],
-            start=self.tokens[j].start,
-            end=end,
-            kind="name",
-        )
+        return self._party(self.tokens[j].start, self.tokens[i].end, "name")
 
     def _noun_phrase(self, i: int) -> tuple[Party, int]:
         """The noun phrase ending at token ``i`` and its first token: "the epicentre", "a
         25-foot vessel", "The epicentre of the tremor"; a definite description of a place
         type ("the district", "the small town") refers back to a place named before."""
-        head = self.tokens[i]
+        j = self._noun_phrase_start(i)
+        head, first = self.tokens[i], self.tokens[j]
+        names = [
+            t for t in self.tokens[j:i] if _is_name_word(t.text) and t.lower not in _DETERMINERS
+        ]
+        if (
+            head.lower in _FEATURE_WORDS
+            and names
+            and all(_is_name_word(t.text) for t in self.tokens[self.tokens.index(names[0]) : i])
+        ):
+            # "Gezira state", "the Makhmour area": a name the gazetteer lacks, with its type
+            return self._party(names[0].start, head.end, "name"), self.tokens.index(names[0])
+        if (
+            first.lower in ("the", "this", "that")
+            and head.lower in _COREFERENCE_KINDS
+            and i - j <= 3
+        ):
+            antecedent = self._antecedent(head.lower, first.start)
+            if antecedent is not None and _COREFERENCE_KINDS[head.lower] is not None:
+                return self._party(first.start, head.end, "coreference", mention=antecedent), j
+        return self._party(first.start, head.end, "unnamed"), j
+
+    def _noun_phrase_start(self, i: int) -> int:
+        """The first token of the noun phrase ending at token ``i``: leftwards over nouns,
+        adjectives, numbers, possessives and names to its determiner, stopping at a place
+        mention (which is no part of an unnamed thing) or a verb."""
         j = i
         while j > 0:
             prev = self.tokens[j - 1]
@@ -2058,38 +2049,7 @@ class _Context:
                 j -= 1  # "the Trigana Air Service plane"
                 continue
             break
-        first = self.tokens[j]
-        text = self.text[first.start : head.end]
-        names = [
-            t for t in self.tokens[j:i] if _is_name_word(t.text) and t.lower not in _DETERMINERS
-        ]
-        if (
-            head.lower in _FEATURE_WORDS
-            and names
-            and all(_is_name_word(t.text) for t in self.tokens[self.tokens.index(names[0]) : i])
-        ):
-            # "Gezira state", "the Makhmour area": a name the gazetteer lacks, with its type
-            return Party(
-                text=self.text[names[0].start : head.end],
-                start=names[0].start,
-                end=head.end,
-                kind="name",
-            ), self.tokens.index(names[0])
-        if (
-            first.lower in ("the", "this", "that")
-            and head.lower in _COREFERENCE_KINDS
-            and i - j <= 3
-        ):
-            antecedent = self._antecedent(head.lower, first.start)
-            if antecedent is not None and _COREFERENCE_KINDS[head.lower] is not None:
-                return Party(
-                    text=text,
-                    start=first.start,
-                    end=head.end,
-                    kind="coreference",
-                    mention=antecedent,
-                ), j
-        return Party(text=text, start=first.start, end=head.end, kind="unnamed"), j
+        return j
 
     def _antecedent(self, type_word: str | None, pos: int) -> int | None:
         """The place mention a description or pronoun at ``pos`` refers back to: the nearest
@@ -2138,9 +2098,7 @@ class _Context:
                 continue
             if _is_name_word(tok.text):
                 last = self._name_rightwards(i)
-                return Party(
-                    text=self.text[tok.start : last.end], start=tok.start, end=last.end, kind="name"
-                )
+                return self._party(tok.start, last.end, "name")
             if _is_noun(word):
                 k = i
                 while (
@@ -2555,7 +2513,8 @@ def _phrases(text: str, sentences: tuple[Sentence, ...]) -> tuple[_Phrases, ...]
 
 
 def _sentence_claims(ctx: _Context, found: Sequence[_Statement]) -> list[Claim]:
-    text = ctx.text
+    """The claims of one sentence's statements, in order: each with its reference, then
+    the subject of each chain of statements; a statement inside the one before is skipped."""
     out: list[Claim] = []
     chains: list[list[Claim]] = []
     previous: Claim | None = None
@@ -2568,35 +2527,9 @@ def _sentence_claims(ctx: _Context, found: Sequence[_Statement]) -> list[Claim]:
                 out.append(claim)
                 previous = claim
             continue
-        reference, end, why_not = (
-            (ctx.implied_reference(st.start) + (st.end, ""))
-            if st.away and (st.low_km or 0) >= 1.0
-            else ctx.reference(st.end)
-        )
-        if reference is None and st.away:
-            continue  # "a blast 200 metres away": from what, the text does not say
-        if reference is None:
-            # No reference written ("185 kms from", "40 km further west"): no statement
-            # to check or place.
+        claim = _referenced_claim(ctx, st)
+        if claim is None:
             continue
-        if st.low_km is None and not _statement_like(st):
-            continue  # "north of" with nothing placeable after it; "10 km outside" alone
-        end = max(end, st.end)
-        claim = Claim(
-            subject=None,
-            reference=reference,
-            sentence=ctx.index,
-            start=st.start,
-            end=end,
-            text=text[st.start : end],
-            low_km=st.low_km,
-            high_km=st.high_km,
-            unit=st.unit,
-            direction=st.direction,
-            hedge=st.hedge,
-            precision_km=st.precision_km,
-            reason=why_not,
-        )
         if (
             previous is not None
             and chains
@@ -2610,21 +2543,61 @@ def _sentence_claims(ctx: _Context, found: Sequence[_Statement]) -> list[Claim]:
             chains.append([claim])
         previous = claim
     for chain in chains:
-        # Statements chained by "and" or a comma share the subject of the first.
-        subject, why = ctx.subject_before(chain[0].start)
-        if subject is None and ctx.is_front(chain[0].start):
-            subject = ctx.subject_after(chain[-1].end)
-            why = "the subject follows the statement" if subject else "no subject found"
-        if (
-            chain[0].hedge == "within"
-            and (subject is None or subject.kind not in ("place", "name", "coreference"))
-            and not re.search(
-                r"\bto\s+\Z", ctx.text[max(ctx.start, chain[0].start - 4) : chain[0].start]
-            )
-        ):
-            continue  # "coasts within 300 km of the epicentre": a zone ("to within": a move)
-        out.extend(_with_subject(claim, subject, why) for claim in chain)
+        out.extend(_chain_with_subject(ctx, chain))
     return [c for c in out if not _same_end(c)]
+
+
+def _referenced_claim(ctx: _Context, st: _Statement) -> Claim | None:
+    """The claim a statement makes with its reference, its subject still to find; None when
+    the text names nothing to measure from, or the statement alone places nothing."""
+    reference, end, why_not = (
+        (ctx.implied_reference(st.start) + (st.end, ""))
+        if st.away and (st.low_km or 0) >= 1.0
+        else ctx.reference(st.end)
+    )
+    if reference is None and st.away:
+        return None  # "a blast 200 metres away": from what, the text does not say
+    if reference is None:
+        # No reference written ("185 kms from", "40 km further west"): no statement
+        # to check or place.
+        return None
+    if st.low_km is None and not _statement_like(st):
+        return None  # "north of" with nothing placeable after it; "10 km outside" alone
+    end = max(end, st.end)
+    return Claim(
+        subject=None,
+        reference=reference,
+        sentence=ctx.index,
+        start=st.start,
+        end=end,
+        text=ctx.text[st.start : end],
+        low_km=st.low_km,
+        high_km=st.high_km,
+        unit=st.unit,
+        direction=st.direction,
+        hedge=st.hedge,
+        precision_km=st.precision_km,
+        reason=why_not,
+    )
+
+
+def _chain_with_subject(ctx: _Context, chain: Sequence[Claim]) -> list[Claim]:
+    """A chain of statements with their subject, found before the first or, when the chain
+    opens the sentence, after the last; none at all for a zone "within" a distance."""
+    # Statements chained by "and" or a comma share the subject of the first.
+    subject, why = ctx.subject_before(chain[0].start)
+    if subject is None and ctx.is_front(chain[0].start):
+        subject = ctx.subject_after(chain[-1].end)
+        why = "the subject follows the statement" if subject else "no subject found"
+    if (
+        chain[0].hedge == "within"
+        and (subject is None or subject.kind not in ("place", "name", "coreference"))
+        and not re.search(
+            r"\bto\s+\Z", ctx.text[max(ctx.start, chain[0].start - 4) : chain[0].start]
+        )
+    ):
+        return []  # "coasts within 300 km of the epicentre": a zone ("to within": a move)
+    return [_with_subject(claim, subject, why) for claim in chain]
 
 
 def _statement_like(st: _Statement) -> bool:
