@@ -417,7 +417,7 @@ class MentionWriter:
         """The CSV writer, made (and the header written) once there is something to say."""
         if self.csv is None:
             columns = [c for c in schema.MENTION_COLUMNS if self.explain or c != "reason"]
-            self.csv = csv.DictWriter(click.get_text_stream("stdout"), columns, lineterminator="\n")
+            self.csv = csv.DictWriter(sys.stdout, columns, lineterminator="\n")
             self.csv.writeheader()
         return self.csv
 
@@ -712,7 +712,7 @@ def check_command(
             json.dumps({"claims": rows, "locations": locations}, ensure_ascii=False, indent=1)
         )
     elif fmt == "csv" and rows:
-        writer = csv.DictWriter(click.get_text_stream("stdout"), list(rows[0]), lineterminator="\n")
+        writer = csv.DictWriter(sys.stdout, list(rows[0]), lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
     elif fmt == "table":

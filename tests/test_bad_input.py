@@ -19,7 +19,7 @@ from conftest import EXAMPLE, unprivileged
 
 from geomap import batch, inputs
 from geomap.cli import main
-from geomap.gazetteer import COLUMNS, Gazetteer
+from geomap.gazetteer import COLUMNS, Gazetteer, cache_dir
 
 ARTICLE = (
     "Fighting in Ramadi.\r\nShelling hit Rawa, 80 km east of Al-Qaim, Iraq, on Monday.\r"
@@ -556,16 +556,22 @@ def test_a_batch_on_a_full_disk_resumes_once_there_is_room(small_disk, tmp_path)
         assert (out / name).read_bytes() == (reference / name).read_bytes(), name
 
 
-def test_a_full_cache_disk(small_disk):
+def test_a_full_cache_disk(small_disk, tmp_path):
+    # A user file needs an index in the cache whatever the install (a wheel carries the
+    # bundled places' index; a checkout builds it in the cache too).
+    mine = tmp_path / "mine.csv"
+    mine.write_text(HEADER + "\nt:1,Hamlet,,1,1,city,FR,,0,test\n", encoding="utf-8")
+    _fill(small_disk, leave=16 * 1024)
     result = CliRunner(env={"GEOMAP_CACHE_DIR": str(small_disk)}).invoke(
-        main, ["gazetteer", "lookup", "Rawa"]
+        main, ["gazetteer", "lookup", "Hamlet", "--gazetteer", str(mine)]
     )
     assert_error(
         result,
         f"{small_disk}: cannot build the gazetteer index here (database or "
         "disk is full); set GEOMAP_CACHE_DIR to a folder with room",
     )
-    assert sorted(p.suffix for p in small_disk.iterdir()) == [".json", ".lock"]
+    left = sorted(p.name for p in small_disk.iterdir() if p.suffix in (".sqlite", ".tmp"))
+    assert left == []
 
 
 # --------------------------------------------------------------------------- Ctrl-C
@@ -585,7 +591,10 @@ def test_ctrl_c_during_an_index_build(tmp_path, full_gazetteer):
     csv = tmp_path / "mine.csv"
     _write_big_gazetteer(csv, 300_000)
     before = csv.read_bytes()
-    cache = full_gazetteer.index.parent
+    # The cache the user file's index goes to (which holds the bundled places' index too
+    # in a checkout; a wheel carries that one in the package).
+    cache = cache_dir()
+    cache.mkdir(parents=True, exist_ok=True)
     cached = set(cache.iterdir())
     command = [
         sys.executable,
