@@ -254,25 +254,8 @@ def judge(claim: Claim, subject: Place | None, reference: Place | None) -> Claim
     notes = []
     distance = None
     if window is not None:
-        low, high = window
-        middle = (claim.low_km + claim.high_km) / 2  # type: ignore[operator]
-        diff = km - middle
-        pct = 100 * diff / middle if middle else math.inf
-        if low <= km <= high:
-            distance = "consistent"
-        elif km < low and km * ROAD_FACTOR >= low:
-            distance = "road"
-        else:
-            distance = "inconsistent"
-        window_text = f"{low:.0f}-{high:.0f} km" if high != math.inf else f">= {low:.0f} km"
-        notes.append(
-            f"distance {distance}: stated {stated(claim)}, computed {km:.1f} km "
-            f"({diff:+.1f} km, {pct:+.0f}%), accepted {window_text}"
-        )
-        if distance == "inconsistent" and km < low:
-            notes[-1] += f", a road would reach at most {km * ROAD_FACTOR:.0f} km"
-        elif distance == "road":
-            notes[-1] += f"; plausible as a road up to {ROAD_FACTOR:g}x the straight line"
+        distance, note = _distance_verdict(claim, km, window)
+        notes.append(note)
     bearing = bearing_window = None
     if claim.direction:
         off = angle_between(azimuth, direction_degrees(claim.direction))
@@ -297,6 +280,32 @@ def judge(claim: Claim, subject: Place | None, reference: Place | None) -> Claim
         subject_place=subject,
         reference_place=reference,
     )
+
+
+def _distance_verdict(claim: Claim, km: float, window: tuple[float, float]) -> tuple[str, str]:
+    """The distance verdict for a computed ``km`` against the accepted ``window``, and its
+    explanation: consistent inside it; plausible by road when the straight line is short
+    by no more than the road factor; else inconsistent."""
+    low, high = window
+    middle = (claim.low_km + claim.high_km) / 2  # type: ignore[operator]
+    diff = km - middle
+    pct = 100 * diff / middle if middle else math.inf
+    if low <= km <= high:
+        distance = "consistent"
+    elif km < low and km * ROAD_FACTOR >= low:
+        distance = "road"
+    else:
+        distance = "inconsistent"
+    window_text = f"{low:.0f}-{high:.0f} km" if high != math.inf else f">= {low:.0f} km"
+    note = (
+        f"distance {distance}: stated {stated(claim)}, computed {km:.1f} km "
+        f"({diff:+.1f} km, {pct:+.0f}%), accepted {window_text}"
+    )
+    if distance == "inconsistent" and km < low:
+        note += f", a road would reach at most {km * ROAD_FACTOR:.0f} km"
+    elif distance == "road":
+        note += f"; plausible as a road up to {ROAD_FACTOR:g}x the straight line"
+    return distance, note
 
 
 def is_inconsistent(check: ClaimCheck) -> bool:

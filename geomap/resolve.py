@@ -661,9 +661,32 @@ class _Resolver:
         self._totals[1].update(self.demonym_countries)
         self._weight_sum = float(sum(self.demonym_countries.values()))
         groups = self.by_size = sorted(self.groups.values(), key=lambda g: -len(g.indexes))
-        # First pass: prior, name and type word only; then let the evidence settle.
-        # Abbreviations come after the other names, and keep only candidates in countries
-        # those name: two abbreviations alone cannot vouch for each other.
+        self.first_picks(groups)
+        # Names with no exact candidate: near spellings where the article points.
+        for group in groups:
+            if not group.matches and not group.abbreviation and may_vary(group.name):
+                self.find_variants(group)
+        changes, fresh_at = self.settle_picks(groups)
+        results: dict[int, Mention] = {}
+        for group in groups:
+            if not group.matches:
+                reason = self.explain_withheld(group) if group.withheld else "not in the gazetteer"
+                for i in group.indexes:
+                    results[i] = replace(self.mentions[i], reason=reason)
+                continue
+            reuse = self.claim_support is None and fresh_at.get(group.key) == changes
+            if self.final_pick(group, reuse, results):
+                changes += 1
+        return tuple(
+            self.demonym_mention(m) if m.kind == "demonym" else results.get(i, m)
+            for i, m in enumerate(self.mentions)
+        )
+
+    def first_picks(self, groups: list[_Group]) -> None:
+        """Each group's first pick, from the prior, the name and the type word (and the
+        nearness of the other names' plausible candidates) only. Abbreviations come after
+        the other names, and keep only candidates in countries those name: two
+        abbreviations alone cannot vouch for each other."""
         statics = {
             g.key: [_fixed(m)[1] for m in g.matches]
             for g in groups
@@ -680,12 +703,12 @@ class _Resolver:
                 top = max(totals)
                 group.belief = (1.0 / sum(math.exp(t - top) for t in totals)) ** WEIGHTS.belief
                 self.set_pick(group, group.matches[totals.index(top)].place)
-        # Names with no exact candidate: near spellings where the article points.
-        for group in groups:
-            if not group.matches and not group.abbreviation and may_vary(group.name):
-                self.find_variants(group)
-        # A group's scores depend only on the picks: one whose picks have not changed
-        # since it was last ranked would be ranked the same again.
+
+    def settle_picks(self, groups: list[_Group]) -> tuple[int, dict[str, int]]:
+        """Let the evidence settle: two rounds of re-picking every ambiguous group in the
+        context of the others' picks. Returns how many picks changed, and for each group
+        that count when its scores were last computed (they hold until another pick
+        changes: a group's own pick is no evidence for its candidates)."""
         changes = 0
         ranked_at: dict[str, int] = {}
         fresh_at: dict[str, int] = {}
@@ -697,63 +720,50 @@ class _Resolver:
                         group.belief = self._belief
                         self.set_pick(group, pick)
                         changes += 1
-                    # Its own pick is no evidence for its candidates: its scores hold
-                    # until another group's pick changes.
                     fresh_at[group.key] = changes
-        results: dict[int, Mention] = {}
-        for group in groups:
-            if not group.matches:
-                reason = "not in the gazetteer"
-                if group.withheld:
-                    reason = self.explain_withheld(group)
-                for i in group.indexes:
-                    results[i] = replace(self.mentions[i], reason=reason)
-                continue
-            reuse = self.claim_support is None and fresh_at.get(group.key) == changes
-            totals, order, best_ev = self.rank(
-                group, final=True, totals=self._totals_of.get(group.key) if reuse else None
+        return changes, fresh_at
+
+    def final_pick(self, group: _Group, reuse: bool, results: dict[int, Mention]) -> bool:
+        """Rank ``group``'s candidates once more (stated distances included), resolve its
+        mentions into ``results`` with the confidence, runners-up and reason; True when
+        the pick changed. ``reuse``: the scores of its last ranking still hold."""
+        totals, order, best_ev = self.rank(
+            group, final=True, totals=self._totals_of.get(group.key) if reuse else None
+        )
+        ranked = [group.matches[k] for k in order]
+        changed = ranked[0].place is not group.pick
+        if changed:
+            self.set_pick(group, ranked[0].place)
+        top = max(totals)
+        weights = [math.exp(totals[k] - top) for k in order]
+        norm = sum(weights)
+        best = ranked[0]
+        candidates = tuple(
+            Candidate(m.place, round(w / norm, 4)) for m, w in zip(ranked[1:6], weights[1:6])
+        )
+        reason = self.explain(group, best_ev, best, ranked)
+        confidence = weights[0] / norm
+        variant = group.variants.get(best.place.id)
+        if variant is not None:
+            confidence *= WEIGHTS.variant_confidence ** max(1, variant.edits)
+        for i in group.indexes:
+            results[i] = replace(
+                self.mentions[i],
+                place=best.place,
+                confidence=round(confidence, 4),
+                candidates=candidates,
+                reason=reason,
             )
-            ranked = [group.matches[k] for k in order]
-            if ranked[0].place is not group.pick:
-                self.set_pick(group, ranked[0].place)
-                changes += 1
-            top = max(totals)
-            weights = [math.exp(totals[k] - top) for k in order]
-            norm = sum(weights)
-            best = ranked[0]
-            candidates = tuple(
-                Candidate(m.place, round(w / norm, 4)) for m, w in zip(ranked[1:6], weights[1:6])
+        return changed
+
+    def demonym_mention(self, m: Mention) -> Mention:
+        """A demonym resolved to its country (or region)."""
+        place = self.demonym_place(m.text)
+        if place is None:
+            return replace(
+                m, place=None, confidence=0.0, reason="demonym of a place not in the gazetteer"
             )
-            reason = self.explain(group, best_ev, best, ranked)
-            confidence = weights[0] / norm
-            variant = group.variants.get(best.place.id)
-            if variant is not None:
-                confidence *= WEIGHTS.variant_confidence ** max(1, variant.edits)
-            for i in group.indexes:
-                results[i] = replace(
-                    self.mentions[i],
-                    place=best.place,
-                    confidence=round(confidence, 4),
-                    candidates=candidates,
-                    reason=reason,
-                )
-        out = []
-        for i, m in enumerate(self.mentions):
-            if m.kind == "demonym":
-                place = self.demonym_place(m.text)
-                out.append(
-                    replace(
-                        m,
-                        place=place,
-                        confidence=1.0 if place else 0.0,
-                        reason=f"demonym of {place.name}"
-                        if place
-                        else "demonym of a place not in the gazetteer",
-                    )
-                )
-            else:
-                out.append(results.get(i, m))
-        return tuple(out)
+        return replace(m, place=place, confidence=1.0, reason=f"demonym of {place.name}")
 
     def demonym_place(self, word: str) -> Place | None:
         """The country of a demonym, or the region of a regional one ("Abkhaz")."""
