@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from geomap.gazetteer import Gazetteer
-    from geomap.records import Place
+    from geomap.records import Landmark, Place
 
 __all__ = [
     "TIERS",
@@ -224,7 +224,7 @@ class Label:
     extent_km: float = 0.0
 
 
-def _style(place: Place) -> str:
+def _style(place: Place | Landmark) -> str:
     if place.kind == "city":
         return "capital" if place.capital == "country" else "city"
     if place.kind == "admin2":
@@ -295,42 +295,30 @@ class _Near:
         return out
 
 
-#: What the sparse tiers draw from, read in two passes over the gazetteer instead of one per
-#: tier: the areas (every row of these kinds) and the cities of at least POOL_POPULATION.
-POOL_KINDS = ("country", "water", "region", "river", "admin1", "admin2", "district")
-POOL_POPULATION = 100_000
-
-
 class _Pool:
-    """The rows the sparse tiers choose from, read in one pass when first needed."""
+    """The rows the sparse tiers choose from: the gazetteer's landmarks (every area, and the
+    cities of at least :data:`~geomap.gazetteer.LANDMARK_CITY_POPULATION`), read once when
+    first needed and filed by kind."""
 
     def __init__(self, gazetteer: Gazetteer):
         self.gazetteer = gazetteer
-        self._rows: dict[str, list[Place]] = {}
-        self._read = False
+        self._rows: dict[str, list[Landmark]] | None = None
 
     def holds(self, tier: Tier) -> bool:
+        from geomap.gazetteer import LANDMARK_CITY_POPULATION, LANDMARK_KINDS
+
         if tier.dense:
             return False
         if "city" in tier.kinds:
-            return tier.kinds == ("city",) and tier.min_population >= POOL_POPULATION
-        return all(kind in POOL_KINDS for kind in tier.kinds)
+            return tier.kinds == ("city",) and tier.min_population >= LANDMARK_CITY_POPULATION
+        return all(kind in LANDMARK_KINDS for kind in tier.kinds)
 
-    def rows(self, tier: Tier) -> list[Place]:
+    def rows(self, tier: Tier) -> list[Landmark]:
         """The pool's rows of the tier's kinds and population, kind by kind (the order of
         a tier's candidates changes nothing: :func:`labels` ranks them by a total key)."""
-        if not self._read:
-            self._read = True
-            # Both pools in one scan of the table (each scan reads all of it): the areas,
-            # and the cities of at least POOL_POPULATION, filed by kind.
-            for place in self.gazetteer.in_box(
-                -90.0,
-                -180.0,
-                90.0,
-                180.0,
-                kinds=POOL_KINDS + ("city",),
-                min_city_population=POOL_POPULATION,
-            ):
+        if self._rows is None:
+            self._rows = {}
+            for place in self.gazetteer.landmarks():
                 self._rows.setdefault(place.kind, []).append(place)
         return [
             p
@@ -345,7 +333,7 @@ def _candidates(
     tier: Tier,
     points: Sequence[tuple[float, float]],
     pool: _Pool | None = None,
-) -> Iterable[Place]:
+) -> Iterable[Place | Landmark]:
     pool = pool or _Pool(gazetteer)
     near = (
         None
@@ -353,9 +341,9 @@ def _candidates(
         else _Near(points, tier.radius_km, MAX_DENSE_CELLS if tier.dense else MAX_CELLS)
     )
     if pool.holds(tier):
-        for place in pool.rows(tier):
-            if near is None or near.holds(place.lat, place.lon):
-                yield place
+        for landmark in pool.rows(tier):
+            if near is None or near.holds(landmark.lat, landmark.lon):
+                yield landmark
         return
     kinds, least = tier.kinds, tier.min_population
     if near is None:
@@ -387,7 +375,7 @@ def labels(
     for tier in tiers:
         if tier.radius_km is not None and not points:
             continue
-        picked: dict[str, Place] = {}
+        picked: dict[str, Place | Landmark] = {}
         for place in _candidates(gazetteer, tier, points, pool):
             if place.id in named or (place.id in marked and place.kind != "country"):
                 continue
@@ -458,6 +446,10 @@ def bundled_extents() -> Mapping[str, dict]:
     return Outlines(gzip.decompress(path.read_bytes()).decode("utf-8"))
 
 
+#: A feature's id member in :class:`Outlines`' text, its JSON string captured.
+_ID_MEMBER = re.compile(r',"id":("(?:[^"\\]|\\.)*"),')
+
+
 class Outlines(Mapping[str, dict]):
     """The geometries of a GeoJSON FeatureCollection by feature id, each decoded when first
     asked for: a page needs the outlines of a few dozen of the file's thousands, and
@@ -465,13 +457,16 @@ class Outlines(Mapping[str, dict]):
 
     ``gazetteer/build.py`` writes the features with sorted keys, so a feature reads
     ``{"geometry":...,"id":"...","properties":...}`` and no geometry holds ``"id"``; a file
-    laid out otherwise is decoded whole.
+    laid out otherwise is decoded whole. Where each id stands is found in one pass over the
+    text when first needed (7 ms; searching the text once per id took 37 ms for a page's
+    200 lakes and rivers).
     """
 
     def __init__(self, text: str):
         self._text = text
         self._found: dict[str, dict | None] = {}
         self._all: dict[str, dict] | None = None
+        self._ids: dict[str, int] | None = None
         if not text.startswith('{"features":[{"geometry":'):
             self._decode_all()
 
@@ -492,12 +487,16 @@ class Outlines(Mapping[str, dict]):
         return default if found is None else found
 
     def _find(self, key: str) -> dict | None:
-        text = self._text
-        at = text.find(f',"id":{json.dumps(key, ensure_ascii=False)},')
+        if self._ids is None:
+            # Each id's JSON string -> where its first ``,"id":"...",`` stands.
+            self._ids = {}
+            for match in _ID_MEMBER.finditer(self._text):
+                self._ids.setdefault(match[1], match.start())
+        at = self._ids.get(json.dumps(key, ensure_ascii=False), -1)
         if at < 0:
             return None
-        start = text.rfind('{"geometry":', 0, at)
-        return json.loads(text[start + len('{"geometry":') : at])
+        start = self._text.rfind('{"geometry":', 0, at)
+        return json.loads(self._text[start + len('{"geometry":') : at])
 
     def __getitem__(self, key: str) -> dict:
         found = self.get(key)

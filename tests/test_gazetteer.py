@@ -160,6 +160,38 @@ def test_a_user_row_replaces_a_bundled_place(full_gazetteer, tmp_path):
         assert len(gaz) == len(full_gazetteer)
 
 
+def test_landmarks_are_the_areas_and_large_cities_of_both_indexes(full_gazetteer, tmp_path):
+    """A basemap's landmarks, read from their own index, are the rows a scan of the whole
+    table finds, with the overlay's rows in place of those they replace."""
+    from geomap.gazetteer import ALL_COLUMNS, LANDMARK_CITY_POPULATION, LANDMARK_KINDS
+
+    ramadi = full_gazetteer.lookup("Ramadi", country="IQ", kinds=["city"])[0]
+    assert ramadi.population >= LANDMARK_CITY_POPULATION
+    user = tmp_path / "user.csv"
+    user.write_text(
+        ",".join(ALL_COLUMNS) + "\n"
+        f"{ramadi.id},Ramadi,,33.5,43.2,city,IQ,Anbar,1,corrected by me,,\n"
+        "u:wadi,Wadi Mine,,33.9,42.1,river,IQ,,0,me,,120\n"
+        "u:town,Newtown,,34,42,city,IQ,,250000,me,,\n",
+        encoding="utf-8",
+    )
+    with Gazetteer.open([user]) as gaz:
+        found = {p.id: p for p in gaz.landmarks()}
+        scanned = gaz.in_box(
+            -90.0,
+            -180.0,
+            90.0,
+            180.0,
+            kinds=LANDMARK_KINDS + ("city",),
+            min_city_population=LANDMARK_CITY_POPULATION,
+        )
+        fields = ("id", "name", "lat", "lon", "kind", "population", "capital", "extent_km")
+        expected = {p.id: tuple(getattr(p, f) for f in fields) for p in scanned}
+        assert {k: tuple(v) for k, v in found.items()} == expected
+        assert ramadi.id not in found and found["u:town"].population == 250000
+        assert (found["u:wadi"].kind, found["u:wadi"].extent_km) == ("river", 120.0)
+
+
 def test_user_places_rank_among_bundled_ones(full_gazetteer, tmp_path):
     """Across the bundled index and the overlay, lookups keep one order: match quality,
     then population."""
