@@ -575,6 +575,16 @@ def _subject_key(doc: Document, party: Party) -> str:
     return "n:" + " ".join(w for w in words if w not in ("the", "a", "an"))
 
 
+def _written_point(doc: Document, claim: Claim) -> _Point | None:
+    """The point a statement's written coordinates give its subject (None without one)."""
+    if claim.point is None or claim.subject is None:
+        return None
+    lat, lon = claim.point
+    name = f"coordinates:{lat:.5f},{lon:.5f}"
+    place = Place(name, claim.subject.text, lat, lon, "coordinates")
+    return _Point(claim, _subject_key(doc, claim.subject), place)
+
+
 def check_document(
     doc: Document, gazetteer: GazetteerLike | None = None, *, claims: Iterable[Claim] | None = None
 ) -> Document:
@@ -586,21 +596,8 @@ def check_document(
     # Written coordinates place their subject first, so that the statements about it can
     # be judged against them: the coordinates in the statement's sentence, else the nearest
     # before it (an article may give a first epicentre, then a revised one).
-    points = [
-        _Point(
-            claim,
-            _subject_key(doc, claim.subject),
-            Place(
-                f"coordinates:{claim.point[0]:.5f},{claim.point[1]:.5f}",
-                claim.subject.text,
-                claim.point[0],
-                claim.point[1],
-                "coordinates",
-            ),
-        )
-        for claim in found
-        if claim.point is not None and claim.subject is not None
-    ]
+    written = (_written_point(doc, claim) for claim in found)
+    points = [point for point in written if point is not None]
     checks: list[ClaimCheck] = []
     judged: dict[tuple, ClaimCheck] = {}
     for claim in found:
@@ -771,30 +768,20 @@ def _area(check: ClaimCheck) -> Area | None:
 def _combine(
     doc: Document, checks: Sequence[ClaimCheck], indexes: Sequence[int], point: _Point | None
 ) -> Location | None:
+    """One Location from the statements about one subject: at its written coordinates
+    (``point``), else where the statements' areas meet (their intersection's mean point,
+    or the smallest area's stated point when they do not meet, saying so)."""
     subject = checks[0].claim.subject
     assert subject is not None
     if point is not None:
-        claim, place = point.claim, point.place
-        subject = claim.subject or subject
-        disagree = [c.claim.text for c in checks if is_inconsistent(c)]
-        return Location(
-            name=f"{subject.text} ({place.lat:.4f}, {place.lon:.4f})",
-            subject=subject,
-            kind="coordinates",
-            lat=place.lat,
-            lon=place.lon,
-            uncertainty_km=0.0,
-            sentence=claim.sentence,
-            checks=tuple(indexes),
-            contradiction=""
-            if not disagree
-            else "the written coordinates contradict: " + "; ".join(f"'{t}'" for t in disagree),
-        )
-    located = [(i, c) for i, c in zip(indexes, checks) if c.reference_place is not None]
-    areas = [a for a in (_area(c) for _, c in located) if a is not None]
-    if not located or not areas:
+        return _written_location(subject, checks, indexes, point)
+    located = [
+        (c, a) for c in checks if c.reference_place is not None and (a := _area(c)) is not None
+    ]
+    if not located:
         return None
-    first = located[0][1]
+    areas = [a for _, a in located]
+    first = checks[[c.reference_place is not None for c in checks].index(True)]
     reference = first.reference_place
     assert reference is not None
     inside = _inside(areas)
@@ -805,19 +792,18 @@ def _combine(
             lat, lon = _stated_point(first) or (lat, lon)
         uncertainty = geometry.farthest_km((lat, lon), inside)
     else:
-        best = min(areas, key=_area_size)
-        lat, lon = _stated_point(checks[areas.index(best)]) or best.representative()
+        check, best = min(located, key=lambda ca: _area_size(ca[1]))
+        lat, lon = _stated_point(check) or best.representative()
         uncertainty = geometry.farthest_km((lat, lon), best.rings()[0])
         contradiction = "the statements allow no common place: " + "; ".join(
-            f"'{c.claim.text}'" for _, c in located
+            f"'{c.claim.text}'" for c in checks if c.reference_place is not None
         )
     if len(areas) == 1 and areas[0].bearing is None:
         # A ring around the reference: the thing lies on it, anywhere round.
         lat, lon = reference.lat, reference.lon
         uncertainty = areas[0].drawn_high_km()
-    name = f"{subject.text} ({_where(first.claim, reference)})"
     return Location(
-        name=name,
+        name=f"{subject.text} ({_where(first.claim, reference)})",
         subject=subject,
         kind="estimate",
         lat=lat,
@@ -828,6 +814,27 @@ def _combine(
         areas=tuple(areas),
         contradiction=contradiction,
         country=reference.country,
+    )
+
+
+def _written_location(
+    subject: Party, checks: Sequence[ClaimCheck], indexes: Sequence[int], point: _Point
+) -> Location:
+    """The Location written coordinates give, with the statements judged against them
+    (those they contradict named)."""
+    claim, place = point.claim, point.place
+    subject = claim.subject or subject
+    disagree = "; ".join(f"'{c.claim.text}'" for c in checks if is_inconsistent(c))
+    return Location(
+        name=f"{subject.text} ({place.lat:.4f}, {place.lon:.4f})",
+        subject=subject,
+        kind="coordinates",
+        lat=place.lat,
+        lon=place.lon,
+        uncertainty_km=0.0,
+        sentence=claim.sentence,
+        checks=tuple(indexes),
+        contradiction=f"the written coordinates contradict: {disagree}" if disagree else "",
     )
 
 

@@ -757,17 +757,12 @@ class _Extractor:
         return True
 
     def chunk(self, toks: list[_Token]) -> None:
+        """A run of capitalised tokens: its demonyms, then the whole as a place, else the
+        signs that it names a person, an organisation or a team, else its parts."""
         if len(toks) == 1 and self.abbreviation(toks[0]):
             return
-        # Leading demonyms are country references of their own ("Iraqi Prime Minister").
-        while toks and (n := self.demonym_at(toks, 0)):
-            if len(toks) > n and self.whole(toks):
-                return
-            self.emit(toks[:n], [], "demonym")
-            toks = toks[n:]
-        if not toks:
-            return
-        if self.whole(toks):
+        toks = self.leading_demonyms(toks)
+        if not toks or self.whole(toks):
             return
         # Demonyms inside ("Royal Iraqi Army") still count as country references.
         i = 1
@@ -776,35 +771,8 @@ class _Extractor:
             if n:
                 self.emit(toks[i : i + n], [], "demonym")
             i += n or 1
-        # "Gloria Major, 75,": an age says person, whatever the words ("Major") look like.
-        if len(toks) > 1 and _AGE.match(self.after(toks, 8)):
-            self.person(toks)
+        if self.person_or_body(toks):
             return
-        # A title: what follows is a person; what precedes is read on its own.
-        for i in range(len(toks) - 1, -1, -1):
-            if toks[i].lower.rstrip(".") in TITLES and toks[i].capitalised:
-                if i + 1 < len(toks):
-                    self.person(toks[i + 1 :])
-                if i:
-                    self.modifier(toks[:i])
-                return
-        # "U.S. Geological Survey", "D.C. Council": a dotted abbreviation opening a longer
-        # chunk modifies what follows; one that names nothing ("N.W. Rochester") is dropped.
-        if toks[0].kind == "dotted" and len(toks) > 1:
-            if not self.matches(toks[:1]):
-                self.chunk(toks[1:])
-                return
-            self.modifier(toks[:1], "modifier")
-            return
-        # An organisation word: a leading place name is the organisation's modifier; a
-        # street's name ("Washington Drive") holds none, unless it is a county's or state's.
-        for i, t in enumerate(toks):
-            if t.lower.rstrip(".") in ORG_WORDS and t.capitalised and i:
-                self.modifier(toks[:i], "modifier", areas_only=t.lower.rstrip(".") in STREETS)
-                return
-            if t.lower.rstrip(".") in ORG_WORDS and i == 0 and len(toks) > 1:
-                # "Army Colonel ..." was handled above; "Police Chief" has no place.
-                return
         if len(toks) == 1:
             tok = toks[0]
             if tok.kind == "word" and "-" in tok.text and not _ARTICLE_HYPHEN.match(tok.text):
@@ -846,6 +814,51 @@ class _Extractor:
             self.person(toks)
             return
         self.covered(toks)
+
+    def leading_demonyms(self, toks: list[_Token]) -> list[_Token]:
+        """Emit the demonyms a chunk opens with, country references of their own ("Iraqi
+        Prime Minister"), and return what follows; nothing when the chunk from a demonym
+        on is a place as a whole."""
+        while toks and (n := self.demonym_at(toks, 0)):
+            if len(toks) > n and self.whole(toks):
+                return []
+            self.emit(toks[:n], [], "demonym")
+            toks = toks[n:]
+        return toks
+
+    def person_or_body(self, toks: list[_Token]) -> bool:
+        """Read a chunk an age, a title, a dotted abbreviation or an organisation word marks
+        as a person or a body (its place names modifiers); False if none does."""
+        # "Gloria Major, 75,": an age says person, whatever the words ("Major") look like.
+        if len(toks) > 1 and _AGE.match(self.after(toks, 8)):
+            self.person(toks)
+            return True
+        # A title: what follows is a person; what precedes is read on its own.
+        for i in range(len(toks) - 1, -1, -1):
+            if toks[i].lower.rstrip(".") in TITLES and toks[i].capitalised:
+                if i + 1 < len(toks):
+                    self.person(toks[i + 1 :])
+                if i:
+                    self.modifier(toks[:i])
+                return True
+        # "U.S. Geological Survey", "D.C. Council": a dotted abbreviation opening a longer
+        # chunk modifies what follows; one that names nothing ("N.W. Rochester") is dropped.
+        if toks[0].kind == "dotted" and len(toks) > 1:
+            if not self.matches(toks[:1]):
+                self.chunk(toks[1:])
+            else:
+                self.modifier(toks[:1], "modifier")
+            return True
+        # An organisation word: a leading place name is the organisation's modifier; a
+        # street's name ("Washington Drive") holds none, unless it is a county's or state's.
+        for i, t in enumerate(toks):
+            if t.lower.rstrip(".") in ORG_WORDS and t.capitalised and i:
+                self.modifier(toks[:i], "modifier", areas_only=t.lower.rstrip(".") in STREETS)
+                return True
+            if t.lower.rstrip(".") in ORG_WORDS and i == 0 and len(toks) > 1:
+                # "Army Colonel ..." was handled above; "Police Chief" has no place.
+                return True
+        return False
 
     def unknown(self, tok: _Token) -> None:
         """Remember a word the gazetteer does not know, written where a place is ("in

@@ -339,6 +339,26 @@ class _Context:
 _REGION_KINDS = frozenset(("admin1", "admin2", "city", "border_crossing"))
 
 
+def _nearest(
+    place: Place, lon_window: float, near: Sequence[tuple[float, float, Place, str]]
+) -> tuple[float, str]:
+    """The distance to the nearest of the other names' picks (``near``: lat, lon, place,
+    name) and that name; picks more than 3.6 degrees of latitude or ``lon_window`` of
+    longitude away (400 km at the place's latitude) are skipped before the trigonometry."""
+    best_km, nearest = math.inf, ""
+    lat, lon = place.lat, place.lon
+    for pick_lat, pick_lon, pick, name in near:
+        if abs(pick_lat - lat) > 3.6:
+            continue
+        d_lon = abs(pick_lon - lon)
+        if d_lon > lon_window and abs(d_lon - 360) > lon_window:
+            continue
+        d = distance_km(place, pick)
+        if d < best_km:
+            best_km, nearest = d, name
+    return best_km, nearest
+
+
 def _contribution(group: _Group) -> tuple[dict[str, float], dict[str, float], dict[tuple, float]]:
     """What a group's pick adds to the article's references: countries named (explicit),
     country weight, and regions."""
@@ -554,20 +574,9 @@ class _Resolver:
         place = group.matches[k].place
         total, type_word, lon_window, region = group.static[k]
         container_name = ""
-        for c in group.containers:
-            container = self.group_of[c].pick if c in self.group_of else None
-            if container is None:
-                continue
-            if container.kind == "country" and place.country == container.country:
-                total += WEIGHTS.container
-                container_name = container.name
-            elif container.kind in ("admin1", "admin2") and place.country == container.country:
-                name = container.name if container.kind == "admin1" else container.admin1
-                if name and normalize(place.admin1) == normalize(name):
-                    total += WEIGHTS.container
-                    container_name = container.name
-                else:
-                    total += WEIGHTS.container_country
+        if group.containers:
+            term, container_name = self.container_term(group, place)
+            total += term
         refs = context.refs
         country = place.country
         weight = refs.weight(country) if country else 0
@@ -579,16 +588,7 @@ class _Resolver:
             total += WEIGHTS.region
         best_km, near = math.inf, ""
         if place.kind not in _AREA_KINDS:
-            lat, lon = place.lat, place.lon
-            for pick_lat, pick_lon, pick, name in context.near:
-                if abs(pick_lat - lat) > 3.6:
-                    continue
-                d_lon = abs(pick_lon - lon)
-                if d_lon > lon_window and abs(d_lon - 360) > lon_window:
-                    continue
-                d = distance_km(place, pick)
-                if d < best_km:
-                    best_km, near = d, name
+            best_km, near = _nearest(place, lon_window, context.near)
             bonus = (
                 WEIGHTS.near_50
                 if best_km < 50
@@ -618,6 +618,26 @@ class _Resolver:
             if near:
                 ev.near, ev.near_km = near, best_km
         return total
+
+    def container_term(self, group: _Group, place: Place) -> tuple[float, str]:
+        """What the qualifiers beside the name ("Rawa, Iraq", "Alexandria, La.") add to
+        ``place``, and the qualifier it lies in ("" if none)."""
+        term, inside = 0.0, ""
+        for c in group.containers:
+            container = self.group_of[c].pick if c in self.group_of else None
+            if container is None:
+                continue
+            if container.kind == "country" and place.country == container.country:
+                term += WEIGHTS.container
+                inside = container.name
+            elif container.kind in ("admin1", "admin2") and place.country == container.country:
+                name = container.name if container.kind == "admin1" else container.admin1
+                if name and normalize(place.admin1) == normalize(name):
+                    term += WEIGHTS.container
+                    inside = container.name
+                else:
+                    term += WEIGHTS.container_country
+        return term, inside
 
     def context(self, group: _Group, final: bool) -> _Context:
         """What scoring ``group``'s candidates needs to know of the other groups' picks."""
