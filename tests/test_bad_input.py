@@ -585,7 +585,7 @@ def _wait_for(predicate, timeout: float = 120) -> None:
         time.sleep(0.02)
 
 
-@pytest.mark.slow
+@pytest.mark.scale
 def test_ctrl_c_during_an_index_build(tmp_path, full_gazetteer):
     """Interrupted while it compiles a big user file (the bundled index already built)."""
     csv = tmp_path / "mine.csv"
