@@ -41,7 +41,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from geomap.demonyms import country_of
-from geomap.geometry import COMPASS
+from geomap.geometry import COMPASS, compass
 from geomap.records import Claim, Document, Mention, Party, Place, Sentence
 
 # --------------------------------------------------------------------------- vocabulary
@@ -194,7 +194,8 @@ _BETWEEN = (
 )
 _RELATION = rf"""
     (?:
-        (?:to\s+the\s+|due\s+|directly\s+|just\s+)?(?P<dir>{_DIRECTION})
+        (?P<quad>(?-i:[NS])\s?\d{{1,2}}(?:\.\d+)?\s?[°º˚]\s?(?-i:[EW]))\s+(?:of|from)\b
+      | (?:to\s+the\s+|due\s+|directly\s+|just\s+)?(?P<dir>{_DIRECTION})
             (?:\s*/\s*(?P<dir2>{_DIRECTION}))?\s+(?:of|from|in)\b
       | (?P<dir_bare>{_DIRECTION})(?=\s+(?:the\s+)?[A-Z])
       | (?:away\s+)?(?P<from>from)\b
@@ -645,6 +646,16 @@ class _Statement:
     away: bool = False  # "N km away" with no reference written: the place named before
 
 
+def _quadrant_direction(text: str) -> str:
+    """A quadrant bearing ("036 km N 58° E of Panganiban", as seismological agencies write
+    their bulletins: 58° east of north) as the 16-point compass direction nearest it."""
+    m = re.match(r"([NS])\s?([\d.]+)\s?[°º˚]\s?([EW])", text)
+    assert m is not None  # the statement pattern matched this form
+    degrees = float(m[2])
+    bearing = degrees if m[1] == "N" else 180 - degrees
+    return compass(bearing if m[3] == "E" else -bearing)
+
+
 def _distance_statements(text: str, start: int, end: int) -> list[_Statement]:
     found = []
     for m in _STATEMENT.finditer(text, start, end):
@@ -673,7 +684,9 @@ def _distance_statements(text: str, start: int, end: int) -> list[_Statement]:
             continue  # a number beyond float range states no distance
         low, high = min(low, high), max(low, high)
         direction = None
-        if m["dir"]:
+        if m["quad"]:
+            direction = _quadrant_direction(m["quad"])
+        elif m["dir"]:
             direction = _joined_direction(m["dir"], m["dir2"])
         elif m["dir_bare"]:
             direction = direction_code(m["dir_bare"])

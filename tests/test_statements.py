@@ -162,6 +162,18 @@ REAL = [
         "SE",
         "located",
     ),
+    (
+        # A seismological bulletin's quadrant bearing: N 58° E is 58°, nearest ENE.
+        "http://www.bicolstandard.com/2015/02/earthquake-bicol-february-2-2015.html",
+        "According to the Philippine Institute of Volcanology and Seismology (Phivolcs), the "
+        "origin of the tectonic earthquake was located 14.08°N, 124.57°E - 036 km N 58° E of "
+        "Panganiban (Payo) (Catanduanes).",
+        "the origin of the tectonic earthquake",
+        "Panganiban",
+        36.0,
+        "ENE",
+        "judged",
+    ),
 ]
 
 
@@ -585,3 +597,10 @@ def test_the_hints_written_for_speed_find_what_their_plain_forms_find():
                     assert statements._DIRECTION_OF.search(
                         text[start:end].casefold()
                     ) or statements._ABBREVIATION_OF.search(text, start, end), (text, start, end)
+
+
+def test_quadrant_bearings_become_the_nearest_compass_point():
+    from geomap.statements import _quadrant_direction
+
+    written = ["N 58° E", "N22°W", "S 81° W", "S 30º E", "N 0° E"]
+    assert [_quadrant_direction(t) for t in written] == ["ENE", "NNW", "W", "SSE", "N"]
