@@ -327,7 +327,7 @@ _TYPE_WORDS = frozenset(
     "neighbourhood neighborhood oasis valley refinery plant dam outpost post checkpoint "
     "headquarters township area areas locality commune payam county oblast raion "
     "prefecture department parish borough community enclave resort harbour harbor "
-    "airfield airbase garrison mine site".split()
+    "airfield airbase garrison mine site poblacion".split()
 )
 _CAPITAL_WORDS = frozenset({"capital", "capitol"})
 #: A road's name ("Highway 30", "Route 128", "County Road 109", "U.S. 79", "I-95", "Oak
@@ -364,8 +364,8 @@ _REFERENCE_ADJECTIVES = frozenset(
     "northern southern eastern western central coastal desert mountain holy ancient old "
     "nearby neighbouring neighboring key strategic besieged embattled main largest biggest "
     "second third commercial industrial frontline front-line oil market border small tiny "
-    "remote major busy historic fishing farming restive flashpoint southernmost "
-    "northernmost easternmost westernmost northeastern northwestern southeastern "
+    "remote major busy historic fishing farming mining trading shipping restive flashpoint "
+    "southernmost northernmost easternmost westernmost northeastern northwestern southeastern "
     "southwestern north-eastern north-western south-eastern south-western island "
     "administrative economic political seaside port garrison rebel-held government-held "
     "famous popular picturesque sprawling capital".split()
@@ -1898,16 +1898,16 @@ class _Context:
                 k -= 1
             if (
                 self.tokens[k].lower in ("below", "beneath", "under", "above")
-                and self.tokens[k - 1].lower.rstrip(".") in _UNITS
+                and self._unit_before(k) is not None
             ):
                 i, word = k, self.tokens[k].lower  # "31 kilometers below the sea floor"
+        unit = self._unit_before(i) if i >= 2 else None
         if (
             word
             in ("underground", "deep", "below", "beneath", "down", "high", "tall", "long", "wide")
-            and i >= 2
-            and self.tokens[i - 1].lower.rstrip(".") in _UNITS
+            and unit is not None
         ):
-            j = i - 2
+            j = unit - 1
             while j > 0 and (
                 re.fullmatch(r"[\d.,]+", self.tokens[j].lower)
                 or self.tokens[j].lower in _SMALL
@@ -1916,6 +1916,16 @@ class _Context:
                 j -= 1
             return j + 1
         return None
+
+    def _unit_before(self, i: int) -> int | None:
+        """The unit token just before token ``i``, over a conversion in parentheses ("6.2
+        miles (10 km) below"); None if there is none."""
+        k = i - 1
+        if k > 0 and self.tokens[k].text == ")":
+            while k > 0 and self.tokens[k].text != "(":
+                k -= 1
+            k -= 1
+        return k if k >= 0 and self.tokens[k].lower.rstrip(".") in _UNITS else None
 
     def _travel_time_start(self, i: int) -> int | None:
         """ "more than three hours' drive", "a 20-minute walk": a travel time, no subject."""

@@ -174,6 +174,32 @@ REAL = [
         "ENE",
         "judged",
     ),
+    (
+        # "the poblacion of X": the town centre of a Philippine municipality.
+        "https://www.mindanews.com/top-stories/2021/06/"
+        "aftershocks-hit-bukidnon-towns-after-magnitude-5-7-quake/",
+        "The epicenter is about 14 km west of the poblacion of Don Carlos, and 14 km east of "
+        "the town center of Kalilangan.",
+        "The epicenter",
+        "Don Carlos",
+        14.0,
+        "W",
+        "located",
+    ),
+    (
+        # "the mining port of X"; the depth "6.2 miles (10 km) below the seabed" is no
+        # subject (the subject, "the quake" across a coordinated verb, is still missed).
+        "https://english.mediabharti.net/news/magnitude-8-quake-hits-off-coast-of-chile-"
+        "tsunami-warning",
+        "The U.S. Geological Survey reports the quake was very shallow, only 6.2 miles (10 km) "
+        "below the seabed, and struck at 6:46 p.m. (0046 BST) 62 miles (99 km) northwest of "
+        "the mining port of Iquique, near the Peruvian border.",
+        None,
+        "Iquique",
+        62 * 1.609344,
+        "NW",
+        "located",
+    ),
 ]
 
 
