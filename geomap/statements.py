@@ -359,6 +359,12 @@ _FEATURE_WORDS = _TYPE_WORDS | frozenset(
     "beach bay island islands shoal reef mountain mountains hill hills valley highway road "
     "junction gorge pass creek".split()
 )
+#: A heading ("westwards", "north-northwestward"), an adverb of motion.
+_HEADING = re.compile(
+    r"(?:north|south|east|west)(?:[-\u2011]?(?:north|south|east|west)){0,2}wards?"
+)
+#: Units of speed, in a speed adjunct ("moved ... with a speed of 12 kmph").
+_SPEED_UNITS = frozenset("kmph kph km/h mph knots kt kts".split())
 _REFERENCE_ADJECTIVES = frozenset(
     "provincial regional national federal state district divisional county municipal "
     "northern southern eastern western central coastal desert mountain holy ancient old "
@@ -1834,6 +1840,8 @@ class _Context:
         depth ("at a depth of 10 km", "seven kilometers underground"), a travel time ("three
         hours' drive"), a magnitude ("with a magnitude of 7.1 on the Richter Scale"); None
         if token ``i`` ends none."""
+        if _HEADING.fullmatch(self.tokens[i].lower):
+            return i  # "moved north-northwestwards": a heading, no subject
         for reader in (
             self._time_start,
             self._measure_start,
@@ -1877,8 +1885,16 @@ class _Context:
 
     def _measure_start(self, i: int) -> int | None:
         """ "at a (shallow) depth of 10 km", "at an altitude of 3,000 feet", "seven
-        kilometers underground", "10 km deep"."""
+        kilometers underground", "10 km deep", "with a speed of 12 kmph"."""
         word = self.tokens[i].lower
+        if word in _SPEED_UNITS and i >= 3 and re.fullmatch(r"[\d.,]+", self.tokens[i - 1].lower):
+            k = i - 2
+            if self.tokens[k].lower in ("of", "at") and self.tokens[k - 1].lower in (
+                "speed",
+                "velocity",
+                "pace",
+            ):
+                return self._back_over(k - 1, ("a", "an", "the", "with", "at", "its", "of"))
         if (word in _UNITS or word.rstrip(".") in _UNITS) and i >= 3:
             k = i - 1
             while k >= 0 and re.fullmatch(r"[\d.,]+", self.tokens[k].lower):

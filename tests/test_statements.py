@@ -630,3 +630,16 @@ def test_quadrant_bearings_become_the_nearest_compass_point():
 
     written = ["N 58° E", "N22°W", "S 81° W", "S 30º E", "N 0° E"]
     assert [_quadrant_direction(t) for t in written] == ["ENE", "NNW", "W", "SSE", "N"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The depression moved west-northwestwards and lay centred about 300 km east of Manila.",
+        "The depression moved with a speed of 15 kmph and lay centred about 300 km east of Manila.",
+    ],
+)
+def test_a_heading_or_a_speed_between_subject_and_statement_is_skipped(full_gazetteer, text):
+    (check,) = parse(text, gazetteer=full_gazetteer).checks
+    assert check.claim.subject is not None and check.claim.subject.text == "The depression"
+    assert check.claim.reference is not None and check.claim.reference.text == "Manila"
