@@ -363,6 +363,14 @@ _FEATURE_WORDS = _TYPE_WORDS | frozenset(
 _HEADING = re.compile(
     r"(?:north|south|east|west)(?:[-\u2011]?(?:north|south|east|west)){0,2}wards?"
 )
+#: Words opening an aside between commas after a name ("Kalyan, in Thane district, 60 km").
+_ASIDE_PREPOSITIONS = frozenset("under in near at on off along within".split())
+#: Participles opening an aside ("X, located in ..., 40 km from"): not a finite verb
+#: ("The attack, in which ..., occurred in the village of Mabule, 25 km from").
+_ASIDE_PARTICIPLES = frozenset(
+    "located situated based known called named described considered seen estimated "
+    "reported built founded home nestled perched set".split()
+)
 #: Units of speed, in a speed adjunct ("moved ... with a speed of 12 kmph").
 _SPEED_UNITS = frozenset("kmph kph km/h mph knots kt kts".split())
 _REFERENCE_ADJECTIVES = frozenset(
@@ -1631,23 +1639,22 @@ class _Context:
                 return None
             if word == ",":
                 nxt = self.tokens[k + 1].lower if k + 1 < i else ""
-                if nxt in (
-                    "which",
-                    "who",
-                    "whose",
-                    "where",
-                    "under",
-                    "in",
-                    "near",
-                    "at",
-                    "on",
-                    "off",
-                    "along",
-                    "within",
-                ) or (nxt.endswith(("ing", "ed")) and self._is_verb(k + 1)):
-                    return k - 1  # ", which recorded ...,", ", under Maibong subdivision,"
+                if nxt in ("which", "who", "whose", "where"):
+                    return k - 1  # ", which recorded 47 residents in the 2016 census,"
+                if nxt in _ASIDE_PREPOSITIONS and k > 0 and self._names_before(k):
+                    return k - 1  # "Kalyan, in Thane district,"; not "Feb. 14, in Greenfield,"
+                if (nxt.endswith("ing") or nxt in _ASIDE_PARTICIPLES) and self._is_verb(k + 1):
+                    return k - 1  # ", measuring 3.9,"; not "The attack, ..., occurred in"
                 return None
         return None
+
+    def _names_before(self, k: int) -> bool:
+        """Whether the comma at token ``k`` follows a name (not a date or time): what a
+        prepositional aside after it describes."""
+        tok = self.tokens[k - 1]
+        return tok.lower not in _TIME_WORDS and (
+            _is_name_word(tok.text) or self.mention_covering(tok) is not None
+        )
 
     def _open_before(self, i: int) -> int:
         """The index of the bracket opening the one closing at token ``i``."""

@@ -200,6 +200,29 @@ REAL = [
         "NW",
         "located",
     ),
+    (
+        # ", in Greenfield," after a date is no aside: Greenfield is what the statement places.
+        "https://www.newsbreak.com/news/2926000033684-body-found-at-construction-site-was-a-"
+        "mystery-until-cops-learn-of-nearby-car-crash",
+        "Construction workers found the man’s body at about 9 a.m. Tuesday, Feb. 14, in "
+        "Greenfield, about 25 miles east of Indianapolis, police said in a news release.",
+        "Greenfield",
+        "Indianapolis",
+        25 * 1.609344,
+        "E",
+        None,
+    ),
+    (
+        # ", occurred ... in the village of Mabule," is a finite verb's clause, no aside.
+        "https://sg.news.yahoo.com/suspected-islamists-kill-10-eastern-130557377.html",
+        "The attack, in which assailants used machetes, occurred on Friday night in the "
+        "village of Mabule, around 25 km (16 miles) south east of Beni, the sources said.",
+        "Mabule",
+        "Beni",
+        25.0,
+        "SE",
+        "located",
+    ),
 ]
 
 
