@@ -366,10 +366,13 @@ _HEADING = re.compile(
 #: Words opening an aside between commas after a name ("Kalyan, in Thane district, 60 km").
 _ASIDE_PREPOSITIONS = frozenset("under in near at on off along within".split())
 #: Participles opening an aside ("X, located in ..., 40 km from"): not a finite verb
-#: ("The attack, in which ..., occurred in the village of Mabule, 25 km from").
+#: ("The attack, in which ..., occurred in the village of Mabule, 25 km from") nor an
+#: action ("fired four missiles, hitting ... Datta Khel town, 45 km west of").
 _ASIDE_PARTICIPLES = frozenset(
     "located situated based known called named described considered seen estimated "
-    "reported built founded home nestled perched set".split()
+    "reported built founded home nestled perched set measuring lying sitting bordering "
+    "overlooking housing covering stretching spanning boasting comprising including having "
+    "being according".split()
 )
 #: Units of speed, in a speed adjunct ("moved ... with a speed of 12 kmph").
 _SPEED_UNITS = frozenset("kmph kph km/h mph knots kt kts".split())
@@ -1643,7 +1646,7 @@ class _Context:
                     return k - 1  # ", which recorded 47 residents in the 2016 census,"
                 if nxt in _ASIDE_PREPOSITIONS and k > 0 and self._names_before(k):
                     return k - 1  # "Kalyan, in Thane district,"; not "Feb. 14, in Greenfield,"
-                if (nxt.endswith("ing") or nxt in _ASIDE_PARTICIPLES) and self._is_verb(k + 1):
+                if nxt in _ASIDE_PARTICIPLES and self._is_verb(k + 1):
                     return k - 1  # ", measuring 3.9,"; not "The attack, ..., occurred in"
                 return None
         return None
