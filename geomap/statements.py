@@ -1485,6 +1485,9 @@ class _Context:
             if words != {","}:
                 return None
         found = self._phrase_at(k)
+        if found is not None and found[0].kind == "unnamed" and words == {"in"}:
+            # "Ghunsa, a village in Taplejung district, about 300km east of": Ghunsa
+            found = self._apposed(*found) if self._is_region(first) else None
         if found is None or found[0].kind not in ("place", "name"):
             return None
         if words <= {"in", "the", ","} and "in" in words and not self._is_region(first):

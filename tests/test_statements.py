@@ -223,6 +223,17 @@ REAL = [
         "SE",
         "located",
     ),
+    (
+        # "X, a village in Y district, N km": the statement places X, not the district.
+        "https://mg.co.za/article/2006-09-25-nepal-army-finds-wreckage-of-wwf-chopper",
+        "The army helicopter found the crashed aircraft one nautical mile south-west of Ghunsa, "
+        "a village in Taplejung district, about 300km east of the capital, Kathmandu.",
+        "Ghunsa",
+        "Kathmandu",
+        300.0,
+        "E",
+        None,
+    ),
 ]
 
 
