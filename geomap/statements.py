@@ -1571,6 +1571,8 @@ class _Context:
         k -= 1
         while k >= 0 and self.tokens[k].text in ("”", '"', "’", "'"):
             k -= 1
+        if k > 0 and self.tokens[k].text == ")":
+            k = self._open_before(k) - 1  # "Arge (Zebst), a small town"
         found = self._phrase_at(k)
         if found is not None and found[0].kind in ("place", "name"):
             return found

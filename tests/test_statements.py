@@ -234,6 +234,18 @@ REAL = [
         "E",
         None,
     ),
+    (
+        # An apposition after a name and its other name in parentheses.
+        "https://ethiopiaobserver.com/2024/11/08/over-50-killed-in-series-of-drone-attacks-in-"
+        "north-gojam",
+        "Witnesses told the BBC that the strikes hit Arge (Zebst), a small town 40 kilometers "
+        "from Dur Bete, in three successive waves on Tuesday.",
+        "Arge",
+        "Dur Bete",
+        40.0,
+        None,
+        "unattached",
+    ),
 ]
 
 
