@@ -2,8 +2,10 @@
 
 Prints articles/s and the process's peak memory, then times geotext (a benchmark-only
 dependency: ``pip install geotext==0.4.0``) on the same texts and prints the ratio.
+``--stages`` prints instead where a warm parse spends its time, in microseconds per article
+(the stages of :func:`geomap.parse.parse`, timed one by one).
 
-    python benchmarks/bench_parse.py [CORPUS.jsonl] [--repeat N]
+    python benchmarks/bench_parse.py [CORPUS.jsonl] [--repeat N] [--stages]
 """
 
 from __future__ import annotations
@@ -14,7 +16,13 @@ import resource
 import time
 from pathlib import Path
 
+from geomap.claims import check_document, support_hook
+from geomap.extract import extract
 from geomap.parse import default_gazetteer, parse
+from geomap.records import Document
+from geomap.resolve import resolve
+from geomap.statements import find_claims
+from geomap.text import split_sentences, to_plain
 
 DEFAULT = Path(__file__).resolve().parents[2] / "shared" / "eval" / "lgl.jsonl"
 
@@ -23,12 +31,50 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def stages(texts: list[str], repeat: int) -> dict[str, float]:
+    """Seconds per article spent in each stage of a warm parse (as :func:`parse` runs them)."""
+    gaz = default_gazetteer()
+    spent = dict.fromkeys(("sentences", "extract", "statements", "resolve", "check"), 0.0)
+    for run in range(repeat + 1):  # the first run warms the caches and is not counted
+        for text in texts:
+            t0 = time.perf_counter()
+            plain = to_plain(text, "plain")
+            sentences = split_sentences(plain)
+            t1 = time.perf_counter()
+            mentions = extract(plain, sentences, gaz)
+            t2 = time.perf_counter()
+            claims = find_claims(Document(plain, sentences, mentions))
+            support = (
+                support_hook(Document(plain, sentences, mentions), claims=claims)
+                if claims
+                else None
+            )
+            t3 = time.perf_counter()
+            mentions = resolve(plain, sentences, mentions, gaz, claim_support=support)
+            t4 = time.perf_counter()
+            if claims:
+                check_document(Document(plain, sentences, mentions), gaz)
+            t5 = time.perf_counter()
+            if run:
+                for stage, (a, b) in zip(spent, ((t0, t1), (t1, t2), (t2, t3), (t3, t4), (t4, t5))):
+                    spent[stage] += b - a
+    return {stage: total / (repeat * len(texts)) for stage, total in spent.items()}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("corpus", nargs="?", default=str(DEFAULT))
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--stages", action="store_true", help="time each stage of a warm parse")
     args = ap.parse_args()
     texts = [json.loads(line)["text"] for line in open(args.corpus, encoding="utf-8")]
+    if args.stages:
+        spent = stages(texts, args.repeat)
+        for stage, seconds in spent.items():
+            print(f"{stage:<11} {seconds * 1e6:6.0f} us/article")
+        total = sum(spent.values())
+        print(f"{'total':<11} {total * 1e6:6.0f} us/article ({1 / total:,.0f} articles/s)")
+        return
     chars = sum(map(len, texts))
     gaz = default_gazetteer()  # opening (and a first index build) is not timed
     start = time.perf_counter()
