@@ -32,29 +32,30 @@ def peak_mb() -> float:
 
 
 def stages(texts: list[str], repeat: int) -> dict[str, float]:
-    """Seconds per article spent in each stage of a warm parse (as :func:`parse` runs them)."""
+    """CPU seconds per article spent in each stage of a warm parse (as :func:`parse` runs
+    them): CPU time, so that other processes on a shared machine inflate it less."""
     gaz = default_gazetteer()
     spent = dict.fromkeys(("sentences", "extract", "statements", "resolve", "check"), 0.0)
     for run in range(repeat + 1):  # the first run warms the caches and is not counted
         for text in texts:
-            t0 = time.perf_counter()
+            t0 = time.process_time()
             plain = to_plain(text, "plain")
             sentences = split_sentences(plain)
-            t1 = time.perf_counter()
+            t1 = time.process_time()
             mentions = extract(plain, sentences, gaz)
-            t2 = time.perf_counter()
+            t2 = time.process_time()
             claims = find_claims(Document(plain, sentences, mentions))
             support = (
                 support_hook(Document(plain, sentences, mentions), claims=claims)
                 if claims
                 else None
             )
-            t3 = time.perf_counter()
+            t3 = time.process_time()
             mentions = resolve(plain, sentences, mentions, gaz, claim_support=support)
-            t4 = time.perf_counter()
+            t4 = time.process_time()
             if claims:
                 check_document(Document(plain, sentences, mentions), gaz)
-            t5 = time.perf_counter()
+            t5 = time.process_time()
             if run:
                 for stage, (a, b) in zip(spent, ((t0, t1), (t1, t2), (t2, t3), (t3, t4), (t4, t5))):
                     spent[stage] += b - a
