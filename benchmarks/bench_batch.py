@@ -3,6 +3,10 @@ engine with 1 and 2 workers, on a corpus of LGL texts repeated to ``--articles``
 median of ``--runs`` runs, the speed-up of 2 over 1, and the peak resident memory of each
 worker process (sampled every 0.2 s).
 
+``--ceiling`` first prints what this machine's cores give the work itself: the same articles
+parsed by one process alone, then split between two independent processes started together
+(no engine, no chunks, no merge), so an engine's speed-up can be read against it.
+
     python benchmarks/bench_batch.py --lgl /work/shared/eval/lgl.jsonl --articles 20000 --runs 3
 
 LGL is not redistributed with geomap: point ``--lgl`` at a local copy.
@@ -12,11 +16,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import statistics
 import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import psutil
 
@@ -78,12 +84,45 @@ def one_run(
     return (summary.articles + summary.errors) / elapsed, max(sampler.peak.values(), default=0)
 
 
+def _parse_all(corpus: Path, part: int, parts: int, ready: Any) -> None:
+    """Parse every ``parts``-th article of ``corpus`` from number ``part`` on (a process of
+    the ceiling run), once every process is ready (``ready``: a barrier)."""
+    from geomap.parse import parse
+
+    gazetteer = Gazetteer.open()
+    lines = corpus.read_text(encoding="utf-8").splitlines()[part::parts]
+    ready.wait()
+    for line in lines:
+        parse(json.loads(line)["text"], gazetteer=gazetteer)
+
+
+def ceiling(corpus: Path, processes: int) -> float:
+    """Seconds for ``processes`` independent processes to parse the corpus between them,
+    timed from when all have imported geomap and opened the gazetteer."""
+    context = multiprocessing.get_context("spawn")
+    ready = context.Barrier(processes + 1)
+    workers = [
+        context.Process(target=_parse_all, args=(corpus, i, processes, ready))
+        for i in range(processes)
+    ]
+    for w in workers:
+        w.start()
+    ready.wait()  # imports and opening are not timed
+    began = time.perf_counter()
+    for w in workers:
+        w.join()
+    return time.perf_counter() - began
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lgl", type=Path, default=Path("/work/shared/eval/lgl.jsonl"))
     parser.add_argument("--articles", type=int, default=20_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--chunk-size", type=int, default=batch.CHUNK_SIZE)
+    parser.add_argument(
+        "--ceiling", action="store_true", help="first time 1 and 2 bare parsing processes"
+    )
     args = parser.parse_args()
     gazetteer = Gazetteer.open()
     with tempfile.TemporaryDirectory() as tmp:
@@ -92,6 +131,14 @@ def main() -> None:
             f"{args.articles:,} articles, chunks of {args.chunk_size}, "
             f"median of {args.runs} runs, {psutil.cpu_count()} cores"
         )
+        if args.ceiling:
+            one = statistics.median(ceiling(corpus, 1) for _ in range(args.runs))
+            two = statistics.median(ceiling(corpus, 2) for _ in range(args.runs))
+            print(
+                f"bare   1 process {args.articles / one:8.1f} articles/s, 2 processes "
+                f"{args.articles / two:8.1f} articles/s: speed-up {one / two:.2f}x",
+                flush=True,
+            )
         rates: dict[tuple[str, int], float] = {}
         for engine in ("local", "dask"):
             for workers in (1, 2):
