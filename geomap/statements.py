@@ -2614,7 +2614,7 @@ def _hinted(text: str, sentences: Sequence[Sentence]) -> tuple[set[int], set[int
 
     The scans read the whole text once and the hints run only on the sentences a scan finds:
     in an article of 16 sentences that is twice as fast as trying every hint on every
-    sentence, which stays faster for a few sentences. The scans need sentences in order,
+    sentence, which stays the faster under 4 sentences. The scans need sentences in order,
     apart and each followed by a space or the end of the text (as
     :func:`geomap.text.split_sentences` cuts them), so that a hint's closing lookaround reads
     the same in the text as at the sentence's end; and casefolding that keeps every offset,
