@@ -689,3 +689,66 @@ def test_a_heading_or_a_speed_between_subject_and_statement_is_skipped(full_gaze
     (check,) = parse(text, gazetteer=full_gazetteer).checks
     assert check.claim.subject is not None and check.claim.subject.text == "The depression"
     assert check.claim.reference is not None and check.claim.reference.text == "Manila"
+
+
+def test_the_hints_read_over_a_whole_article_find_the_sentences_read_one_by_one():
+    # Scanning the whole article, then checking the sentences a scan finds, must find the
+    # sentences that trying each hint on each sentence finds: sentences cut by
+    # split_sentences, at random spaces, and anywhere (which the scans refuse).
+    import random
+
+    from geomap import statements
+    from geomap.records import Sentence
+    from geomap.text import split_sentences
+
+    pieces = [
+        *("km KM Km kms m M mi MI mls miles Miles metres kilo-meters kilo meters nm NM".split()),
+        *("Nautical north South ſouth EAST west ward of Of OF FROM NW NE NNW ESE SW".split()),
+        *("WSW N E S W ft FT foot yds Yard lat Lat. LATITUDE long Lon longitude 12".split()),
+        *("3.5 4:30 x é K Y F a 5 ( [ - / ² ° º ˚ , . Nof aN".split()),
+        *(" ", " ", " ", "\u00a0", "\n", "\t", " N. ", "E\n", ". A ", "? 3 "),
+    ]
+    rare = ["ı", "İ", "\u0345", "ß", "ﬆ"]
+    rng = random.Random(16)
+    scanned = 0
+    for k in range(6_000):
+        words = pieces + rare if k % 5 == 0 else pieces
+        text = "".join(rng.choice(words) for _ in range(rng.randint(1, 60)))
+        spaces = [i for i, c in enumerate(text) if c.isspace()]
+        cuts = sorted(set(rng.sample(spaces, min(len(spaces), rng.randint(3, 12)))))
+        bounds = [0, *cuts, len(text)]
+        spaced = [(a + rng.randint(0, 1), b) for a, b in zip(bounds, bounds[1:])]
+        anywhere = sorted(rng.sample(range(len(text) + 1), min(len(text) + 1, 8)))
+        for spans in (
+            [(s.start, s.end) for s in split_sentences(text)],
+            [(a, b) for a, b in spaced if a <= b],
+            list(zip([0, *anywhere], [*anywhere, len(text)])),
+        ):
+            sentences = tuple(Sentence(i, a, b) for i, (a, b) in enumerate(spans))
+            expected = statements._hinted_one_by_one(text, sentences)
+            assert statements._hinted(text, sentences) == expected, (text, spans)
+            scanned += len(sentences) >= 4 and len(text.casefold()) == len(text)
+    assert scanned > 5_000
+
+
+def test_casefolding_reads_letters_as_the_hints_ignorecase_does():
+    # What the whole-article scans rely on (statements._hinted): apart from "ı", "İ" and
+    # U+0345, casefolding maps every character to one character that is a word character,
+    # a space or a digit exactly when the original is, and every character that IGNORECASE
+    # takes for an ASCII letter to that letter in lower case.
+    import re
+    import string
+    import sys
+
+    every = "".join(map(chr, range(sys.maxunicode + 1)))
+    assert all(chr(c).casefold() for c in range(sys.maxunicode + 1))
+    folded = "".join(f if len(f := c.casefold()) == 1 else c for c in every)
+    for cls in (r"\w", r"[\s\d(\[/²³-]"):
+        differ = {m.start() for m in re.finditer(cls, every)} ^ {
+            m.start() for m in re.finditer(cls, folded)
+        }
+        assert differ <= {0x345}, (cls, differ)
+    for m in re.finditer(r"(?i)[a-z]", every):
+        if m[0] not in "ıİ":
+            assert m[0].casefold() in string.ascii_lowercase, m[0]
+            assert re.fullmatch(f"(?i){m[0].casefold()}", m[0]), m[0]

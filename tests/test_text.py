@@ -144,3 +144,28 @@ def test_the_boundary_pattern_written_for_speed_splits_as_its_plain_form(monkeyp
     fast = [text.split_sentences(t) for t in texts]
     monkeypatch.setattr(text, "_BOUNDARY", plain)
     assert fast == [text.split_sentences(t) for t in texts]
+
+
+def test_the_abbreviation_check_written_for_speed_reads_words_as_its_plain_form():
+    # A word of plain letters after a space is sliced out, anything else read by the pattern:
+    # both must find the same word before each full stop.
+    import random
+
+    from geomap import text
+
+    def plain(t: str, lo: int, dot: int) -> bool:
+        word = text._LAST_WORD.search(t, lo, dot + 1)
+        return word is not None and text._is_abbreviation(word.group(1))
+
+    rng = random.Random(16)
+    pieces = ["a", "B", "mr", "Gen", "st", "U", "S", ".", " ", "\t", "\u00a0", "1", "(", "é", "ſ"]
+    for _ in range(20_000):
+        t = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 20))) + ". Next"
+        dot = len(t) - 6
+        for lo in range(max(0, dot - 14), dot + 1):
+            assert text._ends_abbreviation(t, lo, dot) == plain(t, lo, dot), (t, lo)
+    assert [
+        t
+        for t in ("Mr", "mr", "J", "j", "Smith", "U.S", "St")
+        if text._ends_abbreviation(t + ".", 0, len(t))
+    ] == ["Mr", "mr", "J", "U.S", "St"]
