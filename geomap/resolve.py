@@ -37,7 +37,6 @@ import weakref
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from itertools import islice
 
 from geomap.demonyms import country_of, region_of
 from geomap.extract import (
@@ -48,7 +47,7 @@ from geomap.extract import (
     other_names,
 )
 from geomap.gazetteer import Gazetteer, Match
-from geomap.geometry import approx_km
+from geomap.geometry import EARTH_RADIUS_KM, approx_km
 from geomap.names import normalize
 from geomap.records import Candidate, Mention, Place, Sentence
 from geomap.variants import Variant, may_vary, variants
@@ -198,15 +197,21 @@ def _quality_bonus(quality: int) -> float:
     )
 
 
+#: Where a candidate lies, for nearness: lat, lon, the longitude window (degrees) beyond
+#: which a pick lies over 400 km away, and the latitude in radians and its cosine (the
+#: haversine's terms of :func:`geomap.geometry.approx_km` that depend on it alone).
+_Spot = tuple[float, float, float, float, float]
+
 #: What a match contributes whatever the article says, by the match's id (the entry holds
 #: the match, so the id stays its own): the lookup caches hand out the same matches to
 #: every article naming a place.
-_FIXED: dict[int, tuple[Match, float, float, tuple[str, str] | None]] = {}
+_FIXED: dict[int, tuple[Match, float, _Spot | None, tuple[str, str] | None]] = {}
 
 
-def _fixed(match: Match) -> tuple[Match, float, float, tuple[str, str] | None]:
-    """(match, prior plus the name's term, longitude window for nearness, the (country,
-    normalised admin1) of the region it lies in unless it is a region)."""
+def _fixed(match: Match) -> tuple[Match, float, _Spot | None, tuple[str, str] | None]:
+    """(match, prior plus the name's term, where it lies for nearness (None for an area:
+    countries and continents are near nothing), the (country, normalised admin1) of the
+    region it lies in unless it is a region)."""
     entry = _FIXED.get(id(match))
     if entry is None or entry[0] is not match:
         if len(_FIXED) > 200_000:
@@ -214,6 +219,12 @@ def _fixed(match: Match) -> tuple[Match, float, float, tuple[str, str] | None]:
         place = match.place
         # Only distances under 400 km count: skip the far ones before the trigonometry.
         lon_window = 3.6 / max(0.05, math.cos(math.radians(place.lat)))
+        p1 = math.radians(place.lat)
+        spot = (
+            None
+            if place.kind in _AREA_KINDS
+            else (place.lat, place.lon, lon_window, p1, math.cos(p1))
+        )
         region = (
             (place.country, normalize(place.admin1))
             if place.admin1 and place.kind != "admin1"
@@ -222,7 +233,7 @@ def _fixed(match: Match) -> tuple[Match, float, float, tuple[str, str] | None]:
         entry = _FIXED[id(match)] = (
             match,
             prior(place) + _quality_bonus(match.quality),
-            lon_window,
+            spot,
             region,
         )
     return entry
@@ -272,9 +283,12 @@ class _Group:
     #: Near spellings found for a name with no exact candidate, by place id.
     variants: dict[str, Variant] = field(default_factory=dict)
     #: Per candidate, what does not change while the article's picks settle:
-    #: (score from prior, name and type word; the type word; longitude window for nearness;
-    #: the (country, normalised admin1) of the region it lies in, if not a region).
-    static: list[tuple[float, str, float, tuple[str, str] | None]] = field(default_factory=list)
+    #: (score from prior, name and type word; the type word; where it lies for nearness
+    #: (``_Spot``, None for an area); the (country, normalised admin1) of the region it lies
+    #: in, if not a region).
+    static: list[tuple[float, str, _Spot | None, tuple[str, str] | None]] = field(
+        default_factory=list
+    )
 
     def settle(self) -> None:
         """Fill ``static``, once the group's matches and type words are known."""
@@ -289,7 +303,7 @@ class _Group:
         self.static = []
         for match in self.matches:
             place = match.place
-            _, total, lon_window, region = _fixed(match)
+            _, total, spot, region = _fixed(match)
             variant = self.variants.get(place.id)
             if variant is not None:
                 total -= WEIGHTS.edit * variant.edits
@@ -308,7 +322,7 @@ class _Group:
             elif self.parts and place.kind in PART_KINDS:
                 total += WEIGHTS.part
                 type_word = "part"
-            self.static.append((total, type_word, lon_window, region))
+            self.static.append((total, type_word, spot, region))
 
 
 @dataclass
@@ -332,30 +346,44 @@ class _Context:
 
     refs: _References
     weight_total: float  # at least 1
-    near: list[tuple[float, float, Place, str]]  # picks that are not areas: lat, lon, pick, name
+    #: The picks that are not areas of the article's 41 largest groups (see :data:`_Near`),
+    near: _Near
+    #: less the one ranked ``skip``: the group's own, or the 41st (40 others count).
+    skip: int
     chosen: Mapping[int, Place] | None  # for claim_support, in the final round only
 
 
 _REGION_KINDS = frozenset(("admin1", "admin2", "city", "border_crossing"))
 
+#: Picks by bands of 4 degrees of latitude (a candidate's picks within 3.6 degrees lie in
+#: its band and the two beside it), each as (rank of its group in the article's order,
+#: lat, lon, lat in radians, its cosine, the group's name).
+_Near = dict[int, list[tuple[int, float, float, float, float, str]]]
 
-def _nearest(
-    place: Place, lon_window: float, near: Sequence[tuple[float, float, Place, str]]
-) -> tuple[float, str]:
-    """The distance to the nearest of the other names' picks (``near``: lat, lon, place,
-    name) and that name; picks more than 3.6 degrees of latitude or ``lon_window`` of
-    longitude away (400 km at the place's latitude) are skipped before the trigonometry."""
-    best_km, nearest = math.inf, ""
-    lat, lon = place.lat, place.lon
-    for pick_lat, pick_lon, pick, name in near:
-        if abs(pick_lat - lat) > 3.6:
+
+def _nearest(spot: _Spot, near: _Near, skip: int) -> tuple[float, str]:
+    """The distance (:func:`geomap.geometry.approx_km`, its terms spread over ``spot`` and
+    ``near``) to the nearest of the picks in ``near`` but the one ranked ``skip``, the first
+    in the article's order of equals, and that name; picks more than 3.6 degrees of
+    latitude or the spot's longitude window away (400 km at its latitude) are skipped
+    before the trigonometry."""
+    best_km, nearest, first = math.inf, "", -1
+    lat, lon, lon_window, p1, cos_p1 = spot
+    band = int(lat // 4)
+    for picks in (near.get(band - 1), near.get(band), near.get(band + 1)):
+        if not picks:
             continue
-        d_lon = abs(pick_lon - lon)
-        if d_lon > lon_window and abs(d_lon - 360) > lon_window:
-            continue
-        d = distance_km(place, pick)
-        if d < best_km:
-            best_km, nearest = d, name
+        for n, pick_lat, pick_lon, p2, cos_p2, name in picks:
+            if abs(pick_lat - lat) > 3.6 or n == skip:
+                continue
+            d_lon = abs(pick_lon - lon)
+            if d_lon > lon_window and abs(d_lon - 360) > lon_window:
+                continue
+            dp, dl = p2 - p1, math.radians(pick_lon - lon)
+            h = math.sin(dp / 2) ** 2 + cos_p1 * cos_p2 * math.sin(dl / 2) ** 2
+            d = 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
+            if d < best_km or (d == best_km and n < first):
+                best_km, nearest, first = d, name, n
     return best_km, nearest
 
 
@@ -394,19 +422,19 @@ class _References:
     totals kept up to date as picks change, minus that group's contribution, so a lookup
     costs the same however many places the article names."""
 
-    __slots__ = ("_totals", "_own")
+    __slots__ = ("totals", "own")
 
     def __init__(self, totals: tuple[Counter, Counter, Counter], own: tuple[dict, dict, dict]):
-        self._totals, self._own = totals, own
+        self.totals, self.own = totals, own
 
     def explicit(self, country: str) -> float:
-        return self._totals[0][country] - self._own[0].get(country, 0)
+        return self.totals[0][country] - self.own[0].get(country, 0)
 
     def weight(self, country: str) -> float:
-        return self._totals[1][country] - self._own[1].get(country, 0)
+        return self.totals[1][country] - self.own[1].get(country, 0)
 
     def region(self, key: tuple) -> float:
-        return self._totals[2][key] - self._own[2].get(key, 0)
+        return self.totals[2][key] - self.own[2].get(key, 0)
 
 
 class _Chosen(Mapping):
@@ -453,6 +481,10 @@ class _Resolver:
         # Each group's latest scores (from best()), reused by the final ranking when no
         # other group's pick has changed since.
         self._totals_of: dict[str, list[float]] = {}
+        # The picks' places for nearness (see _Context), built again after a pick changes;
+        # each group's rank in by_size.
+        self._near: _Near | None = None
+        self._rank: dict[str, int] = {}
         countries = _COUNTRIES.get(gazetteer)
         if countries is None:
             countries = _COUNTRIES[gazetteer] = {}
@@ -545,6 +577,7 @@ class _Resolver:
                 total[key] -= value
         self._weight_sum -= sum(old[1].values())
         group.pick = place
+        self._near = None
         new: tuple[dict, dict, dict] = _contribution(group)
         self._shares[group.key] = new
         for grand, part in zip(self._totals, new):
@@ -558,66 +591,71 @@ class _Resolver:
         own = self._shares.get(exclude.key, ({}, {}, {}))
         return (_References(self._totals, own), max(1.0, self._weight_sum - sum(own[1].values())))
 
-    def score(self, group: _Group, k: int, context: _Context) -> float:
-        """The score of ``group``'s candidate number ``k`` in the current context."""
-        return self._score(group, k, context, None)
-
-    def evidence(self, group: _Group, k: int, context: _Context) -> _Evidence:
-        """The terms of that score, to explain the choice (the same sum as :meth:`score`)."""
-        ev = _Evidence()
-        self._score(group, k, context, ev)
-        return ev
-
-    def _score(self, group: _Group, k: int, context: _Context, ev: _Evidence | None) -> float:
+    def scores(
+        self, group: _Group, context: _Context, ev: _Evidence | None = None, only: int = -1
+    ) -> list[float]:
+        """The scores of ``group``'s candidates in the current context; with ``only``, of
+        that candidate alone, its terms recorded into ``ev`` to explain the choice."""
         # Most candidates are scored only to be compared (31,000 on LGL, a few hundred of
-        # them explained): the terms are recorded only into an ``ev`` given.
-        place = group.matches[k].place
-        total, type_word, lon_window, region = group.static[k]
-        container_name = ""
-        if group.containers:
-            term, container_name = self.container_term(group, place)
-            total += term
+        # them explained): one loop, the terms recorded only into an ``ev`` given.
         refs = context.refs
-        country = place.country
-        weight = refs.weight(country) if country else 0
-        if weight > 0:
-            share = weight / context.weight_total
-            total += WEIGHTS.country + WEIGHTS.country_share * share
-        in_region = region is not None and refs.region(region)
-        if in_region:
-            total += WEIGHTS.region
-        best_km, near = math.inf, ""
-        if place.kind not in _AREA_KINDS:
-            best_km, near = _nearest(place, lon_window, context.near)
-            bonus = (
-                WEIGHTS.near_50
-                if best_km < 50
-                else WEIGHTS.near_150
-                if best_km < 150
-                else WEIGHTS.near_400
-                if best_km < 400
-                else 0
-            )
-            if bonus:
-                total += bonus
-            else:
-                near = ""
-        claim = 0.0
-        support = self.claim_support
-        if context.chosen is not None and support is not None:
-            claim = min(
-                WEIGHTS.claim_cap, sum(support(i, place, context.chosen) for i in group.indexes)
-            )
-            total += claim
-        if ev is not None:
-            ev.type_word, ev.container, ev.claim, ev.total = type_word, container_name, claim, total
+        weights, own_weights = refs.totals[1], refs.own[1]
+        regions, own_regions = refs.totals[2], refs.own[2]
+        near, skip = context.near, context.skip
+        support = self.claim_support if context.chosen is not None else None
+        matches, static = group.matches, group.static
+        out = []
+        for k in range(len(matches)) if only < 0 else (only,):
+            place = matches[k].place
+            total, type_word, spot, region = static[k]
+            container_name = ""
+            if group.containers:
+                term, container_name = self.container_term(group, place)
+                total += term
+            country = place.country
+            # dict.get: a Counter's [] calls its __missing__ for an absent key, in Python.
+            weight = weights.get(country, 0) - own_weights.get(country, 0) if country else 0
             if weight > 0:
-                ev.country, ev.country_count = country, int(refs.explicit(country))
+                share = weight / context.weight_total
+                total += WEIGHTS.country + WEIGHTS.country_share * share
+            in_region = region is not None and regions.get(region, 0) - own_regions.get(region, 0)
             if in_region:
-                ev.admin1 = place.admin1
-            if near:
-                ev.near, ev.near_km = near, best_km
-        return total
+                total += WEIGHTS.region
+            best_km, nearest = math.inf, ""
+            if spot is not None and near:
+                best_km, nearest = _nearest(spot, near, skip)
+                bonus = (
+                    WEIGHTS.near_50
+                    if best_km < 50
+                    else WEIGHTS.near_150
+                    if best_km < 150
+                    else WEIGHTS.near_400
+                    if best_km < 400
+                    else 0
+                )
+                if bonus:
+                    total += bonus
+                else:
+                    nearest = ""
+            claim = 0.0
+            if support is not None:
+                assert context.chosen is not None
+                claim = min(
+                    WEIGHTS.claim_cap,
+                    sum(support(i, place, context.chosen) for i in group.indexes),
+                )
+                total += claim
+            if ev is not None:
+                ev.type_word, ev.container, ev.claim = type_word, container_name, claim
+                ev.total = total
+                if weight > 0:
+                    ev.country, ev.country_count = country, int(refs.explicit(country))
+                if in_region:
+                    ev.admin1 = place.admin1
+                if nearest:
+                    ev.near, ev.near_km = nearest, best_km
+            out.append(total)
+        return out
 
     def container_term(self, group: _Group, place: Place) -> tuple[float, str]:
         """What the qualifiers beside the name ("Rawa, Iraq", "Alexandria, La.") add to
@@ -642,16 +680,20 @@ class _Resolver:
     def context(self, group: _Group, final: bool) -> _Context:
         """What scoring ``group``'s candidates needs to know of the other groups' picks."""
         refs, weight_total = self.references(group)
-        others = islice((g for g in self.by_size if g is not group), 40)
-        near = [
-            (g.pick.lat, g.pick.lon, g.pick, g.name)
-            for g in others
-            if g.pick is not None and g.pick.kind not in _AREA_KINDS
-        ]
+        near = self._near
+        if near is None:
+            near = self._near = {}
+            for n, g in enumerate(self.by_size[:41]):
+                pick = g.pick
+                if pick is not None and pick.kind not in _AREA_KINDS:
+                    p2 = math.radians(pick.lat)
+                    near.setdefault(int(pick.lat // 4), []).append(
+                        (n, pick.lat, pick.lon, p2, math.cos(p2), g.name)
+                    )
         chosen = None
         if final and self.claim_support is not None:
             chosen = _Chosen(self.group_of, group)
-        return _Context(refs, weight_total, near, chosen)
+        return _Context(refs, weight_total, near, min(self._rank[group.key], 40), chosen)
 
     def rank(
         self, group: _Group, final: bool = False, totals: list[float] | None = None
@@ -661,16 +703,16 @@ class _Resolver:
         passed in rather than scored again."""
         context = self.context(group, final)
         if totals is None:
-            totals = [self.score(group, k, context) for k in range(len(group.matches))]
+            totals = self.scores(group, context)
         order = sorted(range(len(totals)), key=lambda k: -totals[k])
-        return totals, order, self.evidence(group, order[0], context)
+        evidence = _Evidence()
+        self.scores(group, context, evidence, order[0])
+        return totals, order, evidence
 
     def best(self, group: _Group) -> Place:
         """The top candidate of ``group`` (the first of equals, as in :meth:`rank`)."""
         context = self.context(group, False)
-        totals = self._totals_of[group.key] = [
-            self.score(group, k, context) for k in range(len(group.matches))
-        ]
+        totals = self._totals_of[group.key] = self.scores(group, context)
         top = max(totals)
         self._belief = (1.0 / sum(math.exp(t - top) for t in totals)) ** WEIGHTS.belief
         return group.matches[totals.index(top)].place
@@ -681,6 +723,7 @@ class _Resolver:
         self._totals[1].update(self.demonym_countries)
         self._weight_sum = float(sum(self.demonym_countries.values()))
         groups = self.by_size = sorted(self.groups.values(), key=lambda g: -len(g.indexes))
+        self._rank = {g.key: n for n, g in enumerate(groups)}
         self.first_picks(groups)
         # Names with no exact candidate: near spellings where the article points.
         for group in groups:
