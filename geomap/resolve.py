@@ -198,9 +198,10 @@ def _quality_bonus(quality: int) -> float:
 
 
 #: Where a candidate lies, for nearness: lat, lon, the longitude window (degrees) beyond
-#: which a pick lies over 400 km away, and the latitude in radians and its cosine (the
-#: haversine's terms of :func:`geomap.geometry.approx_km` that depend on it alone).
-_Spot = tuple[float, float, float, float, float]
+#: which a pick lies over 400 km away, the latitude in radians and its cosine (the
+#: haversine's terms of :func:`geomap.geometry.approx_km` that depend on it alone), and
+#: its band of latitude (see :data:`_Near`).
+_Spot = tuple[float, float, float, float, float, int]
 
 #: What a match contributes whatever the article says, by the match's id (the entry holds
 #: the match, so the id stays its own): the lookup caches hand out the same matches to
@@ -223,7 +224,7 @@ def _fixed(match: Match) -> tuple[Match, float, _Spot | None, tuple[str, str] | 
         spot = (
             None
             if place.kind in _AREA_KINDS
-            else (place.lat, place.lon, lon_window, p1, math.cos(p1))
+            else (place.lat, place.lon, lon_window, p1, math.cos(p1), int(place.lat // 4))
         )
         region = (
             (place.country, normalize(place.admin1))
@@ -346,7 +347,8 @@ class _Context:
 
     refs: _References
     weight_total: float  # at least 1
-    #: The picks that are not areas of the article's 41 largest groups (see :data:`_Near`),
+    #: The picks that are not areas of the article's 41 largest groups (see :data:`_Near`;
+    #: kept up to date as picks change),
     near: _Near
     #: less the one ranked ``skip``: the group's own, or the 41st (40 others count).
     skip: int
@@ -368,8 +370,7 @@ def _nearest(spot: _Spot, near: _Near, skip: int) -> tuple[float, str]:
     latitude or the spot's longitude window away (400 km at its latitude) are skipped
     before the trigonometry."""
     best_km, nearest, first = math.inf, "", -1
-    lat, lon, lon_window, p1, cos_p1 = spot
-    band = int(lat // 4)
+    lat, lon, lon_window, p1, cos_p1, band = spot
     for picks in (near.get(band - 1), near.get(band), near.get(band + 1)):
         if not picks:
             continue
@@ -406,6 +407,30 @@ def _contribution(group: _Group) -> tuple[dict[str, float], dict[str, float], di
         name = pick.name if pick.kind == "admin1" else pick.admin1
         regions[(pick.country, normalize(name))] = n
     return explicit, weight, regions
+
+
+def _resolved(
+    m: Mention,
+    place: Place | None,
+    confidence: float,
+    candidates: tuple[Candidate, ...],
+    reason: str,
+) -> Mention:
+    """``replace(m, place=..., confidence=..., candidates=..., reason=...)``, built directly:
+    half the time of ``dataclasses.replace``, which every resolved mention goes through."""
+    return Mention(
+        m.start,
+        m.end,
+        m.text,
+        m.sentence,
+        m.kind,
+        m.type_word,
+        place,
+        confidence,
+        candidates,
+        reason,
+        m.part,
+    )
 
 
 def _holds(region: Place, group: _Group) -> bool:
@@ -481,10 +506,18 @@ class _Resolver:
         # Each group's latest scores (from best()), reused by the final ranking when no
         # other group's pick has changed since.
         self._totals_of: dict[str, list[float]] = {}
-        # The picks' places for nearness (see _Context), built again after a pick changes;
-        # each group's rank in by_size.
-        self._near: _Near | None = None
+        # Each group's rank in by_size. The picks of the 41 largest groups for nearness
+        # (see _Near), kept up to date by set_pick, and per group the band, entry and pick
+        # it holds there. Each band's neighbourhood (it and the two beside it) has a
+        # version, new whenever a pick in it changes: a candidate's nearness, remembered
+        # per group with that version, is computed again only then.
         self._rank: dict[str, int] = {}
+        self._near: _Near = {}
+        self._near_entry: dict[str, tuple[int, tuple[int, float, float, float, float, str], Place]]
+        self._near_entry = {}
+        self._hood_version: dict[int, int] = {}
+        self._version = 0
+        self._nearness: dict[str, list[tuple[int, float, str] | None]] = {}
         countries = _COUNTRIES.get(gazetteer)
         if countries is None:
             countries = _COUNTRIES[gazetteer] = {}
@@ -577,13 +610,39 @@ class _Resolver:
                 total[key] -= value
         self._weight_sum -= sum(old[1].values())
         group.pick = place
-        self._near = None
         new: tuple[dict, dict, dict] = _contribution(group)
         self._shares[group.key] = new
         for grand, part in zip(self._totals, new):
             for key, value in part.items():
                 grand[key] += value
         self._weight_sum += sum(new[1].values())
+        rank = self._rank.get(group.key, 41)
+        if rank <= 40:
+            self.move_near(group, rank)
+
+    def move_near(self, group: _Group, rank: int) -> None:
+        """Put the group's pick in its band of ``_near`` (an area's in none), out of the
+        one it was in, and give the neighbourhoods of the bands that changed new versions."""
+        pick = group.pick
+        old = self._near_entry.get(group.key)
+        if old is not None and old[2] is pick:
+            return
+        touched = []
+        if old is not None:
+            self._near[old[0]].remove(old[1])
+            del self._near_entry[group.key]
+            touched.append(old[0])
+        if pick is not None and pick.kind not in _AREA_KINDS:
+            p2 = math.radians(pick.lat)
+            entry = (rank, pick.lat, pick.lon, p2, math.cos(p2), group.name)
+            band = int(pick.lat // 4)
+            self._near.setdefault(band, []).append(entry)
+            self._near_entry[group.key] = (band, entry, pick)
+            touched.append(band)
+        for band in touched:
+            self._version += 1
+            for hood in (band - 1, band, band + 1):
+                self._hood_version[hood] = self._version
 
     def references(self, exclude: _Group) -> tuple[_References, float]:
         """Country mentions (explicit), country weight and regions of all picks but
@@ -604,6 +663,10 @@ class _Resolver:
         near, skip = context.near, context.skip
         support = self.claim_support if context.chosen is not None else None
         matches, static = group.matches, group.static
+        versions = self._hood_version
+        known = self._nearness.get(group.key)
+        if known is None or len(known) != len(matches):
+            known = self._nearness[group.key] = [None] * len(matches)
         out = []
         for k in range(len(matches)) if only < 0 else (only,):
             place = matches[k].place
@@ -622,8 +685,14 @@ class _Resolver:
             if in_region:
                 total += WEIGHTS.region
             best_km, nearest = math.inf, ""
-            if spot is not None and near:
-                best_km, nearest = _nearest(spot, near, skip)
+            if spot is not None:
+                version = versions.get(spot[5], 0)
+                seen = known[k]
+                if seen is not None and seen[0] == version:
+                    _, best_km, nearest = seen
+                else:
+                    best_km, nearest = _nearest(spot, near, skip)
+                    known[k] = (version, best_km, nearest)
                 bonus = (
                     WEIGHTS.near_50
                     if best_km < 50
@@ -680,20 +749,10 @@ class _Resolver:
     def context(self, group: _Group, final: bool) -> _Context:
         """What scoring ``group``'s candidates needs to know of the other groups' picks."""
         refs, weight_total = self.references(group)
-        near = self._near
-        if near is None:
-            near = self._near = {}
-            for n, g in enumerate(self.by_size[:41]):
-                pick = g.pick
-                if pick is not None and pick.kind not in _AREA_KINDS:
-                    p2 = math.radians(pick.lat)
-                    near.setdefault(int(pick.lat // 4), []).append(
-                        (n, pick.lat, pick.lon, p2, math.cos(p2), g.name)
-                    )
         chosen = None
         if final and self.claim_support is not None:
             chosen = _Chosen(self.group_of, group)
-        return _Context(refs, weight_total, near, min(self._rank[group.key], 40), chosen)
+        return _Context(refs, weight_total, self._near, min(self._rank[group.key], 40), chosen)
 
     def rank(
         self, group: _Group, final: bool = False, totals: list[float] | None = None
@@ -809,14 +868,9 @@ class _Resolver:
         variant = group.variants.get(best.place.id)
         if variant is not None:
             confidence *= WEIGHTS.variant_confidence ** max(1, variant.edits)
+        confidence = round(confidence, 4)
         for i in group.indexes:
-            results[i] = replace(
-                self.mentions[i],
-                place=best.place,
-                confidence=round(confidence, 4),
-                candidates=candidates,
-                reason=reason,
-            )
+            results[i] = _resolved(self.mentions[i], best.place, confidence, candidates, reason)
         return changed
 
     def demonym_mention(self, m: Mention) -> Mention:
