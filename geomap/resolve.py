@@ -262,6 +262,11 @@ def prior(place: Place) -> float:
     return pop * WEIGHTS.city_population
 
 
+#: What :meth:`_Group.settle` found, by its matches' ids, type words and whether a
+#: direction word names a part: (the matches, their static terms).
+_STATIC: dict[tuple, tuple[tuple[Match, ...], tuple]] = {}
+
+
 @dataclass
 class _Group:
     """All mentions of one name in the article."""
@@ -292,7 +297,16 @@ class _Group:
     )
 
     def settle(self) -> None:
-        """Fill ``static``, once the group's matches and type words are known."""
+        """Fill ``static``, once the group's matches and type words are known. Without
+        near spellings it depends on nothing else: remembered across articles, by the
+        matches' ids (the entry holds the matches, so the ids stay theirs)."""
+        key = None
+        if not self.variants:
+            key = (tuple(map(id, self.matches)), frozenset(self.type_words), bool(self.parts))
+            known = _STATIC.get(key)
+            if known is not None:
+                self.static = list(known[1])
+                return
         kinds: set[str] = set()
         for word in self.type_words:
             kinds |= TYPE_KINDS.get(word, frozenset())
@@ -324,6 +338,10 @@ class _Group:
                 total += WEIGHTS.part
                 type_word = "part"
             self.static.append((total, type_word, spot, region))
+        if key is not None:
+            if len(_STATIC) > 50_000:
+                _STATIC.clear()
+            _STATIC[key] = (tuple(self.matches), tuple(self.static))
 
 
 @dataclass
