@@ -339,7 +339,7 @@ class _Group:
                 type_word = "part"
             self.static.append((total, type_word, spot, region))
         if key is not None:
-            if len(_STATIC) > 50_000:
+            if len(_STATIC) > 10_000:  # some 2 KB each
                 _STATIC.clear()
             _STATIC[key] = (tuple(self.matches), tuple(self.static))
 
