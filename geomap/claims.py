@@ -60,6 +60,7 @@ from __future__ import annotations
 import functools
 import math
 import re
+import weakref
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -476,6 +477,12 @@ def border_point(country: str, point: tuple[float, float]) -> tuple[float, float
     return near.y, lon + (near.x - lon) / factor
 
 
+#: Capitals found, per gazetteer (see :meth:`_Ends.capital_of`).
+_CAPITALS: weakref.WeakKeyDictionary[Any, dict[tuple[str, str | None], Place | None]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
 class _Ends:
     """Places the ends of an article's statements: mentions, antecedents, capitals."""
 
@@ -530,12 +537,30 @@ class _Ends:
             if region is None:
                 return None
             if region.kind == "admin1":
-                return self.gazetteer.capital(region.country, admin1=region.name)
-            return self.gazetteer.capital(region.country)
+                return self.capital_of(region.country, region.name)
+            return self.capital_of(region.country)
         country = party.country or (near.country if near is not None else "")
         if not country and self.countries:
             country = self.countries.most_common(1)[0][0]
-        return self.gazetteer.capital(country) if country else None
+        return self.capital_of(country) if country else None
+
+    def capital_of(self, country: str, admin1: str | None = None) -> Place | None:
+        """``gazetteer.capital``, remembered per gazetteer: an index answers it by reading
+        every row, some 20 ms, and an opened gazetteer's rows do not change."""
+        gazetteer: Any = self.gazetteer
+        try:
+            known = _CAPITALS.get(gazetteer)
+            if known is None:
+                known = _CAPITALS[gazetteer] = {}
+        except TypeError:  # a gazetteer that cannot be weakly referenced: asked every time
+            known = {}
+        key = (country, admin1)
+        if key not in known:
+            if admin1 is None:
+                known[key] = gazetteer.capital(country)
+            else:
+                known[key] = gazetteer.capital(country, admin1=admin1)
+        return known[key]
 
     def reason(self, party: Party | None, role: str) -> str:
         """Why an end could not be placed."""
@@ -784,12 +809,17 @@ def _combine(
     first = checks[[c.reference_place is not None for c in checks].index(True)]
     reference = first.reference_place
     assert reference is not None
-    inside = _inside(areas)
+    grid = _Grid(areas)
+    stated = _stated_point(first) if len(areas) == 1 else None
     contradiction = ""
-    if inside:
+    if len(areas) == 1 and areas[0].bearing is None and grid.any_inside():
+        # A ring around the reference (see below): where on it is not known.
+        lat, lon, uncertainty = reference.lat, reference.lon, areas[0].drawn_high_km()
+    elif stated is not None and grid.any_inside():
+        lat, lon = stated
+        uncertainty = grid.farthest_km(stated)
+    elif inside := grid.inside():
         lat, lon = _mean_point(inside)
-        if len(areas) == 1:
-            lat, lon = _stated_point(first) or (lat, lon)
         uncertainty = geometry.farthest_km((lat, lon), inside)
     else:
         check, best = min(located, key=lambda ca: _area_size(ca[1]))
@@ -852,49 +882,91 @@ def _area_size(area: Area) -> float:
     return (high**2 - min(area.low_km, high) ** 2) * (area.half_width / 180)
 
 
-def _inside(areas: Sequence[Area]) -> list[tuple[float, float]]:
-    """The points spread over each area (a polar grid of 9 distances by 25 bearings) that
-    every area contains.
+class _Grid:
+    """The points spread over each area (a polar grid of 9 distances by 25 bearings), and
+    which of them every area contains, solved only when asked.
 
     A point strictly inside the grid of the area it was drawn in is inside that area (the
     grid's steps are far wider than a geodesic's round-off), short of the antipode's lune,
     some 70 km wide, where the inverse geodesic may take another way round: that test is
     solved only for the grid's edges, points within 1,000 km of the antipode, and the other
-    areas, once per distinct point (the 25 points at distance 0 are one).
+    areas, once per distinct point (the 25 points at distance 0 are one). An edge point's
+    answer is the round-off's, so a single area's location asks only for the points that
+    decide it (:meth:`any_inside`, :meth:`farthest_km`).
     """
-    out: list[tuple[float, float]] = []
-    solved: dict[tuple[int, tuple[float, float]], bool] = {}
 
-    def contains(j: int, p: tuple[float, float]) -> bool:
-        inside = solved.get((j, p))
+    def __init__(self, areas: Sequence[Area]):
+        self.areas = areas
+        self._solved: dict[tuple[int, tuple[float, float]], bool] = {}
+        self._points: list[tuple[tuple[float, float], int]] | None = None
+        # Per area: (distances, first bearing, bearing span, whether the grid's inner points
+        # are surely inside it).
+        self._grids = []
+        for area in areas:
+            high = area.drawn_high_km()
+            low = min(area.low_km, high)
+            if area.bearing is None:
+                start, span = 0.0, 360.0
+            else:
+                start, span = area.bearing - area.half_width, 2 * area.half_width
+            kms = [low + (high - low) * d / 8 for d in range(9)]
+            grid_ok = high - low >= 8e-3 and span >= 24e-3
+            self._grids.append((kms, start, span, grid_ok))
+
+    def _own(self, k: int, d: int, b: int) -> bool:
+        kms, _, _, grid_ok = self._grids[k]
+        return (
+            grid_ok
+            and 0 < d < 8
+            and kms[d] <= 19_000
+            and (self.areas[k].bearing is None or 0 < b < 24)
+        )
+
+    @property
+    def points(self) -> list[tuple[tuple[float, float], int]]:
+        """Every grid point, with the index of the area it surely lies in (-1: none known)."""
+        if self._points is None:
+            self._points = []
+            for k, (area, (kms, start, span, _)) in enumerate(zip(self.areas, self._grids)):
+                by_bearing = [
+                    geometry.destinations(area.center, start + span * b / 24, kms)
+                    for b in range(25)
+                ]
+                for d in range(9):
+                    for b in range(25):
+                        self._points.append((by_bearing[b][d], k if self._own(k, d, b) else -1))
+        return self._points
+
+    def _contains(self, j: int, p: tuple[float, float]) -> bool:
+        inside = self._solved.get((j, p))
         if inside is None:
-            inside = solved[j, p] = areas[j].contains(p)
+            inside = self._solved[j, p] = self.areas[j].contains(p)
         return inside
 
-    for k, area in enumerate(areas):
-        high = area.drawn_high_km()
-        low = min(area.low_km, high)
-        if area.bearing is None:
-            start, span = 0.0, 360.0
-        else:
-            start, span = area.bearing - area.half_width, 2 * area.half_width
-        kms = [low + (high - low) * d / 8 for d in range(9)]
-        by_bearing = [
-            geometry.destinations(area.center, start + span * b / 24, kms) for b in range(25)
-        ]
-        grid_ok = high - low >= 8e-3 and span >= 24e-3
-        for d in range(9):
-            for b in range(25):
-                p = by_bearing[b][d]
-                own = (
-                    grid_ok
-                    and 0 < d < 8
-                    and kms[d] <= 19_000
-                    and (area.bearing is None or 0 < b < 24)
-                )
-                if all((own and j == k) or contains(j, p) for j in range(len(areas))):
-                    out.append(p)
-    return out
+    def holds(self, p: tuple[float, float], own: int) -> bool:
+        """Whether every area contains the point (``own``: the area it surely lies in)."""
+        return all(j == own or self._contains(j, p) for j in range(len(self.areas)))
+
+    def inside(self) -> list[tuple[float, float]]:
+        """The grid points every area contains, in the grid's order."""
+        return [p for p, own in self.points if self.holds(p, own)]
+
+    def any_inside(self) -> bool:
+        """Whether some grid point lies in every area (``bool(self.inside())``)."""
+        if len(self.areas) == 1 and any(
+            self._own(0, d, b) for d in range(1, 8) for b in range(1, 24)
+        ):
+            return True
+        return any(self.holds(p, own) for p, own in self.points)
+
+    def farthest_km(self, origin: tuple[float, float]) -> float:
+        """``geometry.farthest_km(origin, self.inside())``, solving only the points that
+        may be the farthest (some point must be inside)."""
+        points = self.points
+        owner = {id(p): own for p, own in points}
+        return geometry.farthest_km(
+            origin, [p for p, _ in points], where=lambda p: self.holds(p, owner[id(p)])
+        )
 
 
 def _mean_point(points: Sequence[tuple[float, float]]) -> tuple[float, float]:

@@ -15,9 +15,9 @@ All points are (lat, lon) in degrees; bearings are degrees clockwise from north 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from geographiclib.geodesic import Geodesic
 
@@ -71,6 +71,9 @@ class Located(Protocol):
     def lon(self) -> float: ...
 
 
+_P = TypeVar("_P", bound="Located | Sequence[float]")
+
+
 def _point(p: Located | Sequence[float]) -> Point:
     if isinstance(p, Sequence):
         return float(p[0]), float(p[1])
@@ -122,17 +125,28 @@ def destinations(
 
 
 def farthest_km(
-    origin: Located | Sequence[float], points: Sequence[Located | Sequence[float]]
+    origin: Located | Sequence[float],
+    points: Sequence[_P],
+    *,
+    where: Callable[[_P], bool] | None = None,
 ) -> float:
     """The largest geodesic distance from ``origin`` to any of ``points`` (as
-    ``max(measure(origin, p).km ...)``), solved only for the points the spherical formula
-    leaves in the running."""
+    ``max(measure(origin, p).km ...)``), or to those ``where`` accepts (at least one must
+    be): the points are taken in order of their spherical distance, and solved (``where``
+    asked) until the farthest found is surely farther than any left."""
     lat, lon = _point(origin)
-    rough = [approx_km(lat, lon, *_point(p)) for p in points]
-    floor = max(rough) * _SPHERE_LOW
-    return max(
-        measure((lat, lon), p).km for p, r in zip(points, rough) if r * _SPHERE_HIGH + 1e-6 >= floor
+    rough = sorted(
+        ((approx_km(lat, lon, *_point(p)), i) for i, p in enumerate(points)),
+        key=lambda entry: -entry[0],
     )
+    best = -math.inf
+    for r, i in rough:
+        if r * _SPHERE_HIGH + 1e-6 < best:
+            break
+        p = points[i]
+        if where is None or where(p):
+            best = max(best, measure((lat, lon), p).km)
+    return best
 
 
 def outside_km(

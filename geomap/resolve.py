@@ -37,7 +37,6 @@ import weakref
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from itertools import islice
 
 from geomap.demonyms import country_of, region_of
 from geomap.extract import (
@@ -48,7 +47,7 @@ from geomap.extract import (
     other_names,
 )
 from geomap.gazetteer import Gazetteer, Match
-from geomap.geometry import approx_km
+from geomap.geometry import EARTH_RADIUS_KM, approx_km
 from geomap.names import normalize
 from geomap.records import Candidate, Mention, Place, Sentence
 from geomap.variants import Variant, may_vary, variants
@@ -198,15 +197,22 @@ def _quality_bonus(quality: int) -> float:
     )
 
 
+#: Where a candidate lies, for nearness: lat, lon, the longitude window (degrees) beyond
+#: which a pick lies over 400 km away, the latitude in radians and its cosine (the
+#: haversine's terms of :func:`geomap.geometry.approx_km` that depend on it alone), and
+#: its band of latitude (see :data:`_Near`).
+_Spot = tuple[float, float, float, float, float, int]
+
 #: What a match contributes whatever the article says, by the match's id (the entry holds
 #: the match, so the id stays its own): the lookup caches hand out the same matches to
 #: every article naming a place.
-_FIXED: dict[int, tuple[Match, float, float, tuple[str, str] | None]] = {}
+_FIXED: dict[int, tuple[Match, float, _Spot | None, tuple[str, str] | None]] = {}
 
 
-def _fixed(match: Match) -> tuple[Match, float, float, tuple[str, str] | None]:
-    """(match, prior plus the name's term, longitude window for nearness, the (country,
-    normalised admin1) of the region it lies in unless it is a region)."""
+def _fixed(match: Match) -> tuple[Match, float, _Spot | None, tuple[str, str] | None]:
+    """(match, prior plus the name's term, where it lies for nearness (None for an area:
+    countries and continents are near nothing), the (country, normalised admin1) of the
+    region it lies in unless it is a region)."""
     entry = _FIXED.get(id(match))
     if entry is None or entry[0] is not match:
         if len(_FIXED) > 200_000:
@@ -214,6 +220,12 @@ def _fixed(match: Match) -> tuple[Match, float, float, tuple[str, str] | None]:
         place = match.place
         # Only distances under 400 km count: skip the far ones before the trigonometry.
         lon_window = 3.6 / max(0.05, math.cos(math.radians(place.lat)))
+        p1 = math.radians(place.lat)
+        spot = (
+            None
+            if place.kind in _AREA_KINDS
+            else (place.lat, place.lon, lon_window, p1, math.cos(p1), int(place.lat // 4))
+        )
         region = (
             (place.country, normalize(place.admin1))
             if place.admin1 and place.kind != "admin1"
@@ -222,7 +234,7 @@ def _fixed(match: Match) -> tuple[Match, float, float, tuple[str, str] | None]:
         entry = _FIXED[id(match)] = (
             match,
             prior(place) + _quality_bonus(match.quality),
-            lon_window,
+            spot,
             region,
         )
     return entry
@@ -250,6 +262,11 @@ def prior(place: Place) -> float:
     return pop * WEIGHTS.city_population
 
 
+#: What :meth:`_Group.settle` found, by its matches' ids, type words and whether a
+#: direction word names a part: (the matches, their static terms).
+_STATIC: dict[tuple, tuple[tuple[Match, ...], tuple]] = {}
+
+
 @dataclass
 class _Group:
     """All mentions of one name in the article."""
@@ -272,12 +289,24 @@ class _Group:
     #: Near spellings found for a name with no exact candidate, by place id.
     variants: dict[str, Variant] = field(default_factory=dict)
     #: Per candidate, what does not change while the article's picks settle:
-    #: (score from prior, name and type word; the type word; longitude window for nearness;
-    #: the (country, normalised admin1) of the region it lies in, if not a region).
-    static: list[tuple[float, str, float, tuple[str, str] | None]] = field(default_factory=list)
+    #: (score from prior, name and type word; the type word; where it lies for nearness
+    #: (``_Spot``, None for an area); the (country, normalised admin1) of the region it lies
+    #: in, if not a region).
+    static: list[tuple[float, str, _Spot | None, tuple[str, str] | None]] = field(
+        default_factory=list
+    )
 
     def settle(self) -> None:
-        """Fill ``static``, once the group's matches and type words are known."""
+        """Fill ``static``, once the group's matches and type words are known. Without
+        near spellings it depends on nothing else: remembered across articles, by the
+        matches' ids (the entry holds the matches, so the ids stay theirs)."""
+        key = None
+        if not self.variants:
+            key = (tuple(map(id, self.matches)), frozenset(self.type_words), bool(self.parts))
+            known = _STATIC.get(key)
+            if known is not None:
+                self.static = list(known[1])
+                return
         kinds: set[str] = set()
         for word in self.type_words:
             kinds |= TYPE_KINDS.get(word, frozenset())
@@ -289,7 +318,7 @@ class _Group:
         self.static = []
         for match in self.matches:
             place = match.place
-            _, total, lon_window, region = _fixed(match)
+            _, total, spot, region = _fixed(match)
             variant = self.variants.get(place.id)
             if variant is not None:
                 total -= WEIGHTS.edit * variant.edits
@@ -308,7 +337,11 @@ class _Group:
             elif self.parts and place.kind in PART_KINDS:
                 total += WEIGHTS.part
                 type_word = "part"
-            self.static.append((total, type_word, lon_window, region))
+            self.static.append((total, type_word, spot, region))
+        if key is not None:
+            if len(_STATIC) > 10_000:  # some 2 KB each
+                _STATIC.clear()
+            _STATIC[key] = (tuple(self.matches), tuple(self.static))
 
 
 @dataclass
@@ -332,30 +365,44 @@ class _Context:
 
     refs: _References
     weight_total: float  # at least 1
-    near: list[tuple[float, float, Place, str]]  # picks that are not areas: lat, lon, pick, name
+    #: The picks that are not areas of the article's 41 largest groups (see :data:`_Near`;
+    #: kept up to date as picks change),
+    near: _Near
+    #: less the one ranked ``skip``: the group's own, or the 41st (40 others count).
+    skip: int
     chosen: Mapping[int, Place] | None  # for claim_support, in the final round only
 
 
 _REGION_KINDS = frozenset(("admin1", "admin2", "city", "border_crossing"))
 
+#: Picks by bands of 4 degrees of latitude (a candidate's picks within 3.6 degrees lie in
+#: its band and the two beside it), each as (rank of its group in the article's order,
+#: lat, lon, lat in radians, its cosine, the group's name).
+_Near = dict[int, list[tuple[int, float, float, float, float, str]]]
 
-def _nearest(
-    place: Place, lon_window: float, near: Sequence[tuple[float, float, Place, str]]
-) -> tuple[float, str]:
-    """The distance to the nearest of the other names' picks (``near``: lat, lon, place,
-    name) and that name; picks more than 3.6 degrees of latitude or ``lon_window`` of
-    longitude away (400 km at the place's latitude) are skipped before the trigonometry."""
-    best_km, nearest = math.inf, ""
-    lat, lon = place.lat, place.lon
-    for pick_lat, pick_lon, pick, name in near:
-        if abs(pick_lat - lat) > 3.6:
+
+def _nearest(spot: _Spot, near: _Near, skip: int) -> tuple[float, str]:
+    """The distance (:func:`geomap.geometry.approx_km`, its terms spread over ``spot`` and
+    ``near``) to the nearest of the picks in ``near`` but the one ranked ``skip``, the first
+    in the article's order of equals, and that name; picks more than 3.6 degrees of
+    latitude or the spot's longitude window away (400 km at its latitude) are skipped
+    before the trigonometry."""
+    best_km, nearest, first = math.inf, "", -1
+    lat, lon, lon_window, p1, cos_p1, band = spot
+    for picks in (near.get(band - 1), near.get(band), near.get(band + 1)):
+        if not picks:
             continue
-        d_lon = abs(pick_lon - lon)
-        if d_lon > lon_window and abs(d_lon - 360) > lon_window:
-            continue
-        d = distance_km(place, pick)
-        if d < best_km:
-            best_km, nearest = d, name
+        for n, pick_lat, pick_lon, p2, cos_p2, name in picks:
+            if abs(pick_lat - lat) > 3.6 or n == skip:
+                continue
+            d_lon = abs(pick_lon - lon)
+            if d_lon > lon_window and abs(d_lon - 360) > lon_window:
+                continue
+            dp, dl = p2 - p1, math.radians(pick_lon - lon)
+            h = math.sin(dp / 2) ** 2 + cos_p1 * cos_p2 * math.sin(dl / 2) ** 2
+            d = 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
+            if d < best_km or (d == best_km and n < first):
+                best_km, nearest, first = d, name, n
     return best_km, nearest
 
 
@@ -380,6 +427,30 @@ def _contribution(group: _Group) -> tuple[dict[str, float], dict[str, float], di
     return explicit, weight, regions
 
 
+def _resolved(
+    m: Mention,
+    place: Place | None,
+    confidence: float,
+    candidates: tuple[Candidate, ...],
+    reason: str,
+) -> Mention:
+    """``replace(m, place=..., confidence=..., candidates=..., reason=...)``, built directly:
+    half the time of ``dataclasses.replace``, which every resolved mention goes through."""
+    return Mention(
+        m.start,
+        m.end,
+        m.text,
+        m.sentence,
+        m.kind,
+        m.type_word,
+        place,
+        confidence,
+        candidates,
+        reason,
+        m.part,
+    )
+
+
 def _holds(region: Place, group: _Group) -> bool:
     """Whether one of the group's candidates lies in the first-level region."""
     name = normalize(region.name)
@@ -394,19 +465,19 @@ class _References:
     totals kept up to date as picks change, minus that group's contribution, so a lookup
     costs the same however many places the article names."""
 
-    __slots__ = ("_totals", "_own")
+    __slots__ = ("totals", "own")
 
     def __init__(self, totals: tuple[Counter, Counter, Counter], own: tuple[dict, dict, dict]):
-        self._totals, self._own = totals, own
+        self.totals, self.own = totals, own
 
     def explicit(self, country: str) -> float:
-        return self._totals[0][country] - self._own[0].get(country, 0)
+        return self.totals[0][country] - self.own[0].get(country, 0)
 
     def weight(self, country: str) -> float:
-        return self._totals[1][country] - self._own[1].get(country, 0)
+        return self.totals[1][country] - self.own[1].get(country, 0)
 
     def region(self, key: tuple) -> float:
-        return self._totals[2][key] - self._own[2].get(key, 0)
+        return self.totals[2][key] - self.own[2].get(key, 0)
 
 
 class _Chosen(Mapping):
@@ -453,6 +524,18 @@ class _Resolver:
         # Each group's latest scores (from best()), reused by the final ranking when no
         # other group's pick has changed since.
         self._totals_of: dict[str, list[float]] = {}
+        # Each group's rank in by_size. The picks of the 41 largest groups for nearness
+        # (see _Near), kept up to date by set_pick, and per group the band, entry and pick
+        # it holds there. Each band's neighbourhood (it and the two beside it) has a
+        # version, new whenever a pick in it changes: a candidate's nearness, remembered
+        # per group with that version, is computed again only then.
+        self._rank: dict[str, int] = {}
+        self._near: _Near = {}
+        self._near_entry: dict[str, tuple[int, tuple[int, float, float, float, float, str], Place]]
+        self._near_entry = {}
+        self._hood_version: dict[int, int] = {}
+        self._version = 0
+        self._nearness: dict[str, list[tuple[int, float, str] | None]] = {}
         countries = _COUNTRIES.get(gazetteer)
         if countries is None:
             countries = _COUNTRIES[gazetteer] = {}
@@ -551,6 +634,33 @@ class _Resolver:
             for key, value in part.items():
                 grand[key] += value
         self._weight_sum += sum(new[1].values())
+        rank = self._rank.get(group.key, 41)
+        if rank <= 40:
+            self.move_near(group, rank)
+
+    def move_near(self, group: _Group, rank: int) -> None:
+        """Put the group's pick in its band of ``_near`` (an area's in none), out of the
+        one it was in, and give the neighbourhoods of the bands that changed new versions."""
+        pick = group.pick
+        old = self._near_entry.get(group.key)
+        if old is not None and old[2] is pick:
+            return
+        touched = []
+        if old is not None:
+            self._near[old[0]].remove(old[1])
+            del self._near_entry[group.key]
+            touched.append(old[0])
+        if pick is not None and pick.kind not in _AREA_KINDS:
+            p2 = math.radians(pick.lat)
+            entry = (rank, pick.lat, pick.lon, p2, math.cos(p2), group.name)
+            band = int(pick.lat // 4)
+            self._near.setdefault(band, []).append(entry)
+            self._near_entry[group.key] = (band, entry, pick)
+            touched.append(band)
+        for band in touched:
+            self._version += 1
+            for hood in (band - 1, band, band + 1):
+                self._hood_version[hood] = self._version
 
     def references(self, exclude: _Group) -> tuple[_References, float]:
         """Country mentions (explicit), country weight and regions of all picks but
@@ -558,66 +668,81 @@ class _Resolver:
         own = self._shares.get(exclude.key, ({}, {}, {}))
         return (_References(self._totals, own), max(1.0, self._weight_sum - sum(own[1].values())))
 
-    def score(self, group: _Group, k: int, context: _Context) -> float:
-        """The score of ``group``'s candidate number ``k`` in the current context."""
-        return self._score(group, k, context, None)
-
-    def evidence(self, group: _Group, k: int, context: _Context) -> _Evidence:
-        """The terms of that score, to explain the choice (the same sum as :meth:`score`)."""
-        ev = _Evidence()
-        self._score(group, k, context, ev)
-        return ev
-
-    def _score(self, group: _Group, k: int, context: _Context, ev: _Evidence | None) -> float:
+    def scores(
+        self, group: _Group, context: _Context, ev: _Evidence | None = None, only: int = -1
+    ) -> list[float]:
+        """The scores of ``group``'s candidates in the current context; with ``only``, of
+        that candidate alone, its terms recorded into ``ev`` to explain the choice."""
         # Most candidates are scored only to be compared (31,000 on LGL, a few hundred of
-        # them explained): the terms are recorded only into an ``ev`` given.
-        place = group.matches[k].place
-        total, type_word, lon_window, region = group.static[k]
-        container_name = ""
-        if group.containers:
-            term, container_name = self.container_term(group, place)
-            total += term
+        # them explained): one loop, the terms recorded only into an ``ev`` given.
         refs = context.refs
-        country = place.country
-        weight = refs.weight(country) if country else 0
-        if weight > 0:
-            share = weight / context.weight_total
-            total += WEIGHTS.country + WEIGHTS.country_share * share
-        in_region = region is not None and refs.region(region)
-        if in_region:
-            total += WEIGHTS.region
-        best_km, near = math.inf, ""
-        if place.kind not in _AREA_KINDS:
-            best_km, near = _nearest(place, lon_window, context.near)
-            bonus = (
-                WEIGHTS.near_50
-                if best_km < 50
-                else WEIGHTS.near_150
-                if best_km < 150
-                else WEIGHTS.near_400
-                if best_km < 400
-                else 0
-            )
-            if bonus:
-                total += bonus
-            else:
-                near = ""
-        claim = 0.0
-        support = self.claim_support
-        if context.chosen is not None and support is not None:
-            claim = min(
-                WEIGHTS.claim_cap, sum(support(i, place, context.chosen) for i in group.indexes)
-            )
-            total += claim
-        if ev is not None:
-            ev.type_word, ev.container, ev.claim, ev.total = type_word, container_name, claim, total
+        weights, own_weights = refs.totals[1], refs.own[1]
+        regions, own_regions = refs.totals[2], refs.own[2]
+        near, skip = context.near, context.skip
+        support = self.claim_support if context.chosen is not None else None
+        matches, static = group.matches, group.static
+        versions = self._hood_version
+        known = self._nearness.get(group.key)
+        if known is None or len(known) != len(matches):
+            known = self._nearness[group.key] = [None] * len(matches)
+        out = []
+        for k in range(len(matches)) if only < 0 else (only,):
+            place = matches[k].place
+            total, type_word, spot, region = static[k]
+            container_name = ""
+            if group.containers:
+                term, container_name = self.container_term(group, place)
+                total += term
+            country = place.country
+            # dict.get: a Counter's [] calls its __missing__ for an absent key, in Python.
+            weight = weights.get(country, 0) - own_weights.get(country, 0) if country else 0
             if weight > 0:
-                ev.country, ev.country_count = country, int(refs.explicit(country))
+                share = weight / context.weight_total
+                total += WEIGHTS.country + WEIGHTS.country_share * share
+            in_region = region is not None and regions.get(region, 0) - own_regions.get(region, 0)
             if in_region:
-                ev.admin1 = place.admin1
-            if near:
-                ev.near, ev.near_km = near, best_km
-        return total
+                total += WEIGHTS.region
+            best_km, nearest = math.inf, ""
+            if spot is not None:
+                version = versions.get(spot[5], 0)
+                seen = known[k]
+                if seen is not None and seen[0] == version:
+                    _, best_km, nearest = seen
+                else:
+                    best_km, nearest = _nearest(spot, near, skip)
+                    known[k] = (version, best_km, nearest)
+                bonus = (
+                    WEIGHTS.near_50
+                    if best_km < 50
+                    else WEIGHTS.near_150
+                    if best_km < 150
+                    else WEIGHTS.near_400
+                    if best_km < 400
+                    else 0
+                )
+                if bonus:
+                    total += bonus
+                else:
+                    nearest = ""
+            claim = 0.0
+            if support is not None:
+                assert context.chosen is not None
+                claim = min(
+                    WEIGHTS.claim_cap,
+                    sum(support(i, place, context.chosen) for i in group.indexes),
+                )
+                total += claim
+            if ev is not None:
+                ev.type_word, ev.container, ev.claim = type_word, container_name, claim
+                ev.total = total
+                if weight > 0:
+                    ev.country, ev.country_count = country, int(refs.explicit(country))
+                if in_region:
+                    ev.admin1 = place.admin1
+                if nearest:
+                    ev.near, ev.near_km = nearest, best_km
+            out.append(total)
+        return out
 
     def container_term(self, group: _Group, place: Place) -> tuple[float, str]:
         """What the qualifiers beside the name ("Rawa, Iraq", "Alexandria, La.") add to
@@ -642,16 +767,10 @@ class _Resolver:
     def context(self, group: _Group, final: bool) -> _Context:
         """What scoring ``group``'s candidates needs to know of the other groups' picks."""
         refs, weight_total = self.references(group)
-        others = islice((g for g in self.by_size if g is not group), 40)
-        near = [
-            (g.pick.lat, g.pick.lon, g.pick, g.name)
-            for g in others
-            if g.pick is not None and g.pick.kind not in _AREA_KINDS
-        ]
         chosen = None
         if final and self.claim_support is not None:
             chosen = _Chosen(self.group_of, group)
-        return _Context(refs, weight_total, near, chosen)
+        return _Context(refs, weight_total, self._near, min(self._rank[group.key], 40), chosen)
 
     def rank(
         self, group: _Group, final: bool = False, totals: list[float] | None = None
@@ -661,16 +780,16 @@ class _Resolver:
         passed in rather than scored again."""
         context = self.context(group, final)
         if totals is None:
-            totals = [self.score(group, k, context) for k in range(len(group.matches))]
+            totals = self.scores(group, context)
         order = sorted(range(len(totals)), key=lambda k: -totals[k])
-        return totals, order, self.evidence(group, order[0], context)
+        evidence = _Evidence()
+        self.scores(group, context, evidence, order[0])
+        return totals, order, evidence
 
     def best(self, group: _Group) -> Place:
         """The top candidate of ``group`` (the first of equals, as in :meth:`rank`)."""
         context = self.context(group, False)
-        totals = self._totals_of[group.key] = [
-            self.score(group, k, context) for k in range(len(group.matches))
-        ]
+        totals = self._totals_of[group.key] = self.scores(group, context)
         top = max(totals)
         self._belief = (1.0 / sum(math.exp(t - top) for t in totals)) ** WEIGHTS.belief
         return group.matches[totals.index(top)].place
@@ -681,6 +800,7 @@ class _Resolver:
         self._totals[1].update(self.demonym_countries)
         self._weight_sum = float(sum(self.demonym_countries.values()))
         groups = self.by_size = sorted(self.groups.values(), key=lambda g: -len(g.indexes))
+        self._rank = {g.key: n for n, g in enumerate(groups)}
         self.first_picks(groups)
         # Names with no exact candidate: near spellings where the article points.
         for group in groups:
@@ -766,14 +886,9 @@ class _Resolver:
         variant = group.variants.get(best.place.id)
         if variant is not None:
             confidence *= WEIGHTS.variant_confidence ** max(1, variant.edits)
+        confidence = round(confidence, 4)
         for i in group.indexes:
-            results[i] = replace(
-                self.mentions[i],
-                place=best.place,
-                confidence=round(confidence, 4),
-                candidates=candidates,
-                reason=reason,
-            )
+            results[i] = _resolved(self.mentions[i], best.place, confidence, candidates, reason)
         return changed
 
     def demonym_mention(self, m: Mention) -> Mention:

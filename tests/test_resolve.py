@@ -254,3 +254,16 @@ def test_namesakes_that_fit_together_win_over_each_names_largest(gaz):
         "Harris County": "admin2:US.13145",
         "Columbus": "gn:col-ga",
     }
+
+
+def test_resolving_keeps_what_extraction_found(gaz):
+    text = "Fighting spread across northern Anbar province and into Rawa."
+    sentences = split_sentences(text)
+    found = extract(text, sentences, gaz)
+    out = resolve(text, sentences, found, gaz)
+    keep = ("start", "end", "text", "sentence", "kind", "type_word", "part")
+    assert [[getattr(m, f) for f in keep] for m in out] == [
+        [getattr(m, f) for f in keep] for m in found
+    ]
+    anbar = next(m for m in out if m.text == "Anbar")
+    assert (anbar.type_word, anbar.part, anbar.place.kind) == ("province", "north", "admin1")
