@@ -31,7 +31,7 @@ import re
 import sqlite3
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -96,11 +96,14 @@ def bundled_files() -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.name.endswith((".csv", ".csv.gz")))
 
 
-def boundaries() -> dict[str, dict]:
-    """Country outlines from the bundled gazetteer: ISO alpha-2 code -> GeoJSON geometry."""
+def boundaries() -> Mapping[str, dict]:
+    """Country outlines from the bundled gazetteer: ISO alpha-2 code -> GeoJSON geometry,
+    each decoded when first asked for (:class:`geomap.basemap.CountryOutlines`: a map draws
+    every country but decodes only those it outlines)."""
+    from geomap.basemap import CountryOutlines
+
     path = bundled_dir() / "country_boundaries.geojson.gz"
-    collection = json.loads(gzip.decompress(path.read_bytes()))
-    return {f["properties"]["iso2"]: f["geometry"] for f in collection["features"]}
+    return CountryOutlines(gzip.decompress(path.read_bytes()).decode("utf-8"))
 
 
 def example_path() -> Path:
