@@ -79,11 +79,13 @@ skip_bad_option = click.option(
 )
 
 
-def open_gazetteer(files: tuple[Path, ...]) -> gaz.Gazetteer:
+def open_gazetteer(files: tuple[Path, ...], *, mmap: bool = True) -> gaz.Gazetteer:
     """The gazetteer with the user's files; a bar on a terminal while an index is built."""
     bar = ProgressBar()
     try:
-        return gaz.Gazetteer.open(files, progress=bar.index_build if bar.enabled else None)
+        return gaz.Gazetteer.open(
+            files, progress=bar.index_build if bar.enabled else None, mmap=mmap
+        )
     finally:
         bar.finish()
 
@@ -773,7 +775,8 @@ def map_command(articles, output, tiles, assets, encoding, text_column, skip_bad
     from geomap.claims import is_inconsistent
 
     paths = articles or (str(gaz.example_path()),)
-    gazetteer = open_gazetteer(gazetteer_files)
+    # One page reads the index once: mapping it would only swell memory (see Gazetteer).
+    gazetteer = open_gazetteer(gazetteer_files, mmap=False)
     docs = [
         doc
         for _, doc in parse_articles(

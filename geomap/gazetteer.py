@@ -847,6 +847,9 @@ class Match:
     quality: int
 
 
+#: Bytes of an index mapped into memory (SQLite's ``mmap_size``): all of it.
+MMAP_SIZE = 1 << 30
+
 _PLACE_COLUMNS = (
     "p.id, p.name, p.alternate_names, p.lat, p.lon, p.kind, p.country, "
     "p.admin1, p.population, p.source, p.capital, p.extent_km"
@@ -874,6 +877,11 @@ class Gazetteer:
     on both and merges their rows in the query's order, so the pair answers as one index of
     all the files would.
 
+    The index is memory-mapped unless ``mmap`` is False: mapping pays where the same pages
+    are read again and again (a corpus); a single page (``geomap map``) reads a few thousand
+    pages once, and for each page it touches the kernel maps the neighbours it has cached
+    (fault-around, 64 kB), about 20 MB more of resident memory for the one article.
+
     >>> gaz = Gazetteer.open()                       # bundled files + GEOMAP_GAZETTEER
     >>> gaz.lookup("Ramadi")[0].country
     'IQ'
@@ -886,6 +894,7 @@ class Gazetteer:
         overlay: Path | None = None,
         *,
         built: bool = False,
+        mmap: bool = True,
     ):
         self.files = tuple(files)
         self.index = Path(index)
@@ -900,7 +909,7 @@ class Gazetteer:
                     self._held.append(_hold(path))
             self._db = sqlite3.connect(_uri(self.index), uri=True, check_same_thread=False)
             self._db.execute("PRAGMA cache_size = -32768")
-            self._db.execute("PRAGMA mmap_size = 1073741824")
+            self._db.execute(f"PRAGMA mmap_size = {MMAP_SIZE if mmap else 0}")
             self._count = int(self._meta("main")["places"])
             #: The overlay's name keys, when it is small enough to hold them: a lookup of a
             #: name it does not hold then skips it.
@@ -946,14 +955,15 @@ class Gazetteer:
         use_env: bool = True,
         cache: str | os.PathLike | None = None,
         progress: Callable[[float], None] | None = None,
+        mmap: bool = True,
     ) -> Gazetteer:
         """Open the gazetteer of the bundled CSVs, then ``GEOMAP_GAZETTEER``'s, then extra's.
 
         Later files win on equal ids. The bundled places come from the index built into the
         installed package, else from one built once in the cache; user files compile into a
         small overlay index in the cache, rebuilt when one of them changes. ``progress`` is
-        called with the share done (0 to 1) while an index is built. Raises GazetteerError
-        naming the file and line of the first bad row.
+        called with the share done (0 to 1) while an index is built; ``mmap``: see the
+        class. Raises GazetteerError naming the file and line of the first bad row.
         """
         user = (env_files() if use_env else []) + [Path(f) for f in extra]
         if not bundled and not user:
@@ -972,7 +982,8 @@ class Gazetteer:
                     _acquire(user, family=USER, folder=folder(), base=base, progress=progress)
                 )
             files = (bundled_files() if bundled else []) + user
-            return cls(files, *(h.path for h in held), built=any(h.built for h in held))
+            built = any(h.built for h in held)
+            return cls(files, *(h.path for h in held), built=built, mmap=mmap)
         finally:
             for h in held:
                 h.release()

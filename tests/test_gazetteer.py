@@ -122,6 +122,17 @@ def test_places_in_a_box(small_csv, tmp_path):
         ]
 
 
+def test_an_index_read_without_mapping_it_answers_the_same(small_csv, tmp_path):
+    # geomap map reads the index without mapping it into memory: same places, same order.
+    with Gazetteer.open([small_csv], bundled=False, cache=tmp_path / "c") as mapped:
+        with Gazetteer.open([small_csv], bundled=False, cache=tmp_path / "c", mmap=False) as read:
+            assert read._open.execute("PRAGMA mmap_size").fetchone() == (0,)
+            assert mapped._open.execute("PRAGMA mmap_size").fetchone()[0] > 0
+            for name in ("Husaybah", "Al Qaim", "Rawa"):
+                assert read.matches(name) == mapped.matches(name) != []
+            assert list(read.in_box(-60, 40, 60, 42)) == list(mapped.in_box(-60, 40, 60, 42))
+
+
 # --------------------------------------------------------------------------- extension
 
 
