@@ -274,6 +274,16 @@ class _Near:
     def holds(self, lat: float, lon: float) -> bool:
         return self._cell(lat, lon) in self.covered
 
+    def within(self, places: Iterable[Place | Landmark]) -> list[Place | Landmark]:
+        """Those of ``places`` that :meth:`holds` (a pool's thousands at a time, the cell
+        computed inline)."""
+        size, columns, covered, floor = self.size, self.columns, self.covered, math.floor
+        return [
+            p
+            for p in places
+            if (floor((p.lat + 90) / size), floor((p.lon + 180) / size) % columns) in covered
+        ]
+
     def boxes(self, *, by_row: bool) -> list[tuple[float, float, float, float]]:
         """(south, west, north, east) boxes covering the cells and their reach: one for all,
         or one per row of cells (a dense tier: fewer rows to read per query)."""
@@ -343,18 +353,17 @@ def _candidates(
         else _Near(points, tier.radius_km, MAX_DENSE_CELLS if tier.dense else MAX_CELLS)
     )
     if pool.holds(tier):
-        for landmark in pool.rows(tier):
-            if near is None or near.holds(landmark.lat, landmark.lon):
-                yield landmark
+        rows = pool.rows(tier)
+        yield from rows if near is None else near.within(rows)
         return
     kinds, least = tier.kinds, tier.min_population
     if near is None:
-        yield from gazetteer.in_box(-90.0, -180.0, 90.0, 180.0, kinds=kinds, min_population=least)
+        yield from gazetteer.landmarks_in_box(
+            -90.0, -180.0, 90.0, 180.0, kinds=kinds, min_population=least
+        )
         return
     for box in near.boxes(by_row=tier.dense):
-        for place in gazetteer.in_box(*box, kinds=kinds, min_population=least):
-            if near.holds(place.lat, place.lon):
-                yield place
+        yield from near.within(gazetteer.landmarks_in_box(*box, kinds=kinds, min_population=least))
 
 
 def labels(

@@ -857,6 +857,9 @@ _PLACE_COLUMNS = (
 #: Columns of a row after ``_PLACE_COLUMNS``.
 _AFTER_PLACE = 12
 _POPULATION = 8
+#: The columns of a :class:`~geomap.records.Landmark`, and how many.
+_LANDMARK_COLUMNS = "p.id, p.name, p.lat, p.lon, p.kind, p.population, p.capital, p.extent_km"
+_LANDMARK_WIDTH = 8
 
 
 def _place(row: Sequence) -> Place:
@@ -1215,14 +1218,13 @@ class Gazetteer:
         """
         kinds = LANDMARK_KINDS + ("city",)
         sql = (
-            "SELECT p.id, p.name, p.lat, p.lon, p.kind, p.population, p.capital, p.extent_km, "
-            f"p.rid FROM {{db}}.places p WHERE (p.kind != 'city' OR p.population >= "
-            f"{LANDMARK_CITY_POPULATION}) AND p.kind IN ({','.join('?' * len(kinds))}){{hide}} "
+            f"SELECT {_LANDMARK_COLUMNS} FROM {{db}}.places p WHERE (p.kind != 'city' OR "
+            f"p.population >= {LANDMARK_CITY_POPULATION}) AND p.kind IN "
+            f"({','.join('?' * len(kinds))}){{hide}} "
             "ORDER BY p.kind, p.population, p.lat, p.lon, p.id"
         )
         rows = self._rows(sql, kinds, order=lambda r: (r[4], r[5], r[2], r[3], r[0]))
-        for row in rows:
-            yield Landmark._make(row[:8])
+        return map(Landmark._make, rows)
 
     def in_box(
         self,
@@ -1238,33 +1240,82 @@ class Gazetteer:
         """Places inside a latitude/longitude box (west > east crosses the antimeridian),
         south to north: of ``kinds`` (all by default), with at least ``min_population``,
         and cities (kind ``city``) with at least ``min_city_population``."""
-        # A tall box holds much of the table: scanning the table in its own order and sorting
-        # what passes is then faster than walking the latitude index (which SQLite would
-        # walk for the ORDER BY alone), several times so when few rows pass (the world's
-        # countries and regions: 84 ms against 310).
-        table = "places p NOT INDEXED" if north - south > 30 else "places p"
-        sql = f"SELECT {_PLACE_COLUMNS}, p.rid FROM {{db}}.{table} WHERE p.lat BETWEEN ? AND ?"
-        params: list = [south, north]
-        if west <= east:
-            sql += " AND p.lon BETWEEN ? AND ?"
-            params += [west, east]
-        else:
-            sql += " AND (p.lon >= ? OR p.lon <= ?)"
-            params += [west, east]
-        if min_population:
-            sql += " AND p.population >= ?"
-            params.append(min_population)
-        if min_city_population:
-            sql += " AND (p.kind != 'city' OR p.population >= ?)"
-            params.append(min_city_population)
-        kinds = tuple(kinds) if kinds else ()
-        if kinds:
-            sql += f" AND p.kind IN ({','.join('?' * len(kinds))})"
-            params += kinds
-        # The lat/lon index yields this order (rows sharing a point sorted by rid in memory).
-        sql += "{hide} ORDER BY p.lat, p.lon, p.rid"
+        sql, params = _box_query(
+            f"{_PLACE_COLUMNS}, p.rid",
+            south,
+            west,
+            north,
+            east,
+            kinds=kinds,
+            min_population=min_population,
+            min_city_population=min_city_population,
+        )
         for row in self._rows(sql, params, order=lambda r: (r[3], r[4], r[_AFTER_PLACE])):
             yield _place(row)
+
+    def landmarks_in_box(
+        self,
+        south: float,
+        west: float,
+        north: float,
+        east: float,
+        *,
+        kinds: Iterable[str] | None = None,
+        min_population: int = 0,
+    ) -> Iterator[Landmark]:
+        """The places of :meth:`in_box`, in its order, as a map label reads them (a
+        :class:`Landmark`: no alternate names to read and split)."""
+        sql, params = _box_query(
+            f"{_LANDMARK_COLUMNS}, p.rid",
+            south,
+            west,
+            north,
+            east,
+            kinds=kinds,
+            min_population=min_population,
+        )
+        rows = self._rows(sql, params, order=lambda r: (r[2], r[3], r[_LANDMARK_WIDTH]))
+        return (Landmark._make(row[:_LANDMARK_WIDTH]) for row in rows)
+
+
+def _box_query(
+    columns: str,
+    south: float,
+    west: float,
+    north: float,
+    east: float,
+    *,
+    kinds: Iterable[str] | None = None,
+    min_population: int = 0,
+    min_city_population: int = 0,
+) -> tuple[str, list]:
+    """The query of ``columns`` of the places in a box, for :meth:`Gazetteer.in_box`."""
+    # A tall box holds much of the table: scanning the table in its own order and sorting
+    # what passes is then faster than walking the latitude index (which SQLite would
+    # walk for the ORDER BY alone), several times so when few rows pass (the world's
+    # countries and regions: 84 ms against 310).
+    table = "places p NOT INDEXED" if north - south > 30 else "places p"
+    sql = f"SELECT {columns} FROM {{db}}.{table} WHERE p.lat BETWEEN ? AND ?"
+    params: list = [south, north]
+    if west <= east:
+        sql += " AND p.lon BETWEEN ? AND ?"
+        params += [west, east]
+    else:
+        sql += " AND (p.lon >= ? OR p.lon <= ?)"
+        params += [west, east]
+    if min_population:
+        sql += " AND p.population >= ?"
+        params.append(min_population)
+    if min_city_population:
+        sql += " AND (p.kind != 'city' OR p.population >= ?)"
+        params.append(min_city_population)
+    kinds = tuple(kinds) if kinds else ()
+    if kinds:
+        sql += f" AND p.kind IN ({','.join('?' * len(kinds))})"
+        params += kinds
+    # The lat/lon index yields this order (rows sharing a point sorted by rid in memory).
+    sql += "{hide} ORDER BY p.lat, p.lon, p.rid"
+    return sql, params
 
 
 # --------------------------------------------------------------------------- writing rows

@@ -120,6 +120,12 @@ def test_places_in_a_box(small_csv, tmp_path):
         assert [p.id for p in gaz.in_box(-60, 40, 60, 42)] == [
             p.id for p in sorted(gaz.in_box(34, 40, 35, 42), key=lambda p: (p.lat, p.lon))
         ]
+        # A map's labels read the same places, in the same order, without alternate names.
+        for box, options in (((34, 40, 35, 42), {}), ((-60, 40, 60, 42), {"kinds": ["city"]})):
+            assert [
+                (p.id, p.name, p.lat, p.lon, p.kind, p.population, p.capital, p.extent_km)
+                for p in gaz.in_box(*box, **options)
+            ] == [tuple(p) for p in gaz.landmarks_in_box(*box, **options)]
 
 
 def test_an_index_read_without_mapping_it_answers_the_same(small_csv, tmp_path):
