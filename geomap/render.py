@@ -1066,6 +1066,24 @@ def _asset_tag(
     return tag, f"<style>/* {filename} from {package} */\n{body}\n</style>"
 
 
+def _replace_all(text: str, replacements: Mapping[str, str]) -> str:
+    """``text`` with each key of ``replacements`` replaced by its value wherever it stands,
+    in one copy (replacing the links one after another copied the 2 MB page each time)."""
+    spots = []
+    for old in replacements:
+        at = text.find(old)
+        while at >= 0:
+            spots.append((at, old))
+            at = text.find(old, at + len(old))
+    pieces, done = [], 0
+    for at, old in sorted(spots):
+        if at >= done:
+            pieces += (text[done:at], replacements[old])
+            done = at + len(old)
+    pieces.append(text[done:])
+    return "".join(pieces)
+
+
 def save(m: folium.Map, path: str | os.PathLike, *, inline: bool = True) -> Path:
     """Write ``m`` as an HTML page at ``path`` and return its path.
 
@@ -1077,6 +1095,7 @@ def save(m: folium.Map, path: str | os.PathLike, *, inline: bool = True) -> Path
     page = m.get_root().render()
     files_dir = path.parent / f"{path.stem}_files"
     copies: dict[str, str] = {}
+    links: dict[str, str] = {}
     for kind, entries in (("js", PAGE_JS), ("css", PAGE_CSS)):
         own = dict(m.default_js if kind == "js" else m.default_css)
         for name, url, package, filename in entries:
@@ -1093,9 +1112,10 @@ def save(m: folium.Map, path: str | os.PathLike, *, inline: bool = True) -> Path
             )
             if tag not in page:
                 raise AssetError(f"cannot find the link to {url} in the page")
-            page = page.replace(tag, new)
+            links[tag] = new
             if not inline:
                 copies[filename] = text
+    page = _replace_all(page, links)
     left = remote_assets(page)
     if left:
         raise AssetError(
