@@ -771,6 +771,9 @@ def check_command(
 def map_command(articles, output, tiles, assets, encoding, text_column, skip_bad, gazetteer_files):
     """Map the places ARTICLE files mention, with their sentences and the distance checks
     drawn on it (no ARTICLE: the bundled example)."""
+    # folium brings numpy, whose OpenBLAS starts a pool of threads that spin for about
+    # 100 ms of another core; geomap does no linear algebra: one thread (unless set).
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     from geomap import render
     from geomap.claims import is_inconsistent
 
