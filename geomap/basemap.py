@@ -274,8 +274,13 @@ class _Near:
     def holds(self, lat: float, lon: float) -> bool:
         return self._cell(lat, lon) in self.covered
 
+    def latitudes(self) -> tuple[float, float]:
+        """(south, north) of the cells :meth:`holds`, a hair wider."""
+        rows = [row for row, _ in self.covered]
+        return min(rows) * self.size - 90 - 1e-6, (max(rows) + 1) * self.size - 90 + 1e-6
+
     def within(self, places: Iterable[Place | Landmark]) -> list[Place | Landmark]:
-        """Those of ``places`` that :meth:`holds` (a pool's thousands at a time, the cell
+        """Those of ``places`` that :meth:`holds` (thousands at a time, the cell
         computed inline)."""
         size, columns, covered, floor = self.size, self.columns, self.covered, math.floor
         return [
@@ -307,56 +312,40 @@ class _Near:
         return out
 
 
-class _Pool:
-    """The rows the sparse tiers choose from: the gazetteer's landmarks (every area, and the
-    cities of at least :data:`~geomap.gazetteer.LANDMARK_CITY_POPULATION`), read once when
-    first needed and filed by kind."""
+def _landmark_tier(tier: Tier) -> bool:
+    """Whether the gazetteer's landmarks (:meth:`~geomap.gazetteer.Gazetteer.landmarks`:
+    every area, and the cities of at least
+    :data:`~geomap.gazetteer.LANDMARK_CITY_POPULATION`) hold every row of ``tier``."""
+    from geomap.gazetteer import LANDMARK_CITY_POPULATION, LANDMARK_KINDS
 
-    def __init__(self, gazetteer: Gazetteer):
-        self.gazetteer = gazetteer
-        self._rows: dict[str, list[Landmark]] | None = None
-
-    def holds(self, tier: Tier) -> bool:
-        from geomap.gazetteer import LANDMARK_CITY_POPULATION, LANDMARK_KINDS
-
-        if tier.dense:
-            return False
-        if "city" in tier.kinds:
-            return tier.kinds == ("city",) and tier.min_population >= LANDMARK_CITY_POPULATION
-        return all(kind in LANDMARK_KINDS for kind in tier.kinds)
-
-    def rows(self, tier: Tier) -> list[Landmark]:
-        """The pool's rows of the tier's kinds and population, kind by kind (the order of
-        a tier's candidates changes nothing: :func:`labels` ranks them by a total key)."""
-        if self._rows is None:
-            self._rows = {}
-            for place in self.gazetteer.landmarks():
-                self._rows.setdefault(place.kind, []).append(place)
-        return [
-            p
-            for kind in dict.fromkeys(tier.kinds)
-            for p in self._rows.get(kind, ())
-            if p.population >= tier.min_population
-        ]
+    if tier.dense:
+        return False
+    if "city" in tier.kinds:
+        return tier.kinds == ("city",) and tier.min_population >= LANDMARK_CITY_POPULATION
+    return all(kind in LANDMARK_KINDS for kind in tier.kinds)
 
 
 def _candidates(
-    gazetteer: Gazetteer,
-    tier: Tier,
-    points: Sequence[tuple[float, float]],
-    pool: _Pool | None = None,
+    gazetteer: Gazetteer, tier: Tier, points: Sequence[tuple[float, float]]
 ) -> Iterable[Place | Landmark]:
-    pool = pool or _Pool(gazetteer)
+    """The rows ``tier`` may name: of its kinds, population, extent and capital, near the
+    page's ``points`` (:class:`_Near`) when the tier has a radius."""
     near = (
         None
         if tier.radius_km is None
         else _Near(points, tier.radius_km, MAX_DENSE_CELLS if tier.dense else MAX_CELLS)
     )
-    if pool.holds(tier):
-        rows = pool.rows(tier)
+    kinds, least = tier.kinds, tier.min_population
+    if _landmark_tier(tier):
+        rows = gazetteer.landmarks(
+            kinds=kinds,
+            min_population=least,
+            min_extent_km=tier.min_extent_km,
+            capital=tier.capital,
+            latitudes=None if near is None else near.latitudes(),
+        )
         yield from rows if near is None else near.within(rows)
         return
-    kinds, least = tier.kinds, tier.min_population
     if near is None:
         yield from gazetteer.landmarks_in_box(
             -90.0, -180.0, 90.0, 180.0, kinds=kinds, min_population=least
@@ -382,12 +371,11 @@ def labels(
     marked = set(exclude)
     named: set[str] = set()
     out: list[Label] = []
-    pool = _Pool(gazetteer)
     for tier in tiers:
         if tier.radius_km is not None and not points:
             continue
         picked: dict[str, Place | Landmark] = {}
-        for place in _candidates(gazetteer, tier, points, pool):
+        for place in _candidates(gazetteer, tier, points):
             if place.id in named or (place.id in marked and place.kind != "country"):
                 continue
             if place.id.startswith(STATISTICAL_REGIONS):

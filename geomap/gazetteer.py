@@ -1209,21 +1209,45 @@ class Gazetteer:
         ):
             yield _place(row)
 
-    def landmarks(self) -> Iterator[Landmark]:
+    def landmarks(
+        self,
+        *,
+        kinds: Iterable[str] | None = None,
+        min_population: int = 0,
+        min_extent_km: float = 0.0,
+        capital: str = "",
+        latitudes: tuple[float, float] | None = None,
+    ) -> Iterator[Landmark]:
         """The places of :data:`LANDMARK_KINDS` and the cities of at least
-        :data:`LANDMARK_CITY_POPULATION`, in no particular order, as a map label reads them.
+        :data:`LANDMARK_CITY_POPULATION`, in no particular order, as a map label reads them;
+        of ``kinds`` only (default: all of those), with at least ``min_population`` people
+        and ``min_extent_km``, whose ``capital`` column says this (when given), and whose
+        latitude lies in ``latitudes`` (south, north; default: anywhere).
 
         A basemap chooses the names it shows anywhere on Earth among these (about 18,600 of
-        the bundled 255,000 rows), and reads them for every page: the index keeps them apart.
+        the bundled 255,000 rows), and reads them for every page: the index keeps them apart,
+        with every column a filter reads.
         """
-        kinds = LANDMARK_KINDS + ("city",)
+        kinds = tuple(kinds) if kinds else LANDMARK_KINDS + ("city",)
+        where = f"p.kind IN ({','.join('?' * len(kinds))})"
+        params: list = list(kinds)
+        for condition, value, used in (
+            ("p.population >= ?", min_population, min_population),
+            ("p.extent_km >= ?", min_extent_km, min_extent_km),
+            ("p.capital = ?", capital, capital),
+        ):
+            if used:
+                where += f" AND {condition}"
+                params.append(value)
+        if latitudes is not None:
+            where += " AND p.lat BETWEEN ? AND ?"
+            params += latitudes
         sql = (
             f"SELECT {_LANDMARK_COLUMNS} FROM {{db}}.places p WHERE (p.kind != 'city' OR "
-            f"p.population >= {LANDMARK_CITY_POPULATION}) AND p.kind IN "
-            f"({','.join('?' * len(kinds))}){{hide}} "
+            f"p.population >= {LANDMARK_CITY_POPULATION}) AND {where}{{hide}} "
             "ORDER BY p.kind, p.population, p.lat, p.lon, p.id"
         )
-        rows = self._rows(sql, kinds, order=lambda r: (r[4], r[5], r[2], r[3], r[0]))
+        rows = self._rows(sql, params, order=lambda r: (r[4], r[5], r[2], r[3], r[0]))
         return map(Landmark._make, rows)
 
     def in_box(

@@ -1075,7 +1075,8 @@ def _replace_all(text: str, replacements: Mapping[str, str]) -> str:
         while at >= 0:
             spots.append((at, old))
             at = text.find(old, at + len(old))
-    pieces, done = [], 0
+    pieces: list[str] = []
+    done = 0
     for at, old in sorted(spots):
         if at >= done:
             pieces += (text[done:at], replacements[old])

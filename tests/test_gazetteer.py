@@ -209,6 +209,30 @@ def test_landmarks_are_the_areas_and_large_cities_of_both_indexes(full_gazetteer
         assert (found["u:wadi"].kind, found["u:wadi"].extent_km) == ("river", 120.0)
 
 
+def test_landmarks_filtered_in_the_index_are_those_filtered_after(full_gazetteer):
+    # A map's label tiers ask the index for their rows; the answer must be the rows they
+    # would keep of all the landmarks.
+    every = list(full_gazetteer.landmarks())
+    for options in (
+        {"kinds": ("country",), "min_population": 1_000_000},
+        {"kinds": ("water", "region"), "min_extent_km": 800.0},
+        {"kinds": ("city",), "min_population": 300_000, "capital": "country"},
+        {"kinds": ("admin1",), "latitudes": (20.5, 44.25)},
+        {"kinds": ("water", "river", "region"), "min_extent_km": 100.0, "latitudes": (-5, 5)},
+    ):
+        south, north = options.get("latitudes", (-90, 90))
+        kept = [
+            p
+            for p in every
+            if p.kind in options["kinds"]
+            and p.population >= options.get("min_population", 0)
+            and p.extent_km >= options.get("min_extent_km", 0)
+            and p.capital == options.get("capital", p.capital)
+            and south <= p.lat <= north
+        ]
+        assert sorted(full_gazetteer.landmarks(**options)) == sorted(kept) != []
+
+
 def test_user_places_rank_among_bundled_ones(full_gazetteer, tmp_path):
     """Across the bundled index and the overlay, lookups keep one order: match quality,
     then population."""
