@@ -60,6 +60,8 @@ def display_name(name: str) -> str:
     that keeps a combining mark after NFC loses all its marks ("Charikot"); words that NFC
     composes fully ("Qā’im", "São") and words in other scripts are only normalised.
     """
+    if name.isascii():  # most names: NFC already, and no mark to drop
+        return name
     name = unicodedata.normalize("NFC", name)
     if not any(unicodedata.combining(ch) for ch in name):
         return name
