@@ -36,6 +36,7 @@ __all__ = [
     "as_geometry",
     "bundled_extents",
     "compact_geometry",
+    "compact_outline",
     "country_boundaries",
     "display_name",
     "label_rows",
@@ -138,6 +139,17 @@ def compact_geometry(geometry: dict) -> dict:
             "geometries": [compact_geometry(g) for g in geometry.get("geometries", ())],
         }
     return geometry
+
+
+def compact_outline(outlines: Mapping[str, Any], key: str) -> dict | JSONText | None:
+    """``compact_geometry(as_geometry(outlines[key]))`` (None when not a geometry), cut
+    from the file's text when ``outlines`` reads one lazily (:meth:`Outlines.compact_json`)."""
+    if isinstance(outlines, Outlines):
+        text = outlines.compact_json(key)
+        if text is not None:
+            return text
+    geometry = as_geometry(outlines[key])
+    return None if geometry is None else compact_geometry(geometry)
 
 
 def country_boundaries(collection: Mapping[str, Any]) -> dict[str, dict]:

@@ -38,9 +38,9 @@ from branca.element import Element, Figure, MacroElement
 from geomap import basemap, geometry
 from geomap.basemap import (
     JSONText,
-    Outlines,
     as_geometry,
     compact_geometry,
+    compact_outline,
     country_boundaries,
     display_name,
 )
@@ -683,8 +683,8 @@ def _outlines(
 ) -> dict[str, list]:
     """The basemap's country outlines, the outlines of the countries mentioned, and the
     extents of places: ``extents`` (the gazetteer's), replaced by those whose id
-    ``boundaries`` holds. An outline a lazily read bundled file holds (:class:`Outlines`)
-    and that only the basemap draws is cut from its text, not decoded."""
+    ``boundaries`` holds. A country only the basemap draws is cut from the text of a lazily
+    read bundled file (:func:`compact_outline`), not decoded."""
     boundaries = boundaries or {}
     extents = extents or {}
     # Keys and values as {**extents, **boundaries} would have them, read only when needed.
@@ -695,11 +695,11 @@ def _outlines(
     extents_out: list[dict] = []
     for key, source in sources:
         country = len(key) == 2 and key.isalpha()
-        if country and isinstance(source, Outlines) and key.upper() not in markers.countries:
-            text = source.compact_json(key)
-            if text is not None:
-                basemap_out.append(text)
-                continue
+        if country and key.upper() not in markers.countries:
+            outline = compact_outline(source, key)
+            if outline is not None:
+                basemap_out.append(outline)
+            continue
         value = source[key]
         geometry_ = as_geometry(value)
         if geometry_ is None:
