@@ -28,12 +28,15 @@ if TYPE_CHECKING:
 
 __all__ = [
     "TIERS",
+    "CountryOutlines",
+    "JSONText",
     "Label",
     "Outlines",
     "Tier",
     "as_geometry",
     "bundled_extents",
     "compact_geometry",
+    "compact_outline",
     "country_boundaries",
     "display_name",
     "label_rows",
@@ -58,6 +61,8 @@ def display_name(name: str) -> str:
     that keeps a combining mark after NFC loses all its marks ("Charikot"); words that NFC
     composes fully ("Qā’im", "São") and words in other scripts are only normalised.
     """
+    if name.isascii():  # most names: NFC already, and no mark to drop
+        return name
     name = unicodedata.normalize("NFC", name)
     if not any(unicodedata.combining(ch) for ch in name):
         return name
@@ -134,6 +139,17 @@ def compact_geometry(geometry: dict) -> dict:
             "geometries": [compact_geometry(g) for g in geometry.get("geometries", ())],
         }
     return geometry
+
+
+def compact_outline(outlines: Mapping[str, Any], key: str) -> dict | JSONText | None:
+    """``compact_geometry(as_geometry(outlines[key]))`` (None when not a geometry), cut
+    from the file's text when ``outlines`` reads one lazily (:meth:`Outlines.compact_json`)."""
+    if isinstance(outlines, Outlines):
+        text = outlines.compact_json(key)
+        if text is not None:
+            return text
+    geometry = as_geometry(outlines[key])
+    return None if geometry is None else compact_geometry(geometry)
 
 
 def country_boundaries(collection: Mapping[str, Any]) -> dict[str, dict]:
@@ -272,6 +288,21 @@ class _Near:
     def holds(self, lat: float, lon: float) -> bool:
         return self._cell(lat, lon) in self.covered
 
+    def latitudes(self) -> tuple[float, float]:
+        """(south, north) of the cells :meth:`holds`, a hair wider."""
+        rows = [row for row, _ in self.covered]
+        return min(rows) * self.size - 90 - 1e-6, (max(rows) + 1) * self.size - 90 + 1e-6
+
+    def within(self, places: Iterable[Place | Landmark]) -> list[Place | Landmark]:
+        """Those of ``places`` that :meth:`holds` (thousands at a time, the cell
+        computed inline)."""
+        size, columns, covered, floor = self.size, self.columns, self.covered, math.floor
+        return [
+            p
+            for p in places
+            if (floor((p.lat + 90) / size), floor((p.lon + 180) / size) % columns) in covered
+        ]
+
     def boxes(self, *, by_row: bool) -> list[tuple[float, float, float, float]]:
         """(south, west, north, east) boxes covering the cells and their reach: one for all,
         or one per row of cells (a dense tier: fewer rows to read per query)."""
@@ -295,64 +326,47 @@ class _Near:
         return out
 
 
-class _Pool:
-    """The rows the sparse tiers choose from: the gazetteer's landmarks (every area, and the
-    cities of at least :data:`~geomap.gazetteer.LANDMARK_CITY_POPULATION`), read once when
-    first needed and filed by kind."""
+def _landmark_tier(tier: Tier) -> bool:
+    """Whether the gazetteer's landmarks (:meth:`~geomap.gazetteer.Gazetteer.landmarks`:
+    every area, and the cities of at least
+    :data:`~geomap.gazetteer.LANDMARK_CITY_POPULATION`) hold every row of ``tier``."""
+    from geomap.gazetteer import LANDMARK_CITY_POPULATION, LANDMARK_KINDS
 
-    def __init__(self, gazetteer: Gazetteer):
-        self.gazetteer = gazetteer
-        self._rows: dict[str, list[Landmark]] | None = None
-
-    def holds(self, tier: Tier) -> bool:
-        from geomap.gazetteer import LANDMARK_CITY_POPULATION, LANDMARK_KINDS
-
-        if tier.dense:
-            return False
-        if "city" in tier.kinds:
-            return tier.kinds == ("city",) and tier.min_population >= LANDMARK_CITY_POPULATION
-        return all(kind in LANDMARK_KINDS for kind in tier.kinds)
-
-    def rows(self, tier: Tier) -> list[Landmark]:
-        """The pool's rows of the tier's kinds and population, kind by kind (the order of
-        a tier's candidates changes nothing: :func:`labels` ranks them by a total key)."""
-        if self._rows is None:
-            self._rows = {}
-            for place in self.gazetteer.landmarks():
-                self._rows.setdefault(place.kind, []).append(place)
-        return [
-            p
-            for kind in dict.fromkeys(tier.kinds)
-            for p in self._rows.get(kind, ())
-            if p.population >= tier.min_population
-        ]
+    if tier.dense:
+        return False
+    if "city" in tier.kinds:
+        return tier.kinds == ("city",) and tier.min_population >= LANDMARK_CITY_POPULATION
+    return all(kind in LANDMARK_KINDS for kind in tier.kinds)
 
 
 def _candidates(
-    gazetteer: Gazetteer,
-    tier: Tier,
-    points: Sequence[tuple[float, float]],
-    pool: _Pool | None = None,
+    gazetteer: Gazetteer, tier: Tier, points: Sequence[tuple[float, float]]
 ) -> Iterable[Place | Landmark]:
-    pool = pool or _Pool(gazetteer)
+    """The rows ``tier`` may name: of its kinds, population, extent and capital, near the
+    page's ``points`` (:class:`_Near`) when the tier has a radius."""
     near = (
         None
         if tier.radius_km is None
         else _Near(points, tier.radius_km, MAX_DENSE_CELLS if tier.dense else MAX_CELLS)
     )
-    if pool.holds(tier):
-        for landmark in pool.rows(tier):
-            if near is None or near.holds(landmark.lat, landmark.lon):
-                yield landmark
-        return
     kinds, least = tier.kinds, tier.min_population
+    if _landmark_tier(tier):
+        rows = gazetteer.landmarks(
+            kinds=kinds,
+            min_population=least,
+            min_extent_km=tier.min_extent_km,
+            capital=tier.capital,
+            latitudes=None if near is None else near.latitudes(),
+        )
+        yield from rows if near is None else near.within(rows)
+        return
     if near is None:
-        yield from gazetteer.in_box(-90.0, -180.0, 90.0, 180.0, kinds=kinds, min_population=least)
+        yield from gazetteer.landmarks_in_box(
+            -90.0, -180.0, 90.0, 180.0, kinds=kinds, min_population=least
+        )
         return
     for box in near.boxes(by_row=tier.dense):
-        for place in gazetteer.in_box(*box, kinds=kinds, min_population=least):
-            if near.holds(place.lat, place.lon):
-                yield place
+        yield from near.within(gazetteer.landmarks_in_box(*box, kinds=kinds, min_population=least))
 
 
 def labels(
@@ -371,12 +385,11 @@ def labels(
     marked = set(exclude)
     named: set[str] = set()
     out: list[Label] = []
-    pool = _Pool(gazetteer)
     for tier in tiers:
         if tier.radius_km is not None and not points:
             continue
         picked: dict[str, Place | Landmark] = {}
-        for place in _candidates(gazetteer, tier, points, pool):
+        for place in _candidates(gazetteer, tier, points):
             if place.id in named or (place.id in marked and place.kind != "country"):
                 continue
             if place.id.startswith(STATISTICAL_REGIONS):
@@ -448,6 +461,21 @@ def bundled_extents() -> Mapping[str, dict]:
 
 #: A feature's id member in :class:`Outlines`' text, its JSON string captured.
 _ID_MEMBER = re.compile(r',"id":("(?:[^"\\]|\\.)*"),')
+#: A country's code in :class:`CountryOutlines`' text, its JSON string captured.
+_ISO2_MEMBER = re.compile(r',"properties":\{"iso2":("(?:[^"\\]|\\.)*")')
+_GEOMETRY = '{"geometry":'
+#: A geometry as ``gazetteer/build.py`` writes it (sorted keys): its coordinates, its type.
+_COORDINATES, _TYPE = '{"coordinates":', ',"type":'
+_TYPE_NAME = re.compile(r'"[A-Za-z]+"')
+
+
+@dataclass(frozen=True, slots=True)
+class JSONText:
+    """A value already written as JSON, which :func:`geomap.render.json_for_html` puts in
+    the page as it is: a bundled outline cut from its file (re-encoding the 150,000 points
+    of the world's countries took 40 ms, and decoding them 50 ms more)."""
+
+    text: str
 
 
 class Outlines(Mapping[str, dict]):
@@ -462,41 +490,75 @@ class Outlines(Mapping[str, dict]):
     200 lakes and rivers).
     """
 
+    #: The member naming a feature, right after its geometry in the build's layout.
+    _member = _ID_MEMBER
+
     def __init__(self, text: str):
         self._text = text
         self._found: dict[str, dict | None] = {}
         self._all: dict[str, dict] | None = None
         self._ids: dict[str, int] | None = None
-        if not text.startswith('{"features":[{"geometry":'):
+        if not text.startswith('{"features":[' + _GEOMETRY):
             self._decode_all()
+
+    @staticmethod
+    def _key(feature: Mapping[str, Any]) -> Any:
+        return feature.get("id")
 
     def _decode_all(self) -> dict[str, dict]:
         if self._all is None:
             collection = json.loads(self._text)
-            self._all = {
-                f["id"]: f["geometry"] for f in collection.get("features", ()) if f.get("id")
-            }
+            self._all = {}
+            for feature in collection.get("features", ()):
+                key = self._key(feature)
+                if key:
+                    self._all[key] = feature["geometry"]
         return self._all
+
+    def _index(self) -> dict[str, int]:
+        """Each key's JSON string -> where its member stands (a key given twice: its last
+        feature, in its first place, as decoding the whole file gives it)."""
+        if self._ids is None:
+            self._ids = {}
+            for match in self._member.finditer(self._text):
+                self._ids[match[1]] = match.start()
+        return self._ids
+
+    def _geometry_text(self, key: str) -> str | None:
+        at = self._index().get(json.dumps(key, ensure_ascii=False), -1)
+        if at < 0:
+            return None
+        return self._text[self._text.rfind(_GEOMETRY, 0, at) + len(_GEOMETRY) : at]
 
     def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
         if self._all is not None:
             return self._all.get(key, default)
         if key not in self._found:
-            self._found[key] = self._find(key)
+            text = self._geometry_text(key)
+            self._found[key] = None if text is None else json.loads(text)
         found = self._found[key]
         return default if found is None else found
 
-    def _find(self, key: str) -> dict | None:
-        if self._ids is None:
-            # Each id's JSON string -> where its first ``,"id":"...",`` stands.
-            self._ids = {}
-            for match in _ID_MEMBER.finditer(self._text):
-                self._ids.setdefault(match[1], match.start())
-        at = self._ids.get(json.dumps(key, ensure_ascii=False), -1)
-        if at < 0:
+    def compact_json(self, key: str) -> JSONText | None:
+        """``key``'s geometry as ``json.dumps(compact_geometry(self[key]), separators=(",",
+        ":"))`` writes it, cut from the text without decoding it (None when the text is not
+        laid out as the build writes it, or holds no such key).
+
+        The build writes a geometry's coordinates rounded as :func:`compact_geometry` leaves
+        them and with :func:`json.dumps` (``tests/test_render.py`` checks every bundled
+        outline), so only its members' order differs: ``{"type":...,"coordinates":...}``.
+        """
+        if self._all is not None:
             return None
-        start = self._text.rfind('{"geometry":', 0, at)
-        return json.loads(self._text[start + len('{"geometry":') : at])
+        text = self._geometry_text(key)
+        if text is None or not text.startswith(_COORDINATES):
+            return None
+        cut = text.rfind(_TYPE)
+        kind = text[cut + len(_TYPE) : -1]
+        if cut < 0 or not text.endswith("}") or not _TYPE_NAME.fullmatch(kind):
+            return None
+        coordinates = text[len(_COORDINATES) : cut]
+        return JSONText(f'{{"type":{kind},"coordinates":{coordinates}}}')
 
     def __getitem__(self, key: str) -> dict:
         found = self.get(key)
@@ -508,7 +570,21 @@ class Outlines(Mapping[str, dict]):
         return isinstance(key, str) and self.get(key) is not None
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._decode_all())
+        if self._all is not None:
+            return iter(self._all)
+        return (json.loads(key) for key in self._index())
 
     def __len__(self) -> int:
-        return len(self._decode_all())
+        return len(self._all if self._all is not None else self._index())
+
+
+class CountryOutlines(Outlines):
+    """Country outlines by ISO 3166-1 alpha-2 code (the ``iso2`` property), read as
+    :class:`Outlines` reads extents: ``gazetteer/build.py`` writes a feature as
+    ``{"geometry":...,"properties":{"iso2":"IQ",...},...}``."""
+
+    _member = _ISO2_MEMBER
+
+    @staticmethod
+    def _key(feature: Mapping[str, Any]) -> Any:
+        return (feature.get("properties") or {}).get("iso2")

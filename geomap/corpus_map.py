@@ -20,9 +20,8 @@ import folium
 
 from geomap import geometry
 from geomap.basemap import (
-    as_geometry,
     bundled_extents,
-    compact_geometry,
+    compact_outline,
     display_name,
     label_rows,
     labels,
@@ -247,14 +246,15 @@ def corpus_payload(
     title: str = "",
 ) -> dict[str, Any]:
     """The JSON the corpus page reads: title and summary, articles, places with the
-    articles naming them, claims, legend rows, outlines and basemap names."""
+    articles naming them, claims, legend rows, outlines and basemap names (an outline cut
+    from a bundled file stands in it as :class:`~geomap.basemap.JSONText`, which
+    :func:`~geomap.render.json_for_html` writes)."""
     articles = _article_rows(tally)
     places = _place_rows(tally)
     claims = _claim_rows(tally)
     summary = _summary(tally, articles, claims)
-    basemap = [
-        compact_geometry(g) for g in map(as_geometry, (boundaries or {}).values()) if g is not None
-    ]
+    outlines = boundaries or {}
+    basemap = [g for g in (compact_outline(outlines, key) for key in outlines) if g is not None]
     points = [(p["lat"], p["lon"]) for p in places]
     names = [] if gazetteer is None else labels(gazetteer, points, exclude=tally.places)
     name = " ".join(title.split())

@@ -31,7 +31,7 @@ import re
 import sqlite3
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -96,11 +96,14 @@ def bundled_files() -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.name.endswith((".csv", ".csv.gz")))
 
 
-def boundaries() -> dict[str, dict]:
-    """Country outlines from the bundled gazetteer: ISO alpha-2 code -> GeoJSON geometry."""
+def boundaries() -> Mapping[str, dict]:
+    """Country outlines from the bundled gazetteer: ISO alpha-2 code -> GeoJSON geometry,
+    each decoded when first asked for (:class:`geomap.basemap.CountryOutlines`: a map draws
+    every country but decodes only those it outlines)."""
+    from geomap.basemap import CountryOutlines
+
     path = bundled_dir() / "country_boundaries.geojson.gz"
-    collection = json.loads(gzip.decompress(path.read_bytes()))
-    return {f["properties"]["iso2"]: f["geometry"] for f in collection["features"]}
+    return CountryOutlines(gzip.decompress(path.read_bytes()).decode("utf-8"))
 
 
 def example_path() -> Path:
@@ -844,6 +847,9 @@ class Match:
     quality: int
 
 
+#: Bytes of an index mapped into memory (SQLite's ``mmap_size``): all of it.
+MMAP_SIZE = 1 << 30
+
 _PLACE_COLUMNS = (
     "p.id, p.name, p.alternate_names, p.lat, p.lon, p.kind, p.country, "
     "p.admin1, p.population, p.source, p.capital, p.extent_km"
@@ -851,6 +857,9 @@ _PLACE_COLUMNS = (
 #: Columns of a row after ``_PLACE_COLUMNS``.
 _AFTER_PLACE = 12
 _POPULATION = 8
+#: The columns of a :class:`~geomap.records.Landmark`, and how many.
+_LANDMARK_COLUMNS = "p.id, p.name, p.lat, p.lon, p.kind, p.population, p.capital, p.extent_km"
+_LANDMARK_WIDTH = 8
 
 
 def _place(row: Sequence) -> Place:
@@ -871,6 +880,11 @@ class Gazetteer:
     on both and merges their rows in the query's order, so the pair answers as one index of
     all the files would.
 
+    The index is memory-mapped unless ``mmap`` is False: mapping pays where the same pages
+    are read again and again (a corpus); a single page (``geomap map``) reads a few thousand
+    pages once, and for each page it touches the kernel maps the neighbours it has cached
+    (fault-around, 64 kB), about 20 MB more of resident memory for the one article.
+
     >>> gaz = Gazetteer.open()                       # bundled files + GEOMAP_GAZETTEER
     >>> gaz.lookup("Ramadi")[0].country
     'IQ'
@@ -883,6 +897,7 @@ class Gazetteer:
         overlay: Path | None = None,
         *,
         built: bool = False,
+        mmap: bool = True,
     ):
         self.files = tuple(files)
         self.index = Path(index)
@@ -897,7 +912,7 @@ class Gazetteer:
                     self._held.append(_hold(path))
             self._db = sqlite3.connect(_uri(self.index), uri=True, check_same_thread=False)
             self._db.execute("PRAGMA cache_size = -32768")
-            self._db.execute("PRAGMA mmap_size = 1073741824")
+            self._db.execute(f"PRAGMA mmap_size = {MMAP_SIZE if mmap else 0}")
             self._count = int(self._meta("main")["places"])
             #: The overlay's name keys, when it is small enough to hold them: a lookup of a
             #: name it does not hold then skips it.
@@ -943,14 +958,15 @@ class Gazetteer:
         use_env: bool = True,
         cache: str | os.PathLike | None = None,
         progress: Callable[[float], None] | None = None,
+        mmap: bool = True,
     ) -> Gazetteer:
         """Open the gazetteer of the bundled CSVs, then ``GEOMAP_GAZETTEER``'s, then extra's.
 
         Later files win on equal ids. The bundled places come from the index built into the
         installed package, else from one built once in the cache; user files compile into a
         small overlay index in the cache, rebuilt when one of them changes. ``progress`` is
-        called with the share done (0 to 1) while an index is built. Raises GazetteerError
-        naming the file and line of the first bad row.
+        called with the share done (0 to 1) while an index is built; ``mmap``: see the
+        class. Raises GazetteerError naming the file and line of the first bad row.
         """
         user = (env_files() if use_env else []) + [Path(f) for f in extra]
         if not bundled and not user:
@@ -969,7 +985,8 @@ class Gazetteer:
                     _acquire(user, family=USER, folder=folder(), base=base, progress=progress)
                 )
             files = (bundled_files() if bundled else []) + user
-            return cls(files, *(h.path for h in held), built=any(h.built for h in held))
+            built = any(h.built for h in held)
+            return cls(files, *(h.path for h in held), built=built, mmap=mmap)
         finally:
             for h in held:
                 h.release()
@@ -1192,23 +1209,46 @@ class Gazetteer:
         ):
             yield _place(row)
 
-    def landmarks(self) -> Iterator[Landmark]:
+    def landmarks(
+        self,
+        *,
+        kinds: Iterable[str] | None = None,
+        min_population: int = 0,
+        min_extent_km: float = 0.0,
+        capital: str = "",
+        latitudes: tuple[float, float] | None = None,
+    ) -> Iterator[Landmark]:
         """The places of :data:`LANDMARK_KINDS` and the cities of at least
-        :data:`LANDMARK_CITY_POPULATION`, in no particular order, as a map label reads them.
+        :data:`LANDMARK_CITY_POPULATION`, in no particular order, as a map label reads them;
+        of ``kinds`` only (default: all of those), with at least ``min_population`` people
+        and ``min_extent_km``, whose ``capital`` column says this (when given), and whose
+        latitude lies in ``latitudes`` (south, north; default: anywhere).
 
         A basemap chooses the names it shows anywhere on Earth among these (about 18,600 of
-        the bundled 255,000 rows), and reads them for every page: the index keeps them apart.
+        the bundled 255,000 rows), and reads them for every page: the index keeps them apart,
+        with every column a filter reads.
         """
-        kinds = LANDMARK_KINDS + ("city",)
+        kinds = tuple(kinds) if kinds else LANDMARK_KINDS + ("city",)
+        where = f"p.kind IN ({','.join('?' * len(kinds))})"
+        params: list = list(kinds)
+        for condition, value, used in (
+            ("p.population >= ?", min_population, min_population),
+            ("p.extent_km >= ?", min_extent_km, min_extent_km),
+            ("p.capital = ?", capital, capital),
+        ):
+            if used:
+                where += f" AND {condition}"
+                params.append(value)
+        if latitudes is not None:
+            where += " AND p.lat BETWEEN ? AND ?"
+            params += latitudes
         sql = (
-            "SELECT p.id, p.name, p.lat, p.lon, p.kind, p.population, p.capital, p.extent_km, "
-            f"p.rid FROM {{db}}.places p WHERE (p.kind != 'city' OR p.population >= "
-            f"{LANDMARK_CITY_POPULATION}) AND p.kind IN ({','.join('?' * len(kinds))}){{hide}} "
+            f"SELECT {_LANDMARK_COLUMNS} FROM {{db}}.places p WHERE (p.kind != 'city' OR "
+            f"p.population >= {LANDMARK_CITY_POPULATION}) AND {where}{{hide}} "
             "ORDER BY p.kind, p.population, p.lat, p.lon, p.id"
         )
-        rows = self._rows(sql, kinds, order=lambda r: (r[4], r[5], r[2], r[3], r[0]))
-        for row in rows:
-            yield Landmark._make(row[:8])
+        rows = self._rows(sql, params, order=lambda r: (r[4], r[5], r[2], r[3], r[0]))
+        return map(Landmark._make, rows)
 
     def in_box(
         self,
@@ -1224,33 +1264,82 @@ class Gazetteer:
         """Places inside a latitude/longitude box (west > east crosses the antimeridian),
         south to north: of ``kinds`` (all by default), with at least ``min_population``,
         and cities (kind ``city``) with at least ``min_city_population``."""
-        # A tall box holds much of the table: scanning the table in its own order and sorting
-        # what passes is then faster than walking the latitude index (which SQLite would
-        # walk for the ORDER BY alone), several times so when few rows pass (the world's
-        # countries and regions: 84 ms against 310).
-        table = "places p NOT INDEXED" if north - south > 30 else "places p"
-        sql = f"SELECT {_PLACE_COLUMNS}, p.rid FROM {{db}}.{table} WHERE p.lat BETWEEN ? AND ?"
-        params: list = [south, north]
-        if west <= east:
-            sql += " AND p.lon BETWEEN ? AND ?"
-            params += [west, east]
-        else:
-            sql += " AND (p.lon >= ? OR p.lon <= ?)"
-            params += [west, east]
-        if min_population:
-            sql += " AND p.population >= ?"
-            params.append(min_population)
-        if min_city_population:
-            sql += " AND (p.kind != 'city' OR p.population >= ?)"
-            params.append(min_city_population)
-        kinds = tuple(kinds) if kinds else ()
-        if kinds:
-            sql += f" AND p.kind IN ({','.join('?' * len(kinds))})"
-            params += kinds
-        # The lat/lon index yields this order (rows sharing a point sorted by rid in memory).
-        sql += "{hide} ORDER BY p.lat, p.lon, p.rid"
+        sql, params = _box_query(
+            f"{_PLACE_COLUMNS}, p.rid",
+            south,
+            west,
+            north,
+            east,
+            kinds=kinds,
+            min_population=min_population,
+            min_city_population=min_city_population,
+        )
         for row in self._rows(sql, params, order=lambda r: (r[3], r[4], r[_AFTER_PLACE])):
             yield _place(row)
+
+    def landmarks_in_box(
+        self,
+        south: float,
+        west: float,
+        north: float,
+        east: float,
+        *,
+        kinds: Iterable[str] | None = None,
+        min_population: int = 0,
+    ) -> Iterator[Landmark]:
+        """The places of :meth:`in_box`, in its order, as a map label reads them (a
+        :class:`Landmark`: no alternate names to read and split)."""
+        sql, params = _box_query(
+            f"{_LANDMARK_COLUMNS}, p.rid",
+            south,
+            west,
+            north,
+            east,
+            kinds=kinds,
+            min_population=min_population,
+        )
+        rows = self._rows(sql, params, order=lambda r: (r[2], r[3], r[_LANDMARK_WIDTH]))
+        return (Landmark._make(row[:_LANDMARK_WIDTH]) for row in rows)
+
+
+def _box_query(
+    columns: str,
+    south: float,
+    west: float,
+    north: float,
+    east: float,
+    *,
+    kinds: Iterable[str] | None = None,
+    min_population: int = 0,
+    min_city_population: int = 0,
+) -> tuple[str, list]:
+    """The query of ``columns`` of the places in a box, for :meth:`Gazetteer.in_box`."""
+    # A tall box holds much of the table: scanning the table in its own order and sorting
+    # what passes is then faster than walking the latitude index (which SQLite would
+    # walk for the ORDER BY alone), several times so when few rows pass (the world's
+    # countries and regions: 84 ms against 310).
+    table = "places p NOT INDEXED" if north - south > 30 else "places p"
+    sql = f"SELECT {columns} FROM {{db}}.{table} WHERE p.lat BETWEEN ? AND ?"
+    params: list = [south, north]
+    if west <= east:
+        sql += " AND p.lon BETWEEN ? AND ?"
+        params += [west, east]
+    else:
+        sql += " AND (p.lon >= ? OR p.lon <= ?)"
+        params += [west, east]
+    if min_population:
+        sql += " AND p.population >= ?"
+        params.append(min_population)
+    if min_city_population:
+        sql += " AND (p.kind != 'city' OR p.population >= ?)"
+        params.append(min_city_population)
+    kinds = tuple(kinds) if kinds else ()
+    if kinds:
+        sql += f" AND p.kind IN ({','.join('?' * len(kinds))})"
+        params += kinds
+    # The lat/lon index yields this order (rows sharing a point sorted by rid in memory).
+    sql += "{hide} ORDER BY p.lat, p.lon, p.rid"
+    return sql, params
 
 
 # --------------------------------------------------------------------------- writing rows

@@ -36,7 +36,14 @@ import folium
 from branca.element import Element, Figure, MacroElement
 
 from geomap import basemap, geometry
-from geomap.basemap import as_geometry, compact_geometry, country_boundaries, display_name
+from geomap.basemap import (
+    JSONText,
+    as_geometry,
+    compact_geometry,
+    compact_outline,
+    country_boundaries,
+    display_name,
+)
 from geomap.errors import GeomapError, InputError
 from geomap.files import atomic_write
 from geomap.geometry import compass
@@ -669,18 +676,36 @@ def _doc_row(d: int, doc: Document, markers: _Markers) -> DocRow:
     }
 
 
-def _outlines(boundaries: Mapping[str, Any] | None, markers: _Markers) -> dict[str, list]:
+def _outlines(
+    boundaries: Mapping[str, Any] | None,
+    markers: _Markers,
+    extents: Mapping[str, Any] | None = None,
+) -> dict[str, list]:
     """The basemap's country outlines, the outlines of the countries mentioned, and the
-    extents of places whose id ``boundaries`` holds."""
-    basemap_out: list[dict] = []
+    extents of places: ``extents`` (the gazetteer's), replaced by those whose id
+    ``boundaries`` holds. A country only the basemap draws is cut from the text of a lazily
+    read bundled file (:func:`compact_outline`), not decoded."""
+    boundaries = boundaries or {}
+    extents = extents or {}
+    # Keys and values as {**extents, **boundaries} would have them, read only when needed.
+    sources = [(key, boundaries if key in boundaries else extents) for key in extents]
+    sources += [(key, boundaries) for key in boundaries if key not in extents]
+    basemap_out: list[dict | JSONText] = []
     countries: list[dict] = []
-    extents: list[dict] = []
-    for key, value in (boundaries or {}).items():
+    extents_out: list[dict] = []
+    for key, source in sources:
+        country = len(key) == 2 and key.isalpha()
+        if country and key.upper() not in markers.countries:
+            outline = compact_outline(source, key)
+            if outline is not None:
+                basemap_out.append(outline)
+            continue
+        value = source[key]
         geometry_ = as_geometry(value)
         if geometry_ is None:
             continue
         geometry_ = compact_geometry(geometry_)
-        if len(key) == 2 and key.isalpha():
+        if country:
             code = key.upper()
             basemap_out.append(geometry_)
             if code in markers.countries:
@@ -689,8 +714,8 @@ def _outlines(boundaries: Mapping[str, Any] | None, markers: _Markers) -> dict[s
                     name = (value.get("properties") or {}).get("name")
                 countries.append({"iso2": code, "name": name or code, "geometry": geometry_})
         elif key in markers.index:
-            extents.append({"place": markers.index[key], "geometry": geometry_})
-    return {"basemap": basemap_out, "countries": countries, "extents": extents}
+            extents_out.append({"place": markers.index[key], "geometry": geometry_})
+    return {"basemap": basemap_out, "countries": countries, "extents": extents_out}
 
 
 def _view_points(places: Sequence[PlaceRow]) -> list[tuple[float, float]]:
@@ -761,7 +786,9 @@ def map_payload(
     gazetteer: Gazetteer | None = None,
     tiles: str | None = None,
 ) -> dict[str, Any]:
-    """The JSON the article map's script reads (see the row types above)."""
+    """The JSON the article map's script reads (see the row types above); an outline cut
+    from a bundled file stands in it as :class:`JSONText`, which :func:`json_for_html`
+    writes."""
     markers = _Markers(documents)
     docs = [_doc_row(d, doc, markers) for d, doc in enumerate(documents)]
     places = [
@@ -772,19 +799,17 @@ def map_payload(
         (loc["lat"], loc["lon"]) for doc in docs for loc in doc["locations"]
     ]
     names = [] if gazetteer is None else basemap.labels(gazetteer, points, exclude=markers.index)
+    extents = {}
     if gazetteer is not None:
         # The gazetteer's own outlines of the regions, seas and rivers the article names.
-        extents = basemap.bundled_extents()
-        boundaries = {
-            **{k: extents[k] for k in markers.index if k in extents},
-            **(boundaries or {}),
-        }
+        bundled = basemap.bundled_extents()
+        extents = {k: bundled[k] for k in markers.index if k in bundled}
     return {
         "title": page_title([doc["title"] for doc in docs]),
         "places": places,
         "docs": docs,
         **_legend_rows(places),
-        **_outlines(boundaries, markers),
+        **_outlines(boundaries, markers, extents),
         "labels": basemap.label_rows(names),
         "water": basemap.water_features(names, basemap.bundled_extents()) if names else [],
         "lowConfidence": LOW_CONFIDENCE,
@@ -803,7 +828,7 @@ def json_for_html(data: Any) -> str:
     is saved; such a brace is written ``\\u007b``. A brace of the JSON itself is always
     followed by ``"`` or ``}``.
     """
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    text = _json_with_text(data)
     text = (
         text.replace("&", "\\u0026")
         .replace("<", "\\u003c")
@@ -812,6 +837,26 @@ def json_for_html(data: Any) -> str:
         .replace("\u2029", "\\u2029")
     )
     return _JINJA_OPEN.sub(r"\\u007b", text)
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+
+def _json_with_text(value: Any) -> str:
+    """``value`` as :func:`_json` writes it, with each :class:`JSONText` written as it is:
+    the value itself, an item of a list, or a value of an object (or of a list there)."""
+    if isinstance(value, JSONText):
+        return value.text
+    if isinstance(value, list) and any(isinstance(v, JSONText) for v in value):
+        return "[" + ",".join(v.text if isinstance(v, JSONText) else _json(v) for v in value) + "]"
+    if (
+        isinstance(value, dict)
+        and all(isinstance(k, str) for k in value)
+        and any(isinstance(v, (JSONText, list)) for v in value.values())
+    ):
+        return "{" + ",".join(f"{_json(k)}:{_json_with_text(v)}" for k, v in value.items()) + "}"
+    return _json(value)
 
 
 # ---------------------------------------------------------------------------------------
@@ -1021,6 +1066,25 @@ def _asset_tag(
     return tag, f"<style>/* {filename} from {package} */\n{body}\n</style>"
 
 
+def _replace_all(text: str, replacements: Mapping[str, str]) -> str:
+    """``text`` with each key of ``replacements`` replaced by its value wherever it stands,
+    in one copy (replacing the links one after another copied the 2 MB page each time)."""
+    spots = []
+    for old in replacements:
+        at = text.find(old)
+        while at >= 0:
+            spots.append((at, old))
+            at = text.find(old, at + len(old))
+    pieces: list[str] = []
+    done = 0
+    for at, old in sorted(spots):
+        if at >= done:
+            pieces += (text[done:at], replacements[old])
+            done = at + len(old)
+    pieces.append(text[done:])
+    return "".join(pieces)
+
+
 def save(m: folium.Map, path: str | os.PathLike, *, inline: bool = True) -> Path:
     """Write ``m`` as an HTML page at ``path`` and return its path.
 
@@ -1032,6 +1096,7 @@ def save(m: folium.Map, path: str | os.PathLike, *, inline: bool = True) -> Path
     page = m.get_root().render()
     files_dir = path.parent / f"{path.stem}_files"
     copies: dict[str, str] = {}
+    links: dict[str, str] = {}
     for kind, entries in (("js", PAGE_JS), ("css", PAGE_CSS)):
         own = dict(m.default_js if kind == "js" else m.default_css)
         for name, url, package, filename in entries:
@@ -1048,9 +1113,10 @@ def save(m: folium.Map, path: str | os.PathLike, *, inline: bool = True) -> Path
             )
             if tag not in page:
                 raise AssetError(f"cannot find the link to {url} in the page")
-            page = page.replace(tag, new)
+            links[tag] = new
             if not inline:
                 copies[filename] = text
+    page = _replace_all(page, links)
     left = remote_assets(page)
     if left:
         raise AssetError(

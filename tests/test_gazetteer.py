@@ -120,6 +120,23 @@ def test_places_in_a_box(small_csv, tmp_path):
         assert [p.id for p in gaz.in_box(-60, 40, 60, 42)] == [
             p.id for p in sorted(gaz.in_box(34, 40, 35, 42), key=lambda p: (p.lat, p.lon))
         ]
+        # A map's labels read the same places, in the same order, without alternate names.
+        for box, options in (((34, 40, 35, 42), {}), ((-60, 40, 60, 42), {"kinds": ["city"]})):
+            assert [
+                (p.id, p.name, p.lat, p.lon, p.kind, p.population, p.capital, p.extent_km)
+                for p in gaz.in_box(*box, **options)
+            ] == [tuple(p) for p in gaz.landmarks_in_box(*box, **options)]
+
+
+def test_an_index_read_without_mapping_it_answers_the_same(small_csv, tmp_path):
+    # geomap map reads the index without mapping it into memory: same places, same order.
+    with Gazetteer.open([small_csv], bundled=False, cache=tmp_path / "c") as mapped:
+        with Gazetteer.open([small_csv], bundled=False, cache=tmp_path / "c", mmap=False) as read:
+            assert read._open.execute("PRAGMA mmap_size").fetchone() == (0,)
+            assert mapped._open.execute("PRAGMA mmap_size").fetchone()[0] > 0
+            for name in ("Husaybah", "Al Qaim", "Rawa"):
+                assert read.matches(name) == mapped.matches(name) != []
+            assert list(read.in_box(-60, 40, 60, 42)) == list(mapped.in_box(-60, 40, 60, 42))
 
 
 # --------------------------------------------------------------------------- extension
@@ -190,6 +207,30 @@ def test_landmarks_are_the_areas_and_large_cities_of_both_indexes(full_gazetteer
         assert {k: tuple(v) for k, v in found.items()} == expected
         assert ramadi.id not in found and found["u:town"].population == 250000
         assert (found["u:wadi"].kind, found["u:wadi"].extent_km) == ("river", 120.0)
+
+
+def test_landmarks_filtered_in_the_index_are_those_filtered_after(full_gazetteer):
+    # A map's label tiers ask the index for their rows; the answer must be the rows they
+    # would keep of all the landmarks.
+    every = list(full_gazetteer.landmarks())
+    for options in (
+        {"kinds": ("country",), "min_population": 1_000_000},
+        {"kinds": ("water", "region"), "min_extent_km": 800.0},
+        {"kinds": ("city",), "min_population": 300_000, "capital": "country"},
+        {"kinds": ("admin1",), "latitudes": (20.5, 44.25)},
+        {"kinds": ("water", "river", "region"), "min_extent_km": 100.0, "latitudes": (-5, 5)},
+    ):
+        south, north = options.get("latitudes", (-90, 90))
+        kept = [
+            p
+            for p in every
+            if p.kind in options["kinds"]
+            and p.population >= options.get("min_population", 0)
+            and p.extent_km >= options.get("min_extent_km", 0)
+            and p.capital == options.get("capital", p.capital)
+            and south <= p.lat <= north
+        ]
+        assert sorted(full_gazetteer.landmarks(**options)) == sorted(kept) != []
 
 
 def test_user_places_rank_among_bundled_ones(full_gazetteer, tmp_path):

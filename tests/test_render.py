@@ -815,6 +815,52 @@ def test_bundled_outlines_read_one_by_one_are_those_of_the_whole_file():
     assert sorted_layout["x:Qā’im"] == BOUNDARIES["SY"] and "x:q" not in sorted_layout
 
 
+def test_bundled_country_outlines_cut_from_the_file_are_those_json_writes():
+    # The page writes the countries it only draws as text cut from the file: it must be what
+    # decoding the file and encoding the compacted geometry would write, byte for byte.
+    import gzip
+    import json
+
+    from geomap.basemap import CountryOutlines, compact_geometry
+    from geomap.gazetteer import boundaries, bundled_dir
+
+    path = bundled_dir() / "country_boundaries.geojson.gz"
+    whole = {
+        f["properties"]["iso2"]: f["geometry"]
+        for f in json.loads(gzip.decompress(path.read_bytes()))["features"]
+    }
+    lazy = boundaries()
+    assert list(lazy) == list(whole) and len(lazy) == len(whole) > 200
+    for code, outline in whole.items():
+        cut = lazy.compact_json(code)
+        written = json.dumps(compact_geometry(outline), ensure_ascii=False, separators=(",", ":"))
+        assert cut is not None and cut.text == written
+        assert lazy[code] == outline
+    assert "gold:anbar" not in lazy and lazy.compact_json("ZZ") is None
+    # Laid out otherwise, the collection is decoded whole and nothing is cut from its text.
+    other = CountryOutlines(
+        json.dumps(
+            {
+                "type": "FeatureCollection",
+                "features": [
+                    {"type": "Feature", "properties": {"iso2": "IQ"}, "geometry": BOUNDARIES["IQ"]}
+                ],
+            }
+        )
+    )
+    assert dict(other) == {"IQ": BOUNDARIES["IQ"]} and other.compact_json("IQ") is None
+
+
+def test_json_for_html_writes_json_text_as_it_is():
+    from geomap.basemap import JSONText
+
+    value = {"a": [JSONText('{"type":"Point","coordinates":[1,2]}'), {"b": "<x>"}], "c": 1.5}
+    expected = {"a": [{"type": "Point", "coordinates": [1, 2]}, {"b": "<x>"}], "c": 1.5}
+    assert render.json_for_html(value) == render.json_for_html(expected)
+    with pytest.raises(TypeError):
+        render.json_for_html({"a": [[JSONText("1")]]})
+
+
 # --------------------------------------------------------------------------- locations
 
 #: Reworded from a Reuters report (Sept 2015) so that one thing the gazetteer lacks is placed
