@@ -249,8 +249,10 @@ ABBREVIATED_NAMES = {
     "D.C.": "District of Columbia",
     "L.A.": "Los Angeles",
 }
+#: A state's abbreviation after a comma ("Alexandria, La."), group 1: the comma opens the
+#: pattern, so that the engine skips to commas.
 _STATE_AFTER_COMMA = re.compile(
-    r"(?<=,[ \t])("
+    r",[ \t]("
     + "|".join(re.escape(k) for k in sorted(ABBREVIATED_NAMES, key=len, reverse=True))
     + r")(?![A-Za-z])"
 )
@@ -337,20 +339,34 @@ def abbreviation_matches(gazetteer: Gazetteer, text: str) -> list[Match]:
     return found
 
 
-_ARTICLE_PREFIX = r"(?:al|el|ad|ar|as|ash|az|ez|ed|en|es|et|at|an|ud|ul|bin|ibn)-"
+_ARTICLES = "al el ad ar as ash az ez ed en es et at an ud ul bin ibn".split()
+_ARTICLE_PREFIX = rf"(?:{'|'.join(_ARTICLES)})-"
 _ARTICLE_HYPHEN = re.compile(_ARTICLE_PREFIX, re.I)
-# Words that start in lower case (bar an article, "al-Abadi") are never part of a name, and
-# most words are such: the pattern passes over them in C rather than yielding a token each.
-# The gap they leave between two name tokens breaks the chunk as the word itself would; the
-# lookbehinds keep a token from starting inside a passed-over word ("iPhone", "d'Arc").
-# The lookahead gives the engine the letters a token can start with (any letter but a-z,
-# which start only an article), so it skips to those.
-_TOKEN = re.compile(
-    r"(?=[^\W\d_a-z]|[abeiu])(?<![^\W\d_])(?<![^\W\d_][-'’‘])"
+#: A word that may be part of a name, as plainly written: the lookbehinds keep a token from
+#: starting inside a word ("iPhone", "d'Arc"); words that start in lower case (bar an article,
+#: "al-Abadi") are never part of a name. ``_TOKEN`` finds the same tokens faster.
+_PLAIN_TOKEN = re.compile(
+    r"(?<![^\W\d_])(?<![^\W\d_][-'’‘])"
     r"(?:(?P<dotted>(?:[A-Z]\.){2,})"
     r"|(?P<abbr>(?:St|Mt|Ft)\.)"
     r"|(?P<initial>[A-Z]\.)(?=[ \t]+[A-Z])"
     rf"|(?P<word>(?=[^a-z]|(?i:{_ARTICLE_PREFIX}))[^\W\d_]+(?:[-'’‘][^\W\d_]+)*))"
+)
+_OPENERS = {a[0]: [b[1:] for b in _ARTICLES if b[0] == a[0]] for a in _ARTICLES}
+# Most words start in lower case and are passed over in C rather than yielding a token each.
+# ``_PLAIN_TOKEN`` with its first letter taken first: a pattern that opens with a set of
+# characters lets the engine skip to the next one in a tight loop (any letter but a-z may open
+# a name, and "a", "b", "e", "i", "u" an article); the lookbehinds, one character wider, then
+# read what precedes it, and each branch checks the letter it took.
+_TOKEN = re.compile(
+    rf"[^\W\d_{''.join(sorted(set('abcdefghijklmnopqrstuvwxyz') - set(_OPENERS)))}]"
+    r"(?<![^\W\d_].)(?<![^\W\d_][-'’‘].)"
+    r"(?:(?P<dotted>(?<=[A-Z])\.(?:[A-Z]\.)+)"
+    r"|(?P<abbr>(?<=[SMF])t\.)"
+    r"|(?P<initial>(?<=[A-Z])\.(?=[ \t]+[A-Z]))"
+    r"|(?P<word>(?:(?<=[^a-z])|"
+    + "|".join(f"(?<={c})(?=(?i:{'|'.join(rests)})-)" for c, rests in _OPENERS.items())
+    + r")[^\W\d_]*(?:[-'’‘][^\W\d_]+)*))"
 )
 _AGE = re.compile(r",[ \t]*\d{1,3},(?!\d)")  # not "Rawa, 1,000 feet"
 _PREVIOUS_WORD = re.compile(r"([A-Za-z]+)[ \t]+\Z")
@@ -453,77 +469,89 @@ class _Token:
         return self.text.isupper() and len(self.text) > 1
 
 
-def _tokens(text: str, start: int, end: int) -> list[_Token]:
-    """The tokens of ``text[start:end]`` that may be part of a name, in order."""
-    out = []
-    for m in _TOKEN.finditer(text, start, end):
-        word, kind, first, last = m.group(), m.lastgroup or "", m.start(), m.end()
-        if kind == "word" and len(word) > 2 and word.endswith(("'s", "’s")):
-            out.append(_Token(first, last - 2, word[:-2], kind, True, last))
-        else:
-            out.append(_Token(first, last, word, kind, False, last))
-    return out
-
-
-def _compound_adjective(tok: _Token) -> bool:
+def _compound_adjective(text: str) -> bool:
     """ "IS-held", "Iraq-based": a name joined to a lower-case word, not a name."""
-    return (
-        "-" in tok.text
-        and tok.text.rsplit("-", 1)[1][:1].islower()
-        and not (_ARTICLE_HYPHEN.match(tok.text))
-    )
+    return "-" in text and text.rsplit("-", 1)[1][:1].islower() and not _ARTICLE_HYPHEN.match(text)
 
 
-def _is_name_token(tok: _Token) -> bool:
-    if tok.kind != "word":
-        return True
-    if _compound_adjective(tok):
+def _is_name_word(text: str) -> bool:
+    """Whether a word (without its possessive 's) may be part of a name."""
+    if _compound_adjective(text):
         return False
-    if tok.capitalised:
-        if tok.text in COUNTRY_ABBREVIATIONS:  # "the US", not the pronoun "us"
+    if text[:1].isupper():
+        if text in COUNTRY_ABBREVIATIONS:  # "the US", not the pronoun "us"
             return True
-        return tok.lower not in FUNCTION_WORDS and tok.lower not in MONTHS_DAYS
-    return bool(_ARTICLE_HYPHEN.match(tok.text))
+        return text.lower() not in FUNCTION_WORDS and text.lower() not in MONTHS_DAYS
+    return bool(_ARTICLE_HYPHEN.match(text))
 
 
-def _continues(text: str, prev: _Token, tok: _Token) -> bool:
-    """Whether ``tok`` continues the chunk that ``prev`` ends: only spaces or tabs between,
-    no possessive before."""
-    gap = text[prev.full_end : tok.start]
-    return bool(gap) and not gap.strip(" \t") and not prev.possessive
+#: How a word the token pattern found reads, by the word as found: the word without a
+#: possessive 's, whether it had one, and whether it is part of a name; if it is not, the
+#: name before its hyphen that ends a chunk ("Los Angeles-based": "Angeles"), else "".
+_WORDS: dict[str, tuple[str, bool, bool, str]] = {}
 
 
-def _chunks(text: str, tokens: list[_Token]) -> list[list[_Token]]:
-    """Runs of name tokens separated only by spaces or tabs (no possessive inside)."""
+def _word(word: str) -> tuple[str, bool, bool, str]:
+    """What :data:`_WORDS` holds for a word, remembered there."""
+    found = _WORDS.get(word)
+    if found is None:
+        possessive = len(word) > 2 and word.endswith(("'s", "’s"))
+        text = word[:-2] if possessive else word
+        name = _is_name_word(text)
+        head = ""
+        if not name and text[:1].isupper() and _compound_adjective(text):
+            head = text.rsplit("-", 1)[0]
+        if len(_WORDS) > 100_000:
+            _WORDS.clear()
+        found = _WORDS[word] = (text, possessive, name, head)
+    return found
+
+
+def _chunks(text: str, start: int, end: int) -> list[list[_Token]]:
+    """The runs of name tokens of ``text[start:end]`` separated only by spaces or tabs, no
+    possessive inside: a word that is no part of a name ("The", "March") ends a run, and a
+    name before "-based" ends it too ("Los Angeles-based") or is a run of its own
+    ("Texas-based")."""
     chunks: list[list[_Token]] = []
     current: list[_Token] = []
-    for tok in tokens:
-        if not _is_name_token(tok):
-            if tok.capitalised and _compound_adjective(tok):
-                # "Los Angeles-based": the name before the hyphen ends the current chunk
-                # ("Los Angeles"), or is a chunk of its own ("Texas-based").
-                name = tok.text.rsplit("-", 1)[0]
-                head = _Token(
-                    tok.start, tok.start + len(name), name, "word", False, tok.start + len(name)
-                )
-                if current and _continues(text, current[-1], head):
-                    current.append(head)
-                else:
-                    if current:
-                        chunks.append(current)
-                    current = [head]
-            if current:
-                chunks.append(current)
-            current = []
-            continue
-        if current and not _continues(text, current[-1], tok):
+    prev_end = -1  # where the last token of ``current`` ends, or -1 after a possessive
+    for m in _TOKEN.finditer(text, start, end):
+        word, kind, first = m.group(), m.lastgroup or "", m.start()
+        if kind != "word":
+            tok = _Token(first, m.end(), word, kind, False, m.end())
+        else:
+            stem, possessive, name, head = _word(word)
+            if not name:
+                if head:
+                    last = first + len(head)
+                    tok = _Token(first, last, head, "word", False, last)
+                    if current and _only_blanks(text, prev_end, first):
+                        current.append(tok)
+                    else:
+                        if current:
+                            chunks.append(current)
+                        current = [tok]
+                if current:
+                    chunks.append(current)
+                current = []
+                continue
+            tok = _Token(first, first + len(stem), stem, kind, possessive, m.end())
+        if current and not _only_blanks(text, prev_end, first):
             chunks.append(current)
             current = []
         current.append(tok)
+        prev_end = -1 if tok.possessive else tok.full_end
     if current:
         chunks.append(current)
-    # A chunk cannot start with a lower-case particle ("al-Abadi" at a chunk start is kept).
     return chunks
+
+
+def _only_blanks(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` is spaces or tabs, at least one (-1: never)."""
+    if start < 0:
+        return False
+    gap = text[start:end]
+    return bool(gap) and not gap.strip(" \t")
 
 
 # --------------------------------------------------------------------------- extraction
@@ -1001,13 +1029,13 @@ class _Extractor:
     def run(self, sentences: Sequence[Sentence]) -> list[_Found]:
         for sentence in sentences:
             self.sentence = sentence.index
-            tokens = _tokens(self.text, sentence.start, sentence.end)
-            for chunk in _chunks(self.text, tokens):
+            for chunk in _chunks(self.text, sentence.start, sentence.end):
                 self.chunk(chunk)
-            for m in _STATE_AFTER_COMMA.finditer(self.text, sentence.start, sentence.end):
-                self.found.append(
-                    _Found(m.start(), m.end(), "place", sentence.index, strong=True, qualified=True)
-                )
+            start = max(0, sentence.start - 2)  # the comma may end the sentence before
+            for m in _STATE_AFTER_COMMA.finditer(self.text, start, sentence.end):
+                found = _Found(m.start(1), m.end(), "place", sentence.index, strong=True)
+                found.qualified = True
+                self.found.append(found)
             # Lower-case and mid-chunk demonyms were handled; "Iraqis" alone is a chunk.
         if self.unknowns:
             self.vary_unknowns()
