@@ -190,6 +190,9 @@ _TYPE_BEFORE = re.compile(
     r"|\b(provincial capital|capital|border town|town|city|village|province|crossing)[ \t]+\Z",
     re.I,
 )
+#: The words ``_TYPE_BEFORE`` may end with, before its spaces: no other word before a name
+#: has a type word before it, and the pattern is tried only after one of these.
+_TYPE_BEFORE_LAST = frozenset("of the capital town city village province crossing".split())
 _SINGULAR = {p: w for w, p in _TYPE_PLURALS.items()}
 LOCATIVE = frozenset("in at near outside inside across around throughout".split())
 ARABIC_PARTICLES = frozenset(
@@ -251,6 +254,9 @@ ABBREVIATED_NAMES = {
 }
 #: A state's abbreviation after a comma ("Alexandria, La."), group 1: the comma opens the
 #: pattern, so that the engine skips to commas.
+#: The most letters an abbreviation has before its period: AP's ("Calif."), and any other
+#: (``is_abbreviation``: five).
+_ABBREVIATION_LETTERS = max(5, *(len(k) - 1 for k in ABBREVIATED_NAMES))
 _STATE_AFTER_COMMA = re.compile(
     r",[ \t]("
     + "|".join(re.escape(k) for k in sorted(ABBREVIATED_NAMES, key=len, reverse=True))
@@ -515,12 +521,14 @@ def _chunks(text: str, start: int, end: int) -> list[list[_Token]]:
     chunks: list[list[_Token]] = []
     current: list[_Token] = []
     prev_end = -1  # where the last token of ``current`` ends, or -1 after a possessive
+    words = _WORDS
     for m in _TOKEN.finditer(text, start, end):
-        word, kind, first = m.group(), m.lastgroup or "", m.start()
-        if kind != "word":
-            tok = _Token(first, m.end(), word, kind, False, m.end())
+        word = m.group()
+        first, last = m.span()
+        if m.lastgroup != "word":
+            tok = _Token(first, last, word, m.lastgroup or "", False, last)
         else:
-            stem, possessive, name, head = _word(word)
+            stem, possessive, name, head = words.get(word) or _word(word)
             if not name:
                 if head:
                     last = first + len(head)
@@ -533,14 +541,14 @@ def _chunks(text: str, start: int, end: int) -> list[list[_Token]]:
                         current = [tok]
                 if current:
                     chunks.append(current)
-                current = []
+                    current = []
                 continue
-            tok = _Token(first, first + len(stem), stem, kind, possessive, m.end())
+            tok = _Token(first, first + len(stem), stem, "word", possessive, last)
         if current and not _only_blanks(text, prev_end, first):
             chunks.append(current)
             current = []
         current.append(tok)
-        prev_end = -1 if tok.possessive else tok.full_end
+        prev_end = -1 if tok.possessive else last
     if current:
         chunks.append(current)
     return chunks
@@ -548,10 +556,9 @@ def _chunks(text: str, start: int, end: int) -> list[list[_Token]]:
 
 def _only_blanks(text: str, start: int, end: int) -> bool:
     """Whether ``text[start:end]`` is spaces or tabs, at least one (-1: never)."""
-    if start < 0:
+    if start < 0 or start >= end:
         return False
-    gap = text[start:end]
-    return bool(gap) and not gap.strip(" \t")
+    return end == start + 1 and text[start] == " " or not text[start:end].strip(" \t")
 
 
 # --------------------------------------------------------------------------- extraction
@@ -577,6 +584,8 @@ class _Extractor:
         self.spans = _caches(gazetteer)[3]
         self.strengths = _STRENGTHS.setdefault(gazetteer, {})
         self.common = common_words()
+        self.demonyms = demonyms()
+        self.demonym_openers = _demonym_openers()
         self.found: list[_Found] = []
         self.persons: set[str] = set()
         self.unknowns: list[_Found] = []
@@ -758,19 +767,21 @@ class _Extractor:
         if (
             i + 1 < len(toks)
             and toks[i + 1].kind == "word"
-            and self.text[tok.start : tok.full_end] in _demonym_openers()
-            and is_demonym(self.text[tok.start : toks[i + 1].end])
+            and self.text[tok.start : tok.full_end] in self.demonym_openers
+            and self.text[tok.start : toks[i + 1].end] in self.demonyms
         ):
             return 2
-        return 1 if is_demonym(tok.text) else 0
+        return 1 if tok.text in self.demonyms else 0
 
     def abbreviation(self, tok: _Token) -> bool:
         """Mark a region's abbreviation after a comma or a locative ("Brisbane, Qld", "in
         Okla."), its period included; True if marked. The resolver takes it only with its
         country in the article's context."""
+        if tok.kind != "word" or len(tok.text) > _ABBREVIATION_LETTERS:
+            return False
         end = tok.end + 1 if self.text.startswith(".", tok.end) else tok.end
         text = self.text[tok.start : end]
-        if tok.kind != "word" or not (text in ABBREVIATED_NAMES or is_abbreviation(text)):
+        if not (text in ABBREVIATED_NAMES or is_abbreviation(text)):
             return False
         after_comma = self.text[max(0, tok.start - 2) : tok.start] == ", "
         # A code in capitals is an acronym but after a place's comma ("in IS territory";
@@ -863,7 +874,7 @@ class _Extractor:
             return True
         # A title: what follows is a person; what precedes is read on its own.
         for i in range(len(toks) - 1, -1, -1):
-            if toks[i].lower.rstrip(".") in TITLES and toks[i].capitalised:
+            if toks[i].capitalised and toks[i].lower.rstrip(".") in TITLES:
                 if i + 1 < len(toks):
                     self.person(toks[i + 1 :])
                 if i:
@@ -880,10 +891,13 @@ class _Extractor:
         # An organisation word: a leading place name is the organisation's modifier; a
         # street's name ("Washington Drive") holds none, unless it is a county's or state's.
         for i, t in enumerate(toks):
-            if t.lower.rstrip(".") in ORG_WORDS and t.capitalised and i:
-                self.modifier(toks[:i], "modifier", areas_only=t.lower.rstrip(".") in STREETS)
+            word = t.lower.rstrip(".")
+            if word not in ORG_WORDS:
+                continue
+            if t.capitalised and i:
+                self.modifier(toks[:i], "modifier", areas_only=word in STREETS)
                 return True
-            if t.lower.rstrip(".") in ORG_WORDS and i == 0 and len(toks) > 1:
+            if i == 0 and len(toks) > 1:
                 # "Army Colonel ..." was handled above; "Police Chief" has no place.
                 return True
         return False
@@ -1089,7 +1103,17 @@ def _type_before(text: str, start: int) -> str:
     """The type word before a name starting at ``start`` ("the town of Abu Kamal")."""
     if not start or text[start - 1] not in " \t":
         return ""  # the pattern ends with a space or tab
-    m = _TYPE_BEFORE.search(text[max(0, start - 30) : start])
+    low = max(0, start - 30)
+    i = start - 1
+    while i > low and text[i - 1] in " \t":
+        i -= 1
+    j = i
+    while j > low and text[j - 1] in _ASCII_LETTERS:
+        j -= 1
+    # A letter outside ASCII may match one inside it ("ſ" is "s" to a pattern ignoring case).
+    if text[j:i].lower() not in _TYPE_BEFORE_LAST and (j == low or text[j - 1].isascii()):
+        return ""
+    m = _TYPE_BEFORE.search(text[low:start])
     return (m.group(1) or m.group(2)).lower() if m else ""
 
 

@@ -225,3 +225,27 @@ def test_the_readings_written_for_speed_agree_with_their_plain_patterns():
         for start in range(len(text) + 1):
             m = extract._PREVIOUS_WORD.search(text[max(0, start - 20) : start])
             assert extract._word_before(text, start, 20) == (m.group(1) if m else ""), (text, start)
+
+
+def test_the_type_word_before_a_name_is_what_its_pattern_finds():
+    # _type_before tries its pattern only after a word the pattern may end with: it must find
+    # what the pattern finds wherever it is tried, letters that match others ignoring case
+    # ("ſ", "İ") and windows that cut a word included.
+    import random
+
+    from geomap import extract
+
+    rng = random.Random(16)
+    words = "of the OF The city Town village province croſſing cİty capital provincial border"
+    words += " xcity county state a é ſ K"
+    for _ in range(3_000):
+        text = "".join(
+            rng.choice(words.split()) + rng.choice([" ", "  ", "\t", "", "-", ","])
+            for _ in range(rng.randint(1, 12))
+        )
+        for start in range(len(text) + 1):
+            m = None
+            if start and text[start - 1] in " \t":
+                m = extract._TYPE_BEFORE.search(text[max(0, start - 30) : start])
+            expected = (m.group(1) or m.group(2)).lower() if m else ""
+            assert extract._type_before(text, start) == expected, (text, start)
