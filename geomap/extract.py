@@ -358,22 +358,51 @@ _PLAIN_TOKEN = re.compile(
     r"|(?P<initial>[A-Z]\.)(?=[ \t]+[A-Z])"
     rf"|(?P<word>(?=[^a-z]|(?i:{_ARTICLE_PREFIX}))[^\W\d_]+(?:[-'’‘][^\W\d_]+)*))"
 )
-_OPENERS = {a[0]: [b[1:] for b in _ARTICLES if b[0] == a[0]] for a in _ARTICLES}
+
+
+def _after_article(width: int) -> str:
+    """A lookbehind for an article of ``width`` letters, in lower case bar the rest's case
+    ("al", "aL"), before a hyphen, where a token may start (the plain pattern's
+    lookbehinds)."""
+    articles = "|".join(f"{a[0]}(?i:{a[1:]})" for a in _ARTICLES if len(a) == width)
+    return rf"(?<=(?<![^\W\d_])(?<![^\W\d_][-'’‘])(?:{articles})-)"
+
+
 # Most words start in lower case and are passed over in C rather than yielding a token each.
 # ``_PLAIN_TOKEN`` with its first letter taken first: a pattern that opens with a set of
-# characters lets the engine skip to the next one in a tight loop (any letter but a-z may open
-# a name, and "a", "b", "e", "i", "u" an article); the lookbehinds, one character wider, then
-# read what precedes it, and each branch checks the letter it took.
+# characters lets the engine skip to the next one in a tight loop (a capital or a letter
+# outside ASCII may open a name); the lookbehinds, one character wider, then read what
+# precedes it, and each branch checks the letter it took. An article in lower case
+# ("al-Abadi") is found at its hyphen, the token then read from its start by
+# ``_PLAIN_TOKEN`` (see ``_token_matches``).
 _TOKEN = re.compile(
-    rf"[^\W\d_{''.join(sorted(set('abcdefghijklmnopqrstuvwxyz') - set(_OPENERS)))}]"
-    r"(?<![^\W\d_].)(?<![^\W\d_][-'’‘].)"
+    r"[-A-Z\x80-\U0010ffff]"
+    r"(?:(?<![^\W\d_].)(?<![^\W\d_][-'’‘].)"
     r"(?:(?P<dotted>(?<=[A-Z])\.(?:[A-Z]\.)+)"
     r"|(?P<abbr>(?<=[SMF])t\.)"
     r"|(?P<initial>(?<=[A-Z])\.(?=[ \t]+[A-Z]))"
-    r"|(?P<word>(?:(?<=[^a-z])|"
-    + "|".join(f"(?<={c})(?=(?i:{'|'.join(rests)})-)" for c, rests in _OPENERS.items())
-    + r")[^\W\d_]*(?:[-'’‘][^\W\d_]+)*))"
+    r"|(?P<word>(?<=[^\W\d_])[^\W\d_]*(?:[-'’‘][^\W\d_]+)*))"
+    + "".join(
+        f"|{_after_article(width)}(?P<article{width}>)"
+        for width in sorted({len(a) for a in _ARTICLES})
+    )
+    + ")"
 )
+
+
+def _token_matches(text: str, start: int, end: int) -> Iterator[re.Match[str]]:
+    """The matches of ``_PLAIN_TOKEN`` in ``text[start:end]``, found by ``_TOKEN``."""
+    for m in _TOKEN.finditer(text, start, end):
+        group = m.lastgroup or ""
+        if not group.startswith("article"):
+            yield m
+            continue
+        first = m.start() - int(group[7:])  # the match is the article's hyphen
+        token = _PLAIN_TOKEN.match(text, first, end) if first >= start else None
+        if token:
+            yield token
+
+
 _AGE = re.compile(r",[ \t]*\d{1,3},(?!\d)")  # not "Rawa, 1,000 feet"
 _PREVIOUS_WORD = re.compile(r"([A-Za-z]+)[ \t]+\Z")
 _QUALIFIER = re.compile(r",[ \t]+[A-Z]")
@@ -522,7 +551,7 @@ def _chunks(text: str, start: int, end: int) -> list[list[_Token]]:
     current: list[_Token] = []
     prev_end = -1  # where the last token of ``current`` ends, or -1 after a possessive
     words = _WORDS
-    for m in _TOKEN.finditer(text, start, end):
+    for m in _token_matches(text, start, end):
         word = m.group()
         first, last = m.span()
         if m.lastgroup != "word":
