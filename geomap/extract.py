@@ -453,7 +453,9 @@ def lookup(gazetteer: Gazetteer, name: str, *, fuzzy: bool = False) -> list[Matc
         if fuzzy:
             found = gazetteer.matches(name, fuzzy=True, limit=10)
         else:
-            found = gazetteer.matches(name, limit=25) if normalize(name) else []
+            # Most names looked up (an article's capitalised words) are no place's: the
+            # gazetteer's key hashes say so without a query.
+            found = gazetteer.matches(name, limit=25) if gazetteer.may_hold(name) else []
         if len(cache) > 200_000:
             cache.clear()
         cache[name] = found

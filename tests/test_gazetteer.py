@@ -71,6 +71,21 @@ def test_lookup_by_any_spelling_keeps_the_display_name(small_csv, tmp_path):
         assert gaz.lookup("Atlantis") == []
 
 
+def test_a_name_no_place_has_is_known_without_a_query(small_csv, full_gazetteer, tmp_path):
+    # may_hold lets a lookup skip its query; it may say True wrongly, never False.
+    user = write_csv(tmp_path / "user.csv", "u:1,Nowhere Springs,,1,2,city,US,,10,user")
+    with Gazetteer.open([small_csv], bundled=False, cache=tmp_path / "c") as gaz:
+        for spelling in ("Al-Qaim", "Qaim", "Rawah", "Ḩuşaybah", "Dulaym al Husaybah"):
+            assert gaz.may_hold(spelling) and gaz.contains(spelling)
+        for name in ("Atlantis", "Nowhere Springs", "Haider al-Abadi", ""):
+            assert not gaz.may_hold(name) and not gaz.contains(name)
+    assert full_gazetteer.may_hold("Baghdad") and not full_gazetteer.may_hold("Nowhere Springs")
+    with Gazetteer.open([user]) as gaz:  # an overlay on the bundled index
+        assert gaz.overlay is not None
+        assert gaz.may_hold("Nowhere Springs") and gaz.may_hold("Baghdad")
+        assert not gaz.may_hold("Atlantis Springs")
+
+
 def test_primary_name_beats_alternate(tmp_path):
     csv = write_csv(
         tmp_path / "g.csv",
