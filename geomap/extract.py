@@ -489,21 +489,46 @@ class _Token:
     """A word that may be part of a name: offsets, text (without a possessive 's) and kind
     (dotted, abbr, initial, word). A plain class: LGL's articles make 33,000 of them."""
 
-    __slots__ = ("start", "end", "text", "kind", "possessive", "full_end", "lower", "capitalised")
+    __slots__ = (
+        "start",
+        "end",
+        "text",
+        "kind",
+        "possessive",
+        "full_end",
+        "lower",
+        "capitalised",
+        "bare",
+    )
 
-    def __init__(self, start: int, end: int, text: str, kind: str, possessive: bool, full_end: int):
+    def __init__(
+        self,
+        start: int,
+        end: int,
+        text: str,
+        kind: str,
+        possessive: bool,
+        full_end: int,
+        spelling: tuple[str, bool, str] | None = None,
+    ):
         self.start = start
         self.end = end  # without a possessive 's
         self.text = text
         self.kind = kind
         self.possessive = possessive
         self.full_end = full_end
-        self.lower = text.lower()
-        self.capitalised = text[:1].isupper()
+        #: lower case, capitalised, lower case without trailing periods (a title: "gen")
+        self.lower, self.capitalised, self.bare = spelling or _spelling(text)
 
     @property
     def allcaps(self) -> bool:
         return self.text.isupper() and len(self.text) > 1
+
+
+def _spelling(text: str) -> tuple[str, bool, str]:
+    """A token's :attr:`_Token.lower`, :attr:`_Token.capitalised` and :attr:`_Token.bare`."""
+    lower = text.lower()
+    return lower, text[:1].isupper(), lower.rstrip(".")
 
 
 def _compound_adjective(text: str) -> bool:
@@ -524,11 +549,12 @@ def _is_name_word(text: str) -> bool:
 
 #: How a word the token pattern found reads, by the word as found: the word without a
 #: possessive 's, whether it had one, and whether it is part of a name; if it is not, the
-#: name before its hyphen that ends a chunk ("Los Angeles-based": "Angeles"), else "".
-_WORDS: dict[str, tuple[str, bool, bool, str]] = {}
+#: name before its hyphen that ends a chunk ("Los Angeles-based": "Angeles"), else "";
+#: and the spelling of the word without its possessive (:func:`_spelling`).
+_WORDS: dict[str, tuple[str, bool, bool, str, tuple[str, bool, str]]] = {}
 
 
-def _word(word: str) -> tuple[str, bool, bool, str]:
+def _word(word: str) -> tuple[str, bool, bool, str, tuple[str, bool, str]]:
     """What :data:`_WORDS` holds for a word, remembered there."""
     found = _WORDS.get(word)
     if found is None:
@@ -540,7 +566,7 @@ def _word(word: str) -> tuple[str, bool, bool, str]:
             head = text.rsplit("-", 1)[0]
         if len(_WORDS) > 100_000:
             _WORDS.clear()
-        found = _WORDS[word] = (text, possessive, name, head)
+        found = _WORDS[word] = (text, possessive, name, head, _spelling(text))
     return found
 
 
@@ -559,7 +585,7 @@ def _chunks(text: str, start: int, end: int) -> list[list[_Token]]:
         if m.lastgroup != "word":
             tok = _Token(first, last, word, m.lastgroup or "", False, last)
         else:
-            stem, possessive, name, head = words.get(word) or _word(word)
+            stem, possessive, name, head, spelling = words.get(word) or _word(word)
             if not name:
                 if head:
                     last = first + len(head)
@@ -574,7 +600,7 @@ def _chunks(text: str, start: int, end: int) -> list[list[_Token]]:
                     chunks.append(current)
                     current = []
                 continue
-            tok = _Token(first, first + len(stem), stem, "word", possessive, last)
+            tok = _Token(first, first + len(stem), stem, "word", possessive, last, spelling)
         if current and not _only_blanks(text, prev_end, first):
             chunks.append(current)
             current = []
@@ -841,14 +867,16 @@ class _Extractor:
             if n:
                 self.emit(toks[i : i + n], [], "demonym")
             i += n or 1
-        if self.person_or_body(toks):
-            return
         if len(toks) == 1:
             tok = toks[0]
+            if tok.capitalised and tok.bare in TITLES:
+                return  # a title alone names no one (as person_or_body reads it)
             if tok.kind == "word" and "-" in tok.text and not _ARTICLE_HYPHEN.match(tok.text):
                 self.hyphenated(tok)
             else:
                 self.unknown(tok)
+            return
+        if self.person_or_body(toks):
             return
         # A team: a place and a plural that names nothing ("Kansas City Chiefs").
         last = toks[-1]
@@ -905,7 +933,7 @@ class _Extractor:
             return True
         # A title: what follows is a person; what precedes is read on its own.
         for i in range(len(toks) - 1, -1, -1):
-            if toks[i].capitalised and toks[i].lower.rstrip(".") in TITLES:
+            if toks[i].capitalised and toks[i].bare in TITLES:
                 if i + 1 < len(toks):
                     self.person(toks[i + 1 :])
                 if i:
@@ -922,7 +950,7 @@ class _Extractor:
         # An organisation word: a leading place name is the organisation's modifier; a
         # street's name ("Washington Drive") holds none, unless it is a county's or state's.
         for i, t in enumerate(toks):
-            word = t.lower.rstrip(".")
+            word = t.bare
             if word not in ORG_WORDS:
                 continue
             if t.capitalised and i:
