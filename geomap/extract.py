@@ -376,7 +376,9 @@ def _after_article(width: int) -> str:
 # ("al-Abadi") is found at its hyphen, the token then read from its start by
 # ``_PLAIN_TOKEN`` (see ``_token_matches``).
 _TOKEN = re.compile(
-    r"[-A-Z\x80-\U0010ffff]"
+    # "-", "A"-"Z" and all beyond ASCII, written as what it leaves out: 0.1 ms to compile,
+    # where the range up to U+10FFFF took 10.
+    r"[^\x00-,.-@\[-\x7f]"
     r"(?:(?<![^\W\d_].)(?<![^\W\d_][-'’‘].)"
     r"(?:(?P<dotted>(?<=[A-Z])\.(?:[A-Z]\.)+)"
     r"|(?P<abbr>(?<=[SMF])t\.)"

@@ -29,6 +29,7 @@ import math
 import os
 import re
 import sqlite3
+import struct
 import sys
 import tempfile
 import time
@@ -635,8 +636,8 @@ def _index_names(db: sqlite3.Connection, progress: Callable[[float], None] | Non
     """)
 
 
-#: The array type of a name key's hash (CRC-32: four bytes, stored little-endian).
-_HASH_TYPE = next(t for t in "IL" if array(t).itemsize == 4)
+#: Whether the stored hashes (CRC-32: four bytes, little-endian) can be read in place.
+_NATIVE_HASHES = sys.byteorder == "little" and array("I").itemsize == 4
 
 
 def _hash_key(key: str) -> int:
@@ -647,12 +648,8 @@ def _hash_keys(db: sqlite3.Connection) -> None:
     """Store the sorted hashes of the index's name keys (2 MB for the bundled 510,000 keys,
     0.7 s to compute): held in memory, they tell a lookup of a name no place has (most of
     the capitalised words of an article) that it may skip its query."""
-    hashes = array(
-        _HASH_TYPE, sorted({_hash_key(k) for (k,) in db.execute("SELECT key FROM names")})
-    )
-    if sys.byteorder == "big":
-        hashes.byteswap()
-    db.execute("INSERT INTO key_hashes VALUES (?)", (hashes.tobytes(),))
+    hashes = sorted({_hash_key(k) for (k,) in db.execute("SELECT key FROM names")})
+    db.execute("INSERT INTO key_hashes VALUES (?)", (struct.pack(f"<{len(hashes)}I", *hashes),))
     db.commit()
 
 
@@ -1084,15 +1081,16 @@ class Gazetteer:
         return _place(best)
 
     @functools.cached_property
-    def _key_hashes(self) -> list[array]:
-        """The sorted hashes of each index's name keys (see :func:`_hash_keys`)."""
-        layers = []
+    def _key_hashes(self) -> list[Sequence[int]]:
+        """The sorted hashes of each index's name keys (see :func:`_hash_keys`), read in
+        place from the bytes the index stores (2 MB for the bundled index)."""
+        layers: list[Sequence[int]] = []
         for db, _ in self._layers:
             (data,) = self._open.execute(f"SELECT data FROM {db}.key_hashes").fetchone()
-            hashes = array(_HASH_TYPE, data)
-            if sys.byteorder == "big":
-                hashes.byteswap()
-            layers.append(hashes)
+            if _NATIVE_HASHES:
+                layers.append(memoryview(data).cast("I"))
+            else:
+                layers.append(struct.unpack(f"<{len(data) // 4}I", data))
         return layers
 
     def may_hold(self, name: str) -> bool:
