@@ -446,6 +446,13 @@ def _caches(gazetteer: Gazetteer) -> tuple[dict[str, list[Match]], ...]:
     return caches
 
 
+#: Most names looked up (an article's capitalised words) are no place's, and the gazetteer's
+#: key hashes say so without a query (Gazetteer.may_hold). They are read (2 MB, a few ms)
+#: once this many names have been looked up, some 25 articles: the few dozen queries of one
+#: article (``geomap map``) cost less.
+_LOOKUPS_BEFORE_HASHES = 500
+
+
 def lookup(gazetteer: Gazetteer, name: str, *, fuzzy: bool = False) -> list[Match]:
     """The gazetteer's matches of a name (25 at most; with ``fuzzy``, 10 at most and
     transliteration variants when nothing matches exactly), cached per gazetteer for speed."""
@@ -454,10 +461,10 @@ def lookup(gazetteer: Gazetteer, name: str, *, fuzzy: bool = False) -> list[Matc
     if found is None:
         if fuzzy:
             found = gazetteer.matches(name, fuzzy=True, limit=10)
+        elif len(cache) < _LOOKUPS_BEFORE_HASHES or gazetteer.may_hold(name):
+            found = gazetteer.matches(name, limit=25)
         else:
-            # Most names looked up (an article's capitalised words) are no place's: the
-            # gazetteer's key hashes say so without a query.
-            found = gazetteer.matches(name, limit=25) if gazetteer.may_hold(name) else []
+            found = []
         if len(cache) > 200_000:
             cache.clear()
         cache[name] = found

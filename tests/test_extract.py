@@ -257,3 +257,23 @@ def test_the_type_word_before_a_name_is_what_its_pattern_finds():
                 m = extract._TYPE_BEFORE.search(text[max(0, start - 30) : start])
             expected = (m.group(1) or m.group(2)).lower() if m else ""
             assert extract._type_before(text, start) == expected, (text, start)
+
+
+def test_names_no_place_has_are_read_alike_with_or_without_the_key_hashes(monkeypatch):
+    # A lookup skips the query of a name whose keys the gazetteer's hashes lack once enough
+    # names have been looked up: the reading must be the same as with every query made.
+    from pathlib import Path
+
+    from geomap import extract as module
+    from geomap.gazetteer import Gazetteer
+
+    example = Path(__file__).resolve().parents[1] / "examples" / "al-qaim-husaybah-2017.txt"
+    text = example.read_text(encoding="utf-8")
+    readings = []
+    for before in (0, 10**9):
+        monkeypatch.setattr(module, "_LOOKUPS_BEFORE_HASHES", before)
+        with Gazetteer.open() as gaz:  # a new gazetteer: lookups not cached yet
+            readings.append(extract(text, split_sentences(text), gaz))
+            assert ("_key_hashes" in vars(gaz)) == (before == 0)
+    assert readings[0] == readings[1]
+    assert {"Husaybah", "Al-Qaim", "Iraq"} <= {m.text for m in readings[0]}
