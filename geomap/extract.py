@@ -190,6 +190,9 @@ _TYPE_BEFORE = re.compile(
     r"|\b(provincial capital|capital|border town|town|city|village|province|crossing)[ \t]+\Z",
     re.I,
 )
+#: The words ``_TYPE_BEFORE`` may end with, before its spaces: no other word before a name
+#: has a type word before it, and the pattern is tried only after one of these.
+_TYPE_BEFORE_LAST = frozenset("of the capital town city village province crossing".split())
 _SINGULAR = {p: w for w, p in _TYPE_PLURALS.items()}
 LOCATIVE = frozenset("in at near outside inside across around throughout".split())
 ARABIC_PARTICLES = frozenset(
@@ -249,8 +252,13 @@ ABBREVIATED_NAMES = {
     "D.C.": "District of Columbia",
     "L.A.": "Los Angeles",
 }
+#: A state's abbreviation after a comma ("Alexandria, La."), group 1: the comma opens the
+#: pattern, so that the engine skips to commas.
+#: The most letters an abbreviation has before its period: AP's ("Calif."), and any other
+#: (``is_abbreviation``: five).
+_ABBREVIATION_LETTERS = max(5, *(len(k) - 1 for k in ABBREVIATED_NAMES))
 _STATE_AFTER_COMMA = re.compile(
-    r"(?<=,[ \t])("
+    r",[ \t]("
     + "|".join(re.escape(k) for k in sorted(ABBREVIATED_NAMES, key=len, reverse=True))
     + r")(?![A-Za-z])"
 )
@@ -337,21 +345,66 @@ def abbreviation_matches(gazetteer: Gazetteer, text: str) -> list[Match]:
     return found
 
 
-_ARTICLE_PREFIX = r"(?:al|el|ad|ar|as|ash|az|ez|ed|en|es|et|at|an|ud|ul|bin|ibn)-"
+_ARTICLES = "al el ad ar as ash az ez ed en es et at an ud ul bin ibn".split()
+_ARTICLE_PREFIX = rf"(?:{'|'.join(_ARTICLES)})-"
 _ARTICLE_HYPHEN = re.compile(_ARTICLE_PREFIX, re.I)
-# Words that start in lower case (bar an article, "al-Abadi") are never part of a name, and
-# most words are such: the pattern passes over them in C rather than yielding a token each.
-# The gap they leave between two name tokens breaks the chunk as the word itself would; the
-# lookbehinds keep a token from starting inside a passed-over word ("iPhone", "d'Arc").
-# The lookahead gives the engine the letters a token can start with (any letter but a-z,
-# which start only an article), so it skips to those.
-_TOKEN = re.compile(
-    r"(?=[^\W\d_a-z]|[abeiu])(?<![^\W\d_])(?<![^\W\d_][-'’‘])"
+#: A word that may be part of a name, as plainly written: the lookbehinds keep a token from
+#: starting inside a word ("iPhone", "d'Arc"); words that start in lower case (bar an article,
+#: "al-Abadi") are never part of a name. ``_TOKEN`` finds the same tokens faster.
+_PLAIN_TOKEN = re.compile(
+    r"(?<![^\W\d_])(?<![^\W\d_][-'’‘])"
     r"(?:(?P<dotted>(?:[A-Z]\.){2,})"
     r"|(?P<abbr>(?:St|Mt|Ft)\.)"
     r"|(?P<initial>[A-Z]\.)(?=[ \t]+[A-Z])"
     rf"|(?P<word>(?=[^a-z]|(?i:{_ARTICLE_PREFIX}))[^\W\d_]+(?:[-'’‘][^\W\d_]+)*))"
 )
+
+
+def _after_article(width: int) -> str:
+    """A lookbehind for an article of ``width`` letters, in lower case bar the rest's case
+    ("al", "aL"), before a hyphen, where a token may start (the plain pattern's
+    lookbehinds)."""
+    articles = "|".join(f"{a[0]}(?i:{a[1:]})" for a in _ARTICLES if len(a) == width)
+    return rf"(?<=(?<![^\W\d_])(?<![^\W\d_][-'’‘])(?:{articles})-)"
+
+
+# Most words start in lower case and are passed over in C rather than yielding a token each.
+# ``_PLAIN_TOKEN`` with its first letter taken first: a pattern that opens with a set of
+# characters lets the engine skip to the next one in a tight loop (a capital or a letter
+# outside ASCII may open a name); the lookbehinds, one character wider, then read what
+# precedes it, and each branch checks the letter it took. An article in lower case
+# ("al-Abadi") is found at its hyphen, the token then read from its start by
+# ``_PLAIN_TOKEN`` (see ``_token_matches``).
+_TOKEN = re.compile(
+    # "-", "A"-"Z" and all beyond ASCII, written as what it leaves out: 0.1 ms to compile,
+    # where the range up to U+10FFFF took 10.
+    r"[^\x00-,.-@\[-\x7f]"
+    r"(?:(?<![^\W\d_].)(?<![^\W\d_][-'’‘].)"
+    r"(?:(?P<dotted>(?<=[A-Z])\.(?:[A-Z]\.)+)"
+    r"|(?P<abbr>(?<=[SMF])t\.)"
+    r"|(?P<initial>(?<=[A-Z])\.(?=[ \t]+[A-Z]))"
+    r"|(?P<word>(?<=[^\W\d_])[^\W\d_]*(?:[-'’‘][^\W\d_]+)*))"
+    + "".join(
+        f"|{_after_article(width)}(?P<article{width}>)"
+        for width in sorted({len(a) for a in _ARTICLES})
+    )
+    + ")"
+)
+
+
+def _token_matches(text: str, start: int, end: int) -> Iterator[re.Match[str]]:
+    """The matches of ``_PLAIN_TOKEN`` in ``text[start:end]``, found by ``_TOKEN``."""
+    for m in _TOKEN.finditer(text, start, end):
+        group = m.lastgroup or ""
+        if not group.startswith("article"):
+            yield m
+            continue
+        first = m.start() - int(group[7:])  # the match is the article's hyphen
+        token = _PLAIN_TOKEN.match(text, first, end) if first >= start else None
+        if token:
+            yield token
+
+
 _AGE = re.compile(r",[ \t]*\d{1,3},(?!\d)")  # not "Rawa, 1,000 feet"
 _PREVIOUS_WORD = re.compile(r"([A-Za-z]+)[ \t]+\Z")
 _QUALIFIER = re.compile(r",[ \t]+[A-Z]")
@@ -393,6 +446,13 @@ def _caches(gazetteer: Gazetteer) -> tuple[dict[str, list[Match]], ...]:
     return caches
 
 
+#: Most names looked up (an article's capitalised words) are no place's, and the gazetteer's
+#: key hashes say so without a query (Gazetteer.may_hold). They are read (2 MB, a few ms)
+#: once this many names have been looked up, some 25 articles: the few dozen queries of one
+#: article (``geomap map``) cost less.
+_LOOKUPS_BEFORE_HASHES = 500
+
+
 def lookup(gazetteer: Gazetteer, name: str, *, fuzzy: bool = False) -> list[Match]:
     """The gazetteer's matches of a name (25 at most; with ``fuzzy``, 10 at most and
     transliteration variants when nothing matches exactly), cached per gazetteer for speed."""
@@ -401,8 +461,10 @@ def lookup(gazetteer: Gazetteer, name: str, *, fuzzy: bool = False) -> list[Matc
     if found is None:
         if fuzzy:
             found = gazetteer.matches(name, fuzzy=True, limit=10)
+        elif len(cache) < _LOOKUPS_BEFORE_HASHES or gazetteer.may_hold(name):
+            found = gazetteer.matches(name, limit=25)
         else:
-            found = gazetteer.matches(name, limit=25) if normalize(name) else []
+            found = []
         if len(cache) > 200_000:
             cache.clear()
         cache[name] = found
@@ -436,94 +498,133 @@ class _Token:
     """A word that may be part of a name: offsets, text (without a possessive 's) and kind
     (dotted, abbr, initial, word). A plain class: LGL's articles make 33,000 of them."""
 
-    __slots__ = ("start", "end", "text", "kind", "possessive", "full_end", "lower", "capitalised")
+    __slots__ = (
+        "start",
+        "end",
+        "text",
+        "kind",
+        "possessive",
+        "full_end",
+        "lower",
+        "capitalised",
+        "bare",
+    )
 
-    def __init__(self, start: int, end: int, text: str, kind: str, possessive: bool, full_end: int):
+    def __init__(
+        self,
+        start: int,
+        end: int,
+        text: str,
+        kind: str,
+        possessive: bool,
+        full_end: int,
+        spelling: tuple[str, bool, str] | None = None,
+    ):
         self.start = start
         self.end = end  # without a possessive 's
         self.text = text
         self.kind = kind
         self.possessive = possessive
         self.full_end = full_end
-        self.lower = text.lower()
-        self.capitalised = text[:1].isupper()
+        #: lower case, capitalised, lower case without trailing periods (a title: "gen")
+        self.lower, self.capitalised, self.bare = spelling or _spelling(text)
 
     @property
     def allcaps(self) -> bool:
         return self.text.isupper() and len(self.text) > 1
 
 
-def _tokens(text: str, start: int, end: int) -> list[_Token]:
-    """The tokens of ``text[start:end]`` that may be part of a name, in order."""
-    out = []
-    for m in _TOKEN.finditer(text, start, end):
-        word, kind, first, last = m.group(), m.lastgroup or "", m.start(), m.end()
-        if kind == "word" and len(word) > 2 and word.endswith(("'s", "’s")):
-            out.append(_Token(first, last - 2, word[:-2], kind, True, last))
-        else:
-            out.append(_Token(first, last, word, kind, False, last))
-    return out
+def _spelling(text: str) -> tuple[str, bool, str]:
+    """A token's :attr:`_Token.lower`, :attr:`_Token.capitalised` and :attr:`_Token.bare`."""
+    lower = text.lower()
+    return lower, text[:1].isupper(), lower.rstrip(".")
 
 
-def _compound_adjective(tok: _Token) -> bool:
+def _compound_adjective(text: str) -> bool:
     """ "IS-held", "Iraq-based": a name joined to a lower-case word, not a name."""
-    return (
-        "-" in tok.text
-        and tok.text.rsplit("-", 1)[1][:1].islower()
-        and not (_ARTICLE_HYPHEN.match(tok.text))
-    )
+    return "-" in text and text.rsplit("-", 1)[1][:1].islower() and not _ARTICLE_HYPHEN.match(text)
 
 
-def _is_name_token(tok: _Token) -> bool:
-    if tok.kind != "word":
-        return True
-    if _compound_adjective(tok):
+def _is_name_word(text: str) -> bool:
+    """Whether a word (without its possessive 's) may be part of a name."""
+    if _compound_adjective(text):
         return False
-    if tok.capitalised:
-        if tok.text in COUNTRY_ABBREVIATIONS:  # "the US", not the pronoun "us"
+    if text[:1].isupper():
+        if text in COUNTRY_ABBREVIATIONS:  # "the US", not the pronoun "us"
             return True
-        return tok.lower not in FUNCTION_WORDS and tok.lower not in MONTHS_DAYS
-    return bool(_ARTICLE_HYPHEN.match(tok.text))
+        return text.lower() not in FUNCTION_WORDS and text.lower() not in MONTHS_DAYS
+    return bool(_ARTICLE_HYPHEN.match(text))
 
 
-def _continues(text: str, prev: _Token, tok: _Token) -> bool:
-    """Whether ``tok`` continues the chunk that ``prev`` ends: only spaces or tabs between,
-    no possessive before."""
-    gap = text[prev.full_end : tok.start]
-    return bool(gap) and not gap.strip(" \t") and not prev.possessive
+#: How a word the token pattern found reads, by the word as found: the word without a
+#: possessive 's, whether it had one, and whether it is part of a name; if it is not, the
+#: name before its hyphen that ends a chunk ("Los Angeles-based": "Angeles"), else "";
+#: and the spelling of the word without its possessive (:func:`_spelling`).
+_WORDS: dict[str, tuple[str, bool, bool, str, tuple[str, bool, str]]] = {}
 
 
-def _chunks(text: str, tokens: list[_Token]) -> list[list[_Token]]:
-    """Runs of name tokens separated only by spaces or tabs (no possessive inside)."""
+def _word(word: str) -> tuple[str, bool, bool, str, tuple[str, bool, str]]:
+    """What :data:`_WORDS` holds for a word, remembered there."""
+    found = _WORDS.get(word)
+    if found is None:
+        possessive = len(word) > 2 and word.endswith(("'s", "’s"))
+        text = word[:-2] if possessive else word
+        name = _is_name_word(text)
+        head = ""
+        if not name and text[:1].isupper() and _compound_adjective(text):
+            head = text.rsplit("-", 1)[0]
+        if len(_WORDS) > 100_000:
+            _WORDS.clear()
+        found = _WORDS[word] = (text, possessive, name, head, _spelling(text))
+    return found
+
+
+def _chunks(text: str, start: int, end: int) -> list[list[_Token]]:
+    """The runs of name tokens of ``text[start:end]`` separated only by spaces or tabs, no
+    possessive inside: a word that is no part of a name ("The", "March") ends a run, and a
+    name before "-based" ends it too ("Los Angeles-based") or is a run of its own
+    ("Texas-based")."""
     chunks: list[list[_Token]] = []
     current: list[_Token] = []
-    for tok in tokens:
-        if not _is_name_token(tok):
-            if tok.capitalised and _compound_adjective(tok):
-                # "Los Angeles-based": the name before the hyphen ends the current chunk
-                # ("Los Angeles"), or is a chunk of its own ("Texas-based").
-                name = tok.text.rsplit("-", 1)[0]
-                head = _Token(
-                    tok.start, tok.start + len(name), name, "word", False, tok.start + len(name)
-                )
-                if current and _continues(text, current[-1], head):
-                    current.append(head)
-                else:
-                    if current:
-                        chunks.append(current)
-                    current = [head]
-            if current:
-                chunks.append(current)
-            current = []
-            continue
-        if current and not _continues(text, current[-1], tok):
+    prev_end = -1  # where the last token of ``current`` ends, or -1 after a possessive
+    words = _WORDS
+    for m in _token_matches(text, start, end):
+        word = m.group()
+        first, last = m.span()
+        if m.lastgroup != "word":
+            tok = _Token(first, last, word, m.lastgroup or "", False, last)
+        else:
+            stem, possessive, name, head, spelling = words.get(word) or _word(word)
+            if not name:
+                if head:
+                    last = first + len(head)
+                    tok = _Token(first, last, head, "word", False, last)
+                    if current and _only_blanks(text, prev_end, first):
+                        current.append(tok)
+                    else:
+                        if current:
+                            chunks.append(current)
+                        current = [tok]
+                if current:
+                    chunks.append(current)
+                    current = []
+                continue
+            tok = _Token(first, first + len(stem), stem, "word", possessive, last, spelling)
+        if current and not _only_blanks(text, prev_end, first):
             chunks.append(current)
             current = []
         current.append(tok)
+        prev_end = -1 if tok.possessive else last
     if current:
         chunks.append(current)
-    # A chunk cannot start with a lower-case particle ("al-Abadi" at a chunk start is kept).
     return chunks
+
+
+def _only_blanks(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` is spaces or tabs, at least one (-1: never)."""
+    if start < 0 or start >= end:
+        return False
+    return end == start + 1 and text[start] == " " or not text[start:end].strip(" \t")
 
 
 # --------------------------------------------------------------------------- extraction
@@ -549,6 +650,8 @@ class _Extractor:
         self.spans = _caches(gazetteer)[3]
         self.strengths = _STRENGTHS.setdefault(gazetteer, {})
         self.common = common_words()
+        self.demonyms = demonyms()
+        self.demonym_openers = _demonym_openers()
         self.found: list[_Found] = []
         self.persons: set[str] = set()
         self.unknowns: list[_Found] = []
@@ -730,19 +833,21 @@ class _Extractor:
         if (
             i + 1 < len(toks)
             and toks[i + 1].kind == "word"
-            and self.text[tok.start : tok.full_end] in _demonym_openers()
-            and is_demonym(self.text[tok.start : toks[i + 1].end])
+            and self.text[tok.start : tok.full_end] in self.demonym_openers
+            and self.text[tok.start : toks[i + 1].end] in self.demonyms
         ):
             return 2
-        return 1 if is_demonym(tok.text) else 0
+        return 1 if tok.text in self.demonyms else 0
 
     def abbreviation(self, tok: _Token) -> bool:
         """Mark a region's abbreviation after a comma or a locative ("Brisbane, Qld", "in
         Okla."), its period included; True if marked. The resolver takes it only with its
         country in the article's context."""
+        if tok.kind != "word" or len(tok.text) > _ABBREVIATION_LETTERS:
+            return False
         end = tok.end + 1 if self.text.startswith(".", tok.end) else tok.end
         text = self.text[tok.start : end]
-        if tok.kind != "word" or not (text in ABBREVIATED_NAMES or is_abbreviation(text)):
+        if not (text in ABBREVIATED_NAMES or is_abbreviation(text)):
             return False
         after_comma = self.text[max(0, tok.start - 2) : tok.start] == ", "
         # A code in capitals is an acronym but after a place's comma ("in IS territory";
@@ -771,14 +876,16 @@ class _Extractor:
             if n:
                 self.emit(toks[i : i + n], [], "demonym")
             i += n or 1
-        if self.person_or_body(toks):
-            return
         if len(toks) == 1:
             tok = toks[0]
+            if tok.capitalised and tok.bare in TITLES:
+                return  # a title alone names no one (as person_or_body reads it)
             if tok.kind == "word" and "-" in tok.text and not _ARTICLE_HYPHEN.match(tok.text):
                 self.hyphenated(tok)
             else:
                 self.unknown(tok)
+            return
+        if self.person_or_body(toks):
             return
         # A team: a place and a plural that names nothing ("Kansas City Chiefs").
         last = toks[-1]
@@ -835,7 +942,7 @@ class _Extractor:
             return True
         # A title: what follows is a person; what precedes is read on its own.
         for i in range(len(toks) - 1, -1, -1):
-            if toks[i].lower.rstrip(".") in TITLES and toks[i].capitalised:
+            if toks[i].capitalised and toks[i].bare in TITLES:
                 if i + 1 < len(toks):
                     self.person(toks[i + 1 :])
                 if i:
@@ -852,10 +959,13 @@ class _Extractor:
         # An organisation word: a leading place name is the organisation's modifier; a
         # street's name ("Washington Drive") holds none, unless it is a county's or state's.
         for i, t in enumerate(toks):
-            if t.lower.rstrip(".") in ORG_WORDS and t.capitalised and i:
-                self.modifier(toks[:i], "modifier", areas_only=t.lower.rstrip(".") in STREETS)
+            word = t.bare
+            if word not in ORG_WORDS:
+                continue
+            if t.capitalised and i:
+                self.modifier(toks[:i], "modifier", areas_only=word in STREETS)
                 return True
-            if t.lower.rstrip(".") in ORG_WORDS and i == 0 and len(toks) > 1:
+            if i == 0 and len(toks) > 1:
                 # "Army Colonel ..." was handled above; "Police Chief" has no place.
                 return True
         return False
@@ -1001,13 +1111,13 @@ class _Extractor:
     def run(self, sentences: Sequence[Sentence]) -> list[_Found]:
         for sentence in sentences:
             self.sentence = sentence.index
-            tokens = _tokens(self.text, sentence.start, sentence.end)
-            for chunk in _chunks(self.text, tokens):
+            for chunk in _chunks(self.text, sentence.start, sentence.end):
                 self.chunk(chunk)
-            for m in _STATE_AFTER_COMMA.finditer(self.text, sentence.start, sentence.end):
-                self.found.append(
-                    _Found(m.start(), m.end(), "place", sentence.index, strong=True, qualified=True)
-                )
+            start = max(0, sentence.start - 2)  # the comma may end the sentence before
+            for m in _STATE_AFTER_COMMA.finditer(self.text, start, sentence.end):
+                found = _Found(m.start(1), m.end(), "place", sentence.index, strong=True)
+                found.qualified = True
+                self.found.append(found)
             # Lower-case and mid-chunk demonyms were handled; "Iraqis" alone is a chunk.
         if self.unknowns:
             self.vary_unknowns()
@@ -1061,7 +1171,17 @@ def _type_before(text: str, start: int) -> str:
     """The type word before a name starting at ``start`` ("the town of Abu Kamal")."""
     if not start or text[start - 1] not in " \t":
         return ""  # the pattern ends with a space or tab
-    m = _TYPE_BEFORE.search(text[max(0, start - 30) : start])
+    low = max(0, start - 30)
+    i = start - 1
+    while i > low and text[i - 1] in " \t":
+        i -= 1
+    j = i
+    while j > low and text[j - 1] in _ASCII_LETTERS:
+        j -= 1
+    # A letter outside ASCII may match one inside it ("ſ" is "s" to a pattern ignoring case).
+    if text[j:i].lower() not in _TYPE_BEFORE_LAST and (j == low or text[j - 1].isascii()):
+        return ""
+    m = _TYPE_BEFORE.search(text[low:start])
     return (m.group(1) or m.group(2)).lower() if m else ""
 
 

@@ -29,8 +29,13 @@ import math
 import os
 import re
 import sqlite3
+import struct
+import sys
 import tempfile
 import time
+import zlib
+from array import array
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -70,7 +75,7 @@ CACHE_ENV_VAR = "GEOMAP_CACHE_DIR"
 LANDMARK_KINDS = ("country", "water", "region", "river", "admin1", "admin2", "district")
 LANDMARK_CITY_POPULATION = 100_000
 #: Bumped whenever the index layout changes, so old caches are not reused.
-INDEX_VERSION = "7"
+INDEX_VERSION = "8"
 
 _KIND = re.compile(r"[a-z][a-z0-9_]*\Z")
 _COUNTRY = re.compile(r"[A-Z]{2}\Z")
@@ -368,6 +373,7 @@ CREATE TABLE names(key TEXT NOT NULL, quality INTEGER NOT NULL, pop INTEGER NOT 
 CREATE TABLE skeletons(skel TEXT NOT NULL, rid INTEGER NOT NULL,
                        PRIMARY KEY(skel, rid)) WITHOUT ROWID;
 CREATE TABLE hidden(rid INTEGER PRIMARY KEY);
+CREATE TABLE key_hashes(data BLOB NOT NULL);
 CREATE UNIQUE INDEX places_id ON places(id);
 """
 #: ``places_lat`` carries population and kind so that :meth:`Gazetteer.in_box` leaves the
@@ -516,6 +522,7 @@ def build_index(
             db.commit()
             hidden = _hide_replaced(db, base) if base else 0
             _index_names(db, lambda share: report(_READING + (1 - _READING) * 0.9 * share))
+            _hash_keys(db)
             db.executescript(_INDEXES)
             _write_meta(db, files, stats, key=key, hidden=hidden, base=base)
         os.chmod(tmp, new_file_mode())  # mkstemp's 0600 would hide it from other users
@@ -630,6 +637,23 @@ def _index_names(db: sqlite3.Connection, progress: Callable[[float], None] | Non
         INSERT INTO skeletons SELECT skel, rid FROM raw_skeletons ORDER BY skel, rid;
         DROP TABLE raw_names; DROP TABLE raw_skeletons;
     """)
+
+
+#: Whether the stored hashes (CRC-32: four bytes, little-endian) can be read in place.
+_NATIVE_HASHES = sys.byteorder == "little" and array("I").itemsize == 4
+
+
+def _hash_key(key: str) -> int:
+    return zlib.crc32(key.encode("utf-8"))
+
+
+def _hash_keys(db: sqlite3.Connection) -> None:
+    """Store the sorted hashes of the index's name keys (2 MB for the bundled 510,000 keys,
+    0.7 s to compute): held in memory, they tell a lookup of a name no place has (most of
+    the capitalised words of an article) that it may skip its query."""
+    hashes = sorted({_hash_key(k) for (k,) in db.execute("SELECT key FROM names")})
+    db.execute("INSERT INTO key_hashes VALUES (?)", (struct.pack(f"<{len(hashes)}I", *hashes),))
+    db.commit()
 
 
 def cache_dir() -> Path:
@@ -1072,6 +1096,31 @@ class Gazetteer:
             return None
         best = max(rows, key=lambda r: (r[10] == "admin1", r[8]))  # capital, population
         return _place(best)
+
+    @functools.cached_property
+    def _key_hashes(self) -> list[Sequence[int]]:
+        """The sorted hashes of each index's name keys (see :func:`_hash_keys`), read in
+        place from the bytes the index stores (2 MB for the bundled index)."""
+        layers: list[Sequence[int]] = []
+        for db, _ in self._layers:
+            (data,) = self._open.execute(f"SELECT data FROM {db}.key_hashes").fetchone()
+            if _NATIVE_HASHES:
+                layers.append(memoryview(data).cast("I"))
+            else:
+                layers.append(struct.unpack(f"<{len(data) // 4}I", data))
+        return layers
+
+    def may_hold(self, name: str) -> bool:
+        """Whether some place may be filed under this name: False only when none is (no
+        index holds the hash of one of its keys), so that a lookup may be skipped. Cheaper
+        than :meth:`contains` (no query), and as exact when it says False."""
+        for key in keys(name):
+            h = _hash_key(key)
+            for hashes in self._key_hashes:
+                i = bisect_left(hashes, h)
+                if i < len(hashes) and hashes[i] == h:
+                    return True
+        return False
 
     def contains(self, name: str) -> bool:
         """Whether any place is filed under this name (exactly or without an article)."""

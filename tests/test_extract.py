@@ -204,22 +204,76 @@ def test_the_readings_written_for_speed_agree_with_their_plain_patterns():
     # The token pattern lets the engine skip to a token's possible first letters, and the
     # word before a name is read backwards: both must find what the plain patterns find.
     import random
-    import re
 
     from geomap import extract
 
-    plain_token = re.compile(extract._TOKEN.pattern.replace("(?=[^\\W\\d_a-z]|[abeiu])", "", 1))
+    plain_token = extract._PLAIN_TOKEN
     assert plain_token.pattern != extract._TOKEN.pattern
     rng = random.Random(16)
-    alphabet = "aAbBeEiIuUlLnNsStTxX-'’‘ \t\n.İıſé1_"
+    alphabet = "aAbBeEiIuUlLnNsStTxXdDzZhHMFK-'’‘ \t\n.İıſé1_"
     texts = [
         "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30))) for _ in range(20_000)
     ]
-    texts += ["Haider al-Abadi met U.S. Gen. J. Smith in St. Louis's suburbs."]
+    texts += [
+        "Haider al-Abadi met U.S. Gen. J. Smith in St. Louis's suburbs.",
+        "bin-Laden, ibn-Saud, ud-Din, aL-Qaim, ash-Sham, al-1, al--Qa, Ft. Mt. St. A. B. C.",
+    ]
+    texts += [
+        "".join(
+            rng.choice(["al-", "aL-", "AS-", "ash-", "bin-", "x", " ", "-", "'", "A."])
+            for _ in range(9)
+        )
+        for _ in range(5_000)
+    ]
     for text in texts:
-        assert [(m.span(), m.lastgroup) for m in extract._TOKEN.finditer(text, 2)] == [
-            (m.span(), m.lastgroup) for m in plain_token.finditer(text, 2)
-        ], text
+        for end in (len(text), len(text) - 1):
+            assert [(m.span(), m.lastgroup) for m in extract._token_matches(text, 2, end)] == [
+                (m.span(), m.lastgroup) for m in plain_token.finditer(text, 2, end)
+            ], text
         for start in range(len(text) + 1):
             m = extract._PREVIOUS_WORD.search(text[max(0, start - 20) : start])
             assert extract._word_before(text, start, 20) == (m.group(1) if m else ""), (text, start)
+
+
+def test_the_type_word_before_a_name_is_what_its_pattern_finds():
+    # _type_before tries its pattern only after a word the pattern may end with: it must find
+    # what the pattern finds wherever it is tried, letters that match others ignoring case
+    # ("ſ", "İ") and windows that cut a word included.
+    import random
+
+    from geomap import extract
+
+    rng = random.Random(16)
+    words = "of the OF The city Town village province croſſing cİty capital provincial border"
+    words += " xcity county state a é ſ K"
+    for _ in range(3_000):
+        text = "".join(
+            rng.choice(words.split()) + rng.choice([" ", "  ", "\t", "", "-", ","])
+            for _ in range(rng.randint(1, 12))
+        )
+        for start in range(len(text) + 1):
+            m = None
+            if start and text[start - 1] in " \t":
+                m = extract._TYPE_BEFORE.search(text[max(0, start - 30) : start])
+            expected = (m.group(1) or m.group(2)).lower() if m else ""
+            assert extract._type_before(text, start) == expected, (text, start)
+
+
+def test_names_no_place_has_are_read_alike_with_or_without_the_key_hashes(monkeypatch):
+    # A lookup skips the query of a name whose keys the gazetteer's hashes lack once enough
+    # names have been looked up: the reading must be the same as with every query made.
+    from pathlib import Path
+
+    from geomap import extract as module
+    from geomap.gazetteer import Gazetteer
+
+    example = Path(__file__).resolve().parents[1] / "examples" / "al-qaim-husaybah-2017.txt"
+    text = example.read_text(encoding="utf-8")
+    readings = []
+    for before in (0, 10**9):
+        monkeypatch.setattr(module, "_LOOKUPS_BEFORE_HASHES", before)
+        with Gazetteer.open() as gaz:  # a new gazetteer: lookups not cached yet
+            readings.append(extract(text, split_sentences(text), gaz))
+            assert ("_key_hashes" in vars(gaz)) == (before == 0)
+    assert readings[0] == readings[1]
+    assert {"Husaybah", "Al-Qaim", "Iraq"} <= {m.text for m in readings[0]}

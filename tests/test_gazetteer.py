@@ -71,6 +71,28 @@ def test_lookup_by_any_spelling_keeps_the_display_name(small_csv, tmp_path):
         assert gaz.lookup("Atlantis") == []
 
 
+@pytest.mark.parametrize("native", [True, False], ids=["read-in-place", "unpacked"])
+def test_a_name_no_place_has_is_known_without_a_query(
+    small_csv, full_gazetteer, tmp_path, monkeypatch, native
+):
+    # may_hold lets a lookup skip its query; it may say True wrongly, never False. The
+    # hashes are read in place on little-endian machines, unpacked on others.
+    import geomap.gazetteer
+
+    monkeypatch.setattr(geomap.gazetteer, "_NATIVE_HASHES", native)
+    user = write_csv(tmp_path / "user.csv", "u:1,Nowhere Springs,,1,2,city,US,,10,user")
+    with Gazetteer.open([small_csv], bundled=False, cache=tmp_path / "c") as gaz:
+        for spelling in ("Al-Qaim", "Qaim", "Rawah", "Ḩuşaybah", "Dulaym al Husaybah"):
+            assert gaz.may_hold(spelling) and gaz.contains(spelling)
+        for name in ("Atlantis", "Nowhere Springs", "Haider al-Abadi", ""):
+            assert not gaz.may_hold(name) and not gaz.contains(name)
+    assert full_gazetteer.may_hold("Baghdad") and not full_gazetteer.may_hold("Nowhere Springs")
+    with Gazetteer.open([user]) as gaz:  # an overlay on the bundled index
+        assert gaz.overlay is not None
+        assert gaz.may_hold("Nowhere Springs") and gaz.may_hold("Baghdad")
+        assert not gaz.may_hold("Atlantis Springs")
+
+
 def test_primary_name_beats_alternate(tmp_path):
     csv = write_csv(
         tmp_path / "g.csv",
