@@ -121,6 +121,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--chunk-size", type=int, default=batch.CHUNK_SIZE)
     parser.add_argument(
+        "--engines", nargs="+", default=["local", "dask"], choices=["local", "dask"]
+    )
+    parser.add_argument(
         "--ceiling", action="store_true", help="first time 1 and 2 bare parsing processes"
     )
     args = parser.parse_args()
@@ -140,7 +143,7 @@ def main() -> None:
                 flush=True,
             )
         rates: dict[tuple[str, int], float] = {}
-        for engine in ("local", "dask"):
+        for engine in args.engines:
             for workers in (1, 2):
                 results = [
                     one_run(corpus, engine, workers, gazetteer, args.chunk_size)
