@@ -39,6 +39,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from typing import NamedTuple
 
 from geomap.demonyms import country_of
 from geomap.geometry import COMPASS, compass
@@ -921,8 +922,10 @@ def _statements(
 # --------------------------------------------------------------------------- attaching
 
 
-@dataclass(frozen=True, slots=True)
-class _Token:
+class _Token(NamedTuple):
+    """A word or sign of a sentence (a tuple: made for every word of each sentence with a
+    statement, several times faster than a frozen dataclass)."""
+
     start: int
     end: int
     text: str
