@@ -33,11 +33,13 @@ in decimal degrees or degrees and minutes.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from typing import NamedTuple
 
 from geomap.demonyms import country_of
 from geomap.geometry import COMPASS, compass
@@ -138,27 +140,81 @@ _SCALES = {"hundred": 100, "thousand": 1000}
 
 _WORD = "|".join(sorted([*_SMALL, *_TENS, *_SCALES, "dozen"], key=len, reverse=True))
 _BELOW_100 = "|".join(sorted([*_SMALL, *_TENS], key=len, reverse=True))
-# "and" joins a number only after a scale ("one hundred and twenty"): "between ten and twelve
-# km" is a range, not 22 km.
-_WORD_NUMBER = (
-    rf"(?:(?:an?|one)\s+)?(?:{_WORD})\b(?:[\s-]+(?:{_WORD})\b)*"
-    rf"(?:(?:(?<=hundred)|(?<=thousand))\s+and\s+"
-    rf"(?:{_BELOW_100})\b(?:[\s-]+(?:{_BELOW_100})\b)?)?"
-    rf"(?:\s+and\s+a\s+half)?|half\s+an?\b|an?\s+couple\s+of\b|an?\b"
-)
+#: Each lower-case ASCII letter with its capital: all IGNORECASE takes for it but the
+#: characters of :data:`_UNCASED`.
+_CASES = {c: c + c.upper() for c in "abcdefghijklmnopqrstuvwxyz"}
+#: The other characters IGNORECASE takes for ASCII letters ("İ" and "ı" for "i", the Kelvin
+#: sign for "k", the long "ſ" for "s"), left out of :data:`_CASES`: a class holding one
+#: compiles a hundred times slower, and a text holding one is read with the plain patterns
+#: (:func:`_patterns`).
+_UNCASED = ("\u0130", "\u0131", "\u212a", "\u017f")
+
+
+def _cased(alternatives: str) -> str:
+    """``alternatives`` ("about|around|some|...") grouped by their opening letter, written as
+    a case-sensitive class of the letter and its capital ("(?-i:[aA])(?:bout|round)|
+    (?-i:[sS])(?:ome)|..."): the regex engine checks an alternative's first
+    character before entering it only when that character is case-sensitive, so a list of
+    words tried at every word start (hedges, numbers, compass words) costs a character test
+    per letter instead of a step into each word. The same text is matched: no character is
+    taken for two letters, so words of different letters never compete and only their order
+    within a letter matters, which is kept. The patterns so written read text without the
+    characters of :data:`_UNCASED` as their plain forms (``cased`` the identity) do, which
+    tests/test_statements.py checks."""
+    parts, depth, start, i = [], 0, 0, 0
+    while i < len(alternatives):
+        ch = alternatives[i]
+        if ch == "\\":
+            i += 1
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and not depth:
+            parts.append(alternatives[start:i])
+            start = i + 1
+        i += 1
+    parts.append(alternatives[start:])
+    out: list[str] = []
+    run: dict[str, list[str]] = {}  # by letter, since the last part not opened by one
+    for part in [*parts, ""]:
+        if part[:1] in _CASES and part[1:2] not in ("?", "*", "+", "{"):
+            run.setdefault(part[0], []).append(part[1:])
+            continue
+        out += [f"(?-i:[{_CASES[c]}])(?:{'|'.join(tails)})" for c, tails in run.items()]
+        run = {}
+        out.append(part)
+    return "|".join(out[:-1])
+
+
+def _word_number(cased: Callable[[str], str]) -> str:
+    # "and" joins a number only after a scale ("one hundred and twenty"): "between ten and
+    # twelve km" is a range, not 22 km.
+    # (Only the words a match can open with are passed through ``cased``: the others are
+    # tried only after a number word, and compile faster as they are.)
+    others = cased(r"half\s+an?\b|an?\s+couple\s+of\b|an?\b")
+    return (
+        rf"(?:(?:{cased('an?|one')})\s+)?(?:{cased(_WORD)})\b(?:[\s-]+(?:{_WORD})\b)*"
+        rf"(?:(?:(?<=hundred)|(?<=thousand))\s+and\s+"
+        rf"(?:{_BELOW_100})\b(?:[\s-]+(?:{_BELOW_100})\b)?)?"
+        rf"(?:\s+and\s+a\s+half)?|{others}"
+    )
+
+
 _DIGITS = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\d,]\d)"
-_NUMBER = rf"(?:{_DIGITS}|{_WORD_NUMBER})"
+_NUMBER = rf"(?:{_DIGITS}|{_word_number(str)})"
 _UNIT = (
     r"(?:nautical\s+miles?|kilo[\s-]?met(?:re|er)s?|kms?\.?|met(?:re|er)s?|miles?|mi|"
     r"mls|m|nmi|nm|feet|foot|ft|yards?|yds?)"
 )
-_HEDGE = (
-    r"(?:as\s+close\s+as|as\s+far\s+as|as\s+little\s+as|as\s+much\s+as|"
+_HEDGES = (
+    r"as\s+close\s+as|as\s+far\s+as|as\s+little\s+as|as\s+much\s+as|"
     r"about|around|some|roughly|approximately|approx\.|circa|an\s+estimated|nearly|"
     r"almost|close\s+to|barely|just\s+(?:over|under)|more\s+than|over|upwards\s+of|"
     r"in\s+excess\s+of|at\s+least|less\s+than|(?:no|not)\s+more\s+than|fewer\s+than|"
-    r"under|below|at\s+most|up\s+to|within|further\s+than|farther\s+than)"
+    r"under|below|at\s+most|up\s+to|within|further\s+than|farther\s+than"
 )
+_LEADS = r"a\s+mere|mere|just|only|barely|still"
 
 
 def _direction_words() -> tuple[str, str]:
@@ -209,13 +265,15 @@ _RELATION = rf"""
       | (?P<away>away|distant)\b
     )"""
 
-_STATEMENT = re.compile(
-    rf"""
+
+def _statement(cased: Callable[[str], str]) -> str:
+    """The source of :data:`_STATEMENT`, its word lists passed through ``cased``."""
+    return rf"""
     (?<![\w.,-])
-    (?:(?P<lead>a\s+mere|mere|just|only|barely|still)\s+)?
-    (?:(?P<hedge>{_HEDGE})\s+)?
-    (?P<between>between\s+)?
-    (?P<n1>{_NUMBER})
+    (?:(?P<lead>{cased(_LEADS)})\s+)?
+    (?:(?P<hedge>(?:{cased(_HEDGES)}))\s+)?
+    (?P<between>{cased("between")}\s+)?
+    (?P<n1>(?:{_DIGITS}|{_word_number(cased)}))
     (?:\s*(?P<unit1>{_UNIT})(?![\w/²³-]))?
     (?:\s*(?:-|–|—|to|and|or)\s*(?P<n2>{_NUMBER}))?
     (?:\s*|-)
@@ -224,16 +282,35 @@ _STATEMENT = re.compile(
     {_BETWEEN}*
     \s*,?\s*
     {_RELATION}
-    """,
-    re.IGNORECASE | re.VERBOSE,
+    """
+
+
+def _distance_only(cased: Callable[[str], str]) -> str:
+    """The source of :data:`_DISTANCE_ONLY`, its word lists passed through ``cased``."""
+    return (
+        rf"(?<![\w.,-])(?:(?P<hedge>(?:{cased(_HEDGES)}))\s+)?"
+        rf"(?P<n1>(?:{_DIGITS}|{_word_number(cased)}))(?:\s*|-)(?P<unit>{_UNIT})"
+        rf"(?![\w/²³])(?:-(?=[a-z]))?{_CONVERSION}?"
+    )
+
+
+_STATEMENT = re.compile(_statement(_cased), re.IGNORECASE | re.VERBOSE)
+
+_ADVERBS = (
+    r"just|due|directly|immediately|slightly|further|farther|some\s+way|well|a\s+little|not\s+far"
 )
 
-_BARE_DIRECTION = re.compile(
-    rf"(?<![\w-])(?:(?P<adverb>just|due|directly|immediately|slightly|further|farther|some"
-    rf"\s+way|well|a\s+little|not\s+far)\s+)?(?P<to>to\s+the\s+)?"
-    rf"(?P<dir>{_DIRECTION})(?:\s*/\s*(?P<dir2>{_DIRECTION}))?\s+(?:of|from)\b",
-    re.IGNORECASE,
-)
+
+def _bare_direction(cased: Callable[[str], str]) -> str:
+    """The source of :data:`_BARE_DIRECTION`, its word lists passed through ``cased``."""
+    direction = rf"(?:(?:{cased(_DIR_WORDS)})(?:ward|wards)?|(?-i:{_DIR_ABBREVS}))(?![\w-])"
+    return (
+        rf"(?<![\w-])(?:(?P<adverb>{cased(_ADVERBS)})\s+)?(?P<to>{cased('to')}\s+the\s+)?"
+        rf"(?P<dir>{direction})(?:\s*/\s*(?P<dir2>{_DIRECTION}))?\s+(?:of|from)\b"
+    )
+
+
+_BARE_DIRECTION = re.compile(_bare_direction(_cased), re.IGNORECASE)
 # "X to Y is 1,600 miles", "the 300 km between X and Y", "X and Y are 20 miles apart" are
 # read by _between below; _STATEMENT's "apart" branch covers the last.
 _TRAVELLED = re.compile(
@@ -267,11 +344,30 @@ _MOTION = re.compile(
     r"\s+(?:(?:further|farther|slightly|due)\s+)?\Z",
     re.IGNORECASE,
 )
-_DISTANCE_ONLY = re.compile(
-    rf"(?<![\w.,-])(?:(?P<hedge>{_HEDGE})\s+)?(?P<n1>{_NUMBER})(?:\s*|-)(?P<unit>{_UNIT})"
-    rf"(?![\w/²³])(?:-(?=[a-z]))?{_CONVERSION}?",
-    re.IGNORECASE,
-)
+_DISTANCE_ONLY = re.compile(_distance_only(_cased), re.IGNORECASE)
+
+
+@functools.cache
+def _plain() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """:data:`_STATEMENT`, :data:`_DISTANCE_ONLY` and :data:`_BARE_DIRECTION` in their plain
+    forms, compiled the first time a text needs them."""
+    return (
+        re.compile(_statement(str), re.IGNORECASE | re.VERBOSE),
+        re.compile(_distance_only(str), re.IGNORECASE),
+        re.compile(_bare_direction(str), re.IGNORECASE),
+    )
+
+
+def _patterns(
+    text: str, start: int, end: int
+) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """:data:`_STATEMENT`, :data:`_DISTANCE_ONLY` and :data:`_BARE_DIRECTION`, or their plain
+    forms where ``text[start:end]`` holds a character of :data:`_UNCASED`."""
+    part = text[start:end]
+    if part.isascii() or not any(c in part for c in _UNCASED):
+        return _STATEMENT, _DISTANCE_ONLY, _BARE_DIRECTION
+    return _plain()
+
 
 # Coordinates, one component at a time: "27.79°N", "27.91° N", "27°42′N", "28.131°N",
 # "latitude 28.86 degrees North", "Lat: 28.86 N", "28.8024 degrees north latitude",
@@ -702,7 +798,7 @@ def _quadrant_direction(text: str) -> str:
 
 def _distance_statements(text: str, start: int, end: int) -> list[_Statement]:
     found = []
-    for m in _STATEMENT.finditer(text, start, end):
+    for m in _patterns(text, start, end)[0].finditer(text, start, end):
         hedge = re.sub(r"\s+", " ", m["hedge"].lower()) if m["hedge"] else None
         if (
             m["of"]
@@ -777,7 +873,7 @@ def _direction_statements(
     ):
         return []
     found = []
-    for m in _BARE_DIRECTION.finditer(text, start, end):
+    for m in _patterns(text, start, end)[2].finditer(text, start, end):
         if any(a <= m.start() < b for a, b in taken):
             continue
         # "the north of X", "in northern X" name a region, not a relative position.
@@ -826,8 +922,10 @@ def _statements(
 # --------------------------------------------------------------------------- attaching
 
 
-@dataclass(frozen=True, slots=True)
-class _Token:
+class _Token(NamedTuple):
+    """A word or sign of a sentence (a tuple: made for every word of each sentence with a
+    statement, several times faster than a frozen dataclass)."""
+
     start: int
     end: int
     text: str
@@ -2598,7 +2696,7 @@ def _phrases(text: str, sentences: tuple[Sentence, ...]) -> tuple[_Phrases, ...]
         start, end = sentences[index].start, sentences[index].end
         unit = index in units
         found = tuple(_statements(text, start, end, unit=unit, direction=index in directions))
-        distances = tuple(_DISTANCE_ONLY.finditer(text, start, end)) if unit else ()
+        distances = tuple(_patterns(text, start, end)[1].finditer(text, start, end)) if unit else ()
         written = tuple(coordinates(text, start, end)) if index in points else ()
         if found or distances or written:
             out.append(_Phrases(index, found, distances, written))

@@ -752,3 +752,65 @@ def test_casefolding_reads_letters_as_the_hints_ignorecase_does():
         if m[0] not in "ıİ":
             assert m[0].casefold() in string.ascii_lowercase, m[0]
             assert re.fullmatch(f"(?i){m[0].casefold()}", m[0]), m[0]
+
+
+def test_the_statement_patterns_written_for_speed_match_their_plain_forms():
+    # _STATEMENT, _DISTANCE_ONLY and _BARE_DIRECTION open each letter of their word lists
+    # with a case-sensitive class (statements._cased); what statements._patterns picks for a
+    # text must find what the plain word lists find, with the same groups, on every sentence
+    # of eval/claims and on random text, the rare letters IGNORECASE also reads included.
+    import json
+    import random
+    import re
+    import string
+    import sys
+    from collections.abc import Callable, Sequence
+    from pathlib import Path
+
+    from geomap import statements
+
+    every = "".join(map(chr, range(sys.maxunicode + 1)))
+    for letter in string.ascii_lowercase:
+        taken = {m[0] for m in re.finditer(f"(?i){letter}", every)}
+        assert set(statements._CASES[letter]) <= taken, letter
+        assert taken - set(statements._CASES[letter]) <= set(statements._UNCASED), letter
+
+    def plain(cased: Callable[[str], str]) -> list[re.Pattern[str]]:
+        return [
+            re.compile(statements._statement(cased), re.IGNORECASE | re.VERBOSE),
+            re.compile(statements._distance_only(cased), re.IGNORECASE),
+            re.compile(statements._bare_direction(cased), re.IGNORECASE),
+        ]
+
+    slow = plain(lambda words: words)
+    texts = []
+    for path in sorted((Path(__file__).parents[1] / "eval" / "claims").glob("*.jsonl")):
+        texts += [json.loads(line)["text"] for line in path.open(encoding="utf-8")]
+    pieces = [
+        *("About ABOUT about ſome SOME Some in İN ın within Within a An AN mere just only".split()),
+        *("between BETWEEN Twenty twenty-five hundred and one ONE half dozen Dozen ſix".split()),
+        *("12 3.5 1,200 km KM Km kms miles Miles metres nautical mile nm ft yards".split()),
+        *("north North NORTH ſouth east EAST west north-east NE SW N of OF from FROM".split()),
+        *("to the To The due Due directly ſlightly well Well a little not far away apart".split()),
+        *("Mosul Kabul the x é K K ( [ ) ] - , . /".split()),
+        *(" ", " ", " ", " ", "\n", "\u00a0"),
+    ]
+    rng = random.Random(16)
+    texts += [" ".join(rng.choice(pieces) for _ in range(rng.randint(1, 14))) for _ in range(6_000)]
+    texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 14))) for _ in range(3_000)]
+
+    def found(patterns: Sequence[re.Pattern[str]], text: str) -> list[list[object]]:
+        return [[(m.span(), m.groupdict()) for m in p.finditer(text)] for p in patterns]
+
+    matched = rare = 0
+    for text in texts:
+        assert found(statements._patterns(text, 0, len(text)), text) == found(slow, text), text
+        matched += any(found(slow, text))
+        rare += any(c in text for c in statements._UNCASED)
+    assert matched > 1_500 and rare > 1_000
+    # The comparison can fail: the fast patterns read alone, or patterns that forget the
+    # capitals, are told apart.
+    fast = [statements._STATEMENT, statements._DISTANCE_ONLY, statements._BARE_DIRECTION]
+    assert any(found(fast, text) != found(slow, text) for text in texts)
+    short = plain(lambda words: re.sub(r"\[(\w)\w\]", r"[\1]", statements._cased(words)))
+    assert any(found(short, text) != found(slow, text) for text in texts)
