@@ -75,7 +75,7 @@ CACHE_ENV_VAR = "GEOMAP_CACHE_DIR"
 LANDMARK_KINDS = ("country", "water", "region", "river", "admin1", "admin2", "district")
 LANDMARK_CITY_POPULATION = 100_000
 #: Bumped whenever the index layout changes, so old caches are not reused.
-INDEX_VERSION = "8"
+INDEX_VERSION = "9"
 
 _KIND = re.compile(r"[a-z][a-z0-9_]*\Z")
 _COUNTRY = re.compile(r"[A-Z]{2}\Z")
@@ -379,11 +379,14 @@ CREATE UNIQUE INDEX places_id ON places(id);
 #: ``places_lat`` carries population and kind so that :meth:`Gazetteer.in_box` leaves the
 #: rows of other kinds or fewer people unread in the table (a map's towns and villages: 4 MB
 #: less of the index mapped into memory).
+#: The capitals (:meth:`Gazetteer.capital`, 2,300 of 255,000 rows) get a partial index by
+#: country and region: a lookup scanned the whole table (22 ms in a fresh process).
 #: The landmarks (:meth:`Gazetteer.landmarks`) get a partial index of their own holding the
 #: columns a map label reads: reading them from it takes 27 ms where scanning the table for
 #: them took 90 (the table's rows carry every alternate name).
 _INDEXES = f"""
 CREATE INDEX places_lat ON places(lat, lon, population, kind);
+CREATE INDEX places_capital ON places(country, admin1) WHERE capital != '';
 CREATE INDEX places_landmarks ON places(kind, population, lat, lon, id, name, capital, extent_km)
     WHERE kind != 'city' OR population >= {LANDMARK_CITY_POPULATION};
 """
@@ -887,13 +890,40 @@ _LANDMARK_WIDTH = 8
 
 
 def _place(row: Sequence) -> Place:
-    pid, name, alternates, lat, lon, kind, country, admin1, population, source, capital, extent = (
-        row[:_AFTER_PLACE]
-    )
-    alt = tuple(alternates.split(ALT_SEP)) if alternates else ()
+    alternates = row[2]
     return Place(
-        pid, name, lat, lon, kind, country, admin1, population, source, alt, capital, extent
+        row[0],
+        row[1],
+        row[3],
+        row[4],
+        row[5],
+        row[6],
+        row[7],
+        row[8],
+        row[9],
+        tuple(alternates.split(ALT_SEP)) if alternates else (),
+        row[10],
+        row[11],
     )
+
+
+@functools.cache
+def _name_sql(count: int, where: str) -> str:
+    """The query of :meth:`Gazetteer._name_rows` for ``count`` keys and a condition."""
+    marks = ",".join("?" * count)
+    sql = (
+        f"SELECT {_PLACE_COLUMNS}, n.quality, n.key, n.rid FROM {{db}}.names n"
+        f" JOIN {{db}}.places p ON p.rid = n.rid"
+        f" WHERE n.key IN ({marks}){where}{{hide}}"
+        " ORDER BY n.key, n.quality DESC, n.pop DESC, n.rid LIMIT ?"
+    )
+    return sql
+
+
+@functools.cache
+def _lone_name_sql(count: int, where: str) -> str:
+    """:func:`_name_sql` for a gazetteer of one index (no overlay)."""
+    return _name_sql(count, where).format(db="main", hide="")
 
 
 class Gazetteer:
@@ -962,6 +992,8 @@ class Gazetteer:
             self.close()
             raise
         self._cache: dict[tuple, list[Match]] = {}
+        #: The places name lookups returned, by id: a place many names find is built once.
+        self._places: dict[str, Place] = {}
 
     @property
     def _open(self) -> sqlite3.Connection:
@@ -1085,10 +1117,15 @@ class Gazetteer:
         """The national capital of ``country`` (ISO alpha-2), or with ``admin1`` the capital
         of that first-level region; None when the gazetteer flags none. A user's row flagged
         as a capital counts, and one replacing a bundled capital hides it."""
+        # "capital != ''" lets SQLite use the partial index places_capital.
         if admin1 is None:
-            where, params = "p.country = ? AND p.capital = 'country'", [country.upper()]
+            where = "p.country = ? AND p.capital != '' AND p.capital = 'country'"
+            params = [country.upper()]
         else:
-            where = "p.country = ? AND p.admin1 = ? AND p.capital IN ('admin1', 'country')"
+            where = (
+                "p.country = ? AND p.admin1 = ? AND p.capital != ''"
+                " AND p.capital IN ('admin1', 'country')"
+            )
             params = [country.upper(), admin1]
         sql = f"SELECT {_PLACE_COLUMNS}, p.rid FROM {{db}}.places p WHERE {where}{{hide}}"
         rows = list(self._rows(sql, params, order=lambda r: r[_AFTER_PLACE]))
@@ -1169,7 +1206,10 @@ class Gazetteer:
         if query_keys:
             rows = self._name_rows(query_keys, where, params, limit * len(query_keys))
             if len(query_keys) == 1:
-                result = [Match(_place(row), row[_AFTER_PLACE]) for row in rows]
+                places = self._places
+                result = [
+                    Match(places.get(row[0]) or self._keep(row), row[_AFTER_PLACE]) for row in rows
+                ]
                 if result or not fuzzy:
                     return self._remember(cache_key, result)
             for row in rows:
@@ -1177,7 +1217,7 @@ class Gazetteer:
                 quality = row[_AFTER_PLACE] if row[_AFTER_PLACE + 1] == query_keys[0] else _BARE
                 pid = row[0]
                 if pid not in found or found[pid].quality < quality:
-                    found[pid] = Match(_place(row), quality)
+                    found[pid] = Match(self._places.get(pid) or self._keep(row), quality)
         if not found and fuzzy and query_keys and len(query_keys[0]) >= 4:
             found = {
                 row[0]: Match(_place(row), 0)
@@ -1190,14 +1230,13 @@ class Gazetteer:
         """The place rows filed under any of ``query_keys`` (with quality, key and row
         number), at most ``most``. Names are stored best first (quality, then population):
         the ORDER BY costs no sort, and each key holds its places in their final order."""
-        marks = ",".join("?" * len(query_keys))
+        if len(self._layers) == 1:  # one index: its LIMIT is the cut
+            sql = _lone_name_sql(len(query_keys), where)
+            return self._open.execute(sql, (*query_keys, *params, most)).fetchall()
         return list(
             itertools.islice(
                 self._rows(
-                    f"SELECT {_PLACE_COLUMNS}, n.quality, n.key, n.rid FROM {{db}}.names n"
-                    f" JOIN {{db}}.places p ON p.rid = n.rid"
-                    f" WHERE n.key IN ({marks}){where}{{hide}}"
-                    " ORDER BY n.key, n.quality DESC, n.pop DESC, n.rid LIMIT ?",
+                    _name_sql(len(query_keys), where),
                     (*query_keys, *params, most),
                     order=lambda r: (
                         r[_AFTER_PLACE + 1],
@@ -1225,9 +1264,15 @@ class Gazetteer:
             limit,
         )
 
+    def _keep(self, row: Sequence) -> Place:
+        place = self._places[row[0]] = _place(row)
+        return place
+
     def _remember(self, key: tuple, result: list[Match]) -> list[Match]:
         if len(self._cache) > 100_000:
             self._cache.clear()
+        if len(self._places) > 100_000:
+            self._places.clear()
         self._cache[key] = result
         return result
 
