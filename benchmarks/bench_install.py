@@ -71,7 +71,11 @@ def main() -> None:
                 ]
             )
             wheel = next((folder / "wheel").glob("*.whl"))
-            install = timed([*pip, "install", "--no-deps", "--no-index", wheel])
+            # --force-reinstall: a geomap already in the parent environment (seen through the
+            # .pth) would otherwise count as installed, and the venv would get no `geomap`.
+            install = timed(
+                [*pip, "install", "--no-deps", "--no-index", "--force-reinstall", wheel]
+            )
         run_env = {
             k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "GEOMAP_GAZETTEER")
         }
