@@ -297,21 +297,21 @@ def split_sentences(text: str) -> tuple[Sentence, ...]:
             and _ends_abbreviation(text, max(start, at - 12), at)
         ):
             continue
-        s, start = start, m.end()
-        while s < end and text[s].isspace():
-            s += 1
-        while end > s and text[end - 1].isspace():
-            end -= 1
-        if end > s:
-            sentences.append(Sentence(len(sentences), s, end))
-    s, end = start, len(text)
+        _add_sentence(sentences, text, start, end)
+        start = m.end()
+    _add_sentence(sentences, text, start, len(text))
+    return tuple(sentences)
+
+
+def _add_sentence(sentences: list[Sentence], text: str, s: int, end: int) -> None:
+    """Add ``text[s:end]`` as the next sentence, without the space around it (nothing when
+    it is blank)."""
     while s < end and text[s].isspace():
         s += 1
     while end > s and text[end - 1].isspace():
         end -= 1
     if end > s:
         sentences.append(Sentence(len(sentences), s, end))
-    return tuple(sentences)
 
 
 def _ends_abbreviation(text: str, lo: int, dot: int) -> bool:
