@@ -161,6 +161,7 @@ TYPE_WORDS = (
 #: Type words that name a feature: after a name they are part of it ("Santa Clara Valley",
 #: "Neches River"), never set aside as "Anbar Province" is.
 FEATURE_TYPE_WORDS = frozenset(TYPE_WORDS[-8:])
+_TYPE_WORD_SET = frozenset(TYPE_WORDS)
 _TYPE_PLURALS = {
     "city": "cities",
     "county": "counties",
@@ -395,14 +396,19 @@ _TOKEN = re.compile(
 def _token_matches(text: str, start: int, end: int) -> Iterator[re.Match[str]]:
     """The matches of ``_PLAIN_TOKEN`` in ``text[start:end]``, found by ``_TOKEN``."""
     for m in _TOKEN.finditer(text, start, end):
-        group = m.lastgroup or ""
-        if not group.startswith("article"):
+        if m.lastgroup in _TOKEN_KINDS:
             yield m
-            continue
-        first = m.start() - int(group[7:])  # the match is the article's hyphen
-        token = _PLAIN_TOKEN.match(text, first, end) if first >= start else None
-        if token:
+        elif token := _article_token(m, text, start, end):
             yield token
+
+
+_TOKEN_KINDS = frozenset(("word", "dotted", "abbr", "initial"))
+
+
+def _article_token(m: re.Match[str], text: str, start: int, end: int) -> re.Match[str] | None:
+    """The token an article's hyphen that ``_TOKEN`` found opens ("al-Abadi"), if any."""
+    first = m.start() - int((m.lastgroup or "")[7:])  # the width of "article3"
+    return _PLAIN_TOKEN.match(text, first, end) if first >= start else None
 
 
 _AGE = re.compile(r",[ \t]*\d{1,3},(?!\d)")  # not "Rawa, 1,000 feet"
@@ -415,6 +421,13 @@ _CONTRACTION = re.compile(r"['’](?:ve|re|ll|d|m|t)\Z", re.I)
 _COORDINATION = re.compile(r"(?:,[ \t]*|[ \t]+)(?:(?:and|or)[ \t]+)?(?:the[ \t]+)?")
 _ROAD_NUMBER = re.compile(r"-\d")
 _DATELINE_AFTER = re.compile(r"[ \t]*(?:[:,(—–]|-[ \t-])")
+
+
+#: :func:`normalize`, :func:`may_vary` and :func:`is_abbreviation` remembered: they depend on
+#: the word alone, and an article's names repeat the same few hundred words.
+_normalize = lru_cache(maxsize=1 << 16)(normalize)
+_may_vary = lru_cache(maxsize=1 << 16)(may_vary)
+_is_abbreviation = lru_cache(maxsize=1 << 16)(is_abbreviation)
 
 
 @lru_cache(maxsize=1)
@@ -583,16 +596,23 @@ def _chunks(text: str, start: int, end: int) -> list[list[_Token]]:
     """The runs of name tokens of ``text[start:end]`` separated only by spaces or tabs, no
     possessive inside: a word that is no part of a name ("The", "March") ends a run, and a
     name before "-based" ends it too ("Los Angeles-based") or is a run of its own
-    ("Texas-based")."""
+    ("Texas-based"). The tokens are :func:`_token_matches`, read inline (33,000 on LGL)."""
     chunks: list[list[_Token]] = []
     current: list[_Token] = []
     prev_end = -1  # where the last token of ``current`` ends, or -1 after a possessive
     words = _WORDS
-    for m in _token_matches(text, start, end):
+    kinds = _TOKEN_KINDS
+    for m in _TOKEN.finditer(text, start, end):
+        kind = m.lastgroup
+        if kind not in kinds:
+            token = _article_token(m, text, start, end)
+            if token is None:
+                continue
+            m, kind = token, token.lastgroup
         word = m.group()
         first, last = m.span()
-        if m.lastgroup != "word":
-            tok = _Token(first, last, word, m.lastgroup or "", False, last)
+        if kind != "word":
+            tok = _Token(first, last, word, kind or "", False, last)
         else:
             stem, possessive, name, head, spelling = words.get(word) or _word(word)
             if not name:
@@ -779,7 +799,7 @@ class _Extractor:
             return False
         strong = self.strong(matches)
         if (
-            normalize(word) in self.common
+            _normalize(word) in self.common
             and not self.strong(matches, cities=False)
             and (not strong or self.starts_sentence(tok))
         ):
@@ -815,13 +835,13 @@ class _Extractor:
         words = [t for t in toks if t.kind == "word"]
         if not words:
             return
-        self.persons.add(normalize(self.span(toks)))
-        last = normalize(words[-1].text)
+        self.persons.add(_normalize(self.span(toks)))
+        last = _normalize(words[-1].text)
         self.persons.add(last)
         self.persons.add(strip_article(last))
         for t in words:
-            if _ARTICLE_HYPHEN.match(t.text):
-                self.persons.add(strip_article(normalize(t.text)))
+            if "-" in t.text and _ARTICLE_HYPHEN.match(t.text):
+                self.persons.add(strip_article(_normalize(t.text)))
 
     # ---------------------------------------------------------------- chunks
     def demonym_at(self, toks: Sequence[_Token], i: int) -> int:
@@ -847,7 +867,7 @@ class _Extractor:
             return False
         end = tok.end + 1 if self.text.startswith(".", tok.end) else tok.end
         text = self.text[tok.start : end]
-        if not (text in ABBREVIATED_NAMES or is_abbreviation(text)):
+        if not (text in ABBREVIATED_NAMES or _is_abbreviation(text)):
             return False
         after_comma = self.text[max(0, tok.start - 2) : tok.start] == ", "
         # A code in capitals is an acronym but after a place's comma ("in IS territory";
@@ -864,7 +884,8 @@ class _Extractor:
     def chunk(self, toks: list[_Token]) -> None:
         """A run of capitalised tokens: its demonyms, then the whole as a place, else the
         signs that it names a person, an organisation or a team, else its parts."""
-        if len(toks) == 1 and self.abbreviation(toks[0]):
+        if len(toks) == 1:
+            self.word(toks[0])
             return
         toks = self.leading_demonyms(toks)
         if not toks or self.whole(toks):
@@ -877,13 +898,7 @@ class _Extractor:
                 self.emit(toks[i : i + n], [], "demonym")
             i += n or 1
         if len(toks) == 1:
-            tok = toks[0]
-            if tok.capitalised and tok.bare in TITLES:
-                return  # a title alone names no one (as person_or_body reads it)
-            if tok.kind == "word" and "-" in tok.text and not _ARTICLE_HYPHEN.match(tok.text):
-                self.hyphenated(tok)
-            else:
-                self.unknown(tok)
+            self.unmatched(toks[0])
             return
         if self.person_or_body(toks):
             return
@@ -894,7 +909,7 @@ class _Extractor:
             and len(last.text) > 3
             and last.lower.endswith("s")
             and not last.lower.endswith("ss")
-            and last.lower not in TYPE_WORDS
+            and last.lower not in _TYPE_WORD_SET
             and not self.matches([last])
             and self.matches(toks[:-1])
         ):
@@ -904,14 +919,14 @@ class _Extractor:
         if toks[0].lower in DIRECTIONS and self.whole(toks[1:]):
             return
         if (
-            toks[-1].lower in TYPE_WORDS
+            toks[-1].lower in _TYPE_WORD_SET
             and toks[-1].lower not in FEATURE_TYPE_WORDS
             and self.whole(toks[:-1])
         ):
             return
         if any(
             t.kind == "initial"
-            or (t.kind == "word" and _ARTICLE_HYPHEN.match(t.text))
+            or (t.kind == "word" and "-" in t.text and _ARTICLE_HYPHEN.match(t.text))
             or t.lower in ARABIC_PARTICLES
             for t in toks
         ):
@@ -921,6 +936,33 @@ class _Extractor:
             self.person(toks)
             return
         self.covered(toks)
+
+    def word(self, tok: _Token) -> None:
+        """A chunk of one token (most chunks): what :meth:`chunk` reads in it, in the same
+        order, without the steps that need two tokens or more."""
+        if self.abbreviation(tok):
+            return
+        if tok.kind == "word" and tok.text in self.demonyms:
+            self.emit([tok], [], "demonym")
+            return
+        toks = [tok]
+        matches = self.matches(toks)
+        if matches:
+            if self.single_ok(tok, matches, toks):
+                self.emit(toks, matches)
+            return
+        self.unmatched(tok)
+
+    def unmatched(self, tok: _Token) -> None:
+        """A word the gazetteer does not know, alone in its chunk (bar demonyms): a title
+        names no one (as person_or_body reads it); a hyphenated word may join places; any
+        other may be a spelling variant (:meth:`unknown`)."""
+        if tok.capitalised and tok.bare in TITLES:
+            return
+        if tok.kind == "word" and "-" in tok.text and not _ARTICLE_HYPHEN.match(tok.text):
+            self.hyphenated(tok)
+        else:
+            self.unknown(tok)
 
     def leading_demonyms(self, toks: list[_Token]) -> list[_Token]:
         """Emit the demonyms a chunk opens with, country references of their own ("Iraqi
@@ -976,7 +1018,7 @@ class _Extractor:
         known it is a place if it is a near spelling of one of theirs (see ``variants``)."""
         if tok.kind != "word" or not tok.capitalised or tok.allcaps or tok.possessive:
             return
-        if tok.lower in self.persons or not may_vary(tok.text):
+        if tok.lower in self.persons or not _may_vary(tok.text):
             return
         toks = [tok]
         type_word = self.type_word(toks)
@@ -1069,7 +1111,7 @@ class _Extractor:
                 tok = toks[0]
                 if tok.allcaps and len(tok.text) <= 3 and tok.text not in COUNTRY_ABBREVIATIONS:
                     return
-                if normalize(tok.text) in self.common and not self.strong(matches):
+                if _normalize(tok.text) in self.common and not self.strong(matches):
                     return
                 if tok.lower in ORG_WORDS or tok.lower in TITLES or tok.lower in ETHNIC_WORDS:
                     return
@@ -1128,7 +1170,7 @@ class _Extractor:
         kept = []
         for f in self.found:
             if f.kind == "place" and f.single and not f.strong and not f.qualified:
-                if normalize(self.text[f.start : f.end]) in self.persons:
+                if _normalize(self.text[f.start : f.end]) in self.persons:
                     continue
             kept.append(f)
         return kept
@@ -1164,7 +1206,7 @@ def _type_after(text: str, end: int, pattern: re.Pattern = _TYPE_AFTER) -> str:
         return ""
     word = m.group(1).lower()
     word = _SINGULAR.get(word, word)
-    return word[:-1] if word.endswith("s") and word[:-1] in TYPE_WORDS else word
+    return word[:-1] if word.endswith("s") and word[:-1] in _TYPE_WORD_SET else word
 
 
 def _type_before(text: str, start: int) -> str:
