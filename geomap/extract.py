@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import re
 import weakref
+from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -258,11 +259,13 @@ ABBREVIATED_NAMES = {
 #: The most letters an abbreviation has before its period: AP's ("Calif."), and any other
 #: (``is_abbreviation``: five).
 _ABBREVIATION_LETTERS = max(5, *(len(k) - 1 for k in ABBREVIATED_NAMES))
-_STATE_AFTER_COMMA = re.compile(
-    r",[ \t]("
-    + "|".join(re.escape(k) for k in sorted(ABBREVIATED_NAMES, key=len, reverse=True))
-    + r")(?![A-Za-z])"
+_STATE_ABBREVIATIONS = "|".join(
+    re.escape(k) for k in sorted(ABBREVIATED_NAMES, key=len, reverse=True)
 )
+_STATE_AFTER_COMMA = re.compile(rf",[ \t]({_STATE_ABBREVIATIONS})(?![A-Za-z])")
+#: The same without its lookahead: a sentence's search can match only where this matches
+#: in the whole text (no abbreviation holds a comma, so its matches cannot hide one).
+_STATE_COMMA = re.compile(rf",[ \t](?:{_STATE_ABBREVIATIONS})")
 
 
 #: Abbreviated words inside names, with the word the gazetteer files ("W. Columbia",
@@ -630,7 +633,11 @@ def _chunks(text: str, start: int, end: int) -> list[list[_Token]]:
                     current = []
                 continue
             tok = _Token(first, first + len(stem), stem, "word", possessive, last, spelling)
-        if current and not _only_blanks(text, prev_end, first):
+        # One space, the usual gap, without a call (prev_end is -1 after a possessive).
+        if current and not (
+            (first == prev_end + 1 and prev_end >= 0 and text[prev_end] == " ")
+            or _only_blanks(text, prev_end, first)
+        ):
             chunks.append(current)
             current = []
         current.append(tok)
@@ -1151,11 +1158,15 @@ class _Extractor:
 
     # ---------------------------------------------------------------- the document
     def run(self, sentences: Sequence[Sentence]) -> list[_Found]:
+        commas = [m.start() for m in _STATE_COMMA.finditer(self.text)]
         for sentence in sentences:
             self.sentence = sentence.index
             for chunk in _chunks(self.text, sentence.start, sentence.end):
                 self.chunk(chunk)
             start = max(0, sentence.start - 2)  # the comma may end the sentence before
+            k = bisect_left(commas, start)
+            if k == len(commas) or commas[k] >= sentence.end:
+                continue
             for m in _STATE_AFTER_COMMA.finditer(self.text, start, sentence.end):
                 found = _Found(m.start(1), m.end(), "place", sentence.index, strong=True)
                 found.qualified = True
@@ -1213,17 +1224,15 @@ def _type_before(text: str, start: int) -> str:
     """The type word before a name starting at ``start`` ("the town of Abu Kamal")."""
     if not start or text[start - 1] not in " \t":
         return ""  # the pattern ends with a space or tab
-    low = max(0, start - 30)
-    i = start - 1
-    while i > low and text[i - 1] in " \t":
-        i -= 1
-    j = i
-    while j > low and text[j - 1] in _ASCII_LETTERS:
-        j -= 1
+    window = text[max(0, start - 30) : start]
+    rest, word = _split_last_word(window)
+    word = word.lower()
     # A letter outside ASCII may match one inside it ("ſ" is "s" to a pattern ignoring case).
-    if text[j:i].lower() not in _TYPE_BEFORE_LAST and (j == low or text[j - 1].isascii()):
+    if word not in _TYPE_BEFORE_LAST and (not rest or rest[-1].isascii()):
         return ""
-    m = _TYPE_BEFORE.search(text[low:start])
+    if word == "the" and _split_last_word(rest)[1].lower() != "of":
+        return ""  # "the" ends the pattern only after "of"; no other letter matches these
+    m = _TYPE_BEFORE.search(window)
     return (m.group(1) or m.group(2)).lower() if m else ""
 
 
@@ -1233,23 +1242,24 @@ def _part_before(text: str, start: int) -> str:
     return _PARTS.get(word.lower(), "") if word else ""
 
 
-_ASCII_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+_ASCII_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+
+
+def _split_last_word(window: str) -> tuple[str, str]:
+    """``window`` without its trailing spaces or tabs, cut before the ASCII letters that end
+    it: ("the town", "of") for "the town of ", (window, "") without trailing blanks."""
+    head = window.rstrip(" \t")
+    if len(head) == len(window):
+        return window, ""
+    rest = head.rstrip(_ASCII_LETTERS)
+    return rest, head[len(rest) :]
 
 
 def _word_before(text: str, start: int, width: int) -> str:
     """The word of ASCII letters that spaces or tabs before ``start`` follow, within
     ``width`` characters ("" if none): what ``_PREVIOUS_WORD`` finds in that window, read
     backwards from ``start`` rather than tried at every position of it."""
-    low = max(0, start - width)
-    i = start
-    while i > low and text[i - 1] in " \t":
-        i -= 1
-    if i == start:
-        return ""
-    j = i
-    while j > low and text[j - 1] in _ASCII_LETTERS:
-        j -= 1
-    return text[j:i]
+    return _split_last_word(text[max(0, start - width) : start])[1]
 
 
 def _propagate_type_words(text: str, found: Sequence[_Found | Mention]) -> list[str]:
