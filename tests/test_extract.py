@@ -277,3 +277,22 @@ def test_names_no_place_has_are_read_alike_with_or_without_the_key_hashes(monkey
             assert ("_key_hashes" in vars(gaz)) == (before == 0)
     assert readings[0] == readings[1]
     assert {"Husaybah", "Al-Qaim", "Iraq"} <= {m.text for m in readings[0]}
+
+
+def test_a_states_abbreviation_after_a_comma_is_sought_only_where_it_may_stand():
+    # A sentence is searched for ", La." only when the text-wide search without the
+    # lookahead found a comma in it: that must never skip an abbreviation, wherever the
+    # sentence starts or ends (", Wash" ending one is an abbreviation, ", Washx" not).
+    import random
+
+    from geomap import extract
+
+    rng = random.Random(16)
+    pieces = [", La.", ", La", ", N.Y.", ",\tMiss.", ", Wash", "Alexandria", ". ", "x", " "]
+    for _ in range(500):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 8)))
+        commas = [m.start() for m in extract._STATE_COMMA.finditer(text)]
+        for start in range(len(text) + 1):
+            for end in range(start, len(text) + 1):
+                if extract._STATE_AFTER_COMMA.search(text, start, end):
+                    assert any(start <= c < end for c in commas), (text, start, end)
