@@ -1246,8 +1246,9 @@ _ASCII_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 
 
 def _split_last_word(window: str) -> tuple[str, str]:
-    """``window`` without its trailing spaces or tabs, cut before the ASCII letters that end
-    it: ("the town", "of") for "the town of ", (window, "") without trailing blanks."""
+    """The ASCII letters that end ``window`` before its trailing spaces or tabs, and what
+    precedes them: ("the town ", "of") for "the town of "; (window, "") if no space or tab
+    ends it."""
     head = window.rstrip(" \t")
     if len(head) == len(window):
         return window, ""
