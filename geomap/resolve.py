@@ -262,9 +262,53 @@ def prior(place: Place) -> float:
     return pop * WEIGHTS.city_population
 
 
+#: A cell of 1.5 degrees of latitude and longitude, as (lat // 1.5, lon // 1.5).
+_Cell = tuple[int, int]
+
+
+@dataclass(frozen=True, slots=True)
+class _Namesakes:
+    """What a name's candidates bring to the first picks (see
+    :meth:`_Resolver.pair_support`), whatever the article says."""
+
+    #: Per candidate, its prior plus the name's term.
+    fixed: list[float]
+    #: The plausible candidates (see ``Weights.pair_floor``) that are not areas, filed
+    #: under their cell and the eight around it, as (lat, lon, plausibility relative to
+    #: the name's best).
+    around: dict[_Cell, list[tuple[float, float, float]]]
+    #: The candidates that may take support (five times less plausible, not areas), as
+    #: (index, cell, lat, lon, cosine of lat).
+    probes: list[tuple[int, _Cell, float, float, float]]
+
+    @classmethod
+    def of(cls, matches: Sequence[Match]) -> _Namesakes:
+        fixed = [_fixed(m)[1] for m in matches]
+        around: dict[_Cell, list[tuple[float, float, float]]] = {}
+        probes = []
+        if fixed:
+            floor = math.log(WEIGHTS.pair_floor)
+            top = max(fixed)
+            lowest = top + floor - math.log(5)
+            for k, (m, total) in enumerate(zip(matches, fixed)):
+                place = m.place
+                if place.kind in _AREA_KINDS:
+                    continue
+                i, j = int(place.lat // 1.5), int(place.lon // 1.5)
+                if total - top >= floor:
+                    entry = (place.lat, place.lon, math.exp(total - top))
+                    for di in (-1, 0, 1):
+                        for dj in (-1, 0, 1):
+                            around.setdefault((i + di, j + dj), []).append(entry)
+                if total >= lowest:
+                    scale = math.cos(math.radians(place.lat))
+                    probes.append((k, (i, j), place.lat, place.lon, scale))
+        return cls(fixed, around, probes)
+
+
 #: What :meth:`_Group.settle` found, by its matches' ids, type words and whether a
-#: direction word names a part: (the matches, their static terms).
-_STATIC: dict[tuple, tuple[tuple[Match, ...], tuple]] = {}
+#: direction word names a part: (the matches, their static terms, their namesakes' terms).
+_STATIC: dict[tuple, tuple[tuple[Match, ...], tuple, _Namesakes]] = {}
 
 
 @dataclass
@@ -295,6 +339,8 @@ class _Group:
     static: list[tuple[float, str, _Spot | None, tuple[str, str] | None]] = field(
         default_factory=list
     )
+    #: What the candidates bring to the first picks (filled with ``static``).
+    namesakes: _Namesakes | None = None
 
     def settle(self) -> None:
         """Fill ``static``, once the group's matches and type words are known. Without
@@ -305,8 +351,9 @@ class _Group:
             key = (tuple(map(id, self.matches)), frozenset(self.type_words), bool(self.parts))
             known = _STATIC.get(key)
             if known is not None:
-                self.static = list(known[1])
+                self.static, self.namesakes = list(known[1]), known[2]
                 return
+        self.namesakes = _Namesakes.of(self.matches)
         kinds: set[str] = set()
         for word in self.type_words:
             kinds |= TYPE_KINDS.get(word, frozenset())
@@ -341,7 +388,7 @@ class _Group:
         if key is not None:
             if len(_STATIC) > 10_000:  # some 2 KB each
                 _STATIC.clear()
-            _STATIC[key] = (tuple(self.matches), tuple(self.static))
+            _STATIC[key] = (tuple(self.matches), tuple(self.static), self.namesakes)
 
 
 @dataclass
@@ -404,6 +451,19 @@ def _nearest(spot: _Spot, near: _Near, skip: int) -> tuple[float, str]:
             if d < best_km or (d == best_km and n < first):
                 best_km, nearest, first = d, name, n
     return best_km, nearest
+
+
+def _near_term(spot: _Spot, near: _Near, skip: int) -> tuple[float, float, str]:
+    """The nearness term of a candidate at ``spot`` (0 beyond 400 km), the distance to the
+    nearest pick (:func:`_nearest`) and its name ("" when the term is 0)."""
+    best_km, nearest = _nearest(spot, near, skip)
+    if best_km < 50:
+        return WEIGHTS.near_50, best_km, nearest
+    if best_km < 150:
+        return WEIGHTS.near_150, best_km, nearest
+    if best_km < 400:
+        return WEIGHTS.near_400, best_km, nearest
+    return 0.0, best_km, ""
 
 
 def _contribution(group: _Group) -> tuple[dict[str, float], dict[str, float], dict[tuple, float]]:
@@ -535,7 +595,7 @@ class _Resolver:
         self._near_entry = {}
         self._hood_version: dict[int, int] = {}
         self._version = 0
-        self._nearness: dict[str, list[tuple[int, float, str] | None]] = {}
+        self._nearness: dict[str, list[tuple[int, float, float, str] | None]] = {}
         countries = _COUNTRIES.get(gazetteer)
         if countries is None:
             countries = _COUNTRIES[gazetteer] = {}
@@ -685,45 +745,39 @@ class _Resolver:
         known = self._nearness.get(group.key)
         if known is None or len(known) != len(matches):
             known = self._nearness[group.key] = [None] * len(matches)
+        # A country's term is the same for each of the group's candidates in it.
+        country_terms: dict[str, float] = {}
         out = []
         for k in range(len(matches)) if only < 0 else (only,):
-            place = matches[k].place
             total, type_word, spot, region = static[k]
+            place = matches[k].place
             container_name = ""
             if group.containers:
                 term, container_name = self.container_term(group, place)
                 total += term
             country = place.country
-            # dict.get: a Counter's [] calls its __missing__ for an absent key, in Python.
-            weight = weights.get(country, 0) - own_weights.get(country, 0) if country else 0
-            if weight > 0:
-                share = weight / context.weight_total
-                total += WEIGHTS.country + WEIGHTS.country_share * share
+            country_term = country_terms.get(country)
+            if country_term is None:
+                # dict.get: a Counter's [] calls its __missing__ for an absent key, in Python.
+                weight = weights.get(country, 0) - own_weights.get(country, 0) if country else 0
+                country_term = country_terms[country] = (
+                    WEIGHTS.country + WEIGHTS.country_share * (weight / context.weight_total)
+                    if weight > 0
+                    else 0.0
+                )
+            if country_term:
+                total += country_term
             in_region = region is not None and regions.get(region, 0) - own_regions.get(region, 0)
             if in_region:
                 total += WEIGHTS.region
-            best_km, nearest = math.inf, ""
+            nearness = None
             if spot is not None:
                 version = versions.get(spot[5], 0)
-                seen = known[k]
-                if seen is not None and seen[0] == version:
-                    _, best_km, nearest = seen
-                else:
-                    best_km, nearest = _nearest(spot, near, skip)
-                    known[k] = (version, best_km, nearest)
-                bonus = (
-                    WEIGHTS.near_50
-                    if best_km < 50
-                    else WEIGHTS.near_150
-                    if best_km < 150
-                    else WEIGHTS.near_400
-                    if best_km < 400
-                    else 0
-                )
-                if bonus:
-                    total += bonus
-                else:
-                    nearest = ""
+                nearness = known[k]
+                if nearness is None or nearness[0] != version:
+                    nearness = known[k] = (version, *_near_term(spot, near, skip))
+                if nearness[1]:
+                    total += nearness[1]
             claim = 0.0
             if support is not None:
                 assert context.chosen is not None
@@ -735,12 +789,12 @@ class _Resolver:
             if ev is not None:
                 ev.type_word, ev.container, ev.claim = type_word, container_name, claim
                 ev.total = total
-                if weight > 0:
+                if country_term:
                     ev.country, ev.country_count = country, int(refs.explicit(country))
                 if in_region:
                     ev.admin1 = place.admin1
-                if nearest:
-                    ev.near, ev.near_km = nearest, best_km
+                if nearness is not None and nearness[1]:
+                    ev.near, ev.near_km = nearness[3], nearness[2]
             out.append(total)
         return out
 
@@ -827,17 +881,16 @@ class _Resolver:
         nearness of the other names' plausible candidates) only. Abbreviations come after
         the other names, and keep only candidates in countries those name: two
         abbreviations alone cannot vouch for each other."""
-        statics = {
-            g.key: [_fixed(m)[1] for m in g.matches]
-            for g in groups
-            if g.matches and not g.abbreviation
-        }
-        pairs = self.pair_support(statics) if WEIGHTS.pairs and len(statics) > 1 else {}
+        named = [g for g in groups if g.matches and not g.abbreviation]
+        pairs = self.pair_support(named) if WEIGHTS.pairs and len(named) > 1 else {}
         for group in sorted(groups, key=lambda g: g.abbreviation):
             if group.abbreviation:
                 self.restrict_to_context(group)
             if group.matches:
-                totals = statics.get(group.key) or [_fixed(m)[1] for m in group.matches]
+                if group.abbreviation or group.namesakes is None:
+                    totals = [_fixed(m)[1] for m in group.matches]
+                else:
+                    totals = group.namesakes.fixed
                 if group.key in pairs:
                     totals = [t + b for t, b in zip(totals, pairs[group.key])]
                 top = max(totals)
@@ -931,54 +984,28 @@ class _Resolver:
             group, max(group.matches, key=lambda m: group.static[group.matches.index(m)][0]).place
         )
 
-    def pair_support(self, statics: dict[str, list[float]]) -> dict[str, list[float]]:
+    def pair_support(self, named: list[_Group]) -> dict[str, list[float]]:
         """For each group, per candidate: how near it lies to the likely candidates of the
         other groups (each near term weighted by that candidate's plausibility within its
-        group, from ``statics``), so that the first picks start from namesakes that fit
-        together ("Columbus" and "Harris County", both in Georgia) rather than from each
-        name's largest. Candidates are binned in cells of 1.5 degrees, so only neighbours
-        are compared."""
-        floor = math.log(WEIGHTS.pair_floor)
-        around: dict[tuple[int, int], list[tuple[str, float, float, float]]] = {}
-        for key, totals in statics.items():
-            top = max(totals)
-            for m, total in zip(self.groups[key].matches, totals):
-                place = m.place
-                if total - top >= floor and place.kind not in _AREA_KINDS:
-                    entry = (key, place.lat, place.lon, math.exp(total - top))
-                    i, j = int(place.lat // 1.5), int(place.lon // 1.5)
-                    for cell in (
-                        (i - 1, j - 1),
-                        (i - 1, j),
-                        (i - 1, j + 1),
-                        (i, j - 1),
-                        (i, j),
-                        (i, j + 1),
-                        (i + 1, j - 1),
-                        (i + 1, j),
-                        (i + 1, j + 1),
-                    ):
-                        around.setdefault(cell, []).append(entry)
+        group, see :class:`_Namesakes`), so that the first picks start from namesakes that
+        fit together ("Columbus" and "Harris County", both in Georgia) rather than from
+        each name's largest. Candidates are binned in cells of 1.5 degrees, so only
+        neighbours are compared."""
         support: dict[str, list[float]] = {}
         near_50, near_150 = WEIGHTS.near_50, WEIGHTS.near_150
-        for key, totals in statics.items():
-            matches = self.groups[key].matches
-            if len(matches) < 2:
+        for group in named:
+            if len(group.matches) < 2:
                 continue
-            lowest = max(totals) + floor - math.log(5)
-            terms = [0.0] * len(matches)
-            for k, (m, total) in enumerate(zip(matches, totals)):
-                place = m.place
-                if total < lowest or place.kind in _AREA_KINDS:
-                    continue
-                neighbours = around.get((int(place.lat // 1.5), int(place.lon // 1.5)))
-                if not neighbours:
-                    continue
+            others = [(g.key, g.namesakes.around) for g in named if g is not group and g.namesakes]
+            terms = [0.0] * len(group.matches)
+            assert group.namesakes is not None
+            for k, cell, lat0, lon0, scale in group.namesakes.probes:
                 best: dict[str, float] = {}
-                lat0, lon0 = place.lat, place.lon
-                scale = math.cos(math.radians(lat0))
-                for other, lat, lon, weight in neighbours:
-                    if other != key:
+                for other, around in others:
+                    entries = around.get(cell)
+                    if entries is None:
+                        continue
+                    for lat, lon, weight in entries:
                         # Equirectangular: exact enough under 150 km.
                         d = 111.2 * math.hypot(lat - lat0, (lon - lon0) * scale)
                         if d < 150:
@@ -988,7 +1015,7 @@ class _Resolver:
                 if best:
                     terms[k] = WEIGHTS.pairs * sum(best.values())
             if any(terms):
-                support[key] = terms
+                support[group.key] = terms
         return support
 
     def restrict_to_context(self, group: _Group) -> None:
