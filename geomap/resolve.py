@@ -422,41 +422,34 @@ class _Context:
 
 _REGION_KINDS = frozenset(("admin1", "admin2", "city", "border_crossing"))
 
-#: Picks by bands of 4 degrees of latitude (a candidate's picks within 3.6 degrees lie in
-#: its band and the two beside it), each as (rank of its group in the article's order,
-#: lat, lon, lat in radians, its cosine, the group's name).
+#: Picks by the neighbourhood of a band of 4 degrees of latitude (the band and the two
+#: beside it: a candidate's picks within 3.6 degrees lie there), each as (rank of its
+#: group in the article's order, lat, lon, lat in radians, its cosine, the group's name).
 _Near = dict[int, list[tuple[int, float, float, float, float, str]]]
 
 
-def _nearest(spot: _Spot, near: _Near, skip: int) -> tuple[float, str]:
-    """The distance (:func:`geomap.geometry.approx_km`, its terms spread over ``spot`` and
-    ``near``) to the nearest of the picks in ``near`` but the one ranked ``skip``, the first
-    in the article's order of equals, and that name; picks more than 3.6 degrees of
-    latitude or the spot's longitude window away (400 km at its latitude) are skipped
-    before the trigonometry."""
+def _near_term(
+    spot: _Spot, picks: list[tuple[int, float, float, float, float, str]], skip: int
+) -> tuple[float, float, str]:
+    """The nearness term of a candidate at ``spot`` (0 beyond 400 km), the distance
+    (:func:`geomap.geometry.approx_km`, its terms spread over ``spot`` and ``picks``) to
+    the nearest of ``picks`` (those of its band's neighbourhood) but the one ranked
+    ``skip``, the first in the article's order of equals, and that one's name ("" when the
+    term is 0). Picks more than 3.6 degrees of latitude or the spot's longitude window
+    away (400 km at its latitude) are skipped before the trigonometry."""
     best_km, nearest, first = math.inf, "", -1
-    lat, lon, lon_window, p1, cos_p1, band = spot
-    for picks in (near.get(band - 1), near.get(band), near.get(band + 1)):
-        if not picks:
+    lat, lon, lon_window, p1, cos_p1, _ = spot
+    for n, pick_lat, pick_lon, p2, cos_p2, name in picks:
+        if abs(pick_lat - lat) > 3.6 or n == skip:
             continue
-        for n, pick_lat, pick_lon, p2, cos_p2, name in picks:
-            if abs(pick_lat - lat) > 3.6 or n == skip:
-                continue
-            d_lon = abs(pick_lon - lon)
-            if d_lon > lon_window and abs(d_lon - 360) > lon_window:
-                continue
-            dp, dl = p2 - p1, math.radians(pick_lon - lon)
-            h = math.sin(dp / 2) ** 2 + cos_p1 * cos_p2 * math.sin(dl / 2) ** 2
-            d = 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
-            if d < best_km or (d == best_km and n < first):
-                best_km, nearest, first = d, name, n
-    return best_km, nearest
-
-
-def _near_term(spot: _Spot, near: _Near, skip: int) -> tuple[float, float, str]:
-    """The nearness term of a candidate at ``spot`` (0 beyond 400 km), the distance to the
-    nearest pick (:func:`_nearest`) and its name ("" when the term is 0)."""
-    best_km, nearest = _nearest(spot, near, skip)
+        d_lon = abs(pick_lon - lon)
+        if d_lon > lon_window and abs(d_lon - 360) > lon_window:
+            continue
+        dp, dl = p2 - p1, math.radians(pick_lon - lon)
+        h = math.sin(dp / 2) ** 2 + cos_p1 * cos_p2 * math.sin(dl / 2) ** 2
+        d = 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
+        if d < best_km or (d == best_km and n < first):
+            best_km, nearest, first = d, name, n
     if best_km < 50:
         return WEIGHTS.near_50, best_km, nearest
     if best_km < 150:
@@ -581,8 +574,8 @@ class _Resolver:
         self._totals: tuple[Counter, Counter, Counter] = (Counter(), Counter(), Counter())
         self._weight_sum = 0.0
         self._shares: dict[str, tuple[dict, dict, dict]] = {}
-        # Each group's latest scores (from best()), reused by the final ranking when no
-        # other group's pick has changed since.
+        # Each group's latest scores (from best()), reused by the final ranking (stated
+        # distances added) when no other group's pick has changed since.
         self._totals_of: dict[str, list[float]] = {}
         # Each group's rank in by_size. The picks of the 41 largest groups for nearness
         # (see _Near), kept up to date by set_pick, and per group the band, entry and pick
@@ -699,22 +692,25 @@ class _Resolver:
             self.move_near(group, rank)
 
     def move_near(self, group: _Group, rank: int) -> None:
-        """Put the group's pick in its band of ``_near`` (an area's in none), out of the
-        one it was in, and give the neighbourhoods of the bands that changed new versions."""
+        """Put the group's pick in the neighbourhoods of its band in ``_near`` (an area's in
+        none), out of those it was in, and give the neighbourhoods of the bands that changed
+        new versions."""
         pick = group.pick
         old = self._near_entry.get(group.key)
         if old is not None and old[2] is pick:
             return
         touched = []
         if old is not None:
-            self._near[old[0]].remove(old[1])
+            for hood in (old[0] - 1, old[0], old[0] + 1):
+                self._near[hood].remove(old[1])
             del self._near_entry[group.key]
             touched.append(old[0])
         if pick is not None and pick.kind not in _AREA_KINDS:
             p2 = math.radians(pick.lat)
             entry = (rank, pick.lat, pick.lon, p2, math.cos(p2), group.name)
             band = int(pick.lat // 4)
-            self._near.setdefault(band, []).append(entry)
+            for hood in (band - 1, band, band + 1):
+                self._near.setdefault(hood, []).append(entry)
             self._near_entry[group.key] = (band, entry, pick)
             touched.append(band)
         for band in touched:
@@ -739,7 +735,7 @@ class _Resolver:
         weights, own_weights = refs.totals[1], refs.own[1]
         regions, own_regions = refs.totals[2], refs.own[2]
         near, skip = context.near, context.skip
-        support = self.claim_support if context.chosen is not None else None
+        chosen = context.chosen
         matches, static = group.matches, group.static
         versions = self._hood_version
         known = self._nearness.get(group.key)
@@ -775,16 +771,17 @@ class _Resolver:
                 version = versions.get(spot[5], 0)
                 nearness = known[k]
                 if nearness is None or nearness[0] != version:
-                    nearness = known[k] = (version, *_near_term(spot, near, skip))
+                    picks = near.get(spot[5])
+                    nearness = known[k] = (
+                        (version, *_near_term(spot, picks, skip))
+                        if picks
+                        else (version, 0.0, math.inf, "")
+                    )
                 if nearness[1]:
                     total += nearness[1]
             claim = 0.0
-            if support is not None:
-                assert context.chosen is not None
-                claim = min(
-                    WEIGHTS.claim_cap,
-                    sum(support(i, place, context.chosen) for i in group.indexes),
-                )
+            if chosen is not None:
+                claim = self.claim_term(group, place, chosen)
                 total += claim
             if ev is not None:
                 ev.type_word, ev.container, ev.claim = type_word, container_name, claim
@@ -797,6 +794,13 @@ class _Resolver:
                     ev.near, ev.near_km = nearness[3], nearness[2]
             out.append(total)
         return out
+
+    def claim_term(self, group: _Group, place: Place, chosen: Mapping[int, Place]) -> float:
+        """What the stated distances add to ``place`` for ``group`` (see
+        :data:`ClaimSupport`), knowing the other groups' picks ``chosen``."""
+        assert self.claim_support is not None
+        support = self.claim_support
+        return min(WEIGHTS.claim_cap, sum(support(i, place, chosen) for i in group.indexes))
 
     def container_term(self, group: _Group, place: Place) -> tuple[float, str]:
         """What the qualifiers beside the name ("Rawa, Iraq", "Alexandria, La.") add to
@@ -830,13 +834,22 @@ class _Resolver:
         self, group: _Group, final: bool = False, totals: list[float] | None = None
     ) -> tuple[list[float], list[int], _Evidence]:
         """``group``'s candidates' scores, their order (best first, the first of equals
-        first) and the evidence for the best; ``totals`` of an unchanged context may be
-        passed in rather than scored again."""
+        first) and the evidence for the best. ``totals`` scored (without stated distances)
+        in an unchanged context may be passed in rather than scored again."""
         context = self.context(group, final)
+        evidence = _Evidence()
+        if totals is None and len(group.matches) == 1:
+            # The one candidate's score is the one its evidence records.
+            return self.scores(group, context, evidence, 0), [0], evidence
         if totals is None:
             totals = self.scores(group, context)
+        elif context.chosen is not None:
+            # What scores() adds last, to the same sums.
+            totals = [
+                total + self.claim_term(group, m.place, context.chosen)
+                for total, m in zip(totals, group.matches)
+            ]
         order = sorted(range(len(totals)), key=lambda k: -totals[k])
-        evidence = _Evidence()
         self.scores(group, context, evidence, order[0])
         return totals, order, evidence
 
@@ -868,7 +881,7 @@ class _Resolver:
                 for i in group.indexes:
                     results[i] = replace(self.mentions[i], reason=reason)
                 continue
-            reuse = self.claim_support is None and fresh_at.get(group.key) == changes
+            reuse = fresh_at.get(group.key) == changes
             if self.final_pick(group, reuse, results):
                 changes += 1
         return tuple(
