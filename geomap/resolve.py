@@ -306,12 +306,51 @@ class _Namesakes:
         return cls(fixed, around, probes)
 
 
+#: Per candidate, what does not change while the article's picks settle: (score from
+#: prior, name and type word; the type word; where it lies for nearness (``_Spot``, None
+#: for an area); the (country, normalised admin1) of the region it lies in, if not a region).
+_Static = tuple[float, str, _Spot | None, tuple[str, str] | None]
+
+
+@dataclass(frozen=True, slots=True)
+class _Layout:
+    """A group's candidates laid out to be scored term by term (see
+    :meth:`_Resolver.scores`): the country and region terms are looked up once per country
+    and region rather than once per candidate."""
+
+    #: Per candidate, its static score.
+    static: tuple[float, ...]
+    #: Candidates by the country they lie in (none for "").
+    countries: dict[str, tuple[int, ...]]
+    #: Candidates by the (country, normalised admin1) of the region they lie in.
+    regions: dict[tuple[str, str], tuple[int, ...]]
+    #: The candidates that may lie near a pick (not areas): (index, spot).
+    spots: tuple[tuple[int, _Spot], ...]
+
+    @classmethod
+    def of(cls, matches: Sequence[Match], static: Sequence[_Static]) -> _Layout:
+        countries: dict[str, list[int]] = {}
+        regions: dict[tuple[str, str], list[int]] = {}
+        for k, (match, (_, _, _, region)) in enumerate(zip(matches, static)):
+            if match.place.country:
+                countries.setdefault(match.place.country, []).append(k)
+            if region is not None:
+                regions.setdefault(region, []).append(k)
+        return cls(
+            tuple(row[0] for row in static),
+            {country: tuple(ks) for country, ks in countries.items()},
+            {region: tuple(ks) for region, ks in regions.items()},
+            tuple((k, row[2]) for k, row in enumerate(static) if row[2] is not None),
+        )
+
+
 #: What :meth:`_Group.settle` found, by its matches' ids, type words and whether a
-#: direction word names a part: (the matches, their static terms, their namesakes' terms).
-_STATIC: dict[tuple, tuple[tuple[Match, ...], tuple, _Namesakes]] = {}
+#: direction word names a part: (the matches, their static terms, their layout, their
+#: namesakes' terms).
+_STATIC: dict[tuple, tuple[tuple[Match, ...], tuple[_Static, ...], _Layout, _Namesakes]] = {}
 
 
-@dataclass
+@dataclass(slots=True)
 class _Group:
     """All mentions of one name in the article."""
 
@@ -332,14 +371,11 @@ class _Group:
     withheld: list[Match] = field(default_factory=list)
     #: Near spellings found for a name with no exact candidate, by place id.
     variants: dict[str, Variant] = field(default_factory=dict)
-    #: Per candidate, what does not change while the article's picks settle:
-    #: (score from prior, name and type word; the type word; where it lies for nearness
-    #: (``_Spot``, None for an area); the (country, normalised admin1) of the region it lies
-    #: in, if not a region).
-    static: list[tuple[float, str, _Spot | None, tuple[str, str] | None]] = field(
-        default_factory=list
-    )
-    #: What the candidates bring to the first picks (filled with ``static``).
+    #: Per candidate, what does not change while the article's picks settle (``_Static``),
+    static: list[_Static] = field(default_factory=list)
+    #: laid out for scoring,
+    layout: _Layout = _Layout((), {}, {}, ())
+    #: and what the candidates bring to the first picks (all three filled by ``settle``).
     namesakes: _Namesakes | None = None
 
     def settle(self) -> None:
@@ -351,7 +387,7 @@ class _Group:
             key = (tuple(map(id, self.matches)), frozenset(self.type_words), bool(self.parts))
             known = _STATIC.get(key)
             if known is not None:
-                self.static, self.namesakes = list(known[1]), known[2]
+                self.static, self.layout, self.namesakes = list(known[1]), known[2], known[3]
                 return
         self.namesakes = _Namesakes.of(self.matches)
         kinds: set[str] = set()
@@ -385,17 +421,17 @@ class _Group:
                 total += WEIGHTS.part
                 type_word = "part"
             self.static.append((total, type_word, spot, region))
+        self.layout = _Layout.of(self.matches, self.static)
         if key is not None:
-            if len(_STATIC) > 10_000:  # some 2 KB each
+            if len(_STATIC) > 10_000:  # some 3 KB each
                 _STATIC.clear()
-            _STATIC[key] = (tuple(self.matches), tuple(self.static), self.namesakes)
+            _STATIC[key] = (tuple(self.matches), tuple(self.static), self.layout, self.namesakes)
 
 
 @dataclass
 class _Evidence:
     """Terms of one candidate's score, kept to explain the choice."""
 
-    total: float = 0.0
     type_word: str = ""
     container: str = ""
     country: str = ""
@@ -426,6 +462,12 @@ _REGION_KINDS = frozenset(("admin1", "admin2", "city", "border_crossing"))
 #: beside it: a candidate's picks within 3.6 degrees lie there), each as (rank of its
 #: group in the article's order, lat, lon, lat in radians, its cosine, the group's name).
 _Near = dict[int, list[tuple[int, float, float, float, float, str]]]
+
+
+#: A candidate's nearness: (the version of its band's neighbourhood it holds for, the term,
+#: the distance to the nearest pick, its name); to be computed, when the version is -1.
+_Nearness = tuple[int, float, float, str]
+_NOT_NEAR: _Nearness = (-1, 0.0, math.inf, "")
 
 
 def _near_term(
@@ -529,8 +571,16 @@ class _References:
     def weight(self, country: str) -> float:
         return self.totals[1][country] - self.own[1].get(country, 0)
 
+    def country_term(self, country: str, weight_total: float) -> float:
+        """The score term of a candidate in ``country`` (see ``Weights.country``)."""
+        # dict.get: a Counter's [] calls its __missing__ for an absent key, in Python.
+        weight = self.totals[1].get(country, 0) - self.own[1].get(country, 0)
+        if weight > 0:
+            return WEIGHTS.country + WEIGHTS.country_share * (weight / weight_total)
+        return 0.0
+
     def region(self, key: tuple) -> float:
-        return self.totals[2][key] - self.own[2].get(key, 0)
+        return self.totals[2].get(key, 0) - self.own[2].get(key, 0)
 
 
 class _Chosen(Mapping):
@@ -588,7 +638,7 @@ class _Resolver:
         self._near_entry = {}
         self._hood_version: dict[int, int] = {}
         self._version = 0
-        self._nearness: dict[str, list[tuple[int, float, float, str] | None]] = {}
+        self._nearness: dict[str, list[_Nearness]] = {}
         countries = _COUNTRIES.get(gazetteer)
         if countries is None:
             countries = _COUNTRIES[gazetteer] = {}
@@ -641,7 +691,7 @@ class _Resolver:
         so, when a type word asks for one and the name alone finds none, or when the name
         alone finds nothing."""
         words = [w for w in _COUNTY_WORDS if w in group.type_words]
-        if any(m.place.kind == "admin2" for m in group.matches) or not (words or not group.matches):
+        if not (words or not group.matches) or any(m.place.kind == "admin2" for m in group.matches):
             return
         known = {m.place.id for m in group.matches}
         for word in words or _COUNTY_WORDS:
@@ -674,18 +724,19 @@ class _Resolver:
     # ---------------------------------------------------------------- scoring
     def set_pick(self, group: _Group, place: Place | None) -> None:
         """Make ``place`` the group's pick, keeping the article's references up to date."""
-        empty: tuple[dict, dict, dict] = ({}, {}, {})
-        old = self._shares.get(group.key, empty)
-        for total, share in zip(self._totals, old):
-            for key, value in share.items():
-                total[key] -= value
-        self._weight_sum -= sum(old[1].values())
+        old = self._shares.get(group.key)
+        if old is not None:
+            for total, share in zip(self._totals, old):
+                for key, value in share.items():
+                    total[key] -= value
+            self._weight_sum -= sum(old[1].values())
         group.pick = place
         new: tuple[dict, dict, dict] = _contribution(group)
         self._shares[group.key] = new
         for grand, part in zip(self._totals, new):
             for key, value in part.items():
-                grand[key] += value
+                # dict.get: a Counter's [] calls its __missing__ for an absent key, in Python.
+                grand[key] = grand.get(key, 0) + value
         self._weight_sum += sum(new[1].values())
         rank = self._rank.get(group.key, 41)
         if rank <= 40:
@@ -724,76 +775,75 @@ class _Resolver:
         own = self._shares.get(exclude.key, ({}, {}, {}))
         return (_References(self._totals, own), max(1.0, self._weight_sum - sum(own[1].values())))
 
-    def scores(
-        self, group: _Group, context: _Context, ev: _Evidence | None = None, only: int = -1
-    ) -> list[float]:
-        """The scores of ``group``'s candidates in the current context; with ``only``, of
-        that candidate alone, its terms recorded into ``ev`` to explain the choice."""
+    def scores(self, group: _Group, context: _Context) -> list[float]:
+        """The scores of ``group``'s candidates in the current context: their static
+        scores plus, term by term, what qualifiers, countries, regions, nearness and
+        stated distances add (each candidate's terms added in that order, as
+        :meth:`evidence` names them)."""
         # Most candidates are scored only to be compared (31,000 on LGL, a few hundred of
-        # them explained): one loop, the terms recorded only into an ``ev`` given.
-        refs = context.refs
-        weights, own_weights = refs.totals[1], refs.own[1]
-        regions, own_regions = refs.totals[2], refs.own[2]
-        near, skip = context.near, context.skip
-        chosen = context.chosen
-        matches, static = group.matches, group.static
-        versions = self._hood_version
+        # them explained): term by term, the evidence recorded only for the one explained.
+        layout, refs = group.layout, context.refs
+        totals = list(layout.static)
+        if group.containers:
+            for k, m in enumerate(group.matches):
+                totals[k] += self.container_term(group, m.place)[0]
+        for country, ks in layout.countries.items():
+            term = refs.country_term(country, context.weight_total)
+            if term:
+                for k in ks:
+                    totals[k] += term
+        for region, ks in layout.regions.items():
+            if refs.region(region):
+                for k in ks:
+                    totals[k] += WEIGHTS.region
+        known = self.nearness(group, context)
+        for k, _ in layout.spots:
+            term = known[k][1]
+            if term:
+                totals[k] += term
+        if context.chosen is not None:
+            for k, m in enumerate(group.matches):
+                totals[k] += self.claim_term(group, m.place, context.chosen)
+        return totals
+
+    def evidence(self, group: _Group, context: _Context, k: int) -> _Evidence:
+        """The terms of candidate ``k``'s score that explain it (see :meth:`scores`)."""
+        place = group.matches[k].place
+        _, type_word, spot, region = group.static[k]
+        ev = _Evidence(type_word=type_word)
+        if group.containers:
+            ev.container = self.container_term(group, place)[1]
+        country = place.country
+        if country and context.refs.country_term(country, context.weight_total):
+            ev.country, ev.country_count = country, int(context.refs.explicit(country))
+        if region is not None and context.refs.region(region):
+            ev.admin1 = place.admin1
+        if spot is not None:
+            _, term, km, name = self.nearness(group, context)[k]
+            if term:
+                ev.near, ev.near_km = name, km
+        if context.chosen is not None:
+            ev.claim = self.claim_term(group, place, context.chosen)
+        return ev
+
+    def nearness(self, group: _Group, context: _Context) -> list[_Nearness]:
+        """Per candidate of ``group`` that is not an area, its nearness term, the distance
+        to the nearest pick and that pick's name (:func:`_near_term`), with the version of
+        its band's neighbourhood it holds for: computed again only when that changed."""
         known = self._nearness.get(group.key)
-        if known is None or len(known) != len(matches):
-            known = self._nearness[group.key] = [None] * len(matches)
-        # A country's term is the same for each of the group's candidates in it.
-        country_terms: dict[str, float] = {}
-        out = []
-        for k in range(len(matches)) if only < 0 else (only,):
-            total, type_word, spot, region = static[k]
-            place = matches[k].place
-            container_name = ""
-            if group.containers:
-                term, container_name = self.container_term(group, place)
-                total += term
-            country = place.country
-            country_term = country_terms.get(country)
-            if country_term is None:
-                # dict.get: a Counter's [] calls its __missing__ for an absent key, in Python.
-                weight = weights.get(country, 0) - own_weights.get(country, 0) if country else 0
-                country_term = country_terms[country] = (
-                    WEIGHTS.country + WEIGHTS.country_share * (weight / context.weight_total)
-                    if weight > 0
-                    else 0.0
+        if known is None or len(known) != len(group.matches):
+            known = self._nearness[group.key] = [_NOT_NEAR] * len(group.matches)
+        versions, near, skip = self._hood_version, context.near, context.skip
+        for k, spot in group.layout.spots:
+            version = versions.get(spot[5], 0)
+            if known[k][0] != version:
+                picks = near.get(spot[5])
+                known[k] = (
+                    (version, *_near_term(spot, picks, skip))
+                    if picks
+                    else (version, 0.0, math.inf, "")
                 )
-            if country_term:
-                total += country_term
-            in_region = region is not None and regions.get(region, 0) - own_regions.get(region, 0)
-            if in_region:
-                total += WEIGHTS.region
-            nearness = None
-            if spot is not None:
-                version = versions.get(spot[5], 0)
-                nearness = known[k]
-                if nearness is None or nearness[0] != version:
-                    picks = near.get(spot[5])
-                    nearness = known[k] = (
-                        (version, *_near_term(spot, picks, skip))
-                        if picks
-                        else (version, 0.0, math.inf, "")
-                    )
-                if nearness[1]:
-                    total += nearness[1]
-            claim = 0.0
-            if chosen is not None:
-                claim = self.claim_term(group, place, chosen)
-                total += claim
-            if ev is not None:
-                ev.type_word, ev.container, ev.claim = type_word, container_name, claim
-                ev.total = total
-                if country_term:
-                    ev.country, ev.country_count = country, int(refs.explicit(country))
-                if in_region:
-                    ev.admin1 = place.admin1
-                if nearness is not None and nearness[1]:
-                    ev.near, ev.near_km = nearness[3], nearness[2]
-            out.append(total)
-        return out
+        return known
 
     def claim_term(self, group: _Group, place: Place, chosen: Mapping[int, Place]) -> float:
         """What the stated distances add to ``place`` for ``group`` (see
@@ -837,10 +887,6 @@ class _Resolver:
         first) and the evidence for the best. ``totals`` scored (without stated distances)
         in an unchanged context may be passed in rather than scored again."""
         context = self.context(group, final)
-        evidence = _Evidence()
-        if totals is None and len(group.matches) == 1:
-            # The one candidate's score is the one its evidence records.
-            return self.scores(group, context, evidence, 0), [0], evidence
         if totals is None:
             totals = self.scores(group, context)
         elif context.chosen is not None:
@@ -850,15 +896,14 @@ class _Resolver:
                 for total, m in zip(totals, group.matches)
             ]
         order = sorted(range(len(totals)), key=lambda k: -totals[k])
-        self.scores(group, context, evidence, order[0])
-        return totals, order, evidence
+        return totals, order, self.evidence(group, context, order[0])
 
     def best(self, group: _Group) -> Place:
         """The top candidate of ``group`` (the first of equals, as in :meth:`rank`)."""
         context = self.context(group, False)
         totals = self._totals_of[group.key] = self.scores(group, context)
         top = max(totals)
-        self._belief = (1.0 / sum(math.exp(t - top) for t in totals)) ** WEIGHTS.belief
+        self._belief = (1.0 / sum([math.exp(t - top) for t in totals])) ** WEIGHTS.belief
         return group.matches[totals.index(top)].place
 
     def run(self) -> tuple[Mention, ...]:
@@ -907,7 +952,7 @@ class _Resolver:
                 if group.key in pairs:
                     totals = [t + b for t, b in zip(totals, pairs[group.key])]
                 top = max(totals)
-                group.belief = (1.0 / sum(math.exp(t - top) for t in totals)) ** WEIGHTS.belief
+                group.belief = (1.0 / sum([math.exp(t - top) for t in totals])) ** WEIGHTS.belief
                 self.set_pick(group, group.matches[totals.index(top)].place)
 
     def settle_picks(self, groups: list[_Group]) -> tuple[int, dict[str, int]]:
@@ -1048,6 +1093,7 @@ class _Resolver:
         group.withheld = [m for k, m in enumerate(group.matches) if k not in keep]
         group.matches = [group.matches[k] for k in keep]
         group.static = [group.static[k] for k in keep]
+        group.layout = _Layout.of(group.matches, group.static)
 
     def explain_withheld(self, group: _Group) -> str:
         """Why an abbreviation stays unresolved: what it may stand for, and where."""
