@@ -35,7 +35,7 @@ from __future__ import annotations
 import math
 import weakref
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from geomap.demonyms import country_of, region_of
@@ -546,6 +546,16 @@ def _resolved(
     )
 
 
+#: The share of a group without a pick yet.
+_NO_SHARE: tuple[dict, dict, dict] = ({}, {}, {})
+
+
+def _largest_of_kind(place: Place, ranked: list[Match]) -> bool:
+    """Whether ``place`` is the most populous of several candidates of its kind."""
+    sizes = [m.place.population for m in ranked if m.place.kind == place.kind]
+    return len(sizes) > 1 and place.population >= max(sizes)
+
+
 def _holds(region: Place, group: _Group) -> bool:
     """Whether one of the group's candidates lies in the first-level region."""
     name = normalize(region.name)
@@ -772,7 +782,7 @@ class _Resolver:
     def references(self, exclude: _Group) -> tuple[_References, float]:
         """Country mentions (explicit), country weight and regions of all picks but
         ``exclude``'s, and the total country weight (at least 1)."""
-        own = self._shares.get(exclude.key, ({}, {}, {}))
+        own = self._shares.get(exclude.key, _NO_SHARE)
         return (_References(self._totals, own), max(1.0, self._weight_sum - sum(own[1].values())))
 
     def scores(self, group: _Group, context: _Context) -> list[float]:
@@ -792,11 +802,13 @@ class _Resolver:
             if term:
                 for k in ks:
                     totals[k] += term
+        regions, own_regions = refs.totals[2], refs.own[2]
         for region, ks in layout.regions.items():
-            if refs.region(region):
+            # refs.region(region), inline: some 27,000 regions a pass over LGL.
+            if regions.get(region, 0) - own_regions.get(region, 0):
                 for k in ks:
                     totals[k] += WEIGHTS.region
-        known = self.nearness(group, context)
+        known = self.nearness(group, context, layout.spots)
         for k, _ in layout.spots:
             term = known[k][1]
             if term:
@@ -819,22 +831,25 @@ class _Resolver:
         if region is not None and context.refs.region(region):
             ev.admin1 = place.admin1
         if spot is not None:
-            _, term, km, name = self.nearness(group, context)[k]
+            _, term, km, name = self.nearness(group, context, ((k, spot),))[k]
             if term:
                 ev.near, ev.near_km = name, km
         if context.chosen is not None:
             ev.claim = self.claim_term(group, place, context.chosen)
         return ev
 
-    def nearness(self, group: _Group, context: _Context) -> list[_Nearness]:
-        """Per candidate of ``group`` that is not an area, its nearness term, the distance
-        to the nearest pick and that pick's name (:func:`_near_term`), with the version of
-        its band's neighbourhood it holds for: computed again only when that changed."""
+    def nearness(
+        self, group: _Group, context: _Context, spots: Iterable[tuple[int, _Spot]]
+    ) -> list[_Nearness]:
+        """Per candidate of ``group``, its nearness term, the distance to the nearest pick
+        and that pick's name (:func:`_near_term`), with the version of its band's
+        neighbourhood it holds for, up to date for the candidates ``spots`` lists (by index,
+        with their spot): computed again only when that version changed."""
         known = self._nearness.get(group.key)
         if known is None or len(known) != len(group.matches):
             known = self._nearness[group.key] = [_NOT_NEAR] * len(group.matches)
         versions, near, skip = self._hood_version, context.near, context.skip
-        for k, spot in group.layout.spots:
+        for k, spot in spots:
             version = versions.get(spot[5], 0)
             if known[k][0] != version:
                 picks = near.get(spot[5])
@@ -1109,9 +1124,6 @@ class _Resolver:
 
     def explain(self, group: _Group, ev: _Evidence, best: Match, ranked: list[Match]) -> str:
         place, name = best.place, group.name
-        same_kind = [m for m in ranked if m.place.kind == place.kind]
-        country = self.country(place.country)
-        where = country.name if country is not None else place.country
         variant = group.variants.get(place.id)
         if variant is not None:
             edits = f"{variant.edits} edit{'s' if variant.edits != 1 else ''}"
@@ -1124,7 +1136,7 @@ class _Resolver:
             lead = f"only place named '{name}'"
         elif place.kind == "country":
             lead = f"the country '{name}'"
-        elif all(place.population >= m.place.population for m in same_kind) and len(same_kind) > 1:
+        elif _largest_of_kind(place, ranked):
             lead = f"largest {place.kind} named '{name}' of {len(ranked)} candidates"
         else:
             lead = f"{place.kind} '{place.name}'"
@@ -1139,6 +1151,8 @@ class _Resolver:
         if ev.container:
             parts.append(f"qualified by '{ev.container}'")
         if ev.country and place.kind != "country":
+            country = self.country(place.country)
+            where = country.name if country is not None else place.country
             if ev.country_count:
                 times = "once" if ev.country_count == 1 else f"{ev.country_count} times"
                 parts.append(f"in {where}, which the article names {times}")
