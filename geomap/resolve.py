@@ -200,8 +200,8 @@ def _quality_bonus(quality: int) -> float:
 #: Where a candidate lies, for nearness: lat, lon, the longitude window (degrees) beyond
 #: which a pick lies over 400 km away, the latitude in radians and its cosine (the
 #: haversine's terms of :func:`geomap.geometry.approx_km` that depend on it alone), and
-#: its band of latitude (see :data:`_Near`).
-_Spot = tuple[float, float, float, float, float, int]
+#: its cell (see :data:`_Near`).
+_Spot = tuple[float, float, float, float, float, tuple[int, int]]
 
 #: What a match contributes whatever the article says, by the match's id (the entry holds
 #: the match, so the id stays its own): the lookup caches hand out the same matches to
@@ -224,7 +224,7 @@ def _fixed(match: Match) -> tuple[Match, float, _Spot | None, tuple[str, str] | 
         spot = (
             None
             if place.kind in _AREA_KINDS
-            else (place.lat, place.lon, lon_window, p1, math.cos(p1), int(place.lat // 4))
+            else (place.lat, place.lon, lon_window, p1, math.cos(p1), _near_cell(place))
         )
         region = (
             (place.country, normalize(place.admin1))
@@ -458,13 +458,33 @@ class _Context:
 
 _REGION_KINDS = frozenset(("admin1", "admin2", "city", "border_crossing"))
 
-#: Picks by the neighbourhood of a band of 4 degrees of latitude (the band and the two
-#: beside it: a candidate's picks within 3.6 degrees lie there), each as (rank of its
-#: group in the article's order, lat, lon, lat in radians, its cosine, the group's name).
-_Near = dict[int, list[tuple[int, float, float, float, float, str]]]
+#: Picks by the cells (4 degrees of latitude by 10 of longitude) of the candidates they may
+#: lie within 400 km of (:func:`_near_cells`), each as (rank of its group in the article's
+#: order, lat, lon, lat in radians, its cosine, the group's name).
+_Near = dict[tuple[int, int], list[tuple[int, float, float, float, float, str]]]
 
 
-#: A candidate's nearness: (the version of its band's neighbourhood it holds for, the term,
+def _near_cell(place: Place) -> tuple[int, int]:
+    """The cell of :data:`_Near` a candidate lies in."""
+    return int(place.lat // 4), int((place.lon + 180) // 10) % 36
+
+
+def _near_cells(place: Place) -> list[tuple[int, int]]:
+    """The cells of :data:`_Near` whose candidates may have ``place`` within their windows:
+    3.6 degrees of latitude (the band and the two beside it) and the longitude window of
+    the band's latitude farthest from the equator (a little more, to be safe)."""
+    band = int(place.lat // 4)
+    cells: list[tuple[int, int]] = []
+    for b in (band - 1, band, band + 1):
+        edge = min(90, max(abs(4 * b), abs(4 * b + 4)))
+        reach = 3.6 / max(0.05, math.cos(math.radians(edge))) + 0.01
+        low, high = int((place.lon - reach + 180) // 10), int((place.lon + reach + 180) // 10)
+        columns = range(36) if high - low >= 35 else [c % 36 for c in range(low, high + 1)]
+        cells.extend((b, c) for c in columns)
+    return cells
+
+
+#: A candidate's nearness: (the version of its cell of :data:`_Near` it holds for, the term,
 #: the distance to the nearest pick, its name); to be computed, when the version is -1.
 _Nearness = tuple[int, float, float, str]
 _NOT_NEAR: _Nearness = (-1, 0.0, math.inf, "")
@@ -475,7 +495,7 @@ def _near_term(
 ) -> tuple[float, float, str]:
     """The nearness term of a candidate at ``spot`` (0 beyond 400 km), the distance
     (:func:`geomap.geometry.approx_km`, its terms spread over ``spot`` and ``picks``) to
-    the nearest of ``picks`` (those of its band's neighbourhood) but the one ranked
+    the nearest of ``picks`` (those of its cell of :data:`_Near`) but the one ranked
     ``skip``, the first in the article's order of equals, and that one's name ("" when the
     term is 0). Picks more than 3.6 degrees of latitude or the spot's longitude window
     away (400 km at its latitude) are skipped before the trigonometry."""
@@ -638,15 +658,17 @@ class _Resolver:
         # distances added) when no other group's pick has changed since.
         self._totals_of: dict[str, list[float]] = {}
         # Each group's rank in by_size. The picks of the 41 largest groups for nearness
-        # (see _Near), kept up to date by set_pick, and per group the band, entry and pick
-        # it holds there. Each band's neighbourhood (it and the two beside it) has a
-        # version, new whenever a pick in it changes: a candidate's nearness, remembered
-        # per group with that version, is computed again only then.
+        # (see _Near), kept up to date by set_pick, and per group the cells, entry and pick
+        # it holds there. Each cell has a version, new whenever a pick in it changes: a
+        # candidate's nearness, remembered per group with its cell's version, is computed
+        # again only then.
         self._rank: dict[str, int] = {}
         self._near: _Near = {}
-        self._near_entry: dict[str, tuple[int, tuple[int, float, float, float, float, str], Place]]
+        self._near_entry: dict[
+            str, tuple[list[tuple[int, int]], tuple[int, float, float, float, float, str], Place]
+        ]
         self._near_entry = {}
-        self._hood_version: dict[int, int] = {}
+        self._cell_version: dict[tuple[int, int], int] = {}
         self._version = 0
         self._nearness: dict[str, list[_Nearness]] = {}
         countries = _COUNTRIES.get(gazetteer)
@@ -753,31 +775,30 @@ class _Resolver:
             self.move_near(group, rank)
 
     def move_near(self, group: _Group, rank: int) -> None:
-        """Put the group's pick in the neighbourhoods of its band in ``_near`` (an area's in
-        none), out of those it was in, and give the neighbourhoods of the bands that changed
-        new versions."""
+        """Put the group's pick in its cells of ``_near`` (an area's in none), out of those
+        it was in, and give the cells that changed new versions."""
         pick = group.pick
         old = self._near_entry.get(group.key)
         if old is not None and old[2] is pick:
             return
         touched = []
         if old is not None:
-            for hood in (old[0] - 1, old[0], old[0] + 1):
-                self._near[hood].remove(old[1])
+            for cell in old[0]:
+                self._near[cell].remove(old[1])
             del self._near_entry[group.key]
             touched.append(old[0])
         if pick is not None and pick.kind not in _AREA_KINDS:
             p2 = math.radians(pick.lat)
             entry = (rank, pick.lat, pick.lon, p2, math.cos(p2), group.name)
-            band = int(pick.lat // 4)
-            for hood in (band - 1, band, band + 1):
-                self._near.setdefault(hood, []).append(entry)
-            self._near_entry[group.key] = (band, entry, pick)
-            touched.append(band)
-        for band in touched:
+            cells = _near_cells(pick)
+            for cell in cells:
+                self._near.setdefault(cell, []).append(entry)
+            self._near_entry[group.key] = (cells, entry, pick)
+            touched.append(cells)
+        for cells in touched:
             self._version += 1
-            for hood in (band - 1, band, band + 1):
-                self._hood_version[hood] = self._version
+            for cell in cells:
+                self._cell_version[cell] = self._version
 
     def references(self, exclude: _Group) -> tuple[_References, float]:
         """Country mentions (explicit), country weight and regions of all picks but
@@ -842,13 +863,13 @@ class _Resolver:
         self, group: _Group, context: _Context, spots: Iterable[tuple[int, _Spot]]
     ) -> list[_Nearness]:
         """Per candidate of ``group``, its nearness term, the distance to the nearest pick
-        and that pick's name (:func:`_near_term`), with the version of its band's
-        neighbourhood it holds for, up to date for the candidates ``spots`` lists (by index,
-        with their spot): computed again only when that version changed."""
+        and that pick's name (:func:`_near_term`), with the version of its cell it holds
+        for, up to date for the candidates ``spots`` lists (by index, with their spot):
+        computed again only when that version changed."""
         known = self._nearness.get(group.key)
         if known is None or len(known) != len(group.matches):
             known = self._nearness[group.key] = [_NOT_NEAR] * len(group.matches)
-        versions, near, skip = self._hood_version, context.near, context.skip
+        versions, near, skip = self._cell_version, context.near, context.skip
         for k, spot in spots:
             version = versions.get(spot[5], 0)
             if known[k][0] != version:
