@@ -37,6 +37,7 @@ import weakref
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from geomap.demonyms import country_of, region_of
 from geomap.extract import (
@@ -461,7 +462,8 @@ _REGION_KINDS = frozenset(("admin1", "admin2", "city", "border_crossing"))
 #: Picks by the cells (4 degrees of latitude by 10 of longitude) of the candidates they may
 #: lie within 400 km of (:func:`_near_cells`), each as (rank of its group in the article's
 #: order, lat, lon, lat in radians, its cosine, the group's name).
-_Near = dict[tuple[int, int], list[tuple[int, float, float, float, float, str]]]
+_NearPick = tuple[int, float, float, float, float, str]
+_Near = dict[tuple[int, int], list[_NearPick]]
 
 
 def _near_cell(place: Place) -> tuple[int, int]:
@@ -469,19 +471,21 @@ def _near_cell(place: Place) -> tuple[int, int]:
     return int(place.lat // 4), int((place.lon + 180) // 10) % 36
 
 
-def _near_cells(place: Place) -> list[tuple[int, int]]:
-    """The cells of :data:`_Near` whose candidates may have ``place`` within their windows:
-    3.6 degrees of latitude (the band and the two beside it) and the longitude window of
-    the band's latitude farthest from the equator (a little more, to be safe)."""
-    band = int(place.lat // 4)
+@lru_cache(maxsize=65536)
+def _near_cells(lat: float, lon: float) -> tuple[tuple[int, int], ...]:
+    """The cells of :data:`_Near` whose candidates may have a pick at (lat, lon) within
+    their windows: 3.6 degrees of latitude (the band and the two beside it) and the
+    longitude window of the band's latitude farthest from the equator (a little more, to
+    be safe)."""
+    band = int(lat // 4)
     cells: list[tuple[int, int]] = []
     for b in (band - 1, band, band + 1):
         edge = min(90, max(abs(4 * b), abs(4 * b + 4)))
         reach = 3.6 / max(0.05, math.cos(math.radians(edge))) + 0.01
-        low, high = int((place.lon - reach + 180) // 10), int((place.lon + reach + 180) // 10)
+        low, high = int((lon - reach + 180) // 10), int((lon + reach + 180) // 10)
         columns = range(36) if high - low >= 35 else [c % 36 for c in range(low, high + 1)]
         cells.extend((b, c) for c in columns)
-    return cells
+    return tuple(cells)
 
 
 #: A candidate's nearness: (the version of its cell of :data:`_Near` it holds for, the term,
@@ -490,9 +494,7 @@ _Nearness = tuple[int, float, float, str]
 _NOT_NEAR: _Nearness = (-1, 0.0, math.inf, "")
 
 
-def _near_term(
-    spot: _Spot, picks: list[tuple[int, float, float, float, float, str]], skip: int
-) -> tuple[float, float, str]:
+def _near_term(spot: _Spot, picks: list[_NearPick], skip: int) -> tuple[float, float, str]:
     """The nearness term of a candidate at ``spot`` (0 beyond 400 km), the distance
     (:func:`geomap.geometry.approx_km`, its terms spread over ``spot`` and ``picks``) to
     the nearest of ``picks`` (those of its cell of :data:`_Near`) but the one ranked
@@ -664,10 +666,7 @@ class _Resolver:
         # again only then.
         self._rank: dict[str, int] = {}
         self._near: _Near = {}
-        self._near_entry: dict[
-            str, tuple[list[tuple[int, int]], tuple[int, float, float, float, float, str], Place]
-        ]
-        self._near_entry = {}
+        self._near_entry: dict[str, tuple[tuple[tuple[int, int], ...], _NearPick, Place]] = {}
         self._cell_version: dict[tuple[int, int], int] = {}
         self._version = 0
         self._nearness: dict[str, list[_Nearness]] = {}
@@ -790,7 +789,7 @@ class _Resolver:
         if pick is not None and pick.kind not in _AREA_KINDS:
             p2 = math.radians(pick.lat)
             entry = (rank, pick.lat, pick.lon, p2, math.cos(p2), group.name)
-            cells = _near_cells(pick)
+            cells = _near_cells(pick.lat, pick.lon)
             for cell in cells:
                 self._near.setdefault(cell, []).append(entry)
             self._near_entry[group.key] = (cells, entry, pick)
