@@ -922,6 +922,9 @@ class _Resolver:
         first) and the evidence for the best. ``totals`` scored (without stated distances)
         in an unchanged context may be passed in rather than scored again."""
         context = self.context(group, final)
+        if len(group.matches) == 1:
+            # A lone candidate's probability is 1 whatever its score: only its evidence counts.
+            return [0.0], [0], self.evidence(group, context, 0)
         if totals is None:
             totals = self.scores(group, context)
         elif context.chosen is not None:
