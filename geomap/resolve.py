@@ -186,6 +186,12 @@ _COUNTRIES: weakref.WeakKeyDictionary[Gazetteer, dict[str, Place | None]] = (
 )
 
 
+def _region_key(country: str, admin1: str) -> str:
+    """The key of a first-level region in the article's references: its country and
+    normalised name (one string: it hashes once, a pair at every lookup)."""
+    return f"{country}\t{normalize(admin1)}"
+
+
 def distance_km(a: Place, b: Place) -> float:
     """Great-circle distance between two places (:func:`geomap.geometry.approx_km`)."""
     return approx_km(a.lat, a.lon, b.lat, b.lon)
@@ -202,17 +208,17 @@ def _quality_bonus(quality: int) -> float:
 #: which a pick lies over 400 km away, the latitude in radians and its cosine (the
 #: haversine's terms of :func:`geomap.geometry.approx_km` that depend on it alone), and
 #: its cell (see :data:`_Near`).
-_Spot = tuple[float, float, float, float, float, tuple[int, int]]
+_Spot = tuple[float, float, float, float, float, int]
 
 #: What a match contributes whatever the article says, by the match's id (the entry holds
 #: the match, so the id stays its own): the lookup caches hand out the same matches to
 #: every article naming a place.
-_FIXED: dict[int, tuple[Match, float, _Spot | None, tuple[str, str] | None]] = {}
+_FIXED: dict[int, tuple[Match, float, _Spot | None, str | None]] = {}
 
 
-def _fixed(match: Match) -> tuple[Match, float, _Spot | None, tuple[str, str] | None]:
+def _fixed(match: Match) -> tuple[Match, float, _Spot | None, str | None]:
     """(match, prior plus the name's term, where it lies for nearness (None for an area:
-    countries and continents are near nothing), the (country, normalised admin1) of the
+    countries and continents are near nothing), the key (:func:`_region_key`) of the
     region it lies in unless it is a region)."""
     entry = _FIXED.get(id(match))
     if entry is None or entry[0] is not match:
@@ -228,7 +234,7 @@ def _fixed(match: Match) -> tuple[Match, float, _Spot | None, tuple[str, str] | 
             else (place.lat, place.lon, lon_window, p1, math.cos(p1), _near_cell(place))
         )
         region = (
-            (place.country, normalize(place.admin1))
+            _region_key(place.country, place.admin1)
             if place.admin1 and place.kind != "admin1"
             else None
         )
@@ -263,8 +269,9 @@ def prior(place: Place) -> float:
     return pop * WEIGHTS.city_population
 
 
-#: A cell of 1.5 degrees of latitude and longitude, as (lat // 1.5, lon // 1.5).
-_Cell = tuple[int, int]
+#: A cell of 1.5 degrees of latitude and longitude: (lat // 1.5) * 512 + lon // 1.5 (an int
+#: hashes faster than a pair); the cells beside it differ by 1 and 512.
+_Cell = int
 
 
 @dataclass(frozen=True, slots=True)
@@ -300,17 +307,17 @@ class _Namesakes:
                     entry = (place.lat, place.lon, math.exp(total - top))
                     for di in (-1, 0, 1):
                         for dj in (-1, 0, 1):
-                            around.setdefault((i + di, j + dj), []).append(entry)
+                            around.setdefault((i + di) * 512 + j + dj, []).append(entry)
                 if total >= lowest:
                     scale = math.cos(math.radians(place.lat))
-                    probes.append((k, (i, j), place.lat, place.lon, scale))
+                    probes.append((k, i * 512 + j, place.lat, place.lon, scale))
         return cls(fixed, around, probes)
 
 
 #: Per candidate, what does not change while the article's picks settle: (score from
 #: prior, name and type word; the type word; where it lies for nearness (``_Spot``, None
-#: for an area); the (country, normalised admin1) of the region it lies in, if not a region).
-_Static = tuple[float, str, _Spot | None, tuple[str, str] | None]
+#: for an area); the key (:func:`_region_key`) of the region it lies in, if not a region).
+_Static = tuple[float, str, _Spot | None, str | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -323,15 +330,15 @@ class _Layout:
     static: tuple[float, ...]
     #: Candidates by the country they lie in (none for "").
     countries: dict[str, tuple[int, ...]]
-    #: Candidates by the (country, normalised admin1) of the region they lie in.
-    regions: dict[tuple[str, str], tuple[int, ...]]
+    #: Candidates by the key (:func:`_region_key`) of the region they lie in.
+    regions: dict[str, tuple[int, ...]]
     #: The candidates that may lie near a pick (not areas): (index, spot).
     spots: tuple[tuple[int, _Spot], ...]
 
     @classmethod
     def of(cls, matches: Sequence[Match], static: Sequence[_Static]) -> _Layout:
         countries: dict[str, list[int]] = {}
-        regions: dict[tuple[str, str], list[int]] = {}
+        regions: dict[str, list[int]] = {}
         for k, (match, (_, _, _, region)) in enumerate(zip(matches, static)):
             if match.place.country:
                 countries.setdefault(match.place.country, []).append(k)
@@ -459,32 +466,33 @@ class _Context:
 
 _REGION_KINDS = frozenset(("admin1", "admin2", "city", "border_crossing"))
 
-#: Picks by the cells (4 degrees of latitude by 10 of longitude) of the candidates they may
-#: lie within 400 km of (:func:`_near_cells`), each as (rank of its group in the article's
-#: order, lat, lon, lat in radians, its cosine, the group's name).
+#: Picks by the cells (4 degrees of latitude by 10 of longitude: band * 64 + column, an int
+#: hashes faster than a pair) of the candidates they may lie within 400 km of
+#: (:func:`_near_cells`), each as (rank of its group in the article's order, lat, lon, lat
+#: in radians, its cosine, the group's name).
 _NearPick = tuple[int, float, float, float, float, str]
-_Near = dict[tuple[int, int], list[_NearPick]]
+_Near = dict[int, list[_NearPick]]
 
 
-def _near_cell(place: Place) -> tuple[int, int]:
+def _near_cell(place: Place) -> int:
     """The cell of :data:`_Near` a candidate lies in."""
-    return int(place.lat // 4), int((place.lon + 180) // 10) % 36
+    return int(place.lat // 4) * 64 + int((place.lon + 180) // 10) % 36
 
 
 @lru_cache(maxsize=65536)
-def _near_cells(lat: float, lon: float) -> tuple[tuple[int, int], ...]:
+def _near_cells(lat: float, lon: float) -> tuple[int, ...]:
     """The cells of :data:`_Near` whose candidates may have a pick at (lat, lon) within
     their windows: 3.6 degrees of latitude (the band and the two beside it) and the
     longitude window of the band's latitude farthest from the equator (a little more, to
     be safe)."""
     band = int(lat // 4)
-    cells: list[tuple[int, int]] = []
+    cells: list[int] = []
     for b in (band - 1, band, band + 1):
         edge = min(90, max(abs(4 * b), abs(4 * b + 4)))
         reach = 3.6 / max(0.05, math.cos(math.radians(edge))) + 0.01
         low, high = int((lon - reach + 180) // 10), int((lon + reach + 180) // 10)
         columns = range(36) if high - low >= 35 else [c % 36 for c in range(low, high + 1)]
-        cells.extend((b, c) for c in columns)
+        cells.extend(b * 64 + c for c in columns)
     return tuple(cells)
 
 
@@ -523,7 +531,7 @@ def _near_term(spot: _Spot, picks: list[_NearPick], skip: int) -> tuple[float, f
     return 0.0, best_km, ""
 
 
-def _contribution(group: _Group) -> tuple[dict[str, float], dict[str, float], dict[tuple, float]]:
+def _contribution(group: _Group) -> tuple[dict[str, float], dict[str, float], dict[str, float]]:
     """What a group's pick adds to the article's references: countries named (explicit),
     country weight, and regions."""
     pick = group.pick
@@ -532,7 +540,7 @@ def _contribution(group: _Group) -> tuple[dict[str, float], dict[str, float], di
     n = len(group.indexes) * group.belief
     explicit: dict[str, float] = {}
     weight: dict[str, float] = {}
-    regions: dict[tuple, float] = {}
+    regions: dict[str, float] = {}
     if pick.kind == "country":
         explicit[pick.country] = len(group.indexes)  # for the explanation: a count
         weight[pick.country] = n
@@ -540,7 +548,7 @@ def _contribution(group: _Group) -> tuple[dict[str, float], dict[str, float], di
         weight[pick.country] = 0.5 * n
     if pick.kind in _REGION_KINDS and pick.admin1:
         name = pick.name if pick.kind == "admin1" else pick.admin1
-        regions[(pick.country, normalize(name))] = n
+        regions[_region_key(pick.country, name)] = n
     return explicit, weight, regions
 
 
@@ -611,7 +619,7 @@ class _References:
             return WEIGHTS.country + WEIGHTS.country_share * (weight / weight_total)
         return 0.0
 
-    def region(self, key: tuple) -> float:
+    def region(self, key: str) -> float:
         return self.totals[2].get(key, 0) - self.own[2].get(key, 0)
 
 
@@ -666,8 +674,8 @@ class _Resolver:
         # again only then.
         self._rank: dict[str, int] = {}
         self._near: _Near = {}
-        self._near_entry: dict[str, tuple[tuple[tuple[int, int], ...], _NearPick, Place]] = {}
-        self._cell_version: dict[tuple[int, int], int] = {}
+        self._near_entry: dict[str, tuple[tuple[int, ...], _NearPick, Place]] = {}
+        self._cell_version: dict[int, int] = {}
         self._version = 0
         self._nearness: dict[str, list[_Nearness]] = {}
         countries = _COUNTRIES.get(gazetteer)
@@ -933,7 +941,8 @@ class _Resolver:
                 total + self.claim_term(group, m.place, context.chosen)
                 for total, m in zip(totals, group.matches)
             ]
-        order = sorted(range(len(totals)), key=lambda k: -totals[k])
+        # Stable, reversed too: equals keep their order.
+        order = sorted(range(len(totals)), key=totals.__getitem__, reverse=True)
         return totals, order, self.evidence(group, context, order[0])
 
     def best(self, group: _Group) -> Place:
@@ -1044,10 +1053,8 @@ class _Resolver:
         """A demonym resolved to its country (or region)."""
         place = self.demonym_place(m.text)
         if place is None:
-            return replace(
-                m, place=None, confidence=0.0, reason="demonym of a place not in the gazetteer"
-            )
-        return replace(m, place=place, confidence=1.0, reason=f"demonym of {place.name}")
+            return _resolved(m, None, 0.0, m.candidates, "demonym of a place not in the gazetteer")
+        return _resolved(m, place, 1.0, m.candidates, f"demonym of {place.name}")
 
     def demonym_place(self, word: str) -> Place | None:
         """The country of a demonym, or the region of a regional one ("Abkhaz")."""
