@@ -452,16 +452,38 @@ class _Evidence:
 
 @dataclass(slots=True)
 class _Context:
-    """The other groups' picks, as one group's candidates are scored against them."""
+    """The other groups' picks, as one group's candidates are scored against them.
 
-    refs: _References
-    weight_total: float  # at least 1
+    The article's references (demonyms plus every group's pick: countries named, country
+    weight, regions) are kept up to date as picks change; a group's own share is taken
+    off at each lookup, so a lookup costs the same however many places the article names.
+    """
+
+    totals: tuple[dict[str, float], dict[str, float], dict[str, float]]
+    own: tuple[dict, dict, dict]
+    weight_total: float  # of the others' countries, at least 1
     #: The picks that are not areas of the article's 41 largest groups (see :data:`_Near`;
     #: kept up to date as picks change),
     near: _Near
     #: less the one ranked ``skip``: the group's own, or the 41st (40 others count).
     skip: int
     chosen: Mapping[int, Place] | None  # for claim_support, in the final round only
+
+    def explicit(self, country: str) -> float:
+        return self.totals[0].get(country, 0) - self.own[0].get(country, 0)
+
+    def weight(self, country: str) -> float:
+        return self.totals[1].get(country, 0) - self.own[1].get(country, 0)
+
+    def country_term(self, country: str) -> float:
+        """The score term of a candidate in ``country`` (see ``Weights.country``)."""
+        weight = self.totals[1].get(country, 0) - self.own[1].get(country, 0)
+        if weight > 0:
+            return WEIGHTS.country + WEIGHTS.country_share * (weight / self.weight_total)
+        return 0.0
+
+    def region(self, key: str) -> float:
+        return self.totals[2].get(key, 0) - self.own[2].get(key, 0)
 
 
 _REGION_KINDS = frozenset(("admin1", "admin2", "city", "border_crossing"))
@@ -595,34 +617,6 @@ def _holds(region: Place, group: _Group) -> bool:
     )
 
 
-class _References:
-    """The article's references (demonyms plus every group's pick) without one group's own:
-    totals kept up to date as picks change, minus that group's contribution, so a lookup
-    costs the same however many places the article names."""
-
-    __slots__ = ("totals", "own")
-
-    def __init__(self, totals: tuple[Counter, Counter, Counter], own: tuple[dict, dict, dict]):
-        self.totals, self.own = totals, own
-
-    def explicit(self, country: str) -> float:
-        return self.totals[0][country] - self.own[0].get(country, 0)
-
-    def weight(self, country: str) -> float:
-        return self.totals[1][country] - self.own[1].get(country, 0)
-
-    def country_term(self, country: str, weight_total: float) -> float:
-        """The score term of a candidate in ``country`` (see ``Weights.country``)."""
-        # dict.get: a Counter's [] calls its __missing__ for an absent key, in Python.
-        weight = self.totals[1].get(country, 0) - self.own[1].get(country, 0)
-        if weight > 0:
-            return WEIGHTS.country + WEIGHTS.country_share * (weight / weight_total)
-        return 0.0
-
-    def region(self, key: str) -> float:
-        return self.totals[2].get(key, 0) - self.own[2].get(key, 0)
-
-
 class _Chosen(Mapping):
     """Mention index -> the place its group picked, leaving out one group's mentions."""
 
@@ -660,8 +654,8 @@ class _Resolver:
         self.group_of: dict[int, _Group] = {}
         self.by_size: list[_Group] = []
         self.demonym_countries: Counter[str] = Counter()
-        # References of the whole article (see _References), and each group's share of them.
-        self._totals: tuple[Counter, Counter, Counter] = (Counter(), Counter(), Counter())
+        # References of the whole article (see _Context), and each group's share of them.
+        self._totals: tuple[dict[str, float], dict[str, float], dict[str, float]] = ({}, {}, {})
         self._weight_sum = 0.0
         self._shares: dict[str, tuple[dict, dict, dict]] = {}
         # Each group's latest scores (from best()), reused by the final ranking (stated
@@ -774,7 +768,6 @@ class _Resolver:
         self._shares[group.key] = new
         for grand, part in zip(self._totals, new):
             for key, value in part.items():
-                # dict.get: a Counter's [] calls its __missing__ for an absent key, in Python.
                 grand[key] = grand.get(key, 0) + value
         self._weight_sum += sum(new[1].values())
         rank = self._rank.get(group.key, 41)
@@ -807,12 +800,6 @@ class _Resolver:
             for cell in cells:
                 self._cell_version[cell] = self._version
 
-    def references(self, exclude: _Group) -> tuple[_References, float]:
-        """Country mentions (explicit), country weight and regions of all picks but
-        ``exclude``'s, and the total country weight (at least 1)."""
-        own = self._shares.get(exclude.key, _NO_SHARE)
-        return (_References(self._totals, own), max(1.0, self._weight_sum - sum(own[1].values())))
-
     def scores(self, group: _Group, context: _Context) -> list[float]:
         """The scores of ``group``'s candidates in the current context: their static
         scores plus, term by term, what qualifiers, countries, regions, nearness and
@@ -820,19 +807,19 @@ class _Resolver:
         :meth:`evidence` names them)."""
         # Most candidates are scored only to be compared (31,000 on LGL, a few hundred of
         # them explained): term by term, the evidence recorded only for the one explained.
-        layout, refs = group.layout, context.refs
+        layout = group.layout
         totals = list(layout.static)
         if group.containers:
             for k, m in enumerate(group.matches):
                 totals[k] += self.container_term(group, m.place)[0]
         for country, ks in layout.countries.items():
-            term = refs.country_term(country, context.weight_total)
+            term = context.country_term(country)
             if term:
                 for k in ks:
                     totals[k] += term
-        regions, own_regions = refs.totals[2], refs.own[2]
+        regions, own_regions = context.totals[2], context.own[2]
         for region, ks in layout.regions.items():
-            # refs.region(region), inline: some 27,000 regions a pass over LGL.
+            # context.region(region), inline: some 27,000 regions a pass over LGL.
             if regions.get(region, 0) - own_regions.get(region, 0):
                 for k in ks:
                     totals[k] += WEIGHTS.region
@@ -854,9 +841,9 @@ class _Resolver:
         if group.containers:
             ev.container = self.container_term(group, place)[1]
         country = place.country
-        if country and context.refs.country_term(country, context.weight_total):
-            ev.country, ev.country_count = country, int(context.refs.explicit(country))
-        if region is not None and context.refs.region(region):
+        if country and context.country_term(country):
+            ev.country, ev.country_count = country, int(context.explicit(country))
+        if region is not None and context.region(region):
             ev.admin1 = place.admin1
         if spot is not None:
             _, term, km, name = self.nearness(group, context, ((k, spot),))[k]
@@ -917,11 +904,14 @@ class _Resolver:
 
     def context(self, group: _Group, final: bool) -> _Context:
         """What scoring ``group``'s candidates needs to know of the other groups' picks."""
-        refs, weight_total = self.references(group)
+        own = self._shares.get(group.key, _NO_SHARE)
+        weight_total = max(1.0, self._weight_sum - sum(own[1].values()))
         chosen = None
         if final and self.claim_support is not None:
             chosen = _Chosen(self.group_of, group)
-        return _Context(refs, weight_total, self._near, min(self._rank[group.key], 40), chosen)
+        return _Context(
+            self._totals, own, weight_total, self._near, min(self._rank[group.key], 40), chosen
+        )
 
     def rank(
         self, group: _Group, final: bool = False, totals: list[float] | None = None
@@ -1073,7 +1063,8 @@ class _Resolver:
     def find_variants(self, group: _Group) -> None:
         """Give a name without candidates the near spellings of it among the places the
         article's context makes likely: its leading countries, and around its places."""
-        countries = [c for c, w in self._totals[1].most_common(WEIGHTS.variant_countries) if w > 0]
+        weights = Counter(self._totals[1]).most_common(WEIGHTS.variant_countries)
+        countries = [c for c, w in weights if w > 0]
         near = [
             g.pick for g in self.by_size if g.pick is not None and g.pick.kind not in _AREA_KINDS
         ][: WEIGHTS.variant_near]
@@ -1125,7 +1116,7 @@ class _Resolver:
         """Keep an abbreviation's candidates in countries the article's other references
         (names and demonyms) point to, or holding a namesake of the name it qualifies
         ("London, Ont.": a London lies in Ontario); withhold the others."""
-        refs, _ = self.references(group)
+        context = self.context(group, False)
         qualified = [
             g for g in self.groups.values() if any(i in g.containers for i in group.indexes)
         ]
@@ -1133,7 +1124,7 @@ class _Resolver:
             k
             for k, m in enumerate(group.matches)
             if m.place.country
-            and (refs.weight(m.place.country) > 0 or any(_holds(m.place, g) for g in qualified))
+            and (context.weight(m.place.country) > 0 or any(_holds(m.place, g) for g in qualified))
         ]
         group.withheld = [m for k, m in enumerate(group.matches) if k not in keep]
         group.matches = [group.matches[k] for k in keep]
