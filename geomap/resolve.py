@@ -817,12 +817,20 @@ class _Resolver:
             if term:
                 for k in ks:
                     totals[k] += term
-        regions, own_regions = context.totals[2], context.own[2]
-        for region, ks in layout.regions.items():
-            # context.region(region), inline: some 27,000 regions a pass over LGL.
-            if regions.get(region, 0) - own_regions.get(region, 0):
-                for k in ks:
-                    totals[k] += WEIGHTS.region
+        # context.region, inline, from the article's regions or the candidates', whichever
+        # are fewer (the candidates' were some 27,000 a pass over LGL).
+        regions, own_regions, by_region = context.totals[2], context.own[2], layout.regions
+        if len(regions) < len(by_region):
+            found = [
+                by_region[r]
+                for r in regions
+                if r in by_region and regions[r] - own_regions.get(r, 0)
+            ]
+        else:
+            found = [ks for r, ks in by_region.items() if regions.get(r, 0) - own_regions.get(r, 0)]
+        for ks in found:
+            for k in ks:
+                totals[k] += WEIGHTS.region
         known = self.nearness(group, context, layout.spots)
         for k, _ in layout.spots:
             term = known[k][1]
