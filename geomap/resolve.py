@@ -285,15 +285,15 @@ class _Namesakes:
     #: under their cell and the eight around it, as (lat, lon, plausibility relative to
     #: the name's best).
     around: dict[_Cell, list[tuple[float, float, float]]]
-    #: The candidates that may take support (five times less plausible, not areas), as
-    #: (index, cell, lat, lon, cosine of lat).
-    probes: list[tuple[int, _Cell, float, float, float]]
+    #: The candidates that may take support (five times less plausible, not areas), by
+    #: their cell, as (index, lat, lon, cosine of lat).
+    probes: dict[_Cell, list[tuple[int, float, float, float]]]
 
     @classmethod
     def of(cls, matches: Sequence[Match]) -> _Namesakes:
         fixed = [_fixed(m)[1] for m in matches]
         around: dict[_Cell, list[tuple[float, float, float]]] = {}
-        probes = []
+        probes: dict[_Cell, list[tuple[int, float, float, float]]] = {}
         if fixed:
             floor = math.log(WEIGHTS.pair_floor)
             top = max(fixed)
@@ -310,7 +310,7 @@ class _Namesakes:
                             around.setdefault((i + di) * 512 + j + dj, []).append(entry)
                 if total >= lowest:
                     scale = math.cos(math.radians(place.lat))
-                    probes.append((k, i * 512 + j, place.lat, place.lon, scale))
+                    probes.setdefault(i * 512 + j, []).append((k, place.lat, place.lon, scale))
         return cls(fixed, around, probes)
 
 
@@ -1096,28 +1096,32 @@ class _Resolver:
         support: dict[str, list[float]] = {}
         near_50, near_150 = WEIGHTS.near_50, WEIGHTS.near_150
         for group in named:
-            if len(group.matches) < 2:
-                continue
-            others = [(g.key, g.namesakes.around) for g in named if g is not group and g.namesakes]
-            terms = [0.0] * len(group.matches)
             assert group.namesakes is not None
-            for k, cell, lat0, lon0, scale in group.namesakes.probes:
-                best: dict[str, float] = {}
-                for other, around in others:
-                    entries = around.get(cell)
-                    if entries is None:
-                        continue
-                    for lat, lon, weight in entries:
-                        # Equirectangular: exact enough under 150 km.
-                        d = 111.2 * math.hypot(lat - lat0, (lon - lon0) * scale)
-                        if d < 150:
-                            term = weight * (near_50 if d < 50 else near_150)
-                            if term > best.get(other, 0.0):
-                                best[other] = term
-                if best:
-                    terms[k] = WEIGHTS.pairs * sum(best.values())
-            if any(terms):
-                support[group.key] = terms
+            probes = group.namesakes.probes
+            if len(group.matches) < 2 or not probes:
+                continue
+            # Per candidate, the best term from each other group, in the groups' order.
+            best: dict[int, dict[str, float]] = {}
+            for other in named:
+                if other is group or other.namesakes is None:
+                    continue
+                around = other.namesakes.around
+                for cell in probes.keys() & around.keys():
+                    entries = around[cell]
+                    for k, lat0, lon0, scale in probes[cell]:
+                        for lat, lon, weight in entries:
+                            # Equirectangular: exact enough under 150 km.
+                            d = 111.2 * math.hypot(lat - lat0, (lon - lon0) * scale)
+                            if d < 150:
+                                term = weight * (near_50 if d < 50 else near_150)
+                                terms = best.setdefault(k, {})
+                                if term > terms.get(other.key, 0.0):
+                                    terms[other.key] = term
+            if best:
+                totals = [0.0] * len(group.matches)
+                for k, terms in best.items():
+                    totals[k] = WEIGHTS.pairs * sum(terms.values())
+                support[group.key] = totals
         return support
 
     def restrict_to_context(self, group: _Group) -> None:
