@@ -35,8 +35,9 @@ from __future__ import annotations
 import math
 import weakref
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from geomap.demonyms import country_of, region_of
 from geomap.extract import (
@@ -185,6 +186,12 @@ _COUNTRIES: weakref.WeakKeyDictionary[Gazetteer, dict[str, Place | None]] = (
 )
 
 
+def _region_key(country: str, admin1: str) -> str:
+    """The key of a first-level region in the article's references: its country and
+    normalised name (one string: it hashes once, a pair at every lookup)."""
+    return f"{country}\t{normalize(admin1)}"
+
+
 def distance_km(a: Place, b: Place) -> float:
     """Great-circle distance between two places (:func:`geomap.geometry.approx_km`)."""
     return approx_km(a.lat, a.lon, b.lat, b.lon)
@@ -200,18 +207,18 @@ def _quality_bonus(quality: int) -> float:
 #: Where a candidate lies, for nearness: lat, lon, the longitude window (degrees) beyond
 #: which a pick lies over 400 km away, the latitude in radians and its cosine (the
 #: haversine's terms of :func:`geomap.geometry.approx_km` that depend on it alone), and
-#: its band of latitude (see :data:`_Near`).
+#: its cell (see :data:`_Near`).
 _Spot = tuple[float, float, float, float, float, int]
 
 #: What a match contributes whatever the article says, by the match's id (the entry holds
 #: the match, so the id stays its own): the lookup caches hand out the same matches to
 #: every article naming a place.
-_FIXED: dict[int, tuple[Match, float, _Spot | None, tuple[str, str] | None]] = {}
+_FIXED: dict[int, tuple[Match, float, _Spot | None, str | None]] = {}
 
 
-def _fixed(match: Match) -> tuple[Match, float, _Spot | None, tuple[str, str] | None]:
+def _fixed(match: Match) -> tuple[Match, float, _Spot | None, str | None]:
     """(match, prior plus the name's term, where it lies for nearness (None for an area:
-    countries and continents are near nothing), the (country, normalised admin1) of the
+    countries and continents are near nothing), the key (:func:`_region_key`) of the
     region it lies in unless it is a region)."""
     entry = _FIXED.get(id(match))
     if entry is None or entry[0] is not match:
@@ -224,10 +231,10 @@ def _fixed(match: Match) -> tuple[Match, float, _Spot | None, tuple[str, str] | 
         spot = (
             None
             if place.kind in _AREA_KINDS
-            else (place.lat, place.lon, lon_window, p1, math.cos(p1), int(place.lat // 4))
+            else (place.lat, place.lon, lon_window, p1, math.cos(p1), _near_cell(place))
         )
         region = (
-            (place.country, normalize(place.admin1))
+            _region_key(place.country, place.admin1)
             if place.admin1 and place.kind != "admin1"
             else None
         )
@@ -262,12 +269,96 @@ def prior(place: Place) -> float:
     return pop * WEIGHTS.city_population
 
 
+#: A cell of 1.5 degrees of latitude and longitude: (lat // 1.5) * 512 + lon // 1.5 (an int
+#: hashes faster than a pair); the cells beside it differ by 1 and 512.
+_Cell = int
+
+
+@dataclass(frozen=True, slots=True)
+class _Namesakes:
+    """What a name's candidates bring to the first picks (see
+    :meth:`_Resolver.pair_support`), whatever the article says."""
+
+    #: Per candidate, its prior plus the name's term.
+    fixed: list[float]
+    #: The plausible candidates (see ``Weights.pair_floor``) that are not areas, filed
+    #: under their cell and the eight around it, as (lat, lon, plausibility relative to
+    #: the name's best).
+    around: dict[_Cell, list[tuple[float, float, float]]]
+    #: The candidates that may take support (five times less plausible, not areas), by
+    #: their cell, as (index, lat, lon, cosine of lat).
+    probes: dict[_Cell, list[tuple[int, float, float, float]]]
+
+    @classmethod
+    def of(cls, matches: Sequence[Match]) -> _Namesakes:
+        fixed = [_fixed(m)[1] for m in matches]
+        around: dict[_Cell, list[tuple[float, float, float]]] = {}
+        probes: dict[_Cell, list[tuple[int, float, float, float]]] = {}
+        if fixed:
+            floor = math.log(WEIGHTS.pair_floor)
+            top = max(fixed)
+            lowest = top + floor - math.log(5)
+            for k, (m, total) in enumerate(zip(matches, fixed)):
+                place = m.place
+                if place.kind in _AREA_KINDS:
+                    continue
+                i, j = int(place.lat // 1.5), int(place.lon // 1.5)
+                if total - top >= floor:
+                    entry = (place.lat, place.lon, math.exp(total - top))
+                    for di in (-1, 0, 1):
+                        for dj in (-1, 0, 1):
+                            around.setdefault((i + di) * 512 + j + dj, []).append(entry)
+                if total >= lowest:
+                    scale = math.cos(math.radians(place.lat))
+                    probes.setdefault(i * 512 + j, []).append((k, place.lat, place.lon, scale))
+        return cls(fixed, around, probes)
+
+
+#: Per candidate, what does not change while the article's picks settle: (score from
+#: prior, name and type word; the type word; where it lies for nearness (``_Spot``, None
+#: for an area); the key (:func:`_region_key`) of the region it lies in, if not a region).
+_Static = tuple[float, str, _Spot | None, str | None]
+
+
+@dataclass(frozen=True, slots=True)
+class _Layout:
+    """A group's candidates laid out to be scored term by term (see
+    :meth:`_Resolver.scores`): the country and region terms are looked up once per country
+    and region rather than once per candidate."""
+
+    #: Per candidate, its static score.
+    static: tuple[float, ...]
+    #: Candidates by the country they lie in (none for "").
+    countries: dict[str, tuple[int, ...]]
+    #: Candidates by the key (:func:`_region_key`) of the region they lie in.
+    regions: dict[str, tuple[int, ...]]
+    #: The candidates that may lie near a pick (not areas): (index, spot).
+    spots: tuple[tuple[int, _Spot], ...]
+
+    @classmethod
+    def of(cls, matches: Sequence[Match], static: Sequence[_Static]) -> _Layout:
+        countries: dict[str, list[int]] = {}
+        regions: dict[str, list[int]] = {}
+        for k, (match, (_, _, _, region)) in enumerate(zip(matches, static)):
+            if match.place.country:
+                countries.setdefault(match.place.country, []).append(k)
+            if region is not None:
+                regions.setdefault(region, []).append(k)
+        return cls(
+            tuple(row[0] for row in static),
+            {country: tuple(ks) for country, ks in countries.items()},
+            {region: tuple(ks) for region, ks in regions.items()},
+            tuple((k, row[2]) for k, row in enumerate(static) if row[2] is not None),
+        )
+
+
 #: What :meth:`_Group.settle` found, by its matches' ids, type words and whether a
-#: direction word names a part: (the matches, their static terms).
-_STATIC: dict[tuple, tuple[tuple[Match, ...], tuple]] = {}
+#: direction word names a part: (the matches, their static terms, their layout, their
+#: namesakes' terms).
+_STATIC: dict[tuple, tuple[tuple[Match, ...], tuple[_Static, ...], _Layout, _Namesakes]] = {}
 
 
-@dataclass
+@dataclass(slots=True)
 class _Group:
     """All mentions of one name in the article."""
 
@@ -288,13 +379,12 @@ class _Group:
     withheld: list[Match] = field(default_factory=list)
     #: Near spellings found for a name with no exact candidate, by place id.
     variants: dict[str, Variant] = field(default_factory=dict)
-    #: Per candidate, what does not change while the article's picks settle:
-    #: (score from prior, name and type word; the type word; where it lies for nearness
-    #: (``_Spot``, None for an area); the (country, normalised admin1) of the region it lies
-    #: in, if not a region).
-    static: list[tuple[float, str, _Spot | None, tuple[str, str] | None]] = field(
-        default_factory=list
-    )
+    #: Per candidate, what does not change while the article's picks settle (``_Static``),
+    static: list[_Static] = field(default_factory=list)
+    #: laid out for scoring,
+    layout: _Layout = _Layout((), {}, {}, ())
+    #: and what the candidates bring to the first picks (all three filled by ``settle``).
+    namesakes: _Namesakes | None = None
 
     def settle(self) -> None:
         """Fill ``static``, once the group's matches and type words are known. Without
@@ -305,8 +395,9 @@ class _Group:
             key = (tuple(map(id, self.matches)), frozenset(self.type_words), bool(self.parts))
             known = _STATIC.get(key)
             if known is not None:
-                self.static = list(known[1])
+                self.static, self.layout, self.namesakes = list(known[1]), known[2], known[3]
                 return
+        self.namesakes = _Namesakes.of(self.matches)
         kinds: set[str] = set()
         for word in self.type_words:
             kinds |= TYPE_KINDS.get(word, frozenset())
@@ -338,17 +429,17 @@ class _Group:
                 total += WEIGHTS.part
                 type_word = "part"
             self.static.append((total, type_word, spot, region))
+        self.layout = _Layout.of(self.matches, self.static)
         if key is not None:
-            if len(_STATIC) > 10_000:  # some 2 KB each
+            if len(_STATIC) > 10_000:  # some 3 KB each
                 _STATIC.clear()
-            _STATIC[key] = (tuple(self.matches), tuple(self.static))
+            _STATIC[key] = (tuple(self.matches), tuple(self.static), self.layout, self.namesakes)
 
 
 @dataclass
 class _Evidence:
     """Terms of one candidate's score, kept to explain the choice."""
 
-    total: float = 0.0
     type_word: str = ""
     container: str = ""
     country: str = ""
@@ -361,10 +452,16 @@ class _Evidence:
 
 @dataclass(slots=True)
 class _Context:
-    """The other groups' picks, as one group's candidates are scored against them."""
+    """The other groups' picks, as one group's candidates are scored against them.
 
-    refs: _References
-    weight_total: float  # at least 1
+    The article's references (demonyms plus every group's pick: countries named, country
+    weight, regions) are kept up to date as picks change; a group's own share is taken
+    off at each lookup, so a lookup costs the same however many places the article names.
+    """
+
+    totals: tuple[dict[str, float], dict[str, float], dict[str, float]]
+    own: tuple[dict, dict, dict]
+    weight_total: float  # of the others' countries, at least 1
     #: The picks that are not areas of the article's 41 largest groups (see :data:`_Near`;
     #: kept up to date as picks change),
     near: _Near
@@ -372,41 +469,91 @@ class _Context:
     skip: int
     chosen: Mapping[int, Place] | None  # for claim_support, in the final round only
 
+    def explicit(self, country: str) -> float:
+        return self.totals[0].get(country, 0) - self.own[0].get(country, 0)
+
+    def weight(self, country: str) -> float:
+        return self.totals[1].get(country, 0) - self.own[1].get(country, 0)
+
+    def country_term(self, country: str) -> float:
+        """The score term of a candidate in ``country`` (see ``Weights.country``)."""
+        weight = self.totals[1].get(country, 0) - self.own[1].get(country, 0)
+        if weight > 0:
+            return WEIGHTS.country + WEIGHTS.country_share * (weight / self.weight_total)
+        return 0.0
+
+    def region(self, key: str) -> float:
+        return self.totals[2].get(key, 0) - self.own[2].get(key, 0)
+
 
 _REGION_KINDS = frozenset(("admin1", "admin2", "city", "border_crossing"))
 
-#: Picks by bands of 4 degrees of latitude (a candidate's picks within 3.6 degrees lie in
-#: its band and the two beside it), each as (rank of its group in the article's order,
-#: lat, lon, lat in radians, its cosine, the group's name).
-_Near = dict[int, list[tuple[int, float, float, float, float, str]]]
+#: Picks by the cells (4 degrees of latitude by 10 of longitude: band * 64 + column, an int
+#: hashes faster than a pair) of the candidates they may lie within 400 km of
+#: (:func:`_near_cells`), each as (rank of its group in the article's order, lat, lon, lat
+#: in radians, its cosine, the group's name).
+_NearPick = tuple[int, float, float, float, float, str]
+_Near = dict[int, list[_NearPick]]
 
 
-def _nearest(spot: _Spot, near: _Near, skip: int) -> tuple[float, str]:
-    """The distance (:func:`geomap.geometry.approx_km`, its terms spread over ``spot`` and
-    ``near``) to the nearest of the picks in ``near`` but the one ranked ``skip``, the first
-    in the article's order of equals, and that name; picks more than 3.6 degrees of
-    latitude or the spot's longitude window away (400 km at its latitude) are skipped
-    before the trigonometry."""
+def _near_cell(place: Place) -> int:
+    """The cell of :data:`_Near` a candidate lies in."""
+    return int(place.lat // 4) * 64 + int((place.lon + 180) // 10) % 36
+
+
+@lru_cache(maxsize=65536)
+def _near_cells(lat: float, lon: float) -> tuple[int, ...]:
+    """The cells of :data:`_Near` whose candidates may have a pick at (lat, lon) within
+    their windows: 3.6 degrees of latitude (the band and the two beside it) and the
+    longitude window of the band's latitude farthest from the equator (a little more, to
+    be safe)."""
+    band = int(lat // 4)
+    cells: list[int] = []
+    for b in (band - 1, band, band + 1):
+        edge = min(90, max(abs(4 * b), abs(4 * b + 4)))
+        reach = 3.6 / max(0.05, math.cos(math.radians(edge))) + 0.01
+        low, high = int((lon - reach + 180) // 10), int((lon + reach + 180) // 10)
+        columns = range(36) if high - low >= 35 else [c % 36 for c in range(low, high + 1)]
+        cells.extend(b * 64 + c for c in columns)
+    return tuple(cells)
+
+
+#: A candidate's nearness: (the version of its cell of :data:`_Near` it holds for, the term,
+#: the distance to the nearest pick, its name); to be computed, when the version is -1.
+_Nearness = tuple[int, float, float, str]
+_NOT_NEAR: _Nearness = (-1, 0.0, math.inf, "")
+
+
+def _near_term(spot: _Spot, picks: list[_NearPick], skip: int) -> tuple[float, float, str]:
+    """The nearness term of a candidate at ``spot`` (0 beyond 400 km), the distance
+    (:func:`geomap.geometry.approx_km`, its terms spread over ``spot`` and ``picks``) to
+    the nearest of ``picks`` (those of its cell of :data:`_Near`) but the one ranked
+    ``skip``, the first in the article's order of equals, and that one's name ("" when the
+    term is 0). Picks more than 3.6 degrees of latitude or the spot's longitude window
+    away (400 km at its latitude) are skipped before the trigonometry."""
     best_km, nearest, first = math.inf, "", -1
-    lat, lon, lon_window, p1, cos_p1, band = spot
-    for picks in (near.get(band - 1), near.get(band), near.get(band + 1)):
-        if not picks:
+    lat, lon, lon_window, p1, cos_p1, _ = spot
+    for n, pick_lat, pick_lon, p2, cos_p2, name in picks:
+        if abs(pick_lat - lat) > 3.6 or n == skip:
             continue
-        for n, pick_lat, pick_lon, p2, cos_p2, name in picks:
-            if abs(pick_lat - lat) > 3.6 or n == skip:
-                continue
-            d_lon = abs(pick_lon - lon)
-            if d_lon > lon_window and abs(d_lon - 360) > lon_window:
-                continue
-            dp, dl = p2 - p1, math.radians(pick_lon - lon)
-            h = math.sin(dp / 2) ** 2 + cos_p1 * cos_p2 * math.sin(dl / 2) ** 2
-            d = 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
-            if d < best_km or (d == best_km and n < first):
-                best_km, nearest, first = d, name, n
-    return best_km, nearest
+        d_lon = abs(pick_lon - lon)
+        if d_lon > lon_window and abs(d_lon - 360) > lon_window:
+            continue
+        dp, dl = p2 - p1, math.radians(pick_lon - lon)
+        h = math.sin(dp / 2) ** 2 + cos_p1 * cos_p2 * math.sin(dl / 2) ** 2
+        d = 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
+        if d < best_km or (d == best_km and n < first):
+            best_km, nearest, first = d, name, n
+    if best_km < 50:
+        return WEIGHTS.near_50, best_km, nearest
+    if best_km < 150:
+        return WEIGHTS.near_150, best_km, nearest
+    if best_km < 400:
+        return WEIGHTS.near_400, best_km, nearest
+    return 0.0, best_km, ""
 
 
-def _contribution(group: _Group) -> tuple[dict[str, float], dict[str, float], dict[tuple, float]]:
+def _contribution(group: _Group) -> tuple[dict[str, float], dict[str, float], dict[str, float]]:
     """What a group's pick adds to the article's references: countries named (explicit),
     country weight, and regions."""
     pick = group.pick
@@ -415,7 +562,7 @@ def _contribution(group: _Group) -> tuple[dict[str, float], dict[str, float], di
     n = len(group.indexes) * group.belief
     explicit: dict[str, float] = {}
     weight: dict[str, float] = {}
-    regions: dict[tuple, float] = {}
+    regions: dict[str, float] = {}
     if pick.kind == "country":
         explicit[pick.country] = len(group.indexes)  # for the explanation: a count
         weight[pick.country] = n
@@ -423,7 +570,7 @@ def _contribution(group: _Group) -> tuple[dict[str, float], dict[str, float], di
         weight[pick.country] = 0.5 * n
     if pick.kind in _REGION_KINDS and pick.admin1:
         name = pick.name if pick.kind == "admin1" else pick.admin1
-        regions[(pick.country, normalize(name))] = n
+        regions[_region_key(pick.country, name)] = n
     return explicit, weight, regions
 
 
@@ -451,6 +598,16 @@ def _resolved(
     )
 
 
+#: The share of a group without a pick yet.
+_NO_SHARE: tuple[dict, dict, dict] = ({}, {}, {})
+
+
+def _largest_of_kind(place: Place, ranked: list[Match]) -> bool:
+    """Whether ``place`` is the most populous of several candidates of its kind."""
+    sizes = [m.place.population for m in ranked if m.place.kind == place.kind]
+    return len(sizes) > 1 and place.population >= max(sizes)
+
+
 def _holds(region: Place, group: _Group) -> bool:
     """Whether one of the group's candidates lies in the first-level region."""
     name = normalize(region.name)
@@ -458,26 +615,6 @@ def _holds(region: Place, group: _Group) -> bool:
         m.place.country == region.country and normalize(m.place.admin1) == name
         for m in group.matches
     )
-
-
-class _References:
-    """The article's references (demonyms plus every group's pick) without one group's own:
-    totals kept up to date as picks change, minus that group's contribution, so a lookup
-    costs the same however many places the article names."""
-
-    __slots__ = ("totals", "own")
-
-    def __init__(self, totals: tuple[Counter, Counter, Counter], own: tuple[dict, dict, dict]):
-        self.totals, self.own = totals, own
-
-    def explicit(self, country: str) -> float:
-        return self.totals[0][country] - self.own[0].get(country, 0)
-
-    def weight(self, country: str) -> float:
-        return self.totals[1][country] - self.own[1].get(country, 0)
-
-    def region(self, key: tuple) -> float:
-        return self.totals[2][key] - self.own[2].get(key, 0)
 
 
 class _Chosen(Mapping):
@@ -517,25 +654,24 @@ class _Resolver:
         self.group_of: dict[int, _Group] = {}
         self.by_size: list[_Group] = []
         self.demonym_countries: Counter[str] = Counter()
-        # References of the whole article (see _References), and each group's share of them.
-        self._totals: tuple[Counter, Counter, Counter] = (Counter(), Counter(), Counter())
+        # References of the whole article (see _Context), and each group's share of them.
+        self._totals: tuple[dict[str, float], dict[str, float], dict[str, float]] = ({}, {}, {})
         self._weight_sum = 0.0
         self._shares: dict[str, tuple[dict, dict, dict]] = {}
-        # Each group's latest scores (from best()), reused by the final ranking when no
-        # other group's pick has changed since.
+        # Each group's latest scores (from best()), reused by the final ranking (stated
+        # distances added) when no other group's pick has changed since.
         self._totals_of: dict[str, list[float]] = {}
         # Each group's rank in by_size. The picks of the 41 largest groups for nearness
-        # (see _Near), kept up to date by set_pick, and per group the band, entry and pick
-        # it holds there. Each band's neighbourhood (it and the two beside it) has a
-        # version, new whenever a pick in it changes: a candidate's nearness, remembered
-        # per group with that version, is computed again only then.
+        # (see _Near), kept up to date by set_pick, and per group the cells, entry and pick
+        # it holds there. Each cell has a version, new whenever a pick in it changes: a
+        # candidate's nearness, remembered per group with its cell's version, is computed
+        # again only then.
         self._rank: dict[str, int] = {}
         self._near: _Near = {}
-        self._near_entry: dict[str, tuple[int, tuple[int, float, float, float, float, str], Place]]
-        self._near_entry = {}
-        self._hood_version: dict[int, int] = {}
+        self._near_entry: dict[str, tuple[tuple[int, ...], _NearPick, Place]] = {}
+        self._cell_version: dict[int, int] = {}
         self._version = 0
-        self._nearness: dict[str, list[tuple[int, float, str] | None]] = {}
+        self._nearness: dict[str, list[_Nearness]] = {}
         countries = _COUNTRIES.get(gazetteer)
         if countries is None:
             countries = _COUNTRIES[gazetteer] = {}
@@ -588,7 +724,7 @@ class _Resolver:
         so, when a type word asks for one and the name alone finds none, or when the name
         alone finds nothing."""
         words = [w for w in _COUNTY_WORDS if w in group.type_words]
-        if any(m.place.kind == "admin2" for m in group.matches) or not (words or not group.matches):
+        if not (words or not group.matches) or any(m.place.kind == "admin2" for m in group.matches):
             return
         known = {m.place.id for m in group.matches}
         for word in words or _COUNTY_WORDS:
@@ -621,128 +757,138 @@ class _Resolver:
     # ---------------------------------------------------------------- scoring
     def set_pick(self, group: _Group, place: Place | None) -> None:
         """Make ``place`` the group's pick, keeping the article's references up to date."""
-        empty: tuple[dict, dict, dict] = ({}, {}, {})
-        old = self._shares.get(group.key, empty)
-        for total, share in zip(self._totals, old):
-            for key, value in share.items():
-                total[key] -= value
-        self._weight_sum -= sum(old[1].values())
+        old = self._shares.get(group.key)
+        if old is not None:
+            for total, share in zip(self._totals, old):
+                for key, value in share.items():
+                    total[key] -= value
+            self._weight_sum -= sum(old[1].values())
         group.pick = place
         new: tuple[dict, dict, dict] = _contribution(group)
         self._shares[group.key] = new
         for grand, part in zip(self._totals, new):
             for key, value in part.items():
-                grand[key] += value
+                grand[key] = grand.get(key, 0) + value
         self._weight_sum += sum(new[1].values())
         rank = self._rank.get(group.key, 41)
         if rank <= 40:
             self.move_near(group, rank)
 
     def move_near(self, group: _Group, rank: int) -> None:
-        """Put the group's pick in its band of ``_near`` (an area's in none), out of the
-        one it was in, and give the neighbourhoods of the bands that changed new versions."""
+        """Put the group's pick in its cells of ``_near`` (an area's in none), out of those
+        it was in, and give the cells that changed new versions."""
         pick = group.pick
         old = self._near_entry.get(group.key)
         if old is not None and old[2] is pick:
             return
         touched = []
         if old is not None:
-            self._near[old[0]].remove(old[1])
+            for cell in old[0]:
+                self._near[cell].remove(old[1])
             del self._near_entry[group.key]
             touched.append(old[0])
         if pick is not None and pick.kind not in _AREA_KINDS:
             p2 = math.radians(pick.lat)
             entry = (rank, pick.lat, pick.lon, p2, math.cos(p2), group.name)
-            band = int(pick.lat // 4)
-            self._near.setdefault(band, []).append(entry)
-            self._near_entry[group.key] = (band, entry, pick)
-            touched.append(band)
-        for band in touched:
+            cells = _near_cells(pick.lat, pick.lon)
+            for cell in cells:
+                self._near.setdefault(cell, []).append(entry)
+            self._near_entry[group.key] = (cells, entry, pick)
+            touched.append(cells)
+        for cells in touched:
             self._version += 1
-            for hood in (band - 1, band, band + 1):
-                self._hood_version[hood] = self._version
+            for cell in cells:
+                self._cell_version[cell] = self._version
 
-    def references(self, exclude: _Group) -> tuple[_References, float]:
-        """Country mentions (explicit), country weight and regions of all picks but
-        ``exclude``'s, and the total country weight (at least 1)."""
-        own = self._shares.get(exclude.key, ({}, {}, {}))
-        return (_References(self._totals, own), max(1.0, self._weight_sum - sum(own[1].values())))
-
-    def scores(
-        self, group: _Group, context: _Context, ev: _Evidence | None = None, only: int = -1
-    ) -> list[float]:
-        """The scores of ``group``'s candidates in the current context; with ``only``, of
-        that candidate alone, its terms recorded into ``ev`` to explain the choice."""
+    def scores(self, group: _Group, context: _Context) -> list[float]:
+        """The scores of ``group``'s candidates in the current context: their static
+        scores plus, term by term, what qualifiers, countries, regions, nearness and
+        stated distances add (each candidate's terms added in that order, as
+        :meth:`evidence` names them)."""
         # Most candidates are scored only to be compared (31,000 on LGL, a few hundred of
-        # them explained): one loop, the terms recorded only into an ``ev`` given.
-        refs = context.refs
-        weights, own_weights = refs.totals[1], refs.own[1]
-        regions, own_regions = refs.totals[2], refs.own[2]
-        near, skip = context.near, context.skip
-        support = self.claim_support if context.chosen is not None else None
-        matches, static = group.matches, group.static
-        versions = self._hood_version
+        # them explained): term by term, the evidence recorded only for the one explained.
+        layout = group.layout
+        totals = list(layout.static)
+        if group.containers:
+            for k, m in enumerate(group.matches):
+                totals[k] += self.container_term(group, m.place)[0]
+        for country, ks in layout.countries.items():
+            term = context.country_term(country)
+            if term:
+                for k in ks:
+                    totals[k] += term
+        # context.region, inline, from the article's regions or the candidates', whichever
+        # are fewer (the candidates' were some 27,000 a pass over LGL).
+        regions, own_regions, by_region = context.totals[2], context.own[2], layout.regions
+        if len(regions) < len(by_region):
+            found = [
+                by_region[r]
+                for r in regions
+                if r in by_region and regions[r] - own_regions.get(r, 0)
+            ]
+        else:
+            found = [ks for r, ks in by_region.items() if regions.get(r, 0) - own_regions.get(r, 0)]
+        for ks in found:
+            for k in ks:
+                totals[k] += WEIGHTS.region
+        known = self.nearness(group, context, layout.spots)
+        for k, _ in layout.spots:
+            term = known[k][1]
+            if term:
+                totals[k] += term
+        if context.chosen is not None:
+            for k, m in enumerate(group.matches):
+                totals[k] += self.claim_term(group, m.place, context.chosen)
+        return totals
+
+    def evidence(self, group: _Group, context: _Context, k: int) -> _Evidence:
+        """The terms of candidate ``k``'s score that explain it (see :meth:`scores`)."""
+        place = group.matches[k].place
+        _, type_word, spot, region = group.static[k]
+        ev = _Evidence(type_word=type_word)
+        if group.containers:
+            ev.container = self.container_term(group, place)[1]
+        country = place.country
+        if country and context.country_term(country):
+            ev.country, ev.country_count = country, int(context.explicit(country))
+        if region is not None and context.region(region):
+            ev.admin1 = place.admin1
+        if spot is not None:
+            _, term, km, name = self.nearness(group, context, ((k, spot),))[k]
+            if term:
+                ev.near, ev.near_km = name, km
+        if context.chosen is not None:
+            ev.claim = self.claim_term(group, place, context.chosen)
+        return ev
+
+    def nearness(
+        self, group: _Group, context: _Context, spots: Iterable[tuple[int, _Spot]]
+    ) -> list[_Nearness]:
+        """Per candidate of ``group``, its nearness term, the distance to the nearest pick
+        and that pick's name (:func:`_near_term`), with the version of its cell it holds
+        for, up to date for the candidates ``spots`` lists (by index, with their spot):
+        computed again only when that version changed."""
         known = self._nearness.get(group.key)
-        if known is None or len(known) != len(matches):
-            known = self._nearness[group.key] = [None] * len(matches)
-        out = []
-        for k in range(len(matches)) if only < 0 else (only,):
-            place = matches[k].place
-            total, type_word, spot, region = static[k]
-            container_name = ""
-            if group.containers:
-                term, container_name = self.container_term(group, place)
-                total += term
-            country = place.country
-            # dict.get: a Counter's [] calls its __missing__ for an absent key, in Python.
-            weight = weights.get(country, 0) - own_weights.get(country, 0) if country else 0
-            if weight > 0:
-                share = weight / context.weight_total
-                total += WEIGHTS.country + WEIGHTS.country_share * share
-            in_region = region is not None and regions.get(region, 0) - own_regions.get(region, 0)
-            if in_region:
-                total += WEIGHTS.region
-            best_km, nearest = math.inf, ""
-            if spot is not None:
-                version = versions.get(spot[5], 0)
-                seen = known[k]
-                if seen is not None and seen[0] == version:
-                    _, best_km, nearest = seen
-                else:
-                    best_km, nearest = _nearest(spot, near, skip)
-                    known[k] = (version, best_km, nearest)
-                bonus = (
-                    WEIGHTS.near_50
-                    if best_km < 50
-                    else WEIGHTS.near_150
-                    if best_km < 150
-                    else WEIGHTS.near_400
-                    if best_km < 400
-                    else 0
+        if known is None or len(known) != len(group.matches):
+            known = self._nearness[group.key] = [_NOT_NEAR] * len(group.matches)
+        versions, near, skip = self._cell_version, context.near, context.skip
+        for k, spot in spots:
+            version = versions.get(spot[5], 0)
+            if known[k][0] != version:
+                picks = near.get(spot[5])
+                known[k] = (
+                    (version, *_near_term(spot, picks, skip))
+                    if picks
+                    else (version, 0.0, math.inf, "")
                 )
-                if bonus:
-                    total += bonus
-                else:
-                    nearest = ""
-            claim = 0.0
-            if support is not None:
-                assert context.chosen is not None
-                claim = min(
-                    WEIGHTS.claim_cap,
-                    sum(support(i, place, context.chosen) for i in group.indexes),
-                )
-                total += claim
-            if ev is not None:
-                ev.type_word, ev.container, ev.claim = type_word, container_name, claim
-                ev.total = total
-                if weight > 0:
-                    ev.country, ev.country_count = country, int(refs.explicit(country))
-                if in_region:
-                    ev.admin1 = place.admin1
-                if nearest:
-                    ev.near, ev.near_km = nearest, best_km
-            out.append(total)
-        return out
+        return known
+
+    def claim_term(self, group: _Group, place: Place, chosen: Mapping[int, Place]) -> float:
+        """What the stated distances add to ``place`` for ``group`` (see
+        :data:`ClaimSupport`), knowing the other groups' picks ``chosen``."""
+        assert self.claim_support is not None
+        support = self.claim_support
+        return min(WEIGHTS.claim_cap, sum(support(i, place, chosen) for i in group.indexes))
 
     def container_term(self, group: _Group, place: Place) -> tuple[float, str]:
         """What the qualifiers beside the name ("Rawa, Iraq", "Alexandria, La.") add to
@@ -766,32 +912,43 @@ class _Resolver:
 
     def context(self, group: _Group, final: bool) -> _Context:
         """What scoring ``group``'s candidates needs to know of the other groups' picks."""
-        refs, weight_total = self.references(group)
+        own = self._shares.get(group.key, _NO_SHARE)
+        weight_total = max(1.0, self._weight_sum - sum(own[1].values()))
         chosen = None
         if final and self.claim_support is not None:
             chosen = _Chosen(self.group_of, group)
-        return _Context(refs, weight_total, self._near, min(self._rank[group.key], 40), chosen)
+        return _Context(
+            self._totals, own, weight_total, self._near, min(self._rank[group.key], 40), chosen
+        )
 
     def rank(
         self, group: _Group, final: bool = False, totals: list[float] | None = None
     ) -> tuple[list[float], list[int], _Evidence]:
         """``group``'s candidates' scores, their order (best first, the first of equals
-        first) and the evidence for the best; ``totals`` of an unchanged context may be
-        passed in rather than scored again."""
+        first) and the evidence for the best. ``totals`` scored (without stated distances)
+        in an unchanged context may be passed in rather than scored again."""
         context = self.context(group, final)
+        if len(group.matches) == 1:
+            # A lone candidate's probability is 1 whatever its score: only its evidence counts.
+            return [0.0], [0], self.evidence(group, context, 0)
         if totals is None:
             totals = self.scores(group, context)
-        order = sorted(range(len(totals)), key=lambda k: -totals[k])
-        evidence = _Evidence()
-        self.scores(group, context, evidence, order[0])
-        return totals, order, evidence
+        elif context.chosen is not None:
+            # What scores() adds last, to the same sums.
+            totals = [
+                total + self.claim_term(group, m.place, context.chosen)
+                for total, m in zip(totals, group.matches)
+            ]
+        # Stable, reversed too: equals keep their order.
+        order = sorted(range(len(totals)), key=totals.__getitem__, reverse=True)
+        return totals, order, self.evidence(group, context, order[0])
 
     def best(self, group: _Group) -> Place:
         """The top candidate of ``group`` (the first of equals, as in :meth:`rank`)."""
         context = self.context(group, False)
         totals = self._totals_of[group.key] = self.scores(group, context)
         top = max(totals)
-        self._belief = (1.0 / sum(math.exp(t - top) for t in totals)) ** WEIGHTS.belief
+        self._belief = (1.0 / sum([math.exp(t - top) for t in totals])) ** WEIGHTS.belief
         return group.matches[totals.index(top)].place
 
     def run(self) -> tuple[Mention, ...]:
@@ -814,7 +971,7 @@ class _Resolver:
                 for i in group.indexes:
                     results[i] = replace(self.mentions[i], reason=reason)
                 continue
-            reuse = self.claim_support is None and fresh_at.get(group.key) == changes
+            reuse = fresh_at.get(group.key) == changes
             if self.final_pick(group, reuse, results):
                 changes += 1
         return tuple(
@@ -827,21 +984,20 @@ class _Resolver:
         nearness of the other names' plausible candidates) only. Abbreviations come after
         the other names, and keep only candidates in countries those name: two
         abbreviations alone cannot vouch for each other."""
-        statics = {
-            g.key: [_fixed(m)[1] for m in g.matches]
-            for g in groups
-            if g.matches and not g.abbreviation
-        }
-        pairs = self.pair_support(statics) if WEIGHTS.pairs and len(statics) > 1 else {}
+        named = [g for g in groups if g.matches and not g.abbreviation]
+        pairs = self.pair_support(named) if WEIGHTS.pairs and len(named) > 1 else {}
         for group in sorted(groups, key=lambda g: g.abbreviation):
             if group.abbreviation:
                 self.restrict_to_context(group)
             if group.matches:
-                totals = statics.get(group.key) or [_fixed(m)[1] for m in group.matches]
+                if group.abbreviation or group.namesakes is None:
+                    totals = [_fixed(m)[1] for m in group.matches]
+                else:
+                    totals = group.namesakes.fixed
                 if group.key in pairs:
                     totals = [t + b for t, b in zip(totals, pairs[group.key])]
                 top = max(totals)
-                group.belief = (1.0 / sum(math.exp(t - top) for t in totals)) ** WEIGHTS.belief
+                group.belief = (1.0 / sum([math.exp(t - top) for t in totals])) ** WEIGHTS.belief
                 self.set_pick(group, group.matches[totals.index(top)].place)
 
     def settle_picks(self, groups: list[_Group]) -> tuple[int, dict[str, int]]:
@@ -895,10 +1051,8 @@ class _Resolver:
         """A demonym resolved to its country (or region)."""
         place = self.demonym_place(m.text)
         if place is None:
-            return replace(
-                m, place=None, confidence=0.0, reason="demonym of a place not in the gazetteer"
-            )
-        return replace(m, place=place, confidence=1.0, reason=f"demonym of {place.name}")
+            return _resolved(m, None, 0.0, m.candidates, "demonym of a place not in the gazetteer")
+        return _resolved(m, place, 1.0, m.candidates, f"demonym of {place.name}")
 
     def demonym_place(self, word: str) -> Place | None:
         """The country of a demonym, or the region of a regional one ("Abkhaz")."""
@@ -917,7 +1071,8 @@ class _Resolver:
     def find_variants(self, group: _Group) -> None:
         """Give a name without candidates the near spellings of it among the places the
         article's context makes likely: its leading countries, and around its places."""
-        countries = [c for c, w in self._totals[1].most_common(WEIGHTS.variant_countries) if w > 0]
+        weights = Counter(self._totals[1]).most_common(WEIGHTS.variant_countries)
+        countries = [c for c, w in weights if w > 0]
         near = [
             g.pick for g in self.by_size if g.pick is not None and g.pick.kind not in _AREA_KINDS
         ][: WEIGHTS.variant_near]
@@ -931,71 +1086,49 @@ class _Resolver:
             group, max(group.matches, key=lambda m: group.static[group.matches.index(m)][0]).place
         )
 
-    def pair_support(self, statics: dict[str, list[float]]) -> dict[str, list[float]]:
+    def pair_support(self, named: list[_Group]) -> dict[str, list[float]]:
         """For each group, per candidate: how near it lies to the likely candidates of the
         other groups (each near term weighted by that candidate's plausibility within its
-        group, from ``statics``), so that the first picks start from namesakes that fit
-        together ("Columbus" and "Harris County", both in Georgia) rather than from each
-        name's largest. Candidates are binned in cells of 1.5 degrees, so only neighbours
-        are compared."""
-        floor = math.log(WEIGHTS.pair_floor)
-        around: dict[tuple[int, int], list[tuple[str, float, float, float]]] = {}
-        for key, totals in statics.items():
-            top = max(totals)
-            for m, total in zip(self.groups[key].matches, totals):
-                place = m.place
-                if total - top >= floor and place.kind not in _AREA_KINDS:
-                    entry = (key, place.lat, place.lon, math.exp(total - top))
-                    i, j = int(place.lat // 1.5), int(place.lon // 1.5)
-                    for cell in (
-                        (i - 1, j - 1),
-                        (i - 1, j),
-                        (i - 1, j + 1),
-                        (i, j - 1),
-                        (i, j),
-                        (i, j + 1),
-                        (i + 1, j - 1),
-                        (i + 1, j),
-                        (i + 1, j + 1),
-                    ):
-                        around.setdefault(cell, []).append(entry)
+        group, see :class:`_Namesakes`), so that the first picks start from namesakes that
+        fit together ("Columbus" and "Harris County", both in Georgia) rather than from
+        each name's largest. Candidates are binned in cells of 1.5 degrees, so only
+        neighbours are compared."""
         support: dict[str, list[float]] = {}
         near_50, near_150 = WEIGHTS.near_50, WEIGHTS.near_150
-        for key, totals in statics.items():
-            matches = self.groups[key].matches
-            if len(matches) < 2:
+        for group in named:
+            assert group.namesakes is not None
+            probes = group.namesakes.probes
+            if len(group.matches) < 2 or not probes:
                 continue
-            lowest = max(totals) + floor - math.log(5)
-            terms = [0.0] * len(matches)
-            for k, (m, total) in enumerate(zip(matches, totals)):
-                place = m.place
-                if total < lowest or place.kind in _AREA_KINDS:
+            # Per candidate, the best term from each other group, in the groups' order.
+            best: dict[int, dict[str, float]] = {}
+            for other in named:
+                if other is group or other.namesakes is None:
                     continue
-                neighbours = around.get((int(place.lat // 1.5), int(place.lon // 1.5)))
-                if not neighbours:
-                    continue
-                best: dict[str, float] = {}
-                lat0, lon0 = place.lat, place.lon
-                scale = math.cos(math.radians(lat0))
-                for other, lat, lon, weight in neighbours:
-                    if other != key:
-                        # Equirectangular: exact enough under 150 km.
-                        d = 111.2 * math.hypot(lat - lat0, (lon - lon0) * scale)
-                        if d < 150:
-                            term = weight * (near_50 if d < 50 else near_150)
-                            if term > best.get(other, 0.0):
-                                best[other] = term
-                if best:
-                    terms[k] = WEIGHTS.pairs * sum(best.values())
-            if any(terms):
-                support[key] = terms
+                around = other.namesakes.around
+                for cell in probes.keys() & around.keys():
+                    entries = around[cell]
+                    for k, lat0, lon0, scale in probes[cell]:
+                        for lat, lon, weight in entries:
+                            # Equirectangular: exact enough under 150 km.
+                            d = 111.2 * math.hypot(lat - lat0, (lon - lon0) * scale)
+                            if d < 150:
+                                term = weight * (near_50 if d < 50 else near_150)
+                                terms = best.setdefault(k, {})
+                                if term > terms.get(other.key, 0.0):
+                                    terms[other.key] = term
+            if best:
+                totals = [0.0] * len(group.matches)
+                for k, terms in best.items():
+                    totals[k] = WEIGHTS.pairs * sum(terms.values())
+                support[group.key] = totals
         return support
 
     def restrict_to_context(self, group: _Group) -> None:
         """Keep an abbreviation's candidates in countries the article's other references
         (names and demonyms) point to, or holding a namesake of the name it qualifies
         ("London, Ont.": a London lies in Ontario); withhold the others."""
-        refs, _ = self.references(group)
+        context = self.context(group, False)
         qualified = [
             g for g in self.groups.values() if any(i in g.containers for i in group.indexes)
         ]
@@ -1003,11 +1136,12 @@ class _Resolver:
             k
             for k, m in enumerate(group.matches)
             if m.place.country
-            and (refs.weight(m.place.country) > 0 or any(_holds(m.place, g) for g in qualified))
+            and (context.weight(m.place.country) > 0 or any(_holds(m.place, g) for g in qualified))
         ]
         group.withheld = [m for k, m in enumerate(group.matches) if k not in keep]
         group.matches = [group.matches[k] for k in keep]
         group.static = [group.static[k] for k in keep]
+        group.layout = _Layout.of(group.matches, group.static)
 
     def explain_withheld(self, group: _Group) -> str:
         """Why an abbreviation stays unresolved: what it may stand for, and where."""
@@ -1023,9 +1157,6 @@ class _Resolver:
 
     def explain(self, group: _Group, ev: _Evidence, best: Match, ranked: list[Match]) -> str:
         place, name = best.place, group.name
-        same_kind = [m for m in ranked if m.place.kind == place.kind]
-        country = self.country(place.country)
-        where = country.name if country is not None else place.country
         variant = group.variants.get(place.id)
         if variant is not None:
             edits = f"{variant.edits} edit{'s' if variant.edits != 1 else ''}"
@@ -1038,7 +1169,7 @@ class _Resolver:
             lead = f"only place named '{name}'"
         elif place.kind == "country":
             lead = f"the country '{name}'"
-        elif all(place.population >= m.place.population for m in same_kind) and len(same_kind) > 1:
+        elif _largest_of_kind(place, ranked):
             lead = f"largest {place.kind} named '{name}' of {len(ranked)} candidates"
         else:
             lead = f"{place.kind} '{place.name}'"
@@ -1053,6 +1184,8 @@ class _Resolver:
         if ev.container:
             parts.append(f"qualified by '{ev.container}'")
         if ev.country and place.kind != "country":
+            country = self.country(place.country)
+            where = country.name if country is not None else place.country
             if ev.country_count:
                 times = "once" if ev.country_count == 1 else f"{ev.country_count} times"
                 parts.append(f"in {where}, which the article names {times}")

@@ -139,6 +139,10 @@ ROWS = [
         "t",
     ),
     ("curated:middle-east", "Middle East", "", "29", "41", "region", "", "", "0", "t", "", "2500"),
+    # Taveuni, Fiji, which the 180th meridian crosses, and a namesake in Romania.
+    ("gn:waiyevo", "Waiyevo", "", "-16.7906", "179.9886", "city", "FJ", "Northern", "0", "t"),
+    ("gn:matei-fj", "Matei", "", "-16.6906", "-179.8833", "city", "FJ", "Northern", "0", "t"),
+    ("gn:matei-ro", "Matei", "", "47.0167", "24.2833", "city", "RO", "Bistrita", "1900", "t"),
     ("gn:me", "Middle East", "", "39.3", "-76.6", "city", "US", "Maryland", "1872", "t"),
 ]
 
@@ -267,3 +271,9 @@ def test_resolving_keeps_what_extraction_found(gaz):
     ]
     anbar = next(m for m in out if m.text == "Anbar")
     assert (anbar.type_word, anbar.part, anbar.place.kind) == ("province", "north", "admin1")
+
+
+def test_a_place_across_the_180th_meridian_is_near(gaz):
+    matei = place_of("The ferry left Waiyevo for Matei.", gaz, "Matei")
+    assert matei.place.id == "gn:matei-fj"
+    assert "18 km from Waiyevo" in matei.reason
