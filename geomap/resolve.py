@@ -37,6 +37,7 @@ import weakref
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from geomap.demonyms import country_of, region_of
 from geomap.extract import (
@@ -460,6 +461,12 @@ def _holds(region: Place, group: _Group) -> bool:
     )
 
 
+#: The article's reference totals: Counters (an absent key counts 0) of explicit counts, float
+#: weights and float region weights. Typeshed types a Counter's values as int, which compiled
+#: (mypyc) code would check on every read, so they are typed as what they hold: numbers, Any.
+_Totals = tuple[Any, Any, Any]
+
+
 class _References:
     """The article's references (demonyms plus every group's pick) without one group's own:
     totals kept up to date as picks change, minus that group's contribution, so a lookup
@@ -467,7 +474,7 @@ class _References:
 
     __slots__ = ("totals", "own")
 
-    def __init__(self, totals: tuple[Counter, Counter, Counter], own: tuple[dict, dict, dict]):
+    def __init__(self, totals: _Totals, own: tuple[dict, dict, dict]):
         self.totals, self.own = totals, own
 
     def explicit(self, country: str) -> float:
@@ -518,7 +525,7 @@ class _Resolver:
         self.by_size: list[_Group] = []
         self.demonym_countries: Counter[str] = Counter()
         # References of the whole article (see _References), and each group's share of them.
-        self._totals: tuple[Counter, Counter, Counter] = (Counter(), Counter(), Counter())
+        self._totals: _Totals = (Counter(), Counter(), Counter())
         self._weight_sum = 0.0
         self._shares: dict[str, tuple[dict, dict, dict]] = {}
         # Each group's latest scores (from best()), reused by the final ranking when no
