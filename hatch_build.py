@@ -81,7 +81,7 @@ def compile_modules(root: Path, scratch: Path) -> tuple[dict[str, str], str]:
     try:
         import mypyc.build  # noqa: F401
     except ImportError as err:
-        return {}, f"mypyc is not installed ({err})"
+        return {}, f"mypyc cannot be imported ({err})"
     shutil.copytree(
         root / "geomap",
         scratch / "geomap",
