@@ -963,9 +963,8 @@ class _Grid:
         """``geometry.farthest_km(origin, self.inside())``, solving only the points that
         may be the farthest (some point must be inside)."""
         points = self.points
-        owner = {id(p): own for p, own in points}
         return geometry.farthest_km(
-            origin, [p for p, _ in points], where=lambda p: self.holds(p, owner[id(p)])
+            origin, [p for p, _ in points], where=lambda i: self.holds(*points[i])
         )
 
 

@@ -128,12 +128,13 @@ def farthest_km(
     origin: Located | Sequence[float],
     points: Sequence[_P],
     *,
-    where: Callable[[_P], bool] | None = None,
+    where: Callable[[int], bool] | None = None,
 ) -> float:
     """The largest geodesic distance from ``origin`` to any of ``points`` (as
-    ``max(measure(origin, p).km ...)``), or to those ``where`` accepts (at least one must
-    be): the points are taken in order of their spherical distance, and solved (``where``
-    asked) until the farthest found is surely farther than any left."""
+    ``max(measure(origin, p).km ...)``), or to those ``where`` accepts (asked with the
+    point's index; at least one must be): the points are taken in order of their spherical
+    distance, and solved (``where`` asked) until the farthest found is surely farther than
+    any left."""
     lat, lon = _point(origin)
     rough = sorted(
         ((approx_km(lat, lon, *_point(p)), i) for i, p in enumerate(points)),
@@ -144,7 +145,7 @@ def farthest_km(
         if r * _SPHERE_HIGH + 1e-6 < best:
             break
         p = points[i]
-        if where is None or where(p):
+        if where is None or where(i):
             best = max(best, measure((lat, lon), p).km)
     return best
 

@@ -729,7 +729,7 @@ def parse_number(text: str) -> tuple[float, float]:
             current = (current or 1) * 100
         elif word == "thousand":
             total += (current or 1) * 1000
-            current = 0
+            current = 0.0
         elif word == "dozen":
             current = (current or 1) * 12
             dozen = True
