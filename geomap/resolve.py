@@ -38,6 +38,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from typing import Any
 
 from geomap.demonyms import country_of, region_of
 from geomap.extract import (
@@ -1071,7 +1072,11 @@ class _Resolver:
     def find_variants(self, group: _Group) -> None:
         """Give a name without candidates the near spellings of it among the places the
         article's context makes likely: its leading countries, and around its places."""
-        weights = Counter(self._totals[1]).most_common(WEIGHTS.variant_countries)
+        # Typeshed says a Counter counts in ints; these weights are floats, and compiled
+        # (mypyc) code checks what it reads against the declared type.
+        weights: list[tuple[str, Any]] = Counter(self._totals[1]).most_common(
+            WEIGHTS.variant_countries
+        )
         countries = [c for c, w in weights if w > 0]
         near = [
             g.pick for g in self.by_size if g.pick is not None and g.pick.kind not in _AREA_KINDS
