@@ -7,6 +7,7 @@ change nothing in the bytes, because only the chunk files, read in input order, 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from pathlib import Path
 
 from geomap import export, schema
 from geomap.batch.folder import OUTPUT_FILES, RunFolder
+from geomap.batch.work import LINE_FILES
 from geomap.files import atomic_write
 from geomap.gazetteer import Gazetteer
 
@@ -30,10 +32,6 @@ class Summary:
     places: int
     claims: int
     files: tuple[Path, ...]
-
-
-#: The line files the merge streams the chunks into (through a temporary file each).
-_STREAMED = ("mentions.jsonl", "claims.csv", "errors.jsonl")
 
 
 def merge(
@@ -89,32 +87,30 @@ def _stream(
     tally: export.Tally,
     locations: list[dict],
 ) -> dict[str, int]:
-    """Stream the chunks' mention, claim and error lines into their files (each replaced
-    only once complete), adding the mentions to ``tally`` and the located places to
+    """Copy the chunks' mention, claim and error lines into their files (each replaced only
+    once complete), adding the articles to ``tally`` and the located places to
     ``locations``; the counts of articles, errors, mentions and claims."""
     counts = {"articles": 0, "errors": 0, "mentions": 0, "claims": 0}
-    temps = {name: folder.outdir / f".{name}.tmp" for name in _STREAMED}
+    temps = {name: folder.outdir / f".{name}.tmp" for name in LINE_FILES}
     try:
-        with (
-            open(temps["mentions.jsonl"], "w", encoding="utf-8", newline="\n") as mentions,
-            open(temps["claims.csv"], "w", encoding="utf-8", newline="\n") as claims,
-            open(temps["errors.jsonl"], "w", encoding="utf-8", newline="\n") as errors,
-        ):
-            claims.write(export.claims_header())
+        with contextlib.ExitStack() as stack:
+            files = {name: stack.enter_context(open(temp, "wb")) for name, temp in temps.items()}
+            files["claims.csv"].write(export.claims_header().encode())
             for name in names:
-                result = folder.read(name)
-                for rows in result.articles:
-                    mentions.writelines(line + "\n" for line in rows.mentions)
+                chunk = folder.read(name)
+                for line_file, lines in chunk.lines.items():
+                    files[line_file].write(lines)
+                for rows in chunk.articles:
                     locations.extend(
                         schema.location_feature(json.loads(line)) for line in rows.locations
                     )
-                    claims.write(export.csv_text(rows.claims))
-                    counts["mentions"] += len(rows.mentions)
                     counts["claims"] += len(rows.claims)
                     tally.add(rows)
-                errors.writelines(export.dumps(error) + "\n" for error in result.errors)
-                counts["articles"] += len(result.articles)
-                counts["errors"] += len(result.errors)
+                # The rows come without their mention lines, which are copied as bytes.
+                tally.mentions += chunk.mentions
+                counts["mentions"] += chunk.mentions
+                counts["articles"] += len(chunk.articles)
+                counts["errors"] += chunk.errors
         for name, temp in temps.items():
             os.replace(temp, outputs[name])
     finally:

@@ -4,12 +4,18 @@ A worker receives a chunk (consecutive :class:`~geomap.inputs.Item` records) and
 :class:`GazetteerRef`, runs the pure stages on each article (:func:`analyze`: ``parse``, which
 checks the claims, then :func:`geomap.export.article_rows`) and returns the bytes of the
 chunk's result file (:class:`EncodedChunk`), so the coordinating process only writes them.
+
+A chunk file is a JSON header line, then the chunk's lines of each of :data:`LINE_FILES`,
+rendered by the worker as they appear in those files: the merge copies them as bytes and
+decodes only the header (the rows the corpus tally and map need). See :meth:`ChunkResult.encode`
+and :func:`decode_chunk`.
 """
 
 from __future__ import annotations
 
 import hashlib
 import itertools
+import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,18 +40,25 @@ def chunked(items: Iterable[Item], size: int) -> Iterator[tuple[Item, ...]]:
         yield chunk
 
 
-def _item_key(item: Item) -> list[Any]:
+def _item_key(item: Item) -> tuple[str | None, ...]:
     if isinstance(item, Article):
-        return ["article", item.id, item.text, item.title, item.url, item.date, item.format]
-    return ["bad", item.source, item.line, item.reason, item.id]
+        return ("article", item.id, item.text, item.title, item.url, item.date, item.format)
+    line = None if item.line is None else str(item.line)
+    return ("bad", item.source, line, item.reason, item.id)
 
 
 def chunk_hash(items: Iterable[Item]) -> str:
-    """A hash of a chunk's articles, naming its result file."""
+    """A hash of a chunk's articles, naming its result file: SHA-256 over each record's
+    fields, each written as its UTF-8 length and bytes (``-`` for None), so no two records
+    hash alike by shifting text between fields, and no text is re-encoded as JSON."""
     digest = hashlib.sha256()
     for item in items:
-        digest.update(export.dumps(_item_key(item)).encode())
+        fields = [
+            None if f is None else f.encode("utf-8", "surrogatepass") for f in _item_key(item)
+        ]
+        digest.update(",".join("-" if f is None else str(len(f)) for f in fields).encode())
         digest.update(b"\n")
+        digest.update(b"".join(f for f in fields if f is not None))
     return digest.hexdigest()[:20]
 
 
@@ -105,13 +118,18 @@ def analyze(article: Article, gazetteer: Gazetteer) -> export.ArticleRows:
     return export.article_rows(doc, date=article.date)
 
 
+#: The corpus files whose lines a chunk file carries, in the order it holds them.
+LINE_FILES = ("mentions.jsonl", "claims.csv", "errors.jsonl")
+
+
 def _rows_to_json(rows: export.ArticleRows) -> dict[str, Any]:
+    """An article's rows in a chunk file's header: all but the mention lines, counted."""
     return {
         "id": rows.id,
         "title": rows.title,
         "url": rows.url,
         "date": rows.date,
-        "mentions": list(rows.mentions),
+        "mentions": len(rows.mentions),
         "claims": [list(c) for c in rows.claims],
         "places": [list(p) for p in rows.places],
         "info": rows.info,
@@ -120,19 +138,18 @@ def _rows_to_json(rows: export.ArticleRows) -> dict[str, Any]:
     }
 
 
-def rows_from_json(data: dict[str, Any]) -> export.ArticleRows:
-    """An article's rows as a chunk file stores them (see :meth:`ChunkResult.encode`)."""
+def _rows_from_json(data: dict[str, Any]) -> export.ArticleRows:
     return export.ArticleRows(
         data["id"],
         data["title"],
         data["url"],
         data["date"],
-        tuple(data["mentions"]),
+        (),
         tuple(tuple(c) for c in data["claims"]),
         tuple((p, n) for p, n in data["places"]),
         data["info"],
-        tuple(tuple(x) for x in data.get("snippets", ())),
-        tuple(data.get("locations", ())),
+        tuple(tuple(x) for x in data["snippets"]),
+        tuple(data["locations"]),
     )
 
 
@@ -144,9 +161,56 @@ class ChunkResult:
     errors: tuple[dict[str, Any], ...]
 
     def encode(self) -> bytes:
-        """The bytes of this chunk's file (what :meth:`RunFolder.read` reads back)."""
-        data = {"articles": [_rows_to_json(r) for r in self.articles], "errors": list(self.errors)}
-        return (export.dumps(data) + "\n").encode()
+        """The bytes of this chunk's file (what :func:`decode_chunk` reads back): a header
+        line (the rows without their mention lines, and the byte size of each part that
+        follows), then the chunk's lines of each of :data:`LINE_FILES`."""
+        parts = [
+            "".join(line + "\n" for rows in self.articles for line in rows.mentions).encode(),
+            export.csv_text(c for rows in self.articles for c in rows.claims).encode(),
+            "".join(export.dumps(error) + "\n" for error in self.errors).encode(),
+        ]
+        header = {
+            "articles": [_rows_to_json(r) for r in self.articles],
+            "errors": len(self.errors),
+            "sizes": [len(part) for part in parts],
+        }
+        return b"".join([(export.dumps(header) + "\n").encode(), *parts])
+
+
+@dataclass(frozen=True, slots=True)
+class ChunkFile:
+    """A chunk file read back: its articles' rows, whose mention lines are left out (they
+    are in ``lines``; ``mentions`` counts them), the number of failed records, and the
+    chunk's lines of each of :data:`LINE_FILES`, as bytes."""
+
+    articles: tuple[export.ArticleRows, ...]
+    mentions: int
+    errors: int
+    lines: dict[str, bytes]
+
+
+def decode_chunk(data: bytes) -> ChunkFile:
+    """Read a chunk file's bytes (see :meth:`ChunkResult.encode`); ValueError when they are
+    not a whole chunk file (cut short by a crash, say)."""
+    end = data.find(b"\n")
+    if end < 0:
+        raise ValueError("no header line")
+    try:
+        header = json.loads(data[:end])
+        sizes = header["sizes"]
+        expected = end + 1 + sum(sizes)
+        if len(sizes) != len(LINE_FILES) or expected != len(data):
+            raise ValueError(f"{len(data)} bytes where its header gives {expected}")
+        articles = tuple(_rows_from_json(a) for a in header["articles"])
+        mentions = sum(a["mentions"] for a in header["articles"])
+        errors = header["errors"]
+    except (KeyError, TypeError) as err:
+        raise ValueError(f"no chunk file header ({type(err).__name__}: {err})") from None
+    lines, start = {}, end + 1
+    for name, size in zip(LINE_FILES, sizes):
+        lines[name] = data[start : start + size]
+        start += size
+    return ChunkFile(articles, mentions, errors, lines)
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,17 +261,19 @@ def failed_chunk(items: Iterable[Item], reason: str) -> EncodedChunk:
 
 
 __all__ = [
+    "ChunkFile",
     "ChunkResult",
     "EncodedChunk",
+    "LINE_FILES",
     "GazetteerRef",
     "MAX_TRIES",
     "Task",
     "analyze",
     "chunk_hash",
     "chunked",
+    "decode_chunk",
     "error_record",
     "failed_chunk",
     "process_chunk",
-    "rows_from_json",
     "run_chunk",
 ]
