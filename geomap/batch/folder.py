@@ -137,7 +137,9 @@ class RunFolder:
         stale = self.done.pop(index, None)
         if stale is not None and stale != name:
             (self.chunks / stale).unlink(missing_ok=True)
-        atomic_write(self.chunks / name, chunk.data)
+        # No fsync: a chunk file is whole or absent for any process, and one a machine crash
+        # cut short fails decode_chunk's size check, which names it to be deleted and rerun.
+        atomic_write(self.chunks / name, chunk.data, fsync=False)
         self.done[index] = name
 
     def read(self, name: str) -> ChunkFile:
