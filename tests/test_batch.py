@@ -295,6 +295,24 @@ def test_a_finished_run_reruns_without_work(corpus, full_gazetteer, tmp_path, re
     assert read_outputs(tmp_path / "out") == reference
 
 
+def test_a_run_without_the_map_writes_the_same_files(corpus, full_gazetteer, tmp_path, reference):
+    """Without the map the merge skips the rows only the map uses; the other files and the
+    summary's counts are the same."""
+    out = tmp_path / "out"
+    summary = run(corpus, out, full_gazetteer, batch.LocalEngine(2), map_file=False)
+    assert not (out / "map.html").exists()
+    assert {name: (out / name).read_bytes() for name in FILES[:-1]} == {
+        name: reference[name] for name in FILES[:-1]
+    }
+    places = json.loads(reference["places.geojson"])["features"]
+    assert (summary.articles, summary.mentions, summary.places, summary.claims) == (
+        N_ARTICLES,
+        len(reference["mentions.jsonl"].splitlines()),
+        len(places),
+        len(reference["claims.csv"].splitlines()) - 1,
+    )
+
+
 def test_a_grown_input_runs_only_the_new_chunks(full_gazetteer, tmp_path):
     articles = synthetic_articles(130)
     source = write_jsonl(tmp_path / "in.jsonl", articles[:100])

@@ -161,7 +161,7 @@ def run(
             folder, itertools.chain([first] if first else [], rest), source.count(), on_progress
         )
         with _writing(outdir):
-            merging = Merge(folder)
+            merging = Merge(folder, map_file=map_file)
         with merging:
             for index, result in engine.map_chunks(chunks.todo(), ref):
                 digest, size = chunks.sizes.pop(index)
@@ -170,13 +170,12 @@ def run(
                 chunks.finished(index, size, result.errors)
                 with _writing(outdir):
                     for name in chunks.mergeable():
-                        merging.add(folder.read(name))
+                        merging.add(name)
             with _writing(outdir):
                 for name in chunks.names[chunks.merged :]:
-                    merging.add(folder.read(name))
+                    merging.add(name)
                 folder.prune(chunks.names)
                 return merging.finish(
-                    map_file=map_file,
                     skipped=chunks.skipped,
                     gazetteer=gazetteer,
                     title=Path(source.name).name,

@@ -33,8 +33,9 @@ OUTPUT_FILES = (
 )
 WORK_DIR = ".geomap-batch"
 CHUNK_SUFFIX = ".chunk"
-#: The run folder's layout: 2, claims with status and locations; 3, chunk files of a header
-#: and the output lines (:func:`~geomap.batch.work.decode_chunk`), hashed without JSON.
+#: The run folder's layout: 2, claims with status and locations; 3, chunk files of a header,
+#: the map's rows and the output lines (:func:`~geomap.batch.work.decode_chunk`), hashed
+#: without JSON.
 MANIFEST_VERSION = 3
 
 
@@ -142,9 +143,10 @@ class RunFolder:
         atomic_write(self.chunks / name, chunk.data, fsync=False)
         self.done[index] = name
 
-    def read(self, name: str) -> ChunkFile:
+    def read(self, name: str, *, on_map: bool = True) -> ChunkFile:
+        """A chunk file, with what only the corpus map needs when ``on_map``."""
         try:
-            return decode_chunk((self.chunks / name).read_bytes())
+            return decode_chunk((self.chunks / name).read_bytes(), on_map=on_map)
         except (OSError, ValueError) as err:
             raise BatchError(
                 f"unreadable chunk file {self.chunks / name} ({err}); delete it and run again"

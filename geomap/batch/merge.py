@@ -18,7 +18,7 @@ from typing import BinaryIO
 
 from geomap import export, schema
 from geomap.batch.folder import OUTPUT_FILES, RunFolder
-from geomap.batch.work import LINE_FILES, ChunkFile
+from geomap.batch.work import LINE_FILES
 from geomap.files import atomic_write
 from geomap.gazetteer import Gazetteer
 
@@ -46,8 +46,10 @@ class Merge:
     (an error, Ctrl-C) deletes them and leaves the previous outputs (or none).
     """
 
-    def __init__(self, folder: RunFolder):
+    def __init__(self, folder: RunFolder, *, map_file: bool = True):
         self.folder = folder
+        #: Whether the corpus map will be written (else its rows are not read).
+        self.map_file = map_file
         self.tally = export.Tally()
         #: ``locations.geojson``'s features, in input order.
         self.locations: list[dict] = []
@@ -78,26 +80,26 @@ class Merge:
         for file in self._files.values():
             file.close()
 
-    def add(self, chunk: ChunkFile) -> None:
-        """The next chunk, in input order."""
-        for name, lines in chunk.lines.items():
-            self._files[name].write(lines)
+    def add(self, name: str) -> None:
+        """The next chunk file, in input order."""
+        chunk = self.folder.read(name, on_map=self.map_file)
+        for line_file, lines in chunk.lines.items():
+            self._files[line_file].write(lines)
         for rows in chunk.articles:
             self.locations.extend(
                 schema.location_feature(json.loads(line)) for line in rows.locations
             )
-            self.counts["claims"] += len(rows.claims)
             self.tally.add(rows)
         # The rows come without their mention lines, which were copied as bytes.
         self.tally.mentions += chunk.mentions
         self.counts["mentions"] += chunk.mentions
+        self.counts["claims"] += chunk.claims
         self.counts["articles"] += len(chunk.articles)
         self.counts["errors"] += chunk.errors
 
     def finish(
         self,
         *,
-        map_file: bool,
         skipped: int,
         gazetteer: Gazetteer | None = None,
         title: str = "",
@@ -125,7 +127,7 @@ class Merge:
             "errors.jsonl",
         )
         written = [outputs[n] for n in kept]
-        if map_file:
+        if self.map_file:
             from geomap.corpus_map import build_corpus_map
             from geomap.gazetteer import boundaries
             from geomap.render import save

@@ -5,10 +5,11 @@ A worker receives a chunk (consecutive :class:`~geomap.inputs.Item` records) and
 checks the claims, then :func:`geomap.export.article_rows`) and returns the bytes of the
 chunk's result file (:class:`EncodedChunk`), so the coordinating process only writes them.
 
-A chunk file is a JSON header line, then the chunk's lines of each of :data:`LINE_FILES`,
-rendered by the worker as they appear in those files: the merge copies them as bytes and
-decodes only the header (the rows the corpus tally and map need). See :meth:`ChunkResult.encode`
-and :func:`decode_chunk`.
+A chunk file is a JSON header line (the rows ``places.geojson`` needs), a JSON line of what
+only the corpus map needs, then the chunk's lines of each of :data:`LINE_FILES`, rendered by
+the worker as they appear in those files: the merge copies them as bytes and decodes the
+header, and the map line only when it writes the map. See :meth:`ChunkResult.encode` and
+:func:`decode_chunk`.
 """
 
 from __future__ import annotations
@@ -123,32 +124,35 @@ LINE_FILES = ("mentions.jsonl", "claims.csv", "errors.jsonl")
 
 
 def _rows_to_json(rows: export.ArticleRows) -> dict[str, Any]:
-    """An article's rows in a chunk file's header: all but the mention lines, counted."""
+    """An article's rows in a chunk file's header: what ``places.geojson`` and the counts
+    need (mentions and claims counted, their lines are in the parts that follow; the places'
+    fields are the chunk's, once each)."""
     return {
         "id": rows.id,
         "title": rows.title,
         "url": rows.url,
         "date": rows.date,
         "mentions": len(rows.mentions),
-        "claims": [list(c) for c in rows.claims],
+        "claims": len(rows.claims),
         "places": [list(p) for p in rows.places],
-        "info": rows.info,
-        "snippets": [list(x) for x in rows.snippets],
         "locations": list(rows.locations),
     }
 
 
-def _rows_from_json(data: dict[str, Any]) -> export.ArticleRows:
+def _rows_from_json(
+    data: dict[str, Any], info: dict[str, Any], on_map: list[Any] | None
+) -> export.ArticleRows:
+    snippets, claims = on_map if on_map is not None else ((), ())
     return export.ArticleRows(
         data["id"],
         data["title"],
         data["url"],
         data["date"],
         (),
-        tuple(tuple(c) for c in data["claims"]),
+        tuple(tuple(c) for c in claims),
         tuple((p, n) for p, n in data["places"]),
-        data["info"],
-        tuple(tuple(x) for x in data["snippets"]),
+        info,
+        tuple(tuple(x) for x in snippets),
         tuple(data["locations"]),
     )
 
@@ -162,15 +166,24 @@ class ChunkResult:
 
     def encode(self) -> bytes:
         """The bytes of this chunk's file (what :func:`decode_chunk` reads back): a header
-        line (the rows without their mention lines, and the byte size of each part that
-        follows), then the chunk's lines of each of :data:`LINE_FILES`."""
+        line (the rows but for what the next parts hold, and the byte size of each part),
+        a line of what only the corpus map needs (each article's snippets and claim rows),
+        then the chunk's lines of each of :data:`LINE_FILES`."""
+        on_map = [
+            [[list(x) for x in r.snippets], [list(c) for c in r.claims]] for r in self.articles
+        ]
         parts = [
+            (export.dumps(on_map) + "\n").encode(),
             "".join(line + "\n" for rows in self.articles for line in rows.mentions).encode(),
             export.csv_text(c for rows in self.articles for c in rows.claims).encode(),
             "".join(export.dumps(error) + "\n" for error in self.errors).encode(),
         ]
+        info: dict[str, Any] = {}
+        for rows in self.articles:
+            info.update(rows.info)
         header = {
             "articles": [_rows_to_json(r) for r in self.articles],
+            "info": info,
             "errors": len(self.errors),
             "sizes": [len(part) for part in parts],
         }
@@ -179,38 +192,50 @@ class ChunkResult:
 
 @dataclass(frozen=True, slots=True)
 class ChunkFile:
-    """A chunk file read back: its articles' rows, whose mention lines are left out (they
-    are in ``lines``; ``mentions`` counts them), the number of failed records, and the
-    chunk's lines of each of :data:`LINE_FILES`, as bytes."""
+    """A chunk file read back: its articles' rows, without their mention lines (which are in
+    ``lines``) and, unless read for the map, without their snippets and claim rows (each
+    row's ``info`` is the fields of every place of the chunk); the numbers of mentions,
+    claims and failed records; the chunk's lines of each of :data:`LINE_FILES`, as bytes."""
 
     articles: tuple[export.ArticleRows, ...]
     mentions: int
+    claims: int
     errors: int
     lines: dict[str, bytes]
 
 
-def decode_chunk(data: bytes) -> ChunkFile:
-    """Read a chunk file's bytes (see :meth:`ChunkResult.encode`); ValueError when they are
-    not a whole chunk file (cut short by a crash, say)."""
+def decode_chunk(data: bytes, *, on_map: bool = True) -> ChunkFile:
+    """Read a chunk file's bytes (see :meth:`ChunkResult.encode`), with what only the
+    corpus map needs when ``on_map``; ValueError when they are not a whole chunk file (cut
+    short by a crash, say)."""
     end = data.find(b"\n")
     if end < 0:
         raise ValueError("no header line")
     try:
         header = json.loads(data[:end])
         sizes = header["sizes"]
+        if len(sizes) != 1 + len(LINE_FILES):
+            raise ValueError(f"a header of {len(sizes)} parts, not {1 + len(LINE_FILES)}")
         expected = end + 1 + sum(sizes)
-        if len(sizes) != len(LINE_FILES) or expected != len(data):
+        if expected != len(data):
             raise ValueError(f"{len(data)} bytes where its header gives {expected}")
-        articles = tuple(_rows_from_json(a) for a in header["articles"])
+        start = end + 1 + sizes[0]
+        extras = json.loads(data[end + 1 : start]) if on_map else None
+        info = header["info"]
+        articles = tuple(
+            _rows_from_json(a, info, None if extras is None else extras[i])
+            for i, a in enumerate(header["articles"])
+        )
         mentions = sum(a["mentions"] for a in header["articles"])
+        claims = sum(a["claims"] for a in header["articles"])
         errors = header["errors"]
-    except (KeyError, TypeError) as err:
+    except (KeyError, TypeError, IndexError) as err:
         raise ValueError(f"no chunk file header ({type(err).__name__}: {err})") from None
-    lines, start = {}, end + 1
-    for name, size in zip(LINE_FILES, sizes):
+    lines = {}
+    for name, size in zip(LINE_FILES, sizes[1:]):
         lines[name] = data[start : start + size]
         start += size
-    return ChunkFile(articles, mentions, errors, lines)
+    return ChunkFile(articles, mentions, claims, errors, lines)
 
 
 @dataclass(frozen=True, slots=True)
