@@ -1,7 +1,10 @@
 """Throughput of ``geomap batch``: the local engine with 1 and 2 processes and the Dask
 engine with 1 and 2 workers, on a corpus of LGL texts repeated to ``--articles``; the
-median of ``--runs`` runs, the speed-up of 2 over 1, and the peak resident memory of each
-worker process (sampled every 0.2 s).
+median of ``--runs`` runs, the speed-up of 2 over 1, the peak resident memory of each
+worker process (sampled every 0.2 s), and the CPU time of the coordinating process (this
+one: reading, hashing, writing and merging the chunks; with Dask, the scheduler too), which
+on a machine of as many cores as workers comes out of the workers' time. Wall-clock rates
+need a quiet machine; the coordinator's CPU time holds up under load.
 
 ``--ceiling`` first prints what this machine's cores give the work itself: the same articles
 parsed by one process alone, then split between two independent processes started together
@@ -17,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing
+import resource
 import statistics
 import tempfile
 import threading
@@ -47,6 +51,8 @@ class MemorySampler(threading.Thread):
         self.engine = engine
         self.peak: dict[int, int] = {}
         self.stopping = threading.Event()
+        #: CPU seconds this thread used (not the coordinator's work).
+        self.cpu = 0.0
 
     def run(self) -> None:
         while not self.stopping.wait(0.2):
@@ -56,16 +62,24 @@ class MemorySampler(threading.Thread):
                 except psutil.Error:
                     continue
                 self.peak[pid] = max(self.peak.get(pid, 0), rss)
+        self.cpu = time.thread_time()
+
+
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def one_run(
     corpus: Path, engine_name: str, workers: int, gazetteer: Gazetteer, chunk_size: int
-) -> tuple[float, int]:
+) -> tuple[float, int, float]:
+    """Articles per second, the largest worker's peak RSS, the coordinator's CPU seconds."""
     engine = batch.make_engine(engine_name, workers=workers)
     sampler = MemorySampler(engine)
     with tempfile.TemporaryDirectory() as tmp:
         try:
             sampler.start()
+            cpu = _cpu()
             start = time.perf_counter()
             summary = batch.run(
                 inputs.open_input(corpus),
@@ -76,12 +90,14 @@ def one_run(
                 map_file=False,
             )
             elapsed = time.perf_counter() - start
+            cpu = _cpu() - cpu
         finally:
             sampler.stopping.set()
             sampler.join()
             engine.close()
     assert summary.articles + summary.errors > 0
-    return (summary.articles + summary.errors) / elapsed, max(sampler.peak.values(), default=0)
+    rate = (summary.articles + summary.errors) / elapsed
+    return rate, max(sampler.peak.values(), default=0), cpu - sampler.cpu
 
 
 def _parse_all(corpus: Path, part: int, parts: int, ready: Any) -> None:
@@ -149,12 +165,14 @@ def main() -> None:
                     one_run(corpus, engine, workers, gazetteer, args.chunk_size)
                     for _ in range(args.runs)
                 ]
-                rate = statistics.median(r for r, _ in results)
-                peak = max(m for _, m in results)
+                rate = statistics.median(r for r, _, _ in results)
+                peak = max(m for _, m, _ in results)
+                cpu = statistics.median(c for _, _, c in results)
                 rates[engine, workers] = rate
                 print(
                     f"{engine:<6} {workers} worker{'s' if workers > 1 else ' '}  "
-                    f"{rate:8.1f} articles/s   peak {peak / 2**20:6.0f} MiB per worker",
+                    f"{rate:8.1f} articles/s   peak {peak / 2**20:6.0f} MiB per worker   "
+                    f"coordinator CPU {cpu:5.2f} s",
                     flush=True,
                 )
             print(

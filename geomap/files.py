@@ -16,9 +16,12 @@ def new_file_mode() -> int:
     return 0o666 & ~mask
 
 
-def atomic_write(path: str | os.PathLike, data: bytes | str) -> Path:
+def atomic_write(path: str | os.PathLike, data: bytes | str, *, fsync: bool = True) -> Path:
     """Replace path's content with data, all or nothing (temp file, fsync, rename).
 
+    ``fsync=False`` leaves the data to reach the disk in its own time: the rename is still
+    all or nothing for the processes on this machine, but a machine crash can leave the file
+    short (for files whose reader tells, such as a batch run's chunk files).
     An existing file keeps its permissions; a new one gets the usual ``0o666 & ~umask``.
     On any failure, Ctrl-C included, the old file is untouched and no temp file remains;
     a failed write (read-only folder, full disk) raises OutputError naming path.
@@ -33,8 +36,9 @@ def atomic_write(path: str | os.PathLike, data: bytes | str) -> Path:
     try:
         with os.fdopen(fd, "wb") as out:
             out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
+            if fsync:
+                out.flush()
+                os.fsync(out.fileno())
         mode = path.stat().st_mode & 0o7777 if path.exists() else new_file_mode()
         os.chmod(tmp, mode)
         os.replace(tmp, path)

@@ -547,7 +547,7 @@ def test_a_batch_on_a_full_disk_resumes_once_there_is_room(small_disk, tmp_path)
         f"Error: {out}: cannot write (No space left on device); "
         "finished chunks are kept, rerun to resume\n"
     )
-    assert list((out / batch.WORK_DIR / "chunks").glob("*.json"))
+    assert list((out / batch.WORK_DIR / "chunks").glob("*.chunk"))
     filler.unlink()
     result = geomap("batch", *args[:1], "-o", out, *args[1:])
     assert result.exit_code == 0, result.output
@@ -667,13 +667,13 @@ def test_ctrl_c_during_a_batch_loses_nothing(tmp_path):
         text=True,
         start_new_session=True,
     )
-    _wait_for(lambda: len(list(chunks.glob("*.json"))) >= 3 if chunks.is_dir() else False)
+    _wait_for(lambda: len(list(chunks.glob("*.chunk"))) >= 3 if chunks.is_dir() else False)
     os.killpg(process.pid, signal.SIGINT)
     _, err = process.communicate(timeout=120)
     assert process.returncode == 130
     assert "Traceback" not in err
     assert err.splitlines()[-1].startswith("Interrupted: finished chunks are kept in")
-    kept = len(list(chunks.glob("*.json")))
+    kept = len(list(chunks.glob("*.chunk")))
     assert 3 <= kept < 60 and not (out / "mentions.jsonl").exists()
     again = subprocess.run(command + [out], capture_output=True, text=True, env=subprocess_env())
     assert again.returncode == 0, again.stderr

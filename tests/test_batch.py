@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import signal
 import threading
 import time
@@ -20,6 +21,7 @@ from click.testing import CliRunner
 
 from geomap import batch, inputs
 from geomap.batch import BatchError, Progress
+from geomap.batch.folder import MANIFEST_VERSION
 from geomap.cli import main
 from geomap.inputs import Article, BadRecord
 
@@ -273,7 +275,7 @@ def test_an_interrupted_run_resumes_where_it_stopped(corpus, full_gazetteer, tmp
 
     with pytest.raises(KeyboardInterrupt):
         run(corpus, tmp_path / "out", full_gazetteer, batch.LocalEngine(2), on_progress=interrupt)
-    chunks = list((tmp_path / "out" / batch.WORK_DIR / "chunks").glob("*.json"))
+    chunks = list((tmp_path / "out" / batch.WORK_DIR / "chunks").glob("*.chunk"))
     assert len(chunks) >= 3
     assert not (tmp_path / "out" / "mentions.jsonl").exists()
 
@@ -291,6 +293,24 @@ def test_a_finished_run_reruns_without_work(corpus, full_gazetteer, tmp_path, re
     summary = run(corpus, tmp_path / "out", full_gazetteer, batch.LocalEngine(1))
     assert summary.skipped == N_ARTICLES
     assert read_outputs(tmp_path / "out") == reference
+
+
+def test_a_run_without_the_map_writes_the_same_files(corpus, full_gazetteer, tmp_path, reference):
+    """Without the map the merge skips the rows only the map uses; the other files and the
+    summary's counts are the same."""
+    out = tmp_path / "out"
+    summary = run(corpus, out, full_gazetteer, batch.LocalEngine(2), map_file=False)
+    assert not (out / "map.html").exists()
+    assert {name: (out / name).read_bytes() for name in FILES[:-1]} == {
+        name: reference[name] for name in FILES[:-1]
+    }
+    places = json.loads(reference["places.geojson"])["features"]
+    assert (summary.articles, summary.mentions, summary.places, summary.claims) == (
+        N_ARTICLES,
+        len(reference["mentions.jsonl"].splitlines()),
+        len(places),
+        len(reference["claims.csv"].splitlines()) - 1,
+    )
 
 
 def test_a_grown_input_runs_only_the_new_chunks(full_gazetteer, tmp_path):
@@ -382,6 +402,42 @@ def test_another_input_is_refused(corpus, full_gazetteer, tmp_path):
         run(other, tmp_path / "out", full_gazetteer, batch.LocalEngine(1), chunk_size=500)
     with pytest.raises(BatchError, match="another --chunk-size"):
         run(corpus, tmp_path / "out", full_gazetteer, batch.LocalEngine(1), chunk_size=20)
+
+
+def test_a_chunk_file_cut_short_is_named_and_rerun_once_deleted(
+    corpus, full_gazetteer, tmp_path, reference
+):
+    """A chunk file that is not whole (a crash of the machine before it reached the disk)
+    stops the merge with its name; deleted, it is run again and the files are the same."""
+    run(corpus, tmp_path / "out", full_gazetteer, batch.LocalEngine(1))
+    chunk = sorted((tmp_path / "out" / batch.WORK_DIR / "chunks").glob("*.chunk"))[3]
+    chunk.write_bytes(chunk.read_bytes()[:-10])
+    message = rf"unreadable chunk file {re.escape(str(chunk))} \(.+\); delete it and run again"
+    with pytest.raises(BatchError, match=message):
+        run(corpus, tmp_path / "out", full_gazetteer, batch.LocalEngine(1))
+    chunk.unlink()
+    summary = run(corpus, tmp_path / "out", full_gazetteer, batch.LocalEngine(1))
+    assert summary.skipped == N_ARTICLES - CHUNK
+    assert read_outputs(tmp_path / "out") == reference
+
+
+def test_chunk_hash_tells_records_apart():
+    records = [
+        Article("a", "bc"),
+        Article("ab", "c"),
+        Article("a", "bc", title=""),
+        Article("a", "bc", title="t"),
+        Article("a", "bc", url="t"),
+        Article("a", "bc", format="html"),
+        BadRecord("in.jsonl", 1, "bc", "a"),
+        BadRecord("in.jsonl", 11, "bc", "a"),
+        BadRecord("in.jsonl", None, "bc", "a"),
+    ]
+    assert len({batch.chunk_hash([r]) for r in records}) == len(records)
+    assert batch.chunk_hash(records[:2]) != batch.chunk_hash(records[1::-1])
+    assert batch.chunk_hash([Article("a", "bc", source="x", line=9)]) == batch.chunk_hash(
+        records[:1]
+    )
 
 
 def test_a_folder_of_other_files_is_refused(corpus, full_gazetteer, tmp_path):
@@ -530,6 +586,27 @@ def test_cli_refuses_another_input_with_exit_code_2(tmp_path):
         f"Error: {out} holds a run of a different input ({a}); choose "
         f"another output folder, or delete {out} to start over\n"
     )
+
+
+def test_cli_refuses_a_run_folder_of_another_layout_and_leaves_it(tmp_path):
+    """A run folder that a geomap of another batch layout wrote (its chunk files read
+    differently, its chunks named by another hash) is refused with exit code 2, untouched."""
+    source = write_jsonl(tmp_path / "in.jsonl", synthetic_articles(3))
+    out = tmp_path / "out"
+    command = ["batch", str(source), "-o", str(out), "--no-map"]
+    assert CliRunner().invoke(main, command).exit_code == 0
+    manifest = out / batch.WORK_DIR / "manifest.json"
+    older = {**json.loads(manifest.read_text()), "version": 2, "first": "7d4c1e0b9a3f5e2d6c8b"}
+    manifest.write_text(json.dumps(older) + "\n")
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    result = CliRunner().invoke(main, command)
+    assert result.exit_code == 2
+    assert result.output == (
+        f"Error: {out} holds a run of another geomap version's batch layout (layout 2; this "
+        f"geomap writes layout {MANIFEST_VERSION}); choose another output folder, or delete "
+        f"{out} to start over\n"
+    )
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
 
 
 @pytest.mark.parametrize(

@@ -6,8 +6,9 @@ order (:mod:`~geomap.batch.work`); each chunk runs on a worker process of an eng
 (:mod:`~geomap.batch.engines`: local processes or a Dask cluster) and comes back as the bytes
 of its result file, which this process writes atomically into the run folder inside the
 output folder (:mod:`~geomap.batch.folder`). The corpus files are merged from the chunk files
-in input order (:mod:`~geomap.batch.merge`), so the engine, the number of workers and
-interruptions change nothing in the output bytes; a rerun into the same folder resumes.
+in input order as they finish (:mod:`~geomap.batch.merge`), so the engine, the number of
+workers and interruptions change nothing in the output bytes; a rerun into the same folder
+resumes.
 
 :func:`run` is the whole run; ``geomap batch`` calls it.
 """
@@ -24,7 +25,7 @@ from pathlib import Path
 
 from geomap.batch.engines import DaskEngine, Engine, LocalEngine, make_engine
 from geomap.batch.folder import OUTPUT_FILES, WORK_DIR, RunFolder, manifest
-from geomap.batch.merge import Summary, merge
+from geomap.batch.merge import Merge, Summary
 from geomap.batch.work import (
     ChunkResult,
     EncodedChunk,
@@ -85,6 +86,9 @@ class _Chunks:
         #: size of those handed out, by index.
         self.names: list[str] = []
         self.sizes: dict[int, tuple[str, int]] = {}
+        #: Chunks before this index are merged; those after it that are finished.
+        self.merged = 0
+        self._finished: set[int] = set()
 
     def report(self) -> None:
         if self.on_progress is not None:
@@ -98,15 +102,25 @@ class _Chunks:
             if self.folder.has(index, digest):
                 self.done += len(items)
                 self.skipped += len(items)
+                self._finished.add(index)
                 self.report()
                 continue
             self.sizes[index] = (digest, len(items))
             yield index, items
 
-    def finished(self, size: int, errors: int) -> None:
+    def finished(self, index: int, size: int, errors: int) -> None:
         self.done += size
         self.errors += errors
+        self._finished.add(index)
         self.report()
+
+    def mergeable(self) -> Iterator[str]:
+        """The file names of the chunks to merge now, in order: finished, and every chunk
+        before them merged."""
+        while self.merged in self._finished:
+            self._finished.remove(self.merged)
+            self.merged += 1
+            yield self.names[self.merged - 1]
 
 
 def run(
@@ -146,21 +160,26 @@ def run(
         chunks = _Chunks(
             folder, itertools.chain([first] if first else [], rest), source.count(), on_progress
         )
-        for index, result in engine.map_chunks(chunks.todo(), ref):
-            digest, size = chunks.sizes.pop(index)
-            with _writing(outdir):
-                folder.write(index, digest, result)
-            chunks.finished(size, result.errors)
         with _writing(outdir):
-            folder.prune(chunks.names)
-            return merge(
-                folder,
-                chunks.names,
-                map_file=map_file,
-                skipped=chunks.skipped,
-                gazetteer=gazetteer,
-                title=Path(source.name).name,
-            )
+            merging = Merge(folder, map_file=map_file)
+        with merging:
+            for index, result in engine.map_chunks(chunks.todo(), ref):
+                digest, size = chunks.sizes.pop(index)
+                with _writing(outdir):
+                    folder.write(index, digest, result)
+                chunks.finished(index, size, result.errors)
+                with _writing(outdir):
+                    for name in chunks.mergeable():
+                        merging.add(name)
+            with _writing(outdir):
+                for name in chunks.names[chunks.merged :]:
+                    merging.add(name)
+                folder.prune(chunks.names)
+                return merging.finish(
+                    skipped=chunks.skipped,
+                    gazetteer=gazetteer,
+                    title=Path(source.name).name,
+                )
     finally:
         folder.close()
 

@@ -5,7 +5,8 @@ A chunk file is named by the chunk's position and a hash of its articles
 (:func:`~geomap.batch.work.chunk_hash`), and written atomically, so a rerun into the same
 folder keeps every chunk whose articles are unchanged and runs the others. The manifest
 names the input by its first record, the chunk size, the gazetteer index and geomap's
-version: an input whose first record differs is another corpus, and is refused.
+version: an input whose first record differs is another corpus, and is refused; so is a
+folder of another layout (:data:`MANIFEST_VERSION`).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from geomap import export
-from geomap.batch.work import ChunkResult, EncodedChunk, rows_from_json
+from geomap.batch.work import ChunkFile, EncodedChunk, decode_chunk
 from geomap.errors import BatchError
 from geomap.files import atomic_write
 
@@ -31,7 +32,11 @@ OUTPUT_FILES = (
     "map.html",
 )
 WORK_DIR = ".geomap-batch"
-MANIFEST_VERSION = 2  # 2: claims with status and locations
+CHUNK_SUFFIX = ".chunk"
+#: The run folder's layout: 2, claims with status and locations; 3, chunk files of a header,
+#: the map's rows and the output lines (:func:`~geomap.batch.work.decode_chunk`), hashed
+#: without JSON.
+MANIFEST_VERSION = 3
 
 
 def manifest(*, input: str, first: str, chunk_size: int, gazetteer: str) -> dict[str, Any]:
@@ -78,7 +83,12 @@ class RunFolder:
             self._lock.close()
             raise BatchError(f"another geomap batch is writing to {outdir}") from None
         self._check_manifest()
-        self.done = {p.name for p in self.chunks.iterdir() if p.suffix == ".json"}
+        #: The finished chunks' file names, by chunk index.
+        self.done: dict[int, str] = {}
+        for path in self.chunks.iterdir():
+            index = _chunk_index(path.name)
+            if index is not None:
+                self.done[index] = path.name
 
     def _check_manifest(self) -> None:
         path = self.work / "manifest.json"
@@ -92,6 +102,12 @@ class RunFolder:
         if stored == self.manifest:
             return
         delete = f"choose another output folder, or delete {self.outdir} to start over"
+        if "version" in stored and stored["version"] != self.manifest["version"]:
+            raise BatchError(
+                f"{self.outdir} holds a run of another geomap version's batch layout "
+                f"(layout {stored['version']!r}; this geomap writes layout "
+                f"{self.manifest['version']}); {delete}"
+            )
         if stored.get("first") != self.manifest["first"]:
             raise BatchError(
                 f"{self.outdir} holds a run of a different input "
@@ -112,36 +128,45 @@ class RunFolder:
 
     @staticmethod
     def chunk_name(index: int, digest: str) -> str:
-        return f"{index:07d}-{digest}.json"
+        return f"{index:07d}-{digest}{CHUNK_SUFFIX}"
 
     def has(self, index: int, digest: str) -> bool:
-        return self.chunk_name(index, digest) in self.done
+        return self.done.get(index) == self.chunk_name(index, digest)
 
     def write(self, index: int, digest: str, chunk: EncodedChunk) -> None:
         name = self.chunk_name(index, digest)
-        for stale in [n for n in self.done if n.startswith(f"{index:07d}-") and n != name]:
+        stale = self.done.pop(index, None)
+        if stale is not None and stale != name:
             (self.chunks / stale).unlink(missing_ok=True)
-            self.done.discard(stale)
-        atomic_write(self.chunks / name, chunk.data)
-        self.done.add(name)
+        # No fsync: a chunk file is whole or absent for any process, and one a machine crash
+        # cut short fails decode_chunk's size check, which names it to be deleted and rerun.
+        atomic_write(self.chunks / name, chunk.data, fsync=False)
+        self.done[index] = name
 
-    def read(self, name: str) -> ChunkResult:
+    def read(self, name: str, *, on_map: bool = True) -> ChunkFile:
+        """A chunk file, with what only the corpus map needs when ``on_map``."""
         try:
-            data = json.loads((self.chunks / name).read_text(encoding="utf-8"))
+            return decode_chunk((self.chunks / name).read_bytes(), on_map=on_map)
         except (OSError, ValueError) as err:
             raise BatchError(
                 f"unreadable chunk file {self.chunks / name} ({err}); delete it and run again"
             ) from None
-        return ChunkResult(
-            tuple(rows_from_json(a) for a in data["articles"]), tuple(data["errors"])
-        )
 
     def prune(self, names: Iterable[str]) -> None:
         """Delete chunk files that are not among ``names`` (left by a longer input)."""
         keep = set(names)
-        for stale in sorted(self.done - keep):
-            (self.chunks / stale).unlink(missing_ok=True)
-        self.done &= keep
+        for path in sorted(self.chunks.iterdir()):
+            if _chunk_index(path.name) is not None and path.name not in keep:
+                path.unlink(missing_ok=True)
+        self.done = {index: name for index, name in self.done.items() if name in keep}
 
     def close(self) -> None:
         self._lock.close()
+
+
+def _chunk_index(name: str) -> int | None:
+    """The index of a chunk file's name (``0000012-<hash>.chunk``), None for other names."""
+    index, dash, _ = name.partition("-")
+    if not (dash and name.endswith(CHUNK_SUFFIX) and index.isdigit()):
+        return None
+    return int(index)

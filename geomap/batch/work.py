@@ -4,12 +4,19 @@ A worker receives a chunk (consecutive :class:`~geomap.inputs.Item` records) and
 :class:`GazetteerRef`, runs the pure stages on each article (:func:`analyze`: ``parse``, which
 checks the claims, then :func:`geomap.export.article_rows`) and returns the bytes of the
 chunk's result file (:class:`EncodedChunk`), so the coordinating process only writes them.
+
+A chunk file is a JSON header line (the rows ``places.geojson`` needs), a JSON line of what
+only the corpus map needs, then the chunk's lines of each of :data:`LINE_FILES`, rendered by
+the worker as they appear in those files: the merge copies them as bytes and decodes the
+header, and the map line only when it writes the map. See :meth:`ChunkResult.encode` and
+:func:`decode_chunk`.
 """
 
 from __future__ import annotations
 
 import hashlib
 import itertools
+import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,18 +41,25 @@ def chunked(items: Iterable[Item], size: int) -> Iterator[tuple[Item, ...]]:
         yield chunk
 
 
-def _item_key(item: Item) -> list[Any]:
+def _item_key(item: Item) -> tuple[str | None, ...]:
     if isinstance(item, Article):
-        return ["article", item.id, item.text, item.title, item.url, item.date, item.format]
-    return ["bad", item.source, item.line, item.reason, item.id]
+        return ("article", item.id, item.text, item.title, item.url, item.date, item.format)
+    line = None if item.line is None else str(item.line)
+    return ("bad", item.source, line, item.reason, item.id)
 
 
 def chunk_hash(items: Iterable[Item]) -> str:
-    """A hash of a chunk's articles, naming its result file."""
+    """A hash of a chunk's articles, naming its result file: SHA-256 over each record's
+    fields, each written as its UTF-8 length and bytes (``-`` for None), so no two records
+    hash alike by shifting text between fields, and no text is re-encoded as JSON."""
     digest = hashlib.sha256()
     for item in items:
-        digest.update(export.dumps(_item_key(item)).encode())
+        fields = [
+            None if f is None else f.encode("utf-8", "surrogatepass") for f in _item_key(item)
+        ]
+        digest.update(",".join("-" if f is None else str(len(f)) for f in fields).encode())
         digest.update(b"\n")
+        digest.update(b"".join(f for f in fields if f is not None))
     return digest.hexdigest()[:20]
 
 
@@ -105,34 +119,41 @@ def analyze(article: Article, gazetteer: Gazetteer) -> export.ArticleRows:
     return export.article_rows(doc, date=article.date)
 
 
+#: The corpus files whose lines a chunk file carries, in the order it holds them.
+LINE_FILES = ("mentions.jsonl", "claims.csv", "errors.jsonl")
+
+
 def _rows_to_json(rows: export.ArticleRows) -> dict[str, Any]:
+    """An article's rows in a chunk file's header: what ``places.geojson`` and the counts
+    need (mentions and claims counted, their lines are in the parts that follow; the places'
+    fields are the chunk's, once each)."""
     return {
         "id": rows.id,
         "title": rows.title,
         "url": rows.url,
         "date": rows.date,
-        "mentions": list(rows.mentions),
-        "claims": [list(c) for c in rows.claims],
+        "mentions": len(rows.mentions),
+        "claims": len(rows.claims),
         "places": [list(p) for p in rows.places],
-        "info": rows.info,
-        "snippets": [list(x) for x in rows.snippets],
         "locations": list(rows.locations),
     }
 
 
-def rows_from_json(data: dict[str, Any]) -> export.ArticleRows:
-    """An article's rows as a chunk file stores them (see :meth:`ChunkResult.encode`)."""
+def _rows_from_json(
+    data: dict[str, Any], info: dict[str, Any], on_map: list[Any] | None
+) -> export.ArticleRows:
+    snippets, claims = on_map if on_map is not None else ((), ())
     return export.ArticleRows(
         data["id"],
         data["title"],
         data["url"],
         data["date"],
-        tuple(data["mentions"]),
-        tuple(tuple(c) for c in data["claims"]),
+        (),
+        tuple(tuple(c) for c in claims),
         tuple((p, n) for p, n in data["places"]),
-        data["info"],
-        tuple(tuple(x) for x in data.get("snippets", ())),
-        tuple(data.get("locations", ())),
+        info,
+        tuple(tuple(x) for x in snippets),
+        tuple(data["locations"]),
     )
 
 
@@ -144,9 +165,77 @@ class ChunkResult:
     errors: tuple[dict[str, Any], ...]
 
     def encode(self) -> bytes:
-        """The bytes of this chunk's file (what :meth:`RunFolder.read` reads back)."""
-        data = {"articles": [_rows_to_json(r) for r in self.articles], "errors": list(self.errors)}
-        return (export.dumps(data) + "\n").encode()
+        """The bytes of this chunk's file (what :func:`decode_chunk` reads back): a header
+        line (the rows but for what the next parts hold, and the byte size of each part),
+        a line of what only the corpus map needs (each article's snippets and claim rows),
+        then the chunk's lines of each of :data:`LINE_FILES`."""
+        on_map = [
+            [[list(x) for x in r.snippets], [list(c) for c in r.claims]] for r in self.articles
+        ]
+        parts = [
+            (export.dumps(on_map) + "\n").encode(),
+            "".join(line + "\n" for rows in self.articles for line in rows.mentions).encode(),
+            export.csv_text(c for rows in self.articles for c in rows.claims).encode(),
+            "".join(export.dumps(error) + "\n" for error in self.errors).encode(),
+        ]
+        info: dict[str, Any] = {}
+        for rows in self.articles:
+            info.update(rows.info)
+        header = {
+            "articles": [_rows_to_json(r) for r in self.articles],
+            "info": info,
+            "errors": len(self.errors),
+            "sizes": [len(part) for part in parts],
+        }
+        return b"".join([(export.dumps(header) + "\n").encode(), *parts])
+
+
+@dataclass(frozen=True, slots=True)
+class ChunkFile:
+    """A chunk file read back: its articles' rows, without their mention lines (which are in
+    ``lines``) and, unless read for the map, without their snippets and claim rows (each
+    row's ``info`` is the fields of every place of the chunk); the numbers of mentions,
+    claims and failed records; the chunk's lines of each of :data:`LINE_FILES`, as bytes."""
+
+    articles: tuple[export.ArticleRows, ...]
+    mentions: int
+    claims: int
+    errors: int
+    lines: dict[str, bytes]
+
+
+def decode_chunk(data: bytes, *, on_map: bool = True) -> ChunkFile:
+    """Read a chunk file's bytes (see :meth:`ChunkResult.encode`), with what only the
+    corpus map needs when ``on_map``; ValueError when they are not a whole chunk file (cut
+    short by a crash, say)."""
+    end = data.find(b"\n")
+    if end < 0:
+        raise ValueError("no header line")
+    try:
+        header = json.loads(data[:end])
+        sizes = header["sizes"]
+        if len(sizes) != 1 + len(LINE_FILES):
+            raise ValueError(f"a header of {len(sizes)} parts, not {1 + len(LINE_FILES)}")
+        expected = end + 1 + sum(sizes)
+        if expected != len(data):
+            raise ValueError(f"{len(data)} bytes where its header gives {expected}")
+        start = end + 1 + sizes[0]
+        extras = json.loads(data[end + 1 : start]) if on_map else None
+        info = header["info"]
+        articles = tuple(
+            _rows_from_json(a, info, None if extras is None else extras[i])
+            for i, a in enumerate(header["articles"])
+        )
+        mentions = sum(a["mentions"] for a in header["articles"])
+        claims = sum(a["claims"] for a in header["articles"])
+        errors = header["errors"]
+    except (KeyError, TypeError, IndexError) as err:
+        raise ValueError(f"no chunk file header ({type(err).__name__}: {err})") from None
+    lines = {}
+    for name, size in zip(LINE_FILES, sizes[1:]):
+        lines[name] = data[start : start + size]
+        start += size
+    return ChunkFile(articles, mentions, claims, errors, lines)
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,17 +286,19 @@ def failed_chunk(items: Iterable[Item], reason: str) -> EncodedChunk:
 
 
 __all__ = [
+    "ChunkFile",
     "ChunkResult",
     "EncodedChunk",
+    "LINE_FILES",
     "GazetteerRef",
     "MAX_TRIES",
     "Task",
     "analyze",
     "chunk_hash",
     "chunked",
+    "decode_chunk",
     "error_record",
     "failed_chunk",
     "process_chunk",
-    "rows_from_json",
     "run_chunk",
 ]
