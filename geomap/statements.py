@@ -161,23 +161,9 @@ def _cased(alternatives: str) -> str:
     within a letter matters, which is kept. The patterns so written read text without the
     characters of :data:`_UNCASED` as their plain forms (``cased`` the identity) do, which
     tests/test_statements.py checks."""
-    parts, depth, start, i = [], 0, 0, 0
-    while i < len(alternatives):
-        ch = alternatives[i]
-        if ch == "\\":
-            i += 1
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        elif ch == "|" and not depth:
-            parts.append(alternatives[start:i])
-            start = i + 1
-        i += 1
-    parts.append(alternatives[start:])
     out: list[str] = []
     run: dict[str, list[str]] = {}  # by letter, since the last part not opened by one
-    for part in [*parts, ""]:
+    for part in [*_alternatives(alternatives), ""]:
         if part[:1] in _CASES and part[1:2] not in ("?", "*", "+", "{"):
             run.setdefault(part[0], []).append(part[1:])
             continue
@@ -185,6 +171,25 @@ def _cased(alternatives: str) -> str:
         run = {}
         out.append(part)
     return "|".join(out[:-1])
+
+
+def _alternatives(pattern: str) -> list[str]:
+    """The top-level alternatives of ``pattern`` ("a(?:b|c)|d" -> ["a(?:b|c)", "d"])."""
+    parts, depth, start, i = [], 0, 0, 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            i += 1
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and not depth:
+            parts.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    parts.append(pattern[start:])
+    return parts
 
 
 def _word_number(cased: Callable[[str], str]) -> str:
@@ -229,9 +234,30 @@ def _direction_words() -> tuple[str, str]:
         else:
             tails = {s.join(parts[1:]) for s in ("-", "", "\u2011")}
             words.update(parts[0] + sep + tail for sep in ("-", " ", "\u2011") for tail in tails)
-    ordered = sorted(words, key=len, reverse=True)
     abbrevs = sorted(COMPASS, key=len, reverse=True)
-    return "|".join(re.escape(w).replace(r"\ ", r"\s") for w in ordered), "|".join(abbrevs)
+    tree = _trie([[r"\s" if c == " " else re.escape(c) for c in w] for w in sorted(words)])
+    return tree, "|".join(abbrevs)
+
+
+def _trie(words: list[list[str]]) -> str:
+    """The alternatives ``words`` (each a list of single-character patterns, no two of which
+    match one character) written as a tree, "north(?:\\-(?:east|west)|...|)": the same
+    words longest first, as the flat list sorted by length reads them, since the words a text
+    matches at one position are prefixes of one another and the tree tries each longer word
+    before it stops at a shorter one (the empty alternative last). The flat list of the 140
+    compass words, written three times, made :data:`_STATEMENT` slow to compile."""
+    children: dict[str, list[list[str]]] = {}
+    ends = False
+    for word in words:
+        if word:
+            children.setdefault(word[0], []).append(word[1:])
+        else:
+            ends = True
+    parts = []
+    for atom, rest in children.items():
+        tail = _trie(rest)
+        parts.append(atom + (f"(?:{tail})" if len(_alternatives(tail)) > 1 else tail))
+    return "|".join([*parts, ""] if ends else parts)
 
 
 _DIR_WORDS, _DIR_ABBREVS = _direction_words()
