@@ -976,15 +976,14 @@ class _Lead:
 class _Context:
     """One sentence of a document: its tokens and the mentions inside it."""
 
-    def __init__(self, doc: Document, index: int, members: Sequence[int], previous: Sequence[int]):
+    def __init__(
+        self, doc: Document, phrases: _Phrases, members: Sequence[int], previous: Sequence[int]
+    ):
+        index = phrases.index
         s = doc.sentences[index]
         self.doc, self.text, self.index, self.start, self.end = doc, doc.text, index, s.start, s.end
-        self.tokens = [
-            _Token(m.start(), m.end(), m.group(), m.group().lower())
-            for m in _WORD_TOKEN.finditer(doc.text, s.start, s.end)
-        ]
-        self.starts = [t.start for t in self.tokens]
-        self.ends = [t.end for t in self.tokens]
+        # Shared by the passes over an article (the text's alone), never changed.
+        self.tokens, self.starts, self.ends = phrases.tokens, phrases.starts, phrases.ends
         #: place mentions by start and by end offset; demonym ends by start
         self.by_start: dict[int, int] = {}
         self.by_end: dict[int, int] = {}
@@ -2682,7 +2681,7 @@ def find_claims(doc: Document) -> tuple[Claim, ...]:
                 place_starts, sentence.start
             )
         ]
-        context = _Context(doc, phrases.index, members, previous)
+        context = _Context(doc, phrases, members, previous)
         found = _sentence_claims(context, phrases.statements)
         found += _pair_claims(context, found, phrases.distances)
         found += _coordinate_claims(context, found, phrases.points)
@@ -2693,12 +2692,16 @@ def find_claims(doc: Document) -> tuple[Claim, ...]:
 @dataclass(frozen=True, slots=True)
 class _Phrases:
     """What the text of one sentence says, before any mention is attached: its statements,
-    its bare distances (for pairs of places) and its written coordinates."""
+    its bare distances (for pairs of places) and its written coordinates; and its words
+    (:data:`_WORD_TOKEN`), where they start and where they end."""
 
     index: int
     statements: tuple[_Statement, ...]
     distances: tuple[re.Match[str], ...]
     points: tuple[tuple[int, int, tuple[float, float]], ...]
+    tokens: list[_Token]
+    starts: list[int]
+    ends: list[int]
 
 
 #: The last articles read, with what they say: the two passes over an article (before
@@ -2725,7 +2728,13 @@ def _phrases(text: str, sentences: tuple[Sentence, ...]) -> tuple[_Phrases, ...]
         distances = tuple(_patterns(text, start, end)[1].finditer(text, start, end)) if unit else ()
         written = tuple(coordinates(text, start, end)) if index in points else ()
         if found or distances or written:
-            out.append(_Phrases(index, found, distances, written))
+            tokens = [
+                _Token(*m.span(), word := m.group(), word.lower())
+                for m in _WORD_TOKEN.finditer(text, start, end)
+            ]
+            starts = [t.start for t in tokens]
+            ends = [t.end for t in tokens]
+            out.append(_Phrases(index, found, distances, written, tokens, starts, ends))
     said = tuple(out)
     _READ[:] = [(text, sentences, said), *_READ[:3]]
     return said
