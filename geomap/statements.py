@@ -161,23 +161,9 @@ def _cased(alternatives: str) -> str:
     within a letter matters, which is kept. The patterns so written read text without the
     characters of :data:`_UNCASED` as their plain forms (``cased`` the identity) do, which
     tests/test_statements.py checks."""
-    parts, depth, start, i = [], 0, 0, 0
-    while i < len(alternatives):
-        ch = alternatives[i]
-        if ch == "\\":
-            i += 1
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        elif ch == "|" and not depth:
-            parts.append(alternatives[start:i])
-            start = i + 1
-        i += 1
-    parts.append(alternatives[start:])
     out: list[str] = []
     run: dict[str, list[str]] = {}  # by letter, since the last part not opened by one
-    for part in [*parts, ""]:
+    for part in [*_alternatives(alternatives), ""]:
         if part[:1] in _CASES and part[1:2] not in ("?", "*", "+", "{"):
             run.setdefault(part[0], []).append(part[1:])
             continue
@@ -185,6 +171,25 @@ def _cased(alternatives: str) -> str:
         run = {}
         out.append(part)
     return "|".join(out[:-1])
+
+
+def _alternatives(pattern: str) -> list[str]:
+    """The top-level alternatives of ``pattern`` ("a(?:b|c)|d" -> ["a(?:b|c)", "d"])."""
+    parts, depth, start, i = [], 0, 0, 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            i += 1
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and not depth:
+            parts.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    parts.append(pattern[start:])
+    return parts
 
 
 def _word_number(cased: Callable[[str], str]) -> str:
@@ -229,9 +234,30 @@ def _direction_words() -> tuple[str, str]:
         else:
             tails = {s.join(parts[1:]) for s in ("-", "", "\u2011")}
             words.update(parts[0] + sep + tail for sep in ("-", " ", "\u2011") for tail in tails)
-    ordered = sorted(words, key=len, reverse=True)
     abbrevs = sorted(COMPASS, key=len, reverse=True)
-    return "|".join(re.escape(w).replace(r"\ ", r"\s") for w in ordered), "|".join(abbrevs)
+    tree = _trie([[r"\s" if c == " " else re.escape(c) for c in w] for w in sorted(words)])
+    return tree, "|".join(abbrevs)
+
+
+def _trie(words: list[list[str]]) -> str:
+    """The alternatives ``words`` (each a list of single-character patterns, no two of which
+    match one character) written as a tree, "north(?:\\-(?:east|west)|...|)": the same
+    words longest first, as the flat list sorted by length reads them, since the words a text
+    matches at one position are prefixes of one another and the tree tries each longer word
+    before it stops at a shorter one (the empty alternative last). The flat list of the 140
+    compass words, written three times, made :data:`_STATEMENT` slow to compile."""
+    children: dict[str, list[list[str]]] = {}
+    ends = False
+    for word in words:
+        if word:
+            children.setdefault(word[0], []).append(word[1:])
+        else:
+            ends = True
+    parts = []
+    for atom, rest in children.items():
+        tail = _trie(rest)
+        parts.append(atom + (f"(?:{tail})" if len(_alternatives(tail)) > 1 else tail))
+    return "|".join([*parts, ""] if ends else parts)
 
 
 _DIR_WORDS, _DIR_ABBREVS = _direction_words()
@@ -950,15 +976,14 @@ class _Lead:
 class _Context:
     """One sentence of a document: its tokens and the mentions inside it."""
 
-    def __init__(self, doc: Document, index: int, members: Sequence[int], previous: Sequence[int]):
+    def __init__(
+        self, doc: Document, phrases: _Phrases, members: Sequence[int], previous: Sequence[int]
+    ):
+        index = phrases.index
         s = doc.sentences[index]
         self.doc, self.text, self.index, self.start, self.end = doc, doc.text, index, s.start, s.end
-        self.tokens = [
-            _Token(m.start(), m.end(), m.group(), m.group().lower())
-            for m in _WORD_TOKEN.finditer(doc.text, s.start, s.end)
-        ]
-        self.starts = [t.start for t in self.tokens]
-        self.ends = [t.end for t in self.tokens]
+        # Shared by the passes over an article (the text's alone), never changed.
+        self.tokens, self.starts, self.ends = phrases.tokens, phrases.starts, phrases.ends
         #: place mentions by start and by end offset; demonym ends by start
         self.by_start: dict[int, int] = {}
         self.by_end: dict[int, int] = {}
@@ -2656,7 +2681,7 @@ def find_claims(doc: Document) -> tuple[Claim, ...]:
                 place_starts, sentence.start
             )
         ]
-        context = _Context(doc, phrases.index, members, previous)
+        context = _Context(doc, phrases, members, previous)
         found = _sentence_claims(context, phrases.statements)
         found += _pair_claims(context, found, phrases.distances)
         found += _coordinate_claims(context, found, phrases.points)
@@ -2667,12 +2692,16 @@ def find_claims(doc: Document) -> tuple[Claim, ...]:
 @dataclass(frozen=True, slots=True)
 class _Phrases:
     """What the text of one sentence says, before any mention is attached: its statements,
-    its bare distances (for pairs of places) and its written coordinates."""
+    its bare distances (for pairs of places) and its written coordinates; and its words
+    (:data:`_WORD_TOKEN`), where they start and where they end."""
 
     index: int
     statements: tuple[_Statement, ...]
     distances: tuple[re.Match[str], ...]
     points: tuple[tuple[int, int, tuple[float, float]], ...]
+    tokens: list[_Token]
+    starts: list[int]
+    ends: list[int]
 
 
 #: The last articles read, with what they say: the two passes over an article (before
@@ -2699,7 +2728,13 @@ def _phrases(text: str, sentences: tuple[Sentence, ...]) -> tuple[_Phrases, ...]
         distances = tuple(_patterns(text, start, end)[1].finditer(text, start, end)) if unit else ()
         written = tuple(coordinates(text, start, end)) if index in points else ()
         if found or distances or written:
-            out.append(_Phrases(index, found, distances, written))
+            tokens = [
+                _Token(*m.span(), word := m.group(), word.lower())
+                for m in _WORD_TOKEN.finditer(text, start, end)
+            ]
+            starts = [t.start for t in tokens]
+            ends = [t.end for t in tokens]
+            out.append(_Phrases(index, found, distances, written, tokens, starts, ends))
     said = tuple(out)
     _READ[:] = [(text, sentences, said), *_READ[:3]]
     return said
@@ -2719,7 +2754,8 @@ def _hinted(text: str, sentences: Sequence[Sentence]) -> tuple[set[int], set[int
     turns no mark into a letter (U+0345 becomes "ι") and leaves no letter the hints'
     IGNORECASE reads otherwise (a dotless "ı" is an "i" to it).
     """
-    folded = text.casefold()
+    # Casefolding an ASCII text lowers it, which str.lower does several times faster.
+    folded = text.lower() if text.isascii() else text.casefold()
     n = len(text)
     if len(sentences) < 4 or len(folded) != n or "\u0345" in text or "ı" in text:
         return _hinted_one_by_one(text, sentences)
@@ -2746,8 +2782,9 @@ def _hinted(text: str, sentences: Sequence[Sentence]) -> tuple[set[int], set[int
 
     marks = [m.start() for s in _UNIT_SCANS for m in s.finditer(folded)]
     units = matching(_UNIT_HINT, holding(marks), text)
-    marks = [p for name in _DIRECTION_NAMES for p in _occurrences(folded, name)]
-    directions = matching(_DIRECTION_WORD, holding(marks), folded)
+    # A compass word found in a sentence is a match of _DIRECTION_WORD there: it holds no
+    # space and a space follows the sentence, so it ends inside.
+    directions = holding([p for name in _DIRECTION_NAMES for p in _occurrences(folded, name)])
     marks = [m.start() for s in _LETTER_SCANS for m in s.finditer(text)]
     directions |= matching(_DIRECTION_LETTER, holding(marks) - directions, text)
     marks = [p for sign in _DEGREE_SIGNS for p in _occurrences(text, sign)]

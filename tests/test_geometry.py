@@ -90,6 +90,52 @@ def test_points_along_one_bearing_are_the_points_solved_one_by_one():
         ]
 
 
+def test_the_spherical_bearing_is_within_a_fifth_of_a_degree_of_the_geodesic_azimuth():
+    # Area.contains decides a sector with the spherical bearing when it is more than
+    # _BEARING_MARGIN from the sector's edge, between points _BEARING_KM apart off the poles.
+    import random
+
+    rng = random.Random(16)
+    worst = 0.0
+    for _ in range(20_000):
+        lat = math.degrees(math.asin(rng.uniform(-1, 1)))
+        start = (lat, rng.uniform(-180, 180))
+        end = geometry.destination(start, rng.uniform(0, 360), 10 ** rng.uniform(0, 3.96))
+        rough = geometry.approx_km(*start, *end)
+        if not geometry._BEARING_KM[0] <= rough <= geometry._BEARING_KM[1]:
+            continue
+        spherical = geometry._sphere_bearing(*start, *end)
+        worst = max(worst, geometry.angle_between(spherical, measure(start, end).bearing))
+    assert 0.15 < worst < 0.2 < geometry._BEARING_MARGIN
+
+
+def test_a_sector_decided_on_the_sphere_is_the_sector_the_geodesic_gives():
+    # Points on both sides of every edge of random areas, near and far, off and near the
+    # poles: contains() answers as measuring each point does.
+    import random
+
+    rng = random.Random(16)
+    decided = 0
+    for _ in range(300):
+        lat = rng.choice([math.degrees(math.asin(rng.uniform(-1, 1))), rng.uniform(85, 90)])
+        center = (lat, rng.uniform(-180, 180))
+        low = rng.choice([0.0, 10 ** rng.uniform(-1, 4)])
+        high = rng.choice([low + 10 ** rng.uniform(-1, 4), math.inf])
+        bearing = rng.choice([None, rng.uniform(0, 360)])
+        half_width = rng.choice([22.5, 33.75, 45.0, rng.uniform(0.5, 179.5), 180.0])
+        area = Area(center, low, high, bearing=bearing, half_width=half_width)
+        edges = [low, min(high, 19_990.0), 1.0, 9000.0]
+        angles = [0.0, half_width, -half_width]
+        for _ in range(30):
+            km = max(0.0, rng.choice(edges) * rng.uniform(0.97, 1.03) + rng.uniform(-2, 2))
+            b = (bearing or 0.0) + rng.choice(angles) + rng.uniform(-3, 3)
+            point = geometry.destination(center, b, km)
+            exact = area.holds(measure(center, point))
+            assert area.contains(point) == exact, (area, point)
+            decided += 1
+    assert decided == 9000
+
+
 def test_the_spherical_shortcuts_answer_as_the_geodesic_does():
     # contains() skips the geodesic when the sphere puts a point far outside the distances,
     # farthest_km() when it puts a point well inside the farthest: both must agree with

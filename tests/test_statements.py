@@ -814,3 +814,49 @@ def test_the_statement_patterns_written_for_speed_match_their_plain_forms():
     assert any(found(fast, text) != found(slow, text) for text in texts)
     short = plain(lambda words: re.sub(r"\[(\w)\w\]", r"[\1]", statements._cased(words)))
     assert any(found(short, text) != found(slow, text) for text in texts)
+
+
+def test_the_compass_words_written_as_a_tree_match_as_their_flat_list():
+    # statements._DIR_WORDS writes the compass words as a tree, compiled faster than the
+    # flat list sorted longest first it stands for ("north-north-east", "north northeast",
+    # "north\u2011east", "north/east", ...); both must find the same spans wherever a compass
+    # word may be followed, alone and passed through statements._cased.
+    import itertools
+    import re
+
+    from geomap import statements
+    from geomap.geometry import COMPASS
+
+    names = {"N": "north", "E": "east", "S": "south", "W": "west"}
+    words: set[str] = set()
+    for code in COMPASS:
+        parts = [names[c] for c in code]
+        if len(parts) == 1:
+            words.add(parts[0])
+        elif len(parts) == 2:
+            words.update(sep.join(parts) for sep in ("-", "", " ", "\u2011", "/"))
+        else:
+            tails = {s.join(parts[1:]) for s in ("-", "", "\u2011")}
+            words.update(parts[0] + sep + tail for sep in ("-", " ", "\u2011") for tail in tails)
+    assert len(words) == 96
+    ordered = sorted(words, key=len, reverse=True)
+    flat = "|".join(re.escape(w).replace(r"\ ", r"\s") for w in ordered)
+    pieces = [
+        *("north south east west NORTH East ſouth - \u2011 / ward wards of x N".split()),
+        *(" ", "  ", "\t", " of Rawa", ""),
+    ]
+    for cased in (lambda words: words, statements._cased):
+        for tail in (r"", r"\s+of", r"(?=\s+(?:the\s+)?[A-Z])"):
+            tree_p, flat_p = (
+                re.compile(rf"(?:{cased(w)})(?:ward|wards)?(?![\w-]){tail}", re.IGNORECASE)
+                for w in (statements._DIR_WORDS, flat)
+            )
+            for n in (1, 2, 3):
+                for combo in itertools.product(pieces, repeat=n):
+                    text = "".join(combo)
+                    tree_found = [m.span() for m in tree_p.finditer(text)]
+                    assert tree_found == [m.span() for m in flat_p.finditer(text)], text
+    # The comparison can fail: a tree that stops at the shorter word first is told apart.
+    early = statements._DIR_WORDS.replace("|)", ")").replace("(?:", "(?:|")
+    assert re.match(rf"(?:{early})(?![\w-])", "north east").span() == (0, 5)
+    assert re.match(rf"(?:{statements._DIR_WORDS})(?![\w-])", "north east").span() == (0, 10)
