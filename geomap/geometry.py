@@ -123,13 +123,10 @@ def destinations(
     the geodesic set up once."""
     lat, lon = _point(origin)
     geodesic_line = _WGS84.Line(lat, lon, bearing, _DIRECT | Geodesic.DISTANCE_IN)
-    # GeodesicLine.Position(s, _DIRECT) returns a dictionary of what _GenPosition(False, s,
-    # _DIRECT) solves, (a12, lat2, lon2, ...), unchanged; building it took as long again.
-    position = geodesic_line._GenPosition
     out = []
     for km in kms:
-        g = position(False, km * 1000, _DIRECT)
-        out.append((g[1], _wrap(g[2])))
+        g = geodesic_line.Position(km * 1000, _DIRECT)
+        out.append((g["lat2"], _wrap(g["lon2"])))
     return out
 
 
