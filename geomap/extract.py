@@ -387,7 +387,8 @@ _TOKEN = re.compile(
     r"(?:(?P<dotted>(?<=[A-Z])\.(?:[A-Z]\.)+)"
     r"|(?P<abbr>(?<=[SMF])t\.)"
     r"|(?P<initial>(?<=[A-Z])\.(?=[ \t]+[A-Z]))"
-    r"|(?P<word>(?<=[^\W\d_])[^\W\d_]*(?:[-'’‘][^\W\d_]+)*))"
+    # ASCII letters first: a run of them is read without a Unicode lookup per letter.
+    r"|(?P<word>(?<=[^\W\d_])[A-Za-z]*[^\W\d_]*(?:[-'’‘][A-Za-z]*[^\W\d_]+)*))"
     + "".join(
         f"|{_after_article(width)}(?P<article{width}>)"
         for width in sorted({len(a) for a in _ARTICLES})

@@ -217,6 +217,7 @@ def test_the_readings_written_for_speed_agree_with_their_plain_patterns():
     texts += [
         "Haider al-Abadi met U.S. Gen. J. Smith in St. Louis's suburbs.",
         "bin-Laden, ibn-Saud, ud-Din, aL-Qaim, ash-Sham, al-1, al--Qa, Ft. Mt. St. A. B. C.",
+        "Zürich-Bülach's Ñandú, São Tomé, Ab²c, Düsseldorf-Nord, O’Hare’s Şanlıurfa",
     ]
     texts += [
         "".join(
