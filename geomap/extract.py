@@ -453,6 +453,12 @@ _STRENGTHS: weakref.WeakKeyDictionary[Gazetteer, dict[int, tuple[list[Match], bo
     weakref.WeakKeyDictionary()
 )
 
+#: Whether a word has spelling variants in the article's countries (``variants``), by the
+#: word and the countries: the same few words recur with the same countries.
+_VARIES: weakref.WeakKeyDictionary[Gazetteer, dict[tuple[str, tuple[str, ...]], bool]] = (
+    weakref.WeakKeyDictionary()
+)
+
 
 def _caches(gazetteer: Gazetteer) -> tuple[dict[str, list[Match]], ...]:
     """The gazetteer's lookup caches: exact, fuzzy, abbreviations, and the matches of a
@@ -1066,8 +1072,16 @@ class _Extractor:
                         break
         if not countries:
             return
+        varies = _VARIES.setdefault(self.gazetteer, {})
+        context = tuple(countries)
         for f in self.unknowns:
-            if variants(self.gazetteer, self.text[f.start : f.end], countries):
+            name = self.text[f.start : f.end]
+            known = varies.get((name, context))
+            if known is None:
+                if len(varies) > 200_000:
+                    varies.clear()
+                known = varies[name, context] = bool(variants(self.gazetteer, name, countries))
+            if known:
                 self.found.append(f)
 
     def whole(self, toks: Sequence[_Token]) -> bool:

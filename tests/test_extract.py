@@ -297,3 +297,16 @@ def test_a_states_abbreviation_after_a_comma_is_sought_only_where_it_may_stand()
             for end in range(start, len(text) + 1):
                 if extract._STATE_AFTER_COMMA.search(text, start, end):
                     assert any(start <= c < end for c in commas), (text, start, end)
+
+
+def test_a_near_spelling_is_a_place_only_with_its_country_however_often_it_is_read():
+    # Whether a word has variants is remembered by the word and the article's countries.
+    from geomap.gazetteer import Gazetteer
+
+    with Gazetteer.open() as gaz:
+        for _ in range(2):
+            assert kinds("Iraqi troops fought in Tikreet.", gaz) == [
+                ("Iraqi", "demonym"),
+                ("Tikreet", "place"),
+            ]
+            assert kinds("Kenyan troops fought in Tikreet.", gaz) == [("Kenyan", "demonym")]
