@@ -195,6 +195,11 @@ _TYPE_BEFORE = re.compile(
 #: The words ``_TYPE_BEFORE`` may end with, before its spaces: no other word before a name
 #: has a type word before it, and the pattern is tried only after one of these.
 _TYPE_BEFORE_LAST = frozenset("of the capital town city village province crossing".split())
+#: The type words ``_TYPE_BEFORE`` may find before "of".
+_TYPE_BEFORE_OF = frozenset(
+    """city town village province governorate county parish district region state township
+    borough municipality capital suburb community neighborhood neighbourhood hamlet""".split()
+)
 _SINGULAR = {p: w for w, p in _TYPE_PLURALS.items()}
 LOCATIVE = frozenset("in at near outside inside across around throughout".split())
 ARABIC_PARTICLES = frozenset(
@@ -1245,8 +1250,17 @@ def _type_before(text: str, start: int) -> str:
     # A letter outside ASCII may match one inside it ("ſ" is "s" to a pattern ignoring case).
     if word not in _TYPE_BEFORE_LAST and (not rest or rest[-1].isascii()):
         return ""
-    if word == "the" and _split_last_word(rest)[1].lower() != "of":
-        return ""  # "the" ends the pattern only after "of"; no other letter matches these
+    if word == "the":
+        rest, word = _split_last_word(rest)
+        word = word.lower()
+        if word != "of":
+            return ""  # "the" ends the pattern only after "of"; no other letter matches these
+    if word == "of":
+        # Only a type word makes "of" end the pattern: the word before it must be one, or
+        # end with a letter outside ASCII (one of its own, or the word's end cut by one).
+        rest, word = _split_last_word(rest)
+        if word.lower() not in _TYPE_BEFORE_OF and (not rest or rest[-1].isascii()):
+            return ""
     m = _TYPE_BEFORE.search(window)
     return (m.group(1) or m.group(2)).lower() if m else ""
 

@@ -246,7 +246,7 @@ def test_the_type_word_before_a_name_is_what_its_pattern_finds():
 
     rng = random.Random(16)
     words = "of the OF The city Town village province croſſing cİty capital provincial border"
-    words += " xcity county state a é ſ K"
+    words += " xcity county state a é ſ K governorate neighbourhood neighborhood hamlet 1 _"
     for _ in range(3_000):
         text = "".join(
             rng.choice(words.split()) + rng.choice([" ", "  ", "\t", "", "-", ","])
