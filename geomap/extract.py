@@ -169,15 +169,29 @@ _TYPE_PLURALS = {
     "municipality": "municipalities",
     "parish": "parishes",
 }
-_TYPE_ALTERNATION = "|".join(
-    sorted(
-        (
-            re.escape(w) + ("|" + _TYPE_PLURALS[w] if w in _TYPE_PLURALS else "s?")
-            for w in TYPE_WORDS
-        ),
-        key=len,
-        reverse=True,
-    )
+
+
+def _by_first_letter(alternatives: list[str]) -> str:
+    """A regular expression's alternatives (words, each beginning with a letter) grouped by
+    their first letter, in their order within each group: the same match, but the engine
+    tries the words of one letter, not all of them, at a position."""
+    groups: dict[str, list[str]] = {}
+    for alternative in alternatives:
+        groups.setdefault(alternative[0], []).append(alternative[1:])
+    return "|".join(f"{letter}(?:{'|'.join(rests)})" for letter, rests in groups.items())
+
+
+_TYPE_ALTERNATION = _by_first_letter(
+    "|".join(
+        sorted(
+            (
+                re.escape(w) + ("|" + _TYPE_PLURALS[w] if w in _TYPE_PLURALS else "s?")
+                for w in TYPE_WORDS
+            ),
+            key=len,
+            reverse=True,
+        )
+    ).split("|")
 )
 _TYPE_AFTER = re.compile(rf"[ \t]+({_TYPE_ALTERNATION})\b", re.I)
 _NAME = r"[A-Z][\w'’.-]*(?:[ \t]+[A-Z][\w'’.-]*)*"

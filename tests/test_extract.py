@@ -310,3 +310,35 @@ def test_a_near_spelling_is_a_place_only_with_its_country_however_often_it_is_re
                 ("Tikreet", "place"),
             ]
             assert kinds("Kenyan troops fought in Tikreet.", gaz) == [("Kenyan", "demonym")]
+
+
+def test_type_words_grouped_by_first_letter_match_as_the_plain_alternation():
+    # The type-word patterns group their words by first letter for speed: at every position
+    # they must find what the plain alternation, longest first, finds, ignoring case too.
+    import random
+    import re
+
+    from geomap import extract
+
+    plain = sorted(
+        (
+            re.escape(w) + ("|" + extract._TYPE_PLURALS[w] if w in extract._TYPE_PLURALS else "s?")
+            for w in extract.TYPE_WORDS
+        ),
+        key=len,
+        reverse=True,
+    )
+    grouped = f"({extract._TYPE_ALTERNATION})"
+    assert extract._TYPE_AFTER.pattern.endswith(grouped + r"\b")
+    assert extract._LIST_TYPE_AFTER.pattern.endswith(grouped + r"\b")
+    rng = random.Random(16)
+    words = "city Cities county counties ſtate İsland ısland Parish parishes mountainss".split()
+    words += ["border crossing", "border  crossing", "crossings", "x", "and", "Clay", "_", "é"]
+    for flags in (0, re.I):
+        expected = re.compile(rf"[ \t]+({'|'.join(plain)})\b", flags)
+        actual = re.compile(rf"[ \t]+{grouped}\b", flags)
+        for _ in range(3_000):
+            text = " ".join(rng.choice(words) for _ in range(rng.randint(1, 6)))
+            for pos in range(len(text)):
+                m, n = expected.match(text, pos), actual.match(text, pos)
+                assert (m and (m.end(), m.group(1))) == (n and (n.end(), n.group(1))), text
