@@ -814,7 +814,7 @@ class _Extractor:
             return any(m.place.kind == "country" for m in matches) or (
                 tok.text in ABBREVIATED_NAMES
             )
-        if _CONTRACTION.search(word) or lower in DIRECTIONS:
+        if (("'" in word or "’" in word) and _CONTRACTION.search(word)) or lower in DIRECTIONS:
             return False
         if tok.allcaps:
             if len(word) <= 3:
