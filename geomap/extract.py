@@ -735,7 +735,12 @@ class _Extractor:
         """Followed by ", Region" (a country, first- or second-level region: "Valley, Ala.",
         not "Valley, NSC revises") or preceded by a locative."""
         end = toks[-1].full_end
-        m = _QUALIFIER_NAME.match(self.text, end, end + 40)
+        # The patterns that open with a comma are tried only after one (most names have none).
+        m = (
+            _QUALIFIER_NAME.match(self.text, end, end + 40)
+            if self.text.startswith(",", end)
+            else None
+        )
         if m:
             name = m.group(1)
             for candidate in (name, name.split()[0]) if " " in name else (name,):
@@ -751,7 +756,7 @@ class _Extractor:
         m = _VERB_AFTER.match(after)
         if m and m.group(1) in REPORTING_VERBS:
             return True
-        if _WHO_AFTER.match(after) or _AGE.match(after):
+        if _WHO_AFTER.match(after) or (after.startswith(",") and _AGE.match(after)):
             return True
         return self.previous_word(toks) in ("mr", "mrs", "ms", "dr", "by", "with")
 
@@ -857,7 +862,9 @@ class _Extractor:
             found.single = len(toks) == 1
             found.strong = self.strong(matches)
             end = toks[-1].full_end
-            found.qualified = bool(_QUALIFIER.match(self.text, end, end + 4))
+            found.qualified = self.text.startswith(",", end) and bool(
+                _QUALIFIER.match(self.text, end, end + 4)
+            )
             if typed:
                 found.type_word = self.type_word(toks)
             found.part = _part_before(self.text, toks[0].start)
@@ -1012,7 +1019,8 @@ class _Extractor:
         """Read a chunk an age, a title, a dotted abbreviation or an organisation word marks
         as a person or a body (its place names modifiers); False if none does."""
         # "Gloria Major, 75,": an age says person, whatever the words ("Major") look like.
-        if len(toks) > 1 and _AGE.match(self.after(toks, 8)):
+        end = toks[-1].full_end
+        if len(toks) > 1 and self.text.startswith(",", end) and _AGE.match(self.text, end, end + 8):
             self.person(toks)
             return True
         # A title: what follows is a person; what precedes is read on its own.
