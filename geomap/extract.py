@@ -169,15 +169,29 @@ _TYPE_PLURALS = {
     "municipality": "municipalities",
     "parish": "parishes",
 }
-_TYPE_ALTERNATION = "|".join(
-    sorted(
-        (
-            re.escape(w) + ("|" + _TYPE_PLURALS[w] if w in _TYPE_PLURALS else "s?")
-            for w in TYPE_WORDS
-        ),
-        key=len,
-        reverse=True,
-    )
+
+
+def _by_first_letter(alternatives: list[str]) -> str:
+    """A regular expression's alternatives (words, each beginning with a letter) grouped by
+    their first letter, in their order within each group: the same match, but the engine
+    tries the words of one letter, not all of them, at a position."""
+    groups: dict[str, list[str]] = {}
+    for alternative in alternatives:
+        groups.setdefault(alternative[0], []).append(alternative[1:])
+    return "|".join(f"{letter}(?:{'|'.join(rests)})" for letter, rests in groups.items())
+
+
+_TYPE_ALTERNATION = _by_first_letter(
+    "|".join(
+        sorted(
+            (
+                re.escape(w) + ("|" + _TYPE_PLURALS[w] if w in _TYPE_PLURALS else "s?")
+                for w in TYPE_WORDS
+            ),
+            key=len,
+            reverse=True,
+        )
+    ).split("|")
 )
 _TYPE_AFTER = re.compile(rf"[ \t]+({_TYPE_ALTERNATION})\b", re.I)
 _NAME = r"[A-Z][\w'’.-]*(?:[ \t]+[A-Z][\w'’.-]*)*"
@@ -195,6 +209,11 @@ _TYPE_BEFORE = re.compile(
 #: The words ``_TYPE_BEFORE`` may end with, before its spaces: no other word before a name
 #: has a type word before it, and the pattern is tried only after one of these.
 _TYPE_BEFORE_LAST = frozenset("of the capital town city village province crossing".split())
+#: The type words ``_TYPE_BEFORE`` may find before "of".
+_TYPE_BEFORE_OF = frozenset(
+    """city town village province governorate county parish district region state township
+    borough municipality capital suburb community neighborhood neighbourhood hamlet""".split()
+)
 _SINGULAR = {p: w for w, p in _TYPE_PLURALS.items()}
 LOCATIVE = frozenset("in at near outside inside across around throughout".split())
 ARABIC_PARTICLES = frozenset(
@@ -387,7 +406,8 @@ _TOKEN = re.compile(
     r"(?:(?P<dotted>(?<=[A-Z])\.(?:[A-Z]\.)+)"
     r"|(?P<abbr>(?<=[SMF])t\.)"
     r"|(?P<initial>(?<=[A-Z])\.(?=[ \t]+[A-Z]))"
-    r"|(?P<word>(?<=[^\W\d_])[^\W\d_]*(?:[-'’‘][^\W\d_]+)*))"
+    # ASCII letters first: a run of them is read without a Unicode lookup per letter.
+    r"|(?P<word>(?<=[^\W\d_])[A-Za-z]*[^\W\d_]*(?:[-'’‘][A-Za-z]*[^\W\d_]+)*))"
     + "".join(
         f"|{_after_article(width)}(?P<article{width}>)"
         for width in sorted({len(a) for a in _ARTICLES})
@@ -449,6 +469,12 @@ _LOOKUPS: weakref.WeakKeyDictionary[Gazetteer, tuple[dict[str, list[Match]], ...
 #: is_strong of a cached list of matches, with and without cities, by the list's id (the
 #: entry holds the list, so the id stays its own).
 _STRENGTHS: weakref.WeakKeyDictionary[Gazetteer, dict[int, tuple[list[Match], bool, bool]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+#: Whether a word has spelling variants in the article's countries (``variants``), by the
+#: word and the countries: the same few words recur with the same countries.
+_VARIES: weakref.WeakKeyDictionary[Gazetteer, dict[tuple[str, tuple[str, ...]], bool]] = (
     weakref.WeakKeyDictionary()
 )
 
@@ -709,7 +735,12 @@ class _Extractor:
         """Followed by ", Region" (a country, first- or second-level region: "Valley, Ala.",
         not "Valley, NSC revises") or preceded by a locative."""
         end = toks[-1].full_end
-        m = _QUALIFIER_NAME.match(self.text, end, end + 40)
+        # The patterns that open with a comma are tried only after one (most names have none).
+        m = (
+            _QUALIFIER_NAME.match(self.text, end, end + 40)
+            if self.text.startswith(",", end)
+            else None
+        )
         if m:
             name = m.group(1)
             for candidate in (name, name.split()[0]) if " " in name else (name,):
@@ -725,7 +756,7 @@ class _Extractor:
         m = _VERB_AFTER.match(after)
         if m and m.group(1) in REPORTING_VERBS:
             return True
-        if _WHO_AFTER.match(after) or _AGE.match(after):
+        if _WHO_AFTER.match(after) or (after.startswith(",") and _AGE.match(after)):
             return True
         return self.previous_word(toks) in ("mr", "mrs", "ms", "dr", "by", "with")
 
@@ -788,7 +819,7 @@ class _Extractor:
             return any(m.place.kind == "country" for m in matches) or (
                 tok.text in ABBREVIATED_NAMES
             )
-        if _CONTRACTION.search(word) or lower in DIRECTIONS:
+        if (("'" in word or "’" in word) and _CONTRACTION.search(word)) or lower in DIRECTIONS:
             return False
         if tok.allcaps:
             if len(word) <= 3:
@@ -831,7 +862,9 @@ class _Extractor:
             found.single = len(toks) == 1
             found.strong = self.strong(matches)
             end = toks[-1].full_end
-            found.qualified = bool(_QUALIFIER.match(self.text, end, end + 4))
+            found.qualified = self.text.startswith(",", end) and bool(
+                _QUALIFIER.match(self.text, end, end + 4)
+            )
             if typed:
                 found.type_word = self.type_word(toks)
             found.part = _part_before(self.text, toks[0].start)
@@ -986,7 +1019,8 @@ class _Extractor:
         """Read a chunk an age, a title, a dotted abbreviation or an organisation word marks
         as a person or a body (its place names modifiers); False if none does."""
         # "Gloria Major, 75,": an age says person, whatever the words ("Major") look like.
-        if len(toks) > 1 and _AGE.match(self.after(toks, 8)):
+        end = toks[-1].full_end
+        if len(toks) > 1 and self.text.startswith(",", end) and _AGE.match(self.text, end, end + 8):
             self.person(toks)
             return True
         # A title: what follows is a person; what precedes is read on its own.
@@ -1065,8 +1099,16 @@ class _Extractor:
                         break
         if not countries:
             return
+        varies = _VARIES.setdefault(self.gazetteer, {})
+        context = tuple(countries)
         for f in self.unknowns:
-            if variants(self.gazetteer, self.text[f.start : f.end], countries):
+            name = self.text[f.start : f.end]
+            known = varies.get((name, context))
+            if known is None:
+                if len(varies) > 200_000:
+                    varies.clear()
+                known = varies[name, context] = bool(variants(self.gazetteer, name, countries))
+            if known:
                 self.found.append(f)
 
     def whole(self, toks: Sequence[_Token]) -> bool:
@@ -1230,8 +1272,17 @@ def _type_before(text: str, start: int) -> str:
     # A letter outside ASCII may match one inside it ("ſ" is "s" to a pattern ignoring case).
     if word not in _TYPE_BEFORE_LAST and (not rest or rest[-1].isascii()):
         return ""
-    if word == "the" and _split_last_word(rest)[1].lower() != "of":
-        return ""  # "the" ends the pattern only after "of"; no other letter matches these
+    if word == "the":
+        rest, word = _split_last_word(rest)
+        word = word.lower()
+        if word != "of":
+            return ""  # "the" ends the pattern only after "of"; no other letter matches these
+    if word == "of":
+        # Only a type word makes "of" end the pattern: the word before it must be one, or
+        # end with a letter outside ASCII (one of its own, or the word's end cut by one).
+        rest, word = _split_last_word(rest)
+        if word.lower() not in _TYPE_BEFORE_OF and (not rest or rest[-1].isascii()):
+            return ""
     m = _TYPE_BEFORE.search(window)
     return (m.group(1) or m.group(2)).lower() if m else ""
 

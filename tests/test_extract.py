@@ -217,6 +217,7 @@ def test_the_readings_written_for_speed_agree_with_their_plain_patterns():
     texts += [
         "Haider al-Abadi met U.S. Gen. J. Smith in St. Louis's suburbs.",
         "bin-Laden, ibn-Saud, ud-Din, aL-Qaim, ash-Sham, al-1, al--Qa, Ft. Mt. St. A. B. C.",
+        "Zürich-Bülach's Ñandú, São Tomé, Ab²c, Düsseldorf-Nord, O’Hare’s Şanlıurfa",
     ]
     texts += [
         "".join(
@@ -245,7 +246,7 @@ def test_the_type_word_before_a_name_is_what_its_pattern_finds():
 
     rng = random.Random(16)
     words = "of the OF The city Town village province croſſing cİty capital provincial border"
-    words += " xcity county state a é ſ K"
+    words += " xcity county state a é ſ K governorate neighbourhood neighborhood hamlet 1 _"
     for _ in range(3_000):
         text = "".join(
             rng.choice(words.split()) + rng.choice([" ", "  ", "\t", "", "-", ","])
@@ -296,3 +297,48 @@ def test_a_states_abbreviation_after_a_comma_is_sought_only_where_it_may_stand()
             for end in range(start, len(text) + 1):
                 if extract._STATE_AFTER_COMMA.search(text, start, end):
                     assert any(start <= c < end for c in commas), (text, start, end)
+
+
+def test_a_near_spelling_is_a_place_only_with_its_country_however_often_it_is_read():
+    # Whether a word has variants is remembered by the word and the article's countries.
+    from geomap.gazetteer import Gazetteer
+
+    with Gazetteer.open() as gaz:
+        for _ in range(2):
+            assert kinds("Iraqi troops fought in Tikreet.", gaz) == [
+                ("Iraqi", "demonym"),
+                ("Tikreet", "place"),
+            ]
+            assert kinds("Kenyan troops fought in Tikreet.", gaz) == [("Kenyan", "demonym")]
+
+
+def test_type_words_grouped_by_first_letter_match_as_the_plain_alternation():
+    # The type-word patterns group their words by first letter for speed: at every position
+    # they must find what the plain alternation, longest first, finds, ignoring case too.
+    import random
+    import re
+
+    from geomap import extract
+
+    plain = sorted(
+        (
+            re.escape(w) + ("|" + extract._TYPE_PLURALS[w] if w in extract._TYPE_PLURALS else "s?")
+            for w in extract.TYPE_WORDS
+        ),
+        key=len,
+        reverse=True,
+    )
+    grouped = f"({extract._TYPE_ALTERNATION})"
+    assert extract._TYPE_AFTER.pattern.endswith(grouped + r"\b")
+    assert extract._LIST_TYPE_AFTER.pattern.endswith(grouped + r"\b")
+    rng = random.Random(16)
+    words = "city Cities county counties ſtate İsland ısland Parish parishes mountainss".split()
+    words += ["border crossing", "border  crossing", "crossings", "x", "and", "Clay", "_", "é"]
+    for flags in (0, re.I):
+        expected = re.compile(rf"[ \t]+({'|'.join(plain)})\b", flags)
+        actual = re.compile(rf"[ \t]+{grouped}\b", flags)
+        for _ in range(3_000):
+            text = " ".join(rng.choice(words) for _ in range(rng.randint(1, 6)))
+            for pos in range(len(text)):
+                m, n = expected.match(text, pos), actual.match(text, pos)
+                assert (m and (m.end(), m.group(1))) == (n and (n.end(), n.group(1))), text
