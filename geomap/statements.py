@@ -222,7 +222,9 @@ _HEDGES = (
 _LEADS = r"a\s+mere|mere|just|only|barely|still"
 
 
-def _direction_words() -> tuple[str, str]:
+def _compass_words() -> set[str]:
+    """Every written form of the compass points ("north-north-east", "north northeast",
+    "north\u2011east", "north/east", ...): 96 words."""
     names = {"N": "north", "E": "east", "S": "south", "W": "west"}
     words: set[str] = set()
     for code in COMPASS:
@@ -234,7 +236,12 @@ def _direction_words() -> tuple[str, str]:
         else:
             tails = {s.join(parts[1:]) for s in ("-", "", "\u2011")}
             words.update(parts[0] + sep + tail for sep in ("-", " ", "\u2011") for tail in tails)
+    return words
+
+
+def _direction_words() -> tuple[str, str]:
     abbrevs = sorted(COMPASS, key=len, reverse=True)
+    words = _compass_words()
     tree = _trie([[r"\s" if c == " " else re.escape(c) for c in w] for w in sorted(words)])
     return tree, "|".join(abbrevs)
 

@@ -825,19 +825,8 @@ def test_the_compass_words_written_as_a_tree_match_as_their_flat_list():
     import re
 
     from geomap import statements
-    from geomap.geometry import COMPASS
 
-    names = {"N": "north", "E": "east", "S": "south", "W": "west"}
-    words: set[str] = set()
-    for code in COMPASS:
-        parts = [names[c] for c in code]
-        if len(parts) == 1:
-            words.add(parts[0])
-        elif len(parts) == 2:
-            words.update(sep.join(parts) for sep in ("-", "", " ", "\u2011", "/"))
-        else:
-            tails = {s.join(parts[1:]) for s in ("-", "", "\u2011")}
-            words.update(parts[0] + sep + tail for sep in ("-", " ", "\u2011") for tail in tails)
+    words = statements._compass_words()
     assert len(words) == 96
     ordered = sorted(words, key=len, reverse=True)
     flat = "|".join(re.escape(w).replace(r"\ ", r"\s") for w in ordered)
