@@ -2393,14 +2393,6 @@ class _Context:
                 return after, ""
         return None, "no subject for the coordinates"
 
-    def _mentions_in(self, start: int, end: int) -> list[tuple[int, int, int]]:
-        """(index, start, end) of the place mentions inside ``text[start:end]``, in order."""
-        return sorted(
-            (i, self.doc.mentions[i].start, e)
-            for e, i in self.by_end.items()
-            if start <= self.doc.mentions[i].start and e <= end
-        )
-
     def pair_after(self, pos: int) -> tuple[int, int] | None:
         """(X, Y) of "... between X and Y" or "... separate X and/from Y" right after
         ``pos``."""
