@@ -849,3 +849,126 @@ def test_the_compass_words_written_as_a_tree_match_as_their_flat_list():
     early = statements._DIR_WORDS.replace("|)", ")").replace("(?:", "(?:|")
     assert re.match(rf"(?:{early})(?![\w-])", "north east").span() == (0, 5)
     assert re.match(rf"(?:{statements._DIR_WORDS})(?![\w-])", "north east").span() == (0, 10)
+
+
+def _claims_texts() -> list[str]:
+    import json
+    from pathlib import Path
+
+    texts = []
+    for path in sorted((Path(__file__).parents[1] / "eval" / "claims").glob("*.jsonl")):
+        texts += [json.loads(line)["text"] for line in path.open(encoding="utf-8")]
+    return texts
+
+
+def test_sentences_skipped_for_direction_statements_hold_none():
+    # statements._hinted reads a sentence for direction statements only where a compass word
+    # or abbreviation AND the precondition of _direction_statements match; before, the first
+    # alone sufficed. Reading a sentence with the old hint must find the same statements as
+    # with the new, on every sentence of eval/claims and on random text of the words
+    # involved; and the new hint must never read a sentence the old one skipped.
+    import random
+
+    from geomap import statements
+    from geomap.text import split_sentences
+
+    def old_hint(text: str, start: int, end: int) -> bool:
+        return bool(
+            statements._DIRECTION_WORD.search(text[start:end].casefold())
+            or statements._DIRECTION_LETTER.search(text, start, end)
+        )
+
+    pieces = [
+        *("north South ſouth EAST west North-East northwest ward wards Westfield".split()),
+        *("of Of OF from FROM in the to N NE NNW ESE SW W E S of. Nof aN km 12 Mosul".split()),
+        *("the East Coast stretching just due / - \u2011 , ( ı İ ß ﬆ".split()),
+        *(" ", " ", " ", "\u00a0", "\n", ". ", ". A "),
+    ]
+    rng = random.Random(16)
+    texts = _claims_texts()
+    texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 40))) for _ in range(4_000)]
+    read = skipped = 0
+    for text in texts:
+        sentences = tuple(split_sentences(text))
+        for hints in (
+            statements._hinted(text, sentences),
+            statements._hinted_one_by_one(text, sentences),
+        ):
+            units, directions, _ = hints
+            for sentence in sentences:
+                start, end = sentence.start, sentence.end
+                old, new = old_hint(text, start, end), sentence.index in directions
+                assert old or not new, (text, start, end)
+                unit = sentence.index in units
+                assert statements._statements(
+                    text, start, end, unit=unit, direction=old
+                ) == statements._statements(text, start, end, unit=unit, direction=new), (
+                    text,
+                    start,
+                    end,
+                )
+                read += new
+                skipped += old and not new
+    assert read > 1_000 and skipped > 1_000
+    # The comparison can fail: a sentence with a direction statement, unread, is told apart.
+    text = "It lies 20 km north of Mosul."
+    assert statements._statements(text, 0, len(text), unit=False, direction=True)
+    assert not statements._statements(text, 0, len(text), unit=False, direction=False)
+
+
+def test_distances_dropped_before_pairing_could_pair_no_places():
+    # statements._phrases keeps a bare distance only where the text around it passes the
+    # first test of _Context.pair_after or pair_before. With every word of a sentence taken
+    # for a place mention, only the text can stop a pair: each distance dropped must pair
+    # nothing there, on every sentence of eval/claims and on random text.
+    import random
+
+    from geomap import statements
+    from geomap.records import Document, Mention
+    from geomap.text import split_sentences
+
+    pieces = [
+        *("Mosul Kabul Erbil the road between separate separates separating and from".split()),
+        *("to is was are were of measures : — – - about more than just long wide".split()),
+        *("12 1,600 five a 30-foot km miles mile feet foot".split()),
+        *(" ", " ", " ", ", ", ". "),
+        *("Mosul to Kabul is", "between Mosul and the Kabul is", "Erbil and Mosul are"),
+        *("between Mosul and Kabul", "separate the Erbil from Mosul", "12 km", "five miles"),
+    ]
+    rng = random.Random(16)
+    texts = _claims_texts()
+    texts += [" ".join(rng.choice(pieces) for _ in range(rng.randint(1, 16))) for _ in range(6_000)]
+    dropped = paired = 0
+    for text in texts:
+        sentences = tuple(split_sentences(text))
+        for sentence in sentences:
+            start, end = sentence.start, sentence.end
+            matches = list(statements._DISTANCE_ONLY.finditer(text, start, end))
+            if not matches:
+                continue
+            words = list(statements._WORD_TOKEN.finditer(text, start, end))
+            mentions = tuple(Mention(m.start(), m.end(), m.group(), sentence.index) for m in words)
+            tokens = [
+                statements._Token(m.start(), m.end(), m.group(), m.group().lower()) for m in words
+            ]
+            phrases = statements._Phrases(
+                sentence.index,
+                (),
+                (),
+                (),
+                tokens,
+                [t.start for t in tokens],
+                [t.end for t in tokens],
+            )
+            doc = Document(text, sentences, mentions)
+            ctx = statements._Context(doc, phrases, range(len(mentions)), ())
+            for m in matches:
+                kept = bool(
+                    statements._PAIR_AFTER.match(text, m.end(), end)
+                    or statements._PAIR_BEFORE.search(text, start, m.start())
+                )
+                pair = ctx.pair_after(m.end()) or ctx.pair_before(m.start())
+                assert kept or pair is None, (text, m)
+                dropped += not kept
+                paired += pair is not None
+    assert dropped > 1_000 and paired > 100
