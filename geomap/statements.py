@@ -379,6 +379,49 @@ _MOTION = re.compile(
 )
 _DISTANCE_ONLY = re.compile(_distance_only(_cased), re.IGNORECASE)
 
+#: What can end a number (:data:`_NUMBER`) right before a unit, looked behind where a unit
+#: hint starts (:func:`_numbered`): a digit, a number word, "a", "an", "of" ("a couple of").
+_NUMBER_END = re.compile(
+    "|".join(
+        [
+            r"(?<=\d)",
+            *(
+                f"(?<={re.escape(word)})"
+                for word in [
+                    *_SMALL,
+                    *_TENS,
+                    *_SCALES,
+                    *"dozen a an of".split(),
+                ]
+            ),
+        ]
+    ),
+    re.IGNORECASE,
+)
+
+
+def _numbered(text: str, start: int, end: int) -> bool:
+    """Whether a unit hint of ``text[start:end]`` follows a number, as a distance's unit
+    does: False where no match of :data:`_STATEMENT` or :data:`_DISTANCE_ONLY` can be
+    ("on foot", "John M. Smith", "the yard"), which need not be read for one.
+
+    The first unit of such a match ("km" of "5 km to 10 miles", "80 to 90 km") follows a
+    number after spaces or a hyphen, and starts where :data:`_UNIT_HINT` matches, unless
+    "half" runs into it ("one and a halfkm"): a sentence holding "half" is read as before.
+    """
+    if "half" in text[start:end].lower():
+        return True
+    for m in _UNIT_HINT.finditer(text, start, end):
+        at = m.start()
+        if text[at - 1] == "-":
+            at -= 1
+        else:
+            while at > start and text[at - 1].isspace():
+                at -= 1
+        if _NUMBER_END.match(text, at):
+            return True
+    return False
+
 
 @functools.cache
 def _plain() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
@@ -2735,7 +2778,7 @@ def _phrases(text: str, sentences: tuple[Sentence, ...]) -> tuple[_Phrases, ...]
     units, directions, points = _hinted(text, sentences)
     for index in sorted(units | directions | points):
         start, end = sentences[index].start, sentences[index].end
-        unit = index in units
+        unit = index in units and _numbered(text, start, end)
         found = tuple(_statements(text, start, end, unit=unit, direction=index in directions))
         distances = (
             tuple(

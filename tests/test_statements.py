@@ -972,3 +972,50 @@ def test_distances_dropped_before_pairing_could_pair_no_places():
                 dropped += not kept
                 paired += pair is not None
     assert dropped > 1_000 and paired > 100
+
+
+def test_sentences_skipped_for_distances_hold_none():
+    # statements._phrases reads a sentence with a unit hint for distances only where a unit
+    # hint follows a number (statements._numbered): wherever a distance pattern matches in a
+    # sentence with a unit hint, _numbered must say yes, on every sentence of eval/claims and
+    # on random text of numbers, units and the words around them, in both the fast and plain
+    # forms of the patterns.
+    import random
+
+    from geomap import statements
+    from geomap.text import split_sentences
+
+    pieces = [
+        *("12 3.5 1,200 0 one ONE Twenty twenty-five hundred thousand dozen and a an A of".split()),
+        *("half Half couple about some between to or - – — km KM Km kms km. m M mi mls".split()),
+        *("miles Mile metres kilo-meters kilo meters nautical nm nmi ft feet foot yard".split()),
+        *("yds on the John Mosul north of from away ( [ ) ] / ² ſ K İ ı , .".split()),
+        *(" ", " ", " ", "  ", "\n", "\u00a0", "-", ""),
+    ]
+    patterns = [statements._STATEMENT, statements._DISTANCE_ONLY, *statements._plain()[:2]]
+    rng = random.Random(16)
+    texts = _claims_texts()
+    texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 14))) for _ in range(20_000)]
+    texts += [
+        " ".join(rng.choice(pieces) for _ in range(rng.randint(1, 14))) for _ in range(20_000)
+    ]
+    matched = skipped = 0
+    for text in texts:
+        spans = [(s.start, s.end) for s in split_sentences(text)] + [(0, len(text))]
+        for start, end in spans:
+            if not statements._UNIT_HINT.search(text, start, end):
+                continue
+            numbered = statements._numbered(text, start, end)
+            if any(p.search(text, start, end) for p in patterns):
+                assert numbered, (text, start, end)
+                matched += 1
+            skipped += not numbered
+    assert matched > 5_000 and skipped > 1_000
+    # The comparison can fail: a sentence with a distance is told apart from one without,
+    # "half" run into a unit included.
+    for text, holds in (
+        ("one and a halfkm from Mosul on foot", True),
+        ("He went on foot to see John M. Smith", False),
+    ):
+        assert bool(statements._STATEMENT.search(text)) == holds
+        assert statements._numbered(text, 0, len(text)) == holds
