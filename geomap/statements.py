@@ -39,7 +39,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import NamedTuple
+from typing import AnyStr, NamedTuple
 
 from geomap.demonyms import country_of
 from geomap.geometry import COMPASS, compass
@@ -495,17 +495,24 @@ _COORDINATE_HINT = re.compile(
 # times faster than a character class, so each scan below is one hint (or one branch of it)
 # opened by a literal and read at the same position, the rest in lookarounds: a sentence
 # holds a match of the hint only if it holds a match of a scan, and is then checked with the
-# hint itself (:func:`_hinted`). The unit and latitude scans read the casefolded text, where
-# the letters the hints' IGNORECASE takes for "km" or "lat" are "km" and "lat".
+# hint itself (:func:`_hinted`). The unit, compass-word and latitude scans read the text
+# lowered as ASCII bytes, every other character a "?" (:func:`_hinted`): as a text without
+# the characters of :data:`_FOLDED_TO_LETTERS` has no letter the hints' IGNORECASE takes for
+# an ASCII letter but those, the scans find each ASCII letter where the hints do; and they
+# take a "?" for whatever a lookaround or a space there reads (a space, a digit, a letter,
+# a sign), so that they find every match of the hints, and maybe more.
+_SPACE = r"\s\x1c-\x1f?"  # \s of text (bytes' \s leaves \x1c-\x1f out), and "?"
+_BEFORE_UNIT = rf"[{_SPACE}\d(\[-]"  # [\s\d(\[-] of text
+_AFTER_UNIT = r"(?![\w/])"  # (?![\w/²³]) of text
 _UNIT_SCANS = tuple(
-    re.compile(scan)
+    re.compile(scan.encode())
     for scan in (
-        r"k(?<=[\s\d(\[-]k)(?=(?:ilo[\s-]?met(?:re|er)s?|ms?)(?![\w/²³]))",
-        r"m(?<=[\s\d(\[-]m)(?=(?:et(?:re|er)s?|iles?|ls|i)?(?![\w/²³]))",
-        r"nautical(?<=[\s\d(\[-]nautical)(?![\w/²³])",
-        r"nm(?<=[\s\d(\[-]nm)(?=i?(?![\w/²³]))",
-        r"f(?<=[\s\d(\[-]f)(?=(?:eet|oot|t)(?![\w/²³]))",
-        r"y(?<=[\s\d(\[-]y)(?=(?:ards?|ds?)(?![\w/²³]))",
+        rf"k(?<={_BEFORE_UNIT}k)(?=(?:ilo[{_SPACE}-]?met(?:re|er)s?|ms?){_AFTER_UNIT})",
+        rf"m(?<={_BEFORE_UNIT}m)(?=(?:et(?:re|er)s?|iles?|ls|i)?{_AFTER_UNIT})",
+        rf"nautical(?<={_BEFORE_UNIT}nautical){_AFTER_UNIT}",
+        rf"nm(?<={_BEFORE_UNIT}nm)(?=i?{_AFTER_UNIT})",
+        rf"f(?<={_BEFORE_UNIT}f)(?=(?:eet|oot|t){_AFTER_UNIT})",
+        rf"y(?<={_BEFORE_UNIT}y)(?=(?:ards?|ds?){_AFTER_UNIT})",
     )
 )
 _LETTER_SCANS = tuple(
@@ -513,9 +520,15 @@ _LETTER_SCANS = tuple(
     for letter, follow in (("N", "NE|NW|E|W"), ("E", "NE|SE"), ("S", "SE|SW|E|W"), ("W", "SW|NW"))
 )
 _DEGREE_SIGNS = "°º˚"
-_LATITUDE_SCAN = re.compile(r"l(?<!\wl)(?=at(?:itude)?\b|ong?(?:itude)?\b)")  # casefolded
+_LATITUDE_SCAN = re.compile(rb"l(?<!\wl)(?=at(?:itude)?\b|ong?(?:itude)?\b)")
 _DECIMAL_SCANS = tuple(re.compile(rf"{sep}(?<=\d{sep})(?=\d+\s*[NSEW]\b)") for sep in (r"\.", ":"))
-_DIRECTION_NAMES = ("north", "south", "east", "west")
+#: :data:`_DIRECTION_OF` after a compass word, in the scanned bytes.
+_DIRECTION_OF_SCAN = re.compile(rf"(?:wards?)?[{_SPACE}]+(?:of|from)".encode())
+_DIRECTION_NAMES = (b"north", b"south", b"east", b"west")
+#: The characters outside ASCII that IGNORECASE takes for an ASCII letter or that casefold
+#: to one or more (tests/test_statements.py lists them from all of Unicode): a text holding
+#: one is read sentence by sentence (:func:`_hinted_one_by_one`).
+_FOLDED_TO_LETTERS = "ßİıŉſǰẖẗẘẙẚẞ\u212aﬀﬁﬂﬃﬄﬅﬆ"
 
 
 # --------------------------------------------------------------------------- word classes
@@ -2820,14 +2833,13 @@ def _hinted(text: str, sentences: Sequence[Sentence]) -> tuple[set[int], set[int
     sentence, which stays the faster under 4 sentences. The scans need sentences in order,
     apart and each followed by a space or the end of the text (as
     :func:`geomap.text.split_sentences` cuts them), so that a hint's closing lookaround reads
-    the same in the text as at the sentence's end; and casefolding that keeps every offset,
-    turns no mark into a letter (U+0345 becomes "ι") and leaves no letter the hints'
-    IGNORECASE reads otherwise (a dotless "ı" is an "i" to it).
+    the same in the text as at the sentence's end; and no character of
+    :data:`_FOLDED_TO_LETTERS` in a text outside ASCII, where the scans read it lowered as
+    ASCII bytes (a compass word of the casefolded text is then one of the bytes, and a match
+    of :data:`_DIRECTION_OF` found in the bytes is checked in the casefolded sentence).
     """
-    # Casefolding an ASCII text lowers it, which str.lower does several times faster.
-    folded = text.lower() if text.isascii() else text.casefold()
     n = len(text)
-    if len(sentences) < 4 or len(folded) != n or "\u0345" in text or "ı" in text:
+    if len(sentences) < 4 or not (text.isascii() or all(c not in text for c in _FOLDED_TO_LETTERS)):
         return _hinted_one_by_one(text, sentences)
     previous = 0
     for sentence in sentences:
@@ -2835,6 +2847,7 @@ def _hinted(text: str, sentences: Sequence[Sentence]) -> tuple[set[int], set[int
         if start < previous or end < start or not (end == n or text[end : end + 1].isspace()):
             return _hinted_one_by_one(text, sentences)
         previous = end
+    folded = text.encode("ascii", "replace").lower()
     starts = [s.start for s in sentences]
 
     def holding(positions: Sequence[int]) -> set[int]:
@@ -2862,8 +2875,15 @@ def _hinted(text: str, sentences: Sequence[Sentence]) -> tuple[set[int], set[int
             i = bisect_right(starts, pos) - 1
             if i >= 0 and pos < sentences[i].end:
                 words.add(i)
-                if i not in directions and _DIRECTION_OF.match(folded, pos, sentences[i].end):
+                if i not in directions and _DIRECTION_OF_SCAN.match(
+                    folded, pos + len(name), sentences[i].end
+                ):
                     directions.add(i)
+    directions = {
+        i
+        for i in directions
+        if _DIRECTION_OF.search(text[sentences[i].start : sentences[i].end].casefold())
+    }
     marks = [m.start() for s in _LETTER_SCANS for m in s.finditer(text)]
     directions |= matching(_DIRECTION_LETTER, holding(marks) - directions, text)
     directions |= matching(_ABBREVIATION_OF, words - directions, text)
@@ -2898,7 +2918,7 @@ def _hinted_one_by_one(
     return units, directions, points
 
 
-def _occurrences(text: str, word: str) -> list[int]:
+def _occurrences(text: AnyStr, word: AnyStr) -> list[int]:
     """Where ``word`` starts in ``text``."""
     found = []
     at = text.find(word)
