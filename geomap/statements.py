@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import functools
 import math
+import operator
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
@@ -515,13 +516,16 @@ _UNIT_SCANS = tuple(
         rf"y(?<={_BEFORE_UNIT}y)(?=(?:ards?|ds?){_AFTER_UNIT})",
     )
 )
+#: A compass abbreviation (:data:`_DIRECTION_LETTER`) or a hemisphere after a digit or a
+#: space (that of a decimal coordinate, :data:`_COORDINATE_HINT`), one scan a letter.
 _LETTER_SCANS = tuple(
-    re.compile(rf"{letter}(?<!\w{letter})(?=(?:{follow})?\s+(?i:of)\b)")
+    re.compile(
+        rf"{letter}(?:(?<!\w{letter})(?=(?:{follow})?\s+(?i:of)\b)|(?<=[\d\s]{letter})(?!\w))"
+    )
     for letter, follow in (("N", "NE|NW|E|W"), ("E", "NE|SE"), ("S", "SE|SW|E|W"), ("W", "SW|NW"))
 )
 _DEGREE_SIGNS = "°º˚"
 _LATITUDE_SCAN = re.compile(rb"l(?<!\wl)(?=at(?:itude)?\b|ong?(?:itude)?\b)")
-_DECIMAL_SCANS = tuple(re.compile(rf"{sep}(?<=\d{sep})(?=\d+\s*[NSEW]\b)") for sep in (r"\.", ":"))
 #: :data:`_DIRECTION_OF` after a compass word, in the scanned bytes.
 _DIRECTION_OF_SCAN = re.compile(rf"(?:wards?)?[{_SPACE}]+(?:of|from)".encode())
 _DIRECTION_NAMES = (b"north", b"south", b"east", b"west")
@@ -2841,14 +2845,18 @@ def _hinted(text: str, sentences: Sequence[Sentence]) -> tuple[set[int], set[int
     n = len(text)
     if len(sentences) < 4 or not (text.isascii() or all(c not in text for c in _FOLDED_TO_LETTERS)):
         return _hinted_one_by_one(text, sentences)
-    previous = 0
-    for sentence in sentences:
-        start, end = sentence.start, sentence.end
-        if start < previous or end < start or not (end == n or text[end : end + 1].isspace()):
-            return _hinted_one_by_one(text, sentences)
-        previous = end
-    folded = text.encode("ascii", "replace").lower()
     starts = [s.start for s in sentences]
+    ends = [s.end for s in sentences]
+    inside = ends[: bisect_left(ends, n)]  # the ends a character follows
+    if not (
+        starts[0] >= 0
+        and all(map(operator.le, starts, ends))
+        and all(map(operator.le, ends, starts[1:]))
+        and ends[-1] <= n
+        and (not inside or "".join(map(text.__getitem__, inside)).isspace())
+    ):
+        return _hinted_one_by_one(text, sentences)
+    folded = text.encode("ascii", "replace").lower()
 
     def holding(positions: Sequence[int]) -> set[int]:
         found = set()
@@ -2884,13 +2892,12 @@ def _hinted(text: str, sentences: Sequence[Sentence]) -> tuple[set[int], set[int
         for i in directions
         if _DIRECTION_OF.search(text[sentences[i].start : sentences[i].end].casefold())
     }
-    marks = [m.start() for s in _LETTER_SCANS for m in s.finditer(text)]
-    directions |= matching(_DIRECTION_LETTER, holding(marks) - directions, text)
+    lettered = holding([m.start() for s in _LETTER_SCANS for m in s.finditer(text)])
+    directions |= matching(_DIRECTION_LETTER, lettered - directions, text)
     directions |= matching(_ABBREVIATION_OF, words - directions, text)
     marks = [p for sign in _DEGREE_SIGNS for p in _occurrences(text, sign)]
-    marks += [m.start() for s in _DECIMAL_SCANS for m in s.finditer(text)]
     marks += [m.start() for m in _LATITUDE_SCAN.finditer(folded)]
-    points = matching(_COORDINATE_HINT, holding(marks), text)
+    points = matching(_COORDINATE_HINT, holding(marks) | lettered, text)
     return units, directions, points
 
 
