@@ -37,7 +37,7 @@ import re
 import weakref
 from bisect import bisect_left
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import lru_cache
 from importlib import resources
 
@@ -638,8 +638,9 @@ def _chunks(text: str, start: int, end: int) -> list[list[_Token]]:
             if token is None:
                 continue
             m, kind = token, token.lastgroup
-        word = m.group()
-        first, last = m.span()
+        word: str = m[0]
+        first = m.start()
+        last = first + len(word)
         if kind != "word":
             tok = _Token(first, last, word, kind or "", False, last)
         else:
@@ -683,17 +684,45 @@ def _only_blanks(text: str, start: int, end: int) -> bool:
 # --------------------------------------------------------------------------- extraction
 
 
-@dataclass(slots=True)
 class _Found:
-    start: int
-    end: int
-    kind: str  # "place", "modifier" or "demonym"
-    sentence: int
-    single: bool = False
-    strong: bool = False
-    qualified: bool = False
-    type_word: str = ""
-    part: str = ""
+    """A span found, before it is a :class:`Mention`: its kind ("place", "modifier" or
+    "demonym") and what the rules read beside it. A plain class, not a dataclass: compiled,
+    a dataclass's generated ``__init__`` still runs as Python code."""
+
+    __slots__ = (
+        "start",
+        "end",
+        "kind",
+        "sentence",
+        "single",
+        "strong",
+        "qualified",
+        "type_word",
+        "part",
+    )
+
+    def __init__(
+        self,
+        start: int,
+        end: int,
+        kind: str,
+        sentence: int,
+        *,
+        single: bool = False,
+        strong: bool = False,
+        qualified: bool = False,
+        type_word: str = "",
+        part: str = "",
+    ):
+        self.start = start
+        self.end = end
+        self.kind = kind
+        self.sentence = sentence
+        self.single = single
+        self.strong = strong
+        self.qualified = qualified
+        self.type_word = type_word
+        self.part = part
 
 
 class _Extractor:
@@ -711,34 +740,34 @@ class _Extractor:
         self.sentence = 0
 
     # ---------------------------------------------------------------- helpers
-    def span(self, toks: Sequence[_Token]) -> str:
+    def span(self, toks: list[_Token]) -> str:
         return self.text[toks[0].start : toks[-1].end]
 
-    def after(self, toks: Sequence[_Token], width: int = 30) -> str:
+    def after(self, toks: list[_Token], width: int = 30) -> str:
         end = toks[-1].full_end
         return self.text[end : end + width]
 
-    def before(self, toks: Sequence[_Token], width: int = 40) -> str:
+    def before(self, toks: list[_Token], width: int = 40) -> str:
         start = toks[0].start
         return self.text[max(0, start - width) : start]
 
-    def previous_word(self, toks: Sequence[_Token]) -> str:
+    def previous_word(self, toks: list[_Token]) -> str:
         return _word_before(self.text, toks[0].start, 20).lower()
 
-    def type_word(self, toks: Sequence[_Token]) -> str:
+    def type_word(self, toks: list[_Token]) -> str:
         """The type word beside the name (see :func:`_type_word`)."""
         if toks[-1].possessive:
             return _type_before(self.text, toks[0].start)
         return _type_word(self.text, toks[0].start, toks[-1].end)
 
-    def qualified(self, toks: Sequence[_Token]) -> bool:
+    def qualified(self, toks: list[_Token]) -> bool:
         """Followed by ", Region" (a country, first- or second-level region: "Valley, Ala.",
         not "Valley, NSC revises") or preceded by a locative."""
         end = toks[-1].full_end
         # The patterns that open with a comma are tried only after one (most names have none).
         m = (
             _QUALIFIER_NAME.match(self.text, end, end + 40)
-            if self.text.startswith(",", end)
+            if self.text[end : end + 1] == ","
             else None
         )
         if m:
@@ -751,7 +780,7 @@ class _Extractor:
                     return True
         return self.previous_word(toks) in LOCATIVE
 
-    def is_person_context(self, toks: Sequence[_Token]) -> bool:
+    def is_person_context(self, toks: list[_Token]) -> bool:
         after = self.after(toks, 30)
         m = _VERB_AFTER.match(after)
         if m and m.group(1) in REPORTING_VERBS:
@@ -767,20 +796,20 @@ class _Extractor:
             i -= 1
         return i < 0 or self.text[i] in "\n.!?:;\"“‘'(—–-"
 
-    def is_dateline(self, toks: Sequence[_Token]) -> bool:
+    def is_dateline(self, toks: list[_Token]) -> bool:
         before = self.text[max(0, toks[0].start - 3) : toks[0].start].rstrip(" \t")
         if before and before[-1] not in ".!?\n":
             return False
         return bool(_DATELINE_AFTER.match(self.text, toks[-1].full_end))
 
-    def headline_caps(self, toks: Sequence[_Token]) -> bool:
+    def headline_caps(self, toks: list[_Token]) -> bool:
         line_start = self.text.rfind("\n", 0, toks[0].start) + 1
         line_end = self.text.find("\n", toks[-1].end)
         line = self.text[line_start : line_end if line_end >= 0 else len(self.text)]
         return not any(c.islower() for c in line)
 
     # ---------------------------------------------------------------- decisions
-    def matches(self, toks: Sequence[_Token]) -> list[Match]:
+    def matches(self, toks: list[_Token]) -> list[Match]:
         if len(toks) == 1 and toks[0].kind == "initial":
             return []
         span = self.text[toks[0].start : toks[-1].end]
@@ -810,7 +839,7 @@ class _Extractor:
             )
         return entry[1] if cities else entry[2]
 
-    def single_ok(self, tok: _Token, matches: list[Match], toks: Sequence[_Token]) -> bool:
+    def single_ok(self, tok: _Token, matches: list[Match], toks: list[_Token]) -> bool:
         """Whether one word that the gazetteer knows may be marked as a place."""
         word, lower = tok.text, tok.lower
         if tok.text in COUNTRY_ABBREVIATIONS and _ROAD_NUMBER.match(self.text, tok.full_end):
@@ -851,7 +880,7 @@ class _Extractor:
 
     def emit(
         self,
-        toks: Sequence[_Token],
+        toks: list[_Token],
         matches: list[Match],
         kind: str = "place",
         *,
@@ -862,7 +891,7 @@ class _Extractor:
             found.single = len(toks) == 1
             found.strong = self.strong(matches)
             end = toks[-1].full_end
-            found.qualified = self.text.startswith(",", end) and bool(
+            found.qualified = self.text[end : end + 1] == "," and bool(
                 _QUALIFIER.match(self.text, end, end + 4)
             )
             if typed:
@@ -870,7 +899,7 @@ class _Extractor:
             found.part = _part_before(self.text, toks[0].start)
         self.found.append(found)
 
-    def person(self, toks: Sequence[_Token]) -> None:
+    def person(self, toks: list[_Token]) -> None:
         """Remember a person's or group's name so that a later lone surname is not a place."""
         words = [t for t in toks if t.kind == "word"]
         if not words:
@@ -884,7 +913,7 @@ class _Extractor:
                 self.persons.add(strip_article(_normalize(t.text)))
 
     # ---------------------------------------------------------------- chunks
-    def demonym_at(self, toks: Sequence[_Token], i: int) -> int:
+    def demonym_at(self, toks: list[_Token], i: int) -> int:
         """How many tokens from ``toks[i]`` on form a demonym ("South Korean": 2), or 0."""
         tok = toks[i]
         if tok.kind != "word":
@@ -905,7 +934,7 @@ class _Extractor:
         country in the article's context."""
         if tok.kind != "word" or len(tok.text) > _ABBREVIATION_LETTERS:
             return False
-        end = tok.end + 1 if self.text.startswith(".", tok.end) else tok.end
+        end = tok.end + 1 if self.text[tok.end : tok.end + 1] == "." else tok.end
         text = self.text[tok.start : end]
         if not (text in ABBREVIATED_NAMES or _is_abbreviation(text)):
             return False
@@ -1020,7 +1049,8 @@ class _Extractor:
         as a person or a body (its place names modifiers); False if none does."""
         # "Gloria Major, 75,": an age says person, whatever the words ("Major") look like.
         end = toks[-1].full_end
-        if len(toks) > 1 and self.text.startswith(",", end) and _AGE.match(self.text, end, end + 8):
+        text = self.text
+        if len(toks) > 1 and text[end : end + 1] == "," and _AGE.match(text, end, end + 8):
             self.person(toks)
             return True
         # A title: what follows is a person; what precedes is read on its own.
@@ -1111,7 +1141,7 @@ class _Extractor:
             if known:
                 self.found.append(f)
 
-    def whole(self, toks: Sequence[_Token]) -> bool:
+    def whole(self, toks: list[_Token]) -> bool:
         """Mark the tokens as one place if the gazetteer knows them so; True if marked."""
         if not toks:
             return False
@@ -1246,10 +1276,28 @@ def _type_word(text: str, start: int, end: int) -> str:
     """The type word of the name ``text[start:end]``, singular: right after it ("Anbar
     province"), before it ("the town of Abu Kamal"), or after the list it opens or
     continues ("Becker, Clay and Wilkin counties")."""
-    word = _type_after(text, end) or _type_before(text, start)
-    if word or not text.startswith((",", " and ", " or "), end):
+    word = (_type_after(text, end) if _may_type_after(text, end) else "") or _type_before(
+        text, start
+    )
+    after = text[end : end + 5]
+    if word or not (after[:1] == "," or after == " and " or after[:4] == " or "):
         return word
     return _type_after(text, end, _LIST_TYPE_AFTER)
+
+
+#: The first two letters of the type words, in lower case.
+_TYPE_OPENINGS = frozenset(w[:2] for w in (*TYPE_WORDS, *_TYPE_PLURALS.values()))
+
+
+def _may_type_after(text: str, end: int) -> bool:
+    """Whether ``_TYPE_AFTER`` may match at ``end``, read without calling it: not unless a
+    space or tab follows, and after one space, not unless two letters that open a type word
+    (in either case) or a letter outside ASCII do (ignoring case, "ſ" is an "s")."""
+    blank = text[end : end + 1]
+    if blank != " ":
+        return blank == "\t"
+    pair = text[end + 1 : end + 3]
+    return not pair.isascii() or pair.lower() in _TYPE_OPENINGS or pair[:1] in (" ", "\t")
 
 
 def _type_after(text: str, end: int, pattern: re.Pattern = _TYPE_AFTER) -> str:
@@ -1289,11 +1337,18 @@ def _type_before(text: str, start: int) -> str:
 
 def _part_before(text: str, start: int) -> str:
     """The part a direction word before a name names ("southern Mexico": "south")."""
+    # Most names follow a space and a word whose last letter ends no direction word.
+    if text[start - 2 : start] in _NO_PART_BEFORE:
+        return ""
     word = _word_before(text, start, 20)
     return _PARTS.get(word.lower(), "") if word else ""
 
 
 _ASCII_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+#: A letter and a space that no direction word of ``_PARTS`` ends before a name.
+_NO_PART_BEFORE = frozenset(
+    c + " " for c in _ASCII_LETTERS if c.lower() not in {w[-1] for w in _PARTS}
+)
 
 
 def _split_last_word(window: str) -> tuple[str, str]:
