@@ -560,7 +560,7 @@ class _Token:
         kind: str,
         possessive: bool,
         full_end: int,
-        spelling: tuple[str, bool, str] | None = None,
+        reading: _Reading | None = None,
     ):
         self.start = start
         self.end = end  # without a possessive 's
@@ -568,8 +568,14 @@ class _Token:
         self.kind = kind
         self.possessive = possessive
         self.full_end = full_end
-        #: lower case, capitalised, lower case without trailing periods (a title: "gen")
-        self.lower, self.capitalised, self.bare = spelling or _spelling(text)
+        #: lower case, capitalised, lower case without trailing periods (a title: "gen"):
+        #: the reading's if the token is one's stem, else ``text``'s.
+        if reading is None:
+            self.lower, self.capitalised, self.bare = _spelling(text)
+        else:
+            self.lower = reading.lower
+            self.capitalised = reading.capitalised
+            self.bare = reading.bare
 
     @property
     def allcaps(self) -> bool:
@@ -598,26 +604,38 @@ def _is_name_word(text: str) -> bool:
     return bool(_ARTICLE_HYPHEN.match(text))
 
 
-#: How a word the token pattern found reads, by the word as found: the word without a
-#: possessive 's, whether it had one, and whether it is part of a name; if it is not, the
-#: name before its hyphen that ends a chunk ("Los Angeles-based": "Angeles"), else "";
-#: and the spelling of the word without its possessive (:func:`_spelling`).
-_WORDS: dict[str, tuple[str, bool, bool, str, tuple[str, bool, str]]] = {}
+class _Reading:
+    """How a word the token pattern found reads: the word without a possessive 's (its
+    ``stem``), whether it had one, and whether it is part of a name; if it is not, the name
+    before its hyphen that ends a chunk ("Los Angeles-based": "Angeles"), else ""; and the
+    spelling of the stem (:func:`_spelling`). A plain class: compiled, its attributes are
+    read without unpacking a tuple."""
+
+    __slots__ = ("stem", "possessive", "name", "head", "lower", "capitalised", "bare")
+
+    def __init__(self, word: str):
+        possessive = len(word) > 2 and word.endswith(("'s", "’s"))
+        stem = word[:-2] if possessive else word
+        self.stem = stem
+        self.possessive = possessive
+        self.name = _is_name_word(stem)
+        self.head = ""
+        if not self.name and stem[:1].isupper() and _compound_adjective(stem):
+            self.head = stem.rsplit("-", 1)[0]
+        self.lower, self.capitalised, self.bare = _spelling(stem)
 
 
-def _word(word: str) -> tuple[str, bool, bool, str, tuple[str, bool, str]]:
+#: The readings of the words the token pattern found, by the word as found.
+_WORDS: dict[str, _Reading] = {}
+
+
+def _word(word: str) -> _Reading:
     """What :data:`_WORDS` holds for a word, remembered there."""
     found = _WORDS.get(word)
     if found is None:
-        possessive = len(word) > 2 and word.endswith(("'s", "’s"))
-        text = word[:-2] if possessive else word
-        name = _is_name_word(text)
-        head = ""
-        if not name and text[:1].isupper() and _compound_adjective(text):
-            head = text.rsplit("-", 1)[0]
         if len(_WORDS) > 100_000:
             _WORDS.clear()
-        found = _WORDS[word] = (text, possessive, name, head, _spelling(text))
+        found = _WORDS[word] = _Reading(word)
     return found
 
 
@@ -644,8 +662,9 @@ def _chunks(text: str, start: int, end: int) -> list[list[_Token]]:
         if kind != "word":
             tok = _Token(first, last, word, kind or "", False, last)
         else:
-            stem, possessive, name, head, spelling = words.get(word) or _word(word)
-            if not name:
+            reading = words.get(word) or _word(word)
+            if not reading.name:
+                head = reading.head
                 if head:
                     last = first + len(head)
                     tok = _Token(first, last, head, "word", False, last)
@@ -659,7 +678,8 @@ def _chunks(text: str, start: int, end: int) -> list[list[_Token]]:
                     chunks.append(current)
                     current = []
                 continue
-            tok = _Token(first, first + len(stem), stem, "word", possessive, last, spelling)
+            stem = reading.stem
+            tok = _Token(first, first + len(stem), stem, "word", reading.possessive, last, reading)
         # One space, the usual gap, without a call (prev_end is -1 after a possessive).
         if current and not (
             (first == prev_end + 1 and prev_end >= 0 and text[prev_end] == " ")
@@ -678,7 +698,11 @@ def _only_blanks(text: str, start: int, end: int) -> bool:
     """Whether ``text[start:end]`` is spaces or tabs, at least one (-1: never)."""
     if start < 0 or start >= end:
         return False
-    return end == start + 1 and text[start] == " " or not text[start:end].strip(" \t")
+    for i in range(start, end):
+        c = ord(text[i])
+        if c != 32 and c != 9:
+            return False
+    return True
 
 
 # --------------------------------------------------------------------------- extraction
@@ -782,10 +806,13 @@ class _Extractor:
 
     def is_person_context(self, toks: list[_Token]) -> bool:
         after = self.after(toks, 30)
-        m = _VERB_AFTER.match(after)
-        if m and m.group(1) in REPORTING_VERBS:
-            return True
-        if _WHO_AFTER.match(after) or (after.startswith(",") and _AGE.match(after)):
+        # The patterns open with a space or tab, or (but the verb's) a comma.
+        first = after[:1]
+        if first == " " or first == "\t":
+            m = _VERB_AFTER.match(after)
+            if m and m.group(1) in REPORTING_VERBS or _WHO_AFTER.match(after):
+                return True
+        elif first == "," and (_WHO_AFTER.match(after) or _AGE.match(after)):
             return True
         return self.previous_word(toks) in ("mr", "mrs", "ms", "dr", "by", "with")
 
