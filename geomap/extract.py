@@ -36,7 +36,7 @@ from __future__ import annotations
 import re
 import weakref
 from bisect import bisect_left
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from functools import lru_cache
 from importlib import resources
@@ -775,8 +775,16 @@ class _Extractor:
         start = toks[0].start
         return self.text[max(0, start - width) : start]
 
-    def previous_word(self, toks: list[_Token]) -> str:
-        return _word_before(self.text, toks[0].start, 20).lower()
+    def previous_word_in(
+        self, toks: list[_Token], words: frozenset[str], ends_none: frozenset[str]
+    ) -> bool:
+        """Whether the word before the tokens (:func:`_word_before`), in lower case, is one
+        of ``words``; ``ends_none`` is ``_ends_none(words)``, which answers for most names
+        without reading the word."""
+        start = toks[0].start
+        if self.text[start - 2 : start] in ends_none:
+            return False
+        return _word_before(self.text, start, 20).lower() in words
 
     def type_word(self, toks: list[_Token]) -> str:
         """The type word beside the name (see :func:`_type_word`)."""
@@ -802,7 +810,7 @@ class _Extractor:
                     for r in lookup(self.gazetteer, candidate.rstrip("."))
                 ):
                     return True
-        return self.previous_word(toks) in LOCATIVE
+        return self.previous_word_in(toks, LOCATIVE, _NOT_AFTER_LOCATIVE)
 
     def is_person_context(self, toks: list[_Token]) -> bool:
         after = self.after(toks, 30)
@@ -814,7 +822,7 @@ class _Extractor:
                 return True
         elif first == "," and (_WHO_AFTER.match(after) or _AGE.match(after)):
             return True
-        return self.previous_word(toks) in ("mr", "mrs", "ms", "dr", "by", "with")
+        return self.previous_word_in(toks, _PERSON_BEFORE, _NOT_AFTER_PERSON_BEFORE)
 
     def starts_sentence(self, tok: _Token) -> bool:
         """Whether the word opens a sentence, line or quote, where capitals say nothing."""
@@ -884,7 +892,7 @@ class _Extractor:
             return self.is_dateline(toks) or self.headline_caps(toks)
         if lower in DIRECTIONS:
             return False
-        letters = sum(map(str.isalpha, word))
+        letters = len(word) if word.isalpha() else sum(map(str.isalpha, word))
         if letters < 3:
             return False
         if lower in MONTHS_DAYS or lower in TITLES or lower in ORG_WORDS or lower in ETHNIC_WORDS:
@@ -968,7 +976,10 @@ class _Extractor:
         after_comma = self.text[max(0, tok.start - 2) : tok.start] == ", "
         # A code in capitals is an acronym but after a place's comma ("in IS territory";
         # "Perth, WA").
-        if not (after_comma or (self.previous_word([tok]) in LOCATIVE and not tok.allcaps)):
+        if not (
+            after_comma
+            or (self.previous_word_in([tok], LOCATIVE, _NOT_AFTER_LOCATIVE) and not tok.allcaps)
+        ):
             return False
         if not abbreviation_matches(self.gazetteer, text):
             return False
@@ -1364,18 +1375,30 @@ def _type_before(text: str, start: int) -> str:
 
 def _part_before(text: str, start: int) -> str:
     """The part a direction word before a name names ("southern Mexico": "south")."""
-    # Most names follow a space and a word whose last letter ends no direction word.
-    if text[start - 2 : start] in _NO_PART_BEFORE:
+    if text[start - 2 : start] in _NOT_AFTER_PART:
         return ""
     word = _word_before(text, start, 20)
     return _PARTS.get(word.lower(), "") if word else ""
 
 
 _ASCII_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-#: A letter and a space that no direction word of ``_PARTS`` ends before a name.
-_NO_PART_BEFORE = frozenset(
-    c + " " for c in _ASCII_LETTERS if c.lower() not in {w[-1] for w in _PARTS}
-)
+
+
+def _ends_none(words: Iterable[str]) -> frozenset[str]:
+    """An ASCII character and a space that, before a name, say the word before it is none of
+    ``words`` (:func:`_word_before`, in lower case): any but a letter that ends one of them,
+    a space or a tab (the name follows no word, or the word ends with another letter)."""
+    last = {w[-1] for w in words}
+    return frozenset(
+        c + " " for c in map(chr, range(128)) if c not in " \t" and c.lower() not in last
+    )
+
+
+#: Words before a name that make it a person's: "Mr Adams", "by Adams".
+_PERSON_BEFORE = frozenset(("mr", "mrs", "ms", "dr", "by", "with"))
+_NOT_AFTER_LOCATIVE = _ends_none(LOCATIVE)
+_NOT_AFTER_PERSON_BEFORE = _ends_none(_PERSON_BEFORE)
+_NOT_AFTER_PART = _ends_none(_PARTS)
 
 
 def _split_last_word(window: str) -> tuple[str, str]:
