@@ -1323,8 +1323,13 @@ def _type_word(text: str, start: int, end: int) -> str:
     return _type_after(text, end, _LIST_TYPE_AFTER)
 
 
-#: The first two letters of the type words, in lower case.
-_TYPE_OPENINGS = frozenset(w[:2] for w in (*TYPE_WORDS, *_TYPE_PLURALS.values()))
+#: The first two letters of the type words, in either case ("pr", "Pr", "pR", "PR").
+_TYPE_OPENINGS = frozenset(
+    a + b
+    for w in (*TYPE_WORDS, *_TYPE_PLURALS.values())
+    for a in (w[0], w[0].upper())
+    for b in (w[1], w[1].upper())
+)
 
 
 def _may_type_after(text: str, end: int) -> bool:
@@ -1335,7 +1340,10 @@ def _may_type_after(text: str, end: int) -> bool:
     if blank != " ":
         return blank == "\t"
     pair = text[end + 1 : end + 3]
-    return not pair.isascii() or pair.lower() in _TYPE_OPENINGS or pair[:1] in (" ", "\t")
+    if pair in _TYPE_OPENINGS:
+        return True
+    # Fewer than two characters hold no type word.
+    return len(pair) == 2 and (ord(pair[0]) > 127 or ord(pair[1]) > 127 or pair[0] in " \t")
 
 
 def _type_after(text: str, end: int, pattern: re.Pattern = _TYPE_AFTER) -> str:
@@ -1352,11 +1360,13 @@ def _type_before(text: str, start: int) -> str:
     """The type word before a name starting at ``start`` ("the town of Abu Kamal")."""
     if not start or text[start - 1] not in " \t":
         return ""  # the pattern ends with a space or tab
+    if text[start - 2 : start] in _NOT_AFTER_TYPE:
+        return ""  # nor can an ASCII character that ends none of its words precede it
     window = text[max(0, start - 30) : start]
     rest, word = _split_last_word(window)
     word = word.lower()
     # A letter outside ASCII may match one inside it ("ſ" is "s" to a pattern ignoring case).
-    if word not in _TYPE_BEFORE_LAST and (not rest or rest[-1].isascii()):
+    if word not in _TYPE_BEFORE_LAST and (not rest or ord(rest[-1]) < 128):
         return ""
     if word == "the":
         rest, word = _split_last_word(rest)
@@ -1367,7 +1377,7 @@ def _type_before(text: str, start: int) -> str:
         # Only a type word makes "of" end the pattern: the word before it must be one, or
         # end with a letter outside ASCII (one of its own, or the word's end cut by one).
         rest, word = _split_last_word(rest)
-        if word.lower() not in _TYPE_BEFORE_OF and (not rest or rest[-1].isascii()):
+        if word.lower() not in _TYPE_BEFORE_OF and (not rest or ord(rest[-1]) < 128):
             return ""
     m = _TYPE_BEFORE.search(window)
     return (m.group(1) or m.group(2)).lower() if m else ""
@@ -1399,6 +1409,7 @@ _PERSON_BEFORE = frozenset(("mr", "mrs", "ms", "dr", "by", "with"))
 _NOT_AFTER_LOCATIVE = _ends_none(LOCATIVE)
 _NOT_AFTER_PERSON_BEFORE = _ends_none(_PERSON_BEFORE)
 _NOT_AFTER_PART = _ends_none(_PARTS)
+_NOT_AFTER_TYPE = _ends_none(_TYPE_BEFORE_LAST)
 
 
 def _split_last_word(window: str) -> tuple[str, str]:
