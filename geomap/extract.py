@@ -40,6 +40,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from functools import lru_cache
 from importlib import resources
+from typing import Final
 
 from geomap.demonyms import country_of, demonyms, is_demonym
 from geomap.gazetteer import ABBREVIATION, Gazetteer, Match
@@ -49,7 +50,7 @@ from geomap.variants import may_vary, variants
 
 # --------------------------------------------------------------------------- word lists
 
-FUNCTION_WORDS = frozenset(
+FUNCTION_WORDS: Final = frozenset(
     """a an the in on at of for from to by with and but or nor so yet this that these those it
     he she they we i you his her their our my its your me him them us when while after before
     as if since although though because where what who whom which why how there here then now
@@ -60,13 +61,13 @@ FUNCTION_WORDS = frozenset(
     other another same mr mrs ms dr will would can could should may might must shall
     do does did is are was were be been being has have had let please thanks thank dear""".split()
 )
-MONTHS_DAYS = frozenset(
+MONTHS_DAYS: Final = frozenset(
     """january february march april may june july august september october november december
     jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday
     saturday sunday mon tue tues wed thu thur thurs fri sat sun today tonight yesterday
     tomorrow christmas easter thanksgiving halloween ramadan eid""".split()
 )
-TITLES = frozenset(
+TITLES: Final = frozenset(
     """president minister premier chancellor king queen prince princess sheikh emir sultan pope
     cardinal bishop archbishop rev reverend pastor father imam rabbi general gen colonel col
     lieutenant lt major maj captain capt sergeant sgt corporal cpl private pvt commander cmdr
@@ -78,7 +79,7 @@ TITLES = frozenset(
     dr doctor professor prof mr mrs ms miss mister sir lord lady dame coach superintendent
     principal dean treasurer clerk assessor coroner constable inspector warden""".split()
 )
-ORG_WORDS = frozenset(
+ORG_WORDS: Final = frozenset(
     """agency office ministry army navy police department dept council committee commission
     party company corporation corp inc ltd llc co group association union federation league
     university college school academy institute hospital clinic center centre church mosque
@@ -93,38 +94,38 @@ ORG_WORDS = frozenset(
     elementary middle high county's city's handout survey laboratory laboratories observatory
     airlines airways railway railroad corps""".split()
 )
-ETHNIC_WORDS = frozenset(
+ETHNIC_WORDS: Final = frozenset(
     """arab arabs kurd kurds kurdish sunni sunnis shia shiite shiites muslim muslims islamic
     christian christians catholic catholics jewish jew jews protestant baptist methodist
     lutheran presbyterian mormon hindu buddhist sikh hispanic latino latina asian african
     european caucasian native indian indians western eastern arabic english latin persian
     turkmen yazidi druze alawite bedouin""".split()
 )
-DIRECTIONS = frozenset(
+DIRECTIONS: Final = frozenset(
     """north south east west northern southern eastern western central northeast northwest
     southeast southwest northeastern northwestern southeastern southwestern upper lower greater
     downtown upstate metro inner outer mid""".split()
 )
 #: Direction words before a name and the part of the place they name (Mention.part).
-_PARTS = {
+_PARTS: Final = {
     **{w: w for w in PARTS},
     **{w + "ern": w for w in PARTS if w != "central"},
 }
-_COMPASS = frozenset(("north", "south", "east", "west"))
+_COMPASS: Final = frozenset(("north", "south", "east", "west"))
 #: Organisation words that end a street's name: the name before them is no place
 #: ("Washington Drive"), unless it names a county or state ("Otter Tail County Road 80").
-STREETS = frozenset(
+STREETS: Final = frozenset(
     """street st road rd avenue ave boulevard blvd drive lane ln way trail plaza square
     terrace court ct place pl""".split()
 )
-_AREA_KINDS = frozenset(("country", "admin1", "admin2"))
-REPORTING_VERBS = frozenset(
+_AREA_KINDS: Final = frozenset(("country", "admin1", "admin2"))
+REPORTING_VERBS: Final = frozenset(
     """said says told added stated explained noted praised announced reported wrote asked
     argued insisted warned urged claimed admitted denied confirmed declared replied responded
     testified pleaded agreed believes thinks wants hopes""".split()
 )
 #: Type words: beside a name they say what kind of place it is.
-TYPE_WORDS = (
+TYPE_WORDS: Final = (
     "border crossing",
     "border gate",
     "border post",
@@ -161,9 +162,9 @@ TYPE_WORDS = (
 )
 #: Type words that name a feature: after a name they are part of it ("Santa Clara Valley",
 #: "Neches River"), never set aside as "Anbar Province" is.
-FEATURE_TYPE_WORDS = frozenset(TYPE_WORDS[-8:])
-_TYPE_WORD_SET = frozenset(TYPE_WORDS)
-_TYPE_PLURALS = {
+FEATURE_TYPE_WORDS: Final = frozenset(TYPE_WORDS[-8:])
+_TYPE_WORD_SET: Final = frozenset(TYPE_WORDS)
+_TYPE_PLURALS: Final = {
     "city": "cities",
     "county": "counties",
     "municipality": "municipalities",
@@ -181,7 +182,7 @@ def _by_first_letter(alternatives: list[str]) -> str:
     return "|".join(f"{letter}(?:{'|'.join(rests)})" for letter, rests in groups.items())
 
 
-_TYPE_ALTERNATION = _by_first_letter(
+_TYPE_ALTERNATION: Final = _by_first_letter(
     "|".join(
         sorted(
             (
@@ -193,13 +194,13 @@ _TYPE_ALTERNATION = _by_first_letter(
         )
     ).split("|")
 )
-_TYPE_AFTER = re.compile(rf"[ \t]+({_TYPE_ALTERNATION})\b", re.I)
-_NAME = r"[A-Z][\w'’.-]*(?:[ \t]+[A-Z][\w'’.-]*)*"
+_TYPE_AFTER: Final = re.compile(rf"[ \t]+({_TYPE_ALTERNATION})\b", re.I)
+_NAME: Final = r"[A-Z][\w'’.-]*(?:[ \t]+[A-Z][\w'’.-]*)*"
 #: A type word after a list the name opens or continues ("Becker, Clay and Wilkin counties").
-_LIST_TYPE_AFTER = re.compile(
+_LIST_TYPE_AFTER: Final = re.compile(
     rf"(?:,[ \t]*{_NAME})*,?[ \t]+(?:and|or)[ \t]+{_NAME}[ \t]+({_TYPE_ALTERNATION})\b"
 )
-_TYPE_BEFORE = re.compile(
+_TYPE_BEFORE: Final = re.compile(
     r"\b(city|town|village|province|governorate|county|parish|district|region|state|township|"
     r"borough|municipality|capital|suburb|community|neighbou?rhood|hamlet)[ \t]+of[ \t]+"
     r"(?:the[ \t]+)?\Z"
@@ -208,23 +209,23 @@ _TYPE_BEFORE = re.compile(
 )
 #: The words ``_TYPE_BEFORE`` may end with, before its spaces: no other word before a name
 #: has a type word before it, and the pattern is tried only after one of these.
-_TYPE_BEFORE_LAST = frozenset("of the capital town city village province crossing".split())
+_TYPE_BEFORE_LAST: Final = frozenset("of the capital town city village province crossing".split())
 #: The type words ``_TYPE_BEFORE`` may find before "of".
-_TYPE_BEFORE_OF = frozenset(
+_TYPE_BEFORE_OF: Final = frozenset(
     """city town village province governorate county parish district region state township
     borough municipality capital suburb community neighborhood neighbourhood hamlet""".split()
 )
-_SINGULAR = {p: w for w, p in _TYPE_PLURALS.items()}
-LOCATIVE = frozenset("in at near outside inside across around throughout".split())
-ARABIC_PARTICLES = frozenset(
+_SINGULAR: Final = {p: w for w, p in _TYPE_PLURALS.items()}
+LOCATIVE: Final = frozenset("in at near outside inside across around throughout".split())
+ARABIC_PARTICLES: Final = frozenset(
     "al el ad ar as ash az ez ed en es et at an ud ul bin ibn bint abd abu".split()
 )
 #: Country abbreviations written in capitals; other short capitalised words are acronyms.
-COUNTRY_ABBREVIATIONS = frozenset("US USA UK UAE DRC".split())
+COUNTRY_ABBREVIATIONS: Final = frozenset("US USA UK UAE DRC".split())
 
 #: AP-style abbreviations of US states (and a few cities) written after a place name
 #: ("Alexandria, La."), with the name the gazetteer knows.
-ABBREVIATED_NAMES = {
+ABBREVIATED_NAMES: Final = {
     "Ala.": "Alabama",
     "Ariz.": "Arizona",
     "Ark.": "Arkansas",
@@ -277,19 +278,19 @@ ABBREVIATED_NAMES = {
 #: pattern, so that the engine skips to commas.
 #: The most letters an abbreviation has before its period: AP's ("Calif."), and any other
 #: (``is_abbreviation``: five).
-_ABBREVIATION_LETTERS = max(5, *(len(k) - 1 for k in ABBREVIATED_NAMES))
-_STATE_ABBREVIATIONS = "|".join(
+_ABBREVIATION_LETTERS: Final = max(5, *(len(k) - 1 for k in ABBREVIATED_NAMES))
+_STATE_ABBREVIATIONS: Final = "|".join(
     re.escape(k) for k in sorted(ABBREVIATED_NAMES, key=len, reverse=True)
 )
-_STATE_AFTER_COMMA = re.compile(rf",[ \t]({_STATE_ABBREVIATIONS})(?![A-Za-z])")
+_STATE_AFTER_COMMA: Final = re.compile(rf",[ \t]({_STATE_ABBREVIATIONS})(?![A-Za-z])")
 #: The same without its lookahead: a sentence's search can match only where this matches
 #: in the whole text (no abbreviation holds a comma, so its matches cannot hide one).
-_STATE_COMMA = re.compile(rf",[ \t](?:{_STATE_ABBREVIATIONS})")
+_STATE_COMMA: Final = re.compile(rf",[ \t](?:{_STATE_ABBREVIATIONS})")
 
 
 #: Abbreviated words inside names, with the word the gazetteer files ("W. Columbia",
 #: "Pott Co.", "West Chester Twp.", "South L.A.").
-_ABBREVIATED_WORDS = {
+_ABBREVIATED_WORDS: Final = {
     "N.": "North",
     "S.": "South",
     "E.": "East",
@@ -302,7 +303,7 @@ _ABBREVIATED_WORDS = {
     "L.A.": "Los Angeles",
 }
 #: Names news gives places that their gazetteer rows lack.
-NEWS_NAMES = {"America": "United States"}
+NEWS_NAMES: Final = {"America": "United States"}
 
 
 def lookup_name(text: str) -> str:
@@ -368,13 +369,13 @@ def abbreviation_matches(gazetteer: Gazetteer, text: str) -> list[Match]:
     return found
 
 
-_ARTICLES = "al el ad ar as ash az ez ed en es et at an ud ul bin ibn".split()
-_ARTICLE_PREFIX = rf"(?:{'|'.join(_ARTICLES)})-"
-_ARTICLE_HYPHEN = re.compile(_ARTICLE_PREFIX, re.I)
+_ARTICLES: Final = "al el ad ar as ash az ez ed en es et at an ud ul bin ibn".split()
+_ARTICLE_PREFIX: Final = rf"(?:{'|'.join(_ARTICLES)})-"
+_ARTICLE_HYPHEN: Final = re.compile(_ARTICLE_PREFIX, re.I)
 #: A word that may be part of a name, as plainly written: the lookbehinds keep a token from
 #: starting inside a word ("iPhone", "d'Arc"); words that start in lower case (bar an article,
 #: "al-Abadi") are never part of a name. ``_TOKEN`` finds the same tokens faster.
-_PLAIN_TOKEN = re.compile(
+_PLAIN_TOKEN: Final = re.compile(
     r"(?<![^\W\d_])(?<![^\W\d_][-'’‘])"
     r"(?:(?P<dotted>(?:[A-Z]\.){2,})"
     r"|(?P<abbr>(?:St|Mt|Ft)\.)"
@@ -398,7 +399,7 @@ def _after_article(width: int) -> str:
 # precedes it, and each branch checks the letter it took. An article in lower case
 # ("al-Abadi") is found at its hyphen, the token then read from its start by
 # ``_PLAIN_TOKEN`` (see ``_token_matches``).
-_TOKEN = re.compile(
+_TOKEN: Final = re.compile(
     # "-", "A"-"Z" and all beyond ASCII, written as what it leaves out: 0.1 ms to compile,
     # where the range up to U+10FFFF took 10.
     r"[^\x00-,.-@\[-\x7f]"
@@ -425,7 +426,7 @@ def _token_matches(text: str, start: int, end: int) -> Iterator[re.Match[str]]:
             yield token
 
 
-_TOKEN_KINDS = frozenset(("word", "dotted", "abbr", "initial"))
+_TOKEN_KINDS: Final = frozenset(("word", "dotted", "abbr", "initial"))
 
 
 def _article_token(m: re.Match[str], text: str, start: int, end: int) -> re.Match[str] | None:
@@ -434,23 +435,23 @@ def _article_token(m: re.Match[str], text: str, start: int, end: int) -> re.Matc
     return _PLAIN_TOKEN.match(text, first, end) if first >= start else None
 
 
-_AGE = re.compile(r",[ \t]*\d{1,3},(?!\d)")  # not "Rawa, 1,000 feet"
-_PREVIOUS_WORD = re.compile(r"([A-Za-z]+)[ \t]+\Z")
-_QUALIFIER = re.compile(r",[ \t]+[A-Z]")
-_QUALIFIER_NAME = re.compile(r",[ \t]+([A-Z][\w.]*(?:[ \t]+[A-Z][\w.]*)?)")
-_VERB_AFTER = re.compile(r"[ \t]+(?:has[ \t]+|had[ \t]+|also[ \t]+)?([a-z]+)")
-_WHO_AFTER = re.compile(r",?[ \t]+who\b")
-_CONTRACTION = re.compile(r"['’](?:ve|re|ll|d|m|t)\Z", re.I)
-_COORDINATION = re.compile(r"(?:,[ \t]*|[ \t]+)(?:(?:and|or)[ \t]+)?(?:the[ \t]+)?")
-_ROAD_NUMBER = re.compile(r"-\d")
-_DATELINE_AFTER = re.compile(r"[ \t]*(?:[:,(—–]|-[ \t-])")
+_AGE: Final = re.compile(r",[ \t]*\d{1,3},(?!\d)")  # not "Rawa, 1,000 feet"
+_PREVIOUS_WORD: Final = re.compile(r"([A-Za-z]+)[ \t]+\Z")
+_QUALIFIER: Final = re.compile(r",[ \t]+[A-Z]")
+_QUALIFIER_NAME: Final = re.compile(r",[ \t]+([A-Z][\w.]*(?:[ \t]+[A-Z][\w.]*)?)")
+_VERB_AFTER: Final = re.compile(r"[ \t]+(?:has[ \t]+|had[ \t]+|also[ \t]+)?([a-z]+)")
+_WHO_AFTER: Final = re.compile(r",?[ \t]+who\b")
+_CONTRACTION: Final = re.compile(r"['’](?:ve|re|ll|d|m|t)\Z", re.I)
+_COORDINATION: Final = re.compile(r"(?:,[ \t]*|[ \t]+)(?:(?:and|or)[ \t]+)?(?:the[ \t]+)?")
+_ROAD_NUMBER: Final = re.compile(r"-\d")
+_DATELINE_AFTER: Final = re.compile(r"[ \t]*(?:[:,(—–]|-[ \t-])")
 
 
 #: :func:`normalize`, :func:`may_vary` and :func:`is_abbreviation` remembered: they depend on
 #: the word alone, and an article's names repeat the same few hundred words.
-_normalize = lru_cache(maxsize=1 << 16)(normalize)
-_may_vary = lru_cache(maxsize=1 << 16)(may_vary)
-_is_abbreviation = lru_cache(maxsize=1 << 16)(is_abbreviation)
+_normalize: Final = lru_cache(maxsize=1 << 16)(normalize)
+_may_vary: Final = lru_cache(maxsize=1 << 16)(may_vary)
+_is_abbreviation: Final = lru_cache(maxsize=1 << 16)(is_abbreviation)
 
 
 @lru_cache(maxsize=1)
@@ -463,18 +464,18 @@ def common_words() -> frozenset[str]:
 # --------------------------------------------------------------------------- lookups
 
 
-_LOOKUPS: weakref.WeakKeyDictionary[Gazetteer, tuple[dict[str, list[Match]], ...]] = (
+_LOOKUPS: Final[weakref.WeakKeyDictionary[Gazetteer, tuple[dict[str, list[Match]], ...]]] = (
     weakref.WeakKeyDictionary()
 )
 #: is_strong of a cached list of matches, with and without cities, by the list's id (the
 #: entry holds the list, so the id stays its own).
-_STRENGTHS: weakref.WeakKeyDictionary[Gazetteer, dict[int, tuple[list[Match], bool, bool]]] = (
-    weakref.WeakKeyDictionary()
-)
+_STRENGTHS: Final[
+    weakref.WeakKeyDictionary[Gazetteer, dict[int, tuple[list[Match], bool, bool]]]
+] = weakref.WeakKeyDictionary()
 
 #: Whether a word has spelling variants in the article's countries (``variants``), by the
 #: word and the countries: the same few words recur with the same countries.
-_VARIES: weakref.WeakKeyDictionary[Gazetteer, dict[tuple[str, tuple[str, ...]], bool]] = (
+_VARIES: Final[weakref.WeakKeyDictionary[Gazetteer, dict[tuple[str, tuple[str, ...]], bool]]] = (
     weakref.WeakKeyDictionary()
 )
 
@@ -513,7 +514,7 @@ def lookup(gazetteer: Gazetteer, name: str, *, fuzzy: bool = False) -> list[Matc
     return found
 
 
-_STRONG_KINDS = frozenset(("country", "admin1", "admin2", "continent", "border_crossing"))
+_STRONG_KINDS: Final = frozenset(("country", "admin1", "admin2", "continent", "border_crossing"))
 
 
 def is_strong(matches: Sequence[Match], *, cities: bool = True) -> bool:
@@ -626,7 +627,7 @@ class _Reading:
 
 
 #: The readings of the words the token pattern found, by the word as found.
-_WORDS: dict[str, _Reading] = {}
+_WORDS: Final[dict[str, _Reading]] = {}
 
 
 def _word(word: str) -> _Reading:
@@ -1324,7 +1325,7 @@ def _type_word(text: str, start: int, end: int) -> str:
 
 
 #: The first two letters of the type words, in either case ("pr", "Pr", "pR", "PR").
-_TYPE_OPENINGS = frozenset(
+_TYPE_OPENINGS: Final = frozenset(
     a + b
     for w in (*TYPE_WORDS, *_TYPE_PLURALS.values())
     for a in (w[0], w[0].upper())
@@ -1391,7 +1392,7 @@ def _part_before(text: str, start: int) -> str:
     return _PARTS.get(word.lower(), "") if word else ""
 
 
-_ASCII_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+_ASCII_LETTERS: Final = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 
 
 def _ends_none(words: Iterable[str]) -> frozenset[str]:
@@ -1405,11 +1406,11 @@ def _ends_none(words: Iterable[str]) -> frozenset[str]:
 
 
 #: Words before a name that make it a person's: "Mr Adams", "by Adams".
-_PERSON_BEFORE = frozenset(("mr", "mrs", "ms", "dr", "by", "with"))
-_NOT_AFTER_LOCATIVE = _ends_none(LOCATIVE)
-_NOT_AFTER_PERSON_BEFORE = _ends_none(_PERSON_BEFORE)
-_NOT_AFTER_PART = _ends_none(_PARTS)
-_NOT_AFTER_TYPE = _ends_none(_TYPE_BEFORE_LAST)
+_PERSON_BEFORE: Final = frozenset(("mr", "mrs", "ms", "dr", "by", "with"))
+_NOT_AFTER_LOCATIVE: Final = _ends_none(LOCATIVE)
+_NOT_AFTER_PERSON_BEFORE: Final = _ends_none(_PERSON_BEFORE)
+_NOT_AFTER_PART: Final = _ends_none(_PARTS)
+_NOT_AFTER_TYPE: Final = _ends_none(_TYPE_BEFORE_LAST)
 
 
 def _split_last_word(window: str) -> tuple[str, str]:
