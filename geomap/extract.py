@@ -36,10 +36,11 @@ from __future__ import annotations
 import re
 import weakref
 from bisect import bisect_left
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
 from functools import lru_cache
 from importlib import resources
+from typing import Final
 
 from geomap.demonyms import country_of, demonyms, is_demonym
 from geomap.gazetteer import ABBREVIATION, Gazetteer, Match
@@ -49,7 +50,7 @@ from geomap.variants import may_vary, variants
 
 # --------------------------------------------------------------------------- word lists
 
-FUNCTION_WORDS = frozenset(
+FUNCTION_WORDS: Final = frozenset(
     """a an the in on at of for from to by with and but or nor so yet this that these those it
     he she they we i you his her their our my its your me him them us when while after before
     as if since although though because where what who whom which why how there here then now
@@ -60,13 +61,13 @@ FUNCTION_WORDS = frozenset(
     other another same mr mrs ms dr will would can could should may might must shall
     do does did is are was were be been being has have had let please thanks thank dear""".split()
 )
-MONTHS_DAYS = frozenset(
+MONTHS_DAYS: Final = frozenset(
     """january february march april may june july august september october november december
     jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday
     saturday sunday mon tue tues wed thu thur thurs fri sat sun today tonight yesterday
     tomorrow christmas easter thanksgiving halloween ramadan eid""".split()
 )
-TITLES = frozenset(
+TITLES: Final = frozenset(
     """president minister premier chancellor king queen prince princess sheikh emir sultan pope
     cardinal bishop archbishop rev reverend pastor father imam rabbi general gen colonel col
     lieutenant lt major maj captain capt sergeant sgt corporal cpl private pvt commander cmdr
@@ -78,7 +79,7 @@ TITLES = frozenset(
     dr doctor professor prof mr mrs ms miss mister sir lord lady dame coach superintendent
     principal dean treasurer clerk assessor coroner constable inspector warden""".split()
 )
-ORG_WORDS = frozenset(
+ORG_WORDS: Final = frozenset(
     """agency office ministry army navy police department dept council committee commission
     party company corporation corp inc ltd llc co group association union federation league
     university college school academy institute hospital clinic center centre church mosque
@@ -93,38 +94,38 @@ ORG_WORDS = frozenset(
     elementary middle high county's city's handout survey laboratory laboratories observatory
     airlines airways railway railroad corps""".split()
 )
-ETHNIC_WORDS = frozenset(
+ETHNIC_WORDS: Final = frozenset(
     """arab arabs kurd kurds kurdish sunni sunnis shia shiite shiites muslim muslims islamic
     christian christians catholic catholics jewish jew jews protestant baptist methodist
     lutheran presbyterian mormon hindu buddhist sikh hispanic latino latina asian african
     european caucasian native indian indians western eastern arabic english latin persian
     turkmen yazidi druze alawite bedouin""".split()
 )
-DIRECTIONS = frozenset(
+DIRECTIONS: Final = frozenset(
     """north south east west northern southern eastern western central northeast northwest
     southeast southwest northeastern northwestern southeastern southwestern upper lower greater
     downtown upstate metro inner outer mid""".split()
 )
 #: Direction words before a name and the part of the place they name (Mention.part).
-_PARTS = {
+_PARTS: Final = {
     **{w: w for w in PARTS},
     **{w + "ern": w for w in PARTS if w != "central"},
 }
-_COMPASS = frozenset(("north", "south", "east", "west"))
+_COMPASS: Final = frozenset(("north", "south", "east", "west"))
 #: Organisation words that end a street's name: the name before them is no place
 #: ("Washington Drive"), unless it names a county or state ("Otter Tail County Road 80").
-STREETS = frozenset(
+STREETS: Final = frozenset(
     """street st road rd avenue ave boulevard blvd drive lane ln way trail plaza square
     terrace court ct place pl""".split()
 )
-_AREA_KINDS = frozenset(("country", "admin1", "admin2"))
-REPORTING_VERBS = frozenset(
+_AREA_KINDS: Final = frozenset(("country", "admin1", "admin2"))
+REPORTING_VERBS: Final = frozenset(
     """said says told added stated explained noted praised announced reported wrote asked
     argued insisted warned urged claimed admitted denied confirmed declared replied responded
     testified pleaded agreed believes thinks wants hopes""".split()
 )
 #: Type words: beside a name they say what kind of place it is.
-TYPE_WORDS = (
+TYPE_WORDS: Final = (
     "border crossing",
     "border gate",
     "border post",
@@ -161,9 +162,9 @@ TYPE_WORDS = (
 )
 #: Type words that name a feature: after a name they are part of it ("Santa Clara Valley",
 #: "Neches River"), never set aside as "Anbar Province" is.
-FEATURE_TYPE_WORDS = frozenset(TYPE_WORDS[-8:])
-_TYPE_WORD_SET = frozenset(TYPE_WORDS)
-_TYPE_PLURALS = {
+FEATURE_TYPE_WORDS: Final = frozenset(TYPE_WORDS[-8:])
+_TYPE_WORD_SET: Final = frozenset(TYPE_WORDS)
+_TYPE_PLURALS: Final = {
     "city": "cities",
     "county": "counties",
     "municipality": "municipalities",
@@ -181,7 +182,7 @@ def _by_first_letter(alternatives: list[str]) -> str:
     return "|".join(f"{letter}(?:{'|'.join(rests)})" for letter, rests in groups.items())
 
 
-_TYPE_ALTERNATION = _by_first_letter(
+_TYPE_ALTERNATION: Final = _by_first_letter(
     "|".join(
         sorted(
             (
@@ -193,13 +194,13 @@ _TYPE_ALTERNATION = _by_first_letter(
         )
     ).split("|")
 )
-_TYPE_AFTER = re.compile(rf"[ \t]+({_TYPE_ALTERNATION})\b", re.I)
-_NAME = r"[A-Z][\w'’.-]*(?:[ \t]+[A-Z][\w'’.-]*)*"
+_TYPE_AFTER: Final = re.compile(rf"[ \t]+({_TYPE_ALTERNATION})\b", re.I)
+_NAME: Final = r"[A-Z][\w'’.-]*(?:[ \t]+[A-Z][\w'’.-]*)*"
 #: A type word after a list the name opens or continues ("Becker, Clay and Wilkin counties").
-_LIST_TYPE_AFTER = re.compile(
+_LIST_TYPE_AFTER: Final = re.compile(
     rf"(?:,[ \t]*{_NAME})*,?[ \t]+(?:and|or)[ \t]+{_NAME}[ \t]+({_TYPE_ALTERNATION})\b"
 )
-_TYPE_BEFORE = re.compile(
+_TYPE_BEFORE: Final = re.compile(
     r"\b(city|town|village|province|governorate|county|parish|district|region|state|township|"
     r"borough|municipality|capital|suburb|community|neighbou?rhood|hamlet)[ \t]+of[ \t]+"
     r"(?:the[ \t]+)?\Z"
@@ -208,23 +209,23 @@ _TYPE_BEFORE = re.compile(
 )
 #: The words ``_TYPE_BEFORE`` may end with, before its spaces: no other word before a name
 #: has a type word before it, and the pattern is tried only after one of these.
-_TYPE_BEFORE_LAST = frozenset("of the capital town city village province crossing".split())
+_TYPE_BEFORE_LAST: Final = frozenset("of the capital town city village province crossing".split())
 #: The type words ``_TYPE_BEFORE`` may find before "of".
-_TYPE_BEFORE_OF = frozenset(
+_TYPE_BEFORE_OF: Final = frozenset(
     """city town village province governorate county parish district region state township
     borough municipality capital suburb community neighborhood neighbourhood hamlet""".split()
 )
-_SINGULAR = {p: w for w, p in _TYPE_PLURALS.items()}
-LOCATIVE = frozenset("in at near outside inside across around throughout".split())
-ARABIC_PARTICLES = frozenset(
+_SINGULAR: Final = {p: w for w, p in _TYPE_PLURALS.items()}
+LOCATIVE: Final = frozenset("in at near outside inside across around throughout".split())
+ARABIC_PARTICLES: Final = frozenset(
     "al el ad ar as ash az ez ed en es et at an ud ul bin ibn bint abd abu".split()
 )
 #: Country abbreviations written in capitals; other short capitalised words are acronyms.
-COUNTRY_ABBREVIATIONS = frozenset("US USA UK UAE DRC".split())
+COUNTRY_ABBREVIATIONS: Final = frozenset("US USA UK UAE DRC".split())
 
 #: AP-style abbreviations of US states (and a few cities) written after a place name
 #: ("Alexandria, La."), with the name the gazetteer knows.
-ABBREVIATED_NAMES = {
+ABBREVIATED_NAMES: Final = {
     "Ala.": "Alabama",
     "Ariz.": "Arizona",
     "Ark.": "Arkansas",
@@ -277,19 +278,19 @@ ABBREVIATED_NAMES = {
 #: pattern, so that the engine skips to commas.
 #: The most letters an abbreviation has before its period: AP's ("Calif."), and any other
 #: (``is_abbreviation``: five).
-_ABBREVIATION_LETTERS = max(5, *(len(k) - 1 for k in ABBREVIATED_NAMES))
-_STATE_ABBREVIATIONS = "|".join(
+_ABBREVIATION_LETTERS: Final = max(5, *(len(k) - 1 for k in ABBREVIATED_NAMES))
+_STATE_ABBREVIATIONS: Final = "|".join(
     re.escape(k) for k in sorted(ABBREVIATED_NAMES, key=len, reverse=True)
 )
-_STATE_AFTER_COMMA = re.compile(rf",[ \t]({_STATE_ABBREVIATIONS})(?![A-Za-z])")
+_STATE_AFTER_COMMA: Final = re.compile(rf",[ \t]({_STATE_ABBREVIATIONS})(?![A-Za-z])")
 #: The same without its lookahead: a sentence's search can match only where this matches
 #: in the whole text (no abbreviation holds a comma, so its matches cannot hide one).
-_STATE_COMMA = re.compile(rf",[ \t](?:{_STATE_ABBREVIATIONS})")
+_STATE_COMMA: Final = re.compile(rf",[ \t](?:{_STATE_ABBREVIATIONS})")
 
 
 #: Abbreviated words inside names, with the word the gazetteer files ("W. Columbia",
 #: "Pott Co.", "West Chester Twp.", "South L.A.").
-_ABBREVIATED_WORDS = {
+_ABBREVIATED_WORDS: Final = {
     "N.": "North",
     "S.": "South",
     "E.": "East",
@@ -302,7 +303,7 @@ _ABBREVIATED_WORDS = {
     "L.A.": "Los Angeles",
 }
 #: Names news gives places that their gazetteer rows lack.
-NEWS_NAMES = {"America": "United States"}
+NEWS_NAMES: Final = {"America": "United States"}
 
 
 def lookup_name(text: str) -> str:
@@ -368,13 +369,13 @@ def abbreviation_matches(gazetteer: Gazetteer, text: str) -> list[Match]:
     return found
 
 
-_ARTICLES = "al el ad ar as ash az ez ed en es et at an ud ul bin ibn".split()
-_ARTICLE_PREFIX = rf"(?:{'|'.join(_ARTICLES)})-"
-_ARTICLE_HYPHEN = re.compile(_ARTICLE_PREFIX, re.I)
+_ARTICLES: Final = "al el ad ar as ash az ez ed en es et at an ud ul bin ibn".split()
+_ARTICLE_PREFIX: Final = rf"(?:{'|'.join(_ARTICLES)})-"
+_ARTICLE_HYPHEN: Final = re.compile(_ARTICLE_PREFIX, re.I)
 #: A word that may be part of a name, as plainly written: the lookbehinds keep a token from
 #: starting inside a word ("iPhone", "d'Arc"); words that start in lower case (bar an article,
 #: "al-Abadi") are never part of a name. ``_TOKEN`` finds the same tokens faster.
-_PLAIN_TOKEN = re.compile(
+_PLAIN_TOKEN: Final = re.compile(
     r"(?<![^\W\d_])(?<![^\W\d_][-'’‘])"
     r"(?:(?P<dotted>(?:[A-Z]\.){2,})"
     r"|(?P<abbr>(?:St|Mt|Ft)\.)"
@@ -398,7 +399,7 @@ def _after_article(width: int) -> str:
 # precedes it, and each branch checks the letter it took. An article in lower case
 # ("al-Abadi") is found at its hyphen, the token then read from its start by
 # ``_PLAIN_TOKEN`` (see ``_token_matches``).
-_TOKEN = re.compile(
+_TOKEN: Final = re.compile(
     # "-", "A"-"Z" and all beyond ASCII, written as what it leaves out: 0.1 ms to compile,
     # where the range up to U+10FFFF took 10.
     r"[^\x00-,.-@\[-\x7f]"
@@ -425,7 +426,7 @@ def _token_matches(text: str, start: int, end: int) -> Iterator[re.Match[str]]:
             yield token
 
 
-_TOKEN_KINDS = frozenset(("word", "dotted", "abbr", "initial"))
+_TOKEN_KINDS: Final = frozenset(("word", "dotted", "abbr", "initial"))
 
 
 def _article_token(m: re.Match[str], text: str, start: int, end: int) -> re.Match[str] | None:
@@ -434,23 +435,23 @@ def _article_token(m: re.Match[str], text: str, start: int, end: int) -> re.Matc
     return _PLAIN_TOKEN.match(text, first, end) if first >= start else None
 
 
-_AGE = re.compile(r",[ \t]*\d{1,3},(?!\d)")  # not "Rawa, 1,000 feet"
-_PREVIOUS_WORD = re.compile(r"([A-Za-z]+)[ \t]+\Z")
-_QUALIFIER = re.compile(r",[ \t]+[A-Z]")
-_QUALIFIER_NAME = re.compile(r",[ \t]+([A-Z][\w.]*(?:[ \t]+[A-Z][\w.]*)?)")
-_VERB_AFTER = re.compile(r"[ \t]+(?:has[ \t]+|had[ \t]+|also[ \t]+)?([a-z]+)")
-_WHO_AFTER = re.compile(r",?[ \t]+who\b")
-_CONTRACTION = re.compile(r"['’](?:ve|re|ll|d|m|t)\Z", re.I)
-_COORDINATION = re.compile(r"(?:,[ \t]*|[ \t]+)(?:(?:and|or)[ \t]+)?(?:the[ \t]+)?")
-_ROAD_NUMBER = re.compile(r"-\d")
-_DATELINE_AFTER = re.compile(r"[ \t]*(?:[:,(—–]|-[ \t-])")
+_AGE: Final = re.compile(r",[ \t]*\d{1,3},(?!\d)")  # not "Rawa, 1,000 feet"
+_PREVIOUS_WORD: Final = re.compile(r"([A-Za-z]+)[ \t]+\Z")
+_QUALIFIER: Final = re.compile(r",[ \t]+[A-Z]")
+_QUALIFIER_NAME: Final = re.compile(r",[ \t]+([A-Z][\w.]*(?:[ \t]+[A-Z][\w.]*)?)")
+_VERB_AFTER: Final = re.compile(r"[ \t]+(?:has[ \t]+|had[ \t]+|also[ \t]+)?([a-z]+)")
+_WHO_AFTER: Final = re.compile(r",?[ \t]+who\b")
+_CONTRACTION: Final = re.compile(r"['’](?:ve|re|ll|d|m|t)\Z", re.I)
+_COORDINATION: Final = re.compile(r"(?:,[ \t]*|[ \t]+)(?:(?:and|or)[ \t]+)?(?:the[ \t]+)?")
+_ROAD_NUMBER: Final = re.compile(r"-\d")
+_DATELINE_AFTER: Final = re.compile(r"[ \t]*(?:[:,(—–]|-[ \t-])")
 
 
 #: :func:`normalize`, :func:`may_vary` and :func:`is_abbreviation` remembered: they depend on
 #: the word alone, and an article's names repeat the same few hundred words.
-_normalize = lru_cache(maxsize=1 << 16)(normalize)
-_may_vary = lru_cache(maxsize=1 << 16)(may_vary)
-_is_abbreviation = lru_cache(maxsize=1 << 16)(is_abbreviation)
+_normalize: Final = lru_cache(maxsize=1 << 16)(normalize)
+_may_vary: Final = lru_cache(maxsize=1 << 16)(may_vary)
+_is_abbreviation: Final = lru_cache(maxsize=1 << 16)(is_abbreviation)
 
 
 @lru_cache(maxsize=1)
@@ -463,18 +464,18 @@ def common_words() -> frozenset[str]:
 # --------------------------------------------------------------------------- lookups
 
 
-_LOOKUPS: weakref.WeakKeyDictionary[Gazetteer, tuple[dict[str, list[Match]], ...]] = (
+_LOOKUPS: Final[weakref.WeakKeyDictionary[Gazetteer, tuple[dict[str, list[Match]], ...]]] = (
     weakref.WeakKeyDictionary()
 )
 #: is_strong of a cached list of matches, with and without cities, by the list's id (the
 #: entry holds the list, so the id stays its own).
-_STRENGTHS: weakref.WeakKeyDictionary[Gazetteer, dict[int, tuple[list[Match], bool, bool]]] = (
-    weakref.WeakKeyDictionary()
-)
+_STRENGTHS: Final[
+    weakref.WeakKeyDictionary[Gazetteer, dict[int, tuple[list[Match], bool, bool]]]
+] = weakref.WeakKeyDictionary()
 
 #: Whether a word has spelling variants in the article's countries (``variants``), by the
 #: word and the countries: the same few words recur with the same countries.
-_VARIES: weakref.WeakKeyDictionary[Gazetteer, dict[tuple[str, tuple[str, ...]], bool]] = (
+_VARIES: Final[weakref.WeakKeyDictionary[Gazetteer, dict[tuple[str, tuple[str, ...]], bool]]] = (
     weakref.WeakKeyDictionary()
 )
 
@@ -513,7 +514,7 @@ def lookup(gazetteer: Gazetteer, name: str, *, fuzzy: bool = False) -> list[Matc
     return found
 
 
-_STRONG_KINDS = frozenset(("country", "admin1", "admin2", "continent", "border_crossing"))
+_STRONG_KINDS: Final = frozenset(("country", "admin1", "admin2", "continent", "border_crossing"))
 
 
 def is_strong(matches: Sequence[Match], *, cities: bool = True) -> bool:
@@ -560,7 +561,7 @@ class _Token:
         kind: str,
         possessive: bool,
         full_end: int,
-        spelling: tuple[str, bool, str] | None = None,
+        reading: _Reading | None = None,
     ):
         self.start = start
         self.end = end  # without a possessive 's
@@ -568,8 +569,14 @@ class _Token:
         self.kind = kind
         self.possessive = possessive
         self.full_end = full_end
-        #: lower case, capitalised, lower case without trailing periods (a title: "gen")
-        self.lower, self.capitalised, self.bare = spelling or _spelling(text)
+        #: lower case, capitalised, lower case without trailing periods (a title: "gen"):
+        #: the reading's if the token is one's stem, else ``text``'s.
+        if reading is None:
+            self.lower, self.capitalised, self.bare = _spelling(text)
+        else:
+            self.lower = reading.lower
+            self.capitalised = reading.capitalised
+            self.bare = reading.bare
 
     @property
     def allcaps(self) -> bool:
@@ -598,26 +605,38 @@ def _is_name_word(text: str) -> bool:
     return bool(_ARTICLE_HYPHEN.match(text))
 
 
-#: How a word the token pattern found reads, by the word as found: the word without a
-#: possessive 's, whether it had one, and whether it is part of a name; if it is not, the
-#: name before its hyphen that ends a chunk ("Los Angeles-based": "Angeles"), else "";
-#: and the spelling of the word without its possessive (:func:`_spelling`).
-_WORDS: dict[str, tuple[str, bool, bool, str, tuple[str, bool, str]]] = {}
+class _Reading:
+    """How a word the token pattern found reads: the word without a possessive 's (its
+    ``stem``), whether it had one, and whether it is part of a name; if it is not, the name
+    before its hyphen that ends a chunk ("Los Angeles-based": "Angeles"), else ""; and the
+    spelling of the stem (:func:`_spelling`). A plain class: compiled, its attributes are
+    read without unpacking a tuple."""
+
+    __slots__ = ("stem", "possessive", "name", "head", "lower", "capitalised", "bare")
+
+    def __init__(self, word: str):
+        possessive = len(word) > 2 and word.endswith(("'s", "’s"))
+        stem = word[:-2] if possessive else word
+        self.stem = stem
+        self.possessive = possessive
+        self.name = _is_name_word(stem)
+        self.head = ""
+        if not self.name and stem[:1].isupper() and _compound_adjective(stem):
+            self.head = stem.rsplit("-", 1)[0]
+        self.lower, self.capitalised, self.bare = _spelling(stem)
 
 
-def _word(word: str) -> tuple[str, bool, bool, str, tuple[str, bool, str]]:
+#: The readings of the words the token pattern found, by the word as found.
+_WORDS: Final[dict[str, _Reading]] = {}
+
+
+def _word(word: str) -> _Reading:
     """What :data:`_WORDS` holds for a word, remembered there."""
     found = _WORDS.get(word)
     if found is None:
-        possessive = len(word) > 2 and word.endswith(("'s", "’s"))
-        text = word[:-2] if possessive else word
-        name = _is_name_word(text)
-        head = ""
-        if not name and text[:1].isupper() and _compound_adjective(text):
-            head = text.rsplit("-", 1)[0]
         if len(_WORDS) > 100_000:
             _WORDS.clear()
-        found = _WORDS[word] = (text, possessive, name, head, _spelling(text))
+        found = _WORDS[word] = _Reading(word)
     return found
 
 
@@ -638,13 +657,15 @@ def _chunks(text: str, start: int, end: int) -> list[list[_Token]]:
             if token is None:
                 continue
             m, kind = token, token.lastgroup
-        word = m.group()
-        first, last = m.span()
+        word: str = m[0]
+        first = m.start()
+        last = first + len(word)
         if kind != "word":
             tok = _Token(first, last, word, kind or "", False, last)
         else:
-            stem, possessive, name, head, spelling = words.get(word) or _word(word)
-            if not name:
+            reading = words.get(word) or _word(word)
+            if not reading.name:
+                head = reading.head
                 if head:
                     last = first + len(head)
                     tok = _Token(first, last, head, "word", False, last)
@@ -658,7 +679,8 @@ def _chunks(text: str, start: int, end: int) -> list[list[_Token]]:
                     chunks.append(current)
                     current = []
                 continue
-            tok = _Token(first, first + len(stem), stem, "word", possessive, last, spelling)
+            stem = reading.stem
+            tok = _Token(first, first + len(stem), stem, "word", reading.possessive, last, reading)
         # One space, the usual gap, without a call (prev_end is -1 after a possessive).
         if current and not (
             (first == prev_end + 1 and prev_end >= 0 and text[prev_end] == " ")
@@ -677,23 +699,55 @@ def _only_blanks(text: str, start: int, end: int) -> bool:
     """Whether ``text[start:end]`` is spaces or tabs, at least one (-1: never)."""
     if start < 0 or start >= end:
         return False
-    return end == start + 1 and text[start] == " " or not text[start:end].strip(" \t")
+    for i in range(start, end):
+        c = ord(text[i])
+        if c != 32 and c != 9:
+            return False
+    return True
 
 
 # --------------------------------------------------------------------------- extraction
 
 
-@dataclass(slots=True)
 class _Found:
-    start: int
-    end: int
-    kind: str  # "place", "modifier" or "demonym"
-    sentence: int
-    single: bool = False
-    strong: bool = False
-    qualified: bool = False
-    type_word: str = ""
-    part: str = ""
+    """A span found, before it is a :class:`Mention`: its kind ("place", "modifier" or
+    "demonym") and what the rules read beside it. A plain class, not a dataclass: compiled,
+    a dataclass's generated ``__init__`` still runs as Python code."""
+
+    __slots__ = (
+        "start",
+        "end",
+        "kind",
+        "sentence",
+        "single",
+        "strong",
+        "qualified",
+        "type_word",
+        "part",
+    )
+
+    def __init__(
+        self,
+        start: int,
+        end: int,
+        kind: str,
+        sentence: int,
+        *,
+        single: bool = False,
+        strong: bool = False,
+        qualified: bool = False,
+        type_word: str = "",
+        part: str = "",
+    ):
+        self.start = start
+        self.end = end
+        self.kind = kind
+        self.sentence = sentence
+        self.single = single
+        self.strong = strong
+        self.qualified = qualified
+        self.type_word = type_word
+        self.part = part
 
 
 class _Extractor:
@@ -711,34 +765,42 @@ class _Extractor:
         self.sentence = 0
 
     # ---------------------------------------------------------------- helpers
-    def span(self, toks: Sequence[_Token]) -> str:
+    def span(self, toks: list[_Token]) -> str:
         return self.text[toks[0].start : toks[-1].end]
 
-    def after(self, toks: Sequence[_Token], width: int = 30) -> str:
+    def after(self, toks: list[_Token], width: int = 30) -> str:
         end = toks[-1].full_end
         return self.text[end : end + width]
 
-    def before(self, toks: Sequence[_Token], width: int = 40) -> str:
+    def before(self, toks: list[_Token], width: int = 40) -> str:
         start = toks[0].start
         return self.text[max(0, start - width) : start]
 
-    def previous_word(self, toks: Sequence[_Token]) -> str:
-        return _word_before(self.text, toks[0].start, 20).lower()
+    def previous_word_in(
+        self, toks: list[_Token], words: frozenset[str], ends_none: frozenset[str]
+    ) -> bool:
+        """Whether the word before the tokens (:func:`_word_before`), in lower case, is one
+        of ``words``; ``ends_none`` is ``_ends_none(words)``, which answers for most names
+        without reading the word."""
+        start = toks[0].start
+        if self.text[start - 2 : start] in ends_none:
+            return False
+        return _word_before(self.text, start, 20).lower() in words
 
-    def type_word(self, toks: Sequence[_Token]) -> str:
+    def type_word(self, toks: list[_Token]) -> str:
         """The type word beside the name (see :func:`_type_word`)."""
         if toks[-1].possessive:
             return _type_before(self.text, toks[0].start)
         return _type_word(self.text, toks[0].start, toks[-1].end)
 
-    def qualified(self, toks: Sequence[_Token]) -> bool:
+    def qualified(self, toks: list[_Token]) -> bool:
         """Followed by ", Region" (a country, first- or second-level region: "Valley, Ala.",
         not "Valley, NSC revises") or preceded by a locative."""
         end = toks[-1].full_end
         # The patterns that open with a comma are tried only after one (most names have none).
         m = (
             _QUALIFIER_NAME.match(self.text, end, end + 40)
-            if self.text.startswith(",", end)
+            if self.text[end : end + 1] == ","
             else None
         )
         if m:
@@ -749,16 +811,19 @@ class _Extractor:
                     for r in lookup(self.gazetteer, candidate.rstrip("."))
                 ):
                     return True
-        return self.previous_word(toks) in LOCATIVE
+        return self.previous_word_in(toks, LOCATIVE, _NOT_AFTER_LOCATIVE)
 
-    def is_person_context(self, toks: Sequence[_Token]) -> bool:
+    def is_person_context(self, toks: list[_Token]) -> bool:
         after = self.after(toks, 30)
-        m = _VERB_AFTER.match(after)
-        if m and m.group(1) in REPORTING_VERBS:
+        # The patterns open with a space or tab, or (but the verb's) a comma.
+        first = after[:1]
+        if first == " " or first == "\t":
+            m = _VERB_AFTER.match(after)
+            if m and m.group(1) in REPORTING_VERBS or _WHO_AFTER.match(after):
+                return True
+        elif first == "," and (_WHO_AFTER.match(after) or _AGE.match(after)):
             return True
-        if _WHO_AFTER.match(after) or (after.startswith(",") and _AGE.match(after)):
-            return True
-        return self.previous_word(toks) in ("mr", "mrs", "ms", "dr", "by", "with")
+        return self.previous_word_in(toks, _PERSON_BEFORE, _NOT_AFTER_PERSON_BEFORE)
 
     def starts_sentence(self, tok: _Token) -> bool:
         """Whether the word opens a sentence, line or quote, where capitals say nothing."""
@@ -767,20 +832,20 @@ class _Extractor:
             i -= 1
         return i < 0 or self.text[i] in "\n.!?:;\"“‘'(—–-"
 
-    def is_dateline(self, toks: Sequence[_Token]) -> bool:
+    def is_dateline(self, toks: list[_Token]) -> bool:
         before = self.text[max(0, toks[0].start - 3) : toks[0].start].rstrip(" \t")
         if before and before[-1] not in ".!?\n":
             return False
         return bool(_DATELINE_AFTER.match(self.text, toks[-1].full_end))
 
-    def headline_caps(self, toks: Sequence[_Token]) -> bool:
+    def headline_caps(self, toks: list[_Token]) -> bool:
         line_start = self.text.rfind("\n", 0, toks[0].start) + 1
         line_end = self.text.find("\n", toks[-1].end)
         line = self.text[line_start : line_end if line_end >= 0 else len(self.text)]
         return not any(c.islower() for c in line)
 
     # ---------------------------------------------------------------- decisions
-    def matches(self, toks: Sequence[_Token]) -> list[Match]:
+    def matches(self, toks: list[_Token]) -> list[Match]:
         if len(toks) == 1 and toks[0].kind == "initial":
             return []
         span = self.text[toks[0].start : toks[-1].end]
@@ -810,7 +875,7 @@ class _Extractor:
             )
         return entry[1] if cities else entry[2]
 
-    def single_ok(self, tok: _Token, matches: list[Match], toks: Sequence[_Token]) -> bool:
+    def single_ok(self, tok: _Token, matches: list[Match], toks: list[_Token]) -> bool:
         """Whether one word that the gazetteer knows may be marked as a place."""
         word, lower = tok.text, tok.lower
         if tok.text in COUNTRY_ABBREVIATIONS and _ROAD_NUMBER.match(self.text, tok.full_end):
@@ -828,7 +893,7 @@ class _Extractor:
             return self.is_dateline(toks) or self.headline_caps(toks)
         if lower in DIRECTIONS:
             return False
-        letters = sum(map(str.isalpha, word))
+        letters = len(word) if word.isalpha() else sum(map(str.isalpha, word))
         if letters < 3:
             return False
         if lower in MONTHS_DAYS or lower in TITLES or lower in ORG_WORDS or lower in ETHNIC_WORDS:
@@ -851,7 +916,7 @@ class _Extractor:
 
     def emit(
         self,
-        toks: Sequence[_Token],
+        toks: list[_Token],
         matches: list[Match],
         kind: str = "place",
         *,
@@ -862,7 +927,7 @@ class _Extractor:
             found.single = len(toks) == 1
             found.strong = self.strong(matches)
             end = toks[-1].full_end
-            found.qualified = self.text.startswith(",", end) and bool(
+            found.qualified = self.text[end : end + 1] == "," and bool(
                 _QUALIFIER.match(self.text, end, end + 4)
             )
             if typed:
@@ -870,7 +935,7 @@ class _Extractor:
             found.part = _part_before(self.text, toks[0].start)
         self.found.append(found)
 
-    def person(self, toks: Sequence[_Token]) -> None:
+    def person(self, toks: list[_Token]) -> None:
         """Remember a person's or group's name so that a later lone surname is not a place."""
         words = [t for t in toks if t.kind == "word"]
         if not words:
@@ -884,7 +949,7 @@ class _Extractor:
                 self.persons.add(strip_article(_normalize(t.text)))
 
     # ---------------------------------------------------------------- chunks
-    def demonym_at(self, toks: Sequence[_Token], i: int) -> int:
+    def demonym_at(self, toks: list[_Token], i: int) -> int:
         """How many tokens from ``toks[i]`` on form a demonym ("South Korean": 2), or 0."""
         tok = toks[i]
         if tok.kind != "word":
@@ -905,14 +970,17 @@ class _Extractor:
         country in the article's context."""
         if tok.kind != "word" or len(tok.text) > _ABBREVIATION_LETTERS:
             return False
-        end = tok.end + 1 if self.text.startswith(".", tok.end) else tok.end
+        end = tok.end + 1 if self.text[tok.end : tok.end + 1] == "." else tok.end
         text = self.text[tok.start : end]
         if not (text in ABBREVIATED_NAMES or _is_abbreviation(text)):
             return False
         after_comma = self.text[max(0, tok.start - 2) : tok.start] == ", "
         # A code in capitals is an acronym but after a place's comma ("in IS territory";
         # "Perth, WA").
-        if not (after_comma or (self.previous_word([tok]) in LOCATIVE and not tok.allcaps)):
+        if not (
+            after_comma
+            or (self.previous_word_in([tok], LOCATIVE, _NOT_AFTER_LOCATIVE) and not tok.allcaps)
+        ):
             return False
         if not abbreviation_matches(self.gazetteer, text):
             return False
@@ -1020,7 +1088,8 @@ class _Extractor:
         as a person or a body (its place names modifiers); False if none does."""
         # "Gloria Major, 75,": an age says person, whatever the words ("Major") look like.
         end = toks[-1].full_end
-        if len(toks) > 1 and self.text.startswith(",", end) and _AGE.match(self.text, end, end + 8):
+        text = self.text
+        if len(toks) > 1 and text[end : end + 1] == "," and _AGE.match(text, end, end + 8):
             self.person(toks)
             return True
         # A title: what follows is a person; what precedes is read on its own.
@@ -1111,7 +1180,7 @@ class _Extractor:
             if known:
                 self.found.append(f)
 
-    def whole(self, toks: Sequence[_Token]) -> bool:
+    def whole(self, toks: list[_Token]) -> bool:
         """Mark the tokens as one place if the gazetteer knows them so; True if marked."""
         if not toks:
             return False
@@ -1246,10 +1315,36 @@ def _type_word(text: str, start: int, end: int) -> str:
     """The type word of the name ``text[start:end]``, singular: right after it ("Anbar
     province"), before it ("the town of Abu Kamal"), or after the list it opens or
     continues ("Becker, Clay and Wilkin counties")."""
-    word = _type_after(text, end) or _type_before(text, start)
-    if word or not text.startswith((",", " and ", " or "), end):
+    word = (_type_after(text, end) if _may_type_after(text, end) else "") or _type_before(
+        text, start
+    )
+    after = text[end : end + 5]
+    if word or not (after[:1] == "," or after == " and " or after[:4] == " or "):
         return word
     return _type_after(text, end, _LIST_TYPE_AFTER)
+
+
+#: The first two letters of the type words, in either case ("pr", "Pr", "pR", "PR").
+_TYPE_OPENINGS: Final = frozenset(
+    a + b
+    for w in (*TYPE_WORDS, *_TYPE_PLURALS.values())
+    for a in (w[0], w[0].upper())
+    for b in (w[1], w[1].upper())
+)
+
+
+def _may_type_after(text: str, end: int) -> bool:
+    """Whether ``_TYPE_AFTER`` may match at ``end``, read without calling it: not unless a
+    space or tab follows, and after one space, not unless two letters that open a type word
+    (in either case) or a letter outside ASCII do (ignoring case, "ſ" is an "s")."""
+    blank = text[end : end + 1]
+    if blank != " ":
+        return blank == "\t"
+    pair = text[end + 1 : end + 3]
+    if pair in _TYPE_OPENINGS:
+        return True
+    # Fewer than two characters hold no type word.
+    return len(pair) == 2 and (ord(pair[0]) > 127 or ord(pair[1]) > 127 or pair[0] in " \t")
 
 
 def _type_after(text: str, end: int, pattern: re.Pattern = _TYPE_AFTER) -> str:
@@ -1266,11 +1361,13 @@ def _type_before(text: str, start: int) -> str:
     """The type word before a name starting at ``start`` ("the town of Abu Kamal")."""
     if not start or text[start - 1] not in " \t":
         return ""  # the pattern ends with a space or tab
+    if text[start - 2 : start] in _NOT_AFTER_TYPE:
+        return ""  # nor can an ASCII character that ends none of its words precede it
     window = text[max(0, start - 30) : start]
     rest, word = _split_last_word(window)
     word = word.lower()
     # A letter outside ASCII may match one inside it ("ſ" is "s" to a pattern ignoring case).
-    if word not in _TYPE_BEFORE_LAST and (not rest or rest[-1].isascii()):
+    if word not in _TYPE_BEFORE_LAST and (not rest or ord(rest[-1]) < 128):
         return ""
     if word == "the":
         rest, word = _split_last_word(rest)
@@ -1281,7 +1378,7 @@ def _type_before(text: str, start: int) -> str:
         # Only a type word makes "of" end the pattern: the word before it must be one, or
         # end with a letter outside ASCII (one of its own, or the word's end cut by one).
         rest, word = _split_last_word(rest)
-        if word.lower() not in _TYPE_BEFORE_OF and (not rest or rest[-1].isascii()):
+        if word.lower() not in _TYPE_BEFORE_OF and (not rest or ord(rest[-1]) < 128):
             return ""
     m = _TYPE_BEFORE.search(window)
     return (m.group(1) or m.group(2)).lower() if m else ""
@@ -1289,11 +1386,31 @@ def _type_before(text: str, start: int) -> str:
 
 def _part_before(text: str, start: int) -> str:
     """The part a direction word before a name names ("southern Mexico": "south")."""
+    if text[start - 2 : start] in _NOT_AFTER_PART:
+        return ""
     word = _word_before(text, start, 20)
     return _PARTS.get(word.lower(), "") if word else ""
 
 
-_ASCII_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+_ASCII_LETTERS: Final = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+
+
+def _ends_none(words: Iterable[str]) -> frozenset[str]:
+    """An ASCII character and a space that, before a name, say the word before it is none of
+    ``words`` (:func:`_word_before`, in lower case): any but a letter that ends one of them,
+    a space or a tab (the name follows no word, or the word ends with another letter)."""
+    last = {w[-1] for w in words}
+    return frozenset(
+        c + " " for c in map(chr, range(128)) if c not in " \t" and c.lower() not in last
+    )
+
+
+#: Words before a name that make it a person's: "Mr Adams", "by Adams".
+_PERSON_BEFORE: Final = frozenset(("mr", "mrs", "ms", "dr", "by", "with"))
+_NOT_AFTER_LOCATIVE: Final = _ends_none(LOCATIVE)
+_NOT_AFTER_PERSON_BEFORE: Final = _ends_none(_PERSON_BEFORE)
+_NOT_AFTER_PART: Final = _ends_none(_PARTS)
+_NOT_AFTER_TYPE: Final = _ends_none(_TYPE_BEFORE_LAST)
 
 
 def _split_last_word(window: str) -> tuple[str, str]:

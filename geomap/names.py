@@ -11,11 +11,14 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from typing import Final
 
 #: Leading Arabic articles (and their assimilated forms) that a name may carry or drop.
-ARTICLES = frozenset("al el ar er as es ash esh ad ed an en az ez at et ath adh ud ul".split())
+ARTICLES: Final = frozenset(
+    "al el ar er as es ash esh ad ed an en az ez at et ath adh ud ul".split()
+)
 
-_MARKS = str.maketrans(
+_MARKS: Final = str.maketrans(
     {
         # Apostrophes, ayn/hamza marks and modifier letters: dropped.
         "'": None,
@@ -51,9 +54,9 @@ _MARKS = str.maketrans(
         "Ə": "e",
     }
 )
-_SEPARATORS = re.compile(r"[\s\-‐‑‒–—_/.,;:()\[\]\"“”]+")
-_SOFT = re.compile(r"[aeiouyhw]")
-_DOUBLES = re.compile(r"(.)\1+")
+_SEPARATORS: Final = re.compile(r"[\s\-‐‑‒–—_/.,;:()\[\]\"“”]+")
+_SOFT: Final = re.compile(r"[aeiouyhw]")
+_DOUBLES: Final = re.compile(r"(.)\1+")
 
 
 @lru_cache(maxsize=65536)

@@ -11,24 +11,25 @@ import codecs
 import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
+from typing import Final
 
 from geomap.errors import InputError
 from geomap.records import Sentence
 
-FORMATS = ("plain", "markdown", "html")
+FORMATS: Final = ("plain", "markdown", "html")
 
 
 # --------------------------------------------------------------------------- decoding
 
 
 #: Byte-order marks that name their encoding; UTF-32's first, as UTF-16 LE's begins it.
-_BOMS = (
+_BOMS: Final = (
     (codecs.BOM_UTF32_LE, "utf-32"),
     (codecs.BOM_UTF32_BE, "utf-32"),
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
-_WIDE = ("utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be")
+_WIDE: Final = ("utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be")
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,13 +117,13 @@ def from_plain(text: str) -> str:
     return text
 
 
-_BLOCK_TAGS = frozenset(
+_BLOCK_TAGS: Final = frozenset(
     "address article aside blockquote br caption dd div dl dt figcaption figure footer form "
     "h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section table tbody td th thead title "
     "tr ul".split()
 )
-_SKIPPED_TAGS = frozenset("script style noscript template svg head".split())
-_SPACES = re.compile(r"[ \t\r\f\v\n]+")
+_SKIPPED_TAGS: Final = frozenset("script style noscript template svg head".split())
+_SPACES: Final = re.compile(r"[ \t\r\f\v\n]+")
 
 
 class _HTMLText(HTMLParser):
@@ -201,7 +202,7 @@ def from_html(html: str) -> str:
     return re.sub(r" +\n", "\n", "".join(parser.parts)).strip()
 
 
-_MD_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
+_MD_RULES: Final[tuple[tuple[re.Pattern[str], str], ...]] = (
     (re.compile(r"^[ \t]*(```|~~~).*$\n?", re.M), ""),  # code fences
     (re.compile(r"^[ \t]{0,3}\[[^\]\n]+\]:[ \t]*\S.*$\n?", re.M), ""),  # link definitions
     (re.compile(r"^[ \t]{0,3}([-*_])([ \t]*\1){2,}[ \t]*$", re.M), ""),  # horizontal rules
@@ -252,7 +253,7 @@ def to_plain(text: str, format: str = "plain") -> str:
 # --------------------------------------------------------------------------- sentences
 
 #: Words whose trailing full stop does not end a sentence.
-ABBREVIATIONS = frozenset(
+ABBREVIATIONS: Final = frozenset(
     """mr mrs ms dr prof gen col lt sgt capt cpt maj cmdr adm gov sen rep rev fr st mt ft jr sr
     pres supt insp det cpl pvt brig hon messrs no nos vs etc inc corp co ltd bros dept univ ave
     blvd rd hwy jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thur thurs
@@ -271,8 +272,8 @@ _BOUNDARY = re.compile(
     r"|(?<=\n)[ \t]*\n\s*"
     r"|(?<=\n)[ \t]*(?=[\"“‘'(\[]?[A-Z0-9\u00C0-\u024F]))"
 )
-_DOTTED = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")
-_LAST_WORD = re.compile(r"([A-Za-z][A-Za-z.]*)\.$")
+_DOTTED: Final = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")
+_LAST_WORD: Final = re.compile(r"([A-Za-z][A-Za-z.]*)\.$")
 
 
 def split_sentences(text: str) -> tuple[Sentence, ...]:
