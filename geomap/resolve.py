@@ -663,8 +663,14 @@ _NO_SHARE: _Shares = ({}, {}, {})
 
 def _largest_of_kind(place: Place, ranked: list[Match]) -> bool:
     """Whether ``place`` is the most populous of several candidates of its kind."""
-    sizes = [m.place.population for m in ranked if m.place.kind == place.kind]
-    return len(sizes) > 1 and place.population >= max(sizes)
+    kind, count, largest = place.kind, 0, 0
+    for m in ranked:
+        other = m.place
+        if other.kind == kind:
+            if count == 0 or other.population > largest:
+                largest = other.population
+            count += 1
+    return count > 1 and place.population >= largest
 
 
 def _holds(region: Place, group: _Group) -> bool:
@@ -686,6 +692,14 @@ class _Chosen(Mapping):
         group = self._group_of.get(index)
         if group is None or group is self._exclude or group.pick is None:
             raise KeyError(index)
+        return group.pick
+
+    def get(self, index: int, default: Place | None = None) -> Place | None:  # type: ignore[override]
+        """``Mapping.get``, without its ``try``/``except`` over ``__getitem__`` (interpreted
+        Python from collections.abc, which the claim hook calls for every candidate)."""
+        group = self._group_of.get(index)
+        if group is None or group is self._exclude or group.pick is None:
+            return default
         return group.pick
 
     def __iter__(self):
@@ -712,7 +726,8 @@ class _Resolver:
         self.groups: dict[str, _Group] = {}
         self.group_of: dict[int, _Group] = {}
         self.by_size: list[_Group] = []
-        self.demonym_countries: Counter[str] = Counter()
+        # A plain dict: compiled, a Counter's __init__ runs as interpreted Python.
+        self.demonym_countries: dict[str, int] = {}
         # References of the whole article (see _Context), and each group's share of them.
         self._totals: _Shares = ({}, {}, {})
         self._weight_sum = 0.0
@@ -749,7 +764,7 @@ class _Resolver:
             if m.kind == "demonym":
                 code = country_of(m.text)
                 if code:
-                    self.demonym_countries[code] += 1
+                    self.demonym_countries[code] = self.demonym_countries.get(code, 0) + 1
         for i in places:
             m = self.mentions[i]
             key = normalize(m.text)
