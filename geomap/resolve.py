@@ -345,6 +345,12 @@ class _Namesakes:
         return _Namesakes(fixed, around, probes)
 
 
+#: Functions mypyc has no native form of, bound once (compiled, ``math.asin`` is a lookup in
+#: the module at every call), and 2 * EARTH_RADIUS_KM as the haversine multiplies by it.
+_asin: Final = math.asin
+_hypot: Final = math.hypot
+_EARTH_DIAMETER_KM: Final = 2 * EARTH_RADIUS_KM
+
 #: Squared degrees (see :meth:`_Resolver.pair_support`) beyond which a pair lies surely over
 #: 150 km apart (a margin over (150 / 111.2) ** 2 for rounding): no need of math.hypot.
 _BEYOND_150: Final = (150 / 111.2) ** 2 * 1.001
@@ -599,8 +605,9 @@ def _near_term(spot: _Spot, picks: list[_NearPick], skip: int) -> tuple[float, f
         if d_lon > lon_window and abs(d_lon - 360) > lon_window:
             continue
         dp, dl = p2 - p1, (pick_lon - lon) * _RADIANS
-        h = math.sin(dp / 2) ** 2 + cos_p1 * cos_p2 * math.sin(dl / 2) ** 2
-        d = 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
+        # math.pow(x, 2.0) is x ** 2 (both C's pow), compiled without boxing.
+        h = math.pow(math.sin(dp / 2), 2.0) + cos_p1 * cos_p2 * math.pow(math.sin(dl / 2), 2.0)
+        d = _EARTH_DIAMETER_KM * _asin(min(1.0, math.sqrt(h)))
         if d < best_km or (d == best_km and n < first):
             best_km, nearest, first = d, name, n
     if best_km < 50:
@@ -1193,7 +1200,7 @@ class _Resolver:
                             if d_lat * d_lat + d_lon * d_lon > _BEYOND_150:
                                 continue
                             # Equirectangular: exact enough under 150 km.
-                            d = 111.2 * math.hypot(d_lat, d_lon)
+                            d = 111.2 * _hypot(d_lat, d_lon)
                             if d < 150:
                                 term = weight * (near_50 if d < 50 else near_150)
                                 terms = best.setdefault(k, {})
