@@ -100,6 +100,12 @@ class Candidate:
     place: Place
     score: float
 
+    def __init__(self, place: Place, score: float) -> None:
+        # The dataclass's own __init__, written out: compiled (mypyc), a generated one runs
+        # as interpreted Python, and object.__setattr__ here becomes a native store.
+        object.__setattr__(self, "place", place)
+        object.__setattr__(self, "score", score)
+
 
 #: The confidence from which a mention's place counts as known: a map draws it filled and
 #: fits its view to it; below, hollow, with a "?". Measured end to end on LGL's dev half
@@ -139,6 +145,34 @@ class Mention:
     #: the area's point with the part in its label ("southern Mexico"), not a point offset
     #: into that part: the gazetteer holds no outline to cut it from.
     part: str = ""
+
+    def __init__(
+        self,
+        start: int,
+        end: int,
+        text: str,
+        sentence: int,
+        kind: str = "place",
+        type_word: str = "",
+        place: Place | None = None,
+        confidence: float = 0.0,
+        candidates: tuple[Candidate, ...] = (),
+        reason: str = "",
+        part: str = "",
+    ) -> None:
+        # The dataclass's own __init__, written out (see Candidate): resolution makes one
+        # per mention; the generated one took some 15,000 instructions compiled.
+        object.__setattr__(self, "start", start)
+        object.__setattr__(self, "end", end)
+        object.__setattr__(self, "text", text)
+        object.__setattr__(self, "sentence", sentence)
+        object.__setattr__(self, "kind", kind)
+        object.__setattr__(self, "type_word", type_word)
+        object.__setattr__(self, "place", place)
+        object.__setattr__(self, "confidence", confidence)
+        object.__setattr__(self, "candidates", candidates)
+        object.__setattr__(self, "reason", reason)
+        object.__setattr__(self, "part", part)
 
     @property
     def confident(self) -> bool:

@@ -36,9 +36,9 @@ import math
 import weakref
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import Any
+from typing import Any, Final
 
 from geomap.demonyms import country_of, region_of
 from geomap.extract import (
@@ -175,7 +175,7 @@ class Weights:
     claim_cap: float = 2.0
 
 
-WEIGHTS = Weights()
+WEIGHTS: Final = Weights()
 
 #: Type words of second-level units whose names the gazetteer files with the word.
 _COUNTY_WORDS = ("county", "parish", "borough")
@@ -185,6 +185,11 @@ _AREA_KINDS = frozenset(("country", "continent"))
 _COUNTRIES: weakref.WeakKeyDictionary[Gazetteer, dict[str, Place | None]] = (
     weakref.WeakKeyDictionary()
 )
+
+
+#: ``math.radians(x)`` is ``x * _RADIANS`` exactly (CPython multiplies by pi / 180), without
+#: a call (compiled, math.radians is one through the module).
+_RADIANS: Final = math.pi / 180
 
 
 def _region_key(country: str, admin1: str) -> str:
@@ -227,8 +232,8 @@ def _fixed(match: Match) -> tuple[Match, float, _Spot | None, str | None]:
             _FIXED.clear()
         place = match.place
         # Only distances under 400 km count: skip the far ones before the trigonometry.
-        lon_window = 3.6 / max(0.05, math.cos(math.radians(place.lat)))
-        p1 = math.radians(place.lat)
+        p1 = place.lat * _RADIANS
+        lon_window = 3.6 / max(0.05, math.cos(p1))
         spot = (
             None
             if place.kind in _AREA_KINDS
@@ -246,6 +251,24 @@ def _fixed(match: Match) -> tuple[Match, float, _Spot | None, str | None]:
             region,
         )
     return entry
+
+
+#: The matches of quality 1 standing for lookups' matches (see :func:`_by_name`), by the id
+#: of the lookup's match (the entry holds it, so the id stays its own).
+_BY_NAME: dict[int, tuple[Match, Match]] = {}
+
+
+def _by_name(match: Match) -> Match:
+    """``Match(match.place, 1)``: a place the name means without naming it (the county
+    "Henrico" names, the place "South Los Angeles" stands for). The same object each time
+    for the same lookup match, as the lookup caches hand those out: a group's static terms
+    are remembered by its matches' ids (:meth:`_Group.settle`)."""
+    entry = _BY_NAME.get(id(match))
+    if entry is None or entry[0] is not match:
+        if len(_BY_NAME) > 200_000:
+            _BY_NAME.clear()
+        entry = _BY_NAME[id(match)] = (match, Match(match.place, 1))
+    return entry[1]
 
 
 def prior(place: Place) -> float:
@@ -275,20 +298,27 @@ def prior(place: Place) -> float:
 _Cell = int
 
 
-@dataclass(frozen=True, slots=True)
 class _Namesakes:
     """What a name's candidates bring to the first picks (see
-    :meth:`_Resolver.pair_support`), whatever the article says."""
+    :meth:`_Resolver.pair_support`), whatever the article says; shared by the articles
+    naming them, never changed. (Plain classes with their own ``__init__``, here and
+    below: compiled, a dataclass's generated ``__init__`` runs as interpreted Python.)"""
 
-    #: Per candidate, its prior plus the name's term.
-    fixed: list[float]
-    #: The plausible candidates (see ``Weights.pair_floor``) that are not areas, filed
-    #: under their cell and the eight around it, as (lat, lon, plausibility relative to
-    #: the name's best).
-    around: dict[_Cell, list[tuple[float, float, float]]]
-    #: The candidates that may take support (five times less plausible, not areas), by
-    #: their cell, as (index, lat, lon, cosine of lat).
-    probes: dict[_Cell, list[tuple[int, float, float, float]]]
+    def __init__(
+        self,
+        fixed: list[float],
+        around: dict[_Cell, list[tuple[float, float, float]]],
+        probes: dict[_Cell, list[tuple[int, float, float, float]]],
+    ) -> None:
+        #: Per candidate, its prior plus the name's term.
+        self.fixed = fixed
+        #: The plausible candidates (see ``Weights.pair_floor``) that are not areas, filed
+        #: under their cell and the eight around it, as (lat, lon, plausibility relative
+        #: to the name's best).
+        self.around = around
+        #: The candidates that may take support (five times less plausible, not areas), by
+        #: their cell, as (index, lat, lon, cosine of lat).
+        self.probes = probes
 
     @classmethod
     def of(cls, matches: Sequence[Match]) -> _Namesakes:
@@ -310,10 +340,20 @@ class _Namesakes:
                         for dj in (-1, 0, 1):
                             around.setdefault((i + di) * 512 + j + dj, []).append(entry)
                 if total >= lowest:
-                    scale = math.cos(math.radians(place.lat))
+                    scale = math.cos(place.lat * _RADIANS)
                     probes.setdefault(i * 512 + j, []).append((k, place.lat, place.lon, scale))
-        return cls(fixed, around, probes)
+        return _Namesakes(fixed, around, probes)
 
+
+#: Functions mypyc has no native form of, bound once (compiled, ``math.asin`` is a lookup in
+#: the module at every call), and 2 * EARTH_RADIUS_KM as the haversine multiplies by it.
+_asin: Final = math.asin
+_hypot: Final = math.hypot
+_EARTH_DIAMETER_KM: Final = 2 * EARTH_RADIUS_KM
+
+#: Squared degrees (see :meth:`_Resolver.pair_support`) beyond which a pair lies surely over
+#: 150 km apart (a margin over (150 / 111.2) ** 2 for rounding): no need of math.hypot.
+_BEYOND_150: Final = (150 / 111.2) ** 2 * 1.001
 
 #: Per candidate, what does not change while the article's picks settle: (score from
 #: prior, name and type word; the type word; where it lies for nearness (``_Spot``, None
@@ -321,20 +361,26 @@ class _Namesakes:
 _Static = tuple[float, str, _Spot | None, str | None]
 
 
-@dataclass(frozen=True, slots=True)
 class _Layout:
     """A group's candidates laid out to be scored term by term (see
     :meth:`_Resolver.scores`): the country and region terms are looked up once per country
-    and region rather than once per candidate."""
+    and region rather than once per candidate. Shared like :class:`_Namesakes`."""
 
-    #: Per candidate, its static score.
-    static: tuple[float, ...]
-    #: Candidates by the country they lie in (none for "").
-    countries: dict[str, tuple[int, ...]]
-    #: Candidates by the key (:func:`_region_key`) of the region they lie in.
-    regions: dict[str, tuple[int, ...]]
-    #: The candidates that may lie near a pick (not areas): (index, spot).
-    spots: tuple[tuple[int, _Spot], ...]
+    def __init__(
+        self,
+        static: tuple[float, ...],
+        countries: dict[str, tuple[int, ...]],
+        regions: dict[str, tuple[int, ...]],
+        spots: tuple[tuple[int, _Spot], ...],
+    ) -> None:
+        #: Per candidate, its static score.
+        self.static = static
+        #: Candidates by the country they lie in (none for "").
+        self.countries = countries
+        #: Candidates by the key (:func:`_region_key`) of the region they lie in.
+        self.regions = regions
+        #: The candidates that may lie near a pick (not areas): (index, spot).
+        self.spots = spots
 
     @classmethod
     def of(cls, matches: Sequence[Match], static: Sequence[_Static]) -> _Layout:
@@ -345,7 +391,7 @@ class _Layout:
                 countries.setdefault(match.place.country, []).append(k)
             if region is not None:
                 regions.setdefault(region, []).append(k)
-        return cls(
+        return _Layout(
             tuple(row[0] for row in static),
             {country: tuple(ks) for country, ks in countries.items()},
             {region: tuple(ks) for region, ks in regions.items()},
@@ -359,33 +405,38 @@ class _Layout:
 _STATIC: dict[tuple, tuple[tuple[Match, ...], tuple[_Static, ...], _Layout, _Namesakes]] = {}
 
 
-@dataclass(slots=True)
+_NO_LAYOUT = _Layout((), {}, {}, ())
+
+
 class _Group:
     """All mentions of one name in the article."""
 
-    key: str
-    name: str
-    indexes: list[int] = field(default_factory=list)
-    matches: list[Match] = field(default_factory=list)
-    type_words: set[str] = field(default_factory=set)
-    parts: set[str] = field(default_factory=set)  # "southern Mexico": a part of an area
-    containers: set[int] = field(default_factory=set)  # indexes of qualifying mentions
-    pick: Place | None = None
-    #: How far the article's references count the pick: its probability among the group's
-    #: candidates, raised to ``Weights.belief``.
-    belief: float = 1.0
-    #: An abbreviation ("Okla."): its candidates count only in countries the rest of the
-    #: article names; ``withheld`` keeps the ones that did not.
-    abbreviation: bool = False
-    withheld: list[Match] = field(default_factory=list)
-    #: Near spellings found for a name with no exact candidate, by place id.
-    variants: dict[str, Variant] = field(default_factory=dict)
-    #: Per candidate, what does not change while the article's picks settle (``_Static``),
-    static: list[_Static] = field(default_factory=list)
-    #: laid out for scoring,
-    layout: _Layout = _Layout((), {}, {}, ())
-    #: and what the candidates bring to the first picks (all three filled by ``settle``).
-    namesakes: _Namesakes | None = None
+    def __init__(self, key: str, name: str, matches: list[Match], abbreviation: bool) -> None:
+        self.key = key
+        self.name = name
+        self.indexes: list[int] = []
+        self.matches = matches
+        self.type_words: set[str] = set()
+        self.parts: set[str] = set()  # "southern Mexico": a part of an area
+        self.containers: set[int] = set()  # indexes of qualifying mentions
+        self.pick: Place | None = None
+        #: How far the article's references count the pick: its probability among the
+        #: group's candidates, raised to ``Weights.belief``.
+        self.belief = 1.0
+        #: An abbreviation ("Okla."): its candidates count only in countries the rest of
+        #: the article names; ``withheld`` keeps the ones that did not.
+        self.abbreviation = abbreviation
+        self.withheld: list[Match] = []
+        #: Near spellings found for a name with no exact candidate, by place id.
+        self.variants: dict[str, Variant] = {}
+        #: Per candidate, what does not change while the article's picks settle
+        #: (``_Static``),
+        self.static: list[_Static] = []
+        #: laid out for scoring,
+        self.layout = _NO_LAYOUT
+        #: and what the candidates bring to the first picks (all three filled by
+        #: ``settle``).
+        self.namesakes: _Namesakes | None = None
 
     def settle(self) -> None:
         """Fill ``static``, once the group's matches and type words are known. Without
@@ -437,21 +488,25 @@ class _Group:
             _STATIC[key] = (tuple(self.matches), tuple(self.static), self.layout, self.namesakes)
 
 
-@dataclass
 class _Evidence:
     """Terms of one candidate's score, kept to explain the choice."""
 
-    type_word: str = ""
-    container: str = ""
-    country: str = ""
-    country_count: int = 0
-    admin1: str = ""
-    near: str = ""
-    near_km: float = 0.0
-    claim: float = 0.0
+    def __init__(self, type_word: str) -> None:
+        self.type_word = type_word
+        self.container = ""
+        self.country = ""
+        self.country_count = 0
+        self.admin1 = ""
+        self.near = ""
+        self.near_km = 0.0
+        self.claim = 0.0
 
 
-@dataclass(slots=True)
+#: The article's references, or a group's share of them: countries named (explicit),
+#: country weight, and regions (see :func:`_contribution`).
+_Shares = tuple[dict[str, float], dict[str, float], dict[str, float]]
+
+
 class _Context:
     """The other groups' picks, as one group's candidates are scored against them.
 
@@ -460,15 +515,24 @@ class _Context:
     off at each lookup, so a lookup costs the same however many places the article names.
     """
 
-    totals: tuple[dict[str, float], dict[str, float], dict[str, float]]
-    own: tuple[dict, dict, dict]
-    weight_total: float  # of the others' countries, at least 1
-    #: The picks that are not areas of the article's 41 largest groups (see :data:`_Near`;
-    #: kept up to date as picks change),
-    near: _Near
-    #: less the one ranked ``skip``: the group's own, or the 41st (40 others count).
-    skip: int
-    chosen: Mapping[int, Place] | None  # for claim_support, in the final round only
+    def __init__(
+        self,
+        totals: _Shares,
+        own: _Shares,
+        weight_total: float,
+        near: _Near,
+        skip: int,
+        chosen: Mapping[int, Place] | None,
+    ) -> None:
+        self.totals = totals
+        self.own = own
+        self.weight_total = weight_total  # of the others' countries, at least 1
+        #: The picks that are not areas of the article's 41 largest groups (see
+        #: :data:`_Near`; kept up to date as picks change),
+        self.near = near
+        #: less the one ranked ``skip``: the group's own, or the 41st (40 others count).
+        self.skip = skip
+        self.chosen = chosen  # for claim_support, in the final round only
 
     def explicit(self, country: str) -> float:
         return self.totals[0].get(country, 0) - self.own[0].get(country, 0)
@@ -540,9 +604,10 @@ def _near_term(spot: _Spot, picks: list[_NearPick], skip: int) -> tuple[float, f
         d_lon = abs(pick_lon - lon)
         if d_lon > lon_window and abs(d_lon - 360) > lon_window:
             continue
-        dp, dl = p2 - p1, math.radians(pick_lon - lon)
-        h = math.sin(dp / 2) ** 2 + cos_p1 * cos_p2 * math.sin(dl / 2) ** 2
-        d = 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
+        dp, dl = p2 - p1, (pick_lon - lon) * _RADIANS
+        # math.pow(x, 2.0) is x ** 2 (both C's pow), compiled without boxing.
+        h = math.pow(math.sin(dp / 2), 2.0) + cos_p1 * cos_p2 * math.pow(math.sin(dl / 2), 2.0)
+        d = _EARTH_DIAMETER_KM * _asin(min(1.0, math.sqrt(h)))
         if d < best_km or (d == best_km and n < first):
             best_km, nearest, first = d, name, n
     if best_km < 50:
@@ -554,7 +619,7 @@ def _near_term(spot: _Spot, picks: list[_NearPick], skip: int) -> tuple[float, f
     return 0.0, best_km, ""
 
 
-def _contribution(group: _Group) -> tuple[dict[str, float], dict[str, float], dict[str, float]]:
+def _contribution(group: _Group) -> _Shares:
     """What a group's pick adds to the article's references: countries named (explicit),
     country weight, and regions."""
     pick = group.pick
@@ -600,13 +665,19 @@ def _resolved(
 
 
 #: The share of a group without a pick yet.
-_NO_SHARE: tuple[dict, dict, dict] = ({}, {}, {})
+_NO_SHARE: _Shares = ({}, {}, {})
 
 
 def _largest_of_kind(place: Place, ranked: list[Match]) -> bool:
     """Whether ``place`` is the most populous of several candidates of its kind."""
-    sizes = [m.place.population for m in ranked if m.place.kind == place.kind]
-    return len(sizes) > 1 and place.population >= max(sizes)
+    kind, count, largest = place.kind, 0, 0
+    for m in ranked:
+        other = m.place
+        if other.kind == kind:
+            if count == 0 or other.population > largest:
+                largest = other.population
+            count += 1
+    return count > 1 and place.population >= largest
 
 
 def _holds(region: Place, group: _Group) -> bool:
@@ -628,6 +699,14 @@ class _Chosen(Mapping):
         group = self._group_of.get(index)
         if group is None or group is self._exclude or group.pick is None:
             raise KeyError(index)
+        return group.pick
+
+    def get(self, index: int, default: Place | None = None) -> Place | None:  # type: ignore[override]
+        """``Mapping.get``, without its ``try``/``except`` over ``__getitem__`` (interpreted
+        Python from collections.abc, which the claim hook calls for every candidate)."""
+        group = self._group_of.get(index)
+        if group is None or group is self._exclude or group.pick is None:
+            return default
         return group.pick
 
     def __iter__(self):
@@ -654,11 +733,12 @@ class _Resolver:
         self.groups: dict[str, _Group] = {}
         self.group_of: dict[int, _Group] = {}
         self.by_size: list[_Group] = []
-        self.demonym_countries: Counter[str] = Counter()
+        # A plain dict: compiled, a Counter's __init__ runs as interpreted Python.
+        self.demonym_countries: dict[str, int] = {}
         # References of the whole article (see _Context), and each group's share of them.
-        self._totals: tuple[dict[str, float], dict[str, float], dict[str, float]] = ({}, {}, {})
+        self._totals: _Shares = ({}, {}, {})
         self._weight_sum = 0.0
-        self._shares: dict[str, tuple[dict, dict, dict]] = {}
+        self._shares: dict[str, _Shares] = {}
         # Each group's latest scores (from best()), reused by the final ranking (stated
         # distances added) when no other group's pick has changed since.
         self._totals_of: dict[str, list[float]] = {}
@@ -691,7 +771,7 @@ class _Resolver:
             if m.kind == "demonym":
                 code = country_of(m.text)
                 if code:
-                    self.demonym_countries[code] += 1
+                    self.demonym_countries[code] = self.demonym_countries.get(code, 0) + 1
         for i in places:
             m = self.mentions[i]
             key = normalize(m.text)
@@ -702,9 +782,7 @@ class _Resolver:
                 abbreviated = is_abbreviated(matches, m.text)
                 if abbreviated:
                     matches = abbreviation_matches(self.gazetteer, m.text)
-                group = self.groups[key] = _Group(
-                    key, m.text, matches=matches, abbreviation=abbreviated
-                )
+                group = self.groups[key] = _Group(key, m.text, matches, abbreviated)
             group.indexes.append(i)
             if m.type_word:
                 group.type_words.add(m.type_word.lower())
@@ -732,13 +810,13 @@ class _Resolver:
             for m in lookup(self.gazetteer, f"{lookup_name(group.name)} {word}"):
                 if m.place.kind == "admin2" and m.quality >= 2 and m.place.id not in known:
                     known.add(m.place.id)
-                    group.matches.append(Match(m.place, 1))
+                    group.matches.append(_by_name(m))
 
     def add_other_names(self, group: _Group) -> None:
         """A name without candidates takes those of the first name it may stand for
         (``extract.other_names``: "South Los Angeles" the south of Los Angeles)."""
         for name, part in other_names(lookup_name(group.name)):
-            found = [Match(m.place, 1) for m in lookup(self.gazetteer, name) if m.quality >= 2]
+            found = [_by_name(m) for m in lookup(self.gazetteer, name) if m.quality >= 2]
             if found:
                 group.matches = found
                 if part:
@@ -765,7 +843,7 @@ class _Resolver:
                     total[key] -= value
             self._weight_sum -= sum(old[1].values())
         group.pick = place
-        new: tuple[dict, dict, dict] = _contribution(group)
+        new = _contribution(group)
         self._shares[group.key] = new
         for grand, part in zip(self._totals, new):
             for key, value in part.items():
@@ -789,7 +867,7 @@ class _Resolver:
             del self._near_entry[group.key]
             touched.append(old[0])
         if pick is not None and pick.kind not in _AREA_KINDS:
-            p2 = math.radians(pick.lat)
+            p2 = pick.lat * _RADIANS
             entry = (rank, pick.lat, pick.lon, p2, math.cos(p2), group.name)
             cells = _near_cells(pick.lat, pick.lon)
             for cell in cells:
@@ -877,11 +955,11 @@ class _Resolver:
             version = versions.get(spot[5], 0)
             if known[k][0] != version:
                 picks = near.get(spot[5])
-                known[k] = (
-                    (version, *_near_term(spot, picks, skip))
-                    if picks
-                    else (version, 0.0, math.inf, "")
-                )
+                if picks:
+                    term, km, name = _near_term(spot, picks, skip)
+                    known[k] = (version, term, km, name)
+                else:
+                    known[k] = (version, 0.0, math.inf, "")
         return known
 
     def claim_term(self, group: _Group, place: Place, chosen: Mapping[int, Place]) -> float:
@@ -1101,8 +1179,9 @@ class _Resolver:
         support: dict[str, list[float]] = {}
         near_50, near_150 = WEIGHTS.near_50, WEIGHTS.near_150
         for group in named:
-            assert group.namesakes is not None
-            probes = group.namesakes.probes
+            namesakes = group.namesakes
+            assert namesakes is not None
+            probes = namesakes.probes
             if len(group.matches) < 2 or not probes:
                 continue
             # Per candidate, the best term from each other group, in the groups' order.
@@ -1111,12 +1190,17 @@ class _Resolver:
                 if other is group or other.namesakes is None:
                     continue
                 around = other.namesakes.around
-                for cell in probes.keys() & around.keys():
-                    entries = around[cell]
-                    for k, lat0, lon0, scale in probes[cell]:
+                for cell, cell_probes in probes.items():
+                    entries = around.get(cell)
+                    if entries is None:
+                        continue
+                    for k, lat0, lon0, scale in cell_probes:
                         for lat, lon, weight in entries:
+                            d_lat, d_lon = lat - lat0, (lon - lon0) * scale
+                            if d_lat * d_lat + d_lon * d_lon > _BEYOND_150:
+                                continue
                             # Equirectangular: exact enough under 150 km.
-                            d = 111.2 * math.hypot(lat - lat0, (lon - lon0) * scale)
+                            d = 111.2 * _hypot(d_lat, d_lon)
                             if d < 150:
                                 term = weight * (near_50 if d < 50 else near_150)
                                 terms = best.setdefault(k, {})

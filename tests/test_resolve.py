@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
+import inspect
+
 import pytest
 
 from geomap.extract import extract
-from geomap.records import CONFIDENT
+from geomap.records import CONFIDENT, Candidate, Mention, Place
 from geomap.resolve import resolve
 from geomap.text import split_sentences
 
@@ -277,3 +280,26 @@ def test_a_place_across_the_180th_meridian_is_near(gaz):
     matei = place_of("The ferry left Waiyevo for Matei.", gaz, "Matei")
     assert matei.place.id == "gn:matei-fj"
     assert "18 km from Waiyevo" in matei.reason
+
+
+@pytest.mark.parametrize("cls", [Mention, Candidate])
+def test_the_records_written_out_constructors_take_every_field_with_its_default(cls):
+    # Mention and Candidate write their dataclass __init__ out (faster compiled): a field
+    # added to the class but not to the __init__ would be left unset.
+    params = [(p.name, p.default) for p in inspect.signature(cls).parameters.values()]
+    fields = [
+        (f.name, inspect.Parameter.empty if f.default is dataclasses.MISSING else f.default)
+        for f in dataclasses.fields(cls)
+    ]
+    assert params == fields
+    place = Place("t:1", "Rawa", 34.47, 41.91, "city", "IQ")
+    values = {"place": place, "score": 0.25} if cls is Candidate else {}
+    if cls is Mention:
+        values = dict(start=3, end=7, text="Rawa", sentence=1, kind="modifier", type_word="town",
+                      place=place, confidence=0.5, candidates=(Candidate(place, 0.25),),
+                      reason="why", part="north")  # fmt: skip
+    made = cls(**values)
+    assert {name: getattr(made, name) for name in values} == values
+    assert dataclasses.replace(made) == made
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        made.place = None
