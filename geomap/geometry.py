@@ -93,6 +93,10 @@ class Measure:
     km: float
     bearing: float
 
+    def __reduce__(self) -> tuple[type, tuple[object, ...]]:
+        # Compiled, a frozen dataclass cannot be unpickled its own way (records._rebuilt).
+        return Measure, (self.km, self.bearing)
+
     @property
     def distance(self) -> Distance:
         """The length as geopy's ``Distance`` (``.km``, ``.miles``, ``.nm``)."""
@@ -287,6 +291,10 @@ class Area:
     high_km: float
     bearing: float | None = None
     half_width: float = 180.0
+
+    def __reduce__(self) -> tuple[type, tuple[object, ...]]:
+        # Compiled, a frozen dataclass cannot be unpickled its own way (records._rebuilt).
+        return Area, (self.center, self.low_km, self.high_km, self.bearing, self.half_width)
 
     def contains(self, point: Located | Sequence[float]) -> bool:
         lat, lon = _point(point)

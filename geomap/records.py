@@ -7,8 +7,8 @@ export boundary.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, NamedTuple
+from dataclasses import dataclass, fields
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     from geomap.geometry import Area
@@ -44,6 +44,14 @@ KINDS = (
 )
 
 
+def _rebuilt(record: Any) -> tuple[type, tuple[object, ...]]:
+    """How pickle and copy rebuild a record (``__reduce__``): its class called with its
+    fields in order. Compiled (mypyc), a frozen dataclass's own pickling sets each field
+    back through the frozen ``__setattr__`` and fails; so a Document could not travel to a
+    Dask worker or back. Calling the class works in both builds."""
+    return type(record), tuple(getattr(record, field.name) for field in fields(record))
+
+
 @dataclass(frozen=True, slots=True)
 class Place:
     """One gazetteer row: a named place with a representative point."""
@@ -63,6 +71,9 @@ class Place:
     capital: str = ""
     #: How far the place's edge may lie from its point, in km (0: unknown, use the kind's).
     extent_km: float = 0.0
+
+    def __reduce__(self) -> tuple[type, tuple[object, ...]]:
+        return _rebuilt(self)
 
 
 class Landmark(NamedTuple):
@@ -92,6 +103,9 @@ class Sentence:
     start: int
     end: int
 
+    def __reduce__(self) -> tuple[type, tuple[object, ...]]:
+        return _rebuilt(self)
+
 
 @dataclass(frozen=True, slots=True)
 class Candidate:
@@ -105,6 +119,9 @@ class Candidate:
         # as interpreted Python, and object.__setattr__ here becomes a native store.
         object.__setattr__(self, "place", place)
         object.__setattr__(self, "score", score)
+
+    def __reduce__(self) -> tuple[type, tuple[object, ...]]:
+        return _rebuilt(self)
 
 
 #: The confidence from which a mention's place counts as known: a map draws it filled and
@@ -179,6 +196,9 @@ class Mention:
         """Whether the place is known well enough to draw as such (see :data:`CONFIDENT`)."""
         return self.place is not None and self.confidence >= CONFIDENT
 
+    def __reduce__(self) -> tuple[type, tuple[object, ...]]:
+        return _rebuilt(self)
+
 
 @dataclass(frozen=True, slots=True)
 class Document:
@@ -205,6 +225,9 @@ class Document:
         """Adjectival country references ("Iraqi", "Syrian")."""
         return tuple(m for m in self.mentions if m.kind == "demonym")
 
+    def __reduce__(self) -> tuple[type, tuple[object, ...]]:
+        return _rebuilt(self)
+
 
 @dataclass(frozen=True, slots=True)
 class Party:
@@ -227,6 +250,9 @@ class Party:
     kind: str
     mention: int | None = None
     country: str = ""
+
+    def __reduce__(self) -> tuple[type, tuple[object, ...]]:
+        return _rebuilt(self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,6 +286,9 @@ class Claim:
     def attached(self) -> bool:
         """Whether both ends are attached (a coordinates statement needs only a subject)."""
         return self.subject is not None and (self.reference is not None or self.point is not None)
+
+    def __reduce__(self) -> tuple[type, tuple[object, ...]]:
+        return _rebuilt(self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -313,6 +342,9 @@ class ClaimCheck:
         bearing, half = self.bearing_window
         return Area(self.reference_point, low, high, bearing=bearing, half_width=half)
 
+    def __reduce__(self) -> tuple[type, tuple[object, ...]]:
+        return _rebuilt(self)
+
 
 @dataclass(frozen=True, slots=True)
 class Location:
@@ -338,3 +370,6 @@ class Location:
     areas: tuple[Area, ...] = ()
     contradiction: str = ""
     country: str = ""
+
+    def __reduce__(self) -> tuple[type, tuple[object, ...]]:
+        return _rebuilt(self)

@@ -110,3 +110,21 @@ def test_markdown_offsets_refer_to_extracted_text():
 def test_empty_text_gives_empty_document():
     doc = parse("", gazetteer=None)
     assert (doc.text, doc.sentences, doc.mentions) == ("", (), ())
+
+
+def test_a_parsed_document_survives_pickling_and_copying(doc):
+    """Dask and multiprocessing send documents between processes by pickle. The installed
+    (compiled) build once failed here: its frozen records could not be unpickled."""
+    import copy
+    import pickle
+
+    located = parse("The village of Zork lies 30 km north of Baghdad, officials said.")
+    assert located.locations and located.locations[0].areas  # an Area travels too
+    for document in (doc, located):
+        again = pickle.loads(pickle.dumps(document))
+        assert again == document
+        assert [m.place for m in again.mentions] == [m.place for m in document.mentions]
+        assert [(c.distance, c.bearing) for c in again.checks] == [
+            (c.distance, c.bearing) for c in document.checks
+        ]
+        assert copy.deepcopy(document) == document
