@@ -440,6 +440,20 @@ def test_chunk_hash_tells_records_apart():
     )
 
 
+def test_a_packed_chunk_unpacks_to_the_same_records():
+    """What a task carries (one bytes object per chunk) gives the worker the records read."""
+    from geomap.batch.work import pack, unpack
+
+    records = (
+        Article("a", "Fighting in Ramadi.", "T", "https://x", "2017-11-06", "html", "in.jsonl", 3),
+        Article("b", "\ud800 lone surrogate", source="in.jsonl", line=None),
+        BadRecord("in.jsonl", 4, "no text", "c"),
+        BadRecord("in.csv", None, "bad bytes"),
+    )
+    assert unpack(pack(records)) == records
+    assert [type(r) for r in unpack(pack(records))] == [Article, Article, BadRecord, BadRecord]
+
+
 def test_a_folder_of_other_files_is_refused(corpus, full_gazetteer, tmp_path):
     (tmp_path / "out").mkdir()
     (tmp_path / "out" / "notes.txt").write_text("mine")

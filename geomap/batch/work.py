@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import pickle
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -272,6 +273,35 @@ def run_chunk(items: Iterable[Item], gazetteer: Gazetteer | GazetteerRef) -> Enc
     return EncodedChunk.of(process_chunk(items, gazetteer))
 
 
+def pack(items: Iterable[Item]) -> bytes:
+    """A chunk's items as what a task carries: one pickled tuple of each record's fields
+    (:func:`unpack` reads it back). A Dask scheduler unpickles a task and pickles it again
+    for the worker; as one bytes object a chunk is copied, not rebuilt article by article
+    (the fields of :class:`~geomap.inputs.Article` but ``extra``, which no stage reads)."""
+    return pickle.dumps(
+        tuple(
+            (i.id, i.text, i.title, i.url, i.date, i.format, i.source, i.line)
+            if isinstance(i, Article)
+            else (i.source, i.line, i.reason, i.id)
+            for i in items
+        ),
+        protocol=pickle.HIGHEST_PROTOCOL,
+    )
+
+
+def unpack(data: bytes) -> tuple[Item, ...]:
+    """The items :func:`pack` packed."""
+    return tuple(
+        Article(*fields) if len(fields) == 8 else BadRecord(*fields)
+        for fields in pickle.loads(data)
+    )
+
+
+def run_packed(data: bytes, gazetteer: GazetteerRef) -> EncodedChunk:
+    """:func:`run_chunk` on the items of :func:`pack`: what the engines submit."""
+    return run_chunk(unpack(data), gazetteer)
+
+
 def failed_chunk(items: Iterable[Item], reason: str) -> EncodedChunk:
     """A chunk whose every article failed for the same reason (a worker kept dying)."""
     return EncodedChunk.of(
@@ -299,6 +329,9 @@ __all__ = [
     "decode_chunk",
     "error_record",
     "failed_chunk",
+    "pack",
     "process_chunk",
     "run_chunk",
+    "run_packed",
+    "unpack",
 ]
