@@ -67,6 +67,8 @@ def normalize(name: str) -> str:
     ('husaybah', 'al qaim', 'deir ez zour')
     """
     if name.isascii():  # most names: no diacritics to fold, and casefold() is lower()
+        if name.isalpha():  # one plain word (most): no mark to drop, no separator
+            return name.lower()
         return _SEPARATORS.sub(" ", name.translate(_MARKS).lower()).strip()
     text = name.translate(_MARKS)
     text = unicodedata.normalize("NFKD", text)
