@@ -701,14 +701,6 @@ class _Chosen(Mapping):
             raise KeyError(index)
         return group.pick
 
-    def get(self, index: int, default: Place | None = None) -> Place | None:  # type: ignore[override]
-        """``Mapping.get``, without its ``try``/``except`` over ``__getitem__`` (interpreted
-        Python from collections.abc, which the claim hook calls for every candidate)."""
-        group = self._group_of.get(index)
-        if group is None or group is self._exclude or group.pick is None:
-            return default
-        return group.pick
-
     def __iter__(self):
         return (
             i for i, g in self._group_of.items() if g is not self._exclude and g.pick is not None
