@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import csv
 import math
+import random
+from collections.abc import Sequence
 
 import pytest
 from click.testing import CliRunner
@@ -654,7 +656,7 @@ def test_the_hints_written_for_speed_find_what_their_plain_forms_find():
         "aN",
     ]
     rng = random.Random(16)
-    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 12))) for _ in range(20_000)]
+    texts = _random_texts(rng, pieces, 20_000, 12)
     texts += ["It lies 12 km NE of Mosul.", "at 33.1N, 44.2E", "lat. 5", "the KMT", "N of"]
     for text in texts:
         for start in range(0, len(text), 3):
@@ -779,13 +781,11 @@ def test_the_statement_patterns_written_for_speed_match_their_plain_forms():
     # with a case-sensitive class (statements._cased); what statements._patterns picks for a
     # text must find what the plain word lists find, with the same groups, on every sentence
     # of eval/claims and on random text, the rare letters IGNORECASE also reads included.
-    import json
     import random
     import re
     import string
     import sys
-    from collections.abc import Callable, Sequence
-    from pathlib import Path
+    from collections.abc import Callable
 
     from geomap import statements
 
@@ -803,9 +803,7 @@ def test_the_statement_patterns_written_for_speed_match_their_plain_forms():
         ]
 
     slow = plain(lambda words: words)
-    texts = []
-    for path in sorted((Path(__file__).parents[1] / "eval" / "claims").glob("*.jsonl")):
-        texts += [json.loads(line)["text"] for line in path.open(encoding="utf-8")]
+    texts = _claims_texts()
     pieces = [
         *("About ABOUT about ſome SOME Some in İN ın within Within a An AN mere just only".split()),
         *("between BETWEEN Twenty twenty-five hundred and one ONE half dozen Dozen ſix".split()),
@@ -816,8 +814,8 @@ def test_the_statement_patterns_written_for_speed_match_their_plain_forms():
         *(" ", " ", " ", " ", "\n", "\u00a0"),
     ]
     rng = random.Random(16)
-    texts += [" ".join(rng.choice(pieces) for _ in range(rng.randint(1, 14))) for _ in range(6_000)]
-    texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 14))) for _ in range(3_000)]
+    texts += _random_texts(rng, pieces, 6_000, 14, joiner=" ")
+    texts += _random_texts(rng, pieces, 3_000, 14)
 
     def found(patterns: Sequence[re.Pattern[str]], text: str) -> list[list[object]]:
         return [[(m.span(), m.groupdict()) for m in p.finditer(text)] for p in patterns]
@@ -871,6 +869,16 @@ def test_the_compass_words_written_as_a_tree_match_as_their_flat_list():
     assert re.match(rf"(?:{statements._DIR_WORDS})(?![\w-])", "north east").span() == (0, 10)
 
 
+def _random_texts(
+    rng: random.Random, pieces: Sequence[str], count: int, longest: int, joiner: str = ""
+) -> list[str]:
+    """``count`` texts of 1 to ``longest`` pieces drawn by ``rng``, joined by ``joiner``."""
+    return [
+        joiner.join(rng.choice(pieces) for _ in range(rng.randint(1, longest)))
+        for _ in range(count)
+    ]
+
+
 def _claims_texts() -> list[str]:
     import json
     from pathlib import Path
@@ -906,7 +914,7 @@ def test_sentences_skipped_for_direction_statements_hold_none():
     ]
     rng = random.Random(16)
     texts = _claims_texts()
-    texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 40))) for _ in range(4_000)]
+    texts += _random_texts(rng, pieces, 4_000, 40)
     read = skipped = 0
     for text in texts:
         sentences = tuple(split_sentences(text))
@@ -957,7 +965,7 @@ def test_distances_dropped_before_pairing_could_pair_no_places():
     ]
     rng = random.Random(16)
     texts = _claims_texts()
-    texts += [" ".join(rng.choice(pieces) for _ in range(rng.randint(1, 16))) for _ in range(6_000)]
+    texts += _random_texts(rng, pieces, 6_000, 16, joiner=" ")
     dropped = paired = 0
     for text in texts:
         sentences = tuple(split_sentences(text))
@@ -1015,10 +1023,8 @@ def test_sentences_skipped_for_distances_hold_none():
     patterns = [statements._STATEMENT, statements._DISTANCE_ONLY, *statements._plain()[:2]]
     rng = random.Random(16)
     texts = _claims_texts()
-    texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 14))) for _ in range(20_000)]
-    texts += [
-        " ".join(rng.choice(pieces) for _ in range(rng.randint(1, 14))) for _ in range(20_000)
-    ]
+    texts += _random_texts(rng, pieces, 20_000, 14)
+    texts += _random_texts(rng, pieces, 20_000, 14, joiner=" ")
     matched = skipped = 0
     for text in texts:
         spans = [(s.start, s.end) for s in split_sentences(text)] + [(0, len(text))]
