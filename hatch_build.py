@@ -30,8 +30,11 @@ from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 def _gazetteer_module(root: Path) -> types.ModuleType:
     """geomap.gazetteer from this source tree, imported without ``geomap/__init__.py``
     (whose imports need the run-time dependencies, absent from an isolated build)."""
-    saved = {name: module for name, module in sys.modules.items()
-             if name == "geomap" or name.startswith("geomap.")}
+    saved = {
+        name: module
+        for name, module in sys.modules.items()
+        if name == "geomap" or name.startswith("geomap.")
+    }
     for name in saved:
         del sys.modules[name]
     package = types.ModuleType("geomap")
@@ -115,12 +118,14 @@ class CustomBuildHook(BuildHookInterface):
         name = gazetteer.packaged_index_name(files)
         self._folder = Path(tempfile.mkdtemp(prefix="geomap-index-"))
         target = self._folder / name
-        self.app.display_info(f"Compiling the bundled gazetteer ({len(files)} files) into "
-                              f"{name} ...")
+        self.app.display_info(
+            f"Compiling the bundled gazetteer ({len(files)} files) into {name} ..."
+        )
         start = time.monotonic()
         gazetteer.build_index(files, target, key=name)
-        self.app.display_info(f"  {target.stat().st_size / 1e6:.0f} MB in "
-                              f"{time.monotonic() - start:.0f} s")
+        self.app.display_info(
+            f"  {target.stat().st_size / 1e6:.0f} MB in {time.monotonic() - start:.0f} s"
+        )
         build_data["force_include"][str(target)] = f"geomap/gazetteer_data/{name}"
 
         start = time.monotonic()
