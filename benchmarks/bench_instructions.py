@@ -93,8 +93,12 @@ def _in_callgrind(corpus: str, limit: int | None, flags: Path) -> None:
     (flags / "count").write_text(str(len(texts)))
 
 
-def _control(pid: str, *args: str) -> None:
-    subprocess.run(["callgrind_control", *args, pid], check=True, capture_output=True)
+def _control(flags: Path, pid: str, *args: str) -> None:
+    subprocess.run(
+        ["callgrind_control", f"--vgdb-prefix={flags / 'vgdb'}", *args, pid],
+        check=True,
+        capture_output=True,
+    )
 
 
 def main() -> None:
@@ -115,6 +119,9 @@ def main() -> None:
                 "valgrind",
                 "--tool=callgrind",
                 "--instr-atstart=no",
+                # A private channel: a callgrind_control given no pid (another run's, say)
+                # reaches every callgrind on the machine, and would switch this one's counting.
+                f"--vgdb-prefix={flags / 'vgdb'}",
                 f"--callgrind-out-file={out}",
                 sys.executable,
                 __file__,
@@ -128,11 +135,11 @@ def main() -> None:
             ready = flags / f"{stage}.ready"
             _wait_for(ready, child)
             pid = ready.read_text()
-            _control(pid, "--instr=on")
+            _control(flags, pid, "--instr=on")
             (flags / f"{stage}.go").touch()
             _wait_for(flags / f"{stage}.done", child)
-            _control(pid, "--instr=off")
-            _control(pid, f"--dump={stage}")
+            _control(flags, pid, "--instr=off")
+            _control(flags, pid, f"--dump={stage}")
             (flags / f"{stage}.counted").touch()
         child.wait()
         # One dump file per stage, in order; each counts since the one before.
