@@ -945,15 +945,17 @@ class _Resolver:
         # Most candidates are scored only to be compared (31,000 on LGL, a few hundred of
         # them explained): term by term, the evidence recorded only for the one explained.
         layout = group.layout
+        # ``totals[k] = totals[k] + term``, not ``+=``: compiled, ``+=`` on a list's item boxes
+        # the term and adds generically.
         totals = list(layout.static)
         if group.containers:
             for k, m in enumerate(group.matches):
-                totals[k] += self.container_term(group, m.place)[0]
+                totals[k] = totals[k] + self.container_term(group, m.place)[0]
         for country, ks in layout.countries.items():
             term = context.country_term(country)
             if term:
                 for k in ks:
-                    totals[k] += term
+                    totals[k] = totals[k] + term
         # context.region, inline, from the article's regions or the candidates', whichever
         # are fewer (the candidates' were some 27,000 a pass over LGL).
         regions, own_regions, by_region = context.totals[2], context.own[2], layout.regions
@@ -967,15 +969,15 @@ class _Resolver:
             found = [ks for r, ks in by_region.items() if regions.get(r, 0) - own_regions.get(r, 0)]
         for ks in found:
             for k in ks:
-                totals[k] += WEIGHTS.region
+                totals[k] = totals[k] + WEIGHTS.region
         known = self.nearness(group, context, layout.spots)
         for k, _ in layout.spots:
             term = known[k].term
             if term:
-                totals[k] += term
+                totals[k] = totals[k] + term
         if context.chosen is not None:
             for k, m in enumerate(group.matches):
-                totals[k] += self.claim_term(group, m.place, context.chosen)
+                totals[k] = totals[k] + self.claim_term(group, m.place, context.chosen)
         return totals
 
     def evidence(self, group: _Group, context: _Context, k: int) -> _Evidence:
