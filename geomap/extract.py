@@ -480,12 +480,40 @@ _VARIES: Final[weakref.WeakKeyDictionary[Gazetteer, dict[tuple[str, tuple[str, .
 )
 
 
+class _Recent:
+    """The gazetteer :func:`_caches` last answered for (a weak reference) and its caches:
+    nearly every call asks for the same one, and ``WeakKeyDictionary.get`` runs as
+    interpreted Python (2,500 instructions a call compiled, some 7 calls per article)."""
+
+    __slots__ = ("ref", "caches")
+
+    def __init__(self) -> None:
+        self.ref: weakref.ref[Gazetteer] | None = None
+        self.caches: tuple[dict[str, list[Match]], ...] = ()
+
+
+_RECENT: Final = _Recent()
+
+
+def _forget(ref: weakref.ref[Gazetteer]) -> None:
+    """Let go of a gazetteer's caches once it is gone (the callback of ``_RECENT.ref``)."""
+    if _RECENT.ref is ref:
+        _RECENT.ref = None
+        _RECENT.caches = ()
+
+
 def _caches(gazetteer: Gazetteer) -> tuple[dict[str, list[Match]], ...]:
     """The gazetteer's lookup caches: exact, fuzzy, abbreviations, and the matches of a
     span of text as :meth:`_Extractor.matches` first reads them."""
+    recent = _RECENT
+    ref = recent.ref
+    if ref is not None and ref() is gazetteer:
+        return recent.caches
     caches = _LOOKUPS.get(gazetteer)
     if caches is None:
         caches = _LOOKUPS[gazetteer] = ({}, {}, {}, {})
+    recent.ref = weakref.ref(gazetteer, _forget)
+    recent.caches = caches
     return caches
 
 
@@ -551,6 +579,7 @@ class _Token:
         "lower",
         "capitalised",
         "bare",
+        "allcaps",
     )
 
     def __init__(
@@ -569,18 +598,22 @@ class _Token:
         self.kind = kind
         self.possessive = possessive
         self.full_end = full_end
-        #: lower case, capitalised, lower case without trailing periods (a title: "gen"):
-        #: the reading's if the token is one's stem, else ``text``'s.
+        #: lower case, capitalised, lower case without trailing periods (a title: "gen"),
+        #: in capitals (two letters or more): the reading's if the token is one's stem, else
+        #: ``text``'s.
         if reading is None:
             self.lower, self.capitalised, self.bare = _spelling(text)
+            self.allcaps = _allcaps(text)
         else:
             self.lower = reading.lower
             self.capitalised = reading.capitalised
             self.bare = reading.bare
+            self.allcaps = reading.allcaps
 
-    @property
-    def allcaps(self) -> bool:
-        return self.text.isupper() and len(self.text) > 1
+
+def _allcaps(text: str) -> bool:
+    """Whether a token is written in capitals, two characters or more ("US", "IRAQ")."""
+    return text.isupper() and len(text) > 1
 
 
 def _spelling(text: str) -> tuple[str, bool, str]:
@@ -612,7 +645,7 @@ class _Reading:
     spelling of the stem (:func:`_spelling`). A plain class: compiled, its attributes are
     read without unpacking a tuple."""
 
-    __slots__ = ("stem", "possessive", "name", "head", "lower", "capitalised", "bare")
+    __slots__ = ("stem", "possessive", "name", "head", "lower", "capitalised", "bare", "allcaps")
 
     def __init__(self, word: str):
         possessive = len(word) > 2 and word.endswith(("'s", "’s"))
@@ -624,6 +657,7 @@ class _Reading:
         if not self.name and stem[:1].isupper() and _compound_adjective(stem):
             self.head = stem.rsplit("-", 1)[0]
         self.lower, self.capitalised, self.bare = _spelling(stem)
+        self.allcaps = _allcaps(stem)
 
 
 #: The readings of the words the token pattern found, by the word as found.

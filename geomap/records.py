@@ -103,6 +103,13 @@ class Sentence:
     start: int
     end: int
 
+    def __init__(self, index: int, start: int, end: int) -> None:
+        # The dataclass's own __init__, written out (see Candidate): a text's sentences are
+        # made one by one (text.split_sentences); the generated one ran as interpreted Python.
+        object.__setattr__(self, "index", index)
+        object.__setattr__(self, "start", start)
+        object.__setattr__(self, "end", end)
+
     def __reduce__(self) -> tuple[type, tuple[object, ...]]:
         return _rebuilt(self)
 

@@ -210,11 +210,26 @@ def _quality_bonus(quality: int) -> float:
     )
 
 
-#: Where a candidate lies, for nearness: lat, lon, the longitude window (degrees) beyond
-#: which a pick lies over 400 km away, the latitude in radians and its cosine (the
-#: haversine's terms of :func:`geomap.geometry.approx_km` that depend on it alone), and
-#: its cell (see :data:`_Near`).
-_Spot = tuple[float, float, float, float, float, int]
+class _Spot:
+    """Where a candidate lies, for nearness: lat, lon, the longitude window (degrees) beyond
+    which a pick lies over 400 km away, the latitude in radians and its cosine (the
+    haversine's terms of :func:`geomap.geometry.approx_km` that depend on it alone), and
+    its cell (see :data:`_Near`). A plain class, here and for :class:`_NearPick` and
+    :class:`_Nearness`: compiled, its floats are read where they are stored, where a
+    tuple's are checked and unboxed, all of them, at every read."""
+
+    __slots__ = ("lat", "lon", "lon_window", "p1", "cos_p1", "cell")
+
+    def __init__(
+        self, lat: float, lon: float, lon_window: float, p1: float, cos_p1: float, cell: int
+    ) -> None:
+        self.lat = lat
+        self.lon = lon
+        self.lon_window = lon_window
+        self.p1 = p1
+        self.cos_p1 = cos_p1
+        self.cell = cell
+
 
 #: What a match contributes whatever the article says, by the match's id (the entry holds
 #: the match, so the id stays its own): the lookup caches hand out the same matches to
@@ -237,7 +252,7 @@ def _fixed(match: Match) -> tuple[Match, float, _Spot | None, str | None]:
         spot = (
             None
             if place.kind in _AREA_KINDS
-            else (place.lat, place.lon, lon_window, p1, math.cos(p1), _near_cell(place))
+            else _Spot(place.lat, place.lon, lon_window, p1, math.cos(p1), _near_cell(place))
         )
         region = (
             _region_key(place.country, place.admin1)
@@ -553,11 +568,27 @@ class _Context:
 
 _REGION_KINDS = frozenset(("admin1", "admin2", "city", "border_crossing"))
 
+
+class _NearPick:
+    """A group's pick as :func:`_near_term` reads it: the rank of its group in the
+    article's order, lat, lon, lat in radians, its cosine, the group's name."""
+
+    __slots__ = ("rank", "lat", "lon", "p2", "cos_p2", "name")
+
+    def __init__(
+        self, rank: int, lat: float, lon: float, p2: float, cos_p2: float, name: str
+    ) -> None:
+        self.rank = rank
+        self.lat = lat
+        self.lon = lon
+        self.p2 = p2
+        self.cos_p2 = cos_p2
+        self.name = name
+
+
 #: Picks by the cells (4 degrees of latitude by 10 of longitude: band * 64 + column, an int
 #: hashes faster than a pair) of the candidates they may lie within 400 km of
-#: (:func:`_near_cells`), each as (rank of its group in the article's order, lat, lon, lat
-#: in radians, its cosine, the group's name).
-_NearPick = tuple[int, float, float, float, float, str]
+#: (:func:`_near_cells`).
 _Near = dict[int, list[_NearPick]]
 
 
@@ -583,10 +614,21 @@ def _near_cells(lat: float, lon: float) -> tuple[int, ...]:
     return tuple(cells)
 
 
-#: A candidate's nearness: (the version of its cell of :data:`_Near` it holds for, the term,
-#: the distance to the nearest pick, its name); to be computed, when the version is -1.
-_Nearness = tuple[int, float, float, str]
-_NOT_NEAR: _Nearness = (-1, 0.0, math.inf, "")
+class _Nearness:
+    """A candidate's nearness: the version of its cell of :data:`_Near` it holds for, the
+    term, the distance to the nearest pick, its name; to be computed, when the version is
+    -1."""
+
+    __slots__ = ("version", "term", "km", "name")
+
+    def __init__(self, version: int, term: float, km: float, name: str) -> None:
+        self.version = version
+        self.term = term
+        self.km = km
+        self.name = name
+
+
+_NOT_NEAR: Final = _Nearness(-1, 0.0, math.inf, "")
 
 
 def _near_term(spot: _Spot, picks: list[_NearPick], skip: int) -> tuple[float, float, str]:
@@ -597,19 +639,20 @@ def _near_term(spot: _Spot, picks: list[_NearPick], skip: int) -> tuple[float, f
     term is 0). Picks more than 3.6 degrees of latitude or the spot's longitude window
     away (400 km at its latitude) are skipped before the trigonometry."""
     best_km, nearest, first = math.inf, "", -1
-    lat, lon, lon_window, p1, cos_p1, _ = spot
-    for n, pick_lat, pick_lon, p2, cos_p2, name in picks:
-        if abs(pick_lat - lat) > 3.6 or n == skip:
+    lat, lon, lon_window, p1, cos_p1 = spot.lat, spot.lon, spot.lon_window, spot.p1, spot.cos_p1
+    for pick in picks:
+        n, pick_lon = pick.rank, pick.lon
+        if abs(pick.lat - lat) > 3.6 or n == skip:
             continue
         d_lon = abs(pick_lon - lon)
         if d_lon > lon_window and abs(d_lon - 360) > lon_window:
             continue
-        dp, dl = p2 - p1, (pick_lon - lon) * _RADIANS
+        dp, dl = pick.p2 - p1, (pick_lon - lon) * _RADIANS
         # math.pow(x, 2.0) is x ** 2 (both C's pow), compiled without boxing.
-        h = math.pow(math.sin(dp / 2), 2.0) + cos_p1 * cos_p2 * math.pow(math.sin(dl / 2), 2.0)
+        h = math.pow(math.sin(dp / 2), 2.0) + cos_p1 * pick.cos_p2 * math.pow(math.sin(dl / 2), 2.0)
         d = _EARTH_DIAMETER_KM * _asin(min(1.0, math.sqrt(h)))
         if d < best_km or (d == best_km and n < first):
-            best_km, nearest, first = d, name, n
+            best_km, nearest, first = d, pick.name, n
     if best_km < 50:
         return WEIGHTS.near_50, best_km, nearest
     if best_km < 150:
@@ -638,6 +681,29 @@ def _contribution(group: _Group) -> _Shares:
         name = pick.name if pick.kind == "admin1" else pick.admin1
         regions[_region_key(pick.country, name)] = n
     return explicit, weight, regions
+
+
+def _round4(x: float) -> float:
+    """``round(x, 4)`` for a probability, without the decimal string the builtin writes and
+    reads back (some 2,600 instructions a call, compiled). In (0, 1], ``x * 10000`` lies
+    within 1e-12 of the exact product, so away from a half its nearest integer ``k`` is the
+    one the builtin rounds to, and ``k / 10000`` the double nearest that decimal, which the
+    builtin returns. Near a half, and outside (0, 1], the builtin decides."""
+    if 0.0 < x <= 1.0:
+        y = x * 10000.0
+        k = float(int(y + 0.5))
+        if -0.4999 < y - k < 0.4999:
+            return k / 10000.0
+    return round(x, 4)
+
+
+def _country_weight(share: _Shares) -> float:
+    """``sum(share[1].values())`` for a group's share (:func:`_contribution`), which names
+    one country at most: a loop, where the builtin is a call (compiled)."""
+    total = 0.0
+    for value in share[1].values():
+        total += value
+    return total
 
 
 def _resolved(
@@ -833,14 +899,14 @@ class _Resolver:
             for total, share in zip(self._totals, old):
                 for key, value in share.items():
                     total[key] -= value
-            self._weight_sum -= sum(old[1].values())
+            self._weight_sum -= _country_weight(old)
         group.pick = place
         new = _contribution(group)
         self._shares[group.key] = new
         for grand, part in zip(self._totals, new):
             for key, value in part.items():
                 grand[key] = grand.get(key, 0) + value
-        self._weight_sum += sum(new[1].values())
+        self._weight_sum += _country_weight(new)
         rank = self._rank.get(group.key, 41)
         if rank <= 40:
             self.move_near(group, rank)
@@ -860,7 +926,7 @@ class _Resolver:
             touched.append(old[0])
         if pick is not None and pick.kind not in _AREA_KINDS:
             p2 = pick.lat * _RADIANS
-            entry = (rank, pick.lat, pick.lon, p2, math.cos(p2), group.name)
+            entry = _NearPick(rank, pick.lat, pick.lon, p2, math.cos(p2), group.name)
             cells = _near_cells(pick.lat, pick.lon)
             for cell in cells:
                 self._near.setdefault(cell, []).append(entry)
@@ -879,15 +945,17 @@ class _Resolver:
         # Most candidates are scored only to be compared (31,000 on LGL, a few hundred of
         # them explained): term by term, the evidence recorded only for the one explained.
         layout = group.layout
+        # ``totals[k] = totals[k] + term``, not ``+=``: compiled, ``+=`` on a list's item boxes
+        # the term and adds generically.
         totals = list(layout.static)
         if group.containers:
             for k, m in enumerate(group.matches):
-                totals[k] += self.container_term(group, m.place)[0]
+                totals[k] = totals[k] + self.container_term(group, m.place)[0]
         for country, ks in layout.countries.items():
             term = context.country_term(country)
             if term:
                 for k in ks:
-                    totals[k] += term
+                    totals[k] = totals[k] + term
         # context.region, inline, from the article's regions or the candidates', whichever
         # are fewer (the candidates' were some 27,000 a pass over LGL).
         regions, own_regions, by_region = context.totals[2], context.own[2], layout.regions
@@ -901,15 +969,15 @@ class _Resolver:
             found = [ks for r, ks in by_region.items() if regions.get(r, 0) - own_regions.get(r, 0)]
         for ks in found:
             for k in ks:
-                totals[k] += WEIGHTS.region
+                totals[k] = totals[k] + WEIGHTS.region
         known = self.nearness(group, context, layout.spots)
         for k, _ in layout.spots:
-            term = known[k][1]
+            term = known[k].term
             if term:
-                totals[k] += term
+                totals[k] = totals[k] + term
         if context.chosen is not None:
             for k, m in enumerate(group.matches):
-                totals[k] += self.claim_term(group, m.place, context.chosen)
+                totals[k] = totals[k] + self.claim_term(group, m.place, context.chosen)
         return totals
 
     def evidence(self, group: _Group, context: _Context, k: int) -> _Evidence:
@@ -925,9 +993,9 @@ class _Resolver:
         if region is not None and context.region(region):
             ev.admin1 = place.admin1
         if spot is not None:
-            _, term, km, name = self.nearness(group, context, ((k, spot),))[k]
-            if term:
-                ev.near, ev.near_km = name, km
+            nearness = self.nearness(group, context, ((k, spot),))[k]
+            if nearness.term:
+                ev.near, ev.near_km = nearness.name, nearness.km
         if context.chosen is not None:
             ev.claim = self.claim_term(group, place, context.chosen)
         return ev
@@ -944,14 +1012,15 @@ class _Resolver:
             known = self._nearness[group.key] = [_NOT_NEAR] * len(group.matches)
         versions, near, skip = self._cell_version, context.near, context.skip
         for k, spot in spots:
-            version = versions.get(spot[5], 0)
-            if known[k][0] != version:
-                picks = near.get(spot[5])
+            cell = spot.cell
+            version = versions.get(cell, 0)
+            if known[k].version != version:
+                picks = near.get(cell)
                 if picks:
                     term, km, name = _near_term(spot, picks, skip)
-                    known[k] = (version, term, km, name)
+                    known[k] = _Nearness(version, term, km, name)
                 else:
-                    known[k] = (version, 0.0, math.inf, "")
+                    known[k] = _Nearness(version, 0.0, math.inf, "")
         return known
 
     def claim_term(self, group: _Group, place: Place, chosen: Mapping[int, Place]) -> float:
@@ -984,7 +1053,7 @@ class _Resolver:
     def context(self, group: _Group, final: bool) -> _Context:
         """What scoring ``group``'s candidates needs to know of the other groups' picks."""
         own = self._shares.get(group.key, _NO_SHARE)
-        weight_total = max(1.0, self._weight_sum - sum(own[1].values()))
+        weight_total = max(1.0, self._weight_sum - _country_weight(own))
         chosen = None
         if final and self.claim_support is not None:
             chosen = _Chosen(self.group_of, group)
@@ -1106,14 +1175,14 @@ class _Resolver:
         norm = sum(weights)
         best = ranked[0]
         candidates = tuple(
-            Candidate(m.place, round(w / norm, 4)) for m, w in zip(ranked[1:6], weights[1:6])
+            Candidate(m.place, _round4(w / norm)) for m, w in zip(ranked[1:6], weights[1:6])
         )
         reason = self.explain(group, best_ev, best, ranked)
         confidence = weights[0] / norm
         variant = group.variants.get(best.place.id)
         if variant is not None:
             confidence *= WEIGHTS.variant_confidence ** max(1, variant.edits)
-        confidence = round(confidence, 4)
+        confidence = _round4(confidence)
         for i in group.indexes:
             results[i] = _resolved(self.mentions[i], best.place, confidence, candidates, reason)
         return changed
