@@ -28,6 +28,7 @@ from geomap.batch.folder import OUTPUT_FILES, WORK_DIR, RunFolder, manifest
 from geomap.batch.merge import Merge, Summary
 from geomap.batch.work import (
     ChunkResult,
+    ChunkTarget,
     EncodedChunk,
     GazetteerRef,
     Task,
@@ -108,6 +109,10 @@ class _Chunks:
             self.sizes[index] = (digest, len(items))
             yield index, items
 
+    def target(self, index: int) -> ChunkTarget:
+        """Where a worker may write the file of the chunk handed out as ``index``."""
+        return self.folder.target(self.names[index])
+
     def finished(self, index: int, size: int, errors: int) -> None:
         self.done += size
         self.errors += errors
@@ -163,7 +168,7 @@ def run(
         with _writing(outdir):
             merging = Merge(folder, map_file=map_file)
         with merging:
-            for index, result in engine.map_chunks(chunks.todo(), ref):
+            for index, result in engine.map_chunks(chunks.todo(), ref, chunks.target):
                 digest, size = chunks.sizes.pop(index)
                 with _writing(outdir):
                     folder.write(index, digest, result)
