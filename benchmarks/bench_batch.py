@@ -1,10 +1,11 @@
 """Throughput of ``geomap batch``: the local engine with 1 and 2 processes and the Dask
 engine with 1 and 2 workers, on a corpus of LGL texts repeated to ``--articles``; the
 median of ``--runs`` runs, the speed-up of 2 over 1, the peak resident memory of each
-worker process (sampled every 0.2 s), and the CPU time of the coordinating process (this
-one: reading, hashing, writing and merging the chunks; with Dask, the scheduler too), which
-on a machine of as many cores as workers comes out of the workers' time. Wall-clock rates
-need a quiet machine; the coordinator's CPU time holds up under load.
+worker process (sampled every 0.2 s), the CPU time of the coordinating process (this one:
+reading, hashing, writing and merging the chunks; with Dask, the scheduler too), which on a
+machine of as many cores as workers comes out of the workers' time, and the workers' CPU
+time per article (importing geomap and opening the gazetteer count). Wall-clock
+rates need a quiet machine; the CPU times hold up under load.
 
 ``--ceiling`` first prints what this machine's cores give the work itself: the same articles
 parsed by one process alone, then split between two independent processes started together
@@ -44,24 +45,33 @@ def make_corpus(lgl: Path, n: int, target: Path) -> Path:
 
 
 class MemorySampler(threading.Thread):
-    """Peak RSS of each worker process of an engine, sampled in the background."""
+    """Peak RSS and CPU time of each worker process of an engine, sampled in the background
+    (and once more by :meth:`sample` before the engine closes)."""
 
     def __init__(self, engine: batch.Engine):
         super().__init__(daemon=True)
         self.engine = engine
         self.peak: dict[int, int] = {}
+        #: CPU seconds of each worker process since it started, at its last sample.
+        self.worker_cpu: dict[int, float] = {}
         self.stopping = threading.Event()
         #: CPU seconds this thread used (not the coordinator's work).
         self.cpu = 0.0
 
+    def sample(self) -> None:
+        for pid in self.engine.pids():
+            try:
+                with (process := psutil.Process(pid)).oneshot():
+                    rss = process.memory_info().rss
+                    times = process.cpu_times()
+            except psutil.Error:
+                continue
+            self.peak[pid] = max(self.peak.get(pid, 0), rss)
+            self.worker_cpu[pid] = times.user + times.system
+
     def run(self) -> None:
         while not self.stopping.wait(0.2):
-            for pid in self.engine.pids():
-                try:
-                    rss = psutil.Process(pid).memory_info().rss
-                except psutil.Error:
-                    continue
-                self.peak[pid] = max(self.peak.get(pid, 0), rss)
+            self.sample()
         self.cpu = time.thread_time()
 
 
@@ -72,12 +82,16 @@ def _cpu() -> float:
 
 def one_run(
     corpus: Path, engine_name: str, workers: int, gazetteer: Gazetteer, chunk_size: int
-) -> tuple[float, int, float]:
-    """Articles per second, the largest worker's peak RSS, the coordinator's CPU seconds."""
+) -> tuple[float, int, float, float]:
+    """Articles per second, the largest worker's peak RSS, the coordinator's CPU seconds,
+    the workers' CPU seconds per article (from the run's start: importing geomap and opening
+    the gazetteer count)."""
     engine = batch.make_engine(engine_name, workers=workers)
     sampler = MemorySampler(engine)
     with tempfile.TemporaryDirectory() as tmp:
         try:
+            sampler.sample()
+            before = sum(sampler.worker_cpu.values())  # a Dask cluster's workers are up
             sampler.start()
             cpu = _cpu()
             start = time.perf_counter()
@@ -94,10 +108,13 @@ def one_run(
         finally:
             sampler.stopping.set()
             sampler.join()
+            sampler.sample()
             engine.close()
-    assert summary.articles + summary.errors > 0
-    rate = (summary.articles + summary.errors) / elapsed
-    return rate, max(sampler.peak.values(), default=0), cpu - sampler.cpu
+    done = summary.articles + summary.errors
+    assert done > 0
+    peak = max(sampler.peak.values(), default=0)
+    workers_cpu = sum(sampler.worker_cpu.values()) - before
+    return done / elapsed, peak, cpu - sampler.cpu, workers_cpu / done
 
 
 def _parse_all(corpus: Path, part: int, parts: int, ready: Any) -> None:
@@ -165,14 +182,16 @@ def main() -> None:
                     one_run(corpus, engine, workers, gazetteer, args.chunk_size)
                     for _ in range(args.runs)
                 ]
-                rate = statistics.median(r for r, _, _ in results)
-                peak = max(m for _, m, _ in results)
-                cpu = statistics.median(c for _, _, c in results)
+                rate = statistics.median(r[0] for r in results)
+                peak = max(r[1] for r in results)
+                cpu = statistics.median(r[2] for r in results)
+                per_article = statistics.median(r[3] for r in results)
                 rates[engine, workers] = rate
                 print(
                     f"{engine:<6} {workers} worker{'s' if workers > 1 else ' '}  "
                     f"{rate:8.1f} articles/s   peak {peak / 2**20:6.0f} MiB per worker   "
-                    f"coordinator CPU {cpu:5.2f} s",
+                    f"coordinator CPU {cpu:5.2f} s   workers' CPU "
+                    f"{per_article * 1e6:5.0f} us/article",
                     flush=True,
                 )
             print(

@@ -146,7 +146,8 @@ def engine_factory(request):
     if request.param == "local":
         return lambda: batch.LocalEngine(2)
     cluster = request.getfixturevalue("dask_cluster")
-    return lambda: batch.DaskEngine(scheduler=cluster.scheduler_address)
+    # Two chunks a task: the 10 chunks of the corpus go as 3 pairs, then one by one.
+    return lambda: batch.DaskEngine(scheduler=cluster.scheduler_address, chunks_per_task=2)
 
 
 # --------------------------------------------------------------------------- engines
@@ -452,6 +453,44 @@ def test_a_packed_chunk_unpacks_to_the_same_records():
     )
     assert unpack(pack(records)) == records
     assert [type(r) for r in unpack(pack(records))] == [Article, Article, BadRecord, BadRecord]
+
+
+def test_a_worker_writes_the_chunk_file_only_into_the_run_folder_it_sees(full_gazetteer, tmp_path):
+    """A worker that sees the run folder writes the chunk's file itself and hands back its
+    size; one that finds another folder at that path (on another machine) hands back the
+    bytes for the coordinating process to write; a file not as its worker wrote it is
+    refused."""
+    import dataclasses
+
+    from geomap.batch.folder import RunFolder, manifest
+    from geomap.batch.work import EncodedChunk, WrittenChunk, pack, run_packed
+
+    items = (Article("a1", "Fighting in Ramadi.", source="in.jsonl", line=1),)
+    digest = batch.chunk_hash(items)
+    ref = batch.GazetteerRef.of(full_gazetteer)
+    folder = RunFolder(
+        tmp_path / "out", manifest(input="in.jsonl", first=digest, chunk_size=1, gazetteer="g")
+    )
+    try:
+        target = folder.target(folder.chunk_name(0, digest))
+        path = folder.chunks / target.name
+        written = run_packed(pack(items), ref, target)
+        assert isinstance(written, WrittenChunk) and written.errors == 0
+        data = path.read_bytes()
+        assert len(data) == written.size and b'"Ramadi"' in data
+        folder.write(0, digest, written)
+        assert folder.has(0, digest) and folder.read(target.name).articles[0].id == "a1"
+
+        path.unlink()
+        elsewhere = run_packed(pack(items), ref, dataclasses.replace(target, inode=0))
+        assert elsewhere == EncodedChunk(data, 0) and not path.exists()
+        with pytest.raises(BatchError, match=r"chunk file .+ is missing where its worker wrote"):
+            folder.write(0, digest, written)
+        folder.write(0, digest, elsewhere)
+        assert path.read_bytes() == data
+        assert os.listdir(folder.chunks) == [target.name]
+    finally:
+        folder.close()
 
 
 def test_a_folder_of_other_files_is_refused(corpus, full_gazetteer, tmp_path):

@@ -16,6 +16,7 @@ resumes.
 from __future__ import annotations
 
 import contextlib
+import gc
 import itertools
 import os
 import time
@@ -28,6 +29,7 @@ from geomap.batch.folder import OUTPUT_FILES, WORK_DIR, RunFolder, manifest
 from geomap.batch.merge import Merge, Summary
 from geomap.batch.work import (
     ChunkResult,
+    ChunkTarget,
     EncodedChunk,
     GazetteerRef,
     Task,
@@ -108,6 +110,10 @@ class _Chunks:
             self.sizes[index] = (digest, len(items))
             yield index, items
 
+    def target(self, index: int) -> ChunkTarget:
+        """Where a worker may write the file of the chunk handed out as ``index``."""
+        return self.folder.target(self.names[index])
+
     def finished(self, index: int, size: int, errors: int) -> None:
         self.done += size
         self.errors += errors
@@ -162,8 +168,8 @@ def run(
         )
         with _writing(outdir):
             merging = Merge(folder, map_file=map_file)
-        with merging:
-            for index, result in engine.map_chunks(chunks.todo(), ref):
+        with merging, _heap_frozen():
+            for index, result in engine.map_chunks(chunks.todo(), ref, chunks.target):
                 digest, size = chunks.sizes.pop(index)
                 with _writing(outdir):
                     folder.write(index, digest, result)
@@ -182,6 +188,19 @@ def run(
                 )
     finally:
         folder.close()
+
+
+@contextlib.contextmanager
+def _heap_frozen() -> Iterator[None]:
+    """Keep the objects this process holds when the run starts (a Dask cluster's scheduler
+    and nannies, the imported modules) out of the garbage collector's full passes while it
+    runs: each pass walks them all, and a run makes a few (on 4,000 LGL articles with Dask,
+    0.064 s of collections, 0.013 s frozen)."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 @contextlib.contextmanager

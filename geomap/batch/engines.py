@@ -1,7 +1,9 @@
 """Engines: where a batch run's chunks are processed.
 
-An engine takes ``(index, items)`` tasks and yields ``(index, EncodedChunk)`` as chunks
-finish, in any order (the run folder puts them back in input order). ``local`` runs a
+An engine takes ``(index, items)`` tasks and yields ``(index, ChunkOutcome)`` as chunks
+finish, in any order (the run folder puts them back in input order): the bytes of a chunk's
+file, or word that its worker wrote the file itself (at ``targets(index)``, when it sees the
+run folder). ``local`` runs a
 :class:`~concurrent.futures.ProcessPoolExecutor` on this machine's cores; ``dask`` submits the
 same chunks to a ``dask.distributed`` cluster, an existing scheduler or a ``LocalCluster``
 started for the run. Both run :func:`~geomap.batch.work.run_packed`, so both write the same
@@ -10,21 +12,25 @@ bytes; both survive a worker process that dies.
 
 from __future__ import annotations
 
+import collections
 import contextlib
+import itertools
 import os
 import signal
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any, Protocol
 
 from geomap.batch.work import (
     MAX_TRIES,
-    EncodedChunk,
+    ChunkOutcome,
+    ChunkTarget,
     GazetteerRef,
     Task,
     failed_chunk,
     pack,
     run_packed,
+    run_packed_chunks,
 )
 from geomap.errors import BatchError
 from geomap.inputs import Item
@@ -46,17 +52,25 @@ DASK_LOCAL_CONFIG = {
     "distributed.admin.system-monitor.disk": False,
     "distributed.worker.memory.monitor-interval": "500ms",
 }
+#: Chunks a Dask task carries (but for the last chunks, see :func:`_groups`): each task
+#: costs the scheduler, the client and the worker's event loop some milliseconds of CPU,
+#: which, with as many cores as workers, come out of the parsing.
+DASK_CHUNKS_PER_TASK = 4
 _DIED = f"a worker process died on this chunk {MAX_TRIES} times"
 
 
 class Engine(Protocol):
-    """Runs :func:`run_chunk` on chunks, yielding ``(index, result)`` as they finish."""
+    """Runs :func:`run_chunk` on chunks, yielding ``(index, result)`` as they finish; a
+    worker writes chunk ``index``'s file to ``targets(index)`` when it sees it."""
 
     name: str
 
     def map_chunks(
-        self, tasks: Iterator[Task], gazetteer: GazetteerRef
-    ) -> Iterator[tuple[int, EncodedChunk]]: ...
+        self,
+        tasks: Iterator[Task],
+        gazetteer: GazetteerRef,
+        targets: Callable[[int], ChunkTarget] | None = None,
+    ) -> Iterator[tuple[int, ChunkOutcome]]: ...
 
     def pids(self) -> list[int]: ...
 
@@ -121,8 +135,11 @@ class LocalEngine:
         return sorted(processes)
 
     def map_chunks(
-        self, tasks: Iterator[Task], gazetteer: GazetteerRef
-    ) -> Iterator[tuple[int, EncodedChunk]]:
+        self,
+        tasks: Iterator[Task],
+        gazetteer: GazetteerRef,
+        targets: Callable[[int], ChunkTarget] | None = None,
+    ) -> Iterator[tuple[int, ChunkOutcome]]:
         from concurrent.futures import FIRST_COMPLETED, wait
 
         pool = self._pool or self._new_pool()
@@ -131,7 +148,7 @@ class LocalEngine:
         tasks = iter(tasks)
         barren = 0  # pools in a row that broke before returning anything
         while True:
-            broken = not self._fill(pool, inflight, retry, tasks, gazetteer)
+            broken = not self._fill(pool, inflight, retry, tasks, gazetteer, targets)
             if not inflight and not broken:
                 return
             if not broken:
@@ -164,6 +181,7 @@ class LocalEngine:
         retry: list[_Try],
         tasks: Iterator[Task],
         gazetteer: GazetteerRef,
+        targets: Callable[[int], ChunkTarget] | None,
     ) -> bool:
         """Submit chunks, retried ones first, until 2 per worker are in flight; False when
         the pool turns out broken (a worker died since the last look)."""
@@ -177,9 +195,10 @@ class LocalEngine:
                 if next_task is None:
                     return True
                 task = (*next_task, 0)
+            target = None if targets is None else targets(task[0])
             try:
                 with _sigint_held():
-                    future = pool.submit(run_packed, pack(task[1]), gazetteer)
+                    future = pool.submit(run_packed, pack(task[1]), gazetteer, target)
                 inflight[future] = task
             except BrokenProcessPool:
                 retry.insert(0, task)
@@ -199,7 +218,7 @@ class LocalEngine:
         return True
 
     @staticmethod
-    def _drain(inflight: dict[Any, _Try], retry: list[_Try]) -> Iterator[tuple[int, EncodedChunk]]:
+    def _drain(inflight: dict[Any, _Try], retry: list[_Try]) -> Iterator[tuple[int, ChunkOutcome]]:
         """The chunks still in a broken pool: those that finished, and the rest to retry."""
         from concurrent.futures import wait
 
@@ -224,12 +243,21 @@ class DaskEngine:
     With ``scheduler`` (``tcp://HOST:PORT``) the client joins that cluster, whose workers
     must see the gazetteer index at the same path; otherwise a ``LocalCluster`` of
     ``workers`` single-threaded worker processes is started and closed with the engine.
-    Tasks of a killed worker are rerun by the scheduler on another worker.
+    A task carries ``chunks_per_task`` consecutive chunks (the last ones one by one). Tasks
+    of a killed worker are rerun by the scheduler on another worker; the chunks of a task
+    that killed :data:`~geomap.batch.work.MAX_TRIES` workers are tried one by one.
     """
 
     name = "dask"
 
-    def __init__(self, *, scheduler: str | None = None, workers: int | None = None):
+    def __init__(
+        self,
+        *,
+        scheduler: str | None = None,
+        workers: int | None = None,
+        chunks_per_task: int = DASK_CHUNKS_PER_TASK,
+    ):
+        self.chunks_per_task = chunks_per_task
         try:
             import logging
 
@@ -271,48 +299,73 @@ class DaskEngine:
         return sorted(self.client.run(os.getpid).values())
 
     def map_chunks(
-        self, tasks: Iterator[Task], gazetteer: GazetteerRef
-    ) -> Iterator[tuple[int, EncodedChunk]]:
+        self,
+        tasks: Iterator[Task],
+        gazetteer: GazetteerRef,
+        targets: Callable[[int], ChunkTarget] | None = None,
+    ) -> Iterator[tuple[int, ChunkOutcome]]:
         from distributed import as_completed
 
         threads = sum(self.client.nthreads().values()) or 1
         limit = 2 * threads
-        inflight: dict[Any, tuple[int, tuple[Item, ...]]] = {}
+        inflight: dict[Any, list[Task]] = {}
         pending = as_completed()
-        tasks = iter(tasks)
+        groups = _groups(tasks, self.chunks_per_task, tail=threads * self.chunks_per_task)
+        #: Chunks of a group that kept killing workers, to run one by one.
+        alone: collections.deque[list[Task]] = collections.deque()
+        submitted = itertools.count()
 
         def fill() -> None:
             while len(inflight) < limit:
-                task = next(tasks, None)
-                if task is None:
+                group = alone.popleft() if alone else next(groups, None)
+                if group is None:
                     return
-                index, items = task
                 future = self.client.submit(
-                    run_packed,
-                    pack(items),
+                    run_packed_chunks,
+                    tuple(pack(items) for _, items in group),
                     gazetteer,
+                    tuple(None if targets is None else targets(index) for index, _ in group),
                     pure=False,
                     retries=MAX_TRIES - 1,
-                    key=f"geomap-chunk-{self._run}-{index}",
+                    key=f"geomap-chunks-{self._run}-{next(submitted)}",
                 )
-                inflight[future] = (index, items)
+                inflight[future] = group
                 pending.add(future)
 
         fill()
         for future in pending:
-            index, items = inflight.pop(future)
+            group = inflight.pop(future)
             if future.status == "error" and type(future.exception()).__name__ == "KilledWorker":
-                result = failed_chunk(items, _DIED)
+                if len(group) > 1:
+                    # One of them may be to blame: each is tried alone, so only its
+                    # articles fail.
+                    alone.extend([task] for task in group)
+                    results: tuple[ChunkOutcome, ...] = ()
+                else:
+                    results = (failed_chunk(group[0][1], _DIED),)
             else:
-                result = future.result()
+                results = future.result()
             future.release()
-            yield index, result
+            for (index, _), result in zip(group, results):
+                yield index, result
             fill()
 
     def close(self) -> None:
         self.client.close()
         if self._cluster is not None:
             self._cluster.close()
+
+
+def _groups(tasks: Iterator[Task], size: int, *, tail: int) -> Iterator[list[Task]]:
+    """Consecutive tasks in groups of ``size``, but one by one once fewer than ``tail``
+    follow (read ahead), so that the last chunks spread over the workers."""
+    ahead: collections.deque[Task] = collections.deque()
+    while True:
+        while len(ahead) < size + tail and (task := next(tasks, None)) is not None:
+            ahead.append(task)
+        if not ahead:
+            return
+        yield [ahead.popleft() for _ in range(size if len(ahead) >= size + tail else 1)]
 
 
 def make_engine(

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from geomap import export
-from geomap.batch.work import ChunkFile, EncodedChunk, decode_chunk
+from geomap.batch.work import ChunkFile, ChunkOutcome, ChunkTarget, WrittenChunk, decode_chunk
 from geomap.errors import BatchError
 from geomap.files import atomic_write
 
@@ -133,14 +133,31 @@ class RunFolder:
     def has(self, index: int, digest: str) -> bool:
         return self.done.get(index) == self.chunk_name(index, digest)
 
-    def write(self, index: int, digest: str, chunk: EncodedChunk) -> None:
+    def target(self, name: str) -> ChunkTarget:
+        """Where a worker that sees this folder writes the chunk file ``name`` itself."""
+        stat = self.chunks.stat()
+        return ChunkTarget(str(self.chunks), stat.st_dev, stat.st_ino, name)
+
+    def write(self, index: int, digest: str, chunk: ChunkOutcome) -> None:
+        """Record a finished chunk: write its file, or check the one its worker wrote."""
         name = self.chunk_name(index, digest)
         stale = self.done.pop(index, None)
         if stale is not None and stale != name:
             (self.chunks / stale).unlink(missing_ok=True)
-        # No fsync: a chunk file is whole or absent for any process, and one a machine crash
-        # cut short fails decode_chunk's size check, which names it to be deleted and rerun.
-        atomic_write(self.chunks / name, chunk.data, fsync=False)
+        if isinstance(chunk, WrittenChunk):
+            path = self.chunks / name
+            size = path.stat().st_size if path.exists() else None
+            if size != chunk.size:
+                found = "missing" if size is None else f"{size} bytes"
+                raise BatchError(
+                    f"chunk file {path} is {found} where its worker wrote {chunk.size} "
+                    "bytes; run again"
+                )
+        else:
+            # No fsync: a chunk file is whole or absent for any process, and one a machine
+            # crash cut short fails decode_chunk's size check, which names it to be deleted
+            # and rerun.
+            atomic_write(self.chunks / name, chunk.data, fsync=False)
         self.done[index] = name
 
     def read(self, name: str, *, on_map: bool = True) -> ChunkFile:
@@ -153,10 +170,14 @@ class RunFolder:
             ) from None
 
     def prune(self, names: Iterable[str]) -> None:
-        """Delete chunk files that are not among ``names`` (left by a longer input)."""
+        """Delete chunk files that are not among ``names`` (left by a longer input), and
+        temporary files of writes that never finished."""
         keep = set(names)
         for path in sorted(self.chunks.iterdir()):
             if _chunk_index(path.name) is not None and path.name not in keep:
+                path.unlink(missing_ok=True)
+            elif path.name.startswith(".") and path.name.endswith(".tmp"):
+                # Left by a worker killed while it wrote a chunk file.
                 path.unlink(missing_ok=True)
         self.done = {index: name for index, name in self.done.items() if name in keep}
 
