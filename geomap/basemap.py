@@ -92,15 +92,13 @@ def as_geometry(value: Any) -> dict | None:
         return None
     if value.get("type") == "Feature":
         return as_geometry(value.get("geometry"))
-    if value.get("type") in (
-        "Polygon",
-        "MultiPolygon",
-        "GeometryCollection",
-        "LineString",
-        "MultiLineString",
-    ):
+    if value.get("type") in _GEOMETRY_TYPES:
         return dict(value)
     return None
+
+
+#: The geometries an outline may be: areas and lines.
+_GEOMETRY_TYPES = ("Polygon", "MultiPolygon", "GeometryCollection", "LineString", "MultiLineString")
 
 
 def _rounded(coords: Any, digits: int) -> bool:
@@ -143,13 +141,14 @@ def compact_geometry(geometry: dict) -> dict:
 
 
 def compact_outline(outlines: Mapping[str, Any], key: str) -> dict | JSONText | None:
-    """``compact_geometry(as_geometry(outlines[key]))`` (None when not a geometry), cut
-    from the file's text when ``outlines`` reads one lazily (:meth:`Outlines.compact_json`)."""
+    """``compact_geometry(as_geometry(outlines.get(key)))`` (None when not a geometry, or
+    absent), cut from the file's text when ``outlines`` reads one lazily
+    (:meth:`Outlines.compact_json`)."""
     if isinstance(outlines, Outlines):
         text = outlines.compact_json(key)
         if text is not None:
             return text
-    geometry = as_geometry(outlines[key])
+    geometry = as_geometry(outlines.get(key))
     return None if geometry is None else compact_geometry(geometry)
 
 
@@ -498,13 +497,14 @@ LAKE_MAX_KM = 400.0
 
 def water_features(labels_: Sequence[Label], extents: Mapping[str, Any]) -> list[dict]:
     """The outlines of the lakes and the lines of the rivers the basemap names (seas and
-    oceans are the page's background)."""
+    oceans are the page's background), each compacted (:func:`compact_outline`: cut from
+    the text of a lazily read bundled file, not decoded)."""
     out = []
     for lb in labels_:
         if lb.style == "river" or (lb.style == "water" and lb.extent_km <= LAKE_MAX_KM):
-            geometry = as_geometry(extents.get(lb.id))
+            geometry = compact_outline(extents, lb.id)
             if geometry is not None:
-                out.append({"kind": lb.style, "geometry": compact_geometry(geometry)})
+                out.append({"kind": lb.style, "geometry": geometry})
     return out
 
 
@@ -527,7 +527,7 @@ _ISO2_MEMBER = re.compile(r',"properties":\{"iso2":("(?:[^"\\]|\\.)*")')
 _GEOMETRY = '{"geometry":'
 #: A geometry as ``gazetteer/build.py`` writes it (sorted keys): its coordinates, its type.
 _COORDINATES, _TYPE = '{"coordinates":', ',"type":'
-_TYPE_NAME = re.compile(r'"[A-Za-z]+"')
+_TYPE_NAMES = tuple(f'"{name}"' for name in _GEOMETRY_TYPES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -603,7 +603,8 @@ class Outlines(Mapping[str, dict]):
     def compact_json(self, key: str) -> JSONText | None:
         """``key``'s geometry as ``json.dumps(compact_geometry(self[key]), separators=(",",
         ":"))`` writes it, cut from the text without decoding it (None when the text is not
-        laid out as the build writes it, or holds no such key).
+        laid out as the build writes it, holds no such key, or no geometry
+        :func:`as_geometry` takes).
 
         The build writes a geometry's coordinates rounded as :func:`compact_geometry` leaves
         them and with :func:`json.dumps` (``tests/test_render.py`` checks every bundled
@@ -616,7 +617,7 @@ class Outlines(Mapping[str, dict]):
             return None
         cut = text.rfind(_TYPE)
         kind = text[cut + len(_TYPE) : -1]
-        if cut < 0 or not text.endswith("}") or not _TYPE_NAME.fullmatch(kind):
+        if cut < 0 or not text.endswith("}") or kind not in _TYPE_NAMES:
             return None
         coordinates = text[len(_COORDINATES) : cut]
         return JSONText(f'{{"type":{kind},"coordinates":{coordinates}}}')
