@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import gzip
+import itertools
 import json
 import math
 import re
@@ -20,7 +21,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     from geomap.gazetteer import Gazetteer
@@ -91,15 +92,13 @@ def as_geometry(value: Any) -> dict | None:
         return None
     if value.get("type") == "Feature":
         return as_geometry(value.get("geometry"))
-    if value.get("type") in (
-        "Polygon",
-        "MultiPolygon",
-        "GeometryCollection",
-        "LineString",
-        "MultiLineString",
-    ):
+    if value.get("type") in _GEOMETRY_TYPES:
         return dict(value)
     return None
+
+
+#: The geometries an outline may be: areas and lines.
+_GEOMETRY_TYPES = ("Polygon", "MultiPolygon", "GeometryCollection", "LineString", "MultiLineString")
 
 
 def _rounded(coords: Any, digits: int) -> bool:
@@ -142,13 +141,14 @@ def compact_geometry(geometry: dict) -> dict:
 
 
 def compact_outline(outlines: Mapping[str, Any], key: str) -> dict | JSONText | None:
-    """``compact_geometry(as_geometry(outlines[key]))`` (None when not a geometry), cut
-    from the file's text when ``outlines`` reads one lazily (:meth:`Outlines.compact_json`)."""
+    """``compact_geometry(as_geometry(outlines.get(key)))`` (None when not a geometry, or
+    absent), cut from the file's text when ``outlines`` reads one lazily
+    (:meth:`Outlines.compact_json`)."""
     if isinstance(outlines, Outlines):
         text = outlines.compact_json(key)
         if text is not None:
             return text
-    geometry = as_geometry(outlines[key])
+    geometry = as_geometry(outlines.get(key))
     return None if geometry is None else compact_geometry(geometry)
 
 
@@ -224,11 +224,14 @@ MAX_CELLS = 60
 MAX_DENSE_CELLS = 16
 
 
-@dataclass(frozen=True, slots=True)
-class Label:
+class Label(NamedTuple):
     """A name on the basemap: drawn from ``min_zoom`` to ``max_zoom`` in ``style``
     ("country", "capital", "city", "admin1", "district", "water", "region", "river",
-    "airport"); ``id`` and ``extent_km`` are its gazetteer row's."""
+    "airport"); ``id`` and ``extent_km`` are its gazetteer row's.
+
+    A tuple, as :class:`~geomap.records.Landmark` is: a page names some 3,300 places, and
+    a frozen dataclass, setting each field through ``object.__setattr__``, took 5 ms of it.
+    """
 
     name: str
     lat: float
@@ -293,6 +296,25 @@ class _Near:
         rows = [row for row, _ in self.covered]
         return min(rows) * self.size - 90 - 1e-6, (max(rows) + 1) * self.size - 90 + 1e-6
 
+    def longitudes(self) -> tuple[float, float] | None:
+        """(west, east) of the cells :meth:`holds`, a hair wider: the shortest arc holding
+        their columns (west > east when it crosses the antimeridian; None: all the way
+        round)."""
+        columns = sorted({j for _, j in self.covered})
+        if len(columns) == self.columns:
+            return None
+        # The arc starts after the widest gap between columns, going round the circle.
+        gaps = [(b - a, k) for k, (a, b) in enumerate(zip(columns, columns[1:]))]
+        gaps.append((columns[0] + self.columns - columns[-1], len(columns) - 1))
+        _, k = max(gaps)
+        first, last = columns[(k + 1) % len(columns)], columns[k]
+        west = first * self.size - 180 - 1e-6
+        east = (last + 1) * self.size - 180 + 1e-6
+        if first == 0:
+            # Longitude 180 lies in column 0, with -180.
+            west = 180 - 1e-6
+        return west, east
+
     def within(self, places: Iterable[Place | Landmark]) -> list[Place | Landmark]:
         """Those of ``places`` that :meth:`holds` (thousands at a time, the cell
         computed inline)."""
@@ -326,6 +348,43 @@ class _Near:
         return out
 
 
+Box = tuple[float, float, float, float]
+
+
+def _inside(place: Place | Landmark, box: Box) -> bool:
+    south, west, north, east = box
+    if not south <= place.lat <= north:
+        return False
+    return west <= place.lon <= east if west <= east else place.lon >= west or place.lon <= east
+
+
+def _merged(boxes: Sequence[Box]) -> list[Box]:
+    """``boxes``, those that overlap enough joined: two boxes are read as one that holds
+    both when it is no larger than they are together (the rows of a band of latitude are
+    read once, not once per box: three boxes of towns around Anbar took 26 ms, one 8).
+    Boxes crossing the antimeridian stay apart."""
+    out = list(boxes)
+    joined = True
+    while joined:
+        joined = False
+        for a, b in itertools.combinations(range(len(out)), 2):
+            (s1, w1, n1, e1), (s2, w2, n2, e2) = out[a], out[b]
+            if w1 > e1 or w2 > e2:
+                continue
+            union = (min(s1, s2), min(w1, w2), max(n1, n2), max(e1, e2))
+            if _area(union) <= _area(out[a]) + _area(out[b]):
+                out[a] = union
+                del out[b]
+                joined = True
+                break
+    return out
+
+
+def _area(box: Box) -> float:
+    south, west, north, east = box
+    return (north - south) * (east - west)
+
+
 def _landmark_tier(tier: Tier) -> bool:
     """Whether the gazetteer's landmarks (:meth:`~geomap.gazetteer.Gazetteer.landmarks`:
     every area, and the cities of at least
@@ -357,6 +416,7 @@ def _candidates(
             min_extent_km=tier.min_extent_km,
             capital=tier.capital,
             latitudes=None if near is None else near.latitudes(),
+            longitudes=None if near is None else near.longitudes(),
         )
         yield from rows if near is None else near.within(rows)
         return
@@ -365,8 +425,11 @@ def _candidates(
             -90.0, -180.0, 90.0, 180.0, kinds=kinds, min_population=least
         )
         return
-    for box in near.boxes(by_row=tier.dense):
-        yield from near.within(gazetteer.landmarks_in_box(*box, kinds=kinds, min_population=least))
+    boxes = near.boxes(by_row=tier.dense)
+    for box in _merged(boxes):
+        held = near.within(gazetteer.landmarks_in_box(*box, kinds=kinds, min_population=least))
+        # A joined box holds rows that none of the boxes held: they stay out.
+        yield from held if box in boxes else (p for p in held if any(_inside(p, b) for b in boxes))
 
 
 def labels(
@@ -437,13 +500,14 @@ LAKE_MAX_KM = 400.0
 
 def water_features(labels_: Sequence[Label], extents: Mapping[str, Any]) -> list[dict]:
     """The outlines of the lakes and the lines of the rivers the basemap names (seas and
-    oceans are the page's background)."""
+    oceans are the page's background), each compacted (:func:`compact_outline`: cut from
+    the text of a lazily read bundled file, not decoded)."""
     out = []
     for lb in labels_:
         if lb.style == "river" or (lb.style == "water" and lb.extent_km <= LAKE_MAX_KM):
-            geometry = as_geometry(extents.get(lb.id))
+            geometry = compact_outline(extents, lb.id)
             if geometry is not None:
-                out.append({"kind": lb.style, "geometry": compact_geometry(geometry)})
+                out.append({"kind": lb.style, "geometry": geometry})
     return out
 
 
@@ -466,7 +530,7 @@ _ISO2_MEMBER = re.compile(r',"properties":\{"iso2":("(?:[^"\\]|\\.)*")')
 _GEOMETRY = '{"geometry":'
 #: A geometry as ``gazetteer/build.py`` writes it (sorted keys): its coordinates, its type.
 _COORDINATES, _TYPE = '{"coordinates":', ',"type":'
-_TYPE_NAME = re.compile(r'"[A-Za-z]+"')
+_TYPE_NAMES = tuple(f'"{name}"' for name in _GEOMETRY_TYPES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -542,7 +606,8 @@ class Outlines(Mapping[str, dict]):
     def compact_json(self, key: str) -> JSONText | None:
         """``key``'s geometry as ``json.dumps(compact_geometry(self[key]), separators=(",",
         ":"))`` writes it, cut from the text without decoding it (None when the text is not
-        laid out as the build writes it, or holds no such key).
+        laid out as the build writes it, holds no such key, or no geometry
+        :func:`as_geometry` takes).
 
         The build writes a geometry's coordinates rounded as :func:`compact_geometry` leaves
         them and with :func:`json.dumps` (``tests/test_render.py`` checks every bundled
@@ -555,7 +620,7 @@ class Outlines(Mapping[str, dict]):
             return None
         cut = text.rfind(_TYPE)
         kind = text[cut + len(_TYPE) : -1]
-        if cut < 0 or not text.endswith("}") or not _TYPE_NAME.fullmatch(kind):
+        if cut < 0 or not text.endswith("}") or kind not in _TYPE_NAMES:
             return None
         coordinates = text[len(_COORDINATES) : cut]
         return JSONText(f'{{"type":{kind},"coordinates":{coordinates}}}')

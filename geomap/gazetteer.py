@@ -1328,12 +1328,15 @@ class Gazetteer:
         min_extent_km: float = 0.0,
         capital: str = "",
         latitudes: tuple[float, float] | None = None,
+        longitudes: tuple[float, float] | None = None,
     ) -> Iterator[Landmark]:
         """The places of :data:`LANDMARK_KINDS` and the cities of at least
         :data:`LANDMARK_CITY_POPULATION`, in no particular order, as a map label reads them;
         of ``kinds`` only (default: all of those), with at least ``min_population`` people
-        and ``min_extent_km``, whose ``capital`` column says this (when given), and whose
-        latitude lies in ``latitudes`` (south, north; default: anywhere).
+        and ``min_extent_km``, whose ``capital`` column says this (when given), whose
+        latitude lies in ``latitudes`` (south, north; default: anywhere) and whose longitude
+        lies in ``longitudes`` (west, east; west > east crosses the antimeridian; default:
+        anywhere).
 
         A basemap chooses the names it shows anywhere on Earth among these (about 18,600 of
         the bundled 255,000 rows), and reads them for every page: the index keeps them apart,
@@ -1353,6 +1356,11 @@ class Gazetteer:
         if latitudes is not None:
             where += " AND p.lat BETWEEN ? AND ?"
             params += latitudes
+        if longitudes is not None:
+            west, east = longitudes
+            across = west > east  # the antimeridian
+            where += " AND (p.lon >= ? OR p.lon <= ?)" if across else " AND p.lon BETWEEN ? AND ?"
+            params += longitudes
         sql = (
             f"SELECT {_LANDMARK_COLUMNS} FROM {{db}}.places p WHERE (p.kind != 'city' OR "
             f"p.population >= {LANDMARK_CITY_POPULATION}) AND {where}{{hide}} "

@@ -26,6 +26,7 @@ import json
 import math
 import os
 import re
+import secrets
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -821,14 +822,37 @@ _JINJA_OPEN = re.compile(r"\{(?=[{%#])")
 
 
 def json_for_html(data: Any) -> str:
-    """JSON that cannot end its ``<script>`` element, break a JS string or open a Jinja tag.
+    """JSON that cannot end its ``<script>`` element, break a JS string or open a Jinja tag;
+    a :class:`JSONText` anywhere in ``data`` is written as it is.
 
     branca compiles each element's rendered HTML as a Jinja template once more, so a
     ``{{``, ``{%`` or ``{#`` in the data would run as template code (Python) when the page
     is saved; such a brace is written ``\\u007b``. A brace of the JSON itself is always
     followed by ``"`` or ``}``.
     """
-    text = _json_with_text(data)
+    # json writes each JSONText as a string naming it, which no other string can be (a
+    # random token): the texts then take their places, escaped apart (a bundled outline,
+    # megabytes of ASCII digits, is searched much faster alone than in the page's text).
+    token = secrets.token_hex(16)
+    texts: list[str] = []
+
+    def name(value: Any) -> str:
+        if not isinstance(value, JSONText):
+            raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+        texts.append(value.text)
+        return f"{token}:{len(texts) - 1}"
+
+    text = json.dumps(
+        data, ensure_ascii=False, separators=(",", ":"), allow_nan=False, default=name
+    )
+    if not texts:
+        return _escaped(text)
+    parts = re.split(f'"{token}:([0-9]+)"', text)
+    parts[1::2] = [texts[int(n)] for n in parts[1::2]]
+    return "".join(_escaped(part) for part in parts)
+
+
+def _escaped(text: str) -> str:
     text = (
         text.replace("&", "\\u0026")
         .replace("<", "\\u003c")
@@ -837,26 +861,6 @@ def json_for_html(data: Any) -> str:
         .replace("\u2029", "\\u2029")
     )
     return _JINJA_OPEN.sub(r"\\u007b", text)
-
-
-def _json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-
-
-def _json_with_text(value: Any) -> str:
-    """``value`` as :func:`_json` writes it, with each :class:`JSONText` written as it is:
-    the value itself, an item of a list, or a value of an object (or of a list there)."""
-    if isinstance(value, JSONText):
-        return value.text
-    if isinstance(value, list) and any(isinstance(v, JSONText) for v in value):
-        return "[" + ",".join(v.text if isinstance(v, JSONText) else _json(v) for v in value) + "]"
-    if (
-        isinstance(value, dict)
-        and all(isinstance(k, str) for k in value)
-        and any(isinstance(v, (JSONText, list)) for v in value.values())
-    ):
-        return "{" + ",".join(f"{_json(k)}:{_json_with_text(v)}" for k, v in value.items()) + "}"
-    return _json(value)
 
 
 # ---------------------------------------------------------------------------------------

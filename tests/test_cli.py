@@ -289,3 +289,11 @@ def test_the_cli_module_runs_as_a_script(tmp_path):
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("1 article in ")
     assert (tmp_path / "out" / "mentions.jsonl").read_text().count("\n") == 51
+
+
+def test_batch_help_gives_the_chunk_size_batch_uses():
+    from geomap import batch
+
+    result = CliRunner().invoke(main, ["batch", "--help"])
+    assert result.exit_code == 0
+    assert f"default {batch.CHUNK_SIZE}." in " ".join(result.output.split())

@@ -241,8 +241,11 @@ def test_landmarks_filtered_in_the_index_are_those_filtered_after(full_gazetteer
         {"kinds": ("city",), "min_population": 300_000, "capital": "country"},
         {"kinds": ("admin1",), "latitudes": (20.5, 44.25)},
         {"kinds": ("water", "river", "region"), "min_extent_km": 100.0, "latitudes": (-5, 5)},
+        {"kinds": ("admin2", "district"), "latitudes": (27.5, 42.5), "longitudes": (29.5, 52.5)},
+        {"kinds": ("admin1", "city"), "longitudes": (170.0, -170.0)},  # across the antimeridian
     ):
         south, north = options.get("latitudes", (-90, 90))
+        west, east = options.get("longitudes", (-180, 180))
         kept = [
             p
             for p in every
@@ -251,6 +254,7 @@ def test_landmarks_filtered_in_the_index_are_those_filtered_after(full_gazetteer
             and p.extent_km >= options.get("min_extent_km", 0)
             and p.capital == options.get("capital", p.capital)
             and south <= p.lat <= north
+            and (west <= p.lon <= east if west <= east else p.lon >= west or p.lon <= east)
         ]
         assert sorted(full_gazetteer.landmarks(**options)) == sorted(kept) != []
 

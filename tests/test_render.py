@@ -851,14 +851,43 @@ def test_bundled_country_outlines_cut_from_the_file_are_those_json_writes():
     assert dict(other) == {"IQ": BOUNDARIES["IQ"]} and other.compact_json("IQ") is None
 
 
+def test_bundled_extents_cut_from_the_file_are_those_json_writes():
+    # The lakes and rivers a page draws are cut from the file too (water_features).
+    import gzip
+    import json
+
+    from geomap.basemap import Label, bundled_extents, compact_geometry, water_features
+    from geomap.gazetteer import bundled_dir
+
+    path = bundled_dir() / "extents.geojson.gz"
+    whole = {
+        f["id"]: f["geometry"] for f in json.loads(gzip.decompress(path.read_bytes()))["features"]
+    }
+    lazy = bundled_extents()
+    for pid, outline in whole.items():
+        cut = lazy.compact_json(pid)
+        written = json.dumps(compact_geometry(outline), ensure_ascii=False, separators=(",", ":"))
+        assert cut is not None and cut.text == written
+    lakes = [Label(pid, 0.0, 0.0, "water", 9, 18, pid, 1.0) for pid in sorted(whole)[:50]]
+    lakes.append(Label("none", 0.0, 0.0, "river", 9, 18, "no:such-place", 1.0))
+    drawn = water_features(lakes, lazy)
+    decoded = water_features(lakes, dict(whole))
+    assert len(drawn) == 50 and render.json_for_html(drawn) == render.json_for_html(decoded)
+
+
 def test_json_for_html_writes_json_text_as_it_is():
     from geomap.basemap import JSONText
 
     value = {"a": [JSONText('{"type":"Point","coordinates":[1,2]}'), {"b": "<x>"}], "c": 1.5}
     expected = {"a": [{"type": "Point", "coordinates": [1, 2]}, {"b": "<x>"}], "c": 1.5}
     assert render.json_for_html(value) == render.json_for_html(expected)
+    # At any depth, escaped as the rest, and never taken for a string that names it.
+    value = {"a": [[JSONText("1")], {"b": JSONText('"</script>{{"')}], "c": "1", "d": ["0"]}
+    expected = {"a": [[1], {"b": "</script>{{"}], "c": "1", "d": ["0"]}
+    assert render.json_for_html(value) == render.json_for_html(expected)
+    assert render.json_for_html(JSONText("[2]")) == "[2]"
     with pytest.raises(TypeError):
-        render.json_for_html({"a": [[JSONText("1")]]})
+        render.json_for_html({"a": [object()]})
 
 
 # --------------------------------------------------------------------------- locations
