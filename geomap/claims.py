@@ -1004,8 +1004,8 @@ class _Grid:
         lat, lon = origin
         self.cells()
         reach = [
-            geometry.approx_km(lat, lon, *rough) + error
-            for rough, error in zip(self._rough, self._errors)
+            geometry.approx_km(lat, lon, r_lat, r_lon) + error
+            for (r_lat, r_lon), error in zip(self._rough, self._errors)
         ]
         return geometry.farthest_of(origin, reach, self._point, where=self._held)
 

@@ -195,7 +195,10 @@ def farthest_km(
     distance, and solved (``where`` asked) until the farthest found is surely farther than
     any left."""
     lat, lon = _point(origin)
-    reach = [approx_km(lat, lon, *_point(p)) for p in points]
+    reach = []
+    for p in points:
+        p_lat, p_lon = _point(p)
+        reach.append(approx_km(lat, lon, p_lat, p_lon))
     return farthest_of((lat, lon), reach, lambda i: _point(points[i]), where=where)
 
 
