@@ -893,15 +893,19 @@ class _Grid:
     areas, once per distinct point (the 25 points at distance 0 are one). An edge point's
     answer is the round-off's, so a single area's location asks only for the points that
     decide it (:meth:`any_inside`, :meth:`farthest_km`).
+
+    Each grid point is first placed on the sphere (:func:`geometry.sphere_destination`,
+    within :func:`geometry.sphere_destination_error` of the geodesic's point): a point that
+    an area surely excludes there, or that is surely nearer than the farthest found, is
+    never solved on the ellipsoid, and the answers are those of solving every point.
     """
 
     def __init__(self, areas: Sequence[Area]):
         self.areas = areas
         self._solved: dict[tuple[int, tuple[float, float]], bool] = {}
-        self._points: list[tuple[tuple[float, float], int]] | None = None
         # Per area: (distances, first bearing, bearing span, whether the grid's inner points
         # are surely inside it).
-        self._grids = []
+        self._grids: list[tuple[list[float], float, float, bool]] = []
         for area in areas:
             high = area.drawn_high_km()
             low = min(area.low_km, high)
@@ -912,6 +916,11 @@ class _Grid:
             kms = [low + (high - low) * d / 8 for d in range(9)]
             grid_ok = high - low >= 8e-3 and span >= 24e-3
             self._grids.append((kms, start, span, grid_ok))
+        self._cells: list[tuple[int, int, int, int]] = []
+        self._rough: list[tuple[float, float]] = []
+        self._errors: list[float] = []
+        self._exact: dict[int, tuple[float, float]] = {}
+        self._rays: dict[tuple[int, int], geometry.Ray] = {}
 
     def _own(self, k: int, d: int, b: int) -> bool:
         kms, _, _, grid_ok = self._grids[k]
@@ -922,20 +931,33 @@ class _Grid:
             and (self.areas[k].bearing is None or 0 < b < 24)
         )
 
-    @property
-    def points(self) -> list[tuple[tuple[float, float], int]]:
-        """Every grid point, with the index of the area it surely lies in (-1: none known)."""
-        if self._points is None:
-            self._points = []
-            for k, (area, (kms, start, span, _)) in enumerate(zip(self.areas, self._grids)):
-                by_bearing = [
-                    geometry.destinations(area.center, start + span * b / 24, kms)
-                    for b in range(25)
-                ]
+    def _bearing(self, k: int, b: int) -> float:
+        _, start, span, _ = self._grids[k]
+        return start + span * b / 24
+
+    def cells(self) -> list[tuple[int, int, int, int]]:
+        """Every grid point as (area, distance step, bearing step, the index of the area it
+        surely lies in or -1), in the grid's order; their spherical places are ``_rough``."""
+        if not self._cells:
+            for k, (area, (kms, _, _, _)) in enumerate(zip(self.areas, self._grids)):
+                bearings = [self._bearing(k, b) for b in range(25)]
+                self._rough += geometry.sphere_grid(area.center, kms, bearings)
                 for d in range(9):
+                    self._errors += [geometry.sphere_destination_error(kms[d])] * 25
                     for b in range(25):
-                        self._points.append((by_bearing[b][d], k if self._own(k, d, b) else -1))
-        return self._points
+                        self._cells.append((k, d, b, k if self._own(k, d, b) else -1))
+        return self._cells
+
+    def _point(self, i: int) -> tuple[float, float]:
+        """The grid point of cell ``i``, solved on the ellipsoid (one geodesic per bearing)."""
+        point = self._exact.get(i)
+        if point is None:
+            k, d, b, _ = self._cells[i]
+            ray = self._rays.get((k, b))
+            if ray is None:
+                ray = self._rays[k, b] = geometry.Ray(self.areas[k].center, self._bearing(k, b))
+            point = self._exact[i] = ray.at(self._grids[k][0][d])
+        return point
 
     def _contains(self, j: int, p: tuple[float, float]) -> bool:
         inside = self._solved.get((j, p))
@@ -943,13 +965,29 @@ class _Grid:
             inside = self._solved[j, p] = self.areas[j].contains(p)
         return inside
 
-    def holds(self, p: tuple[float, float], own: int) -> bool:
-        """Whether every area contains the point (``own``: the area it surely lies in)."""
-        return all(j == own or self._contains(j, p) for j in range(len(self.areas)))
+    def holds(self, p: tuple[float, float], own: int, drawn: int) -> bool:
+        """Whether every area contains the point (``own``: the area it surely lies in;
+        ``drawn``: the area it was drawn in, asked last: on its edge, only the geodesic
+        answers)."""
+        n = len(self.areas)
+        return all(j == own or self._contains(j, p) for j in range(n) if j != drawn) and (
+            drawn == own or self._contains(drawn, p)
+        )
+
+    def _held(self, i: int) -> bool:
+        """Whether every area contains the point of cell ``i``, solved only when no area
+        surely excludes its spherical place."""
+        k, _, _, own = self.cells()[i]
+        rough, error = self._rough[i], self._errors[i]
+        if any(
+            j != own and area.excludes_around(rough, error) for j, area in enumerate(self.areas)
+        ):
+            return False
+        return self.holds(self._point(i), own, k)
 
     def inside(self) -> list[tuple[float, float]]:
         """The grid points every area contains, in the grid's order."""
-        return [p for p, own in self.points if self.holds(p, own)]
+        return [self._point(i) for i in range(len(self.cells())) if self._held(i)]
 
     def any_inside(self) -> bool:
         """Whether some grid point lies in every area (``bool(self.inside())``)."""
@@ -957,15 +995,19 @@ class _Grid:
             self._own(0, d, b) for d in range(1, 8) for b in range(1, 24)
         ):
             return True
-        return any(self.holds(p, own) for p, own in self.points)
+        return any(self._held(i) for i in range(len(self.cells())))
 
     def farthest_km(self, origin: tuple[float, float]) -> float:
         """``geometry.farthest_km(origin, self.inside())``, solving only the points that
-        may be the farthest (some point must be inside)."""
-        points = self.points
-        return geometry.farthest_km(
-            origin, [p for p, _ in points], where=lambda i: self.holds(*points[i])
-        )
+        may be the farthest (some point must be inside): each reaches at most its spherical
+        place's distance plus that place's error."""
+        lat, lon = origin
+        self.cells()
+        reach = [
+            geometry.approx_km(lat, lon, r_lat, r_lon) + error
+            for (r_lat, r_lon), error in zip(self._rough, self._errors)
+        ]
+        return geometry.farthest_of(origin, reach, self._point, where=self._held)
 
 
 def _mean_point(points: Sequence[tuple[float, float]]) -> tuple[float, float]:

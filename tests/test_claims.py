@@ -1060,3 +1060,45 @@ def test_support_hook_on_the_founding_article(founding_doc):
     )
     chosen = {i: m.place for i, m in enumerate(founding_doc.mentions) if m.place}
     assert hook(husaybah, HUSAYBAH, chosen) == 1.5  # 2 km consistent; 410 km W: direction only
+
+
+def _grid_solving_every_point(areas):
+    """What claims._Grid answers, by solving every grid point on the ellipsoid."""
+    grid = claims._Grid(areas)
+    held = []
+    for k, area in enumerate(areas):
+        kms, start, span, _ = grid._grids[k]
+        rays = [geometry.destinations(area.center, start + span * b / 24, kms) for b in range(25)]
+        for d in range(9):
+            for b in range(25):
+                own = k if grid._own(k, d, b) else -1
+                p = rays[b][d]
+                if all(j == own or other.contains(p) for j, other in enumerate(areas)):
+                    held.append(p)
+    return held
+
+
+def test_the_grid_answers_as_solving_every_point_does():
+    import random
+
+    rng = random.Random(16)
+    nonempty = 0
+    for _ in range(40):
+        lat = rng.choice([rng.uniform(-60, 60), rng.uniform(80, 89.9)])
+        reference = (lat, rng.uniform(-180, 180))
+        areas = []
+        for _ in range(rng.choice([1, 2, 3])):
+            center = geometry.destination(reference, rng.uniform(0, 360), rng.uniform(0, 40))
+            low = rng.choice([0.0, rng.uniform(1, 60)])
+            high = low + rng.choice([rng.uniform(2, 80), rng.uniform(500, 3000)])
+            bearing = rng.choice([None, rng.uniform(0, 360)])
+            areas.append(geometry.Area(center, low, high, bearing, rng.uniform(20, 70)))
+        held = _grid_solving_every_point(areas)
+        grid = claims._Grid(areas)
+        assert grid.any_inside() == bool(held)
+        assert grid.inside() == held
+        if held:
+            nonempty += 1
+            origin = geometry.destination(areas[0].center, rng.uniform(0, 360), 30)
+            assert claims._Grid(areas).farthest_km(origin) == geometry.farthest_km(origin, held)
+    assert nonempty > 15

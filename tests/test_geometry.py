@@ -157,3 +157,90 @@ def test_the_spherical_shortcuts_answer_as_the_geodesic_does():
         assert geometry.farthest_km(area.center, points) == max(
             measure(area.center, p).km for p in points
         )
+
+
+def test_a_ray_gives_the_points_destination_gives():
+    for center, bearing in [(RAMADI, 297.0), ((-17.7, 178.4), 91.5), ((89.9, 0.0), 180.0)]:
+        ray = geometry.Ray(center, bearing)
+        for km in (0.0, 0.5, 410.0, 9000.0, 19_900.0):
+            assert ray.at(km) == geometry.destination(center, bearing, km)
+
+
+def test_the_spherical_destination_lies_within_its_error_of_the_geodesic_one():
+    # _Grid (claims) rules grid points out by their spherical places: the bound must hold
+    # everywhere, near the poles and the antipode too, down to metres.
+    import random
+
+    rng = random.Random(16)
+    worst = 0.0
+    for _ in range(20_000):
+        lat = rng.choice([math.degrees(math.asin(rng.uniform(-1, 1))), rng.uniform(-90, -85)])
+        center, bearing = (lat, rng.uniform(-180, 180)), rng.uniform(0, 360)
+        km = 10 ** rng.uniform(-3, 4.3)
+        exact = geometry.destination(center, bearing, km)
+        rough = geometry.sphere_destination(center, bearing, km)
+        off = geometry.approx_km(*exact, *rough)
+        assert off <= geometry.sphere_destination_error(km), (center, bearing, km)
+        worst = max(worst, off / km)
+    assert 0.005 < worst < 0.006 < geometry.sphere_destination_error(1.0)
+
+
+def test_an_area_excludes_around_a_point_only_what_it_does_not_contain():
+    import random
+
+    rng = random.Random(16)
+    excluded = 0
+    for _ in range(300):
+        center = (math.degrees(math.asin(rng.uniform(-1, 1))), rng.uniform(-180, 180))
+        low = rng.choice([0.0, 10 ** rng.uniform(-1, 4)])
+        high = rng.choice([low + 10 ** rng.uniform(-1, 4), math.inf])
+        area = Area(center, low, high, bearing=rng.choice([None, 90.0]), half_width=45.0)
+        for _ in range(30):
+            km = max(0.0, rng.choice([low, min(high, 19_990.0)]) * rng.uniform(0.9, 1.1))
+            bearing = rng.uniform(0, 360)
+            rough = geometry.sphere_destination(center, bearing, km)
+            if area.excludes_around(rough, geometry.sphere_destination_error(km)):
+                excluded += 1
+                assert not area.contains(geometry.destination(center, bearing, km))
+    assert excluded > 1000
+
+
+def test_the_farthest_of_lazily_solved_points_is_the_farthest_of_all():
+    points = [geometry.destination(RAMADI, b, km) for b in range(0, 360, 9) for km in (5, 400)]
+    exact = [measure(HUSAYBAH, p).km for p in points]
+    asked = []
+
+    def where(i):
+        asked.append(i)
+        return i % 3 != 0  # every third point does not count
+
+    reach = [geometry.approx_km(*HUSAYBAH, *p) + 1.0 for p in points]
+    farthest = geometry.farthest_of(HUSAYBAH, reach, points.__getitem__, where=where)
+    assert farthest == max(km for i, km in enumerate(exact) if i % 3)
+    assert len(asked) < len(points) // 4
+
+
+def test_approx_km_and_the_spherical_bearing_are_the_textbook_formulas_to_the_last_bit():
+    # Both are written for the compiled build (products for math.radians, math.pow for
+    # ** 2): every rounding must stay the one of the formulas as a textbook writes them.
+    import random
+
+    def haversine(lat1, lon1, lat2, lon2):
+        p1, p2 = math.radians(lat1), math.radians(lat2)
+        dp, dl = p2 - p1, math.radians(lon2 - lon1)
+        h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+        return 2 * geometry.EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
+
+    def bearing(lat1, lon1, lat2, lon2):
+        p1, p2, dl = math.radians(lat1), math.radians(lat2), math.radians(lon2 - lon1)
+        y = math.sin(dl) * math.cos(p2)
+        x = math.cos(p1) * math.sin(p2) - math.sin(p1) * math.cos(p2) * math.cos(dl)
+        return math.degrees(math.atan2(y, x))
+
+    rng = random.Random(16)
+    for _ in range(50_000):
+        a = (rng.uniform(-90, 90), rng.uniform(-180, 180))
+        near = (a[0] + rng.uniform(-1, 1) * 10 ** rng.uniform(-6, 2), a[1] + rng.uniform(-9, 9))
+        for b in (near, (-a[0], a[1] + 180.0), (rng.uniform(-90, 90), rng.uniform(-180, 180))):
+            assert geometry.approx_km(*a, *b) == haversine(*a, *b)
+            assert geometry._sphere_bearing(*a, *b) == bearing(*a, *b)
