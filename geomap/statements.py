@@ -240,35 +240,20 @@ def _compass_words() -> set[str]:
     return words
 
 
-def _direction_words() -> tuple[str, str]:
-    abbrevs = sorted(COMPASS, key=len, reverse=True)
-    words = _compass_words()
-    tree = _trie([[r"\s" if c == " " else re.escape(c) for c in w] for w in sorted(words)])
-    return tree, "|".join(abbrevs)
-
-
-def _trie(words: list[list[str]]) -> str:
-    """The alternatives ``words`` (each a list of single-character patterns, no two of which
-    match one character) written as a tree, "north(?:\\-(?:east|west)|...|)": the same
-    words longest first, as the flat list sorted by length reads them, since the words a text
-    matches at one position are prefixes of one another and the tree tries each longer word
-    before it stops at a shorter one (the empty alternative last). The flat list of the 140
-    compass words, written three times, made :data:`_STATEMENT` slow to compile."""
-    children: dict[str, list[list[str]]] = {}
-    ends = False
-    for word in words:
-        if word:
-            children.setdefault(word[0], []).append(word[1:])
-        else:
-            ends = True
-    parts = []
-    for atom, rest in children.items():
-        tail = _trie(rest)
-        parts.append(atom + (f"(?:{tail})" if len(_alternatives(tail)) > 1 else tail))
-    return "|".join([*parts, ""] if ends else parts)
-
-
-_DIR_WORDS, _DIR_ABBREVS = _direction_words()
+#: The compass words of :func:`_compass_words`, each point's forms sharing their first word
+#: ("north", then "-", "\u2011" or a space and "north-east", "northeast", "east" or "west",
+#: or "east", "/east", "west", "/west"): a text matches the same words as the flat list of
+#: the 96 sorted longest first, since the words matched at one position are prefixes of one
+#: another and each optional group tries the longer word first (tests/test_statements.py).
+#: The flat list, and a tree of its words one character a node, made :data:`_STATEMENT` and
+#: :data:`_BARE_DIRECTION` slow to compile.
+_DIR_WORDS = (
+    "north(?:[-\u2011\\s](?:north[-\u2011]?(?:east|west)|east|west)|/?(?:east|west))?"
+    "|south(?:[-\u2011\\s](?:south[-\u2011]?(?:east|west)|east|west)|/?(?:east|west))?"
+    "|east(?:[-\u2011\\s](?:north|south)[-\u2011]?east)?"
+    "|west(?:[-\u2011\\s](?:north|south)[-\u2011]?west)?"
+)
+_DIR_ABBREVS = "|".join(sorted(COMPASS, key=len, reverse=True))
 _DIRECTION = rf"(?:(?:{_DIR_WORDS})(?:ward|wards)?|(?-i:{_DIR_ABBREVS}))(?![\w-])"
 
 # What may stand between a distance and its relation word.

@@ -834,11 +834,12 @@ def test_the_statement_patterns_written_for_speed_match_their_plain_forms():
     assert any(found(short, text) != found(slow, text) for text in texts)
 
 
-def test_the_compass_words_written_as_a_tree_match_as_their_flat_list():
-    # statements._DIR_WORDS writes the compass words as a tree, compiled faster than the
-    # flat list sorted longest first it stands for ("north-north-east", "north northeast",
-    # "north\u2011east", "north/east", ...); both must find the same spans wherever a compass
-    # word may be followed, alone and passed through statements._cased.
+def test_the_compass_words_written_compactly_match_as_their_flat_list():
+    # statements._DIR_WORDS writes the compass words with each point's forms sharing their
+    # first word, compiled faster than the flat list sorted longest first it stands for
+    # ("north-north-east", "north northeast", "north\u2011east", "north/east", ...) and than
+    # the tree of one character a node it replaced; both must find the same spans wherever a
+    # compass word may be followed, alone and passed through statements._cased.
     import itertools
     import re
 
@@ -854,19 +855,50 @@ def test_the_compass_words_written_as_a_tree_match_as_their_flat_list():
     ]
     for cased in (lambda words: words, statements._cased):
         for tail in (r"", r"\s+of", r"(?=\s+(?:the\s+)?[A-Z])"):
-            tree_p, flat_p = (
+            compact_p, flat_p = (
                 re.compile(rf"(?:{cased(w)})(?:ward|wards)?(?![\w-]){tail}", re.IGNORECASE)
                 for w in (statements._DIR_WORDS, flat)
             )
             for n in (1, 2, 3):
                 for combo in itertools.product(pieces, repeat=n):
                     text = "".join(combo)
-                    tree_found = [m.span() for m in tree_p.finditer(text)]
-                    assert tree_found == [m.span() for m in flat_p.finditer(text)], text
-    # The comparison can fail: a tree that stops at the shorter word first is told apart.
-    early = statements._DIR_WORDS.replace("|)", ")").replace("(?:", "(?:|")
+                    compact_found = [m.span() for m in compact_p.finditer(text)]
+                    assert compact_found == [m.span() for m in flat_p.finditer(text)], text
+    # The statement patterns (in their plain forms, which the cased ones match) read every
+    # sentence of eval/claims and random text alike with either list.
+    texts = _claims_texts()
+    pieces = [
+        *("north South ſouth EAST west north-east North-North-East northwest ward wards".split()),
+        *("of Of from in to the due just NE NNW W 12 km five miles away Mosul Kabul".split()),
+        *("north/east / - \u2011 ( , .".split()),
+        *(" ", " ", " ", "\t", "\n"),
+    ]
+    rng = random.Random(16)
+    texts += _random_texts(rng, pieces, 6_000, 14, joiner=" ")
+    texts += _random_texts(rng, pieces, 3_000, 14)
+
+    def patterns(words: str) -> list[re.Pattern[str]]:
+        sources = [
+            (statements._statement(str), re.IGNORECASE | re.VERBOSE),
+            (statements._bare_direction(str), re.IGNORECASE),
+        ]
+        return [re.compile(s.replace(statements._DIR_WORDS, words), f) for s, f in sources]
+
+    def found(compiled: list[re.Pattern[str]], text: str) -> list[list[object]]:
+        return [[(m.span(), m.groupdict()) for m in p.finditer(text)] for p in compiled]
+
+    compact, listed = patterns(statements._DIR_WORDS), patterns(flat)
+    assert compact != listed
+    matched = 0
+    for text in texts:
+        assert found(compact, text) == found(listed, text), text
+        matched += any(found(listed, text))
+    assert matched > 1_500
+    # The comparison can fail: a pattern that stops at the shorter word first is told apart.
+    early = statements._DIR_WORDS.replace(")?", ")??")
     assert re.match(rf"(?:{early})(?![\w-])", "north east").span() == (0, 5)
     assert re.match(rf"(?:{statements._DIR_WORDS})(?![\w-])", "north east").span() == (0, 10)
+    assert any(found(patterns(early), text) != found(listed, text) for text in texts)
 
 
 def _random_texts(
