@@ -580,7 +580,7 @@ def test_the_hints_written_for_speed_find_what_their_plain_forms_find():
     plain = {
         statements._UNIT_HINT: re.compile(
             r"(?<=[\s\d(\[-])(?i:k(?:ilo[\s-]?met(?:re|er)s?|ms?)|m(?:et(?:re|er)s?|iles?|ls|i)?"
-            r"|n(?:autical|mi|m)|f(?:eet|oot|t)|y(?:ards?|ds?))(?![\w/²³])"
+            r"|n(?:mi|m)|f(?:eet|oot|t)|y(?:ards?|ds?))(?![\w/²³])"
         ),
         statements._DIRECTION_LETTER: re.compile(
             r"\b(?:[NESW]|NNE|ENE|ESE|SSE|SSW|WSW|WNW|NNW|NE|SE|SW|NW)\s+(?i:of)\b"
@@ -1037,9 +1037,9 @@ def test_distances_dropped_before_pairing_could_pair_no_places():
 def test_sentences_skipped_for_distances_hold_none():
     # statements._phrases reads a sentence with a unit hint for distances only where a unit
     # hint follows a number (statements._numbered): wherever a distance pattern matches in a
-    # sentence with a unit hint, _numbered must say yes, on every sentence of eval/claims and
-    # on random text of numbers, units and the words around them, in both the fast and plain
-    # forms of the patterns.
+    # sentence, it must hold a unit hint and _numbered must say yes ("nautical", no longer a
+    # hint, included), on every sentence of eval/claims and on random text of numbers, units
+    # and the words around them, in both the fast and plain forms of the patterns.
     import random
 
     from geomap import statements
@@ -1051,6 +1051,7 @@ def test_sentences_skipped_for_distances_hold_none():
         *("miles Mile metres kilo-meters kilo meters nautical nm nmi ft feet foot yard".split()),
         *("yds on the John Mosul north of from away ( [ ) ] / ² ſ K İ ı , .".split()),
         *(" ", " ", " ", "  ", "\n", "\u00a0", "-", ""),
+        *("nautical miles", "Nautical  Mile", "NAUTİCAL\nmiles", "nautical mile,"),
     ]
     patterns = [statements._STATEMENT, statements._DISTANCE_ONLY, *statements._plain()[:2]]
     rng = random.Random(16)
@@ -1061,18 +1062,19 @@ def test_sentences_skipped_for_distances_hold_none():
     for text in texts:
         spans = [(s.start, s.end) for s in split_sentences(text)] + [(0, len(text))]
         for start, end in spans:
-            if not statements._UNIT_HINT.search(text, start, end):
-                continue
-            numbered = statements._numbered(text, start, end)
+            hinted = statements._UNIT_HINT.search(text, start, end) is not None
+            numbered = hinted and statements._numbered(text, start, end)
             if any(p.search(text, start, end) for p in patterns):
                 assert numbered, (text, start, end)
                 matched += 1
-            skipped += not numbered
+            skipped += hinted and not numbered
     assert matched > 5_000 and skipped > 1_000
     # The comparison can fail: a sentence with a distance is told apart from one without,
     # "half" run into a unit included.
     for text, holds in (
         ("one and a halfkm from Mosul on foot", True),
+        ("some 22 nautical miles north of Mosul", True),
+        ("a 5-Nautical Mile ride from Mosul", True),
         ("He went on foot to see John M. Smith", False),
     ):
         assert bool(statements._STATEMENT.search(text)) == holds
