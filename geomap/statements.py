@@ -200,7 +200,7 @@ def _word_number(cased: Callable[[str], str]) -> str:
     # tried only after a number word, and compile faster as they are.)
     others = cased(r"half\s+an?\b|an?\s+couple\s+of\b|an?\b")
     return (
-        rf"(?:(?:{cased('an?|one')})\s+)?(?:{cased(_WORD)})\b(?:[\s-]+(?:{_WORD})\b)*"
+        rf"(?:(?:{cased('an?|one')})\s+|)(?:{cased(_WORD)})\b(?:[\s-]+(?:{_WORD})\b)*"
         rf"(?:(?:(?<=hundred)|(?<=thousand))\s+and\s+"
         rf"(?:{_BELOW_100})\b(?:[\s-]+(?:{_BELOW_100})\b)?)?"
         rf"(?:\s+and\s+a\s+half)?|{others}"
@@ -289,9 +289,9 @@ def _statement(cased: Callable[[str], str]) -> str:
     """The source of :data:`_STATEMENT`, its word lists passed through ``cased``."""
     return rf"""
     (?<![\w.,-])
-    (?:(?P<lead>{cased(_LEADS)})\s+)?
-    (?:(?P<hedge>(?:{cased(_HEDGES)}))\s+)?
-    (?P<between>{cased("between")}\s+)?
+    (?:(?P<lead>{cased(_LEADS)})\s+|)
+    (?:(?P<hedge>(?:{cased(_HEDGES)}))\s+|)
+    (?:(?P<between>{cased("between")}\s+)|)
     (?P<n1>(?:{_DIGITS}|{_word_number(cased)}))
     (?:\s*(?P<unit1>{_UNIT})(?![\w/²³-]))?
     (?:\s*(?:-|–|—|to|and|or)\s*(?P<n2>{_NUMBER}))?
@@ -307,7 +307,7 @@ def _statement(cased: Callable[[str], str]) -> str:
 def _distance_only(cased: Callable[[str], str]) -> str:
     """The source of :data:`_DISTANCE_ONLY`, its word lists passed through ``cased``."""
     return (
-        rf"(?<![\w.,-])(?:(?P<hedge>(?:{cased(_HEDGES)}))\s+)?"
+        rf"(?<![\w.,-])(?:(?P<hedge>(?:{cased(_HEDGES)}))\s+|)"
         rf"(?P<n1>(?:{_DIGITS}|{_word_number(cased)}))(?:\s*|-)(?P<unit>{_UNIT})"
         rf"(?![\w/²³])(?:-(?=[a-z]))?{_CONVERSION}?"
     )

@@ -901,6 +901,58 @@ def test_the_compass_words_written_compactly_match_as_their_flat_list():
     assert any(found(patterns(early), text) != found(listed, text) for text in texts)
 
 
+def test_optional_words_written_as_an_empty_alternative_match_as_optional_groups():
+    # _STATEMENT and _DISTANCE_ONLY write their optional opening words (lead, hedge,
+    # "between", "a"/"one" before a number word) as "(?:X|)", which the engine tries with
+    # a branch, not as "(?:X)?", a repeat it enters at every word start: both must find the
+    # same spans and groups, in the plain and cased forms, on every sentence of eval/claims
+    # and on random text.
+    import re
+
+    from geomap import statements
+
+    def optional(source: str) -> str:
+        return (
+            source.replace("(?:(?P<between>", "(?P<between>")
+            .replace(r"\s+)|)", r"\s+)?")
+            .replace(r"\s+|)", r"\s+)?")
+        )
+
+    pairs = []
+    for cased in (str, statements._cased):
+        for source, flags in (
+            (statements._statement(cased), re.IGNORECASE | re.VERBOSE),
+            (statements._distance_only(cased), re.IGNORECASE),
+        ):
+            assert source.count(r"\s+|)") + source.count(r"\s+)|)") in (2, 5)
+            pairs.append((re.compile(source, flags), re.compile(optional(source), flags)))
+    pieces = [
+        *("about ABOUT some a mere just only between BETWEEN Twenty twenty-five hundred".split()),
+        *("a An one ONE half dozen couple of and 12 3.5 1,200 km miles metres nautical".split()),
+        *("north of from away apart to the Mosul x ( ) - , .".split()),
+        *(" ", " ", "  ", "\n"),
+    ]
+    rng = random.Random(16)
+    texts = _claims_texts()
+    texts += _random_texts(rng, pieces, 6_000, 14, joiner=" ")
+    texts += _random_texts(rng, pieces, 3_000, 14)
+
+    def found(pattern: re.Pattern[str], text: str) -> list[object]:
+        return [(m.span(), m.groupdict()) for m in pattern.finditer(text)]
+
+    matched = 0
+    for text in texts:
+        for branch, repeat in pairs:
+            assert found(branch, text) == found(repeat, text), (branch.pattern[:40], text)
+        matched += any(found(repeat, text) for _, repeat in pairs)
+    assert matched > 1_200
+    # The comparison can fail: optional words tried after going without them are told apart.
+    lazy = re.compile(
+        optional(statements._statement(str)).replace(r"\s+)?", r"\s+)??"), re.I | re.X
+    )
+    assert any(found(lazy, text) != found(pairs[0][1], text) for text in texts)
+
+
 def _random_texts(
     rng: random.Random, pieces: Sequence[str], count: int, longest: int, joiner: str = ""
 ) -> list[str]:
