@@ -200,7 +200,7 @@ def _word_number(cased: Callable[[str], str]) -> str:
     # tried only after a number word, and compile faster as they are.)
     others = cased(r"half\s+an?\b|an?\s+couple\s+of\b|an?\b")
     return (
-        rf"(?:(?:{cased('an?|one')})\s+)?(?:{cased(_WORD)})\b(?:[\s-]+(?:{_WORD})\b)*"
+        rf"(?:(?:{cased('an?|one')})\s+|)(?:{cased(_WORD)})\b(?:[\s-]+(?:{_WORD})\b)*"
         rf"(?:(?:(?<=hundred)|(?<=thousand))\s+and\s+"
         rf"(?:{_BELOW_100})\b(?:[\s-]+(?:{_BELOW_100})\b)?)?"
         rf"(?:\s+and\s+a\s+half)?|{others}"
@@ -240,35 +240,20 @@ def _compass_words() -> set[str]:
     return words
 
 
-def _direction_words() -> tuple[str, str]:
-    abbrevs = sorted(COMPASS, key=len, reverse=True)
-    words = _compass_words()
-    tree = _trie([[r"\s" if c == " " else re.escape(c) for c in w] for w in sorted(words)])
-    return tree, "|".join(abbrevs)
-
-
-def _trie(words: list[list[str]]) -> str:
-    """The alternatives ``words`` (each a list of single-character patterns, no two of which
-    match one character) written as a tree, "north(?:\\-(?:east|west)|...|)": the same
-    words longest first, as the flat list sorted by length reads them, since the words a text
-    matches at one position are prefixes of one another and the tree tries each longer word
-    before it stops at a shorter one (the empty alternative last). The flat list of the 140
-    compass words, written three times, made :data:`_STATEMENT` slow to compile."""
-    children: dict[str, list[list[str]]] = {}
-    ends = False
-    for word in words:
-        if word:
-            children.setdefault(word[0], []).append(word[1:])
-        else:
-            ends = True
-    parts = []
-    for atom, rest in children.items():
-        tail = _trie(rest)
-        parts.append(atom + (f"(?:{tail})" if len(_alternatives(tail)) > 1 else tail))
-    return "|".join([*parts, ""] if ends else parts)
-
-
-_DIR_WORDS, _DIR_ABBREVS = _direction_words()
+#: The compass words of :func:`_compass_words`, each point's forms sharing their first word
+#: ("north", then "-", "\u2011" or a space and "north-east", "northeast", "east" or "west",
+#: or "east", "/east", "west", "/west"): a text matches the same words as the flat list of
+#: the 96 sorted longest first, since the words matched at one position are prefixes of one
+#: another and each optional group tries the longer word first (tests/test_statements.py).
+#: The flat list, and a tree of its words one character a node, made :data:`_STATEMENT` and
+#: :data:`_BARE_DIRECTION` slow to compile.
+_DIR_WORDS = (
+    "north(?:[-\u2011\\s](?:north[-\u2011]?(?:east|west)|east|west)|/?(?:east|west))?"
+    "|south(?:[-\u2011\\s](?:south[-\u2011]?(?:east|west)|east|west)|/?(?:east|west))?"
+    "|east(?:[-\u2011\\s](?:north|south)[-\u2011]?east)?"
+    "|west(?:[-\u2011\\s](?:north|south)[-\u2011]?west)?"
+)
+_DIR_ABBREVS = "|".join(sorted(COMPASS, key=len, reverse=True))
 _DIRECTION = rf"(?:(?:{_DIR_WORDS})(?:ward|wards)?|(?-i:{_DIR_ABBREVS}))(?![\w-])"
 
 # What may stand between a distance and its relation word.
@@ -304,9 +289,9 @@ def _statement(cased: Callable[[str], str]) -> str:
     """The source of :data:`_STATEMENT`, its word lists passed through ``cased``."""
     return rf"""
     (?<![\w.,-])
-    (?:(?P<lead>{cased(_LEADS)})\s+)?
-    (?:(?P<hedge>(?:{cased(_HEDGES)}))\s+)?
-    (?P<between>{cased("between")}\s+)?
+    (?:(?P<lead>{cased(_LEADS)})\s+|)
+    (?:(?P<hedge>(?:{cased(_HEDGES)}))\s+|)
+    (?:(?P<between>{cased("between")}\s+)|)
     (?P<n1>(?:{_DIGITS}|{_word_number(cased)}))
     (?:\s*(?P<unit1>{_UNIT})(?![\w/²³-]))?
     (?:\s*(?:-|–|—|to|and|or)\s*(?P<n2>{_NUMBER}))?
@@ -322,7 +307,7 @@ def _statement(cased: Callable[[str], str]) -> str:
 def _distance_only(cased: Callable[[str], str]) -> str:
     """The source of :data:`_DISTANCE_ONLY`, its word lists passed through ``cased``."""
     return (
-        rf"(?<![\w.,-])(?:(?P<hedge>(?:{cased(_HEDGES)}))\s+)?"
+        rf"(?<![\w.,-])(?:(?P<hedge>(?:{cased(_HEDGES)}))\s+|)"
         rf"(?P<n1>(?:{_DIGITS}|{_word_number(cased)}))(?:\s*|-)(?P<unit>{_UNIT})"
         rf"(?![\w/²³])(?:-(?=[a-z]))?{_CONVERSION}?"
     )
@@ -407,21 +392,33 @@ def _numbered(text: str, start: int, end: int) -> bool:
     ("on foot", "John M. Smith", "the yard"), which need not be read for one.
 
     The first unit of such a match ("km" of "5 km to 10 miles", "80 to 90 km") follows a
-    number after spaces or a hyphen, and starts where :data:`_UNIT_HINT` matches, unless
-    "half" runs into it ("one and a halfkm"): a sentence holding "half" is read as before.
+    number after spaces or a hyphen, and starts where :data:`_UNIT_HINT` matches, or is
+    "nautical" before spaces and a "mile" that matches it (:data:`_UNIT_HINT` leaves
+    "nautical" out, one scan fewer for :func:`_hinted`); unless "half" runs into it ("one
+    and a halfkm"): a sentence holding "half" is read as before.
     """
     if "half" in text[start:end].lower():
         return True
     for m in _UNIT_HINT.finditer(text, start, end):
-        at = m.start()
-        if text[at - 1] == "-":
-            at -= 1
-        else:
-            while at > start and text[at - 1].isspace():
-                at -= 1
+        at = _before_unit(text, start, m.start())
+        if at - 8 >= start and _NAUTICAL.fullmatch(text, at - 8, at):
+            at = _before_unit(text, start, at - 8)
         if _NUMBER_END.match(text, at):
             return True
     return False
+
+
+def _before_unit(text: str, start: int, at: int) -> int:
+    """Where a number before a unit starting at ``at`` would end: before the hyphen or the
+    spaces (none before ``start``) that precede it."""
+    if text[at - 1] == "-":
+        return at - 1
+    while at > start and text[at - 1].isspace():
+        at -= 1
+    return at
+
+
+_NAUTICAL = re.compile("nautical", re.IGNORECASE)
 
 
 @functools.cache
@@ -471,11 +468,11 @@ _COMPONENT_GAP = re.compile(r"\s*(?:,|;|/|and|&|-|–|—)?\s*\Z", re.IGNORECASE
 # only then (a lookbehind, or "\b" written as one), so the engine skips to those characters
 # instead of trying every position: the unit hint reads, unrolled,
 #   (?<=[\s\d(\[-])(?i:k(?:ilo[\s-]?met(?:re|er)s?|ms?)|m(?:et(?:re|er)s?|iles?|ls|i)?
-#   |n(?:autical|mi|m)|f(?:eet|oot|t)|y(?:ards?|ds?))(?![\w/²³])
+#   |n(?:mi|m)|f(?:eet|oot|t)|y(?:ards?|ds?))(?![\w/²³])
 # and tests/test_statements.py checks each against its unrolled form.
 _UNIT_HINT = re.compile(
     r"[kmnfyKMNFY](?<=[\s\d(\[-].)(?i:(?<=k)(?:ilo[\s-]?met(?:re|er)s?|ms?)"
-    r"|(?<=m)(?:et(?:re|er)s?|iles?|ls|i)?|(?<=n)(?:autical|mi|m)|(?<=f)(?:eet|oot|t)"
+    r"|(?<=m)(?:et(?:re|er)s?|iles?|ls|i)?|(?<=n)(?:mi|m)|(?<=f)(?:eet|oot|t)"
     r"|(?<=y)(?:ards?|ds?))(?![\w/²³])"
 )
 _DIRECTION_WORD = re.compile("north|south|east|west")  # in casefolded text
@@ -510,7 +507,6 @@ _UNIT_SCANS = tuple(
     for scan in (
         rf"k(?<={_BEFORE_UNIT}k)(?=(?:ilo[{_SPACE}-]?met(?:re|er)s?|ms?){_AFTER_UNIT})",
         rf"m(?<={_BEFORE_UNIT}m)(?=(?:et(?:re|er)s?|iles?|ls|i)?{_AFTER_UNIT})",
-        rf"nautical(?<={_BEFORE_UNIT}nautical){_AFTER_UNIT}",
         rf"nm(?<={_BEFORE_UNIT}nm)(?=i?{_AFTER_UNIT})",
         rf"f(?<={_BEFORE_UNIT}f)(?=(?:eet|oot|t){_AFTER_UNIT})",
         rf"y(?<={_BEFORE_UNIT}y)(?=(?:ards?|ds?){_AFTER_UNIT})",

@@ -580,7 +580,7 @@ def test_the_hints_written_for_speed_find_what_their_plain_forms_find():
     plain = {
         statements._UNIT_HINT: re.compile(
             r"(?<=[\s\d(\[-])(?i:k(?:ilo[\s-]?met(?:re|er)s?|ms?)|m(?:et(?:re|er)s?|iles?|ls|i)?"
-            r"|n(?:autical|mi|m)|f(?:eet|oot|t)|y(?:ards?|ds?))(?![\w/²³])"
+            r"|n(?:mi|m)|f(?:eet|oot|t)|y(?:ards?|ds?))(?![\w/²³])"
         ),
         statements._DIRECTION_LETTER: re.compile(
             r"\b(?:[NESW]|NNE|ENE|ESE|SSE|SSW|WSW|WNW|NNW|NE|SE|SW|NW)\s+(?i:of)\b"
@@ -834,11 +834,12 @@ def test_the_statement_patterns_written_for_speed_match_their_plain_forms():
     assert any(found(short, text) != found(slow, text) for text in texts)
 
 
-def test_the_compass_words_written_as_a_tree_match_as_their_flat_list():
-    # statements._DIR_WORDS writes the compass words as a tree, compiled faster than the
-    # flat list sorted longest first it stands for ("north-north-east", "north northeast",
-    # "north\u2011east", "north/east", ...); both must find the same spans wherever a compass
-    # word may be followed, alone and passed through statements._cased.
+def test_the_compass_words_written_compactly_match_as_their_flat_list():
+    # statements._DIR_WORDS writes the compass words with each point's forms sharing their
+    # first word, compiled faster than the flat list sorted longest first it stands for
+    # ("north-north-east", "north northeast", "north\u2011east", "north/east", ...) and than
+    # the tree of one character a node it replaced; both must find the same spans wherever a
+    # compass word may be followed, alone and passed through statements._cased.
     import itertools
     import re
 
@@ -854,19 +855,102 @@ def test_the_compass_words_written_as_a_tree_match_as_their_flat_list():
     ]
     for cased in (lambda words: words, statements._cased):
         for tail in (r"", r"\s+of", r"(?=\s+(?:the\s+)?[A-Z])"):
-            tree_p, flat_p = (
+            compact_p, flat_p = (
                 re.compile(rf"(?:{cased(w)})(?:ward|wards)?(?![\w-]){tail}", re.IGNORECASE)
                 for w in (statements._DIR_WORDS, flat)
             )
             for n in (1, 2, 3):
                 for combo in itertools.product(pieces, repeat=n):
                     text = "".join(combo)
-                    tree_found = [m.span() for m in tree_p.finditer(text)]
-                    assert tree_found == [m.span() for m in flat_p.finditer(text)], text
-    # The comparison can fail: a tree that stops at the shorter word first is told apart.
-    early = statements._DIR_WORDS.replace("|)", ")").replace("(?:", "(?:|")
+                    compact_found = [m.span() for m in compact_p.finditer(text)]
+                    assert compact_found == [m.span() for m in flat_p.finditer(text)], text
+    # The statement patterns (in their plain forms, which the cased ones match) read every
+    # sentence of eval/claims and random text alike with either list.
+    texts = _claims_texts()
+    pieces = [
+        *("north South ſouth EAST west north-east North-North-East northwest ward wards".split()),
+        *("of Of from in to the due just NE NNW W 12 km five miles away Mosul Kabul".split()),
+        *("north/east / - \u2011 ( , .".split()),
+        *(" ", " ", " ", "\t", "\n"),
+    ]
+    rng = random.Random(16)
+    texts += _random_texts(rng, pieces, 6_000, 14, joiner=" ")
+    texts += _random_texts(rng, pieces, 3_000, 14)
+
+    def patterns(words: str) -> list[re.Pattern[str]]:
+        sources = [
+            (statements._statement(str), re.IGNORECASE | re.VERBOSE),
+            (statements._bare_direction(str), re.IGNORECASE),
+        ]
+        return [re.compile(s.replace(statements._DIR_WORDS, words), f) for s, f in sources]
+
+    def found(compiled: list[re.Pattern[str]], text: str) -> list[list[object]]:
+        return [[(m.span(), m.groupdict()) for m in p.finditer(text)] for p in compiled]
+
+    compact, listed = patterns(statements._DIR_WORDS), patterns(flat)
+    assert compact != listed
+    matched = 0
+    for text in texts:
+        assert found(compact, text) == found(listed, text), text
+        matched += any(found(listed, text))
+    assert matched > 1_500
+    # The comparison can fail: a pattern that stops at the shorter word first is told apart.
+    early = statements._DIR_WORDS.replace(")?", ")??")
     assert re.match(rf"(?:{early})(?![\w-])", "north east").span() == (0, 5)
     assert re.match(rf"(?:{statements._DIR_WORDS})(?![\w-])", "north east").span() == (0, 10)
+    assert any(found(patterns(early), text) != found(listed, text) for text in texts)
+
+
+def test_optional_words_written_as_an_empty_alternative_match_as_optional_groups():
+    # _STATEMENT and _DISTANCE_ONLY write their optional opening words (lead, hedge,
+    # "between", "a"/"one" before a number word) as "(?:X|)", which the engine tries with
+    # a branch, not as "(?:X)?", a repeat it enters at every word start: both must find the
+    # same spans and groups, in the plain and cased forms, on every sentence of eval/claims
+    # and on random text.
+    import re
+
+    from geomap import statements
+
+    def optional(source: str) -> str:
+        return (
+            source.replace("(?:(?P<between>", "(?P<between>")
+            .replace(r"\s+)|)", r"\s+)?")
+            .replace(r"\s+|)", r"\s+)?")
+        )
+
+    pairs = []
+    for cased in (str, statements._cased):
+        for source, flags in (
+            (statements._statement(cased), re.IGNORECASE | re.VERBOSE),
+            (statements._distance_only(cased), re.IGNORECASE),
+        ):
+            assert source.count(r"\s+|)") + source.count(r"\s+)|)") in (2, 5)
+            pairs.append((re.compile(source, flags), re.compile(optional(source), flags)))
+    pieces = [
+        *("about ABOUT some a mere just only between BETWEEN Twenty twenty-five hundred".split()),
+        *("a An one ONE half dozen couple of and 12 3.5 1,200 km miles metres nautical".split()),
+        *("north of from away apart to the Mosul x ( ) - , .".split()),
+        *(" ", " ", "  ", "\n"),
+    ]
+    rng = random.Random(16)
+    texts = _claims_texts()
+    texts += _random_texts(rng, pieces, 6_000, 14, joiner=" ")
+    texts += _random_texts(rng, pieces, 3_000, 14)
+
+    def found(pattern: re.Pattern[str], text: str) -> list[object]:
+        return [(m.span(), m.groupdict()) for m in pattern.finditer(text)]
+
+    matched = 0
+    for text in texts:
+        for branch, repeat in pairs:
+            assert found(branch, text) == found(repeat, text), (branch.pattern[:40], text)
+        matched += any(found(repeat, text) for _, repeat in pairs)
+    assert matched > 1_200
+    # The comparison can fail: optional words tried after going without them are told apart.
+    lazy = re.compile(
+        optional(statements._statement(str)).replace(r"\s+)?", r"\s+)??"), re.I | re.X
+    )
+    assert any(found(lazy, text) != found(pairs[0][1], text) for text in texts)
 
 
 def _random_texts(
@@ -1005,9 +1089,9 @@ def test_distances_dropped_before_pairing_could_pair_no_places():
 def test_sentences_skipped_for_distances_hold_none():
     # statements._phrases reads a sentence with a unit hint for distances only where a unit
     # hint follows a number (statements._numbered): wherever a distance pattern matches in a
-    # sentence with a unit hint, _numbered must say yes, on every sentence of eval/claims and
-    # on random text of numbers, units and the words around them, in both the fast and plain
-    # forms of the patterns.
+    # sentence, it must hold a unit hint and _numbered must say yes ("nautical", no longer a
+    # hint, included), on every sentence of eval/claims and on random text of numbers, units
+    # and the words around them, in both the fast and plain forms of the patterns.
     import random
 
     from geomap import statements
@@ -1019,6 +1103,7 @@ def test_sentences_skipped_for_distances_hold_none():
         *("miles Mile metres kilo-meters kilo meters nautical nm nmi ft feet foot yard".split()),
         *("yds on the John Mosul north of from away ( [ ) ] / ² ſ K İ ı , .".split()),
         *(" ", " ", " ", "  ", "\n", "\u00a0", "-", ""),
+        *("nautical miles", "Nautical  Mile", "NAUTİCAL\nmiles", "nautical mile,"),
     ]
     patterns = [statements._STATEMENT, statements._DISTANCE_ONLY, *statements._plain()[:2]]
     rng = random.Random(16)
@@ -1029,18 +1114,19 @@ def test_sentences_skipped_for_distances_hold_none():
     for text in texts:
         spans = [(s.start, s.end) for s in split_sentences(text)] + [(0, len(text))]
         for start, end in spans:
-            if not statements._UNIT_HINT.search(text, start, end):
-                continue
-            numbered = statements._numbered(text, start, end)
+            hinted = statements._UNIT_HINT.search(text, start, end) is not None
+            numbered = hinted and statements._numbered(text, start, end)
             if any(p.search(text, start, end) for p in patterns):
                 assert numbered, (text, start, end)
                 matched += 1
-            skipped += not numbered
+            skipped += hinted and not numbered
     assert matched > 5_000 and skipped > 1_000
     # The comparison can fail: a sentence with a distance is told apart from one without,
     # "half" run into a unit included.
     for text, holds in (
         ("one and a halfkm from Mosul on foot", True),
+        ("some 22 nautical miles north of Mosul", True),
+        ("a 5-Nautical Mile ride from Mosul", True),
         ("He went on foot to see John M. Smith", False),
     ):
         assert bool(statements._STATEMENT.search(text)) == holds
