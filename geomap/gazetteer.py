@@ -39,6 +39,7 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from geomap.errors import GazetteerError, GeomapError, InputError
 from geomap.files import atomic_write, new_file_mode
@@ -643,8 +644,11 @@ def _index_names(db: sqlite3.Connection, progress: Callable[[float], None] | Non
 _NATIVE_HASHES = sys.byteorder == "little" and array("I").itemsize == 4
 
 
+_crc32 = zlib.crc32
+
+
 def _hash_key(key: str) -> int:
-    return zlib.crc32(key.encode("utf-8"))
+    return _crc32(key.encode("utf-8"))
 
 
 #: A key hash's top byte (:meth:`Gazetteer.may_hold` searches among the hashes sharing it).
@@ -865,11 +869,14 @@ def _bundled_index(
 # --------------------------------------------------------------------------- lookups
 
 
-@dataclass(frozen=True, slots=True)
-class Match:
+class Match(NamedTuple):
     """A lookup result: the place and how its name matched (3 primary, 2 alternate,
     1 only without an Arabic article, 0 by consonant skeleton, -1 an abbreviation:
-    :data:`ABBREVIATION`)."""
+    :data:`ABBREVIATION`).
+
+    A tuple rather than a frozen dataclass, as :class:`~geomap.records.Landmark`: a cold
+    parse of LGL builds some 11,000 (a frozen dataclass sets each field through
+    ``object.__setattr__``: 1.4 us a match, a tuple 0.7); it hashes and compares alike."""
 
     place: Place
     quality: int
@@ -1167,7 +1174,7 @@ class Gazetteer:
         than :meth:`contains` (no query), and as exact when it says False."""
         layers = self._hashes if self._hashes is not None else self._key_hashes()
         for key in keys(name):
-            h = _hash_key(key)
+            h = _crc32(key.encode())  # _hash_key, written out: most names end here
             top = h >> _TOP_SHIFT
             for hashes, starts in layers:
                 end = starts[top + 1]
@@ -1211,6 +1218,13 @@ class Gazetteer:
         hit = self._cache.get(cache_key)
         if hit is not None:
             return hit
+        query_keys = keys(name)
+        # Names that normalise alike ("WASHINGTON", "Washington") have the same matches:
+        # remembered under their keys too, they cost one query.
+        keyed = (query_keys, country, kinds, limit, fuzzy)
+        hit = self._cache.get(keyed)
+        if hit is not None:
+            return self._remember(cache_key, hit)
         where, params = "", []
         if country:
             where += " AND p.country = ?"
@@ -1219,7 +1233,6 @@ class Gazetteer:
             where += f" AND p.kind IN ({','.join('?' * len(kinds))})"
             params.extend(kinds)
         found: dict[str, Match] = {}
-        query_keys = keys(name)
         if query_keys:
             rows = self._name_rows(query_keys, where, params, limit * len(query_keys))
             if len(query_keys) == 1:
@@ -1228,7 +1241,7 @@ class Gazetteer:
                     Match(places.get(row[0]) or self._keep(row), row[_AFTER_PLACE]) for row in rows
                 ]
                 if result or not fuzzy:
-                    return self._remember(cache_key, result)
+                    return self._remember(cache_key, result, keyed)
             for row in rows:
                 # A match only on the query's article-less key is a weaker match.
                 quality = row[_AFTER_PLACE] if row[_AFTER_PLACE + 1] == query_keys[0] else _BARE
@@ -1237,11 +1250,11 @@ class Gazetteer:
                     found[pid] = Match(self._places.get(pid) or self._keep(row), quality)
         if not found and fuzzy and query_keys and len(query_keys[0]) >= 4:
             found = {
-                row[0]: Match(_place(row), 0)
+                row[0]: Match(self._places.get(row[0]) or self._keep(row), 0)
                 for row in self._skeleton_rows(query_keys[0], where, params, limit)
             }
         result = sorted(found.values(), key=lambda m: (-m.quality, -m.place.population))[:limit]
-        return self._remember(cache_key, result)
+        return self._remember(cache_key, result, keyed)
 
     def _name_rows(self, query_keys: tuple[str, ...], where: str, params: list, most: int) -> list:
         """The place rows filed under any of ``query_keys`` (with quality, key and row
@@ -1285,12 +1298,14 @@ class Gazetteer:
         place = self._places[row[0]] = _place(row)
         return place
 
-    def _remember(self, key: tuple, result: list[Match]) -> list[Match]:
+    def _remember(self, key: tuple, result: list[Match], keyed: tuple = ()) -> list[Match]:
         if len(self._cache) > 100_000:
             self._cache.clear()
         if len(self._places) > 100_000:
             self._places.clear()
         self._cache[key] = result
+        if keyed:
+            self._cache[keyed] = result
         return result
 
     def lookup(

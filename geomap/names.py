@@ -69,6 +69,15 @@ def normalize(name: str) -> str:
     if name.isascii():  # most names: no diacritics to fold, and casefold() is lower()
         if name.isalpha():  # one plain word (most): no mark to drop, no separator
             return name.lower()
+        # Plain words between single spaces (nearly all the others: "New York", "Lake
+        # Charles"): no mark to drop, and each separator is already one space.
+        if (
+            name.replace(" ", "").isalpha()
+            and "  " not in name
+            and name[0] != " "
+            and name[-1] != " "
+        ):
+            return name.lower()
         return _SEPARATORS.sub(" ", name.translate(_MARKS).lower()).strip()
     text = name.translate(_MARKS)
     text = unicodedata.normalize("NFKD", text)
