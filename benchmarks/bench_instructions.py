@@ -85,7 +85,9 @@ def _in_callgrind(corpus: str, limit: int | None, flags: Path) -> None:
     }
     for stage in STAGES:
         runs[stage]()  # once more uncounted: the stage's own caches are warm
-        (flags / f"{stage}.ready").write_text(str(os.getpid()))
+        # Written whole, then named: the parent reads the pid as soon as the name is there.
+        (flags / "pid").write_text(str(os.getpid()))
+        (flags / "pid").rename(flags / f"{stage}.ready")
         _wait_for(flags / f"{stage}.go")
         runs[stage]()
         (flags / f"{stage}.done").touch()
