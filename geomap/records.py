@@ -72,6 +72,37 @@ class Place:
     #: How far the place's edge may lie from its point, in km (0: unknown, use the kind's).
     extent_km: float = 0.0
 
+    def __init__(
+        self,
+        id: str,
+        name: str,
+        lat: float,
+        lon: float,
+        kind: str,
+        country: str = "",
+        admin1: str = "",
+        population: int = 0,
+        source: str = "",
+        alternate_names: tuple[str, ...] = (),
+        capital: str = "",
+        extent_km: float = 0.0,
+    ) -> None:
+        # The dataclass's own __init__, written out (see Candidate): a cold parse builds some
+        # 9,000 places from the index (geomap.gazetteer), at ~5 us each through the generated
+        # one, which ran as interpreted Python in the compiled build.
+        object.__setattr__(self, "id", id)
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "lat", lat)
+        object.__setattr__(self, "lon", lon)
+        object.__setattr__(self, "kind", kind)
+        object.__setattr__(self, "country", country)
+        object.__setattr__(self, "admin1", admin1)
+        object.__setattr__(self, "population", population)
+        object.__setattr__(self, "source", source)
+        object.__setattr__(self, "alternate_names", alternate_names)
+        object.__setattr__(self, "capital", capital)
+        object.__setattr__(self, "extent_km", extent_km)
+
     def __reduce__(self) -> tuple[type, tuple[object, ...]]:
         return _rebuilt(self)
 

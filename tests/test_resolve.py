@@ -8,7 +8,7 @@ import inspect
 import pytest
 
 from geomap.extract import extract
-from geomap.records import CONFIDENT, Candidate, Mention, Place
+from geomap.records import CONFIDENT, Candidate, Mention, Place, Sentence
 from geomap.resolve import resolve
 from geomap.text import split_sentences
 
@@ -282,10 +282,10 @@ def test_a_place_across_the_180th_meridian_is_near(gaz):
     assert "18 km from Waiyevo" in matei.reason
 
 
-@pytest.mark.parametrize("cls", [Mention, Candidate])
+@pytest.mark.parametrize("cls", [Mention, Candidate, Place, Sentence])
 def test_the_records_written_out_constructors_take_every_field_with_its_default(cls):
-    # Mention and Candidate write their dataclass __init__ out (faster compiled): a field
-    # added to the class but not to the __init__ would be left unset.
+    # These records write their dataclass __init__ out (faster compiled): a field added to
+    # the class but not to the __init__ would be left unset.
     params = [(p.name, p.default) for p in inspect.signature(cls).parameters.values()]
     fields = [
         (f.name, inspect.Parameter.empty if f.default is dataclasses.MISSING else f.default)
@@ -298,8 +298,14 @@ def test_the_records_written_out_constructors_take_every_field_with_its_default(
         values = dict(start=3, end=7, text="Rawa", sentence=1, kind="modifier", type_word="town",
                       place=place, confidence=0.5, candidates=(Candidate(place, 0.25),),
                       reason="why", part="north")  # fmt: skip
+    if cls is Place:
+        values = dict(id="t:2", name="Rawa", lat=34.47, lon=41.91, kind="city", country="IQ",
+                      admin1="01", population=25000, source="test", alternate_names=("Rava",),
+                      capital="admin2", extent_km=4.5)  # fmt: skip
+    if cls is Sentence:
+        values = dict(index=2, start=10, end=40)
     made = cls(**values)
     assert {name: getattr(made, name) for name in values} == values
     assert dataclasses.replace(made) == made
     with pytest.raises(dataclasses.FrozenInstanceError):
-        made.place = None
+        setattr(made, dataclasses.fields(cls)[0].name, None)
