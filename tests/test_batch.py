@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 import random
 import re
 import signal
@@ -234,6 +235,51 @@ def test_a_killed_worker_loses_and_duplicates_nothing(
     assert killed, "no worker was killed"
     assert summary.articles == N_ARTICLES and summary.errors == 0
     assert read_outputs(tmp_path / "out") == reference
+
+
+#: In the text of one article of :func:`test_a_chunk_that_kills_its_workers_fails_alone`,
+#: whose test cluster kills any worker that starts a task carrying it.
+POISON = "Xq7PoisonMarkZ"
+
+
+def test_a_chunk_that_kills_its_workers_fails_alone(full_gazetteer, tmp_path):
+    """Dask: a task of several chunks whose worker dies every time (an article that brings
+    the process down) is split, each chunk tried alone, and only the chunk of that article
+    fails (its articles to errors.jsonl); the chunk that shared its task is parsed, and so
+    are chunks that Dask charged for the deaths because they waited on a dying worker."""
+    distributed = pytest.importorskip("distributed")
+
+    class KillOnPoison(distributed.WorkerPlugin):
+        """Kills its worker, for real, as it starts a task whose chunks hold POISON."""
+
+        def setup(self, worker):
+            self.worker = worker
+
+        def transition(self, key, start, finish, **kwargs):
+            task = self.worker.state.tasks.get(key)
+            if finish == "executing" and task is not None:
+                if POISON.encode() in pickle.dumps(task.run_spec):
+                    os.kill(os.getpid(), signal.SIGKILL)
+
+    articles = synthetic_articles(200)
+    articles[75]["text"] += f" {POISON}."  # chunk 1 of 4 (chunks of 50)
+    source = write_jsonl(tmp_path / "poisoned.jsonl", articles)
+    cluster = distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0", silence_logs=50
+    )
+    try:
+        with distributed.Client(cluster) as client:
+            client.register_plugin(KillOnPoison())
+        engine = batch.DaskEngine(scheduler=cluster.scheduler_address, chunks_per_task=2)
+        summary = run(source, tmp_path / "out", full_gazetteer, engine)
+    finally:
+        cluster.close()
+    errors = [json.loads(line) for line in (tmp_path / "out" / "errors.jsonl").open()]
+    assert {e["id"] for e in errors} == {a["id"] for a in articles[50:100]}
+    assert all("worker process died on this chunk" in e["reason"] for e in errors)
+    assert summary.articles == 150 and summary.errors == 50
+    parsed = {json.loads(line)["article"] for line in (tmp_path / "out" / "mentions.jsonl").open()}
+    assert parsed == {a["id"] for a in articles[:50] + articles[100:]}
 
 
 def test_ctrl_c_reaching_a_starting_worker_is_ignored(full_gazetteer, capfd):

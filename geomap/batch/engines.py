@@ -245,7 +245,8 @@ class DaskEngine:
     ``workers`` single-threaded worker processes is started and closed with the engine.
     A task carries ``chunks_per_task`` consecutive chunks (the last ones one by one). Tasks
     of a killed worker are rerun by the scheduler on another worker; the chunks of a task
-    that killed :data:`~geomap.batch.work.MAX_TRIES` workers are tried one by one.
+    that killed :data:`~geomap.batch.work.MAX_TRIES` workers are tried one by one, and a
+    chunk that kills them so is run once more alone, then failed if it kills them again.
     """
 
     name = "dask"
@@ -313,34 +314,53 @@ class DaskEngine:
         groups = _groups(tasks, self.chunks_per_task, tail=threads * self.chunks_per_task)
         #: Chunks of a group that kept killing workers, to run one by one.
         alone: collections.deque[list[Task]] = collections.deque()
+        #: Chunks whose task kept killing workers while others ran: Dask charges every task
+        #: a dying worker holds, so one queued behind the culprit may be innocent. Each is
+        #: run once more with nothing beside it, and failed only if it kills workers then.
+        suspects: collections.deque[Task] = collections.deque()
+        isolated: set[Any] = set()  # the future of the suspect running alone, if any
         submitted = itertools.count()
 
+        def submit(group: list[Task]) -> Any:
+            future = self.client.submit(
+                run_packed_chunks,
+                tuple(pack(items) for _, items in group),
+                gazetteer,
+                tuple(None if targets is None else targets(index) for index, _ in group),
+                pure=False,
+                retries=MAX_TRIES - 1,
+                key=f"geomap-chunks-{self._run}-{next(submitted)}",
+            )
+            inflight[future] = group
+            pending.add(future)
+            return future
+
         def fill() -> None:
+            if isolated:
+                return
+            if suspects:
+                if not inflight:  # the others have finished: the suspect runs alone
+                    isolated.add(submit([suspects.popleft()]))
+                return
             while len(inflight) < limit:
                 group = alone.popleft() if alone else next(groups, None)
                 if group is None:
                     return
-                future = self.client.submit(
-                    run_packed_chunks,
-                    tuple(pack(items) for _, items in group),
-                    gazetteer,
-                    tuple(None if targets is None else targets(index) for index, _ in group),
-                    pure=False,
-                    retries=MAX_TRIES - 1,
-                    key=f"geomap-chunks-{self._run}-{next(submitted)}",
-                )
-                inflight[future] = group
-                pending.add(future)
+                submit(group)
 
         fill()
         for future in pending:
             group = inflight.pop(future)
+            alone_run = future in isolated
+            isolated.discard(future)
             if future.status == "error" and type(future.exception()).__name__ == "KilledWorker":
+                results: tuple[ChunkOutcome, ...] = ()
                 if len(group) > 1:
                     # One of them may be to blame: each is tried alone, so only its
                     # articles fail.
                     alone.extend([task] for task in group)
-                    results: tuple[ChunkOutcome, ...] = ()
+                elif not alone_run:
+                    suspects.append(group[0])
                 else:
                     results = (failed_chunk(group[0][1], _DIED),)
             else:
