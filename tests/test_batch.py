@@ -282,6 +282,68 @@ def test_a_chunk_that_kills_its_workers_fails_alone(full_gazetteer, tmp_path):
     assert parsed == {a["id"] for a in articles[:50] + articles[100:]}
 
 
+#: A ``sitecustomize`` module for the local engine's worker processes (spawned, they read the
+#: test's PYTHONPATH): a profile hook that kills its process, for real, when
+#: :func:`geomap.batch.work.run_packed` is called on a chunk holding POISON.
+KILLING_SITECUSTOMIZE = f"""
+import os, signal, sys
+
+def _kill_on_poison(frame, event, arg):
+    if event == "call" and frame.f_code.co_name == "run_packed":
+        if {POISON.encode()!r} in frame.f_locals.get("data", b""):
+            os.kill(os.getpid(), signal.SIGKILL)
+
+if "spawn_main" in " ".join(sys.argv) or "multiprocessing" in " ".join(sys.argv):
+    sys.setprofile(_kill_on_poison)
+"""
+
+
+@pytest.fixture
+def killing_hook(tmp_path, monkeypatch) -> Path:
+    """KILLING_SITECUSTOMIZE on the path of the worker processes spawned from now on."""
+    hook = tmp_path / "hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(KILLING_SITECUSTOMIZE, encoding="utf-8")
+    path = [str(hook), os.environ.get("PYTHONPATH", "")]
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, path)))
+    return hook / "sitecustomize.py"
+
+
+def test_a_chunk_that_kills_its_local_workers_fails_alone(full_gazetteer, tmp_path, killing_hook):
+    """Local engine: a chunk whose article brings its worker down every time fails alone
+    (its articles to errors.jsonl); the chunks in flight beside it when the pool broke are
+    parsed, though the pool broke under them too."""
+    articles = synthetic_articles(200)
+    articles[75]["text"] += f" {POISON}."  # chunk 1 of 4 (chunks of 50)
+    source = write_jsonl(tmp_path / "poisoned.jsonl", articles)
+    summary = run(source, tmp_path / "out", full_gazetteer, batch.LocalEngine(2))
+    errors = [json.loads(line) for line in (tmp_path / "out" / "errors.jsonl").open()]
+    assert {e["id"] for e in errors} == {a["id"] for a in articles[50:100]}
+    assert all("worker process died on this chunk" in e["reason"] for e in errors)
+    assert summary.articles == 150 and summary.errors == 50
+    parsed = {json.loads(line)["article"] for line in (tmp_path / "out" / "mentions.jsonl").open()}
+    assert parsed == {a["id"] for a in articles[:50] + articles[100:]}
+
+
+def test_workers_that_die_whatever_they_run_stop_the_run_and_fail_nothing(
+    full_gazetteer, tmp_path, killing_hook
+):
+    """Local engine: when every chunk kills its worker (as when the machine has no memory
+    left), the run stops with a clear error before failing any chunk, so once the cause is
+    gone the same command parses every article."""
+    articles = synthetic_articles(120)
+    for article in articles:
+        article["text"] += f" {POISON}."
+    source = write_jsonl(tmp_path / "all-poisoned.jsonl", articles)
+    with pytest.raises(BatchError, match=r"died \d+ times in a row without finishing any chunk"):
+        run(source, tmp_path / "out", full_gazetteer, batch.LocalEngine(2))
+    killing_hook.unlink()
+    summary = run(source, tmp_path / "out", full_gazetteer, batch.LocalEngine(2))
+    assert summary.articles == 120 and summary.errors == 0
+    parsed = {json.loads(line)["article"] for line in (tmp_path / "out" / "mentions.jsonl").open()}
+    assert parsed == {a["id"] for a in articles}
+
+
 def test_ctrl_c_reaching_a_starting_worker_is_ignored(full_gazetteer, capfd):
     """Ctrl-C reaches every process of the terminal's group, workers still importing geomap
     included: such a worker neither dies nor prints a traceback (it starts with SIGINT

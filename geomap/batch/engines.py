@@ -105,10 +105,15 @@ _Try = tuple[int, tuple[Item, ...], int]
 class LocalEngine:
     """Worker processes on this machine (``concurrent.futures``, spawned).
 
-    A worker that dies (killed, out of memory) breaks the pool: a new pool is started and
-    every chunk that had not come back is submitted again; a chunk in flight when
-    :data:`~geomap.batch.work.MAX_TRIES` pools broke is failed (its articles go to
-    ``errors.jsonl``).
+    A worker that dies (killed, out of memory) breaks the pool, and every chunk in flight
+    then fails with it: which one killed it is not known. A new pool is started, and the
+    chunks that were in flight (suspects) run again one at a time, with nothing beside them,
+    before any other. A chunk is failed (its articles go to ``errors.jsonl``) only when a
+    pool breaks while it runs alone and it has been in flight for
+    :data:`~geomap.batch.work.MAX_TRIES` breaks: the chunks that shared a pool with it are
+    parsed. When a chunk would be failed after more than MAX_TRIES breaks in a row with no
+    chunk finishing, workers die whatever they run (no memory left?): the run stops with an
+    error instead, and fails nothing.
     """
 
     name = "local"
@@ -146,33 +151,31 @@ class LocalEngine:
         inflight: dict[Any, _Try] = {}
         retry: list[_Try] = []
         tasks = iter(tasks)
-        barren = 0  # pools in a row that broke before returning anything
+        barren = 0  # pools in a row that broke with no chunk finishing
         while True:
             broken = not self._fill(pool, inflight, retry, tasks, gazetteer, targets)
             if not inflight and not broken:
                 return
             if not broken:
                 done, _ = wait(inflight, return_when=FIRST_COMPLETED)
-                for future in sorted(done, key=lambda f: inflight[f][0]):
-                    index, items, tries = inflight.pop(future)
-                    error = future.exception()
-                    if error is None:
-                        barren = 0
-                        yield index, future.result()
-                    else:
-                        broken = self._failed(error, (index, items, tries), retry)
-                        if tries + 1 >= MAX_TRIES:
-                            yield index, failed_chunk(items, _DIED)
-            if broken:
-                barren += 1
-                if barren >= MAX_TRIES:
-                    raise BatchError(
-                        f"worker processes died {barren} times in a row before "
-                        "finishing any chunk; is there memory left?"
-                    )
-                yield from self._drain(inflight, retry)
-                pool.shutdown(wait=True)
-                pool = self._new_pool()
+                broken = any(future.exception() is not None for future in done)
+                if not broken:
+                    barren = 0
+                    for future in sorted(done, key=lambda f: inflight[f][0]):
+                        yield inflight.pop(future)[0], future.result()
+                    continue
+            finished, failed = self._settle(inflight, retry)
+            barren = 0 if finished else barren + 1
+            if failed and barren > MAX_TRIES:
+                raise BatchError(
+                    f"worker processes died {barren} times in a row without finishing "
+                    "any chunk; is there memory left?"
+                )
+            yield from finished
+            for index, items in failed:
+                yield index, failed_chunk(items, _DIED)
+            pool.shutdown(wait=True)
+            pool = self._new_pool()
 
     def _fill(
         self,
@@ -183,12 +186,17 @@ class LocalEngine:
         gazetteer: GazetteerRef,
         targets: Callable[[int], ChunkTarget] | None,
     ) -> bool:
-        """Submit chunks, retried ones first, until 2 per worker are in flight; False when
-        the pool turns out broken (a worker died since the last look)."""
+        """Submit chunks until 2 per worker are in flight; a suspect (a chunk in flight when
+        a pool broke: ``tries`` > 0) goes alone, and before any new chunk. False when the
+        pool turns out broken (a worker died since the last look)."""
         from concurrent.futures.process import BrokenProcessPool
 
         while len(inflight) < 2 * self.workers:
+            if any(task[2] for task in inflight.values()):
+                return True
             if retry:
+                if retry[0][2] and inflight:
+                    return True
                 task = retry.pop(0)
             else:
                 next_task = next(tasks, None)
@@ -206,30 +214,34 @@ class LocalEngine:
         return True
 
     @staticmethod
-    def _failed(error: BaseException, task: _Try, retry: list[_Try]) -> bool:
-        """Retry a chunk whose worker died (True: the pool broke); re-raise anything else."""
+    def _settle(
+        inflight: dict[Any, _Try], retry: list[_Try]
+    ) -> tuple[list[tuple[int, ChunkOutcome]], list[tuple[int, tuple[Item, ...]]]]:
+        """The chunks of a broken pool: those that finished, with their outcomes, and those
+        to fail (one that ran alone and has been in flight for MAX_TRIES breaks); the others
+        go back to ``retry`` as suspects, to run alone, after the suspects already waiting
+        (so a chunk that keeps killing its workers takes turns with them) and before the
+        chunks that never saw a pool break. Re-raises anything but a broken pool."""
+        from concurrent.futures import wait
         from concurrent.futures.process import BrokenProcessPool
 
-        if not isinstance(error, BrokenProcessPool):
-            raise error
-        index, items, tries = task
-        if tries + 1 < MAX_TRIES:
-            retry.append((index, items, tries + 1))
-        return True
-
-    @staticmethod
-    def _drain(inflight: dict[Any, _Try], retry: list[_Try]) -> Iterator[tuple[int, ChunkOutcome]]:
-        """The chunks still in a broken pool: those that finished, and the rest to retry."""
-        from concurrent.futures import wait
-
         wait(inflight)
-        for future, task in sorted(inflight.items(), key=lambda kv: kv[1][0]):
-            if future.exception() is None:
-                yield task[0], future.result()
+        alone = len(inflight) == 1
+        finished, failed, suspects = [], [], []
+        for future, (index, items, tries) in sorted(inflight.items(), key=lambda kv: kv[1][0]):
+            error = future.exception()
+            if error is None:
+                finished.append((index, future.result()))
+            elif not isinstance(error, BrokenProcessPool):
+                raise error
+            elif alone and tries + 1 >= MAX_TRIES:
+                failed.append((index, items))
             else:
-                retry.append(task)
+                suspects.append((index, items, tries + 1))
         inflight.clear()
-        retry.sort(key=lambda t: t[0])
+        waiting = [task for task in retry if task[2]]
+        retry[:] = waiting + suspects + [task for task in retry if not task[2]]
+        return finished, failed
 
     def close(self) -> None:
         if self._pool is not None:
