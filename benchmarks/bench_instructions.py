@@ -9,6 +9,17 @@ whole corpus again with counting on for that stage alone (switched by ``callgrin
 from this process, outside valgrind). Takes a few minutes: callgrind runs Python some 50
 times slower.
 
+It prints, per article of the corpus, the thousands of instructions each stage ran, garbage
+collections left out, then a ``gc`` line: the instructions of every collection that fired
+while a stage was counted (CPython's ``gc_collect_main``, with all it calls, finalizers
+included), and how many fired in each stage. A collection fires when allocations since the
+last one pass a threshold, so which stage pays for it, and whether an old generation is
+walked then, depends on the stages before it: charged to the stage it fired in, it moved a
+stage's figure by a tenth with no change in that stage. The ``total`` line counts everything,
+collections included, as it did before the ``gc`` line was split out. The child runs with
+``PYTHONHASHSEED=0`` unless the variable is set (string hashes order sets and place dict
+collisions, so a random seed moves the figures a little from run to run).
+
     python benchmarks/bench_instructions.py [CORPUS.jsonl] [--limit N]
     PYTHONPATH=/path/to/tree python benchmarks/bench_instructions.py ...   # another tree
 """
@@ -29,6 +40,8 @@ from pathlib import Path
 DEFAULT = Path(__file__).resolve().parents[2] / "shared" / "eval" / "lgl.jsonl"
 STAGES = ("sentences", "extract", "statements", "resolve", "check")
 _CHILD = "GEOMAP_BENCH_INSTRUCTIONS_DIR"
+#: The function of CPython's cyclic collector that one collection runs (Python 3.8 to 3.12).
+_GC = "gc_collect_main"
 
 
 def _wait_for(path: Path, child: subprocess.Popen | None = None) -> None:
@@ -103,6 +116,30 @@ def _control(flags: Path, pid: str, *args: str) -> None:
     )
 
 
+def _collections(dump: Path) -> tuple[int, int]:
+    """The instructions that calls to :data:`_GC` ran in a callgrind dump, inclusive of what
+    they called, and the number of those calls. Needs ``--compress-strings=no``: each
+    ``calls=`` line follows a ``cfn=`` line naming the function called and precedes a cost
+    line whose second field holds the call's inclusive cost."""
+    caller = callee = ""
+    cost = calls = 0
+    take = False
+    with dump.open(encoding="utf-8", errors="replace") as lines:
+        for line in lines:
+            if take:
+                fields = line.split()
+                cost += int(fields[1]) if len(fields) > 1 else 0
+                take = False
+            elif line.startswith("fn="):
+                caller = line[3:].strip()
+            elif line.startswith("cfn="):
+                callee = line[4:].strip()
+            elif line.startswith("calls=") and callee == _GC and caller != _GC:
+                calls += int(line[6:].split()[0])
+                take = True
+    return cost, calls
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("corpus", nargs="?", default=str(DEFAULT))
@@ -121,6 +158,7 @@ def main() -> None:
                 "valgrind",
                 "--tool=callgrind",
                 "--instr-atstart=no",
+                "--compress-strings=no",  # function names in full, for _collections
                 # A private channel: a callgrind_control given no pid (another run's, say)
                 # reaches every callgrind on the machine, and would switch this one's counting.
                 f"--vgdb-prefix={flags / 'vgdb'}",
@@ -129,10 +167,11 @@ def main() -> None:
                 __file__,
                 *sys.argv[1:],
             ],
-            env={**os.environ, _CHILD: tmp},
+            env={"PYTHONHASHSEED": "0", **os.environ, _CHILD: tmp},
             stderr=subprocess.DEVNULL,
         )
         counts: dict[str, int] = {}
+        collected: dict[str, tuple[int, int]] = {}
         for stage in STAGES:
             ready = flags / f"{stage}.ready"
             _wait_for(ready, child)
@@ -149,9 +188,15 @@ def main() -> None:
         for stage, dump in zip(STAGES, dumps):
             totals = re.search(r"^totals: (\d+)", dump.read_text(), re.M)
             counts[stage] = int(totals.group(1)) if totals else 0
+            collected[stage] = _collections(dump)
         articles = int((flags / "count").read_text())
+    gc_cost = sum(cost for cost, _ in collected.values())
     for stage, count in counts.items():
-        print(f"{stage:<11} {count / articles / 1e3:8,.0f}k instructions/article")
+        own = (count - collected[stage][0]) / articles / 1e3
+        print(f"{stage:<11} {own:8,.0f}k instructions/article")
+    fired = ", ".join(f"{stage} {calls}" for stage, (_, calls) in collected.items())
+    gc_line = f"{gc_cost / articles / 1e3:8,.0f}k instructions/article"
+    print(f"{'gc':<11} {gc_line} (collections: {fired})")
     print(f"{'total':<11} {sum(counts.values()) / articles / 1e3:8,.0f}k instructions/article")
 
 

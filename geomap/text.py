@@ -259,24 +259,15 @@ ABBREVIATIONS: Final = frozenset(
     blvd rd hwy jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thur thurs
     fri sat sun approx est fig vol al e.g i.e a.m p.m u.s u.k u.n u.s.a d.c""".split()
 )
-# A candidate end: terminal punctuation with closing quotes/brackets then space, or a line
-# break before a capital, digit or quote, or a blank line. The pattern opens with the one
-# character every match starts with (a stop or a line break) and picks its branch by a
-# lookbehind on it: a pattern opening with a group or an alternation makes the engine try a
-# match at every position, one opening with a character class lets it skip to the next
-# candidate (six times faster on news text). Group "stop" holds what follows the first stop
-# character.
-_BOUNDARY_SOURCE: Final = (
-    r"[.!?…\n](?:(?<=[.!?…])(?P<stop>[.!?…]*[\"'”’)\]]*)(?:[ \t]+|[ \t]*\n[ \t\n]*)"
-    r"(?=[\"“‘'(\[]?[A-Z0-9\u00C0-\u024F])"
-    r"|(?<=\n)[ \t]*\n\s*"
-    r"|(?<=\n)[ \t]*(?=[\"“‘'(\[]?[A-Z0-9\u00C0-\u024F]))"
-)
-_BOUNDARY: Final = re.compile(_BOUNDARY_SOURCE)
-# The same for a text without "…" (most): its opening set then holds only characters below
-# 256, which the engine tests in a bitmap; with "…" it reads a two-level table at every
-# character (some 8% of the scan's instructions on LGL).
-_BOUNDARY_NO_ELLIPSIS: Final = re.compile(_BOUNDARY_SOURCE.replace(r"[.!?…\n]", r"[.!?\n]", 1))
+# Where a sentence may end: a stop ('.', '!', '?' or '…'), more stops and closing quotes or
+# brackets, then spaces, tabs or line breaks before a capital, a digit or a quote or bracket
+# opening on one; or a line break before a blank line, or before such a capital. The boundary
+# ends where the next sentence starts. It was a regular expression searched over the whole
+# text, which tested every character against its opening set, the stage's largest cost:
+# split_sentences finds the stops and line breaks with str.find and reads from there
+# (_boundary), and tests/test_text.py checks that the sentences are the pattern's.
+_STOPS: Final = ".!?…"
+_OPENERS: Final = ".!?…\n"
 _DOTTED: Final = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")
 _LAST_WORD: Final = re.compile(r"([A-Za-z][A-Za-z.]*)\.$")
 
@@ -291,23 +282,76 @@ def split_sentences(text: str) -> tuple[Sentence, ...]:
     """
     sentences: list[Sentence] = []
     start = 0
-    boundary = _BOUNDARY if "…" in text else _BOUNDARY_NO_ELLIPSIS
-    for m in boundary.finditer(text):
-        at = m.start()
-        end = m.end("stop")
+    after = 0  # where the last boundary ended: the next starts there or later
+    for at in _openers(text):
+        if at < after:
+            continue
+        end, after = _boundary(text, at)
         if end < 0:
-            end = at  # a line or paragraph break
-        elif (
+            continue
+        if (
             text[at] == "."
-            and text[at + 1] not in ".!?…"
-            and text.find("\n", end, m.end()) < 0
+            and text[at + 1] not in _STOPS
+            and text.find("\n", end, after) < 0
             and _ends_abbreviation(text, max(start, at - 12), at)
         ):
             continue
         _add_sentence(sentences, text, start, end)
-        start = m.end()
+        start = after
     _add_sentence(sentences, text, start, len(text))
     return tuple(sentences)
+
+
+def _openers(text: str) -> list[int]:
+    """The offsets of the characters a boundary starts with, in order."""
+    found: list[int] = []
+    for char in _OPENERS:
+        at = text.find(char)
+        while at >= 0:
+            found.append(at)
+            at = text.find(char, at + 1)
+    found.sort()
+    return found
+
+
+def _boundary(text: str, at: int) -> tuple[int, int]:
+    """The boundary starting at the stop or line break at ``at``: where the sentence before
+    it ends (after the stops and closing quotes; at ``at`` for a line break) and where the
+    next one starts. When there is none, -1 and where the run of stops or the line break at
+    ``at`` ends: no boundary starts inside it either."""
+    # Characters are compared by code point: compiled, ord(text[i]) reads the character
+    # where text[i] would make a string of it.
+    n = len(text)
+    i = at + 1
+    if ord(text[at]) == 10:  # a line break
+        while i < n and ord(text[i]) in (32, 9):
+            i += 1
+        if i < n and ord(text[i]) == 10:  # a blank line: the next sentence starts after it
+            i += 1
+            while i < n and text[i].isspace():
+                i += 1
+            return at, i
+        return (at, i) if _opens_sentence(text, i, n) else (-1, at + 1)
+    while i < n and ord(text[i]) in (46, 33, 63, 0x2026):  # . ! ? …
+        i += 1
+    stops = i
+    while i < n and ord(text[i]) in (34, 39, 0x201D, 0x2019, 41, 93):  # " ' ” ’ ) ]
+        i += 1
+    gap = i
+    while gap < n and ord(text[gap]) in (32, 9, 10):
+        gap += 1
+    return (i, gap) if gap > i and _opens_sentence(text, gap, n) else (-1, stops)
+
+
+def _opens_sentence(text: str, i: int, n: int) -> bool:
+    """Whether a capital (A-Z or Latin letters U+00C0-U+024F) or a digit is at ``i``, or
+    after a quote or bracket there."""
+    if i >= n:
+        return False
+    c = ord(text[i])
+    if c in (34, 0x201C, 0x2018, 39, 40, 91) and i + 1 < n:  # " “ ‘ ' ( [
+        c = ord(text[i + 1])
+    return 65 <= c <= 90 or 48 <= c <= 57 or 0xC0 <= c <= 0x24F
 
 
 def _add_sentence(sentences: list[Sentence], text: str, s: int, end: int) -> None:
@@ -325,6 +369,9 @@ def _ends_abbreviation(text: str, lo: int, dot: int) -> bool:
     """Whether the word before the full stop at ``dot`` (read from ``lo``) is an
     abbreviation: the longest run of letters and full stops ending there that starts with a
     letter."""
+    last_char = ord(text[dot - 1]) if dot > lo else 0
+    if not (65 <= last_char <= 90 or 97 <= last_char <= 122 or last_char == 46):
+        return False  # the pattern's word ends in a letter or a full stop: a year, a quote...
     # Most words before a full stop are plain letters after a space; slicing them out is
     # three times faster than the pattern, which reads any other case the same way.
     space = text.rfind(" ", lo, dot)
