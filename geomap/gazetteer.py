@@ -882,6 +882,10 @@ class Match(NamedTuple):
     quality: int
 
 
+#: Builds a :class:`Match` from a (place, quality) pair in C: ``Match(place, quality)`` runs
+#: the ``__new__`` that NamedTuple writes in Python, a frame per match.
+_new_match = tuple.__new__
+
 #: Bytes of an index mapped into memory (SQLite's ``mmap_size``): all of it.
 MMAP_SIZE = 1 << 30
 
@@ -1238,7 +1242,8 @@ class Gazetteer:
             if len(query_keys) == 1:
                 places = self._places
                 result = [
-                    Match(places.get(row[0]) or self._keep(row), row[_AFTER_PLACE]) for row in rows
+                    _new_match(Match, (places.get(row[0]) or self._keep(row), row[_AFTER_PLACE]))
+                    for row in rows
                 ]
                 if result or not fuzzy:
                     return self._remember(cache_key, result, keyed)
@@ -1247,10 +1252,12 @@ class Gazetteer:
                 quality = row[_AFTER_PLACE] if row[_AFTER_PLACE + 1] == query_keys[0] else _BARE
                 pid = row[0]
                 if pid not in found or found[pid].quality < quality:
-                    found[pid] = Match(self._places.get(pid) or self._keep(row), quality)
+                    found[pid] = _new_match(
+                        Match, (self._places.get(pid) or self._keep(row), quality)
+                    )
         if not found and fuzzy and query_keys and len(query_keys[0]) >= 4:
             found = {
-                row[0]: Match(self._places.get(row[0]) or self._keep(row), 0)
+                row[0]: _new_match(Match, (self._places.get(row[0]) or self._keep(row), 0))
                 for row in self._skeleton_rows(query_keys[0], where, params, limit)
             }
         result = sorted(found.values(), key=lambda m: (-m.quality, -m.place.population))[:limit]

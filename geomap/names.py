@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
 from typing import Final
 
 #: Leading Arabic articles (and their assimilated forms) that a name may carry or drop.
@@ -59,13 +58,30 @@ _SOFT: Final = re.compile(r"[aeiouyhw]")
 _DOUBLES: Final = re.compile(r"(.)\1+")
 
 
-@lru_cache(maxsize=65536)
+#: Names normalised and keyed so far (:func:`normalize`, :func:`keys`), emptied when full: a
+#: corpus names the same places again and again. Plain dicts rather than ``functools.lru_cache``:
+#: compiled, a call through the cache's wrapper cost more than most normalisations, and its
+#: entries are objects the garbage collector tracks (a cold LGL pass adds some 12,000).
+_NORMAL: Final[dict[str, str]] = {}
+_KEYS: Final[dict[str, tuple[str, ...]]] = {}
+_MEMO_SIZE: Final = 65536
+
+
 def normalize(name: str) -> str:
     """The lookup key of a name: lower case, ASCII, words separated by single spaces.
 
     >>> normalize("Ḩuşaybah"), normalize("al Qa'im"), normalize("Deir ez-Zour")
     ('husaybah', 'al qaim', 'deir ez zour')
     """
+    key = _NORMAL.get(name)
+    if key is None:
+        if len(_NORMAL) >= _MEMO_SIZE:
+            _NORMAL.clear()
+        key = _NORMAL[name] = _normalize(name)
+    return key
+
+
+def _normalize(name: str) -> str:
     if name.isascii():  # most names: no diacritics to fold, and casefold() is lower()
         if name.isalpha():  # one plain word (most): no mark to drop, no separator
             return name.lower()
@@ -96,11 +112,14 @@ def strip_article(key: str) -> str:
 
 def keys(name: str) -> tuple[str, ...]:
     """Every key a name is filed under: its normal form, and that form without an article."""
-    key = normalize(name)
-    if not key:
-        return ()
-    bare = strip_article(key)
-    return (key,) if bare == key else (key, bare)
+    found = _KEYS.get(name)
+    if found is None:
+        if len(_KEYS) >= _MEMO_SIZE:
+            _KEYS.clear()
+        key = normalize(name)
+        bare = strip_article(key)
+        found = _KEYS[name] = () if not key else (key,) if bare == key else (key, bare)
+    return found
 
 
 def skeleton(key: str) -> str:
