@@ -389,7 +389,7 @@ def _after_article(width: int) -> str:
     ("al", "aL"), before a hyphen, where a token may start (the plain pattern's
     lookbehinds)."""
     articles = "|".join(f"{a[0]}(?i:{a[1:]})" for a in _ARTICLES if len(a) == width)
-    return rf"(?<=(?<![^\W\d_])(?<![^\W\d_][-'’‘])(?:{articles})-)"
+    return rf"(?<=(?<!{_LETTER})(?<!{_LETTER}[-'’‘])(?:{articles})-)"
 
 
 # Most words start in lower case and are passed over in C rather than yielding a token each.
@@ -399,16 +399,21 @@ def _after_article(width: int) -> str:
 # precedes it, and each branch checks the letter it took. An article in lower case
 # ("al-Abadi") is found at its hyphen, the token then read from its start by
 # ``_PLAIN_TOKEN`` (see ``_token_matches``).
+#: A letter, as ``[^\W\d_]`` is one, with the ASCII characters that are none left out first:
+#: the engine rejects a space or a period by its bitmap, without a Unicode lookup.
+_LETTER: Final = r"[^\x00-@\[-`{-\x7f\W\d_]"
 _TOKEN: Final = re.compile(
     # "-", "A"-"Z" and all beyond ASCII, written as what it leaves out: 0.1 ms to compile,
     # where the range up to U+10FFFF took 10.
     r"[^\x00-,.-@\[-\x7f]"
-    r"(?:(?<![^\W\d_].)(?<![^\W\d_][-'’‘].)"
+    rf"(?:(?<!{_LETTER}.)(?<!{_LETTER}[-'’‘].)"
     r"(?:(?P<dotted>(?<=[A-Z])\.(?:[A-Z]\.)+)"
     r"|(?P<abbr>(?<=[SMF])t\.)"
     r"|(?P<initial>(?<=[A-Z])\.(?=[ \t]+[A-Z]))"
-    # ASCII letters first: a run of them is read without a Unicode lookup per letter.
-    r"|(?P<word>(?<=[^\W\d_])[A-Za-z]*[^\W\d_]*(?:[-'’‘][A-Za-z]*[^\W\d_]+)*))"
+    # ASCII letters first: a run of them is read without a Unicode lookup per letter. The
+    # last repeat is possessive (nothing follows it to give back to), which spares the
+    # engine the bookkeeping of a repeat it may backtrack into.
+    rf"|(?P<word>(?<={_LETTER})[A-Za-z]*{_LETTER}*(?:[-'’‘][A-Za-z]*{_LETTER}+)*+))"
     + "".join(
         f"|{_after_article(width)}(?P<article{width}>)"
         for width in sorted({len(a) for a in _ARTICLES})
@@ -1349,7 +1354,7 @@ def _type_word(text: str, start: int, end: int) -> str:
     """The type word of the name ``text[start:end]``, singular: right after it ("Anbar
     province"), before it ("the town of Abu Kamal"), or after the list it opens or
     continues ("Becker, Clay and Wilkin counties")."""
-    word = (_type_after(text, end) if _may_type_after(text, end) else "") or _type_before(
+    word = (_type_after_name(text, end) if _may_type_after(text, end) else "") or _type_before(
         text, start
     )
     after = text[end : end + 5]
@@ -1386,9 +1391,58 @@ def _type_after(text: str, end: int, pattern: re.Pattern = _TYPE_AFTER) -> str:
     m = pattern.match(text, end, end + 200)
     if not m:
         return ""
-    word = m.group(1).lower()
+    return _singular(m.group(1).lower())
+
+
+def _singular(word: str) -> str:
+    """A type word as ``_type_after`` returns it: singular, in lower case."""
     word = _SINGULAR.get(word, word)
     return word[:-1] if word.endswith("s") and word[:-1] in _TYPE_WORD_SET else word
+
+
+#: What ``_type_after`` returns for each word ``_TYPE_AFTER`` finds, in lower case: the type
+#: words and their plurals ("cities", "towns"; "border crossings").
+_TYPE_AFTER_WORDS: Final = {
+    form: _singular(form) for w in TYPE_WORDS for form in (w, _TYPE_PLURALS.get(w, w + "s"))
+}
+#: The characters after the blanks that decide what ``_TYPE_AFTER`` finds in ASCII text: its
+#: longest word and the one after it (``\b``).
+_TYPE_AFTER_READ: Final = max(map(len, _TYPE_AFTER_WORDS)) + 1
+
+
+def _letters(text: str, i: int) -> int:
+    """Where the run of ASCII letters from ``text[i]`` on ends."""
+    n = len(text)
+    while i < n:
+        c = ord(text[i]) | 32
+        if c < 97 or c > 122:
+            break
+        i += 1
+    return i
+
+
+def _type_after_name(text: str, end: int) -> str:
+    """``_type_after(text, end)``, read without the pattern where the words after the blanks
+    are ASCII (the pattern tries each of its first letters in turn, ignoring case: some
+    5,000 instructions compiled where it finds nothing): the run of letters there is a type
+    word or its plural ("border" and a space open two words), and no letter, digit or
+    underscore follows it."""
+    head = text[end : end + _TYPE_AFTER_READ + 8]
+    rest = head.lstrip(" \t")
+    if len(rest) == len(head):
+        return ""
+    window = rest[:_TYPE_AFTER_READ]
+    if not window.isascii() or (len(window) < _TYPE_AFTER_READ and end + len(head) < len(text)):
+        return _type_after(text, end)
+    window = window.lower()
+    i = _letters(window, 0)
+    word = window[:i]
+    if word == "border" and window[i : i + 1] == " ":
+        i = _letters(window, i + 1)
+        word = window[:i]
+    if i < len(window) and (window[i] == "_" or window[i].isdigit()):
+        return ""
+    return _TYPE_AFTER_WORDS.get(word, "")
 
 
 def _type_before(text: str, start: int) -> str:

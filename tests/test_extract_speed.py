@@ -1,0 +1,53 @@
+"""The readings of the extraction stage written for speed find what the patterns they stand
+for find: on every LGL article (when the corpus is at hand) and on random texts."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+from pathlib import Path
+
+import pytest
+
+from geomap import extract
+
+LGL = Path(os.environ.get("GEOMAP_LGL", "/work/shared/eval/lgl.jsonl"))
+
+
+def _type_after_agrees(text: str) -> None:
+    # Wherever the pattern may be tried: after each position that a blank follows.
+    for end in range(len(text) + 1):
+        if extract._may_type_after(text, end):
+            expected = extract._type_after(text, end)
+            assert extract._type_after_name(text, end) == expected, (text[end : end + 30], end)
+
+
+def test_the_type_word_after_a_name_is_what_its_pattern_finds_on_random_texts():
+    # Type words in any case, cut, run on, followed by digits, underscores or letters outside
+    # ASCII ("ſ" and "K", the Kelvin sign, match "s" and "k" ignoring case), after one blank
+    # or many, near the end of the text or not.
+    rng = random.Random(16)
+    words = [*extract._TYPE_AFTER_WORDS, "border", "borders", "bord", "to", "x"]
+    words += ["ProVince", "CITIES", "border  town", "border\ttown", "border-town", "ſtate"]
+    words += ["laKe", "lake", "İsland", "vallée", "areas_", "town1", "city’s", "river²"]
+    seps = [" ", "  ", "\t", " \t ", "", ",", ".", "-", "_", "1", "é", " " * 12, "\n"]
+    for _ in range(4_000):
+        text = "".join(
+            rng.choice(["Anbar", "X", ""]) + rng.choice(seps) + rng.choice(words)
+            for _ in range(rng.randint(1, 5))
+        )
+        if rng.random() < 0.5:
+            text = text.upper() if rng.random() < 0.5 else text.title()
+        _type_after_agrees(text)
+    assert extract._type_after_name("Anbar province", 5) == "province"
+    assert extract._type_after_name("the Rabia border crossings", 9) == "border crossing"
+    assert extract._type_after_name("Clay counties", 4) == "county"
+    assert extract._type_after_name("Clay county1", 4) == ""
+
+
+@pytest.mark.skipif(not LGL.exists(), reason="the LGL corpus is not at hand (GEOMAP_LGL)")
+def test_the_type_word_after_a_name_is_what_its_pattern_finds_on_lgl():
+    with LGL.open(encoding="utf-8") as lines:
+        for line in lines:
+            _type_after_agrees(json.loads(line)["text"])
