@@ -688,19 +688,17 @@ def _chunks(text: str, start: int, end: int) -> list[list[_Token]]:
     current: list[_Token] = []
     prev_end = -1  # where the last token of ``current`` ends, or -1 after a possessive
     words = _WORDS
-    kinds = _TOKEN_KINDS
     for m in _TOKEN.finditer(text, start, end):
-        kind = m.lastgroup
-        if kind not in kinds:
+        word: str = m[0]
+        first = m.start()
+        if word == "-":
             token = _article_token(m, text, start, end)
             if token is None:
                 continue
-            m, kind = token, token.lastgroup
-        word: str = m[0]
-        first = m.start()
+            word, first = token[0], token.start()
         last = first + len(word)
-        if kind != "word":
-            tok = _Token(first, last, word, kind or "", False, last)
+        if word.endswith("."):
+            tok = _Token(first, last, word, _dotted_kind(word), False, last)
         else:
             reading = words.get(word) or _word(word)
             if not reading.name:
@@ -732,6 +730,12 @@ def _chunks(text: str, start: int, end: int) -> list[list[_Token]]:
     if current:
         chunks.append(current)
     return chunks
+
+
+def _dotted_kind(token: str) -> str:
+    """The kind of a token ending with a period, by its length: "J." an initial, "St." an
+    abbreviation, "U.S." dotted (a word holds none)."""
+    return "initial" if len(token) == 2 else "abbr" if len(token) == 3 else "dotted"
 
 
 def _only_blanks(text: str, start: int, end: int) -> bool:
@@ -1451,24 +1455,26 @@ def _type_before(text: str, start: int) -> str:
         return ""  # the pattern ends with a space or tab
     if text[start - 2 : start] in _NOT_AFTER_TYPE:
         return ""  # nor can an ASCII character that ends none of its words precede it
-    window = text[max(0, start - 30) : start]
-    rest, word = _split_last_word(window)
-    word = word.lower()
+    lo = max(0, start - 30)  # the window the pattern is searched in
+    first, stop = _last_word(text, lo, start)
+    word = text[first:stop].lower()
     # A letter outside ASCII may match one inside it ("ſ" is "s" to a pattern ignoring case).
-    if word not in _TYPE_BEFORE_LAST and (not rest or ord(rest[-1]) < 128):
+    if word not in _TYPE_BEFORE_LAST and (first == lo or ord(text[first - 1]) < 128):
         return ""
     if word == "the":
-        rest, word = _split_last_word(rest)
-        word = word.lower()
+        first, stop = _last_word(text, lo, first)
+        word = text[first:stop].lower()
         if word != "of":
             return ""  # "the" ends the pattern only after "of"; no other letter matches these
     if word == "of":
         # Only a type word makes "of" end the pattern: the word before it must be one, or
         # end with a letter outside ASCII (one of its own, or the word's end cut by one).
-        rest, word = _split_last_word(rest)
-        if word.lower() not in _TYPE_BEFORE_OF and (not rest or ord(rest[-1]) < 128):
+        first, stop = _last_word(text, lo, first)
+        if text[first:stop].lower() not in _TYPE_BEFORE_OF and (
+            first == lo or ord(text[first - 1]) < 128
+        ):
             return ""
-    m = _TYPE_BEFORE.search(window)
+    m = _TYPE_BEFORE.search(text[lo:start])
     return (m.group(1) or m.group(2)).lower() if m else ""
 
 
@@ -1478,9 +1484,6 @@ def _part_before(text: str, start: int) -> str:
         return ""
     word = _word_before(text, start, 20)
     return _PARTS.get(word.lower(), "") if word else ""
-
-
-_ASCII_LETTERS: Final = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 
 
 def _ends_none(words: Iterable[str]) -> frozenset[str]:
@@ -1501,22 +1504,27 @@ _NOT_AFTER_PART: Final = _ends_none(_PARTS)
 _NOT_AFTER_TYPE: Final = _ends_none(_TYPE_BEFORE_LAST)
 
 
-def _split_last_word(window: str) -> tuple[str, str]:
-    """The ASCII letters that end ``window`` before its trailing spaces or tabs, and what
-    precedes them: ("the town ", "of") for "the town of "; (window, "") if no space or tab
-    ends it."""
-    head = window.rstrip(" \t")
-    if len(head) == len(window):
-        return window, ""
-    rest = head.rstrip(_ASCII_LETTERS)
-    return rest, head[len(rest) :]
+def _last_word(text: str, lo: int, end: int) -> tuple[int, int]:
+    """Where the ASCII letters that end ``text[lo:end]`` before its trailing spaces or tabs
+    start and stop: for "the town of " the offsets of "of"; (end, end) if no space or tab
+    ends it. Read backwards a character at a time: compiled, no string is made."""
+    stop = end
+    while stop > lo and (ord(text[stop - 1]) == 32 or ord(text[stop - 1]) == 9):
+        stop -= 1
+    if stop == end:
+        return end, end
+    first = stop
+    while first > lo and 97 <= (ord(text[first - 1]) | 32) <= 122:
+        first -= 1
+    return first, stop
 
 
 def _word_before(text: str, start: int, width: int) -> str:
     """The word of ASCII letters that spaces or tabs before ``start`` follow, within
     ``width`` characters ("" if none): what ``_PREVIOUS_WORD`` finds in that window, read
     backwards from ``start`` rather than tried at every position of it."""
-    return _split_last_word(text[max(0, start - width) : start])[1]
+    first, stop = _last_word(text, max(0, start - width), start)
+    return text[first:stop]
 
 
 def _propagate_type_words(text: str, found: Sequence[_Found | Mention]) -> list[str]:

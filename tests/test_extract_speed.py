@@ -51,3 +51,32 @@ def test_the_type_word_after_a_name_is_what_its_pattern_finds_on_lgl():
     with LGL.open(encoding="utf-8") as lines:
         for line in lines:
             _type_after_agrees(json.loads(line)["text"])
+
+
+def _token_kinds_agree(text: str, start: int, end: int) -> None:
+    plain = {m.start(): m.lastgroup for m in extract._PLAIN_TOKEN.finditer(text, start, end)}
+    tokens = [t for chunk in extract._chunks(text, start, end) for t in chunk]
+    for t in tokens:
+        assert plain.get(t.start) == t.kind, (text[t.start : t.end], t.kind)
+    dotted = [k for k in plain.values() if k != "word"]
+    assert sorted(dotted) == sorted(t.kind for t in tokens if t.kind != "word"), text
+
+
+def test_a_tokens_kind_read_from_its_text_is_the_patterns():
+    # _chunks tells an initial ("J."), an abbreviation ("St.") and a dotted one ("U.S.") by
+    # their text, not by the group the pattern matched.
+    rng = random.Random(16)
+    pieces = ["J.", "St.", "Mt.", "Ft.", "U.S.", "A.B.C.", "S", "t.", " ", "  ", ".", "-"]
+    pieces += ["al-", "Abadi", "Smith", "x", "'s", "\t", "\n", "é", "Los Angeles-based"]
+    for _ in range(3_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 12)))
+        for start in (0, 1):
+            _token_kinds_agree(text, start, len(text))
+
+
+@pytest.mark.skipif(not LGL.exists(), reason="the LGL corpus is not at hand (GEOMAP_LGL)")
+def test_a_tokens_kind_read_from_its_text_is_the_patterns_on_lgl():
+    with LGL.open(encoding="utf-8") as lines:
+        for line in lines:
+            text = json.loads(line)["text"]
+            _token_kinds_agree(text, 0, len(text))
