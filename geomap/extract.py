@@ -407,9 +407,12 @@ _TOKEN: Final = re.compile(
     # where the range up to U+10FFFF took 10.
     r"[^\x00-,.-@\[-\x7f]"
     rf"(?:(?<!{_LETTER}.)(?<!{_LETTER}[-'’‘].)"
-    r"(?:(?P<dotted>(?<=[A-Z])\.(?:[A-Z]\.)+)"
-    r"|(?P<abbr>(?<=[SMF])t\.)"
-    r"|(?P<initial>(?<=[A-Z])\.(?=[ \t]+[A-Z]))"
+    # Each branch opens with the character it needs after the first (the lookbehind that
+    # checks the first follows): the engine passes over a branch whose character is not
+    # there without trying it. The group still closes last (Match.lastgroup).
+    r"(?:\.(?<=[A-Z]\.)(?P<dotted>(?:[A-Z]\.)+)"
+    r"|t(?<=[SMF]t)(?P<abbr>\.)"
+    r"|\.(?<=[A-Z]\.)(?P<initial>(?=[ \t]+[A-Z]))"
     # ASCII letters first: a run of them is read without a Unicode lookup per letter. The
     # last repeat is possessive (nothing follows it to give back to), which spares the
     # engine the bookkeeping of a repeat it may backtrack into.
@@ -732,6 +735,50 @@ def _chunks(text: str, start: int, end: int) -> list[list[_Token]]:
     return chunks
 
 
+def _blanks(text: str, i: int) -> int:
+    """Where the run of spaces and tabs from ``text[i]`` on ends."""
+    n = len(text)
+    while i < n and (ord(text[i]) == 32 or ord(text[i]) == 9):
+        i += 1
+    return i
+
+
+def _lowercase(text: str, i: int) -> int:
+    """Where the run of ASCII lower-case letters from ``text[i]`` on ends."""
+    n = len(text)
+    while i < n and 97 <= ord(text[i]) <= 122:
+        i += 1
+    return i
+
+
+def _verb_after(after: str) -> str:
+    """The group ``_VERB_AFTER.match(after)`` finds, "" if it matches nothing: the word of
+    lower-case letters after the blanks, or after "has", "had" or "also" and blanks if one
+    follows. Read a character at a time: a call of the pattern costs some 1,500 instructions
+    compiled, and a name is read for a person's context some 9 times an article."""
+    i = _blanks(after, 0)
+    if not i:
+        return ""
+    j = _lowercase(after, i)
+    word = after[i:j]
+    if word == "has" or word == "had" or word == "also":
+        k = _blanks(after, j)
+        if k > j:
+            end = _lowercase(after, k)
+            if end > k:
+                return after[k:end]
+    return word
+
+
+def _who_after(after: str) -> bool:
+    """Whether ``_WHO_AFTER.match(after)`` matches where ``after`` opens with a blank: "who"
+    after the blanks, and no letter, digit or underscore after it."""
+    i = _blanks(after, 0)
+    if not i or after[i : i + 3] != "who":
+        return False
+    return i + 3 == len(after) or not (after[i + 3].isalnum() or after[i + 3] == "_")
+
+
 def _dotted_kind(token: str) -> str:
     """The kind of a token ending with a period, by its length: "J." an initial, "St." an
     abbreviation, "U.S." dotted (a word holds none)."""
@@ -861,8 +908,7 @@ class _Extractor:
         # The patterns open with a space or tab, or (but the verb's) a comma.
         first = after[:1]
         if first == " " or first == "\t":
-            m = _VERB_AFTER.match(after)
-            if m and m.group(1) in REPORTING_VERBS or _WHO_AFTER.match(after):
+            if _verb_after(after) in REPORTING_VERBS or _who_after(after):
                 return True
         elif first == "," and (_WHO_AFTER.match(after) or _AGE.match(after)):
             return True
@@ -1459,23 +1505,49 @@ def _type_before(text: str, start: int) -> str:
     first, stop = _last_word(text, lo, start)
     word = text[first:stop].lower()
     # A letter outside ASCII may match one inside it ("ſ" is "s" to a pattern ignoring case).
-    if word not in _TYPE_BEFORE_LAST and (first == lo or ord(text[first - 1]) < 128):
+    if word not in _TYPE_BEFORE_LAST and (first == lo or text[first - 1] not in _FOLDS_TO_ASCII):
         return ""
     if word == "the":
         first, stop = _last_word(text, lo, first)
         word = text[first:stop].lower()
         if word != "of":
             return ""  # "the" ends the pattern only after "of"; no other letter matches these
-    if word == "of":
+    of = word == "of"
+    if of:
         # Only a type word makes "of" end the pattern: the word before it must be one, or
         # end with a letter outside ASCII (one of its own, or the word's end cut by one).
         first, stop = _last_word(text, lo, first)
-        if text[first:stop].lower() not in _TYPE_BEFORE_OF and (
-            first == lo or ord(text[first - 1]) < 128
-        ):
+        word = text[first:stop].lower()
+        if word not in _TYPE_BEFORE_OF and (first == lo or text[first - 1] not in _FOLDS_TO_ASCII):
             return ""
-    m = _TYPE_BEFORE.search(text[lo:start])
-    return (m.group(1) or m.group(2)).lower() if m else ""
+    # The pattern finds the type word read (the checks above leave no other), from its first
+    # letter (a word boundary: no letter, digit or underscore before it), or the two words
+    # that end with it; read so where what it may match and the character before are ASCII.
+    two = "" if of else _TYPE_BEFORE_TWO.get(word, "")
+    opens = first - len(two)
+    if not text[max(lo, opens - 1) : start].isascii():
+        m = _TYPE_BEFORE.search(text[lo:start])
+        return (m.group(1) or m.group(2)).lower() if m else ""
+    if two and text[opens:first].lower() == two and _opens_word(text, lo, opens):
+        return two + word
+    return word if _opens_word(text, lo, first) else ""
+
+
+#: The characters outside ASCII that match an ASCII letter in a pattern ignoring case ("İ",
+#: "ı", "ſ" and the Kelvin sign): no other may be part of what ``_TYPE_BEFORE`` finds.
+_FOLDS_TO_ASCII: Final = "\u0130\u0131\u017f\u212a"
+#: The word and space before the type words ``_TYPE_BEFORE`` finds as two words.
+_TYPE_BEFORE_TWO: Final = {"capital": "provincial ", "town": "border "}
+
+
+def _opens_word(text: str, lo: int, i: int) -> bool:
+    """Whether a word may start at ``text[i]`` to a pattern searched in ``text[lo:]`` (``\\b``
+    before a letter): ``i`` is where the search starts or no ASCII letter, digit or underscore
+    precedes it (the caller's text is ASCII)."""
+    if i <= lo:
+        return i == lo
+    c = text[i - 1]
+    return not (c.isalnum() or c == "_")
 
 
 def _part_before(text: str, start: int) -> str:
