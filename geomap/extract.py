@@ -389,7 +389,7 @@ def _after_article(width: int) -> str:
     ("al", "aL"), before a hyphen, where a token may start (the plain pattern's
     lookbehinds)."""
     articles = "|".join(f"{a[0]}(?i:{a[1:]})" for a in _ARTICLES if len(a) == width)
-    return rf"(?<=(?<![^\W\d_])(?<![^\W\d_][-'’‘])(?:{articles})-)"
+    return rf"(?<=(?<!{_LETTER})(?<!{_LETTER}[-'’‘])(?:{articles})-)"
 
 
 # Most words start in lower case and are passed over in C rather than yielding a token each.
@@ -399,16 +399,24 @@ def _after_article(width: int) -> str:
 # precedes it, and each branch checks the letter it took. An article in lower case
 # ("al-Abadi") is found at its hyphen, the token then read from its start by
 # ``_PLAIN_TOKEN`` (see ``_token_matches``).
+#: A letter, as ``[^\W\d_]`` is one, with the ASCII characters that are none left out first:
+#: the engine rejects a space or a period by its bitmap, without a Unicode lookup.
+_LETTER: Final = r"[^\x00-@\[-`{-\x7f\W\d_]"
 _TOKEN: Final = re.compile(
     # "-", "A"-"Z" and all beyond ASCII, written as what it leaves out: 0.1 ms to compile,
     # where the range up to U+10FFFF took 10.
     r"[^\x00-,.-@\[-\x7f]"
-    r"(?:(?<![^\W\d_].)(?<![^\W\d_][-'’‘].)"
-    r"(?:(?P<dotted>(?<=[A-Z])\.(?:[A-Z]\.)+)"
-    r"|(?P<abbr>(?<=[SMF])t\.)"
-    r"|(?P<initial>(?<=[A-Z])\.(?=[ \t]+[A-Z]))"
-    # ASCII letters first: a run of them is read without a Unicode lookup per letter.
-    r"|(?P<word>(?<=[^\W\d_])[A-Za-z]*[^\W\d_]*(?:[-'’‘][A-Za-z]*[^\W\d_]+)*))"
+    rf"(?:(?<!{_LETTER}.)(?<!{_LETTER}[-'’‘].)"
+    # Each branch opens with the character it needs after the first (the lookbehind that
+    # checks the first follows): the engine passes over a branch whose character is not
+    # there without trying it. The group still closes last (Match.lastgroup).
+    r"(?:\.(?<=[A-Z]\.)(?P<dotted>(?:[A-Z]\.)+)"
+    r"|t(?<=[SMF]t)(?P<abbr>\.)"
+    r"|\.(?<=[A-Z]\.)(?P<initial>(?=[ \t]+[A-Z]))"
+    # ASCII letters first: a run of them is read without a Unicode lookup per letter. The
+    # last repeat is possessive (nothing follows it to give back to), which spares the
+    # engine the bookkeeping of a repeat it may backtrack into.
+    rf"|(?P<word>(?<={_LETTER})[A-Za-z]*{_LETTER}*(?:[-'’‘][A-Za-z]*{_LETTER}+)*+))"
     + "".join(
         f"|{_after_article(width)}(?P<article{width}>)"
         for width in sorted({len(a) for a in _ARTICLES})
@@ -683,19 +691,17 @@ def _chunks(text: str, start: int, end: int) -> list[list[_Token]]:
     current: list[_Token] = []
     prev_end = -1  # where the last token of ``current`` ends, or -1 after a possessive
     words = _WORDS
-    kinds = _TOKEN_KINDS
     for m in _TOKEN.finditer(text, start, end):
-        kind = m.lastgroup
-        if kind not in kinds:
+        word: str = m[0]
+        first = m.start()
+        if word == "-":
             token = _article_token(m, text, start, end)
             if token is None:
                 continue
-            m, kind = token, token.lastgroup
-        word: str = m[0]
-        first = m.start()
+            word, first = token[0], token.start()
         last = first + len(word)
-        if kind != "word":
-            tok = _Token(first, last, word, kind or "", False, last)
+        if word.endswith("."):
+            tok = _Token(first, last, word, _dotted_kind(word), False, last)
         else:
             reading = words.get(word) or _word(word)
             if not reading.name:
@@ -727,6 +733,56 @@ def _chunks(text: str, start: int, end: int) -> list[list[_Token]]:
     if current:
         chunks.append(current)
     return chunks
+
+
+def _blanks(text: str, i: int) -> int:
+    """Where the run of spaces and tabs from ``text[i]`` on ends."""
+    n = len(text)
+    while i < n and (ord(text[i]) == 32 or ord(text[i]) == 9):
+        i += 1
+    return i
+
+
+def _lowercase(text: str, i: int) -> int:
+    """Where the run of ASCII lower-case letters from ``text[i]`` on ends."""
+    n = len(text)
+    while i < n and 97 <= ord(text[i]) <= 122:
+        i += 1
+    return i
+
+
+def _verb_after(after: str) -> str:
+    """The group ``_VERB_AFTER.match(after)`` finds, "" if it matches nothing: the word of
+    lower-case letters after the blanks, or after "has", "had" or "also" and blanks if one
+    follows. Read a character at a time: a call of the pattern costs some 1,500 instructions
+    compiled, and a name is read for a person's context some 9 times an article."""
+    i = _blanks(after, 0)
+    if not i:
+        return ""
+    j = _lowercase(after, i)
+    word = after[i:j]
+    if word == "has" or word == "had" or word == "also":
+        k = _blanks(after, j)
+        if k > j:
+            end = _lowercase(after, k)
+            if end > k:
+                return after[k:end]
+    return word
+
+
+def _who_after(after: str) -> bool:
+    """Whether ``_WHO_AFTER.match(after)`` matches where ``after`` opens with a blank: "who"
+    after the blanks, and no letter, digit or underscore after it."""
+    i = _blanks(after, 0)
+    if not i or after[i : i + 3] != "who":
+        return False
+    return i + 3 == len(after) or not (after[i + 3].isalnum() or after[i + 3] == "_")
+
+
+def _dotted_kind(token: str) -> str:
+    """The kind of a token ending with a period, by its length: "J." an initial, "St." an
+    abbreviation, "U.S." dotted (a word holds none)."""
+    return "initial" if len(token) == 2 else "abbr" if len(token) == 3 else "dotted"
 
 
 def _only_blanks(text: str, start: int, end: int) -> bool:
@@ -852,8 +908,7 @@ class _Extractor:
         # The patterns open with a space or tab, or (but the verb's) a comma.
         first = after[:1]
         if first == " " or first == "\t":
-            m = _VERB_AFTER.match(after)
-            if m and m.group(1) in REPORTING_VERBS or _WHO_AFTER.match(after):
+            if _verb_after(after) in REPORTING_VERBS or _who_after(after):
                 return True
         elif first == "," and (_WHO_AFTER.match(after) or _AGE.match(after)):
             return True
@@ -1349,7 +1404,7 @@ def _type_word(text: str, start: int, end: int) -> str:
     """The type word of the name ``text[start:end]``, singular: right after it ("Anbar
     province"), before it ("the town of Abu Kamal"), or after the list it opens or
     continues ("Becker, Clay and Wilkin counties")."""
-    word = (_type_after(text, end) if _may_type_after(text, end) else "") or _type_before(
+    word = (_type_after_name(text, end) if _may_type_after(text, end) else "") or _type_before(
         text, start
     )
     after = text[end : end + 5]
@@ -1386,9 +1441,58 @@ def _type_after(text: str, end: int, pattern: re.Pattern = _TYPE_AFTER) -> str:
     m = pattern.match(text, end, end + 200)
     if not m:
         return ""
-    word = m.group(1).lower()
+    return _singular(m.group(1).lower())
+
+
+def _singular(word: str) -> str:
+    """A type word as ``_type_after`` returns it: singular, in lower case."""
     word = _SINGULAR.get(word, word)
     return word[:-1] if word.endswith("s") and word[:-1] in _TYPE_WORD_SET else word
+
+
+#: What ``_type_after`` returns for each word ``_TYPE_AFTER`` finds, in lower case: the type
+#: words and their plurals ("cities", "towns"; "border crossings").
+_TYPE_AFTER_WORDS: Final = {
+    form: _singular(form) for w in TYPE_WORDS for form in (w, _TYPE_PLURALS.get(w, w + "s"))
+}
+#: The characters after the blanks that decide what ``_TYPE_AFTER`` finds in ASCII text: its
+#: longest word and the one after it (``\b``).
+_TYPE_AFTER_READ: Final = max(map(len, _TYPE_AFTER_WORDS)) + 1
+
+
+def _letters(text: str, i: int) -> int:
+    """Where the run of ASCII letters from ``text[i]`` on ends."""
+    n = len(text)
+    while i < n:
+        c = ord(text[i]) | 32
+        if c < 97 or c > 122:
+            break
+        i += 1
+    return i
+
+
+def _type_after_name(text: str, end: int) -> str:
+    """``_type_after(text, end)``, read without the pattern where the words after the blanks
+    are ASCII (the pattern tries each of its first letters in turn, ignoring case: some
+    5,000 instructions compiled where it finds nothing): the run of letters there is a type
+    word or its plural ("border" and a space open two words), and no letter, digit or
+    underscore follows it."""
+    head = text[end : end + _TYPE_AFTER_READ + 8]
+    rest = head.lstrip(" \t")
+    if len(rest) == len(head):
+        return ""
+    window = rest[:_TYPE_AFTER_READ]
+    if not window.isascii() or (len(window) < _TYPE_AFTER_READ and end + len(head) < len(text)):
+        return _type_after(text, end)
+    window = window.lower()
+    i = _letters(window, 0)
+    word = window[:i]
+    if word == "border" and window[i : i + 1] == " ":
+        i = _letters(window, i + 1)
+        word = window[:i]
+    if i < len(window) and (window[i] == "_" or window[i].isdigit()):
+        return ""
+    return _TYPE_AFTER_WORDS.get(word, "")
 
 
 def _type_before(text: str, start: int) -> str:
@@ -1397,25 +1501,53 @@ def _type_before(text: str, start: int) -> str:
         return ""  # the pattern ends with a space or tab
     if text[start - 2 : start] in _NOT_AFTER_TYPE:
         return ""  # nor can an ASCII character that ends none of its words precede it
-    window = text[max(0, start - 30) : start]
-    rest, word = _split_last_word(window)
-    word = word.lower()
+    lo = max(0, start - 30)  # the window the pattern is searched in
+    first, stop = _last_word(text, lo, start)
+    word = text[first:stop].lower()
     # A letter outside ASCII may match one inside it ("ſ" is "s" to a pattern ignoring case).
-    if word not in _TYPE_BEFORE_LAST and (not rest or ord(rest[-1]) < 128):
+    if word not in _TYPE_BEFORE_LAST and (first == lo or text[first - 1] not in _FOLDS_TO_ASCII):
         return ""
     if word == "the":
-        rest, word = _split_last_word(rest)
-        word = word.lower()
+        first, stop = _last_word(text, lo, first)
+        word = text[first:stop].lower()
         if word != "of":
             return ""  # "the" ends the pattern only after "of"; no other letter matches these
-    if word == "of":
+    of = word == "of"
+    if of:
         # Only a type word makes "of" end the pattern: the word before it must be one, or
         # end with a letter outside ASCII (one of its own, or the word's end cut by one).
-        rest, word = _split_last_word(rest)
-        if word.lower() not in _TYPE_BEFORE_OF and (not rest or ord(rest[-1]) < 128):
+        first, stop = _last_word(text, lo, first)
+        word = text[first:stop].lower()
+        if word not in _TYPE_BEFORE_OF and (first == lo or text[first - 1] not in _FOLDS_TO_ASCII):
             return ""
-    m = _TYPE_BEFORE.search(window)
-    return (m.group(1) or m.group(2)).lower() if m else ""
+    # The pattern finds the type word read (the checks above leave no other), from its first
+    # letter (a word boundary: no letter, digit or underscore before it), or the two words
+    # that end with it; read so where what it may match and the character before are ASCII.
+    two = "" if of else _TYPE_BEFORE_TWO.get(word, "")
+    opens = first - len(two)
+    if not text[max(lo, opens - 1) : start].isascii():
+        m = _TYPE_BEFORE.search(text[lo:start])
+        return (m.group(1) or m.group(2)).lower() if m else ""
+    if two and text[opens:first].lower() == two and _opens_word(text, lo, opens):
+        return two + word
+    return word if _opens_word(text, lo, first) else ""
+
+
+#: The characters outside ASCII that match an ASCII letter in a pattern ignoring case ("İ",
+#: "ı", "ſ" and the Kelvin sign): no other may be part of what ``_TYPE_BEFORE`` finds.
+_FOLDS_TO_ASCII: Final = "\u0130\u0131\u017f\u212a"
+#: The word and space before the type words ``_TYPE_BEFORE`` finds as two words.
+_TYPE_BEFORE_TWO: Final = {"capital": "provincial ", "town": "border "}
+
+
+def _opens_word(text: str, lo: int, i: int) -> bool:
+    """Whether a word may start at ``text[i]`` to a pattern searched in ``text[lo:]`` (``\\b``
+    before a letter): ``i`` is where the search starts or no ASCII letter, digit or underscore
+    precedes it (the caller's text is ASCII)."""
+    if i <= lo:
+        return i == lo
+    c = text[i - 1]
+    return not (c.isalnum() or c == "_")
 
 
 def _part_before(text: str, start: int) -> str:
@@ -1424,9 +1556,6 @@ def _part_before(text: str, start: int) -> str:
         return ""
     word = _word_before(text, start, 20)
     return _PARTS.get(word.lower(), "") if word else ""
-
-
-_ASCII_LETTERS: Final = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 
 
 def _ends_none(words: Iterable[str]) -> frozenset[str]:
@@ -1447,22 +1576,27 @@ _NOT_AFTER_PART: Final = _ends_none(_PARTS)
 _NOT_AFTER_TYPE: Final = _ends_none(_TYPE_BEFORE_LAST)
 
 
-def _split_last_word(window: str) -> tuple[str, str]:
-    """The ASCII letters that end ``window`` before its trailing spaces or tabs, and what
-    precedes them: ("the town ", "of") for "the town of "; (window, "") if no space or tab
-    ends it."""
-    head = window.rstrip(" \t")
-    if len(head) == len(window):
-        return window, ""
-    rest = head.rstrip(_ASCII_LETTERS)
-    return rest, head[len(rest) :]
+def _last_word(text: str, lo: int, end: int) -> tuple[int, int]:
+    """Where the ASCII letters that end ``text[lo:end]`` before its trailing spaces or tabs
+    start and stop: for "the town of " the offsets of "of"; (end, end) if no space or tab
+    ends it. Read backwards a character at a time: compiled, no string is made."""
+    stop = end
+    while stop > lo and (ord(text[stop - 1]) == 32 or ord(text[stop - 1]) == 9):
+        stop -= 1
+    if stop == end:
+        return end, end
+    first = stop
+    while first > lo and 97 <= (ord(text[first - 1]) | 32) <= 122:
+        first -= 1
+    return first, stop
 
 
 def _word_before(text: str, start: int, width: int) -> str:
     """The word of ASCII letters that spaces or tabs before ``start`` follow, within
     ``width`` characters ("" if none): what ``_PREVIOUS_WORD`` finds in that window, read
     backwards from ``start`` rather than tried at every position of it."""
-    return _split_last_word(text[max(0, start - width) : start])[1]
+    first, stop = _last_word(text, max(0, start - width), start)
+    return text[first:stop]
 
 
 def _propagate_type_words(text: str, found: Sequence[_Found | Mention]) -> list[str]:

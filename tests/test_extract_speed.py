@@ -1,0 +1,144 @@
+"""The readings of the extraction stage written for speed find what the patterns they stand
+for find: on every LGL article (when the corpus is at hand) and on random texts."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+from geomap import extract
+
+LGL = Path(os.environ.get("GEOMAP_LGL", "/work/shared/eval/lgl.jsonl"))
+
+
+def _type_after_agrees(text: str) -> None:
+    # Wherever the pattern may be tried: after each position that a blank follows.
+    for end in range(len(text) + 1):
+        if extract._may_type_after(text, end):
+            expected = extract._type_after(text, end)
+            assert extract._type_after_name(text, end) == expected, (text[end : end + 30], end)
+
+
+def test_the_type_word_after_a_name_is_what_its_pattern_finds_on_random_texts():
+    # Type words in any case, cut, run on, followed by digits, underscores or letters outside
+    # ASCII ("ſ" and "K", the Kelvin sign, match "s" and "k" ignoring case), after one blank
+    # or many, near the end of the text or not.
+    rng = random.Random(16)
+    words = [*extract._TYPE_AFTER_WORDS, "border", "borders", "bord", "to", "x"]
+    words += ["ProVince", "CITIES", "border  town", "border\ttown", "border-town", "ſtate"]
+    words += ["laKe", "lake", "İsland", "vallée", "areas_", "town1", "city’s", "river²"]
+    seps = [" ", "  ", "\t", " \t ", "", ",", ".", "-", "_", "1", "é", " " * 12, "\n"]
+    for _ in range(4_000):
+        text = "".join(
+            rng.choice(["Anbar", "X", ""]) + rng.choice(seps) + rng.choice(words)
+            for _ in range(rng.randint(1, 5))
+        )
+        if rng.random() < 0.5:
+            text = text.upper() if rng.random() < 0.5 else text.title()
+        _type_after_agrees(text)
+    assert extract._type_after_name("Anbar province", 5) == "province"
+    assert extract._type_after_name("the Rabia border crossings", 9) == "border crossing"
+    assert extract._type_after_name("Clay counties", 4) == "county"
+    assert extract._type_after_name("Clay county1", 4) == ""
+
+
+@pytest.mark.skipif(not LGL.exists(), reason="the LGL corpus is not at hand (GEOMAP_LGL)")
+def test_the_type_word_after_a_name_is_what_its_pattern_finds_on_lgl():
+    with LGL.open(encoding="utf-8") as lines:
+        for line in lines:
+            _type_after_agrees(json.loads(line)["text"])
+
+
+def _token_kinds_agree(text: str, start: int, end: int) -> None:
+    plain = {m.start(): m.lastgroup for m in extract._PLAIN_TOKEN.finditer(text, start, end)}
+    tokens = [t for chunk in extract._chunks(text, start, end) for t in chunk]
+    for t in tokens:
+        assert plain.get(t.start) == t.kind, (text[t.start : t.end], t.kind)
+    dotted = [k for k in plain.values() if k != "word"]
+    assert sorted(dotted) == sorted(t.kind for t in tokens if t.kind != "word"), text
+
+
+def test_a_tokens_kind_read_from_its_text_is_the_patterns():
+    # _chunks tells an initial ("J."), an abbreviation ("St.") and a dotted one ("U.S.") by
+    # their text, not by the group the pattern matched.
+    rng = random.Random(16)
+    pieces = ["J.", "St.", "Mt.", "Ft.", "Tt.", "U.S.", "A.B.C.", "S", "t.", " ", "  ", ".", "-"]
+    pieces += ["al-", "Abadi", "Smith", "x", "'s", "\t", "\n", "é", "Los Angeles-based"]
+    for _ in range(3_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 12)))
+        for start in (0, 1):
+            _token_kinds_agree(text, start, len(text))
+
+
+@pytest.mark.skipif(not LGL.exists(), reason="the LGL corpus is not at hand (GEOMAP_LGL)")
+def test_a_tokens_kind_read_from_its_text_is_the_patterns_on_lgl():
+    with LGL.open(encoding="utf-8") as lines:
+        for line in lines:
+            text = json.loads(line)["text"]
+            _token_kinds_agree(text, 0, len(text))
+
+
+def test_the_letters_outside_ascii_that_match_ascii_ones_ignoring_case_are_known():
+    letter = re.compile("[a-z]", re.I)
+    folds = [chr(c) for c in range(128, sys.maxunicode + 1) if letter.match(chr(c))]
+    assert "".join(folds) == extract._FOLDS_TO_ASCII
+
+
+def _type_before_agrees(text: str) -> None:
+    for start in range(1, len(text) + 1):
+        if text[start - 1] in " \t":
+            m = extract._TYPE_BEFORE.search(text[max(0, start - 30) : start])
+            expected = (m.group(1) or m.group(2)).lower() if m else ""
+            assert extract._type_before(text, start) == expected, (text[:start][-30:],)
+
+
+def test_the_type_word_before_a_name_is_what_its_pattern_finds_on_random_texts():
+    # As test_extract.py's test, with the two-word type words, long runs of blanks and long
+    # words, which the window of 30 characters cuts.
+    rng = random.Random(16)
+    words = ["provincial", "capital", "border", "town", "city", "of", "the", "OF", "x", "1"]
+    words += ["Provincial", "BORDER", "_", "county", "abcdefghijklmnopqrstuvwxcity", "é", "ſ"]
+    words += ["İ", "ı", "\u212a", "’s", "cıty", "provİncial", "ofé", "éof", "Kity"]
+    seps = [" ", " ", " ", "  ", "\t", "", "-", " " * 14, " " * 25]
+    for _ in range(3_000):
+        text = "".join(rng.choice(words) + rng.choice(seps) for _ in range(rng.randint(1, 6)))
+        _type_before_agrees(text)
+
+
+@pytest.mark.skipif(not LGL.exists(), reason="the LGL corpus is not at hand (GEOMAP_LGL)")
+def test_the_type_word_before_a_name_is_what_its_pattern_finds_on_lgl():
+    with LGL.open(encoding="utf-8") as lines:
+        for line in lines:
+            _type_before_agrees(json.loads(line)["text"])
+
+
+def _person_context_agrees(text: str) -> None:
+    for end in range(len(text)):
+        if text[end] in " \t":
+            after = text[end : end + 30]
+            m = extract._VERB_AFTER.match(after)
+            assert extract._verb_after(after) == (m.group(1) if m else ""), after
+            assert extract._who_after(after) == bool(extract._WHO_AFTER.match(after)), after
+
+
+def test_the_verb_or_who_after_a_name_is_what_their_patterns_find_on_random_texts():
+    rng = random.Random(16)
+    words = ["has", "had", "also", "said", "who", "whoé", "who_", "who1", "hasty", "Said"]
+    words += ["told", "x", "é", "A", "also", ",", "1", "ha", "wh"]
+    seps = [" ", " ", "  ", "\t", "", "-", " " * 20]
+    for _ in range(3_000):
+        text = "".join(rng.choice(words) + rng.choice(seps) for _ in range(rng.randint(1, 6)))
+        _person_context_agrees(text)
+
+
+@pytest.mark.skipif(not LGL.exists(), reason="the LGL corpus is not at hand (GEOMAP_LGL)")
+def test_the_verb_or_who_after_a_name_is_what_their_patterns_find_on_lgl():
+    with LGL.open(encoding="utf-8") as lines:
+        for line in lines:
+            _person_context_agrees(json.loads(line)["text"])
