@@ -210,6 +210,12 @@ def _quality_bonus(quality: int) -> float:
     )
 
 
+#: A cell's number where it keys a dict (:data:`_Cell`, :data:`_Near`): an int, typed
+#: ``object`` and kept boxed. Compiled, an int is held unboxed and boxed again, a new object
+#: past 256, at every lookup.
+_Key = object
+
+
 class _Spot:
     """Where a candidate lies, for nearness: lat, lon, the longitude window (degrees) beyond
     which a pick lies over 400 km away, the latitude in radians and its cosine (the
@@ -221,7 +227,7 @@ class _Spot:
     __slots__ = ("lat", "lon", "lon_window", "p1", "cos_p1", "cell")
 
     def __init__(
-        self, lat: float, lon: float, lon_window: float, p1: float, cos_p1: float, cell: int
+        self, lat: float, lon: float, lon_window: float, p1: float, cos_p1: float, cell: _Key
     ) -> None:
         self.lat = lat
         self.lon = lon
@@ -309,8 +315,8 @@ def prior(place: Place) -> float:
 
 
 #: A cell of 1.5 degrees of latitude and longitude: (lat // 1.5) * 512 + lon // 1.5 (an int
-#: hashes faster than a pair); the cells beside it differ by 1 and 512.
-_Cell = int
+#: hashes faster than a pair; see :data:`_Key`); the cells beside it differ by 1 and 512.
+_Cell = _Key
 
 
 class _Namesakes:
@@ -323,7 +329,7 @@ class _Namesakes:
         self,
         fixed: list[float],
         around: dict[_Cell, list[tuple[float, float, float]]],
-        probes: dict[_Cell, list[tuple[int, float, float, float]]],
+        probes: list[tuple[_Cell, list[tuple[int, float, float, float]]]],
     ) -> None:
         #: Per candidate, its prior plus the name's term.
         self.fixed = fixed
@@ -332,7 +338,8 @@ class _Namesakes:
         #: to the name's best).
         self.around = around
         #: The candidates that may take support (five times less plausible, not areas), by
-        #: their cell, as (index, lat, lon, cosine of lat).
+        #: their cell, as (index, lat, lon, cosine of lat): (cell, candidates) pairs, as
+        #: they are only iterated.
         self.probes = probes
 
     @classmethod
@@ -357,7 +364,7 @@ class _Namesakes:
                 if total >= lowest:
                     scale = math.cos(place.lat * _RADIANS)
                     probes.setdefault(i * 512 + j, []).append((k, place.lat, place.lon, scale))
-        return _Namesakes(fixed, around, probes)
+        return _Namesakes(fixed, around, list(probes.items()))
 
 
 #: Functions mypyc has no native form of, bound once (compiled, ``math.asin`` is a lookup in
@@ -369,6 +376,11 @@ _EARTH_DIAMETER_KM: Final = 2 * EARTH_RADIUS_KM
 #: Squared degrees (see :meth:`_Resolver.pair_support`) beyond which a pair lies surely over
 #: 150 km apart (a margin over (150 / 111.2) ** 2 for rounding): no need of math.hypot.
 _BEYOND_150: Final = (150 / 111.2) ** 2 * 1.001
+#: Squared degrees surely under 50 km, surely over 50 km and surely under 150 km (the same
+#: margins): only between them does the distance need working out.
+_WITHIN_50: Final = (50 / 111.2) ** 2 * 0.999
+_BEYOND_50: Final = (50 / 111.2) ** 2 * 1.001
+_WITHIN_150: Final = (150 / 111.2) ** 2 * 0.999
 
 #: Per candidate, what does not change while the article's picks settle: (score from
 #: prior, name and type word; the type word; where it lies for nearness (``_Spot``, None
@@ -586,10 +598,21 @@ class _NearPick:
         self.name = name
 
 
+class _NearCell:
+    """A cell of :data:`_Near`: the picks in it, and its version, new whenever they change
+    (0 for a cell no pick has been in)."""
+
+    __slots__ = ("picks", "version")
+
+    def __init__(self) -> None:
+        self.picks: list[_NearPick] = []
+        self.version = 0
+
+
 #: Picks by the cells (4 degrees of latitude by 10 of longitude: band * 64 + column, an int
-#: hashes faster than a pair) of the candidates they may lie within 400 km of
-#: (:func:`_near_cells`).
-_Near = dict[int, list[_NearPick]]
+#: hashes faster than a pair; see :data:`_Key`) of the candidates they may lie within 400 km
+#: of (:func:`_near_cells`).
+_Near = dict[_Key, _NearCell]
 
 
 def _near_cell(place: Place) -> int:
@@ -598,7 +621,7 @@ def _near_cell(place: Place) -> int:
 
 
 @lru_cache(maxsize=65536)
-def _near_cells(lat: float, lon: float) -> tuple[int, ...]:
+def _near_cells(lat: float, lon: float) -> tuple[_Key, ...]:
     """The cells of :data:`_Near` whose candidates may have a pick at (lat, lon) within
     their windows: 3.6 degrees of latitude (the band and the two beside it) and the
     longitude window of the band's latitude farthest from the equator (a little more, to
@@ -695,6 +718,22 @@ def _round4(x: float) -> float:
         if -0.4999 < y - k < 0.4999:
             return k / 10000.0
     return round(x, 4)
+
+
+def _top_and_belief(totals: list[float]) -> tuple[int, float]:
+    """The index of the first highest of a group's scores ``totals`` (``totals.index(max(
+    totals))``) and its probability among them (the softmax) raised to ``Weights.belief``:
+    the builtins' work in native loops (compiled, ``max`` and ``sum`` are calls through the
+    builtins module; ``sum`` of floats adds them in order from the first, as here)."""
+    best, top = 0, totals[0]
+    for k in range(1, len(totals)):
+        if totals[k] > top:
+            best, top = k, totals[k]
+    norm = 0.0
+    for total in totals:
+        norm += math.exp(total - top)
+    # math.pow(x, y) is x ** y (both C's pow for a finite x > 0), compiled without boxing.
+    return best, math.pow(1.0 / norm, WEIGHTS.belief)
 
 
 def _country_weight(share: _Shares) -> float:
@@ -807,8 +846,7 @@ class _Resolver:
         # again only then.
         self._rank: dict[str, int] = {}
         self._near: _Near = {}
-        self._near_entry: dict[str, tuple[tuple[int, ...], _NearPick, Place]] = {}
-        self._cell_version: dict[int, int] = {}
+        self._near_entry: dict[str, tuple[list[_NearCell], _NearPick, Place]] = {}
         self._version = 0
         self._nearness: dict[str, list[_Nearness]] = {}
         countries = _COUNTRIES.get(gazetteer)
@@ -918,24 +956,28 @@ class _Resolver:
         old = self._near_entry.get(group.key)
         if old is not None and old[2] is pick:
             return
-        touched = []
+        touched: list[list[_NearCell]] = []
         if old is not None:
             for cell in old[0]:
-                self._near[cell].remove(old[1])
+                cell.picks.remove(old[1])
             del self._near_entry[group.key]
             touched.append(old[0])
         if pick is not None and pick.kind not in _AREA_KINDS:
             p2 = pick.lat * _RADIANS
             entry = _NearPick(rank, pick.lat, pick.lon, p2, math.cos(p2), group.name)
-            cells = _near_cells(pick.lat, pick.lon)
-            for cell in cells:
-                self._near.setdefault(cell, []).append(entry)
+            cells: list[_NearCell] = []
+            for key in _near_cells(pick.lat, pick.lon):
+                found = self._near.get(key)
+                if found is None:
+                    found = self._near[key] = _NearCell()
+                found.picks.append(entry)
+                cells.append(found)
             self._near_entry[group.key] = (cells, entry, pick)
             touched.append(cells)
-        for cells in touched:
+        for changed in touched:
             self._version += 1
-            for cell in cells:
-                self._cell_version[cell] = self._version
+            for cell in changed:
+                cell.version = self._version
 
     def scores(self, group: _Group, context: _Context) -> list[float]:
         """The scores of ``group``'s candidates in the current context: their static
@@ -1010,14 +1052,13 @@ class _Resolver:
         known = self._nearness.get(group.key)
         if known is None or len(known) != len(group.matches):
             known = self._nearness[group.key] = [_NOT_NEAR] * len(group.matches)
-        versions, near, skip = self._cell_version, context.near, context.skip
+        near, skip = context.near, context.skip
         for k, spot in spots:
-            cell = spot.cell
-            version = versions.get(cell, 0)
+            cell = near.get(spot.cell)
+            version = 0 if cell is None else cell.version
             if known[k].version != version:
-                picks = near.get(cell)
-                if picks:
-                    term, km, name = _near_term(spot, picks, skip)
+                if cell is not None and cell.picks:
+                    term, km, name = _near_term(spot, cell.picks, skip)
                     known[k] = _Nearness(version, term, km, name)
                 else:
                     known[k] = _Nearness(version, 0.0, math.inf, "")
@@ -1087,9 +1128,8 @@ class _Resolver:
         """The top candidate of ``group`` (the first of equals, as in :meth:`rank`)."""
         context = self.context(group, False)
         totals = self._totals_of[group.key] = self.scores(group, context)
-        top = max(totals)
-        self._belief = (1.0 / sum([math.exp(t - top) for t in totals])) ** WEIGHTS.belief
-        return group.matches[totals.index(top)].place
+        k, self._belief = _top_and_belief(totals)
+        return group.matches[k].place
 
     def run(self) -> tuple[Mention, ...]:
         self.collect()
@@ -1136,9 +1176,8 @@ class _Resolver:
                     totals = group.namesakes.fixed
                 if group.key in pairs:
                     totals = [t + b for t, b in zip(totals, pairs[group.key])]
-                top = max(totals)
-                group.belief = (1.0 / sum([math.exp(t - top) for t in totals])) ** WEIGHTS.belief
-                self.set_pick(group, group.matches[totals.index(top)].place)
+                k, group.belief = _top_and_belief(totals)
+                self.set_pick(group, group.matches[k].place)
 
     def settle_picks(self, groups: list[_Group]) -> tuple[int, dict[str, int]]:
         """Let the evidence settle: two rounds of re-picking every ambiguous group in the
@@ -1170,9 +1209,11 @@ class _Resolver:
         changed = ranked[0].place is not group.pick
         if changed:
             self.set_pick(group, ranked[0].place)
-        top = max(totals)
+        top = totals[order[0]]  # the first of equals, as max() would give
         weights = [math.exp(totals[k] - top) for k in order]
-        norm = sum(weights)
+        norm = 0.0  # sum(weights), without the builtin's call (compiled)
+        for weight in weights:
+            norm += weight
         best = ranked[0]
         candidates = tuple(
             Candidate(m.place, _round4(w / norm)) for m, w in zip(ranked[1:6], weights[1:6])
@@ -1245,33 +1286,43 @@ class _Resolver:
             probes = namesakes.probes
             if len(group.matches) < 2 or not probes:
                 continue
-            # Per candidate, the best term from each other group, in the groups' order.
-            best: dict[int, dict[str, float]] = {}
+            # Per candidate, the sum of the best term from each other group, in the groups'
+            # order (a candidate lies in one cell: its best term from a group is found in
+            # that group's entries around the cell).
+            sums = [0.0] * len(group.matches)
+            found = False
             for other in named:
                 if other is group or other.namesakes is None:
                     continue
                 around = other.namesakes.around
-                for cell, cell_probes in probes.items():
+                for cell, cell_probes in probes:
                     entries = around.get(cell)
                     if entries is None:
                         continue
                     for k, lat0, lon0, scale in cell_probes:
+                        top = 0.0
                         for lat, lon, weight in entries:
                             d_lat, d_lon = lat - lat0, (lon - lon0) * scale
-                            if d_lat * d_lat + d_lon * d_lon > _BEYOND_150:
+                            squared = d_lat * d_lat + d_lon * d_lon
+                            if squared > _BEYOND_150:
                                 continue
-                            # Equirectangular: exact enough under 150 km.
-                            d = 111.2 * _hypot(d_lat, d_lon)
-                            if d < 150:
+                            if squared < _WITHIN_50:
+                                term = weight * near_50
+                            elif _BEYOND_50 < squared < _WITHIN_150:
+                                term = weight * near_150
+                            else:
+                                # Equirectangular: exact enough under 150 km.
+                                d = 111.2 * _hypot(d_lat, d_lon)
+                                if d >= 150:
+                                    continue
                                 term = weight * (near_50 if d < 50 else near_150)
-                                terms = best.setdefault(k, {})
-                                if term > terms.get(other.key, 0.0):
-                                    terms[other.key] = term
-            if best:
-                totals = [0.0] * len(group.matches)
-                for k, terms in best.items():
-                    totals[k] = WEIGHTS.pairs * sum(terms.values())
-                support[group.key] = totals
+                            if term > top:
+                                top = term
+                        if top > 0.0:
+                            sums[k] = sums[k] + top
+                            found = True
+            if found:
+                support[group.key] = [WEIGHTS.pairs * total for total in sums]
         return support
 
     def restrict_to_context(self, group: _Group) -> None:
