@@ -426,13 +426,23 @@ class _Layout:
         )
 
 
-#: What :meth:`_Group.settle` found, by its matches' ids, type words and whether a
-#: direction word names a part: (the matches, their static terms, their layout, their
-#: namesakes' terms).
+#: What :meth:`_Group.settle` found, by the group's key, type words and whether a direction
+#: word names a part: (the matches, their static terms, their layout, their namesakes'
+#: terms). An entry holds for the same matches only (:func:`_same_matches`).
 _STATIC: dict[tuple, tuple[tuple[Match, ...], tuple[_Static, ...], _Layout, _Namesakes]] = {}
 
 
 _NO_LAYOUT = _Layout((), {}, {}, ())
+
+
+def _same_matches(known: tuple[Match, ...], matches: list[Match]) -> bool:
+    """Whether ``known`` holds the very objects ``matches`` holds, in the same order."""
+    if len(known) != len(matches):
+        return False
+    for k in range(len(known)):
+        if known[k] is not matches[k]:
+            return False
+    return True
 
 
 class _Group:
@@ -467,13 +477,15 @@ class _Group:
 
     def settle(self) -> None:
         """Fill ``static``, once the group's matches and type words are known. Without
-        near spellings it depends on nothing else: remembered across articles, by the
-        matches' ids (the entry holds the matches, so the ids stay theirs)."""
+        near spellings it depends on nothing else: remembered across articles, for the
+        same matches (the lookup caches hand out the same objects to every article naming
+        a place), found by the name's key; a key of the matches' ids cost more to build
+        and hash than the search it saved."""
         key = None
         if not self.variants:
-            key = (tuple(map(id, self.matches)), frozenset(self.type_words), bool(self.parts))
+            key = (self.key, frozenset(self.type_words), bool(self.parts))
             known = _STATIC.get(key)
-            if known is not None:
+            if known is not None and _same_matches(known[0], self.matches):
                 self.static, self.layout, self.namesakes = list(known[1]), known[2], known[3]
                 return
         self.namesakes = _Namesakes.of(self.matches)
@@ -701,9 +713,26 @@ def _contribution(group: _Group) -> _Shares:
     elif pick.country:
         weight[pick.country] = 0.5 * n
     if pick.kind in _REGION_KINDS and pick.admin1:
-        name = pick.name if pick.kind == "admin1" else pick.admin1
-        regions[_region_key(pick.country, name)] = n
+        regions[_pick_region(pick)] = n
     return explicit, weight, regions
+
+
+#: The key (:func:`_region_key`) of the first-level region a pick is or lies in, by the
+#: pick's id (the entry holds the pick, so the id stays its own): the lookup caches hand
+#: out the same places to every article naming them.
+_PICK_REGION: dict[int, tuple[Place, str]] = {}
+
+
+def _pick_region(pick: Place) -> str:
+    """The key of the region ``pick`` (a region, or a place with its ``admin1``) counts
+    for in the article's references."""
+    entry = _PICK_REGION.get(id(pick))
+    if entry is None or entry[0] is not pick:
+        if len(_PICK_REGION) > 200_000:
+            _PICK_REGION.clear()
+        name = pick.name if pick.kind == "admin1" else pick.admin1
+        entry = _PICK_REGION[id(pick)] = (pick, _region_key(pick.country, name))
+    return entry[1]
 
 
 def _round4(x: float) -> float:
@@ -718,6 +747,34 @@ def _round4(x: float) -> float:
         if -0.4999 < y - k < 0.4999:
             return k / 10000.0
     return round(x, 4)
+
+
+def _take(total: dict[str, float], part: dict[str, float]) -> None:
+    """Take a share's ``part`` (one of its dicts) off the article's ``total``."""
+    for key, value in part.items():
+        total[key] = total[key] - value
+
+
+def _add(total: dict[str, float], part: dict[str, float]) -> None:
+    """Add a share's ``part`` (one of its dicts) to the article's ``total``."""
+    for key, value in part.items():
+        total[key] = total.get(key, 0) + value
+
+
+def _order(totals: list[float]) -> list[int]:
+    """``sorted(range(len(totals)), key=totals.__getitem__, reverse=True)``: the indexes,
+    best first, equals in their order. A few are inserted in a native loop (compiled,
+    ``sorted`` calls the key through the interpreter); many go to the builtin."""
+    if len(totals) > 16:
+        return sorted(range(len(totals)), key=totals.__getitem__, reverse=True)
+    order: list[int] = []
+    for k in range(len(totals)):
+        total = totals[k]
+        at = len(order)
+        while at > 0 and totals[order[at - 1]] < total:
+            at -= 1
+        order.insert(at, k)
+    return order
 
 
 def _top_and_belief(totals: list[float]) -> tuple[int, float]:
@@ -932,18 +989,21 @@ class _Resolver:
     # ---------------------------------------------------------------- scoring
     def set_pick(self, group: _Group, place: Place | None) -> None:
         """Make ``place`` the group's pick, keeping the article's references up to date."""
+        # The three dicts of the shares one by one: compiled, zip over the tuples iterates
+        # them generically.
+        totals = self._totals
         old = self._shares.get(group.key)
         if old is not None:
-            for total, share in zip(self._totals, old):
-                for key, value in share.items():
-                    total[key] -= value
+            _take(totals[0], old[0])
+            _take(totals[1], old[1])
+            _take(totals[2], old[2])
             self._weight_sum -= _country_weight(old)
         group.pick = place
         new = _contribution(group)
         self._shares[group.key] = new
-        for grand, part in zip(self._totals, new):
-            for key, value in part.items():
-                grand[key] = grand.get(key, 0) + value
+        _add(totals[0], new[0])
+        _add(totals[1], new[1])
+        _add(totals[2], new[2])
         self._weight_sum += _country_weight(new)
         rank = self._rank.get(group.key, 41)
         if rank <= 40:
@@ -1056,12 +1116,17 @@ class _Resolver:
         for k, spot in spots:
             cell = near.get(spot.cell)
             version = 0 if cell is None else cell.version
-            if known[k].version != version:
+            nearness = known[k]
+            if nearness.version != version:
                 if cell is not None and cell.picks:
                     term, km, name = _near_term(spot, cell.picks, skip)
-                    known[k] = _Nearness(version, term, km, name)
                 else:
-                    known[k] = _Nearness(version, 0.0, math.inf, "")
+                    term, km, name = 0.0, math.inf, ""
+                if nearness is _NOT_NEAR:
+                    known[k] = _Nearness(version, term, km, name)
+                else:  # the group's own: updated where it is
+                    nearness.version, nearness.term, nearness.km = version, term, km
+                    nearness.name = name
         return known
 
     def claim_term(self, group: _Group, place: Place, chosen: Mapping[int, Place]) -> float:
@@ -1121,7 +1186,7 @@ class _Resolver:
                 for total, m in zip(totals, group.matches)
             ]
         # Stable, reversed too: equals keep their order.
-        order = sorted(range(len(totals)), key=totals.__getitem__, reverse=True)
+        order = _order(totals)
         return totals, order, self.evidence(group, context, order[0])
 
     def best(self, group: _Group) -> Place:
