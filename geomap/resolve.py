@@ -35,7 +35,7 @@ from __future__ import annotations
 import math
 import weakref
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any, Final
@@ -751,14 +751,16 @@ def _round4(x: float) -> float:
 
 def _take(total: dict[str, float], part: dict[str, float]) -> None:
     """Take a share's ``part`` (one of its dicts) off the article's ``total``."""
-    for key, value in part.items():
-        total[key] = total[key] - value
+    if part:
+        for key, value in part.items():
+            total[key] = total[key] - value
 
 
 def _add(total: dict[str, float], part: dict[str, float]) -> None:
     """Add a share's ``part`` (one of its dicts) to the article's ``total``."""
-    for key, value in part.items():
-        total[key] = total.get(key, 0) + value
+    if part:  # most shares name no country explicitly
+        for key, value in part.items():
+            total[key] = total.get(key, 0) + value
 
 
 def _order(totals: list[float]) -> list[int]:
@@ -1103,7 +1105,7 @@ class _Resolver:
         return ev
 
     def nearness(
-        self, group: _Group, context: _Context, spots: Iterable[tuple[int, _Spot]]
+        self, group: _Group, context: _Context, spots: tuple[tuple[int, _Spot], ...]
     ) -> list[_Nearness]:
         """Per candidate of ``group``, its nearness term, the distance to the nearest pick
         and that pick's name (:func:`_near_term`), with the version of its cell it holds
@@ -1460,7 +1462,10 @@ class _Resolver:
         if ev.admin1:
             parts.append(f"in {ev.admin1}, a region of the article")
         if ev.near:
-            parts.append(f"{ev.near_km:.0f} km from {ev.near}")
+            # The number formatted alone: compiled, an f-string with a format spec formats
+            # each of its fields through str.format.
+            km = format(ev.near_km, ".0f")
+            parts.append(f"{km} km from {ev.near}")
         if ev.claim > 0:
             parts.append("fits a stated distance")
         return "; ".join(parts)
