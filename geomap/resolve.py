@@ -356,14 +356,27 @@ class _Namesakes:
                 if place.kind in _AREA_KINDS:
                     continue
                 i, j = int(place.lat // 1.5), int(place.lon // 1.5)
+                # get, then a new list: compiled, setdefault finds a missing key by raising
+                # KeyError, and most of these cells are new.
                 if total - top >= floor:
                     entry = (place.lat, place.lon, math.exp(total - top))
                     for di in (-1, 0, 1):
                         for dj in (-1, 0, 1):
-                            around.setdefault((i + di) * 512 + j + dj, []).append(entry)
+                            cell: _Cell = (i + di) * 512 + j + dj
+                            entries = around.get(cell)
+                            if entries is None:
+                                around[cell] = [entry]
+                            else:
+                                entries.append(entry)
                 if total >= lowest:
                     scale = math.cos(place.lat * _RADIANS)
-                    probes.setdefault(i * 512 + j, []).append((k, place.lat, place.lon, scale))
+                    probe = (k, place.lat, place.lon, scale)
+                    own: _Cell = i * 512 + j
+                    cell_probes = probes.get(own)
+                    if cell_probes is None:
+                        probes[own] = [probe]
+                    else:
+                        cell_probes.append(probe)
         return _Namesakes(fixed, around, list(probes.items()))
 
 
@@ -414,10 +427,20 @@ class _Layout:
         countries: dict[str, list[int]] = {}
         regions: dict[str, list[int]] = {}
         for k, (match, (_, _, _, region)) in enumerate(zip(matches, static)):
-            if match.place.country:
-                countries.setdefault(match.place.country, []).append(k)
+            # get, then a new list: compiled, setdefault finds a missing key by raising.
+            country = match.place.country
+            if country:
+                ks = countries.get(country)
+                if ks is None:
+                    countries[country] = [k]
+                else:
+                    ks.append(k)
             if region is not None:
-                regions.setdefault(region, []).append(k)
+                ks = regions.get(region)
+                if ks is None:
+                    regions[region] = [k]
+                else:
+                    ks.append(k)
         return _Layout(
             tuple(row[0] for row in static),
             {country: tuple(ks) for country, ks in countries.items()},
