@@ -35,7 +35,7 @@ from __future__ import annotations
 import math
 import weakref
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any, Final
@@ -210,6 +210,12 @@ def _quality_bonus(quality: int) -> float:
     )
 
 
+#: A cell's number where it keys a dict (:data:`_Cell`, :data:`_Near`): an int, typed
+#: ``object`` and kept boxed. Compiled, an int is held unboxed and boxed again, a new object
+#: past 256, at every lookup.
+_Key = object
+
+
 class _Spot:
     """Where a candidate lies, for nearness: lat, lon, the longitude window (degrees) beyond
     which a pick lies over 400 km away, the latitude in radians and its cosine (the
@@ -221,7 +227,7 @@ class _Spot:
     __slots__ = ("lat", "lon", "lon_window", "p1", "cos_p1", "cell")
 
     def __init__(
-        self, lat: float, lon: float, lon_window: float, p1: float, cos_p1: float, cell: int
+        self, lat: float, lon: float, lon_window: float, p1: float, cos_p1: float, cell: _Key
     ) -> None:
         self.lat = lat
         self.lon = lon
@@ -309,8 +315,8 @@ def prior(place: Place) -> float:
 
 
 #: A cell of 1.5 degrees of latitude and longitude: (lat // 1.5) * 512 + lon // 1.5 (an int
-#: hashes faster than a pair); the cells beside it differ by 1 and 512.
-_Cell = int
+#: hashes faster than a pair; see :data:`_Key`); the cells beside it differ by 1 and 512.
+_Cell = _Key
 
 
 class _Namesakes:
@@ -323,7 +329,7 @@ class _Namesakes:
         self,
         fixed: list[float],
         around: dict[_Cell, list[tuple[float, float, float]]],
-        probes: dict[_Cell, list[tuple[int, float, float, float]]],
+        probes: list[tuple[_Cell, list[tuple[int, float, float, float]]]],
     ) -> None:
         #: Per candidate, its prior plus the name's term.
         self.fixed = fixed
@@ -332,7 +338,8 @@ class _Namesakes:
         #: to the name's best).
         self.around = around
         #: The candidates that may take support (five times less plausible, not areas), by
-        #: their cell, as (index, lat, lon, cosine of lat).
+        #: their cell, as (index, lat, lon, cosine of lat): (cell, candidates) pairs, as
+        #: they are only iterated.
         self.probes = probes
 
     @classmethod
@@ -349,15 +356,28 @@ class _Namesakes:
                 if place.kind in _AREA_KINDS:
                     continue
                 i, j = int(place.lat // 1.5), int(place.lon // 1.5)
+                # get, then a new list: compiled, setdefault finds a missing key by raising
+                # KeyError, and most of these cells are new.
                 if total - top >= floor:
                     entry = (place.lat, place.lon, math.exp(total - top))
                     for di in (-1, 0, 1):
                         for dj in (-1, 0, 1):
-                            around.setdefault((i + di) * 512 + j + dj, []).append(entry)
+                            cell: _Cell = (i + di) * 512 + j + dj
+                            entries = around.get(cell)
+                            if entries is None:
+                                around[cell] = [entry]
+                            else:
+                                entries.append(entry)
                 if total >= lowest:
                     scale = math.cos(place.lat * _RADIANS)
-                    probes.setdefault(i * 512 + j, []).append((k, place.lat, place.lon, scale))
-        return _Namesakes(fixed, around, probes)
+                    probe = (k, place.lat, place.lon, scale)
+                    own: _Cell = i * 512 + j
+                    cell_probes = probes.get(own)
+                    if cell_probes is None:
+                        probes[own] = [probe]
+                    else:
+                        cell_probes.append(probe)
+        return _Namesakes(fixed, around, list(probes.items()))
 
 
 #: Functions mypyc has no native form of, bound once (compiled, ``math.asin`` is a lookup in
@@ -369,6 +389,11 @@ _EARTH_DIAMETER_KM: Final = 2 * EARTH_RADIUS_KM
 #: Squared degrees (see :meth:`_Resolver.pair_support`) beyond which a pair lies surely over
 #: 150 km apart (a margin over (150 / 111.2) ** 2 for rounding): no need of math.hypot.
 _BEYOND_150: Final = (150 / 111.2) ** 2 * 1.001
+#: Squared degrees surely under 50 km, surely over 50 km and surely under 150 km (the same
+#: margins): only between them does the distance need working out.
+_WITHIN_50: Final = (50 / 111.2) ** 2 * 0.999
+_BEYOND_50: Final = (50 / 111.2) ** 2 * 1.001
+_WITHIN_150: Final = (150 / 111.2) ** 2 * 0.999
 
 #: Per candidate, what does not change while the article's picks settle: (score from
 #: prior, name and type word; the type word; where it lies for nearness (``_Spot``, None
@@ -402,10 +427,20 @@ class _Layout:
         countries: dict[str, list[int]] = {}
         regions: dict[str, list[int]] = {}
         for k, (match, (_, _, _, region)) in enumerate(zip(matches, static)):
-            if match.place.country:
-                countries.setdefault(match.place.country, []).append(k)
+            # get, then a new list: compiled, setdefault finds a missing key by raising.
+            country = match.place.country
+            if country:
+                ks = countries.get(country)
+                if ks is None:
+                    countries[country] = [k]
+                else:
+                    ks.append(k)
             if region is not None:
-                regions.setdefault(region, []).append(k)
+                ks = regions.get(region)
+                if ks is None:
+                    regions[region] = [k]
+                else:
+                    ks.append(k)
         return _Layout(
             tuple(row[0] for row in static),
             {country: tuple(ks) for country, ks in countries.items()},
@@ -414,13 +449,23 @@ class _Layout:
         )
 
 
-#: What :meth:`_Group.settle` found, by its matches' ids, type words and whether a
-#: direction word names a part: (the matches, their static terms, their layout, their
-#: namesakes' terms).
+#: What :meth:`_Group.settle` found, by the group's key, type words and whether a direction
+#: word names a part: (the matches, their static terms, their layout, their namesakes'
+#: terms). An entry holds for the same matches only (:func:`_same_matches`).
 _STATIC: dict[tuple, tuple[tuple[Match, ...], tuple[_Static, ...], _Layout, _Namesakes]] = {}
 
 
 _NO_LAYOUT = _Layout((), {}, {}, ())
+
+
+def _same_matches(known: tuple[Match, ...], matches: list[Match]) -> bool:
+    """Whether ``known`` holds the very objects ``matches`` holds, in the same order."""
+    if len(known) != len(matches):
+        return False
+    for k in range(len(known)):
+        if known[k] is not matches[k]:
+            return False
+    return True
 
 
 class _Group:
@@ -455,13 +500,15 @@ class _Group:
 
     def settle(self) -> None:
         """Fill ``static``, once the group's matches and type words are known. Without
-        near spellings it depends on nothing else: remembered across articles, by the
-        matches' ids (the entry holds the matches, so the ids stay theirs)."""
+        near spellings it depends on nothing else: remembered across articles, for the
+        same matches (the lookup caches hand out the same objects to every article naming
+        a place), found by the name's key; a key of the matches' ids cost more to build
+        and hash than the search it saved."""
         key = None
         if not self.variants:
-            key = (tuple(map(id, self.matches)), frozenset(self.type_words), bool(self.parts))
+            key = (self.key, frozenset(self.type_words), bool(self.parts))
             known = _STATIC.get(key)
-            if known is not None:
+            if known is not None and _same_matches(known[0], self.matches):
                 self.static, self.layout, self.namesakes = list(known[1]), known[2], known[3]
                 return
         self.namesakes = _Namesakes.of(self.matches)
@@ -586,10 +633,21 @@ class _NearPick:
         self.name = name
 
 
+class _NearCell:
+    """A cell of :data:`_Near`: the picks in it, and its version, new whenever they change
+    (0 for a cell no pick has been in)."""
+
+    __slots__ = ("picks", "version")
+
+    def __init__(self) -> None:
+        self.picks: list[_NearPick] = []
+        self.version = 0
+
+
 #: Picks by the cells (4 degrees of latitude by 10 of longitude: band * 64 + column, an int
-#: hashes faster than a pair) of the candidates they may lie within 400 km of
-#: (:func:`_near_cells`).
-_Near = dict[int, list[_NearPick]]
+#: hashes faster than a pair; see :data:`_Key`) of the candidates they may lie within 400 km
+#: of (:func:`_near_cells`).
+_Near = dict[_Key, _NearCell]
 
 
 def _near_cell(place: Place) -> int:
@@ -598,7 +656,7 @@ def _near_cell(place: Place) -> int:
 
 
 @lru_cache(maxsize=65536)
-def _near_cells(lat: float, lon: float) -> tuple[int, ...]:
+def _near_cells(lat: float, lon: float) -> tuple[_Key, ...]:
     """The cells of :data:`_Near` whose candidates may have a pick at (lat, lon) within
     their windows: 3.6 degrees of latitude (the band and the two beside it) and the
     longitude window of the band's latitude farthest from the equator (a little more, to
@@ -678,9 +736,26 @@ def _contribution(group: _Group) -> _Shares:
     elif pick.country:
         weight[pick.country] = 0.5 * n
     if pick.kind in _REGION_KINDS and pick.admin1:
-        name = pick.name if pick.kind == "admin1" else pick.admin1
-        regions[_region_key(pick.country, name)] = n
+        regions[_pick_region(pick)] = n
     return explicit, weight, regions
+
+
+#: The key (:func:`_region_key`) of the first-level region a pick is or lies in, by the
+#: pick's id (the entry holds the pick, so the id stays its own): the lookup caches hand
+#: out the same places to every article naming them.
+_PICK_REGION: dict[int, tuple[Place, str]] = {}
+
+
+def _pick_region(pick: Place) -> str:
+    """The key of the region ``pick`` (a region, or a place with its ``admin1``) counts
+    for in the article's references."""
+    entry = _PICK_REGION.get(id(pick))
+    if entry is None or entry[0] is not pick:
+        if len(_PICK_REGION) > 200_000:
+            _PICK_REGION.clear()
+        name = pick.name if pick.kind == "admin1" else pick.admin1
+        entry = _PICK_REGION[id(pick)] = (pick, _region_key(pick.country, name))
+    return entry[1]
 
 
 def _round4(x: float) -> float:
@@ -695,6 +770,52 @@ def _round4(x: float) -> float:
         if -0.4999 < y - k < 0.4999:
             return k / 10000.0
     return round(x, 4)
+
+
+def _take(total: dict[str, float], part: dict[str, float]) -> None:
+    """Take a share's ``part`` (one of its dicts) off the article's ``total``."""
+    if part:
+        for key, value in part.items():
+            total[key] = total[key] - value
+
+
+def _add(total: dict[str, float], part: dict[str, float]) -> None:
+    """Add a share's ``part`` (one of its dicts) to the article's ``total``."""
+    if part:  # most shares name no country explicitly
+        for key, value in part.items():
+            total[key] = total.get(key, 0) + value
+
+
+def _order(totals: list[float]) -> list[int]:
+    """``sorted(range(len(totals)), key=totals.__getitem__, reverse=True)``: the indexes,
+    best first, equals in their order. A few are inserted in a native loop (compiled,
+    ``sorted`` calls the key through the interpreter); many go to the builtin."""
+    if len(totals) > 16:
+        return sorted(range(len(totals)), key=totals.__getitem__, reverse=True)
+    order: list[int] = []
+    for k in range(len(totals)):
+        total = totals[k]
+        at = len(order)
+        while at > 0 and totals[order[at - 1]] < total:
+            at -= 1
+        order.insert(at, k)
+    return order
+
+
+def _top_and_belief(totals: list[float]) -> tuple[int, float]:
+    """The index of the first highest of a group's scores ``totals`` (``totals.index(max(
+    totals))``) and its probability among them (the softmax) raised to ``Weights.belief``:
+    the builtins' work in native loops (compiled, ``max`` and ``sum`` are calls through the
+    builtins module; ``sum`` of floats adds them in order from the first, as here)."""
+    best, top = 0, totals[0]
+    for k in range(1, len(totals)):
+        if totals[k] > top:
+            best, top = k, totals[k]
+    norm = 0.0
+    for total in totals:
+        norm += math.exp(total - top)
+    # math.pow(x, y) is x ** y (both C's pow for a finite x > 0), compiled without boxing.
+    return best, math.pow(1.0 / norm, WEIGHTS.belief)
 
 
 def _country_weight(share: _Shares) -> float:
@@ -807,8 +928,7 @@ class _Resolver:
         # again only then.
         self._rank: dict[str, int] = {}
         self._near: _Near = {}
-        self._near_entry: dict[str, tuple[tuple[int, ...], _NearPick, Place]] = {}
-        self._cell_version: dict[int, int] = {}
+        self._near_entry: dict[str, tuple[list[_NearCell], _NearPick, Place]] = {}
         self._version = 0
         self._nearness: dict[str, list[_Nearness]] = {}
         countries = _COUNTRIES.get(gazetteer)
@@ -894,18 +1014,21 @@ class _Resolver:
     # ---------------------------------------------------------------- scoring
     def set_pick(self, group: _Group, place: Place | None) -> None:
         """Make ``place`` the group's pick, keeping the article's references up to date."""
+        # The three dicts of the shares one by one: compiled, zip over the tuples iterates
+        # them generically.
+        totals = self._totals
         old = self._shares.get(group.key)
         if old is not None:
-            for total, share in zip(self._totals, old):
-                for key, value in share.items():
-                    total[key] -= value
+            _take(totals[0], old[0])
+            _take(totals[1], old[1])
+            _take(totals[2], old[2])
             self._weight_sum -= _country_weight(old)
         group.pick = place
         new = _contribution(group)
         self._shares[group.key] = new
-        for grand, part in zip(self._totals, new):
-            for key, value in part.items():
-                grand[key] = grand.get(key, 0) + value
+        _add(totals[0], new[0])
+        _add(totals[1], new[1])
+        _add(totals[2], new[2])
         self._weight_sum += _country_weight(new)
         rank = self._rank.get(group.key, 41)
         if rank <= 40:
@@ -918,24 +1041,28 @@ class _Resolver:
         old = self._near_entry.get(group.key)
         if old is not None and old[2] is pick:
             return
-        touched = []
+        touched: list[list[_NearCell]] = []
         if old is not None:
             for cell in old[0]:
-                self._near[cell].remove(old[1])
+                cell.picks.remove(old[1])
             del self._near_entry[group.key]
             touched.append(old[0])
         if pick is not None and pick.kind not in _AREA_KINDS:
             p2 = pick.lat * _RADIANS
             entry = _NearPick(rank, pick.lat, pick.lon, p2, math.cos(p2), group.name)
-            cells = _near_cells(pick.lat, pick.lon)
-            for cell in cells:
-                self._near.setdefault(cell, []).append(entry)
+            cells: list[_NearCell] = []
+            for key in _near_cells(pick.lat, pick.lon):
+                found = self._near.get(key)
+                if found is None:
+                    found = self._near[key] = _NearCell()
+                found.picks.append(entry)
+                cells.append(found)
             self._near_entry[group.key] = (cells, entry, pick)
             touched.append(cells)
-        for cells in touched:
+        for changed in touched:
             self._version += 1
-            for cell in cells:
-                self._cell_version[cell] = self._version
+            for cell in changed:
+                cell.version = self._version
 
     def scores(self, group: _Group, context: _Context) -> list[float]:
         """The scores of ``group``'s candidates in the current context: their static
@@ -1001,7 +1128,7 @@ class _Resolver:
         return ev
 
     def nearness(
-        self, group: _Group, context: _Context, spots: Iterable[tuple[int, _Spot]]
+        self, group: _Group, context: _Context, spots: tuple[tuple[int, _Spot], ...]
     ) -> list[_Nearness]:
         """Per candidate of ``group``, its nearness term, the distance to the nearest pick
         and that pick's name (:func:`_near_term`), with the version of its cell it holds
@@ -1010,17 +1137,21 @@ class _Resolver:
         known = self._nearness.get(group.key)
         if known is None or len(known) != len(group.matches):
             known = self._nearness[group.key] = [_NOT_NEAR] * len(group.matches)
-        versions, near, skip = self._cell_version, context.near, context.skip
+        near, skip = context.near, context.skip
         for k, spot in spots:
-            cell = spot.cell
-            version = versions.get(cell, 0)
-            if known[k].version != version:
-                picks = near.get(cell)
-                if picks:
-                    term, km, name = _near_term(spot, picks, skip)
-                    known[k] = _Nearness(version, term, km, name)
+            cell = near.get(spot.cell)
+            version = 0 if cell is None else cell.version
+            nearness = known[k]
+            if nearness.version != version:
+                if cell is not None and cell.picks:
+                    term, km, name = _near_term(spot, cell.picks, skip)
                 else:
-                    known[k] = _Nearness(version, 0.0, math.inf, "")
+                    term, km, name = 0.0, math.inf, ""
+                if nearness is _NOT_NEAR:
+                    known[k] = _Nearness(version, term, km, name)
+                else:  # the group's own: updated where it is
+                    nearness.version, nearness.term, nearness.km = version, term, km
+                    nearness.name = name
         return known
 
     def claim_term(self, group: _Group, place: Place, chosen: Mapping[int, Place]) -> float:
@@ -1080,16 +1211,15 @@ class _Resolver:
                 for total, m in zip(totals, group.matches)
             ]
         # Stable, reversed too: equals keep their order.
-        order = sorted(range(len(totals)), key=totals.__getitem__, reverse=True)
+        order = _order(totals)
         return totals, order, self.evidence(group, context, order[0])
 
     def best(self, group: _Group) -> Place:
         """The top candidate of ``group`` (the first of equals, as in :meth:`rank`)."""
         context = self.context(group, False)
         totals = self._totals_of[group.key] = self.scores(group, context)
-        top = max(totals)
-        self._belief = (1.0 / sum([math.exp(t - top) for t in totals])) ** WEIGHTS.belief
-        return group.matches[totals.index(top)].place
+        k, self._belief = _top_and_belief(totals)
+        return group.matches[k].place
 
     def run(self) -> tuple[Mention, ...]:
         self.collect()
@@ -1136,9 +1266,8 @@ class _Resolver:
                     totals = group.namesakes.fixed
                 if group.key in pairs:
                     totals = [t + b for t, b in zip(totals, pairs[group.key])]
-                top = max(totals)
-                group.belief = (1.0 / sum([math.exp(t - top) for t in totals])) ** WEIGHTS.belief
-                self.set_pick(group, group.matches[totals.index(top)].place)
+                k, group.belief = _top_and_belief(totals)
+                self.set_pick(group, group.matches[k].place)
 
     def settle_picks(self, groups: list[_Group]) -> tuple[int, dict[str, int]]:
         """Let the evidence settle: two rounds of re-picking every ambiguous group in the
@@ -1170,9 +1299,11 @@ class _Resolver:
         changed = ranked[0].place is not group.pick
         if changed:
             self.set_pick(group, ranked[0].place)
-        top = max(totals)
+        top = totals[order[0]]  # the first of equals, as max() would give
         weights = [math.exp(totals[k] - top) for k in order]
-        norm = sum(weights)
+        norm = 0.0  # sum(weights), without the builtin's call (compiled)
+        for weight in weights:
+            norm += weight
         best = ranked[0]
         candidates = tuple(
             Candidate(m.place, _round4(w / norm)) for m, w in zip(ranked[1:6], weights[1:6])
@@ -1245,33 +1376,43 @@ class _Resolver:
             probes = namesakes.probes
             if len(group.matches) < 2 or not probes:
                 continue
-            # Per candidate, the best term from each other group, in the groups' order.
-            best: dict[int, dict[str, float]] = {}
+            # Per candidate, the sum of the best term from each other group, in the groups'
+            # order (a candidate lies in one cell: its best term from a group is found in
+            # that group's entries around the cell).
+            sums = [0.0] * len(group.matches)
+            found = False
             for other in named:
                 if other is group or other.namesakes is None:
                     continue
                 around = other.namesakes.around
-                for cell, cell_probes in probes.items():
+                for cell, cell_probes in probes:
                     entries = around.get(cell)
                     if entries is None:
                         continue
                     for k, lat0, lon0, scale in cell_probes:
+                        top = 0.0
                         for lat, lon, weight in entries:
                             d_lat, d_lon = lat - lat0, (lon - lon0) * scale
-                            if d_lat * d_lat + d_lon * d_lon > _BEYOND_150:
+                            squared = d_lat * d_lat + d_lon * d_lon
+                            if squared > _BEYOND_150:
                                 continue
-                            # Equirectangular: exact enough under 150 km.
-                            d = 111.2 * _hypot(d_lat, d_lon)
-                            if d < 150:
+                            if squared < _WITHIN_50:
+                                term = weight * near_50
+                            elif _BEYOND_50 < squared < _WITHIN_150:
+                                term = weight * near_150
+                            else:
+                                # Equirectangular: exact enough under 150 km.
+                                d = 111.2 * _hypot(d_lat, d_lon)
+                                if d >= 150:
+                                    continue
                                 term = weight * (near_50 if d < 50 else near_150)
-                                terms = best.setdefault(k, {})
-                                if term > terms.get(other.key, 0.0):
-                                    terms[other.key] = term
-            if best:
-                totals = [0.0] * len(group.matches)
-                for k, terms in best.items():
-                    totals[k] = WEIGHTS.pairs * sum(terms.values())
-                support[group.key] = totals
+                            if term > top:
+                                top = term
+                        if top > 0.0:
+                            sums[k] = sums[k] + top
+                            found = True
+            if found:
+                support[group.key] = [WEIGHTS.pairs * total for total in sums]
         return support
 
     def restrict_to_context(self, group: _Group) -> None:
@@ -1344,7 +1485,10 @@ class _Resolver:
         if ev.admin1:
             parts.append(f"in {ev.admin1}, a region of the article")
         if ev.near:
-            parts.append(f"{ev.near_km:.0f} km from {ev.near}")
+            # The number formatted alone: compiled, an f-string with a format spec formats
+            # each of its fields through str.format.
+            km = format(ev.near_km, ".0f")
+            parts.append(f"{km} km from {ev.near}")
         if ev.claim > 0:
             parts.append("fits a stated distance")
         return "; ".join(parts)

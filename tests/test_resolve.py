@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
+import math
+import random
 
 import pytest
 
 from geomap.extract import extract
 from geomap.records import CONFIDENT, Candidate, Mention, Place, Sentence
-from geomap.resolve import resolve
+from geomap.resolve import WEIGHTS, resolve
 from geomap.text import split_sentences
 
 ROWS = [
@@ -309,3 +311,19 @@ def test_the_records_written_out_constructors_take_every_field_with_its_default(
     assert dataclasses.replace(made) == made
     with pytest.raises(dataclasses.FrozenInstanceError):
         setattr(made, dataclasses.fields(cls)[0].name, None)
+
+
+@pytest.mark.parametrize("size", [1, 2, 5, 16, 17, 40])
+def test_candidates_rank_best_first_equals_in_their_order_as_the_builtins_rank_them(size):
+    # The ranking and the softmax run as native loops (faster compiled) where they were
+    # sorted(), max(), sum() and index(): the candidates' order and probabilities must not
+    # move, ties (runners-up of equal score) and negative zero included.
+    from geomap.resolve import _order, _top_and_belief
+
+    rng = random.Random(size)
+    for _ in range(50):
+        totals = [rng.choice([0.0, -0.0, 1.5, 2.25, -1.0, rng.uniform(-3, 5)]) for _ in range(size)]
+        assert _order(totals) == sorted(range(size), key=totals.__getitem__, reverse=True)
+        top = max(totals)
+        belief = (1.0 / sum([math.exp(t - top) for t in totals])) ** WEIGHTS.belief
+        assert _top_and_belief(totals) == (totals.index(top), belief)
