@@ -488,42 +488,62 @@ _COORDINATE_HINT = re.compile(
 )
 
 
-# The hints above, tried on a whole article at once. A pattern opening with one literal
-# character lets the engine jump from one occurrence to the next with a fast search, several
-# times faster than a character class, so each scan below is one hint (or one branch of it)
-# opened by a literal and read at the same position, the rest in lookarounds: a sentence
-# holds a match of the hint only if it holds a match of a scan, and is then checked with the
-# hint itself (:func:`_hinted`). The unit, compass-word and latitude scans read the text
-# lowered as ASCII bytes, every other character a "?" (:func:`_hinted`): as a text without
-# the characters of :data:`_FOLDED_TO_LETTERS` has no letter the hints' IGNORECASE takes for
-# an ASCII letter but those, the scans find each ASCII letter where the hints do; and they
-# take a "?" for whatever a lookaround or a space there reads (a space, a digit, a letter,
-# a sign), so that they find every match of the hints, and maybe more.
-_SPACE = r"\s\x1c-\x1f?"  # \s of text (bytes' \s leaves \x1c-\x1f out), and "?"
-_BEFORE_UNIT = rf"[{_SPACE}\d(\[-]"  # [\s\d(\[-] of text
-_AFTER_UNIT = r"(?![\w/])"  # (?![\w/²³]) of text
+# The hints above, tried on a whole article at once. A pattern opening with literal
+# characters lets the engine jump from one occurrence to the next with a fast search, several
+# times faster than a character class, and it tries the rest of the pattern only there, which
+# costs far more than skipping a character: so each scan below opens with the literal bytes
+# that fewest positions of a text hold, the rest in lookarounds. A sentence holds a match of
+# the hint only if it holds a match of a scan, and is then checked with the hint itself
+# (:func:`_hinted`). The scans read the text as ASCII bytes, every other character a "?",
+# translated (:func:`_scan_table`) so that the letters a scan opens with are one byte and
+# whatever else a lookaround reads, bar letters, another: as a text without the characters
+# of :data:`_FOLDED_TO_LETTERS` has no letter the hints' IGNORECASE takes for an ASCII letter
+# but those, the scans find each ASCII letter where the hints do, and take any byte made
+# "\x03" for whatever a lookaround or a space there reads (a space, a digit, a sign, a
+# letter outside ASCII), so that they find every match of the hints, and maybe more.
+
+
+def _scan_table(marked: bytes, mark: bytes, lower: bool) -> bytes:
+    """A table for ``bytes.translate``: the letters of ``marked`` made ``mark``, the other
+    ASCII letters kept (lowered if ``lower``), every other byte made "\\x03"."""
+    out = bytearray(b"\x03" * 256)
+    for c in b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ":
+        out[c] = c | 0x20 if lower else c
+    for c in marked:
+        out[c] = mark[0]
+    return bytes(out)
+
+
+#: The unit, latitude and compass-word scans read the text as ASCII bytes translated by
+#: :data:`_SCAN_TABLE` ("\x03" and the translation, :func:`_hinted`): letters lowered, "k",
+#: "m", "f" and "y" made "\x02", and any other byte "\x03" (a "?" of the ASCII bytes too,
+#: whatever it stood for): each scan opens with a "\x03" and the letter after it, a prefix
+#: of two or three bytes the engine skips to and that few positions hold (a unit opens a
+#: word: spaces, digits, "(", "[" or "-" before it), and a match starts where the hint's
+#: letter is in the text. A "\x03" or "\x02" standing for what the hint rejects (a digit
+#: after "km", "km/h", "my"), the scans find every match of the hints, and some more.
+_SCAN_TABLE = _scan_table(b"kmfyKMFY", b"\x02", lower=True)
 _UNIT_SCANS = tuple(
-    re.compile(scan.encode())
+    re.compile(scan)
     for scan in (
-        rf"k(?<={_BEFORE_UNIT}k)(?=(?:ilo[{_SPACE}-]?met(?:re|er)s?|ms?){_AFTER_UNIT})",
-        rf"m(?<={_BEFORE_UNIT}m)(?=(?:et(?:re|er)s?|iles?|ls|i)?{_AFTER_UNIT})",
-        rf"nm(?<={_BEFORE_UNIT}nm)(?=i?{_AFTER_UNIT})",
-        rf"f(?<={_BEFORE_UNIT}f)(?=(?:eet|oot|t){_AFTER_UNIT})",
-        rf"y(?<={_BEFORE_UNIT}y)(?=(?:ards?|ds?){_AFTER_UNIT})",
+        rb"\x03\x02(?=(?:ilo\x03?\x02et(?:re|er)s?|\x02s?|et(?:re|er)s?|iles?|ls|i|eet|oot|t"
+        rb"|ards?|ds?)?(?![a-z]))",
+        rb"\x03n\x02(?=i?(?![a-z]))",
     )
 )
 #: A compass abbreviation (:data:`_DIRECTION_LETTER`) or a hemisphere after a digit or a
-#: space (that of a decimal coordinate, :data:`_COORDINATE_HINT`), one scan a letter.
-_LETTER_SCANS = tuple(
-    re.compile(
-        rf"{letter}(?:(?<!\w{letter})(?=(?:{follow})?\s+(?i:of)\b)|(?<=[\d\s]{letter})(?!\w))"
-    )
-    for letter, follow in (("N", "NE|NW|E|W"), ("E", "NE|SE"), ("S", "SE|SW|E|W"), ("W", "SW|NW"))
-)
+#: space (that of a decimal coordinate, :data:`_COORDINATE_HINT`), in the ASCII bytes
+#: translated by :data:`_LETTER_TABLE` ("N", "E", "S" and "W" made "\x01", the other letters
+#: kept, any other byte "\x03") with a "\x03" after: the last of at most three such letters
+#: before "of" and what may precede it, or one after what may stand for a digit or a space
+#: and before what may stand for no word character. The match is at the last letter of the
+#: run, in the sentence of the first.
+_LETTER_TABLE = _scan_table(b"NESW", b"\x01", lower=False)
+_LETTER_SCAN = re.compile(rb"\x01\x03(?:(?<=\x03\x01\x03)|(?=\x03*(?i:of)\b))")
 _DEGREE_SIGNS = "°º˚"
-_LATITUDE_SCAN = re.compile(rb"l(?<!\wl)(?=at(?:itude)?\b|ong?(?:itude)?\b)")
+_LATITUDE_SCAN = re.compile(rb"\x03l(?=at(?:itude)?\b|ong?(?:itude)?\b)")
 #: :data:`_DIRECTION_OF` after a compass word, in the scanned bytes.
-_DIRECTION_OF_SCAN = re.compile(rf"(?:wards?)?[{_SPACE}]+(?:of|from)".encode())
+_DIRECTION_OF_SCAN = re.compile(rb"(?:wards?)?\x03+(?:o\x02|\x02ro\x02)")
 _DIRECTION_NAMES = (b"north", b"south", b"east", b"west")
 #: The characters outside ASCII that IGNORECASE takes for an ASCII letter or that casefold
 #: to one or more (tests/test_statements.py lists them from all of Unicode): a text holding
@@ -2852,7 +2872,8 @@ def _hinted(text: str, sentences: Sequence[Sentence]) -> tuple[set[int], set[int
         and (not inside or "".join(map(text.__getitem__, inside)).isspace())
     ):
         return _hinted_one_by_one(text, sentences)
-    folded = text.encode("ascii", "replace").lower()
+    raw = text.encode("ascii", "replace")
+    scanned = b"\x03" + raw.translate(_SCAN_TABLE)  # text[i] at scanned[i + 1]
 
     def holding(positions: Sequence[int]) -> set[int]:
         found = set()
@@ -2867,7 +2888,7 @@ def _hinted(text: str, sentences: Sequence[Sentence]) -> tuple[set[int], set[int
             i for i in candidates if pattern.search(within, sentences[i].start, sentences[i].end)
         }
 
-    marks = [m.start() for s in _UNIT_SCANS for m in s.finditer(folded)]
+    marks = [m.start() for s in _UNIT_SCANS for m in s.finditer(scanned)]
     units = matching(_UNIT_HINT, holding(marks), text)
     # A compass word found in a sentence is a match of _DIRECTION_WORD there: it holds no
     # space and a space follows the sentence, so it ends inside. A match of _DIRECTION_OF
@@ -2875,12 +2896,12 @@ def _hinted(text: str, sentences: Sequence[Sentence]) -> tuple[set[int], set[int
     directions: set[int] = set()
     words: set[int] = set()
     for name in _DIRECTION_NAMES:
-        for pos in _occurrences(folded, name):
-            i = bisect_right(starts, pos) - 1
-            if i >= 0 and pos < sentences[i].end:
+        for at in _occurrences(scanned, name):
+            i = bisect_right(starts, at - 1) - 1
+            if i >= 0 and at - 1 < sentences[i].end:
                 words.add(i)
                 if i not in directions and _DIRECTION_OF_SCAN.match(
-                    folded, pos + len(name), sentences[i].end
+                    scanned, at + len(name), sentences[i].end + 1
                 ):
                     directions.add(i)
     directions = {
@@ -2888,11 +2909,12 @@ def _hinted(text: str, sentences: Sequence[Sentence]) -> tuple[set[int], set[int
         for i in directions
         if _DIRECTION_OF.search(text[sentences[i].start : sentences[i].end].casefold())
     }
-    lettered = holding([m.start() for s in _LETTER_SCANS for m in s.finditer(text)])
+    letters = raw.translate(_LETTER_TABLE) + b"\x03"
+    lettered = holding([m.start() for m in _LETTER_SCAN.finditer(letters)])
     directions |= matching(_DIRECTION_LETTER, lettered - directions, text)
     directions |= matching(_ABBREVIATION_OF, words - directions, text)
     marks = [p for sign in _DEGREE_SIGNS for p in _occurrences(text, sign)]
-    marks += [m.start() for m in _LATITUDE_SCAN.finditer(folded)]
+    marks += [m.start() for m in _LATITUDE_SCAN.finditer(scanned)]
     points = matching(_COORDINATE_HINT, holding(marks) | lettered, text)
     return units, directions, points
 
