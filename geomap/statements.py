@@ -516,21 +516,20 @@ def _scan_table(marked: bytes, mark: bytes, lower: bool) -> bytes:
 
 #: The unit, latitude and compass-word scans read the text as ASCII bytes translated by
 #: :data:`_SCAN_TABLE` ("\x03" and the translation, :func:`_hinted`): letters lowered, "k",
-#: "m", "f" and "y" made "\x02", and any other byte "\x03" (a "?" of the ASCII bytes too,
-#: whatever it stood for): each scan opens with a "\x03" and the letter after it, a prefix
-#: of two or three bytes the engine skips to and that few positions hold (a unit opens a
-#: word: spaces, digits, "(", "[" or "-" before it), and a match starts where the hint's
-#: letter is in the text. A "\x03" or "\x02" standing for what the hint rejects (a digit
-#: after "km", "km/h", "my"), the scans find every match of the hints, and some more.
-_SCAN_TABLE = _scan_table(b"kmfyKMFY", b"\x02", lower=True)
-_UNIT_SCANS = tuple(
-    re.compile(scan)
-    for scan in (
-        rb"\x03\x02(?=(?:ilo\x03?\x02et(?:re|er)s?|\x02s?|et(?:re|er)s?|iles?|ls|i|eet|oot|t"
-        rb"|ards?|ds?)?(?![a-z]))",
-        rb"\x03n\x02(?=i?(?![a-z]))",
-    )
+#: "m", "f", "y" and "l" made "\x02", and any other byte "\x03" (a "?" of the ASCII bytes
+#: too, whatever it stood for). :data:`_UNIT_SCAN` opens with a "\x03" and a "\x02", a prefix
+#: the engine skips to and few positions hold (a word opening with one of the letters: a
+#: unit opens a word, spaces, digits, "(", "[" or "-" before it, and "lat" and "lon" do),
+#: then tries the endings of the units, or of "lat" and "lon" (the group "lat" says which:
+#: no ending is both); :data:`_NM_SCAN` finds "nm" and "nmi". A match starts where the
+#: hint's letter is in the text. As a "\x03" or "\x02" may stand for what the hint rejects
+#: (a digit after "km", "km/h", "my"), the scans find every match of the hints, and more.
+_SCAN_TABLE = _scan_table(b"kmfylKMFYL", b"\x02", lower=True)
+_UNIT_SCAN = re.compile(
+    rb"\x03\x02(?:(?=(?:i\x02o\x03?\x02et(?:re|er)s?|\x02s?|et(?:re|er)s?|i\x02es?|\x02s|i|eet"
+    rb"|oot|t|ards?|ds?)?(?![a-z\x02]))|(?=(?:at(?:itude)?|ong?(?:itude)?)(?![a-z\x02]))(?P<lat>))"
 )
+_NM_SCAN = re.compile(rb"\x03n\x02(?=i?(?![a-z\x02]))")
 #: A compass abbreviation (:data:`_DIRECTION_LETTER`) or a hemisphere after a digit or a
 #: space (that of a decimal coordinate, :data:`_COORDINATE_HINT`), in the ASCII bytes
 #: translated by :data:`_LETTER_TABLE` ("N", "E", "S" and "W" made "\x01", the other letters
@@ -541,7 +540,6 @@ _UNIT_SCANS = tuple(
 _LETTER_TABLE = _scan_table(b"NESW", b"\x01", lower=False)
 _LETTER_SCAN = re.compile(rb"\x01\x03(?:(?<=\x03\x01\x03)|(?=\x03*(?i:of)\b))")
 _DEGREE_SIGNS = "°º˚"
-_LATITUDE_SCAN = re.compile(rb"\x03l(?=at(?:itude)?\b|ong?(?:itude)?\b)")
 #: :data:`_DIRECTION_OF` after a compass word, in the scanned bytes.
 _DIRECTION_OF_SCAN = re.compile(rb"(?:wards?)?\x03+(?:o\x02|\x02ro\x02)")
 _DIRECTION_NAMES = (b"north", b"south", b"east", b"west")
@@ -2863,13 +2861,14 @@ def _hinted(text: str, sentences: Sequence[Sentence]) -> tuple[set[int], set[int
         return _hinted_one_by_one(text, sentences)
     starts = [s.start for s in sentences]
     ends = [s.end for s in sentences]
+    bounds = starts + ends
+    bounds[::2], bounds[1::2] = starts, ends
     inside = ends[: bisect_left(ends, n)]  # the ends a character follows
     if not (
         starts[0] >= 0
-        and all(map(operator.le, starts, ends))
-        and all(map(operator.le, ends, starts[1:]))
         and ends[-1] <= n
-        and (not inside or "".join(map(text.__getitem__, inside)).isspace())
+        and sorted(bounds) == bounds
+        and (not inside or "".join(operator.itemgetter(*inside)(text)).isspace())
     ):
         return _hinted_one_by_one(text, sentences)
     raw = text.encode("ascii", "replace")
@@ -2888,7 +2887,12 @@ def _hinted(text: str, sentences: Sequence[Sentence]) -> tuple[set[int], set[int
             i for i in candidates if pattern.search(within, sentences[i].start, sentences[i].end)
         }
 
-    marks = [m.start() for s in _UNIT_SCANS for m in s.finditer(scanned)]
+    marks: list[int] = []
+    latitudes: list[int] = []
+    for m in _UNIT_SCAN.finditer(scanned):
+        (marks if m.lastindex is None else latitudes).append(m.start())
+    if b"\x03n\x02" in scanned:  # rare: the scan would cost a pass
+        marks += [m.start() for m in _NM_SCAN.finditer(scanned)]
     units = matching(_UNIT_HINT, holding(marks), text)
     # A compass word found in a sentence is a match of _DIRECTION_WORD there: it holds no
     # space and a space follows the sentence, so it ends inside. A match of _DIRECTION_OF
@@ -2914,7 +2918,7 @@ def _hinted(text: str, sentences: Sequence[Sentence]) -> tuple[set[int], set[int
     directions |= matching(_DIRECTION_LETTER, lettered - directions, text)
     directions |= matching(_ABBREVIATION_OF, words - directions, text)
     marks = [p for sign in _DEGREE_SIGNS for p in _occurrences(text, sign)]
-    marks += [m.start() for m in _LATITUDE_SCAN.finditer(scanned)]
+    marks += latitudes
     points = matching(_COORDINATE_HINT, holding(marks) | lettered, text)
     return units, directions, points
 

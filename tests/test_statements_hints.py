@@ -70,3 +70,19 @@ def test_the_scans_find_the_sentences_of_texts_made_of_real_fragments():
             _agree(text, spans)
             checked += len(spans) >= 4
     assert checked > 3_000
+
+
+def test_sentences_out_of_order_or_overlapping_are_read_one_by_one():
+    # The scans need sentences in order and apart; any others are read one by one, and the
+    # two ways agree on them too.
+    texts = [t for t in _claims_texts() if len(split_sentences(t)) >= 5]
+    rng = random.Random(11)
+    for text in texts[:300]:
+        spans = [(s.start, s.end) for s in split_sentences(text)]
+        shuffled = spans[:]
+        while shuffled == spans:
+            rng.shuffle(shuffled)
+        i = rng.randrange(len(spans) - 1)
+        overlapping = [*spans[:i], (spans[i][0], spans[i + 1][0] + 1), *spans[i + 1 :]]
+        _agree(text, shuffled)
+        _agree(text, overlapping)
