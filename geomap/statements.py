@@ -547,6 +547,7 @@ _DIRECTION_NAMES = (b"north", b"south", b"east", b"west")
 #: to one or more (tests/test_statements.py lists them from all of Unicode): a text holding
 #: one is read sentence by sentence (:func:`_hinted_one_by_one`).
 _FOLDED_TO_LETTERS = "ßİıŉſǰẖẗẘẙẚẞ\u212aﬀﬁﬂﬃﬄﬅﬆ"
+_FOLDED_SET = frozenset(_FOLDED_TO_LETTERS)
 
 
 # --------------------------------------------------------------------------- word classes
@@ -2857,7 +2858,10 @@ def _hinted(text: str, sentences: Sequence[Sentence]) -> tuple[set[int], set[int
     of :data:`_DIRECTION_OF` found in the bytes is checked in the casefolded sentence).
     """
     n = len(text)
-    if len(sentences) < 4 or not (text.isascii() or all(c not in text for c in _FOLDED_TO_LETTERS)):
+    if len(sentences) < 4:
+        return _hinted_one_by_one(text, sentences)
+    raw = text.encode("ascii", "replace")  # text[i] is raw[i] or a "?" there
+    if not text.isascii() and _folds_to_letters(text, raw):
         return _hinted_one_by_one(text, sentences)
     starts = [s.start for s in sentences]
     ends = [s.end for s in sentences]
@@ -2871,7 +2875,6 @@ def _hinted(text: str, sentences: Sequence[Sentence]) -> tuple[set[int], set[int
         and (not inside or "".join(operator.itemgetter(*inside)(text)).isspace())
     ):
         return _hinted_one_by_one(text, sentences)
-    raw = text.encode("ascii", "replace")
     scanned = b"\x03" + raw.translate(_SCAN_TABLE)  # text[i] at scanned[i + 1]
 
     def holding(positions: Sequence[int]) -> set[int]:
@@ -2893,7 +2896,17 @@ def _hinted(text: str, sentences: Sequence[Sentence]) -> tuple[set[int], set[int
         (marks if m.lastindex is None else latitudes).append(m.start())
     if b"\x03n\x02" in scanned:  # rare: the scan would cost a pass
         marks += [m.start() for m in _NM_SCAN.finditer(scanned)]
-    units = matching(_UNIT_HINT, holding(marks), text)
+    # Each match of _UNIT_HINT starts at a mark: checked there, not over the sentence.
+    units: set[int] = set()
+    for pos in marks:
+        i = bisect_right(starts, pos) - 1
+        if (
+            i >= 0
+            and pos < sentences[i].end
+            and i not in units
+            and _UNIT_HINT.match(text, pos, sentences[i].end)
+        ):
+            units.add(i)
     # A compass word found in a sentence is a match of _DIRECTION_WORD there: it holds no
     # space and a space follows the sentence, so it ends inside. A match of _DIRECTION_OF
     # opens with one, and must end in the sentence.
@@ -2921,6 +2934,21 @@ def _hinted(text: str, sentences: Sequence[Sentence]) -> tuple[set[int], set[int
     marks += latitudes
     points = matching(_COORDINATE_HINT, holding(marks) | lettered, text)
     return units, directions, points
+
+
+def _folds_to_letters(text: str, raw: bytes) -> bool:
+    """Whether ``text`` holds a character of :data:`_FOLDED_TO_LETTERS`: one of its characters
+    outside ASCII, each a "?" in its ASCII bytes ``raw``, found from one to the next (a fast
+    search) while they are few, which they are in most texts outside ASCII (quotes, dashes,
+    a name); else each of the characters looked for in the text."""
+    at = raw.find(b"?")
+    for _ in range(64):
+        if at < 0:
+            return False
+        if text[at] in _FOLDED_SET:
+            return True
+        at = raw.find(b"?", at + 1)
+    return any(c in text for c in _FOLDED_TO_LETTERS)
 
 
 def _hinted_one_by_one(
