@@ -40,7 +40,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import AnyStr, NamedTuple
+from typing import NamedTuple
 
 from geomap.demonyms import country_of
 from geomap.geometry import COMPASS, compass
@@ -2930,7 +2930,7 @@ def _hinted(text: str, sentences: Sequence[Sentence]) -> tuple[set[int], set[int
     lettered = holding([m.start() for m in _LETTER_SCAN.finditer(letters)])
     directions |= matching(_DIRECTION_LETTER, lettered - directions, text)
     directions |= matching(_ABBREVIATION_OF, words - directions, text)
-    marks = [p for sign in _DEGREE_SIGNS for p in _occurrences(text, sign)]
+    marks = [] if text.isascii() else _degree_signs(text)
     marks += latitudes
     points = matching(_COORDINATE_HINT, holding(marks) | lettered, text)
     return units, directions, points
@@ -2975,13 +2975,24 @@ def _hinted_one_by_one(
     return units, directions, points
 
 
-def _occurrences(text: AnyStr, word: AnyStr) -> list[int]:
+def _occurrences(text: bytes, word: bytes) -> list[int]:
     """Where ``word`` starts in ``text``."""
     found = []
     at = text.find(word)
     while at >= 0:
         found.append(at)
         at = text.find(word, at + 1)
+    return found
+
+
+def _degree_signs(text: str) -> list[int]:
+    """Where the signs of :data:`_DEGREE_SIGNS` are in ``text``."""
+    found = []
+    for sign in _DEGREE_SIGNS:
+        at = text.find(sign)
+        while at >= 0:
+            found.append(at)
+            at = text.find(sign, at + 1)
     return found
 
 
