@@ -50,8 +50,6 @@ def _gazetteer_module(root: Path) -> types.ModuleType:
 
 #: The modules a parse spends its time in (``python benchmarks/bench_parse.py --stages``),
 #: compiled by mypyc; the rest of geomap (I/O, the CLI, maps) gains little and stays Python.
-#: statements.py stays Python too: its time is in the regex engine, and compiled it found
-#: claims slower (127 against 112 us per LGL article), for a parse no faster overall.
 COMPILED = (
     "claims",
     "demonyms",
@@ -60,6 +58,7 @@ COMPILED = (
     "names",
     "records",
     "resolve",
+    "statements",
     "text",
     "variants",
 )

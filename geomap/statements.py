@@ -40,7 +40,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import AnyStr, NamedTuple
+from typing import NamedTuple
 
 from geomap.demonyms import country_of
 from geomap.geometry import COMPASS, compass
@@ -488,47 +488,66 @@ _COORDINATE_HINT = re.compile(
 )
 
 
-# The hints above, tried on a whole article at once. A pattern opening with one literal
-# character lets the engine jump from one occurrence to the next with a fast search, several
-# times faster than a character class, so each scan below is one hint (or one branch of it)
-# opened by a literal and read at the same position, the rest in lookarounds: a sentence
-# holds a match of the hint only if it holds a match of a scan, and is then checked with the
-# hint itself (:func:`_hinted`). The unit, compass-word and latitude scans read the text
-# lowered as ASCII bytes, every other character a "?" (:func:`_hinted`): as a text without
-# the characters of :data:`_FOLDED_TO_LETTERS` has no letter the hints' IGNORECASE takes for
-# an ASCII letter but those, the scans find each ASCII letter where the hints do; and they
-# take a "?" for whatever a lookaround or a space there reads (a space, a digit, a letter,
-# a sign), so that they find every match of the hints, and maybe more.
-_SPACE = r"\s\x1c-\x1f?"  # \s of text (bytes' \s leaves \x1c-\x1f out), and "?"
-_BEFORE_UNIT = rf"[{_SPACE}\d(\[-]"  # [\s\d(\[-] of text
-_AFTER_UNIT = r"(?![\w/])"  # (?![\w/²³]) of text
-_UNIT_SCANS = tuple(
-    re.compile(scan.encode())
-    for scan in (
-        rf"k(?<={_BEFORE_UNIT}k)(?=(?:ilo[{_SPACE}-]?met(?:re|er)s?|ms?){_AFTER_UNIT})",
-        rf"m(?<={_BEFORE_UNIT}m)(?=(?:et(?:re|er)s?|iles?|ls|i)?{_AFTER_UNIT})",
-        rf"nm(?<={_BEFORE_UNIT}nm)(?=i?{_AFTER_UNIT})",
-        rf"f(?<={_BEFORE_UNIT}f)(?=(?:eet|oot|t){_AFTER_UNIT})",
-        rf"y(?<={_BEFORE_UNIT}y)(?=(?:ards?|ds?){_AFTER_UNIT})",
-    )
+# The hints above, tried on a whole article at once. A pattern opening with literal
+# characters lets the engine jump from one occurrence to the next with a fast search, several
+# times faster than a character class, and it tries the rest of the pattern only there, which
+# costs far more than skipping a character: so each scan below opens with the literal bytes
+# that fewest positions of a text hold, the rest in lookarounds. A sentence holds a match of
+# the hint only if it holds a match of a scan, and is then checked with the hint itself
+# (:func:`_hinted`). The scans read the text as ASCII bytes, every other character a "?",
+# translated (:func:`_scan_table`) so that the letters a scan opens with are one byte and
+# whatever else a lookaround reads, bar letters, another: as a text without the characters
+# of :data:`_FOLDED_TO_LETTERS` has no letter the hints' IGNORECASE takes for an ASCII letter
+# but those, the scans find each ASCII letter where the hints do, and take any byte made
+# "\x03" for whatever a lookaround or a space there reads (a space, a digit, a sign, a
+# letter outside ASCII), so that they find every match of the hints, and maybe more.
+
+
+def _scan_table(marked: bytes, mark: bytes, lower: bool) -> bytes:
+    """A table for ``bytes.translate``: the letters of ``marked`` made ``mark``, the other
+    ASCII letters kept (lowered if ``lower``), every other byte made "\\x03"."""
+    out = bytearray(b"\x03" * 256)
+    for c in b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ":
+        out[c] = c | 0x20 if lower else c
+    for c in marked:
+        out[c] = mark[0]
+    return bytes(out)
+
+
+#: The unit, latitude and compass-word scans read the text as ASCII bytes translated by
+#: :data:`_SCAN_TABLE` ("\x03" and the translation, :func:`_hinted`): letters lowered, "k",
+#: "m", "f", "y" and "l" made "\x02", and any other byte "\x03" (a "?" of the ASCII bytes
+#: too, whatever it stood for). :data:`_UNIT_SCAN` opens with a "\x03" and a "\x02", a prefix
+#: the engine skips to and few positions hold (a word opening with one of the letters: a
+#: unit opens a word, spaces, digits, "(", "[" or "-" before it, and "lat" and "lon" do),
+#: then tries the endings of the units, or of "lat" and "lon" (the group "lat" says which:
+#: no ending is both); :data:`_NM_SCAN` finds "nm" and "nmi". A match starts where the
+#: hint's letter is in the text. As a "\x03" or "\x02" may stand for what the hint rejects
+#: (a digit after "km", "km/h", "my"), the scans find every match of the hints, and more.
+_SCAN_TABLE = _scan_table(b"kmfylKMFYL", b"\x02", lower=True)
+_UNIT_SCAN = re.compile(
+    rb"\x03\x02(?:(?=(?:i\x02o\x03?\x02et(?:re|er)s?|\x02s?|et(?:re|er)s?|i\x02es?|\x02s|i|eet"
+    rb"|oot|t|ards?|ds?)?(?![a-z\x02]))|(?=(?:at(?:itude)?|ong?(?:itude)?)(?![a-z\x02]))(?P<lat>))"
 )
+_NM_SCAN = re.compile(rb"\x03n\x02(?=i?(?![a-z\x02]))")
 #: A compass abbreviation (:data:`_DIRECTION_LETTER`) or a hemisphere after a digit or a
-#: space (that of a decimal coordinate, :data:`_COORDINATE_HINT`), one scan a letter.
-_LETTER_SCANS = tuple(
-    re.compile(
-        rf"{letter}(?:(?<!\w{letter})(?=(?:{follow})?\s+(?i:of)\b)|(?<=[\d\s]{letter})(?!\w))"
-    )
-    for letter, follow in (("N", "NE|NW|E|W"), ("E", "NE|SE"), ("S", "SE|SW|E|W"), ("W", "SW|NW"))
-)
+#: space (that of a decimal coordinate, :data:`_COORDINATE_HINT`), in the ASCII bytes
+#: translated by :data:`_LETTER_TABLE` ("N", "E", "S" and "W" made "\x01", the other letters
+#: kept, any other byte "\x03") with a "\x03" after: the last of at most three such letters
+#: before "of" and what may precede it, or one after what may stand for a digit or a space
+#: and before what may stand for no word character. The match is at the last letter of the
+#: run, in the sentence of the first.
+_LETTER_TABLE = _scan_table(b"NESW", b"\x01", lower=False)
+_LETTER_SCAN = re.compile(rb"\x01\x03(?:(?<=\x03\x01\x03)|(?=\x03*(?i:of)\b))")
 _DEGREE_SIGNS = "°º˚"
-_LATITUDE_SCAN = re.compile(rb"l(?<!\wl)(?=at(?:itude)?\b|ong?(?:itude)?\b)")
 #: :data:`_DIRECTION_OF` after a compass word, in the scanned bytes.
-_DIRECTION_OF_SCAN = re.compile(rf"(?:wards?)?[{_SPACE}]+(?:of|from)".encode())
+_DIRECTION_OF_SCAN = re.compile(rb"(?:wards?)?\x03+(?:o\x02|\x02ro\x02)")
 _DIRECTION_NAMES = (b"north", b"south", b"east", b"west")
 #: The characters outside ASCII that IGNORECASE takes for an ASCII letter or that casefold
 #: to one or more (tests/test_statements.py lists them from all of Unicode): a text holding
 #: one is read sentence by sentence (:func:`_hinted_one_by_one`).
 _FOLDED_TO_LETTERS = "ßİıŉſǰẖẗẘẙẚẞ\u212aﬀﬁﬂﬃﬄﬅﬆ"
+_FOLDED_SET = frozenset(_FOLDED_TO_LETTERS)
 
 
 # --------------------------------------------------------------------------- word classes
@@ -2839,20 +2858,24 @@ def _hinted(text: str, sentences: Sequence[Sentence]) -> tuple[set[int], set[int
     of :data:`_DIRECTION_OF` found in the bytes is checked in the casefolded sentence).
     """
     n = len(text)
-    if len(sentences) < 4 or not (text.isascii() or all(c not in text for c in _FOLDED_TO_LETTERS)):
+    if len(sentences) < 4:
+        return _hinted_one_by_one(text, sentences)
+    raw = text.encode("ascii", "replace")  # text[i] is raw[i] or a "?" there
+    if not text.isascii() and _folds_to_letters(text, raw):
         return _hinted_one_by_one(text, sentences)
     starts = [s.start for s in sentences]
     ends = [s.end for s in sentences]
+    bounds = starts + ends
+    bounds[::2], bounds[1::2] = starts, ends
     inside = ends[: bisect_left(ends, n)]  # the ends a character follows
     if not (
         starts[0] >= 0
-        and all(map(operator.le, starts, ends))
-        and all(map(operator.le, ends, starts[1:]))
         and ends[-1] <= n
-        and (not inside or "".join(map(text.__getitem__, inside)).isspace())
+        and sorted(bounds) == bounds
+        and (not inside or "".join(operator.itemgetter(*inside)(text)).isspace())
     ):
         return _hinted_one_by_one(text, sentences)
-    folded = text.encode("ascii", "replace").lower()
+    scanned = b"\x03" + raw.translate(_SCAN_TABLE)  # text[i] at scanned[i + 1]
 
     def holding(positions: Sequence[int]) -> set[int]:
         found = set()
@@ -2867,20 +2890,35 @@ def _hinted(text: str, sentences: Sequence[Sentence]) -> tuple[set[int], set[int
             i for i in candidates if pattern.search(within, sentences[i].start, sentences[i].end)
         }
 
-    marks = [m.start() for s in _UNIT_SCANS for m in s.finditer(folded)]
-    units = matching(_UNIT_HINT, holding(marks), text)
+    marks: list[int] = []
+    latitudes: list[int] = []
+    for m in _UNIT_SCAN.finditer(scanned):
+        (marks if m.lastindex is None else latitudes).append(m.start())
+    if b"\x03n\x02" in scanned:  # rare: the scan would cost a pass
+        marks += [m.start() for m in _NM_SCAN.finditer(scanned)]
+    # Each match of _UNIT_HINT starts at a mark: checked there, not over the sentence.
+    units: set[int] = set()
+    for pos in marks:
+        i = bisect_right(starts, pos) - 1
+        if (
+            i >= 0
+            and pos < sentences[i].end
+            and i not in units
+            and _UNIT_HINT.match(text, pos, sentences[i].end)
+        ):
+            units.add(i)
     # A compass word found in a sentence is a match of _DIRECTION_WORD there: it holds no
     # space and a space follows the sentence, so it ends inside. A match of _DIRECTION_OF
     # opens with one, and must end in the sentence.
     directions: set[int] = set()
     words: set[int] = set()
     for name in _DIRECTION_NAMES:
-        for pos in _occurrences(folded, name):
-            i = bisect_right(starts, pos) - 1
-            if i >= 0 and pos < sentences[i].end:
+        for at in _occurrences(scanned, name):
+            i = bisect_right(starts, at - 1) - 1
+            if i >= 0 and at - 1 < sentences[i].end:
                 words.add(i)
                 if i not in directions and _DIRECTION_OF_SCAN.match(
-                    folded, pos + len(name), sentences[i].end
+                    scanned, at + len(name), sentences[i].end + 1
                 ):
                     directions.add(i)
     directions = {
@@ -2888,13 +2926,29 @@ def _hinted(text: str, sentences: Sequence[Sentence]) -> tuple[set[int], set[int
         for i in directions
         if _DIRECTION_OF.search(text[sentences[i].start : sentences[i].end].casefold())
     }
-    lettered = holding([m.start() for s in _LETTER_SCANS for m in s.finditer(text)])
+    letters = raw.translate(_LETTER_TABLE) + b"\x03"
+    lettered = holding([m.start() for m in _LETTER_SCAN.finditer(letters)])
     directions |= matching(_DIRECTION_LETTER, lettered - directions, text)
     directions |= matching(_ABBREVIATION_OF, words - directions, text)
-    marks = [p for sign in _DEGREE_SIGNS for p in _occurrences(text, sign)]
-    marks += [m.start() for m in _LATITUDE_SCAN.finditer(folded)]
+    marks = [] if text.isascii() else _degree_signs(text)
+    marks += latitudes
     points = matching(_COORDINATE_HINT, holding(marks) | lettered, text)
     return units, directions, points
+
+
+def _folds_to_letters(text: str, raw: bytes) -> bool:
+    """Whether ``text`` holds a character of :data:`_FOLDED_TO_LETTERS`: one of its characters
+    outside ASCII, each a "?" in its ASCII bytes ``raw``, found from one to the next (a fast
+    search) while they are few, which they are in most texts outside ASCII (quotes, dashes,
+    a name); else each of the characters looked for in the text."""
+    at = raw.find(b"?")
+    for _ in range(64):
+        if at < 0:
+            return False
+        if text[at] in _FOLDED_SET:
+            return True
+        at = raw.find(b"?", at + 1)
+    return any(c in text for c in _FOLDED_TO_LETTERS)
 
 
 def _hinted_one_by_one(
@@ -2921,13 +2975,24 @@ def _hinted_one_by_one(
     return units, directions, points
 
 
-def _occurrences(text: AnyStr, word: AnyStr) -> list[int]:
+def _occurrences(text: bytes, word: bytes) -> list[int]:
     """Where ``word`` starts in ``text``."""
     found = []
     at = text.find(word)
     while at >= 0:
         found.append(at)
         at = text.find(word, at + 1)
+    return found
+
+
+def _degree_signs(text: str) -> list[int]:
+    """Where the signs of :data:`_DEGREE_SIGNS` are in ``text``."""
+    found = []
+    for sign in _DEGREE_SIGNS:
+        at = text.find(sign)
+        while at >= 0:
+            found.append(at)
+            at = text.find(sign, at + 1)
     return found
 
 
