@@ -887,7 +887,7 @@ def _area_size(area: Area) -> float:
 # length (M dphi, N cos(phi) dlambda; both radii of curvature at most a^2 / b, reached at the
 # poles) is at most that many times the sphere's, and the geodesic is no longer than the
 # ellipsoid's image of the great circle. 1.005 leaves room for the haversine's round-off
-# (a tenth of a metre near the antipode). geometry's _SPHERE_HIGH (1.01) is twice as wide.
+# (under a metre, near the antipode). geometry._SPHERE_HIGH (1.01) is twice as wide.
 _GEODESIC_OVER_SPHERE = 1.005
 
 
