@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import replace
 
@@ -1102,3 +1103,42 @@ def test_the_grid_answers_as_solving_every_point_does():
             origin = geometry.destination(areas[0].center, rng.uniform(0, 360), 30)
             assert claims._Grid(areas).farthest_km(origin) == geometry.farthest_km(origin, held)
     assert nonempty > 15
+
+
+def test_the_geodesic_is_never_longer_than_the_grids_bound_times_the_spherical_distance():
+    # claims._Grid.farthest_km skips a point whose spherical distance times this bound is
+    # shorter than the farthest found: the bound must hold everywhere, the poles (where the
+    # ellipsoid's radii of curvature are largest) and the antipode included.
+    import random
+
+    rng = random.Random(16)
+    worst = 0.0
+    for _ in range(20_000):
+        lat = rng.choice(
+            [math.degrees(math.asin(rng.uniform(-1, 1))), rng.uniform(85, 90), rng.uniform(-2, 2)]
+        )
+        a = (lat, rng.uniform(-180, 180))
+        km = 10 ** rng.uniform(-3, 4.31)
+        b = geometry.destination(a, rng.choice([0.0, 90.0, rng.uniform(0, 360)]), km)
+        rough = geometry.approx_km(*a, *b)
+        exact = geometry.measure(a, b).km
+        assert exact <= rough * claims._GEODESIC_OVER_SPHERE + 1e-6, (a, b)
+        worst = max(worst, exact / rough)
+    assert 1.0044 < worst < 1.0045 < claims._GEODESIC_OVER_SPHERE
+
+
+def test_the_grids_farthest_point_is_the_farthest_of_every_point_solved():
+    # Seen from afar, the two points of a ring whose bearings straddle the way back are
+    # about as far: the sphere may rank either first, and a bound too tight to hold would
+    # stop at it and miss the other, a few metres farther on the ellipsoid.
+    import random
+
+    rng = random.Random(8)
+    for _ in range(60):
+        center = (rng.uniform(-70, 70), rng.uniform(-180, 180))
+        low = rng.choice([0.0, rng.uniform(0.1, 5)])
+        area = geometry.Area(center, low, low + rng.uniform(0.5, 20))
+        held = _grid_solving_every_point([area])
+        way = 15 * rng.randrange(24) + 7.5 + rng.uniform(-0.5, 0.5)
+        origin = geometry.destination(center, way, rng.uniform(50, 5000))
+        assert claims._Grid([area]).farthest_km(origin) == geometry.farthest_km(origin, held)
