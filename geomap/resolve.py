@@ -336,6 +336,9 @@ class _Namesakes:
         #: The plausible candidates (see ``Weights.pair_floor``) that are not areas, by
         #: their cell, as (lat, lon, plausibility relative to the name's best).
         self.own = own
+        #: The cells of ``own``, to be read in turn (compiled, a tuple's items are read
+        #: by index; a dict's through an iterator checking the dict at every step).
+        self.cells = tuple(own)
         #: Those of ``own`` filed under a cell and the eight around it, gathered the first
         #: time another name's probe asks for that cell (see :meth:`gather`): filing each
         #: candidate into nine cells up front built nine times the lists, most never read.
@@ -354,7 +357,7 @@ class _Namesakes:
         base = cast(int, cell)
         entries: list[tuple[float, float, float]] | None = None
         if len(own) <= 16:
-            for key in own:
+            for key in self.cells:
                 # key - base = 512 * (row step) + column step, both within [-1, 1].
                 step = cast(int, key) - base + 1
                 if -512 <= step <= 514 and step % 512 <= 2:
@@ -618,6 +621,9 @@ class _Context:
     ) -> None:
         self.totals = totals
         self.own = own
+        #: The cells of ``own``, to be read in turn (compiled, a tuple's items are read
+        #: by index; a dict's through an iterator checking the dict at every step).
+        self.cells = tuple(own)
         self.weight_total = weight_total  # of the others' countries, at least 1
         #: The picks that are not areas of the article's 41 largest groups (see
         #: :data:`_Near`; kept up to date as picks change),
@@ -1415,6 +1421,8 @@ class _Resolver:
                 if other is group or other.namesakes is None:
                     continue
                 theirs = other.namesakes
+                if not theirs.own:
+                    continue
                 gathered = theirs.gathered
                 for cell, cell_probes in probes:
                     entries = gathered.get(cell)
