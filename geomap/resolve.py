@@ -351,7 +351,7 @@ class _Namesakes:
     def gather(self, cell: _Cell) -> tuple[tuple[float, float, float], ...]:
         """The plausible candidates in ``cell`` and the eight cells around it (empty if
         none), in no particular order (the reader takes their largest term); kept in
-        ``gathered`` unless none. Most cells asked for hold none: a name with few cells
+        ``gathered``. Most cells asked for hold none: a name with few cells
         finds that by comparing their numbers rather than looking nine cells up."""
         own = self.own
         base = cast(int, cell)
@@ -374,9 +374,7 @@ class _Namesakes:
                             entries = list(near)
                         else:
                             entries += near
-        if entries is None:
-            return ()
-        kept = self.gathered[cell] = tuple(entries)
+        kept = self.gathered[cell] = () if entries is None else tuple(entries)
         return kept
 
     @classmethod
