@@ -38,7 +38,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import Any, Final
+from typing import Any, Final, cast
 
 from geomap.demonyms import country_of, region_of
 from geomap.extract import (
@@ -328,24 +328,59 @@ class _Namesakes:
     def __init__(
         self,
         fixed: list[float],
-        around: dict[_Cell, list[tuple[float, float, float]]],
+        own: dict[_Cell, list[tuple[float, float, float]]],
         probes: list[tuple[_Cell, list[tuple[int, float, float, float]]]],
     ) -> None:
         #: Per candidate, its prior plus the name's term.
         self.fixed = fixed
-        #: The plausible candidates (see ``Weights.pair_floor``) that are not areas, filed
-        #: under their cell and the eight around it, as (lat, lon, plausibility relative
-        #: to the name's best).
-        self.around = around
+        #: The plausible candidates (see ``Weights.pair_floor``) that are not areas, by
+        #: their cell, as (lat, lon, plausibility relative to the name's best).
+        self.own = own
+        #: The cells of ``own``, to be read in turn (compiled, a tuple's items are read
+        #: by index; a dict's through an iterator checking the dict at every step).
+        self.cells = tuple(own)
+        #: Those of ``own`` filed under a cell and the eight around it, gathered the first
+        #: time another name's probe asks for that cell (see :meth:`gather`): filing each
+        #: candidate into nine cells up front built nine times the lists, most never read.
+        self.gathered: dict[_Cell, tuple[tuple[float, float, float], ...]] = {}
         #: The candidates that may take support (five times less plausible, not areas), by
         #: their cell, as (index, lat, lon, cosine of lat): (cell, candidates) pairs, as
         #: they are only iterated.
         self.probes = probes
 
+    def gather(self, cell: _Cell) -> tuple[tuple[float, float, float], ...]:
+        """The plausible candidates in ``cell`` and the eight cells around it (empty if
+        none), in no particular order (the reader takes their largest term); kept in
+        ``gathered``. Most cells asked for hold none: a name with few cells
+        finds that by comparing their numbers rather than looking nine cells up."""
+        own = self.own
+        base = cast(int, cell)
+        entries: list[tuple[float, float, float]] | None = None
+        if len(own) <= 16:
+            for key in self.cells:
+                # key - base = 512 * (row step) + column step, both within [-1, 1].
+                step = cast(int, key) - base + 1
+                if -512 <= step <= 514 and step % 512 <= 2:
+                    if entries is None:
+                        entries = list(own[key])
+                    else:
+                        entries += own[key]
+        else:
+            for di in (-512, 0, 512):
+                for dj in (-1, 0, 1):
+                    near = own.get(base + di + dj)
+                    if near is not None:
+                        if entries is None:
+                            entries = list(near)
+                        else:
+                            entries += near
+        kept = self.gathered[cell] = () if entries is None else tuple(entries)
+        return kept
+
     @classmethod
     def of(cls, matches: Sequence[Match]) -> _Namesakes:
         fixed = [_fixed(m)[1] for m in matches]
-        around: dict[_Cell, list[tuple[float, float, float]]] = {}
+        own: dict[_Cell, list[tuple[float, float, float]]] = {}
         probes: dict[_Cell, list[tuple[int, float, float, float]]] = {}
         if fixed:
             floor = math.log(WEIGHTS.pair_floor)
@@ -355,29 +390,25 @@ class _Namesakes:
                 place = m.place
                 if place.kind in _AREA_KINDS:
                     continue
-                i, j = int(place.lat // 1.5), int(place.lon // 1.5)
                 # get, then a new list: compiled, setdefault finds a missing key by raising
                 # KeyError, and most of these cells are new.
+                cell: _Cell = int(place.lat // 1.5) * 512 + int(place.lon // 1.5)
                 if total - top >= floor:
                     entry = (place.lat, place.lon, math.exp(total - top))
-                    for di in (-1, 0, 1):
-                        for dj in (-1, 0, 1):
-                            cell: _Cell = (i + di) * 512 + j + dj
-                            entries = around.get(cell)
-                            if entries is None:
-                                around[cell] = [entry]
-                            else:
-                                entries.append(entry)
+                    entries = own.get(cell)
+                    if entries is None:
+                        own[cell] = [entry]
+                    else:
+                        entries.append(entry)
                 if total >= lowest:
                     scale = math.cos(place.lat * _RADIANS)
                     probe = (k, place.lat, place.lon, scale)
-                    own: _Cell = i * 512 + j
-                    cell_probes = probes.get(own)
+                    cell_probes = probes.get(cell)
                     if cell_probes is None:
-                        probes[own] = [probe]
+                        probes[cell] = [probe]
                     else:
                         cell_probes.append(probe)
-        return _Namesakes(fixed, around, list(probes.items()))
+        return _Namesakes(fixed, own, list(probes.items()))
 
 
 #: Functions mypyc has no native form of, bound once (compiled, ``math.asin`` is a lookup in
@@ -588,6 +619,9 @@ class _Context:
     ) -> None:
         self.totals = totals
         self.own = own
+        #: The cells of ``own``, to be read in turn (compiled, a tuple's items are read
+        #: by index; a dict's through an iterator checking the dict at every step).
+        self.cells = tuple(own)
         self.weight_total = weight_total  # of the others' countries, at least 1
         #: The picks that are not areas of the article's 41 largest groups (see
         #: :data:`_Near`; kept up to date as picks change),
@@ -1384,10 +1418,15 @@ class _Resolver:
             for other in named:
                 if other is group or other.namesakes is None:
                     continue
-                around = other.namesakes.around
+                theirs = other.namesakes
+                if not theirs.own:
+                    continue
+                gathered = theirs.gathered
                 for cell, cell_probes in probes:
-                    entries = around.get(cell)
+                    entries = gathered.get(cell)
                     if entries is None:
+                        entries = theirs.gather(cell)
+                    if not entries:
                         continue
                     for k, lat0, lon0, scale in cell_probes:
                         top = 0.0

@@ -327,3 +327,41 @@ def test_candidates_rank_best_first_equals_in_their_order_as_the_builtins_rank_t
         top = max(totals)
         belief = (1.0 / sum([math.exp(t - top) for t in totals])) ** WEIGHTS.belief
         assert _top_and_belief(totals) == (totals.index(top), belief)
+
+
+@pytest.mark.parametrize("spread", [3.0, 40.0, 170.0])
+def test_namesakes_gather_the_candidates_of_a_cell_and_the_eight_around_it(spread: float) -> None:
+    # pair_support compares a candidate with the other names' candidates in its cell and the
+    # eight around it; those are gathered when first asked for, by comparing cell numbers
+    # (a name in few cells) or by looking the nine cells up (many). Both must find exactly
+    # the candidates a cell's neighbourhood holds, across the date line's side and the poles'.
+    from geomap.gazetteer import Match
+    from geomap.resolve import _Namesakes
+
+    rng = random.Random(int(spread))
+    for count in (1, 3, 15, 60):
+        places = [
+            Place(
+                f"p{k}",
+                "Springfield",
+                rng.uniform(-min(spread, 89.0), min(spread, 89.0)),
+                rng.uniform(-spread, spread),
+                "city",
+                population=rng.randrange(10**6),
+            )
+            for k in range(count)
+        ]
+        namesakes = _Namesakes.of([Match(p, 3) for p in places])
+        plausible = [e for entries in namesakes.own.values() for e in entries]
+        for _ in range(300):
+            lat, lon = rng.uniform(-90, 90), rng.uniform(-180, 180)
+            if rng.random() < 0.5 and plausible:
+                lat, lon = rng.choice(plausible)[:2]
+                lat, lon = lat + rng.uniform(-2, 2), lon + rng.uniform(-2, 2)
+            i, j = int(lat // 1.5), int(lon // 1.5)
+            expected = sorted(
+                e
+                for e in plausible
+                if abs(int(e[0] // 1.5) - i) <= 1 and abs(int(e[1] // 1.5) - j) <= 1
+            )
+            assert sorted(namesakes.gather(i * 512 + j)) == expected
