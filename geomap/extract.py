@@ -1407,10 +1407,49 @@ def _type_word(text: str, start: int, end: int) -> str:
     word = (_type_after_name(text, end) if _may_type_after(text, end) else "") or _type_before(
         text, start
     )
-    after = text[end : end + 5]
-    if word or not (after[:1] == "," or after == " and " or after[:4] == " or "):
+    if word:
         return word
-    return _type_after(text, end, _LIST_TYPE_AFTER)
+    after = text[end : end + 5]
+    if not (after[:1] == "," or after == " and " or after[:4] == " or "):
+        return ""
+    return _type_after(text, end, _LIST_TYPE_AFTER) if _may_list_type_after(text, end) else ""
+
+
+def _and_or_name(text: str, i: int) -> bool:
+    """Whether blanks, "and" or "or", blanks and a capital follow ``text[i]`` on."""
+    j = _blanks(text, i)
+    if j == i:
+        return False
+    if text.startswith("and", j):
+        k = j + 3
+    elif text.startswith("or", j):
+        k = j + 2
+    else:
+        return False
+    m = _blanks(text, k)
+    return m > k and m < len(text) and 65 <= ord(text[m]) <= 90
+
+
+def _may_list_type_after(text: str, end: int) -> bool:
+    """Whether ``_LIST_TYPE_AFTER`` may match at ``end``, read without calling it (some
+    2,600 instructions a call compiled, most finding nothing): its list opens with ", Name"
+    (a capital after the comma and blanks), or it opens with "and" or "or" between blanks
+    (after a comma or not) and a capital; and a list holds "and" or "or" between blanks
+    within the pattern's reach (without a tab there, " and " or " or ")."""
+    comma = text.startswith(",", end)
+    if _and_or_name(text, end + 1 if comma else end):
+        return True
+    if not comma:
+        return False
+    k = _blanks(text, end + 1)
+    if k >= len(text) or not 65 <= ord(text[k]) <= 90:
+        return False
+    stop = end + 200
+    return (
+        text.find(" and ", end, stop) >= 0
+        or text.find(" or ", end, stop) >= 0
+        or text.find("\t", end, stop) >= 0
+    )
 
 
 #: The first two letters of the type words, in either case ("pr", "Pr", "pR", "PR").
@@ -1422,18 +1461,37 @@ _TYPE_OPENINGS: Final = frozenset(
 )
 
 
+#: ``_TYPE_OPENINGS`` in lower case as a table of 26 by 26 letters, "1" where a pair opens.
+_TYPE_OPENING_TABLE: Final = "".join(
+    "1" if a + b in _TYPE_OPENINGS else "0"
+    for a in "abcdefghijklmnopqrstuvwxyz"
+    for b in "abcdefghijklmnopqrstuvwxyz"
+)
+
+
 def _may_type_after(text: str, end: int) -> bool:
     """Whether ``_TYPE_AFTER`` may match at ``end``, read without calling it: not unless a
     space or tab follows, and after one space, not unless two letters that open a type word
-    (in either case) or a letter outside ASCII do (ignoring case, "ſ" is an "s")."""
-    blank = text[end : end + 1]
-    if blank != " ":
-        return blank == "\t"
-    pair = text[end + 1 : end + 3]
-    if pair in _TYPE_OPENINGS:
+    (in either case) or a letter outside ASCII do (ignoring case, "ſ" is an "s"). Read by
+    character codes: slices and a set of pairs cost some 250 instructions a call compiled."""
+    n = len(text)
+    if end >= n:
+        return False
+    c = ord(text[end])
+    if c != 32:
+        return c == 9
+    if end + 2 >= n:
+        return False  # fewer than two characters hold no type word
+    a = ord(text[end + 1])
+    b = ord(text[end + 2])
+    if a > 127 or b > 127 or a == 32 or a == 9:
         return True
-    # Fewer than two characters hold no type word.
-    return len(pair) == 2 and (ord(pair[0]) > 127 or ord(pair[1]) > 127 or pair[0] in " \t")
+    # ``| 32`` puts an ASCII letter in lower case and no other character among them.
+    a |= 32
+    b |= 32
+    if a < 97 or a > 122 or b < 97 or b > 122:
+        return False
+    return _TYPE_OPENING_TABLE[(a - 97) * 26 + b - 97] == "1"
 
 
 def _type_after(text: str, end: int, pattern: re.Pattern = _TYPE_AFTER) -> str:

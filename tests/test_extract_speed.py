@@ -142,3 +142,54 @@ def test_the_verb_or_who_after_a_name_is_what_their_patterns_find_on_lgl():
     with LGL.open(encoding="utf-8") as lines:
         for line in lines:
             _person_context_agrees(json.loads(line)["text"])
+
+
+def _may_type_after_by_pairs(text: str, end: int) -> bool:
+    # The reading _may_type_after replaced (a set of the pairs of letters that open a type
+    # word), kept here to compare it with.
+    blank = text[end : end + 1]
+    if blank != " ":
+        return blank == "\t"
+    pair = text[end + 1 : end + 3]
+    if pair in extract._TYPE_OPENINGS:
+        return True
+    return len(pair) == 2 and (ord(pair[0]) > 127 or ord(pair[1]) > 127 or pair[0] in " \t")
+
+
+def _type_after_gates_agree(text: str) -> None:
+    # The checks made before the type-word patterns after a name: the same answers as the
+    # reading they replaced, and never False where the pattern matches.
+    for end in range(len(text) + 2):
+        may = extract._may_type_after(text, end)
+        assert may == _may_type_after_by_pairs(text, end), (text[end : end + 5], end)
+        if extract._TYPE_AFTER.match(text, end, end + 200):
+            assert may, (text[end : end + 30], end)
+        if extract._LIST_TYPE_AFTER.match(text, end, end + 200):
+            assert extract._may_list_type_after(text, end), (text[end : end + 60], end)
+
+
+def test_the_checks_before_the_type_word_patterns_pass_what_they_match_on_random_texts():
+    # Lists of names with commas, "and" or "or" between spaces or tabs, type words and their
+    # plurals, words in lower case or outside ASCII, and runs long enough to take the list's
+    # "and" beyond the pattern's reach of 200 characters.
+    rng = random.Random(16)
+    words = ["Becker", "Clay", "Wilkin", "St.", "O'Brien", "Ab-Cd", "counties", "county"]
+    words += ["towns", "cities", "border crossings", "and", "or", "And", "the", "x", "é", "ſ"]
+    words += ["Éa", "pr", "PR", "Co", "a" * 90, "Long" * 25, "1", "_", "’", "Clay\tand", "or\t"]
+    seps = [" ", " ", ", ", ",", " and ", " or ", ",\tand\t", " \t", "\t", "  ", "", ".", "-"]
+    seps += [" " * 120, ", ", " and  "]
+    for _ in range(3_000):
+        text = "".join(rng.choice(words) + rng.choice(seps) for _ in range(rng.randint(1, 9)))
+        _type_after_gates_agree(text)
+    for text in ("Becker, Clay\tand Wilkin counties", "Becker, Clay,\tor Wilkin towns"):
+        _type_after_gates_agree(text)
+    assert extract._may_list_type_after("Becker, Clay and Wilkin counties", 6)
+    assert extract._may_list_type_after("Clay and Wilkin counties", 4)
+    assert not extract._may_list_type_after("Becker, the county", 6)
+
+
+@pytest.mark.skipif(not LGL.exists(), reason="the LGL corpus is not at hand (GEOMAP_LGL)")
+def test_the_checks_before_the_type_word_patterns_pass_what_they_match_on_lgl():
+    with LGL.open(encoding="utf-8") as lines:
+        for line in lines:
+            _type_after_gates_agree(json.loads(line)["text"])
