@@ -866,14 +866,12 @@ class _Extractor:
         start = toks[0].start
         return self.text[max(0, start - width) : start]
 
-    def previous_word_in(
-        self, toks: list[_Token], words: frozenset[str], ends_none: frozenset[str]
-    ) -> bool:
+    def previous_word_in(self, toks: list[_Token], words: frozenset[str], ends_none: str) -> bool:
         """Whether the word before the tokens (:func:`_word_before`), in lower case, is one
         of ``words``; ``ends_none`` is ``_ends_none(words)``, which answers for most names
         without reading the word."""
         start = toks[0].start
-        if self.text[start - 2 : start] in ends_none:
+        if _ends_none_at(self.text, start, ends_none):
             return False
         return _word_before(self.text, start, 20).lower() in words
 
@@ -1409,10 +1407,10 @@ def _type_word(text: str, start: int, end: int) -> str:
     )
     if word:
         return word
-    after = text[end : end + 5]
-    if not (after[:1] == "," or after == " and " or after[:4] == " or "):
-        return ""
-    return _type_after(text, end, _LIST_TYPE_AFTER) if _may_list_type_after(text, end) else ""
+    c = text[end : end + 1]
+    if c == "," or (c == " " and (text[end : end + 5] == " and " or text[end : end + 4] == " or ")):
+        return _type_after(text, end, _LIST_TYPE_AFTER) if _may_list_type_after(text, end) else ""
+    return ""
 
 
 def _and_or_name(text: str, i: int) -> bool:
@@ -1420,9 +1418,9 @@ def _and_or_name(text: str, i: int) -> bool:
     j = _blanks(text, i)
     if j == i:
         return False
-    if text.startswith("and", j):
+    if text[j : j + 3] == "and":
         k = j + 3
-    elif text.startswith("or", j):
+    elif text[j : j + 2] == "or":
         k = j + 2
     else:
         return False
@@ -1432,11 +1430,11 @@ def _and_or_name(text: str, i: int) -> bool:
 
 def _may_list_type_after(text: str, end: int) -> bool:
     """Whether ``_LIST_TYPE_AFTER`` may match at ``end``, read without calling it (some
-    2,600 instructions a call compiled, most finding nothing): its list opens with ", Name"
+    7,800 instructions a call compiled, most finding nothing): its list opens with ", Name"
     (a capital after the comma and blanks), or it opens with "and" or "or" between blanks
     (after a comma or not) and a capital; and a list holds "and" or "or" between blanks
     within the pattern's reach (without a tab there, " and " or " or ")."""
-    comma = text.startswith(",", end)
+    comma = text[end : end + 1] == ","
     if _and_or_name(text, end + 1 if comma else end):
         return True
     if not comma:
@@ -1557,7 +1555,7 @@ def _type_before(text: str, start: int) -> str:
     """The type word before a name starting at ``start`` ("the town of Abu Kamal")."""
     if not start or text[start - 1] not in " \t":
         return ""  # the pattern ends with a space or tab
-    if text[start - 2 : start] in _NOT_AFTER_TYPE:
+    if _ends_none_at(text, start, _NOT_AFTER_TYPE):
         return ""  # nor can an ASCII character that ends none of its words precede it
     lo = max(0, start - 30)  # the window the pattern is searched in
     first, stop = _last_word(text, lo, start)
@@ -1610,20 +1608,31 @@ def _opens_word(text: str, lo: int, i: int) -> bool:
 
 def _part_before(text: str, start: int) -> str:
     """The part a direction word before a name names ("southern Mexico": "south")."""
-    if text[start - 2 : start] in _NOT_AFTER_PART:
+    if _ends_none_at(text, start, _NOT_AFTER_PART):
         return ""
     word = _word_before(text, start, 20)
     return _PARTS.get(word.lower(), "") if word else ""
 
 
-def _ends_none(words: Iterable[str]) -> frozenset[str]:
-    """An ASCII character and a space that, before a name, say the word before it is none of
-    ``words`` (:func:`_word_before`, in lower case): any but a letter that ends one of them,
-    a space or a tab (the name follows no word, or the word ends with another letter)."""
+def _ends_none(words: Iterable[str]) -> str:
+    """The ASCII characters that, before a space and a name, say the word before it is none
+    of ``words`` (:func:`_word_before`, in lower case): any but a letter that ends one of
+    them, a space or a tab (the name follows no word, or the word ends with another letter).
+    A table of the 128 codes, "1" for those characters (see :func:`_ends_none_at`)."""
     last = {w[-1] for w in words}
-    return frozenset(
-        c + " " for c in map(chr, range(128)) if c not in " \t" and c.lower() not in last
+    return "".join(
+        "1" if c not in " \t" and c.lower() not in last else "0" for c in map(chr, range(128))
     )
+
+
+def _ends_none_at(text: str, start: int, table: str) -> bool:
+    """Whether ``text[start - 2 : start]`` is a character ``table`` marks (an
+    :func:`_ends_none` table) and a space, read by its code: a slice and a set of pairs cost
+    some 170 instructions a call compiled."""
+    if start < 2 or start > len(text) or text[start - 1] != " ":
+        return False
+    c = ord(text[start - 2])
+    return c < 128 and table[c] == "1"
 
 
 #: Words before a name that make it a person's: "Mr Adams", "by Adams".

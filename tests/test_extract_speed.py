@@ -193,3 +193,41 @@ def test_the_checks_before_the_type_word_patterns_pass_what_they_match_on_lgl():
     with LGL.open(encoding="utf-8") as lines:
         for line in lines:
             _type_after_gates_agree(json.loads(line)["text"])
+
+
+def _ends_none_pairs(words: frozenset[str] | dict[str, str]) -> frozenset[str]:
+    # The reading _ends_none_at replaced: the pairs of an ASCII character and a space.
+    last = {w[-1] for w in words}
+    return frozenset(
+        c + " " for c in map(chr, range(128)) if c not in " \t" and c.lower() not in last
+    )
+
+
+_ENDS_NONE = [
+    (extract._NOT_AFTER_LOCATIVE, _ends_none_pairs(extract.LOCATIVE)),
+    (extract._NOT_AFTER_PERSON_BEFORE, _ends_none_pairs(extract._PERSON_BEFORE)),
+    (extract._NOT_AFTER_PART, _ends_none_pairs(extract._PARTS)),
+    (extract._NOT_AFTER_TYPE, _ends_none_pairs(extract._TYPE_BEFORE_LAST)),
+]
+
+
+def _ends_none_agrees(text: str) -> None:
+    for start in range(len(text) + 3):
+        for table, pairs in _ENDS_NONE:
+            expected = text[start - 2 : start] in pairs
+            assert extract._ends_none_at(text, start, table) == expected, (text[:start][-5:],)
+
+
+def test_the_character_before_a_name_is_read_as_the_pairs_it_replaced_on_random_texts():
+    rng = random.Random(16)
+    pieces = ["in", "near", "of", "the", "town", "by", "Mr", "north", "x", "1", ".", ",", "é"]
+    pieces += [" ", " ", "  ", "\t", "\x7f", "ſ", "N", "Y", "X"]
+    for _ in range(3_000):
+        _ends_none_agrees("".join(rng.choice(pieces) for _ in range(rng.randint(0, 8))))
+
+
+@pytest.mark.skipif(not LGL.exists(), reason="the LGL corpus is not at hand (GEOMAP_LGL)")
+def test_the_character_before_a_name_is_read_as_the_pairs_it_replaced_on_lgl():
+    with LGL.open(encoding="utf-8") as lines:
+        for line in lines:
+            _ends_none_agrees(json.loads(line)["text"])
