@@ -231,3 +231,26 @@ def test_the_character_before_a_name_is_read_as_the_pairs_it_replaced_on_lgl():
     with LGL.open(encoding="utf-8") as lines:
         for line in lines:
             _ends_none_agrees(json.loads(line)["text"])
+
+
+def _letters_agree(text: str) -> None:
+    # A token's letter count, read once per word, is what single_ok counted at each call.
+    for chunk in extract._chunks(text, 0, len(text)):
+        for t in chunk:
+            counted = len(t.text) if t.text.isalpha() else sum(map(str.isalpha, t.text))
+            assert t.letters in (-1, counted), t.text
+
+
+def test_a_tokens_letter_count_is_its_texts_on_random_texts():
+    rng = random.Random(16)
+    pieces = ["O'Brien", "O’Brien's", "Iraq's", "Al-Abadi", "al-Abadi", "Ab", "X", "É", "ǅa"]
+    pieces += ["Los Angeles-based", "J.", "U.S.", "St.", "the", " ", " ", "\t", "-", "1", "’s"]
+    for _ in range(3_000):
+        _letters_agree("".join(rng.choice(pieces) for _ in range(rng.randint(1, 10))))
+
+
+@pytest.mark.skipif(not LGL.exists(), reason="the LGL corpus is not at hand (GEOMAP_LGL)")
+def test_a_tokens_letter_count_is_its_texts_on_lgl():
+    with LGL.open(encoding="utf-8") as lines:
+        for line in lines:
+            _letters_agree(json.loads(line)["text"])
