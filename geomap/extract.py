@@ -197,8 +197,12 @@ _TYPE_ALTERNATION: Final = _by_first_letter(
 _TYPE_AFTER: Final = re.compile(rf"[ \t]+({_TYPE_ALTERNATION})\b", re.I)
 _NAME: Final = r"[A-Z][\w'’.-]*(?:[ \t]+[A-Z][\w'’.-]*)*"
 #: A type word after a list the name opens or continues ("Becker, Clay and Wilkin counties").
+#: The names are atomic and the list's repeat possessive: what follows a name (a comma, blanks
+#: and "and", "or" or a type word, all in lower case) never starts inside one or at a
+#: capital, so giving back a name's characters, words or the list's names cannot lead to a
+#: match, and the engine spares the search (a call cost ~7,800 instructions compiled).
 _LIST_TYPE_AFTER: Final = re.compile(
-    rf"(?:,[ \t]*{_NAME})*,?[ \t]+(?:and|or)[ \t]+{_NAME}[ \t]+({_TYPE_ALTERNATION})\b"
+    rf"(?:,[ \t]*(?>{_NAME}))*+,?[ \t]+(?:and|or)[ \t]+(?>{_NAME})[ \t]+({_TYPE_ALTERNATION})\b"
 )
 _TYPE_BEFORE: Final = re.compile(
     r"\b(city|town|village|province|governorate|county|parish|district|region|state|township|"

@@ -254,3 +254,36 @@ def test_a_tokens_letter_count_is_its_texts_on_lgl():
     with LGL.open(encoding="utf-8") as lines:
         for line in lines:
             _letters_agree(json.loads(line)["text"])
+
+
+#: The list pattern as first written, without its atomic groups and possessive repeat.
+_PLAIN_LIST_TYPE_AFTER = re.compile(
+    rf"(?:,[ \t]*{extract._NAME})*,?[ \t]+(?:and|or)[ \t]+{extract._NAME}[ \t]+"
+    rf"({extract._TYPE_ALTERNATION})\b"
+)
+
+
+def _list_patterns_agree(text: str) -> None:
+    for end in range(len(text) + 1):
+        m = extract._LIST_TYPE_AFTER.match(text, end, end + 200)
+        plain = _PLAIN_LIST_TYPE_AFTER.match(text, end, end + 200)
+        assert (m and m.span(1)) == (plain and plain.span(1)), (text[end : end + 60], end)
+
+
+def test_the_atomic_list_pattern_finds_what_the_plain_one_does_on_random_texts():
+    rng = random.Random(16)
+    words = ["Becker", "Clay", "Wilkin", "St.", "O'Brien", "Ab-Cd", "A_1", "counties", "county"]
+    words += ["towns", "cities", "border crossings", "and", "or", "And", "the", "x", "é", "Éa"]
+    words += ["Long" * 30, "’", "Rock’s", "Co.", "CountY", "Counties"]
+    seps = [" ", " ", ", ", ",", " and ", " or ", ",\tand\t", " \t", "\t", "  ", "", ".", "-"]
+    seps += [" " * 90, ", ", " and  ", ",,"]
+    for _ in range(3_000):
+        text = "".join(rng.choice(words) + rng.choice(seps) for _ in range(rng.randint(1, 10)))
+        _list_patterns_agree(text)
+
+
+@pytest.mark.skipif(not LGL.exists(), reason="the LGL corpus is not at hand (GEOMAP_LGL)")
+def test_the_atomic_list_pattern_finds_what_the_plain_one_does_on_lgl():
+    with LGL.open(encoding="utf-8") as lines:
+        for line in lines:
+            _list_patterns_agree(json.loads(line)["text"])
