@@ -142,3 +142,148 @@ def test_the_verb_or_who_after_a_name_is_what_their_patterns_find_on_lgl():
     with LGL.open(encoding="utf-8") as lines:
         for line in lines:
             _person_context_agrees(json.loads(line)["text"])
+
+
+def _may_type_after_by_pairs(text: str, end: int) -> bool:
+    # The reading _may_type_after replaced (a set of the pairs of letters that open a type
+    # word), kept here to compare it with.
+    blank = text[end : end + 1]
+    if blank != " ":
+        return blank == "\t"
+    pair = text[end + 1 : end + 3]
+    if pair in extract._TYPE_OPENINGS:
+        return True
+    return len(pair) == 2 and (ord(pair[0]) > 127 or ord(pair[1]) > 127 or pair[0] in " \t")
+
+
+def _type_after_gates_agree(text: str) -> None:
+    # The checks made before the type-word patterns after a name: the same answers as the
+    # reading they replaced, and never False where the pattern matches.
+    for end in range(len(text) + 2):
+        may = extract._may_type_after(text, end)
+        assert may == _may_type_after_by_pairs(text, end), (text[end : end + 5], end)
+        if extract._TYPE_AFTER.match(text, end, end + 200):
+            assert may, (text[end : end + 30], end)
+        if extract._LIST_TYPE_AFTER.match(text, end, end + 200):
+            assert extract._may_list_type_after(text, end), (text[end : end + 60], end)
+
+
+def test_the_checks_before_the_type_word_patterns_pass_what_they_match_on_random_texts():
+    # Lists of names with commas, "and" or "or" between spaces or tabs, type words and their
+    # plurals, words in lower case or outside ASCII, and runs long enough to take the list's
+    # "and" beyond the pattern's reach of 200 characters.
+    rng = random.Random(16)
+    words = ["Becker", "Clay", "Wilkin", "St.", "O'Brien", "Ab-Cd", "counties", "county"]
+    words += ["towns", "cities", "border crossings", "and", "or", "And", "the", "x", "é", "ſ"]
+    words += ["Éa", "pr", "PR", "Co", "a" * 90, "Long" * 25, "1", "_", "’", "Clay\tand", "or\t"]
+    seps = [" ", " ", ", ", ",", " and ", " or ", ",\tand\t", " \t", "\t", "  ", "", ".", "-"]
+    seps += [" " * 120, ", ", " and  "]
+    for _ in range(3_000):
+        text = "".join(rng.choice(words) + rng.choice(seps) for _ in range(rng.randint(1, 9)))
+        _type_after_gates_agree(text)
+    for text in ("Becker, Clay\tand Wilkin counties", "Becker, Clay,\tor Wilkin towns"):
+        _type_after_gates_agree(text)
+    assert extract._may_list_type_after("Becker, Clay and Wilkin counties", 6)
+    assert extract._may_list_type_after("Clay and Wilkin counties", 4)
+    assert not extract._may_list_type_after("Becker, the county", 6)
+
+
+@pytest.mark.skipif(not LGL.exists(), reason="the LGL corpus is not at hand (GEOMAP_LGL)")
+def test_the_checks_before_the_type_word_patterns_pass_what_they_match_on_lgl():
+    with LGL.open(encoding="utf-8") as lines:
+        for line in lines:
+            _type_after_gates_agree(json.loads(line)["text"])
+
+
+def _ends_none_pairs(words: frozenset[str] | dict[str, str]) -> frozenset[str]:
+    # The reading _ends_none_at replaced: the pairs of an ASCII character and a space.
+    last = {w[-1] for w in words}
+    return frozenset(
+        c + " " for c in map(chr, range(128)) if c not in " \t" and c.lower() not in last
+    )
+
+
+_ENDS_NONE = [
+    (extract._NOT_AFTER_LOCATIVE, _ends_none_pairs(extract.LOCATIVE)),
+    (extract._NOT_AFTER_PERSON_BEFORE, _ends_none_pairs(extract._PERSON_BEFORE)),
+    (extract._NOT_AFTER_PART, _ends_none_pairs(extract._PARTS)),
+    (extract._NOT_AFTER_TYPE, _ends_none_pairs(extract._TYPE_BEFORE_LAST)),
+]
+
+
+def _ends_none_agrees(text: str) -> None:
+    for start in range(len(text) + 3):
+        for table, pairs in _ENDS_NONE:
+            expected = text[start - 2 : start] in pairs
+            assert extract._ends_none_at(text, start, table) == expected, (text[:start][-5:],)
+
+
+def test_the_character_before_a_name_is_read_as_the_pairs_it_replaced_on_random_texts():
+    rng = random.Random(16)
+    pieces = ["in", "near", "of", "the", "town", "by", "Mr", "north", "x", "1", ".", ",", "é"]
+    pieces += [" ", " ", "  ", "\t", "\x7f", "ſ", "N", "Y", "X"]
+    for _ in range(3_000):
+        _ends_none_agrees("".join(rng.choice(pieces) for _ in range(rng.randint(0, 8))))
+
+
+@pytest.mark.skipif(not LGL.exists(), reason="the LGL corpus is not at hand (GEOMAP_LGL)")
+def test_the_character_before_a_name_is_read_as_the_pairs_it_replaced_on_lgl():
+    with LGL.open(encoding="utf-8") as lines:
+        for line in lines:
+            _ends_none_agrees(json.loads(line)["text"])
+
+
+def _letters_agree(text: str) -> None:
+    # A token's letter count, read once per word, is what single_ok counted at each call.
+    for chunk in extract._chunks(text, 0, len(text)):
+        for t in chunk:
+            counted = len(t.text) if t.text.isalpha() else sum(map(str.isalpha, t.text))
+            assert t.letters in (-1, counted), t.text
+
+
+def test_a_tokens_letter_count_is_its_texts_on_random_texts():
+    rng = random.Random(16)
+    pieces = ["O'Brien", "O’Brien's", "Iraq's", "Al-Abadi", "al-Abadi", "Ab", "X", "É", "ǅa"]
+    pieces += ["Los Angeles-based", "J.", "U.S.", "St.", "the", " ", " ", "\t", "-", "1", "’s"]
+    for _ in range(3_000):
+        _letters_agree("".join(rng.choice(pieces) for _ in range(rng.randint(1, 10))))
+
+
+@pytest.mark.skipif(not LGL.exists(), reason="the LGL corpus is not at hand (GEOMAP_LGL)")
+def test_a_tokens_letter_count_is_its_texts_on_lgl():
+    with LGL.open(encoding="utf-8") as lines:
+        for line in lines:
+            _letters_agree(json.loads(line)["text"])
+
+
+#: The list pattern as first written, without its atomic groups and possessive repeat.
+_PLAIN_LIST_TYPE_AFTER = re.compile(
+    rf"(?:,[ \t]*{extract._NAME})*,?[ \t]+(?:and|or)[ \t]+{extract._NAME}[ \t]+"
+    rf"({extract._TYPE_ALTERNATION})\b"
+)
+
+
+def _list_patterns_agree(text: str) -> None:
+    for end in range(len(text) + 1):
+        m = extract._LIST_TYPE_AFTER.match(text, end, end + 200)
+        plain = _PLAIN_LIST_TYPE_AFTER.match(text, end, end + 200)
+        assert (m and m.span(1)) == (plain and plain.span(1)), (text[end : end + 60], end)
+
+
+def test_the_atomic_list_pattern_finds_what_the_plain_one_does_on_random_texts():
+    rng = random.Random(16)
+    words = ["Becker", "Clay", "Wilkin", "St.", "O'Brien", "Ab-Cd", "A_1", "counties", "county"]
+    words += ["towns", "cities", "border crossings", "and", "or", "And", "the", "x", "é", "Éa"]
+    words += ["Long" * 30, "’", "Rock’s", "Co.", "CountY", "Counties"]
+    seps = [" ", " ", ", ", ",", " and ", " or ", ",\tand\t", " \t", "\t", "  ", "", ".", "-"]
+    seps += [" " * 90, ", ", " and  ", ",,"]
+    for _ in range(3_000):
+        text = "".join(rng.choice(words) + rng.choice(seps) for _ in range(rng.randint(1, 10)))
+        _list_patterns_agree(text)
+
+
+@pytest.mark.skipif(not LGL.exists(), reason="the LGL corpus is not at hand (GEOMAP_LGL)")
+def test_the_atomic_list_pattern_finds_what_the_plain_one_does_on_lgl():
+    with LGL.open(encoding="utf-8") as lines:
+        for line in lines:
+            _list_patterns_agree(json.loads(line)["text"])
