@@ -242,6 +242,17 @@ def test_a_killed_worker_loses_and_duplicates_nothing(
 POISON = "Xq7PoisonMarkZ"
 
 
+def assert_only_chunk_1_failed(outdir: Path, articles: list[dict], summary) -> None:
+    """Chunk 1's 50 articles are in errors.jsonl, as killed workers', and every other
+    article has its lines in mentions.jsonl."""
+    errors = [json.loads(line) for line in (outdir / "errors.jsonl").open()]
+    assert {e["id"] for e in errors} == {a["id"] for a in articles[50:100]}
+    assert all("worker process died on this chunk" in e["reason"] for e in errors)
+    assert summary.articles == 150 and summary.errors == 50
+    parsed = {json.loads(line)["article"] for line in (outdir / "mentions.jsonl").open()}
+    assert parsed == {a["id"] for a in articles[:50] + articles[100:]}
+
+
 def test_a_chunk_that_kills_its_workers_fails_alone(full_gazetteer, tmp_path):
     """Dask: a task of several chunks whose worker dies every time (an article that brings
     the process down) is split, each chunk tried alone, and only the chunk of that article
@@ -274,12 +285,7 @@ def test_a_chunk_that_kills_its_workers_fails_alone(full_gazetteer, tmp_path):
         summary = run(source, tmp_path / "out", full_gazetteer, engine)
     finally:
         cluster.close()
-    errors = [json.loads(line) for line in (tmp_path / "out" / "errors.jsonl").open()]
-    assert {e["id"] for e in errors} == {a["id"] for a in articles[50:100]}
-    assert all("worker process died on this chunk" in e["reason"] for e in errors)
-    assert summary.articles == 150 and summary.errors == 50
-    parsed = {json.loads(line)["article"] for line in (tmp_path / "out" / "mentions.jsonl").open()}
-    assert parsed == {a["id"] for a in articles[:50] + articles[100:]}
+    assert_only_chunk_1_failed(tmp_path / "out", articles, summary)
 
 
 #: A ``sitecustomize`` module for the local engine's worker processes (spawned, they read the
@@ -317,12 +323,7 @@ def test_a_chunk_that_kills_its_local_workers_fails_alone(full_gazetteer, tmp_pa
     articles[75]["text"] += f" {POISON}."  # chunk 1 of 4 (chunks of 50)
     source = write_jsonl(tmp_path / "poisoned.jsonl", articles)
     summary = run(source, tmp_path / "out", full_gazetteer, batch.LocalEngine(2))
-    errors = [json.loads(line) for line in (tmp_path / "out" / "errors.jsonl").open()]
-    assert {e["id"] for e in errors} == {a["id"] for a in articles[50:100]}
-    assert all("worker process died on this chunk" in e["reason"] for e in errors)
-    assert summary.articles == 150 and summary.errors == 50
-    parsed = {json.loads(line)["article"] for line in (tmp_path / "out" / "mentions.jsonl").open()}
-    assert parsed == {a["id"] for a in articles[:50] + articles[100:]}
+    assert_only_chunk_1_failed(tmp_path / "out", articles, summary)
 
 
 def test_workers_that_die_whatever_they_run_stop_the_run_and_fail_nothing(
