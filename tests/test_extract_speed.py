@@ -8,6 +8,7 @@ import os
 import random
 import re
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,19 @@ import pytest
 from geomap import extract
 
 LGL = Path(os.environ.get("GEOMAP_LGL", "/work/shared/eval/lgl.jsonl"))
+
+
+def _lgl_texts() -> Iterator[str]:
+    with LGL.open(encoding="utf-8") as lines:
+        for line in lines:
+            yield json.loads(line)["text"]
+
+
+def _random_texts(words: list[str], seps: list[str], *, most: int) -> Iterator[str]:
+    """3,000 texts of 1 to ``most`` words, each followed by a separator (the same at each run)."""
+    rng = random.Random(16)
+    for _ in range(3_000):
+        yield "".join(rng.choice(words) + rng.choice(seps) for _ in range(rng.randint(1, most)))
 
 
 def _type_after_agrees(text: str) -> None:
@@ -50,9 +64,8 @@ def test_the_type_word_after_a_name_is_what_its_pattern_finds_on_random_texts():
 
 @pytest.mark.skipif(not LGL.exists(), reason="the LGL corpus is not at hand (GEOMAP_LGL)")
 def test_the_type_word_after_a_name_is_what_its_pattern_finds_on_lgl():
-    with LGL.open(encoding="utf-8") as lines:
-        for line in lines:
-            _type_after_agrees(json.loads(line)["text"])
+    for text in _lgl_texts():
+        _type_after_agrees(text)
 
 
 def _token_kinds_agree(text: str, start: int, end: int) -> None:
@@ -78,10 +91,8 @@ def test_a_tokens_kind_read_from_its_text_is_the_patterns():
 
 @pytest.mark.skipif(not LGL.exists(), reason="the LGL corpus is not at hand (GEOMAP_LGL)")
 def test_a_tokens_kind_read_from_its_text_is_the_patterns_on_lgl():
-    with LGL.open(encoding="utf-8") as lines:
-        for line in lines:
-            text = json.loads(line)["text"]
-            _token_kinds_agree(text, 0, len(text))
+    for text in _lgl_texts():
+        _token_kinds_agree(text, 0, len(text))
 
 
 def test_the_letters_outside_ascii_that_match_ascii_ones_ignoring_case_are_known():
@@ -101,21 +112,18 @@ def _type_before_agrees(text: str) -> None:
 def test_the_type_word_before_a_name_is_what_its_pattern_finds_on_random_texts():
     # As test_extract.py's test, with the two-word type words, long runs of blanks and long
     # words, which the window of 30 characters cuts.
-    rng = random.Random(16)
     words = ["provincial", "capital", "border", "town", "city", "of", "the", "OF", "x", "1"]
     words += ["Provincial", "BORDER", "_", "county", "abcdefghijklmnopqrstuvwxcity", "é", "ſ"]
     words += ["İ", "ı", "\u212a", "’s", "cıty", "provİncial", "ofé", "éof", "Kity"]
     seps = [" ", " ", " ", "  ", "\t", "", "-", " " * 14, " " * 25]
-    for _ in range(3_000):
-        text = "".join(rng.choice(words) + rng.choice(seps) for _ in range(rng.randint(1, 6)))
+    for text in _random_texts(words, seps, most=6):
         _type_before_agrees(text)
 
 
 @pytest.mark.skipif(not LGL.exists(), reason="the LGL corpus is not at hand (GEOMAP_LGL)")
 def test_the_type_word_before_a_name_is_what_its_pattern_finds_on_lgl():
-    with LGL.open(encoding="utf-8") as lines:
-        for line in lines:
-            _type_before_agrees(json.loads(line)["text"])
+    for text in _lgl_texts():
+        _type_before_agrees(text)
 
 
 def _person_context_agrees(text: str) -> None:
@@ -128,20 +136,17 @@ def _person_context_agrees(text: str) -> None:
 
 
 def test_the_verb_or_who_after_a_name_is_what_their_patterns_find_on_random_texts():
-    rng = random.Random(16)
     words = ["has", "had", "also", "said", "who", "whoé", "who_", "who1", "hasty", "Said"]
     words += ["told", "x", "é", "A", "also", ",", "1", "ha", "wh"]
     seps = [" ", " ", "  ", "\t", "", "-", " " * 20]
-    for _ in range(3_000):
-        text = "".join(rng.choice(words) + rng.choice(seps) for _ in range(rng.randint(1, 6)))
+    for text in _random_texts(words, seps, most=6):
         _person_context_agrees(text)
 
 
 @pytest.mark.skipif(not LGL.exists(), reason="the LGL corpus is not at hand (GEOMAP_LGL)")
 def test_the_verb_or_who_after_a_name_is_what_their_patterns_find_on_lgl():
-    with LGL.open(encoding="utf-8") as lines:
-        for line in lines:
-            _person_context_agrees(json.loads(line)["text"])
+    for text in _lgl_texts():
+        _person_context_agrees(text)
 
 
 def _may_type_after_by_pairs(text: str, end: int) -> bool:
@@ -172,14 +177,12 @@ def test_the_checks_before_the_type_word_patterns_pass_what_they_match_on_random
     # Lists of names with commas, "and" or "or" between spaces or tabs, type words and their
     # plurals, words in lower case or outside ASCII, and runs long enough to take the list's
     # "and" beyond the pattern's reach of 200 characters.
-    rng = random.Random(16)
     words = ["Becker", "Clay", "Wilkin", "St.", "O'Brien", "Ab-Cd", "counties", "county"]
     words += ["towns", "cities", "border crossings", "and", "or", "And", "the", "x", "é", "ſ"]
     words += ["Éa", "pr", "PR", "Co", "a" * 90, "Long" * 25, "1", "_", "’", "Clay\tand", "or\t"]
     seps = [" ", " ", ", ", ",", " and ", " or ", ",\tand\t", " \t", "\t", "  ", "", ".", "-"]
     seps += [" " * 120, ", ", " and  "]
-    for _ in range(3_000):
-        text = "".join(rng.choice(words) + rng.choice(seps) for _ in range(rng.randint(1, 9)))
+    for text in _random_texts(words, seps, most=9):
         _type_after_gates_agree(text)
     for text in ("Becker, Clay\tand Wilkin counties", "Becker, Clay,\tor Wilkin towns"):
         _type_after_gates_agree(text)
@@ -190,9 +193,8 @@ def test_the_checks_before_the_type_word_patterns_pass_what_they_match_on_random
 
 @pytest.mark.skipif(not LGL.exists(), reason="the LGL corpus is not at hand (GEOMAP_LGL)")
 def test_the_checks_before_the_type_word_patterns_pass_what_they_match_on_lgl():
-    with LGL.open(encoding="utf-8") as lines:
-        for line in lines:
-            _type_after_gates_agree(json.loads(line)["text"])
+    for text in _lgl_texts():
+        _type_after_gates_agree(text)
 
 
 def _ends_none_pairs(words: frozenset[str] | dict[str, str]) -> frozenset[str]:
@@ -228,9 +230,8 @@ def test_the_character_before_a_name_is_read_as_the_pairs_it_replaced_on_random_
 
 @pytest.mark.skipif(not LGL.exists(), reason="the LGL corpus is not at hand (GEOMAP_LGL)")
 def test_the_character_before_a_name_is_read_as_the_pairs_it_replaced_on_lgl():
-    with LGL.open(encoding="utf-8") as lines:
-        for line in lines:
-            _ends_none_agrees(json.loads(line)["text"])
+    for text in _lgl_texts():
+        _ends_none_agrees(text)
 
 
 def _letters_agree(text: str) -> None:
@@ -251,9 +252,8 @@ def test_a_tokens_letter_count_is_its_texts_on_random_texts():
 
 @pytest.mark.skipif(not LGL.exists(), reason="the LGL corpus is not at hand (GEOMAP_LGL)")
 def test_a_tokens_letter_count_is_its_texts_on_lgl():
-    with LGL.open(encoding="utf-8") as lines:
-        for line in lines:
-            _letters_agree(json.loads(line)["text"])
+    for text in _lgl_texts():
+        _letters_agree(text)
 
 
 #: The list pattern as first written, without its atomic groups and possessive repeat.
@@ -271,19 +271,16 @@ def _list_patterns_agree(text: str) -> None:
 
 
 def test_the_atomic_list_pattern_finds_what_the_plain_one_does_on_random_texts():
-    rng = random.Random(16)
     words = ["Becker", "Clay", "Wilkin", "St.", "O'Brien", "Ab-Cd", "A_1", "counties", "county"]
     words += ["towns", "cities", "border crossings", "and", "or", "And", "the", "x", "é", "Éa"]
     words += ["Long" * 30, "’", "Rock’s", "Co.", "CountY", "Counties"]
     seps = [" ", " ", ", ", ",", " and ", " or ", ",\tand\t", " \t", "\t", "  ", "", ".", "-"]
     seps += [" " * 90, ", ", " and  ", ",,"]
-    for _ in range(3_000):
-        text = "".join(rng.choice(words) + rng.choice(seps) for _ in range(rng.randint(1, 10)))
+    for text in _random_texts(words, seps, most=10):
         _list_patterns_agree(text)
 
 
 @pytest.mark.skipif(not LGL.exists(), reason="the LGL corpus is not at hand (GEOMAP_LGL)")
 def test_the_atomic_list_pattern_finds_what_the_plain_one_does_on_lgl():
-    with LGL.open(encoding="utf-8") as lines:
-        for line in lines:
-            _list_patterns_agree(json.loads(line)["text"])
+    for text in _lgl_texts():
+        _list_patterns_agree(text)
