@@ -204,10 +204,17 @@ def distance_km(a: Place, b: Place) -> float:
 
 
 def _quality_bonus(quality: int) -> float:
-    """The score term of a match quality (see :class:`Weights`)."""
-    return {3: WEIGHTS.primary, 2: WEIGHTS.alternate, 1: WEIGHTS.bare, 0: WEIGHTS.skeleton}.get(
-        quality, 0.0
-    )
+    """The score term of a match quality (see :class:`Weights`): tests in turn, where a dict
+    of the four was built at each of a first pass's 15,000 calls."""
+    if quality == 3:
+        return WEIGHTS.primary
+    if quality == 2:
+        return WEIGHTS.alternate
+    if quality == 1:
+        return WEIGHTS.bare
+    if quality == 0:
+        return WEIGHTS.skeleton
+    return 0.0
 
 
 #: A cell's number where it keys a dict (:data:`_Cell`, :data:`_Near`): an int, typed
@@ -328,13 +335,16 @@ class _Namesakes:
     def __init__(
         self,
         fixed: list[float],
-        own: dict[_Cell, list[tuple[float, float, float]]],
-        probes: list[tuple[_Cell, list[tuple[int, float, float, float]]]],
+        own: dict[_Cell, tuple[tuple[float, float, float], ...]],
+        probes: tuple[tuple[_Cell, tuple[tuple[int, float, float, float], ...]], ...],
     ) -> None:
         #: Per candidate, its prior plus the name's term.
         self.fixed = fixed
         #: The plausible candidates (see ``Weights.pair_floor``) that are not areas, by
-        #: their cell, as (lat, lon, plausibility relative to the name's best).
+        #: their cell, as (lat, lon, plausibility relative to the name's best). Tuples, here
+        #: and in ``probes``: a tuple of numbers drops out of the garbage collector's walks
+        #: after its first, a list never does (the namesakes of LGL's names were 21,000
+        #: lists and pairs, walked at every full collection of a first pass).
         self.own = own
         #: The cells of ``own``, to be read in turn (compiled, a tuple's items are read
         #: by index; a dict's through an iterator checking the dict at every step).
@@ -408,7 +418,11 @@ class _Namesakes:
                         probes[cell] = [probe]
                     else:
                         cell_probes.append(probe)
-        return _Namesakes(fixed, own, list(probes.items()))
+        return _Namesakes(
+            fixed,
+            {cell: tuple(entries) for cell, entries in own.items()},
+            tuple([(cell, tuple(cell_probes)) for cell, cell_probes in probes.items()]),
+        )
 
 
 #: Functions mypyc has no native form of, bound once (compiled, ``math.asin`` is a lookup in
