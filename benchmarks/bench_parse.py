@@ -3,9 +3,12 @@
 Prints articles/s and the process's peak memory, then times geotext (a benchmark-only
 dependency: ``pip install geotext==0.4.0``) on the same texts and prints the ratio.
 ``--stages`` prints instead where a warm parse spends its time, in microseconds per article
-(the stages of :func:`geomap.parse.parse`, timed one by one).
+(the stages of :func:`geomap.parse.parse`, timed one by one). ``--commands`` first sets the
+garbage collector as geomap's commands and local batch workers run
+(:func:`geomap.parse.collect_for_a_corpus`); without it, Python's defaults, as a program
+calling ``geomap.parse`` has them.
 
-    python benchmarks/bench_parse.py [CORPUS.jsonl] [--repeat N] [--stages]
+    python benchmarks/bench_parse.py [CORPUS.jsonl] [--repeat N] [--stages] [--commands]
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from pathlib import Path
 
 from geomap.claims import check_document, support_hook
 from geomap.extract import extract
-from geomap.parse import default_gazetteer, parse
+from geomap.parse import collect_for_a_corpus, default_gazetteer, parse
 from geomap.records import Document
 from geomap.resolve import resolve
 from geomap.statements import find_claims
@@ -67,7 +70,14 @@ def main() -> None:
     ap.add_argument("corpus", nargs="?", default=str(DEFAULT))
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--stages", action="store_true", help="time each stage of a warm parse")
+    ap.add_argument(
+        "--commands",
+        action="store_true",
+        help="set the garbage collector as geomap's commands do (collect_for_a_corpus)",
+    )
     args = ap.parse_args()
+    if args.commands:
+        collect_for_a_corpus()
     texts = [json.loads(line)["text"] for line in open(args.corpus, encoding="utf-8")]
     if args.stages:
         spent = stages(texts, args.repeat)
@@ -87,7 +97,8 @@ def main() -> None:
         for text in texts:
             parse(text, gazetteer=gaz)
     warm = (time.perf_counter() - start) / args.repeat
-    print(f"geomap   {len(texts)} articles, {chars / 1e6:.2f} M chars")
+    collector = "as geomap's commands set it" if args.commands else "Python's defaults"
+    print(f"geomap   {len(texts)} articles, {chars / 1e6:.2f} M chars; collector: {collector}")
     print(
         f"geomap   cold {len(texts) / cold:,.0f} articles/s   warm {len(texts) / warm:,.0f} "
         f"articles/s   peak memory {peak_mb():,.0f} MB"

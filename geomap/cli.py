@@ -23,6 +23,7 @@ from geomap import export, inputs, schema
 from geomap import gazetteer as gaz
 from geomap.errors import GazetteerError, GeomapError, InputError
 from geomap.inputs import Article, BadRecord
+from geomap.parse import collect_for_a_corpus
 from geomap.records import Document
 
 if TYPE_CHECKING:
@@ -134,6 +135,8 @@ def _silence_stdout() -> None:
 def main() -> None:
     """geomap: turn news articles into a map of the places they report, and check the
     distances they state."""
+    # The process is geomap's: its collector is set for parsing article after article.
+    collect_for_a_corpus()
 
 
 # --------------------------------------------------------------------------- gazetteer

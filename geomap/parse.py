@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 from geomap.claims import check_document, support_hook
 from geomap.extract import extract
 from geomap.gazetteer import Gazetteer
@@ -19,6 +21,26 @@ def default_gazetteer() -> Gazetteer:
     if _DEFAULT is None:
         _DEFAULT = Gazetteer.open()
     return _DEFAULT
+
+
+#: How many collections of the middle generation a full garbage collection waits for in
+#: geomap's own processes (:func:`collect_for_a_corpus`; Python's default is 10).
+FULL_COLLECTION_AFTER = 100
+
+
+def collect_for_a_corpus() -> None:
+    """Set this process's garbage collector for parsing article after article: a full
+    collection after :data:`FULL_COLLECTION_AFTER` collections of the middle generation,
+    not 10. geomap's commands and its local batch workers call it, as the process is
+    theirs; :func:`parse` never does, as a library leaves the collector to its caller.
+
+    A first pass over a corpus fills the lookup caches with long-lived objects (some
+    70,000 after LGL's 588 articles), and each full collection walks every object of the
+    process: with Python's defaults, collections took a sixth of that pass (a full one some
+    40 ms), and found next to nothing to free (a parse leaves almost no reference cycles:
+    7 objects in LGL's first pass). Young objects are collected as before."""
+    young, middle, full = gc.get_threshold()
+    gc.set_threshold(young, middle, max(full, FULL_COLLECTION_AFTER))
 
 
 def parse(
@@ -59,4 +81,4 @@ def parse(
     return check_document(doc, gaz) if claims else doc
 
 
-__all__ = ["default_gazetteer", "parse"]
+__all__ = ["FULL_COLLECTION_AFTER", "collect_for_a_corpus", "default_gazetteer", "parse"]

@@ -128,3 +128,44 @@ def test_a_parsed_document_survives_pickling_and_copying(doc):
             (c.distance, c.bearing) for c in document.checks
         ]
         assert copy.deepcopy(document) == document
+
+
+@pytest.fixture
+def collector():
+    """The garbage collector's settings as the test found them, restored after it."""
+    import gc
+
+    before = gc.get_threshold()
+    yield before
+    gc.set_threshold(*before)
+
+
+def test_parse_leaves_the_callers_garbage_collector_alone(collector):
+    """A library call: whatever the caller set stays set (geomap's own commands set theirs,
+    see the next test)."""
+    import gc
+
+    gc.set_threshold(555, 7, 9)
+    parse(ARTICLE)
+    assert gc.get_threshold() == (555, 7, 9)
+    assert gc.isenabled()
+
+
+def test_geomap_commands_set_the_collector_for_a_corpus(collector, tmp_path):
+    """geomap's commands own their process: a full collection waits for more collections
+    of the middle generation (the caches a corpus fills are walked less often); the young
+    generation is collected as before."""
+    import gc
+
+    from click.testing import CliRunner
+
+    from geomap.cli import main
+    from geomap.parse import FULL_COLLECTION_AFTER
+
+    gc.set_threshold(700, 10, 10)
+    article = tmp_path / "a.txt"
+    article.write_text("Shelling hit Rawa, 80 km east of Al-Qaim, on Monday.", "utf-8")
+    result = CliRunner().invoke(main, ["extract", str(article)])
+    assert result.exit_code == 0, result.output
+    assert "Rawa" in result.output
+    assert gc.get_threshold() == (700, 10, FULL_COLLECTION_AFTER)

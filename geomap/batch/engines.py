@@ -34,6 +34,7 @@ from geomap.batch.work import (
 )
 from geomap.errors import BatchError
 from geomap.inputs import Item
+from geomap.parse import collect_for_a_corpus
 
 DASK_HINT = "the dask engine needs Dask: pip install 'geomap[dask]'"
 #: Dask settings for the ``LocalCluster`` the dask engine starts (a cluster joined with
@@ -77,12 +78,15 @@ class Engine(Protocol):
     def close(self) -> None: ...
 
 
-def _ignore_sigint() -> None:
-    """A local worker's initializer: Ctrl-C reaches the whole process group, and the parent
-    decides what to do. The worker started with SIGINT blocked (see :func:`_sigint_held`);
-    ignoring it discards one that came while the worker was starting."""
+def _start_worker() -> None:
+    """A local worker's initializer. Ctrl-C reaches the whole process group, and the parent
+    decides what to do: the worker started with SIGINT blocked (see :func:`_sigint_held`);
+    ignoring it discards one that came while the worker was starting. The process is
+    geomap's: its collector is set for a corpus (:func:`geomap.parse.collect_for_a_corpus`;
+    a Dask worker's process is Dask's, and left alone)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    collect_for_a_corpus()
 
 
 @contextlib.contextmanager
@@ -131,7 +135,7 @@ class LocalEngine:
         self._pool = ProcessPoolExecutor(
             self.workers,
             mp_context=multiprocessing.get_context("spawn"),
-            initializer=_ignore_sigint,
+            initializer=_start_worker,
         )
         return self._pool
 
