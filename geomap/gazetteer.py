@@ -33,7 +33,6 @@ import struct
 import sys
 import tempfile
 import time
-import zlib
 from array import array
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -43,6 +42,7 @@ from typing import NamedTuple
 
 from geomap.errors import GazetteerError, GeomapError, InputError
 from geomap.files import atomic_write, new_file_mode
+from geomap.lookups import TOP_SHIFT, key_hash, may_be_filed
 from geomap.names import is_abbreviation, keys, normalize, skeleton
 from geomap.records import Landmark, Place
 
@@ -644,22 +644,11 @@ def _index_names(db: sqlite3.Connection, progress: Callable[[float], None] | Non
 _NATIVE_HASHES = sys.byteorder == "little" and array("I").itemsize == 4
 
 
-_crc32 = zlib.crc32
-
-
-def _hash_key(key: str) -> int:
-    return _crc32(key.encode("utf-8"))
-
-
-#: A key hash's top byte (:meth:`Gazetteer.may_hold` searches among the hashes sharing it).
-_TOP_SHIFT = 24
-
-
 def _hash_keys(db: sqlite3.Connection) -> None:
     """Store the sorted hashes of the index's name keys (2 MB for the bundled 510,000 keys,
     0.7 s to compute): held in memory, they tell a lookup of a name no place has (most of
     the capitalised words of an article) that it may skip its query."""
-    hashes = sorted({_hash_key(k) for (k,) in db.execute("SELECT key FROM names")})
+    hashes = sorted({key_hash(k) for (k,) in db.execute("SELECT key FROM names")})
     db.execute("INSERT INTO key_hashes VALUES (?)", (struct.pack(f"<{len(hashes)}I", *hashes),))
     db.commit()
 
@@ -1167,7 +1156,7 @@ class Gazetteer:
                 hashes = memoryview(data).cast("I")
             else:
                 hashes = struct.unpack(f"<{len(data) // 4}I", data)
-            starts = [bisect_left(hashes, top << _TOP_SHIFT) for top in range(1 << 8)]
+            starts = [bisect_left(hashes, top << TOP_SHIFT) for top in range(1 << 8)]
             layers.append((hashes, starts + [len(hashes)]))
         self._hashes = layers
         return layers
@@ -1176,16 +1165,7 @@ class Gazetteer:
         """Whether some place may be filed under this name: False only when none is (no
         index holds the hash of one of its keys), so that a lookup may be skipped. Cheaper
         than :meth:`contains` (no query), and as exact when it says False."""
-        layers = self._hashes if self._hashes is not None else self._key_hashes()
-        for key in keys(name):
-            h = _crc32(key.encode())  # _hash_key, written out: most names end here
-            top = h >> _TOP_SHIFT
-            for hashes, starts in layers:
-                end = starts[top + 1]
-                i = bisect_left(hashes, h, starts[top], end)
-                if i < end and hashes[i] == h:
-                    return True
-        return False
+        return may_be_filed(name, self._hashes if self._hashes is not None else self._key_hashes())
 
     def contains(self, name: str) -> bool:
         """Whether any place is filed under this name (exactly or without an article)."""
