@@ -38,13 +38,13 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple
 
 from geomap.errors import GazetteerError, GeomapError, InputError
 from geomap.files import atomic_write, new_file_mode
-from geomap.lookups import TOP_SHIFT, key_hash, may_be_filed
+from geomap.lookups import ALT_SEP, TOP_SHIFT, key_hash, may_be_filed, new_match, row_matches
+from geomap.lookups import place as _place
 from geomap.names import is_abbreviation, keys, normalize, skeleton
-from geomap.records import Landmark, Place
+from geomap.records import Landmark, Match, Place
 
 COLUMNS = (
     "id",
@@ -65,8 +65,6 @@ COLUMNS = (
 OPTIONAL_COLUMNS = ("capital", "extent_km")
 ALL_COLUMNS = COLUMNS + OPTIONAL_COLUMNS
 CAPITALS = ("country", "admin1", "admin2")
-#: Separator of names inside the ``alternate_names`` column.
-ALT_SEP = "|"
 #: Environment variable listing extra gazetteer CSVs, separated like PATH (``os.pathsep``).
 ENV_VAR = "GEOMAP_GAZETTEER"
 #: Environment variable overriding where the index is cached.
@@ -858,23 +856,6 @@ def _bundled_index(
 # --------------------------------------------------------------------------- lookups
 
 
-class Match(NamedTuple):
-    """A lookup result: the place and how its name matched (3 primary, 2 alternate,
-    1 only without an Arabic article, 0 by consonant skeleton, -1 an abbreviation:
-    :data:`ABBREVIATION`).
-
-    A tuple rather than a frozen dataclass, as :class:`~geomap.records.Landmark`: a cold
-    parse of LGL builds some 11,000 (a frozen dataclass sets each field through
-    ``object.__setattr__``: 1.4 us a match, a tuple 0.7); it hashes and compares alike."""
-
-    place: Place
-    quality: int
-
-
-#: Builds a :class:`Match` from a (place, quality) pair in C: ``Match(place, quality)`` runs
-#: the ``__new__`` that NamedTuple writes in Python, a frame per match.
-_new_match = tuple.__new__
-
 #: Bytes of an index mapped into memory (SQLite's ``mmap_size``): all of it.
 MMAP_SIZE = 1 << 30
 
@@ -888,24 +869,6 @@ _POPULATION = 8
 #: The columns of a :class:`~geomap.records.Landmark`, and how many.
 _LANDMARK_COLUMNS = "p.id, p.name, p.lat, p.lon, p.kind, p.population, p.capital, p.extent_km"
 _LANDMARK_WIDTH = 8
-
-
-def _place(row: Sequence) -> Place:
-    alternates = row[2]
-    return Place(
-        row[0],
-        row[1],
-        row[3],
-        row[4],
-        row[5],
-        row[6],
-        row[7],
-        row[8],
-        row[9],
-        tuple(alternates.split(ALT_SEP)) if alternates else (),
-        row[10],
-        row[11],
-    )
 
 
 @functools.cache
@@ -1220,11 +1183,7 @@ class Gazetteer:
         if query_keys:
             rows = self._name_rows(query_keys, where, params, limit * len(query_keys))
             if len(query_keys) == 1:
-                places = self._places
-                result = [
-                    _new_match(Match, (places.get(row[0]) or self._keep(row), row[_AFTER_PLACE]))
-                    for row in rows
-                ]
+                result = row_matches(rows, _AFTER_PLACE, self._places)
                 if result or not fuzzy:
                     return self._remember(cache_key, result, keyed)
             for row in rows:
@@ -1232,12 +1191,10 @@ class Gazetteer:
                 quality = row[_AFTER_PLACE] if row[_AFTER_PLACE + 1] == query_keys[0] else _BARE
                 pid = row[0]
                 if pid not in found or found[pid].quality < quality:
-                    found[pid] = _new_match(
-                        Match, (self._places.get(pid) or self._keep(row), quality)
-                    )
+                    found[pid] = new_match(row, quality, self._places)
         if not found and fuzzy and query_keys and len(query_keys[0]) >= 4:
             found = {
-                row[0]: _new_match(Match, (self._places.get(row[0]) or self._keep(row), 0))
+                row[0]: new_match(row, 0, self._places)
                 for row in self._skeleton_rows(query_keys[0], where, params, limit)
             }
         result = sorted(found.values(), key=lambda m: (-m.quality, -m.place.population))[:limit]
@@ -1280,10 +1237,6 @@ class Gazetteer:
             ),
             limit,
         )
-
-    def _keep(self, row: Sequence) -> Place:
-        place = self._places[row[0]] = _place(row)
-        return place
 
     def _remember(self, key: tuple, result: list[Match], keyed: tuple = ()) -> list[Match]:
         if len(self._cache) > 100_000:
