@@ -55,6 +55,7 @@ COMPILED = (
     "demonyms",
     "extract",
     "geometry",
+    "lookups",
     "names",
     "records",
     "resolve",

@@ -33,18 +33,18 @@ import struct
 import sys
 import tempfile
 import time
-import zlib
 from array import array
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple
 
 from geomap.errors import GazetteerError, GeomapError, InputError
 from geomap.files import atomic_write, new_file_mode
+from geomap.lookups import ALT_SEP, TOP_SHIFT, key_hash, may_be_filed, new_match, row_matches
+from geomap.lookups import place as _place
 from geomap.names import is_abbreviation, keys, normalize, skeleton
-from geomap.records import Landmark, Place
+from geomap.records import Landmark, Match, Place
 
 COLUMNS = (
     "id",
@@ -65,8 +65,6 @@ COLUMNS = (
 OPTIONAL_COLUMNS = ("capital", "extent_km")
 ALL_COLUMNS = COLUMNS + OPTIONAL_COLUMNS
 CAPITALS = ("country", "admin1", "admin2")
-#: Separator of names inside the ``alternate_names`` column.
-ALT_SEP = "|"
 #: Environment variable listing extra gazetteer CSVs, separated like PATH (``os.pathsep``).
 ENV_VAR = "GEOMAP_GAZETTEER"
 #: Environment variable overriding where the index is cached.
@@ -644,22 +642,11 @@ def _index_names(db: sqlite3.Connection, progress: Callable[[float], None] | Non
 _NATIVE_HASHES = sys.byteorder == "little" and array("I").itemsize == 4
 
 
-_crc32 = zlib.crc32
-
-
-def _hash_key(key: str) -> int:
-    return _crc32(key.encode("utf-8"))
-
-
-#: A key hash's top byte (:meth:`Gazetteer.may_hold` searches among the hashes sharing it).
-_TOP_SHIFT = 24
-
-
 def _hash_keys(db: sqlite3.Connection) -> None:
     """Store the sorted hashes of the index's name keys (2 MB for the bundled 510,000 keys,
     0.7 s to compute): held in memory, they tell a lookup of a name no place has (most of
     the capitalised words of an article) that it may skip its query."""
-    hashes = sorted({_hash_key(k) for (k,) in db.execute("SELECT key FROM names")})
+    hashes = sorted({key_hash(k) for (k,) in db.execute("SELECT key FROM names")})
     db.execute("INSERT INTO key_hashes VALUES (?)", (struct.pack(f"<{len(hashes)}I", *hashes),))
     db.commit()
 
@@ -869,23 +856,6 @@ def _bundled_index(
 # --------------------------------------------------------------------------- lookups
 
 
-class Match(NamedTuple):
-    """A lookup result: the place and how its name matched (3 primary, 2 alternate,
-    1 only without an Arabic article, 0 by consonant skeleton, -1 an abbreviation:
-    :data:`ABBREVIATION`).
-
-    A tuple rather than a frozen dataclass, as :class:`~geomap.records.Landmark`: a cold
-    parse of LGL builds some 11,000 (a frozen dataclass sets each field through
-    ``object.__setattr__``: 1.4 us a match, a tuple 0.7); it hashes and compares alike."""
-
-    place: Place
-    quality: int
-
-
-#: Builds a :class:`Match` from a (place, quality) pair in C: ``Match(place, quality)`` runs
-#: the ``__new__`` that NamedTuple writes in Python, a frame per match.
-_new_match = tuple.__new__
-
 #: Bytes of an index mapped into memory (SQLite's ``mmap_size``): all of it.
 MMAP_SIZE = 1 << 30
 
@@ -899,24 +869,6 @@ _POPULATION = 8
 #: The columns of a :class:`~geomap.records.Landmark`, and how many.
 _LANDMARK_COLUMNS = "p.id, p.name, p.lat, p.lon, p.kind, p.population, p.capital, p.extent_km"
 _LANDMARK_WIDTH = 8
-
-
-def _place(row: Sequence) -> Place:
-    alternates = row[2]
-    return Place(
-        row[0],
-        row[1],
-        row[3],
-        row[4],
-        row[5],
-        row[6],
-        row[7],
-        row[8],
-        row[9],
-        tuple(alternates.split(ALT_SEP)) if alternates else (),
-        row[10],
-        row[11],
-    )
 
 
 @functools.cache
@@ -1167,7 +1119,7 @@ class Gazetteer:
                 hashes = memoryview(data).cast("I")
             else:
                 hashes = struct.unpack(f"<{len(data) // 4}I", data)
-            starts = [bisect_left(hashes, top << _TOP_SHIFT) for top in range(1 << 8)]
+            starts = [bisect_left(hashes, top << TOP_SHIFT) for top in range(1 << 8)]
             layers.append((hashes, starts + [len(hashes)]))
         self._hashes = layers
         return layers
@@ -1176,16 +1128,7 @@ class Gazetteer:
         """Whether some place may be filed under this name: False only when none is (no
         index holds the hash of one of its keys), so that a lookup may be skipped. Cheaper
         than :meth:`contains` (no query), and as exact when it says False."""
-        layers = self._hashes if self._hashes is not None else self._key_hashes()
-        for key in keys(name):
-            h = _crc32(key.encode())  # _hash_key, written out: most names end here
-            top = h >> _TOP_SHIFT
-            for hashes, starts in layers:
-                end = starts[top + 1]
-                i = bisect_left(hashes, h, starts[top], end)
-                if i < end and hashes[i] == h:
-                    return True
-        return False
+        return may_be_filed(name, self._hashes if self._hashes is not None else self._key_hashes())
 
     def contains(self, name: str) -> bool:
         """Whether any place is filed under this name (exactly or without an article)."""
@@ -1240,11 +1183,7 @@ class Gazetteer:
         if query_keys:
             rows = self._name_rows(query_keys, where, params, limit * len(query_keys))
             if len(query_keys) == 1:
-                places = self._places
-                result = [
-                    _new_match(Match, (places.get(row[0]) or self._keep(row), row[_AFTER_PLACE]))
-                    for row in rows
-                ]
+                result = row_matches(rows, _AFTER_PLACE, self._places)
                 if result or not fuzzy:
                     return self._remember(cache_key, result, keyed)
             for row in rows:
@@ -1252,12 +1191,10 @@ class Gazetteer:
                 quality = row[_AFTER_PLACE] if row[_AFTER_PLACE + 1] == query_keys[0] else _BARE
                 pid = row[0]
                 if pid not in found or found[pid].quality < quality:
-                    found[pid] = _new_match(
-                        Match, (self._places.get(pid) or self._keep(row), quality)
-                    )
+                    found[pid] = new_match(row, quality, self._places)
         if not found and fuzzy and query_keys and len(query_keys[0]) >= 4:
             found = {
-                row[0]: _new_match(Match, (self._places.get(row[0]) or self._keep(row), 0))
+                row[0]: new_match(row, 0, self._places)
                 for row in self._skeleton_rows(query_keys[0], where, params, limit)
             }
         result = sorted(found.values(), key=lambda m: (-m.quality, -m.place.population))[:limit]
@@ -1300,10 +1237,6 @@ class Gazetteer:
             ),
             limit,
         )
-
-    def _keep(self, row: Sequence) -> Place:
-        place = self._places[row[0]] = _place(row)
-        return place
 
     def _remember(self, key: tuple, result: list[Match], keyed: tuple = ()) -> list[Match]:
         if len(self._cache) > 100_000:
