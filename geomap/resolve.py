@@ -479,7 +479,8 @@ class _Layout:
         static: tuple[float, ...],
         countries: dict[str, tuple[int, ...]],
         regions: dict[str, tuple[int, ...]],
-        spots: tuple[tuple[int, _Spot], ...],
+        spot_indexes: tuple[int, ...],
+        spots: tuple[_Spot, ...],
     ) -> None:
         #: Per candidate, its static score.
         self.static = static
@@ -487,7 +488,11 @@ class _Layout:
         self.countries = countries
         #: Candidates by the key (:func:`_region_key`) of the region they lie in.
         self.regions = regions
-        #: The candidates that may lie near a pick (not areas): (index, spot).
+        #: The candidates that may lie near a pick (not areas): their indexes, and their
+        #: spots in the same order. Two tuples rather than a tuple of (index, spot) pairs:
+        #: a pair holding a spot is one more object for every full garbage collection to
+        #: walk (8,700 after LGL's first pass), a tuple of numbers none.
+        self.spot_indexes = spot_indexes
         self.spots = spots
 
     @classmethod
@@ -513,7 +518,8 @@ class _Layout:
             tuple(row[0] for row in static),
             {country: tuple(ks) for country, ks in countries.items()},
             {region: tuple(ks) for region, ks in regions.items()},
-            tuple((k, row[2]) for k, row in enumerate(static) if row[2] is not None),
+            tuple([k for k, row in enumerate(static) if row[2] is not None]),
+            tuple([row[2] for row in static if row[2] is not None]),
         )
 
 
@@ -523,7 +529,7 @@ class _Layout:
 _STATIC: dict[tuple, tuple[tuple[Match, ...], tuple[_Static, ...], _Layout, _Namesakes]] = {}
 
 
-_NO_LAYOUT = _Layout((), {}, {}, ())
+_NO_LAYOUT = _Layout((), {}, {}, (), ())
 
 
 def _same_matches(known: tuple[Match, ...], matches: list[Match]) -> bool:
@@ -1168,8 +1174,8 @@ class _Resolver:
         for ks in found:
             for k in ks:
                 totals[k] = totals[k] + WEIGHTS.region
-        known = self.nearness(group, context, layout.spots)
-        for k, _ in layout.spots:
+        known = self.nearness(group, context, layout.spot_indexes, layout.spots)
+        for k in layout.spot_indexes:
             term = known[k].term
             if term:
                 totals[k] = totals[k] + term
@@ -1191,7 +1197,7 @@ class _Resolver:
         if region is not None and context.region(region):
             ev.admin1 = place.admin1
         if spot is not None:
-            nearness = self.nearness(group, context, ((k, spot),))[k]
+            nearness = self.nearness(group, context, (k,), (spot,))[k]
             if nearness.term:
                 ev.near, ev.near_km = nearness.name, nearness.km
         if context.chosen is not None:
@@ -1199,17 +1205,22 @@ class _Resolver:
         return ev
 
     def nearness(
-        self, group: _Group, context: _Context, spots: tuple[tuple[int, _Spot], ...]
+        self,
+        group: _Group,
+        context: _Context,
+        indexes: tuple[int, ...],
+        spots: tuple[_Spot, ...],
     ) -> list[_Nearness]:
         """Per candidate of ``group``, its nearness term, the distance to the nearest pick
         and that pick's name (:func:`_near_term`), with the version of its cell it holds
-        for, up to date for the candidates ``spots`` lists (by index, with their spot):
+        for, up to date for the candidates ``indexes`` lists (their spots in ``spots``):
         computed again only when that version changed."""
         known = self._nearness.get(group.key)
         if known is None or len(known) != len(group.matches):
             known = self._nearness[group.key] = [_NOT_NEAR] * len(group.matches)
         near, skip = context.near, context.skip
-        for k, spot in spots:
+        for i in range(len(indexes)):
+            k, spot = indexes[i], spots[i]
             cell = near.get(spot.cell)
             version = 0 if cell is None else cell.version
             nearness = known[k]
