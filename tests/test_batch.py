@@ -805,6 +805,39 @@ def test_progress_line():
     assert progress_line(Progress(30, None, 0, 0, 2.0)) == "30 articles  15.0 articles/s"
 
 
+def _full_collection_threshold() -> int:
+    import gc
+
+    return gc.get_threshold()[2]
+
+
+def test_worker_processes_geomap_starts_collect_for_a_corpus_and_joined_ones_are_left_alone(
+    dask_cluster,
+):
+    """A local engine's processes and the workers of the Dask cluster the engine starts are
+    geomap's: their garbage collector is set for a corpus (geomap.parse.collect_for_a_corpus),
+    as the commands' is. The workers of a cluster joined with --scheduler are the user's."""
+    from geomap.parse import FULL_COLLECTION_AFTER
+
+    local = batch.LocalEngine(1)
+    try:
+        pool = local._new_pool()
+        assert pool.submit(_full_collection_threshold).result() == FULL_COLLECTION_AFTER
+    finally:
+        local.close()
+    started = batch.DaskEngine(workers=1)
+    try:
+        thresholds = started.client.run(_full_collection_threshold)
+        assert list(thresholds.values()) == [FULL_COLLECTION_AFTER]
+    finally:
+        started.close()
+    joined = batch.DaskEngine(scheduler=dask_cluster.scheduler_address)
+    try:
+        assert set(joined.client.run(_full_collection_threshold).values()) == {10}
+    finally:
+        joined.close()
+
+
 def test_dask_missing_gives_an_install_hint(monkeypatch):
     import sys
 

@@ -306,6 +306,10 @@ class DaskEngine:
                 # Results straight from the workers, not relayed by the scheduler: on 200
                 # tasks of LGL chunks, 0.2-0.3 s less CPU in this process.
                 self.client = Client(self._cluster, direct_to_workers=True)
+            # The workers of a cluster this engine started are geomap's, as a local
+            # engine's are: their collector is set for a corpus (a worker the nanny
+            # restarts after a death keeps Python's defaults). A joined cluster's are not.
+            self.client.run(collect_for_a_corpus)
         self._run = uuid.uuid4().hex[:8]
 
     def pids(self) -> list[int]:
