@@ -31,14 +31,16 @@ FULL_COLLECTION_AFTER = 100
 def collect_for_a_corpus() -> None:
     """Set this process's garbage collector for parsing article after article: a full
     collection after :data:`FULL_COLLECTION_AFTER` collections of the middle generation,
-    not 10. geomap's commands and its local batch workers call it, as the process is
-    theirs; :func:`parse` never does, as a library leaves the collector to its caller.
+    not 10. geomap's commands, its local batch workers and the workers of a Dask cluster
+    it starts call it, as the process is theirs; :func:`parse` never does, as a library
+    leaves the collector to its caller.
 
     A first pass over a corpus fills the lookup caches with long-lived objects (some
-    70,000 after LGL's 588 articles), and each full collection walks every object of the
-    process: with Python's defaults, collections took a sixth of that pass (a full one some
-    40 ms), and found next to nothing to free (a parse leaves almost no reference cycles:
-    7 objects in LGL's first pass). Young objects are collected as before."""
+    60,000 after LGL's 588 articles), and each full collection walks every object of the
+    process: with Python's defaults, collections took a tenth to a sixth of that pass (a
+    full one 10 to 30 ms), and found next to nothing to free (a parse leaves almost no
+    reference cycles: 7 objects in LGL's first pass). Young objects are collected as
+    before."""
     young, middle, full = gc.get_threshold()
     gc.set_threshold(young, middle, max(full, FULL_COLLECTION_AFTER))
 
