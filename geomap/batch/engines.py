@@ -82,8 +82,8 @@ def _start_worker() -> None:
     """A local worker's initializer. Ctrl-C reaches the whole process group, and the parent
     decides what to do: the worker started with SIGINT blocked (see :func:`_sigint_held`);
     ignoring it discards one that came while the worker was starting. The process is
-    geomap's: its collector is set for a corpus (:func:`geomap.parse.collect_for_a_corpus`;
-    a Dask worker's process is Dask's, and left alone)."""
+    geomap's: its collector is set for a corpus (:func:`geomap.parse.collect_for_a_corpus`),
+    as the workers of a Dask cluster the dask engine starts are."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     collect_for_a_corpus()
