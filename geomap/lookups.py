@@ -40,7 +40,7 @@ def may_be_filed(name: str, tables: Sequence[tuple[Sequence[int], list[int]]]) -
     """Whether the hash of one of a name's keys is in one of ``tables``: sorted key hashes
     (:func:`key_hash`), each with where the hashes of each top byte start (257 offsets)."""
     for key in keys(name):
-        h = zlib.crc32(key.encode("utf-8"))
+        h = zlib.crc32(key.encode("utf-8"))  # key_hash, written out: most names end here
         top = h >> TOP_SHIFT
         for hashes, starts in tables:
             end = starts[top + 1]

@@ -384,8 +384,8 @@ class _Namesakes:
         """The plausible candidates in ``cell`` and the eight cells around it (empty if
         none), in no particular order (the reader takes their largest term); kept in
         ``gathered``. Most cells asked for hold none (:meth:`may_hold` turns most of
-        those away before a call); a name with few cells finds that by comparing their numbers
-        rather than looking nine cells up."""
+        those away before a call); a name with few cells finds that by comparing their
+        numbers rather than looking nine cells up."""
         own = self.own
         base = cast(int, cell)
         entries: list[tuple[float, float, float]] | None = None
