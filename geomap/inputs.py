@@ -16,19 +16,20 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import json
 import os
 import re
 import stat
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from geomap.errors import InputError
-from geomap.text import FORMATS, decode, sniff_encoding
+from geomap.text import FORMATS, Codec, decode, sniff_encoding
 
 #: Kinds of input file: many articles (JSON Lines, CSV) or one (plain text, Markdown, HTML).
 INPUT_FORMATS = ("jsonl", "csv", "txt", "md", "html")
@@ -86,6 +87,84 @@ class BadRecord:
 
 
 Item = Article | BadRecord
+
+
+@dataclass(frozen=True, slots=True)
+class Lines:
+    """Consecutive lines of a JSON Lines input, not yet decoded: ``records`` lines that are
+    not blank from line ``first`` on, which began at byte ``offset`` of the input (the
+    blank lines among them included). Iterating gives their records, as
+    :meth:`Source.items` would: ``geomap batch`` hands a chunk of the input to a worker
+    process this way, and the worker, not the coordinating process, decodes the JSON."""
+
+    source: str
+    first: int
+    offset: int
+    data: bytes
+    records: int
+    codec: Codec
+    extra_fields: tuple[str, ...] = ()
+
+    def __iter__(self) -> Iterator[Item]:
+        data, start, number = self.data, 0, self.first
+        while start < len(data):
+            end = data.find(b"\n", start) + 1 or len(data)
+            item = _line_record(
+                data[start:end],
+                number,
+                self.offset + start,
+                self.codec,
+                self.source,
+                self.extra_fields,
+            )
+            if item is not None:
+                yield item
+            start, number = end, number + 1
+
+
+#: Records read together: a tuple of them, or the undecoded lines of a JSON Lines input.
+Chunk = tuple[Item, ...] | Lines
+
+
+def chunked(items: Iterable[Item], size: int) -> Iterator[tuple[Item, ...]]:
+    """Consecutive chunks of ``size`` items (the last may be shorter)."""
+    iterator = iter(items)
+    while chunk := tuple(itertools.islice(iterator, size)):
+        yield chunk
+
+
+def records(chunk: Chunk) -> int:
+    """How many records a chunk holds (a line that is not blank is one, until decoded)."""
+    return chunk.records if isinstance(chunk, Lines) else len(chunk)
+
+
+def _line_record(
+    raw: bytes, number: int, offset: int, codec: Codec, source: str, extra_fields: tuple[str, ...]
+) -> Item | None:
+    """The record of line ``number`` of JSON Lines in a codec cut at b"\\n", its bytes
+    ``raw`` from byte ``offset`` of the input; None for a blank line."""
+    try:
+        line = raw.decode(codec.name)
+    except UnicodeDecodeError as err:
+        return BadRecord(
+            source, number, f"not {codec.label} text at byte {offset + err.start}{codec.hint}"
+        )
+    return _json_record(line.removeprefix("\ufeff"), number, source, extra_fields)
+
+
+def _json_record(line: str, number: int, source: str, extra_fields: tuple[str, ...]) -> Item | None:
+    """The record of line ``number`` of a JSON Lines input; None for a blank line."""
+    if not line.strip():
+        return None
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as err:
+        # "Invalid control character at" is one of json's messages.
+        problem = err.msg.removesuffix(" at")
+        return BadRecord(source, number, f"bad JSON ({problem} at column {err.colno})")
+    return article_from_record(
+        record, default_id=str(number), source=source, line=number, extra_fields=extra_fields
+    )
 
 
 def iso_date(value: Any) -> str | None:
@@ -184,6 +263,22 @@ class Source:
             return self._jsonl()
         return self._csv()
 
+    def chunks(self, size: int) -> Iterator[Chunk]:
+        """The input's records in order, ``size`` at a time (the last chunk may hold fewer).
+        JSON Lines in an encoding cut at b"\\n" come as :class:`Lines`, undecoded."""
+        if self.kind != "jsonl":
+            yield from chunked(self.items(), size)
+            return
+        stream = self._binary()
+        try:
+            codec = self._codec(stream)
+            if codec.wide:
+                yield from chunked(self._jsonl_records(stream, codec), size)
+            else:
+                yield from self._jsonl_lines(stream, codec, size)
+        finally:
+            self._close(stream)
+
     def count(self) -> int | None:
         """How many records the input holds (a quick pass), or None for a stream."""
         if self.path is None or not (self.kind == "dir" or self.path.is_file()):
@@ -266,59 +361,57 @@ class Source:
     def _jsonl(self) -> Iterator[Item]:
         stream = self._binary()
         try:
-            for number, line in self._lines(stream):
-                if isinstance(line, BadRecord):
-                    yield line
-                    continue
-                if not line.strip():
-                    continue
-                try:
-                    record = json.loads(line)
-                except json.JSONDecodeError as err:
-                    yield BadRecord(
-                        self.name, number, f"bad JSON ({err.msg} at column {err.colno})"
-                    )
-                    continue
-                yield article_from_record(
-                    record,
-                    default_id=str(number),
-                    source=self.name,
-                    line=number,
-                    extra_fields=self.extra_fields,
-                )
+            yield from self._jsonl_records(stream, self._codec(stream))
         finally:
             self._close(stream)
 
-    def _lines(self, stream: BinaryIO) -> Iterator[tuple[int, str | BadRecord]]:
-        """(number, text) of each line, or a BadRecord for undecodable bytes. Lines end at
-        "\\n" only: JSON strings may hold U+2028, U+0085 or a form feed unescaped."""
+    def _codec(self, stream: BinaryIO) -> Codec:
         head = stream.peek(4)[:4] if hasattr(stream, "peek") else b""
-        codec = sniff_encoding(head, self.encoding)
+        return sniff_encoding(head, self.encoding)
+
+    def _jsonl_records(self, stream: BinaryIO, codec: Codec) -> Iterator[Item]:
+        """The records of JSON Lines read from ``stream``. Lines end at "\\n" only: JSON
+        strings may hold U+2028, U+0085 or a form feed unescaped."""
         if codec.wide:
             # UTF-16 and UTF-32 cannot be cut at b"\n": decode as a stream instead.
             text = io.TextIOWrapper(stream, encoding=codec.name, newline="\n")
             try:
                 for number, line in enumerate(text, start=1):
-                    yield number, line.removeprefix("\ufeff")
+                    item = _json_record(
+                        line.removeprefix("\ufeff"), number, self.name, self.extra_fields
+                    )
+                    if item is not None:
+                        yield item
             except UnicodeDecodeError as err:
-                yield 0, BadRecord(self.name, None, f"not {codec.label} text ({err.reason})")
+                yield BadRecord(self.name, None, f"not {codec.label} text ({err.reason})")
             finally:
                 text.detach()
             return
         offset = 0
         for number, raw in enumerate(stream, start=1):
-            try:
-                yield number, raw.decode(codec.name).removeprefix("\ufeff")
-            except UnicodeDecodeError as err:
-                yield (
-                    number,
-                    BadRecord(
-                        self.name,
-                        number,
-                        f"not {codec.label} text at byte {offset + err.start}{codec.hint}",
-                    ),
-                )
+            item = _line_record(raw, number, offset, codec, self.name, self.extra_fields)
+            if item is not None:
+                yield item
             offset += len(raw)
+
+    def _jsonl_lines(self, stream: BinaryIO, codec: Codec, size: int) -> Iterator[Lines]:
+        """The lines of a JSON Lines input, undecoded, ``size`` records at a time."""
+        taken: list[bytes] = []
+        first = offset = start = records = 0
+        for number, raw in enumerate(stream, start=1):
+            if not taken:
+                first, start = number, offset
+            taken.append(raw)
+            offset += len(raw)
+            if raw.strip():
+                records += 1
+                if records == size:
+                    yield Lines(
+                        self.name, first, start, b"".join(taken), records, codec, self.extra_fields
+                    )
+                    taken, records = [], 0
+        if records:
+            yield Lines(self.name, first, start, b"".join(taken), records, codec, self.extra_fields)
 
     # ------------------------------------------------------------------ CSV
 
@@ -456,14 +549,18 @@ def open_input(
 __all__ = [
     "Article",
     "BadRecord",
+    "Chunk",
     "INPUT_FORMATS",
     "Item",
+    "Lines",
     "SUFFIXES",
     "Source",
     "TEXT_FORMATS",
     "article_from_record",
+    "chunked",
     "input_kind",
     "iso_date",
     "open_input",
     "pdf_problem",
+    "records",
 ]

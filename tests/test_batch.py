@@ -7,6 +7,7 @@ dask.distributed LocalCluster of two worker processes.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import pickle
@@ -24,7 +25,7 @@ from geomap import batch, inputs
 from geomap.batch import BatchError, Progress
 from geomap.batch.folder import MANIFEST_VERSION
 from geomap.cli import main
-from geomap.inputs import Article, BadRecord
+from geomap.inputs import Article, BadRecord, open_input
 
 PLACES = [
     "Baghdad",
@@ -550,7 +551,32 @@ def test_chunk_hash_tells_records_apart():
     )
 
 
-def test_a_packed_chunk_unpacks_to_the_same_records():
+def test_chunk_hash_of_undecoded_lines_tells_their_bytes_and_place_apart(tmp_path):
+    """JSON Lines reach the workers undecoded: their chunk's hash is of the bytes as read,
+    and of where they begin (a line number or byte offset shifted gives other ids and error
+    lines), so a changed or moved chunk is run again and an unchanged one is not."""
+    from geomap.inputs import Lines
+
+    path = tmp_path / "in.jsonl"
+    path.write_text('{"text": "In Basra."}\n{"text": "In Mosul."}\n')
+    again = tmp_path / "again.jsonl"
+    again.write_bytes(path.read_bytes())
+    chunks = list(open_input(path).chunks(1))
+    assert all(isinstance(c, Lines) for c in chunks)
+    assert [batch.chunk_hash(c) for c in chunks] == [
+        batch.chunk_hash(c) for c in open_input(again).chunks(1)
+    ]
+    first = chunks[0]
+    variants = [
+        dataclasses.replace(first, first=2),
+        dataclasses.replace(first, offset=1),
+        dataclasses.replace(first, data=first.data.replace(b"Basra", b"Basrah")),
+        chunks[1],
+    ]
+    assert len({batch.chunk_hash(c) for c in [first, *variants]}) == 5
+
+
+def test_a_packed_chunk_unpacks_to_the_same_records(tmp_path):
     """What a task carries (one bytes object per chunk) gives the worker the records read."""
     from geomap.batch.work import pack, unpack
 
@@ -562,6 +588,15 @@ def test_a_packed_chunk_unpacks_to_the_same_records():
     )
     assert unpack(pack(records)) == records
     assert [type(r) for r in unpack(pack(records))] == [Article, Article, BadRecord, BadRecord]
+    path = tmp_path / "in.jsonl"
+    path.write_bytes(b'{"id": "a", "text": "In Ramadi."}\n\n{bad\n')
+    (lines,) = open_input(path).chunks(5)
+    assert list(unpack(pack(lines))) == [
+        Article("a", "In Ramadi.", source=str(path), line=1),
+        BadRecord(
+            str(path), 3, "bad JSON (Expecting property name enclosed in double quotes at column 2)"
+        ),
+    ]
 
 
 def test_a_worker_writes_the_chunk_file_only_into_the_run_folder_it_sees(full_gazetteer, tmp_path):
@@ -569,8 +604,6 @@ def test_a_worker_writes_the_chunk_file_only_into_the_run_folder_it_sees(full_ga
     size; one that finds another folder at that path (on another machine) hands back the
     bytes for the coordinating process to write; a file not as its worker wrote it is
     refused."""
-    import dataclasses
-
     from geomap.batch.folder import RunFolder, manifest
     from geomap.batch.work import EncodedChunk, WrittenChunk, pack, run_packed
 

@@ -143,3 +143,72 @@ def test_a_pdf_is_refused_with_what_to_do(tmp_path):
             "report.txt",
         )
     ]
+
+
+#: JSON Lines with what a reader meets: a byte-order mark, blank lines, lines of Unicode
+#: spaces only, bad JSON, bytes that are not UTF-8, a carriage return inside a record and
+#: one ending its line, U+2028 unescaped, a record without an id, and no final newline.
+AWKWARD_JSONL = b"".join(
+    [
+        "\ufeff".encode(),
+        b'{"id": "a", "text": "In Basra."}\n',
+        b"\n  \n",
+        b'{"text": "In Mosul.", "date": "2017-11-06"}\n',
+        "\u00a0\u3000\n".encode(),
+        b"{bad json\n",
+        b'{"id": "b", "text": "caf\xe9 in Paris"}\n',
+        b'{"id": "c",\r "text": "Baghdad and Kirkuk"}\r\n',
+        '{"id": "d", "text": "Ramadi\u2028Rawa", "title": "T"}\n'.encode(),
+        b'[1, 2]\n{"id": 7}\n{"id": "f", "text": "A\tB"}\n',
+        b'{"id": "e", "text": "Near Rabia."}',
+    ]
+)
+
+
+@pytest.mark.parametrize("size", [1, 2, 3, 100])
+def test_jsonl_chunks_hold_the_records_the_reader_reads(tmp_path, size):
+    """``geomap batch`` hands JSON Lines to its workers undecoded, ``size`` records at a
+    time: decoded there, they are the records read one by one, with the same lines, ids
+    and reasons (the bad bytes named by their byte in the file)."""
+    from geomap.inputs import Lines, records
+
+    path = tmp_path / "in.jsonl"
+    path.write_bytes(AWKWARD_JSONL)
+    source = open_input(path)
+    chunks = list(source.chunks(size))
+    assert all(isinstance(chunk, Lines) for chunk in chunks)
+    assert [item for chunk in chunks for item in chunk] == items(path)
+    assert [records(chunk) for chunk in chunks][:-1] == [size] * (len(chunks) - 1)
+    read = items(path)
+    assert [(i.id, i.line) for i in read if isinstance(i, Article)] == [
+        ("a", 1),
+        ("4", 4),
+        ("c", 8),
+        ("d", 9),
+        ("e", 13),
+    ]
+    assert [(b.line, b.reason) for b in read if isinstance(b, BadRecord)] == [
+        (6, "bad JSON (Expecting property name enclosed in double quotes at column 2)"),
+        (7, f"not UTF-8 text at byte {AWKWARD_JSONL.index(0xE9)} (use --encoding)"),
+        (10, "expected a JSON object, found list"),
+        (11, "missing text"),
+        (12, "bad JSON (Invalid control character at column 23)"),
+    ]
+
+
+def test_chunks_of_utf16_and_of_other_inputs_are_records(tmp_path):
+    """Text that cannot be cut at b"\\n" (UTF-16), and inputs other than JSON Lines, come in
+    chunks of records read."""
+    path = tmp_path / "in.jsonl"
+    path.write_bytes(
+        AWKWARD_JSONL.replace(b"\xe9", b"e").decode("utf-8").lstrip("\ufeff").encode("utf-16")
+    )
+    chunks = list(open_input(path).chunks(4))
+    assert all(isinstance(chunk, tuple) for chunk in chunks)
+    assert [len(chunk) for chunk in chunks] == [4, 4, 2]
+    assert [item for chunk in chunks for item in chunk] == items(path)
+    (tmp_path / "in.csv").write_text("id,text\na,In Basra.\nb,In Mosul.\n")
+    assert list(open_input(tmp_path / "in.csv").chunks(1)) == [
+        (Article("a", "In Basra.", source=str(tmp_path / "in.csv"), line=2),),
+        (Article("b", "In Mosul.", source=str(tmp_path / "in.csv"), line=3),),
+    ]

@@ -2,7 +2,8 @@
 
 This package is an edge: it reads the input (:mod:`geomap.inputs`), runs the pure stages on
 an engine and writes files. The input is read as a stream and cut into fixed chunks in input
-order (:mod:`~geomap.batch.work`); each chunk runs on a worker process of an engine
+order (:meth:`geomap.inputs.Source.chunks`; JSON Lines stay undecoded, for the worker to
+decode: :class:`geomap.inputs.Lines`); each chunk runs on a worker process of an engine
 (:mod:`~geomap.batch.engines`: local processes or a Dask cluster) and comes back as the bytes
 of its result file, which this process writes atomically into the run folder inside the
 output folder (:mod:`~geomap.batch.folder`). The corpus files are merged from the chunk files
@@ -34,13 +35,12 @@ from geomap.batch.work import (
     GazetteerRef,
     Task,
     chunk_hash,
-    chunked,
     process_chunk,
     run_chunk,
 )
 from geomap.errors import BatchError, OutputError
 from geomap.gazetteer import Gazetteer
-from geomap.inputs import Source
+from geomap.inputs import Chunk, Source, records
 
 #: Articles per chunk: the unit of work, of resumption and of loss on a crash.
 CHUNK_SIZE = 100
@@ -76,7 +76,7 @@ class _Chunks:
     def __init__(
         self,
         folder: RunFolder,
-        chunks: Iterable[tuple],
+        chunks: Iterable[Chunk],
         total: int | None,
         on_progress: Callable[[Progress], None] | None,
     ):
@@ -98,17 +98,17 @@ class _Chunks:
             self.on_progress(Progress(self.done, self.total, self.skipped, self.errors, elapsed))
 
     def todo(self) -> Iterator[Task]:
-        for index, items in enumerate(self._chunks):
-            digest = chunk_hash(items)
+        for index, chunk in enumerate(self._chunks):
+            digest = chunk_hash(chunk)
             self.names.append(self.folder.chunk_name(index, digest))
             if self.folder.has(index, digest):
-                self.done += len(items)
-                self.skipped += len(items)
+                self.done += records(chunk)
+                self.skipped += records(chunk)
                 self._finished.add(index)
                 self.report()
                 continue
-            self.sizes[index] = (digest, len(items))
-            yield index, items
+            self.sizes[index] = (digest, records(chunk))
+            yield index, chunk
 
     def target(self, index: int) -> ChunkTarget:
         """Where a worker may write the file of the chunk handed out as ``index``."""
@@ -150,21 +150,24 @@ def run(
         raise BatchError(f"--chunk-size must be at least 1, not {chunk_size}")
     outdir = Path(outdir)
     ref = GazetteerRef.of(gazetteer)
-    rest = chunked(source.items(), chunk_size)
-    first = next(rest, ())
+    rest = source.chunks(chunk_size)
+    first = next(rest, None)
     with _writing(outdir):
         folder = RunFolder(
             outdir,
             manifest(
                 input=source.name,
-                first=chunk_hash(first[:1]),
+                first=chunk_hash(tuple(itertools.islice(first or (), 1))),
                 chunk_size=chunk_size,
                 gazetteer=ref.name,
             ),
         )
     try:
         chunks = _Chunks(
-            folder, itertools.chain([first] if first else [], rest), source.count(), on_progress
+            folder,
+            itertools.chain([] if first is None else [first], rest),
+            source.count(),
+            on_progress,
         )
         with _writing(outdir):
             merging = Merge(folder, map_file=map_file)

@@ -1,6 +1,6 @@
 """Engines: where a batch run's chunks are processed.
 
-An engine takes ``(index, items)`` tasks and yields ``(index, ChunkOutcome)`` as chunks
+An engine takes ``(index, chunk)`` tasks and yields ``(index, ChunkOutcome)`` as chunks
 finish, in any order (the run folder puts them back in input order): the bytes of a chunk's
 file, or word that its worker wrote the file itself (at ``targets(index)``, when it sees the
 run folder). ``local`` runs a
@@ -33,7 +33,7 @@ from geomap.batch.work import (
     run_packed_chunks,
 )
 from geomap.errors import BatchError
-from geomap.inputs import Item
+from geomap.inputs import Chunk
 from geomap.parse import collect_for_a_corpus
 
 DASK_HINT = "the dask engine needs Dask: pip install 'geomap[dask]'"
@@ -102,8 +102,8 @@ def _sigint_held() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
-#: A task in flight: its index, items and how many pools broke while it ran.
-_Try = tuple[int, tuple[Item, ...], int]
+#: A task in flight: its index, chunk and how many pools broke while it ran.
+_Try = tuple[int, Chunk, int]
 
 
 class LocalEngine:
@@ -220,7 +220,7 @@ class LocalEngine:
     @staticmethod
     def _settle(
         inflight: dict[Any, _Try], retry: list[_Try]
-    ) -> tuple[list[tuple[int, ChunkOutcome]], list[tuple[int, tuple[Item, ...]]]]:
+    ) -> tuple[list[tuple[int, ChunkOutcome]], list[tuple[int, Chunk]]]:
         """The chunks of a broken pool: those that finished, with their outcomes, and those
         to fail (one that ran alone and has been in flight for MAX_TRIES breaks); the others
         go back to ``retry`` as suspects, to run alone, after the suspects already waiting

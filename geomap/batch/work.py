@@ -15,11 +15,10 @@ header, and the map line only when it writes the map. See :meth:`ChunkResult.enc
 from __future__ import annotations
 
 import hashlib
-import itertools
 import json
 import os
 import pickle
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,20 +27,13 @@ from geomap import export
 from geomap.errors import BatchError, OutputError
 from geomap.files import atomic_write
 from geomap.gazetteer import Gazetteer
-from geomap.inputs import Article, BadRecord, Item
+from geomap.inputs import Article, BadRecord, Chunk, Item, Lines
 
 #: Times a chunk may take a worker process down with it before its articles are failed.
 MAX_TRIES = 3
 
-#: A unit of work: the chunk's position in the input and its items.
-Task = tuple[int, tuple[Item, ...]]
-
-
-def chunked(items: Iterable[Item], size: int) -> Iterator[tuple[Item, ...]]:
-    """Consecutive chunks of ``size`` items (the last may be shorter)."""
-    iterator = iter(items)
-    while chunk := tuple(itertools.islice(iterator, size)):
-        yield chunk
+#: A unit of work: the chunk's position in the input and its records.
+Task = tuple[int, Chunk]
 
 
 def _item_key(item: Item) -> tuple[str | None, ...]:
@@ -51,12 +43,20 @@ def _item_key(item: Item) -> tuple[str | None, ...]:
     return ("bad", item.source, line, item.reason, item.id)
 
 
-def chunk_hash(items: Iterable[Item]) -> str:
-    """A hash of a chunk's articles, naming its result file: SHA-256 over each record's
-    fields, each written as its UTF-8 length and bytes (``-`` for None), so no two records
-    hash alike by shifting text between fields, and no text is re-encoded as JSON."""
+def chunk_hash(chunk: Chunk) -> str:
+    """A hash of a chunk's records, naming its result file.
+
+    Of records read: SHA-256 over each record's fields, each written as its UTF-8 length and
+    bytes (``-`` for None), so no two records hash alike by shifting text between fields,
+    and no text is re-encoded as JSON. Of :class:`~geomap.inputs.Lines`: SHA-256 over
+    where they begin (line, byte), their encoding and their bytes, as read (what their
+    records are made of), so the coordinating process decodes no JSON."""
     digest = hashlib.sha256()
-    for item in items:
+    if isinstance(chunk, Lines):
+        digest.update(f"lines {chunk.first} {chunk.offset} {chunk.codec.name}\n".encode())
+        digest.update(chunk.data)
+        return digest.hexdigest()[:20]
+    for item in chunk:
         fields = [
             None if f is None else f.encode("utf-8", "surrogatepass") for f in _item_key(item)
         ]
@@ -275,28 +275,31 @@ def run_chunk(items: Iterable[Item], gazetteer: Gazetteer | GazetteerRef) -> Enc
     return EncodedChunk.of(process_chunk(items, gazetteer))
 
 
-def pack(items: Iterable[Item]) -> bytes:
-    """A chunk's items as what a task carries: one pickled tuple of each record's fields
-    (:func:`unpack` reads it back). A Dask scheduler unpickles a task and pickles it again
-    for the worker; as one bytes object a chunk is copied, not rebuilt article by article
-    (the fields of :class:`~geomap.inputs.Article` but ``extra``, which no stage reads)."""
+def pack(chunk: Chunk) -> bytes:
+    """A chunk as what a task carries: one bytes object (:func:`unpack` reads it back).
+    A Dask scheduler unpickles a task and pickles it again for the worker; as one bytes
+    object a chunk is copied, not rebuilt article by article. Records read are pickled as
+    a tuple of each record's fields (the fields of :class:`~geomap.inputs.Article` but
+    ``extra``, which no stage reads); :class:`~geomap.inputs.Lines` as they are."""
+    if isinstance(chunk, Lines):
+        return pickle.dumps(chunk, protocol=pickle.HIGHEST_PROTOCOL)
     return pickle.dumps(
         tuple(
             (i.id, i.text, i.title, i.url, i.date, i.format, i.source, i.line)
             if isinstance(i, Article)
             else (i.source, i.line, i.reason, i.id)
-            for i in items
+            for i in chunk
         ),
         protocol=pickle.HIGHEST_PROTOCOL,
     )
 
 
-def unpack(data: bytes) -> tuple[Item, ...]:
-    """The items :func:`pack` packed."""
-    return tuple(
-        Article(*fields) if len(fields) == 8 else BadRecord(*fields)
-        for fields in pickle.loads(data)
-    )
+def unpack(data: bytes) -> Chunk:
+    """The chunk :func:`pack` packed."""
+    packed = pickle.loads(data)
+    if isinstance(packed, Lines):
+        return packed
+    return tuple(Article(*fields) if len(fields) == 8 else BadRecord(*fields) for fields in packed)
 
 
 @dataclass(frozen=True, slots=True)
@@ -389,7 +392,6 @@ __all__ = [
     "Task",
     "analyze",
     "chunk_hash",
-    "chunked",
     "decode_chunk",
     "error_record",
     "failed_chunk",
