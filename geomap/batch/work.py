@@ -28,6 +28,7 @@ from geomap.errors import BatchError, OutputError
 from geomap.files import atomic_write
 from geomap.gazetteer import Gazetteer
 from geomap.inputs import Article, BadRecord, Chunk, Item, Lines
+from geomap.text import Codec
 
 #: Times a chunk may take a worker process down with it before its articles are failed.
 MAX_TRIES = 3
@@ -278,28 +279,34 @@ def run_chunk(items: Iterable[Item], gazetteer: Gazetteer | GazetteerRef) -> Enc
 def pack(chunk: Chunk) -> bytes:
     """A chunk as what a task carries: one bytes object (:func:`unpack` reads it back).
     A Dask scheduler unpickles a task and pickles it again for the worker; as one bytes
-    object a chunk is copied, not rebuilt article by article. Records read are pickled as
-    a tuple of each record's fields (the fields of :class:`~geomap.inputs.Article` but
-    ``extra``, which no stage reads); :class:`~geomap.inputs.Lines` as they are."""
+    object a chunk is copied, not rebuilt article by article. It holds plain fields only:
+    for records read, each record's (the fields of :class:`~geomap.inputs.Article` but
+    ``extra``, which no stage reads); for :class:`~geomap.inputs.Lines`, theirs, with their
+    codec's (a class of a compiled module does not unpickle)."""
     if isinstance(chunk, Lines):
-        return pickle.dumps(chunk, protocol=pickle.HIGHEST_PROTOCOL)
-    return pickle.dumps(
-        tuple(
-            (i.id, i.text, i.title, i.url, i.date, i.format, i.source, i.line)
-            if isinstance(i, Article)
-            else (i.source, i.line, i.reason, i.id)
-            for i in chunk
-        ),
-        protocol=pickle.HIGHEST_PROTOCOL,
+        codec = chunk.codec
+        fields: tuple = (
+            *(chunk.source, chunk.first, chunk.offset, chunk.data, chunk.records),
+            (codec.name, codec.label, codec.hint),
+            chunk.extra_fields,
+        )
+        return pickle.dumps(("lines", fields), protocol=pickle.HIGHEST_PROTOCOL)
+    records = tuple(
+        (i.id, i.text, i.title, i.url, i.date, i.format, i.source, i.line)
+        if isinstance(i, Article)
+        else (i.source, i.line, i.reason, i.id)
+        for i in chunk
     )
+    return pickle.dumps(("records", records), protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def unpack(data: bytes) -> Chunk:
     """The chunk :func:`pack` packed."""
-    packed = pickle.loads(data)
-    if isinstance(packed, Lines):
-        return packed
-    return tuple(Article(*fields) if len(fields) == 8 else BadRecord(*fields) for fields in packed)
+    kind, fields = pickle.loads(data)
+    if kind == "lines":
+        source, first, offset, lines, records, codec, extra_fields = fields
+        return Lines(source, first, offset, lines, records, Codec(*codec), extra_fields)
+    return tuple(Article(*record) if len(record) == 8 else BadRecord(*record) for record in fields)
 
 
 @dataclass(frozen=True, slots=True)
