@@ -38,9 +38,13 @@ SENTENCES_PER_PLACE = 20
 
 def dumps(value: Any) -> str:
     """The one JSON layout of every export line: sorted keys, compact, UTF-8 kept."""
-    return json.dumps(
-        value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False
-    )
+    return _ENCODER.encode(value)
+
+
+#: :func:`dumps`'s encoder, made once (``json.dumps`` with options makes one a call).
+_ENCODER = json.JSONEncoder(
+    ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False
+)
 
 
 def claim_row(doc: Document, check: ClaimCheck) -> list[str]:
@@ -94,7 +98,7 @@ def article_rows(doc: Document, *, date: str | None = None) -> ArticleRows:
             counts[m.place.id] = counts.get(m.place.id, 0) + 1
             if m.place.id not in info:
                 snippets.append((m.place.id, *snippet(doc, m)))
-            info.setdefault(m.place.id, place_info(m.place))
+                info[m.place.id] = place_info(m.place)
     return ArticleRows(
         id=doc.id,
         title=doc.title,
