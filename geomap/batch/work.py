@@ -156,10 +156,10 @@ def _rows_from_map(row: list[Any]) -> export.ArticleRows:
         url,
         date,
         (),
-        tuple(tuple(c) for c in claims),
-        tuple((p, n) for p, n in places),
+        tuple(map(tuple, claims)),
+        tuple(map(tuple, places)),
         {},
-        tuple(tuple(x) for x in snippets),
+        tuple(map(tuple, snippets)),
         tuple(locations),
     )
 
