@@ -204,16 +204,22 @@ class Tally:
         self.claims.extend((a, row) for row in rows.claims)
         self.locations.extend((a, json.loads(line)) for line in rows.locations)
 
-    def add_totals(self, totals: Iterable[PlaceTotals], info: Callable[[int], PlaceInfo]) -> None:
+    def add_totals(
+        self, totals: Iterable[PlaceTotals], info: Callable[[], Sequence[PlaceInfo]]
+    ) -> None:
         """Places' totals over the articles that follow those added (a chunk's, from
         :func:`place_totals`): the same tally as adding the articles one by one, in one step
-        per place. ``info(i)`` gives the fields of the ``i``-th place, called only for a
-        place new to the tally; the totals' lists of article ids become the tally's."""
+        per place. ``info()`` gives the places' fields in the order of ``totals``, called
+        only when one of them is new to the tally; the totals' lists of article ids become
+        the tally's."""
         places = self.places
+        fields = None
         for i, (pid, mentions, articles, first, last) in enumerate(totals):
             tally = places.get(pid)
             if tally is None:
-                places[pid] = PlaceTally(pid, info(i), mentions, articles, first, last)
+                if fields is None:
+                    fields = info()
+                places[pid] = PlaceTally(pid, fields[i], mentions, articles, first, last)
                 continue
             tally.mentions += mentions
             if tally.articles and articles and tally.articles[-1] == articles[0]:

@@ -85,7 +85,7 @@ class Merge:
         for line_file, lines in chunk.lines.items():
             self._files[line_file].write(lines)
         self.locations.append(chunk.locations)
-        self.tally.add_totals(chunk.places, chunk.place_info)
+        self.tally.add_totals(chunk.places, chunk.places_info)
         for rows in chunk.rows:
             self.tally.add_rows(rows)
         # The rows come without their mention lines, which were copied as bytes.

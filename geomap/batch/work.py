@@ -9,8 +9,8 @@ A chunk file is a JSON header line (the chunk's counts and each place's totals o
 articles), then the :data:`PARTS`: the places' fields, a JSON line of what only the corpus
 map needs, and the chunk's lines of ``locations.geojson`` and of each of :data:`LINE_FILES`,
 rendered by the worker as they appear in those files. The merge copies the lines as bytes,
-adds each place's totals to the corpus's, decodes a place's fields only for a place it has
-not seen, and the map line only when it writes the map. See :meth:`ChunkResult.encode` and
+adds each place's totals to the corpus's, decodes the places' fields only when one of them
+is new to it, and the map line only when it writes the map. See :meth:`ChunkResult.encode` and
 :func:`decode_chunk`.
 """
 
@@ -127,24 +127,24 @@ def analyze(article: Article, gazetteer: Gazetteer) -> export.ArticleRows:
 
 #: The corpus files whose lines a chunk file carries, in the order it holds them.
 LINE_FILES = ("mentions.jsonl", "claims.csv", "errors.jsonl")
-#: The parts of a chunk file after its header line: its places' fields (a line of JSON
-#: each, in the header's order of places), a line of what only the corpus map needs, the
-#: features of ``locations.geojson`` (a line each), then the lines of each of
-#: :data:`LINE_FILES`.
+#: The parts of a chunk file after its header line: a JSON line of its places' fields (in
+#: the header's order of places), a line of what only the corpus map needs, the features of
+#: ``locations.geojson`` (a line each), then the lines of each of :data:`LINE_FILES`.
 PARTS = ("info", "map", "locations", *LINE_FILES)
 
 
 def _map_row(rows: export.ArticleRows) -> list[Any]:
-    """An article's rows in a chunk file's map part: what the corpus map needs of it."""
+    """An article's rows in a chunk file's map part: what the corpus map needs of it (JSON
+    writes the tuples as arrays)."""
     return [
         rows.id,
         rows.title,
         rows.url,
         rows.date,
-        [list(p) for p in rows.places],
-        [list(x) for x in rows.snippets],
-        [list(c) for c in rows.claims],
-        list(rows.locations),
+        rows.places,
+        rows.snippets,
+        rows.claims,
+        rows.locations,
     ]
 
 
@@ -181,7 +181,7 @@ class ChunkResult:
         totals, info = export.place_totals(self.articles)
         articles = self.articles
         parts = [
-            "".join(export.dumps(info[pid]) + "\n" for pid, *_ in totals).encode(),
+            (export.dumps([info[pid] for pid, *_ in totals]) + "\n").encode(),
             (export.dumps([_map_row(r) for r in articles]) + "\n").encode(),
             "".join(
                 export.dumps(schema.location_feature(json.loads(line))) + "\n"
@@ -207,7 +207,7 @@ class ChunkResult:
 class ChunkFile:
     """A chunk file read back: its numbers of articles, mentions, claims and failed
     records; each of its places' totals (:data:`~geomap.export.PlaceTotals`, in order of
-    first mention) and fields (:meth:`place_info`); unless read for the map, no ``rows``,
+    first mention) and fields (:meth:`places_info`); unless read for the map, no ``rows``,
     else its articles' rows without their mention lines and place fields; the lines of
     ``locations.geojson``'s features and of each of :data:`LINE_FILES`, as bytes."""
 
@@ -216,15 +216,16 @@ class ChunkFile:
     claims: int
     errors: int
     places: list[export.PlaceTotals]
-    #: The places' fields, a line of JSON each, in the order of ``places``.
-    info: list[bytes]
+    #: The places' fields, as JSON (see :meth:`places_info`).
+    info: bytes
     rows: tuple[export.ArticleRows, ...]
     locations: bytes
     lines: dict[str, bytes]
 
-    def place_info(self, index: int) -> PlaceInfo:
-        """The fields of the ``index``-th place of ``places``."""
-        return json.loads(self.info[index])
+    def places_info(self) -> list[PlaceInfo]:
+        """The fields of each place of ``places``, in their order: decoded on demand, for
+        the merge needs them only when one of the places is new to the corpus."""
+        return json.loads(self.info)
 
 
 def decode_chunk(data: bytes, *, on_map: bool = True) -> ChunkFile:
@@ -247,18 +248,14 @@ def decode_chunk(data: bytes, *, on_map: bool = True) -> ChunkFile:
         for name, size in zip(PARTS, sizes):
             parts[name] = data[start : start + size]
             start += size
-        places = header["places"]
-        info = parts["info"].split(b"\n")
-        if len(info) != len(places) + 1:
-            raise ValueError(f"{len(info) - 1} places' fields for {len(places)} places")
         rows = tuple(_rows_from_map(row) for row in json.loads(parts["map"])) if on_map else ()
         chunk = ChunkFile(
             header["articles"],
             header["mentions"],
             header["claims"],
             header["errors"],
-            places,
-            info,
+            header["places"],
+            parts["info"],
             rows,
             parts["locations"],
             {name: parts[name] for name in LINE_FILES},
