@@ -20,7 +20,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -157,6 +157,12 @@ class PlaceTally:
                 self.last_date = date
 
 
+#: A place's totals over consecutive articles (a chunk's): its id, its mention count, the
+#: ids of the articles naming it in input order (one id repeated in a row is kept once, as
+#: :meth:`PlaceTally.add` keeps it) and the first and last of their dates.
+PlaceTotals = tuple[str, int, list[str], str | None, str | None]
+
+
 class Tally:
     """Places and articles of a corpus, for ``places.geojson`` and the corpus map."""
 
@@ -178,12 +184,21 @@ class Tally:
         self._kept: dict[str, int] = {}
 
     def add(self, rows: ArticleRows) -> None:
-        a = len(self.articles)
+        """The next article: its places and its rows."""
+        self.add_places(rows)
+        self.add_rows(rows)
+
+    def add_places(self, rows: ArticleRows) -> None:
+        """The next article's places alone (:meth:`add` adds its rows too)."""
         for pid, count in rows.places:
             tally = self.places.get(pid)
             if tally is None:
                 tally = self.places[pid] = PlaceTally(pid, rows.info[pid])
             tally.add(rows.id, count, rows.date)
+
+    def add_rows(self, rows: ArticleRows) -> None:
+        """The next article's rows but for its places, which :meth:`add_totals` adds."""
+        a = len(self.articles)
         for pid, text, start, end in rows.snippets:
             if self._kept.get(pid, 0) < SENTENCES_PER_PLACE:
                 self._kept[pid] = self._kept.get(pid, 0) + 1
@@ -193,9 +208,53 @@ class Tally:
         self.claims.extend((a, row) for row in rows.claims)
         self.locations.extend((a, json.loads(line)) for line in rows.locations)
 
+    def add_totals(
+        self, totals: Iterable[PlaceTotals], info: Callable[[], Sequence[PlaceInfo]]
+    ) -> None:
+        """Places' totals over the articles that follow those added (a chunk's, from
+        :func:`place_totals`): the same tally as adding the articles one by one, in one step
+        per place. ``info()`` gives the places' fields in the order of ``totals``, called
+        only when one of them is new to the tally; the totals' lists of article ids become
+        the tally's."""
+        places = self.places
+        fields = None
+        for i, (pid, mentions, articles, first, last) in enumerate(totals):
+            tally = places.get(pid)
+            if tally is None:
+                if fields is None:
+                    fields = info()
+                places[pid] = PlaceTally(pid, fields[i], mentions, articles, first, last)
+                continue
+            tally.mentions += mentions
+            if tally.articles and articles and tally.articles[-1] == articles[0]:
+                tally.articles.extend(articles[1:])
+            else:
+                tally.articles.extend(articles)
+            if first is not None and (tally.first_date is None or first < tally.first_date):
+                tally.first_date = first
+            if last is not None and (tally.last_date is None or last > tally.last_date):
+                tally.last_date = last
+
     def ranked(self) -> list[PlaceTally]:
         """Places, most mentioned first (ties by id)."""
         return sorted(self.places.values(), key=lambda t: (-t.mentions, t.id))
+
+
+def place_totals(
+    articles: Iterable[ArticleRows],
+) -> tuple[list[PlaceTotals], dict[str, PlaceInfo]]:
+    """The totals of each place the articles name, in order of first mention (what
+    :meth:`Tally.add_totals` adds), and the places' fields, each as the last article
+    naming it gives them."""
+    tally = Tally()
+    info: dict[str, PlaceInfo] = {}
+    for rows in articles:
+        tally.add_places(rows)
+        info.update(rows.info)
+    totals = [
+        (t.id, t.mentions, t.articles, t.first_date, t.last_date) for t in tally.places.values()
+    ]
+    return totals, {pid: info[pid] for pid, *_ in totals}
 
 
 def places_geojson(tally: Tally) -> dict[str, Any]:
@@ -243,17 +302,30 @@ def geojson_text(collection: Mapping[str, Any]) -> str:
     return '{"type":"FeatureCollection","features":[\n' + body + "\n]}\n"
 
 
+def geojson_from_lines(features: bytes) -> bytes:
+    """:func:`geojson_text`'s bytes for features already rendered, each a line of its
+    :func:`dumps` (which writes no raw newline): the lines are joined without decoding
+    them."""
+    if not features:
+        return geojson_text({"features": []}).encode()
+    body = features[:-1].replace(b"\n", b",\n")
+    return b'{"type":"FeatureCollection","features":[\n' + body + b"\n]}\n"
+
+
 __all__ = [
     "ArticleRows",
     "CLAIM_COLUMNS",
     "PlaceTally",
+    "PlaceTotals",
     "Tally",
     "article_rows",
     "claim_row",
     "claims_header",
     "csv_text",
     "dumps",
+    "geojson_from_lines",
     "geojson_text",
+    "place_totals",
     "places_geojson",
     "snippet",
 ]

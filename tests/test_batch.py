@@ -424,6 +424,45 @@ def test_a_run_without_the_map_writes_the_same_files(corpus, full_gazetteer, tmp
     )
 
 
+def test_places_and_locations_add_up_across_chunks(full_gazetteer, tmp_path):
+    """``places.geojson`` and ``locations.geojson`` are the same whatever the chunk size,
+    and as tallying the articles one by one: an article id repeated in a row is listed once
+    for a place, also when the two records fall into two chunks, and a place's first and
+    last dates span its chunks."""
+    from geomap import export, schema
+
+    records = synthetic_articles(12, seed=3)
+    # Records 2 and 3 (the same id) end one chunk of 3 and start the next.
+    records.insert(3, {**records[2], "date": "2016-01-01"})
+    records[7:7] = [
+        {"id": "v", "text": "The village lies 12 km north of Mosul, Iraq.", "date": "2017-02-03"},
+        {"id": "c", "text": "The camp, at 36.34 N, 43.13 E, was shelled."},
+    ]
+    source = write_jsonl(tmp_path / "in.jsonl", records)
+    outputs = {}
+    for size in (1, 3, 100):
+        out = tmp_path / f"out{size}"
+        run(source, out, full_gazetteer, batch.LocalEngine(1), chunk_size=size, map_file=False)
+        outputs[size] = {name: (out / name).read_bytes() for name in FILES[:-1]}
+    assert outputs[1] == outputs[3] == outputs[100]
+
+    tally = export.Tally()
+    features = []
+    for rows in batch.process_chunk(inputs.open_input(source).items(), full_gazetteer).articles:
+        tally.add(rows)
+        features += [schema.location_feature(json.loads(line)) for line in rows.locations]
+    places = outputs[3]["places.geojson"]
+    assert places == export.geojson_text(export.places_geojson(tally)).encode()
+    named = [f["properties"] for f in json.loads(places)["features"]]
+    twice = records[2]["id"]
+    assert any(twice in p["articles"] for p in named)
+    assert all(p["articles"].count(twice) <= 1 for p in named)
+    assert min(p["first_date"] or "9" for p in named) == "2016-01-01"
+    locations = outputs[3]["locations.geojson"]
+    assert locations == export.geojson_text({"features": features}).encode()
+    assert [f["properties"]["article"] for f in json.loads(locations)["features"]] == ["v", "c"]
+
+
 def test_a_grown_input_runs_only_the_new_chunks(full_gazetteer, tmp_path):
     articles = synthetic_articles(130)
     source = write_jsonl(tmp_path / "in.jsonl", articles[:100])
@@ -621,7 +660,7 @@ def test_a_worker_writes_the_chunk_file_only_into_the_run_folder_it_sees(full_ga
         data = path.read_bytes()
         assert len(data) == written.size and b'"Ramadi"' in data
         folder.write(0, digest, written)
-        assert folder.has(0, digest) and folder.read(target.name).articles[0].id == "a1"
+        assert folder.has(0, digest) and folder.read(target.name).rows[0].id == "a1"
 
         path.unlink()
         elsewhere = run_packed(pack(items), ref, dataclasses.replace(target, inode=0))

@@ -115,6 +115,18 @@ def test_geojson_text_is_valid_json_one_feature_a_line(full_gazetteer):
     assert export.geojson_text({"features": []}) == '{"features":[],"type":"FeatureCollection"}\n'
 
 
+def test_geojson_from_rendered_features_is_the_same_text(full_gazetteer):
+    """The batch merge writes ``locations.geojson`` from features its workers rendered."""
+    tally = export.Tally()
+    tally.add(rows_of("Talks in Basra and Amman.", full_gazetteer, id="b"))
+    features = export.places_geojson(tally)["features"]
+    for collection in ({"features": features}, {"features": features[:1]}, {"features": []}):
+        lines = "".join(export.dumps(f) + "\n" for f in collection["features"])
+        assert export.geojson_from_lines(lines.encode()) == (
+            export.geojson_text(collection).encode()
+        )
+
+
 def test_article_rows_need_an_id(full_gazetteer):
     doc = parse("In Paris.", gazetteer=full_gazetteer)
     with pytest.raises(ValueError, match="Expected a Document with an id, instead got id=None"):

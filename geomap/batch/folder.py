@@ -35,8 +35,8 @@ WORK_DIR = ".geomap-batch"
 CHUNK_SUFFIX = ".chunk"
 #: The run folder's layout: 2, claims with status and locations; 3, chunk files of a header,
 #: the map's rows and the output lines (:func:`~geomap.batch.work.decode_chunk`), hashed
-#: without JSON.
-MANIFEST_VERSION = 3
+#: without JSON; 4, chunk files of places' totals and of location features.
+MANIFEST_VERSION = 4
 
 
 def manifest(*, input: str, first: str, chunk_size: int, gazetteer: str) -> dict[str, Any]:

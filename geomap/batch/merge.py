@@ -10,13 +10,12 @@ because only the chunk files, read in input order, are merged.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from geomap import export, schema
+from geomap import export
 from geomap.batch.folder import OUTPUT_FILES, RunFolder
 from geomap.batch.work import LINE_FILES
 from geomap.files import atomic_write
@@ -51,8 +50,8 @@ class Merge:
         #: Whether the corpus map will be written (else its rows are not read).
         self.map_file = map_file
         self.tally = export.Tally()
-        #: ``locations.geojson``'s features, in input order.
-        self.locations: list[dict] = []
+        #: ``locations.geojson``'s features, in input order: each chunk's lines of them.
+        self.locations: list[bytes] = []
         self.counts = {"articles": 0, "errors": 0, "mentions": 0, "claims": 0}
         self._temps = {name: folder.outdir / f".{name}.tmp" for name in LINE_FILES}
         self._files: dict[str, BinaryIO] = {}
@@ -85,16 +84,15 @@ class Merge:
         chunk = self.folder.read(name, on_map=self.map_file)
         for line_file, lines in chunk.lines.items():
             self._files[line_file].write(lines)
-        for rows in chunk.articles:
-            self.locations.extend(
-                schema.location_feature(json.loads(line)) for line in rows.locations
-            )
-            self.tally.add(rows)
+        self.locations.append(chunk.locations)
+        self.tally.add_totals(chunk.places, chunk.places_info)
+        for rows in chunk.rows:
+            self.tally.add_rows(rows)
         # The rows come without their mention lines, which were copied as bytes.
         self.tally.mentions += chunk.mentions
         self.counts["mentions"] += chunk.mentions
         self.counts["claims"] += chunk.claims
-        self.counts["articles"] += len(chunk.articles)
+        self.counts["articles"] += chunk.articles
         self.counts["errors"] += chunk.errors
 
     def finish(
@@ -117,7 +115,7 @@ class Merge:
         )
         atomic_write(
             outputs["locations.geojson"],
-            export.geojson_text({"features": self.locations}).encode(),
+            export.geojson_from_lines(b"".join(self.locations)),
         )
         kept = (
             "mentions.jsonl",

@@ -5,10 +5,12 @@ A worker receives a chunk (consecutive :class:`~geomap.inputs.Item` records) and
 checks the claims, then :func:`geomap.export.article_rows`) and returns the bytes of the
 chunk's result file (:class:`EncodedChunk`), so the coordinating process only writes them.
 
-A chunk file is a JSON header line (the rows ``places.geojson`` needs), a JSON line of what
-only the corpus map needs, then the chunk's lines of each of :data:`LINE_FILES`, rendered by
-the worker as they appear in those files: the merge copies them as bytes and decodes the
-header, and the map line only when it writes the map. See :meth:`ChunkResult.encode` and
+A chunk file is a JSON header line (the chunk's counts and each place's totals over its
+articles), then the :data:`PARTS`: the places' fields, a JSON line of what only the corpus
+map needs, and the chunk's lines of ``locations.geojson`` and of each of :data:`LINE_FILES`,
+rendered by the worker as they appear in those files. The merge copies the lines as bytes,
+adds each place's totals to the corpus's, decodes the places' fields only when one of them
+is new to it, and the map line only when it writes the map. See :meth:`ChunkResult.encode` and
 :func:`decode_chunk`.
 """
 
@@ -23,11 +25,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from geomap import export
+from geomap import export, schema
 from geomap.errors import BatchError, OutputError
 from geomap.files import atomic_write
 from geomap.gazetteer import Gazetteer
 from geomap.inputs import Article, BadRecord, Chunk, Item, Lines
+from geomap.schema import PlaceInfo
 from geomap.text import Codec
 
 #: Times a chunk may take a worker process down with it before its articles are failed.
@@ -125,39 +128,40 @@ def analyze(article: Article, gazetteer: Gazetteer) -> export.ArticleRows:
 
 #: The corpus files whose lines a chunk file carries, in the order it holds them.
 LINE_FILES = ("mentions.jsonl", "claims.csv", "errors.jsonl")
+#: The parts of a chunk file after its header line: a JSON line of its places' fields (in
+#: the header's order of places), a line of what only the corpus map needs, the features of
+#: ``locations.geojson`` (a line each), then the lines of each of :data:`LINE_FILES`.
+PARTS = ("info", "map", "locations", *LINE_FILES)
 
 
-def _rows_to_json(rows: export.ArticleRows) -> dict[str, Any]:
-    """An article's rows in a chunk file's header: what ``places.geojson`` and the counts
-    need (mentions and claims counted, their lines are in the parts that follow; the places'
-    fields are the chunk's, once each)."""
-    return {
-        "id": rows.id,
-        "title": rows.title,
-        "url": rows.url,
-        "date": rows.date,
-        "mentions": len(rows.mentions),
-        "claims": len(rows.claims),
-        "places": [list(p) for p in rows.places],
-        "locations": list(rows.locations),
-    }
+def _map_row(rows: export.ArticleRows) -> list[Any]:
+    """An article's rows in a chunk file's map part: what the corpus map needs of it (JSON
+    writes the tuples as arrays)."""
+    return [
+        rows.id,
+        rows.title,
+        rows.url,
+        rows.date,
+        rows.places,
+        rows.snippets,
+        rows.claims,
+        rows.locations,
+    ]
 
 
-def _rows_from_json(
-    data: dict[str, Any], info: dict[str, Any], on_map: list[Any] | None
-) -> export.ArticleRows:
-    snippets, claims = on_map if on_map is not None else ((), ())
+def _rows_from_map(row: list[Any]) -> export.ArticleRows:
+    id, title, url, date, places, snippets, claims, locations = row
     return export.ArticleRows(
-        data["id"],
-        data["title"],
-        data["url"],
-        data["date"],
+        id,
+        title,
+        url,
+        date,
         (),
-        tuple(tuple(c) for c in claims),
-        tuple((p, n) for p, n in data["places"]),
-        info,
-        tuple(tuple(x) for x in snippets),
-        tuple(data["locations"]),
+        tuple(map(tuple, claims)),
+        tuple(map(tuple, places)),
+        {},
+        tuple(map(tuple, snippets)),
+        tuple(locations),
     )
 
 
@@ -170,25 +174,31 @@ class ChunkResult:
 
     def encode(self) -> bytes:
         """The bytes of this chunk's file (what :func:`decode_chunk` reads back): a header
-        line (the rows but for what the next parts hold, and the byte size of each part),
-        a line of what only the corpus map needs (each article's snippets and claim rows),
-        then the chunk's lines of each of :data:`LINE_FILES`."""
-        on_map = [
-            [[list(x) for x in r.snippets], [list(c) for c in r.claims]] for r in self.articles
-        ]
+        line (the counts, each place's totals over the chunk from
+        :func:`~geomap.export.place_totals`, and the byte size of each part), then the
+        :data:`PARTS`, each rendered here as the merge needs it, so that the coordinating
+        process tallies the chunk place by place, not article by article, and copies its
+        lines and location features as bytes."""
+        totals, info = export.place_totals(self.articles)
+        articles = self.articles
         parts = [
-            (export.dumps(on_map) + "\n").encode(),
-            "".join(line + "\n" for rows in self.articles for line in rows.mentions).encode(),
-            export.csv_text(c for rows in self.articles for c in rows.claims).encode(),
+            (export.dumps([info[pid] for pid, *_ in totals]) + "\n").encode(),
+            (export.dumps([_map_row(r) for r in articles]) + "\n").encode(),
+            "".join(
+                export.dumps(schema.location_feature(json.loads(line))) + "\n"
+                for rows in articles
+                for line in rows.locations
+            ).encode(),
+            "".join(line + "\n" for rows in articles for line in rows.mentions).encode(),
+            export.csv_text(c for rows in articles for c in rows.claims).encode(),
             "".join(export.dumps(error) + "\n" for error in self.errors).encode(),
         ]
-        info: dict[str, Any] = {}
-        for rows in self.articles:
-            info.update(rows.info)
         header = {
-            "articles": [_rows_to_json(r) for r in self.articles],
-            "info": info,
+            "articles": len(articles),
+            "mentions": sum(len(r.mentions) for r in articles),
+            "claims": sum(len(r.claims) for r in articles),
             "errors": len(self.errors),
+            "places": totals,
             "sizes": [len(part) for part in parts],
         }
         return b"".join([(export.dumps(header) + "\n").encode(), *parts])
@@ -196,16 +206,27 @@ class ChunkResult:
 
 @dataclass(frozen=True, slots=True)
 class ChunkFile:
-    """A chunk file read back: its articles' rows, without their mention lines (which are in
-    ``lines``) and, unless read for the map, without their snippets and claim rows (each
-    row's ``info`` is the fields of every place of the chunk); the numbers of mentions,
-    claims and failed records; the chunk's lines of each of :data:`LINE_FILES`, as bytes."""
+    """A chunk file read back: its numbers of articles, mentions, claims and failed
+    records; each of its places' totals (:data:`~geomap.export.PlaceTotals`, in order of
+    first mention) and fields (:meth:`places_info`); unless read for the map, no ``rows``,
+    else its articles' rows without their mention lines and place fields; the lines of
+    ``locations.geojson``'s features and of each of :data:`LINE_FILES`, as bytes."""
 
-    articles: tuple[export.ArticleRows, ...]
+    articles: int
     mentions: int
     claims: int
     errors: int
+    places: list[export.PlaceTotals]
+    #: The places' fields, as JSON (see :meth:`places_info`).
+    info: bytes
+    rows: tuple[export.ArticleRows, ...]
+    locations: bytes
     lines: dict[str, bytes]
+
+    def places_info(self) -> list[PlaceInfo]:
+        """The fields of each place of ``places``, in their order: decoded on demand, for
+        the merge needs them only when one of the places is new to the corpus."""
+        return json.loads(self.info)
 
 
 def decode_chunk(data: bytes, *, on_map: bool = True) -> ChunkFile:
@@ -218,28 +239,31 @@ def decode_chunk(data: bytes, *, on_map: bool = True) -> ChunkFile:
     try:
         header = json.loads(data[:end])
         sizes = header["sizes"]
-        if len(sizes) != 1 + len(LINE_FILES):
-            raise ValueError(f"a header of {len(sizes)} parts, not {1 + len(LINE_FILES)}")
+        if len(sizes) != len(PARTS):
+            raise ValueError(f"a header of {len(sizes)} parts, not {len(PARTS)}")
         expected = end + 1 + sum(sizes)
         if expected != len(data):
             raise ValueError(f"{len(data)} bytes where its header gives {expected}")
-        start = end + 1 + sizes[0]
-        extras = json.loads(data[end + 1 : start]) if on_map else None
-        info = header["info"]
-        articles = tuple(
-            _rows_from_json(a, info, None if extras is None else extras[i])
-            for i, a in enumerate(header["articles"])
+        parts = {}
+        start = end + 1
+        for name, size in zip(PARTS, sizes):
+            parts[name] = data[start : start + size]
+            start += size
+        rows = tuple(_rows_from_map(row) for row in json.loads(parts["map"])) if on_map else ()
+        chunk = ChunkFile(
+            header["articles"],
+            header["mentions"],
+            header["claims"],
+            header["errors"],
+            header["places"],
+            parts["info"],
+            rows,
+            parts["locations"],
+            {name: parts[name] for name in LINE_FILES},
         )
-        mentions = sum(a["mentions"] for a in header["articles"])
-        claims = sum(a["claims"] for a in header["articles"])
-        errors = header["errors"]
     except (KeyError, TypeError, IndexError) as err:
         raise ValueError(f"no chunk file header ({type(err).__name__}: {err})") from None
-    lines = {}
-    for name, size in zip(LINE_FILES, sizes[1:]):
-        lines[name] = data[start : start + size]
-        start += size
-    return ChunkFile(articles, mentions, claims, errors, lines)
+    return chunk
 
 
 @dataclass(frozen=True, slots=True)
@@ -394,6 +418,7 @@ __all__ = [
     "ChunkTarget",
     "EncodedChunk",
     "LINE_FILES",
+    "PARTS",
     "GazetteerRef",
     "MAX_TRIES",
     "Task",
