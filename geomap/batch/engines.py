@@ -55,8 +55,9 @@ DASK_LOCAL_CONFIG = {
 }
 #: Chunks a Dask task carries (but for the last chunks, see :func:`_groups`): each task
 #: costs the scheduler, the client and the worker's event loop some milliseconds of CPU,
-#: which, with as many cores as workers, come out of the parsing.
-DASK_CHUNKS_PER_TASK = 4
+#: which, with as many cores as workers, come out of the parsing. On 20,000 LGL articles
+#: with 2 workers this process took 0.42-0.51 s of CPU at 8 chunks a task, 0.55-0.91 s at 4.
+DASK_CHUNKS_PER_TASK = 8
 _DIED = f"a worker process died on this chunk {MAX_TRIES} times"
 
 
