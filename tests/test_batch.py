@@ -254,16 +254,11 @@ def assert_only_chunk_1_failed(outdir: Path, articles: list[dict], summary) -> N
     assert parsed == {a["id"] for a in articles[:50] + articles[100:]}
 
 
-def test_a_chunk_that_kills_its_workers_fails_alone(full_gazetteer, tmp_path):
-    """Dask: a task of several chunks whose worker dies every time (an article that brings
-    the process down) is split, each chunk tried alone, and only the chunk of that article
-    fails (its articles to errors.jsonl); the chunk that shared its task is parsed, and so
-    are chunks that Dask charged for the deaths because they waited on a dying worker."""
-    distributed = pytest.importorskip("distributed")
+def kill_on_poison(distributed):
+    """A Dask worker plugin that kills its worker, for real, as it starts a task whose
+    chunks hold POISON."""
 
     class KillOnPoison(distributed.WorkerPlugin):
-        """Kills its worker, for real, as it starts a task whose chunks hold POISON."""
-
         def setup(self, worker):
             self.worker = worker
 
@@ -273,6 +268,16 @@ def test_a_chunk_that_kills_its_workers_fails_alone(full_gazetteer, tmp_path):
                 if POISON.encode() in pickle.dumps(task.run_spec):
                     os.kill(os.getpid(), signal.SIGKILL)
 
+    return KillOnPoison()
+
+
+def test_a_chunk_that_kills_its_workers_fails_alone(full_gazetteer, tmp_path):
+    """Dask: a task of several chunks whose worker dies every time (an article that brings
+    the process down) is split, each chunk tried alone, and only the chunk of that article
+    fails (its articles to errors.jsonl); the chunk that shared its task is parsed, and so
+    are chunks that Dask charged for the deaths because they waited on a dying worker."""
+    distributed = pytest.importorskip("distributed")
+
     articles = synthetic_articles(200)
     articles[75]["text"] += f" {POISON}."  # chunk 1 of 4 (chunks of 50)
     source = write_jsonl(tmp_path / "poisoned.jsonl", articles)
@@ -281,12 +286,56 @@ def test_a_chunk_that_kills_its_workers_fails_alone(full_gazetteer, tmp_path):
     )
     try:
         with distributed.Client(cluster) as client:
-            client.register_plugin(KillOnPoison())
+            client.register_plugin(kill_on_poison(distributed))
         engine = batch.DaskEngine(scheduler=cluster.scheduler_address, chunks_per_task=2)
         summary = run(source, tmp_path / "out", full_gazetteer, engine)
     finally:
         cluster.close()
     assert_only_chunk_1_failed(tmp_path / "out", articles, summary)
+
+
+def test_dask_workers_that_die_whatever_they_run_stop_the_run_and_fail_nothing(
+    full_gazetteer, tmp_path
+):
+    """Dask: when every chunk kills its worker (as when the workers have no memory left),
+    the run stops with a clear error before failing any chunk, so once the cause is gone
+    the same command parses every article. (The test cluster gives up on a task at its
+    first death, so that it takes seconds, not minutes.)"""
+    distributed = pytest.importorskip("distributed")
+    import dask
+
+    articles = synthetic_articles(120)
+    for article in articles:
+        article["text"] += f" {POISON}."
+    source = write_jsonl(tmp_path / "all-poisoned.jsonl", articles)
+    with dask.config.set({"distributed.scheduler.allowed-failures": 0}):
+        cluster = distributed.LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=":0",
+            silence_logs=50,
+        )
+    try:
+        with distributed.Client(cluster) as client:
+            client.register_plugin(kill_on_poison(distributed))
+        engine = batch.DaskEngine(scheduler=cluster.scheduler_address, chunks_per_task=1)
+        with pytest.raises(
+            BatchError, match=r"died \d+ times in a row without finishing any chunk"
+        ):
+            run(source, tmp_path / "out", full_gazetteer, engine, chunk_size=20)
+        engine.close()
+    finally:
+        cluster.close()
+    assert not (tmp_path / "out" / "errors.jsonl").exists()
+    engine = batch.DaskEngine(workers=2)
+    try:
+        summary = run(source, tmp_path / "out", full_gazetteer, engine, chunk_size=20)
+    finally:
+        engine.close()
+    assert summary.articles == 120 and summary.errors == 0
+    parsed = {json.loads(line)["article"] for line in (tmp_path / "out" / "mentions.jsonl").open()}
+    assert parsed == {a["id"] for a in articles}
 
 
 #: A ``sitecustomize`` module for the local engine's worker processes (spawned, they read the

@@ -263,7 +263,11 @@ class DaskEngine:
     A task carries ``chunks_per_task`` consecutive chunks (the last ones one by one). Tasks
     of a killed worker are rerun by the scheduler on another worker; the chunks of a task
     that killed :data:`~geomap.batch.work.MAX_TRIES` workers are tried one by one, and a
-    chunk that kills them so is run once more alone, then failed if it kills them again.
+    chunk that kills them so is run once more alone, then failed if it kills them again and
+    a chunk finishes after it (the workers are sound: the chunk is to blame). When more
+    than MAX_TRIES chunks in a row kill their workers running alone, with none finishing,
+    workers die whatever they run (no memory left?): the run stops with an error instead,
+    and fails nothing.
     """
 
     name = "dask"
@@ -340,6 +344,9 @@ class DaskEngine:
         #: run once more with nothing beside it, and failed only if it kills workers then.
         suspects: collections.deque[Task] = collections.deque()
         isolated: set[Any] = set()  # the future of the suspect running alone, if any
+        #: Suspects that killed workers running alone, to fail once a chunk finishes.
+        condemned: list[Task] = []
+        barren = 0  # tasks in a row that killed their workers, with no task finishing
         submitted = itertools.count()
 
         def submit(group: list[Task]) -> Any:
@@ -375,6 +382,7 @@ class DaskEngine:
             alone_run = future in isolated
             isolated.discard(future)
             if future.status == "error" and type(future.exception()).__name__ == "KilledWorker":
+                barren += 1
                 results: tuple[ChunkOutcome, ...] = ()
                 if len(group) > 1:
                     # One of them may be to blame: each is tried alone, so only its
@@ -383,18 +391,34 @@ class DaskEngine:
                 elif not alone_run:
                     suspects.append(group[0])
                 else:
-                    results = (failed_chunk(group[0][1], _DIED),)
+                    condemned.append(group[0])
+                    if len(condemned) > MAX_TRIES:
+                        raise BatchError(
+                            f"worker processes died {barren} times in a row without "
+                            "finishing any chunk; is there memory left?"
+                        )
             else:
+                barren = 0
                 results = future.result()
+                yield from _failed(condemned)
             future.release()
             for (index, _), result in zip(group, results):
                 yield index, result
             fill()
+        # The last chunks of the input: nothing finishes after them to tell.
+        yield from _failed(condemned)
 
     def close(self) -> None:
         self.client.close()
         if self._cluster is not None:
             self._cluster.close()
+
+
+def _failed(condemned: list[Task]) -> Iterator[tuple[int, ChunkOutcome]]:
+    """Fail the chunks of ``condemned`` (their articles to ``errors.jsonl``), emptying it."""
+    for index, chunk in condemned:
+        yield index, failed_chunk(chunk, _DIED)
+    condemned.clear()
 
 
 def _groups(tasks: Iterator[Task], size: int, *, tail: int) -> Iterator[list[Task]]:
