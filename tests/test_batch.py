@@ -937,7 +937,8 @@ def test_worker_processes_geomap_starts_collect_for_a_corpus_and_joined_ones_are
 ):
     """A local engine's processes and the workers of the Dask cluster the engine starts are
     geomap's: their garbage collector is set for a corpus (geomap.parse.collect_for_a_corpus),
-    as the commands' is. The workers of a cluster joined with --scheduler are the user's."""
+    as the commands' is, a worker restarted after a death included. The workers of a
+    cluster joined with --scheduler are the user's."""
     from geomap.parse import FULL_COLLECTION_AFTER
 
     local = batch.LocalEngine(1)
@@ -950,6 +951,19 @@ def test_worker_processes_geomap_starts_collect_for_a_corpus_and_joined_ones_are
     try:
         thresholds = started.client.run(_full_collection_threshold)
         assert list(thresholds.values()) == [FULL_COLLECTION_AFTER]
+        # A worker the nanny restarts after a death is set as it starts.
+        (pid,) = started.pids()
+        os.kill(pid, signal.SIGKILL)
+        deadline = time.monotonic() + 60
+        while started.pids() in ([], [pid]) or not started.client.nthreads():
+            assert time.monotonic() < deadline, "the nanny started no worker in 60 s"
+            time.sleep(0.05)
+        deadline = time.monotonic() + 10  # the worker may answer before its plugins are set
+        while list(started.client.run(_full_collection_threshold).values()) != [
+            FULL_COLLECTION_AFTER
+        ]:
+            assert time.monotonic() < deadline, "the restarted worker keeps Python's defaults"
+            time.sleep(0.05)
     finally:
         started.close()
     joined = batch.DaskEngine(scheduler=dask_cluster.scheduler_address)

@@ -312,9 +312,9 @@ class DaskEngine:
                 # tasks of LGL chunks, 0.2-0.3 s less CPU in this process.
                 self.client = Client(self._cluster, direct_to_workers=True)
             # The workers of a cluster this engine started are geomap's, as a local
-            # engine's are: their collector is set for a corpus (a worker the nanny
-            # restarts after a death keeps Python's defaults). A joined cluster's are not.
-            self.client.run(collect_for_a_corpus)
+            # engine's are: their collector is set for a corpus, by a plugin, so a worker
+            # the nanny restarts after a death is set too. A joined cluster's are not.
+            self.client.register_plugin(_corpus_collector())
         self._run = uuid.uuid4().hex[:8]
 
     def pids(self) -> list[int]:
@@ -412,6 +412,21 @@ class DaskEngine:
         self.client.close()
         if self._cluster is not None:
             self._cluster.close()
+
+
+def _corpus_collector() -> Any:
+    """A Dask worker plugin that sets each worker's garbage collector for a corpus
+    (:func:`~geomap.parse.collect_for_a_corpus`) as it starts, those started later
+    included. Made here, as Dask is optional."""
+    from distributed import WorkerPlugin
+
+    class CorpusCollector(WorkerPlugin):
+        name = "geomap-collect-for-a-corpus"
+
+        def setup(self, worker: Any) -> None:
+            collect_for_a_corpus()
+
+    return CorpusCollector()
 
 
 def _failed(condemned: list[Task]) -> Iterator[tuple[int, ChunkOutcome]]:
