@@ -54,7 +54,9 @@ def chunk_hash(chunk: Chunk) -> str:
     bytes (``-`` for None), so no two records hash alike by shifting text between fields,
     and no text is re-encoded as JSON. Of :class:`~geomap.inputs.Lines`: SHA-256 over
     where they begin (line, byte), their encoding and their bytes, as read (what their
-    records are made of), so the coordinating process decodes no JSON."""
+    records are made of), so the coordinating process decodes no JSON. Where they begin
+    counts, as their records' default ids and error lines name lines and bytes of the
+    file: a record corrected to another length reruns the chunks after it too."""
     digest = hashlib.sha256()
     if isinstance(chunk, Lines):
         digest.update(f"lines {chunk.first} {chunk.offset} {chunk.codec.name}\n".encode())
