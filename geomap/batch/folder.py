@@ -165,9 +165,13 @@ class RunFolder:
         try:
             return decode_chunk((self.chunks / name).read_bytes(), on_map=on_map)
         except (OSError, ValueError) as err:
-            raise BatchError(
-                f"unreadable chunk file {self.chunks / name} ({err}); delete it and run again"
-            ) from None
+            raise self.unreadable(name, err) from None
+
+    def unreadable(self, name: str, err: Exception) -> BatchError:
+        """The error for the chunk file ``name``, found unreadable (``err``): to delete."""
+        return BatchError(
+            f"unreadable chunk file {self.chunks / name} ({err}); delete it and run again"
+        )
 
     def prune(self, names: Iterable[str]) -> None:
         """Delete chunk files that are not among ``names`` (left by a longer input), and

@@ -85,7 +85,11 @@ class Merge:
         for line_file, lines in chunk.lines.items():
             self._files[line_file].write(lines)
         self.locations.append(chunk.locations)
-        self.tally.add_totals(chunk.places, chunk.places_info)
+        try:
+            self.tally.add_totals(chunk.places, chunk.places_info)
+        except (ValueError, TypeError, IndexError) as err:
+            # The header's totals and the places' fields, read as they are needed.
+            raise self.folder.unreadable(name, err) from None
         for rows in chunk.rows:
             self.tally.add_rows(rows)
         # The rows come without their mention lines, which were copied as bytes.
