@@ -213,6 +213,8 @@ def test_clicking_a_marker_opens_its_popup_with_its_sentences(open_offline, maps
         assert expected in text
     sentences = page.driver.find_elements(By.CSS_SELECTOR, ".gm-pop-sentences li")
     assert len(sentences) == 1
+    # Shown text: empty while the popup still fades in (a loaded machine showed it so).
+    wait(page, lambda: sentences[0].text, "Ramadi's sentence did not show")
     assert sentences[0].text.startswith("Located two kilometers from Al-Qaim city and 410")
     assert [m.text for m in sentences[0].find_elements(By.TAG_NAME, "mark")] == ["Ramadi"]
     title = page.driver.find_element(By.CSS_SELECTOR, ".gm-pop-doc a")

@@ -433,11 +433,12 @@ def test_readers_survive_sweeps_of_the_indexes_they_open(tmp_path):
         results = pool.map(_edit_or_read, [(csv, cache, i == 0, 60) for i in range(4)])
     assert results[0] == list(range(1, 61))
     assert all(0 <= population <= 60 for seen in results for population in seen)
-    # A reader that built an older version's index after the editor's last sweep leaves it
-    # behind until the next command opens the file: that one serves the last edit and
-    # leaves one index.
+    # An index a reader held through the editor's last sweep, or built from the file as it
+    # was before the last edit, is left until the next build sweeps: the next command
+    # serves the last edit, and the next edit's build leaves one index.
     with Gazetteer.open([csv], bundled=False, cache=cache) as gaz:
         assert gaz.lookup("Edited Town")[0].population == 60
+    assert _edit_or_read((csv, cache, True, 1)) == [1]
     assert len(list(cache.glob("*.sqlite"))) == 1
 
 
