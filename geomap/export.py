@@ -150,11 +150,24 @@ class PlaceTally:
         self.mentions += count
         if not self.articles or self.articles[-1] != article:
             self.articles.append(article)
-        if date is not None:
-            if self.first_date is None or date < self.first_date:
-                self.first_date = date
-            if self.last_date is None or date > self.last_date:
-                self.last_date = date
+        self.add_dates(date, date)
+
+    def add_totals(
+        self, mentions: int, articles: list[str], first: str | None, last: str | None
+    ) -> None:
+        """The place's totals over the articles that follow (see :data:`PlaceTotals`)."""
+        self.mentions += mentions
+        if self.articles and articles and self.articles[-1] == articles[0]:
+            self.articles.extend(articles[1:])
+        else:
+            self.articles.extend(articles)
+        self.add_dates(first, last)
+
+    def add_dates(self, first: str | None, last: str | None) -> None:
+        if first is not None and (self.first_date is None or first < self.first_date):
+            self.first_date = first
+        if last is not None and (self.last_date is None or last > self.last_date):
+            self.last_date = last
 
 
 #: A place's totals over consecutive articles (a chunk's): its id, its mention count, the
@@ -224,16 +237,8 @@ class Tally:
                 if fields is None:
                     fields = info()
                 places[pid] = PlaceTally(pid, fields[i], mentions, articles, first, last)
-                continue
-            tally.mentions += mentions
-            if tally.articles and articles and tally.articles[-1] == articles[0]:
-                tally.articles.extend(articles[1:])
             else:
-                tally.articles.extend(articles)
-            if first is not None and (tally.first_date is None or first < tally.first_date):
-                tally.first_date = first
-            if last is not None and (tally.last_date is None or last > tally.last_date):
-                tally.last_date = last
+                tally.add_totals(mentions, articles, first, last)
 
     def ranked(self) -> list[PlaceTally]:
         """Places, most mentioned first (ties by id)."""
@@ -298,8 +303,11 @@ def geojson_text(collection: Mapping[str, Any]) -> str:
     features = collection["features"]
     if not features:
         return '{"features":[],"type":"FeatureCollection"}\n'
-    body = ",\n".join(dumps(f) for f in features)
-    return '{"type":"FeatureCollection","features":[\n' + body + "\n]}\n"
+    return _GEOJSON_HEAD + ",\n".join(dumps(f) for f in features) + _GEOJSON_TAIL
+
+
+_GEOJSON_HEAD = '{"type":"FeatureCollection","features":[\n'
+_GEOJSON_TAIL = "\n]}\n"
 
 
 def geojson_from_lines(features: bytes) -> bytes:
@@ -308,8 +316,8 @@ def geojson_from_lines(features: bytes) -> bytes:
     them."""
     if not features:
         return geojson_text({"features": []}).encode()
-    body = features[:-1].replace(b"\n", b",\n")
-    return b'{"type":"FeatureCollection","features":[\n' + body + b"\n]}\n"
+    body = features[:-1].replace(b"\n", b",\n").decode()
+    return (_GEOJSON_HEAD + body + _GEOJSON_TAIL).encode()
 
 
 __all__ = [
